@@ -1,0 +1,101 @@
+import { parse, type CsvError } from 'csv-parse';
+import { openText } from './text.ts';
+
+export type CsvItem =
+  | { type: 'row'; row: Record<string, string>; line: number }
+  | { type: 'error'; line: number; reason: string };
+
+export interface CsvOptions {
+  encoding?: string;
+  delimiter?: string;
+}
+
+const DELIMITERS = [',', ';', '\t', '|'] as const;
+
+/** Guesses the delimiter from the header line: the candidate that appears most outside quotes. */
+export function sniffDelimiter(head: string): string {
+  const firstLine = head.split(/\r?\n/, 1)[0] ?? '';
+  const unquoted = firstLine.replace(/"[^"]*"/g, '');
+  let best: string = ',';
+  let bestCount = 0;
+  for (const candidate of DELIMITERS) {
+    const count = unquoted.split(candidate).length - 1;
+    if (count > bestCount) {
+      best = candidate;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+/** Splits a CSV header line into trimmed field names (for detection, not for data). */
+export function csvHeaderOf(head: string, delimiter = sniffDelimiter(head)): string[] {
+  const firstLine = head.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
+  return firstLine.split(delimiter).map((field) => field.trim().replace(/^"(.*)"$/, '$1').trim());
+}
+
+function reasonOf(error: CsvError): string {
+  switch (error.code) {
+    case 'CSV_RECORD_INCONSISTENT_COLUMNS':
+      return `${error.message.replace(/ on line \d+$/, '')} (an unquoted delimiter or line break in a field?)`;
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'a quoted field is never closed: the rest of the file could not be read';
+    default:
+      return error.message.replace(/ (at|on) line \d+$/, '');
+  }
+}
+
+/**
+ * Streams the rows of a CSV file as header-keyed objects, each with the line it starts on.
+ * A malformed row becomes one error item and reading goes on, so a caller can account for it.
+ */
+export async function* readCsv(path: string, options: CsvOptions, head: string): AsyncGenerator<CsvItem> {
+  // The parser runs ahead of the consumer, so rows and errors are numbered as they are parsed
+  // and handed out in that order.
+  let sequence = 0;
+  let lastEndLine = 1;
+  let lastErrorLine = -1;
+  const errors: Array<CsvItem & { sequence: number }> = [];
+  const parser = (await openText(path, options.encoding)).pipe(
+    parse({
+      delimiter: options.delimiter ?? sniffDelimiter(head),
+      columns: (header: string[]) => header.map((name) => name.trim()),
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      relax_quotes: true,
+      on_record: (record: Record<string, string>, context) => {
+        const row = { record, line: lastEndLine + 1, sequence: sequence++ };
+        lastEndLine = context.lines;
+        return row;
+      },
+      on_skip: (error) => {
+        const line = lastEndLine + 1;
+        lastEndLine = error?.lines ?? lastEndLine;
+        // csv-parse can report one broken row twice; one row is one error.
+        if (!error || line === lastErrorLine) return;
+        lastErrorLine = line;
+        errors.push({ type: 'error', line, reason: reasonOf(error), sequence: sequence++ });
+      },
+    }),
+  );
+  const errorsBefore = function* (limit: number): Generator<CsvItem> {
+    while (errors.length > 0 && errors[0]!.sequence < limit) {
+      const { sequence: _, ...item } = errors.shift()!;
+      yield item;
+    }
+  };
+  try {
+    for await (const { record, line, sequence: at } of parser as AsyncIterable<{
+      record: Record<string, string>;
+      line: number;
+      sequence: number;
+    }>) {
+      yield* errorsBefore(at);
+      yield { type: 'row', row: record, line };
+    }
+  } catch (error) {
+    if (!(error as CsvError).code?.startsWith('CSV_')) throw error;
+    errors.push({ type: 'error', line: lastEndLine + 1, reason: reasonOf(error as CsvError), sequence: sequence++ });
+  }
+  yield* errorsBefore(Infinity);
+}

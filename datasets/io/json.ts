@@ -1,0 +1,204 @@
+import { createInterface } from 'node:readline';
+import { openText } from './text.ts';
+
+export type JsonItem =
+  | { type: 'value'; value: unknown; line: number }
+  | { type: 'error'; line: number; reason: string };
+
+export interface JsonRecordsOptions {
+  /** Keys of a wrapping object whose array holds the records, e.g. `data` for `{data: [...], meta}`. */
+  recordKeys: readonly string[];
+  encoding?: string;
+}
+
+/** NDJSON when the first line is a whole JSON value and another line follows it. */
+export function looksLikeNdjson(head: string): boolean {
+  const lines = head.replace(/^\uFEFF/, '').split(/\r?\n/).filter((line) => line.trim() !== '');
+  if (lines.length < 2) return false;
+  try {
+    JSON.parse(lines[0]!);
+    return lines[1]!.trimStart().startsWith('{');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Streams the records of a JSON file, each with its starting line: the elements of a top-level
+ * array, of an array under one of `recordKeys` in a wrapping object (also page after page of
+ * such objects), or whole objects one per line (NDJSON). A record that is not valid JSON is
+ * one error item and the next record is still read.
+ */
+export async function* readJsonRecords(
+  path: string,
+  head: string,
+  options: JsonRecordsOptions,
+): AsyncGenerator<JsonItem> {
+  const text = await openText(path, options.encoding);
+  if (looksLikeNdjson(head)) {
+    yield* readNdjson(text);
+    return;
+  }
+  yield* scanJson(text, new Set(options.recordKeys));
+}
+
+async function* readNdjson(text: AsyncIterable<string> & NodeJS.ReadableStream): AsyncGenerator<JsonItem> {
+  let line = 0;
+  for await (const raw of createInterface({ input: text, crlfDelay: Infinity })) {
+    line++;
+    if (raw.trim() === '') continue;
+    yield parseRecord(raw, line);
+  }
+}
+
+function parseRecord(source: string, line: number): JsonItem {
+  try {
+    return { type: 'value', value: JSON.parse(source), line };
+  } catch (error) {
+    return { type: 'error', line, reason: `invalid JSON: ${(error as Error).message}` };
+  }
+}
+
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const NEWLINE = 0x0a;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+
+function isSpace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
+}
+
+/**
+ * A bracket-counting scanner: it finds where each record starts and ends without building the
+ * whole document, so memory stays flat and one broken record does not hide the others.
+ * Records are the values directly inside the container at `recordDepth`: 1 for a top-level
+ * array, 2 for the array under a record key of a wrapping object. A top-level object with no
+ * record key is itself a record (a single-object file, or objects one after another).
+ */
+async function* scanJson(text: AsyncIterable<string>, recordKeys: Set<string>): AsyncGenerator<JsonItem> {
+  let depth = 0;
+  let line = 1;
+  let inString = false;
+  let escaped = false;
+  let recordDepth = -1;
+  let capturing = false;
+  let captured: string[] = [];
+  let recordLine = 0;
+  // Inside a top-level object: is the next string a key, and which key's value comes next.
+  let expectKey = false;
+  let inKey = false;
+  let keyText = '';
+  let valueKey = '';
+
+  for await (const chunk of text) {
+    let captureFrom = 0;
+    let keyFrom = 0;
+    const begin = (at: number) => {
+      capturing = true;
+      captured = [];
+      captureFrom = at;
+      recordLine = line;
+    };
+    const end = function (at: number): JsonItem {
+      captured.push(chunk.slice(captureFrom, at));
+      capturing = false;
+      return parseRecord(captured.join(''), recordLine);
+    };
+
+    for (let i = 0; i < chunk.length; i++) {
+      const code = chunk.charCodeAt(i);
+      if (code === NEWLINE) line++;
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (code === BACKSLASH) escaped = true;
+        else if (code === QUOTE) {
+          inString = false;
+          if (inKey) {
+            keyText += chunk.slice(keyFrom, i);
+            inKey = false;
+          }
+        }
+        continue;
+      }
+      if (isSpace(code)) continue;
+
+      // A record ends where its primitive value meets the next delimiter.
+      if (capturing && depth === recordDepth && (code === COMMA || code === CLOSE_ARRAY)) {
+        yield end(i);
+      }
+      const atRecordStart = !capturing && depth === recordDepth && code !== COMMA && code !== CLOSE_ARRAY;
+      if (atRecordStart) begin(i);
+
+      if (depth === 0) {
+        if (code === OPEN_ARRAY) {
+          depth = 1;
+          recordDepth = 1;
+        } else if (code === OPEN_OBJECT) {
+          // A wrapper or a record: keep its text until a record key says which.
+          begin(i);
+          depth = 1;
+          expectKey = true;
+        } else {
+          yield { type: 'error', line, reason: `unexpected "${chunk[i]}" at the top level: expected an array or an object` };
+          return;
+        }
+        continue;
+      }
+
+      const inWrapper = recordDepth !== 1 && depth === 1;
+      switch (code) {
+        case QUOTE:
+          inString = true;
+          if (inWrapper && expectKey) {
+            inKey = true;
+            keyFrom = i + 1;
+            keyText = '';
+          }
+          break;
+        case COLON:
+          if (inWrapper) {
+            valueKey = keyText;
+            expectKey = false;
+          }
+          break;
+        case COMMA:
+          if (inWrapper) expectKey = true;
+          break;
+        case OPEN_ARRAY:
+        case OPEN_OBJECT:
+          if (inWrapper && code === OPEN_ARRAY && recordKeys.has(valueKey)) {
+            // It was a wrapper: drop its text; the records are this array's elements.
+            capturing = false;
+            recordDepth = 2;
+          }
+          depth++;
+          break;
+        case CLOSE_ARRAY:
+        case CLOSE_OBJECT:
+          depth--;
+          if (depth < recordDepth) {
+            recordDepth = -1;
+          } else if (capturing && depth === recordDepth) {
+            yield end(i + 1);
+          } else if (capturing && depth === 0) {
+            yield end(i + 1);
+          }
+          break;
+      }
+    }
+    if (capturing) captured.push(chunk.slice(captureFrom));
+    if (inKey) keyText += chunk.slice(keyFrom);
+  }
+  if (capturing || inString || depth > 0) {
+    yield {
+      type: 'error',
+      line: capturing ? recordLine : line,
+      reason: 'unexpected end of file: the last record is incomplete (a truncated file, or an unclosed bracket or quote)',
+    };
+  }
+}

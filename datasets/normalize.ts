@@ -1,0 +1,155 @@
+import { cleanBody, looksLikeHtml } from '../pipelines/clean.ts';
+import type { Message } from './records.ts';
+
+/** Small, shared conversions every reader needs, so all formats normalize the same way. */
+
+export interface DateOptions {
+  /** `03/04/2025` is 3 April (day first, as in France) rather than 4 March. @default true */
+  dayFirst?: boolean;
+  /** IANA zone for timestamps that carry no offset. @default 'UTC' */
+  timeZone?: string;
+}
+
+const ISO_LIKE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)?$/i;
+const SLASHED = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+
+function offsetMinutes(zone: string, utcMillis: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(utcMillis));
+  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - utcMillis) / 60_000);
+}
+
+function fromLocal(fields: number[], zone: string): number {
+  const [year, month, day, hour = 0, minute = 0, second = 0, millis = 0] = fields as [number, number, number, ...number[]];
+  const naive = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  if (zone === 'UTC') return naive;
+  // Two passes settle the offset around daylight-saving changes.
+  let utc = naive - offsetMinutes(zone, naive) * 60_000;
+  utc = naive - offsetMinutes(zone, utc) * 60_000;
+  return utc;
+}
+
+function validDate(year: number, month: number, day: number): boolean {
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31 && year >= 1970 && year <= 2200;
+}
+
+/**
+ * Parses the timestamps exports contain (ISO 8601, `2025-10-07 09:50:26 +0200` from Shopify,
+ * `24/11/2025 14:30` from Excel, epoch seconds or milliseconds) into an ISO string in UTC.
+ * Returns undefined for anything it cannot read with certainty.
+ */
+export function toIsoDate(value: unknown, options: DateOptions = {}): string | undefined {
+  if (value === null || value === undefined || value === '') return undefined;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value <= 0) return undefined;
+    const millis = value < 1e11 ? value * 1000 : value;
+    return new Date(millis).toISOString();
+  }
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  if (/^\d{9,13}$/.test(text)) return toIsoDate(Number(text), options);
+  const zone = options.timeZone ?? 'UTC';
+
+  const iso = ISO_LIKE.exec(text);
+  if (iso) {
+    const [, y, mo, d, h, mi, s, frac, offset] = iso;
+    const fields = [y, mo, d, h, mi, s].map((part) => Number(part ?? 0));
+    if (!validDate(fields[0]!, fields[1]!, fields[2]!)) return undefined;
+    const millis = frac ? Number(`0.${frac}`) * 1000 : 0;
+    if (!offset) return new Date(fromLocal([...fields, Math.floor(millis)], zone)).toISOString();
+    const naive = Date.UTC(fields[0]!, fields[1]! - 1, fields[2]!, fields[3]!, fields[4]!, fields[5]!, Math.floor(millis));
+    const upper = offset.toUpperCase();
+    if (upper === 'Z' || upper === 'UTC' || upper === 'GMT') return new Date(naive).toISOString();
+    const sign = offset.startsWith('-') ? -1 : 1;
+    const digits = offset.slice(1).replace(':', '');
+    const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2));
+    return new Date(naive - sign * minutes * 60_000).toISOString();
+  }
+
+  const slashed = SLASHED.exec(text);
+  if (slashed) {
+    const [, a, b, y, h, mi, s] = slashed;
+    const dayFirst = options.dayFirst ?? true;
+    const day = Number(dayFirst ? a : b);
+    const month = Number(dayFirst ? b : a);
+    if (!validDate(Number(y), month, day)) return undefined;
+    return new Date(fromLocal([Number(y), month, day, Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0)], zone)).toISOString();
+  }
+  return undefined;
+}
+
+/** Splits a tag cell such as `refund, urgent` or `refund;urgent` into clean tags. */
+export function splitTags(value: unknown): string[] {
+  if (Array.isArray(value)) {
+    return value
+      .map((tag) => (typeof tag === 'string' ? tag : typeof tag === 'object' && tag && 'name' in tag ? String(tag.name) : ''))
+      .map((tag) => tag.trim())
+      .filter(Boolean);
+  }
+  if (typeof value !== 'string') return [];
+  return value
+    .split(/[,;|]/)
+    .map((tag) => tag.trim())
+    .filter(Boolean);
+}
+
+/** A string field, trimmed, or undefined when empty. */
+export function str(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  const text = String(value).trim();
+  return text === '' ? undefined : text;
+}
+
+/** A number from `12.50`, `12,50` or `€12.50`; undefined when there is none. */
+export function num(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  const text = str(value);
+  if (!text) return undefined;
+  const cleaned = text.replace(/[^\d,.-]/g, '');
+  const normalized = /,\d{1,2}$/.test(cleaned) ? cleaned.replace(/\./g, '').replace(',', '.') : cleaned.replace(/,/g, '');
+  const parsed = Number(normalized);
+  return normalized === '' || Number.isNaN(parsed) ? undefined : parsed;
+}
+
+export interface BodyInput {
+  html?: string | undefined;
+  text?: string | undefined;
+  /** Text with history and signature already removed by the helpdesk (Gorgias `stripped_text`). */
+  stripped?: string | undefined;
+}
+
+/**
+ * Builds the text/html pair of a message: prefers a helpdesk's own stripped text, else cleans the
+ * HTML or plain body. Bodies longer than `maxChars` are cut (a pasted attachment, a mail loop)
+ * and a warning says so, so the record is kept and the user knows.
+ */
+export function messageBody(
+  input: BodyInput,
+  maxChars: number,
+  warnings: string[],
+): Pick<Message, 'text' | 'html'> {
+  const cut = (value: string | undefined, what: string) => {
+    if (value === undefined || value.length <= maxChars) return value;
+    warnings.push(`${what} of ${value.length.toLocaleString('en-US')} characters cut to ${maxChars.toLocaleString('en-US')}`);
+    return value.slice(0, maxChars);
+  };
+  const html = cut(str(input.html) ? input.html : undefined, 'HTML body');
+  const plain = cut(str(input.text) ? input.text : undefined, 'message body');
+  const stripped = cut(str(input.stripped) ? input.stripped : undefined, 'message body');
+  const source = stripped ?? plain ?? html ?? '';
+  const text = stripped !== undefined ? cleanBody(stripped) : cleanBody(source);
+  const result: Pick<Message, 'text' | 'html'> = { text };
+  if (html !== undefined) result.html = html;
+  else if (plain !== undefined && looksLikeHtml(plain)) result.html = plain;
+  return result;
+}

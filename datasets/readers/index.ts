@@ -1,0 +1,78 @@
+import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { ShadowdeskError } from '../../errors.ts';
+import { csvHeaderOf } from '../io/csv.ts';
+import { decodeHead, readHead } from '../io/text.ts';
+import type { Probe, Reader } from '../reader.ts';
+import { articlesFolderReader } from './articles-folder.ts';
+import { freshdeskCsvReader } from './freshdesk-csv.ts';
+import { genericCsvReader } from './generic-csv.ts';
+import { gorgiasJsonReader } from './gorgias-json.ts';
+import { gorgiasMacrosReader } from './gorgias-macros.ts';
+import { shadowdeskJsonlReader } from './shadowdesk-jsonl.ts';
+import { shopifyOrdersCsvReader } from './shopify-orders-csv.ts';
+import { shopifyProductsCsvReader } from './shopify-products-csv.ts';
+import { zendeskJsonReader } from './zendesk-json.ts';
+
+/** Every export format shadowdesk reads, by its `--format` name. */
+export const READERS = {
+  'gorgias-json': gorgiasJsonReader,
+  'zendesk-json': zendeskJsonReader,
+  'freshdesk-csv': freshdeskCsvReader,
+  'generic-csv': genericCsvReader,
+  'shadowdesk-jsonl': shadowdeskJsonlReader,
+  'articles-folder': articlesFolderReader,
+  'gorgias-macros': gorgiasMacrosReader,
+  'shopify-products-csv': shopifyProductsCsvReader,
+  'shopify-orders-csv': shopifyOrdersCsvReader,
+} as const satisfies Record<string, Reader>;
+
+export type FormatName = keyof typeof READERS;
+
+export function isFormatName(name: string): name is FormatName {
+  return Object.hasOwn(READERS, name);
+}
+
+export function readerFor(name: string): Reader {
+  if (!isFormatName(name)) {
+    throw new ShadowdeskError(
+      'SD_FORMAT_UNKNOWN',
+      `unknown format "${name}"; known formats: ${Object.keys(READERS).join(', ')}`,
+    );
+  }
+  return READERS[name];
+}
+
+/** Looks at a path the way detection needs: folder or file, extension, first 64 KiB as text. */
+export async function probePath(path: string, encoding?: string): Promise<Probe> {
+  const info = await stat(path).catch((cause: unknown) => {
+    throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `${path}: no such file or folder`, { cause });
+  });
+  if (info.isDirectory()) return { path, isDirectory: true, ext: '', head: '' };
+  const ext = extname(path).toLowerCase();
+  const head = decodeHead(await readHead(path), encoding);
+  const probe: Probe = { path, isDirectory: false, ext, head };
+  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') probe.csvHeader = csvHeaderOf(head);
+  return probe;
+}
+
+/** Picks the reader most sure it fits; an error lists the formats when none is. */
+export function detectReader(probe: Probe): Reader {
+  let best: Reader | undefined;
+  let bestScore = 0;
+  for (const reader of Object.values(READERS)) {
+    const score = reader.detect(probe);
+    if (score > bestScore) {
+      best = reader;
+      bestScore = score;
+    }
+  }
+  if (!best || bestScore < 0.5) {
+    const what = probe.isDirectory ? 'folder' : 'file';
+    throw new ShadowdeskError(
+      'SD_FORMAT_UNDETECTED',
+      `${probe.path}: could not tell which export format this ${what} is; name it with --format (one of ${Object.keys(READERS).join(', ')})`,
+    );
+  }
+  return best;
+}

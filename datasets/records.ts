@@ -1,0 +1,120 @@
+import { z } from 'zod';
+
+/**
+ * The normalized records every reader produces and every later stage consumes.
+ * Dates are ISO-8601 strings in UTC so records round-trip through JSONL unchanged.
+ */
+
+const isoDate = z.iso.datetime({ offset: true });
+
+export const AUTHOR_ROLES = ['customer', 'agent', 'ai', 'system'] as const;
+export type AuthorRole = (typeof AUTHOR_ROLES)[number];
+
+export const MessageSchema = z.strictObject({
+  id: z.string().min(1).optional(),
+  role: z.enum(AUTHOR_ROLES),
+  author: z.string().optional(),
+  sentAt: isoDate,
+  /** Clean text: HTML converted, quoted history and signature removed. */
+  text: z.string(),
+  /** The raw HTML body as exported, when there was one. */
+  html: z.string().optional(),
+  /** Internal notes are never seen by the customer. */
+  internal: z.boolean().optional(),
+  /** The macro the agent applied, when the export says so. */
+  macro: z.string().optional(),
+});
+export type Message = z.infer<typeof MessageSchema>;
+
+export const CustomerSchema = z.strictObject({
+  id: z.string().optional(),
+  email: z.string().optional(),
+  name: z.string().optional(),
+});
+export type Customer = z.infer<typeof CustomerSchema>;
+
+export const TicketSchema = z.strictObject({
+  id: z.string().min(1),
+  /** The helpdesk or format the ticket came from, e.g. `gorgias`, `zendesk`. */
+  source: z.string().min(1),
+  createdAt: isoDate,
+  closedAt: isoDate.optional(),
+  channel: z.string().min(1),
+  language: z.string().optional(),
+  subject: z.string(),
+  customer: CustomerSchema,
+  tags: z.array(z.string()),
+  assignee: z.string().optional(),
+  status: z.string().optional(),
+  /** Satisfaction score normalized to 0..1 when the export has one. */
+  satisfaction: z.number().min(0).max(1).optional(),
+  spam: z.boolean().optional(),
+  messages: z.array(MessageSchema).min(1),
+});
+export type Ticket = z.infer<typeof TicketSchema>;
+
+export const KNOWLEDGE_KINDS = ['article', 'macro', 'internal', 'product', 'policy'] as const;
+export type KnowledgeKind = (typeof KNOWLEDGE_KINDS)[number];
+
+export const KnowledgeDocSchema = z.strictObject({
+  id: z.string().min(1),
+  kind: z.enum(KNOWLEDGE_KINDS),
+  title: z.string(),
+  body: z.string(),
+  url: z.string().optional(),
+  locale: z.string().optional(),
+  /** When this version took effect; two docs with one id and different dates are two versions. */
+  updatedAt: isoDate.optional(),
+  tags: z.array(z.string()).optional(),
+  /** Macro variables such as `ticket.customer.firstname`, in order of first use. */
+  variables: z.array(z.string()).optional(),
+});
+export type KnowledgeDoc = z.infer<typeof KnowledgeDocSchema>;
+
+export const LineItemSchema = z.strictObject({
+  name: z.string(),
+  sku: z.string().optional(),
+  quantity: z.number().int().nonnegative(),
+  price: z.number().optional(),
+});
+export type LineItem = z.infer<typeof LineItemSchema>;
+
+export const OrderSchema = z.strictObject({
+  /** The order name customers quote, e.g. `#1042`. */
+  id: z.string().min(1),
+  customerEmail: z.string().optional(),
+  customerName: z.string().optional(),
+  createdAt: isoDate,
+  financialStatus: z.string().optional(),
+  fulfillmentStatus: z.string().optional(),
+  fulfilledAt: isoDate.optional(),
+  cancelledAt: isoDate.optional(),
+  currency: z.string().optional(),
+  total: z.number().optional(),
+  trackingNumber: z.string().optional(),
+  trackingUrl: z.string().optional(),
+  shippingMethod: z.string().optional(),
+  lineItems: z.array(LineItemSchema),
+});
+export type Order = z.infer<typeof OrderSchema>;
+
+export type RecordKind = 'ticket' | 'knowledge' | 'order';
+export interface RecordOf {
+  ticket: Ticket;
+  knowledge: KnowledgeDoc;
+  order: Order;
+}
+export const SCHEMA_OF = {
+  ticket: TicketSchema,
+  knowledge: KnowledgeDocSchema,
+  order: OrderSchema,
+} as const;
+
+/** The key under which two records are the same record (knowledge keeps one record per version). */
+export function recordKey(kind: RecordKind, record: Ticket | KnowledgeDoc | Order): string {
+  if (kind === 'knowledge') {
+    const doc = record as KnowledgeDoc;
+    return doc.updatedAt ? `${doc.id}@${doc.updatedAt}` : doc.id;
+  }
+  return record.id;
+}

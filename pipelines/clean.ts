@@ -1,0 +1,136 @@
+import { convert, type HtmlToTextOptions } from 'html-to-text';
+
+/**
+ * Turns an exported message body into the text a person would read as this message: HTML
+ * converted, quoted history and signature removed, whitespace normalized. The raw HTML is kept
+ * by the caller on the record; this only produces `text`.
+ */
+
+const HTML_OPTIONS: HtmlToTextOptions = {
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true, ignoreHref: false } },
+    { selector: 'img', format: 'skip' },
+    { selector: 'style', format: 'skip' },
+    { selector: 'script', format: 'skip' },
+    { selector: 'head', format: 'skip' },
+    // Quoted history as mail clients mark it up.
+    { selector: 'blockquote', format: 'skip' },
+    { selector: 'div.gmail_quote', format: 'skip' },
+    { selector: 'div.gmail_signature', format: 'skip' },
+    { selector: 'div#appendonsend', format: 'skip' },
+    { selector: 'div.moz-cite-prefix', format: 'skip' },
+    { selector: 'div.yahoo_quoted', format: 'skip' },
+    { selector: 'h1', options: { uppercase: false } },
+    { selector: 'h2', options: { uppercase: false } },
+    { selector: 'h3', options: { uppercase: false } },
+    { selector: 'table', format: 'dataTable' },
+  ],
+};
+
+const LOOKS_LIKE_HTML = /<(?:html|body|div|p|br|span|a|table|blockquote|ul|ol|li|h[1-6]|strong|em|b|i)\b[^>]*>/i;
+
+export function looksLikeHtml(body: string): boolean {
+  return LOOKS_LIKE_HTML.test(body);
+}
+
+export function htmlToText(html: string): string {
+  return convert(html, HTML_OPTIONS);
+}
+
+/**
+ * Lines where quoted history starts: everything from here on is an earlier message.
+ * Each pattern is matched against a line, or two lines joined, since clients wrap long headers.
+ */
+const QUOTE_HEADERS: RegExp[] = [
+  /^On\b.{0,300}\bwrote:\s*$/i,
+  /^Le\b.{0,300}\ba écrit\s*:\s*$/i,
+  /^Am\b.{0,300}\bschrieb\b.{0,100}:\s*$/i,
+  /^El\b.{0,300}\bescribió:\s*$/i,
+  /^-{2,}\s*(Original Message|Message d'origine|Ursprüngliche Nachricht|Mensaje original)\s*-{2,}\s*$/i,
+  /^_{5,}\s*$/,
+  /^(From|De|Von)\s*:.+$/i,
+];
+
+/** Outlook-style headers only count when a second header line follows. */
+const HEADER_FOLLOWERS = /^(Sent|Envoyé|Gesendet|Enviado|Date|To|À|An|Subject|Objet)\s*:/i;
+
+/** Sign-off lines after which only a short signature follows. */
+const SIGN_OFFS =
+  /^(best regards|kind regards|regards|best|thanks|thank you|many thanks|cheers|sincerely|cordialement|bien cordialement|bien à vous|bonne journée|merci|merci beaucoup|belle journée|sincères salutations|mit freundlichen grüßen|saludos|atentamente)[,.!]?\s*$/i;
+
+const DEVICE_SIGNATURES =
+  /^(sent from my \w+|envoyé de mon \w+|get outlook for \w+|sent from (mail|outlook|yahoo mail) for \w+|téléchargez outlook pour \w+|von meinem \w+ gesendet)\b.*$/i;
+
+function quoteStart(lines: string[]): number {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    if (line.startsWith('>')) {
+      // A `>` block counts as history when nothing but more quoting or blank lines follows.
+      if (lines.slice(i).every((rest) => rest.trim() === '' || rest.trim().startsWith('>') || QUOTE_HEADERS.some((re) => re.test(rest.trim())))) {
+        return i;
+      }
+      continue;
+    }
+    const joined = `${line} ${lines[i + 1]?.trim() ?? ''}`.trim();
+    for (const pattern of QUOTE_HEADERS) {
+      const isOutlookHeader = pattern.source.startsWith('^(From|De|Von)');
+      if (isOutlookHeader) {
+        if (pattern.test(line) && HEADER_FOLLOWERS.test(lines[i + 1]?.trim() ?? '')) return i;
+      } else if (pattern.test(line) || (i + 1 < lines.length && pattern.test(joined))) {
+        return i;
+      }
+    }
+  }
+  return lines.length;
+}
+
+function signatureStart(lines: string[]): number {
+  let end = lines.length;
+  for (let i = 0; i < end; i++) {
+    const line = lines[i]!.trim();
+    if (line === '--' || line === '-- ' || DEVICE_SIGNATURES.test(line)) {
+      end = i;
+      break;
+    }
+  }
+  // A sign-off followed by at most three short lines (name, role, brand) ends the message.
+  for (let i = end - 1; i >= Math.max(1, end - 5); i--) {
+    if (!SIGN_OFFS.test(lines[i]!.trim())) continue;
+    const rest = lines.slice(i + 1, end).filter((line) => line.trim() !== '');
+    if (rest.length <= 3 && rest.every((line) => line.trim().length <= 60)) return i;
+  }
+  return end;
+}
+
+export function normalizeWhitespace(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u00a0\u2007\u202f\t ]+/g, ' ')
+    .replace(/ *\n */g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+export interface CleanOptions {
+  /** Keep a sign-off block (useful when a message is nothing but a short thank-you). */
+  keepSignature?: boolean;
+}
+
+/** Clean text from a plain-text body. */
+export function cleanText(text: string, options: CleanOptions = {}): string {
+  let lines = normalizeWhitespace(text).split('\n');
+  lines = lines.slice(0, quoteStart(lines));
+  if (!options.keepSignature) {
+    const cut = signatureStart(lines);
+    // Never clean a message down to nothing: a bare "Merci !" is a message.
+    if (lines.slice(0, cut).some((line) => line.trim() !== '')) lines = lines.slice(0, cut);
+  }
+  return normalizeWhitespace(lines.join('\n'));
+}
+
+/** Clean text from a body that may be HTML or plain text. */
+export function cleanBody(body: string, options: CleanOptions = {}): string {
+  return cleanText(looksLikeHtml(body) ? htmlToText(body) : body, options);
+}
