@@ -70,7 +70,7 @@ export async function* readCsv(path: string, options: CsvOptions, head: string):
       },
       on_skip: (error) => {
         const line = lastEndLine + 1;
-        lastEndLine = error?.lines ?? lastEndLine;
+        lastEndLine = typeof error?.lines === 'number' ? error.lines : lastEndLine;
         // csv-parse can report one broken row twice; one row is one error.
         if (!error || line === lastErrorLine) return;
         lastErrorLine = line;

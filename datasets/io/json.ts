@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { openText } from './text.ts';
+import { openText, type TextStream } from './text.ts';
 
 export type JsonItem =
   | { type: 'value'; value: unknown; line: number }
@@ -42,7 +42,7 @@ export async function* readJsonRecords(
   yield* scanJson(text, new Set(options.recordKeys));
 }
 
-async function* readNdjson(text: AsyncIterable<string> & NodeJS.ReadableStream): AsyncGenerator<JsonItem> {
+async function* readNdjson(text: TextStream): AsyncGenerator<JsonItem> {
   let line = 0;
   for await (const raw of createInterface({ input: text, crlfDelay: Infinity })) {
     line++;

@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import { ShadowdeskError } from '../../errors.ts';
 
@@ -52,7 +51,9 @@ export function decodeHead(head: Buffer, encoding?: string): string {
 }
 
 /** A stream of decoded text (BOM removed) from a file in any supported encoding. */
-export async function openText(path: string, encoding?: string): Promise<Readable> {
+export type TextStream = NodeJS.ReadableStream & AsyncIterable<string>;
+
+export async function openText(path: string, encoding?: string): Promise<TextStream> {
   const chosen = encoding ? checkEncoding(encoding) : sniffEncoding(await readHead(path));
-  return createReadStream(path).pipe(iconv.decodeStream(chosen, { stripBOM: true }));
+  return createReadStream(path).pipe(iconv.decodeStream(chosen, { stripBOM: true })) as TextStream;
 }

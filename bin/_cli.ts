@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ShadowdeskError, isShadowdeskError } from '../errors.ts';
+import type { ImportProgress } from '../pipelines/import.ts';
+
+/** Exit codes: 0 done, 1 done but the result is not usable (nothing imported), 2 an error. */
+export const EXIT_UNUSABLE = 1;
+export const EXIT_ERROR = 2;
+
+/**
+ * Runs a command body: an error a user can cause prints its message alone; anything else is our
+ * bug and keeps its stack.
+ */
+export async function guarded(body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    if (isShadowdeskError(error)) {
+      process.stderr.write(`shadowdesk: ${error.message}\n`);
+    } else {
+      process.stderr.write(`shadowdesk: unexpected error (please report it):\n${(error as Error).stack ?? String(error)}\n`);
+    }
+    process.exitCode = EXIT_ERROR;
+  }
+}
+
+/** A one-line progress display on a terminal; silent in logs and CI. */
+export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (progress: ImportProgress) => void {
+  if (!stream.isTTY) return () => {};
+  return (progress) => {
+    const count = progress.read.toLocaleString('en-US');
+    stream.write(`\r\x1b[K${progress.done ? 'read' : 'reading'} ${progress.file} (${progress.format}): ${count} records`);
+    if (progress.done) stream.write('\n');
+  };
+}
+
+/** Reads a JSON or YAML file given on the command line (a column mapping, later a config). */
+export async function readDataFile(path: string, flag: string): Promise<unknown> {
+  const text = await readFile(path, 'utf8').catch((cause: unknown) => {
+    throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `${flag} ${path}: cannot read the file`, { cause });
+  });
+  try {
+    return extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (cause) {
+    throw new ShadowdeskError('SD_MAPPING_INVALID', `${flag} ${path}: ${(cause as Error).message}`, { cause });
+  }
+}

@@ -1,0 +1,27 @@
+import { defineCommand } from 'citty';
+import { DEMO_DATA_DIR } from '../../datasets/demo/location.ts';
+import { importSources } from '../../pipelines/import.ts';
+import { formatImportReport } from '../../reports/import-report.ts';
+import { EXIT_UNUSABLE, guarded, progressPrinter } from '../_cli.ts';
+
+export default defineCommand({
+  meta: {
+    name: 'demo',
+    description: [
+      'Run shadowdesk on the bundled demo brand (2,400 tickets over 24 months, offline).',
+      '',
+      'Example:',
+      '  shadowdesk demo --workspace /tmp/demo-workspace',
+    ].join('\n'),
+  },
+  args: {
+    workspace: { type: 'string', description: 'Workspace folder', default: '.shadowdesk' },
+  },
+  run: ({ args }) =>
+    guarded(async () => {
+      process.stdout.write(`Demo data: ${DEMO_DATA_DIR}\n\n`);
+      const report = await importSources([{ path: DEMO_DATA_DIR }], { workspace: args.workspace, onProgress: progressPrinter() });
+      process.stdout.write(`${formatImportReport(report)}\n`);
+      if (!report.committed) process.exitCode = EXIT_UNUSABLE;
+    }),
+});

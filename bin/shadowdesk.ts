@@ -1,0 +1,17 @@
+import { defineCommand, runMain } from 'citty';
+import packageJson from '../package.json' with { type: 'json' };
+
+const main = defineCommand({
+  meta: {
+    name: 'shadowdesk',
+    version: packageJson.version,
+    description: 'Replay your helpdesk history against AI support agents before go-live.',
+  },
+  subCommands: {
+    demo: () => import('./commands/demo.ts').then((module) => module.default),
+    import: () => import('./commands/import.ts').then((module) => module.default),
+    formats: () => import('./commands/formats.ts').then((module) => module.default),
+  },
+});
+
+await runMain(main);

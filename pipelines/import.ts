@@ -1,0 +1,317 @@
+import { readdir, rename, writeFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { ShadowdeskError } from '../errors.ts';
+import { DEFAULT_MAX_MESSAGE_CHARS, type Reader, type SourceLocation } from '../datasets/reader.ts';
+import { SCHEMA_OF, recordKey, type RecordKind, type RecordOf } from '../datasets/records.ts';
+import { detectReader, probePath, readerFor } from '../datasets/readers/index.ts';
+import { mergeRecords } from './merge.ts';
+import {
+  DEFAULT_WORKSPACE,
+  ISSUES_FILE,
+  JsonlWriter,
+  RECORD_FILES,
+  REPORT_FILE,
+  commitImport,
+  createImportDir,
+  discardImport,
+  readJsonl,
+} from './workspace.ts';
+
+export interface ImportSource {
+  /** A file, or a folder (a folder of articles, or a folder of exports to import one by one). */
+  path: string;
+  /** The `--format` name; detected from the content when absent. */
+  format?: string;
+  /** Column mapping for `generic-csv`. */
+  mapping?: unknown;
+  encoding?: string;
+  delimiter?: string;
+}
+
+export interface ImportOptions {
+  /** @default '.shadowdesk' */
+  workspace?: string;
+  /** @default 100000 */
+  maxMessageChars?: number;
+  /** Called as records are read; never slows the import down by more than a callback per 1,000 records. */
+  onProgress?: (progress: ImportProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface ImportProgress {
+  file: string;
+  format: string;
+  read: number;
+  done: boolean;
+}
+
+export interface ImportIssue {
+  at: SourceLocation;
+  reason: string;
+}
+
+export interface FileImportReport {
+  file: string;
+  format: string;
+  /** Input records seen: always `imported + skipped`. */
+  read: number;
+  imported: number;
+  /** Of the imported, how many had an id seen before and were merged into that record. */
+  merged: number;
+  skipped: number;
+  /** Records imported with a change worth knowing (a cut body, a date left out). */
+  warned: number;
+  /** New distinct records this file added, by kind (merged ones are not counted again). */
+  records: Partial<Record<RecordKind, number>>;
+  /** The first skips and warnings; all of them are in the workspace's import-issues.jsonl. */
+  skips: ImportIssue[];
+  warnings: ImportIssue[];
+  seconds: number;
+}
+
+export interface ImportReport {
+  workspace: string;
+  /** False when nothing usable was read: the workspace was then left as it was. */
+  committed: boolean;
+  importId: string;
+  startedAt: string;
+  seconds: number;
+  files: FileImportReport[];
+  /** Paths inside a given folder that are not exports shadowdesk reads. */
+  ignored: string[];
+  totals: {
+    read: number;
+    imported: number;
+    merged: number;
+    skipped: number;
+    /** Distinct records now in the workspace, by kind. */
+    records: Record<RecordKind, number>;
+  };
+  issuesFile: string;
+}
+
+const LISTED_ISSUES_PER_FILE = 50;
+const PROGRESS_EVERY = 1000;
+const EXPORT_EXTENSIONS = new Set(['.json', '.jsonl', '.ndjson', '.csv', '.tsv']);
+
+interface PlannedSource extends ImportSource {
+  reader: Reader;
+}
+
+/**
+ * Reads every source, validates and normalizes its records, merges duplicated ids, and writes
+ * the result to the workspace in one atomic step. Every input record is accounted for: it is
+ * imported (perhaps merged into an earlier record with its id) or skipped with a reason and its
+ * place in the file.
+ */
+export async function importSources(sources: ImportSource[], options: ImportOptions = {}): Promise<ImportReport> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const workspace = options.workspace ?? DEFAULT_WORKSPACE;
+  const { planned, ignored } = await planSources(sources);
+
+  const { id: importId, dir } = await createImportDir(workspace);
+  const writers = Object.fromEntries(
+    Object.entries(RECORD_FILES).map(([kind, file]) => [kind, new JsonlWriter(join(dir, file))]),
+  ) as Record<RecordKind, JsonlWriter>;
+  const issues = new JsonlWriter(join(dir, ISSUES_FILE));
+  const seen = new Map<string, string>();
+  const pending = new Map<string, { kind: RecordKind; later: unknown[] }>();
+  const files: FileImportReport[] = [];
+
+  try {
+    for (const source of planned) {
+      files.push(await importOne(source, { ...options, writers, issues, seen, pending }));
+    }
+    await Promise.all([...Object.values(writers).map((writer) => writer.close()), issues.close()]);
+    await applyMerges(dir, pending);
+
+    const records: Record<RecordKind, number> = { ticket: 0, knowledge: 0, order: 0 };
+    for (const file of files) {
+      for (const [kind, count] of Object.entries(file.records)) records[kind as RecordKind] += count;
+    }
+    const report: ImportReport = {
+      workspace,
+      committed: Object.values(records).some((count) => count > 0),
+      importId,
+      startedAt,
+      seconds: (performance.now() - started) / 1000,
+      files,
+      ignored,
+      totals: {
+        read: sum(files, 'read'),
+        imported: sum(files, 'imported'),
+        merged: sum(files, 'merged'),
+        skipped: sum(files, 'skipped'),
+        records,
+      },
+      issuesFile: join(dir, ISSUES_FILE),
+    };
+    await writeFile(join(dir, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
+    if (report.committed) {
+      await commitImport(workspace, importId);
+    } else {
+      await discardImport(dir);
+      report.issuesFile = '';
+    }
+    return report;
+  } catch (error) {
+    await Promise.allSettled([...Object.values(writers).map((writer) => writer.close()), issues.close()]);
+    await discardImport(dir);
+    throw error;
+  }
+}
+
+function sum(files: FileImportReport[], key: 'read' | 'imported' | 'merged' | 'skipped'): number {
+  return files.reduce((total, file) => total + file[key], 0);
+}
+
+/** Resolves every source to a reader before anything is written, so a typo fails fast. */
+async function planSources(sources: ImportSource[]): Promise<{ planned: PlannedSource[]; ignored: string[] }> {
+  if (sources.length === 0) {
+    throw new ShadowdeskError('SD_INPUT_NOT_FOUND', 'no input given: name the export files or folders to import');
+  }
+  const planned: PlannedSource[] = [];
+  const ignored: string[] = [];
+  for (const source of sources) {
+    if (source.format) {
+      planned.push({ ...source, reader: readerFor(source.format) });
+      continue;
+    }
+    const probe = await probePath(source.path, source.encoding);
+    if (probe.isDirectory && (await holdsExports(source.path))) {
+      const inner = await planFolder(source);
+      planned.push(...inner.planned);
+      ignored.push(...inner.ignored);
+      continue;
+    }
+    planned.push({ ...source, reader: detectReader(probe) });
+  }
+  return { planned, ignored };
+}
+
+async function holdsExports(folder: string): Promise<boolean> {
+  const entries = await readdir(folder, { withFileTypes: true });
+  return entries.some((entry) => entry.isFile() && EXPORT_EXTENSIONS.has(extname(entry.name).toLowerCase()));
+}
+
+/** A folder of exports: each file, and each sub-folder of articles, is a source of its own. */
+async function planFolder(source: ImportSource): Promise<{ planned: PlannedSource[]; ignored: string[] }> {
+  const planned: PlannedSource[] = [];
+  const ignored: string[] = [];
+  const entries = (await readdir(source.path)).sort();
+  for (const name of entries) {
+    if (name.startsWith('.')) continue;
+    const path = join(source.path, name);
+    const probe = await probePath(path, source.encoding);
+    if (!probe.isDirectory && !EXPORT_EXTENSIONS.has(probe.ext)) {
+      ignored.push(path);
+      continue;
+    }
+    try {
+      planned.push({ ...source, path, reader: detectReader(probe) });
+    } catch (error) {
+      if ((error as ShadowdeskError).code !== 'SD_FORMAT_UNDETECTED') throw error;
+      ignored.push(path);
+    }
+  }
+  return { planned, ignored };
+}
+
+interface ImportContext extends ImportOptions {
+  writers: Record<RecordKind, JsonlWriter>;
+  issues: JsonlWriter;
+  seen: Map<string, string>;
+  pending: Map<string, { kind: RecordKind; later: unknown[] }>;
+}
+
+function describe(at: SourceLocation): string {
+  return `${at.file}${at.line ? `:${at.line}` : ''}`;
+}
+
+async function importOne(source: PlannedSource, context: ImportContext): Promise<FileImportReport> {
+  const started = performance.now();
+  const report: FileImportReport = {
+    file: source.path,
+    format: source.reader.name,
+    read: 0,
+    imported: 0,
+    merged: 0,
+    skipped: 0,
+    warned: 0,
+    records: {},
+    skips: [],
+    warnings: [],
+    seconds: 0,
+  };
+  const progress = (done: boolean) =>
+    context.onProgress?.({ file: source.path, format: source.reader.name, read: report.read, done });
+  const skip = async (at: SourceLocation, reason: string) => {
+    report.skipped++;
+    if (report.skips.length < LISTED_ISSUES_PER_FILE) report.skips.push({ at, reason });
+    await context.issues.write({ type: 'skip', at, reason });
+  };
+
+  const items = source.reader.read(source.path, {
+    encoding: source.encoding,
+    delimiter: source.delimiter,
+    mapping: source.mapping,
+    maxMessageChars: context.maxMessageChars ?? DEFAULT_MAX_MESSAGE_CHARS,
+  });
+  for await (const item of items) {
+    if (context.signal?.aborted) throw context.signal.reason ?? new Error('import aborted');
+    report.read++;
+    if (report.read % PROGRESS_EVERY === 0) progress(false);
+    if (item.type === 'skip') {
+      await skip(item.at, item.reason);
+      continue;
+    }
+    const parsed = SCHEMA_OF[item.kind].safeParse(item.record);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'record'}: ${issue.message}`);
+      await skip(item.at, `invalid ${item.kind}: ${problems.slice(0, 3).join('; ')}`);
+      continue;
+    }
+    const record = parsed.data as RecordOf[RecordKind];
+    report.imported++;
+    if (item.warnings?.length) {
+      report.warned++;
+      for (const reason of item.warnings) {
+        if (report.warnings.length < LISTED_ISSUES_PER_FILE) report.warnings.push({ at: item.at, reason });
+        await context.issues.write({ type: 'warning', at: item.at, reason });
+      }
+    }
+    const key = `${item.kind}\u0000${recordKey(item.kind, record)}`;
+    const first = context.seen.get(key);
+    if (first === undefined) {
+      context.seen.set(key, describe(item.at));
+      report.records[item.kind] = (report.records[item.kind] ?? 0) + 1;
+      await context.writers[item.kind].write(record);
+      continue;
+    }
+    // A repeated id: kept aside and merged into the first record once all files are read.
+    report.merged++;
+    const entry = context.pending.get(key) ?? { kind: item.kind, later: [] };
+    entry.later.push(record);
+    context.pending.set(key, entry);
+    await context.issues.write({ type: 'merged', at: item.at, reason: `same ${item.kind} id as ${first}: merged into it` });
+  }
+  progress(true);
+  report.seconds = (performance.now() - started) / 1000;
+  return report;
+}
+
+/** Rewrites the record files that have duplicates, folding each later record into the first. */
+async function applyMerges(dir: string, pending: ImportContext['pending']): Promise<void> {
+  const kinds = new Set([...pending.values()].map((entry) => entry.kind));
+  for (const kind of kinds) {
+    const path = join(dir, RECORD_FILES[kind]);
+    const merged = new JsonlWriter(`${path}.merged`);
+    for await (const record of readJsonl<RecordOf[RecordKind]>(path)) {
+      const entry = pending.get(`${kind}\u0000${recordKey(kind, record)}`);
+      await merged.write(entry ? entry.later.reduce((into: RecordOf[RecordKind], later) => mergeRecords(kind, into, later as RecordOf[RecordKind]), record) : record);
+    }
+    await merged.close();
+    await rename(merged.path, path);
+  }
+}

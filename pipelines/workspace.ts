@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { ShadowdeskError } from '../errors.ts';
+import type { RecordKind, RecordOf } from '../datasets/records.ts';
+
+/**
+ * The workspace holds what shadowdesk has imported and computed. Each import is written in full
+ * to its own folder and only then made current by atomically replacing `current.json`, so a
+ * crash or a failed import never leaves a half-written workspace behind.
+ */
+
+export const DEFAULT_WORKSPACE = '.shadowdesk';
+
+export const RECORD_FILES: Record<RecordKind, string> = {
+  ticket: 'tickets.jsonl',
+  knowledge: 'knowledge.jsonl',
+  order: 'orders.jsonl',
+};
+export const ISSUES_FILE = 'import-issues.jsonl';
+export const REPORT_FILE = 'import-report.json';
+
+interface CurrentPointer {
+  import: string;
+}
+
+function importsDir(workspace: string): string {
+  return join(workspace, 'imports');
+}
+
+/** A fresh folder for an import in progress; it becomes current only through `commitImport`. */
+export async function createImportDir(workspace: string): Promise<{ id: string; dir: string }> {
+  const stamp = new Date().toISOString().replace(/[-:.]/g, '').replace('T', '-').slice(0, 15);
+  const id = `${stamp}-${randomBytes(3).toString('hex')}`;
+  const dir = join(importsDir(workspace), id);
+  await mkdir(dir, { recursive: true }).catch((cause: unknown) => {
+    throw new ShadowdeskError('SD_WORKSPACE', `cannot create the workspace folder ${dir}`, { cause });
+  });
+  return { id, dir };
+}
+
+/** Makes an import current (atomic rename of the pointer), then removes older imports. */
+export async function commitImport(workspace: string, id: string): Promise<void> {
+  const pointer = join(workspace, 'current.json');
+  const temporary = `${pointer}.${process.pid}.tmp`;
+  await writeFile(temporary, `${JSON.stringify({ import: id } satisfies CurrentPointer)}\n`);
+  await rename(temporary, pointer);
+  for (const entry of await readdir(importsDir(workspace))) {
+    if (entry !== id) await rm(join(importsDir(workspace), entry), { recursive: true, force: true });
+  }
+}
+
+export async function discardImport(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** The folder of the current import, or undefined when nothing was imported yet. */
+export async function currentImportDir(workspace: string): Promise<string | undefined> {
+  try {
+    const pointer = JSON.parse(await readFile(join(workspace, 'current.json'), 'utf8')) as CurrentPointer;
+    return join(importsDir(workspace), pointer.import);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ShadowdeskError('SD_WORKSPACE', `${resolve(workspace)}/current.json is unreadable`, { cause: error });
+  }
+}
+
+/** Streams the records of one kind from the current import. */
+export async function* readRecords<K extends RecordKind>(workspace: string, kind: K): AsyncGenerator<RecordOf[K]> {
+  const dir = await currentImportDir(workspace);
+  if (!dir) {
+    throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: nothing imported yet; run \`shadowdesk import <files>\` first`);
+  }
+  yield* readJsonl<RecordOf[K]>(join(dir, RECORD_FILES[kind]));
+}
+
+export async function* readJsonl<T>(path: string): AsyncGenerator<T> {
+  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line !== '') yield JSON.parse(line) as T;
+  }
+}
+
+/** A JSONL file written with backpressure, so a million records never pile up in memory. */
+export class JsonlWriter {
+  private readonly stream: WriteStream;
+  count = 0;
+
+  constructor(readonly path: string) {
+    this.stream = createWriteStream(path, 'utf8');
+  }
+
+  async write(value: unknown): Promise<void> {
+    this.count++;
+    if (!this.stream.write(`${JSON.stringify(value)}\n`)) await once(this.stream, 'drain');
+  }
+
+  async close(): Promise<void> {
+    this.stream.end();
+    await once(this.stream, 'close');
+  }
+}

@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { useTempDir, writeTemp } from '../helpers/temp.ts';
+
+const CLI = fileURLToPath(new URL('../../bin/shadowdesk.js', import.meta.url));
+const tempDir = useTempDir();
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('shadowdesk CLI', () => {
+  it.each(['import', 'demo', 'formats'])('%s --help explains the command with an example', async (command) => {
+    const { code, stdout } = await run([command, '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`shadowdesk ${command}`);
+    expect(stdout).toMatch(/Examples?:/);
+  });
+
+  it('lists every format', async () => {
+    const { stdout } = await run(['formats']);
+    for (const name of ['gorgias-json', 'zendesk-json', 'freshdesk-csv', 'generic-csv', 'shopify-orders-csv']) {
+      expect(stdout).toContain(name);
+    }
+  });
+
+  it('says what is wrong, without a stack trace, for a missing file', async () => {
+    const dir = await tempDir();
+    const { code, stderr } = await run(['import', join(dir, 'nope.json'), '--workspace', join(dir, 'ws')]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`shadowdesk: ${join(dir, 'nope.json')}: no such file or folder\n`);
+  });
+
+  it('exits 1 and keeps the workspace when nothing usable was read', async () => {
+    const dir = await tempDir();
+    const file = await writeTemp(dir, 'bad.jsonl', '{"id": 1, nope\n');
+    const { code, stdout } = await run(['import', file, '--format', 'shadowdesk-jsonl', '--workspace', join(dir, 'ws')]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('Nothing usable was read');
+    expect(stdout).toContain(`${file}:1: invalid JSON`);
+  });
+
+  it('prints the report as JSON on request', async () => {
+    const dir = await tempDir();
+    const line = JSON.stringify({
+      id: 't1',
+      source: 'test',
+      createdAt: '2025-01-01T00:00:00.000Z',
+      channel: 'email',
+      subject: 'Hi',
+      customer: {},
+      tags: [],
+      messages: [{ role: 'customer', sentAt: '2025-01-01T00:00:00.000Z', text: 'Hello' }],
+    });
+    const file = await writeTemp(dir, 'ok.jsonl', `${line}\n`);
+    const { code, stdout } = await run(['import', file, '--json', '--workspace', join(dir, 'ws')]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ committed: true, totals: { read: 1, imported: 1, records: { ticket: 1 } } });
+  });
+});

@@ -1,0 +1,70 @@
+import { readFile } from 'node:fs/promises';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { csvHeaderOf, readCsv, sniffDelimiter } from '../../../datasets/io/csv.ts';
+import { collect, useTempDir, writeTemp } from '../../helpers/temp.ts';
+
+const tempDir = useTempDir();
+
+async function rows(content: string | Buffer, options = {}) {
+  const path = await writeTemp(await tempDir(), 'in.csv', content);
+  const head = (await readFile(path)).toString('latin1');
+  return collect(readCsv(path, options, head));
+}
+
+describe('readCsv', () => {
+  it('reads quoted multi-line fields and reports the line each row starts on', async () => {
+    const items = await rows('id,body\n1,"two\nlines"\n2,"say ""hi"""\n');
+    expect(items).toEqual([
+      { type: 'row', row: { id: '1', body: 'two\nlines' }, line: 2 },
+      { type: 'row', row: { id: '2', body: 'say "hi"' }, line: 4 },
+    ]);
+  });
+
+  it('turns a row with too many fields into an error and keeps reading', async () => {
+    const items = await rows('id,body\n1,ok\n2,a,b\n3,fine\n');
+    expect(items.map((item) => (item.type === 'row' ? item.row.id : `error@${item.line}`))).toEqual(['1', 'error@3', '3']);
+    expect(items[1]).toMatchObject({ reason: expect.stringContaining('unquoted delimiter') });
+  });
+
+  it('says where an unclosed quote starts and that the rest of the file is lost', async () => {
+    const items = await rows('id,body\n1,ok\n2,"never closed\n3,lost\n');
+    expect(items).toHaveLength(2);
+    expect(items[1]).toEqual({
+      type: 'error',
+      line: 3,
+      reason: 'a quoted field is never closed: the rest of the file could not be read',
+    });
+  });
+
+  it('decodes Windows-1252 files with ; delimiters as French Excel writes them', async () => {
+    const bytes = iconv.encode('N°;Objet;Message\r\n1;Remboursement;"Je voudrais être remboursée, merci à vous"\r\n', 'win1252');
+    expect(bytes.includes(Buffer.from('ê', 'utf8'))).toBe(false);
+    const items = await rows(bytes);
+    expect(items).toEqual([
+      { type: 'row', row: { 'N°': '1', Objet: 'Remboursement', Message: 'Je voudrais être remboursée, merci à vous' }, line: 2 },
+    ]);
+  });
+
+  it('strips a UTF-8 byte order mark from the first column name', async () => {
+    const items = await rows('\uFEFFid,subject\n7,Bonjour\n');
+    expect(items).toEqual([{ type: 'row', row: { id: '7', subject: 'Bonjour' }, line: 2 }]);
+  });
+
+  it('reads nothing from an empty file', async () => {
+    expect(await rows('')).toEqual([]);
+  });
+});
+
+describe('delimiter and header sniffing', () => {
+  it('prefers the delimiter that splits the header most', () => {
+    expect(sniffDelimiter('a;b;c\n1;2;3')).toBe(';');
+    expect(sniffDelimiter('a\tb\tc')).toBe('\t');
+    expect(sniffDelimiter('"x,y";b;c')).toBe(';');
+    expect(sniffDelimiter('a,b')).toBe(',');
+  });
+
+  it('reads header names without quotes or BOM', () => {
+    expect(csvHeaderOf('\uFEFF"Ticket ID" ,Subject\n1,2')).toEqual(['Ticket ID', 'Subject']);
+  });
+});

@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { looksLikeNdjson, readJsonRecords } from '../../../datasets/io/json.ts';
+import { collect, useTempDir, writeTemp } from '../../helpers/temp.ts';
+
+const tempDir = useTempDir();
+
+async function records(content: string, recordKeys = ['data', 'tickets']) {
+  const path = await writeTemp(await tempDir(), 'in.json', content);
+  return collect(readJsonRecords(path, await readFile(path, 'utf8'), { recordKeys }));
+}
+
+describe('readJsonRecords', () => {
+  it('reads a top-level array, with brackets and quotes inside strings', async () => {
+    const items = await records('[\n {"id":1,"s":"a]}\\"{"},\n {"id":2,"n":[1,{"a":[2]}]}\n]');
+    expect(items).toEqual([
+      { type: 'value', value: { id: 1, s: 'a]}"{' }, line: 2 },
+      { type: 'value', value: { id: 2, n: [1, { a: [2] }] }, line: 3 },
+    ]);
+  });
+
+  it('reads the array under a wrapper key, page after page, ignoring other keys', async () => {
+    const items = await records('{"meta":{"next":[1]},"data":[\n{"id":1},\n{"id":2}],"users":[{"id":9}]}\n{"data":[{"id":3}]}');
+    expect(items.map((item) => item.type === 'value' && item.value)).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    expect(items.map((item) => item.line)).toEqual([2, 3, 4]);
+  });
+
+  it('treats a top-level object without a wrapper key as a record', async () => {
+    const items = await records('{"id": 5, "messages": [{"body": "x"}]}');
+    expect(items).toEqual([{ type: 'value', value: { id: 5, messages: [{ body: 'x' }] }, line: 1 }]);
+  });
+
+  it('reports a broken record with its line and reads the next one', async () => {
+    const items = await records('[\n{"id":1},\n{"id":2, oops},\n{"id":3}\n]');
+    expect(items.map((item) => item.type)).toEqual(['value', 'error', 'value']);
+    expect(items[1]).toMatchObject({ line: 3, reason: expect.stringMatching(/^invalid JSON/) });
+  });
+
+  it('reports a truncated file at the record that is cut', async () => {
+    const items = await records('[{"id":1},\n{"id":2, "body": "cut');
+    expect(items).toHaveLength(2);
+    expect(items[1]).toMatchObject({ type: 'error', line: 2, reason: expect.stringContaining('unexpected end of file') });
+  });
+
+  it('reads NDJSON line by line so one bad line costs one record', async () => {
+    const items = await records('{"id":1}\n{"id":2 broken\n\n{"id":3}\n');
+    expect(items.map((item) => [item.type, item.line])).toEqual([
+      ['value', 1],
+      ['error', 2],
+      ['value', 4],
+    ]);
+  });
+
+  it('rejects a file that is neither an array nor an object', async () => {
+    const items = await records('"just a string"');
+    expect(items).toEqual([{ type: 'error', line: 1, reason: expect.stringContaining('expected an array or an object') }]);
+  });
+
+  it('reads nothing from an empty file', async () => {
+    expect(await records('')).toEqual([]);
+  });
+
+  it('keeps a 10 MB string whole', async () => {
+    const big = 'x'.repeat(10 * 1024 * 1024);
+    const items = await records(`[{"id":1,"body":"${big}"},{"id":2}]`);
+    expect(items).toHaveLength(2);
+    expect((items[0] as { value: { body: string } }).value.body).toHaveLength(big.length);
+  });
+});
+
+describe('looksLikeNdjson', () => {
+  it('needs a whole value on the first line and another object after it', () => {
+    expect(looksLikeNdjson('{"a":1}\n{"a":2}\n')).toBe(true);
+    expect(looksLikeNdjson('{\n"a":1\n}')).toBe(false);
+    expect(looksLikeNdjson('[{"a":1},\n{"a":2}]')).toBe(false);
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { messageBody, num, splitTags, toIsoDate } from '../../datasets/normalize.ts';
+
+describe('toIsoDate', () => {
+  it('reads ISO timestamps with offsets and fractions', () => {
+    expect(toIsoDate('2025-03-04T10:02:11.123456+00:00')).toBe('2025-03-04T10:02:11.123Z');
+    expect(toIsoDate('2025-10-07 09:50:26 +0200')).toBe('2025-10-07T07:50:26.000Z');
+    expect(toIsoDate('2025-10-07T09:50:26-05:00')).toBe('2025-10-07T14:50:26.000Z');
+    expect(toIsoDate('2025-10-07')).toBe('2025-10-07T00:00:00.000Z');
+  });
+
+  it('reads day-first dates as France writes them, month-first on request', () => {
+    expect(toIsoDate('03/04/2025 14:30')).toBe('2025-04-03T14:30:00.000Z');
+    expect(toIsoDate('03/04/2025 14:30', { dayFirst: false })).toBe('2025-03-04T14:30:00.000Z');
+    expect(toIsoDate('31/12/2025')).toBe('2025-12-31T00:00:00.000Z');
+  });
+
+  it('applies the time zone to timestamps without an offset, across daylight saving', () => {
+    expect(toIsoDate('2025-01-15 10:00', { timeZone: 'Europe/Paris' })).toBe('2025-01-15T09:00:00.000Z');
+    expect(toIsoDate('2025-07-15 10:00', { timeZone: 'Europe/Paris' })).toBe('2025-07-15T08:00:00.000Z');
+  });
+
+  it('reads epoch seconds and milliseconds', () => {
+    expect(toIsoDate(1_700_000_000)).toBe('2023-11-14T22:13:20.000Z');
+    expect(toIsoDate('1700000000000')).toBe('2023-11-14T22:13:20.000Z');
+  });
+
+  it('refuses what it cannot read with certainty', () => {
+    for (const bad of ['', 'yesterday', '2025-13-01', '32/01/2025', null, undefined, {}, -5]) {
+      expect(toIsoDate(bad)).toBeUndefined();
+    }
+  });
+});
+
+describe('small conversions', () => {
+  it('splits tags from strings and Gorgias tag objects', () => {
+    expect(splitTags('refund, urgent;vip')).toEqual(['refund', 'urgent', 'vip']);
+    expect(splitTags([{ name: 'return' }, ' vip ', { id: 3 }])).toEqual(['return', 'vip']);
+  });
+
+  it('reads amounts in French and English notation', () => {
+    expect(num('€12,50')).toBe(12.5);
+    expect(num('1,234.50')).toBe(1234.5);
+    expect(num('1.234,50')).toBe(1234.5);
+    expect(num('n/a')).toBeUndefined();
+  });
+});
+
+describe('messageBody', () => {
+  it('prefers the helpdesk stripped text and keeps the raw HTML', () => {
+    const warnings: string[] = [];
+    const body = messageBody({ html: '<p>Hello</p><blockquote>old</blockquote>', text: 'Hello\n> old', stripped: 'Hello' }, 1000, warnings);
+    expect(body).toEqual({ text: 'Hello', html: '<p>Hello</p><blockquote>old</blockquote>' });
+    expect(warnings).toEqual([]);
+  });
+
+  it('cuts a huge body and says so', () => {
+    const warnings: string[] = [];
+    const body = messageBody({ text: 'a'.repeat(10 * 1024 * 1024) }, 100_000, warnings);
+    expect(body.text).toHaveLength(100_000);
+    expect(warnings).toEqual(['message body of 10,485,760 characters cut to 100,000']);
+  });
+});
