@@ -63,6 +63,8 @@ export interface FileImportReport {
   warned: number;
   /** New distinct records this file added, by kind (merged ones are not counted again). */
   records: Partial<Record<RecordKind, number>>;
+  /** Said when a file held no record at all (an empty file, or only a header). */
+  note?: string;
   /** The first skips and warnings; all of them are in the workspace's import-issues.jsonl. */
   skips: ImportIssue[];
   warnings: ImportIssue[];
@@ -297,6 +299,7 @@ async function importOne(source: PlannedSource, context: ImportContext): Promise
     await context.issues.write({ type: 'merged', at: item.at, reason: `same ${item.kind} id as ${first}: merged into it` });
   }
   progress(true);
+  if (report.read === 0) report.note = 'no records found: the file is empty or holds only a header';
   report.seconds = (performance.now() - started) / 1000;
   return report;
 }

@@ -47,6 +47,9 @@ export function formatImportReport(report: ImportReport): string {
     `Workspace now holds ${number(totals.records.ticket)} tickets, ${number(totals.records.knowledge)} knowledge documents and ${number(totals.records.order)} orders.`,
     `Every record is accounted for: read = imported + skipped; merged records shared an id with an earlier one and were folded into it.`,
   ];
+  for (const file of report.files) {
+    if (file.note) lines.push(`${file.file}: ${file.note}`);
+  }
   const skips = report.files.flatMap((file) => file.skips);
   const warnings = report.files.flatMap((file) => file.warnings);
   lines.push(...listIssues('Skipped', totals.skipped, skips));

@@ -1,13 +1,13 @@
 import { parse, type CsvError } from 'csv-parse';
-import { openText } from './text.ts';
+import { openText, readTextHead } from './text.ts';
 
 export type CsvItem =
   | { type: 'row'; row: Record<string, string>; line: number }
   | { type: 'error'; line: number; reason: string };
 
 export interface CsvOptions {
-  encoding?: string;
-  delimiter?: string;
+  encoding?: string | undefined;
+  delimiter?: string | undefined;
 }
 
 const DELIMITERS = [',', ';', '\t', '|'] as const;
@@ -49,7 +49,8 @@ function reasonOf(error: CsvError): string {
  * Streams the rows of a CSV file as header-keyed objects, each with the line it starts on.
  * A malformed row becomes one error item and reading goes on, so a caller can account for it.
  */
-export async function* readCsv(path: string, options: CsvOptions, head: string): AsyncGenerator<CsvItem> {
+export async function* readCsv(path: string, options: CsvOptions = {}): AsyncGenerator<CsvItem> {
+  const delimiter = options.delimiter ?? sniffDelimiter(await readTextHead(path, options.encoding));
   // The parser runs ahead of the consumer, so rows and errors are numbered as they are parsed
   // and handed out in that order.
   let sequence = 0;
@@ -58,7 +59,7 @@ export async function* readCsv(path: string, options: CsvOptions, head: string):
   const errors: Array<CsvItem & { sequence: number }> = [];
   const parser = (await openText(path, options.encoding)).pipe(
     parse({
-      delimiter: options.delimiter ?? sniffDelimiter(head),
+      delimiter,
       columns: (header: string[]) => header.map((name) => name.trim()),
       skip_empty_lines: true,
       skip_records_with_error: true,

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { openText, type TextStream } from './text.ts';
+import { openText, readTextHead, type TextStream } from './text.ts';
 
 export type JsonItem =
   | { type: 'value'; value: unknown; line: number }
@@ -8,7 +8,9 @@ export type JsonItem =
 export interface JsonRecordsOptions {
   /** Keys of a wrapping object whose array holds the records, e.g. `data` for `{data: [...], meta}`. */
   recordKeys: readonly string[];
-  encoding?: string;
+  encoding?: string | undefined;
+  /** Read one record per line whatever the head looks like (`.jsonl` files). */
+  lines?: boolean;
 }
 
 /** NDJSON when the first line is a whole JSON value and another line follows it. */
@@ -29,13 +31,10 @@ export function looksLikeNdjson(head: string): boolean {
  * such objects), or whole objects one per line (NDJSON). A record that is not valid JSON is
  * one error item and the next record is still read.
  */
-export async function* readJsonRecords(
-  path: string,
-  head: string,
-  options: JsonRecordsOptions,
-): AsyncGenerator<JsonItem> {
+export async function* readJsonRecords(path: string, options: JsonRecordsOptions): AsyncGenerator<JsonItem> {
+  const lines = options.lines || looksLikeNdjson(await readTextHead(path, options.encoding));
   const text = await openText(path, options.encoding);
-  if (looksLikeNdjson(head)) {
+  if (lines) {
     yield* readNdjson(text);
     return;
   }

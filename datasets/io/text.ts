@@ -50,6 +50,11 @@ export function decodeHead(head: Buffer, encoding?: string): string {
   return iconv.decode(head, encoding ?? sniffEncoding(head));
 }
 
+/** The first 64 KiB of a file as text, decoded the way the full read will decode it. */
+export async function readTextHead(path: string, encoding?: string): Promise<string> {
+  return decodeHead(await readHead(path), encoding);
+}
+
 /** A stream of decoded text (BOM removed) from a file in any supported encoding. */
 export type TextStream = NodeJS.ReadableStream & AsyncIterable<string>;
 

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { ShadowdeskError } from '../../errors.ts';
 import { csvHeaderOf } from '../io/csv.ts';
-import { decodeHead, readHead } from '../io/text.ts';
+import { readTextHead } from '../io/text.ts';
 import type { Probe, Reader } from '../reader.ts';
 import { articlesFolderReader } from './articles-folder.ts';
 import { freshdeskCsvReader } from './freshdesk-csv.ts';
@@ -50,7 +50,7 @@ export async function probePath(path: string, encoding?: string): Promise<Probe>
   });
   if (info.isDirectory()) return { path, isDirectory: true, ext: '', head: '' };
   const ext = extname(path).toLowerCase();
-  const head = decodeHead(await readHead(path), encoding);
+  const head = await readTextHead(path, encoding);
   const probe: Probe = { path, isDirectory: false, ext, head };
   if (ext === '.csv' || ext === '.tsv' || ext === '.txt') probe.csvHeader = csvHeaderOf(head);
   return probe;

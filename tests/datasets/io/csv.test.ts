@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { csvHeaderOf, readCsv, sniffDelimiter } from '../../../datasets/io/csv.ts';
@@ -8,8 +7,7 @@ const tempDir = useTempDir();
 
 async function rows(content: string | Buffer, options = {}) {
   const path = await writeTemp(await tempDir(), 'in.csv', content);
-  const head = (await readFile(path)).toString('latin1');
-  return collect(readCsv(path, options, head));
+  return collect(readCsv(path, options));
 }
 
 describe('readCsv', () => {

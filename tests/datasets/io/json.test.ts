@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { looksLikeNdjson, readJsonRecords } from '../../../datasets/io/json.ts';
 import { collect, useTempDir, writeTemp } from '../../helpers/temp.ts';
@@ -7,7 +6,7 @@ const tempDir = useTempDir();
 
 async function records(content: string, recordKeys = ['data', 'tickets']) {
   const path = await writeTemp(await tempDir(), 'in.json', content);
-  return collect(readJsonRecords(path, await readFile(path, 'utf8'), { recordKeys }));
+  return collect(readJsonRecords(path, { recordKeys }));
 }
 
 describe('readJsonRecords', () => {

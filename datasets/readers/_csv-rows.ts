@@ -1,0 +1,62 @@
+import { readCsv, type CsvOptions } from '../io/csv.ts';
+
+/** Column lookup that tolerates case, spacing and the spellings different export versions use. */
+export function column(row: Record<string, string>, ...names: string[]): string | undefined {
+  for (const name of names) {
+    if (name in row) return row[name];
+  }
+  const wanted = new Set(names.map(normalizeHeader));
+  for (const [key, value] of Object.entries(row)) {
+    if (wanted.has(normalizeHeader(key))) return value;
+  }
+  return undefined;
+}
+
+export function normalizeHeader(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+/** True when every name (in any of the accepted spellings) is in the header. */
+export function hasColumns(header: string[] | undefined, ...names: string[][]): boolean {
+  if (!header) return false;
+  const present = new Set(header.map(normalizeHeader));
+  return names.every((spellings) => spellings.some((name) => present.has(normalizeHeader(name))));
+}
+
+export type RowGroup =
+  | { type: 'group'; key: string; rows: Record<string, string>[]; line: number }
+  | { type: 'error'; line: number; reason: string };
+
+/**
+ * Groups consecutive rows that share a key (Shopify writes one row per line item or variant,
+ * with the order or product fields only on the first). A malformed row is passed on as an error,
+ * and ends the group it interrupted so that group is still yielded.
+ */
+export async function* groupRows(
+  path: string,
+  options: CsvOptions,
+  keyOf: (row: Record<string, string>) => string | undefined,
+): AsyncGenerator<RowGroup> {
+  let current: Extract<RowGroup, { type: 'group' }> | undefined;
+  for await (const item of readCsv(path, options)) {
+    if (item.type === 'error') {
+      if (current) yield current;
+      current = undefined;
+      yield item;
+      continue;
+    }
+    const key = keyOf(item.row)?.trim() ?? '';
+    if (current && key === current.key) {
+      current.rows.push(item.row);
+      continue;
+    }
+    if (current) yield current;
+    current = { type: 'group', key, rows: [item.row], line: item.line };
+  }
+  if (current) yield current;
+}

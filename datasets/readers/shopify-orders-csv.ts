@@ -1,0 +1,73 @@
+import { num, str, toIsoDate } from '../normalize.ts';
+import type { ReadItem, Reader, SourceLocation } from '../reader.ts';
+import type { LineItem, Order } from '../records.ts';
+import { column, groupRows, hasColumns } from './_csv-rows.ts';
+
+function lineItem(row: Record<string, string>): LineItem | undefined {
+  const name = str(column(row, 'Lineitem name'));
+  if (!name) return undefined;
+  const item: LineItem = { name, quantity: Math.max(0, Math.trunc(num(column(row, 'Lineitem quantity')) ?? 1)) };
+  const sku = str(column(row, 'Lineitem sku', 'Lineitem SKU'));
+  if (sku) item.sku = sku;
+  const price = num(column(row, 'Lineitem price'));
+  if (price !== undefined) item.price = price;
+  return item;
+}
+
+function toOrder(name: string, rows: Record<string, string>[], at: SourceLocation): ReadItem {
+  const first = rows[0]!;
+  const located = { ...at, id: name };
+  const created = column(first, 'Created at');
+  const createdAt = toIsoDate(created);
+  if (!createdAt) return { type: 'skip', at: located, reason: `missing or unreadable "Created at" (${JSON.stringify(created ?? '')})` };
+  const warnings: string[] = [];
+  const optionalDate = (label: string, ...names: string[]) => {
+    const raw = str(column(first, ...names));
+    const iso = toIsoDate(raw);
+    if (raw && !iso) warnings.push(`unreadable "${label}" (${JSON.stringify(raw)}) left out`);
+    return iso;
+  };
+  const order: Order = {
+    id: name,
+    createdAt,
+    lineItems: rows.flatMap((row) => lineItem(row) ?? []),
+  };
+  const fields: Array<[keyof Order, string | number | undefined]> = [
+    ['customerEmail', str(column(first, 'Email'))],
+    ['customerName', str(column(first, 'Billing Name')) ?? str(column(first, 'Shipping Name'))],
+    ['financialStatus', str(column(first, 'Financial Status'))],
+    ['fulfillmentStatus', str(column(first, 'Fulfillment Status'))],
+    ['fulfilledAt', optionalDate('Fulfilled at', 'Fulfilled at', 'Fulfillment Date')],
+    ['cancelledAt', optionalDate('Cancelled at', 'Cancelled at', 'Canceled at')],
+    ['currency', str(column(first, 'Currency'))],
+    ['total', num(column(first, 'Total'))],
+    ['shippingMethod', str(column(first, 'Shipping Method'))],
+    ['trackingNumber', str(column(first, 'Tracking Number', 'Fulfillment: Tracking Number', 'Tracking number'))],
+    ['trackingUrl', str(column(first, 'Tracking URL', 'Fulfillment: Tracking URL', 'Tracking url'))],
+  ];
+  for (const [key, value] of fields) {
+    if (value !== undefined) (order as unknown as Record<string, unknown>)[key] = value;
+  }
+  return warnings.length > 0
+    ? { type: 'record', kind: 'order', record: order, at: located, warnings }
+    : { type: 'record', kind: 'order', record: order, at: located };
+}
+
+export const shopifyOrdersCsvReader: Reader = {
+  name: 'shopify-orders-csv',
+  description: "Shopify's orders export (one row per line item); tracking from Tracking Number/URL columns when present",
+  kinds: ['order'],
+  detect(probe) {
+    return hasColumns(probe.csvHeader, ['Name'], ['Financial Status'], ['Lineitem name']) ? 0.95 : 0;
+  },
+  async *read(path, options) {
+    let record = 0;
+    for await (const group of groupRows(path, options, (row) => column(row, 'Name'))) {
+      record++;
+      const at = { file: path, line: group.line, record };
+      if (group.type === 'error') yield { type: 'skip', at, reason: group.reason };
+      else if (!group.key) yield { type: 'skip', at, reason: 'missing "Name" (the order number)' };
+      else yield toOrder(group.key, group.rows, at);
+    }
+  },
+};
