@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { defineCommand } from 'citty';
 import { DEMO_DATA_DIR } from '../../datasets/demo/location.ts';
 import { importSources } from '../../pipelines/import.ts';
@@ -19,8 +20,9 @@ export default defineCommand({
   },
   run: ({ args }) =>
     guarded(async () => {
-      process.stdout.write(`Demo data: ${DEMO_DATA_DIR}\n\n`);
-      const report = await importSources([{ path: DEMO_DATA_DIR }], { workspace: args.workspace, onProgress: progressPrinter() });
+      const data = relative(process.cwd(), DEMO_DATA_DIR) || '.';
+      process.stdout.write(`Demo brand: Maison Lune, exports in ${data}\n\n`);
+      const report = await importSources([{ path: data }], { workspace: args.workspace, onProgress: progressPrinter() });
       process.stdout.write(`${formatImportReport(report)}\n`);
       if (!report.committed) process.exitCode = EXIT_UNUSABLE;
     }),
