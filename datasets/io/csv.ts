@@ -45,6 +45,15 @@ function reasonOf(error: CsvError): string {
   }
 }
 
+/** Physical lines a raw record spans (csv-parse counts CRLF inside quotes twice, so we count ourselves). */
+function linesIn(raw: string | undefined): number {
+  if (!raw) return 1;
+  const body = raw.replace(/\r?\n?$/, '').replace(/\r$/, '');
+  let lines = 1;
+  for (let i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) lines++;
+  return lines;
+}
+
 /**
  * Streams the rows of a CSV file as header-keyed objects, each with the line it starts on.
  * A malformed row becomes one error item and reading goes on, so a caller can account for it.
@@ -54,8 +63,8 @@ export async function* readCsv(path: string, options: CsvOptions = {}): AsyncGen
   // The parser runs ahead of the consumer, so rows and errors are numbered as they are parsed
   // and handed out in that order.
   let sequence = 0;
-  let lastEndLine = 1;
-  let lastErrorLine = -1;
+  let nextLine = 2;
+  let lastSkip = '';
   const errors: Array<CsvItem & { sequence: number }> = [];
   const parser = (await openText(path, options.encoding)).pipe(
     parse({
@@ -64,18 +73,20 @@ export async function* readCsv(path: string, options: CsvOptions = {}): AsyncGen
       skip_empty_lines: true,
       skip_records_with_error: true,
       relax_quotes: true,
-      on_record: (record: Record<string, string>, context) => {
-        const row = { record, line: lastEndLine + 1, sequence: sequence++ };
-        lastEndLine = context.lines;
+      raw: true,
+      // With `raw`, csv-parse hands each record over as { record, raw }.
+      on_record: ({ record, raw }: { record: Record<string, string>; raw: string }) => {
+        const row = { record, line: nextLine, sequence: sequence++ };
+        nextLine += linesIn(raw);
         return row;
       },
-      on_skip: (error) => {
-        const line = lastEndLine + 1;
-        lastEndLine = typeof error?.lines === 'number' ? error.lines : lastEndLine;
+      on_skip: (error, raw) => {
         // csv-parse can report one broken row twice; one row is one error.
-        if (!error || line === lastErrorLine) return;
-        lastErrorLine = line;
-        errors.push({ type: 'error', line, reason: reasonOf(error), sequence: sequence++ });
+        const key = `${error?.lines}:${raw}`;
+        if (!error || key === lastSkip) return;
+        lastSkip = key;
+        errors.push({ type: 'error', line: nextLine, reason: reasonOf(error), sequence: sequence++ });
+        nextLine += linesIn(raw);
       },
     }),
   );
@@ -96,7 +107,7 @@ export async function* readCsv(path: string, options: CsvOptions = {}): AsyncGen
     }
   } catch (error) {
     if (!(error as CsvError).code?.startsWith('CSV_')) throw error;
-    errors.push({ type: 'error', line: lastEndLine + 1, reason: reasonOf(error as CsvError), sequence: sequence++ });
+    errors.push({ type: 'error', line: nextLine, reason: reasonOf(error as CsvError), sequence: sequence++ });
   }
   yield* errorsBefore(Infinity);
 }

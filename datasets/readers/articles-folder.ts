@@ -36,7 +36,7 @@ function splitFrontMatter(text: string): { data: FrontMatter; body: string } | {
     return { data: (data ?? {}) as FrontMatter, body: text.slice(match[0].length) };
   } catch (error) {
     const line = error instanceof YAMLParseError && error.linePos ? error.linePos[0].line + 1 : 2;
-    return { error: `invalid front matter: ${(error as Error).message.split('\n')[0]}`, line };
+    return { error: `invalid front matter: ${(error as Error).message.split('\n')[0]!.replace(/:\s*$/, '')}`, line };
   }
 }
 

@@ -46,7 +46,7 @@ interface GorgiasTicket {
 
 function personName(person: GorgiasPerson | null | undefined): string | undefined {
   if (!person) return undefined;
-  return firstOf(str(person.name), str([person.firstname, person.lastname].filter(Boolean).join(' ')), str(person.email));
+  return firstOf(str(person.name), str([person.firstname, person.lastname].filter(Boolean).join(' ')));
 }
 
 /** Rule auto-replies count as the system speaking, not an agent: they are what rules automate. */
@@ -67,7 +67,7 @@ function toMessage(raw: GorgiasMessage, options: ReadOptions, warnings: string[]
     ...messageBody({ html: raw.body_html ?? undefined, text: raw.body_text ?? undefined, stripped: raw.stripped_text ?? undefined }, options.maxMessageChars, warnings),
   };
   if (raw.id !== undefined) message.id = String(raw.id);
-  const author = personName(raw.sender);
+  const author = personName(raw.sender) ?? str(raw.sender?.email);
   if (author) message.author = author;
   if (raw.public === false) message.internal = true;
   const macro = str(raw.macros?.[0]?.name);
@@ -91,6 +91,7 @@ function toItem(value: unknown, at: SourceLocation, options: ReadOptions): ReadI
   const messages = raw.messages.flatMap((message, index) => toMessage(message, options, warnings, index) ?? []);
   const closedAt = toIsoDate(raw.closed_datetime);
   const satisfaction = fromFivePoint(raw.satisfaction_survey?.score);
+  const assignee = personName(raw.assignee_user) ?? str(raw.assignee_user?.email);
   return ticketItem(
     {
       id,
@@ -106,7 +107,7 @@ function toItem(value: unknown, at: SourceLocation, options: ReadOptions): ReadI
         ...(personName(raw.customer) && { name: personName(raw.customer) }),
       },
       tags: splitTags(raw.tags),
-      ...(personName(raw.assignee_user) && { assignee: personName(raw.assignee_user) }),
+      ...(assignee && { assignee }),
       ...(str(raw.status) && { status: str(raw.status) }),
       ...(satisfaction !== undefined && { satisfaction }),
       ...(raw.spam !== undefined && { spam: Boolean(raw.spam) }),
