@@ -61,3 +61,9 @@ export interface Reader {
 }
 
 export const DEFAULT_MAX_MESSAGE_CHARS = 100_000;
+
+/** A record item, carrying its warnings only when there are some. */
+export function recordItem<K extends RecordKind>(kind: K, record: RecordOf[K], at: SourceLocation, warnings: string[] = []): ReadItem {
+  const item = { type: 'record', kind, record, at } as Extract<ReadItem, { type: 'record' }>;
+  return warnings.length > 0 ? { ...item, warnings } : item;
+}

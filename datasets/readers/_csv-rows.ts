@@ -1,4 +1,5 @@
 import { readCsv, type CsvOptions } from '../io/csv.ts';
+import type { ReadItem, SourceLocation } from '../reader.ts';
 
 /** Column lookup that tolerates case, spacing and the spellings different export versions use. */
 export function column(row: Record<string, string>, ...names: string[]): string | undefined {
@@ -59,4 +60,22 @@ export async function* groupRows(
     current = { type: 'group', key, rows: [item.row], line: item.line };
   }
   if (current) yield current;
+}
+
+/** One item per group of rows sharing `keyColumn`: a skip for a malformed row or a missing key. */
+export async function* groupItems(
+  path: string,
+  options: CsvOptions,
+  keyColumn: string,
+  keyLabel: string,
+  toItem: (key: string, rows: Record<string, string>[], at: SourceLocation) => ReadItem,
+): AsyncGenerator<ReadItem> {
+  let record = 0;
+  for await (const group of groupRows(path, options, (row) => column(row, keyColumn))) {
+    record++;
+    const at = { file: path, line: group.line, record };
+    if (group.type === 'error') yield { type: 'skip', at, reason: group.reason };
+    else if (!group.key) yield { type: 'skip', at, reason: `missing ${keyLabel}` };
+    else yield toItem(group.key, group.rows, at);
+  }
 }

@@ -1,6 +1,5 @@
-import type { SourceLocation } from '../reader.ts';
+import { recordItem, type ReadItem, type SourceLocation } from '../reader.ts';
 import type { Message, Ticket } from '../records.ts';
-import type { ReadItem } from '../reader.ts';
 
 /** Pieces every ticket reader shares: ordering messages and turning a draft into an item. */
 
@@ -18,10 +17,7 @@ export function ticketItem(
   const located = { ...at, id: draft.id };
   const usable = messages.filter((message) => message.text !== '' || message.html);
   if (usable.length === 0) return { type: 'skip', at: located, reason: 'the ticket has no message with any text' };
-  const record: Ticket = { ...draft, messages: usable.sort(byTime) };
-  return warnings.length > 0
-    ? { type: 'record', kind: 'ticket', record, at: located, warnings }
-    : { type: 'record', kind: 'ticket', record, at: located };
+  return recordItem('ticket', { ...draft, messages: usable.sort(byTime) }, located, warnings);
 }
 
 /** The first of several optional values that is present. */

@@ -3,7 +3,7 @@ import { basename, extname, join, relative, sep } from 'node:path';
 import { YAMLParseError, parse as parseYaml } from 'yaml';
 import { htmlToText, normalizeWhitespace } from '../../pipelines/clean.ts';
 import { splitTags, str, toIsoDate } from '../normalize.ts';
-import type { ReadItem, Reader, SourceLocation } from '../reader.ts';
+import { recordItem, type ReadItem, type Reader, type SourceLocation } from '../reader.ts';
 import { KNOWLEDGE_KINDS, type KnowledgeDoc, type KnowledgeKind } from '../records.ts';
 
 const MARKDOWN = new Set(['.md', '.markdown']);
@@ -80,9 +80,7 @@ async function toItem(folder: string, path: string, at: SourceLocation): Promise
   else if (rawDate !== undefined) warnings.push(`unreadable updated date (${JSON.stringify(rawDate)}) left out`);
   const tags = splitTags(data.tags);
   if (tags.length > 0) doc.tags = tags;
-  return warnings.length > 0
-    ? { type: 'record', kind: 'knowledge', record: doc, at: located, warnings }
-    : { type: 'record', kind: 'knowledge', record: doc, at: located };
+  return recordItem('knowledge', doc, located, warnings);
 }
 
 export const articlesFolderReader: Reader = {

@@ -1,7 +1,7 @@
-import { readJsonRecords } from '../io/json.ts';
 import { messageBody, splitTags, str, toIsoDate } from '../normalize.ts';
 import type { ReadItem, ReadOptions, Reader, SourceLocation } from '../reader.ts';
 import type { AuthorRole, Message } from '../records.ts';
+import { jsonItems } from './_json-records.ts';
 import { firstOf, fromFivePoint, ticketItem } from './_tickets.ts';
 
 /** Field names from the Gorgias REST API (tickets with embedded messages). */
@@ -128,12 +128,7 @@ export const gorgiasJsonReader: Reader = {
     const hits = gorgiasFields.filter((field) => probe.head.includes(field)).length;
     return hits >= 3 ? 0.9 : 0;
   },
-  async *read(path, options) {
-    let record = 0;
-    for await (const item of readJsonRecords(path, { recordKeys: ['data', 'tickets'], encoding: options.encoding })) {
-      record++;
-      const at = { file: path, line: item.line, record };
-      yield item.type === 'error' ? { type: 'skip', at, reason: item.reason } : toItem(item.value, at, options);
-    }
+  read(path, options) {
+    return jsonItems(path, options.encoding, ['data', 'tickets'], (value, at) => toItem(value, at, options));
   },
 };

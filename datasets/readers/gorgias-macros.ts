@@ -1,8 +1,8 @@
 import { htmlToText, normalizeWhitespace } from '../../pipelines/clean.ts';
-import { readJsonRecords } from '../io/json.ts';
 import { splitTags, str, toIsoDate } from '../normalize.ts';
 import type { ReadItem, Reader, SourceLocation } from '../reader.ts';
 import type { KnowledgeDoc } from '../records.ts';
+import { jsonItems } from './_json-records.ts';
 
 interface GorgiasMacroAction {
   name?: string;
@@ -70,12 +70,7 @@ export const gorgiasMacrosReader: Reader = {
     if (probe.isDirectory || !['.json', '.jsonl', '.ndjson'].includes(probe.ext)) return 0;
     return /"actions"\s*:/.test(probe.head) && /"(setResponseText|addTags|setStatus)"/.test(probe.head) ? 0.9 : 0;
   },
-  async *read(path, options) {
-    let record = 0;
-    for await (const item of readJsonRecords(path, { recordKeys: ['data', 'macros'], encoding: options.encoding })) {
-      record++;
-      const at = { file: path, line: item.line, record };
-      yield item.type === 'error' ? { type: 'skip', at, reason: item.reason } : toItem(item.value, at);
-    }
+  read(path, options) {
+    return jsonItems(path, options.encoding, ['data', 'macros'], toItem);
   },
 };

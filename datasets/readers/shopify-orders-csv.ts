@@ -1,7 +1,7 @@
 import { num, str, toIsoDate } from '../normalize.ts';
-import type { ReadItem, Reader, SourceLocation } from '../reader.ts';
+import { recordItem, type ReadItem, type Reader, type SourceLocation } from '../reader.ts';
 import type { LineItem, Order } from '../records.ts';
-import { column, groupRows, hasColumns } from './_csv-rows.ts';
+import { column, groupItems, hasColumns } from './_csv-rows.ts';
 
 function lineItem(row: Record<string, string>): LineItem | undefined {
   const name = str(column(row, 'Lineitem name'));
@@ -48,9 +48,7 @@ function toOrder(name: string, rows: Record<string, string>[], at: SourceLocatio
   for (const [key, value] of fields) {
     if (value !== undefined) (order as unknown as Record<string, unknown>)[key] = value;
   }
-  return warnings.length > 0
-    ? { type: 'record', kind: 'order', record: order, at: located, warnings }
-    : { type: 'record', kind: 'order', record: order, at: located };
+  return recordItem('order', order, located, warnings);
 }
 
 export const shopifyOrdersCsvReader: Reader = {
@@ -60,14 +58,7 @@ export const shopifyOrdersCsvReader: Reader = {
   detect(probe) {
     return hasColumns(probe.csvHeader, ['Name'], ['Financial Status'], ['Lineitem name']) ? 0.95 : 0;
   },
-  async *read(path, options) {
-    let record = 0;
-    for await (const group of groupRows(path, options, (row) => column(row, 'Name'))) {
-      record++;
-      const at = { file: path, line: group.line, record };
-      if (group.type === 'error') yield { type: 'skip', at, reason: group.reason };
-      else if (!group.key) yield { type: 'skip', at, reason: 'missing "Name" (the order number)' };
-      else yield toOrder(group.key, group.rows, at);
-    }
+  read(path, options) {
+    return groupItems(path, options, 'Name', '"Name" (the order number)', toOrder);
   },
 };

@@ -1,8 +1,8 @@
 import { htmlToText, normalizeWhitespace } from '../../pipelines/clean.ts';
 import { splitTags, str } from '../normalize.ts';
-import type { Reader } from '../reader.ts';
+import { recordItem, type Reader } from '../reader.ts';
 import type { KnowledgeDoc } from '../records.ts';
-import { column, groupRows, hasColumns } from './_csv-rows.ts';
+import { column, groupItems, hasColumns } from './_csv-rows.ts';
 
 /** One line per variant, in the words a customer would use: "Color: Sage / Size: L — SKU … — €29.00 — 12 in stock". */
 function variantLine(row: Record<string, string>, first: Record<string, string>): string | undefined {
@@ -49,14 +49,10 @@ export const shopifyProductsCsvReader: Reader = {
   detect(probe) {
     return hasColumns(probe.csvHeader, ['Handle'], ['Title'], ['Variant Price', 'Variant SKU']) ? 0.95 : 0;
   },
-  async *read(path, options) {
-    let record = 0;
-    for await (const group of groupRows(path, options, (row) => column(row, 'Handle'))) {
-      record++;
-      const at = { file: path, line: group.line, record };
-      if (group.type === 'error') yield { type: 'skip', at, reason: group.reason };
-      else if (!group.key) yield { type: 'skip', at, reason: 'missing "Handle"' };
-      else yield { type: 'record', kind: 'knowledge', record: productDoc(group.key, group.rows), at: { ...at, id: `product-${group.key}` } };
-    }
+  read(path, options) {
+    return groupItems(path, options, 'Handle', '"Handle"', (handle, rows, at) => {
+      const doc = productDoc(handle, rows);
+      return recordItem('knowledge', doc, { ...at, id: doc.id });
+    });
   },
 };

@@ -1,7 +1,7 @@
-import { readJsonRecords } from '../io/json.ts';
 import { messageBody, splitTags, str, toIsoDate } from '../normalize.ts';
 import type { ReadItem, ReadOptions, Reader, SourceLocation } from '../reader.ts';
 import type { AuthorRole, Message } from '../records.ts';
+import { jsonItems } from './_json-records.ts';
 import { firstOf, ticketItem } from './_tickets.ts';
 
 /** Field names from the Zendesk Tickets and Ticket Comments APIs. */
@@ -128,12 +128,7 @@ export const zendeskJsonReader: Reader = {
     const zendeskFields = ['"requester_id"', '"author_id"', '"created_at"', '"via"', '"comments"'];
     return zendeskFields.filter((field) => probe.head.includes(field)).length >= 3 ? 0.9 : 0;
   },
-  async *read(path, options) {
-    let record = 0;
-    for await (const item of readJsonRecords(path, { recordKeys: ['tickets', 'results', 'data'], encoding: options.encoding })) {
-      record++;
-      const at = { file: path, line: item.line, record };
-      yield item.type === 'error' ? { type: 'skip', at, reason: item.reason } : toItem(item.value, at, options);
-    }
+  read(path, options) {
+    return jsonItems(path, options.encoding, ['tickets', 'results', 'data'], (value, at) => toItem(value, at, options));
   },
 };

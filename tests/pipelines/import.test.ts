@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KnowledgeDoc, Ticket } from '../../datasets/records.ts';
 import { importSources } from '../../pipelines/import.ts';
@@ -173,5 +173,29 @@ describe('importSources', () => {
     await expect(importSources([{ path: file }], { workspace, signal: controller.signal })).rejects.toThrow('interrupted');
     expect(await readdir(join(workspace, 'imports'))).toEqual([]);
     await expect(readFile(join(workspace, 'current.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('the bundled demo through the importer', () => {
+  it('imports every demo record, and the workspace JSONL reads back to the same records', async () => {
+    const { DEMO_DATA_DIR } = await import('../../datasets/demo/location.ts');
+    const workspace = join(await tempDir(), 'ws');
+    const report = await importSources([{ path: DEMO_DATA_DIR }], { workspace });
+    expect(report.totals.read).toBe(report.totals.imported + report.totals.skipped);
+    expect(report.totals.skipped).toBe(0);
+    expect(report.totals.records.ticket).toBeGreaterThanOrEqual(2000);
+    expect(report.files.map((file) => file.format).sort()).toEqual([
+      'articles-folder',
+      'gorgias-json',
+      'gorgias-macros',
+      'shopify-orders-csv',
+      'shopify-products-csv',
+    ]);
+
+    const stored = await collect(readRecords(workspace, 'ticket'));
+    const again = join(await tempDir(), 'ws');
+    const reimport = await importSources([{ path: join(dirname(report.issuesFile), 'tickets.jsonl') }], { workspace: again });
+    expect(reimport.files[0]!.format).toBe('shadowdesk-jsonl');
+    expect(await collect(readRecords(again, 'ticket'))).toEqual(stored);
   });
 });
