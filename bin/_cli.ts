@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { renderUsage, type CommandDef } from 'citty';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ShadowdeskError, isShadowdeskError } from '../errors.ts';
@@ -23,6 +24,21 @@ export async function guarded(body: () => Promise<void>): Promise<void> {
     }
     process.exitCode = EXIT_ERROR;
   }
+}
+
+const EXAMPLES = new WeakMap<CommandDef<any>, string[]>();
+
+/** Attaches examples to a command; `--help` prints them under its usage. */
+export function withExamples<T extends CommandDef<any>>(command: T, examples: string[]): T {
+  EXAMPLES.set(command, examples);
+  return command;
+}
+
+/** citty's usage, followed by the command's examples. */
+export async function showUsage(command: CommandDef<any>, parent?: CommandDef<any>): Promise<void> {
+  const examples = EXAMPLES.get(command);
+  const tail = examples ? `\nExamples:\n${examples.map((line) => `  ${line}`).join('\n')}\n` : '';
+  process.stdout.write(`${await renderUsage(command, parent)}\n${tail}`);
 }
 
 /** A one-line progress display on a terminal; silent in logs and CI. */

@@ -1,7 +1,8 @@
 import { defineCommand, runMain } from 'citty';
+import { showUsage, withExamples } from './_cli.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
-const main = defineCommand({
+const main = withExamples(defineCommand({
   meta: {
     name: 'shadowdesk',
     version: packageJson.version,
@@ -12,6 +13,6 @@ const main = defineCommand({
     import: () => import('./commands/import.ts').then((module) => module.default),
     formats: () => import('./commands/formats.ts').then((module) => module.default),
   },
-});
+}), ['shadowdesk demo', 'shadowdesk import exports/ --workspace .shadowdesk', 'shadowdesk formats']);
 
-await runMain(main);
+await runMain(main, { showUsage });

@@ -3,17 +3,12 @@ import { defineCommand } from 'citty';
 import { DEMO_DATA_DIR } from '../../datasets/demo/location.ts';
 import { importSources } from '../../pipelines/import.ts';
 import { formatImportReport } from '../../reports/import-report.ts';
-import { EXIT_UNUSABLE, guarded, progressPrinter } from '../_cli.ts';
+import { EXIT_UNUSABLE, guarded, progressPrinter, withExamples } from '../_cli.ts';
 
-export default defineCommand({
+const command = defineCommand({
   meta: {
     name: 'demo',
-    description: [
-      'Run shadowdesk on the bundled demo brand (2,400 tickets over 24 months, offline).',
-      '',
-      'Example:',
-      '  shadowdesk demo --workspace /tmp/demo-workspace',
-    ].join('\n'),
+    description: 'Run shadowdesk on the bundled demo brand (2,400 tickets over 24 months, offline).',
   },
   args: {
     workspace: { type: 'string', description: 'Workspace folder', default: '.shadowdesk' },
@@ -27,3 +22,5 @@ export default defineCommand({
       if (!report.committed) process.exitCode = EXIT_UNUSABLE;
     }),
 });
+
+export default withExamples(command, ['shadowdesk demo', 'shadowdesk demo --workspace /tmp/demo-workspace']);

@@ -1,10 +1,11 @@
 import { defineCommand } from 'citty';
 import { READERS } from '../../datasets/readers/index.ts';
+import { withExamples } from '../_cli.ts';
 
-export default defineCommand({
+const command = defineCommand({
   meta: {
     name: 'formats',
-    description: 'List the export formats shadowdesk reads (the names --format takes).\n\nExample:\n  shadowdesk formats',
+    description: 'List the export formats shadowdesk reads (the names --format takes).',
   },
   run() {
     const width = Math.max(...Object.keys(READERS).map((name) => name.length));
@@ -13,3 +14,5 @@ export default defineCommand({
     }
   },
 });
+
+export default withExamples(command, ['shadowdesk formats']);

@@ -1,19 +1,12 @@
 import { defineCommand } from 'citty';
 import { importSources } from '../../pipelines/import.ts';
 import { formatImportReport } from '../../reports/import-report.ts';
-import { EXIT_UNUSABLE, guarded, progressPrinter, readDataFile } from '../_cli.ts';
+import { EXIT_UNUSABLE, guarded, progressPrinter, readDataFile, withExamples } from '../_cli.ts';
 
-export default defineCommand({
+const command = defineCommand({
   meta: {
     name: 'import',
-    description: [
-      'Read helpdesk exports and knowledge into the workspace, reporting every skipped record.',
-      '',
-      'Examples:',
-      '  shadowdesk import tickets.json help-center/ macros.json orders_export.csv',
-      '  shadowdesk import export.csv --format generic-csv --mapping mapping.yaml',
-      '  shadowdesk formats   (lists the formats and what each reads)',
-    ].join('\n'),
+    description: 'Read helpdesk exports and knowledge into the workspace, reporting every skipped record.',
   },
   args: {
     paths: { type: 'positional', description: 'Export files or folders (a folder of exports is read file by file)', required: true },
@@ -41,3 +34,9 @@ export default defineCommand({
       if (!report.committed) process.exitCode = EXIT_UNUSABLE;
     }),
 });
+
+export default withExamples(command, [
+  'shadowdesk import gorgias-tickets.json help-center/ gorgias-macros.json orders_export.csv',
+  'shadowdesk import export.csv --format generic-csv --mapping mapping.yaml --encoding win1252',
+  'shadowdesk import exports/          (a folder of exports, read file by file)',
+]);
