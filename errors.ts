@@ -5,7 +5,8 @@ export type ShadowdeskErrorCode =
   | 'SD_FORMAT_UNDETECTED'
   | 'SD_MAPPING_INVALID'
   | 'SD_NOTHING_IMPORTED'
-  | 'SD_WORKSPACE';
+  | 'SD_WORKSPACE'
+  | 'SD_INTERRUPTED';
 
 export class ShadowdeskError extends Error {
   override readonly name = 'ShadowdeskError';

@@ -41,6 +41,19 @@ export async function showUsage(command: CommandDef<any>, parent?: CommandDef<an
   process.stdout.write(`${await renderUsage(command, parent)}\n${tail}`);
 }
 
+/**
+ * An abort signal that fires on Ctrl-C, so a long import stops cleanly and leaves the workspace
+ * as it was instead of dying mid-write.
+ */
+export function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    process.stderr.write('\n');
+    controller.abort(new ShadowdeskError('SD_INTERRUPTED', 'interrupted: the workspace was left as it was'));
+  });
+  return controller.signal;
+}
+
 /** A one-line progress display on a terminal; silent in logs and CI. */
 export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (progress: ImportProgress) => void {
   if (!stream.isTTY) return () => {};

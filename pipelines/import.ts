@@ -117,7 +117,7 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
     Object.entries(RECORD_FILES).map(([kind, file]) => [kind, new JsonlWriter(join(dir, file))]),
   ) as Record<RecordKind, JsonlWriter>;
   const issues = new JsonlWriter(join(dir, ISSUES_FILE));
-  const seen = new Map<string, string>();
+  const seen = new FirstSeen();
   const pending = new Map<string, { kind: RecordKind; later: unknown[] }>();
   const files: FileImportReport[] = [];
 
@@ -223,12 +223,38 @@ async function planFolder(source: ImportSource): Promise<{ planned: PlannedSourc
 interface ImportContext extends ImportOptions {
   writers: Record<RecordKind, JsonlWriter>;
   issues: JsonlWriter;
-  seen: Map<string, string>;
+  seen: FirstSeen;
   pending: Map<string, { kind: RecordKind; later: unknown[] }>;
 }
 
-function describe(at: SourceLocation): string {
-  return `${at.file}${at.line ? `:${at.line}` : ''}`;
+/** Files a place can name; a file index and a line are packed into one number below this base. */
+const FILE_BASE = 2 ** 20;
+
+/**
+ * Where each record id was first seen. A million ids must not cost a million location strings,
+ * so a place is one number (line × FILE_BASE + file index) in a map per record kind.
+ */
+class FirstSeen {
+  private readonly places: Record<RecordKind, Map<string, number>> = { ticket: new Map(), knowledge: new Map(), order: new Map() };
+  private readonly files: string[] = [];
+  private readonly fileIndex = new Map<string, number>();
+
+  /** Records the place of a key seen for the first time; returns the earlier place otherwise. */
+  claim(kind: RecordKind, key: string, at: SourceLocation): string | undefined {
+    const packed = this.places[kind].get(key);
+    if (packed !== undefined) {
+      const file = this.files[packed % FILE_BASE]!;
+      const line = Math.floor(packed / FILE_BASE);
+      return line > 0 ? `${file}:${line}` : file;
+    }
+    let index = this.fileIndex.get(at.file);
+    if (index === undefined) {
+      index = this.files.push(at.file) - 1;
+      this.fileIndex.set(at.file, index);
+    }
+    this.places[kind].set(key, (at.line ?? 0) * FILE_BASE + (index % FILE_BASE));
+    return undefined;
+  }
 }
 
 async function importOne(source: PlannedSource, context: ImportContext): Promise<FileImportReport> {
@@ -283,16 +309,16 @@ async function importOne(source: PlannedSource, context: ImportContext): Promise
         await context.issues.write({ type: 'warning', at: item.at, reason });
       }
     }
-    const key = `${item.kind}\u0000${recordKey(item.kind, record)}`;
-    const first = context.seen.get(key);
+    const id = recordKey(item.kind, record);
+    const first = context.seen.claim(item.kind, id, item.at);
     if (first === undefined) {
-      context.seen.set(key, describe(item.at));
       report.records[item.kind] = (report.records[item.kind] ?? 0) + 1;
       await context.writers[item.kind].write(record);
       continue;
     }
     // A repeated id: kept aside and merged into the first record once all files are read.
     report.merged++;
+    const key = `${item.kind}\u0000${id}`;
     const entry = context.pending.get(key) ?? { kind: item.kind, later: [] };
     entry.later.push(record);
     context.pending.set(key, entry);

@@ -3,7 +3,7 @@ import { defineCommand } from 'citty';
 import { DEMO_DATA_DIR } from '../../datasets/demo/location.ts';
 import { importSources } from '../../pipelines/import.ts';
 import { formatImportReport } from '../../reports/import-report.ts';
-import { EXIT_UNUSABLE, guarded, progressPrinter, withExamples } from '../_cli.ts';
+import { EXIT_UNUSABLE, guarded, interruptSignal, progressPrinter, withExamples } from '../_cli.ts';
 
 const command = defineCommand({
   meta: {
@@ -17,7 +17,7 @@ const command = defineCommand({
     guarded(async () => {
       const data = relative(process.cwd(), DEMO_DATA_DIR) || '.';
       process.stdout.write(`Demo brand: Maison Lune, exports in ${data}\n\n`);
-      const report = await importSources([{ path: data }], { workspace: args.workspace, onProgress: progressPrinter() });
+      const report = await importSources([{ path: data }], { workspace: args.workspace, onProgress: progressPrinter(), signal: interruptSignal() });
       process.stdout.write(`${formatImportReport(report)}\n`);
       if (!report.committed) process.exitCode = EXIT_UNUSABLE;
     }),

@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import { importSources } from '../../pipelines/import.ts';
 import { formatImportReport } from '../../reports/import-report.ts';
-import { EXIT_UNUSABLE, guarded, progressPrinter, readDataFile, withExamples } from '../_cli.ts';
+import { EXIT_UNUSABLE, guarded, interruptSignal, progressPrinter, readDataFile, withExamples } from '../_cli.ts';
 
 const command = defineCommand({
   meta: {
@@ -28,6 +28,7 @@ const command = defineCommand({
           workspace: args.workspace,
           maxMessageChars: Number.isInteger(maxMessageChars) && maxMessageChars > 0 ? maxMessageChars : undefined,
           onProgress: args.json ? undefined : progressPrinter(),
+          signal: interruptSignal(),
         },
       );
       process.stdout.write(`${args.json ? JSON.stringify(report, null, 2) : formatImportReport(report)}\n`);

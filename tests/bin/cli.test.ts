@@ -1,4 +1,6 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -65,5 +67,25 @@ describe('shadowdesk CLI', () => {
     const { code, stdout } = await run(['import', file, '--json', '--workspace', join(dir, 'ws')]);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ committed: true, totals: { read: 1, imported: 1, records: { ticket: 1 } } });
+  });
+});
+
+describe('interrupting an import', () => {
+  it('stops on SIGINT, says so and leaves no half-written import behind', async () => {
+    const dir = await tempDir();
+    const { generateDemo } = await import('../../datasets/demo/generate.ts');
+    const summary = await generateDemo({ outDir: dir, tickets: 30_000, formats: ['generic-csv'], withKnowledge: false });
+    const workspace = join(dir, 'ws');
+    const child = spawn(process.execPath, [CLI, 'import', summary.ticketsFile, '--workspace', workspace]);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Interrupt once the import folder exists, i.e. mid-import.
+    await expect.poll(() => readdir(join(workspace, 'imports')).then((entries) => entries.length, () => 0), { timeout: 20_000, interval: 20 }).toBe(1);
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(2);
+    expect(stderr).toContain('shadowdesk: interrupted: the workspace was left as it was');
+    expect(await readdir(join(workspace, 'imports'))).toEqual([]);
+    await expect(readFile(join(workspace, 'current.json'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
