@@ -6,7 +6,8 @@ export type ShadowdeskErrorCode =
   | 'SD_MAPPING_INVALID'
   | 'SD_NOTHING_IMPORTED'
   | 'SD_WORKSPACE'
-  | 'SD_INTERRUPTED';
+  | 'SD_INTERRUPTED'
+  | 'SD_MODEL_UNAVAILABLE';
 
 export class ShadowdeskError extends Error {
   override readonly name = 'ShadowdeskError';

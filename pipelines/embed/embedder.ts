@@ -1,0 +1,72 @@
+import { stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { ShadowdeskError } from '../../errors.ts';
+
+/** Turns texts into unit vectors; one implementation, through transformers.js on onnxruntime-node. */
+export interface Embedder {
+  /** The model as named: a hub id or a folder. */
+  id: string;
+  dimensions: number;
+  embed(texts: string[]): Promise<Float32Array[]>;
+  dispose(): Promise<void>;
+}
+
+export interface EmbedderOptions {
+  /** Texts per ONNX run. @default 32 */
+  batchSize?: number;
+  /** Fetch a hub model that is not in the local cache. @default false (shadowdesk works offline) */
+  allowDownload?: boolean;
+  /** Where hub models are cached. @default transformers.js' own cache */
+  cacheDir?: string;
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  return stat(path).then((info) => info.isDirectory(), () => false);
+}
+
+/**
+ * Loads a model by hub id (from the local cache, or the hub when allowed) or from a local folder
+ * in Hugging Face layout, and embeds with mean pooling and L2 normalization.
+ */
+export async function loadEmbedder(model: string, options: EmbedderOptions = {}): Promise<Embedder> {
+  const { env, pipeline } = await import('@huggingface/transformers');
+  const local = await isFolder(model);
+  env.allowRemoteModels = !local && (options.allowDownload ?? false);
+  env.allowLocalModels = true;
+  if (options.cacheDir) env.cacheDir = options.cacheDir;
+  if (local) env.localModelPath = `${dirname(resolve(model))}/`;
+  const modelId = local ? basename(resolve(model)) : model;
+
+  let extractor: Awaited<ReturnType<typeof pipeline<'feature-extraction'>>>;
+  try {
+    extractor = await pipeline('feature-extraction', modelId, { dtype: 'fp32', device: 'cpu' });
+  } catch (cause) {
+    const hint = local
+      ? `the folder needs config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx`
+      : options.allowDownload
+        ? 'it is not in the local cache and could not be downloaded'
+        : 'it is not in the local cache and downloads are off';
+    throw new ShadowdeskError(
+      'SD_MODEL_UNAVAILABLE',
+      `cannot load embedding model "${model}": ${hint} (${(cause as Error).message.split('\n')[0]}); use the built-in model, which is fitted on your own data offline: --model builtin`,
+      { cause },
+    );
+  }
+  const batchSize = options.batchSize ?? 32;
+  const probe = await extractor(['dimension probe'], { pooling: 'mean', normalize: true });
+  const dimensions = probe.dims[1]!;
+  return {
+    id: model,
+    dimensions,
+    async embed(texts) {
+      const vectors: Float32Array[] = [];
+      for (let start = 0; start < texts.length; start += batchSize) {
+        const output = await extractor(texts.slice(start, start + batchSize), { pooling: 'mean', normalize: true });
+        const data = output.data as Float32Array;
+        for (let row = 0; row < output.dims[0]!; row++) vectors.push(data.slice(row * dimensions, (row + 1) * dimensions));
+      }
+      return vectors;
+    },
+    dispose: () => extractor.dispose(),
+  };
+}

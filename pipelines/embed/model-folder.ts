@@ -1,0 +1,79 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { staticEmbeddingOnnx, type StaticEmbeddingModel } from './onnx-writer.ts';
+
+/**
+ * Writes a model in the Hugging Face layout transformers.js loads (config.json, tokenizer.json,
+ * tokenizer_config.json, onnx/model.onnx), so a model fitted here goes through the very same
+ * loading path as one from the hub.
+ */
+
+export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
+
+export interface ModelFolderOptions extends StaticEmbeddingModel {
+  /** Token strings by id; the first five must be SPECIAL_TOKENS, continuation pieces start with `##`. */
+  vocabulary: string[];
+  /** Extra facts kept in config.json (how and on what the model was fitted). */
+  metadata?: Record<string, unknown>;
+}
+
+function tokenizerJson(vocabulary: string[]): object {
+  const id = (token: string) => vocabulary.indexOf(token);
+  const special = (token: string) => ({ id: token, ids: [id(token)], tokens: [token] });
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: SPECIAL_TOKENS.map((token) => ({ id: id(token), content: token, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+    // Lower-casing and accent folding: "Remboursé", "rembourse" and "REMBOURSÉ" are one token.
+    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: true, lowercase: true },
+    pre_tokenizer: { type: 'BertPreTokenizer' },
+    post_processor: {
+      type: 'TemplateProcessing',
+      single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
+      pair: [
+        { SpecialToken: { id: '[CLS]', type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '[SEP]', type_id: 0 } },
+        { Sequence: { id: 'B', type_id: 1 } },
+        { SpecialToken: { id: '[SEP]', type_id: 1 } },
+      ],
+      special_tokens: { '[CLS]': special('[CLS]'), '[SEP]': special('[SEP]') },
+    },
+    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
+    model: {
+      type: 'WordPiece',
+      unk_token: '[UNK]',
+      continuing_subword_prefix: '##',
+      max_input_chars_per_word: 100,
+      vocab: Object.fromEntries(vocabulary.map((token, index) => [token, index])),
+    },
+  };
+}
+
+export async function writeModelFolder(dir: string, options: ModelFolderOptions): Promise<void> {
+  const { vocabulary, metadata, ...model } = options;
+  if (vocabulary.length !== model.vocabSize) throw new Error(`vocabulary has ${vocabulary.length} tokens, vectors have ${model.vocabSize} rows`);
+  SPECIAL_TOKENS.forEach((token, index) => {
+    if (vocabulary[index] !== token) throw new Error(`token ${index} must be ${token}`);
+  });
+  await mkdir(join(dir, 'onnx'), { recursive: true });
+  const json = (value: unknown) => `${JSON.stringify(value, null, 1)}\n`;
+  await writeFile(join(dir, 'config.json'), json({ model_type: 'bert', architectures: ['BertModel'], hidden_size: model.dimensions, vocab_size: model.vocabSize, shadowdesk: metadata ?? {} }));
+  await writeFile(join(dir, 'tokenizer.json'), json(tokenizerJson(vocabulary)));
+  await writeFile(
+    join(dir, 'tokenizer_config.json'),
+    json({
+      tokenizer_class: 'BertTokenizer',
+      do_lower_case: true,
+      strip_accents: true,
+      model_max_length: 512,
+      pad_token: '[PAD]',
+      unk_token: '[UNK]',
+      cls_token: '[CLS]',
+      sep_token: '[SEP]',
+      mask_token: '[MASK]',
+    }),
+  );
+  await writeFile(join(dir, 'onnx', 'model.onnx'), staticEmbeddingOnnx(model));
+}

@@ -1,0 +1,92 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { loadEmbedder } from '../../../pipelines/embed/embedder.ts';
+import { SPECIAL_TOKENS, writeModelFolder } from '../../../pipelines/embed/model-folder.ts';
+import { Random } from '../../../datasets/demo/random.ts';
+import { useTempDir } from '../../helpers/temp.ts';
+
+const tempDir = useTempDir();
+
+const WORDS = ['hello', 'world', 'bonjour', 'le', 'monde', 'rembourse', '##ment', 'commande', 'where', 'is', 'my', 'order', 'ou', 'est', 'ma'];
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz'.split('');
+const TEXTS = ['Hello world', 'Où est ma commande #ML1042 ?', 'remboursement', 'where is my order', 'zzz qqq'];
+
+/** A small model built here, as a user's own folder would be: nothing is downloaded. */
+async function tinyModel(dimensions = 8): Promise<string> {
+  const vocabulary = [...SPECIAL_TOKENS, ...WORDS, ...LETTERS, ...LETTERS.map((letter) => `##${letter}`), '#', '?', '0', '1', '2', '4', '##0', '##1', '##2', '##4'];
+  const random = new Random(7);
+  // Special tokens get zero vectors, as in the built-in model, so [CLS]/[SEP] do not tilt the mean.
+  const vectors = Float32Array.from({ length: vocabulary.length * dimensions }, (_, index) => (index < SPECIAL_TOKENS.length * dimensions ? 0 : random.next() * 2 - 1));
+  const dir = join(await tempDir(), 'tiny-model');
+  await writeModelFolder(dir, { vocabulary, vectors, vocabSize: vocabulary.length, dimensions });
+  return dir;
+}
+
+function normalize(vector: number[]): number[] {
+  const norm = Math.hypot(...vector);
+  return vector.map((value) => value / norm);
+}
+
+describe('loadEmbedder', () => {
+  it('agrees with a direct onnxruntime-node run, masked mean pooling and normalization', async () => {
+    const dir = await tinyModel();
+    const embedder = await loadEmbedder(dir, { batchSize: 3 });
+    expect(embedder.dimensions).toBe(8);
+    const fromPipeline = await embedder.embed(TEXTS);
+    await embedder.dispose();
+
+    const { AutoTokenizer } = await import('@huggingface/transformers');
+    const tokenizer = await AutoTokenizer.from_pretrained('tiny-model');
+    const encoded = tokenizer(TEXTS, { padding: true });
+    const ids = encoded.input_ids;
+    const mask = encoded.attention_mask;
+    const [batch, length] = ids.dims as [number, number];
+    const session = await ort.InferenceSession.create(join(dir, 'onnx', 'model.onnx'));
+    const { last_hidden_state: hidden } = await session.run({ input_ids: new ort.Tensor('int64', ids.data as BigInt64Array, [batch, length]) });
+    await session.release();
+    const values = hidden!.data as Float32Array;
+    const maskData = mask.data as BigInt64Array;
+
+    for (let row = 0; row < batch; row++) {
+      const sum = new Array<number>(8).fill(0);
+      let count = 0;
+      for (let token = 0; token < length; token++) {
+        if (maskData[row * length + token] === 0n) continue;
+        count++;
+        for (let d = 0; d < 8; d++) sum[d]! += values[(row * length + token) * 8 + d]!;
+      }
+      const expected = normalize(sum.map((value) => value / count));
+      const actual = Array.from(fromPipeline[row]!);
+      actual.forEach((value, d) => expect(value).toBeCloseTo(expected[d]!, 5));
+      expect(Math.hypot(...actual)).toBeCloseTo(1, 5);
+    }
+  });
+
+  it('gives the same vector whatever the batch, and folds case and accents', async () => {
+    const dir = await tinyModel();
+    const embedder = await loadEmbedder(dir, { batchSize: 4 });
+    const together = await embedder.embed(TEXTS);
+    for (const [index, text] of TEXTS.entries()) {
+      const [alone] = await embedder.embed([text]);
+      Array.from(alone!).forEach((value, d) => expect(value).toBeCloseTo(together[index]![d]!, 5));
+    }
+    const [accented, plain] = await embedder.embed(['OÙ EST MA COMMANDE', 'ou est ma commande']);
+    expect(Array.from(accented!)).toEqual(Array.from(plain!));
+    await embedder.dispose();
+  });
+
+  it('explains a model it cannot load and names the built-in alternative', async () => {
+    const dir = await tinyModel();
+    await rm(join(dir, 'tokenizer_config.json'));
+    await expect(loadEmbedder(dir)).rejects.toMatchObject({
+      code: 'SD_MODEL_UNAVAILABLE',
+      message: expect.stringMatching(/needs config.json, tokenizer.json, tokenizer_config.json and onnx\/model.onnx.*--model builtin/),
+    });
+    await expect(loadEmbedder('Xenova/not-cached-anywhere', { cacheDir: await tempDir() })).rejects.toMatchObject({
+      code: 'SD_MODEL_UNAVAILABLE',
+      message: expect.stringContaining('not in the local cache and downloads are off'),
+    });
+  });
+});
