@@ -1,0 +1,284 @@
+import { Random } from '../../datasets/demo/random.ts';
+import { SPECIAL_TOKENS } from './model-folder.ts';
+
+/**
+ * The built-in model, for machines with no network and no model: fitted on the brand's own
+ * corpus. A WordPiece vocabulary is learned from word counts, documents are weighted
+ * (sublinear TF × IDF), and a truncated SVD of that token–document matrix (LSA) gives each token
+ * a vector; IDF is baked into the vectors so that the mean pooling transformers.js applies
+ * yields the LSA projection of a text.
+ */
+
+export interface FitOptions {
+  /** @default 42 */
+  seed?: number;
+  /** Vector size. @default 256 */
+  dimensions?: number;
+  /** Tokens in the vocabulary, special tokens included. @default 20000 */
+  vocabularySize?: number;
+  /** Documents sampled (reservoir) for the SVD; word counts use them all. @default 20000 */
+  maxDocuments?: number;
+  /** A word must appear this often to get a token of its own. @default 2 */
+  minCount?: number;
+}
+
+export interface FittedModel {
+  vocabulary: string[];
+  vectors: Float32Array;
+  vocabSize: number;
+  dimensions: number;
+  documents: number;
+  sampled: number;
+}
+
+/** Lower-case, accents off, split into words and single punctuation marks, as BertNormalizer + BertPreTokenizer do. */
+export function preTokenize(text: string): string[] {
+  const folded = text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return folded.match(/[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu) ?? [];
+}
+
+/** Greedy longest-match-first WordPiece, the algorithm of the tokenizer the model is written with. */
+export function wordPiece(word: string, vocabulary: ReadonlyMap<string, number>, unknown: number): number[] {
+  if (word.length > 100) return [unknown];
+  const pieces: number[] = [];
+  for (let start = 0; start < word.length; ) {
+    let end = word.length;
+    let found = -1;
+    while (start < end) {
+      const id = vocabulary.get(start > 0 ? `##${word.slice(start, end)}` : word.slice(start, end));
+      if (id !== undefined) {
+        found = id;
+        break;
+      }
+      end--;
+    }
+    if (found < 0) return [unknown];
+    pieces.push(found);
+    start = end;
+  }
+  return pieces;
+}
+
+function byCount(counts: Map<string, number>): string[] {
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([key]) => key);
+}
+
+/** Specials, every character (alone and as a continuation), frequent words, then frequent word starts and endings. */
+function learnVocabulary(words: Map<string, number>, size: number, minCount: number): string[] {
+  const vocabulary = new Set<string>(SPECIAL_TOKENS);
+  const characters = new Map<string, number>();
+  for (const [word, count] of words) for (const character of word) characters.set(character, (characters.get(character) ?? 0) + count);
+  for (const character of byCount(characters)) {
+    vocabulary.add(character);
+    vocabulary.add(`##${character}`);
+  }
+  const frequent = byCount(words).filter((word) => words.get(word)! >= minCount);
+  const wordBudget = Math.floor((size - vocabulary.size) * 0.85);
+  for (const word of frequent.slice(0, wordBudget)) vocabulary.add(word);
+  // Pieces for the words left out, so a rare "remboursements" still reads as "rembourse ##ments".
+  const pieces = new Map<string, number>();
+  for (const [word, count] of words) {
+    if (vocabulary.has(word) || word.length < 5) continue;
+    for (let length = 3; length <= Math.min(8, word.length - 2); length++) {
+      const head = word.slice(0, length);
+      const tail = `##${word.slice(word.length - length)}`;
+      pieces.set(head, (pieces.get(head) ?? 0) + count);
+      pieces.set(tail, (pieces.get(tail) ?? 0) + count);
+    }
+  }
+  for (const piece of byCount(pieces)) {
+    if (vocabulary.size >= size) break;
+    vocabulary.add(piece);
+  }
+  return [...vocabulary].slice(0, Math.max(size, SPECIAL_TOKENS.length));
+}
+
+interface SparseRows {
+  offsets: number[];
+  columns: number[];
+  values: number[];
+}
+
+function gaussian(random: Random): number {
+  return Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
+}
+
+/** Y (rows × l) = X Ω, with Ω given column-major per token (tokens × l). */
+function multiply(matrix: SparseRows, rows: number, omega: Float64Array, l: number): Float64Array {
+  const out = new Float64Array(rows * l);
+  for (let row = 0; row < rows; row++) {
+    const target = row * l;
+    for (let k = matrix.offsets[row]!; k < matrix.offsets[row + 1]!; k++) {
+      const source = matrix.columns[k]! * l;
+      const value = matrix.values[k]!;
+      for (let j = 0; j < l; j++) out[target + j]! += value * omega[source + j]!;
+    }
+  }
+  return out;
+}
+
+/** Xᵀ Q (tokens × l). */
+function multiplyTransposed(matrix: SparseRows, rows: number, tokens: number, q: Float64Array, l: number): Float64Array {
+  const out = new Float64Array(tokens * l);
+  for (let row = 0; row < rows; row++) {
+    const source = row * l;
+    for (let k = matrix.offsets[row]!; k < matrix.offsets[row + 1]!; k++) {
+      const target = matrix.columns[k]! * l;
+      const value = matrix.values[k]!;
+      for (let j = 0; j < l; j++) out[target + j]! += value * q[source + j]!;
+    }
+  }
+  return out;
+}
+
+/** Orthonormalizes the l columns of a row-major (rows × l) matrix in place (modified Gram–Schmidt). */
+function orthonormalize(matrix: Float64Array, rows: number, l: number): void {
+  const column = new Float64Array(rows);
+  for (let j = 0; j < l; j++) {
+    for (let i = 0; i < rows; i++) column[i] = matrix[i * l + j]!;
+    for (let p = 0; p < j; p++) {
+      let dot = 0;
+      for (let i = 0; i < rows; i++) dot += column[i]! * matrix[i * l + p]!;
+      for (let i = 0; i < rows; i++) column[i]! -= dot * matrix[i * l + p]!;
+    }
+    let norm = 0;
+    for (let i = 0; i < rows; i++) norm += column[i]! * column[i]!;
+    norm = Math.sqrt(norm) || 1;
+    for (let i = 0; i < rows; i++) matrix[i * l + j] = column[i]! / norm;
+  }
+}
+
+/** Eigen-decomposition of a small symmetric matrix (cyclic Jacobi); returns values and column vectors. */
+function symmetricEigen(input: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+  const a = Float64Array.from(input);
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  for (let sweep = 0; sweep < 50; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p * n + q]! ** 2;
+    if (off < 1e-20) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = a[p * n + q]!;
+        if (Math.abs(apq) < 1e-30) continue;
+        const theta = (a[q * n + q]! - a[p * n + p]!) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = a[k * n + p]!;
+          const akq = a[k * n + q]!;
+          a[k * n + p] = c * akp - s * akq;
+          a[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = a[p * n + k]!;
+          const aqk = a[q * n + k]!;
+          a[p * n + k] = c * apk - s * aqk;
+          a[q * n + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = v[k * n + p]!;
+          const vkq = v[k * n + q]!;
+          v[k * n + p] = c * vkp - s * vkq;
+          v[k * n + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = a[i * n + i]!;
+  return { values, vectors: v };
+}
+
+/** Fits the built-in model on a corpus; the same texts, order and seed give the same model. */
+export async function fitBuiltinModel(texts: AsyncIterable<string> | Iterable<string>, options: FitOptions = {}): Promise<FittedModel> {
+  const random = new Random(options.seed ?? 42);
+  const maxDocuments = options.maxDocuments ?? 20_000;
+  const words = new Map<string, number>();
+  const sample: string[][] = [];
+  let documents = 0;
+  for await (const text of texts) {
+    const tokens = preTokenize(text);
+    if (tokens.length === 0) continue;
+    for (const token of tokens) words.set(token, (words.get(token) ?? 0) + 1);
+    documents++;
+    // Reservoir sampling keeps a uniform sample of documents in constant memory.
+    if (sample.length < maxDocuments) sample.push(tokens);
+    else {
+      const slot = Math.floor(random.next() * documents);
+      if (slot < maxDocuments) sample[slot] = tokens;
+    }
+  }
+  const vocabulary = learnVocabulary(words, options.vocabularySize ?? 20_000, options.minCount ?? 2);
+  const ids = new Map(vocabulary.map((token, index) => [token, index]));
+  const unknown = ids.get('[UNK]')!;
+  const tokens = vocabulary.length;
+
+  // Sublinear TF × IDF rows, L2-normalized, over the sampled documents.
+  const rowsCounts = sample.map((words) => {
+    const counts = new Map<number, number>();
+    for (const word of words) for (const id of wordPiece(word, ids, unknown)) counts.set(id, (counts.get(id) ?? 0) + 1);
+    return counts;
+  });
+  const documentFrequency = new Float64Array(tokens);
+  for (const counts of rowsCounts) for (const id of counts.keys()) documentFrequency[id]! += 1;
+  const idf = Float64Array.from(documentFrequency, (df) => (df > 0 ? Math.log((1 + rowsCounts.length) / (1 + df)) + 1 : 0));
+  for (let id = 0; id < SPECIAL_TOKENS.length; id++) idf[id] = 0;
+  const matrix: SparseRows = { offsets: [0], columns: [], values: [] };
+  for (const counts of rowsCounts) {
+    const entries = [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([id, count]) => [id, (1 + Math.log(count)) * idf[id]!] as const);
+    const norm = Math.hypot(...entries.map(([, value]) => value)) || 1;
+    for (const [id, value] of entries) {
+      matrix.columns.push(id);
+      matrix.values.push(value / norm);
+    }
+    matrix.offsets.push(matrix.columns.length);
+  }
+
+  const rows = rowsCounts.length;
+  const dimensions = Math.max(1, Math.min(options.dimensions ?? 256, rows - 1, tokens - 1));
+  const l = Math.min(dimensions + 10, rows, tokens);
+  const omega = Float64Array.from({ length: tokens * l }, () => gaussian(random));
+  // Randomized range finder with two power iterations (Halko, Martinsson & Tropp).
+  let q = multiply(matrix, rows, omega, l);
+  orthonormalize(q, rows, l);
+  for (let iteration = 0; iteration < 2; iteration++) {
+    const z = multiplyTransposed(matrix, rows, tokens, q, l);
+    orthonormalize(z, tokens, l);
+    q = multiply(matrix, rows, z, l);
+    orthonormalize(q, rows, l);
+  }
+  // B = Qᵀ X, held transposed (tokens × l); B Bᵀ = Σ_t b_t b_tᵀ is small (l × l).
+  const bt = multiplyTransposed(matrix, rows, tokens, q, l);
+  const gram = new Float64Array(l * l);
+  for (let t = 0; t < tokens; t++) {
+    const base = t * l;
+    for (let i = 0; i < l; i++) {
+      const bi = bt[base + i]!;
+      if (bi === 0) continue;
+      for (let j = i; j < l; j++) gram[i * l + j]! += bi * bt[base + j]!;
+    }
+  }
+  for (let i = 0; i < l; i++) for (let j = 0; j < i; j++) gram[i * l + j] = gram[j * l + i]!;
+  const { values, vectors } = symmetricEigen(gram, l);
+  const order = [...values.keys()].sort((a, b) => values[b]! - values[a]!).slice(0, dimensions);
+
+  // Token vectors: V = Bᵀ U Σ⁻¹, then IDF baked in so mean pooling gives the LSA projection.
+  const out = new Float32Array(tokens * dimensions);
+  order.forEach((component, d) => {
+    const sigma = Math.sqrt(Math.max(values[component]!, 1e-12));
+    let largest = 0;
+    const column = new Float64Array(tokens);
+    for (let t = 0; t < tokens; t++) {
+      let sum = 0;
+      for (let i = 0; i < l; i++) sum += bt[t * l + i]! * vectors[i * l + component]!;
+      column[t] = (sum / sigma) * idf[t]!;
+      if (Math.abs(column[t]!) > Math.abs(largest)) largest = column[t]!;
+    }
+    // SVD signs are arbitrary; fix them so a refit gives the same vectors.
+    const sign = largest < 0 ? -1 : 1;
+    for (let t = 0; t < tokens; t++) out[t * dimensions + d] = sign * column[t]!;
+  });
+  return { vocabulary, vectors: out, vocabSize: tokens, dimensions, documents, sampled: rows };
+}

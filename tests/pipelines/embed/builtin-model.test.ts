@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fitBuiltinModel, preTokenize, wordPiece } from '../../../pipelines/embed/builtin-model.ts';
+import { loadEmbedder } from '../../../pipelines/embed/embedder.ts';
+import { writeModelFolder } from '../../../pipelines/embed/model-folder.ts';
+import { Random } from '../../../datasets/demo/random.ts';
+import { useTempDir } from '../../helpers/temp.ts';
+
+const tempDir = useTempDir();
+
+const TOPICS: Record<string, string[]> = {
+  shipping: ['colis', 'livraison', 'suivi', 'transporteur', 'parcel', 'tracking', 'delivery', 'shipped', 'expédié', 'arrivé'],
+  returns: ['retour', 'renvoyer', 'étiquette', 'return', 'label', 'send', 'back', 'délai', 'jours', 'days'],
+  refunds: ['remboursement', 'remboursé', 'banque', 'refund', 'refunded', 'bank', 'argent', 'money', 'compte', 'account'],
+  discounts: ['code', 'promo', 'réduction', 'discount', 'coupon', 'checkout', 'panier', 'basket', 'refusé', 'invalid'],
+};
+const FILLER = ['bonjour', 'merci', 'hello', 'thanks', 'je', 'you', 'my', 'ma', 'commande', 'order', 'please', 'svp'];
+
+/** Short support-like messages on four topics, in two languages, with shared filler words. */
+function corpus(size: number, seed: number): Array<{ topic: string; text: string }> {
+  const random = new Random(seed);
+  const topics = Object.keys(TOPICS);
+  return Array.from({ length: size }, () => {
+    const topic = random.pick(topics);
+    const words = Array.from({ length: 8 }, () => (random.chance(0.6) ? random.pick(TOPICS[topic]!) : random.pick(FILLER)));
+    return { topic, text: words.join(' ') };
+  });
+}
+
+describe('the built-in model', () => {
+  it('is the same for the same corpus and seed, and different for another seed', async () => {
+    const texts = corpus(400, 1).map((doc) => doc.text);
+    const a = await fitBuiltinModel(texts, { dimensions: 16, seed: 5 });
+    const b = await fitBuiltinModel(texts, { dimensions: 16, seed: 5 });
+    const c = await fitBuiltinModel(texts, { dimensions: 16, seed: 6, maxDocuments: 100 });
+    expect(a.vocabulary).toEqual(b.vocabulary);
+    expect(Buffer.from(a.vectors.buffer).equals(Buffer.from(b.vectors.buffer))).toBe(true);
+    expect(Buffer.from(a.vectors.buffer).equals(Buffer.from(c.vectors.buffer))).toBe(false);
+    expect(a).toMatchObject({ documents: 400, sampled: 400, dimensions: 16 });
+    expect(c.sampled).toBe(100);
+  });
+
+  it('tokenizes exactly as the tokenizer it is written with', async () => {
+    const texts = [...corpus(300, 2).map((doc) => doc.text), 'Remboursements effectués, étiquettes imprimées !', 'REMBOURSÉ ?'];
+    const model = await fitBuiltinModel(texts, { dimensions: 8, vocabularySize: 120 });
+    const dir = join(await tempDir(), 'fitted');
+    await writeModelFolder(dir, model);
+    await loadEmbedder(dir);
+    const { AutoTokenizer } = await import('@huggingface/transformers');
+    const tokenizer = await AutoTokenizer.from_pretrained('fitted');
+    const ids = new Map(model.vocabulary.map((token, index) => [token, index]));
+    for (const text of ['Remboursements effectués, étiquettes imprimées !', 'REMBOURSÉ ?', 'colis arrivé', 'zzzz unknownword']) {
+      const ours = preTokenize(text).flatMap((word) => wordPiece(word, ids, ids.get('[UNK]')!));
+      const theirs = Array.from(tokenizer.encode(text, { add_special_tokens: false }));
+      expect(ours, text).toEqual(theirs);
+    }
+  });
+
+  it('places a message nearer to its own topic than to the others, through the hub-model path', async () => {
+    const train = corpus(800, 3);
+    const model = await fitBuiltinModel(train.map((doc) => doc.text), { dimensions: 24 });
+    const dir = join(await tempDir(), 'fitted');
+    await writeModelFolder(dir, model);
+    const embedder = await loadEmbedder(dir);
+    const topics = Object.keys(TOPICS);
+    const centroids = await embedder.embed(topics.map((topic) => TOPICS[topic]!.join(' ')));
+    const test = corpus(200, 4);
+    const vectors = await embedder.embed(test.map((doc) => doc.text));
+    let right = 0;
+    vectors.forEach((vector, index) => {
+      const scores = centroids.map((centroid) => centroid.reduce((sum, value, d) => sum + value * vector[d]!, 0));
+      if (topics[scores.indexOf(Math.max(...scores))] === test[index]!.topic) right++;
+    });
+    expect(right / test.length).toBeGreaterThan(0.9);
+    await embedder.dispose();
+  });
+});
