@@ -7,7 +7,8 @@ export type ShadowdeskErrorCode =
   | 'SD_NOTHING_IMPORTED'
   | 'SD_WORKSPACE'
   | 'SD_INTERRUPTED'
-  | 'SD_MODEL_UNAVAILABLE';
+  | 'SD_MODEL_UNAVAILABLE'
+  | 'SD_INPUT_INVALID';
 
 export class ShadowdeskError extends Error {
   override readonly name = 'ShadowdeskError';

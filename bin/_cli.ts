@@ -4,6 +4,7 @@ import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ShadowdeskError, isShadowdeskError } from '../errors.ts';
 import type { ImportProgress } from '../pipelines/import.ts';
+import type { IndexProgress } from '../pipelines/search-index.ts';
 
 /** Exit codes: 0 done, 1 done but the result is not usable (nothing imported), 2 an error. */
 export const EXIT_UNUSABLE = 1;
@@ -61,6 +62,24 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (p
     const count = progress.read.toLocaleString('en-US');
     stream.write(`\r\x1b[K${progress.done ? 'read' : 'reading'} ${progress.file} (${progress.format}): ${count} records`);
     if (progress.done) stream.write('\n');
+  };
+}
+
+/** Index progress on a terminal: stage, count, texts/s and time left while embedding. */
+export function indexProgressPrinter(stream: NodeJS.WriteStream = process.stderr): (progress: IndexProgress) => void {
+  if (!stream.isTTY) return () => {};
+  let embedStarted = 0;
+  return (progress) => {
+    let line = `${progress.stage}: ${progress.done.toLocaleString('en-US')}/${progress.total.toLocaleString('en-US')}`;
+    if (progress.stage === 'embed') {
+      embedStarted ||= performance.now();
+      const seconds = (performance.now() - embedStarted) / 1000;
+      const rate = seconds > 0 ? progress.done / seconds : 0;
+      const left = rate > 0 ? (progress.total - progress.done) / rate : 0;
+      line += ` texts, ${Math.round(rate).toLocaleString('en-US')} texts/s, ${Math.ceil(left)} s left`;
+    }
+    stream.write(`\r\x1b[K${line}`);
+    if (progress.stage === 'write' && progress.done === progress.total) stream.write('\n');
   };
 }
 

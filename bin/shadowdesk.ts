@@ -2,6 +2,9 @@ import { defineCommand, runMain } from 'citty';
 import { showUsage, withExamples } from './_cli.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
+// LanceDB logs a warning when it creates a table; users should see our messages, not its internals.
+process.env.LANCEDB_LOG ??= 'error';
+
 const main = withExamples(defineCommand({
   meta: {
     name: 'shadowdesk',
@@ -11,6 +14,8 @@ const main = withExamples(defineCommand({
   subCommands: {
     demo: () => import('./commands/demo.ts').then((module) => module.default),
     import: () => import('./commands/import.ts').then((module) => module.default),
+    index: () => import('./commands/index.ts').then((module) => module.default),
+    search: () => import('./commands/search.ts').then((module) => module.default),
     formats: () => import('./commands/formats.ts').then((module) => module.default),
   },
 }), ['shadowdesk demo', 'shadowdesk import exports/ --workspace .shadowdesk', 'shadowdesk formats']);

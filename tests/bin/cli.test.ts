@@ -89,3 +89,22 @@ describe('interrupting an import', () => {
     await expect(readFile(join(workspace, 'current.json'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
+
+describe('index and search', () => {
+  it('indexes a workspace offline and searches it as of a date', async () => {
+    const dir = await tempDir();
+    const doc = (updatedAt: string, days: number) =>
+      JSON.stringify({ id: 'returns', kind: 'policy', title: 'Returns', body: `Return any item within ${days} days.`, updatedAt });
+    const file = await writeTemp(dir, 'kb.jsonl', [doc('2024-01-01T00:00:00.000Z', 14), doc('2025-03-01T00:00:00.000Z', 30)].join('\n'));
+    const workspace = join(dir, 'ws');
+    expect((await run(['import', file, '--workspace', workspace])).code).toBe(0);
+    const indexed = await run(['index', '--workspace', workspace]);
+    expect(indexed.code).toBe(0);
+    expect(indexed.stdout).toContain('Indexed 2 knowledge passages and 0 answered tickets with builtin');
+    const found = await run(['search', 'return item days', '--as-of', '2024-06-01', '--workspace', workspace]);
+    expect(found.stdout).toContain('within 14 days');
+    expect(found.stdout).not.toContain('within 30 days');
+    const bad = await run(['search', 'x', '--as-of', 'next tuesday', '--workspace', workspace]);
+    expect(bad).toMatchObject({ code: 2, stderr: 'shadowdesk: --as-of next tuesday: not a date (use e.g. 2025-03-01 or 2025-03-01T14:00:00Z)\n' });
+  });
+});

@@ -1,0 +1,174 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as lancedb from '@lancedb/lancedb';
+import * as arrow from 'apache-arrow';
+import { ShadowdeskError } from '../errors.ts';
+import { loadEmbedder, type Embedder } from './embed/embedder.ts';
+import { DEFAULT_WORKSPACE } from './workspace.ts';
+
+/** LanceDB tables behind the search index, and hybrid retrieval over them with the time-travel filter. */
+
+/** What a query needs to know about the index: which model made its vectors. */
+export interface IndexManifest {
+  model: string;
+  modelPath: string;
+  /** Changes whenever the vectors would change (a refitted built-in model). */
+  modelKey: string;
+  dimensions: number;
+  builtAt: string;
+}
+
+export function indexDir(workspace: string): string {
+  return join(workspace, 'index');
+}
+
+export async function readManifest(workspace: string): Promise<IndexManifest> {
+  try {
+    return JSON.parse(await readFile(join(indexDir(workspace), 'manifest.json'), 'utf8')) as IndexManifest;
+  } catch (cause) {
+    throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: no search index yet; run \`shadowdesk index\` first`, { cause });
+  }
+}
+
+const TEXT_COLUMN = { knowledge: 'text', tickets: 'question' } as const;
+export type SearchTable = keyof typeof TEXT_COLUMN;
+
+function vectorField(name: string, dimensions: number): arrow.Field {
+  return new arrow.Field(name, new arrow.FixedSizeList(dimensions, new arrow.Field('item', new arrow.Float32(), true)), false);
+}
+
+function schemaOf(table: SearchTable, dimensions: number): arrow.Schema {
+  const text = (name: string) => new arrow.Field(name, new arrow.Utf8(), false);
+  const number = (name: string) => new arrow.Field(name, new arrow.Float64(), false);
+  return table === 'knowledge'
+    ? new arrow.Schema([text('id'), text('doc_id'), text('kind'), text('title'), text('text'), text('url'), text('locale'), number('valid_from'), number('valid_to'), vectorField('vector', dimensions)])
+    : new arrow.Schema([
+        text('id'),
+        text('question'),
+        text('answer'),
+        number('created_ms'),
+        number('known_ms'),
+        text('channel'),
+        text('language'),
+        text('tags'),
+        vectorField('vector', dimensions),
+        vectorField('answer_vector', dimensions),
+      ]);
+}
+
+/**
+ * Replaces both tables. LanceDB writes an overwrite as a new table version, so a reader (or a
+ * crash) sees either the previous index or the new one, never half of one.
+ */
+export async function writeTables(
+  dir: string,
+  data: { knowledge: Array<Record<string, unknown>>; tickets: Array<Record<string, unknown>>; dimensions: number },
+): Promise<void> {
+  const db = await lancedb.connect(dir);
+  for (const table of ['knowledge', 'tickets'] as const) {
+    const rows = data[table].map((row) => ({
+      ...row,
+      vector: Array.from(row.vector as Float32Array),
+      ...(row.answer_vector ? { answer_vector: Array.from(row.answer_vector as Float32Array) } : {}),
+    }));
+    const schema = schemaOf(table, data.dimensions);
+    const created = rows.length > 0 ? await db.createTable(table, rows, { mode: 'overwrite', schema }) : await db.createEmptyTable(table, schema, { mode: 'overwrite' });
+    if (rows.length > 0) {
+      // Language-neutral full-text: no stemming or stop words (tickets mix French and English), accents folded.
+      await created.createIndex(TEXT_COLUMN[table], {
+        config: lancedb.Index.fts({ withPosition: false, stem: false, removeStopWords: false, asciiFolding: true, lowercase: true }),
+        replace: true,
+      });
+    }
+    created.close();
+  }
+  db.close();
+}
+
+export type SearchMode = 'hybrid' | 'vector' | 'fts';
+
+export interface SearchOptions {
+  table?: SearchTable;
+  /** Only what existed at this moment: knowledge as it was, tickets already answered. */
+  asOf?: string | number | Date;
+  /** The ticket being answered: never retrieve it (nor anything under its id). */
+  excludeTicketId?: string;
+  /** @default 5 */
+  limit?: number;
+  /** @default 'hybrid' */
+  mode?: SearchMode;
+}
+
+export interface SearchHit {
+  table: SearchTable;
+  id: string;
+  title: string;
+  text: string;
+  /** For tickets, the agent's answer. */
+  answer?: string;
+  url?: string;
+  /** Higher is better; relevance for hybrid, 1 − cosine distance for vector, BM25 for full-text. */
+  score: number;
+}
+
+function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** The filter every query carries: what existed before `asOf`, and never the ticket itself. */
+export function timeTravelFilter(table: SearchTable, options: SearchOptions): string | undefined {
+  const at = options.asOf === undefined ? undefined : new Date(options.asOf).getTime();
+  if (at !== undefined && Number.isNaN(at)) throw new RangeError(`not a date: ${String(options.asOf)}`);
+  const clauses: string[] = [];
+  if (table === 'knowledge') {
+    if (at !== undefined) clauses.push(`valid_from <= ${at}`, `valid_to > ${at}`);
+  } else {
+    if (at !== undefined) clauses.push(`known_ms < ${at}`);
+    if (options.excludeTicketId !== undefined) clauses.push(`id != ${sqlString(options.excludeTicketId)}`);
+  }
+  return clauses.length > 0 ? clauses.join(' AND ') : undefined;
+}
+
+export interface Searcher {
+  search(query: string, options?: SearchOptions): Promise<SearchHit[]>;
+  close(): Promise<void>;
+}
+
+/** Opens a workspace's index with the model that built it, for many queries. */
+export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Embedder): Promise<Searcher> {
+  const manifest = await readManifest(workspace);
+  const model = embedder ?? (await loadEmbedder(manifest.modelPath));
+  const db = await lancedb.connect(indexDir(workspace));
+  const tables = { knowledge: await db.openTable('knowledge'), tickets: await db.openTable('tickets') };
+  const rrf = await lancedb.rerankers.RRFReranker.create(60);
+
+  return {
+    async search(query, options = {}) {
+      const table = options.table ?? 'knowledge';
+      const limit = options.limit ?? 5;
+      const filter = timeTravelFilter(table, options);
+      const hasWords = /[\p{L}\p{N}]/u.test(query);
+      const mode = hasWords ? (options.mode ?? 'hybrid') : 'vector';
+      const columns = TEXT_COLUMN[table];
+      const vector = mode === 'fts' ? undefined : Array.from((await model.embed([query]))[0]!);
+      let builder;
+      if (mode === 'fts') builder = tables[table].query().fullTextSearch(query, { columns });
+      else if (mode === 'vector') builder = tables[table].query().nearestTo(vector!).column('vector').distanceType('cosine');
+      else builder = tables[table].query().fullTextSearch(query, { columns }).nearestTo(vector!).column('vector').distanceType('cosine').rerank(rrf);
+      if (filter) builder = builder.where(filter);
+      const rows = (await builder.limit(limit).toArray()) as Array<Record<string, unknown>>;
+      return rows.map((row) => {
+        const score = mode === 'hybrid' ? Number(row._relevance_score) : mode === 'vector' ? 1 - Number(row._distance) : Number(row._score);
+        return table === 'knowledge'
+          ? { table, id: String(row.id), title: String(row.title), text: String(row.text), url: String(row.url), score }
+          : { table, id: String(row.id), title: String(row.question).split('\n')[0]!, text: String(row.question), answer: String(row.answer), score };
+      });
+    },
+    async close() {
+      tables.knowledge.close();
+      tables.tickets.close();
+      db.close();
+      if (!embedder) await model.dispose();
+    },
+  };
+}
