@@ -1,6 +1,7 @@
-import { stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ShadowdeskError } from '../../errors.ts';
+import { POOLING_INCLUDED } from './model-folder.ts';
 
 /** Turns texts into unit vectors; one implementation, through transformers.js on onnxruntime-node. */
 export interface Embedder {
@@ -22,6 +23,16 @@ export interface EmbedderOptions {
 
 async function isFolder(path: string): Promise<boolean> {
   return stat(path).then((info) => info.isDirectory(), () => false);
+}
+
+/** Models written by shadowdesk pool inside their graph; every other model is mean-pooled here. */
+async function poolingOf(folder: string): Promise<'mean' | 'none'> {
+  try {
+    const config = JSON.parse(await readFile(join(folder, 'config.json'), 'utf8')) as { shadowdesk?: { pooling?: string } };
+    return config.shadowdesk?.pooling === POOLING_INCLUDED ? 'none' : 'mean';
+  } catch {
+    return 'mean';
+  }
 }
 
 /**
@@ -53,7 +64,8 @@ export async function loadEmbedder(model: string, options: EmbedderOptions = {})
     );
   }
   const batchSize = options.batchSize ?? 32;
-  const probe = await extractor(['dimension probe'], { pooling: 'mean', normalize: true });
+  const pooling = local ? await poolingOf(model) : 'mean';
+  const probe = await extractor(['dimension probe'], { pooling, normalize: true });
   const dimensions = probe.dims[1]!;
   return {
     id: model,
@@ -61,7 +73,7 @@ export async function loadEmbedder(model: string, options: EmbedderOptions = {})
     async embed(texts) {
       const vectors: Float32Array[] = [];
       for (let start = 0; start < texts.length; start += batchSize) {
-        const output = await extractor(texts.slice(start, start + batchSize), { pooling: 'mean', normalize: true });
+        const output = await extractor(texts.slice(start, start + batchSize), { pooling, normalize: true });
         const data = output.data as Float32Array;
         for (let row = 0; row < output.dims[0]!; row++) vectors.push(data.slice(row * dimensions, (row + 1) * dimensions));
       }

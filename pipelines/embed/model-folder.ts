@@ -10,6 +10,9 @@ import { staticEmbeddingOnnx, type StaticEmbeddingModel } from './onnx-writer.ts
 
 export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
 
+/** Marks a model whose ONNX graph already mean-pools, so it is run with `pooling: 'none'`. */
+export const POOLING_INCLUDED = 'included';
+
 export interface ModelFolderOptions extends StaticEmbeddingModel {
   /** Token strings by id; the first five must be SPECIAL_TOKENS, continuation pieces start with `##`. */
   vocabulary: string[];
@@ -59,7 +62,10 @@ export async function writeModelFolder(dir: string, options: ModelFolderOptions)
   });
   await mkdir(join(dir, 'onnx'), { recursive: true });
   const json = (value: unknown) => `${JSON.stringify(value, null, 1)}\n`;
-  await writeFile(join(dir, 'config.json'), json({ model_type: 'bert', architectures: ['BertModel'], hidden_size: model.dimensions, vocab_size: model.vocabSize, shadowdesk: metadata ?? {} }));
+  await writeFile(
+    join(dir, 'config.json'),
+    json({ model_type: 'bert', architectures: ['BertModel'], hidden_size: model.dimensions, vocab_size: model.vocabSize, shadowdesk: { ...(model.poolInGraph !== false && { pooling: POOLING_INCLUDED }), ...metadata } }),
+  );
   await writeFile(join(dir, 'tokenizer.json'), json(tokenizerJson(vocabulary)));
   await writeFile(
     join(dir, 'tokenizer_config.json'),

@@ -1,8 +1,8 @@
 /**
- * Writes the ONNX file of a static-embedding model: one Gather from a token-vector table, the
- * same output (`last_hidden_state`) a BERT-style encoder gives, so transformers.js pools and
- * normalizes it exactly like a hub model. The protobuf is encoded by hand: the graph needs five
- * message types, and onnx's JS bindings pull in protobufjs 6 for what fits on one screen.
+ * Writes the ONNX file of a static-embedding model: token vectors looked up and mean-pooled over
+ * the attention mask, under the output name transformers.js reads (`last_hidden_state`). The
+ * protobuf is encoded by hand: the graph needs six message types, and onnx's JS bindings pull
+ * in protobufjs 6 for what fits on one screen.
  */
 
 const ONNX_FLOAT = 1;
@@ -63,27 +63,65 @@ export interface StaticEmbeddingModel {
   vectors: Float32Array;
   vocabSize: number;
   dimensions: number;
+  /**
+   * Mean-pool inside the graph (one vector per text). Without it the output is per token, as
+   * a BERT-style hub model's is, which tests use to exercise that path. @default true
+   */
+  poolInGraph?: boolean;
 }
 
-/** The bytes of model.onnx: `last_hidden_state = Gather(token_vectors, input_ids)`. */
+function node(opType: string, inputs: string[], output: string, attributes: Field[] = []): Field {
+  return concat([...inputs.map((input) => stringField(1, input)), stringField(2, output), stringField(3, output), stringField(4, opType), ...attributes.map((attribute) => bytesField(5, attribute))]);
+}
+
+/** AttributeProto of type INT. */
+function intAttribute(name: string, value: number): Field {
+  return concat([stringField(1, name), intField(3, value), intField(20, 2)]);
+}
+
+function tensor(name: string, dataType: number, dims: number[], raw: Uint8Array): Field {
+  return concat([...dims.map((dim) => intField(1, dim)), intField(2, dataType), stringField(8, name), bytesField(9, raw)]);
+}
+
+function int64Tensor(name: string, values: number[]): Field {
+  return tensor(name, ONNX_INT64, [values.length], new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer));
+}
+
+function floatTensor(name: string, dims: number[], values: Float32Array): Field {
+  return tensor(name, ONNX_FLOAT, dims, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+}
+
+/**
+ * The bytes of model.onnx. Pooling happens inside onnxruntime, so the output is one vector per
+ * text (batch × dimensions): handing a batch × length × dimensions tensor to JavaScript and
+ * pooling it there cost more than the lookup itself (1,170 against 1,670 texts/s on the demo).
+ * Callers therefore use `pooling: 'none'` (see config.json's `shadowdesk.pooling`).
+ */
 export function staticEmbeddingOnnx(model: StaticEmbeddingModel): Uint8Array {
   if (model.vectors.length !== model.vocabSize * model.dimensions) {
     throw new Error(`token vectors hold ${model.vectors.length} values, expected ${model.vocabSize} × ${model.dimensions}`);
   }
-  const weights = concat([
-    intField(1, model.vocabSize),
-    intField(1, model.dimensions),
-    intField(2, ONNX_FLOAT),
-    stringField(8, 'token_vectors'),
-    bytesField(9, new Uint8Array(model.vectors.buffer, model.vectors.byteOffset, model.vectors.byteLength)),
-  ]);
-  const gather = concat([stringField(1, 'token_vectors'), stringField(1, 'input_ids'), stringField(2, 'last_hidden_state'), stringField(3, 'lookup'), stringField(4, 'Gather')]);
+  const pooled = model.poolInGraph ?? true;
+  const lookup = node('Gather', ['token_vectors', 'input_ids'], pooled ? 'token_states' : 'last_hidden_state');
+  const pooling = [
+    node('Cast', ['attention_mask'], 'mask', [intAttribute('to', ONNX_FLOAT)]),
+    node('Unsqueeze', ['mask', 'last_axis'], 'mask_3d'),
+    node('Mul', ['token_states', 'mask_3d'], 'masked_states'),
+    node('ReduceSum', ['masked_states', 'sequence_axis'], 'summed', [intAttribute('keepdims', 0)]),
+    node('ReduceSum', ['mask', 'sequence_axis'], 'token_count', [intAttribute('keepdims', 1)]),
+    node('Max', ['token_count', 'one'], 'safe_count'),
+    node('Div', ['summed', 'safe_count'], 'last_hidden_state'),
+  ];
+  const idsShape = ['batch_size', 'sequence_length'];
+  const inputs = [tensorValueInfo('input_ids', ONNX_INT64, idsShape), ...(pooled ? [tensorValueInfo('attention_mask', ONNX_INT64, idsShape)] : [])];
+  const output = tensorValueInfo('last_hidden_state', ONNX_FLOAT, pooled ? ['batch_size', model.dimensions] : [...idsShape, model.dimensions]);
+  const constants = pooled ? [int64Tensor('last_axis', [2]), int64Tensor('sequence_axis', [1]), floatTensor('one', [1], Float32Array.of(1))] : [];
   const graph = concat([
-    bytesField(1, gather),
+    ...[lookup, ...(pooled ? pooling : [])].map((entry) => bytesField(1, entry)),
     stringField(2, 'static_embedding'),
-    bytesField(5, weights),
-    bytesField(11, tensorValueInfo('input_ids', ONNX_INT64, ['batch_size', 'sequence_length'])),
-    bytesField(12, tensorValueInfo('last_hidden_state', ONNX_FLOAT, ['batch_size', 'sequence_length', model.dimensions])),
+    ...[floatTensor('token_vectors', [model.vocabSize, model.dimensions], model.vectors), ...constants].map((entry) => bytesField(5, entry)),
+    ...inputs.map((entry) => bytesField(11, entry)),
+    bytesField(12, output),
   ]);
   return concat([
     intField(1, IR_VERSION),

@@ -29,8 +29,11 @@ export interface BuiltinModelResult {
   seconds: number;
 }
 
+/** Bumped whenever the fitting or the written model changes, so older models are refitted. */
+const MODEL_FORMAT = 2;
+
 async function corpusHash(workspace: string, options: FitOptions): Promise<string> {
-  const hash = createHash('sha256').update(JSON.stringify(options));
+  const hash = createHash('sha256').update(JSON.stringify({ format: MODEL_FORMAT, options }));
   for await (const text of corpusTexts(workspace)) hash.update(text).update('\u0000');
   return hash.digest('hex');
 }

@@ -14,14 +14,14 @@ const LETTERS = 'abcdefghijklmnopqrstuvwxyz'.split('');
 const TEXTS = ['Hello world', 'Où est ma commande #ML1042 ?', 'remboursement', 'where is my order', 'zzz qqq'];
 
 /** A small model built here, as a user's own folder would be: nothing is downloaded. */
-async function tinyModel(dimensions = 8): Promise<string> {
+async function tinyModel(poolInGraph = true, dimensions = 8): Promise<{ dir: string; vectors: Float32Array }> {
   const vocabulary = [...SPECIAL_TOKENS, ...WORDS, ...LETTERS, ...LETTERS.map((letter) => `##${letter}`), '#', '?', '0', '1', '2', '4', '##0', '##1', '##2', '##4'];
   const random = new Random(7);
   // Special tokens get zero vectors, as in the built-in model, so [CLS]/[SEP] do not tilt the mean.
   const vectors = Float32Array.from({ length: vocabulary.length * dimensions }, (_, index) => (index < SPECIAL_TOKENS.length * dimensions ? 0 : random.next() * 2 - 1));
   const dir = join(await tempDir(), 'tiny-model');
-  await writeModelFolder(dir, { vocabulary, vectors, vocabSize: vocabulary.length, dimensions });
-  return dir;
+  await writeModelFolder(dir, { vocabulary, vectors, vocabSize: vocabulary.length, dimensions, poolInGraph });
+  return { dir, vectors };
 }
 
 function normalize(vector: number[]): number[] {
@@ -30,8 +30,11 @@ function normalize(vector: number[]): number[] {
 }
 
 describe('loadEmbedder', () => {
-  it('agrees with a direct onnxruntime-node run, masked mean pooling and normalization', async () => {
-    const dir = await tinyModel();
+  it.each([
+    ['pooling in the graph (the built-in model)', true],
+    ['per-token output pooled by the pipeline (a BERT-style hub model)', false],
+  ])('matches a direct onnxruntime-node run and a reference computed by hand: %s', async (_, poolInGraph) => {
+    const { dir, vectors } = await tinyModel(poolInGraph);
     const embedder = await loadEmbedder(dir, { batchSize: 3 });
     expect(embedder.dimensions).toBe(8);
     const fromPipeline = await embedder.embed(TEXTS);
@@ -40,32 +43,36 @@ describe('loadEmbedder', () => {
     const { AutoTokenizer } = await import('@huggingface/transformers');
     const tokenizer = await AutoTokenizer.from_pretrained('tiny-model');
     const encoded = tokenizer(TEXTS, { padding: true });
-    const ids = encoded.input_ids;
-    const mask = encoded.attention_mask;
-    const [batch, length] = ids.dims as [number, number];
+    const [batch, length] = encoded.input_ids.dims as [number, number];
+    const ids = encoded.input_ids.data as BigInt64Array;
+    const mask = encoded.attention_mask.data as BigInt64Array;
+
     const session = await ort.InferenceSession.create(join(dir, 'onnx', 'model.onnx'));
-    const { last_hidden_state: hidden } = await session.run({ input_ids: new ort.Tensor('int64', ids.data as BigInt64Array, [batch, length]) });
+    const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', ids, [batch, length]) };
+    if (poolInGraph) feeds.attention_mask = new ort.Tensor('int64', mask, [batch, length]);
+    const output = (await session.run(feeds)).last_hidden_state!;
     await session.release();
-    const values = hidden!.data as Float32Array;
-    const maskData = mask.data as BigInt64Array;
+    const values = output.data as Float32Array;
 
     for (let row = 0; row < batch; row++) {
-      const sum = new Array<number>(8).fill(0);
-      let count = 0;
-      for (let token = 0; token < length; token++) {
-        if (maskData[row * length + token] === 0n) continue;
-        count++;
-        for (let d = 0; d < 8; d++) sum[d]! += values[(row * length + token) * 8 + d]!;
-      }
-      const expected = normalize(sum.map((value) => value / count));
+      const kept = Array.from({ length }, (_, token) => token).filter((token) => mask[row * length + token] !== 0n);
+      const mean = (vectorOf: (token: number) => number[]) =>
+        normalize(kept.map(vectorOf).reduce((sum, vector) => sum.map((value, d) => value + vector[d]! / kept.length), new Array<number>(8).fill(0)));
+      const byHand = mean((token) => Array.from(vectors.subarray(Number(ids[row * length + token]) * 8, Number(ids[row * length + token]) * 8 + 8)));
+      const fromOrt = poolInGraph
+        ? normalize(Array.from(values.subarray(row * 8, row * 8 + 8)))
+        : mean((token) => Array.from(values.subarray((row * length + token) * 8, (row * length + token) * 8 + 8)));
       const actual = Array.from(fromPipeline[row]!);
-      actual.forEach((value, d) => expect(value).toBeCloseTo(expected[d]!, 5));
+      actual.forEach((value, d) => {
+        expect(value).toBeCloseTo(byHand[d]!, 5);
+        expect(value).toBeCloseTo(fromOrt[d]!, 5);
+      });
       expect(Math.hypot(...actual)).toBeCloseTo(1, 5);
     }
   });
 
   it('gives the same vector whatever the batch, and folds case and accents', async () => {
-    const dir = await tinyModel();
+    const { dir } = await tinyModel();
     const embedder = await loadEmbedder(dir, { batchSize: 4 });
     const together = await embedder.embed(TEXTS);
     for (const [index, text] of TEXTS.entries()) {
@@ -78,7 +85,7 @@ describe('loadEmbedder', () => {
   });
 
   it('explains a model it cannot load and names the built-in alternative', async () => {
-    const dir = await tinyModel();
+    const { dir } = await tinyModel();
     await rm(join(dir, 'tokenizer_config.json'));
     await expect(loadEmbedder(dir)).rejects.toMatchObject({
       code: 'SD_MODEL_UNAVAILABLE',
