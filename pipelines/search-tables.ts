@@ -31,6 +31,13 @@ export async function readManifest(workspace: string): Promise<IndexManifest> {
 }
 
 const TEXT_COLUMN = { knowledge: 'text', tickets: 'question' } as const;
+/** The column every time-travel filter reads first. */
+const TIME_COLUMN = { knowledge: 'valid_from', tickets: 'known_ms' } as const;
+/**
+ * From this many rows a flat scan stops being fast enough (71 ms p50 at 100k tickets); IVF_FLAT
+ * keeps exact vectors (unlike IVF_PQ, whose recall measured 0.13–0.61 here) and trains in seconds.
+ */
+const ANN_MIN_ROWS = 10_000;
 export type SearchTable = keyof typeof TEXT_COLUMN;
 
 function vectorField(name: string, dimensions: number): arrow.Field {
@@ -79,6 +86,10 @@ export async function writeTables(
         config: lancedb.Index.fts({ withPosition: false, stem: false, removeStopWords: false, asciiFolding: true, lowercase: true }),
         replace: true,
       });
+    }
+    if (rows.length >= ANN_MIN_ROWS) {
+      await created.createIndex('vector', { config: lancedb.Index.ivfFlat({ distanceType: 'cosine' }), replace: true });
+      await created.createIndex(TIME_COLUMN[table], { config: lancedb.Index.btree(), replace: true });
     }
     created.close();
   }

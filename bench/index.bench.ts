@@ -1,0 +1,268 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parse } from 'csv-parse';
+import * as ort from 'onnxruntime-node';
+import { generateDemo } from '../datasets/demo/generate.ts';
+import type { KnowledgeDoc, Ticket } from '../datasets/records.ts';
+import { loadEmbedder } from '../pipelines/embed/embedder.ts';
+import { corpusTexts } from '../pipelines/embed/workspace-model.ts';
+import { importSources } from '../pipelines/import.ts';
+import { buildIndex } from '../pipelines/search-index.ts';
+import { openSearcher, type SearchMode } from '../pipelines/search-tables.ts';
+
+/**
+ * Embedding and retrieval: the harness against raw onnxruntime-node on the same model, texts and
+ * batch (measured in one run, alternating); the built-in model's fit and embedding speed; search
+ * latency with the time-travel filter; and retrieval quality on public datasets, vector vs
+ * full-text vs hybrid.
+ */
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '10000,100000' },
+    out: { type: 'string', default: fileURLToPath(new URL('./results/index.json', import.meta.url)) },
+  },
+});
+const SIZES = values.sizes.split(',').map(Number);
+const DATASETS = fileURLToPath(new URL('../../shared/datasets/', import.meta.url));
+const scratch = await mkdtemp(join(tmpdir(), 'shadowdesk-index-bench-'));
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function demoWorkspace(tickets: number): Promise<string> {
+  const data = join(scratch, `demo-${tickets}`);
+  await generateDemo({ outDir: data, tickets, seed: 11 });
+  const workspace = join(scratch, `ws-${tickets}`);
+  await importSources([{ path: data }], { workspace });
+  await rm(data, { recursive: true, force: true });
+  return workspace;
+}
+
+/** Same texts, same batches, same model file: transformers.js pipeline vs tokenizer + session.run. */
+async function harnessVsRaw(workspace: string, modelDir: string): Promise<{ harness: number; raw: number; ratio: number }> {
+  const texts: string[] = [];
+  for await (const text of corpusTexts(workspace)) {
+    texts.push(text);
+    if (texts.length >= 4000) break;
+  }
+  const batch = 64;
+  const embedder = await loadEmbedder(modelDir, { batchSize: batch });
+  const { AutoTokenizer } = await import('@huggingface/transformers');
+  const tokenizer = await AutoTokenizer.from_pretrained('builtin');
+  const session = await ort.InferenceSession.create(join(modelDir, 'onnx', 'model.onnx'));
+  const raw = async () => {
+    for (let start = 0; start < texts.length; start += batch) {
+      const encoded = tokenizer(texts.slice(start, start + batch), { padding: true, truncation: true });
+      const output = await session.run({
+        input_ids: new ort.Tensor('int64', encoded.input_ids.data as BigInt64Array, encoded.input_ids.dims),
+        attention_mask: new ort.Tensor('int64', encoded.attention_mask.data as BigInt64Array, encoded.attention_mask.dims),
+      });
+      const data = output.last_hidden_state!.data as Float32Array;
+      const [rows, dimensions] = output.last_hidden_state!.dims as [number, number];
+      for (let row = 0; row < rows; row++) {
+        let norm = 0;
+        for (let d = 0; d < dimensions; d++) norm += data[row * dimensions + d]! ** 2;
+        norm = Math.sqrt(norm);
+        for (let d = 0; d < dimensions; d++) data[row * dimensions + d]! /= norm;
+      }
+    }
+  };
+  const timed = async (run: () => Promise<unknown>) => {
+    const started = performance.now();
+    await run();
+    return texts.length / ((performance.now() - started) / 1000);
+  };
+  await raw();
+  await embedder.embed(texts);
+  const rounds = { harness: [] as number[], raw: [] as number[] };
+  for (let round = 0; round < 5; round++) {
+    rounds.harness.push(await timed(() => embedder.embed(texts)));
+    rounds.raw.push(await timed(raw));
+  }
+  await embedder.dispose();
+  await session.release();
+  const harness = percentile(rounds.harness, 50);
+  const rawRate = percentile(rounds.raw, 50);
+  return { harness, raw: rawRate, ratio: harness / rawRate };
+}
+
+async function latency(workspace: string): Promise<Record<SearchMode, { p50: number; p95: number }>> {
+  const searcher = await openSearcher(workspace);
+  const queries = ['where is my order', 'je voudrais un remboursement', 'code promo refusé', 'my candle arrived broken', 'changer adresse de livraison'];
+  const result = {} as Record<SearchMode, { p50: number; p95: number }>;
+  for (const mode of ['vector', 'fts', 'hybrid'] as const) {
+    const samples: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const asOf = new Date(Date.UTC(2025, i % 20, 1 + (i % 27))).toISOString();
+      const started = performance.now();
+      await searcher.search(queries[i % queries.length]!, { table: 'tickets', asOf, excludeTicketId: String(100_000 + i), limit: 5, mode });
+      if (i >= 10) samples.push(performance.now() - started);
+    }
+    result[mode] = { p50: percentile(samples, 50), p95: percentile(samples, 95) };
+  }
+  await searcher.close();
+  return result;
+}
+
+interface Quality {
+  dataset: string;
+  queries: number;
+  mode: SearchMode;
+  recallAt5: number;
+  mrr: number;
+}
+
+/** Imports records written as normalized JSONL, indexes them with the built-in model. */
+async function indexRecords(name: string, records: Array<Ticket | KnowledgeDoc>): Promise<string> {
+  const file = join(scratch, `${name}.jsonl`);
+  await writeFile(file, records.map((record) => JSON.stringify(record)).join('\n'));
+  const workspace = join(scratch, `ws-${name}`);
+  await importSources([{ path: file }], { workspace });
+  await buildIndex({ workspace });
+  return workspace;
+}
+
+async function score(
+  dataset: string,
+  workspace: string,
+  queries: Array<{ text: string; relevant: (id: string) => boolean; relevantCount: number; options: Parameters<Awaited<ReturnType<typeof openSearcher>>['search']>[1] }>,
+): Promise<Quality[]> {
+  const searcher = await openSearcher(workspace);
+  const out: Quality[] = [];
+  for (const mode of ['vector', 'fts', 'hybrid'] as const) {
+    let recall = 0;
+    let reciprocal = 0;
+    for (const query of queries) {
+      const hits = await searcher.search(query.text, { ...query.options, mode, limit: 10 });
+      const ids = hits.map((hit) => hit.id);
+      const top5 = ids.slice(0, 5).filter(query.relevant).length;
+      recall += top5 / Math.min(5, query.relevantCount);
+      const first = ids.findIndex(query.relevant);
+      reciprocal += first >= 0 ? 1 / (first + 1) : 0;
+    }
+    out.push({ dataset, queries: queries.length, mode, recallAt5: recall / queries.length, mrr: reciprocal / queries.length });
+  }
+  await searcher.close();
+  return out;
+}
+
+/** τ²-bench banking: does retrieval find the task's gold documents among 698? */
+async function tauBanking(): Promise<Quality[]> {
+  const dir = join(DATASETS, 'tau2_banking_knowledge');
+  const docs = (await readFile(join(dir, 'documents.jsonl'), 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { id: string; title: string; content: string })
+    .map((doc): KnowledgeDoc => ({ id: doc.id, kind: doc.title.startsWith('Internal:') ? 'internal' : 'article', title: doc.title, body: doc.content }));
+  const tasks = JSON.parse(await readFile(join(dir, 'tasks.json'), 'utf8')) as Array<{ user_scenario: { instructions: string }; required_documents: string[] }>;
+  const workspace = await indexRecords('tau2-banking', docs);
+  return score(
+    'τ²-bench banking (knowledge, 698 docs)',
+    workspace,
+    tasks.map((task) => {
+      const gold = new Set(task.required_documents);
+      // Passage ids are `<doc id>@undated#<n>`: a hit is relevant when its document is gold.
+      return { text: task.user_scenario.instructions, relevant: (id: string) => gold.has(id.split('@')[0]!), relevantCount: gold.size, options: { table: 'knowledge' } };
+    }),
+  );
+}
+
+/** Bitext: one in five questions is replayed against the others as past tickets; the right past answer shares the intent. */
+async function bitext(): Promise<Quality[]> {
+  const file = join(DATASETS, 'bitext_customer_support', 'Bitext_Sample_Customer_Support_Training_Dataset.v2023-09-19.csv');
+  const rows: Array<{ instruction: string; intent: string; response: string }> = [];
+  for await (const row of createReadStream(file).pipe(parse({ columns: true }))) rows.push(row);
+  const at = (index: number) => new Date(Date.UTC(2024, 0, 1) + index * 3_600_000).toISOString();
+  const tickets: Ticket[] = rows.map((row, index) => ({
+    id: `b${index}`,
+    source: 'bitext',
+    createdAt: at(index),
+    closedAt: at(index),
+    channel: 'chat',
+    subject: '',
+    customer: {},
+    tags: [row.intent],
+    messages: [
+      { role: 'customer', sentAt: at(index), text: row.instruction },
+      { role: 'agent', sentAt: at(index), text: row.response },
+    ],
+  }));
+  const intentOf = new Map(rows.map((row, index) => [`b${index}`, row.intent]));
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(row.intent, (counts.get(row.intent) ?? 0) + 1);
+  const workspace = await indexRecords('bitext', tickets);
+  const queries = rows
+    .map((row, index) => ({ row, index }))
+    .filter(({ index }) => index % 5 === 0)
+    .map(({ row, index }) => ({
+      text: row.instruction,
+      relevant: (id: string) => intentOf.get(id) === row.intent,
+      relevantCount: counts.get(row.intent)! - 1,
+      options: { table: 'tickets' as const, excludeTicketId: `b${index}` },
+    }));
+  return score('Bitext (past answers, 4,514 tickets, 27 intents)', workspace, queries);
+}
+
+const results: Record<string, unknown> = {};
+try {
+  const scale: Array<Record<string, unknown>> = [];
+  for (const size of SIZES) {
+    log(`demo workspace with ${size.toLocaleString('en-US')} tickets…`);
+    const workspace = await demoWorkspace(size);
+    log('fitting the built-in model and indexing…');
+    const summary = await buildIndex({ workspace });
+    const speed = await harnessVsRaw(workspace, join(workspace, 'models', 'builtin'));
+    log('search latency…');
+    scale.push({
+      tickets: size,
+      fitSeconds: summary.modelFit!.seconds,
+      indexSeconds: summary.seconds,
+      embedded: summary.embedded,
+      embedTextsPerSecond: summary.embedded / summary.embedSeconds,
+      harnessTextsPerSecond: speed.harness,
+      rawOrtTextsPerSecond: speed.raw,
+      harnessOverRaw: speed.ratio,
+      latencyMs: await latency(workspace),
+    });
+    await rm(workspace, { recursive: true, force: true });
+  }
+  results.scale = scale;
+  log('retrieval quality…');
+  results.quality = [...(await tauBanking()), ...(await bitext())];
+} finally {
+  await rm(scratch, { recursive: true, force: true });
+}
+
+const fixed = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+function print(rows: string[][]): void {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  process.stdout.write(`${rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')).join('\n')}\n\n`);
+}
+type ScaleRow = { tickets: number; fitSeconds: number; indexSeconds: number; embedTextsPerSecond: number; harnessTextsPerSecond: number; rawOrtTextsPerSecond: number; harnessOverRaw: number; latencyMs: Record<SearchMode, { p50: number; p95: number }> };
+print([
+  ['tickets', 'fit s', 'index s', 'embed texts/s', 'harness texts/s', 'raw ORT texts/s', 'harness ÷ raw', 'vector p50/p95 ms', 'fts p50/p95 ms', 'hybrid p50/p95 ms'],
+  ...(results.scale as ScaleRow[]).map((row) => [
+    fixed(row.tickets),
+    fixed(row.fitSeconds, 1),
+    fixed(row.indexSeconds, 1),
+    fixed(row.embedTextsPerSecond),
+    fixed(row.harnessTextsPerSecond),
+    fixed(row.rawOrtTextsPerSecond),
+    fixed(row.harnessOverRaw, 2),
+    ...(['vector', 'fts', 'hybrid'] as const).map((mode) => `${fixed(row.latencyMs[mode].p50, 1)} / ${fixed(row.latencyMs[mode].p95, 1)}`),
+  ]),
+]);
+print([['dataset', 'mode', 'queries', 'recall@5', 'MRR'], ...(results.quality as Quality[]).map((row) => [row.dataset, row.mode, fixed(row.queries), fixed(row.recallAt5, 3), fixed(row.mrr, 3)])]);
+
+const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, date: new Date().toISOString() };
+await mkdir(join(values.out, '..'), { recursive: true });
+await writeFile(values.out, `${JSON.stringify({ machine, ...results }, null, 2)}\n`);
+process.stdout.write(`written to ${values.out}\n`);
