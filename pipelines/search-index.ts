@@ -195,7 +195,7 @@ async function resolveModel(workspace: string, options: IndexOptions): Promise<{
     return {
       embedder: await loadEmbedder(fitted.dir, { batchSize: options.batchSize ?? 64 }),
       modelPath: fitted.dir,
-      modelKey: `builtin:${fitted.corpusHash}`,
+      modelKey: `builtin:${fitted.fitHash}`,
       fit: { refitted: fitted.refitted, seconds: fitted.seconds },
     };
   }

@@ -77,6 +77,14 @@ describe('the search index', () => {
     expect(again).toMatchObject({ embedded: 0, modelFit: { refitted: false } });
   });
 
+  it('embeds only what is new when a few tickets are added', async () => {
+    const extra = await writeTemp(dir, 'extra.jsonl', [1001, 1002].map((id) => JSON.stringify({ ...ticket(id, 28, 1, `answer ${id} about refunds`), subject: `refund ${id}` })).join('\n'));
+    await importSources([{ path: join(dir, 'records.jsonl') }, { path: extra }], { workspace });
+    const after = await buildIndex({ workspace });
+    // Two questions and two answers; the built-in model was kept (2 of 124 documents is under the refit threshold).
+    expect(after).toMatchObject({ embedded: 4, tickets: 123, modelFit: { refitted: false } });
+  });
+
   it('answers with the knowledge version in force at the date asked', async () => {
     const searcher = await openSearcher(workspace);
     const returnsAt = async (asOf: string) =>

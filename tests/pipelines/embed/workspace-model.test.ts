@@ -32,28 +32,33 @@ const TEXTS = Array.from({ length: 60 }, (_, index) =>
 );
 
 describe('ensureBuiltinModel', () => {
-  it('fits once, keeps the model while the corpus is unchanged, refits when it changes', async () => {
+  it('fits once, keeps the model for an unchanged or slightly grown corpus, refits past the threshold', async () => {
     const dir = await tempDir();
     const workspace = join(dir, 'ws');
     await importTickets(dir, workspace, TEXTS);
 
     const first = await ensureBuiltinModel(workspace, { dimensions: 8 });
-    expect(first.refitted).toBe(true);
+    expect(first).toMatchObject({ refitted: true, documents: 60 });
     const written = (await stat(join(first.dir, 'onnx', 'model.onnx'))).mtimeMs;
     const embedder = await loadEmbedder(first.dir);
     expect(embedder.dimensions).toBe(8);
     await embedder.dispose();
 
-    const second = await ensureBuiltinModel(workspace, { dimensions: 8 });
-    expect(second).toMatchObject({ refitted: false, corpusHash: first.corpusHash });
+    const unchanged = await ensureBuiltinModel(workspace, { dimensions: 8 });
+    expect(unchanged).toMatchObject({ refitted: false, fitHash: first.fitHash });
     expect((await stat(join(first.dir, 'onnx', 'model.onnx'))).mtimeMs).toBe(written);
 
-    await importTickets(dir, workspace, [...TEXTS, 'le code promo est refusé au paiement']);
-    const third = await ensureBuiltinModel(workspace, { dimensions: 8 });
-    expect(third.refitted).toBe(true);
-    expect(third.corpusHash).not.toBe(first.corpusHash);
+    // Six more tickets (10 %): the model is kept, so vectors of the old corpus stay valid.
+    const grown = [...TEXTS, ...TEXTS.slice(0, 6).map((text) => `${text} encore`)];
+    await importTickets(dir, workspace, grown);
+    const slightly = await ensureBuiltinModel(workspace, { dimensions: 8 });
+    expect(slightly).toMatchObject({ refitted: false, fitHash: first.fitHash, documents: 66, drift: 0.1 });
 
-    const otherOptions = await ensureBuiltinModel(workspace, { dimensions: 6 });
-    expect(otherOptions.refitted).toBe(true);
+    await importTickets(dir, workspace, [...grown, ...TEXTS.map((text) => `${text} bis`)]);
+    const doubled = await ensureBuiltinModel(workspace, { dimensions: 8 });
+    expect(doubled.refitted).toBe(true);
+    expect(doubled.fitHash).not.toBe(first.fitHash);
+
+    expect((await ensureBuiltinModel(workspace, { dimensions: 6 })).refitted).toBe(true);
   });
 });
