@@ -220,7 +220,7 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
     const texts = [...knowledge.map((row) => row.text), ...tickets.flatMap((row) => [row.question, row.answer])];
     const keys = texts.map((text) => textKey(modelKey, text));
     const cache = await EmbeddingCache.open(dir, modelKey);
-    const missing = [...new Set(keys.map((key, index) => (cache.get(key) ? -1 : index)).filter((index) => index >= 0).map((index) => keys[index]!))];
+    const missing = [...new Set(keys)].filter((key) => !cache.get(key));
     const textOf = new Map(keys.map((key, index) => [key, texts[index]!]));
     const embedStarted = performance.now();
     const batch = (options.batchSize ?? 64) * 16;
