@@ -101,7 +101,8 @@ async function knowledgeRows(workspace: string): Promise<KnowledgeRow[]> {
           doc_id: doc.id,
           kind: doc.kind,
           title: doc.title,
-          text: `${doc.title}\n${text}`,
+          // The title helps a passage match, unless the passage already starts with it as a heading.
+          text: text.includes(doc.title) ? text : `${doc.title}\n${text}`,
           url: doc.url ?? '',
           locale: doc.locale ?? '',
           valid_from: from,
