@@ -122,11 +122,7 @@ export interface SearchHit {
   score: number;
 }
 
-function sqlString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-/** The filter every query carries: what existed before `asOf`, and never the ticket itself. */
+/** The filter every query carries: what existed at `asOf`. */
 export function timeTravelFilter(table: SearchTable, options: SearchOptions): string | undefined {
   const at = options.asOf === undefined ? undefined : new Date(options.asOf).getTime();
   if (at !== undefined && Number.isNaN(at)) throw new RangeError(`not a date: ${String(options.asOf)}`);
@@ -135,7 +131,6 @@ export function timeTravelFilter(table: SearchTable, options: SearchOptions): st
     if (at !== undefined) clauses.push(`valid_from <= ${at}`, `valid_to > ${at}`);
   } else {
     if (at !== undefined) clauses.push(`known_ms < ${at}`);
-    if (options.excludeTicketId !== undefined) clauses.push(`id != ${sqlString(options.excludeTicketId)}`);
   }
   return clauses.length > 0 ? clauses.join(' AND ') : undefined;
 }
@@ -167,7 +162,12 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
       else if (mode === 'vector') builder = tables[table].query().nearestTo(vector!).column('vector').distanceType('cosine');
       else builder = tables[table].query().fullTextSearch(query, { columns }).nearestTo(vector!).column('vector').distanceType('cosine').rerank(rrf);
       if (filter) builder = builder.where(filter);
-      const rows = (await builder.limit(limit).toArray()) as Array<Record<string, unknown>>;
+      // The ticket under replay is dropped from the results rather than filtered in SQL: an
+      // `id !=` prefilter scans every row (3 ms at 100k), one extra result costs nothing.
+      const excluded = table === 'tickets' ? options.excludeTicketId : undefined;
+      const rows = ((await builder.limit(excluded === undefined ? limit : limit + 1).toArray()) as Array<Record<string, unknown>>)
+        .filter((row) => excluded === undefined || String(row.id) !== excluded)
+        .slice(0, limit);
       return rows.map((row) => {
         const score = mode === 'hybrid' ? Number(row._relevance_score) : mode === 'vector' ? 1 - Number(row._distance) : Number(row._score);
         return table === 'knowledge'
