@@ -16,6 +16,7 @@ const main = withExamples(defineCommand({
     import: () => import('./commands/import.ts').then((module) => module.default),
     index: () => import('./commands/index.ts').then((module) => module.default),
     search: () => import('./commands/search.ts').then((module) => module.default),
+    simulate: () => import('./commands/simulate.ts').then((module) => module.default),
     formats: () => import('./commands/formats.ts').then((module) => module.default),
   },
 }), ['shadowdesk demo', 'shadowdesk import exports/ --workspace .shadowdesk', 'shadowdesk formats']);

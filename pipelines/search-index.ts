@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { KnowledgeDoc, Ticket } from '../datasets/records.ts';
 import { loadEmbedder, type Embedder } from './embed/embedder.ts';
 import { ensureBuiltinModel } from './embed/workspace-model.ts';
-import { indexDir, writeTables, type IndexManifest } from './search-tables.ts';
+import { INDEX_FORMAT, embeddingText, indexDir, writeTables, type IndexManifest } from './search-tables.ts';
 import { DEFAULT_WORKSPACE, readRecords } from './workspace.ts';
 
 /**
@@ -218,7 +218,7 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
       const row = ticketRow(ticket);
       if (row) tickets.push(row);
     }
-    const texts = [...knowledge.map((row) => row.text), ...tickets.flatMap((row) => [row.question, row.answer])];
+    const texts = [...knowledge.map((row) => row.text), ...tickets.flatMap((row) => [row.question, row.answer])].map(embeddingText);
     const keys = texts.map((text) => textKey(modelKey, text));
     const cache = await EmbeddingCache.open(dir, modelKey);
     const missing = [...new Set(keys)].filter((key) => !cache.get(key));
@@ -244,7 +244,7 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
       })),
       dimensions: embedder.dimensions,
     });
-    const manifest: IndexManifest = { model: options.model ?? BUILTIN_MODEL, modelPath, modelKey, dimensions: embedder.dimensions, builtAt: new Date().toISOString() };
+    const manifest: IndexManifest = { format: INDEX_FORMAT, model: options.model ?? BUILTIN_MODEL, modelPath, modelKey, dimensions: embedder.dimensions, builtAt: new Date().toISOString() };
     await writeFile(join(dir, 'manifest.json.tmp'), `${JSON.stringify(manifest, null, 2)}\n`);
     await rename(join(dir, 'manifest.json.tmp'), join(dir, 'manifest.json'));
     options.onProgress?.({ stage: 'write', done: 2, total: 2 });

@@ -9,7 +9,11 @@ import { DEFAULT_WORKSPACE } from './workspace.ts';
 /** LanceDB tables behind the search index, and hybrid retrieval over them with the time-travel filter. */
 
 /** What a query needs to know about the index: which model made its vectors. */
+/** Bumped whenever what the index stores changes (v2: vectors of texts with identifiers masked). */
+export const INDEX_FORMAT = 2;
+
 export interface IndexManifest {
+  format: number;
   model: string;
   modelPath: string;
   /** Changes whenever the vectors would change (a refitted built-in model). */
@@ -23,11 +27,16 @@ export function indexDir(workspace: string): string {
 }
 
 export async function readManifest(workspace: string): Promise<IndexManifest> {
+  let manifest: IndexManifest;
   try {
-    return JSON.parse(await readFile(join(indexDir(workspace), 'manifest.json'), 'utf8')) as IndexManifest;
+    manifest = JSON.parse(await readFile(join(indexDir(workspace), 'manifest.json'), 'utf8')) as IndexManifest;
   } catch (cause) {
     throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: no search index yet; run \`shadowdesk index\` first`, { cause });
   }
+  if (manifest.format !== INDEX_FORMAT) {
+    throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: the search index was built by an older shadowdesk; run \`shadowdesk index\` again`);
+  }
+  return manifest;
 }
 
 const TEXT_COLUMN = { knowledge: 'text', tickets: 'question' } as const;
@@ -98,6 +107,19 @@ export async function writeTables(
 
 export type SearchMode = 'hybrid' | 'vector' | 'fts';
 
+/**
+ * The text a vector is made from: identifiers (order and tracking numbers, e-mails, links) say
+ * nothing about what a message means, yet a unique token outweighs every shared word, so two
+ * "where is my order #ML…" messages looked unrelated. Full-text search keeps them.
+ */
+export function embeddingText(text: string): string {
+  return text
+    .replace(/https?:\/\/([^/\s]+)\S*/g, 'link $1')
+    .replace(/[\w.+-]+@[\w-]+\.[\w.]+/g, 'email')
+    .replace(/#[A-Za-z]{0,4}\d{3,}/g, 'order number')
+    .replace(/\b(?=[A-Za-z0-9]*\d{6})[A-Za-z0-9]{8,30}\b/g, 'tracking number');
+}
+
 export interface SearchOptions {
   table?: SearchTable;
   /** Only what existed at this moment: knowledge as it was, tickets already answered. */
@@ -118,6 +140,8 @@ export interface SearchHit {
   /** For tickets, the agent's answer. */
   answer?: string;
   url?: string;
+  /** For knowledge: article, macro, internal, product or policy. */
+  kind?: string;
   /** Higher is better; relevance for hybrid, 1 − cosine distance for vector, BM25 for full-text. */
   score: number;
 }
@@ -156,7 +180,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
       const hasWords = /[\p{L}\p{N}]/u.test(query);
       const mode = hasWords ? (options.mode ?? 'hybrid') : 'vector';
       const columns = TEXT_COLUMN[table];
-      const vector = mode === 'fts' ? undefined : Array.from((await model.embed([query]))[0]!);
+      const vector = mode === 'fts' ? undefined : Array.from((await model.embed([embeddingText(query)]))[0]!);
       let builder;
       if (mode === 'fts') builder = tables[table].query().fullTextSearch(query, { columns });
       else if (mode === 'vector') builder = tables[table].query().nearestTo(vector!).column('vector').distanceType('cosine');
@@ -171,7 +195,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
       return rows.map((row) => {
         const score = mode === 'hybrid' ? Number(row._relevance_score) : mode === 'vector' ? 1 - Number(row._distance) : Number(row._score);
         return table === 'knowledge'
-          ? { table, id: String(row.id), title: String(row.title), text: String(row.text), url: String(row.url), score }
+          ? { table, id: String(row.id), title: String(row.title), text: String(row.text), url: String(row.url), kind: String(row.kind), score }
           : { table, id: String(row.id), title: String(row.question).split('\n')[0]!, text: String(row.question), answer: String(row.answer), score };
       });
     },

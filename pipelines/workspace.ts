@@ -89,8 +89,12 @@ export class JsonlWriter {
   private readonly stream: WriteStream;
   count = 0;
 
-  constructor(readonly path: string) {
-    this.stream = createWriteStream(path, 'utf8');
+  /** `a` appends to an existing file (a run's checkpoint); `w` starts it anew. */
+  constructor(
+    readonly path: string,
+    flags: 'w' | 'a' = 'w',
+  ) {
+    this.stream = createWriteStream(path, { encoding: 'utf8', flags });
   }
 
   async write(value: unknown): Promise<void> {

@@ -108,3 +108,38 @@ describe('index and search', () => {
     expect(bad).toMatchObject({ code: 2, stderr: 'shadowdesk: --as-of next tuesday: not a date (use e.g. 2025-03-01 or 2025-03-01T14:00:00Z)\n' });
   });
 });
+
+describe('simulate', () => {
+  it('replays tickets against the built-in candidates and resumes a finished run without redoing it', async () => {
+    const dir = await tempDir();
+    const at = (day: number, hour: number) => new Date(Date.UTC(2025, 0, day, hour)).toISOString();
+    const lines = Array.from({ length: 8 }, (_, index) =>
+      JSON.stringify({
+        id: `t${index}`,
+        source: 'test',
+        createdAt: at(index + 1, 9),
+        closedAt: at(index + 1, 12),
+        channel: 'email',
+        subject: 'Refund',
+        customer: { name: 'Ana Rossi' },
+        tags: [],
+        messages: [
+          { role: 'customer', sentAt: at(index + 1, 9), text: `When will my refund arrive? Request ${index}` },
+          { role: 'agent', sentAt: at(index + 1, 11), text: 'Hello Ana, refunds reach your bank within 5 days.' },
+        ],
+      }),
+    );
+    const file = await writeTemp(dir, 'tickets.jsonl', lines.join('\n'));
+    const workspace = join(dir, 'ws');
+    await run(['import', file, '--workspace', workspace]);
+    const args = ['simulate', '--candidates', 'past-ticket,knowledge-base', '--run', join(dir, 'run'), '--workspace', workspace];
+    const first = await run(args);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/Replayed 8 tickets/);
+    expect(first.stdout).toMatch(/past-ticket\s+replied \d+, escalated \d+/);
+    const again = await run(args);
+    expect(again.stdout).toContain('(16 results resumed from an earlier run)');
+    const bad = await run(['simulate', '--candidates', 'gpt-9', '--workspace', workspace]);
+    expect(bad).toMatchObject({ code: 2, stderr: 'shadowdesk: unknown candidate "gpt-9"; built-in candidates: knowledge-base, past-ticket, composite\n' });
+  });
+});

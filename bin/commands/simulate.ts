@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import { defineCommand } from 'citty';
+import { ShadowdeskError } from '../../errors.ts';
+import { readResults, replay, type Selection } from '../../eval/replay.ts';
+import { responderFor } from '../../eval/responders/index.ts';
+import { buildIndex } from '../../pipelines/search-index.ts';
+import { readManifest } from '../../pipelines/search-tables.ts';
+import { guarded, indexProgressPrinter, withExamples } from '../_cli.ts';
+
+function positiveInteger(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new ShadowdeskError('SD_INPUT_INVALID', `${flag} ${value}: expected a whole number above 0`);
+  return parsed;
+}
+
+function shardOf(value: string | undefined): Selection['shard'] {
+  if (value === undefined) return undefined;
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const [index, count] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+  if (!match || index < 1 || index > count) throw new ShadowdeskError('SD_INPUT_INVALID', `--shard ${value}: expected k/n with 1 ≤ k ≤ n, e.g. 2/4`);
+  return { index: index - 1, count };
+}
+
+const command = defineCommand({
+  meta: { name: 'simulate', description: 'Replay past tickets against candidate AIs, each seeing only what existed at the ticket date.' },
+  args: {
+    candidates: { type: 'string', description: 'Built-in candidates, comma-separated: past-ticket, knowledge-base, composite', default: 'past-ticket,knowledge-base,composite' },
+    'holdout-days': { type: 'string', description: 'Replay only the last N days of the history' },
+    sample: { type: 'string', description: 'Replay a seeded random sample of N tickets' },
+    seed: { type: 'string', description: 'Seed of the sample', default: '42' },
+    shard: { type: 'string', description: 'This job’s share, k/n (shards run as separate jobs)' },
+    run: { type: 'string', description: 'Run folder (results.jsonl; an interrupted run resumes from it)' },
+    concurrency: { type: 'string', description: 'Tickets answered at once', default: '4' },
+    workspace: { type: 'string', description: 'Workspace folder', default: '.shadowdesk' },
+  },
+  run: ({ args }) =>
+    guarded(async () => {
+      const candidates = args.candidates.split(',').map((name) => responderFor(name.trim()));
+      const selection: Selection = { seed: Number(args.seed) };
+      const holdoutDays = positiveInteger(args['holdout-days'], '--holdout-days');
+      const sample = positiveInteger(args.sample, '--sample');
+      const shard = shardOf(args.shard);
+      if (holdoutDays) selection.holdoutDays = holdoutDays;
+      if (sample) selection.sample = sample;
+      if (shard) selection.shard = shard;
+      const runDir = args.run ?? join(args.workspace, 'runs', 'latest');
+      await readManifest(args.workspace).catch(() => buildIndex({ workspace: args.workspace, onProgress: indexProgressPrinter() }));
+      const summary = await replay({ workspace: args.workspace, runDir, candidates, selection, concurrency: positiveInteger(args.concurrency, '--concurrency') ?? 4 });
+      const results = await readResults(runDir);
+      process.stdout.write(`Replayed ${summary.tickets.toLocaleString('en-US')} tickets in ${summary.seconds.toFixed(1)} s${summary.resumed ? ` (${summary.resumed} results resumed from an earlier run)` : ''}.\n\n`);
+      for (const candidate of candidates) {
+        const mine = results.filter((result) => result.candidate === candidate.id);
+        const replied = mine.filter((result) => result.answer.decision === 'reply').length;
+        const errors = mine.filter((result) => result.answer.error).length;
+        process.stdout.write(`${candidate.id.padEnd(16)} replied ${replied}, escalated ${mine.length - replied}${errors ? `, failed ${errors}` : ''}\n`);
+      }
+      process.stdout.write(`\nPer-ticket results: ${summary.resultsFile} (judging and reports come next).\n`);
+    }),
+});
+
+export default withExamples(command, [
+  'shadowdesk simulate --holdout-days 30',
+  'shadowdesk simulate --candidates past-ticket,knowledge-base --sample 500 --seed 7',
+  'shadowdesk simulate --shard 2/4 --run runs/shard-2',
+]);

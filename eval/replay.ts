@@ -1,0 +1,184 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Order, Ticket } from '../datasets/records.ts';
+import { Random } from '../datasets/demo/random.ts';
+import { openSearcher, type Searcher } from '../pipelines/search-tables.ts';
+import { DEFAULT_WORKSPACE, JsonlWriter, readRecords } from '../pipelines/workspace.ts';
+import type { Answer, Responder, TicketContext } from './types.ts';
+
+/**
+ * The replay: each selected past ticket is put, as the customer first wrote it, to every
+ * candidate, with only what existed at its creation. Results are appended per ticket, so a run
+ * that is killed resumes where it stopped and ends with the same results.
+ */
+
+export interface Selection {
+  /** Only tickets created in the last N days of the history. */
+  holdoutDays?: number;
+  /** A seeded random sample of this many tickets (after the holdout cut). */
+  sample?: number;
+  /** @default 42 */
+  seed?: number;
+  /** This job's share of the tickets, e.g. { index: 1, count: 4 } for `--shard 2/4`. */
+  shard?: { index: number; count: number };
+}
+
+export interface ReplayOptions {
+  /** @default '.shadowdesk' */
+  workspace?: string;
+  /** Where results.jsonl is written and resumed from. */
+  runDir: string;
+  candidates: Responder[];
+  selection?: Selection;
+  /** Tickets answered at once. @default 4 */
+  concurrency?: number;
+  onProgress?: (progress: { done: number; total: number }) => void;
+}
+
+export interface TicketResult {
+  candidate: string;
+  ticketId: string;
+  createdAt: string;
+  answer: Answer;
+}
+
+export interface ReplaySummary {
+  tickets: number;
+  /** Results already in the run folder from an earlier, interrupted run. */
+  resumed: number;
+  answered: number;
+  seconds: number;
+  resultsFile: string;
+}
+
+export const RESULTS_FILE = 'results.jsonl';
+
+function shardOf(id: string, count: number): number {
+  return createHash('sha1').update(id).digest().readUInt32BE(0) % count;
+}
+
+/** A ticket can be replayed when it has a customer question; spam is not support work. */
+function replayable(ticket: Ticket): boolean {
+  return !ticket.spam && ticket.messages.some((message) => message.role === 'customer' && !message.internal);
+}
+
+/** The tickets to replay, in creation order; the same selection and data give the same list. */
+export async function selectTickets(workspace: string, selection: Selection = {}): Promise<Ticket[]> {
+  let tickets: Ticket[] = [];
+  for await (const ticket of readRecords(workspace, 'ticket')) if (replayable(ticket)) tickets.push(ticket);
+  tickets.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  if (selection.holdoutDays !== undefined && tickets.length > 0) {
+    const last = Date.parse(tickets.at(-1)!.createdAt);
+    const from = last - selection.holdoutDays * 86_400_000;
+    tickets = tickets.filter((ticket) => Date.parse(ticket.createdAt) > from);
+  }
+  if (selection.sample !== undefined && selection.sample < tickets.length) {
+    const random = new Random(selection.seed ?? 42);
+    const keyed = tickets.map((ticket) => ({ ticket, key: random.next() }));
+    tickets = keyed.sort((a, b) => a.key - b.key).slice(0, selection.sample).map((entry) => entry.ticket);
+    tickets.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+  if (selection.shard) tickets = tickets.filter((ticket) => shardOf(ticket.id, selection.shard!.count) === selection.shard!.index);
+  return tickets;
+}
+
+async function ordersByCustomer(workspace: string): Promise<Map<string, Order[]>> {
+  const orders = new Map<string, Order[]>();
+  for await (const order of readRecords(workspace, 'order')) {
+    const email = order.customerEmail?.toLowerCase();
+    if (!email) continue;
+    orders.set(email, [...(orders.get(email) ?? []), order]);
+  }
+  for (const list of orders.values()) list.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return orders;
+}
+
+/** The context of a ticket at its creation: its first question, a bound retriever, earlier orders. */
+export function ticketContext(ticket: Ticket, searcher: Searcher, orders: Map<string, Order[]>): TicketContext {
+  const question = ticket.messages.find((message) => message.role === 'customer' && !message.internal)!;
+  const asOf = ticket.createdAt;
+  const email = ticket.customer.email?.toLowerCase();
+  return {
+    ticket: {
+      id: ticket.id,
+      subject: ticket.subject,
+      question: question.text,
+      channel: ticket.channel,
+      ...(ticket.language && { language: ticket.language }),
+      customer: ticket.customer,
+    },
+    asOf,
+    retrieve: (query, options = {}) => searcher.search(query, { ...options, asOf, excludeTicketId: ticket.id }),
+    orders: (email ? (orders.get(email) ?? []) : []).filter((order) => order.createdAt < asOf),
+  };
+}
+
+/** Results already written; a line cut by a kill is dropped so the ticket is answered again. */
+async function readCheckpoint(path: string): Promise<TicketResult[]> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  const results: TicketResult[] = [];
+  let valid = 0;
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    try {
+      results.push(JSON.parse(line) as TicketResult);
+      valid += Buffer.byteLength(line) + 1;
+    } catch {
+      break;
+    }
+  }
+  if (valid < Buffer.byteLength(text)) await truncate(path, valid);
+  return results;
+}
+
+async function answerSafely(candidate: Responder, context: TicketContext): Promise<Answer> {
+  const started = performance.now();
+  try {
+    return await candidate.respond(context);
+  } catch (error) {
+    return { decision: 'escalate', text: '', confidence: 0, sources: [], latencyMs: performance.now() - started, error: (error as Error).message };
+  }
+}
+
+export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
+  const started = performance.now();
+  const workspace = options.workspace ?? DEFAULT_WORKSPACE;
+  await mkdir(options.runDir, { recursive: true });
+  const resultsFile = join(options.runDir, RESULTS_FILE);
+  const done = new Set((await readCheckpoint(resultsFile)).map((result) => `${result.candidate}\u0000${result.ticketId}`));
+  const resumed = done.size;
+  const tickets = await selectTickets(workspace, options.selection);
+  const orders = await ordersByCustomer(workspace);
+  const searcher = await openSearcher(workspace);
+  const writer = new JsonlWriter(resultsFile, 'a');
+  let answered = 0;
+  let next = 0;
+  try {
+    const work = async () => {
+      while (next < tickets.length) {
+        const ticket = tickets[next++]!;
+        const context = ticketContext(ticket, searcher, orders);
+        for (const candidate of options.candidates) {
+          if (done.has(`${candidate.id}\u0000${ticket.id}`)) continue;
+          const answer = await answerSafely(candidate, context);
+          await writer.write({ candidate: candidate.id, ticketId: ticket.id, createdAt: ticket.createdAt, answer } satisfies TicketResult);
+          answered++;
+        }
+        options.onProgress?.({ done: next, total: tickets.length });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, work));
+  } finally {
+    await writer.close();
+    await searcher.close();
+  }
+  await writeFile(join(options.runDir, 'run.json'), `${JSON.stringify({ workspace, candidates: options.candidates.map((candidate) => candidate.id), selection: options.selection ?? {} }, null, 2)}\n`);
+  return { tickets: tickets.length, resumed, answered, seconds: (performance.now() - started) / 1000, resultsFile };
+}
+
+/** A run's results in a stable order (ticket creation, then candidate), whatever order they were written in. */
+export async function readResults(runDir: string): Promise<TicketResult[]> {
+  const results = await readCheckpoint(join(runDir, RESULTS_FILE));
+  return results.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.ticketId.localeCompare(b.ticketId) || a.candidate.localeCompare(b.candidate));
+}

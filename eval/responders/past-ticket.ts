@@ -1,0 +1,60 @@
+import type { Answer, Responder, Source, TicketContext } from '../types.ts';
+import { confidenceFrom, firstName } from './_text.ts';
+
+export interface PastTicketOptions {
+  /** Below this confidence the ticket is escalated. @default 0.35 */
+  minConfidence?: number;
+}
+
+const GREETING_NAME = /^((?:Bonjour|Bonsoir|Hello|Hi|Dear|Hey)\s+)(\p{Lu}[\p{L}'’-]*)/u;
+const ORDER_NUMBER = /#[A-Z]{0,4}\d{3,}/g;
+/** Tracking numbers look like 6A12345678FR or MR87654321FR: letters and at least six digits. */
+const TRACKING_NUMBER = /\b(?=[A-Z0-9]*\d{6})(?=[A-Z0-9]*[A-Z])[A-Z0-9]{8,30}\b/g;
+const URL = /https?:\/\/[^\s)>\]]+/g;
+
+/**
+ * Adapts a past agent reply to this customer: their name in the greeting, their latest order's
+ * number, tracking number and tracking link. Returns why it cannot when the reply needs order
+ * data this customer does not have.
+ */
+export function adaptReply(reply: string, context: TicketContext): { text: string; usedOrder: boolean } | { missing: string } {
+  let text = reply;
+  const name = firstName(context);
+  text = text.replace(GREETING_NAME, (_, hello: string) => (name ? `${hello}${name}` : hello.trimEnd()));
+  const order = context.orders[0];
+  const trackingNumbers = new Set(text.match(TRACKING_NUMBER) ?? []);
+  const quotesOrder = (text.match(ORDER_NUMBER) ?? []).length > 0;
+  if (quotesOrder) {
+    if (!order) return { missing: 'the reply quotes an order number and the customer had no order yet' };
+    text = text.replace(ORDER_NUMBER, order.id);
+  }
+  if (trackingNumbers.size > 0) {
+    if (!order?.trackingNumber || !order.trackingUrl) return { missing: 'the reply quotes a tracking number and the customer’s order has none' };
+    text = text.replace(URL, (url) => ([...trackingNumbers].some((number) => url.includes(number)) ? order.trackingUrl! : url));
+    text = text.replace(TRACKING_NUMBER, (token) => (trackingNumbers.has(token) ? order.trackingNumber! : token));
+  }
+  return { text, usedOrder: quotesOrder || trackingNumbers.size > 0 };
+}
+
+/** Answers with the closest already-answered ticket's reply, adapted to this customer. */
+export function createPastTicketResponder(options: PastTicketOptions = {}): Responder {
+  const minConfidence = options.minConfidence ?? 0.35;
+  return {
+    id: 'past-ticket',
+    async respond(context: TicketContext): Promise<Answer> {
+      const started = performance.now();
+      const query = `${context.ticket.subject}\n${context.ticket.question}`;
+      const [best] = await context.retrieve(query, { table: 'tickets', mode: 'vector', limit: 1 });
+      const latencyMs = () => performance.now() - started;
+      if (!best?.answer) return { decision: 'escalate', text: '', confidence: 0, sources: [], latencyMs: latencyMs(), reason: 'no ticket had been answered before this one' };
+      const confidence = confidenceFrom(best.score);
+      const sources: Source[] = [{ type: 'ticket', id: best.id }];
+      const adapted = adaptReply(best.answer, context);
+      if ('missing' in adapted) return { decision: 'escalate', text: '', confidence, sources, latencyMs: latencyMs(), reason: adapted.missing };
+      if (adapted.usedOrder) sources.push({ type: 'order', id: context.orders[0]!.id });
+      const answer: Answer = { decision: confidence >= minConfidence ? 'reply' : 'escalate', text: adapted.text, confidence, sources, latencyMs: latencyMs() };
+      if (answer.decision === 'escalate') answer.reason = `the closest past ticket (${best.id}) is not close enough`;
+      return answer;
+    },
+  };
+}

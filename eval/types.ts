@@ -1,0 +1,52 @@
+import type { Customer, Order } from '../datasets/records.ts';
+import type { SearchHit, SearchMode, SearchTable } from '../pipelines/search-tables.ts';
+
+/** What a candidate AI sees of a ticket: only what existed when the customer first wrote. */
+export interface TicketContext {
+  ticket: {
+    id: string;
+    subject: string;
+    /** The customer's first message, cleaned. */
+    question: string;
+    channel: string;
+    language?: string;
+    customer: Customer;
+  };
+  /** The moment the ticket was created; nothing after it is visible. */
+  asOf: string;
+  /** Search bound to `asOf` and blind to this ticket. */
+  retrieve(query: string, options?: { table?: SearchTable; limit?: number; mode?: SearchMode }): Promise<SearchHit[]>;
+  /** The customer's orders placed before `asOf`, most recent first. */
+  orders: Order[];
+}
+
+export interface Source {
+  type: 'ticket' | 'knowledge' | 'order';
+  id: string;
+  url?: string;
+}
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+}
+
+/** A candidate's response to one ticket. A failure is data (an `error`), never an exception. */
+export interface Answer {
+  decision: 'reply' | 'escalate';
+  text: string;
+  /** 0..1: how sure the candidate is that the reply is right; the threshold sweep cuts on it. */
+  confidence: number;
+  sources: Source[];
+  usage?: Usage;
+  latencyMs: number;
+  /** Why the candidate escalated or failed, in words. */
+  reason?: string;
+  error?: string;
+}
+
+export interface Responder {
+  id: string;
+  respond(context: TicketContext): Promise<Answer>;
+}
