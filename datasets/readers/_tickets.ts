@@ -1,23 +1,13 @@
+import { str, toIsoDate, type DateOptions } from '../normalize.ts';
 import { recordItem, type ReadItem, type SourceLocation } from '../reader.ts';
 import type { Message, Ticket } from '../records.ts';
+import { normalizeHeader } from './_csv-rows.ts';
 
-/** Pieces every ticket reader shares: ordering messages and turning a draft into an item. */
+/** Pieces every ticket reader shares: dropping empty keys, optional dates, satisfaction, the final item. */
 
-export function byTime(a: Message, b: Message): number {
-  return a.sentAt.localeCompare(b.sentAt);
-}
-
-/** A ticket draft with its messages in time order, or a skip when nothing usable is left. */
-export function ticketItem(
-  draft: Omit<Ticket, 'messages'>,
-  messages: Message[],
-  at: SourceLocation,
-  warnings: string[],
-): ReadItem {
-  const located = { ...at, id: draft.id };
-  const usable = messages.filter((message) => message.text !== '' || message.html);
-  if (usable.length === 0) return { type: 'skip', at: located, reason: 'the ticket has no message with any text' };
-  return recordItem('ticket', { ...draft, messages: usable.sort(byTime) }, located, warnings);
+/** The object without its undefined-valued keys, so a record looks the same before and after a JSONL round trip. */
+export function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }
 
 /** The first of several optional values that is present. */
@@ -25,7 +15,77 @@ export function firstOf<T>(...values: Array<T | undefined | null>): T | undefine
   return values.find((value): value is T => value !== undefined && value !== null && value !== '');
 }
 
-/** Satisfaction on a 1..5 scale as 0..1. */
-export function fromFivePoint(score: unknown): number | undefined {
-  return typeof score === 'number' && score >= 1 && score <= 5 ? (score - 1) / 4 : undefined;
+/** An optional date: left out when unreadable, with a warning naming the field, since the record is still good. */
+export function optionalDate(value: unknown, field: string, warnings: string[], options?: DateOptions): string | undefined {
+  const iso = toIsoDate(value, options);
+  if (iso === undefined && str(value) !== undefined) warnings.push(`${field} is not a readable date (${JSON.stringify(value)}) and was left out`);
+  return iso;
+}
+
+/** Survey answers as exports write them (Zendesk good/bad, Freshdesk labels, French), on the 1..5 scale's steps. */
+const SATISFACTION_LABELS: Record<string, number> = {
+  good: 1,
+  bad: 0,
+  awesome: 1,
+  neutral: 0.5,
+  'not good': 0,
+  'extremely satisfied': 1,
+  'very satisfied': 1,
+  satisfied: 0.75,
+  dissatisfied: 0.25,
+  'very dissatisfied': 0,
+  'extremely dissatisfied': 0,
+  'tres satisfait': 1,
+  satisfait: 0.75,
+  neutre: 0.5,
+  'pas satisfait': 0.25,
+  insatisfait: 0.25,
+  'tres insatisfait': 0,
+};
+
+/** Satisfaction as 0..1 from a 1..5 score (Gorgias, most CSAT surveys) or a survey label; undefined otherwise. */
+export function satisfactionOf(value: unknown): number | undefined {
+  const score = typeof value === 'number' ? value : /^\s*[1-5](\.0+)?\s*$/.test(String(value ?? '')) ? Number(value) : undefined;
+  if (score !== undefined) return score >= 1 && score <= 5 ? (score - 1) / 4 : undefined;
+  return typeof value === 'string' ? SATISFACTION_LABELS[normalizeHeader(value)] : undefined;
+}
+
+const LANGUAGE_CODES = ['ar', 'bg', 'ca', 'cs', 'da', 'de', 'el', 'en', 'es', 'et', 'fi', 'fr', 'he', 'hr', 'hu', 'id', 'it', 'ja', 'ko', 'lt', 'lv', 'nb', 'nl', 'pl', 'pt', 'ro', 'ru', 'sk', 'sl', 'sv', 'th', 'tr', 'uk', 'vi', 'zh'];
+let languageNames: Map<string, string> | undefined;
+
+/** English and French language names to their codes, built once. */
+function codeByName(): Map<string, string> {
+  languageNames ??= new Map(
+    ['en', 'fr'].flatMap((locale) => {
+      const names = new Intl.DisplayNames([locale], { type: 'language' });
+      return LANGUAGE_CODES.map((code) => [normalizeHeader(names.of(code) ?? code), code] as [string, string]);
+    }),
+  );
+  return languageNames;
+}
+
+/**
+ * A language as a code, the way the helpdesk APIs give it (`fr`, `en-GB`): CSV exports such as
+ * Freshdesk's write names (`German`, `Français`), which become `de`, `fr`; anything else is kept.
+ */
+export function languageOf(value: string | undefined): string | undefined {
+  if (value === undefined || /^[a-z]{2,3}([-_][a-z0-9]{2,8})*$/i.test(value)) return value;
+  return codeByName().get(normalizeHeader(value)) ?? value;
+}
+
+/**
+ * The item for one input ticket: the record with its messages in time order (a stable sort keeps
+ * the export's order for equal times), or a skip when no message has any text. Undefined-valued
+ * keys are dropped, so readers can build drafts from optional fields directly.
+ */
+export function ticketItem(draft: Omit<Ticket, 'messages'>, messages: Message[], at: SourceLocation, warnings: string[]): ReadItem {
+  const located = { ...at, id: draft.id };
+  const usable = messages.filter((message) => message.text !== '' || message.html).map(compact);
+  if (usable.length === 0) {
+    const why = warnings.length > 0 ? ` (${warnings.join('; ')})` : '';
+    return { type: 'skip', at: located, reason: `the ticket has no message with any text${why}` };
+  }
+  usable.sort((a, b) => a.sentAt.localeCompare(b.sentAt));
+  const ticket = compact({ ...draft, customer: compact(draft.customer), messages: usable });
+  return recordItem('ticket', ticket, located, warnings);
 }

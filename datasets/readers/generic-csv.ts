@@ -5,14 +5,24 @@ import { readTextHead } from '../io/text.ts';
 import { messageBody, splitTags, str, toIsoDate, type DateOptions } from '../normalize.ts';
 import type { ReadItem, ReadOptions, Reader, SourceLocation } from '../reader.ts';
 import type { AuthorRole, Message } from '../records.ts';
-import { column, groupRows, normalizeHeader } from './_csv-rows.ts';
-import { ticketItem } from './_tickets.ts';
+import { groupRows, normalizeHeader } from './_csv-rows.ts';
+import { languageOf, optionalDate, satisfactionOf, ticketItem } from './_tickets.ts';
 
-/** A column name, or several spellings of which the first present one is used. */
+/** A column name, or several: the first of them with a value in a row is used. */
 const ColumnSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const ColumnMappingSchema = z.strictObject({
   ticketId: ColumnSchema,
+  /** The ticket's creation date (with `role`, also each message's date unless `sentAt` is given). */
   createdAt: ColumnSchema,
   /** The customer's message (or, with `role`, any message). */
   body: ColumnSchema,
@@ -20,10 +30,16 @@ export const ColumnMappingSchema = z.strictObject({
   /** The agent's answer, when one row is one ticket. */
   reply: ColumnSchema.optional(),
   repliedAt: ColumnSchema.optional(),
-  /** Who wrote the row's message, when one row is one message. */
+  /** Who wrote the row's message, when one row is one message; consecutive rows of one ticket id form the ticket. */
   role: ColumnSchema.optional(),
+  /** The `role` cell values (case-insensitive) for each author role; defaults cover the usual words. */
   roleValues: z
-    .strictObject({ customer: z.array(z.string()).optional(), agent: z.array(z.string()).optional(), ai: z.array(z.string()).optional() })
+    .strictObject({
+      customer: z.array(z.string()).optional(),
+      agent: z.array(z.string()).optional(),
+      ai: z.array(z.string()).optional(),
+      system: z.array(z.string()).optional(),
+    })
     .optional(),
   author: ColumnSchema.optional(),
   sentAt: ColumnSchema.optional(),
@@ -36,172 +52,254 @@ export const ColumnMappingSchema = z.strictObject({
   status: ColumnSchema.optional(),
   assignee: ColumnSchema.optional(),
   closedAt: ColumnSchema.optional(),
-  /** `03/04/2025` is 3 April. @default true */
-  dayFirst: z.boolean().optional(),
-  /** IANA zone of timestamps without an offset. @default 'UTC' */
-  timeZone: z.string().optional(),
-  /** What `source` the tickets get. @default 'csv' */
-  source: z.string().optional(),
+  /** A 1..5 score or a survey label (good/bad, Awesome/Not Good, satisfied…). */
+  satisfaction: ColumnSchema.optional(),
+  /** `03/04/2025` is 3 April rather than 4 March. */
+  dayFirst: z.boolean().default(true),
+  /** IANA zone of timestamps written without an offset. */
+  timeZone: z.string().refine(isTimeZone, 'not an IANA time zone such as "Europe/Paris"').default('UTC'),
+  /** The `source` the tickets get. */
+  source: z.string().min(1).default('csv'),
 });
-export type ColumnMapping = z.infer<typeof ColumnMappingSchema>;
-type ColumnKey = Exclude<keyof ColumnMapping, 'roleValues' | 'dayFirst' | 'timeZone' | 'source'>;
+/** A column mapping as a user writes it (defaults not yet applied). */
+export type ColumnMapping = z.input<typeof ColumnMappingSchema>;
+type Mapping = z.output<typeof ColumnMappingSchema>;
+type ColumnKey = Exclude<keyof Mapping, 'roleValues' | 'dayFirst' | 'timeZone' | 'source'>;
 
-/** Header names people use for each field, in English and French; the first match wins. */
+/**
+ * Header names people use for each field, English and French, compared after `normalizeHeader`
+ * (lower case, no accents, punctuation as spaces). Keys claim columns in this order, and each
+ * key takes its first synonym present, so `Ticket ID` wins over `ID` for the ticket id.
+ */
 const SYNONYMS: Record<ColumnKey, string[]> = {
-  ticketId: ['ticket id', 'ticket', 'ticket number', 'id', 'n ticket', 'numero de ticket', 'numero', 'conversation id'],
-  createdAt: ['created at', 'created', 'creation date', 'date', 'date de creation', 'cree le', 'created time', 'timestamp'],
-  body: ['body', 'message', 'description', 'text', 'content', 'corps', 'contenu', 'question', 'customer message'],
+  ticketId: ['ticket id', 'ticket', 'ticket number', 'ticket no', 'id', 'n ticket', 'no ticket', 'numero de ticket', 'numero ticket', 'numero', 'conversation id', 'case id', 'case number'],
+  createdAt: ['created at', 'created', 'created time', 'created date', 'creation date', 'date created', 'date', 'date de creation', 'cree le', 'ouvert le', 'timestamp'],
+  body: ['body', 'message', 'description', 'text', 'content', 'question', 'customer message', 'corps', 'contenu', 'texte', 'message client', 'demande'],
   subject: ['subject', 'title', 'objet', 'sujet', 'titre'],
-  reply: ['reply', 'response', 'answer', 'agent reply', 'reponse', 'reponse agent'],
-  repliedAt: ['replied at', 'reply date', 'date de reponse', 'repondu le'],
-  role: ['role', 'author role', 'sender type', 'auteur', 'type auteur'],
-  author: ['author', 'sender', 'from', 'expediteur'],
-  sentAt: ['sent at', 'message date', 'envoye le'],
-  channel: ['channel', 'source', 'canal'],
+  reply: ['reply', 'response', 'answer', 'agent reply', 'agent response', 'reponse', 'reponse agent', 'reponse de l agent', 'reponse du support'],
+  repliedAt: ['replied at', 'reply date', 'response date', 'answered at', 'date de reponse', 'repondu le'],
+  role: ['role', 'author role', 'author type', 'sender type', 'sender role', 'type auteur', 'role auteur'],
+  author: ['author', 'author name', 'sender', 'from', 'auteur', 'expediteur'],
+  sentAt: ['sent at', 'message date', 'sent', 'envoye le', 'date d envoi', 'date du message'],
+  channel: ['channel', 'source', 'canal', 'via'],
   language: ['language', 'lang', 'locale', 'langue'],
-  customerId: ['customer id', 'client id', 'id client'],
-  customerEmail: ['email', 'e mail', 'customer email', 'courriel', 'email client', 'adresse e mail'],
-  customerName: ['name', 'customer name', 'full name', 'nom', 'nom client', 'client'],
+  customerId: ['customer id', 'client id', 'contact id', 'requester id', 'id client'],
+  customerEmail: ['email', 'e mail', 'customer email', 'requester email', 'email client', 'courriel', 'adresse e mail', 'adresse email', 'mail'],
+  customerName: ['name', 'customer name', 'full name', 'requester', 'requester name', 'customer', 'nom', 'nom client', 'nom du client', 'client'],
   tags: ['tags', 'tag', 'labels', 'etiquettes', 'etiquette'],
-  status: ['status', 'statut', 'etat'],
-  assignee: ['assignee', 'agent', 'assigned to', 'assigne a'],
-  closedAt: ['closed at', 'closed time', 'resolved at', 'resolved time', 'date de cloture', 'ferme le'],
+  status: ['status', 'state', 'statut', 'etat'],
+  assignee: ['assignee', 'agent', 'assigned to', 'owner', 'assigne a', 'attribue a'],
+  closedAt: ['closed at', 'closed time', 'closed', 'resolved at', 'resolved time', 'solved at', 'date de cloture', 'ferme le', 'clos le'],
+  satisfaction: ['satisfaction', 'csat', 'rating', 'satisfaction score', 'survey results', 'note de satisfaction'],
+};
+const COLUMN_KEYS = Object.keys(SYNONYMS) as ColumnKey[];
+const REQUIRED_KEYS: readonly ColumnKey[] = ['ticketId', 'createdAt', 'body'];
+
+const DEFAULT_ROLE_VALUES: Record<AuthorRole, string[]> = {
+  customer: ['customer', 'client', 'cliente', 'end-user', 'end user', 'enduser', 'user', 'requester', 'contact', 'utilisateur'],
+  agent: ['agent', 'support', 'staff', 'admin', 'operator', 'human', 'conseiller', 'conseillere', 'conseillère'],
+  ai: ['ai', 'bot', 'ia', 'assistant', 'chatbot'],
+  system: ['system', 'systeme', 'système', 'automation', 'rule'],
 };
 
-const DEFAULT_ROLE_VALUES: Record<'customer' | 'agent' | 'ai', string[]> = {
-  customer: ['customer', 'client', 'end-user', 'end user', 'enduser', 'user', 'requester', 'contact', 'cliente'],
-  agent: ['agent', 'support', 'staff', 'admin', 'operator', 'human', 'conseiller', 'conseillère'],
-  ai: ['ai', 'bot', 'ia', 'assistant'],
-};
+/** Header names by their normalized spelling; the first of two columns spelled alike wins. */
+function headerByNormal(header: string[]): Map<string, string> {
+  const byNormal = new Map<string, string>();
+  for (const name of header) if (!byNormal.has(normalizeHeader(name))) byNormal.set(normalizeHeader(name), name);
+  return byNormal;
+}
 
-/** A mapping guessed from the header, or undefined when a required column is not recognisable. */
-export function guessMapping(header: string[]): ColumnMapping | undefined {
-  const byNormal = new Map(header.map((name) => [normalizeHeader(name), name]));
+/** The columns a header offers for each field, required ones included only when found. */
+function guessColumns(header: string[]): Partial<Record<ColumnKey, string>> {
+  const byNormal = headerByNormal(header);
   const guessed: Partial<Record<ColumnKey, string>> = {};
   const taken = new Set<string>();
-  for (const [key, synonyms] of Object.entries(SYNONYMS) as Array<[ColumnKey, string[]]>) {
-    const found = synonyms.map((synonym) => byNormal.get(synonym)).find((name) => name !== undefined && !taken.has(name));
+  for (const key of COLUMN_KEYS) {
+    const found = SYNONYMS[key].map((synonym) => byNormal.get(synonym)).find((name) => name !== undefined && !taken.has(name));
     if (found) {
       guessed[key] = found;
       taken.add(found);
     }
   }
-  if (!guessed.ticketId || !guessed.createdAt || !guessed.body) return undefined;
-  return guessed as ColumnMapping;
+  return guessed;
 }
 
-const REQUIRED: ReadonlySet<ColumnKey> = new Set(['ticketId', 'createdAt', 'body']);
+/** A mapping guessed from English or French header names, or undefined when a required column is not recognisable. */
+export function guessMapping(header: string[]): ColumnMapping | undefined {
+  const guessed = guessColumns(header);
+  return REQUIRED_KEYS.every((key) => guessed[key]) ? (guessed as ColumnMapping) : undefined;
+}
+
+function headerHint(header: string[]): string {
+  return header.length <= 1 ? ' — the header has a single column: is the delimiter right?' : '';
+}
+
+function noGuess(header: string[], file: string): ShadowdeskError {
+  const guessed = guessColumns(header);
+  const missing = REQUIRED_KEYS.filter((key) => !guessed[key]);
+  return new ShadowdeskError(
+    'SD_MAPPING_INVALID',
+    `could not tell which column of ${file} holds the ${missing.join(', ')} (its columns: ${header.join(', ')})${headerHint(header)}; ` +
+      'give a column mapping, e.g. {"ticketId": "Ticket ID", "createdAt": "Created at", "body": "Message"}',
+  );
+}
+
+function parseMapping(raw: unknown, file: string): Mapping {
+  const parsed = ColumnMappingSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? `unknown mapping key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')} (known keys: ${Object.keys(ColumnMappingSchema.shape).join(', ')})`
+      : `mapping key "${issue.path.join('.') || '(root)'}": ${issue.message}`,
+  );
+  throw new ShadowdeskError('SD_MAPPING_INVALID', `invalid column mapping for ${file}: ${problems.join('; ')}`);
+}
+
+/** The header names each mapped key reads, in the mapping's order of preference. */
+type Columns = Partial<Record<ColumnKey, string[]>>;
 
 /**
- * Validates a mapping and checks every column it names against the file's header. A fixed-layout
- * export (Freshdesk) passes `dropMissing` so an optional column its account does not export is
- * simply not read.
+ * Resolves every column a mapping names against the file's header (case, accents and spacing
+ * ignored). A fixed-layout export (Freshdesk) passes `optionalMayBeMissing`, so an optional column
+ * its account does not export is simply not read; otherwise a missing column is the user's mistake.
  */
-export function checkMapping(raw: unknown, header: string[], file: string, dropMissing = false): ColumnMapping {
-  const parsed = ColumnMappingSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `mapping key "${issue.path.join('.') || '(root)'}": ${issue.message}`);
-    throw new ShadowdeskError('SD_MAPPING_INVALID', `invalid column mapping for ${file}: ${problems.join('; ')}`);
-  }
-  const present = new Set(header.map(normalizeHeader));
-  const mapping = { ...parsed.data };
-  for (const key of Object.keys(SYNONYMS) as ColumnKey[]) {
+function resolveColumns(mapping: Mapping, header: string[], file: string, optionalMayBeMissing: boolean): Columns {
+  const byNormal = headerByNormal(header);
+  const columns: Columns = {};
+  for (const key of COLUMN_KEYS) {
     const names = mapping[key];
     if (names === undefined) continue;
-    const list = Array.isArray(names) ? names : [names];
-    if (list.some((name) => present.has(normalizeHeader(name)))) continue;
-    if (dropMissing && !REQUIRED.has(key)) {
-      delete mapping[key];
-    } else {
+    const wanted = Array.isArray(names) ? names : [names];
+    const present = wanted.flatMap((name) => byNormal.get(normalizeHeader(name)) ?? []);
+    if (present.length > 0) columns[key] = present;
+    else if (!optionalMayBeMissing || REQUIRED_KEYS.includes(key)) {
       throw new ShadowdeskError(
         'SD_MAPPING_INVALID',
-        `mapping key "${key}": column ${list.map((name) => `"${name}"`).join(' or ')} is not in ${file} (its columns: ${header.join(', ')})`,
+        `mapping key "${key}": column ${wanted.map((name) => `"${name}"`).join(' or ')} is not in ${file} (its columns: ${header.join(', ')})${headerHint(header)}`,
       );
     }
   }
-  return mapping;
+  return columns;
 }
 
-function cell(row: Record<string, string>, names: ColumnMapping[ColumnKey]): string | undefined {
-  if (names === undefined) return undefined;
-  for (const name of Array.isArray(names) ? names : [names]) {
-    const value = str(column(row, name));
+interface Context {
+  columns: Columns;
+  roles: Map<string, AuthorRole>;
+  dates: DateOptions;
+  maxMessageChars: number;
+}
+
+function cell(row: Record<string, string>, context: Context, key: ColumnKey): string | undefined {
+  for (const name of context.columns[key] ?? []) {
+    const value = str(row[name]);
     if (value !== undefined) return value;
   }
   return undefined;
 }
 
-function roleLookup(mapping: ColumnMapping): Map<string, AuthorRole> {
+/** A ticket-level field: the first row of the ticket that has it (with one row per message, often only the first). */
+function ticketCell(rows: Record<string, string>[], context: Context, key: ColumnKey): string | undefined {
+  for (const row of rows) {
+    const value = cell(row, context, key);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+function label(context: Context, key: ColumnKey): string {
+  return (context.columns[key] ?? []).map((name) => `"${name}"`).join(' or ');
+}
+
+function roleLookup(mapping: Mapping): Map<string, AuthorRole> {
   const lookup = new Map<string, AuthorRole>();
-  for (const role of ['customer', 'agent', 'ai'] as const) {
-    for (const value of mapping.roleValues?.[role] ?? DEFAULT_ROLE_VALUES[role]) lookup.set(value.toLowerCase(), role);
+  for (const role of Object.keys(DEFAULT_ROLE_VALUES) as AuthorRole[]) {
+    for (const value of mapping.roleValues?.[role] ?? DEFAULT_ROLE_VALUES[role]) lookup.set(value.trim().toLowerCase(), role);
   }
   return lookup;
 }
 
-interface Context {
-  mapping: ColumnMapping;
-  roles: Map<string, AuthorRole>;
-  dates: DateOptions;
-  options: ReadOptions;
+/** One row, one message (with `role`): rows that cannot be a message are left out with a warning. */
+function messageOfRow(row: Record<string, string>, index: number, context: Context, warnings: string[]): Message[] {
+  const where = `message row ${index + 1} of the ticket`;
+  const value = cell(row, context, 'role') ?? '';
+  const role = context.roles.get(value.toLowerCase());
+  if (!role) {
+    warnings.push(`${where} has author role "${value}" and was left out (map it with roleValues)`);
+    return [];
+  }
+  const rawDate = cell(row, context, 'sentAt') ?? cell(row, context, 'createdAt');
+  const sentAt = toIsoDate(rawDate, context.dates);
+  if (!sentAt) {
+    warnings.push(`${where} has no readable date (${JSON.stringify(rawDate ?? '')}) and was left out`);
+    return [];
+  }
+  const body = cell(row, context, 'body');
+  if (body === undefined) {
+    warnings.push(`${where} has no text in column ${label(context, 'body')} and was left out`);
+    return [];
+  }
+  return [{ role, author: cell(row, context, 'author'), sentAt, ...messageBody({ text: body }, context.maxMessageChars, warnings) }];
 }
 
-function rowMessages(row: Record<string, string>, context: Context, warnings: string[]): Message[] {
-  const { mapping, dates, options } = context;
-  const createdAt = toIsoDate(cell(row, mapping.sentAt) ?? cell(row, mapping.createdAt), dates);
-  const body = cell(row, mapping.body);
-  if (!createdAt || body === undefined) return [];
-  if (mapping.role) {
-    const value = cell(row, mapping.role) ?? '';
-    const role = context.roles.get(value.toLowerCase());
-    if (!role) {
-      warnings.push(`a message with author role "${value}" was left out (map it with roleValues)`);
-      return [];
-    }
-    const author = cell(row, mapping.author);
-    return [{ role, sentAt: createdAt, ...messageBody({ text: body }, options.maxMessageChars, warnings), ...(author && { author }) }];
-  }
-  const messages: Message[] = [{ role: 'customer', sentAt: createdAt, ...messageBody({ text: body }, options.maxMessageChars, warnings) }];
-  const reply = cell(row, mapping.reply);
-  if (reply) {
-    const repliedAt = toIsoDate(cell(row, mapping.repliedAt), dates) ?? toIsoDate(cell(row, mapping.closedAt), dates) ?? createdAt;
-    messages.push({ role: 'agent', sentAt: repliedAt, ...messageBody({ text: reply }, options.maxMessageChars, warnings) });
-  }
-  return messages;
+/**
+ * One row, one ticket: the customer's message and, when there is one, the agent's reply. A reply
+ * with no time of its own is dated at closing, the latest it can have been sent, so replay never
+ * sees it earlier than it existed.
+ */
+function messagesOfTicketRow(row: Record<string, string>, createdAt: string, context: Context, warnings: string[]): Message[] {
+  const { maxMessageChars, dates } = context;
+  const question: Message = {
+    role: 'customer',
+    author: cell(row, context, 'customerName') ?? cell(row, context, 'customerEmail'),
+    sentAt: createdAt,
+    ...messageBody({ text: cell(row, context, 'body') }, maxMessageChars, warnings),
+  };
+  const reply = cell(row, context, 'reply');
+  if (!reply) return [question];
+  const repliedAt = optionalDate(cell(row, context, 'repliedAt'), `reply date in column ${label(context, 'repliedAt')}`, warnings, dates);
+  const answer: Message = {
+    role: 'agent',
+    author: cell(row, context, 'assignee'),
+    sentAt: repliedAt ?? toIsoDate(cell(row, context, 'closedAt'), dates) ?? createdAt,
+    ...messageBody({ text: reply }, maxMessageChars, warnings),
+  };
+  return [question, answer];
 }
 
-function toTicket(id: string, rows: Record<string, string>[], at: SourceLocation, context: Context): ReadItem {
-  const { mapping, dates } = context;
-  const first = rows[0]!;
+function toItem(id: string, rows: Record<string, string>[], at: SourceLocation, context: Context, source: string): ReadItem {
   const located = { ...at, id };
-  const rawCreated = cell(first, mapping.createdAt);
-  const createdAt = toIsoDate(rawCreated, dates);
-  if (!createdAt) return { type: 'skip', at: located, reason: `missing or unreadable creation date (${JSON.stringify(rawCreated ?? '')})` };
-  if (rows.every((row) => cell(row, mapping.body) === undefined)) return { type: 'skip', at: located, reason: 'missing message text' };
+  const rawCreated = ticketCell(rows, context, 'createdAt');
+  const createdAt = toIsoDate(rawCreated, context.dates);
+  if (!createdAt) {
+    return { type: 'skip', at: located, reason: `missing or unreadable creation date in column ${label(context, 'createdAt')} (${JSON.stringify(rawCreated ?? '')})` };
+  }
+  if (ticketCell(rows, context, 'body') === undefined) {
+    return { type: 'skip', at: located, reason: `missing message text in column ${label(context, 'body')}` };
+  }
   const warnings: string[] = [];
-  const messages = rows.flatMap((row) => rowMessages(row, context, warnings));
-  const closedAt = toIsoDate(cell(first, mapping.closedAt), dates);
-  const customer = {
-    ...(cell(first, mapping.customerId) && { id: cell(first, mapping.customerId) }),
-    ...(cell(first, mapping.customerEmail) && { email: cell(first, mapping.customerEmail) }),
-    ...(cell(first, mapping.customerName) && { name: cell(first, mapping.customerName) }),
-  };
-  const optional = {
-    ...(closedAt && { closedAt }),
-    ...(cell(first, mapping.language) && { language: cell(first, mapping.language) }),
-    ...(cell(first, mapping.assignee) && { assignee: cell(first, mapping.assignee) }),
-    ...(cell(first, mapping.status) && { status: cell(first, mapping.status) }),
-  };
+  const messages = context.columns.role
+    ? rows.flatMap((row, index) => messageOfRow(row, index, context, warnings))
+    : messagesOfTicketRow(rows[0]!, createdAt, context, warnings);
+  const field = (key: ColumnKey) => ticketCell(rows, context, key);
+  const rawSatisfaction = field('satisfaction');
+  const satisfaction = satisfactionOf(rawSatisfaction);
+  if (rawSatisfaction !== undefined && satisfaction === undefined) {
+    warnings.push(`satisfaction ${JSON.stringify(rawSatisfaction)} is neither a 1-5 score nor a known survey answer and was left out`);
+  }
   return ticketItem(
     {
       id,
-      source: mapping.source ?? 'csv',
+      source,
       createdAt,
-      channel: cell(first, mapping.channel)?.toLowerCase() ?? 'unknown',
-      subject: cell(first, mapping.subject) ?? '',
-      customer,
-      tags: splitTags(cell(first, mapping.tags)),
-      ...optional,
+      closedAt: optionalDate(field('closedAt'), `closing date in column ${label(context, 'closedAt')}`, warnings, context.dates),
+      channel: field('channel')?.toLowerCase() ?? 'unknown',
+      language: languageOf(field('language')),
+      subject: field('subject') ?? '',
+      customer: { id: field('customerId'), email: field('customerEmail'), name: field('customerName') },
+      tags: splitTags(field('tags')),
+      assignee: field('assignee'),
+      status: field('status'),
+      satisfaction,
     },
     messages,
     located,
@@ -209,28 +307,34 @@ function toTicket(id: string, rows: Record<string, string>[], at: SourceLocation
   );
 }
 
-/** Reads tickets from CSV rows through a column mapping; shared with readers of fixed-layout CSV exports. */
-export async function* readMappedCsv(
-  path: string,
-  options: ReadOptions,
-  rawMapping: unknown,
-  dropMissing = false,
-): AsyncGenerator<ReadItem> {
+export interface MappedCsvOptions {
+  /** For fixed-layout exports: optional columns the file lacks are not read instead of being an error. */
+  optionalMayBeMissing?: boolean;
+}
+
+/**
+ * Reads tickets from CSV rows through a column mapping (guessed from the header when absent);
+ * shared with readers of fixed-layout CSV exports. Throws SD_MAPPING_INVALID for a mapping that
+ * does not fit the file: that is a mistake to fix before anything is read.
+ */
+export async function* readMappedCsv(path: string, options: ReadOptions, rawMapping: unknown, mappedOptions: MappedCsvOptions = {}): AsyncGenerator<ReadItem> {
   const head = await readTextHead(path, options.encoding);
   const delimiter = options.delimiter ?? sniffDelimiter(head);
   const header = csvHeaderOf(head, delimiter);
   if (header.every((name) => name === '')) return;
-  const mapping = checkMapping(rawMapping ?? guessMapping(header) ?? {}, header, path, dropMissing);
+  const given = rawMapping ?? guessMapping(header);
+  if (given === undefined) throw noGuess(header, path);
+  const mapping = parseMapping(given, path);
   const context: Context = {
-    mapping,
+    columns: resolveColumns(mapping, header, path, mappedOptions.optionalMayBeMissing ?? false),
     roles: roleLookup(mapping),
-    dates: { dayFirst: mapping.dayFirst ?? true, timeZone: mapping.timeZone ?? 'UTC' },
-    options,
+    dates: { dayFirst: mapping.dayFirst, timeZone: mapping.timeZone },
+    maxMessageChars: options.maxMessageChars,
   };
-  let record = 0;
-  // With one row per message, the rows of a ticket follow one another; otherwise each row stands alone.
+  // With one row per message the rows of a ticket follow one another; otherwise every row stands alone.
   let row = 0;
-  const keyOf = mapping.role ? (r: Record<string, string>) => cell(r, mapping.ticketId) : () => String(row++);
+  const keyOf = context.columns.role ? (r: Record<string, string>) => cell(r, context, 'ticketId') ?? `\0${row++}` : () => String(row++);
+  let record = 0;
   for await (const group of groupRows(path, { encoding: options.encoding, delimiter }, keyOf)) {
     record++;
     const at = { file: path, line: group.line, record };
@@ -238,14 +342,16 @@ export async function* readMappedCsv(
       yield { type: 'skip', at, reason: group.reason };
       continue;
     }
-    const id = cell(group.rows[0]!, mapping.ticketId);
-    yield id ? toTicket(id, group.rows, at, context) : { type: 'skip', at, reason: 'missing ticket id' };
+    const id = cell(group.rows[0]!, context, 'ticketId');
+    yield id ? toItem(id, group.rows, at, context, mapping.source) : { type: 'skip', at, reason: `missing ticket id in column ${label(context, 'ticketId')}` };
   }
 }
 
 export const genericCsvReader: Reader = {
   name: 'generic-csv',
-  description: 'any ticket CSV through a column mapping (--mapping), guessed from English/French headers when absent',
+  description:
+    'any ticket CSV through a column mapping (--mapping); one row per ticket (message and reply) or, with a role column, one row per message; ' +
+    'the mapping is guessed from English or French headers when absent',
   kinds: ['ticket'],
   detect(probe) {
     return probe.csvHeader && guessMapping(probe.csvHeader) ? 0.6 : 0;

@@ -2,7 +2,7 @@ import { messageBody, splitTags, str, toIsoDate } from '../normalize.ts';
 import type { ReadItem, ReadOptions, Reader, SourceLocation } from '../reader.ts';
 import type { AuthorRole, Message } from '../records.ts';
 import { jsonItems } from './_json-records.ts';
-import { firstOf, fromFivePoint, ticketItem } from './_tickets.ts';
+import { firstOf, optionalDate, satisfactionOf, ticketItem } from './_tickets.ts';
 
 /** Field names from the Gorgias REST API (tickets with embedded messages). */
 interface GorgiasPerson {
@@ -16,10 +16,11 @@ interface GorgiasPerson {
 interface GorgiasMessage {
   id?: number | string;
   public?: boolean;
-  from_agent?: boolean;
+  from_agent?: boolean | null;
+  channel?: string;
   via?: string;
   rule_id?: number | null;
-  sender?: GorgiasPerson;
+  sender?: GorgiasPerson | null;
   body_text?: string | null;
   body_html?: string | null;
   stripped_text?: string | null;
@@ -49,30 +50,40 @@ function personName(person: GorgiasPerson | null | undefined): string | undefine
   return firstOf(str(person.name), str([person.firstname, person.lastname].filter(Boolean).join(' ')));
 }
 
-/** Rule auto-replies count as the system speaking, not an agent: they are what rules automate. */
-function roleOf(message: GorgiasMessage): AuthorRole {
-  if (!message.from_agent) return 'customer';
+function isSender(sender: GorgiasPerson | null | undefined, person: GorgiasPerson | null | undefined): boolean {
+  if (!sender || !person) return false;
+  return (person.id !== undefined && String(sender.id) === String(person.id)) || (str(person.email) !== undefined && sender.email === person.email);
+}
+
+/**
+ * `from_agent` splits the turns. Rule auto-replies are the system speaking, not an agent: they are
+ * what rules already automate. Without `from_agent` (older exports), the ticket's customer is the
+ * customer and any other sender an agent.
+ */
+function roleOf(message: GorgiasMessage, customer: GorgiasPerson | null | undefined): AuthorRole {
+  const fromAgent = typeof message.from_agent === 'boolean' ? message.from_agent : !isSender(message.sender, customer);
+  if (!fromAgent) return 'customer';
   return message.via === 'rule' || message.rule_id ? 'system' : 'agent';
 }
 
-function toMessage(raw: GorgiasMessage, options: ReadOptions, warnings: string[], index: number): Message | undefined {
+function toMessage(raw: GorgiasMessage, ticket: GorgiasTicket, options: ReadOptions, warnings: string[], index: number): Message[] {
   const sentAt = toIsoDate(raw.sent_datetime) ?? toIsoDate(raw.created_datetime);
   if (!sentAt) {
     warnings.push(`message ${raw.id ?? index + 1} has no readable created_datetime and was left out`);
-    return undefined;
+    return [];
   }
-  const message: Message = {
-    role: roleOf(raw),
-    sentAt,
-    ...messageBody({ html: raw.body_html ?? undefined, text: raw.body_text ?? undefined, stripped: raw.stripped_text ?? undefined }, options.maxMessageChars, warnings),
-  };
-  if (raw.id !== undefined) message.id = String(raw.id);
-  const author = personName(raw.sender) ?? str(raw.sender?.email);
-  if (author) message.author = author;
-  if (raw.public === false) message.internal = true;
-  const macro = str(raw.macros?.[0]?.name);
-  if (macro) message.macro = macro;
-  return message;
+  const body = { html: raw.body_html ?? undefined, text: raw.body_text ?? undefined, stripped: raw.stripped_text ?? undefined };
+  return [
+    {
+      id: str(raw.id),
+      role: roleOf(raw, ticket.customer),
+      author: personName(raw.sender) ?? str(raw.sender?.email),
+      sentAt,
+      ...messageBody(body, options.maxMessageChars, warnings),
+      internal: raw.public === false || raw.channel === 'internal-note' ? true : undefined,
+      macro: str(raw.macros?.[0]?.name),
+    },
+  ];
 }
 
 function toItem(value: unknown, at: SourceLocation, options: ReadOptions): ReadItem {
@@ -81,36 +92,31 @@ function toItem(value: unknown, at: SourceLocation, options: ReadOptions): ReadI
   }
   const raw = value as GorgiasTicket;
   const id = str(raw.id);
-  if (!id) return { type: 'skip', at, reason: 'missing id' };
+  if (!id) return { type: 'skip', at, reason: 'missing ticket id (field "id")' };
   const located = { ...at, id };
   const createdAt = toIsoDate(raw.created_datetime);
-  if (!createdAt) return { type: 'skip', at: located, reason: `missing or unreadable created_datetime (${JSON.stringify(raw.created_datetime ?? null)})` };
-  if (!Array.isArray(raw.messages)) return { type: 'skip', at: located, reason: 'missing messages (export tickets with their messages)' };
+  if (!createdAt) {
+    return { type: 'skip', at: located, reason: `missing or unreadable creation date (field "created_datetime": ${JSON.stringify(raw.created_datetime ?? null)})` };
+  }
+  if (!Array.isArray(raw.messages)) return { type: 'skip', at: located, reason: 'missing messages (field "messages"): export tickets with their messages' };
 
   const warnings: string[] = [];
-  const messages = raw.messages.flatMap((message, index) => toMessage(message, options, warnings, index) ?? []);
-  const closedAt = toIsoDate(raw.closed_datetime);
-  const satisfaction = fromFivePoint(raw.satisfaction_survey?.score);
-  const assignee = personName(raw.assignee_user) ?? str(raw.assignee_user?.email);
+  const messages = raw.messages.flatMap((message, index) => toMessage(message, raw, options, warnings, index));
   return ticketItem(
     {
       id,
       source: 'gorgias',
       createdAt,
-      ...(closedAt && { closedAt }),
+      closedAt: optionalDate(raw.closed_datetime, 'closed_datetime', warnings),
       channel: str(raw.channel) ?? 'unknown',
-      ...(str(raw.language) && { language: str(raw.language) }),
+      language: str(raw.language),
       subject: str(raw.subject) ?? '',
-      customer: {
-        ...(str(raw.customer?.id) && { id: str(raw.customer?.id) }),
-        ...(str(raw.customer?.email) && { email: str(raw.customer?.email) }),
-        ...(personName(raw.customer) && { name: personName(raw.customer) }),
-      },
+      customer: { id: str(raw.customer?.id), email: str(raw.customer?.email), name: personName(raw.customer) },
       tags: splitTags(raw.tags),
-      ...(assignee && { assignee }),
-      ...(str(raw.status) && { status: str(raw.status) }),
-      ...(satisfaction !== undefined && { satisfaction }),
-      ...(raw.spam !== undefined && { spam: Boolean(raw.spam) }),
+      assignee: personName(raw.assignee_user) ?? str(raw.assignee_user?.email),
+      status: str(raw.status),
+      satisfaction: satisfactionOf(raw.satisfaction_survey?.score),
+      spam: typeof raw.spam === 'boolean' ? raw.spam : undefined,
     },
     messages,
     located,

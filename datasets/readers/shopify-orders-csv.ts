@@ -3,7 +3,9 @@ import { recordItem, type ReadItem, type Reader, type SourceLocation } from '../
 import type { LineItem, Order } from '../records.ts';
 import { column, groupItems, hasColumns } from './_csv-rows.ts';
 
-function lineItem(row: Record<string, string>): LineItem | undefined {
+type Row = Record<string, string>;
+
+function lineItem(row: Row): LineItem | undefined {
   const name = str(column(row, 'Lineitem name'));
   if (!name) return undefined;
   const item: LineItem = { name, quantity: Math.max(0, Math.trunc(num(column(row, 'Lineitem quantity')) ?? 1)) };
@@ -14,12 +16,22 @@ function lineItem(row: Record<string, string>): LineItem | undefined {
   return item;
 }
 
-function toOrder(name: string, rows: Record<string, string>[], at: SourceLocation): ReadItem {
+/** The first value any row of the order has: apps that add tracking write it on the fulfilled line. */
+function anyRow(rows: Row[], ...names: string[]): string | undefined {
+  for (const row of rows) {
+    const value = str(column(row, ...names));
+    if (value) return value;
+  }
+  return undefined;
+}
+
+function toOrder(name: string, rows: Row[], at: SourceLocation): ReadItem {
   const first = rows[0]!;
   const located = { ...at, id: name };
   const created = column(first, 'Created at');
   const createdAt = toIsoDate(created);
   if (!createdAt) return { type: 'skip', at: located, reason: `missing or unreadable "Created at" (${JSON.stringify(created ?? '')})` };
+
   const warnings: string[] = [];
   const optionalDate = (label: string, ...names: string[]) => {
     const raw = str(column(first, ...names));
@@ -42,8 +54,9 @@ function toOrder(name: string, rows: Record<string, string>[], at: SourceLocatio
     ['currency', str(column(first, 'Currency'))],
     ['total', num(column(first, 'Total'))],
     ['shippingMethod', str(column(first, 'Shipping Method'))],
-    ['trackingNumber', str(column(first, 'Tracking Number', 'Fulfillment: Tracking Number', 'Tracking number'))],
-    ['trackingUrl', str(column(first, 'Tracking URL', 'Fulfillment: Tracking URL', 'Tracking url'))],
+    // The native export has no tracking; Matrixify-style and hand-joined exports do.
+    ['trackingNumber', anyRow(rows, 'Tracking Number', 'Fulfillment: Tracking Number')],
+    ['trackingUrl', anyRow(rows, 'Tracking URL', 'Fulfillment: Tracking URL')],
   ];
   for (const [key, value] of fields) {
     if (value !== undefined) (order as unknown as Record<string, unknown>)[key] = value;

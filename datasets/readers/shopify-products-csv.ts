@@ -4,36 +4,53 @@ import { recordItem, type Reader } from '../reader.ts';
 import type { KnowledgeDoc } from '../records.ts';
 import { column, groupItems, hasColumns } from './_csv-rows.ts';
 
-/** One line per variant, in the words a customer would use: "Color: Sage / Size: L — SKU … — €29.00 — 12 in stock". */
-function variantLine(row: Record<string, string>, first: Record<string, string>): string | undefined {
-  const options = [1, 2, 3]
-    .map((n) => {
+type Row = Record<string, string>;
+
+/** Option values of a variant, named by the product's first row: `Size: L / Color: Sage`. */
+function optionsOf(row: Row, first: Row): string {
+  return [1, 2, 3]
+    .flatMap((n) => {
       const value = str(column(row, `Option${n} Value`));
-      const name = str(column(first, `Option${n} Name`));
-      return value && value !== 'Default Title' ? `${name ?? `Option ${n}`}: ${value}` : undefined;
+      // Shopify writes `Title: Default Title` for a product without options.
+      if (!value || value === 'Default Title') return [];
+      return `${str(column(first, `Option${n} Name`)) ?? `Option ${n}`}: ${value}`;
     })
-    .filter(Boolean);
+    .join(' / ');
+}
+
+/** One line per variant, in the words a customer would use: "Size: L — SKU … — price 29.00 (was 35.00) — 12 in stock". */
+function variantLine(row: Row, first: Row): string | undefined {
   const sku = str(column(row, 'Variant SKU'));
   const price = str(column(row, 'Variant Price'));
+  const compareAt = str(column(row, 'Variant Compare At Price', 'Variant Compare-at Price'));
   const stock = str(column(row, 'Variant Inventory Qty'));
   const parts = [
-    options.join(' / '),
+    optionsOf(row, first),
     sku && `SKU ${sku}`,
-    price && `price ${price}`,
+    price && `price ${price}${compareAt && compareAt !== price ? ` (was ${compareAt})` : ''}`,
     stock !== undefined && `${stock} in stock`,
   ].filter(Boolean);
+  // Image-only rows carry none of these and are not variants.
   return parts.length > 0 ? `- ${parts.join(' — ')}` : undefined;
 }
 
-function productDoc(handle: string, rows: Record<string, string>[]): KnowledgeDoc {
+function productFacts(first: Row): string[] {
+  const vendor = str(column(first, 'Vendor'));
+  const type = str(column(first, 'Type', 'Product Type'));
+  const status = str(column(first, 'Status'));
+  return [
+    vendor && `Vendor: ${vendor}`,
+    type && `Type: ${type}`,
+    // A draft or archived product is not for sale; an agent must not offer it.
+    status && status.toLowerCase() !== 'active' && `Status: ${status}`,
+  ].filter((fact): fact is string => typeof fact === 'string');
+}
+
+function productDoc(handle: string, rows: Row[]): KnowledgeDoc {
   const first = rows[0]!;
-  const description = normalizeWhitespace(htmlToText(column(first, 'Body (HTML)', 'Body HTML') ?? ''));
-  const facts = [
-    str(column(first, 'Vendor')) && `Vendor: ${str(column(first, 'Vendor'))}`,
-    str(column(first, 'Type')) && `Type: ${str(column(first, 'Type'))}`,
-  ].filter(Boolean);
+  const description = normalizeWhitespace(htmlToText(column(first, 'Body (HTML)', 'Body HTML', 'Body') ?? ''));
   const variants = rows.flatMap((row) => variantLine(row, first) ?? []);
-  const body = [description, facts.join('\n'), variants.length > 0 ? `Variants:\n${variants.join('\n')}` : '']
+  const body = [description, productFacts(first).join('\n'), variants.length > 0 ? `Variants:\n${variants.join('\n')}` : '']
     .filter((part) => part !== '')
     .join('\n\n');
   const doc: KnowledgeDoc = { id: `product-${handle}`, kind: 'product', title: str(column(first, 'Title')) ?? handle, body };
@@ -50,9 +67,12 @@ export const shopifyProductsCsvReader: Reader = {
     return hasColumns(probe.csvHeader, ['Handle'], ['Title'], ['Variant Price', 'Variant SKU']) ? 0.95 : 0;
   },
   read(path, options) {
+    // A handle seen again further down is yielded again; the importer merges records with one id.
     return groupItems(path, options, 'Handle', '"Handle"', (handle, rows, at) => {
       const doc = productDoc(handle, rows);
-      return recordItem('knowledge', doc, { ...at, id: doc.id });
+      // Product fields live on the first row only: without a title these rows continue a product listed earlier.
+      const warnings = str(column(rows[0]!, 'Title')) ? [] : [`rows of "${handle}" apart from its first row (title, description, option names): only their variants are read`];
+      return recordItem('knowledge', doc, { ...at, id: doc.id }, warnings);
     });
   },
 };

@@ -2,7 +2,7 @@ import { messageBody, splitTags, str, toIsoDate } from '../normalize.ts';
 import type { ReadItem, ReadOptions, Reader, SourceLocation } from '../reader.ts';
 import type { AuthorRole, Message } from '../records.ts';
 import { jsonItems } from './_json-records.ts';
-import { firstOf, ticketItem } from './_tickets.ts';
+import { firstOf, optionalDate, satisfactionOf, ticketItem } from './_tickets.ts';
 
 /** Field names from the Zendesk Tickets and Ticket Comments APIs. */
 interface ZendeskPerson {
@@ -10,6 +10,7 @@ interface ZendeskPerson {
   name?: string;
   email?: string;
   role?: string;
+  locale?: string;
 }
 
 interface ZendeskComment {
@@ -40,11 +41,13 @@ interface ZendeskTicket {
   satisfaction_rating?: { score?: string } | null;
   created_at?: string;
   updated_at?: string;
+  /** Present when the export side-loads metric sets (`include=metric_sets`). */
+  metric_set?: { solved_at?: string | null } | null;
   comments?: ZendeskComment[];
   locale?: string;
 }
 
-const SATISFACTION: Record<string, number> = { good: 1, bad: 0 };
+const CLOSED_STATUSES = new Set(['solved', 'closed']);
 
 /**
  * Zendesk comments carry no "from agent" flag. The author's role wins when the export embeds it;
@@ -56,62 +59,90 @@ function roleOf(comment: ZendeskComment, customerIds: Set<string>): AuthorRole {
   return customerIds.has(String(comment.author_id)) ? 'customer' : 'agent';
 }
 
-function toMessages(raw: ZendeskTicket, createdAt: string, options: ReadOptions, warnings: string[]): Message[] {
-  const customerIds = new Set([raw.requester_id, ...(raw.collaborator_ids ?? []), ...(raw.email_cc_ids ?? [])].filter((id) => id !== undefined).map(String));
-  if (!Array.isArray(raw.comments) || raw.comments.length === 0) {
-    const description = str(raw.description);
-    return description ? [{ role: 'customer', sentAt: createdAt, ...messageBody({ text: description }, options.maxMessageChars, warnings) }] : [];
+/** Names of the people the ticket embeds, so a comment by the requester or assignee shows a name rather than an id. */
+function peopleOf(raw: ZendeskTicket): Map<string, string> {
+  const people = new Map<string, string>();
+  for (const [id, person] of [[raw.requester_id, raw.requester], [raw.assignee_id, raw.assignee]] as const) {
+    const name = firstOf(str(person?.name), str(person?.email));
+    const key = str(id) ?? str(person?.id);
+    if (key && name) people.set(key, name);
   }
-  return raw.comments.flatMap((comment, index) => {
-    const sentAt = toIsoDate(comment.created_at);
-    if (!sentAt) {
-      warnings.push(`comment ${comment.id ?? index + 1} has no readable created_at and was left out`);
-      return [];
-    }
-    const message: Message = {
-      role: roleOf(comment, customerIds),
+  return people;
+}
+
+interface Authors {
+  customerIds: Set<string>;
+  people: Map<string, string>;
+}
+
+function toComment(comment: ZendeskComment, index: number, authors: Authors, options: ReadOptions, warnings: string[]): Message[] {
+  const sentAt = toIsoDate(comment.created_at);
+  if (!sentAt) {
+    warnings.push(`comment ${comment.id ?? index + 1} has no readable created_at and was left out`);
+    return [];
+  }
+  return [
+    {
+      id: str(comment.id),
+      role: roleOf(comment, authors.customerIds),
+      author: firstOf(str(comment.author?.name), str(comment.author?.email), authors.people.get(String(comment.author_id)), str(comment.author_id)),
       sentAt,
       ...messageBody({ html: comment.html_body, text: comment.plain_body ?? comment.body }, options.maxMessageChars, warnings),
-    };
-    if (comment.id !== undefined) message.id = String(comment.id);
-    const author = firstOf(str(comment.author?.name), str(comment.author?.email), str(comment.author_id));
-    if (author) message.author = author;
-    if (comment.public === false) message.internal = true;
-    return [message];
-  });
+      internal: comment.public === false ? true : undefined,
+    },
+  ];
+}
+
+/** The comments in order; a ticket exported without them still has its description, the first customer message. */
+function toMessages(raw: ZendeskTicket, createdAt: string, options: ReadOptions, warnings: string[]): Message[] {
+  if (!Array.isArray(raw.comments) || raw.comments.length === 0) {
+    const description = str(raw.description);
+    if (!description) return [];
+    return [{ role: 'customer', sentAt: createdAt, ...messageBody({ text: description }, options.maxMessageChars, warnings) }];
+  }
+  const customerIds = new Set(
+    [raw.requester_id, ...(raw.collaborator_ids ?? []), ...(raw.email_cc_ids ?? [])].filter((id) => id !== undefined && id !== null).map(String),
+  );
+  const authors = { customerIds, people: peopleOf(raw) };
+  return raw.comments.flatMap((comment, index) => toComment(comment, index, authors, options, warnings));
+}
+
+/**
+ * Tickets carry no close date: a side-loaded metric set's `solved_at` is exact; otherwise a
+ * solved or closed ticket's last update is the latest it can have closed.
+ */
+function closedAtOf(raw: ZendeskTicket, warnings: string[]): string | undefined {
+  const solvedAt = optionalDate(raw.metric_set?.solved_at, 'metric_set.solved_at', warnings);
+  if (solvedAt || !CLOSED_STATUSES.has(raw.status ?? '')) return solvedAt;
+  return optionalDate(raw.updated_at, 'updated_at', warnings);
 }
 
 function toItem(value: unknown, at: SourceLocation, options: ReadOptions): ReadItem {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { type: 'skip', at, reason: 'expected a ticket object' };
   const raw = value as ZendeskTicket;
   const id = str(raw.id);
-  if (!id) return { type: 'skip', at, reason: 'missing id' };
+  if (!id) return { type: 'skip', at, reason: 'missing ticket id (field "id")' };
   const located = { ...at, id };
   const createdAt = toIsoDate(raw.created_at);
-  if (!createdAt) return { type: 'skip', at: located, reason: `missing or unreadable created_at (${JSON.stringify(raw.created_at ?? null)})` };
+  if (!createdAt) {
+    return { type: 'skip', at: located, reason: `missing or unreadable creation date (field "created_at": ${JSON.stringify(raw.created_at ?? null)})` };
+  }
   const warnings: string[] = [];
   const messages = toMessages(raw, createdAt, options, warnings);
-  const satisfaction = SATISFACTION[raw.satisfaction_rating?.score ?? ''];
-  const assignee = firstOf(str(raw.assignee?.name), str(raw.assignee?.email), str(raw.assignee_id));
-  const closedAt = raw.status === 'closed' || raw.status === 'solved' ? toIsoDate(raw.updated_at) : undefined;
   return ticketItem(
     {
       id,
       source: 'zendesk',
       createdAt,
-      ...(closedAt && { closedAt }),
+      closedAt: closedAtOf(raw, warnings),
       channel: str(raw.via?.channel) ?? 'unknown',
-      ...(str(raw.locale) && { language: str(raw.locale) }),
+      language: str(raw.locale) ?? str(raw.requester?.locale),
       subject: str(raw.subject) ?? str(raw.raw_subject) ?? '',
-      customer: {
-        ...(str(raw.requester_id) && { id: str(raw.requester_id) }),
-        ...(str(raw.requester?.email) && { email: str(raw.requester?.email) }),
-        ...(str(raw.requester?.name) && { name: str(raw.requester?.name) }),
-      },
+      customer: { id: str(raw.requester_id), email: str(raw.requester?.email), name: str(raw.requester?.name) },
       tags: splitTags(raw.tags),
-      ...(assignee && { assignee }),
-      ...(str(raw.status) && { status: str(raw.status) }),
-      ...(satisfaction !== undefined && { satisfaction }),
+      assignee: firstOf(str(raw.assignee?.name), str(raw.assignee?.email), str(raw.assignee_id)),
+      status: str(raw.status),
+      satisfaction: satisfactionOf(raw.satisfaction_rating?.score),
     },
     messages,
     located,
@@ -121,7 +152,7 @@ function toItem(value: unknown, at: SourceLocation, options: ReadOptions): ReadI
 
 export const zendeskJsonReader: Reader = {
   name: 'zendesk-json',
-  description: 'Zendesk tickets with embedded comments ({tickets: [...]} incremental export, array or NDJSON)',
+  description: 'Zendesk tickets with embedded comments ({tickets: [...]} incremental export, array or NDJSON); without comments, the description is the one message',
   kinds: ['ticket'],
   detect(probe) {
     if (probe.isDirectory || !['.json', '.jsonl', '.ndjson'].includes(probe.ext)) return 0;
