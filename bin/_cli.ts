@@ -83,6 +83,19 @@ export function indexProgressPrinter(stream: NodeJS.WriteStream = process.stderr
   };
 }
 
+/** Replay progress on a terminal: tickets done, tickets/s and time left. */
+export function replayProgressPrinter(stream: NodeJS.WriteStream = process.stderr): (progress: { done: number; total: number }) => void {
+  if (!stream.isTTY) return () => {};
+  const started = performance.now();
+  return ({ done, total }) => {
+    const seconds = (performance.now() - started) / 1000;
+    const rate = seconds > 0 ? done / seconds : 0;
+    const left = rate > 0 ? Math.ceil((total - done) / rate) : 0;
+    stream.write(`\r\x1b[Kreplay: ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} tickets, ${rate.toFixed(1)} tickets/s, ${left} s left`);
+    if (done === total) stream.write('\n');
+  };
+}
+
 /** Reads a JSON or YAML file given on the command line (a column mapping, later a config). */
 export async function readDataFile(path: string, flag: string): Promise<unknown> {
   const text = await readFile(path, 'utf8').catch((cause: unknown) => {

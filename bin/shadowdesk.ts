@@ -17,6 +17,7 @@ const main = withExamples(defineCommand({
     index: () => import('./commands/index.ts').then((module) => module.default),
     search: () => import('./commands/search.ts').then((module) => module.default),
     simulate: () => import('./commands/simulate.ts').then((module) => module.default),
+    merge: () => import('./commands/merge.ts').then((module) => module.default),
     formats: () => import('./commands/formats.ts').then((module) => module.default),
   },
 }), ['shadowdesk demo', 'shadowdesk import exports/ --workspace .shadowdesk', 'shadowdesk formats']);

@@ -53,6 +53,16 @@ export interface ReplaySummary {
 }
 
 export const RESULTS_FILE = 'results.jsonl';
+export const RUN_FILE = 'run.json';
+
+/** What a run answered: enough to judge, price and merge it later. */
+export interface RunInfo {
+  workspace: string;
+  candidates: string[];
+  selection: Selection;
+  /** The shard runs this run was merged from. */
+  mergedFrom?: string[];
+}
 
 function shardOf(id: string, count: number): number {
   return createHash('sha1').update(id).digest().readUInt32BE(0) % count;
@@ -173,7 +183,8 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     await writer.close();
     await searcher.close();
   }
-  await writeFile(join(options.runDir, 'run.json'), `${JSON.stringify({ workspace, candidates: options.candidates.map((candidate) => candidate.id), selection: options.selection ?? {} }, null, 2)}\n`);
+  const info: RunInfo = { workspace, candidates: options.candidates.map((candidate) => candidate.id), selection: options.selection ?? {} };
+  await writeFile(join(options.runDir, RUN_FILE), `${JSON.stringify(info, null, 2)}\n`);
   return { tickets: tickets.length, resumed, answered, seconds: (performance.now() - started) / 1000, resultsFile };
 }
 

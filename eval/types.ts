@@ -1,5 +1,5 @@
 import type { Customer, Order } from '../datasets/records.ts';
-import type { SearchHit, SearchMode, SearchTable } from '../pipelines/search-tables.ts';
+import type { SearchHit, SearchOptions } from '../pipelines/search-tables.ts';
 
 /** What a candidate AI sees of a ticket: only what existed when the customer first wrote. */
 export interface TicketContext {
@@ -15,7 +15,7 @@ export interface TicketContext {
   /** The moment the ticket was created; nothing after it is visible. */
   asOf: string;
   /** Search bound to `asOf` and blind to this ticket. */
-  retrieve(query: string, options?: { table?: SearchTable; limit?: number; mode?: SearchMode }): Promise<SearchHit[]>;
+  retrieve(query: string, options?: Pick<SearchOptions, 'table' | 'limit' | 'mode' | 'kinds'>): Promise<SearchHit[]>;
   /** The customer's orders placed before `asOf`, most recent first. */
   orders: Order[];
 }
@@ -40,6 +40,8 @@ export interface Answer {
   confidence: number;
   sources: Source[];
   usage?: Usage;
+  /** The reply came from the response cache: this re-run cost nothing. */
+  cached?: boolean;
   latencyMs: number;
   /** Why the candidate escalated or failed, in words. */
   reason?: string;

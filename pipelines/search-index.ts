@@ -68,6 +68,8 @@ interface TicketRow {
   channel: string;
   language: string;
   tags: string;
+  /** The macro the agent's answer used, when the export says: what a macro responder learns from. */
+  macro: string;
 }
 
 /** Paragraph-aligned passages of at most about PASSAGE_CHARS characters. */
@@ -134,6 +136,7 @@ export function ticketRow(ticket: Ticket): TicketRow | undefined {
     channel: ticket.channel,
     language: ticket.language ?? '',
     tags: ticket.tags.join(','),
+    macro: answer.macro ?? '',
   };
 }
 

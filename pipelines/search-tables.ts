@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import * as arrow from 'apache-arrow';
+import { KNOWLEDGE_KINDS, type KnowledgeKind } from '../datasets/records.ts';
 import { ShadowdeskError } from '../errors.ts';
 import { loadEmbedder, type Embedder } from './embed/embedder.ts';
 import { DEFAULT_WORKSPACE } from './workspace.ts';
@@ -10,7 +11,7 @@ import { DEFAULT_WORKSPACE } from './workspace.ts';
 
 /** What a query needs to know about the index: which model made its vectors. */
 /** Bumped whenever what the index stores changes (v2: vectors of texts with identifiers masked). */
-export const INDEX_FORMAT = 2;
+export const INDEX_FORMAT = 3;
 
 export interface IndexManifest {
   format: number;
@@ -67,6 +68,7 @@ function schemaOf(table: SearchTable, dimensions: number): arrow.Schema {
         text('channel'),
         text('language'),
         text('tags'),
+        text('macro'),
         vectorField('vector', dimensions),
         vectorField('answer_vector', dimensions),
       ]);
@@ -110,10 +112,12 @@ export type SearchMode = 'hybrid' | 'vector' | 'fts';
 /**
  * The text a vector is made from: identifiers (order and tracking numbers, e-mails, links) say
  * nothing about what a message means, yet a unique token outweighs every shared word, so two
- * "where is my order #ML…" messages looked unrelated. Full-text search keeps them.
+ * "where is my order #ML…" messages looked unrelated. Full-text search keeps them. Macro
+ * variables (`{{ticket.customer.firstname}}`) are placeholders, not meaning, and go too.
  */
 export function embeddingText(text: string): string {
   return text
+    .replace(/\{\{[^{}]*\}\}/g, ' ')
     .replace(/https?:\/\/([^/\s]+)\S*/g, 'link $1')
     .replace(/[\w.+-]+@[\w-]+\.[\w.]+/g, 'email')
     .replace(/#[A-Za-z]{0,4}\d{3,}/g, 'order number')
@@ -130,6 +134,8 @@ export interface SearchOptions {
   limit?: number;
   /** @default 'hybrid' */
   mode?: SearchMode;
+  /** Knowledge only: these kinds of document, e.g. `['macro']`. */
+  kinds?: readonly KnowledgeKind[];
 }
 
 export interface SearchHit {
@@ -139,9 +145,13 @@ export interface SearchHit {
   text: string;
   /** For tickets, the agent's answer. */
   answer?: string;
+  /** For tickets, the macro the agent's answer used, when known. */
+  macro?: string;
   url?: string;
   /** For knowledge: article, macro, internal, product or policy. */
   kind?: string;
+  /** For knowledge: the language it is written in, when known. */
+  locale?: string;
   /** Higher is better; relevance for hybrid, 1 − cosine distance for vector, BM25 for full-text. */
   score: number;
 }
@@ -153,6 +163,9 @@ export function timeTravelFilter(table: SearchTable, options: SearchOptions): st
   const clauses: string[] = [];
   if (table === 'knowledge') {
     if (at !== undefined) clauses.push(`valid_from <= ${at}`, `valid_to > ${at}`);
+    // Only names from the closed list reach the SQL, so quoting them cannot inject anything.
+    const kinds = options.kinds?.filter((kind) => KNOWLEDGE_KINDS.includes(kind));
+    if (kinds?.length) clauses.push(`kind IN (${kinds.map((kind) => `'${kind}'`).join(', ')})`);
   } else {
     if (at !== undefined) clauses.push(`known_ms < ${at}`);
   }
@@ -195,8 +208,8 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
       return rows.map((row) => {
         const score = mode === 'hybrid' ? Number(row._relevance_score) : mode === 'vector' ? 1 - Number(row._distance) : Number(row._score);
         return table === 'knowledge'
-          ? { table, id: String(row.id), title: String(row.title), text: String(row.text), url: String(row.url), kind: String(row.kind), score }
-          : { table, id: String(row.id), title: String(row.question).split('\n')[0]!, text: String(row.question), answer: String(row.answer), score };
+          ? { table, id: String(row.id), title: String(row.title), text: String(row.text), url: String(row.url), kind: String(row.kind), locale: String(row.locale), score }
+          : { table, id: String(row.id), title: String(row.question).split('\n')[0]!, text: String(row.question), answer: String(row.answer), ...(row.macro ? { macro: String(row.macro) } : {}), score };
       });
     },
     async close() {

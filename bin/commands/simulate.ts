@@ -1,11 +1,17 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { ShadowdeskError } from '../../errors.ts';
+import { createCandidates, loadSimulationConfig } from '../../eval/config.ts';
 import { readResults, replay, type Selection } from '../../eval/replay.ts';
 import { responderFor } from '../../eval/responders/index.ts';
 import { buildIndex } from '../../pipelines/search-index.ts';
 import { readManifest } from '../../pipelines/search-tables.ts';
-import { guarded, indexProgressPrinter, withExamples } from '../_cli.ts';
+import { guarded, indexProgressPrinter, replayProgressPrinter, withExamples } from '../_cli.ts';
+
+/** Picked up without `--config` when present in the working directory. */
+const DEFAULT_CONFIG = 'shadowdesk.yaml';
+const DEFAULT_CANDIDATES = 'past-ticket,macro,knowledge-base,composite';
 
 function positiveInteger(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -25,19 +31,25 @@ function shardOf(value: string | undefined): Selection['shard'] {
 const command = defineCommand({
   meta: { name: 'simulate', description: 'Replay past tickets against candidate AIs, each seeing only what existed at the ticket date.' },
   args: {
-    candidates: { type: 'string', description: 'Built-in candidates, comma-separated: past-ticket, knowledge-base, composite', default: 'past-ticket,knowledge-base,composite' },
+    config: { type: 'string', description: `Candidates and selection in YAML or JSON (default: ./${DEFAULT_CONFIG} when present)` },
+    candidates: { type: 'string', description: 'Built-in candidates instead of a config, comma-separated: past-ticket, macro, knowledge-base, composite' },
     'holdout-days': { type: 'string', description: 'Replay only the last N days of the history' },
     sample: { type: 'string', description: 'Replay a seeded random sample of N tickets' },
-    seed: { type: 'string', description: 'Seed of the sample', default: '42' },
-    shard: { type: 'string', description: 'This job’s share, k/n (shards run as separate jobs)' },
+    seed: { type: 'string', description: 'Seed of the sample (default 42)' },
+    shard: { type: 'string', description: 'This job’s share, k/n (shards run as separate jobs; `shadowdesk merge` combines them)' },
     run: { type: 'string', description: 'Run folder (results.jsonl; an interrupted run resumes from it)' },
-    concurrency: { type: 'string', description: 'Tickets answered at once', default: '4' },
+    concurrency: { type: 'string', description: 'Tickets answered at once (default 4)' },
     workspace: { type: 'string', description: 'Workspace folder', default: '.shadowdesk' },
   },
   run: ({ args }) =>
     guarded(async () => {
-      const candidates = args.candidates.split(',').map((name) => responderFor(name.trim()));
-      const selection: Selection = { seed: Number(args.seed) };
+      const configFile = args.config ?? (args.candidates === undefined && existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
+      const config = configFile ? await loadSimulationConfig(configFile) : undefined;
+      const candidates = config ? createCandidates(config, args.workspace) : (args.candidates ?? DEFAULT_CANDIDATES).split(',').map((name) => responderFor(name.trim()));
+      const selection: Selection = { ...config?.selection };
+      const seed = args.seed === undefined ? undefined : Number(args.seed);
+      if (seed !== undefined && !Number.isInteger(seed)) throw new ShadowdeskError('SD_INPUT_INVALID', `--seed ${args.seed}: expected a whole number`);
+      selection.seed = seed ?? selection.seed ?? 42;
       const holdoutDays = positiveInteger(args['holdout-days'], '--holdout-days');
       const sample = positiveInteger(args.sample, '--sample');
       const shard = shardOf(args.shard);
@@ -46,7 +58,8 @@ const command = defineCommand({
       if (shard) selection.shard = shard;
       const runDir = args.run ?? join(args.workspace, 'runs', 'latest');
       await readManifest(args.workspace).catch(() => buildIndex({ workspace: args.workspace, onProgress: indexProgressPrinter() }));
-      const summary = await replay({ workspace: args.workspace, runDir, candidates, selection, concurrency: positiveInteger(args.concurrency, '--concurrency') ?? 4 });
+      const concurrency = positiveInteger(args.concurrency, '--concurrency') ?? config?.concurrency ?? 4;
+      const summary = await replay({ workspace: args.workspace, runDir, candidates, selection, concurrency, onProgress: replayProgressPrinter() });
       const results = await readResults(runDir);
       process.stdout.write(`Replayed ${summary.tickets.toLocaleString('en-US')} tickets in ${summary.seconds.toFixed(1)} s${summary.resumed ? ` (${summary.resumed} results resumed from an earlier run)` : ''}.\n\n`);
       for (const candidate of candidates) {
@@ -55,12 +68,12 @@ const command = defineCommand({
         const errors = mine.filter((result) => result.answer.error).length;
         process.stdout.write(`${candidate.id.padEnd(16)} replied ${replied}, escalated ${mine.length - replied}${errors ? `, failed ${errors}` : ''}\n`);
       }
-      process.stdout.write(`\nPer-ticket results: ${summary.resultsFile} (judging and reports come next).\n`);
+      process.stdout.write(`\nPer-ticket results: ${summary.resultsFile}\n`);
     }),
 });
 
 export default withExamples(command, [
-  'shadowdesk simulate --holdout-days 30',
+  'shadowdesk simulate --config shadowdesk.yaml --holdout-days 30',
   'shadowdesk simulate --candidates past-ticket,knowledge-base --sample 500 --seed 7',
   'shadowdesk simulate --shard 2/4 --run runs/shard-2',
 ]);

@@ -2,13 +2,15 @@ import { ShadowdeskError } from '../../errors.ts';
 import type { Responder } from '../types.ts';
 import { createCompositeResponder } from './composite.ts';
 import { createKnowledgeBaseResponder } from './knowledge-base.ts';
+import { createMacroResponder } from './macro.ts';
 import { createPastTicketResponder } from './past-ticket.ts';
 
 /** The built-in candidates, by the name a run or config uses. */
 export const RESPONDERS = {
   'knowledge-base': () => createKnowledgeBaseResponder(),
   'past-ticket': () => createPastTicketResponder(),
-  composite: () => createCompositeResponder([createPastTicketResponder(), createKnowledgeBaseResponder()], 'composite'),
+  macro: () => createMacroResponder(),
+  composite: () => createCompositeResponder([createPastTicketResponder(), createMacroResponder(), createKnowledgeBaseResponder()], 'composite'),
 } as const satisfies Record<string, () => Responder>;
 
 export function responderFor(name: string): Responder {

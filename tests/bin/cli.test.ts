@@ -21,7 +21,7 @@ async function run(args: string[]): Promise<{ code: number; stdout: string; stde
 }
 
 describe('shadowdesk CLI', () => {
-  it.each(['import', 'demo', 'formats'])('%s --help explains the command with an example', async (command) => {
+  it.each(['import', 'demo', 'formats', 'simulate', 'merge'])('%s --help explains the command with an example', async (command) => {
     const { code, stdout } = await run([command, '--help']);
     expect(code).toBe(0);
     expect(stdout).toContain(`shadowdesk ${command}`);
@@ -140,6 +140,12 @@ describe('simulate', () => {
     const again = await run(args);
     expect(again.stdout).toContain('(16 results resumed from an earlier run)');
     const bad = await run(['simulate', '--candidates', 'gpt-9', '--workspace', workspace]);
-    expect(bad).toMatchObject({ code: 2, stderr: 'shadowdesk: unknown candidate "gpt-9"; built-in candidates: knowledge-base, past-ticket, composite\n' });
+    expect(bad).toMatchObject({ code: 2, stderr: 'shadowdesk: unknown candidate "gpt-9"; built-in candidates: knowledge-base, past-ticket, macro, composite\n' });
+    const config = await writeTemp(dir, 'shadowdesk.yaml', 'candidates:\n  - id: kb\n    type: knowledge-base\n    minConfidense: 0.5\n');
+    const badConfig = await run(['simulate', '--config', config, '--workspace', workspace]);
+    expect(badConfig).toMatchObject({ code: 2, stderr: `shadowdesk: invalid config:\n  ${config}:4: candidates[0].minConfidense: unknown key (a typo?)\n` });
+    await writeTemp(dir, 'shadowdesk.yaml', 'candidates:\n  - id: kb\n    type: knowledge-base\n    minConfidence: 0.5\nselection:\n  sample: 3\n');
+    const configured = await run(['simulate', '--config', config, '--run', join(dir, 'configured'), '--workspace', workspace]);
+    expect(configured.stdout).toMatch(/Replayed 3 tickets[\s\S]*kb\s+replied \d+, escalated \d+/);
   });
 });

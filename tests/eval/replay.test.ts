@@ -2,61 +2,20 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Order, Ticket } from '../../datasets/records.ts';
+import type { Order } from '../../datasets/records.ts';
 import { adaptReply } from '../../eval/responders/past-ticket.ts';
 import { responderFor } from '../../eval/responders/index.ts';
 import { RESULTS_FILE, readResults, replay, selectTickets, ticketContext, type TicketResult } from '../../eval/replay.ts';
 import type { TicketContext } from '../../eval/types.ts';
-import { importSources } from '../../pipelines/import.ts';
-import { buildIndex } from '../../pipelines/search-index.ts';
 import { openSearcher } from '../../pipelines/search-tables.ts';
-
-const at = (day: number, hour = 9) => new Date(Date.UTC(2025, 0, day, hour)).toISOString();
-
-function order(id: string, email: string, day: number): Order {
-  return { id, customerEmail: email, createdAt: at(day), lineItems: [{ name: 'Bougie Figuier', quantity: 1 }], trackingNumber: `6A${String(day).padStart(8, '0')}FR`, trackingUrl: `https://track.example/6A${String(day).padStart(8, '0')}FR` };
-}
-
-/** Where-is-my-order tickets answered with the customer's own order; one planted trap per customer. */
-function ticket(index: number): Ticket {
-  const email = `c${index}@example.com`;
-  const name = ['Julie', 'Tom', 'Ana', 'Kenji'][index % 4]!;
-  const number = `#ML${1000 + index}`;
-  const tracking = `6A${String(index + 1).padStart(8, '0')}FR`;
-  return {
-    id: String(index),
-    source: 'test',
-    createdAt: at(index + 2),
-    closedAt: at(index + 2, 15),
-    channel: 'email',
-    language: 'en',
-    subject: `Where is my order ${number}`,
-    customer: { email, name: `${name} Martin` },
-    tags: ['where-is-my-order'],
-    messages: [
-      { role: 'customer', sentAt: at(index + 2), text: `Hello, where is my parcel ${number}? It has not arrived.` },
-      { role: 'agent', sentAt: at(index + 2, 14), text: `Hello ${name},\n\nYour order ${number} has shipped: tracking ${tracking}, https://track.example/${tracking}` },
-    ],
-  };
-}
+import { buildReplayWorkspace, order } from '../helpers/replay-workspace.ts';
 
 describe('replay', () => {
   let dir: string;
   let workspace: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'shadowdesk-replay-'));
-    const records = [
-      ...Array.from({ length: 24 }, (_, index) => ticket(index)),
-      ...Array.from({ length: 24 }, (_, index) => order(`#ML${1000 + index}`, `c${index}@example.com`, index + 1)),
-      // An order placed after its customer's ticket: the replay must not see it.
-      order('#ML9999', 'c5@example.com', 20),
-      { id: 'shipping', kind: 'article', title: 'Tracking your order', body: 'Every parcel gets a tracking link by e-mail when it ships; delivery takes 2 to 3 days.' },
-    ];
-    const file = join(dir, 'records.jsonl');
-    await writeFile(file, records.map((record) => JSON.stringify(record)).join('\n'));
-    workspace = join(dir, 'ws');
-    await importSources([{ path: file }], { workspace });
-    await buildIndex({ workspace });
+    workspace = await buildReplayWorkspace(dir);
   }, 60_000);
   afterAll(() => rm(dir, { recursive: true, force: true }));
 

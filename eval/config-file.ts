@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { z } from 'zod';
+import { ShadowdeskError } from '../errors.ts';
+
+/**
+ * Config files (candidates, pricing) are YAML or JSON checked against one zod schema. Every
+ * problem is reported as `file:line: key.path: what is wrong`, so a user finds it in an editor.
+ */
+
+type Path = ReadonlyArray<PropertyKey>;
+
+function keyPath(path: Path): string {
+  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '') || '(top level)';
+}
+
+/** The deepest YAML node the path reaches, so the line points at the offending key or value. */
+function nodeAt(root: Node | null, path: Path): Node | null {
+  let node = root;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === key);
+      if (!pair) break;
+      node = (pair.value as Node | null) ?? (pair.key as Node);
+    } else if (isSeq(node) && typeof key === 'number') {
+      const item = node.items[key] as Node | undefined;
+      if (!item) break;
+      node = item;
+    } else break;
+  }
+  return node;
+}
+
+/** Parses YAML or JSON text (JSON is YAML) and validates it; `file` names it in errors. */
+export function parseConfig<Schema extends z.ZodType>(text: string, file: string, schema: Schema): z.infer<Schema> {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const syntax = document.errors[0];
+  if (syntax) {
+    const line = lines.linePos(syntax.pos[0]).line;
+    throw new ShadowdeskError('SD_INPUT_INVALID', `${file}:${line}: not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${syntax.message.split('\n')[0]}`);
+  }
+  const result = schema.safeParse(document.toJS() ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.flatMap((issue) => {
+    // A typo'd key is reported at the key itself, one line each.
+    const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
+    const message = issue.code === 'unrecognized_keys' ? 'unknown key (a typo?)' : issue.message;
+    return paths.map((path) => {
+      const node = nodeAt(document.contents, path);
+      const line = node?.range ? lines.linePos(node.range[0]).line : 1;
+      return `${file}:${line}: ${keyPath(path)}: ${message}`;
+    });
+  });
+  throw new ShadowdeskError('SD_INPUT_INVALID', `invalid config:\n  ${problems.join('\n  ')}`);
+}
+
+export async function readConfig<Schema extends z.ZodType>(file: string, schema: Schema): Promise<z.infer<Schema>> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `cannot read config ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+  });
+  return parseConfig(text, file, schema);
+}

@@ -1,0 +1,128 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ShadowdeskError } from '../errors.ts';
+import { readConfig } from './config-file.ts';
+import { createCompositeResponder } from './responders/composite.ts';
+import { RESPONDERS, responderFor } from './responders/index.ts';
+import { createKnowledgeBaseResponder } from './responders/knowledge-base.ts';
+import { createLlmResponder } from './responders/llm.ts';
+import { createMacroResponder } from './responders/macro.ts';
+import { createPastTicketResponder } from './responders/past-ticket.ts';
+import type { Responder } from './types.ts';
+
+/** The simulation config: the candidates to compare and which tickets they answer. */
+
+const id = z.string().regex(/^[\w.:-]+$/, 'use letters, digits and . _ : - only (it names files and report columns)');
+const threshold = z.number().min(0).max(1).optional();
+
+const BuiltinCandidate = z.strictObject({
+  id: id.optional(),
+  type: z.enum(['past-ticket', 'knowledge-base', 'macro']),
+  /** Below this confidence the candidate escalates. */
+  minConfidence: threshold,
+  /** Macro only: who signs `{{current_user.firstname}}`. */
+  agentName: z.string().optional(),
+});
+
+const CompositeCandidate = z.strictObject({
+  id,
+  type: z.literal('composite'),
+  /** Other candidates of this file (by id) or built-in names. */
+  parts: z.array(z.string()).min(1),
+});
+
+const LlmCandidate = z.strictObject({
+  id,
+  type: z.literal('llm'),
+  baseUrl: z.url({ protocol: /^https?$/ }),
+  model: z.string().min(1),
+  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name such as OPENAI_API_KEY').optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  maxTokens: z.number().int().positive().optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  maxRetries: z.number().int().min(0).max(20).optional(),
+  retryBaseMs: z.number().int().min(0).optional(),
+  concurrency: z.number().int().positive().max(256).optional(),
+  requestsPerMinute: z.number().positive().optional(),
+  price: z.strictObject({ inputPerMillion: z.number().min(0), outputPerMillion: z.number().min(0) }).optional(),
+  system: z.string().optional(),
+  prompt: z.string().optional(),
+  retrieval: z.strictObject({ knowledge: z.number().int().min(0).max(20).optional(), tickets: z.number().int().min(0).max(20).optional() }).optional(),
+  redact: z.boolean().optional(),
+  cache: z.boolean().default(true),
+});
+
+export const CandidateSchema = z.discriminatedUnion('type', [BuiltinCandidate, CompositeCandidate, LlmCandidate]);
+export type CandidateConfig = z.infer<typeof CandidateSchema>;
+
+export const SimulationConfigSchema = z.strictObject({
+  /** Editors read the JSON Schema from here. */
+  $schema: z.string().optional(),
+  candidates: z.array(CandidateSchema).min(1),
+  selection: z
+    .strictObject({
+      holdoutDays: z.number().int().positive().optional(),
+      sample: z.number().int().positive().optional(),
+      seed: z.number().int().optional(),
+    })
+    .optional(),
+  concurrency: z.number().int().positive().max(256).optional(),
+});
+export type SimulationConfig = z.infer<typeof SimulationConfigSchema>;
+
+export async function loadSimulationConfig(file: string): Promise<SimulationConfig> {
+  return readConfig(file, SimulationConfigSchema);
+}
+
+function builtin(config: z.infer<typeof BuiltinCandidate>): Responder {
+  const options = { ...(config.minConfidence !== undefined && { minConfidence: config.minConfidence }) };
+  const responder =
+    config.type === 'macro'
+      ? createMacroResponder({ ...options, ...(config.agentName && { agentName: config.agentName }) })
+      : config.type === 'past-ticket'
+        ? createPastTicketResponder(options)
+        : createKnowledgeBaseResponder(options);
+  return config.id ? { ...responder, id: config.id } : responder;
+}
+
+/**
+ * The responders a config declares, in its order. LLM responses are cached under the workspace,
+ * so a CI re-run sends nothing.
+ */
+export function createCandidates(config: SimulationConfig, workspace: string): Responder[] {
+  const declared = new Map<string, CandidateConfig>();
+  config.candidates.forEach((candidate, index) => {
+    const name = candidate.id ?? candidate.type;
+    if (declared.has(name)) throw new ShadowdeskError('SD_INPUT_INVALID', `candidates[${index}].id: "${name}" is declared twice; give each candidate its own id`);
+    declared.set(name, candidate);
+  });
+  const building = new Set<string>();
+  const build = (name: string, where: string): Responder => {
+    const candidate = declared.get(name);
+    if (!candidate) {
+      if (Object.hasOwn(RESPONDERS, name)) return responderFor(name);
+      throw new ShadowdeskError('SD_INPUT_INVALID', `${where}: no candidate "${name}"; declare it or use a built-in: ${Object.keys(RESPONDERS).join(', ')}`);
+    }
+    if (building.has(name)) throw new ShadowdeskError('SD_INPUT_INVALID', `${where}: composite "${name}" contains itself`);
+    building.add(name);
+    try {
+      if (candidate.type === 'composite') return createCompositeResponder(candidate.parts.map((part, index) => build(part, `${name}.parts[${index}]`)), candidate.id);
+      if (candidate.type === 'llm') {
+        const { id: llmId, system, prompt, retrieval, redact, cache, ...endpoint } = candidate;
+        return createLlmResponder({
+          id: llmId,
+          endpoint,
+          ...(system !== undefined && { system }),
+          ...(prompt !== undefined && { prompt }),
+          ...(retrieval && { retrieval }),
+          ...(redact !== undefined && { redact }),
+          ...(cache && { cacheDir: join(workspace, 'llm-cache') }),
+        });
+      }
+      return builtin(candidate);
+    } finally {
+      building.delete(name);
+    }
+  };
+  return [...declared.keys()].map((name) => build(name, `candidate "${name}"`));
+}

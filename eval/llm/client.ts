@@ -1,0 +1,206 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ShadowdeskError } from '../../errors.ts';
+
+/**
+ * One client for every OpenAI-compatible chat-completions endpoint (OpenAI, Azure, Ollama, vLLM,
+ * LM Studio): bounded concurrency, a request-rate limit, retries with backoff and jitter, and a
+ * response cache so that a re-run (in CI) costs nothing and answers the same.
+ */
+
+export interface LlmEndpoint {
+  /** e.g. `https://api.openai.com/v1` or `http://127.0.0.1:11434/v1`. */
+  baseUrl: string;
+  model: string;
+  /** The environment variable holding the API key; never written anywhere. @default 'OPENAI_API_KEY' */
+  apiKeyEnv?: string;
+  /** @default 0 */
+  temperature?: number;
+  /** @default 800 */
+  maxTokens?: number;
+  /** Per attempt. @default 60000 */
+  timeoutMs?: number;
+  /** Retries after the first attempt, on 429, 5xx, timeouts, resets and unreadable replies. @default 4 */
+  maxRetries?: number;
+  /** First backoff; doubles per retry, with full jitter. @default 1000 */
+  retryBaseMs?: number;
+  /** Requests in flight at once. @default 4 */
+  concurrency?: number;
+  /** Requests started per minute at most; unlimited when absent. */
+  requestsPerMinute?: number;
+  /** USD per million tokens, to record what each answer cost. */
+  price?: { inputPerMillion: number; outputPerMillion: number };
+}
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface ChatResult {
+  content: string;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  cached: boolean;
+  /** Attempts made (1 = no retry; 0 = from the cache). */
+  attempts: number;
+}
+
+export interface LlmStats {
+  requests: number;
+  retries: number;
+  cacheHits: number;
+  failures: number;
+}
+
+export interface LlmClient {
+  chat(messages: ChatMessage[], options?: { json?: boolean }): Promise<ChatResult>;
+  stats(): LlmStats;
+}
+
+/** An endpoint failure after every retry; the replay records it as that ticket's error. */
+export class LlmError extends Error {
+  override readonly name = 'LlmError';
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** Loopback endpoints (Ollama, vLLM on this machine) keep ticket text on the machine. */
+export function isLocalEndpoint(baseUrl: string): boolean {
+  return LOOPBACK.test(new URL(baseUrl).hostname);
+}
+
+class TransientError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** `Retry-After` as seconds or an HTTP date, in ms from now. */
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** A queue that lets `limit` tasks run at once and starts at most `perMinute` a minute. */
+function createGate(limit: number, perMinute: number | undefined) {
+  let running = 0;
+  let nextStart = 0;
+  const waiting: Array<() => void> = [];
+  const interval = perMinute ? 60_000 / perMinute : 0;
+  return async function run<T>(task: () => Promise<T>): Promise<T> {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      const now = Date.now();
+      const start = Math.max(now, nextStart);
+      nextStart = start + interval;
+      if (start > now) await sleep(start - now);
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+interface CompletionBody {
+  choices?: Array<{ message?: { content?: unknown } }>;
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+}
+
+export function createLlmClient(endpoint: LlmEndpoint, options: { cacheDir?: string } = {}): LlmClient {
+  const url = `${endpoint.baseUrl.replace(/\/+$/, '')}/chat/completions`;
+  const keyName = endpoint.apiKeyEnv ?? 'OPENAI_API_KEY';
+  const key = process.env[keyName];
+  if (!key && !isLocalEndpoint(endpoint.baseUrl)) {
+    throw new ShadowdeskError('SD_INPUT_INVALID', `the endpoint ${endpoint.baseUrl} needs an API key: set the environment variable ${keyName} (or name another with apiKeyEnv)`);
+  }
+  const parameters = { model: endpoint.model, temperature: endpoint.temperature ?? 0, max_tokens: endpoint.maxTokens ?? 800 };
+  const maxRetries = endpoint.maxRetries ?? 4;
+  const baseDelay = endpoint.retryBaseMs ?? 1000;
+  const gate = createGate(endpoint.concurrency ?? 4, endpoint.requestsPerMinute);
+  const stats: LlmStats = { requests: 0, retries: 0, cacheHits: 0, failures: 0 };
+
+  const costOf = (promptTokens: number, completionTokens: number) =>
+    endpoint.price ? (promptTokens * endpoint.price.inputPerMillion + completionTokens * endpoint.price.outputPerMillion) / 1e6 : 0;
+
+  async function attempt(body: string): Promise<Omit<ChatResult, 'cached' | 'attempts' | 'costUsd'>> {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(key && { authorization: `Bearer ${key}` }) },
+        body,
+        signal: AbortSignal.timeout(endpoint.timeoutMs ?? 60_000),
+      });
+    } catch (error) {
+      const cause = error as Error & { cause?: { code?: string } };
+      throw new TransientError(cause.name === 'TimeoutError' ? 'timed out' : `connection failed (${cause.cause?.code ?? cause.message})`);
+    }
+    const text = await response.text().catch(() => undefined);
+    if (response.status === 429 || response.status >= 500) throw new TransientError(`HTTP ${response.status}`, retryAfterMs(response.headers.get('retry-after')));
+    if (!response.ok) throw new LlmError(`${url} answered HTTP ${response.status}: ${(text ?? '').slice(0, 200)}`);
+    let parsed: CompletionBody;
+    try {
+      parsed = JSON.parse(text ?? '') as CompletionBody;
+    } catch {
+      throw new TransientError('the reply was not valid JSON');
+    }
+    const content = parsed.choices?.[0]?.message?.content;
+    if (typeof content !== 'string') throw new TransientError('the reply had no message content');
+    return { content, promptTokens: parsed.usage?.prompt_tokens ?? 0, completionTokens: parsed.usage?.completion_tokens ?? 0 };
+  }
+
+  async function withRetries(body: string): Promise<ChatResult> {
+    for (let attempts = 1; ; attempts++) {
+      stats.requests++;
+      try {
+        const result = await attempt(body);
+        return { ...result, costUsd: costOf(result.promptTokens, result.completionTokens), cached: false, attempts };
+      } catch (error) {
+        if (!(error instanceof TransientError) || attempts > maxRetries) {
+          stats.failures++;
+          throw error instanceof TransientError ? new LlmError(`${url}: ${error.message}, after ${attempts} attempts`) : error;
+        }
+        stats.retries++;
+        const backoff = Math.random() * baseDelay * 2 ** (attempts - 1);
+        await sleep(Math.max(backoff, error.retryAfterMs ?? 0));
+      }
+    }
+  }
+
+  return {
+    async chat(messages, { json = true } = {}) {
+      const request = { ...parameters, messages, ...(json && { response_format: { type: 'json_object' } }) };
+      const body = JSON.stringify(request);
+      // The key leaves out the endpoint's address: the same prompt to the same model is the same answer.
+      const cacheFile = options.cacheDir && join(options.cacheDir, `${createHash('sha256').update(body).digest('hex')}.json`);
+      if (cacheFile) {
+        const hit = await readFile(cacheFile, 'utf8').then((text) => JSON.parse(text) as ChatResult, () => undefined);
+        if (hit) {
+          stats.cacheHits++;
+          return { ...hit, cached: true, attempts: 0 };
+        }
+      }
+      const result = await gate(() => withRetries(body));
+      if (cacheFile) {
+        await mkdir(dirname(cacheFile), { recursive: true });
+        const temporary = `${cacheFile}.${randomUUID()}.tmp`;
+        await writeFile(temporary, JSON.stringify(result));
+        await rename(temporary, cacheFile);
+      }
+      return result;
+    },
+    stats: () => ({ ...stats }),
+  };
+}

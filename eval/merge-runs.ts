@@ -1,0 +1,60 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ShadowdeskError } from '../errors.ts';
+import { JsonlWriter } from '../pipelines/workspace.ts';
+import { readResults, RESULTS_FILE, RUN_FILE, type RunInfo, type TicketResult } from './replay.ts';
+
+export interface MergeSummary {
+  runs: number;
+  results: number;
+  tickets: number;
+  resultsFile: string;
+}
+
+async function readRunInfo(runDir: string): Promise<RunInfo> {
+  try {
+    return JSON.parse(await readFile(join(runDir, RUN_FILE), 'utf8')) as RunInfo;
+  } catch (cause) {
+    throw new ShadowdeskError('SD_INPUT_INVALID', `${runDir}: not a finished run (no ${RUN_FILE}); finish or resume it with \`shadowdesk simulate --run ${runDir}\``, { cause });
+  }
+}
+
+/**
+ * Combines the runs of `--shard k/n` jobs into one run, as if one job had answered every ticket.
+ * The shards must come from the same candidates and selection and together cover every shard once.
+ */
+export async function mergeRuns(runDirs: string[], outDir: string): Promise<MergeSummary> {
+  if (runDirs.length === 0) throw new ShadowdeskError('SD_INPUT_INVALID', 'name the shard runs to merge');
+  const infos = await Promise.all(runDirs.map(readRunInfo));
+  const first = infos[0]!;
+  const { shard: _, ...selection } = first.selection;
+  const expected = JSON.stringify({ candidates: first.candidates, selection });
+  const shards = new Set<number>();
+  infos.forEach((info, index) => {
+    const { shard, ...rest } = info.selection;
+    if (JSON.stringify({ candidates: info.candidates, selection: rest }) !== expected) {
+      throw new ShadowdeskError('SD_INPUT_INVALID', `${runDirs[index]}: its candidates or ticket selection differ from ${runDirs[0]}; shards of one run must share them`);
+    }
+    const key = shard?.index ?? -1;
+    if (shards.has(key)) throw new ShadowdeskError('SD_INPUT_INVALID', `${runDirs[index]}: shard ${key + 1} is given twice`);
+    if (shard && shard.count !== (first.selection.shard?.count ?? 0)) throw new ShadowdeskError('SD_INPUT_INVALID', `${runDirs[index]}: shard counts differ (${shard.count} vs ${first.selection.shard?.count})`);
+    shards.add(key);
+  });
+  const count = first.selection.shard?.count;
+  if (count !== undefined && shards.size !== count) {
+    const missing = Array.from({ length: count }, (_, index) => index).filter((index) => !shards.has(index)).map((index) => `${index + 1}/${count}`);
+    throw new ShadowdeskError('SD_INPUT_INVALID', `shards ${missing.join(', ')} are missing; merge all ${count} shards`);
+  }
+
+  const merged: TicketResult[] = [];
+  for (const runDir of runDirs) merged.push(...(await readResults(runDir)));
+  merged.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.ticketId.localeCompare(b.ticketId) || a.candidate.localeCompare(b.candidate));
+  await mkdir(outDir, { recursive: true });
+  const resultsFile = join(outDir, RESULTS_FILE);
+  const writer = new JsonlWriter(resultsFile, 'w');
+  for (const result of merged) await writer.write(result);
+  await writer.close();
+  const info: RunInfo = { ...first, selection, mergedFrom: runDirs };
+  await writeFile(join(outDir, RUN_FILE), `${JSON.stringify(info, null, 2)}\n`);
+  return { runs: runDirs.length, results: merged.length, tickets: new Set(merged.map((result) => result.ticketId)).size, resultsFile };
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { createCandidates, loadSimulationConfig } from '../../eval/config.ts';
+import { parseConfig } from '../../eval/config-file.ts';
+import { SimulationConfigSchema } from '../../eval/config.ts';
+import { useTempDir, writeTemp } from '../helpers/temp.ts';
+
+const parse = (text: string, file = 'shadowdesk.yaml') => parseConfig(text, file, SimulationConfigSchema);
+const errorOf = (run: () => unknown): string => {
+  try {
+    run();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected an error');
+};
+
+describe('simulation config', () => {
+  const tempDir = useTempDir();
+
+  it('declares several candidates, composites of them and an LLM, in YAML or JSON alike', async () => {
+    const yaml = `# compare what a helpdesk AI would do with our own mix
+candidates:
+  - type: knowledge-base
+  - id: strict-macro
+    type: macro
+    minConfidence: 0.6
+  - id: mix
+    type: composite
+    parts: [past-ticket, strict-macro, knowledge-base]
+  - id: local-llm
+    type: llm
+    baseUrl: http://127.0.0.1:11434/v1
+    model: llama3.1
+selection:
+  holdoutDays: 60
+`;
+    const dir = await tempDir();
+    const fromYaml = await loadSimulationConfig(await writeTemp(dir, 'shadowdesk.yaml', yaml));
+    const fromJson = await loadSimulationConfig(await writeTemp(dir, 'shadowdesk.json', JSON.stringify(fromYaml)));
+    expect(fromJson).toEqual(fromYaml);
+    expect(createCandidates(fromYaml, dir).map((candidate) => candidate.id)).toEqual(['knowledge-base', 'strict-macro', 'mix', 'local-llm']);
+  });
+
+  it('names the line and key of every mistake', () => {
+    const message = errorOf(() =>
+      parse(`candidates:
+  - type: macro
+    minConfidance: 0.5
+  - id: gpt
+    type: llm
+    baseUrl: not a url
+    model: gpt-4o-mini
+    temperature: 3
+  - type: magic
+`),
+    );
+    expect(message).toContain('shadowdesk.yaml:3: candidates[0].minConfidance: unknown key (a typo?)');
+    expect(message).toContain('shadowdesk.yaml:6: candidates[1].baseUrl:');
+    expect(message).toContain('shadowdesk.yaml:8: candidates[1].temperature:');
+    expect(message).toMatch(/shadowdesk\.yaml:9: candidates\[2\]\.type: /);
+    expect(errorOf(() => parse('candidates: [', 'c.json'))).toMatch(/^c\.json:1: not valid JSON/);
+    expect(errorOf(() => parse('selection: {}'))).toContain('shadowdesk.yaml:1: candidates:');
+  });
+
+  it('refuses duplicate ids, unknown parts and a composite that contains itself', () => {
+    const build = (text: string) => errorOf(() => createCandidates(parse(text), '.'));
+    expect(build('candidates: [{type: macro}, {type: macro}]')).toContain('candidates[1].id: "macro" is declared twice');
+    expect(build('candidates: [{id: mix, type: composite, parts: [past-ticket, wizard]}]')).toContain('mix.parts[1]: no candidate "wizard"');
+    expect(build('candidates: [{id: a, type: composite, parts: [b]}, {id: b, type: composite, parts: [a]}]')).toContain('composite "a" contains itself');
+  });
+});
