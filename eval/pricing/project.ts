@@ -1,0 +1,278 @@
+import { ShadowdeskError } from '../../errors.ts';
+import type { AiPlan, HelpdeskPlan, HumanCost, Pricing, PricingModel } from './schema.ts';
+
+/**
+ * Projects what each priced model would have cost over the history's own months, next to the
+ * all-human baseline on the same helpdesk plan. Pure arithmetic: counts stay fractional (growth
+ * makes them so) and money is rounded to cents only in the output.
+ */
+
+/** One month of the replayed history; every figure is a count for that month. */
+export interface MonthVolume {
+  /** 'YYYY-MM' */
+  month: string;
+  /** Tickets created that month. */
+  tickets: number;
+  /** Tickets billable in the all-human history (an agent or rule sent a message). */
+  humanBillable: number;
+  /** Tickets where the AI sent at least one reply. */
+  aiTouched: number;
+  /** AI replies sent (interactions). */
+  aiReplies: number;
+  /** AI sessions (24 h windows). */
+  aiSessions: number;
+  /** Tickets the AI resolved with no human, at the strictness the caller chose. */
+  automatedResolutions: number;
+  /** Tickets a human still handled with the AI on, including those the AI touched first. */
+  humanHandled: number;
+  /** Of humanHandled, those the AI touched first. */
+  humanAfterAi: number;
+}
+
+type Counts = Omit<MonthVolume, 'month'>;
+
+const COUNT_KEYS = ['tickets', 'humanBillable', 'aiTouched', 'aiReplies', 'aiSessions', 'automatedResolutions', 'humanHandled', 'humanAfterAi'] as const satisfies ReadonlyArray<keyof Counts>;
+
+/** One month's bill, in currency units rounded to cents. */
+export interface MonthCost {
+  month: string;
+  /** Tickets that month after growth (fractional). */
+  tickets: number;
+  /** Helpdesk billable tickets that month after growth (fractional). */
+  billableTickets: number;
+  helpdesk: number;
+  ai: number;
+  human: number;
+  total: number;
+}
+
+export interface CostTotals {
+  helpdesk: number;
+  ai: number;
+  human: number;
+  total: number;
+}
+
+export interface ModelProjection {
+  id: string;
+  label: string;
+  source: string;
+  read: string;
+  note?: string;
+  months: MonthCost[];
+  /** The same helpdesk plan with no AI and every billable ticket handled by a human. */
+  allHumanMonths: MonthCost[];
+  totals: CostTotals;
+  allHumanTotals: CostTotals;
+  /** AI cost ÷ automated resolutions over the period; null when the AI resolved nothing. */
+  costPerAutomatedResolution: number | null;
+  /** Total cost ÷ tickets over the period; null when there were no tickets. */
+  costPerTicket: number | null;
+  /** All-human total − this total (positive = the AI saves money). */
+  savings: number;
+  /** savings ÷ all-human total; null when the all-human total is 0. */
+  savingsShare: number | null;
+}
+
+/** Where two models' monthly totals cross as volume scales from the average month. */
+export interface Crossover {
+  a: string;
+  b: string;
+  /** Monthly tickets at the first crossing in 0..100× the average month; null if they never cross. */
+  ticketsPerMonth: number | null;
+  /** Cheaper model just below the crossing (or everywhere, when they never cross; null if always equal). */
+  cheaperBelow: string | null;
+  /** Cheaper model just above the crossing; null when they never cross. */
+  cheaperAbove: string | null;
+}
+
+export interface PricingProjection {
+  currency: string;
+  growth: number;
+  /** The history's months in order, for the reader to see which period was projected. */
+  months: string[];
+  models: ModelProjection[];
+  crossovers: Crossover[];
+}
+
+/** Scale range and resolution of the crossover search: up to 100× the average month. */
+const MAX_SCALE = 100;
+const SCAN_STEPS = 20_000;
+const BISECT_STEPS = 60;
+/** Cost differences below this are ties, so float noise does not invent crossings. */
+const TIE = 1e-9;
+
+const cents = (amount: number): number => Math.round(amount * 100) / 100;
+
+function validate(volumes: MonthVolume[]): MonthVolume[] {
+  const seen = new Set<string>();
+  for (const volume of volumes) {
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(volume.month)) throw new ShadowdeskError('SD_INPUT_INVALID', `month "${volume.month}" is not YYYY-MM`);
+    if (seen.has(volume.month)) throw new ShadowdeskError('SD_INPUT_INVALID', `month ${volume.month} appears twice; each month is billed once`);
+    seen.add(volume.month);
+    for (const key of COUNT_KEYS) {
+      if (!Number.isFinite(volume[key]) || volume[key] < 0) throw new ShadowdeskError('SD_INPUT_INVALID', `${volume.month}: ${key} must be a count ≥ 0, got ${volume[key]}`);
+    }
+    if (volume.humanAfterAi > volume.humanHandled) throw new ShadowdeskError('SD_INPUT_INVALID', `${volume.month}: humanAfterAi (${volume.humanAfterAi}) exceeds humanHandled (${volume.humanHandled})`);
+  }
+  return [...volumes].sort((left, right) => left.month.localeCompare(right.month));
+}
+
+function scaled(volume: Counts, factor: number): Counts {
+  return Object.fromEntries(COUNT_KEYS.map((key) => [key, volume[key] * factor])) as Counts;
+}
+
+/** The handling cost of one human ticket, whichever way the pricing file gave it. */
+function humanTicketCost(human: HumanCost): number {
+  return human.perTicket ?? ((human.minutesPerTicket ?? 0) / 60) * (human.hourlyRate ?? 0);
+}
+
+function helpdeskCost(plan: HelpdeskPlan | undefined, billable: number): number {
+  if (!plan) return 0;
+  return plan.monthlyFee + Math.max(0, billable - plan.includedTickets) * plan.overagePerTicket;
+}
+
+/** Whole packs bought; the tolerance keeps 200.0000001 grown sessions from buying a third pack of 100. */
+function packs(units: number, packSize: number): number {
+  return Math.max(0, Math.ceil(units / packSize - 1e-9));
+}
+
+function aiCost(plan: AiPlan | undefined, counts: Counts, helpdesk: number): number {
+  if (!plan) return 0;
+  switch (plan.type) {
+    case 'per-resolution':
+      return plan.monthlyFee + Math.max(0, counts.automatedResolutions - plan.includedPerMonth) * plan.price;
+    case 'per-interaction':
+      return plan.monthlyFee + Math.max(0, counts.aiReplies - plan.includedPerMonth) * plan.price;
+    case 'per-ticket':
+      return Math.min(counts.aiTouched * plan.price, plan.monthlyCap ?? Number.POSITIVE_INFINITY);
+    case 'per-session':
+      return (plan.packSize ? packs(counts.aiSessions, plan.packSize) * plan.packSize : counts.aiSessions) * plan.price;
+    case 'flat': {
+      const units = plan.unit === 'resolution' ? counts.automatedResolutions : counts.aiReplies;
+      return plan.monthlyFee + Math.max(0, units - plan.included) * plan.overage;
+    }
+    case 'addon-share':
+      return plan.share * helpdesk;
+  }
+}
+
+interface RawMonth {
+  tickets: number;
+  billableTickets: number;
+  helpdesk: number;
+  ai: number;
+  human: number;
+  total: number;
+}
+
+/** One month with the AI on, unrounded. */
+function monthWithAi(model: PricingModel, human: HumanCost, counts: Counts): RawMonth {
+  // Whether the AI adds billable tickets is unknowable from an all-human history, so with the AI
+  // counting as billable we keep the history's billable tickets; legacy mode removes the automated ones.
+  const billableTickets = model.aiCountsAsBillableTicket ? counts.humanBillable : Math.max(0, counts.humanBillable - counts.automatedResolutions);
+  const helpdesk = helpdeskCost(model.helpdesk, billableTickets);
+  const ai = aiCost(model.ai, counts, helpdesk);
+  const perTicket = humanTicketCost(human);
+  const humanCost = (counts.humanHandled - counts.humanAfterAi) * perTicket + counts.humanAfterAi * perTicket * human.aiFirstShare;
+  return { tickets: counts.tickets, billableTickets, helpdesk, ai, human: humanCost, total: helpdesk + ai + humanCost };
+}
+
+/** The same month on the model's helpdesk plan with no AI: every billable ticket is a full human ticket. */
+function monthAllHuman(model: PricingModel, human: HumanCost, counts: Counts): RawMonth {
+  const helpdesk = helpdeskCost(model.helpdesk, counts.humanBillable);
+  const humanCost = counts.humanBillable * humanTicketCost(human);
+  return { tickets: counts.tickets, billableTickets: counts.humanBillable, helpdesk, ai: 0, human: humanCost, total: helpdesk + humanCost };
+}
+
+function rounded(month: string, raw: RawMonth): MonthCost {
+  return { month, tickets: raw.tickets, billableTickets: raw.billableTickets, helpdesk: cents(raw.helpdesk), ai: cents(raw.ai), human: cents(raw.human), total: cents(raw.total) };
+}
+
+/** Sums unrounded months so the period total is not off by accumulated cent rounding. */
+function totalsOf(months: RawMonth[]): CostTotals {
+  const sum = (key: keyof CostTotals) => cents(months.reduce((total, month) => total + month[key], 0));
+  return { helpdesk: sum('helpdesk'), ai: sum('ai'), human: sum('human'), total: sum('total') };
+}
+
+function unroundedSum(months: RawMonth[], key: keyof RawMonth): number {
+  return months.reduce((total, month) => total + month[key], 0);
+}
+
+function averageMonth(volumes: MonthVolume[]): Counts {
+  const count = Math.max(1, volumes.length);
+  return Object.fromEntries(COUNT_KEYS.map((key) => [key, volumes.reduce((total, volume) => total + volume[key], 0) / count])) as Counts;
+}
+
+const sign = (difference: number): -1 | 0 | 1 => (Math.abs(difference) <= TIE ? 0 : difference < 0 ? -1 : 1);
+
+/**
+ * Scans the scale 0..MAX_SCALE for the first strict sign change of (A − B), then bisects it. Step
+ * costs (packs, quotas) make the difference jump, and bisection still lands on the jump. Touching
+ * without crossing (equal over a stretch, then the same order again) does not count.
+ */
+function crossover(a: PricingModel, b: PricingModel, human: HumanCost, average: Counts): Crossover {
+  const difference = (scale: number) => {
+    const counts = scaled(average, scale);
+    return monthWithAi(a, human, counts).total - monthWithAi(b, human, counts).total;
+  };
+  const cheaper = (side: -1 | 0 | 1) => (side < 0 ? a.id : side > 0 ? b.id : null);
+  if (average.tickets <= 0) return { a: a.id, b: b.id, ticketsPerMonth: null, cheaperBelow: cheaper(sign(difference(1))), cheaperAbove: null };
+  let lastSide: -1 | 0 | 1 = 0;
+  let lastScale = 0;
+  for (let step = 0; step <= SCAN_STEPS; step++) {
+    const scale = (step / SCAN_STEPS) * MAX_SCALE;
+    const side = sign(difference(scale));
+    if (side === 0) continue;
+    if (lastSide !== 0 && side !== lastSide) {
+      let low = lastScale;
+      let high = scale;
+      for (let round = 0; round < BISECT_STEPS; round++) {
+        const middle = (low + high) / 2;
+        if (sign(difference(middle)) === lastSide) low = middle;
+        else high = middle;
+      }
+      const at = ((low + high) / 2) * average.tickets;
+      return { a: a.id, b: b.id, ticketsPerMonth: Math.round(at * 100) / 100, cheaperBelow: cheaper(lastSide), cheaperAbove: cheaper(side) };
+    }
+    lastSide = side;
+    lastScale = scale;
+  }
+  return { a: a.id, b: b.id, ticketsPerMonth: null, cheaperBelow: cheaper(lastSide), cheaperAbove: null };
+}
+
+/** Projects every model month by month over the history's volumes; see the module comment. */
+export function projectCosts(volumes: MonthVolume[], pricing: Pricing): PricingProjection {
+  const ordered = validate(volumes);
+  const grown = ordered.map((volume, index) => ({ month: volume.month, counts: scaled(volume, (1 + pricing.growth) ** index) }));
+  const models = pricing.models.map((model): ModelProjection => {
+    const withAi = grown.map(({ counts }) => monthWithAi(model, pricing.human, counts));
+    const allHuman = grown.map(({ counts }) => monthAllHuman(model, pricing.human, counts));
+    const total = unroundedSum(withAi, 'total');
+    const allHumanTotal = unroundedSum(allHuman, 'total');
+    const resolutions = grown.reduce((sum, { counts }) => sum + counts.automatedResolutions, 0);
+    const tickets = unroundedSum(withAi, 'tickets');
+    const savings = allHumanTotal - total;
+    return {
+      id: model.id,
+      label: model.label,
+      source: model.source,
+      read: model.read,
+      ...(model.note === undefined ? {} : { note: model.note }),
+      months: withAi.map((raw, index) => rounded(grown[index]!.month, raw)),
+      allHumanMonths: allHuman.map((raw, index) => rounded(grown[index]!.month, raw)),
+      totals: totalsOf(withAi),
+      allHumanTotals: totalsOf(allHuman),
+      costPerAutomatedResolution: resolutions > 0 ? cents(unroundedSum(withAi, 'ai') / resolutions) : null,
+      costPerTicket: tickets > 0 ? cents(total / tickets) : null,
+      savings: cents(savings),
+      savingsShare: allHumanTotal > 0 ? savings / allHumanTotal : null,
+    };
+  });
+  const average = averageMonth(ordered);
+  const crossovers: Crossover[] = [];
+  pricing.models.forEach((a, index) => {
+    for (const b of pricing.models.slice(index + 1)) crossovers.push(crossover(a, b, pricing.human, average));
+  });
+  return { currency: pricing.currency, growth: pricing.growth, months: ordered.map((volume) => volume.month), models, crossovers };
+}
