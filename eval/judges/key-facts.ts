@@ -1,0 +1,456 @@
+/**
+ * Key-facts judge: deterministic, no LLM. Extracts the checkable facts (amounts, durations, percentages,
+ * dates, order and tracking numbers, URLs, e-mails, product names) from the human agent's reply and from
+ * the AI's answer, normalises them across French and English, and compares them.
+ *
+ * Every regex runs on a folded copy of the text (lowercase, accents stripped, same length) so offsets map
+ * back to the original for `Fact.text`; each pattern starts behind a lookbehind so it is tried once per
+ * token, keeping matching linear.
+ */
+
+export type FactSlot = 'amount' | 'duration' | 'percent' | 'date' | 'order' | 'tracking' | 'url' | 'email' | 'product';
+
+export interface Fact {
+  slot: FactSlot;
+  /** Normalised, comparable value (e.g. "14 days", "29.90 EUR", "2024-03-12"). */
+  value: string;
+  /** The span as written. */
+  text: string;
+}
+
+export interface FactOptions {
+  /** Catalogue product names, matched case- and accent-insensitively on word boundaries. */
+  products?: readonly string[];
+  /** Language of the text ("fr", "en-GB"…); decides day/month order of numeric dates. Guessed when absent. */
+  language?: string;
+}
+
+export interface FactComparison {
+  reference: Fact[];
+  answer: Fact[];
+  matched: Fact[];
+  missing: Fact[];
+  extra: Fact[];
+  conflicts: Array<{ slot: FactSlot; reference: string[]; answer: string[] }>;
+  /** Share of reference facts found in the answer; null when the reference has no facts. */
+  recall: number | null;
+}
+
+export interface JudgeScore {
+  judge: string;
+  /** 0..1; null = cannot judge. */
+  score: number | null;
+  reason: string;
+}
+
+/** Slots where a differing value makes the answer wrong, whatever else matches. */
+const BLOCKING_SLOTS: ReadonlySet<FactSlot> = new Set(['amount', 'duration', 'percent', 'date', 'order', 'tracking']);
+
+// ---------------------------------------------------------------------------------------------------------
+// Folding
+
+const foldCache = new Map<string, string>();
+
+function foldChar(ch: string): string {
+  let folded = foldCache.get(ch);
+  if (folded === undefined) {
+    const stripped = ch.toLowerCase().normalize('NFD').replace(/\p{M}+/gu, '');
+    // Offsets must survive folding, so anything that does not fold to exactly one unit stays as is.
+    folded = stripped.length === 1 ? stripped : ch;
+    foldCache.set(ch, folded);
+  }
+  return folded;
+}
+
+function fold(text: string): string {
+  let out = '';
+  for (const ch of text) out += ch.length === 1 ? foldChar(ch) : ch;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Number words
+
+const FR_UNITS = ['zero', 'un', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf', 'dix', 'onze', 'douze', 'treize', 'quatorze', 'quinze', 'seize', 'dix-sept', 'dix-huit', 'dix-neuf'];
+const EN_UNITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
+const FR_TENS = ['vingt', 'trente', 'quarante', 'cinquante', 'soixante'];
+const EN_TENS = ['twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+
+/** Folded number words, hyphen-joined, to their value (1990 spelling reform: spaces or hyphens). */
+const NUMBER_WORDS: ReadonlyMap<string, number> = (() => {
+  const words = new Map<string, number>();
+  FR_UNITS.forEach((word, n) => words.set(word, n));
+  EN_UNITS.forEach((word, n) => words.set(word, n));
+  words.set('une', 1);
+  FR_TENS.forEach((tens, i) => {
+    const base = 20 + 10 * i;
+    words.set(tens, base);
+    words.set(`${tens}-et-un`, base + 1);
+    words.set(`${tens}-et-une`, base + 1);
+    for (let u = 2; u <= 9; u++) words.set(`${tens}-${FR_UNITS[u]}`, base + u);
+  });
+  for (let u = 10; u <= 19; u++) words.set(`soixante-${u === 11 ? 'et-onze' : FR_UNITS[u]}`, 60 + u);
+  words.set('quatre-vingts', 80);
+  words.set('quatre-vingt', 80);
+  for (let u = 1; u <= 19; u++) words.set(`quatre-vingt-${FR_UNITS[u]}`, 80 + u);
+  words.set('cent', 100);
+  EN_TENS.forEach((tens, i) => {
+    const base = 20 + 10 * i;
+    words.set(tens, base);
+    for (let u = 1; u <= 9; u++) words.set(`${tens}-${EN_UNITS[u]}`, base + u);
+  });
+  words.set('one-hundred', 100);
+  words.set('hundred', 100);
+  return words;
+})();
+
+const NUMBER_WORDS_RE = [...NUMBER_WORDS.keys()]
+  .sort((a, b) => b.length - a.length)
+  .map((word) => word.split('-').join('[-\\s]+'))
+  .join('|');
+
+function numberValue(token: string): number | undefined {
+  if (/^\d+$/.test(token)) return Number(token);
+  if (token === 'a' || token === 'an') return 1;
+  return NUMBER_WORDS.get(token.replace(/[-\s]+/g, '-'));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Patterns (all on folded text)
+
+const NOT_LETTER_BEFORE = '(?<![\\p{L}\\d])';
+const NOT_LETTER_AFTER = '(?![\\p{L}\\d])';
+
+const MONTHS: ReadonlyMap<string, number> = new Map([
+  ...['janvier', 'janv', 'jan', 'january'].map((m) => [m, 1] as const),
+  ...['fevrier', 'fevr', 'fev', 'feb', 'february'].map((m) => [m, 2] as const),
+  ...['mars', 'mar', 'march'].map((m) => [m, 3] as const),
+  ...['avril', 'avr', 'apr', 'april'].map((m) => [m, 4] as const),
+  ...['mai', 'may'].map((m) => [m, 5] as const),
+  ...['juin', 'jun', 'june'].map((m) => [m, 6] as const),
+  ...['juillet', 'juil', 'jul', 'july'].map((m) => [m, 7] as const),
+  ...['aout', 'aug', 'august'].map((m) => [m, 8] as const),
+  ...['septembre', 'sept', 'sep', 'september'].map((m) => [m, 9] as const),
+  ...['octobre', 'oct', 'october'].map((m) => [m, 10] as const),
+  ...['novembre', 'nov', 'november'].map((m) => [m, 11] as const),
+  ...['decembre', 'dec', 'december'].map((m) => [m, 12] as const),
+]);
+const MONTHS_RE = [...MONTHS.keys()].sort((a, b) => b.length - a.length).join('|');
+
+const URL_RE = /(?<![\w@/])(?:https?:\/\/|www\.)[^\s<>"]+/gu;
+const EMAIL_RE = /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/gu;
+
+const ISO_DATE_RE = /(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d])/gu;
+const NUMERIC_DATE_RE = /(?<![\d/.,])(\d{1,2})([/.])(\d{1,2})\2(\d{4}|\d{2})(?![\d/]|[.,]\d)/gu;
+const SHORT_DATE_RE = /(?<![\d/.,])(\d{1,2})\/(\d{1,2})(?![\d/]|[.,]\d)/gu;
+const DAY_MONTH_RE = new RegExp(`${NOT_LETTER_BEFORE}(\\d{1,2})(?:er|st|nd|rd|th)?\\s+(?:of\\s+)?(${MONTHS_RE})(?![\\p{L}])(?:\\.?,?\\s+(\\d{4})(?!\\d))?`, 'gu');
+const MONTH_DAY_RE = new RegExp(`${NOT_LETTER_BEFORE}(${MONTHS_RE})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?![\\p{L}\\d])(?:,?\\s+(\\d{4})(?!\\d))?`, 'gu');
+
+/** Spans that look like numbers but are never facts: availability, clock times, phone numbers. */
+const NOISE_RES = [
+  /(?<![\d])(?:24\s?h?\s?\/\s?24|7\s?j?\s?\/\s?7|24\s?\/\s?7)(?![\d])/gu,
+  /(?<![\d])\d{1,2}\s?h\s?(?:-|–|a|to)\s?\d{1,2}\s?h(?:\d{2})?(?![\p{L}\d])/gu,
+  /(?<![\d])\d{1,2}\s?[h:]\s?\d{2}(?![\d])/gu,
+  /(?<![\d])\d{1,2}(?::\d{2})?\s?(?:am|pm)(?![\p{L}])/gu,
+  /(?<!\d\s*)(?<![\p{L}])(?:a|avant|apres|vers|des|jusqu'a|at|before|after|by|until)\s+\d{1,2}\s?h(?![\p{L}\d])/gu,
+  /(?<![\p{L}\d+])(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?![\p{L}\d])/gu,
+  /(?<![\d+])\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}(?!\d)/gu,
+  /(?<!\d)\(\d{3}\)\s?\d{3}-\d{4}(?!\d)/gu,
+];
+
+const ORDER_HASH_RE = /(?<![\w&])#\s?([a-z0-9][a-z0-9-]*)/gu;
+const ORDER_WORD_RE = /(?<![\p{L}])(?:(?:commande|order)(?:\s+(?:number|numero|num\.?|n°|nº|no\.?|nr\.?)(?![\p{L}]))?|(?:n°|nº|numero|number)\s+(?:de\s+)?commande)\s*:?\s*#?\s?([a-z0-9][a-z0-9-]*)/gu;
+const TRACKING_RE = /(?<![a-z0-9])[a-z0-9]{8,30}(?![a-z0-9])/gu;
+
+const DURATION_NUM = `\\d+|${NUMBER_WORDS_RE}|an?`;
+const DURATION_RE = new RegExp(
+  `${NOT_LETTER_BEFORE.replace(']', '.,]')}(${DURATION_NUM})(?:\\s*(?:-|–|a|to|ou|or|et|and)\\s*(${DURATION_NUM}))?\\s*(?:(business|working)\\s+)?` +
+    `(jours?|journees?|days?|j|semaines?|weeks?|mois|months?|annees?|ans?|years?|heures?|hours?|hrs?|h|minutes?|mins?)(?![\\p{L}'’])` +
+    `(?:\\s+(ouvres?|ouvrees?|ouvrables?))?`,
+  'gu',
+);
+const PERCENT_RE = new RegExp(`${NOT_LETTER_BEFORE.replace(']', '.,]')}(\\d+(?:[.,]\\d+)?|${NUMBER_WORDS_RE})\\s*(?:%|pour\\s?cents?|pourcents?|percent|per\\s+cent)`, 'gu');
+
+const AMOUNT_NUM = `\\d{1,3}(?:[ \\u00a0\\u202f.,']\\d{3})+(?:[.,]\\d{1,2})?|\\d+(?:[.,]\\d{1,2})?`;
+const CURRENCY_BEFORE = '€|\\$|£|eur|usd|gbp|chf';
+const CURRENCY_AFTER = '€|\\$|£|euros?|eur|usd|gbp|chf|dollars?|pounds?';
+const AMOUNT_SPLIT_EURO_RE = /(?<![\d.,])(\d+)\s?€\s?(\d{2})(?!\d)/gu;
+const AMOUNT_PREFIX_RE = new RegExp(`(?<![\\p{L}\\d])(${CURRENCY_BEFORE})\\s?(${AMOUNT_NUM})(?!\\d)`, 'gu');
+const AMOUNT_SUFFIX_RE = new RegExp(`(?<![\\d.,])(${AMOUNT_NUM})\\s?(${CURRENCY_AFTER})(?![\\p{L}])`, 'gu');
+
+function currencyCode(token: string): string {
+  if (token === '$' || token === 'usd' || token.startsWith('dollar')) return 'USD';
+  if (token === '£' || token === 'gbp' || token.startsWith('pound')) return 'GBP';
+  if (token === 'chf') return 'CHF';
+  return 'EUR';
+}
+
+/** "1 234,56" → 1234.56; a last separator followed by 1–2 digits is the decimal mark, others group thousands. */
+function parseAmount(raw: string): number {
+  const compact = raw.replace(/[ \u00a0\u202f']/g, '');
+  const match = /[.,](\d{1,2})$/.exec(compact);
+  const whole = (match ? compact.slice(0, match.index) : compact).replace(/[.,]/g, '');
+  return Number(`${whole}.${match?.[1] ?? '0'}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Language
+
+const FR_WORDS = /(?<![\p{L}])(?:le|la|les|vous|votre|vos|nous|est|des|du|pour|avec|sous|jours|commande|bonjour|merci|livraison)(?![\p{L}])/gu;
+const EN_WORDS = /(?<![\p{L}])(?:the|you|your|we|is|are|for|with|within|days|order|hello|hi|thanks|thank|delivery)(?![\p{L}])/gu;
+
+function isFrench(folded: string, language: string | undefined): boolean {
+  if (language) return language.toLowerCase().startsWith('fr');
+  return (folded.match(FR_WORDS)?.length ?? 0) > (folded.match(EN_WORDS)?.length ?? 0);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Extraction
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+function isoDate(year: number | undefined, month: number, day: number): string | undefined {
+  if (month < 1 || month > 12 || day < 1) return undefined;
+  // Without a year, 29 February stays possible.
+  const daysInMonth = new Date(Date.UTC(year ?? 2024, month, 0)).getUTCDate();
+  if (day > daysInMonth) return undefined;
+  return year === undefined ? `--${pad(month)}-${pad(day)}` : `${year}-${pad(month)}-${pad(day)}`;
+}
+
+function fullYear(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  return raw.length === 2 ? 2000 + Number(raw) : Number(raw);
+}
+
+function numericDate(first: number, second: number, year: number | undefined, dayFirst: boolean): string | undefined {
+  const [day, month] = dayFirst ? [first, second] : [second, first];
+  return isoDate(year, month, day) ?? isoDate(year, day, month);
+}
+
+function formatNumber(n: number): string {
+  return String(Math.round(n * 1000) / 1000);
+}
+
+function durationValue(from: number, to: number | undefined, unit: string, business: boolean): string {
+  let factor = 1;
+  let canonical: string;
+  if (unit.startsWith('semaine') || unit.startsWith('week')) {
+    factor = 7;
+    canonical = 'day';
+  } else if (unit === 'mois' || unit.startsWith('month')) canonical = 'month';
+  else if (unit.startsWith('an') || unit.startsWith('year')) {
+    factor = 12;
+    canonical = 'month';
+  } else if (unit.startsWith('h')) canonical = 'hour';
+  else if (unit.startsWith('min')) canonical = 'minute';
+  else canonical = 'day';
+  let low = from * factor;
+  let high = to === undefined ? undefined : to * factor;
+  // "48h" and "2 jours" state the same delay; hours only stay hours when they are not whole days.
+  if (canonical === 'hour' && !business && low % 24 === 0 && (high === undefined || high % 24 === 0)) {
+    low /= 24;
+    high = high === undefined ? undefined : high / 24;
+    canonical = 'day';
+  }
+  const amount = high === undefined || high === low ? formatNumber(low) : `${formatNumber(low)}-${formatNumber(high)}`;
+  const plural = high !== undefined || low !== 1;
+  return `${amount} ${business && canonical === 'day' ? 'business ' : ''}${canonical}${plural ? 's' : ''}`;
+}
+
+function normalizeUrl(raw: string): string | undefined {
+  try {
+    const url = new URL(raw.startsWith('www.') ? `https://${raw}` : raw);
+    const path = url.pathname.replace(/\/+$/, '');
+    return `${url.protocol}//${url.host}${path}${url.search}${url.hash}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+interface Span {
+  start: number;
+  end: number;
+  slot: FactSlot | null;
+}
+
+interface Found extends Fact {
+  start: number;
+}
+
+/**
+ * Facts in `text`, in reading order, one per distinct slot and value. Slots are extracted from the most
+ * specific to the least (URL before tracking, date before duration, duration before amount) and a span is
+ * claimed once, so "30 jours" is one duration and "2024-03-12" one date.
+ */
+export function extractFacts(text: string, options: FactOptions = {}): Fact[] {
+  const original = text.normalize('NFC');
+  const folded = fold(original);
+  const french = isFrench(folded, options.language);
+  const claimed: Span[] = [];
+  const found: Found[] = [];
+
+  const isFree = (start: number, end: number, ignoreUrls = false) =>
+    claimed.every((span) => span.end <= start || span.start >= end || (ignoreUrls && span.slot === 'url'));
+  const claim = (start: number, end: number, slot: FactSlot | null, value?: string) => {
+    claimed.push({ start, end, slot });
+    if (slot !== null && value !== undefined) found.push({ slot, value, text: original.slice(start, end), start });
+  };
+  const scan = (re: RegExp, slot: FactSlot | null, toValue: (m: RegExpExecArray) => string | undefined, ignoreUrls = false) => {
+    for (const m of folded.matchAll(re)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (!isFree(start, end, ignoreUrls)) continue;
+      if (slot === null) {
+        claim(start, end, null);
+        continue;
+      }
+      const value = toValue(m);
+      if (value !== undefined) claim(start, end, slot, value);
+    }
+  };
+
+  // Products first: their names may hold digits ("Coffret 3 bougies") that are not facts of their own.
+  const products = [...new Set((options.products ?? []).map((p) => p.trim()).filter(Boolean))].sort((a, b) => b.length - a.length);
+  for (const product of products) {
+    const pattern = escapeRegExp(fold(product.normalize('NFC'))).replace(/\s+/g, '\\s+');
+    scan(new RegExp(`${NOT_LETTER_BEFORE}${pattern}${NOT_LETTER_AFTER}`, 'gu'), 'product', () => product);
+  }
+
+  for (const m of folded.matchAll(URL_RE)) {
+    const raw = m[0].replace(/[.,;:!?)\]}'"»]+$/u, '');
+    const value = normalizeUrl(original.slice(m.index, m.index + raw.length));
+    if (value !== undefined && isFree(m.index, m.index + raw.length)) claim(m.index, m.index + raw.length, 'url', value);
+  }
+  scan(EMAIL_RE, 'email', (m) => m[0]);
+
+  // Availability ("24h/24", "7j/7") would otherwise read as dates.
+  scan(NOISE_RES[0]!, null, () => undefined);
+  scan(ISO_DATE_RE, 'date', (m) => isoDate(Number(m[1]), Number(m[2]), Number(m[3])));
+  scan(NUMERIC_DATE_RE, 'date', (m) => numericDate(Number(m[1]), Number(m[3]), fullYear(m[4]), french));
+  scan(DAY_MONTH_RE, 'date', (m) => isoDate(fullYear(m[3]), MONTHS.get(m[2]!)!, Number(m[1])));
+  scan(MONTH_DAY_RE, 'date', (m) => isoDate(fullYear(m[3]), MONTHS.get(m[1]!)!, Number(m[2])));
+  scan(SHORT_DATE_RE, 'date', (m) => numericDate(Number(m[1]), Number(m[2]), undefined, french));
+  for (const re of NOISE_RES.slice(1)) scan(re, null, () => undefined);
+
+  const orderId = (m: RegExpExecArray) => {
+    const id = m[1]!;
+    return (id.match(/\d/g)?.length ?? 0) >= 3 && id.length <= 20 ? id.toUpperCase() : undefined;
+  };
+  scan(ORDER_WORD_RE, 'order', orderId);
+  scan(ORDER_HASH_RE, 'order', orderId);
+  scan(
+    TRACKING_RE,
+    'tracking',
+    (m) => {
+      const token = m[0];
+      const digits = token.match(/\d/g)?.length ?? 0;
+      // Lowercase in the original means a hash or a slug, not a carrier number.
+      const asWritten = original.slice(m.index, m.index + token.length);
+      return digits >= 6 && /[a-z]/.test(token) && !/[a-z]/.test(asWritten) ? token.toUpperCase() : undefined;
+    },
+    true,
+  );
+
+  scan(DURATION_RE, 'duration', (m) => {
+    const from = numberValue(m[1]!.trim());
+    const to = m[2] === undefined ? undefined : numberValue(m[2].trim());
+    if (from === undefined || (m[2] !== undefined && to === undefined)) return undefined;
+    if (m[2] !== undefined && /^an?$/.test(m[1]!)) return undefined;
+    return durationValue(from, to, m[4]!, m[3] !== undefined || m[5] !== undefined);
+  });
+  scan(PERCENT_RE, 'percent', (m) => {
+    const raw = m[1]!;
+    const n = /^\d/.test(raw) ? Number(raw.replace(',', '.')) : numberValue(raw);
+    return n === undefined ? undefined : `${formatNumber(n)}%`;
+  });
+  scan(AMOUNT_SPLIT_EURO_RE, 'amount', (m) => `${parseAmount(`${m[1]},${m[2]}`).toFixed(2)} EUR`);
+  scan(AMOUNT_PREFIX_RE, 'amount', (m) => `${parseAmount(m[2]!).toFixed(2)} ${currencyCode(m[1]!)}`);
+  scan(AMOUNT_SUFFIX_RE, 'amount', (m) => `${parseAmount(m[1]!).toFixed(2)} ${currencyCode(m[2]!)}`);
+
+  found.sort((a, b) => a.start - b.start);
+  const seen = new Set<string>();
+  const facts: Fact[] = [];
+  for (const { slot, value, text: written } of found) {
+    const key = `${slot}\u0000${value}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    facts.push({ slot, value, text: written });
+  }
+  return facts;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Comparison
+
+/** Equal values match; a date written without a year also matches the same day of any year. */
+function sameValue(slot: FactSlot, a: string, b: string): boolean {
+  if (a === b) return true;
+  return slot === 'date' && (a.startsWith('--') || b.startsWith('--')) && a.slice(-5) === b.slice(-5);
+}
+
+const hasMatch = (fact: Fact, others: readonly Fact[]) => others.some((o) => o.slot === fact.slot && sameValue(fact.slot, fact.value, o.value));
+
+export function compareFacts(reference: string, answer: string, options: FactOptions = {}): FactComparison {
+  const referenceFacts = extractFacts(reference, options);
+  const answerFacts = extractFacts(answer, options);
+  const matched = referenceFacts.filter((fact) => hasMatch(fact, answerFacts));
+  const missing = referenceFacts.filter((fact) => !hasMatch(fact, answerFacts));
+  const extra = answerFacts.filter((fact) => !hasMatch(fact, referenceFacts));
+  const conflicts: FactComparison['conflicts'] = [];
+  for (const slot of new Set(missing.map((fact) => fact.slot))) {
+    const answerValues = extra.filter((fact) => fact.slot === slot).map((fact) => fact.value);
+    if (answerValues.length === 0) continue;
+    conflicts.push({ slot, reference: missing.filter((fact) => fact.slot === slot).map((fact) => fact.value), answer: answerValues });
+  }
+  return {
+    reference: referenceFacts,
+    answer: answerFacts,
+    matched,
+    missing,
+    extra,
+    conflicts,
+    recall: referenceFacts.length === 0 ? null : matched.length / referenceFacts.length,
+  };
+}
+
+function display(slot: FactSlot, value: string): string {
+  if (slot === 'order') return `#${value}`;
+  if (slot === 'product') return `"${value}"`;
+  return value;
+}
+
+function describe(fact: Fact): string {
+  const shown = display(fact.slot, fact.value);
+  return fact.slot === 'order' || fact.slot === 'tracking' ? `${fact.slot} ${shown}` : shown;
+}
+
+function list(values: readonly string[]): string {
+  if (values.length <= 1) return values.join('');
+  return `${values.slice(0, -1).join(', ')} and ${values[values.length - 1]}`;
+}
+
+export function judgeKeyFacts(reference: string, answer: string, options: FactOptions = {}): JudgeScore & { comparison: FactComparison } {
+  const comparison = compareFacts(reference, answer, options);
+  const judge = 'key-facts';
+  if (comparison.recall === null) {
+    return { judge, score: null, reason: "cannot judge from facts: the agent's reply states no amount, duration, date, order number or other checkable fact", comparison };
+  }
+  const blocking = comparison.conflicts.filter((conflict) => BLOCKING_SLOTS.has(conflict.slot));
+  if (blocking.length > 0) {
+    const reason = blocking
+      .map(({ slot, reference: said, answer: says }) => `conflict on ${slot}: the agent said ${list(said.map((v) => display(slot, v)))}, the answer says ${list(says.map((v) => display(slot, v)))}`)
+      .join('; ');
+    return { judge, score: 0, reason, comparison };
+  }
+  const { matched, missing, recall } = comparison;
+  const total = matched.length + missing.length;
+  const reason =
+    missing.length === 0
+      ? `all ${total} fact${total === 1 ? '' : 's'} match: ${list(matched.map(describe))}`
+      : `${matched.length} of ${total} facts match${matched.length > 0 ? ` (${list(matched.map(describe))})` : ''}; missing: ${list(missing.map(describe))}`;
+  return { judge, score: recall, reason, comparison };
+}

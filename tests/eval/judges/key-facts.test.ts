@@ -1,0 +1,260 @@
+import { describe, expect, it } from 'vitest';
+import { compareFacts, extractFacts, judgeKeyFacts, type FactOptions, type FactSlot } from '../../../eval/judges/key-facts.ts';
+
+const PRODUCTS = ['Bougie Figuier', 'Crème Éclat', 'Coffret 3 bougies'];
+
+/** "slot:value" pairs, the easiest shape to read in a failing assertion. */
+function facts(text: string, options?: FactOptions): string[] {
+  return extractFacts(text, options).map((fact) => `${fact.slot}:${fact.value}`);
+}
+
+function only(text: string, slot: FactSlot, options?: FactOptions): string {
+  const found = extractFacts(text, options);
+  expect(found.map((fact) => fact.slot), text).toEqual([slot]);
+  return found[0]!.value;
+}
+
+describe('extractFacts: durations', () => {
+  it.each([
+    ['Vous avez 30 jours pour nous retourner l’article.', '30 days'],
+    ['You have 30 days to send it back.', '30 days'],
+    ['Le délai est de trente jours.', '30 days'],
+    ['You have thirty days.', '30 days'],
+    ['Comptez 2 semaines.', '14 days'],
+    ['Allow two weeks.', '14 days'],
+    ['Remboursé sous 14 jours ouvrés.', '14 business days'],
+    ['Refunded within 14 business days.', '14 business days'],
+    ['Expédié sous 48h.', '2 days'],
+    ['Expédié sous 48 heures.', '2 days'],
+    ['Shipped within 48 hours.', '2 days'],
+    ['Vous avez 1 mois.', '1 month'],
+    ['You have a month.', '1 month'],
+    ['Livraison en 3 à 5 jours.', '3-5 days'],
+    ['Delivery takes 3-5 business days.', '3-5 business days'],
+    ['Garantie vingt-quatre mois.', '24 months'],
+    ['Garantie d’un an.', '12 months'],
+    ['Réponse sous 2 heures.', '2 hours'],
+  ])('%s → %s', (text, value) => {
+    expect(only(text, 'duration')).toBe(value);
+  });
+
+  it('tells business days from calendar days', () => {
+    expect(only('14 jours', 'duration')).not.toBe(only('14 jours ouvrés', 'duration'));
+    expect(only('14 days', 'duration')).not.toBe(only('14 working days', 'duration'));
+  });
+
+  it('a duration is never also an amount', () => {
+    expect(facts('Vous avez 30 jours.')).toEqual(['duration:30 days']);
+  });
+});
+
+describe('extractFacts: amounts', () => {
+  it.each([
+    ['Remboursement de 29,90 €.', '29.90 EUR'],
+    ['Refund of 29.90€.', '29.90 EUR'],
+    ['Refund of €29.90.', '29.90 EUR'],
+    ['Total : EUR 29.90', '29.90 EUR'],
+    ['A $5 credit.', '5.00 USD'],
+    ['Un avoir de 5 euros.', '5.00 EUR'],
+    ['Un avoir de 5,00 €.', '5.00 EUR'],
+    ['Commande totale : 1 234,56 €', '1234.56 EUR'],
+    ['Order total: €1,234.56', '1234.56 EUR'],
+    ['Prix : 29€90', '29.90 EUR'],
+  ])('%s → %s', (text, value) => {
+    expect(only(text, 'amount')).toBe(value);
+  });
+
+  it('free shipping is not an amount', () => {
+    expect(facts('La livraison est gratuite.')).toEqual([]);
+    expect(facts('Shipping is free on this order.')).toEqual([]);
+  });
+});
+
+describe('extractFacts: percentages', () => {
+  it.each([
+    ['Une remise de 10 % sur votre prochaine commande.', '10%'],
+    ['A 10% discount.', '10%'],
+    ['Une remise de dix pour cent.', '10%'],
+    ['A fifteen percent discount.', '15%'],
+    ['Un geste de 2,5 %.', '2.5%'],
+  ])('%s → %s', (text, value) => {
+    expect(only(text, 'percent')).toBe(value);
+  });
+});
+
+describe('extractFacts: dates', () => {
+  it.each([
+    ['Livré le 12/03/2024.', undefined, '2024-03-12'],
+    ['Delivered on 12/03/2024.', 'fr', '2024-03-12'],
+    ['Delivered on 12/03/2024.', 'en', '2024-12-03'],
+    ['Delivered on 25/03/2024.', 'en', '2024-03-25'],
+    ['Delivered on March 12, 2024.', undefined, '2024-03-12'],
+    ['Delivered on 12 March 2024.', undefined, '2024-03-12'],
+    ['Livré le 12 mars 2024.', undefined, '2024-03-12'],
+    ['Retour possible jusqu’au 1er février.', undefined, '--02-01'],
+    ['Nous reprenons le 3 janvier.', undefined, '--01-03'],
+    ['Le colis part le 15 août.', undefined, '--08-15'],
+    ['Shipped 2024-03-12.', undefined, '2024-03-12'],
+    ['Livré le 12.03.24.', undefined, '2024-03-12'],
+  ])('%s (%s) → %s', (text, language, value) => {
+    expect(only(text, 'date', language ? { language } : {})).toBe(value);
+  });
+
+  it('an ISO date is one date, not a duration, an amount or an order', () => {
+    expect(facts('Order shipped 2024-03-12, refund of 30 days.')).toEqual(['date:2024-03-12', 'duration:30 days']);
+    expect(facts('Commande du 12 mars 2024')).toEqual(['date:2024-03-12']);
+  });
+
+  it('rejects impossible dates', () => {
+    expect(facts('On 31/02/2024.', { language: 'fr' })).toEqual([]);
+  });
+});
+
+describe('extractFacts: identifiers', () => {
+  it.each([
+    ['Votre commande #1234 est partie.', '1234'],
+    ['Your order #FR10023 shipped.', 'FR10023'],
+    ['Votre commande n°1234 est partie.', '1234'],
+    ['La commande numéro 1234 est partie.', '1234'],
+    ['Your order 1234 shipped.', '1234'],
+    ['Order number: ML1001.', 'ML1001'],
+  ])('order: %s → %s', (text, value) => {
+    expect(only(text, 'order')).toBe(value);
+  });
+
+  it.each([
+    ['Numéro de suivi : 6A12345678FR.', '6A12345678FR'],
+    ['Tracking: 1Z999AA10123456784', '1Z999AA10123456784'],
+  ])('tracking: %s → %s', (text, value) => {
+    expect(only(text, 'tracking')).toBe(value);
+  });
+
+  it('reads a tracking number inside a tracking link as well as the link', () => {
+    expect(facts('Suivez-le ici : https://track.example/6A12345678FR.')).toEqual(['url:https://track.example/6A12345678FR', 'tracking:6A12345678FR']);
+  });
+
+  it('normalises URLs: trailing punctuation, scheme and host case, trailing slash', () => {
+    expect(only('Voir HTTPS://Shop.Example.COM/retours/.', 'url')).toBe('https://shop.example.com/retours');
+    expect(only('See (https://shop.example.com/retours)', 'url')).toBe('https://shop.example.com/retours');
+    expect(only('Voir www.shop.example.com', 'url')).toBe('https://www.shop.example.com');
+  });
+
+  it('lowercases e-mails', () => {
+    expect(only('Écrivez à Support@Maison-Lumiere.fr.', 'email')).toBe('support@maison-lumiere.fr');
+  });
+
+  it('does not take hashes, short codes or words for identifiers', () => {
+    expect(facts('Merci #1 ! Votre commande est partie, code PROMO10.')).toEqual([]);
+    expect(facts('https://shop.example.com/p/a3f5c9e812b4d7e6')).toEqual(['url:https://shop.example.com/p/a3f5c9e812b4d7e6']);
+  });
+});
+
+describe('extractFacts: products', () => {
+  it('matches catalogue names case- and accent-insensitively on word boundaries', () => {
+    expect(facts('La creme eclat est en stock.', { products: PRODUCTS })).toEqual(['product:Crème Éclat']);
+    expect(facts('La BOUGIE  FIGUIER revient.', { products: PRODUCTS })).toEqual(['product:Bougie Figuier']);
+    expect(facts('Nos bougies figuiers arrivent.', { products: PRODUCTS })).toEqual([]);
+  });
+
+  it('digits in a product name are not facts of their own', () => {
+    expect(facts('Le Coffret 3 bougies est offert.', { products: PRODUCTS })).toEqual(['product:Coffret 3 bougies']);
+  });
+});
+
+describe('extractFacts: not facts', () => {
+  it('ignores phone numbers, clock times and opening hours', () => {
+    expect(facts('Appelez le 01 23 45 67 89 avant 14h30.')).toEqual([]);
+    expect(facts('Call +33 1 23 45 67 89 at 2:30 pm.')).toEqual([]);
+    expect(facts('Service client ouvert de 9h à 18h, 7j/7, chat 24h/24.')).toEqual([]);
+    expect(facts('Commandez avant 14h pour un envoi le jour même.')).toEqual([]);
+  });
+
+  it('lists each fact once', () => {
+    expect(facts('30 jours, je répète : 30 jours.')).toEqual(['duration:30 days']);
+  });
+});
+
+describe('compareFacts', () => {
+  it('matches paraphrases with the same facts', () => {
+    const comparison = compareFacts('Vous avez 30 jours pour nous retourner l’article.', 'Le délai de retour est de trente jours.');
+    expect(comparison.recall).toBe(1);
+    expect(comparison.conflicts).toEqual([]);
+    expect(compareFacts('You can return it within two weeks.', 'Returns are accepted for 14 days.').recall).toBe(1);
+  });
+
+  it('reports a conflict when each side has a value the other lacks', () => {
+    const comparison = compareFacts('Retour sous 14 jours, commande #1234.', 'Retour sous 30 jours, commande #1234.');
+    expect(comparison.matched.map((fact) => fact.value)).toEqual(['1234']);
+    expect(comparison.conflicts).toEqual([{ slot: 'duration', reference: ['14 days'], answer: ['30 days'] }]);
+    expect(comparison.recall).toBe(0.5);
+  });
+
+  it('an extra fact in the answer is not a conflict', () => {
+    const comparison = compareFacts('Retour sous 30 jours.', 'Retour sous 30 jours, remboursement sous 5 jours ouvrés.');
+    expect(comparison.conflicts).toEqual([]);
+    expect(comparison.extra.map((fact) => fact.value)).toEqual(['5 business days']);
+  });
+
+  it('a date without a year matches the same day with a year', () => {
+    expect(compareFacts('Livraison le 12 mars.', 'Livraison le 12/03/2024.').recall).toBe(1);
+    expect(compareFacts('Livraison le 12 mars.', 'Livraison le 13/03/2024.').conflicts).toHaveLength(1);
+  });
+});
+
+describe('judgeKeyFacts', () => {
+  it('passes paraphrases in either language', () => {
+    expect(judgeKeyFacts('Vous avez 30 jours pour nous retourner l’article.', 'Le délai de retour est de trente jours.').score).toBe(1);
+    expect(judgeKeyFacts('You have two weeks to return it.', 'Returns are accepted within 14 days.').score).toBe(1);
+    expect(judgeKeyFacts('Remise de 10 % sur la commande n°1234.', 'Nous appliquons dix pour cent de remise sur votre commande #1234.').score).toBe(1);
+    expect(judgeKeyFacts('We refunded 29,90 € on March 12, 2024.', 'Le remboursement de 29.90€ a été fait le 12 mars 2024.').score).toBe(1);
+  });
+
+  it('fails a near-copy with one wrong number', () => {
+    const judged = judgeKeyFacts(
+      'Bonjour Julie, vous avez 14 jours pour nous retourner la Bougie Figuier, le remboursement suit sous 5 jours ouvrés.',
+      'Bonjour Julie, vous avez 30 jours pour nous retourner la Bougie Figuier, le remboursement suit sous 5 jours ouvrés.',
+      { products: PRODUCTS },
+    );
+    expect(judged.score).toBe(0);
+    expect(judged.reason).toBe('conflict on duration: the agent said 14 days, the answer says 30 days');
+  });
+
+  it.each([
+    ['amount', 'Nous vous remboursons 29,90 €.', 'Nous vous remboursons 19,90 €.'],
+    ['percent', 'Une remise de 10 %.', 'Une remise de 15 %.'],
+    ['date', 'Livraison le 12 mars 2024.', 'Livraison le 13 mars 2024.'],
+    ['order', 'Your order #1234 shipped.', 'Your order #1243 shipped.'],
+    ['tracking', 'Suivi : 6A12345678FR', 'Suivi : 6A12345679FR'],
+  ])('a wrong %s scores 0', (slot, reference, answer) => {
+    const judged = judgeKeyFacts(reference, answer);
+    expect(judged.score).toBe(0);
+    expect(judged.reason).toContain(`conflict on ${slot}`);
+  });
+
+  it('scores recall when facts are only missing', () => {
+    const judged = judgeKeyFacts('Retour sous 30 jours, étiquette à 4,90 €.', 'Vous avez 30 jours pour le retour.');
+    expect(judged.score).toBe(0.5);
+    expect(judged.reason).toBe('1 of 2 facts match (30 days); missing: 4.90 EUR');
+  });
+
+  it('names matched facts when all match', () => {
+    expect(judgeKeyFacts('Commande #1234, suivi 6A12345678FR.', 'Order 1234 — tracking 6A12345678FR').reason).toBe('all 2 facts match: order #1234 and tracking 6A12345678FR');
+  });
+
+  it('cannot judge when the reference states no facts', () => {
+    const judged = judgeKeyFacts('Bonjour, merci pour votre message, nous regardons.', 'Your order ships in 3 days.');
+    expect(judged.score).toBeNull();
+    expect(judged.comparison.recall).toBeNull();
+    expect(judged.reason).toMatch(/cannot judge/);
+    expect(judgeKeyFacts('Merci !', 'Merci !').score).toBeNull();
+  });
+
+  it('a wrong product lowers recall without zeroing the score', () => {
+    const judged = judgeKeyFacts('La Crème Éclat part sous 48h.', 'La creme eclat… pardon, la Bougie Figuier part sous 48 heures.', { products: PRODUCTS });
+    expect(judged.comparison.conflicts).toEqual([]);
+    expect(judged.score).toBe(1);
+    const wrong = judgeKeyFacts('La Crème Éclat part sous 48h.', 'La Bougie Figuier part sous 48 heures.', { products: PRODUCTS });
+    expect(wrong.comparison.conflicts.map((c) => c.slot)).toEqual(['product']);
+    expect(wrong.score).toBe(0.5);
+  });
+});
