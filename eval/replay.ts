@@ -109,6 +109,8 @@ export function ticketContext(ticket: Ticket, searcher: Searcher, orders: Map<st
   const question = ticket.messages.find((message) => message.role === 'customer' && !message.internal)!;
   const asOf = ticket.createdAt;
   const email = ticket.customer.email?.toLowerCase();
+  // Candidates of one run ask the same questions (a composite asks its parts'): search once.
+  const searches = new Map<string, ReturnType<Searcher['search']>>();
   return {
     ticket: {
       id: ticket.id,
@@ -119,7 +121,12 @@ export function ticketContext(ticket: Ticket, searcher: Searcher, orders: Map<st
       customer: ticket.customer,
     },
     asOf,
-    retrieve: (query, options = {}) => searcher.search(query, { ...options, asOf, excludeTicketId: ticket.id }),
+    retrieve: (query, options = {}) => {
+      const key = JSON.stringify([query, options.table, options.limit, options.mode, options.kinds]);
+      let hits = searches.get(key);
+      if (!hits) searches.set(key, (hits = searcher.search(query, { ...options, asOf, excludeTicketId: ticket.id })));
+      return hits.then((found) => found.map((hit) => ({ ...hit })));
+    },
     orders: (email ? (orders.get(email) ?? []) : []).filter((order) => order.createdAt < asOf),
   };
 }

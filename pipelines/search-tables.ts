@@ -41,6 +41,9 @@ export async function readManifest(workspace: string): Promise<IndexManifest> {
 }
 
 const TEXT_COLUMN = { knowledge: 'text', tickets: 'question' } as const;
+/** Named in the selection, since LanceDB will stop adding its score columns on its own. */
+const SCORE_COLUMNS = { vector: ['_distance'], fts: ['_score'], hybrid: [] } as const;
+const HIT_COLUMNS = { knowledge: ['id', 'title', 'text', 'url', 'kind', 'locale'], tickets: ['id', 'question', 'answer', 'macro'] } as const;
 /** The column every time-travel filter reads first. */
 const TIME_COLUMN = { knowledge: 'valid_from', tickets: 'known_ms' } as const;
 /**
@@ -184,6 +187,17 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   const db = await lancedb.connect(indexDir(workspace));
   const tables = { knowledge: await db.openTable('knowledge'), tickets: await db.openTable('tickets') };
   const rrf = await lancedb.rerankers.RRFReranker.create(60);
+  // A replayed ticket's question is searched several times (tables, modes, candidates): embed it once.
+  const recent = new Map<string, Promise<number[]>>();
+  const embedQuery = (query: string): Promise<number[]> => {
+    let vector = recent.get(query);
+    if (!vector) {
+      vector = model.embed([embeddingText(query)]).then(([embedded]) => Array.from(embedded!));
+      recent.set(query, vector);
+      if (recent.size > 64) recent.delete(recent.keys().next().value!);
+    }
+    return vector;
+  };
 
   return {
     async search(query, options = {}) {
@@ -193,12 +207,14 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
       const hasWords = /[\p{L}\p{N}]/u.test(query);
       const mode = hasWords ? (options.mode ?? 'hybrid') : 'vector';
       const columns = TEXT_COLUMN[table];
-      const vector = mode === 'fts' ? undefined : Array.from((await model.embed([embeddingText(query)]))[0]!);
+      const vector = mode === 'fts' ? undefined : await embedQuery(query);
       let builder;
       if (mode === 'fts') builder = tables[table].query().fullTextSearch(query, { columns });
       else if (mode === 'vector') builder = tables[table].query().nearestTo(vector!).column('vector').distanceType('cosine');
       else builder = tables[table].query().fullTextSearch(query, { columns }).nearestTo(vector!).column('vector').distanceType('cosine').rerank(rrf);
       if (filter) builder = builder.where(filter);
+      // Only what a hit carries: converting the vector columns to JS arrays cost more than the search.
+      builder = builder.select([...HIT_COLUMNS[table], ...SCORE_COLUMNS[mode]]);
       // The ticket under replay is dropped from the results rather than filtered in SQL: an
       // `id !=` prefilter scans every row (3 ms at 100k), one extra result costs nothing.
       const excluded = table === 'tickets' ? options.excludeTicketId : undefined;

@@ -1,0 +1,98 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateDemo } from '../datasets/demo/generate.ts';
+import type { Order } from '../datasets/records.ts';
+import { replay, selectTickets, ticketContext } from '../eval/replay.ts';
+import { responderFor } from '../eval/responders/index.ts';
+import { importSources } from '../pipelines/import.ts';
+import { buildIndex } from '../pipelines/search-index.ts';
+import { openSearcher } from '../pipelines/search-tables.ts';
+import { readRecords } from '../pipelines/workspace.ts';
+
+/**
+ * Replay throughput with the built-in candidates on a generated history, and the engine's
+ * overhead: the same candidates called directly on the same tickets and contexts, one after the
+ * other, against the full replay (selection, checkpoint writes, concurrency) in the same run.
+ */
+
+// LanceDB logs a warning per table it creates; the table is what we read.
+process.env.LANCEDB_LOG ??= 'error';
+
+const { values } = parseArgs({
+  options: {
+    tickets: { type: 'string', default: '10000' },
+    replayed: { type: 'string', default: '2000' },
+    out: { type: 'string', default: fileURLToPath(new URL('./results/replay.json', import.meta.url)) },
+  },
+});
+const TICKETS = Number(values.tickets);
+const REPLAYED = Number(values.replayed);
+const scratch = await mkdtemp(join(tmpdir(), 'shadowdesk-replay-bench-'));
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+try {
+  log(`generating and indexing ${TICKETS.toLocaleString('en-US')} tickets…`);
+  const data = join(scratch, 'data');
+  await generateDemo({ outDir: data, tickets: TICKETS, seed: 11 });
+  const workspace = join(scratch, 'ws');
+  await importSources([{ path: data }], { workspace });
+  await buildIndex({ workspace });
+
+  const names = ['past-ticket', 'macro', 'knowledge-base', 'composite'];
+  const selection = { sample: REPLAYED, seed: 5 };
+  const rows: Array<Record<string, string | number>> = [];
+
+  // Direct: the candidates alone on the same contexts, sequentially.
+  const tickets = await selectTickets(workspace, selection);
+  const orders = new Map<string, Order[]>();
+  for await (const order of readRecords(workspace, 'order')) {
+    const email = order.customerEmail?.toLowerCase();
+    if (email) orders.set(email, [...(orders.get(email) ?? []), order]);
+  }
+  for (const list of orders.values()) list.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const searcher = await openSearcher(workspace);
+  const candidates = names.map(responderFor);
+  let started = performance.now();
+  for (const ticket of tickets) {
+    const context = ticketContext(ticket, searcher, orders);
+    for (const candidate of candidates) await candidate.respond(context);
+  }
+  const direct = (performance.now() - started) / 1000;
+  await searcher.close();
+
+  started = performance.now();
+  await replay({ workspace, runDir: join(scratch, 'run-1'), candidates: names.map(responderFor), selection, concurrency: 1 });
+  const engine = (performance.now() - started) / 1000;
+
+  started = performance.now();
+  await replay({ workspace, runDir: join(scratch, 'run-4'), candidates: names.map(responderFor), selection, concurrency: 4 });
+  const concurrent = (performance.now() - started) / 1000;
+
+  rows.push(
+    { measure: 'candidates called directly', seconds: direct, 'tickets/s': tickets.length / direct },
+    { measure: 'replay, concurrency 1', seconds: engine, 'tickets/s': tickets.length / engine },
+    { measure: 'replay, concurrency 4', seconds: concurrent, 'tickets/s': tickets.length / concurrent },
+  );
+  const overhead = engine / direct - 1;
+  const result = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    history: TICKETS,
+    replayed: tickets.length,
+    candidates: names,
+    rows,
+    engineOverhead: overhead,
+  };
+  process.stdout.write(`\nReplay: ${tickets.length.toLocaleString('en-US')} of ${TICKETS.toLocaleString('en-US')} tickets, ${names.length} candidates (${names.join(', ')})\n\n`);
+  process.stdout.write(`${'measure'.padEnd(30)}${'seconds'.padStart(10)}${'tickets/s'.padStart(12)}\n`);
+  for (const row of rows) process.stdout.write(`${String(row.measure).padEnd(30)}${Number(row.seconds).toFixed(2).padStart(10)}${Number(row['tickets/s']).toFixed(1).padStart(12)}\n`);
+  process.stdout.write(`\nengine overhead over direct calls (concurrency 1): ${(overhead * 100).toFixed(1)} %\n`);
+  await mkdir(dirname(values.out), { recursive: true });
+  await writeFile(values.out, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`JSON: ${values.out}\n`);
+} finally {
+  await rm(scratch, { recursive: true, force: true });
+}
