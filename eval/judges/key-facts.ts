@@ -8,6 +8,8 @@
  * token, keeping matching linear.
  */
 
+import type { JudgeScore } from './types.ts';
+
 export type FactSlot = 'amount' | 'duration' | 'percent' | 'date' | 'order' | 'tracking' | 'url' | 'email' | 'product';
 
 export interface Fact {
@@ -36,12 +38,6 @@ export interface FactComparison {
   recall: number | null;
 }
 
-export interface JudgeScore {
-  judge: string;
-  /** 0..1; null = cannot judge. */
-  score: number | null;
-  reason: string;
-}
 
 /** Slots where a differing value makes the answer wrong, whatever else matches. */
 const BLOCKING_SLOTS: ReadonlySet<FactSlot> = new Set(['amount', 'duration', 'percent', 'date', 'order', 'tracking']);

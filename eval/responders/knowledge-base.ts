@@ -1,6 +1,8 @@
 import type { Answer, Responder, TicketContext } from '../types.ts';
 import { confidenceFrom, greeting } from './_text.ts';
 
+const CUSTOMER_FACING = ['article', 'policy', 'product'] as const;
+
 export interface KnowledgeBaseOptions {
   /** Below this confidence the ticket is escalated. @default 0.35 */
   minConfidence?: number;
@@ -14,8 +16,8 @@ export function createKnowledgeBaseResponder(options: KnowledgeBaseOptions = {})
     async respond(context: TicketContext): Promise<Answer> {
       const started = performance.now();
       const query = `${context.ticket.subject}\n${context.ticket.question}`;
-      // Internal procedures are for agents, never quoted to a customer.
-      const hits = (await context.retrieve(query, { table: 'knowledge', mode: 'vector', limit: 5 })).filter((hit) => hit.kind !== 'internal');
+      // Internal procedures are for agents and macros are templates: neither is quoted to a customer.
+      const hits = await context.retrieve(query, { table: 'knowledge', kinds: CUSTOMER_FACING, mode: 'vector', limit: 5 });
       const best = hits[0];
       const latencyMs = () => performance.now() - started;
       if (!best) return { decision: 'escalate', text: '', confidence: 0, sources: [], latencyMs: latencyMs(), reason: 'no article existed at the ticket date' };

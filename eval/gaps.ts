@@ -1,0 +1,107 @@
+import { Random } from '../datasets/demo/random.ts';
+
+/**
+ * Knowledge gaps: the questions a candidate escalated or got wrong, grouped by meaning (k-means
+ * on their embeddings, seeded) and named by the words that set each group apart. A support lead
+ * reads them as "write an article about this".
+ */
+
+export interface GapInput {
+  ticketId: string;
+  question: string;
+  vector: Float32Array;
+}
+
+export interface KnowledgeGap {
+  /** The words most particular to this group's questions. */
+  label: string;
+  terms: string[];
+  count: number;
+  /** A few ticket ids, closest to the group's centre first. */
+  examples: string[];
+}
+
+const STOPWORDS = new Set(
+  `a au aux avec bonjour ce ces cette dans de des du elle en est et etre il ils je la le les leur lui ma mais me mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses si son sur ta te tes toi ton tu un une vos votre vous y merci cordialement bonne journee svp
+  a an and are as at be been but by can could did do does for from had has have hello hi how i if in into is it its me my no not of on or our please so than thanks that the their them then there this to us was we were what when where which who why will with would you your`.split(/\s+/),
+);
+
+function words(text: string): string[] {
+  return text
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .split(/[^\p{L}]+/u)
+    .filter((word) => word.length > 2 && !STOPWORDS.has(word));
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let index = 0; index < a.length; index++) sum += a[index]! * b[index]!;
+  return sum;
+}
+
+/** Spherical k-means with k-means++ seeding: vectors are unit length, so the dot product is the similarity. */
+function cluster(vectors: readonly Float32Array[], k: number, seed: number): number[] {
+  const random = new Random(seed);
+  const dimensions = vectors[0]!.length;
+  const centres: Float32Array[] = [vectors[Math.floor(random.next() * vectors.length)]!];
+  while (centres.length < k) {
+    const distances = vectors.map((vector) => Math.max(0, 1 - Math.max(...centres.map((centre) => dot(vector, centre)))));
+    const total = distances.reduce((sum, distance) => sum + distance, 0);
+    if (total === 0) break;
+    let pick = random.next() * total;
+    const index = distances.findIndex((distance) => (pick -= distance) <= 0);
+    centres.push(vectors[index < 0 ? vectors.length - 1 : index]!);
+  }
+  let assignment = vectors.map(() => -1);
+  for (let iteration = 0; iteration < 25; iteration++) {
+    const next = vectors.map((vector) => centres.reduce((best, centre, index) => (dot(vector, centre) > dot(vector, centres[best]!) ? index : best), 0));
+    if (next.every((value, index) => value === assignment[index])) break;
+    assignment = next;
+    centres.forEach((_, index) => {
+      const sum = new Float32Array(dimensions);
+      for (const [member, vector] of vectors.entries()) if (assignment[member] === index) for (let d = 0; d < dimensions; d++) sum[d]! += vector[d]!;
+      const norm = Math.hypot(...sum);
+      if (norm > 0) centres[index] = sum.map((value) => value / norm);
+    });
+  }
+  return assignment;
+}
+
+export function findGaps(inputs: readonly GapInput[], options: { seed?: number; maxGaps?: number; examples?: number } = {}): KnowledgeGap[] {
+  if (inputs.length === 0) return [];
+  const k = Math.min(options.maxGaps ?? 12, Math.max(1, Math.round(Math.sqrt(inputs.length / 2))));
+  const assignment = cluster(
+    inputs.map((input) => input.vector),
+    k,
+    options.seed ?? 42,
+  );
+  const documentFrequency = new Map<string, number>();
+  const bags = inputs.map((input) => new Set(words(input.question)));
+  for (const bag of bags) for (const word of bag) documentFrequency.set(word, (documentFrequency.get(word) ?? 0) + 1);
+
+  const gaps: KnowledgeGap[] = [];
+  for (let group = 0; group < k; group++) {
+    const members = inputs.map((input, index) => ({ input, index })).filter(({ index }) => assignment[index] === group);
+    if (members.length === 0) continue;
+    const inGroup = new Map<string, number>();
+    for (const { index } of members) for (const word of bags[index]!) inGroup.set(word, (inGroup.get(word) ?? 0) + 1);
+    // A word that is frequent here and rare elsewhere names the group (a lift score, smoothed).
+    const terms = [...inGroup]
+      .filter(([, count]) => count >= Math.max(2, members.length * 0.15))
+      .map(([word, count]) => ({ word, score: (count / members.length) * Math.log((inputs.length + 1) / (documentFrequency.get(word)! + 1) + 1) }))
+      .sort((a, b) => b.score - a.score || a.word.localeCompare(b.word))
+      .slice(0, 4)
+      .map((term) => term.word);
+    const centre = new Float32Array(members[0]!.input.vector.length);
+    for (const { input } of members) input.vector.forEach((value, d) => (centre[d]! += value));
+    const examples = members
+      .map(({ input }) => ({ id: input.ticketId, similarity: dot(input.vector, centre) }))
+      .sort((a, b) => b.similarity - a.similarity || a.id.localeCompare(b.id))
+      .slice(0, options.examples ?? 5)
+      .map((example) => example.id);
+    gaps.push({ label: terms.join(' · ') || '(no common words)', terms, count: members.length, examples });
+  }
+  return gaps.sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+}

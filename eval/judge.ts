@@ -1,0 +1,209 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Order, Ticket } from '../datasets/records.ts';
+import { loadEmbedder } from '../pipelines/embed/embedder.ts';
+import { passages } from '../pipelines/search-index.ts';
+import { embeddingText, readManifest } from '../pipelines/search-tables.ts';
+import { JsonlWriter, readRecords } from '../pipelines/workspace.ts';
+import { ticketHistory, type TicketHistory } from './history.ts';
+import { judgeGrounding } from './judges/grounding.ts';
+import { judgeKeyFacts, type FactComparison } from './judges/key-facts.ts';
+import { judgeMacro } from './judges/macro.ts';
+import { judgeSafety } from './judges/safety.ts';
+import { judgeSemantic, unrelatedSimilarities, type SemanticPair } from './judges/semantic.ts';
+import type { JudgedTicket, JudgeScore, Outcome } from './judges/types.ts';
+import { DEFAULT_VERDICT_RULES, verdictOf, type VerdictRules } from './judges/verdict.ts';
+import { readResults, RUN_FILE, type RunInfo, type TicketResult } from './replay.ts';
+
+/**
+ * Judging a run: every answer against what the agent really replied and how the ticket really
+ * ended, with deterministic judges only. Writes judged.jsonl next to results.jsonl.
+ */
+
+export const JUDGED_FILE = 'judged.jsonl';
+
+export interface JudgeRunOptions {
+  runDir: string;
+  /** @default the workspace the run was replayed on */
+  workspace?: string;
+  /** Seeds the semantic judge's calibration draws. @default 42 */
+  seed?: number;
+  rules?: VerdictRules;
+}
+
+/** What a report shows of a replayed ticket next to the candidates' answers. */
+export interface TicketView {
+  subject: string;
+  question: string;
+  humanReply?: string;
+  /** Closed by the agent's first reply: where an AI answer could have been an automated resolution. */
+  oneTouch: boolean;
+}
+
+export interface JudgeRunSummary {
+  judged: JudgedTicket[];
+  tickets: Map<string, TicketView>;
+  file: string;
+  seconds: number;
+}
+
+/** What a cited source said, to check the answer's facts and promises against. */
+interface SourceTexts {
+  knowledge: Map<string, { text: string; title: string; kind: string }>;
+  tickets: Map<string, { answer: string; macro?: string }>;
+  orders: Map<string, Order>;
+}
+
+function orderText(order: Order): string {
+  return [
+    order.id,
+    order.createdAt.slice(0, 10),
+    order.fulfillmentStatus,
+    order.trackingNumber,
+    order.trackingUrl,
+    order.total !== undefined && `${order.total.toFixed(2)} ${order.currency ?? ''}`,
+    ...order.lineItems.map((item) => item.name),
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+async function readRunInfo(runDir: string): Promise<RunInfo> {
+  return JSON.parse(await readFile(join(runDir, RUN_FILE), 'utf8')) as RunInfo;
+}
+
+/** The replayed tickets, and the reply of every past ticket a result cites, in one pass. */
+async function loadTickets(workspace: string, results: readonly TicketResult[]): Promise<{ replayed: Map<string, Ticket>; cited: SourceTexts['tickets'] }> {
+  const wanted = new Set(results.map((result) => result.ticketId));
+  const citedIds = new Set(results.flatMap((result) => result.answer.sources.filter((source) => source.type === 'ticket').map((source) => source.id)));
+  const replayed = new Map<string, Ticket>();
+  const cited: SourceTexts['tickets'] = new Map();
+  for await (const ticket of readRecords(workspace, 'ticket')) {
+    if (wanted.has(ticket.id)) replayed.set(ticket.id, ticket);
+    if (citedIds.has(ticket.id)) {
+      const reference = ticketHistory(ticket).reference;
+      if (reference) cited.set(ticket.id, { answer: reference.text, ...(reference.macro && { macro: reference.macro }) });
+    }
+  }
+  return { replayed, cited };
+}
+
+/** Knowledge passages under the ids the index gives them, and the catalogue's product names. */
+async function loadKnowledge(workspace: string): Promise<{ passages: SourceTexts['knowledge']; products: string[] }> {
+  const byId: SourceTexts['knowledge'] = new Map();
+  const products = new Set<string>();
+  for await (const doc of readRecords(workspace, 'knowledge')) {
+    if (doc.kind === 'product') products.add(doc.title);
+    // The link is part of what the source says: a responder may quote it.
+    const link = doc.url ? `\n${doc.url}` : '';
+    passages(doc.body).forEach((text, index) => byId.set(`${doc.id}@${doc.updatedAt ?? 'undated'}#${index}`, { text: `${text}${link}`, title: doc.title, kind: doc.kind }));
+  }
+  return { passages: byId, products: [...products] };
+}
+
+/** Kept apart from recall: an answer that omits the agent's figure is incomplete, one that contradicts it is wrong. */
+function conflictsJudge(comparison: FactComparison): JudgeScore {
+  if (comparison.reference.length === 0 || comparison.answer.length === 0) return { judge: 'conflicts', score: null, reason: 'no facts on both sides to contradict each other' };
+  const [first] = comparison.conflicts;
+  if (!first) return { judge: 'conflicts', score: 1, reason: 'no stated fact contradicts the agent' };
+  return { judge: 'conflicts', score: 0, reason: `${first.slot}: the agent said ${first.reference.join(', ')}, the answer says ${first.answer.join(', ')}` };
+}
+
+function outcomeOf(sent: boolean, correct: boolean, history: TicketHistory): Outcome {
+  if (!sent) return 'agent-only';
+  return correct && history.oneTouch ? 'automated' : 'ai-then-agent';
+}
+
+export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummary> {
+  const started = performance.now();
+  const info = await readRunInfo(options.runDir);
+  const workspace = options.workspace ?? info.workspace;
+  const results = await readResults(options.runDir);
+  const { replayed, cited } = await loadTickets(workspace, results);
+  const knowledge = await loadKnowledge(workspace);
+  const orders = new Map<string, Order>();
+  const orderIdsByEmail = new Map<string, string[]>();
+  for await (const order of readRecords(workspace, 'order')) {
+    orders.set(order.id, order);
+    const email = order.customerEmail?.toLowerCase();
+    if (email) orderIdsByEmail.set(email, [...(orderIdsByEmail.get(email) ?? []), order.id]);
+  }
+  const sources: SourceTexts = { knowledge: knowledge.passages, tickets: cited, orders };
+  const histories = new Map([...replayed].map(([id, ticket]) => [id, ticketHistory(ticket)]));
+
+  // Embed every answer and agent reply once, with the model the index was built with.
+  const manifest = await readManifest(workspace);
+  const embedder = await loadEmbedder(manifest.modelPath);
+  const judgeable = results.filter((result) => result.answer.text !== '' && histories.get(result.ticketId)?.reference);
+  const texts = judgeable.flatMap((result) => [result.answer.text, histories.get(result.ticketId)!.reference!.text].map(embeddingText));
+  const vectors = await embedder.embed(texts);
+  await embedder.dispose();
+  const pairs = new Map<TicketResult, SemanticPair>(judgeable.map((result, index) => [result, { answer: vectors[2 * index]!, reference: vectors[2 * index + 1]! }]));
+  const unrelated = unrelatedSimilarities([...pairs.values()], options.seed ?? 42);
+
+  const judged = results.map((result): JudgedTicket => {
+    const ticket = replayed.get(result.ticketId);
+    const history = histories.get(result.ticketId) ?? { oneTouch: false, customerSignal: false, billable: false };
+    const { answer } = result;
+    const sent = answer.decision === 'reply' && !answer.error && answer.text !== '';
+    const sourceTexts = answer.sources.map((source) =>
+      source.type === 'knowledge' ? sources.knowledge.get(source.id)?.text : source.type === 'ticket' ? sources.tickets.get(source.id)?.answer : sources.orders.get(source.id) && orderText(sources.orders.get(source.id)!),
+    ).filter((text): text is string => text !== undefined);
+    const answerMacro = answer.sources
+      .map((source) => (source.type === 'knowledge' ? sources.knowledge.get(source.id) : undefined))
+      .find((passage) => passage?.kind === 'macro')?.title ?? answer.sources.map((source) => (source.type === 'ticket' ? sources.tickets.get(source.id)?.macro : undefined)).find(Boolean);
+    const reference = history.reference;
+    const language = ticket?.language;
+    const judges: JudgeScore[] = [];
+    if (answer.text !== '' && reference && ticket) {
+      const factOptions = { products: knowledge.products, ...(language && { language }) };
+      const { comparison, ...facts } = judgeKeyFacts(reference.text, answer.text, factOptions);
+      const { similarity: __, ...semantic } = judgeSemantic(pairs.get(result)!, unrelated);
+      const { unsupported: ___, ...grounding } = judgeGrounding({ answer: answer.text, sources: sourceTexts, customer: ticket.customer, ...factOptions });
+      const { findings: ____, ...safety } = judgeSafety({
+        question: history.question?.text ?? '',
+        answer: answer.text,
+        sources: sourceTexts,
+        customer: ticket.customer,
+        ownOrderIds: orderIdsByEmail.get(ticket.customer.email?.toLowerCase() ?? '') ?? [],
+        ...(language && { language }),
+      });
+      judges.push(facts, conflictsJudge(comparison), semantic, judgeMacro(reference.macro, answerMacro), grounding, safety);
+    }
+    const verdict = answer.text === '' ? 'cannot-judge' : verdictOf({ judges, hasReference: reference !== undefined }, options.rules ?? DEFAULT_VERDICT_RULES);
+    const contained = sent && history.oneTouch;
+    const verified = contained && verdict === 'correct';
+    return {
+      candidate: result.candidate,
+      ticketId: result.ticketId,
+      createdAt: result.createdAt,
+      month: result.createdAt.slice(0, 7),
+      channel: ticket?.channel ?? 'unknown',
+      language: language ?? 'unknown',
+      tags: ticket?.tags ?? [],
+      sent,
+      answered: answer.text !== '' && !answer.error,
+      confidence: answer.confidence,
+      ...(answer.error && { error: answer.error }),
+      verdict,
+      judges,
+      outcome: outcomeOf(sent, verdict === 'correct', history),
+      resolution: { contained, verified, confirmed: verified && history.customerSignal },
+      billable: history.billable,
+      aiReplies: sent ? 1 : 0,
+      costUsd: answer.usage?.costUsd ?? 0,
+    };
+  });
+
+  const file = join(options.runDir, JUDGED_FILE);
+  const writer = new JsonlWriter(file, 'w');
+  for (const record of judged) await writer.write(record);
+  await writer.close();
+  const tickets = new Map<string, TicketView>(
+    [...replayed].map(([id, ticket]) => {
+      const history = histories.get(id)!;
+      return [id, { subject: ticket.subject, question: history.question?.text ?? '', ...(history.reference && { humanReply: history.reference.text }), oneTouch: history.oneTouch }];
+    }),
+  );
+  return { judged, tickets, file, seconds: (performance.now() - started) / 1000 };
+}

@@ -1,0 +1,55 @@
+/**
+ * Grounding judge: deterministic, no LLM. An answer is grounded when every checkable fact it states
+ * (amount, duration, percentage, date, order or tracking number, URL, e-mail, product) is also stated by a
+ * source it cited. A fact no source holds was invented or taken from outside the brand's knowledge, however
+ * plausible it reads, and a wrong delay or price is exactly what gets a brand into trouble.
+ */
+
+import { extractFacts, type Fact } from './key-facts.ts';
+import type { JudgeScore } from './types.ts';
+
+export interface GroundingInput {
+  answer: string;
+  /** Texts of the sources the answer cited: knowledge passages, past agent replies, the customer's own order as text. */
+  sources: string[];
+  /** Facts about the customer themself (their own e-mail) need no source. */
+  customer?: { name?: string; email?: string };
+  /** Language of the answer; sources are guessed one by one, since a French answer may cite an English article. */
+  language?: string;
+  /** Catalogue product names, so products count as facts. */
+  products?: readonly string[];
+}
+
+/** Same slot and value; a date written without a year matches that day in any year, as in the key-facts judge. */
+function sameFact(a: Fact, b: Fact): boolean {
+  if (a.slot !== b.slot) return false;
+  if (a.value === b.value) return true;
+  return a.slot === 'date' && (a.value.startsWith('--') || b.value.startsWith('--')) && a.value.slice(-5) === b.value.slice(-5);
+}
+
+function describe(fact: Fact): string {
+  if (fact.slot === 'order') return `order #${fact.value}`;
+  if (fact.slot === 'tracking') return `tracking ${fact.value}`;
+  if (fact.slot === 'product') return `"${fact.value}"`;
+  return fact.value;
+}
+
+export function judgeGrounding(input: GroundingInput): JudgeScore & { unsupported: Fact[] } {
+  const judge = 'grounding';
+  const answerFacts = extractFacts(input.answer, { language: input.language, products: input.products });
+  if (answerFacts.length === 0) {
+    return { judge, score: null, reason: 'cannot judge grounding: the answer states no amount, duration, date, order number or other checkable fact', unsupported: [] };
+  }
+  const sourceFacts = input.sources.flatMap((source) => extractFacts(source, { products: input.products }));
+  const ownEmail = input.customer?.email?.trim().toLowerCase();
+  const unsupported = answerFacts.filter(
+    (fact) => !(fact.slot === 'email' && fact.value === ownEmail) && !sourceFacts.some((known) => sameFact(fact, known)),
+  );
+  const total = answerFacts.length;
+  const supported = total - unsupported.length;
+  const reason =
+    unsupported.length === 0
+      ? `all ${total} fact${total === 1 ? '' : 's'} of the answer found in the sources`
+      : `${supported} of ${total} fact${total === 1 ? '' : 's'} found in the sources; unsupported: ${unsupported.map(describe).join(', ')}`;
+  return { judge, score: supported / total, reason, unsupported };
+}

@@ -1,0 +1,50 @@
+/** What every judge returns and what judging a run produces, per ticket and candidate. */
+
+export interface JudgeScore {
+  judge: string;
+  /** 0..1; null = cannot judge. */
+  score: number | null;
+  reason: string;
+}
+
+export const VERDICTS = ['correct', 'partial', 'wrong', 'cannot-judge'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** How the ticket would have gone with the candidate live (DESIGN.md's pricing table). */
+export const OUTCOMES = ['agent-only', 'ai-then-agent', 'automated'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** One candidate's answer to one ticket, judged against what the agent did and how the ticket ended. */
+export interface JudgedTicket {
+  candidate: string;
+  ticketId: string;
+  createdAt: string;
+  /** 'YYYY-MM' of createdAt. */
+  month: string;
+  channel: string;
+  language: string;
+  tags: string[];
+  /** The candidate sent its answer (decision reply, no error). */
+  sent: boolean;
+  /** The candidate produced an answer text, sent or not: the threshold sweep can still judge it. */
+  answered: boolean;
+  confidence: number;
+  error?: string;
+  verdict: Verdict;
+  judges: JudgeScore[];
+  outcome: Outcome;
+  /** Automation at three strictness levels; each implies the one before. */
+  resolution: {
+    /** Sent, and the real ticket needed nothing after its first reply. */
+    contained: boolean;
+    /** Contained and judged correct. */
+    verified: boolean;
+    /** Verified and the customer signalled it helped (thanks, a good rating). */
+    confirmed: boolean;
+  };
+  /** In the real history an agent or a rule replied: the ticket was billable without any AI. */
+  billable: boolean;
+  /** AI replies the candidate would have sent (interactions), for per-interaction pricing. */
+  aiReplies: number;
+  costUsd: number;
+}

@@ -1,0 +1,435 @@
+/**
+ * Metrics over judged tickets: automation, send, escalation, accuracy and error rates per candidate with
+ * 95% bootstrap intervals, breakdowns by month / tag / channel / language, and a confidence-threshold sweep.
+ *
+ * Pure and deterministic: the same tickets, options and seed give a byte-identical `JSON.stringify`, and
+ * every number is rounded to 4 decimals so the JSON stays stable across platforms.
+ *
+ * Bootstrap: tickets are the resampled unit (with replacement, same count), and each rate is a ratio
+ * estimator recomputed from the resampled numerator and denominator sums; the interval is the 2.5 / 97.5
+ * percentile (linear interpolation). Resamples whose denominator sums to 0 are dropped. All rates of one
+ * candidate share one resampling (coherent intervals, and ten times fewer random draws than a stream per
+ * rate); its stream is seeded from the run seed and the candidate id (breakdown groups: candidate, dimension
+ * and key), so adding a candidate never moves another one's intervals. A candidate's tickets are ordered by
+ * ticket id before resampling so the input order does not matter either. Breakdown groups default to 200
+ * resamples: there are dozens of them per candidate and they are read for direction, not the third decimal.
+ */
+
+import { Random } from '../datasets/demo/random.ts';
+import { OUTCOMES, VERDICTS, type JudgedTicket, type Outcome, type Verdict } from './judges/types.ts';
+
+/** A proportion with its 95% bootstrap percentile interval; value, low and high are null when denominator is 0. */
+export interface Rate {
+  value: number | null;
+  low: number | null;
+  high: number | null;
+  numerator: number;
+  denominator: number;
+}
+
+export interface CandidateMetrics {
+  candidate: string;
+  tickets: number;
+  /** Share of ALL tickets contained / verified / confirmed. */
+  automation: { contained: Rate; verified: Rate; confirmed: Rate };
+  /** Sent / all tickets: the "involvement rate" vendors quote. */
+  sendRate: Rate;
+  /** Not sent (escalated or errored) / all tickets. */
+  escalationRate: Rate;
+  /** Correct / sent and judged (verdict other than 'cannot-judge'). */
+  accuracy: Rate;
+  /** Sent with verdict 'wrong' / all tickets: the harm done. */
+  wrongRate: Rate;
+  /** Verified / sent. */
+  resolutionGivenInvolvement: Rate;
+  /** Tickets where the candidate errored / all tickets. */
+  errorRate: Rate;
+  /** Verdict counts over sent answers. */
+  verdicts: Record<Verdict, number>;
+  /** Outcome counts over all tickets. */
+  outcomes: Record<Outcome, number>;
+  costUsd: number;
+}
+
+export type BreakdownDimension = 'month' | 'tag' | 'channel' | 'language';
+
+export interface BreakdownGroup {
+  key: string;
+  tickets: number;
+  /** Verified share of the group's tickets. */
+  automation: Rate;
+  accuracy: Rate;
+  sendRate: Rate;
+  wrongRate: Rate;
+}
+
+export interface Breakdown {
+  dimension: BreakdownDimension;
+  groups: BreakdownGroup[];
+}
+
+export interface SweepPoint {
+  threshold: number;
+  /** Share of all tickets answered without error with confidence >= threshold. */
+  sendRate: number;
+  /** Correct / judged among those; null when none was judged. */
+  accuracy: number | null;
+  /** Sent at this threshold, correct, and one-touch in history, over all tickets. */
+  automation: number;
+  /** Sent at this threshold with verdict 'wrong', over all tickets. */
+  wrongRate: number;
+}
+
+export interface ThresholdSweep {
+  candidate: string;
+  points: SweepPoint[];
+  targetAccuracy: number;
+  /** Lowest threshold whose accuracy >= target with at least minSent sent answers, null if none. */
+  thresholdForTarget: number | null;
+  atTarget: SweepPoint | null;
+}
+
+export interface RunMetrics {
+  seed: number;
+  resamples: number;
+  /** Resamples used for breakdown groups (fewer: there are many groups, and they are read coarsely). */
+  groupResamples: number;
+  candidates: CandidateMetrics[];
+  breakdowns: Record<string, Breakdown[]>;
+  sweeps: ThresholdSweep[];
+}
+
+export interface MetricsOptions {
+  /** Default 42. */
+  seed?: number;
+  /** Bootstrap resamples for candidate rates; default 1000. */
+  resamples?: number;
+  /** Bootstrap resamples for breakdown groups; default min(200, resamples). */
+  groupResamples?: number;
+  /** Accuracy the sweep looks for; default 0.95. */
+  targetAccuracy?: number;
+  /** Number of sweep thresholds spread evenly over 0..1; default 101 (0.00, 0.01 … 1.00). */
+  thresholds?: number;
+  /** Sent answers a threshold needs before its accuracy counts for the target; default 20. */
+  minSent?: number;
+  /**
+   * Ids of tickets the history closed after one reply, for the sweep's automation. Default: the tickets some
+   * candidate has `resolution.contained` for, which can only see tickets at least one candidate sent (so it
+   * undercounts at low thresholds) and depends on which candidates are in the run; pass it when known.
+   */
+  oneTouch?: ReadonlySet<string>;
+}
+
+const TOP_TAGS = 30;
+
+/** Rounds to 4 decimals so JSON output is stable; normalises -0. */
+function round(value: number): number {
+  return Math.round(value * 1e4) / 1e4 + 0;
+}
+
+/** FNV-1a 32-bit: a stable seed per label without depending on anything but the string. */
+function hashLabel(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/** The random stream for one rate: independent of every other label, so rates never shift each other. */
+export function streamFor(seed: number, label: string): Random {
+  return new Random(hashLabel(`${seed >>> 0}\u0000${label}`));
+}
+
+/** Type-7 percentile of an ascending array. */
+function percentile(sorted: Float64Array, p: number): number {
+  const position = (sorted.length - 1) * p;
+  const below = Math.floor(position);
+  const lower = sorted[below]!;
+  const upper = sorted[Math.min(below + 1, sorted.length - 1)]!;
+  return lower + (position - below) * (upper - lower);
+}
+
+/** One ratio over units: per-unit numerator contributions and denominators (1 per unit when omitted). */
+export interface RatioSeries {
+  numerators: ArrayLike<number>;
+  denominators?: ArrayLike<number>;
+}
+
+/**
+ * Ratios with bootstrap intervals from ONE shared resampling of the units, so related rates stay coherent
+ * (escalation = 1 - send, contained >= verified in every resample). Units with identical values across all
+ * series are collapsed into types, so a resample costs one draw and one increment per unit whatever the
+ * number of series.
+ */
+export function bootstrapRates(series: readonly RatioSeries[], random: Random, resamples: number): Rate[] {
+  const units = series[0]?.numerators.length ?? 0;
+  for (const { numerators, denominators } of series) {
+    if (numerators.length !== units || (denominators !== undefined && denominators.length !== units)) {
+      throw new RangeError('bootstrapRates: every series needs one numerator and denominator per unit');
+    }
+  }
+  const width = series.length;
+  const typeOf = new Int32Array(units);
+  const typeIds = new Map<string, number>();
+  const typeValues: number[] = [];
+  const totals = new Float64Array(2 * width);
+  const row = new Float64Array(2 * width);
+  for (let unit = 0; unit < units; unit++) {
+    series.forEach(({ numerators, denominators }, index) => {
+      row[2 * index] = numerators[unit]!;
+      row[2 * index + 1] = denominators === undefined ? 1 : denominators[unit]!;
+    });
+    row.forEach((value, index) => (totals[index]! += value));
+    const key = row.join(',');
+    let type = typeIds.get(key);
+    if (type === undefined) {
+      type = typeIds.size;
+      typeIds.set(key, type);
+      typeValues.push(...row);
+    }
+    typeOf[unit] = type;
+  }
+
+  const types = typeIds.size;
+  const counts = new Float64Array(types);
+  const ratios = Array.from({ length: width }, () => new Float64Array(resamples));
+  const kept = new Int32Array(width);
+  const anyDenominator = Array.from({ length: width }, (_, index) => totals[2 * index + 1]! !== 0);
+  for (let resample = 0; resample < resamples; resample++) {
+    counts.fill(0);
+    for (let draw = 0; draw < units; draw++) counts[typeOf[(random.next() * units) | 0]!]! += 1;
+    for (let index = 0; index < width; index++) {
+      if (!anyDenominator[index]) continue;
+      let sumNum = 0;
+      let sumDen = 0;
+      for (let type = 0; type < types; type++) {
+        const count = counts[type]!;
+        sumNum += count * typeValues[type * 2 * width + 2 * index]!;
+        sumDen += count * typeValues[type * 2 * width + 2 * index + 1]!;
+      }
+      if (sumDen !== 0) ratios[index]![kept[index]!++] = sumNum / sumDen;
+    }
+  }
+
+  return series.map((_, index) => {
+    const numerator = totals[2 * index]!;
+    const denominator = totals[2 * index + 1]!;
+    const sums = { numerator: round(numerator), denominator: round(denominator) };
+    if (denominator === 0) return { value: null, low: null, high: null, ...sums };
+    const value = round(numerator / denominator);
+    const sorted = ratios[index]!.subarray(0, kept[index]!).sort();
+    if (sorted.length === 0) return { value, low: null, high: null, ...sums };
+    return { value, low: round(percentile(sorted, 0.025)), high: round(percentile(sorted, 0.975)), ...sums };
+  });
+}
+
+/** A single ratio with its bootstrap interval; see bootstrapRates. */
+export function bootstrapRate(
+  numerators: ArrayLike<number>,
+  denominators: ArrayLike<number> | undefined,
+  random: Random,
+  resamples: number,
+): Rate {
+  return bootstrapRates([denominators === undefined ? { numerators } : { numerators, denominators }], random, resamples)[0]!;
+}
+
+/** Per-ticket 0/1 flags behind every rate, computed once per candidate. */
+const FLAGS = {
+  sent: (ticket: JudgedTicket) => ticket.sent,
+  notSent: (ticket: JudgedTicket) => !ticket.sent,
+  judgedSent: (ticket: JudgedTicket) => ticket.sent && ticket.verdict !== 'cannot-judge',
+  correctSent: (ticket: JudgedTicket) => ticket.sent && ticket.verdict === 'correct',
+  wrongSent: (ticket: JudgedTicket) => ticket.sent && ticket.verdict === 'wrong',
+  contained: (ticket: JudgedTicket) => ticket.resolution.contained,
+  verified: (ticket: JudgedTicket) => ticket.resolution.verified,
+  verifiedSent: (ticket: JudgedTicket) => ticket.sent && ticket.resolution.verified,
+  confirmed: (ticket: JudgedTicket) => ticket.resolution.confirmed,
+  errored: (ticket: JudgedTicket) => ticket.error !== undefined,
+} satisfies Record<string, (ticket: JudgedTicket) => boolean>;
+
+type Columns = Record<keyof typeof FLAGS, Uint8Array>;
+
+function mapColumns<T>(source: Record<keyof typeof FLAGS, T>, build: (value: T) => Uint8Array): Columns {
+  return Object.fromEntries(Object.entries<T>(source).map(([name, value]) => [name, build(value)])) as Columns;
+}
+
+function columnsOf(tickets: readonly JudgedTicket[]): Columns {
+  return mapColumns(FLAGS, (flag) => Uint8Array.from(tickets, (ticket) => (flag(ticket) ? 1 : 0)));
+}
+
+/** The chosen rows of each column, for a breakdown group. */
+function selectColumns(columns: Columns, rows: readonly number[]): Columns {
+  return mapColumns(columns, (column) => Uint8Array.from(rows, (row) => column[row]!));
+}
+
+function countBy<K extends string>(keys: readonly K[], values: Iterable<K>): Record<K, number> {
+  const counts = Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
+  for (const value of values) counts[value] += 1;
+  return counts;
+}
+
+function candidateMetrics(candidate: string, tickets: readonly JudgedTicket[], columns: Columns, seed: number, resamples: number): CandidateMetrics {
+  const [contained, verified, confirmed, sendRate, escalationRate, accuracy, wrongRate, resolutionGivenInvolvement, errorRate] = bootstrapRates(
+    [
+      { numerators: columns.contained },
+      { numerators: columns.verified },
+      { numerators: columns.confirmed },
+      { numerators: columns.sent },
+      { numerators: columns.notSent },
+      { numerators: columns.correctSent, denominators: columns.judgedSent },
+      { numerators: columns.wrongSent },
+      { numerators: columns.verifiedSent, denominators: columns.sent },
+      { numerators: columns.errored },
+    ],
+    streamFor(seed, candidate),
+    resamples,
+  ) as [Rate, Rate, Rate, Rate, Rate, Rate, Rate, Rate, Rate];
+  return {
+    candidate,
+    tickets: tickets.length,
+    automation: { contained, verified, confirmed },
+    sendRate,
+    escalationRate,
+    accuracy,
+    wrongRate,
+    resolutionGivenInvolvement,
+    errorRate,
+    verdicts: countBy(VERDICTS, tickets.filter((ticket) => ticket.sent).map((ticket) => ticket.verdict)),
+    outcomes: countBy(OUTCOMES, tickets.map((ticket) => ticket.outcome)),
+    costUsd: round(tickets.reduce((sum, ticket) => sum + ticket.costUsd, 0)),
+  };
+}
+
+/** Row indices per group key for one dimension; a ticket counts once per distinct tag. */
+function groupRows(tickets: readonly JudgedTicket[], dimension: BreakdownDimension): Map<string, number[]> {
+  const rows = new Map<string, number[]>();
+  const add = (key: string, row: number): void => {
+    const list = rows.get(key);
+    if (list === undefined) rows.set(key, [row]);
+    else list.push(row);
+  };
+  tickets.forEach((ticket, row) => {
+    if (dimension === 'tag') for (const tag of new Set(ticket.tags)) add(tag, row);
+    else add(ticket[dimension], row);
+  });
+  return rows;
+}
+
+/** Months and channels/languages by key ('YYYY-MM' sorts chronologically); tags by size, top TOP_TAGS. */
+function orderGroups(dimension: BreakdownDimension, rows: Map<string, number[]>): Array<[string, number[]]> {
+  const entries = [...rows];
+  if (dimension !== 'tag') return entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return entries
+    .sort(([a, rowsA], [b, rowsB]) => rowsB.length - rowsA.length || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, TOP_TAGS);
+}
+
+function breakdownsOf(candidate: string, tickets: readonly JudgedTicket[], columns: Columns, seed: number, resamples: number): Breakdown[] {
+  const dimensions: BreakdownDimension[] = ['month', 'tag', 'channel', 'language'];
+  return dimensions.map((dimension) => ({
+    dimension,
+    groups: orderGroups(dimension, groupRows(tickets, dimension)).map(([key, rows]) => {
+      const group = selectColumns(columns, rows);
+      const [automation, accuracy, sendRate, wrongRate] = bootstrapRates(
+        [
+          { numerators: group.verified },
+          { numerators: group.correctSent, denominators: group.judgedSent },
+          { numerators: group.sent },
+          { numerators: group.wrongSent },
+        ],
+        streamFor(seed, `${candidate}\u0000${dimension}\u0000${key}`),
+        resamples,
+      ) as [Rate, Rate, Rate, Rate];
+      return { key, tickets: rows.length, automation, accuracy, sendRate, wrongRate };
+    }),
+  }));
+}
+
+/** Ids of tickets some candidate contained: the default one-touch set when the caller has none. */
+function containedAnywhere(judged: readonly JudgedTicket[]): Set<string> {
+  return new Set(judged.filter((ticket) => ticket.resolution.contained).map((ticket) => ticket.ticketId));
+}
+
+/**
+ * What the candidate would do with a different confidence bar: at threshold t an answer is sent when it was
+ * answered without error and confidence >= t, even if the real run escalated it.
+ */
+function sweepOf(
+  candidate: string,
+  tickets: readonly JudgedTicket[],
+  oneTouch: ReadonlySet<string>,
+  steps: number,
+  targetAccuracy: number,
+  minSent: number,
+): ThresholdSweep {
+  const total = tickets.length;
+  const eligible = tickets.filter((ticket) => ticket.answered && ticket.error === undefined);
+  const points: SweepPoint[] = [];
+  let thresholdForTarget: number | null = null;
+  let atTarget: SweepPoint | null = null;
+  for (let step = 0; step < steps; step++) {
+    const threshold = round(step / (steps - 1));
+    let sent = 0;
+    let judged = 0;
+    let correct = 0;
+    let wrong = 0;
+    let automated = 0;
+    for (const ticket of eligible) {
+      if (ticket.confidence < threshold) continue;
+      sent += 1;
+      if (ticket.verdict !== 'cannot-judge') judged += 1;
+      if (ticket.verdict === 'wrong') wrong += 1;
+      if (ticket.verdict === 'correct') {
+        correct += 1;
+        if (oneTouch.has(ticket.ticketId)) automated += 1;
+      }
+    }
+    const share = (count: number): number => (total === 0 ? 0 : round(count / total));
+    const accuracy = judged === 0 ? null : round(correct / judged);
+    const point: SweepPoint = { threshold, sendRate: share(sent), accuracy, automation: share(automated), wrongRate: share(wrong) };
+    points.push(point);
+    if (thresholdForTarget === null && accuracy !== null && accuracy >= targetAccuracy && sent >= minSent) {
+      thresholdForTarget = threshold;
+      atTarget = point;
+    }
+  }
+  return { candidate, points, targetAccuracy, thresholdForTarget, atTarget };
+}
+
+/** Options are counts; reject fractions and out-of-range values instead of silently looping oddly. */
+function integerAtLeast(name: string, value: number, minimum: number): number {
+  if (!Number.isInteger(value) || value < minimum) throw new RangeError(`${name} must be an integer >= ${minimum}, got ${value}`);
+  return value;
+}
+
+/** All metrics for a run; candidates keep the order they first appear in `judged`. */
+export function computeMetrics(judged: readonly JudgedTicket[], options: MetricsOptions = {}): RunMetrics {
+  const seed = options.seed ?? 42;
+  const resamples = integerAtLeast('resamples', options.resamples ?? 1000, 1);
+  const groupResamples = integerAtLeast('groupResamples', options.groupResamples ?? Math.min(200, resamples), 1);
+  const steps = integerAtLeast('thresholds', options.thresholds ?? 101, 2);
+  const minSent = integerAtLeast('minSent', options.minSent ?? 20, 0);
+  const targetAccuracy = options.targetAccuracy ?? 0.95;
+  const oneTouch = options.oneTouch ?? containedAnywhere(judged);
+
+  const byCandidate = new Map<string, JudgedTicket[]>();
+  for (const ticket of judged) {
+    const list = byCandidate.get(ticket.candidate);
+    if (list === undefined) byCandidate.set(ticket.candidate, [ticket]);
+    else list.push(ticket);
+  }
+
+  const candidates: CandidateMetrics[] = [];
+  const breakdowns: Array<[string, Breakdown[]]> = [];
+  const sweeps: ThresholdSweep[] = [];
+  for (const [candidate, unordered] of byCandidate) {
+    const tickets = [...unordered].sort((a, b) => (a.ticketId < b.ticketId ? -1 : a.ticketId > b.ticketId ? 1 : 0));
+    const columns = columnsOf(tickets);
+    candidates.push(candidateMetrics(candidate, tickets, columns, seed, resamples));
+    breakdowns.push([candidate, breakdownsOf(candidate, tickets, columns, seed, groupResamples)]);
+    sweeps.push(sweepOf(candidate, tickets, oneTouch, steps, targetAccuracy, minSent));
+  }
+  return { seed, resamples, groupResamples, candidates, breakdowns: Object.fromEntries(breakdowns), sweeps };
+}

@@ -1,0 +1,87 @@
+import type { Ticket } from '../../datasets/records.ts';
+import { readRecords } from '../../pipelines/workspace.ts';
+import { ticketHistory } from '../history.ts';
+import type { JudgedTicket } from '../judges/types.ts';
+import type { MonthVolume } from './project.ts';
+
+/**
+ * From a judged run to the month-by-month volumes a bill is computed from. The run may have
+ * replayed a sample or a holdout, so the whole history gives each month's ticket count and the
+ * run gives the rates: a month's own rates where the run judged enough of its tickets, the run's
+ * overall rates elsewhere. Peaks such as Black Friday then bill as they would have.
+ */
+
+export type Strictness = 'contained' | 'verified' | 'confirmed';
+
+/** Tickets per month in the whole history, and how many of them were billable without AI. */
+export interface HistoryMonth {
+  month: string;
+  tickets: number;
+  billable: number;
+}
+
+/** Below this many judged tickets a month's own rates are noise; the overall rates stand in. */
+const MIN_MONTH_SAMPLE = 30;
+
+function replayable(ticket: Ticket): boolean {
+  return !ticket.spam && ticket.messages.some((message) => message.role === 'customer' && !message.internal);
+}
+
+export async function historyMonths(workspace: string): Promise<HistoryMonth[]> {
+  const months = new Map<string, HistoryMonth>();
+  for await (const ticket of readRecords(workspace, 'ticket')) {
+    if (!replayable(ticket)) continue;
+    const month = ticket.createdAt.slice(0, 7);
+    const entry = months.get(month) ?? { month, tickets: 0, billable: 0 };
+    entry.tickets++;
+    if (ticketHistory(ticket).billable) entry.billable++;
+    months.set(month, entry);
+  }
+  return [...months.values()].sort((a, b) => a.month.localeCompare(b.month));
+}
+
+interface Rates {
+  sent: number;
+  replies: number;
+  automated: number;
+  aiThenHuman: number;
+}
+
+function ratesOf(judged: readonly JudgedTicket[], strictness: Strictness): Rates {
+  const n = judged.length || 1;
+  const count = (test: (ticket: JudgedTicket) => boolean) => judged.filter(test).length / n;
+  return {
+    sent: count((ticket) => ticket.sent),
+    replies: judged.reduce((sum, ticket) => sum + ticket.aiReplies, 0) / n,
+    automated: count((ticket) => ticket.resolution[strictness]),
+    aiThenHuman: count((ticket) => ticket.sent && !ticket.resolution[strictness] && ticket.billable),
+  };
+}
+
+/** One candidate's judged tickets projected onto the history's months. */
+export function monthVolumes(history: readonly HistoryMonth[], judged: readonly JudgedTicket[], strictness: Strictness = 'verified'): MonthVolume[] {
+  const overall = ratesOf(judged, strictness);
+  const byMonth = new Map<string, JudgedTicket[]>();
+  for (const ticket of judged) {
+    const list = byMonth.get(ticket.month);
+    if (list) list.push(ticket);
+    else byMonth.set(ticket.month, [ticket]);
+  }
+  return history.map(({ month, tickets, billable }) => {
+    const sample = byMonth.get(month) ?? [];
+    const rates = sample.length >= MIN_MONTH_SAMPLE ? ratesOf(sample, strictness) : overall;
+    const automatedResolutions = tickets * rates.automated;
+    const humanHandled = Math.max(0, billable - automatedResolutions);
+    return {
+      month,
+      tickets,
+      humanBillable: billable,
+      aiTouched: tickets * rates.sent,
+      aiReplies: tickets * rates.replies,
+      aiSessions: tickets * rates.sent,
+      automatedResolutions,
+      humanHandled,
+      humanAfterAi: Math.min(humanHandled, tickets * rates.aiThenHuman),
+    };
+  });
+}

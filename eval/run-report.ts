@@ -1,0 +1,176 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ShadowdeskError } from '../errors.ts';
+import { loadEmbedder } from '../pipelines/embed/embedder.ts';
+import { embeddingText, readManifest } from '../pipelines/search-tables.ts';
+import { findGaps, type KnowledgeGap } from './gaps.ts';
+import { judgeRun, type TicketView } from './judge.ts';
+import type { JudgedTicket, JudgeScore, Outcome, Verdict } from './judges/types.ts';
+import type { VerdictRules } from './judges/verdict.ts';
+import { computeMetrics, type RunMetrics } from './metrics.ts';
+import { priceRun, type RunPricing } from './pricing/price-run.ts';
+import type { Strictness } from './pricing/volumes.ts';
+import { readResults, RUN_FILE, type RunInfo, type TicketResult } from './replay.ts';
+import type { Source } from './types.ts';
+
+/**
+ * The machine-readable truth of a run: everything every report format renders, in one JSON with a
+ * schema version. Deterministic for a seed (no clock, no paths that change between machines
+ * beyond the run's own), so two runs can be diffed and a CI baseline pinned.
+ */
+
+export const REPORT_SCHEMA_VERSION = 1;
+/** Explorer texts are cut here: a 10,000-ticket report must stay light enough for a browser. */
+const MAX_TEXT = 1500;
+
+export interface ExplorerAnswer {
+  candidate: string;
+  decision: 'reply' | 'escalate';
+  sent: boolean;
+  text: string;
+  confidence: number;
+  verdict: Verdict;
+  outcome: Outcome;
+  judges: JudgeScore[];
+  sources: Source[];
+  reason?: string;
+  error?: string;
+}
+
+export interface ExplorerTicket {
+  ticketId: string;
+  createdAt: string;
+  channel: string;
+  language: string;
+  tags: string[];
+  subject: string;
+  question: string;
+  humanReply: string;
+  answers: ExplorerAnswer[];
+}
+
+export interface RunReport {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  run: RunInfo;
+  /** The automation level pricing bills as a resolution (also in `pricing`). */
+  strictness: Strictness;
+  metrics: RunMetrics;
+  pricing: RunPricing;
+  gaps: Record<string, KnowledgeGap[]>;
+  tickets: ExplorerTicket[];
+}
+
+export interface ReportOptions {
+  runDir: string;
+  workspace?: string;
+  /** A pricing file; the shipped presets by default. */
+  pricingFile?: string;
+  /** @default 'verified' */
+  strictness?: Strictness;
+  /** @default 42 */
+  seed?: number;
+  /** @default 0.95 */
+  targetAccuracy?: number;
+  rules?: VerdictRules;
+}
+
+function cut(text: string): string {
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+}
+
+function explorer(results: readonly TicketResult[], judged: readonly JudgedTicket[], views: Map<string, TicketView>): ExplorerTicket[] {
+  const tickets = new Map<string, ExplorerTicket>();
+  results.forEach((result, index) => {
+    const verdict = judged[index]!;
+    const view = views.get(result.ticketId);
+    let ticket = tickets.get(result.ticketId);
+    if (!ticket) {
+      ticket = {
+        ticketId: result.ticketId,
+        createdAt: result.createdAt,
+        channel: verdict.channel,
+        language: verdict.language,
+        tags: verdict.tags,
+        subject: view?.subject ?? '',
+        question: cut(view?.question ?? ''),
+        humanReply: cut(view?.humanReply ?? ''),
+        answers: [],
+      };
+      tickets.set(result.ticketId, ticket);
+    }
+    const { answer } = result;
+    ticket.answers.push({
+      candidate: result.candidate,
+      decision: answer.decision,
+      sent: verdict.sent,
+      text: cut(answer.text),
+      confidence: Math.round(answer.confidence * 1e4) / 1e4,
+      verdict: verdict.verdict,
+      outcome: verdict.outcome,
+      judges: verdict.judges.map((judge) => ({ ...judge, score: judge.score === null ? null : Math.round(judge.score * 1e4) / 1e4 })),
+      sources: answer.sources,
+      ...(answer.reason && { reason: answer.reason }),
+      ...(answer.error && { error: answer.error }),
+    });
+  });
+  return [...tickets.values()];
+}
+
+/** Escalated or wrong tickets per candidate, grouped by meaning. */
+async function knowledgeGaps(workspace: string, judged: readonly JudgedTicket[], views: Map<string, TicketView>, seed: number): Promise<Record<string, KnowledgeGap[]>> {
+  const manifest = await readManifest(workspace);
+  const embedder = await loadEmbedder(manifest.modelPath);
+  const gaps: Record<string, KnowledgeGap[]> = {};
+  try {
+    const missed = judged.filter((ticket) => !ticket.sent || ticket.verdict === 'wrong');
+    const ids = [...new Set(missed.map((ticket) => ticket.ticketId))];
+    const questions = ids.map((id) => `${views.get(id)?.subject ?? ''}\n${views.get(id)?.question ?? ''}`);
+    const vectors = await embedder.embed(questions.map(embeddingText));
+    const byId = new Map(ids.map((id, index) => [id, { question: questions[index]!, vector: vectors[index]! }]));
+    for (const candidate of new Set(judged.map((ticket) => ticket.candidate))) {
+      const inputs = missed.filter((ticket) => ticket.candidate === candidate).map((ticket) => ({ ticketId: ticket.ticketId, ...byId.get(ticket.ticketId)! }));
+      gaps[candidate] = findGaps(inputs, { seed });
+    }
+  } finally {
+    await embedder.dispose();
+  }
+  return gaps;
+}
+
+/** Judges a replayed run and computes its metrics, costs and knowledge gaps. */
+export async function buildReport(options: ReportOptions): Promise<RunReport> {
+  const seed = options.seed ?? 42;
+  const strictness = options.strictness ?? 'verified';
+  const run = JSON.parse(await readFile(join(options.runDir, RUN_FILE), 'utf8')) as RunInfo;
+  const workspace = options.workspace ?? run.workspace;
+  const { judged, tickets } = await judgeRun({ runDir: options.runDir, workspace, seed, ...(options.rules && { rules: options.rules }) });
+  const results = await readResults(options.runDir);
+  const oneTouch = new Set([...tickets].filter(([, view]) => view.oneTouch).map(([id]) => id));
+  const metrics = computeMetrics(judged, { seed, oneTouch, ...(options.targetAccuracy !== undefined && { targetAccuracy: options.targetAccuracy }) });
+
+  const pricing = await priceRun({ workspace, candidates: run.candidates, judged, strictness, ...(options.pricingFile && { pricingFile: options.pricingFile }) });
+
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    run,
+    strictness,
+    metrics,
+    pricing,
+    gaps: await knowledgeGaps(workspace, judged, tickets, seed),
+    tickets: explorer(results, judged, tickets),
+  };
+}
+
+/** A report written earlier, checked for the schema this version reads. */
+export async function readReport(file: string): Promise<RunReport> {
+  let report: RunReport;
+  try {
+    report = JSON.parse(await readFile(file, 'utf8')) as RunReport;
+  } catch (cause) {
+    throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `${file}: cannot read the run's report (${(cause as Error).message}); run \`shadowdesk report RUN\` first`, { cause });
+  }
+  if (report.schemaVersion !== REPORT_SCHEMA_VERSION) {
+    throw new ShadowdeskError('SD_INPUT_INVALID', `${file}: report schema ${String(report.schemaVersion)}, this shadowdesk reads ${REPORT_SCHEMA_VERSION}; run \`shadowdesk report\` again on the run`);
+  }
+  return report;
+}

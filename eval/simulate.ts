@@ -1,0 +1,47 @@
+import { buildIndex, type IndexProgress } from '../pipelines/search-index.ts';
+import { readManifest } from '../pipelines/search-tables.ts';
+import type { Strictness } from './pricing/volumes.ts';
+import { replay, type ReplaySummary, type Selection } from './replay.ts';
+import { buildReport, type RunReport } from './run-report.ts';
+import type { Responder } from './types.ts';
+
+/** The whole simulation on an imported workspace: index if needed, replay, judge, measure, price. */
+
+export interface SimulateOptions {
+  workspace: string;
+  runDir: string;
+  candidates: Responder[];
+  selection?: Selection;
+  /** @default 4 */
+  concurrency?: number;
+  pricingFile?: string;
+  /** @default 'verified' */
+  strictness?: Strictness;
+  onIndexProgress?: (progress: IndexProgress) => void;
+  onReplayProgress?: (progress: { done: number; total: number }) => void;
+}
+
+export interface SimulationResult {
+  replay: ReplaySummary;
+  report: RunReport;
+}
+
+export async function simulate(options: SimulateOptions): Promise<SimulationResult> {
+  await readManifest(options.workspace).catch(() => buildIndex({ workspace: options.workspace, ...(options.onIndexProgress && { onProgress: options.onIndexProgress }) }));
+  const summary = await replay({
+    workspace: options.workspace,
+    runDir: options.runDir,
+    candidates: options.candidates,
+    ...(options.selection && { selection: options.selection }),
+    concurrency: options.concurrency ?? 4,
+    ...(options.onReplayProgress && { onProgress: options.onReplayProgress }),
+  });
+  const report = await buildReport({
+    runDir: options.runDir,
+    workspace: options.workspace,
+    ...(options.selection?.seed !== undefined && { seed: options.selection.seed }),
+    ...(options.pricingFile && { pricingFile: options.pricingFile }),
+    ...(options.strictness && { strictness: options.strictness }),
+  });
+  return { replay: summary, report };
+}

@@ -1,0 +1,111 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareRuns } from '../../eval/compare.ts';
+import { judgeRun } from '../../eval/judge.ts';
+import { verdictOf } from '../../eval/judges/verdict.ts';
+import { replay } from '../../eval/replay.ts';
+import { buildReport, type RunReport } from '../../eval/run-report.ts';
+import type { Responder } from '../../eval/types.ts';
+import { writeReports } from '../../reports/index.ts';
+import { buildReplayWorkspace } from '../helpers/replay-workspace.ts';
+
+/**
+ * Judging and the CI gate on a real workspace: a candidate that answers like the agent did, one
+ * that gives every customer a wrong tracking number, and one that slips on a single ticket.
+ */
+
+function tracker(id: string, wrongFor: (ticketId: string) => boolean): Responder {
+  return {
+    id,
+    async respond(context) {
+      const order = context.orders[0];
+      if (!order?.trackingNumber) return { decision: 'escalate', text: '', confidence: 0, sources: [], latencyMs: 0, reason: 'no order' };
+      const tracking = wrongFor(context.ticket.id) ? '6A99999999FR' : order.trackingNumber;
+      const name = context.ticket.customer.name?.split(' ')[0];
+      return {
+        decision: 'reply',
+        text: `Hello ${name},\n\nYour order ${order.id} has shipped: tracking ${tracking}, https://track.example/${tracking}`,
+        confidence: 0.9,
+        sources: [{ type: 'order', id: order.id }],
+        latencyMs: 0,
+      };
+    },
+  };
+}
+
+describe('judging a run and gating on a baseline', () => {
+  let dir: string;
+  let workspace: string;
+  const reports: Record<string, RunReport> = {};
+  const run = async (name: string, wrongFor: (ticketId: string) => boolean) => {
+    const runDir = join(dir, name);
+    await replay({ workspace, runDir, candidates: [tracker('tracker', wrongFor)] });
+    reports[name] = await buildReport({ runDir });
+    await writeReports(reports[name], runDir, ['json']);
+    return runDir;
+  };
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'shadowdesk-gate-'));
+    workspace = await buildReplayWorkspace(dir);
+    await run('good', () => false);
+    await run('bad', () => true);
+    await run('slip', (id) => id === '7');
+  }, 120_000);
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('judges an answer with the agent’s facts correct and automated, a wrong tracking number wrong', async () => {
+    const { judged } = await judgeRun({ runDir: join(dir, 'good') });
+    const answered = judged.filter((ticket) => ticket.sent);
+    expect(answered.length).toBeGreaterThanOrEqual(23);
+    expect(answered.every((ticket) => ticket.verdict === 'correct')).toBe(true);
+    expect(answered.every((ticket) => ticket.outcome === 'automated' && ticket.resolution.verified && !ticket.resolution.confirmed)).toBe(true);
+
+    const bad = (await judgeRun({ runDir: join(dir, 'bad') })).judged.filter((ticket) => ticket.sent);
+    expect(bad.every((ticket) => ticket.verdict === 'wrong' && ticket.outcome === 'ai-then-agent')).toBe(true);
+    const conflict = bad[0]!.judges.find((judge) => judge.judge === 'conflicts')!;
+    expect(conflict).toMatchObject({ score: 0, reason: expect.stringContaining('6A99999999FR') });
+  });
+
+  it('combines judges into verdicts: contradiction wrong, agreement correct, little evidence partial', () => {
+    const scores = (entries: Record<string, number | null>) => Object.entries(entries).map(([judge, score]) => ({ judge, score, reason: '' }));
+    expect(verdictOf({ judges: scores({ conflicts: 0, 'key-facts': 0.5, semantic: 0.99 }), hasReference: true })).toBe('wrong');
+    expect(verdictOf({ judges: scores({ conflicts: 1, 'key-facts': 1, semantic: 0.95, macro: 1, grounding: 1, safety: 1 }), hasReference: true })).toBe('correct');
+    expect(verdictOf({ judges: scores({ 'key-facts': null, semantic: 0.6, macro: null }), hasReference: true })).toBe('partial');
+    expect(verdictOf({ judges: scores({ 'key-facts': null, semantic: 0.2, macro: null }), hasReference: true })).toBe('wrong');
+    expect(verdictOf({ judges: scores({ semantic: 0.99, macro: 1, safety: 0 }), hasReference: true })).toBe('wrong');
+    expect(verdictOf({ judges: scores({ semantic: 0.6, macro: 0 }), hasReference: true })).toBe('wrong');
+    expect(verdictOf({ judges: [], hasReference: false })).toBe('cannot-judge');
+  });
+
+  it('passes an identical run and a one-ticket slip, fails a real regression naming what dropped', () => {
+    expect(compareRuns(reports.good!, reports.good!)).toMatchObject({ passed: true, changed: [] });
+    const slip = compareRuns(reports.good!, reports.slip!);
+    expect(slip.passed).toBe(true);
+    expect(slip.changed).toEqual([{ candidate: 'tracker', ticketId: '7', from: 'correct', to: 'wrong' }]);
+    const regression = compareRuns(reports.good!, reports.bad!);
+    expect(regression.passed).toBe(false);
+    expect(regression.metrics.filter((change) => change.regressed).map((change) => change.metric).sort()).toEqual(['accuracy', 'automation (verified)', 'wrong answers']);
+    expect(regression.newlyWrong).toEqual([{ candidate: 'tracker', count: regression.changed.length, limit: 2, regressed: true }]);
+  });
+
+  it('`shadowdesk ci` exits 1 on the regression with a readable diff, 0 on the baseline itself', async () => {
+    const cli = fileURLToPath(new URL('../../bin/shadowdesk.js', import.meta.url));
+    const ci = (runDir: string) =>
+      promisify(execFile)(process.execPath, [cli, 'ci', '--baseline', join(dir, 'good', 'report.json'), '--run', runDir], { env: { ...process.env, GITHUB_STEP_SUMMARY: '' } }).then(
+        ({ stdout }) => ({ code: 0, stdout }),
+        (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+      );
+    const same = await ci(join(dir, 'good'));
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain('# shadowdesk: no regression');
+    const worse = await ci(join(dir, 'bad'));
+    expect(worse.code).toBe(1);
+    expect(worse.stdout).toMatch(/\| tracker \| accuracy \| 100% \(100%–100%\) \| 0% \(0%–0%\) \| -100\.0 pts \| .* \| ❌ regressed \|/);
+    expect(await readFile(join(dir, 'bad', 'ci-junit.xml'), 'utf8')).toMatch(/<testsuite name="shadowdesk.gate" tests="4" failures="4"/);
+  });
+});

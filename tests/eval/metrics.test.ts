@@ -1,0 +1,315 @@
+import { describe, expect, it } from 'vitest';
+import { Random } from '../../datasets/demo/random.ts';
+import type { JudgedTicket } from '../../eval/judges/types.ts';
+import { bootstrapRate, bootstrapRates, computeMetrics, type Rate } from '../../eval/metrics.ts';
+
+type Overrides = Partial<Omit<JudgedTicket, 'resolution'>> & { resolution?: Partial<JudgedTicket['resolution']> };
+
+/** A judged ticket with harmless defaults: escalated, unanswered, nothing resolved. */
+function judged(ticketId: string, overrides: Overrides = {}): JudgedTicket {
+  const { resolution, ...rest } = overrides;
+  return {
+    candidate: 'a',
+    ticketId,
+    createdAt: '2024-03-05T10:00:00Z',
+    month: '2024-03',
+    channel: 'email',
+    language: 'fr',
+    tags: [],
+    sent: false,
+    answered: false,
+    confidence: 0,
+    verdict: 'cannot-judge',
+    judges: [],
+    outcome: 'agent-only',
+    billable: true,
+    aiReplies: 0,
+    costUsd: 0,
+    ...rest,
+    resolution: { contained: false, verified: false, confirmed: false, ...resolution },
+  };
+}
+
+/** A sent answer with the given verdict, contained/verified as flagged. */
+function sent(ticketId: string, verdict: JudgedTicket['verdict'], overrides: Overrides = {}): JudgedTicket {
+  return judged(ticketId, { sent: true, answered: true, confidence: 0.9, verdict, outcome: 'ai-then-agent', aiReplies: 1, ...overrides });
+}
+
+const contained = { contained: true };
+const verified = { contained: true, verified: true };
+
+/** Ten tickets whose every rate is easy to count by hand. */
+function handMade(candidate = 'a'): JudgedTicket[] {
+  return [
+    sent('t01', 'correct', { candidate, resolution: { ...verified, confirmed: true }, outcome: 'automated', costUsd: 0.01 }),
+    sent('t02', 'correct', { candidate, resolution: verified, outcome: 'automated', costUsd: 0.01 }),
+    sent('t03', 'correct', { candidate, resolution: verified, outcome: 'automated', costUsd: 0.01 }),
+    sent('t04', 'correct', { candidate, resolution: verified, outcome: 'automated', costUsd: 0.01 }),
+    sent('t05', 'partial', { candidate, resolution: contained, outcome: 'automated', costUsd: 0.01 }),
+    sent('t06', 'wrong', { candidate, costUsd: 0.02 }),
+    sent('t07', 'cannot-judge', { candidate, costUsd: 0.02 }),
+    judged('t08', { candidate, answered: true, confidence: 0.3, verdict: 'correct', costUsd: 0.005 }),
+    judged('t09', { candidate, error: 'timeout' }),
+    judged('t10', { candidate }),
+  ];
+}
+
+/** n tickets, a given share of them sent and correct, the rest escalated. */
+function proportional(n: number, sentShare: number, candidate = 'a'): JudgedTicket[] {
+  const sentCount = Math.round(n * sentShare);
+  return Array.from({ length: n }, (_, index) =>
+    index < sentCount
+      ? sent(`t${String(index).padStart(5, '0')}`, index % 5 === 0 ? 'wrong' : 'correct', { candidate })
+      : judged(`t${String(index).padStart(5, '0')}`, { candidate }),
+  );
+}
+
+/** A noisy run, for properties that must hold whatever the data. */
+function randomRun(candidate: string, n: number, seed: number): JudgedTicket[] {
+  const random = new Random(seed);
+  const tags = ['refund', 'shipping', 'exchange', 'damaged', 'invoice'];
+  return Array.from({ length: n }, (_, index) => {
+    const answered = random.chance(0.85);
+    const error = !answered && random.chance(0.3) ? 'boom' : undefined;
+    const confidence = random.next();
+    const isSent = answered && confidence >= 0.5;
+    const verdict = random.pick(['correct', 'correct', 'correct', 'partial', 'wrong', 'cannot-judge'] as const);
+    const isContained = isSent && random.chance(0.6);
+    const isVerified = isContained && verdict === 'correct';
+    return judged(`r${String(index).padStart(5, '0')}`, {
+      candidate,
+      month: `2024-${String(1 + (index % 6)).padStart(2, '0')}`,
+      channel: random.pick(['email', 'chat']),
+      language: random.pick(['fr', 'en']),
+      tags: [random.pick(tags)],
+      sent: isSent,
+      answered,
+      confidence,
+      verdict,
+      ...(error === undefined ? {} : { error }),
+      resolution: { contained: isContained, verified: isVerified, confirmed: isVerified && random.chance(0.3) },
+      costUsd: 0.003,
+    });
+  });
+}
+
+const width = (rate: Rate): number => rate.high! - rate.low!;
+
+function expectInside(rate: Rate): void {
+  expect(rate.low).not.toBeNull();
+  expect(rate.low!).toBeLessThanOrEqual(rate.value!);
+  expect(rate.high!).toBeGreaterThanOrEqual(rate.value!);
+}
+
+describe('computeMetrics: candidate rates', () => {
+  const metrics = computeMetrics(handMade(), { resamples: 300 });
+  const only = metrics.candidates[0]!;
+
+  it('counts every rate over the right denominator', () => {
+    const point = (rate: Rate) => [rate.value, rate.numerator, rate.denominator];
+    expect(only.tickets).toBe(10);
+    expect(point(only.automation.contained)).toEqual([0.5, 5, 10]);
+    expect(point(only.automation.verified)).toEqual([0.4, 4, 10]);
+    expect(point(only.automation.confirmed)).toEqual([0.1, 1, 10]);
+    expect(point(only.sendRate)).toEqual([0.7, 7, 10]);
+    expect(point(only.escalationRate)).toEqual([0.3, 3, 10]);
+    expect(point(only.accuracy)).toEqual([0.6667, 4, 6]);
+    expect(point(only.wrongRate)).toEqual([0.1, 1, 10]);
+    expect(point(only.resolutionGivenInvolvement)).toEqual([0.5714, 4, 7]);
+    expect(point(only.errorRate)).toEqual([0.1, 1, 10]);
+    expect(only.verdicts).toEqual({ correct: 4, partial: 1, wrong: 1, 'cannot-judge': 1 });
+    expect(only.outcomes).toEqual({ 'agent-only': 3, 'ai-then-agent': 2, automated: 5 });
+    expect(only.costUsd).toBe(0.095);
+  });
+
+  it('gives intervals that contain the point estimate', () => {
+    for (const rate of [only.automation.contained, only.automation.verified, only.sendRate, only.accuracy, only.resolutionGivenInvolvement]) {
+      expectInside(rate);
+    }
+  });
+
+  it('narrows intervals as the number of tickets grows', () => {
+    const small = computeMetrics(proportional(50, 0.6)).candidates[0]!;
+    const large = computeMetrics(proportional(2000, 0.6)).candidates[0]!;
+    expect(small.sendRate.value).toBe(0.6);
+    expect(large.sendRate.value).toBe(0.6);
+    expectInside(small.sendRate);
+    expectInside(large.sendRate);
+    expect(width(large.sendRate)).toBeLessThan(width(small.sendRate) / 3);
+    expect(width(large.accuracy)).toBeLessThan(width(small.accuracy) / 3);
+  });
+
+  it('pins a rate of all ones to [1, 1] and all zeros to [0, 0]', () => {
+    const allSent = computeMetrics(Array.from({ length: 40 }, (_, index) => sent(`s${index}`, 'correct'))).candidates[0]!;
+    expect(allSent.sendRate).toEqual({ value: 1, low: 1, high: 1, numerator: 40, denominator: 40 });
+    expect(allSent.accuracy).toEqual({ value: 1, low: 1, high: 1, numerator: 40, denominator: 40 });
+    expect(allSent.escalationRate).toEqual({ value: 0, low: 0, high: 0, numerator: 0, denominator: 40 });
+  });
+
+  it('returns null rates when nothing falls in the denominator', () => {
+    const nothingSent = computeMetrics([judged('x1'), judged('x2', { error: 'down' })]).candidates[0]!;
+    const empty = { value: null, low: null, high: null, numerator: 0, denominator: 0 };
+    expect(nothingSent.accuracy).toEqual(empty);
+    expect(nothingSent.resolutionGivenInvolvement).toEqual(empty);
+    expect(nothingSent.errorRate.value).toBe(0.5);
+    expect(bootstrapRate([], undefined, new Random(1), 100)).toEqual(empty);
+    expect(computeMetrics([])).toMatchObject({ candidates: [], sweeps: [], breakdowns: {} });
+  });
+});
+
+describe('bootstrapRates', () => {
+  it('resamples units as a ratio estimator and keeps shared-resample rates coherent', () => {
+    const numerators = [1, 0, 2, 1, 0, 3];
+    const denominators = [1, 1, 2, 2, 1, 3];
+    const ratio = bootstrapRate(numerators, denominators, new Random(5), 500);
+    expect(ratio).toMatchObject({ value: 0.7, numerator: 7, denominator: 10 });
+    expectInside(ratio);
+    expect(ratio.low!).toBeGreaterThanOrEqual(0);
+    expect(ratio.high!).toBeLessThanOrEqual(1);
+
+    const flags = [1, 1, 0, 1, 0, 0, 1, 1, 0, 1];
+    const [share, complement] = bootstrapRates([{ numerators: flags }, { numerators: flags.map((flag) => 1 - flag) }], new Random(9), 500);
+    expect(share!.value! + complement!.value!).toBe(1);
+    expect(share!.low! + complement!.high!).toBeCloseTo(1, 4);
+    expect(share!.high! + complement!.low!).toBeCloseTo(1, 4);
+  });
+
+  it('rejects series of different lengths and bad options', () => {
+    expect(() => bootstrapRate([1, 0], [1], new Random(1), 10)).toThrow(RangeError);
+    expect(() => computeMetrics(handMade(), { resamples: 0 })).toThrow(/resamples/);
+    expect(() => computeMetrics(handMade(), { thresholds: 1 })).toThrow(/thresholds/);
+  });
+});
+
+describe('computeMetrics: determinism and seeding', () => {
+  const run = [...randomRun('a', 300, 1), ...randomRun('b', 300, 2)];
+
+  it('gives byte-identical JSON for the same seed and different JSON for another seed', () => {
+    const first = JSON.stringify(computeMetrics(run, { seed: 7, resamples: 200 }));
+    const second = JSON.stringify(computeMetrics(run, { seed: 7, resamples: 200 }));
+    const other = JSON.stringify(computeMetrics(run, { seed: 8, resamples: 200 }));
+    expect(second).toBe(first);
+    expect(other).not.toBe(first);
+  });
+
+  it('does not depend on the order tickets come in', () => {
+    const reversed = [...randomRun('a', 300, 1)].reverse();
+    expect(computeMetrics(reversed, { resamples: 200 })).toEqual(computeMetrics(randomRun('a', 300, 1), { resamples: 200 }));
+  });
+
+  it("leaves one candidate's intervals and breakdowns untouched when another candidate is added", () => {
+    const alone = computeMetrics(randomRun('a', 300, 1), { resamples: 200 });
+    const withOther = computeMetrics(run, { resamples: 200 });
+    expect(withOther.candidates[0]).toEqual(alone.candidates[0]);
+    expect(withOther.breakdowns['a']).toEqual(alone.breakdowns['a']);
+    expect(withOther.candidates[1]!.sendRate).not.toEqual(alone.candidates[0]!.sendRate);
+  });
+
+  it('rounds every number to 4 decimals', () => {
+    const numbers = JSON.stringify(computeMetrics(run, { resamples: 100 })).match(/-?\d+\.\d+/g) ?? [];
+    expect(numbers.length).toBeGreaterThan(100);
+    for (const number of numbers) expect(number.split('.')[1]!.length).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('computeMetrics: threshold sweep', () => {
+  /** Two confident-looking wrong answers at low confidence, eight correct ones above, one errored answer. */
+  function sweepRun(): JudgedTicket[] {
+    return [
+      sent('w1', 'wrong', { confidence: 0.15 }),
+      judged('w2', { answered: true, confidence: 0.25, verdict: 'wrong' }),
+      ...[0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95, 0.99].map((confidence, index) =>
+        index < 3 ? judged(`c${index}`, { answered: true, confidence, verdict: 'correct' }) : sent(`c${index}`, 'correct', { confidence, resolution: index < 5 ? verified : {} }),
+      ),
+      judged('e1', { answered: true, confidence: 0.9, verdict: 'correct', error: 'timeout' }),
+      judged('n1'),
+    ];
+  }
+
+  it('sends escalated answers at lower thresholds and finds the lowest threshold reaching the target', () => {
+    const sweep = computeMetrics(sweepRun(), { minSent: 3, resamples: 50 }).sweeps[0]!;
+    expect(sweep.points).toHaveLength(101);
+    expect(sweep.points[0]).toEqual({ threshold: 0, sendRate: 0.8333, accuracy: 0.8, automation: 0.1667, wrongRate: 0.1667 });
+    expect(sweep.points[20]).toEqual({ threshold: 0.2, sendRate: 0.75, accuracy: 0.8889, automation: 0.1667, wrongRate: 0.0833 });
+    expect(sweep.thresholdForTarget).toBe(0.26);
+    expect(sweep.atTarget).toEqual({ threshold: 0.26, sendRate: 0.6667, accuracy: 1, automation: 0.1667, wrongRate: 0 });
+    expect(sweep.points[100]).toEqual({ threshold: 1, sendRate: 0, accuracy: null, automation: 0, wrongRate: 0 });
+  });
+
+  it('needs minSent answers at the threshold and honours a given one-touch set', () => {
+    const strict = computeMetrics(sweepRun(), { minSent: 9, resamples: 50 }).sweeps[0]!;
+    expect(strict.thresholdForTarget).toBeNull();
+    expect(strict.atTarget).toBeNull();
+    const oneTouch = new Set(['c0', 'c1', 'c2', 'c3']);
+    const given = computeMetrics(sweepRun(), { minSent: 3, resamples: 50, oneTouch, targetAccuracy: 0.85 }).sweeps[0]!;
+    expect(given.targetAccuracy).toBe(0.85);
+    expect(given.thresholdForTarget).toBe(0.16);
+    expect(given.points[50]!.automation).toBe(0.1667);
+    expect(given.points[30]!.automation).toBe(0.3333);
+  });
+
+  it('derives one-touch tickets from any candidate that contained them', () => {
+    const other = sweepRun().map((ticket) => (ticket.ticketId === 'c0' ? { ...ticket, candidate: 'b', resolution: { ...ticket.resolution, contained: true } } : { ...ticket, candidate: 'b' }));
+    const sweep = computeMetrics([...sweepRun(), ...other], { resamples: 50 }).sweeps[0]!;
+    expect(sweep.points[30]!.automation).toBe(0.25);
+  });
+
+  it('never sends more, nor more wrong answers, as the threshold rises', () => {
+    for (const sweep of computeMetrics(randomRun('a', 500, 3), { resamples: 20 }).sweeps) {
+      sweep.points.slice(1).forEach((point, index) => {
+        const before = sweep.points[index]!;
+        expect(point.threshold).toBeGreaterThan(before.threshold);
+        expect(point.sendRate).toBeLessThanOrEqual(before.sendRate);
+        expect(point.wrongRate).toBeLessThanOrEqual(before.wrongRate);
+        expect(point.automation).toBeLessThanOrEqual(before.automation);
+      });
+    }
+  });
+});
+
+describe('computeMetrics: breakdowns', () => {
+  const run = [
+    sent('b1', 'correct', { month: '2024-11', channel: 'email', language: 'fr', tags: ['refund', 'shipping', 'refund'], resolution: verified }),
+    sent('b2', 'wrong', { month: '2024-02', channel: 'chat', language: 'en', tags: ['shipping'] }),
+    judged('b3', { month: '2025-01', channel: 'email', language: 'fr', tags: ['shipping', 'exchange'] }),
+    sent('b4', 'correct', { month: '2024-11', channel: 'form', language: 'de', tags: ['exchange'] }),
+    judged('b5', { month: '2024-02', channel: 'email', language: 'fr', tags: [] }),
+  ];
+  const breakdowns = computeMetrics(run, { resamples: 50 }).breakdowns['a']!;
+  const groups = (dimension: string) => breakdowns.find((breakdown) => breakdown.dimension === dimension)!.groups;
+  const counts = (dimension: string) => groups(dimension).map((group) => [group.key, group.tickets]);
+
+  it('groups by month chronologically, tags by count then name, channel and language by key', () => {
+    expect(breakdowns.map((breakdown) => breakdown.dimension)).toEqual(['month', 'tag', 'channel', 'language']);
+    expect(counts('month')).toEqual([['2024-02', 2], ['2024-11', 2], ['2025-01', 1]]);
+    expect(counts('tag')).toEqual([['shipping', 3], ['exchange', 2], ['refund', 1]]);
+    expect(counts('channel')).toEqual([['chat', 1], ['email', 3], ['form', 1]]);
+    expect(counts('language')).toEqual([['de', 1], ['en', 1], ['fr', 3]]);
+  });
+
+  it('computes each group rate over its own tickets', () => {
+    const shipping = groups('tag')[0]!;
+    expect(shipping.sendRate).toMatchObject({ value: 0.6667, numerator: 2, denominator: 3 });
+    expect(shipping.accuracy).toMatchObject({ value: 0.5, numerator: 1, denominator: 2 });
+    expect(shipping.wrongRate).toMatchObject({ value: 0.3333, numerator: 1, denominator: 3 });
+    expect(shipping.automation).toMatchObject({ value: 0.3333, numerator: 1, denominator: 3 });
+    const february = groups('month')[0]!;
+    expect(february.accuracy).toMatchObject({ value: 0, numerator: 0, denominator: 1 });
+    expect(groups('channel')[0]!.accuracy).toMatchObject({ value: 0 });
+    expect(groups('language')[0]!.automation).toMatchObject({ value: 0, numerator: 0, denominator: 1 });
+  });
+
+  it('keeps the 30 most frequent tags', () => {
+    const many = Array.from({ length: 40 }, (_, index) => sent(`m${index}`, 'correct', { tags: [`tag-${String(index).padStart(2, '0')}`, index < 5 ? 'common' : 'rare'] }));
+    const tags = computeMetrics(many, { resamples: 20 }).breakdowns['a']!.find((breakdown) => breakdown.dimension === 'tag')!.groups;
+    expect(tags).toHaveLength(30);
+    expect(tags.slice(0, 3).map((group) => [group.key, group.tickets])).toEqual([['rare', 35], ['common', 5], ['tag-00', 1]]);
+    expect(tags[29]!.key).toBe('tag-27');
+  });
+
+  it('bootstraps groups with fewer resamples by default', () => {
+    const metrics = computeMetrics(run);
+    expect([metrics.resamples, metrics.groupResamples]).toEqual([1000, 200]);
+    expect(computeMetrics(run, { resamples: 50 }).groupResamples).toBe(50);
+  });
+});
