@@ -6,7 +6,7 @@ import { ShadowdeskError, isShadowdeskError } from '../errors.ts';
 import type { ImportProgress } from '../pipelines/import.ts';
 import type { IndexProgress } from '../pipelines/search-index.ts';
 
-/** Exit codes: 0 done, 1 done but the result is not usable (nothing imported), 2 an error. */
+/** Exit codes: 0 done, 1 done but the result is not usable (nothing imported, a CI regression), 2 an error. */
 export const EXIT_UNUSABLE = 1;
 export const EXIT_ERROR = 2;
 

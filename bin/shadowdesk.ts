@@ -18,6 +18,10 @@ const main = withExamples(defineCommand({
     search: () => import('./commands/search.ts').then((module) => module.default),
     simulate: () => import('./commands/simulate.ts').then((module) => module.default),
     merge: () => import('./commands/merge.ts').then((module) => module.default),
+    report: () => import('./commands/report.ts').then((module) => module.default),
+    price: () => import('./commands/price.ts').then((module) => module.default),
+    compare: () => import('./commands/compare.ts').then((module) => module.default),
+    ci: () => import('./commands/ci.ts').then((module) => module.default),
     formats: () => import('./commands/formats.ts').then((module) => module.default),
   },
 }), ['shadowdesk demo', 'shadowdesk import exports/ --workspace .shadowdesk', 'shadowdesk formats']);

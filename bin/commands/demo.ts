@@ -1,36 +1,58 @@
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { defineCommand } from 'citty';
 import { DEMO_DATA_DIR } from '../../datasets/demo/location.ts';
 import { importSources } from '../../pipelines/import.ts';
 import { buildIndex } from '../../pipelines/search-index.ts';
+import { responderFor } from '../../eval/responders/index.ts';
+import { simulate } from '../../eval/simulate.ts';
 import { formatImportReport } from '../../reports/import-report.ts';
-import { EXIT_UNUSABLE, guarded, indexProgressPrinter, interruptSignal, progressPrinter, withExamples } from '../_cli.ts';
+import { writeReports } from '../../reports/index.ts';
+import { EXIT_UNUSABLE, guarded, indexProgressPrinter, interruptSignal, progressPrinter, replayProgressPrinter, withExamples } from '../_cli.ts';
+import { printRunSummary } from './_summary.ts';
+
+const DEMO_CANDIDATES = ['past-ticket', 'macro', 'knowledge-base', 'composite'];
 
 const command = defineCommand({
   meta: {
     name: 'demo',
-    description: 'Import and index the bundled demo brand (2,400 tickets over 24 months), offline.',
+    description: 'The whole simulation on the bundled demo brand (2,400 tickets over 24 months), offline: import, index, replay, judge, price, report.',
   },
   args: {
     workspace: { type: 'string', description: 'Workspace folder', default: '.shadowdesk' },
+    'holdout-days': { type: 'string', description: 'Days at the end of the history to replay', default: '90' },
   },
   run: ({ args }) =>
     guarded(async () => {
       const data = relative(process.cwd(), DEMO_DATA_DIR) || '.';
       process.stdout.write(`Demo brand: Maison Lune, exports in ${data}\n\n`);
-      const report = await importSources([{ path: data }], { workspace: args.workspace, onProgress: progressPrinter(), signal: interruptSignal() });
-      process.stdout.write(`${formatImportReport(report)}\n`);
-      if (!report.committed) {
+      const imported = await importSources([{ path: data }], { workspace: args.workspace, onProgress: progressPrinter(), signal: interruptSignal() });
+      process.stdout.write(`${formatImportReport(imported)}\n`);
+      if (!imported.committed) {
         process.exitCode = EXIT_UNUSABLE;
         return;
       }
       const index = await buildIndex({ workspace: args.workspace, onProgress: indexProgressPrinter() });
+      process.stdout.write(`\nSearch index: ${index.knowledgePassages} knowledge passages and ${index.tickets.toLocaleString('en-US')} answered tickets, built-in model fitted on this corpus, in ${index.seconds.toFixed(1)} s.\n`);
+      const runDir = join(args.workspace, 'runs', 'demo');
+      const holdoutDays = Number(args['holdout-days']);
+      process.stdout.write(`\nReplaying the last ${holdoutDays} days against the built-in candidates (${DEMO_CANDIDATES.join(', ')})…\n`);
+      const { replay: summary, report } = await simulate({
+        workspace: args.workspace,
+        runDir,
+        candidates: DEMO_CANDIDATES.map(responderFor),
+        selection: { holdoutDays, seed: 42 },
+        onReplayProgress: replayProgressPrinter(),
+      });
+      process.stdout.write(`Replayed ${summary.tickets.toLocaleString('en-US')} tickets in ${summary.seconds.toFixed(1)} s.\n`);
+      printRunSummary(report, await writeReports(report, runDir));
+      const workspaceFlag = args.workspace === '.shadowdesk' ? '' : ` --workspace ${args.workspace}`;
       process.stdout.write(
         [
           '',
-          `Search index: ${index.knowledgePassages} knowledge passages and ${index.tickets.toLocaleString('en-US')} answered tickets, built-in model fitted on this corpus, in ${index.seconds.toFixed(1)} s.`,
-          'Try how a ticket of January 2025 would have seen the returns policy (14 days then, 30 days from March 2025):',
-          `  npx shadowdesk search "combien de jours pour retourner un article" --as-of 2025-01-15${args.workspace === '.shadowdesk' ? '' : ` --workspace ${args.workspace}`}`,
+          'Next:',
+          `  npx shadowdesk price ${runDir} --pricing my-prices.yaml     what each pricing model would have cost`,
+          `  npx shadowdesk search "combien de jours pour retourner un article" --as-of 2025-01-15${workspaceFlag}`,
+          '     (the returns window was 14 days then, 30 days from March 2025: retrieval sees the policy of its time)',
         ].join('\n') + '\n',
       );
     }),

@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { ShadowdeskError } from '../../errors.ts';
 import { createCandidates, loadSimulationConfig } from '../../eval/config.ts';
-import { readResults, replay, type Selection } from '../../eval/replay.ts';
+import type { Selection } from '../../eval/replay.ts';
 import { responderFor } from '../../eval/responders/index.ts';
-import { buildIndex } from '../../pipelines/search-index.ts';
-import { readManifest } from '../../pipelines/search-tables.ts';
+import { simulate } from '../../eval/simulate.ts';
+import { REPORT_FORMATS, writeReports } from '../../reports/index.ts';
 import { guarded, indexProgressPrinter, replayProgressPrinter, withExamples } from '../_cli.ts';
+import { printRunSummary } from './_summary.ts';
+import { formatsOf, strictnessOf } from './report.ts';
 
 /** Picked up without `--config` when present in the working directory. */
 const DEFAULT_CONFIG = 'shadowdesk.yaml';
@@ -29,7 +31,7 @@ function shardOf(value: string | undefined): Selection['shard'] {
 }
 
 const command = defineCommand({
-  meta: { name: 'simulate', description: 'Replay past tickets against candidate AIs, each seeing only what existed at the ticket date.' },
+  meta: { name: 'simulate', description: 'Replay past tickets against candidate AIs (each seeing only what existed at the ticket date), judge, price and report.' },
   args: {
     config: { type: 'string', description: `Candidates and selection in YAML or JSON (default: ./${DEFAULT_CONFIG} when present)` },
     candidates: { type: 'string', description: 'Built-in candidates instead of a config, comma-separated: past-ticket, macro, knowledge-base, composite' },
@@ -39,6 +41,9 @@ const command = defineCommand({
     shard: { type: 'string', description: 'This job’s share, k/n (shards run as separate jobs; `shadowdesk merge` combines them)' },
     run: { type: 'string', description: 'Run folder (results.jsonl; an interrupted run resumes from it)' },
     concurrency: { type: 'string', description: 'Tickets answered at once (default 4)' },
+    pricing: { type: 'string', description: 'Pricing file (YAML/JSON; default: the shipped vendor presets)' },
+    strictness: { type: 'string', description: 'What a billed resolution is: contained, verified or confirmed', default: 'verified' },
+    formats: { type: 'string', description: `Reports to write: ${REPORT_FORMATS.join(', ')}`, default: REPORT_FORMATS.join(',') },
     workspace: { type: 'string', description: 'Workspace folder', default: '.shadowdesk' },
   },
   run: ({ args }) =>
@@ -57,18 +62,20 @@ const command = defineCommand({
       if (sample) selection.sample = sample;
       if (shard) selection.shard = shard;
       const runDir = args.run ?? join(args.workspace, 'runs', 'latest');
-      await readManifest(args.workspace).catch(() => buildIndex({ workspace: args.workspace, onProgress: indexProgressPrinter() }));
       const concurrency = positiveInteger(args.concurrency, '--concurrency') ?? config?.concurrency ?? 4;
-      const summary = await replay({ workspace: args.workspace, runDir, candidates, selection, concurrency, onProgress: replayProgressPrinter() });
-      const results = await readResults(runDir);
-      process.stdout.write(`Replayed ${summary.tickets.toLocaleString('en-US')} tickets in ${summary.seconds.toFixed(1)} s${summary.resumed ? ` (${summary.resumed} results resumed from an earlier run)` : ''}.\n\n`);
-      for (const candidate of candidates) {
-        const mine = results.filter((result) => result.candidate === candidate.id);
-        const replied = mine.filter((result) => result.answer.decision === 'reply').length;
-        const errors = mine.filter((result) => result.answer.error).length;
-        process.stdout.write(`${candidate.id.padEnd(16)} replied ${replied}, escalated ${mine.length - replied}${errors ? `, failed ${errors}` : ''}\n`);
-      }
-      process.stdout.write(`\nPer-ticket results: ${summary.resultsFile}\n`);
+      const { replay: summary, report } = await simulate({
+        workspace: args.workspace,
+        runDir,
+        candidates,
+        selection,
+        concurrency,
+        strictness: strictnessOf(args.strictness),
+        ...(args.pricing && { pricingFile: args.pricing }),
+        onIndexProgress: indexProgressPrinter(),
+        onReplayProgress: replayProgressPrinter(),
+      });
+      process.stdout.write(`Replayed ${summary.tickets.toLocaleString('en-US')} tickets in ${summary.seconds.toFixed(1)} s${summary.resumed ? ` (${summary.resumed} results resumed from an earlier run)` : ''}.\n`);
+      printRunSummary(report, await writeReports(report, runDir, formatsOf(args.formats)));
     }),
 });
 

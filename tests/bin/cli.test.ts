@@ -136,7 +136,9 @@ describe('simulate', () => {
     const first = await run(args);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/Replayed 8 tickets/);
-    expect(first.stdout).toMatch(/past-ticket\s+replied \d+, escalated \d+/);
+    expect(first.stdout).toMatch(/past-ticket\s+\d+% \(\d+%–\d+%\)/);
+    expect(first.stdout).toContain(`Open the report: ${join(dir, 'run', 'report.html')}`);
+    expect((await readdir(join(dir, 'run'))).sort()).toEqual(['judged.jsonl', 'junit.xml', 'report.html', 'report.json', 'results.jsonl', 'run.json', 'summary.md', 'tickets.csv']);
     const again = await run(args);
     expect(again.stdout).toContain('(16 results resumed from an earlier run)');
     const bad = await run(['simulate', '--candidates', 'gpt-9', '--workspace', workspace]);
@@ -146,6 +148,6 @@ describe('simulate', () => {
     expect(badConfig).toMatchObject({ code: 2, stderr: `shadowdesk: invalid config:\n  ${config}:4: candidates[0].minConfidense: unknown key (a typo?)\n` });
     await writeTemp(dir, 'shadowdesk.yaml', 'candidates:\n  - id: kb\n    type: knowledge-base\n    minConfidence: 0.5\nselection:\n  sample: 3\n');
     const configured = await run(['simulate', '--config', config, '--run', join(dir, 'configured'), '--workspace', workspace]);
-    expect(configured.stdout).toMatch(/Replayed 3 tickets[\s\S]*kb\s+replied \d+, escalated \d+/);
+    expect(configured.stdout).toMatch(/Replayed 3 tickets[\s\S]*\nkb\s+\d+%/);
   });
 });

@@ -1,0 +1,20 @@
+import type { RunReport } from '../../eval/run-report.ts';
+import type { ReportFormat } from '../../reports/index.ts';
+import { money, rateText } from '../../reports/_format.ts';
+
+/** The few lines a person reads after a run: each candidate's headline rates and where the reports are. */
+export function printRunSummary(report: RunReport, written: Partial<Record<ReportFormat, string>>): void {
+  const out = process.stdout;
+  out.write(`\n${'candidate'.padEnd(18)}${'sent'.padEnd(18)}${'automation'.padEnd(18)}${'accuracy'.padEnd(18)}${'wrong answers'.padEnd(18)}largest saving vs all-human\n`);
+  for (const candidate of report.metrics.candidates) {
+    // Savings compare each model with its own all-human baseline, so AI-only and helpdesk bundles rank fairly.
+    const best = [...(report.pricing.byCandidate[candidate.candidate]?.models ?? [])].sort((a, b) => b.savings - a.savings)[0];
+    const saving = best ? `${money(best.savings, report.pricing.currency)} (${best.label})` : '–';
+    const rates = [candidate.sendRate, candidate.automation.verified, candidate.accuracy, candidate.wrongRate].map((rate) => rateText(rate).padEnd(18)).join('');
+    out.write(`${candidate.candidate.padEnd(18)}${rates}${saving}\n`);
+  }
+  out.write(`\nAutomation = ${report.strictness} resolutions over all tickets; 95% intervals in brackets.\n`);
+  if (written.html) out.write(`\nOpen the report: ${written.html}\n`);
+  const others = Object.entries(written).filter(([format]) => format !== 'html');
+  if (others.length > 0) out.write(`Also written: ${others.map(([, path]) => path).join(', ')}\n`);
+}

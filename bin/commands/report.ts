@@ -1,0 +1,47 @@
+import { defineCommand } from 'citty';
+import { ShadowdeskError } from '../../errors.ts';
+import { buildReport } from '../../eval/run-report.ts';
+import type { Strictness } from '../../eval/pricing/volumes.ts';
+import { REPORT_FORMATS, writeReports, type ReportFormat } from '../../reports/index.ts';
+import { guarded, withExamples } from '../_cli.ts';
+import { printRunSummary } from './_summary.ts';
+
+const STRICTNESS = ['contained', 'verified', 'confirmed'] as const;
+
+export function strictnessOf(value: string): Strictness {
+  if (!(STRICTNESS as readonly string[]).includes(value)) throw new ShadowdeskError('SD_INPUT_INVALID', `--strictness ${value}: expected one of ${STRICTNESS.join(', ')}`);
+  return value as Strictness;
+}
+
+export function formatsOf(value: string): ReportFormat[] {
+  const formats = value.split(',').map((format) => format.trim());
+  const unknown = formats.filter((format) => !(REPORT_FORMATS as string[]).includes(format));
+  if (unknown.length > 0) throw new ShadowdeskError('SD_INPUT_INVALID', `--formats: unknown ${unknown.join(', ')}; choose from ${REPORT_FORMATS.join(', ')}`);
+  return formats as ReportFormat[];
+}
+
+const command = defineCommand({
+  meta: { name: 'report', description: 'Judge a replayed run and write its reports: HTML, JSON, CSV, Markdown, JUnit.' },
+  args: {
+    run: { type: 'positional', description: 'The run folder (from `shadowdesk simulate`)', required: true },
+    pricing: { type: 'string', description: 'Pricing file (YAML/JSON; default: the shipped vendor presets)' },
+    strictness: { type: 'string', description: 'What a billed resolution is: contained, verified or confirmed', default: 'verified' },
+    formats: { type: 'string', description: `Comma-separated: ${REPORT_FORMATS.join(', ')}`, default: REPORT_FORMATS.join(',') },
+    seed: { type: 'string', description: 'Seed of the bootstrap intervals', default: '42' },
+    workspace: { type: 'string', description: 'Workspace folder (default: the one the run used)' },
+  },
+  run: ({ args }) =>
+    guarded(async () => {
+      const report = await buildReport({
+        runDir: args.run,
+        strictness: strictnessOf(args.strictness),
+        seed: Number(args.seed),
+        ...(args.pricing && { pricingFile: args.pricing }),
+        ...(args.workspace && { workspace: args.workspace }),
+      });
+      const written = await writeReports(report, args.run, formatsOf(args.formats));
+      printRunSummary(report, written);
+    }),
+});
+
+export default withExamples(command, ['shadowdesk report .shadowdesk/runs/latest', 'shadowdesk report runs/july --pricing my-prices.yaml --strictness confirmed']);

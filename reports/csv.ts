@@ -1,0 +1,27 @@
+import type { RunReport } from '../eval/run-report.ts';
+
+/** One row per ticket and candidate, for a spreadsheet. Cells starting like a formula are defused (CSV injection). */
+
+const JUDGES = ['key-facts', 'semantic', 'macro', 'grounding', 'safety'];
+const HEADER = ['ticket_id', 'created_at', 'channel', 'language', 'tags', 'candidate', 'decision', 'sent', 'confidence', 'verdict', 'outcome', ...JUDGES.map((judge) => `${judge}_score`), 'error', 'subject'];
+
+function cell(value: string | number | boolean | null | undefined): string {
+  let text = value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function renderCsv(report: RunReport): string {
+  const rows = [HEADER.join(',')];
+  for (const ticket of report.tickets) {
+    for (const answer of ticket.answers) {
+      const scores = JUDGES.map((name) => answer.judges.find((judge) => judge.judge === name)?.score ?? null);
+      rows.push(
+        [ticket.ticketId, ticket.createdAt, ticket.channel, ticket.language, ticket.tags.join(' '), answer.candidate, answer.decision, answer.sent, answer.confidence, answer.verdict, answer.outcome, ...scores, answer.error, ticket.subject]
+          .map(cell)
+          .join(','),
+      );
+    }
+  }
+  return `${rows.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,171 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RunReport } from '../eval/run-report.ts';
+
+/**
+ * One self-contained HTML file for a run: chart.js, the data and the page script are inlined, and a
+ * Content-Security-Policy forbids every remote load, so the file can be mailed and opened offline.
+ *
+ * Ticket text is untrusted (customers write it, models repeat it): it travels only inside a JSON
+ * `<script type="application/json">` with `<`, `>`, `&` and U+2028/2029 escaped, and the page script
+ * writes it with `textContent`, never as markup. Executable inline scripts are allowed by their
+ * sha256, computed here, so an injected `<script>` could not run even if it reached the DOM.
+ */
+
+export interface HtmlOptions {
+  /** @default 'shadowdesk report' */
+  title?: string;
+}
+
+const CLIENT_FILE = fileURLToPath(new URL('./html-client.js', import.meta.url));
+
+let assets: { chart: string; client: string } | undefined;
+
+/** chart.js's `exports` hide dist/ files, so resolve the package entry and read its sibling UMD build. */
+function loadAssets(): { chart: string; client: string } {
+  if (!assets) {
+    const dist = dirname(createRequire(import.meta.url).resolve('chart.js'));
+    const chart = readFileSync(join(dist, 'chart.umd.js'), 'utf8').replace(/\n?\/\/# sourceMappingURL=\S*\s*$/, '\n');
+    assets = { chart, client: readFileSync(CLIENT_FILE, 'utf8') };
+  }
+  return assets;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** JSON that cannot close its script element or start a comment, whatever the strings hold. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+function sha256(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+const CSS = `
+:root { --fg: #1d2330; --muted: #5b6474; --line: #d9dee7; --bg: #f5f7fa; --card: #fff; --accent: #2f5fd0;
+  --good: #1f7a44; --warn: #a86400; --bad: #b3261e; --neutral: #5b6474; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: var(--fg); background: var(--bg); }
+header { background: #1d2330; color: #fff; padding: 20px 32px; }
+header h1 { margin: 0 0 4px; font-size: 22px; }
+header p { margin: 0; color: #c8cfdb; }
+main { max-width: 1280px; margin: 0 auto; padding: 8px 32px 48px; }
+section { margin-top: 28px; }
+h2 { font-size: 18px; margin: 0 0 10px; border-bottom: 1px solid var(--line); padding-bottom: 6px; }
+h3 { font-size: 15px; margin: 18px 0 8px; }
+.note { color: var(--muted); margin: 4px 0 10px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(280px, 1fr)); gap: 14px; }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; break-inside: avoid; }
+.card h3 { margin: 0 0 8px; font-size: 15px; }
+.card .big { font-size: 26px; font-weight: 650; }
+.card dl { display: grid; grid-template-columns: 1fr auto; gap: 3px 12px; margin: 8px 0 0; }
+.card dt { color: var(--muted); }
+.card dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; }
+.chart.tall { height: 460px; }
+.best { border-color: var(--accent); box-shadow: 0 0 0 1px var(--accent); }
+.chart { position: relative; height: 340px; background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 10px; }
+table { border-collapse: collapse; width: 100%; background: var(--card); font-variant-numeric: tabular-nums; }
+th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
+th { background: #eef1f6; font-weight: 600; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+.scroll { max-height: 420px; overflow: auto; border: 1px solid var(--line); border-radius: 8px; }
+.controls { display: flex; flex-wrap: wrap; gap: 10px; align-items: end; margin: 8px 0 12px; }
+.controls label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); gap: 2px; }
+select, input, button { font: inherit; padding: 4px 8px; border: 1px solid var(--line); border-radius: 6px; background: #fff; color: var(--fg); }
+button { cursor: pointer; }
+button:disabled { cursor: default; opacity: .5; }
+input[type=search] { min-width: 240px; }
+#rows tr { cursor: pointer; }
+#rows tr:hover { background: #eef3ff; }
+#rows tr.open { background: #dfe8ff; }
+.badge { display: inline-block; padding: 0 7px; border-radius: 10px; font-size: 12px; color: #fff; background: var(--neutral); white-space: nowrap; }
+.badge.correct { background: var(--good); } .badge.partial { background: var(--warn); } .badge.wrong { background: var(--bad); }
+.tag { display: inline-block; margin: 0 4px 2px 0; padding: 0 6px; border-radius: 4px; background: #e7ebf2; font-size: 12px; }
+.pager { display: flex; gap: 10px; align-items: center; margin-top: 8px; }
+#detail { margin-top: 16px; }
+.triple { display: grid; grid-template-columns: repeat(3, 1fr); gap: 12px; }
+.pane { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px; min-width: 0; }
+.pane h4 { margin: 0 0 6px; font-size: 13px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
+.text { white-space: pre-wrap; overflow-wrap: anywhere; }
+.meta { color: var(--muted); font-size: 12px; margin-top: 8px; }
+.switch { display: flex; flex-wrap: wrap; gap: 6px; margin: 8px 0; }
+.switch button.on { border-color: var(--accent); color: var(--accent); font-weight: 600; }
+a { color: var(--accent); }
+@media (max-width: 900px) { .triple { grid-template-columns: 1fr; } main { padding: 8px 12px 32px; } }
+@media print {
+  body { background: #fff; }
+  header { background: #fff; color: #000; border-bottom: 2px solid #000; }
+  header p { color: #333; }
+  .controls, .pager, .noprint { display: none !important; }
+  .scroll { max-height: none; overflow: visible; border: 0; }
+  section, .chart, .card, table { break-inside: avoid; }
+}
+`;
+
+/** Renders a run's report as one HTML page with no network access. */
+export function renderHtml(report: RunReport, options: HtmlOptions = {}): string {
+  const { chart, client } = loadAssets();
+  const title = options.title ?? 'shadowdesk report';
+  const csp = [
+    "default-src 'none'",
+    `script-src ${sha256(chart)} ${sha256(client)}`,
+    "style-src 'unsafe-inline'",
+    'img-src data:',
+    "font-src 'none'",
+    "connect-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${escapeHtml(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header><h1>${escapeHtml(title)}</h1><p id="run-info"></p></header>
+<main>
+<section id="headline"><h2>Candidates</h2><p class="note">Automation is the share of all replayed tickets the candidate would have closed alone; every figure shows its 95% interval.</p><div class="cards" id="cards"></div></section>
+<section id="sweep"><h2>Confidence threshold</h2><p class="note">Raising the send threshold trades automation for accuracy. Solid lines: verified automation; dashed: accuracy of what is sent.</p><div class="chart"><canvas id="sweep-chart" aria-label="Threshold sweep"></canvas></div><h3>Threshold that meets the target accuracy</h3><table id="sweep-table"></table></section>
+<section id="focus"><h2>Costs, breakdowns and gaps</h2><div class="controls"><label>Candidate<select id="focus-candidate"></select></label></div>
+<h3>Monthly cost per pricing model</h3><div class="chart tall"><canvas id="cost-chart" aria-label="Monthly cost"></canvas></div>
+<h3>Totals over the period</h3><div class="scroll"><table id="cost-table"></table></div>
+<h3>Crossovers</h3><p class="note">Monthly ticket volume at which two models swap places, scanning up to 100× the average month.</p><div class="scroll"><table id="crossover-table"></table></div>
+<h3>Automation by month</h3><div class="chart"><canvas id="month-chart" aria-label="Automation by month"></canvas></div>
+<div id="breakdowns"></div>
+<h3>Knowledge gaps</h3><p class="note">Escalated or wrongly answered questions, grouped by meaning. Example ids open the ticket below.</p><table id="gap-table"></table></section>
+<section id="explorer"><h2>Ticket explorer</h2>
+<div class="controls noprint">
+<label>Candidate<select id="f-candidate"></select></label>
+<label>Verdict<select id="f-verdict"></select></label>
+<label>Outcome<select id="f-outcome"></select></label>
+<label>Tag<select id="f-tag"></select></label>
+<label>Search<input id="f-text" type="search" placeholder="id, subject, any text"></label>
+</div>
+<table><thead><tr><th>Ticket</th><th>Date</th><th>Subject</th><th>Tags</th><th>Candidate</th><th>Verdict</th><th>Outcome</th><th class="num">Confidence</th></tr></thead><tbody id="rows"></tbody></table>
+<div class="pager noprint"><button id="prev" type="button">Previous</button><span id="page-info"></span><button id="next" type="button">Next</button></div>
+<div id="detail"></div>
+</section>
+</main>
+<script type="application/json" id="report-data">${scriptJson(report)}</script>
+<script>${chart}</script>
+<script>${client}</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,201 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunReport } from '../../eval/run-report.ts';
+import { renderHtml } from '../../reports/html.ts';
+import { useTempDir } from '../helpers/temp.ts';
+import { makeReport, XSS_PAYLOADS } from './_report-factory.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ARTIFACTS = join(ROOT, 'tests/artifacts');
+/** `npm run docs:screenshot` points these at the demo run's report and at the README's picture. */
+const SAMPLE_REPORT = process.env.SHADOWDESK_SAMPLE_REPORT;
+const SCREENSHOT = process.env.SHADOWDESK_SCREENSHOT ?? join(ARTIFACTS, 'sample.png');
+
+describe('renderHtml (static)', () => {
+  it('inlines everything, pins scripts by hash and escapes ticket text', async () => {
+    const report = await makeReport({ tickets: 40, candidates: 2 });
+    const html = renderHtml(report, { title: 'Acme </title><script>x()</script>' });
+    expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; script-src &#39;sha256-[^"]+&#39; &#39;sha256-/);
+    expect(html).toContain('connect-src &#39;none&#39;');
+    expect(html).not.toMatch(/sourceMappingURL/);
+    expect(html).toContain('<title>Acme &#60;/title&#62;&#60;script&#62;x()&#60;/script&#62;</title>');
+    // Exactly the three script elements the page ships: data, chart.js, page script.
+    expect(html.match(/<script/g)).toHaveLength(3);
+    expect(html).not.toMatch(/(?:src|href)="https?:/);
+    for (const payload of XSS_PAYLOADS) expect(html).not.toContain(payload);
+  });
+});
+
+describe.skipIf(!hasChromium)(`renderHtml in Chromium${hasChromium ? '' : ` (skipped: ${CHROMIUM} not found; apt-get install chromium)`}`, () => {
+  let browser: Browser;
+  const tempDir = useTempDir();
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  interface Opened {
+    page: Page;
+    url: string;
+    errors: string[];
+    requests: string[];
+    loadMs: number;
+  }
+
+  async function open(report: RunReport, name = 'report.html'): Promise<Opened> {
+    const file = join(await tempDir(), name);
+    await writeFile(file, renderHtml(report, { title: 'Maison Lune · shadow run' }));
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') errors.push(`console.${message.type()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    page.on('request', (request) => requests.push(request.url()));
+    const url = pathToFileURL(file).href;
+    const started = performance.now();
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="1"]', { timeout: 60_000 });
+    return { page, url, errors, requests, loadMs: performance.now() - started };
+  }
+
+  const rowCount = (page: Page): Promise<number> => page.locator('#rows tr').count();
+  const pageInfo = (page: Page): Promise<string> => page.locator('#page-info').innerText();
+  /** Runs an action and waits until the explorer's counter changes, returning how long that took. */
+  async function timed(page: Page, action: () => Promise<unknown>): Promise<number> {
+    const before = await pageInfo(page);
+    const started = performance.now();
+    await action();
+    // A locator wait, not waitForFunction: the page's CSP rightly forbids the eval that one needs.
+    const unchanged = new RegExp(`^${before.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    await page.locator('#page-info', { hasNotText: unchanged }).waitFor({ timeout: 10_000 });
+    return performance.now() - started;
+  }
+
+  it('draws every chart offline, runs no planted payload and explores tickets', async () => {
+    const report = await makeReport({ tickets: 200, candidates: 4 });
+    const { page, url, errors, requests } = await open(report);
+
+    const points = (await page.evaluate(
+      `[...document.querySelectorAll('canvas')].map((canvas) => { const chart = Chart.getChart(canvas); return chart ? chart.data.datasets.reduce((sum, set) => sum + set.data.filter((v) => v !== null).length, 0) : 0; })`,
+    )) as number[];
+    expect(points).toHaveLength(3);
+    for (const count of points) expect(count).toBeGreaterThan(0);
+    // A drawn canvas has non-blank pixels.
+    const inked = (await page.evaluate(
+      `(() => { const c = document.getElementById('cost-chart'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })()`,
+    )) as number;
+    expect(inked).toBeGreaterThan(1000);
+    const met = report.metrics.sweeps.filter((sweep) => sweep.thresholdForTarget !== null);
+    expect(met.length).toBeGreaterThan(0);
+    const markers = (await page.evaluate(
+      `Chart.getChart(document.getElementById('sweep-chart')).data.datasets.filter((set) => set.label.includes('meets target')).length`,
+    )) as number;
+    expect(markers).toBe(met.length);
+
+    expect(await page.locator('.card').count()).toBe(4);
+    expect(await page.locator('.card').first().innerText()).toMatch(/\d+% \(\d+(\.\d)?%–\d+(\.\d)?%\)/);
+
+    // Default candidate: the highest verified automation, i.e. the first card.
+    const best = [...report.metrics.candidates].sort((a, b) => (b.automation.verified.value ?? 0) - (a.automation.verified.value ?? 0))[0]!.candidate;
+    expect(await page.locator('#f-candidate').inputValue()).toBe(best);
+    expect(await page.locator('#focus-candidate').inputValue()).toBe(best);
+    expect(await rowCount(page)).toBe(50);
+    expect(await pageInfo(page)).toBe('1–50 of 200 answers');
+
+    await timed(page, () => page.selectOption('#f-candidate', ''));
+    expect(await pageInfo(page)).toBe('1–50 of 800 answers');
+    const wrong = report.tickets.flatMap((ticket) => ticket.answers).filter((answer) => answer.verdict === 'wrong').length;
+    await timed(page, () => page.selectOption('#f-verdict', 'wrong'));
+    expect(await pageInfo(page)).toBe(`1–${Math.min(50, wrong)} of ${wrong} answers`);
+    await timed(page, () => page.selectOption('#f-verdict', ''));
+    await timed(page, () => page.selectOption('#f-candidate', best));
+
+    // Payloads: searched for as text, shown as text, never executed.
+    await timed(page, () => page.fill('#f-text', 'window.__xss'));
+    const planted = report.tickets.filter((ticket) => ticket.subject.includes('window.__xss')).length;
+    expect(await pageInfo(page)).toBe(`1–${planted} of ${planted} answers`);
+    const subjects = await page.locator('#rows td.subject').allInnerTexts();
+    for (const payload of XSS_PAYLOADS) expect(subjects.some((subject) => subject.includes(payload))).toBe(true);
+    expect(await page.locator('#rows script, #rows img, #rows svg, #detail script, #detail img, #detail svg').count()).toBe(0);
+
+    const firstRow = page.locator('#rows tr').first();
+    const openedId = await firstRow.getAttribute('data-ticket');
+    await firstRow.click();
+    const ticket = report.tickets.find((candidate) => candidate.ticketId === openedId)!;
+    const answer = ticket.answers.find((entry) => entry.candidate === best)!;
+    expect(await page.locator('#detail-question').innerText()).toBe(ticket.question);
+    expect(await page.locator('#detail-human').innerText()).toBe(ticket.humanReply);
+    expect(await page.locator('#detail-answer').innerText()).toBe(answer.text);
+    const reasons = await page.locator('#detail-judges tbody tr td:nth-child(3)').allInnerTexts();
+    expect(reasons).toEqual(answer.judges.map((judge) => judge.reason));
+    expect(reasons.join('\n')).toContain('window.__xss=1');
+
+    // A knowledge-gap example opens its ticket in the explorer.
+    const example = page.locator('#gap-table a.gap-example').first();
+    const exampleId = await example.innerText();
+    await example.click();
+    await expect.poll(() => page.locator('#detail h3').first().innerText()).toContain(`Ticket ${exampleId}`);
+
+    await timed(page, () => page.fill('#f-text', '100007'));
+    expect(await rowCount(page)).toBe(1);
+
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([url]);
+
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('opens a 10,000-ticket × 4-candidate report quickly and keeps filtering fast', async () => {
+    const report = await makeReport({ tickets: 10_000, candidates: 4, resamples: 100 });
+    const { page, url, errors, requests, loadMs } = await open(report, 'big.html');
+    const bytes = (await stat(new URL(url))).size;
+
+    expect(await rowCount(page)).toBe(50);
+    const verdictMs = await timed(page, () => page.selectOption('#f-verdict', 'wrong'));
+    const candidateMs = await timed(page, () => page.selectOption('#f-candidate', ''));
+    // The first search builds the lower-cased index, so it is the slowest one; includes the 150 ms debounce.
+    const firstTextMs = await timed(page, () => page.fill('#f-text', 'refund'));
+    const textMs = await timed(page, () => page.fill('#f-text', 'address-change'));
+    const pageMs = await timed(page, () => page.click('#next'));
+    expect(await rowCount(page)).toBeLessThanOrEqual(50);
+
+    console.info(
+      `10k × 4 report: ${(bytes / 1e6).toFixed(1)} MB, ready in ${Math.round(loadMs)} ms; filter verdict ${Math.round(verdictMs)} ms, ` +
+        `candidate ${Math.round(candidateMs)} ms, first text ${Math.round(firstTextMs)} ms, text ${Math.round(textMs)} ms, next page ${Math.round(pageMs)} ms`,
+    );
+    expect(loadMs).toBeLessThan(20_000);
+    for (const ms of [verdictMs, candidateMs, firstTextMs, textMs, pageMs]) expect(ms).toBeLessThan(1_000);
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([url]);
+    await page.close();
+  }, 180_000);
+
+  it('screenshots the sample report for the README', async () => {
+    const report = SAMPLE_REPORT
+      ? (JSON.parse(await readFile(SAMPLE_REPORT, 'utf8')) as RunReport)
+      : await makeReport({ tickets: 400, candidates: 4, payloadEvery: 0 });
+    const { page, errors } = await open(report, 'sample.html');
+    await page.locator('#rows tr').first().click();
+    await mkdir(dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
