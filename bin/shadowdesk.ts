@@ -22,6 +22,7 @@ const main = withExamples(defineCommand({
     price: () => import('./commands/price.ts').then((module) => module.default),
     compare: () => import('./commands/compare.ts').then((module) => module.default),
     ci: () => import('./commands/ci.ts').then((module) => module.default),
+    label: () => import('./commands/label.ts').then((module) => module.default),
     formats: () => import('./commands/formats.ts').then((module) => module.default),
   },
 }), ['shadowdesk demo', 'shadowdesk import exports/ --workspace .shadowdesk', 'shadowdesk formats']);

@@ -1,5 +1,7 @@
 import { defineCommand } from 'citty';
 import { ShadowdeskError } from '../../errors.ts';
+import { readConfig } from '../../eval/config-file.ts';
+import { VerdictRulesSchema } from '../../eval/judges/verdict.ts';
 import { buildReport } from '../../eval/run-report.ts';
 import type { Strictness } from '../../eval/pricing/volumes.ts';
 import { REPORT_FORMATS, writeReports, type ReportFormat } from '../../reports/index.ts';
@@ -28,6 +30,7 @@ const command = defineCommand({
     strictness: { type: 'string', description: 'What a billed resolution is: contained, verified or confirmed', default: 'verified' },
     formats: { type: 'string', description: `Comma-separated: ${REPORT_FORMATS.join(', ')}`, default: REPORT_FORMATS.join(',') },
     seed: { type: 'string', description: 'Seed of the bootstrap intervals', default: '42' },
+    rules: { type: 'string', description: 'Verdict thresholds refitted on people’s labels (verdict-rules.json from `label import`)' },
     workspace: { type: 'string', description: 'Workspace folder (default: the one the run used)' },
   },
   run: ({ args }) =>
@@ -38,6 +41,7 @@ const command = defineCommand({
         seed: Number(args.seed),
         ...(args.pricing && { pricingFile: args.pricing }),
         ...(args.workspace && { workspace: args.workspace }),
+        ...(args.rules && { rules: await readConfig(args.rules, VerdictRulesSchema) }),
       });
       const written = await writeReports(report, args.run, formatsOf(args.formats));
       printRunSummary(report, written);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { JudgeScore, Verdict } from './types.ts';
 
 /**
@@ -15,6 +16,10 @@ export interface VerdictRules {
   /** Share of the answer's facts its sources must support to be correct. */
   minGrounding: number;
 }
+
+const share = z.number().min(0).max(1);
+/** A rules file as `label import` writes it (verdict-rules.json), checked before a report uses it. */
+export const VerdictRulesSchema = z.strictObject({ correctSemantic: share, wrongSemantic: share, minFactRecall: share, minGrounding: share });
 
 export const DEFAULT_VERDICT_RULES: VerdictRules = { correctSemantic: 0.8, wrongSemantic: 0.4, minFactRecall: 0.75, minGrounding: 0.75 };
 
