@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import { generateDemo } from '../datasets/demo/generate.ts';
 import type { Order } from '../datasets/records.ts';
 import { replay, selectTickets, ticketContext } from '../eval/replay.ts';
+import { buildReport } from '../eval/run-report.ts';
+import { renderHtml } from '../reports/html.ts';
 import { responderFor } from '../eval/responders/index.ts';
 import { importSources } from '../pipelines/import.ts';
 import { buildIndex } from '../pipelines/search-index.ts';
@@ -15,7 +17,8 @@ import { readRecords } from '../pipelines/workspace.ts';
 /**
  * Replay throughput with the built-in candidates on a generated history, and the engine's
  * overhead: the same candidates called directly on the same tickets and contexts, one after the
- * other, against the full replay (selection, checkpoint writes, concurrency) in the same run.
+ * other, against the replay (selection, checkpoint writes) in the same run, on a sample. Then the
+ * whole history replayed with concurrency, judged and reported: seconds per stage, HTML size.
  */
 
 // LanceDB logs a warning per table it creates; the table is what we read.
@@ -24,12 +27,12 @@ process.env.LANCEDB_LOG ??= 'error';
 const { values } = parseArgs({
   options: {
     tickets: { type: 'string', default: '10000' },
-    replayed: { type: 'string', default: '2000' },
+    overhead: { type: 'string', default: '1000' },
     out: { type: 'string', default: fileURLToPath(new URL('./results/replay.json', import.meta.url)) },
   },
 });
 const TICKETS = Number(values.tickets);
-const REPLAYED = Number(values.replayed);
+const OVERHEAD_SAMPLE = Number(values.overhead);
 const scratch = await mkdtemp(join(tmpdir(), 'shadowdesk-replay-bench-'));
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -42,7 +45,7 @@ try {
   await buildIndex({ workspace });
 
   const names = ['past-ticket', 'macro', 'knowledge-base', 'composite'];
-  const selection = { sample: REPLAYED, seed: 5 };
+  const selection = { sample: OVERHEAD_SAMPLE, seed: 5 };
   const rows: Array<Record<string, string | number>> = [];
 
   // Direct: the candidates alone on the same contexts, sequentially.
@@ -67,29 +70,40 @@ try {
   await replay({ workspace, runDir: join(scratch, 'run-1'), candidates: names.map(responderFor), selection, concurrency: 1 });
   const engine = (performance.now() - started) / 1000;
 
+  log(`replaying all ${TICKETS.toLocaleString('en-US')} tickets…`);
+  const fullRun = join(scratch, 'run-all');
   started = performance.now();
-  await replay({ workspace, runDir: join(scratch, 'run-4'), candidates: names.map(responderFor), selection, concurrency: 4 });
+  const all = await replay({ workspace, runDir: fullRun, candidates: names.map(responderFor), concurrency: 4 });
   const concurrent = (performance.now() - started) / 1000;
+  started = performance.now();
+  const report = await buildReport({ runDir: fullRun });
+  const judging = (performance.now() - started) / 1000;
+  started = performance.now();
+  const html = renderHtml(report);
+  const rendering = (performance.now() - started) / 1000;
 
   rows.push(
-    { measure: 'candidates called directly', seconds: direct, 'tickets/s': tickets.length / direct },
-    { measure: 'replay, concurrency 1', seconds: engine, 'tickets/s': tickets.length / engine },
-    { measure: 'replay, concurrency 4', seconds: concurrent, 'tickets/s': tickets.length / concurrent },
+    { measure: `candidates called directly (${tickets.length})`, seconds: direct, 'tickets/s': tickets.length / direct },
+    { measure: `replay, concurrency 1 (${tickets.length})`, seconds: engine, 'tickets/s': tickets.length / engine },
+    { measure: `replay, concurrency 4 (${all.tickets})`, seconds: concurrent, 'tickets/s': all.tickets / concurrent },
+    { measure: `judge, metrics, pricing (${all.tickets})`, seconds: judging, 'tickets/s': all.tickets / judging },
+    { measure: `HTML report (${all.tickets})`, seconds: rendering, 'tickets/s': all.tickets / rendering },
   );
   const overhead = engine / direct - 1;
   const result = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
     history: TICKETS,
-    replayed: tickets.length,
+    overheadSample: tickets.length,
     candidates: names,
     rows,
     engineOverhead: overhead,
+    htmlBytes: Buffer.byteLength(html),
   };
-  process.stdout.write(`\nReplay: ${tickets.length.toLocaleString('en-US')} of ${TICKETS.toLocaleString('en-US')} tickets, ${names.length} candidates (${names.join(', ')})\n\n`);
-  process.stdout.write(`${'measure'.padEnd(30)}${'seconds'.padStart(10)}${'tickets/s'.padStart(12)}\n`);
-  for (const row of rows) process.stdout.write(`${String(row.measure).padEnd(30)}${Number(row.seconds).toFixed(2).padStart(10)}${Number(row['tickets/s']).toFixed(1).padStart(12)}\n`);
-  process.stdout.write(`\nengine overhead over direct calls (concurrency 1): ${(overhead * 100).toFixed(1)} %\n`);
+  process.stdout.write(`\nReplay of a ${TICKETS.toLocaleString('en-US')}-ticket history, ${names.length} candidates (${names.join(', ')})\n\n`);
+  process.stdout.write(`${'measure'.padEnd(40)}${'seconds'.padStart(10)}${'tickets/s'.padStart(12)}\n`);
+  for (const row of rows) process.stdout.write(`${String(row.measure).padEnd(40)}${Number(row.seconds).toFixed(2).padStart(10)}${Number(row['tickets/s']).toFixed(1).padStart(12)}\n`);
+  process.stdout.write(`\nengine overhead over direct calls (concurrency 1): ${(overhead * 100).toFixed(1)} %\nHTML report: ${(result.htmlBytes / 1e6).toFixed(1)} MB\n`);
   await mkdir(dirname(values.out), { recursive: true });
   await writeFile(values.out, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`JSON: ${values.out}\n`);
