@@ -8,6 +8,7 @@ import { createKnowledgeBaseResponder } from './responders/knowledge-base.ts';
 import { createLlmResponder } from './responders/llm.ts';
 import { createMacroResponder } from './responders/macro.ts';
 import { createPastTicketResponder } from './responders/past-ticket.ts';
+import type { LlmJudgeOptions } from './judges/llm-judge.ts';
 import type { Responder } from './types.ts';
 
 /** The simulation config: the candidates to compare and which tickets they answer. */
@@ -31,9 +32,8 @@ const CompositeCandidate = z.strictObject({
   parts: z.array(z.string()).min(1),
 });
 
-const LlmCandidate = z.strictObject({
-  id,
-  type: z.literal('llm'),
+/** How to reach an OpenAI-compatible endpoint: shared by the LLM candidate and the LLM judge. */
+const LLM_ENDPOINT = {
   baseUrl: z.url({ protocol: /^https?$/ }),
   model: z.string().min(1),
   apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name such as OPENAI_API_KEY').optional(),
@@ -45,11 +45,17 @@ const LlmCandidate = z.strictObject({
   concurrency: z.number().int().positive().max(256).optional(),
   requestsPerMinute: z.number().positive().optional(),
   price: z.strictObject({ inputPerMillion: z.number().min(0), outputPerMillion: z.number().min(0) }).optional(),
+  redact: z.boolean().optional(),
+  cache: z.boolean().default(true),
+};
+
+const LlmCandidate = z.strictObject({
+  id,
+  type: z.literal('llm'),
+  ...LLM_ENDPOINT,
   system: z.string().optional(),
   prompt: z.string().optional(),
   retrieval: z.strictObject({ knowledge: z.number().int().min(0).max(20).optional(), tickets: z.number().int().min(0).max(20).optional() }).optional(),
-  redact: z.boolean().optional(),
-  cache: z.boolean().default(true),
 });
 
 export const CandidateSchema = z.discriminatedUnion('type', [BuiltinCandidate, CompositeCandidate, LlmCandidate]);
@@ -67,6 +73,8 @@ export const SimulationConfigSchema = z.strictObject({
     })
     .optional(),
   concurrency: z.number().int().positive().max(256).optional(),
+  /** An LLM rubric judge next to the deterministic judges. */
+  judge: z.strictObject({ llm: z.strictObject(LLM_ENDPOINT) }).optional(),
 });
 export type SimulationConfig = z.infer<typeof SimulationConfigSchema>;
 
@@ -83,6 +91,14 @@ function builtin(config: z.infer<typeof BuiltinCandidate>): Responder {
         ? createPastTicketResponder(options)
         : createKnowledgeBaseResponder(options);
   return config.id ? { ...responder, id: config.id } : responder;
+}
+
+/** The LLM judge a config declares, with its cache under the workspace. */
+export function llmJudgeOf(config: SimulationConfig | undefined, workspace: string): LlmJudgeOptions | undefined {
+  const llm = config?.judge?.llm;
+  if (!llm) return undefined;
+  const { redact, cache, ...endpoint } = llm;
+  return { endpoint, ...(redact !== undefined && { redact }), ...(cache && { cacheDir: join(workspace, 'llm-cache') }) };
 }
 
 /**

@@ -8,6 +8,7 @@ import { JsonlWriter, readRecords } from '../pipelines/workspace.ts';
 import { ticketHistory, type TicketHistory } from './history.ts';
 import { judgeGrounding } from './judges/grounding.ts';
 import { judgeKeyFacts, type FactComparison } from './judges/key-facts.ts';
+import { createLlmJudge, type LlmJudgeOptions } from './judges/llm-judge.ts';
 import { judgeMacro } from './judges/macro.ts';
 import { judgeSafety } from './judges/safety.ts';
 import { judgeSemantic, unrelatedSimilarities, type SemanticPair } from './judges/semantic.ts';
@@ -29,6 +30,8 @@ export interface JudgeRunOptions {
   /** Seeds the semantic judge's calibration draws. @default 42 */
   seed?: number;
   rules?: VerdictRules;
+  /** An LLM rubric judge next to the deterministic ones. */
+  llmJudge?: LlmJudgeOptions;
 }
 
 /** What a report shows of a replayed ticket next to the candidates' answers. */
@@ -140,6 +143,17 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
   await embedder.dispose();
   const pairs = new Map<TicketResult, SemanticPair>(judgeable.map((result, index) => [result, { answer: vectors[2 * index]!, reference: vectors[2 * index + 1]! }]));
   const unrelated = unrelatedSimilarities([...pairs.values()], options.seed ?? 42);
+  const llmScores = new Map<TicketResult, JudgeScore>();
+  if (options.llmJudge) {
+    const judgeWithLlm = createLlmJudge(options.llmJudge);
+    // The client bounds how many calls are in flight; every answer is queued at once.
+    await Promise.all(
+      judgeable.map(async (result) => {
+        const history = histories.get(result.ticketId)!;
+        llmScores.set(result, await judgeWithLlm({ question: history.question?.text ?? '', reference: history.reference!.text, answer: result.answer.text }));
+      }),
+    );
+  }
 
   const judged = results.map((result): JudgedTicket => {
     const ticket = replayed.get(result.ticketId);
@@ -169,6 +183,8 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
         ...(language && { language }),
       });
       judges.push(facts, conflictsJudge(comparison), semantic, judgeMacro(reference.macro, answerMacro), grounding, safety);
+      const llm = llmScores.get(result);
+      if (llm) judges.push(llm);
     }
     const verdict = answer.text === '' ? 'cannot-judge' : verdictOf({ judges, hasReference: reference !== undefined }, options.rules ?? DEFAULT_VERDICT_RULES);
     const contained = sent && history.oneTouch;

@@ -6,6 +6,7 @@ import { embeddingText, readManifest } from '../pipelines/search-tables.ts';
 import { findGaps, type KnowledgeGap } from './gaps.ts';
 import { judgeRun, type TicketView } from './judge.ts';
 import type { JudgedTicket, JudgeScore, Outcome, Verdict } from './judges/types.ts';
+import type { LlmJudgeOptions } from './judges/llm-judge.ts';
 import type { VerdictRules } from './judges/verdict.ts';
 import { computeMetrics, type RunMetrics } from './metrics.ts';
 import { priceRun, type RunPricing } from './pricing/price-run.ts';
@@ -72,6 +73,7 @@ export interface ReportOptions {
   /** @default 0.95 */
   targetAccuracy?: number;
   rules?: VerdictRules;
+  llmJudge?: LlmJudgeOptions;
 }
 
 function cut(text: string): string {
@@ -143,7 +145,7 @@ export async function buildReport(options: ReportOptions): Promise<RunReport> {
   const strictness = options.strictness ?? 'verified';
   const run = JSON.parse(await readFile(join(options.runDir, RUN_FILE), 'utf8')) as RunInfo;
   const workspace = options.workspace ?? run.workspace;
-  const { judged, tickets } = await judgeRun({ runDir: options.runDir, workspace, seed, ...(options.rules && { rules: options.rules }) });
+  const { judged, tickets } = await judgeRun({ runDir: options.runDir, workspace, seed, ...(options.rules && { rules: options.rules }), ...(options.llmJudge && { llmJudge: options.llmJudge }) });
   const results = await readResults(options.runDir);
   const oneTouch = new Set([...tickets].filter(([, view]) => view.oneTouch).map(([id]) => id));
   const metrics = computeMetrics(judged, { seed, oneTouch, ...(options.targetAccuracy !== undefined && { targetAccuracy: options.targetAccuracy }) });

@@ -1,5 +1,6 @@
 import { buildIndex, type IndexProgress } from '../pipelines/search-index.ts';
 import { readManifest } from '../pipelines/search-tables.ts';
+import type { LlmJudgeOptions } from './judges/llm-judge.ts';
 import type { Strictness } from './pricing/volumes.ts';
 import { replay, type ReplaySummary, type Selection } from './replay.ts';
 import { buildReport, type RunReport } from './run-report.ts';
@@ -15,6 +16,7 @@ export interface SimulateOptions {
   /** @default 4 */
   concurrency?: number;
   pricingFile?: string;
+  llmJudge?: LlmJudgeOptions;
   /** @default 'verified' */
   strictness?: Strictness;
   onIndexProgress?: (progress: IndexProgress) => void;
@@ -42,6 +44,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     ...(options.selection?.seed !== undefined && { seed: options.selection.seed }),
     ...(options.pricingFile && { pricingFile: options.pricingFile }),
     ...(options.strictness && { strictness: options.strictness }),
+    ...(options.llmJudge && { llmJudge: options.llmJudge }),
   });
   return { replay: summary, report };
 }

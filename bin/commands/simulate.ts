@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { ShadowdeskError } from '../../errors.ts';
-import { createCandidates, loadSimulationConfig } from '../../eval/config.ts';
+import { createCandidates, llmJudgeOf, loadSimulationConfig } from '../../eval/config.ts';
 import type { Selection } from '../../eval/replay.ts';
 import { responderFor } from '../../eval/responders/index.ts';
 import { simulate } from '../../eval/simulate.ts';
@@ -62,6 +62,7 @@ const command = defineCommand({
       if (sample) selection.sample = sample;
       if (shard) selection.shard = shard;
       const runDir = args.run ?? join(args.workspace, 'runs', 'latest');
+      const llmJudge = llmJudgeOf(config, args.workspace);
       const concurrency = positiveInteger(args.concurrency, '--concurrency') ?? config?.concurrency ?? 4;
       const { replay: summary, report } = await simulate({
         workspace: args.workspace,
@@ -71,6 +72,7 @@ const command = defineCommand({
         concurrency,
         strictness: strictnessOf(args.strictness),
         ...(args.pricing && { pricingFile: args.pricing }),
+        ...(llmJudge && { llmJudge }),
         onIndexProgress: indexProgressPrinter(),
         onReplayProgress: replayProgressPrinter(),
       });

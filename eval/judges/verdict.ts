@@ -23,6 +23,10 @@ export const VerdictRulesSchema = z.strictObject({ correctSemantic: share, wrong
 
 export const DEFAULT_VERDICT_RULES: VerdictRules = { correctSemantic: 0.8, wrongSemantic: 0.4, minFactRecall: 0.75, minGrounding: 0.75 };
 
+/** LLM judge scores from which it is taken to agree, or to disagree, with the agent. */
+const LLM_AGREES = 0.75;
+const LLM_DISAGREES = 0.25;
+
 export interface VerdictInput {
   judges: readonly JudgeScore[];
   /** The agent's reply exists; without it there is nothing to judge against. */
@@ -41,11 +45,15 @@ export function verdictOf({ judges, hasReference }: VerdictInput, rules: Verdict
   const semantic = scoreOf(judges, 'semantic');
   const macro = scoreOf(judges, 'macro');
   const grounding = scoreOf(judges, 'grounding');
-  if (semantic === null && facts === null && macro === null) return 'cannot-judge';
+  const llm = scoreOf(judges, 'llm');
+  if (semantic === null && facts === null && macro === null && llm === null) return 'cannot-judge';
   const completeFacts = facts === null || facts >= rules.minFactRecall;
   const onTopic = semantic === null || semantic >= rules.wrongSemantic;
   // Agreement is shown by meaning, by the agent's own facts (on topic), or by the agent's own macro.
-  const agrees = (semantic !== null && semantic >= rules.correctSemantic) || (facts !== null && facts >= rules.minFactRecall && onTopic) || macro === 1;
+  const agrees =
+    (semantic !== null && semantic >= rules.correctSemantic) || (facts !== null && facts >= rules.minFactRecall && onTopic) || macro === 1 || (llm !== null && llm >= LLM_AGREES);
+  // A rubric judge that read all three texts and found the answer wrong outweighs closeness of words.
+  if (llm !== null && llm <= LLM_DISAGREES) return macro === 1 ? 'partial' : 'wrong';
   if (agrees && completeFacts && macro !== 0 && (grounding === null || grounding >= rules.minGrounding)) return 'correct';
   if (!onTopic && (facts === null || facts < rules.minFactRecall) && macro !== 1) return 'wrong';
   // The agent chose another macro and the meaning does not make up for it: a different answer.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createCandidates, loadSimulationConfig } from '../../eval/config.ts';
+import { join } from 'node:path';
+import { createCandidates, llmJudgeOf, loadSimulationConfig } from '../../eval/config.ts';
 import { parseConfig } from '../../eval/config-file.ts';
 import { SimulationConfigSchema } from '../../eval/config.ts';
 import { useTempDir, writeTemp } from '../helpers/temp.ts';
@@ -33,12 +34,17 @@ candidates:
     model: llama3.1
 selection:
   holdoutDays: 60
+judge:
+  llm:
+    baseUrl: http://127.0.0.1:11434/v1
+    model: qwen2.5
 `;
     const dir = await tempDir();
     const fromYaml = await loadSimulationConfig(await writeTemp(dir, 'shadowdesk.yaml', yaml));
     const fromJson = await loadSimulationConfig(await writeTemp(dir, 'shadowdesk.json', JSON.stringify(fromYaml)));
     expect(fromJson).toEqual(fromYaml);
     expect(createCandidates(fromYaml, dir).map((candidate) => candidate.id)).toEqual(['knowledge-base', 'strict-macro', 'mix', 'local-llm']);
+    expect(llmJudgeOf(fromYaml, dir)).toEqual({ endpoint: { baseUrl: 'http://127.0.0.1:11434/v1', model: 'qwen2.5' }, cacheDir: join(dir, 'llm-cache') });
   });
 
   it('names the line and key of every mistake', () => {

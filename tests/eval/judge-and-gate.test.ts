@@ -12,6 +12,7 @@ import { replay } from '../../eval/replay.ts';
 import { buildReport, type RunReport } from '../../eval/run-report.ts';
 import type { Responder } from '../../eval/types.ts';
 import { writeReports } from '../../reports/index.ts';
+import { startFakeEndpoint } from '../helpers/llm-server.ts';
 import { buildReplayWorkspace } from '../helpers/replay-workspace.ts';
 
 /**
@@ -69,6 +70,32 @@ describe('judging a run and gating on a baseline', () => {
     expect(bad.every((ticket) => ticket.verdict === 'wrong' && ticket.outcome === 'ai-then-agent')).toBe(true);
     const conflict = bad[0]!.judges.find((judge) => judge.judge === 'conflicts')!;
     expect(conflict).toMatchObject({ score: 0, reason: expect.stringContaining('6A99999999FR') });
+  });
+
+  it('asks an LLM rubric judge when configured, through the cached client, and lets it overrule word overlap', async () => {
+    const endpoint = await startFakeEndpoint(() => ({ reply: '{"score": 0, "reason": "the agent promised a refund, the answer does not"}' }));
+    try {
+      const options = { runDir: join(dir, 'good'), llmJudge: { endpoint: { baseUrl: endpoint.baseUrl, model: 'judge-model' }, cacheDir: join(dir, 'judge-cache') } };
+      const { judged } = await judgeRun(options);
+      const answered = judged.filter((ticket) => ticket.sent);
+      expect(answered.every((ticket) => ticket.verdict === 'wrong')).toBe(true);
+      expect(answered[0]!.judges.find((judge) => judge.judge === 'llm')).toEqual({ judge: 'llm', score: 0, reason: 'the agent promised a refund, the answer does not' });
+      const prompt = endpoint.requests[0]!.body.messages[1]!.content;
+      expect(prompt).toMatch(/^<customer>\n[\s\S]*where is my parcel[\s\S]*<\/customer>\n<agent>\n[\s\S]*<\/agent>\n<ai>\n[\s\S]*<\/ai>$/);
+      const calls = endpoint.requests.length;
+      expect(calls).toBe(answered.length);
+      await judgeRun(options);
+      expect(endpoint.requests.length).toBe(calls);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it('writes byte-identical metrics for the same run and seed', async () => {
+    const again = await buildReport({ runDir: join(dir, 'good') });
+    expect(JSON.stringify(again)).toBe(JSON.stringify(reports.good));
+    const reseeded = await buildReport({ runDir: join(dir, 'slip'), seed: 7 });
+    expect(JSON.stringify(reseeded.metrics)).not.toBe(JSON.stringify(reports.slip!.metrics));
   });
 
   it('combines judges into verdicts: contradiction wrong, agreement correct, little evidence partial', () => {
