@@ -4,6 +4,11 @@ import packageJson from '../package.json' with { type: 'json' };
 
 // LanceDB logs a warning when it creates a table; users should see our messages, not its internals.
 process.env.LANCEDB_LOG ??= 'error';
+// `shadowdesk … | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 const main = withExamples(defineCommand({
   meta: {

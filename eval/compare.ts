@@ -95,3 +95,21 @@ export function compareRuns(baseline: RunReport, current: RunReport, options: Co
   const passed = missingCandidates.length === 0 && metrics.every((change) => !change.regressed) && newlyWrong.every((entry) => !entry.regressed);
   return { metrics, changed, newlyWrong, missingCandidates, passed };
 }
+
+/**
+ * A report cut down to what a comparison reads: metrics and each answer's verdict, without any
+ * ticket text, so a baseline can be committed without committing customers' messages.
+ */
+export function baselineOf(report: RunReport): RunReport {
+  return {
+    ...report,
+    gaps: {},
+    tickets: report.tickets.map((ticket) => ({
+      ...ticket,
+      subject: '',
+      question: '',
+      humanReply: '',
+      answers: ticket.answers.map((answer) => ({ candidate: answer.candidate, decision: answer.decision, sent: answer.sent, text: '', confidence: answer.confidence, verdict: answer.verdict, outcome: answer.outcome, judges: [], sources: [] })),
+    })),
+  };
+}

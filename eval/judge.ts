@@ -141,7 +141,12 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
   const texts = judgeable.flatMap((result) => [result.answer.text, histories.get(result.ticketId)!.reference!.text].map(embeddingText));
   const vectors = await embedder.embed(texts);
   await embedder.dispose();
-  const pairs = new Map<TicketResult, SemanticPair>(judgeable.map((result, index) => [result, { answer: vectors[2 * index]!, reference: vectors[2 * index + 1]! }]));
+  const pairs = new Map<TicketResult, SemanticPair>(
+    judgeable.map((result, index) => {
+      const language = replayed.get(result.ticketId)?.language;
+      return [result, { answer: vectors[2 * index]!, reference: vectors[2 * index + 1]!, ...(language && { group: language }) }];
+    }),
+  );
   const unrelated = unrelatedSimilarities([...pairs.values()], options.seed ?? 42);
   const llmScores = new Map<TicketResult, JudgeScore>();
   if (options.llmJudge) {

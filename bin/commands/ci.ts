@@ -1,10 +1,9 @@
-import { appendFile, copyFile, writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineCommand } from 'citty';
-import { compareRuns } from '../../eval/compare.ts';
+import { baselineOf, compareRuns } from '../../eval/compare.ts';
 import { renderComparisonMarkdown, gateCases } from '../../reports/comparison.ts';
 import { renderJunit } from '../../reports/junit.ts';
-import { REPORT_WRITERS } from '../../reports/index.ts';
 import { EXIT_UNUSABLE, guarded, withExamples } from '../_cli.ts';
 import { GATE_ARGS, compareOptionsOf, readRunReport } from './compare.ts';
 
@@ -20,8 +19,8 @@ const command = defineCommand({
     guarded(async () => {
       const current = await readRunReport(args.run);
       if (args['update-baseline']) {
-        await copyFile(join(args.run, REPORT_WRITERS.json.file), args.baseline);
-        return void process.stdout.write(`Baseline ${args.baseline} now holds ${args.run}'s report.\n`);
+        await writeFile(args.baseline, `${JSON.stringify(baselineOf(current))}\n`);
+        return void process.stdout.write(`Baseline ${args.baseline} now holds ${args.run}'s metrics and verdicts (no ticket text).\n`);
       }
       const comparison = compareRuns(await readRunReport(args.baseline), current, compareOptionsOf(args));
       const markdown = renderComparisonMarkdown(comparison, { baseline: args.baseline, current: args.run });

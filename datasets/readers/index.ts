@@ -4,11 +4,15 @@ import { ShadowdeskError } from '../../errors.ts';
 import { csvHeaderOf } from '../io/csv.ts';
 import { readTextHead } from '../io/text.ts';
 import type { Probe, Reader } from '../reader.ts';
+import { abcdConversationsReader } from './abcd-conversations.ts';
+import { abcdKnowledgeReader } from './abcd-knowledge.ts';
 import { articlesFolderReader } from './articles-folder.ts';
+import { bitextReader } from './bitext-csv.ts';
 import { freshdeskCsvReader } from './freshdesk-csv.ts';
 import { genericCsvReader } from './generic-csv.ts';
 import { gorgiasJsonReader } from './gorgias-json.ts';
 import { gorgiasMacrosReader } from './gorgias-macros.ts';
+import { multilingualTicketsReader } from './multilingual-tickets-csv.ts';
 import { shadowdeskJsonlReader } from './shadowdesk-jsonl.ts';
 import { shopifyOrdersCsvReader } from './shopify-orders-csv.ts';
 import { shopifyProductsCsvReader } from './shopify-products-csv.ts';
@@ -25,6 +29,11 @@ export const READERS = {
   'gorgias-macros': gorgiasMacrosReader,
   'shopify-products-csv': shopifyProductsCsvReader,
   'shopify-orders-csv': shopifyOrdersCsvReader,
+  // Public datasets (../shared/datasets), read for quality benchmarks: see each SOURCE.md for its licence.
+  'abcd-conversations': abcdConversationsReader,
+  'abcd-knowledge': abcdKnowledgeReader,
+  'bitext-csv': bitextReader,
+  'multilingual-tickets-csv': multilingualTicketsReader,
 } as const satisfies Record<string, Reader>;
 
 export type FormatName = keyof typeof READERS;

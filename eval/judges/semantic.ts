@@ -12,7 +12,13 @@ import type { JudgeScore } from './types.ts';
 export interface SemanticPair {
   answer: Float32Array;
   reference: Float32Array;
+  /** Pairs are compared with unrelated replies of the same group (the ticket's language). */
+  group?: string;
 }
+
+/** The null distributions: one per group, and `*` over all pairs for groups too small to have their own. */
+export type UnrelatedSimilarities = Map<string, Float64Array>;
+const ALL = '*';
 
 function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;
@@ -21,9 +27,8 @@ function cosine(a: Float32Array, b: Float32Array): number {
 }
 
 /** Similarities of answers to the replies of other tickets, sorted: the null distribution. */
-export function unrelatedSimilarities(pairs: readonly SemanticPair[], seed: number, perPair = 3): Float64Array {
+function drawUnrelated(pairs: readonly SemanticPair[], random: Random, perPair: number): Float64Array {
   if (pairs.length < 2) return new Float64Array(0);
-  const random = new Random(seed);
   const values: number[] = [];
   pairs.forEach((pair, index) => {
     for (let draw = 0; draw < perPair; draw++) {
@@ -33,6 +38,24 @@ export function unrelatedSimilarities(pairs: readonly SemanticPair[], seed: numb
     }
   });
   return Float64Array.from(values).sort();
+}
+
+/**
+ * Unrelated replies are drawn from the same language: across languages every reply looks
+ * unrelated, so any same-language answer, right or wrong, would score near 1.
+ */
+export function unrelatedSimilarities(pairs: readonly SemanticPair[], seed: number, perPair = 3): UnrelatedSimilarities {
+  const random = new Random(seed);
+  const groups = new Map<string, SemanticPair[]>();
+  for (const pair of pairs) {
+    const key = pair.group ?? ALL;
+    const members = groups.get(key);
+    if (members) members.push(pair);
+    else groups.set(key, [pair]);
+  }
+  const nulls: UnrelatedSimilarities = new Map([[ALL, drawUnrelated(pairs, random, perPair)]]);
+  for (const [key, members] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) if (key !== ALL) nulls.set(key, drawUnrelated(members, random, perPair));
+  return nulls;
 }
 
 /** Share of the null distribution strictly below `similarity` (binary search). */
@@ -50,8 +73,10 @@ function percentile(sorted: Float64Array, similarity: number): number {
 /** Needs a null distribution of at least this many draws to say anything. */
 const MIN_NULL = 30;
 
-export function judgeSemantic(pair: SemanticPair, unrelated: Float64Array): JudgeScore & { similarity: number } {
+export function judgeSemantic(pair: SemanticPair, nulls: UnrelatedSimilarities): JudgeScore & { similarity: number } {
   const similarity = cosine(pair.answer, pair.reference);
+  const own = pair.group === undefined ? undefined : nulls.get(pair.group);
+  const unrelated = own && own.length >= MIN_NULL ? own : (nulls.get(ALL) ?? new Float64Array(0));
   if (unrelated.length < MIN_NULL) {
     return { judge: 'semantic', score: null, similarity, reason: `too few tickets to calibrate similarity (cosine ${similarity.toFixed(2)})` };
   }
