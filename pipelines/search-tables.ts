@@ -43,7 +43,7 @@ export async function readManifest(workspace: string): Promise<IndexManifest> {
 const TEXT_COLUMN = { knowledge: 'text', tickets: 'question' } as const;
 /** Named in the selection, since LanceDB will stop adding its score columns on its own. */
 const SCORE_COLUMNS = { vector: ['_distance'], fts: ['_score'] } as const;
-const HIT_COLUMNS = { knowledge: ['id', 'title', 'text', 'url', 'kind', 'locale'], tickets: ['id', 'question', 'answer', 'macro'] } as const;
+const HIT_COLUMNS = { knowledge: ['id', 'title', 'text', 'url', 'kind', 'locale'], tickets: ['id', 'question', 'answer', 'macro', 'known_ms'] } as const;
 /** The column every time-travel filter reads first. */
 const TIME_COLUMN = { knowledge: 'valid_from', tickets: 'known_ms' } as const;
 /**
@@ -150,6 +150,8 @@ export interface SearchHit {
   answer?: string;
   /** For tickets, the macro the agent's answer used, when known. */
   macro?: string;
+  /** For tickets, when the answer was known (ms since the epoch): newer answers follow newer policies. */
+  answeredAt?: number;
   url?: string;
   /** For knowledge: article, macro, internal, product or policy. */
   kind?: string;
@@ -268,7 +270,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
         const score = Number(row._score);
         return table === 'knowledge'
           ? { table, id: String(row.id), title: String(row.title), text: String(row.text), url: String(row.url), kind: String(row.kind), locale: String(row.locale), score }
-          : { table, id: String(row.id), title: String(row.question).split('\n')[0]!, text: String(row.question), answer: String(row.answer), ...(row.macro ? { macro: String(row.macro) } : {}), score };
+          : { table, id: String(row.id), title: String(row.question).split('\n')[0]!, text: String(row.question), answer: String(row.answer), answeredAt: Number(row.known_ms), ...(row.macro ? { macro: String(row.macro) } : {}), score };
       });
     },
     async close() {

@@ -1,3 +1,4 @@
+import type { SearchHit } from '../../pipelines/search-tables.ts';
 import type { Answer, Responder, Source, TicketContext } from '../types.ts';
 import { confidenceFrom, firstName } from './_text.ts';
 
@@ -36,6 +37,20 @@ export function adaptReply(reply: string, context: TicketContext): { text: strin
   return { text, usedOrder: quotesOrder || trackingNumbers.size > 0 };
 }
 
+/** Past tickets looked at (as many as the macro candidate, so a run searches once); the newest of those about as close as the best one is reused. */
+const NEIGHBOURS = 8;
+const AS_CLOSE = 0.05;
+
+/**
+ * Policies change (a return window, a shipping fee): among past tickets about as close as the
+ * closest, the most recent answer is the one that reflects the policy in force.
+ */
+export function newestOfClosest(hits: readonly SearchHit[]): SearchHit | undefined {
+  const [top] = hits;
+  if (!top) return undefined;
+  return hits.filter((hit) => hit.score >= top.score - AS_CLOSE).reduce((newest, hit) => ((hit.answeredAt ?? 0) > (newest.answeredAt ?? 0) ? hit : newest));
+}
+
 /** Answers with the closest already-answered ticket's reply, adapted to this customer. */
 export function createPastTicketResponder(options: PastTicketOptions = {}): Responder {
   const minConfidence = options.minConfidence ?? 0.35;
@@ -44,7 +59,7 @@ export function createPastTicketResponder(options: PastTicketOptions = {}): Resp
     async respond(context: TicketContext): Promise<Answer> {
       const started = performance.now();
       const query = `${context.ticket.subject}\n${context.ticket.question}`;
-      const [best] = await context.retrieve(query, { table: 'tickets', mode: 'vector', limit: 1 });
+      const best = newestOfClosest(await context.retrieve(query, { table: 'tickets', mode: 'vector', limit: NEIGHBOURS }));
       const latencyMs = () => performance.now() - started;
       if (!best?.answer) return { decision: 'escalate', text: '', confidence: 0, sources: [], latencyMs: latencyMs(), reason: 'no ticket had been answered before this one' };
       const confidence = confidenceFrom(best.score);
