@@ -39,6 +39,8 @@ function fromLocal(fields: number[], zone: string): number {
   return utc;
 }
 
+const MAX_MILLIS = Date.UTC(2201, 0, 1);
+
 function validDate(year: number, month: number, day: number): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= 31 && year >= 1970 && year <= 2200;
 }
@@ -53,7 +55,8 @@ export function toIsoDate(value: unknown, options: DateOptions = {}): string | u
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value <= 0) return undefined;
     const millis = value < 1e11 ? value * 1000 : value;
-    return new Date(millis).toISOString();
+    // Epochs past the year 2200 are a corrupt field, not a date (and beyond ±8.64e15 not even a Date).
+    return millis < MAX_MILLIS ? new Date(millis).toISOString() : undefined;
   }
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
@@ -121,11 +124,12 @@ export function num(value: unknown): number | undefined {
   return normalized === '' || Number.isNaN(parsed) ? undefined : parsed;
 }
 
+/** Body fields as an export gives them: usually strings, but an export is untrusted input. */
 export interface BodyInput {
-  html?: string | undefined;
-  text?: string | undefined;
+  html?: unknown;
+  text?: unknown;
   /** Text with history and signature already removed by the helpdesk (Gorgias `stripped_text`). */
-  stripped?: string | undefined;
+  stripped?: unknown;
 }
 
 /**
@@ -138,14 +142,18 @@ export function messageBody(
   maxChars: number,
   warnings: string[],
 ): Pick<Message, 'text' | 'html'> {
-  const cut = (value: string | undefined, what: string) => {
-    if (value === undefined || value.length <= maxChars) return value;
+  const cut = (raw: unknown, what: string) => {
+    // A number is text an export forgot to quote; an object or array is not a body at all.
+    const value = typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : undefined;
+    if (raw !== undefined && raw !== null && value === undefined) warnings.push(`${what} is not text (${Array.isArray(raw) ? 'a list' : typeof raw}) and was left out`);
+    if (value === undefined || value.trim() === '') return undefined;
+    if (value.length <= maxChars) return value;
     warnings.push(`${what} of ${value.length.toLocaleString('en-US')} characters cut to ${maxChars.toLocaleString('en-US')}`);
     return value.slice(0, maxChars);
   };
-  const html = cut(str(input.html) ? input.html : undefined, 'HTML body');
-  const plain = cut(str(input.text) ? input.text : undefined, 'message body');
-  const stripped = cut(str(input.stripped) ? input.stripped : undefined, 'message body');
+  const html = cut(input.html, 'HTML body');
+  const plain = cut(input.text, 'message body');
+  const stripped = cut(input.stripped, 'message body');
   const source = stripped ?? plain ?? html ?? '';
   const text = stripped !== undefined ? cleanBody(stripped) : cleanBody(source);
   const result: Pick<Message, 'text' | 'html'> = { text };

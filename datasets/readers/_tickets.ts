@@ -10,6 +10,15 @@ export function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }
 
+/** The entries of a list that are objects; anything else (a null, a string) is left out with a warning naming its place. */
+export function objectsIn<T extends object>(list: readonly unknown[], what: string, warnings: string[]): Array<{ value: T; index: number }> {
+  return list.flatMap((value, index) => {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return [{ value: value as T, index }];
+    warnings.push(`${what} ${index + 1} is not an object (${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}) and was left out`);
+    return [];
+  });
+}
+
 /** The first of several optional values that is present. */
 export function firstOf<T>(...values: Array<T | undefined | null>): T | undefined {
   return values.find((value): value is T => value !== undefined && value !== null && value !== '');

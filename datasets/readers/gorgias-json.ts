@@ -2,7 +2,7 @@ import { messageBody, splitTags, str, toIsoDate } from '../normalize.ts';
 import type { ReadItem, ReadOptions, Reader, SourceLocation } from '../reader.ts';
 import type { AuthorRole, Message } from '../records.ts';
 import { jsonItems } from './_json-records.ts';
-import { firstOf, optionalDate, satisfactionOf, ticketItem } from './_tickets.ts';
+import { firstOf, objectsIn, optionalDate, satisfactionOf, ticketItem } from './_tickets.ts';
 
 /** Field names from the Gorgias REST API (tickets with embedded messages). */
 interface GorgiasPerson {
@@ -101,7 +101,7 @@ function toItem(value: unknown, at: SourceLocation, options: ReadOptions): ReadI
   if (!Array.isArray(raw.messages)) return { type: 'skip', at: located, reason: 'missing messages (field "messages"): export tickets with their messages' };
 
   const warnings: string[] = [];
-  const messages = raw.messages.flatMap((message, index) => toMessage(message, raw, options, warnings, index));
+  const messages = objectsIn<GorgiasMessage>(raw.messages, 'message', warnings).flatMap(({ value, index }) => toMessage(value, raw, options, warnings, index));
   return ticketItem(
     {
       id,

@@ -2,7 +2,7 @@ import { messageBody, splitTags, str, toIsoDate } from '../normalize.ts';
 import type { ReadItem, ReadOptions, Reader, SourceLocation } from '../reader.ts';
 import type { AuthorRole, Message } from '../records.ts';
 import { jsonItems } from './_json-records.ts';
-import { firstOf, optionalDate, satisfactionOf, ticketItem } from './_tickets.ts';
+import { firstOf, objectsIn, optionalDate, satisfactionOf, ticketItem } from './_tickets.ts';
 
 /** Field names from the Zendesk Tickets and Ticket Comments APIs. */
 interface ZendeskPerson {
@@ -104,7 +104,7 @@ function toMessages(raw: ZendeskTicket, createdAt: string, options: ReadOptions,
     [raw.requester_id, ...(raw.collaborator_ids ?? []), ...(raw.email_cc_ids ?? [])].filter((id) => id !== undefined && id !== null).map(String),
   );
   const authors = { customerIds, people: peopleOf(raw) };
-  return raw.comments.flatMap((comment, index) => toComment(comment, index, authors, options, warnings));
+  return objectsIn<ZendeskComment>(raw.comments, 'comment', warnings).flatMap(({ value, index }) => toComment(value, index, authors, options, warnings));
 }
 
 /**

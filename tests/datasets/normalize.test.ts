@@ -61,3 +61,13 @@ describe('messageBody', () => {
     expect(warnings).toEqual(['message body of 10,485,760 characters cut to 100,000']);
   });
 });
+
+describe('messageBody on untrusted exports', () => {
+  it('keeps a number an export forgot to quote and leaves out an object or list, with a warning, instead of throwing', async () => {
+    const { messageBody } = await import('../../datasets/normalize.ts');
+    const warnings: string[] = [];
+    expect(messageBody({ text: 0 }, 1000, warnings)).toEqual({ text: '0' });
+    expect(messageBody({ html: {}, text: [0] }, 1000, warnings)).toEqual({ text: '' });
+    expect(warnings).toEqual(['HTML body is not text (object) and was left out', 'message body is not text (a list) and was left out']);
+  });
+});

@@ -1,0 +1,383 @@
+/**
+ * Property-based fuzzing of the text readers: valid fixtures, randomly mutated, must never make a
+ * reader throw anything but a ShadowdeskError before its first item, and every item must be
+ * accounted for. Runs are few and the seed fixed so CI stays fast and reproducible; to dig deeper:
+ *
+ *   FUZZ_RUNS=2000 FUZZ_SEED=$RANDOM npx vitest run tests/datasets/readers/fuzz.test.ts
+ *
+ * A failure prints the shrunk list of mutations (plain objects, no huge strings) and the seed/path
+ * fast-check needs to replay it.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ShadowdeskError } from '../../../errors.ts';
+import type { ReadItem } from '../../../datasets/reader.ts';
+import { SCHEMA_OF, type RecordKind } from '../../../datasets/records.ts';
+import { readerFor } from '../../../datasets/readers/index.ts';
+import { importSources } from '../../../pipelines/import.ts';
+import { RECORD_FILES, readJsonl, readRecords } from '../../../pipelines/workspace.ts';
+import { collect, useTempDir } from '../../helpers/temp.ts';
+import { fixture } from './_read.ts';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
+/** Importing writes a workspace per run, so it gets a fraction of the runs. */
+const IMPORT_RUNS = Math.max(5, Math.ceil(RUNS / 5));
+const SEED = Number(process.env.FUZZ_SEED ?? 20_250_803);
+/** A reader stuck on some input is a failure too, not a hung CI job. */
+const RUN_TIMEOUT_MS = 5_000;
+/** Room for the runs plus fast-check's shrinking of a failure, above vitest's 30 s default. */
+const TEST_TIMEOUT_MS = 60_000 + RUNS * 100;
+
+interface Target {
+  format: string;
+  fixture: string;
+  /** The name the mutated copy is written under; for `articles-folder`, the file inside the folder. */
+  name: string;
+  mapping?: unknown;
+}
+
+const TARGETS: Target[] = [
+  { format: 'gorgias-json', fixture: 'gorgias-json/tickets-array.json', name: 'tickets.json' },
+  { format: 'gorgias-json', fixture: 'gorgias-json/tickets.ndjson', name: 'tickets.ndjson' },
+  { format: 'zendesk-json', fixture: 'zendesk-json/incremental-export.json', name: 'tickets.json' },
+  { format: 'zendesk-json', fixture: 'zendesk-json/tickets.ndjson', name: 'tickets.ndjson' },
+  { format: 'freshdesk-csv', fixture: 'freshdesk-csv/tickets.csv', name: 'tickets.csv' },
+  { format: 'generic-csv', fixture: 'generic-csv/messages-bom.csv', name: 'messages.csv' },
+  {
+    format: 'generic-csv',
+    fixture: 'generic-csv/broken.csv',
+    name: 'tickets.csv',
+    // An explicit mapping, so mutated headers exercise the "column not in file" refusal too.
+    mapping: { ticketId: 'id', createdAt: 'created at', subject: 'subject', body: 'message' },
+  },
+  { format: 'shadowdesk-jsonl', fixture: 'shadowdesk-jsonl/records.jsonl', name: 'records.jsonl' },
+  { format: 'gorgias-macros', fixture: 'gorgias-macros/macros-array.json', name: 'macros.json' },
+  { format: 'shopify-orders-csv', fixture: 'shopify-orders-csv/orders.csv', name: 'orders.csv' },
+  { format: 'shopify-products-csv', fixture: 'shopify-products-csv/products.csv', name: 'products.csv' },
+  { format: 'articles-folder', fixture: 'help-center/returns-en.md', name: 'returns-en.md' },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Mutations: plain data, so a shrunk counterexample reads as a recipe rather than a blob.
+
+const SPECIAL = ['\0', '\uFEFF', '\uD800', '\uDFFF', '\r\n', '\r', '\n', '"', "'", '\\', '{', '}', '[', ']', ',', ';', '\t', '---\n', '\u2028', '\uFFFD', '𝄞'];
+const STRUCTURAL = ['"', "'", '{', '}', '[', ']', ',', ';', ':', '\n', '-', '#'];
+
+const text = fc.oneof(
+  fc.constantFrom(...SPECIAL),
+  fc.string({ unit: 'binary', maxLength: 12 }),
+  fc.string({ unit: fc.constantFrom(...SPECIAL), maxLength: 6 }),
+);
+const scalar = fc.oneof(
+  text,
+  fc.double(),
+  fc.integer(),
+  fc.constantFrom('', '0', '-1', '1e309', 'NaN', '2025-13-45T99:99:99Z', '9999999999999999999999'),
+);
+
+type Mutation =
+  | { op: 'insert'; at: number; text: string }
+  | { op: 'delete'; at: number; length: number }
+  | { op: 'truncate'; at: number }
+  | { op: 'duplicateLine'; line: number }
+  | { op: 'deleteLine'; line: number }
+  | { op: 'truncateLine'; line: number; at: number }
+  | { op: 'swap'; from: string; to: string; nth: number }
+  | { op: 'lineEndings'; to: '\r\n' | '\r' }
+  | { op: 'bom' }
+  | { op: 'longLine'; line: number; length: number }
+  | { op: 'replaceToken'; nth: number; with: string | number }
+  | { op: 'replaceField'; line: number; field: number; with: string | number }
+  | { op: 'retypeJson'; nth: number; value: unknown };
+
+const position = fc.nat({ max: 1_000_000 });
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ op: fc.constant('insert' as const), at: position, text }),
+  fc.record({ op: fc.constant('delete' as const), at: position, length: fc.integer({ min: 1, max: 40 }) }),
+  fc.record({ op: fc.constant('truncate' as const), at: position }),
+  fc.record({ op: fc.constant('duplicateLine' as const), line: position }),
+  fc.record({ op: fc.constant('deleteLine' as const), line: position }),
+  fc.record({ op: fc.constant('truncateLine' as const), line: position, at: position }),
+  fc.record({ op: fc.constant('swap' as const), from: fc.constantFrom(...STRUCTURAL), to: fc.constantFrom(...STRUCTURAL, ''), nth: position }),
+  fc.record({ op: fc.constant('lineEndings' as const), to: fc.constantFrom('\r\n' as const, '\r' as const) }),
+  fc.record({ op: fc.constant('bom' as const) }),
+  fc.record({ op: fc.constant('longLine' as const), line: position, length: fc.constantFrom(70_000, 200_000) }),
+  fc.record({ op: fc.constant('replaceToken' as const), nth: position, with: scalar }),
+  fc.record({ op: fc.constant('replaceField' as const), line: position, field: fc.nat({ max: 80 }), with: scalar }),
+  fc.record({ op: fc.constant('retypeJson' as const), nth: position, value: fc.jsonValue({ maxDepth: 2 }) }),
+);
+
+/** Raw bytes spliced in after the text is encoded: invalid UTF-8 and stray bytes the text cannot hold. */
+interface ByteSplice {
+  at: number;
+  bytes: number[];
+}
+const byteSplice: fc.Arbitrary<ByteSplice> = fc.record({
+  at: position,
+  bytes: fc.array(fc.oneof(fc.constantFrom(0x00, 0x80, 0xc3, 0xe9, 0xef, 0xfe, 0xff), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+});
+
+const mutations = fc.record({
+  text: fc.array(mutation, { minLength: 1, maxLength: 5 }),
+  bytes: fc.array(byteSplice, { maxLength: 2 }),
+});
+type Mutations = { text: Mutation[]; bytes: ByteSplice[] };
+
+/** Splits into lines keeping each line's terminator, so joining gives the text back. */
+function linesOf(content: string): string[] {
+  return content.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+}
+
+function atLine(content: string, line: number, change: (lines: string[], index: number) => void): string {
+  const lines = linesOf(content);
+  if (lines.length === 0) return content;
+  change(lines, line % lines.length);
+  return lines.join('');
+}
+
+/** Every path to a value inside a parsed JSON value, the root included. */
+function jsonPaths(value: unknown, path: Array<string | number> = []): Array<Array<string | number>> {
+  const inner = Array.isArray(value)
+    ? value.flatMap((item, index) => jsonPaths(item, [...path, index]))
+    : value !== null && typeof value === 'object'
+      ? Object.entries(value).flatMap(([key, item]) => jsonPaths(item, [...path, key]))
+      : [];
+  return [path, ...inner];
+}
+
+function setAt(root: unknown, path: Array<string | number>, value: unknown): unknown {
+  if (path.length === 0) return value;
+  let parent = root as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+  parent[path[path.length - 1]!] = value;
+  return root;
+}
+
+function tryParse(json: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(json) as unknown };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Gives one JSON value, in the whole file or (NDJSON) in one line, another value, usually of another type. */
+function retypeJson(content: string, nth: number, value: unknown): string {
+  const whole = tryParse(content.replace(/^\uFEFF/, ''));
+  if (whole) {
+    const paths = jsonPaths(whole.value);
+    return JSON.stringify(setAt(whole.value, paths[nth % paths.length]!, value), null, 1);
+  }
+  const lines = linesOf(content);
+  const documents = lines.flatMap((line, index) => {
+    const parsed = tryParse(line);
+    return parsed ? [{ index, parsed: parsed.value }] : [];
+  });
+  if (documents.length === 0) return content;
+  const document = documents[nth % documents.length]!;
+  const paths = jsonPaths(document.parsed);
+  lines[document.index] = `${JSON.stringify(setAt(document.parsed, paths[Math.floor(nth / documents.length) % paths.length]!, value))}\n`;
+  return lines.join('');
+}
+
+const TOKEN = /"(?:[^"\\\n]|\\.)*"|-?\d+(?:\.\d+)?|\btrue\b|\bfalse\b|\bnull\b/g;
+
+function applyMutation(content: string, m: Mutation): string {
+  const at = (n: number) => (content.length === 0 ? 0 : n % (content.length + 1));
+  switch (m.op) {
+    case 'insert':
+      return content.slice(0, at(m.at)) + m.text + content.slice(at(m.at));
+    case 'delete':
+      return content.slice(0, at(m.at)) + content.slice(at(m.at) + m.length);
+    case 'truncate':
+      return content.slice(0, at(m.at));
+    case 'duplicateLine':
+      return atLine(content, m.line, (lines, i) => lines.splice(i, 0, lines[i]!));
+    case 'deleteLine':
+      return atLine(content, m.line, (lines, i) => lines.splice(i, 1));
+    case 'truncateLine':
+      return atLine(content, m.line, (lines, i) => {
+        lines[i] = lines[i]!.slice(0, m.at % (lines[i]!.length + 1));
+      });
+    case 'swap': {
+      const positions = [...content.matchAll(new RegExp(m.from.replace(/[\\^$.*+?()[\]{}|-]/g, '\\$&'), 'g'))].map((match) => match.index);
+      if (positions.length === 0) return content;
+      const i = positions[m.nth % positions.length]!;
+      return content.slice(0, i) + m.to + content.slice(i + m.from.length);
+    }
+    case 'lineEndings':
+      return content.replace(/\r?\n/g, m.to);
+    case 'bom':
+      return `\uFEFF${content}`;
+    case 'longLine':
+      return atLine(content, m.line, (lines, i) => lines.splice(i, 0, `${'x'.repeat(m.length)}\n`));
+    case 'replaceToken': {
+      const tokens = [...content.matchAll(TOKEN)];
+      if (tokens.length === 0) return content;
+      const token = tokens[m.nth % tokens.length]!;
+      const replacement = typeof m.with === 'number' ? String(m.with) : JSON.stringify(m.with);
+      return content.slice(0, token.index) + replacement + content.slice(token.index + token[0].length);
+    }
+    case 'replaceField':
+      return atLine(content, m.line, (lines, i) => {
+        const line = lines[i]!;
+        const delimiter = line.includes(';') && !line.includes(',') ? ';' : ',';
+        const fields = line.replace(/\r?\n$/, '').split(delimiter);
+        fields[m.field % fields.length] = String(m.with);
+        lines[i] = fields.join(delimiter) + line.slice(line.replace(/\r?\n$/, '').length);
+      });
+    case 'retypeJson':
+      return retypeJson(content, m.nth, m.value);
+  }
+}
+
+function mutate(original: string, recipe: Mutations): Buffer {
+  let bytes = Buffer.from(recipe.text.reduce(applyMutation, original), 'utf8');
+  for (const splice of recipe.bytes) {
+    const at = splice.at % (bytes.length + 1);
+    bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from(splice.bytes), bytes.subarray(at)]);
+  }
+  return bytes;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Writes the mutated copy where the reader expects it; returns the path to read. */
+async function writeInput(dir: string, target: Target, content: Buffer): Promise<string> {
+  if (target.format !== 'articles-folder') {
+    const path = join(dir, target.name);
+    await writeFile(path, content);
+    return path;
+  }
+  const folder = join(dir, 'articles');
+  await mkdir(folder, { recursive: true });
+  await writeFile(join(folder, target.name), content);
+  return folder;
+}
+
+/** A readable excerpt of the input for a failure message (the full recipe is in the counterexample). */
+function preview(content: Buffer): string {
+  const shown = JSON.stringify(content.toString('utf8').slice(0, 600));
+  return content.length > 600 ? `${shown}… (${content.length} bytes)` : shown;
+}
+
+type Outcome = { items: ReadItem[] } | { refused: ShadowdeskError };
+
+/** Reads everything; a ShadowdeskError is an allowed refusal, but only before the first item. */
+async function readAll(target: Target, path: string, content: Buffer): Promise<Outcome> {
+  const items: ReadItem[] = [];
+  try {
+    for await (const item of readerFor(target.format).read(path, { mapping: target.mapping, maxMessageChars: 100_000 })) items.push(item);
+  } catch (error) {
+    if (!(error instanceof ShadowdeskError)) throw error;
+    expect(items, `ShadowdeskError ${error.code} after ${items.length} item(s) for ${preview(content)}`).toHaveLength(0);
+    return { refused: error };
+  }
+  return { items };
+}
+
+function expectAccounted(target: Target, items: ReadItem[], content: Buffer): void {
+  const kinds: readonly string[] = readerFor(target.format).kinds;
+  items.forEach((item, index) => {
+    const where = `item ${index} of ${preview(content)}: ${JSON.stringify(item).slice(0, 400)}`;
+    expect(item.at.file, where).toEqual(expect.any(String));
+    expect(item.at.file.length, where).toBeGreaterThan(0);
+    if (item.at.line !== undefined) expect(Number.isInteger(item.at.line) && item.at.line >= 1, where).toBe(true);
+    // One item per input record, in order: the n-th item is the n-th record.
+    if (item.at.record !== undefined) expect(item.at.record, where).toBe(index + 1);
+    if (item.type === 'skip') {
+      expect(item.reason, where).toEqual(expect.any(String));
+      expect(item.reason.trim().length, where).toBeGreaterThan(0);
+      expect(item.at.line !== undefined || item.at.record !== undefined, `${where}: a skip must say where`).toBe(true);
+      return;
+    }
+    expect(item.type, where).toBe('record');
+    expect(kinds, where).toContain(item.kind);
+    expect(item.record, where).toEqual(expect.any(Object));
+    if (item.warnings !== undefined) {
+      expect(item.warnings.length, where).toBeGreaterThan(0);
+      for (const warning of item.warnings) expect(warning.trim().length, where).toBeGreaterThan(0);
+    }
+  });
+}
+
+const label = (target: Target) => `${target.format} (${target.fixture})`;
+const tempDir = useTempDir();
+
+describe('reader fuzzing', () => {
+  // The unmutated fixtures must pass too, or a failure below says nothing about mutations.
+  it.each(TARGETS)('reads the unmutated fixture of $format ($fixture) with every item accounted', async (target) => {
+    const content = await readFile(fixture(target.fixture));
+    const outcome = await readAll(target, await writeInput(await tempDir(), target, content), content);
+    expect('items' in outcome).toBe(true);
+    if ('items' in outcome) expectAccounted(target, outcome.items, content);
+  });
+
+  TARGETS.forEach((target, index) => {
+    it(`${label(target)}: mutated input never throws but a ShadowdeskError, every item accounted`, async () => {
+      const original = await readFile(fixture(target.fixture), 'utf8');
+      const dir = await tempDir();
+      await fc.assert(
+        fc.asyncProperty(mutations, async (recipe) => {
+          const content = mutate(original, recipe);
+          const outcome = await readAll(target, await writeInput(dir, target, content), content);
+          if ('items' in outcome) expectAccounted(target, outcome.items, content);
+        }),
+        { numRuns: RUNS, seed: SEED + index, timeout: RUN_TIMEOUT_MS },
+      );
+    }, TEST_TIMEOUT_MS);
+  });
+
+  TARGETS.forEach((target, index) => {
+    it(`${label(target)}: importing mutated input keeps read = imported + skipped and writes only valid records`, async () => {
+      const original = await readFile(fixture(target.fixture), 'utf8');
+      const dir = await tempDir();
+      await fc.assert(
+        fc.asyncProperty(mutations, async (recipe) => {
+          const content = mutate(original, recipe);
+          const path = await writeInput(dir, target, content);
+          const outcome = await readAll(target, path, content);
+          if ('refused' in outcome) return;
+          const workspace = await mkdtemp(join(dir, 'workspace-'));
+          try {
+            await expectImportAccounted(target, path, workspace, outcome.items, content);
+          } finally {
+            await rm(workspace, { recursive: true, force: true });
+          }
+        }),
+        { numRuns: IMPORT_RUNS, seed: SEED + 100 + index, timeout: RUN_TIMEOUT_MS },
+      );
+    }, TEST_TIMEOUT_MS);
+  });
+});
+
+async function expectImportAccounted(target: Target, path: string, workspace: string, items: ReadItem[], content: Buffer): Promise<void> {
+  const where = `import of ${preview(content)}`;
+  const report = await importSources([{ path, format: target.format, mapping: target.mapping }], { workspace });
+  expect(report.files, where).toHaveLength(1);
+  const file = report.files[0]!;
+  // The report's own contract: merged ones are a part of the imported, not a third bucket.
+  expect(file.read, where).toBe(items.length);
+  expect(file.read, where).toBe(file.imported + file.skipped);
+  expect(file.merged, where).toBeLessThanOrEqual(file.imported);
+  expect(file.skipped, where).toBeGreaterThanOrEqual(items.filter((item) => item.type === 'skip').length);
+  expect(report.totals, where).toMatchObject({ read: file.read, imported: file.imported, merged: file.merged, skipped: file.skipped });
+  const distinct = Object.values(file.records).reduce((total, count) => total + count, 0);
+  expect(distinct + file.merged, where).toBe(file.imported);
+  expect(report.committed, where).toBe(distinct > 0);
+  if (!report.committed) return;
+
+  const issues = await collect(readJsonl<{ type: string }>(report.issuesFile));
+  expect(issues.filter((issue) => issue.type === 'skip').length, where).toBe(file.skipped);
+  expect(issues.filter((issue) => issue.type === 'merged').length, where).toBe(file.merged);
+  for (const kind of Object.keys(RECORD_FILES) as RecordKind[]) {
+    const written = await collect(readRecords(workspace, kind));
+    expect(written.length, `${where}: ${kind} records`).toBe(report.totals.records[kind]);
+    for (const record of written) {
+      const parsed = SCHEMA_OF[kind].safeParse(record);
+      expect(parsed.success, `${where}: written ${kind} ${JSON.stringify(record).slice(0, 300)} ${parsed.error?.message ?? ''}`).toBe(true);
+    }
+  }
+}
