@@ -178,13 +178,16 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
       const factOptions = { products: knowledge.products, ...(language && { language }) };
       const { comparison, ...facts } = judgeKeyFacts(reference.text, answer.text, factOptions);
       const { similarity: __, ...semantic } = judgeSemantic(pairs.get(result)!, unrelated);
-      const { unsupported: ___, ...grounding } = judgeGrounding({ answer: answer.text, sources: sourceTexts, customer: ticket.customer, ...factOptions });
+      // What the customer wrote supports the answer too: repeating their own order number is not an invention.
+      const { unsupported: ___, ...grounding } = judgeGrounding({ answer: answer.text, sources: [...sourceTexts, history.question?.text ?? ''], customer: ticket.customer, ...factOptions });
+      const ownOrderIds = orderIdsByEmail.get(ticket.customer.email?.toLowerCase() ?? '');
       const { findings: ____, ...safety } = judgeSafety({
         question: history.question?.text ?? '',
         answer: answer.text,
         sources: sourceTexts,
         customer: ticket.customer,
-        ownOrderIds: orderIdsByEmail.get(ticket.customer.email?.toLowerCase() ?? '') ?? [],
+        // Without known orders the numbers the customer quoted count as theirs (the judge's own rule).
+        ...(ownOrderIds && { ownOrderIds }),
         ...(language && { language }),
       });
       judges.push(facts, conflictsJudge(comparison), semantic, judgeMacro(reference.macro, answerMacro), grounding, safety);

@@ -13,16 +13,33 @@ const ORDER_NUMBER = /#[A-Z]{0,4}\d{3,}/g;
 const TRACKING_NUMBER = /\b(?=[A-Z0-9]*\d{6})(?=[A-Z0-9]*[A-Z])[A-Z0-9]{8,30}\b/g;
 const URL = /https?:\/\/[^\s)>\]]+/g;
 
+/** Identifiers a customer quotes: order or account numbers of five digits or more, maybe with a letter prefix. */
+const QUOTED_ID = /(?<![\w#-])#?[A-Z]{0,4}\d{5,}\b/g;
+
+/** The order the customer is asking about: the one they quote, else their latest. */
+function orderAskedAbout(context: TicketContext): TicketContext['orders'][number] | undefined {
+  const quoted = new Set(context.ticket.question.match(ORDER_NUMBER) ?? []);
+  return context.orders.find((order) => quoted.has(order.id)) ?? context.orders[0];
+}
+
 /**
- * Adapts a past agent reply to this customer: their name in the greeting, their latest order's
- * number, tracking number and tracking link. Returns why it cannot when the reply needs order
- * data this customer does not have.
+ * Adapts a past agent reply to this customer: their name in the greeting; the numbers the earlier
+ * customer had quoted (an order number written without #, say) replaced by the one this customer
+ * quotes; the order number, tracking number and link of the order they ask about. Returns why it
+ * cannot when the reply needs data this customer has not given.
  */
-export function adaptReply(reply: string, context: TicketContext): { text: string; usedOrder: boolean } | { missing: string } {
+export function adaptReply(reply: string, context: TicketContext, pastQuestion = ''): { text: string; usedOrder: boolean } | { missing: string } {
   let text = reply;
   const name = firstName(context);
   text = text.replace(GREETING_NAME, (_, hello: string) => (name ? `${hello}${name}` : hello.trimEnd()));
-  const order = context.orders[0];
+  const theirs = new Set((pastQuestion.match(QUOTED_ID) ?? []).filter((id) => !id.startsWith('#')));
+  const echoed = (text.match(QUOTED_ID) ?? []).filter((id) => theirs.has(id));
+  if (echoed.length > 0) {
+    const mine = (context.ticket.question.match(QUOTED_ID) ?? []).find((id) => !id.startsWith('#'));
+    if (!mine) return { missing: 'the reply repeats a number the earlier customer gave, and this customer gave none' };
+    text = text.replace(QUOTED_ID, (id) => (theirs.has(id) ? mine : id));
+  }
+  const order = orderAskedAbout(context);
   const trackingNumbers = new Set(text.match(TRACKING_NUMBER) ?? []);
   const quotesOrder = (text.match(ORDER_NUMBER) ?? []).length > 0;
   if (quotesOrder) {
@@ -39,7 +56,7 @@ export function adaptReply(reply: string, context: TicketContext): { text: strin
 
 /** Past tickets looked at (as many as the macro candidate, so a run searches once); the newest of those about as close as the best one is reused. */
 const NEIGHBOURS = 8;
-const AS_CLOSE = 0.05;
+const AS_CLOSE = 0.02;
 
 /**
  * Policies change (a return window, a shipping fee): among past tickets about as close as the
@@ -64,9 +81,9 @@ export function createPastTicketResponder(options: PastTicketOptions = {}): Resp
       if (!best?.answer) return { decision: 'escalate', text: '', confidence: 0, sources: [], latencyMs: latencyMs(), reason: 'no ticket had been answered before this one' };
       const confidence = confidenceFrom(best.score);
       const sources: Source[] = [{ type: 'ticket', id: best.id }];
-      const adapted = adaptReply(best.answer, context);
+      const adapted = adaptReply(best.answer, context, best.text);
       if ('missing' in adapted) return { decision: 'escalate', text: '', confidence, sources, latencyMs: latencyMs(), reason: adapted.missing };
-      if (adapted.usedOrder) sources.push({ type: 'order', id: context.orders[0]!.id });
+      if (adapted.usedOrder) sources.push({ type: 'order', id: orderAskedAbout(context)!.id });
       const answer: Answer = { decision: confidence >= minConfidence ? 'reply' : 'escalate', text: adapted.text, confidence, sources, latencyMs: latencyMs() };
       if (answer.decision === 'escalate') answer.reason = `the closest past ticket (${best.id}) is not close enough`;
       return answer;

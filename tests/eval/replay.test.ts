@@ -38,7 +38,7 @@ describe('replay', () => {
   });
 
   it('adapts a past reply to the customer, or says what is missing', () => {
-    const context = { ticket: { customer: { name: 'Zoé Petit' }, language: 'fr' }, orders: [order('#ML42', 'z@example.com', 3)] } as unknown as TicketContext;
+    const context = { ticket: { question: '', customer: { name: 'Zoé Petit' }, language: 'fr' }, orders: [order('#ML42', 'z@example.com', 3)] } as unknown as TicketContext;
     const adapted = adaptReply('Hello Julie,\n\nYour order #ML1001 has shipped: tracking 6A00000002FR, https://track.example/6A00000002FR', context);
     expect(adapted).toEqual({ text: 'Hello Zoé,\n\nYour order #ML42 has shipped: tracking 6A00000003FR, https://track.example/6A00000003FR', usedOrder: true });
     const withoutOrder = { ...context, orders: [] } as TicketContext;
