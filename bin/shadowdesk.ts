@@ -29,6 +29,8 @@ const main = withExamples(defineCommand({
     ci: () => import('./commands/ci.ts').then((module) => module.default),
     label: () => import('./commands/label.ts').then((module) => module.default),
     formats: () => import('./commands/formats.ts').then((module) => module.default),
+    init: () => import('./commands/init.ts').then((module) => module.default),
+    config: () => import('./commands/config.ts').then((module) => module.default),
   },
 }), ['shadowdesk demo', 'shadowdesk import exports/ --workspace .shadowdesk', 'shadowdesk formats']);
 

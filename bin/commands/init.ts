@@ -1,0 +1,71 @@
+import { stat } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { defineCommand } from 'citty';
+import { initProject, type InitResult } from '../../eval/init.ts';
+import { guarded, withExamples } from '../_cli.ts';
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()}`).join('\n');
+}
+
+function summary(result: InitResult): string {
+  const at = (path: string) => relative(result.dir, path) || '.';
+  const lines: string[] = [];
+  if (result.recognised.length > 0) {
+    const rows = result.recognised.map((source) => {
+      const counts = source.counts;
+      const records = counts
+        ? Object.entries(counts)
+            .filter(([kind]) => kind !== 'skipped')
+            .map(([kind, count]) => `${count.toLocaleString('en-US')} ${kind === 'knowledge' ? 'knowledge record' : kind}${count === 1 ? '' : 's'}`)
+            .join(', ') + (counts.skipped ? `, ${counts.skipped} to skip` : '')
+        : 'not counted (large file)';
+      return [at(source.path), source.format, records];
+    });
+    lines.push('Recognised:', table([['path', 'format', 'records'], ...rows]), '');
+  } else {
+    lines.push('No export shadowdesk reads was found.', '');
+  }
+  if (result.unreadable.length > 0) {
+    lines.push('Cannot read:', ...result.unreadable.map((file) => `  ${at(file.path)}: ${file.reason}`), '');
+  }
+  for (const proposal of result.mappings) {
+    lines.push(`Proposed column mapping for ${at(proposal.file)} (check it against the first rows):`);
+    const keys = Object.entries(proposal.mapping).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+    const rows = keys.map(([key, column]) => [key, column, ...proposal.rows.map((row) => (row[column] ?? '').replace(/\s+/g, ' ').slice(0, 40))]);
+    lines.push(table([['key', 'column', ...proposal.rows.map((_, index) => `row ${index + 1}`)], ...rows]), '');
+  }
+  if (result.written.length > 0) lines.push('Wrote:', ...result.written.map((path) => `  ${at(path)}`), '');
+  if (result.kept.length > 0) lines.push('Left as they were (use --force to overwrite):', ...result.kept.map((path) => `  ${at(path)}`), '');
+  if (result.next.length > 0) {
+    const from = relative(process.cwd(), result.dir);
+    lines.push(`Next${from ? `, from ${from}` : ''}:`, ...result.next.map((command) => `  ${command}`));
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+const command = defineCommand({
+  meta: { name: 'init', description: 'Look at your helpdesk exports, say what shadowdesk can read, and write a commented shadowdesk.yaml.' },
+  args: {
+    paths: { type: 'positional', description: 'A folder to search (default: the current one), or export files and folders', required: false },
+    force: { type: 'boolean', description: 'Overwrite shadowdesk.yaml, shadowdesk.schema.json and mapping.yaml when they exist' },
+    workspace: { type: 'string', description: 'Workspace folder for the suggested commands (default: .shadowdesk)' },
+  },
+  run: ({ args }) =>
+    guarded(async () => {
+      const given = args._.map(String);
+      // One folder is the project to search and write into; files or several paths are exports for a project here.
+      const folder = given.length === 1 && (await stat(given[0]!).catch(() => undefined))?.isDirectory() ? resolve(given[0]!) : undefined;
+      const dir = folder ?? process.cwd();
+      const paths = folder || given.length === 0 ? undefined : given;
+      const result = await initProject({ dir, ...(paths && { paths }), ...(args.workspace && { workspace: args.workspace }), ...(args.force && { force: true }) });
+      process.stdout.write(summary(result));
+    }),
+});
+
+export default withExamples(command, [
+  'shadowdesk init                       (search the current folder)',
+  'shadowdesk init exports/',
+  'shadowdesk init tickets.csv help-center/ --force',
+]);
