@@ -12,14 +12,14 @@ export function renderMarkdown(report: RunReport): string {
     '',
     `Automation counts a ticket as resolved when it was **${report.strictness}**; intervals are 95% bootstrap (${metrics.resamples} resamples, seed ${metrics.seed}).`,
     '',
-    '| candidate | automation (verified) | contained | accuracy of sent | sent | wrong answers | threshold for target |',
-    '|---|---|---|---|---|---|---|',
+    '| candidate | automation (verified) | contained | accuracy of sent | sent | wrong answers | failed calls | threshold for target |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const candidate of metrics.candidates) {
     const sweep = metrics.sweeps.find((entry) => entry.candidate === candidate.candidate);
     const threshold = sweep?.thresholdForTarget === null || sweep === undefined ? 'none' : `${sweep.thresholdForTarget.toFixed(2)} → ${percent(sweep.atTarget?.automation)} automated`;
     lines.push(
-      `| ${candidate.candidate} | ${rateText(candidate.automation.verified)} | ${rateText(candidate.automation.contained)} | ${rateText(candidate.accuracy)} | ${rateText(candidate.sendRate)} | ${rateText(candidate.wrongRate)} | ${threshold} |`,
+      `| ${candidate.candidate} | ${rateText(candidate.automation.verified)} | ${rateText(candidate.automation.contained)} | ${rateText(candidate.accuracy)} | ${rateText(candidate.sendRate)} | ${rateText(candidate.wrongRate)} | ${rateText(candidate.errorRate)} | ${threshold} |`,
     );
   }
   const best = [...metrics.candidates].sort((a, b) => (b.automation.verified.value ?? 0) - (a.automation.verified.value ?? 0))[0];
