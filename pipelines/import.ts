@@ -197,14 +197,23 @@ async function holdsExports(folder: string): Promise<boolean> {
   return entries.some((entry) => entry.isFile() && EXPORT_EXTENSIONS.has(extname(entry.name).toLowerCase()));
 }
 
-/** A folder of exports: each file, and each sub-folder of articles, is a source of its own. */
+/**
+ * A folder of exports: each file, and each sub-folder of articles, is a source of its own.
+ * Symbolic links are listed as ignored, never followed: one could lead out of the folder the
+ * user chose (or loop).
+ */
 async function planFolder(source: ImportSource): Promise<{ planned: PlannedSource[]; ignored: string[] }> {
   const planned: PlannedSource[] = [];
   const ignored: string[] = [];
-  const entries = (await readdir(source.path)).sort();
-  for (const name of entries) {
+  const entries = (await readdir(source.path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const name = entry.name;
     if (name.startsWith('.')) continue;
     const path = join(source.path, name);
+    if (entry.isSymbolicLink()) {
+      ignored.push(path);
+      continue;
+    }
     const probe = await probePath(path, source.encoding);
     if (!probe.isDirectory && !EXPORT_EXTENSIONS.has(probe.ext)) {
       ignored.push(path);

@@ -1,6 +1,6 @@
-import { readdirSync, type Dirent } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { basename, extname, join, relative, sep } from 'node:path';
+import { constants, readdirSync, type Dirent } from 'node:fs';
+import { open, readdir, realpath } from 'node:fs/promises';
+import { basename, extname, isAbsolute, join, relative, sep } from 'node:path';
 import { YAMLParseError, parse as parseYaml } from 'yaml';
 import { htmlToText, normalizeWhitespace } from '../../pipelines/clean.ts';
 import { checkEncoding, decodeHead } from '../io/text.ts';
@@ -32,11 +32,48 @@ function visible(entries: Dirent[]): Dirent[] {
   return entries.filter((entry) => !entry.name.startsWith('.')).sort(byName);
 }
 
-async function* articleFiles(folder: string): AsyncGenerator<string> {
+/** Whether `path` is `root` or below it. */
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
+/**
+ * Why a symbolic link is not followed. No link is: one leading out of the folder would import
+ * whatever the user can read (~/.ssh, another shop's export), and one staying inside points at a
+ * file or folder imported at its own path anyway, so following it would import that twice, or
+ * forever for a link to a parent folder. `root` is the folder's real path.
+ */
+async function linkReason(root: string, path: string): Promise<string> {
+  let target: string;
+  try {
+    target = await realpath(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ELOOP' ? 'symbolic link loop: not followed' : `symbolic link to nothing readable (${code ?? (error as Error).message}): not followed`;
+  }
+  return isInside(root, target)
+    ? `symbolic link to ${relative(root, target) || '.'} in the folder: not followed, the target is imported at its own path`
+    : `symbolic link to ${target}, outside the imported folder: not followed`;
+}
+
+/** Article files and symbolic links under `folder`, in path order; a link comes with why it is skipped. */
+async function* articleFiles(root: string, folder: string): AsyncGenerator<{ path: string; link?: string }> {
   for (const entry of visible(await readdir(folder, { withFileTypes: true }))) {
     const path = join(folder, entry.name);
-    if (entry.isDirectory()) yield* articleFiles(path);
-    else if (isArticle(entry)) yield path;
+    if (entry.isSymbolicLink()) yield { path, link: await linkReason(root, path) };
+    else if (entry.isDirectory()) yield* articleFiles(root, path);
+    else if (isArticle(entry)) yield { path };
+  }
+}
+
+/** Refuses a file swapped for a link since the folder was listed (O_NOFOLLOW does not exist on Windows). */
+async function readNoFollow(path: string): Promise<Buffer> {
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  try {
+    return await handle.readFile();
+  } finally {
+    await handle.close();
   }
 }
 
@@ -124,7 +161,7 @@ function updatedAtOf(data: FrontMatter, warnings: string[]): string | undefined 
 async function toItem(folder: string, path: string, at: SourceLocation, encoding: string | undefined): Promise<ReadItem> {
   let text: string;
   try {
-    text = decodeHead(await readFile(path), encoding);
+    text = decodeHead(await readNoFollow(path), encoding);
   } catch (error) {
     return { type: 'skip', at, reason: `the file could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
   }
@@ -167,10 +204,11 @@ export const articlesFolderReader: Reader = {
   },
   async *read(folder, options) {
     const encoding = options.encoding === undefined ? undefined : checkEncoding(options.encoding);
+    const root = await realpath(folder);
     let record = 0;
-    for await (const path of articleFiles(folder)) {
+    for await (const { path, link } of articleFiles(root, folder)) {
       record++;
-      yield toItem(folder, path, { file: path, line: 1, record }, encoding);
+      yield link === undefined ? toItem(folder, path, { file: path, line: 1, record }, encoding) : { type: 'skip', at: { file: path, record }, reason: link };
     }
   },
 };

@@ -131,6 +131,8 @@ export function createLlmClient(endpoint: LlmEndpoint, options: { cacheDir?: str
   const gate = createGate(endpoint.concurrency ?? 4, endpoint.requestsPerMinute);
   const stats: LlmStats = { requests: 0, retries: 0, cacheHits: 0, failures: 0 };
 
+  // An endpoint (or a proxy) may echo the key in an error; errors end up in results and reports.
+  const withoutSecrets = (text: string) => (key ? text.split(key).join('[API key]') : text).replace(/Bearer\s+\S+/gi, 'Bearer [hidden]');
   const costOf = (promptTokens: number, completionTokens: number) =>
     endpoint.price ? (promptTokens * endpoint.price.inputPerMillion + completionTokens * endpoint.price.outputPerMillion) / 1e6 : 0;
 
@@ -149,7 +151,7 @@ export function createLlmClient(endpoint: LlmEndpoint, options: { cacheDir?: str
     }
     const text = await response.text().catch(() => undefined);
     if (response.status === 429 || response.status >= 500) throw new TransientError(`HTTP ${response.status}`, retryAfterMs(response.headers.get('retry-after')));
-    if (!response.ok) throw new LlmError(`${url} answered HTTP ${response.status}: ${(text ?? '').slice(0, 200)}`);
+    if (!response.ok) throw new LlmError(`${url} answered HTTP ${response.status}: ${withoutSecrets((text ?? '').slice(0, 200))}`);
     let parsed: CompletionBody;
     try {
       parsed = JSON.parse(text ?? '') as CompletionBody;
