@@ -249,7 +249,7 @@ try {
     const workspace = await demoWorkspace(size);
     log('fitting the built-in model and indexing…');
     const summary = await buildIndex({ workspace });
-    const speed = await harnessVsRaw(workspace, join(workspace, 'models', 'builtin'));
+    const speed = await harnessVsRaw(workspace, (await readManifest(workspace)).modelPath);
     log('search latency…');
     scale.push({
       tickets: size,

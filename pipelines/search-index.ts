@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import type { KnowledgeDoc, Ticket } from '../datasets/records.ts';
 import { loadEmbedder, type Embedder } from './embed/embedder.ts';
-import { ensureBuiltinModel } from './embed/workspace-model.ts';
+import { ensureBuiltinModel, removeUnusedModels } from './embed/workspace-model.ts';
 import { INDEX_FORMAT, embeddingText, indexDir, writeTables, type IndexManifest } from './search-tables.ts';
 import { DEFAULT_WORKSPACE, readRecords } from './workspace.ts';
 
@@ -238,7 +238,9 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
     await cache.save(new Set(keys), embedder.dimensions);
 
     options.onProgress?.({ stage: 'write', done: 0, total: 2 });
-    await writeTables(dir, {
+    const builtAt = new Date().toISOString();
+    const tables = `tables-${builtAt.replace(/\D/g, '')}-${process.pid}`;
+    await writeTables(join(dir, tables), {
       knowledge: knowledge.map((row, index) => ({ ...row, vector: cache.get(keys[index]!)! })),
       tickets: tickets.map((row, index) => ({
         ...row,
@@ -247,9 +249,14 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
       })),
       dimensions: embedder.dimensions,
     });
-    const manifest: IndexManifest = { format: INDEX_FORMAT, model: options.model ?? BUILTIN_MODEL, modelPath, modelKey, dimensions: embedder.dimensions, builtAt: new Date().toISOString() };
+    // The built-in model lives in the workspace: named relative to it, a copied workspace still works.
+    const storedPath = fit ? relative(workspace, modelPath) : modelPath;
+    const manifest: IndexManifest = { format: INDEX_FORMAT, model: options.model ?? BUILTIN_MODEL, modelPath: storedPath, modelKey, dimensions: embedder.dimensions, builtAt, tables };
     await writeFile(join(dir, 'manifest.json.tmp'), `${JSON.stringify(manifest, null, 2)}\n`);
     await rename(join(dir, 'manifest.json.tmp'), join(dir, 'manifest.json'));
+    // Committed: earlier builds, and what a killed build left behind, are no longer anyone's.
+    for (const entry of await readdir(dir)) if (entry !== tables && (entry.startsWith('tables-') || entry.endsWith('.lance'))) await rm(join(dir, entry), { recursive: true, force: true });
+    if (fit) await removeUnusedModels(workspace, modelPath);
     options.onProgress?.({ stage: 'write', done: 2, total: 2 });
     return {
       model: manifest.model,

@@ -11,16 +11,19 @@ import { DEFAULT_WORKSPACE } from './workspace.ts';
 
 /** What a query needs to know about the index: which model made its vectors. */
 /** Bumped whenever what the index stores changes (v2: vectors of texts with identifiers masked). */
-export const INDEX_FORMAT = 3;
+export const INDEX_FORMAT = 4;
 
 export interface IndexManifest {
   format: number;
   model: string;
+  /** The model folder or hub id; for the built-in model, relative to the workspace on disk and resolved on reading. */
   modelPath: string;
   /** Changes whenever the vectors would change (a refitted built-in model). */
   modelKey: string;
   dimensions: number;
   builtAt: string;
+  /** The folder under index/ holding this build's tables; a rebuild writes a new one. */
+  tables: string;
 }
 
 export function indexDir(workspace: string): string {
@@ -37,7 +40,7 @@ export async function readManifest(workspace: string): Promise<IndexManifest> {
   if (manifest.format !== INDEX_FORMAT) {
     throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: the search index was built by an older shadowdesk; run \`shadowdesk index\` again`);
   }
-  return manifest;
+  return manifest.model === 'builtin' ? { ...manifest, modelPath: join(workspace, manifest.modelPath) } : manifest;
 }
 
 const TEXT_COLUMN = { knowledge: 'text', tickets: 'question' } as const;
@@ -78,8 +81,9 @@ function schemaOf(table: SearchTable, dimensions: number): arrow.Schema {
 }
 
 /**
- * Replaces both tables. LanceDB writes an overwrite as a new table version, so a reader (or a
- * crash) sees either the previous index or the new one, never half of one.
+ * Writes both tables, with their indexes, into a folder of their own. The build becomes the
+ * index only when the manifest naming the folder is renamed into place, so a reader (or a crash
+ * at any point) sees either the previous index or the new one, never half of one.
  */
 export async function writeTables(
   dir: string,
@@ -93,7 +97,7 @@ export async function writeTables(
       ...(row.answer_vector ? { answer_vector: Array.from(row.answer_vector as Float32Array) } : {}),
     }));
     const schema = schemaOf(table, data.dimensions);
-    const created = rows.length > 0 ? await db.createTable(table, rows, { mode: 'overwrite', schema }) : await db.createEmptyTable(table, schema, { mode: 'overwrite' });
+    const created = rows.length > 0 ? await db.createTable(table, rows, { schema }) : await db.createEmptyTable(table, schema);
     if (rows.length > 0) {
       // Language-neutral full-text: no stemming or stop words (tickets mix French and English), accents folded.
       await created.createIndex(TEXT_COLUMN[table], {
@@ -218,7 +222,7 @@ export interface Searcher {
 export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Embedder): Promise<Searcher> {
   const manifest = await readManifest(workspace);
   const model = embedder ?? (await loadEmbedder(manifest.modelPath));
-  const db = await lancedb.connect(indexDir(workspace));
+  const db = await lancedb.connect(join(indexDir(workspace), manifest.tables));
   const tables = { knowledge: await db.openTable('knowledge'), tickets: await db.openTable('tickets') };
   // A replayed ticket's question is searched several times (tables, modes, candidates): embed it once.
   const recent = new Map<string, Promise<number[]>>();

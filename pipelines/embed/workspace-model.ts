@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { KnowledgeDoc, Ticket } from '../../datasets/records.ts';
 import { readRecords } from '../workspace.ts';
 import { fitBuiltinModel, type FitOptions } from './builtin-model.ts';
@@ -70,35 +70,61 @@ async function storedFit(dir: string): Promise<FitRecord | undefined> {
   }
 }
 
+/** Names the model folder in use; a fit is written to a folder of its own and this pointer moved. */
+const CURRENT = 'builtin.json';
+
+async function currentModelDir(models: string): Promise<string | undefined> {
+  try {
+    const { dir } = JSON.parse(await readFile(join(models, CURRENT), 'utf8')) as { dir?: string };
+    return dir ? join(models, dir) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Fits the built-in model on the workspace's corpus, or keeps the one on disk while the corpus is
- * unchanged or has moved by less than `refitAbove`. A new model is written beside the old one and
- * swapped in by renames, so a crash mid-fit leaves the previous model usable.
+ * Fits the built-in model on the workspace's corpus, or keeps the current one while the corpus is
+ * unchanged or has moved by less than `refitAbove`. A new fit goes to a folder of its own
+ * (`models/builtin-<fit>`); the folder an index was built with is never touched, so a crash at
+ * any point leaves the previous index and its model usable. Unused folders are removed by
+ * `removeUnusedModels` once a new index is committed.
  */
 export async function ensureBuiltinModel(workspace: string, options: EnsureModelOptions = {}): Promise<BuiltinModelResult> {
   const started = performance.now();
   const { refitAbove = 0.2, ...fitOptions } = options;
-  const dir = join(workspace, 'models', 'builtin');
+  const models = join(workspace, 'models');
   const optionsHash = createHash('sha256').update(JSON.stringify({ format: MODEL_FORMAT, fitOptions })).digest('hex');
   const now = await corpusFacts(workspace, optionsHash);
-  const stored = await storedFit(dir);
+  const current = await currentModelDir(models);
+  const stored = current && (await storedFit(current));
   const seconds = () => (performance.now() - started) / 1000;
-  if (stored && stored.optionsHash === optionsHash) {
+  if (current && stored && stored.optionsHash === optionsHash) {
     const drift = Math.abs(now.documents - stored.documents) / Math.max(1, stored.documents);
-    if (stored.fitHash === now.fitHash) return { dir, refitted: false, fitHash: stored.fitHash, documents: now.documents, seconds: seconds() };
-    if (drift <= refitAbove) return { dir, refitted: false, fitHash: stored.fitHash, documents: now.documents, drift, seconds: seconds() };
+    if (stored.fitHash === now.fitHash) return { dir: current, refitted: false, fitHash: stored.fitHash, documents: now.documents, seconds: seconds() };
+    if (drift <= refitAbove) return { dir: current, refitted: false, fitHash: stored.fitHash, documents: now.documents, drift, seconds: seconds() };
   }
   const model = await fitBuiltinModel(corpusTexts(workspace), fitOptions);
+  const name = `builtin-${now.fitHash.slice(0, 16)}`;
+  const dir = join(models, name);
   const fresh = `${dir}.new-${process.pid}`;
-  const old = `${dir}.old-${process.pid}`;
   await writeModelFolder(fresh, {
     ...model,
     metadata: { ...now, fittedAt: new Date().toISOString(), sampled: model.sampled, options: fitOptions },
   });
-  await rename(dir, old).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error;
-  });
+  await rm(dir, { recursive: true, force: true });
   await rename(fresh, dir);
-  await rm(old, { recursive: true, force: true });
+  await writeFile(join(models, `${CURRENT}.tmp`), `${JSON.stringify({ dir: name })}\n`);
+  await rename(join(models, `${CURRENT}.tmp`), join(models, CURRENT));
   return { dir, refitted: true, fitHash: now.fitHash, documents: now.documents, seconds: seconds() };
+}
+
+/** Removes built-in model folders that neither the pointer nor `keep` (the committed index's model) names. */
+export async function removeUnusedModels(workspace: string, keep: string): Promise<void> {
+  const models = join(workspace, 'models');
+  const current = await currentModelDir(models);
+  const entries = await readdir(models).catch(() => [] as string[]);
+  for (const entry of entries) {
+    const path = join(models, entry);
+    if (entry.startsWith('builtin-') && path !== current && resolve(path) !== resolve(keep)) await rm(path, { recursive: true, force: true });
+  }
 }

@@ -1,0 +1,33 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as lancedb from '@lancedb/lancedb';
+
+/**
+ * Preloaded into a CLI child (`node --import tsx --import <this file> bin/shadowdesk.js …`) to
+ * SIGKILL it at a point too short for a timer to hit reliably.
+ * SHADOWDESK_TEST_KILL_AT=tickets-fts: right after LanceDB has written a new `tickets` table,
+ * before its full-text index is built (pipelines/search-tables.ts `writeTables`).
+ */
+
+type CreateTable = (...args: unknown[]) => Promise<lancedb.Table>;
+
+if (process.env.SHADOWDESK_TEST_KILL_AT === 'tickets-fts') {
+  // LocalConnection is not exported: reach its prototype through a throwaway connection.
+  const dir = await mkdtemp(join(tmpdir(), 'shadowdesk-kill-hook-'));
+  const probe = await lancedb.connect(dir);
+  const prototype = Object.getPrototypeOf(probe) as { createTable: CreateTable };
+  probe.close();
+  await rm(dir, { recursive: true, force: true });
+  const createTable = prototype.createTable;
+  prototype.createTable = async function (this: unknown, ...args: unknown[]) {
+    const table = await createTable.apply(this, args);
+    if (args[0] === 'tickets') {
+      table.createIndex = async () => {
+        process.kill(process.pid, 'SIGKILL');
+        await new Promise(() => {});
+      };
+    }
+    return table;
+  };
+}
