@@ -157,14 +157,8 @@ function aiCost(plan: AiPlan | undefined, counts: Counts, helpdesk: number): num
   }
 }
 
-interface RawMonth {
-  tickets: number;
-  billableTickets: number;
-  helpdesk: number;
-  ai: number;
-  human: number;
-  total: number;
-}
+/** A month's bill before rounding to cents. */
+type RawMonth = Omit<MonthCost, 'month'>;
 
 /** One month with the AI on, unrounded. */
 function monthWithAi(model: PricingModel, human: HumanCost, counts: Counts): RawMonth {
