@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse';
@@ -57,7 +57,8 @@ async function harnessVsRaw(workspace: string, modelDir: string): Promise<{ harn
   const batch = 64;
   const embedder = await loadEmbedder(modelDir, { batchSize: batch });
   const { AutoTokenizer } = await import('@huggingface/transformers');
-  const tokenizer = await AutoTokenizer.from_pretrained('builtin');
+  // loadEmbedder pointed transformers.js at the models folder; the model is named by its folder.
+  const tokenizer = await AutoTokenizer.from_pretrained(basename(modelDir));
   const session = await ort.InferenceSession.create(join(modelDir, 'onnx', 'model.onnx'));
   const raw = async () => {
     for (let start = 0; start < texts.length; start += batch) {
