@@ -119,10 +119,11 @@ async function latency(workspace: string): Promise<Record<SearchMode, { p50: num
  * exact top 10 (the index bypassed), for questions asked at dates across the history.
  */
 async function annRecall(workspace: string): Promise<number | null> {
-  const db = await lancedb.connect(indexDir(workspace));
+  const manifest = await readManifest(workspace);
+  const db = await lancedb.connect(join(indexDir(workspace), manifest.tables));
   const table = await db.openTable('tickets');
   const indices = await table.listIndices();
-  const model = await loadEmbedder((await readManifest(workspace)).modelPath);
+  const model = await loadEmbedder(manifest.modelPath);
   const queries = ['where is my order', 'je voudrais un remboursement', 'code promo refusé', 'my candle arrived broken', 'changer adresse de livraison'];
   let overlap = 0;
   let total = 0;
