@@ -13,7 +13,7 @@ import { corpusTexts } from '../pipelines/embed/workspace-model.ts';
 import { importSources } from '../pipelines/import.ts';
 import { buildIndex } from '../pipelines/search-index.ts';
 import * as lancedb from '@lancedb/lancedb';
-import { embeddingText, indexDir, openSearcher, readManifest, timeTravelFilter, type SearchMode } from '../pipelines/search-tables.ts';
+import { embeddingText, indexDir, openSearcher, NPROBES, readManifest, REFINE_FACTOR, timeTravelFilter, type SearchMode } from '../pipelines/search-tables.ts';
 
 /**
  * Embedding and retrieval: the harness against raw onnxruntime-node on the same model, texts and
@@ -132,7 +132,8 @@ async function annRecall(workspace: string): Promise<number | null> {
       const vector = Array.from((await model.embed([embeddingText(queries[i % queries.length]!)]))[0]!);
       const filter = timeTravelFilter('tickets', { asOf: new Date(Date.UTC(2025, i % 20, 1 + (i % 27))) });
       const search = () => table.query().nearestTo(vector).column('vector').distanceType('cosine').where(filter!).select(['id']).limit(10);
-      const approximate = new Set(((await search().toArray()) as Array<{ id: string }>).map((row) => row.id));
+      // As the searcher asks: candidates re-ranked on their stored vectors.
+      const approximate = new Set(((await search().nprobes(NPROBES).refineFactor(REFINE_FACTOR).toArray()) as Array<{ id: string }>).map((row) => row.id));
       const exact = (await search().bypassVectorIndex().toArray()) as Array<{ id: string }>;
       overlap += exact.filter((row) => approximate.has(row.id)).length;
       total += exact.length;

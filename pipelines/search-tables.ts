@@ -54,6 +54,8 @@ const TIME_COLUMN = { knowledge: 'valid_from', tickets: 'known_ms' } as const;
  * keeps exact vectors (unlike IVF_PQ, whose recall measured 0.13–0.61 here) and trains in seconds.
  */
 const ANN_MIN_ROWS = 10_000;
+export const REFINE_FACTOR = 10;
+export const NPROBES = 5;
 export type SearchTable = keyof typeof TEXT_COLUMN;
 
 function vectorField(name: string, dimensions: number): arrow.Field {
@@ -242,7 +244,10 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
     let builder =
       mode === 'fts'
         ? tables[table].query().fullTextSearch(query, { columns: TEXT_COLUMN[table] })
-        : tables[table].query().nearestTo(await embedQuery(query)).column('vector').distanceType('cosine');
+        : // Measured at 100,000 tickets under the time filter: re-ranking 10x the candidates on their
+          // stored vectors took the IVF_FLAT index from 34 % to 98.5 % of the exact neighbours; with
+          // it, 5 probed partitions find as many as 20 (100 % at 12,000) and halve the time.
+          tables[table].query().nearestTo(await embedQuery(query)).column('vector').distanceType('cosine').nprobes(NPROBES).refineFactor(REFINE_FACTOR);
     const filter = timeTravelFilter(table, options);
     if (filter) builder = builder.where(filter);
     // Only what a hit carries: converting the vector columns to JS arrays cost more than the search.
