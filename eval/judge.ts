@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Order, Ticket } from '../datasets/records.ts';
 import { loadEmbedder } from '../pipelines/embed/embedder.ts';
@@ -14,7 +13,7 @@ import { judgeSafety } from './judges/safety.ts';
 import { judgeSemantic, unrelatedSimilarities, type SemanticPair } from './judges/semantic.ts';
 import type { JudgedTicket, JudgeScore, Outcome } from './judges/types.ts';
 import { DEFAULT_VERDICT_RULES, verdictOf, type VerdictRules } from './judges/verdict.ts';
-import { readResults, RUN_FILE, type RunInfo, type TicketResult } from './replay.ts';
+import { readResults, readRunInfo, type TicketResult } from './replay.ts';
 
 /**
  * Judging a run: every answer against what the agent really replied and how the ticket really
@@ -69,10 +68,6 @@ function orderText(order: Order): string {
   ]
     .filter(Boolean)
     .join(' ');
-}
-
-async function readRunInfo(runDir: string): Promise<RunInfo> {
-  return JSON.parse(await readFile(join(runDir, RUN_FILE), 'utf8')) as RunInfo;
 }
 
 /** The replayed tickets, and the reply of every past ticket a result cites, in one pass. */

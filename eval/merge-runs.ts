@@ -1,22 +1,14 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShadowdeskError } from '../errors.ts';
 import { JsonlWriter } from '../pipelines/workspace.ts';
-import { readResults, RESULTS_FILE, RUN_FILE, type RunInfo, type TicketResult } from './replay.ts';
+import { readResults, readRunInfo, RESULTS_FILE, RUN_FILE, type RunInfo, type TicketResult } from './replay.ts';
 
 export interface MergeSummary {
   runs: number;
   results: number;
   tickets: number;
   resultsFile: string;
-}
-
-async function readRunInfo(runDir: string): Promise<RunInfo> {
-  try {
-    return JSON.parse(await readFile(join(runDir, RUN_FILE), 'utf8')) as RunInfo;
-  } catch (cause) {
-    throw new ShadowdeskError('SD_INPUT_INVALID', `${runDir}: not a finished run (no ${RUN_FILE}); finish or resume it with \`shadowdesk simulate --run ${runDir}\``, { cause });
-  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Order, Ticket } from '../datasets/records.ts';
+import { ShadowdeskError } from '../errors.ts';
 import { Random } from '../datasets/demo/random.ts';
 import { openSearcher, type Searcher } from '../pipelines/search-tables.ts';
 import { DEFAULT_WORKSPACE, JsonlWriter, readRecords } from '../pipelines/workspace.ts';
@@ -69,7 +70,7 @@ function shardOf(id: string, count: number): number {
 }
 
 /** A ticket can be replayed when it has a customer question; spam is not support work. */
-function replayable(ticket: Ticket): boolean {
+export function replayable(ticket: Ticket): boolean {
   return !ticket.spam && ticket.messages.some((message) => message.role === 'customer' && !message.internal);
 }
 
@@ -193,6 +194,15 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const info: RunInfo = { workspace, candidates: options.candidates.map((candidate) => candidate.id), selection: options.selection ?? {} };
   await writeFile(join(options.runDir, RUN_FILE), `${JSON.stringify(info, null, 2)}\n`);
   return { tickets: tickets.length, resumed, answered, seconds: (performance.now() - started) / 1000, resultsFile };
+}
+
+/** What a finished run answered; a folder without it is not a finished run (a user error, said so). */
+export async function readRunInfo(runDir: string): Promise<RunInfo> {
+  try {
+    return JSON.parse(await readFile(join(runDir, RUN_FILE), 'utf8')) as RunInfo;
+  } catch (cause) {
+    throw new ShadowdeskError('SD_INPUT_INVALID', `${runDir}: not a finished run (no ${RUN_FILE}); finish or resume it with \`shadowdesk simulate --run ${runDir}\``, { cause });
+  }
 }
 
 /** A run's results in a stable order (ticket creation, then candidate), whatever order they were written in. */

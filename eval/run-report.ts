@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ShadowdeskError } from '../errors.ts';
 import { loadEmbedder } from '../pipelines/embed/embedder.ts';
 import { embeddingText, readManifest } from '../pipelines/search-tables.ts';
@@ -11,7 +10,7 @@ import type { VerdictRules } from './judges/verdict.ts';
 import { computeMetrics, type RunMetrics } from './metrics.ts';
 import { priceRun, type RunPricing } from './pricing/price-run.ts';
 import type { Strictness } from './pricing/volumes.ts';
-import { readResults, RUN_FILE, type RunInfo, type TicketResult } from './replay.ts';
+import { readResults, readRunInfo, type RunInfo, type TicketResult } from './replay.ts';
 import type { Source } from './types.ts';
 
 /**
@@ -143,7 +142,7 @@ async function knowledgeGaps(workspace: string, judged: readonly JudgedTicket[],
 export async function buildReport(options: ReportOptions): Promise<RunReport> {
   const seed = options.seed ?? 42;
   const strictness = options.strictness ?? 'verified';
-  const run = JSON.parse(await readFile(join(options.runDir, RUN_FILE), 'utf8')) as RunInfo;
+  const run = await readRunInfo(options.runDir);
   const workspace = options.workspace ?? run.workspace;
   const { judged, tickets } = await judgeRun({ runDir: options.runDir, workspace, seed, ...(options.rules && { rules: options.rules }), ...(options.llmJudge && { llmJudge: options.llmJudge }) });
   const results = await readResults(options.runDir);

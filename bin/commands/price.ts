@@ -1,8 +1,6 @@
-import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { defineCommand } from 'citty';
 import { priceRun } from '../../eval/pricing/price-run.ts';
-import { RUN_FILE, type RunInfo } from '../../eval/replay.ts';
+import { readRunInfo } from '../../eval/replay.ts';
 import { ShadowdeskError } from '../../errors.ts';
 import { money, percent } from '../../reports/_format.ts';
 import { guarded, withExamples } from '../_cli.ts';
@@ -19,9 +17,7 @@ const command = defineCommand({
   },
   run: ({ args }) =>
     guarded(async () => {
-      const info = JSON.parse(await readFile(join(args.run, RUN_FILE), 'utf8').catch(() => {
-        throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `${args.run}: not a run folder (no ${RUN_FILE})`);
-      })) as RunInfo;
+      const info = await readRunInfo(args.run);
       const candidates = args.candidate ? [args.candidate] : info.candidates;
       if (args.candidate && !info.candidates.includes(args.candidate)) throw new ShadowdeskError('SD_INPUT_INVALID', `--candidate ${args.candidate}: the run has ${info.candidates.join(', ')}`);
       const pricing = await priceRun({ workspace: info.workspace, runDir: args.run, candidates, strictness: strictnessOf(args.strictness), ...(args.pricing && { pricingFile: args.pricing }) });

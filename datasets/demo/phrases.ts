@@ -36,9 +36,6 @@ export interface Intent {
   macro?: Record<Language, string>;
 }
 
-const date = (at: number, lang: Language) =>
-  new Date(at).toLocaleDateString(lang === 'fr' ? 'fr-FR' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
-
 const signOff = (context: ReplyContext) =>
   context.lang === 'fr' ? `Belle journée,\n${context.agent.firstname} — ${BRAND.name}` : `Kind regards,\n${context.agent.firstname} — ${BRAND.name}`;
 

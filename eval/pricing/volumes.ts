@@ -1,7 +1,7 @@
-import type { Ticket } from '../../datasets/records.ts';
 import { readRecords } from '../../pipelines/workspace.ts';
 import { ticketHistory } from '../history.ts';
 import type { JudgedTicket } from '../judges/types.ts';
+import { replayable } from '../replay.ts';
 import type { MonthVolume } from './project.ts';
 
 /**
@@ -22,10 +22,6 @@ export interface HistoryMonth {
 
 /** Below this many judged tickets a month's own rates are noise; the overall rates stand in. */
 const MIN_MONTH_SAMPLE = 30;
-
-function replayable(ticket: Ticket): boolean {
-  return !ticket.spam && ticket.messages.some((message) => message.role === 'customer' && !message.internal);
-}
 
 export async function historyMonths(workspace: string): Promise<HistoryMonth[]> {
   const months = new Map<string, HistoryMonth>();
