@@ -163,7 +163,7 @@ export interface SearchHit {
   kind?: string;
   /** For knowledge: the language it is written in, when known. */
   locale?: string;
-  /** Higher is better; relevance for hybrid, 1 − cosine distance for vector, BM25 for full-text. */
+  /** Higher is better: the fused 0..1 relevance for hybrid, 1 − cosine distance for vector, BM25 for full text. */
   score: number;
 }
 
