@@ -8,6 +8,7 @@ import type { JudgedTicket, JudgeScore, Verdict } from '../../eval/judges/types.
 import { DEFAULT_VERDICT_RULES, verdictOf } from '../../eval/judges/verdict.ts';
 import { allocate, exportLabelSample, importLabels, kappaReading, type LabelAgreement } from '../../eval/labels.ts';
 import { REPORT_SCHEMA_VERSION } from '../../eval/run-report.ts';
+import { judged as judgedTicket } from '../helpers/judged.ts';
 
 /**
  * The labelling loop on hand-made run folders: the sample people get, and what their labels say
@@ -31,25 +32,17 @@ function semantic(score: number): JudgeScore[] {
 /** A judged answer; its verdict is what the default rules give on its judges unless forced. */
 function judged(candidate: string, ticketId: string, options: { judges?: JudgeScore[]; verdict?: Verdict; answered?: boolean } = {}): JudgedTicket {
   const judges = options.judges ?? semantic(0.9);
-  return {
+  return judgedTicket(ticketId, {
     candidate,
-    ticketId,
-    createdAt: '2024-03-05T10:00:00Z',
-    month: '2024-03',
-    channel: 'email',
-    language: 'fr',
-    tags: [],
     sent: true,
     answered: options.answered ?? true,
     confidence: 0.9,
     verdict: options.verdict ?? verdictOf({ judges, hasReference: true }),
     judges,
     outcome: 'automated',
-    resolution: { contained: true, verified: true, confirmed: false },
-    billable: true,
+    resolution: { contained: true, verified: true },
     aiReplies: 1,
-    costUsd: 0,
-  };
+  });
 }
 
 /** A run folder with judged.jsonl and the part of report.json the sample reads. */

@@ -2,36 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '../../datasets/demo/random.ts';
 import type { JudgedTicket } from '../../eval/judges/types.ts';
 import { bootstrapRate, bootstrapRates, computeMetrics, type Rate } from '../../eval/metrics.ts';
-
-type Overrides = Partial<Omit<JudgedTicket, 'resolution'>> & { resolution?: Partial<JudgedTicket['resolution']> };
-
-/** A judged ticket with harmless defaults: escalated, unanswered, nothing resolved. */
-function judged(ticketId: string, overrides: Overrides = {}): JudgedTicket {
-  const { resolution, ...rest } = overrides;
-  return {
-    candidate: 'a',
-    ticketId,
-    createdAt: '2024-03-05T10:00:00Z',
-    month: '2024-03',
-    channel: 'email',
-    language: 'fr',
-    tags: [],
-    sent: false,
-    answered: false,
-    confidence: 0,
-    verdict: 'cannot-judge',
-    judges: [],
-    outcome: 'agent-only',
-    billable: true,
-    aiReplies: 0,
-    costUsd: 0,
-    ...rest,
-    resolution: { contained: false, verified: false, confirmed: false, ...resolution },
-  };
-}
+import { judged, type JudgedOverrides } from '../helpers/judged.ts';
 
 /** A sent answer with the given verdict, contained/verified as flagged. */
-function sent(ticketId: string, verdict: JudgedTicket['verdict'], overrides: Overrides = {}): JudgedTicket {
+function sent(ticketId: string, verdict: JudgedTicket['verdict'], overrides: JudgedOverrides = {}): JudgedTicket {
   return judged(ticketId, { sent: true, answered: true, confidence: 0.9, verdict, outcome: 'ai-then-agent', aiReplies: 1, ...overrides });
 }
 
