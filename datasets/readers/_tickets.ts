@@ -98,3 +98,34 @@ export function ticketItem(draft: Omit<Ticket, 'messages'>, messages: Message[],
   const ticket = compact({ ...draft, customer: compact(draft.customer), messages: usable });
   return recordItem('ticket', ticket, located, warnings);
 }
+
+const SYNTHETIC_START = Date.parse('2024-01-01T00:00:00Z');
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+/**
+ * Public conversation sets carry no timestamps, yet replay needs them to decide what a responder
+ * may already know. Each row gets an hour of its own, by its position in the file so a skipped row
+ * never shifts the others, and the reply follows one minute after the question.
+ */
+export function syntheticTimes(record: number): { askedAt: string; repliedAt: string } {
+  const askedAt = SYNTHETIC_START + (record - 1) * HOUR;
+  return { askedAt: new Date(askedAt).toISOString(), repliedAt: new Date(askedAt + MINUTE).toISOString() };
+}
+
+export const SYNTHETIC_TIMES_WARNING =
+  'the file has no timestamps: tickets are dated one hour apart from 2024-01-01T00:00:00Z in file order, ' +
+  'each reply one minute after its question, so time travel sees them in file order rather than when they happened';
+
+/** Puts a file-wide warning (such as made-up dates) on the first record, once, whatever was skipped before it. */
+export async function* warnFirstRecord(items: AsyncIterable<ReadItem>, warning: string): AsyncGenerator<ReadItem> {
+  let warned = false;
+  for await (const item of items) {
+    if (warned || item.type !== 'record') {
+      yield item;
+      continue;
+    }
+    warned = true;
+    yield { ...item, warnings: [warning, ...(item.warnings ?? [])] };
+  }
+}

@@ -1,9 +1,9 @@
 import { extname } from 'node:path';
 import { readJsonRecords } from '../io/json.ts';
 import { str } from '../normalize.ts';
-import type { ReadItem, Reader, SourceLocation } from '../reader.ts';
+import type { ReadItem, ReadOptions, Reader, SourceLocation } from '../reader.ts';
 import type { Customer, Message } from '../records.ts';
-import { ticketItem } from './_tickets.ts';
+import { ticketItem, warnFirstRecord } from './_tickets.ts';
 
 /**
  * ABCD conversations (Action-Based Conversations Dataset, ASAPP, MIT) as tickets of two messages:
@@ -136,6 +136,17 @@ function processedTurns(pairs: unknown[]): Turn[] {
   });
 }
 
+async function* readItems(path: string, options: ReadOptions): AsyncGenerator<ReadItem> {
+  // A processed file's lines are arrays, which the NDJSON sniffing (objects only) would not see.
+  const lines = ['.jsonl', '.ndjson'].includes(extname(path).toLowerCase());
+  let record = 0;
+  for await (const item of readJsonRecords(path, { recordKeys: ['train', 'dev', 'test'], encoding: options.encoding, lines })) {
+    record++;
+    const at = { file: path, line: item.line, record };
+    yield item.type === 'error' ? { type: 'skip', at, reason: item.reason } : toItem(item.value, at, []);
+  }
+}
+
 function toItem(value: unknown, at: SourceLocation, warnings: string[]): ReadItem {
   if (isObject(value)) return fullItem(value, at, warnings);
   if (Array.isArray(value) && value.every(isObject)) {
@@ -159,21 +170,7 @@ export const abcdConversationsReader: Reader = {
     if (FULL_HEAD.test(head) && /"original"\s*:\s*\[\s*\[\s*"(agent|customer|action)"/.test(head)) return 0.95;
     return PROCESSED_HEAD.test(head) ? 0.8 : 0;
   },
-  async *read(path, options) {
-    // A processed file's lines are arrays, which the NDJSON sniffing (objects only) would not see.
-    const lines = ['.jsonl', '.ndjson'].includes(extname(path).toLowerCase());
-    let record = 0;
-    let warned = false;
-    for await (const item of readJsonRecords(path, { recordKeys: ['train', 'dev', 'test'], encoding: options.encoding, lines })) {
-      record++;
-      const at = { file: path, line: item.line, record };
-      if (item.type === 'error') {
-        yield { type: 'skip', at, reason: item.reason };
-        continue;
-      }
-      const read = toItem(item.value, at, warned ? [] : [ABCD_TIME_WARNING]);
-      if (read.type === 'record') warned = true;
-      yield read;
-    }
+  read(path, options) {
+    return warnFirstRecord(readItems(path, options), ABCD_TIME_WARNING);
   },
 };

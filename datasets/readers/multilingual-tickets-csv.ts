@@ -2,8 +2,7 @@ import { readCsv } from '../io/csv.ts';
 import { messageBody } from '../normalize.ts';
 import type { ReadItem, ReadOptions, Reader } from '../reader.ts';
 import { column, hasColumns } from './_csv-rows.ts';
-import { languageOf, ticketItem } from './_tickets.ts';
-import { syntheticTimes, warnFirstRecord } from './bitext-csv.ts';
+import { languageOf, SYNTHETIC_TIMES_WARNING, syntheticTimes, ticketItem, warnFirstRecord } from './_tickets.ts';
 
 /** Some rows write line breaks as `<br>`; as newlines they read like the other rows' plain text. */
 function withNewlines(text: string): string {
@@ -87,6 +86,6 @@ export const multilingualTicketsReader: Reader = {
     return hasColumns(probe.csvHeader, ['subject'], ['body'], ['answer'], ['queue'], ['priority'], ['language'], ['tag_1']) ? 0.9 : 0;
   },
   read(path, options) {
-    return warnFirstRecord(readRows(path, options));
+    return warnFirstRecord(readRows(path, options), SYNTHETIC_TIMES_WARNING);
   },
 };
