@@ -1,0 +1,97 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import packageJson from '../package.json' with { type: 'json' };
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const tsc = join(root, 'node_modules', '.bin', 'tsc');
+const fixtures = join(root, 'tests', 'fixtures');
+
+/**
+ * The package as npm users get it: `npm pack` (which builds dist/), unpacked into a consumer
+ * project's node_modules, used through its `exports` by plain Node and by a strict TypeScript
+ * project. The consumer's dependencies are links to our production tree: the install itself is npm's job.
+ */
+describe('the packed package', () => {
+  let consumer = '';
+
+  afterAll(() => rm(consumer, { recursive: true, force: true }));
+  beforeAll(async () => {
+    consumer = await mkdtemp(join(tmpdir(), 'shadowdesk-package-'));
+    const [packed] = JSON.parse((await run('npm', ['pack', '--json', '--pack-destination', consumer], { cwd: root })).stdout) as { filename: string }[];
+    const installed = join(consumer, 'node_modules', packageJson.name);
+    await mkdir(installed, { recursive: true });
+    await run('tar', ['-xzf', join(consumer, packed!.filename), '-C', installed, '--strip-components', '1']);
+    // Only the production dependency tree, so a runtime import of a devDependency fails here.
+    const production = (await run('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: root })).stdout.split('\n');
+    for (const path of production) {
+      const name = relative(join(root, 'node_modules'), path);
+      if (!path || name.startsWith('..') || name.includes(`${sep}node_modules${sep}`)) continue;
+      await mkdir(dirname(join(consumer, 'node_modules', name)), { recursive: true });
+      await symlink(path, join(consumer, 'node_modules', name));
+    }
+    await writeFile(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module', private: true }));
+  }, 120_000);
+
+  it('ships the compiled library, the CLI and the files they read, without sources or tests', async () => {
+    const { stdout } = await run('tar', ['-tzf', join(consumer, `${packageJson.name}-${packageJson.version}.tgz`)]);
+    const files = stdout.split('\n').filter(Boolean);
+    expect(files).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/index.d.ts', 'package/bin/shadowdesk.js', 'package/dist/eval/pricing/presets.yaml', 'package/dist/reports/html-client.js', 'package/dist/datasets/demo/data/gorgias-tickets.json']));
+    expect(files.filter((file) => /\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
+    expect(files.filter((file) => file.startsWith('package/tests/') || file.startsWith('package/bench/'))).toEqual([]);
+  });
+
+  it('runs its bin from the compiled code', async () => {
+    const bin = join(consumer, 'node_modules', packageJson.name, 'bin', 'shadowdesk.js');
+    expect((await run('node', [bin, '--version'], { cwd: consumer })).stdout.trim()).toBe(packageJson.version);
+    expect((await run('node', [bin, 'formats'], { cwd: consumer })).stdout).toContain('gorgias-json');
+  });
+
+  it('imports by its package name in plain Node and does real work offline', async () => {
+    const script = join(consumer, 'use.mjs');
+    await writeFile(
+      script,
+      `import { importSources, loadPricing, PRESETS_FILE } from '${packageJson.name}';
+const report = await importSources([{ path: ${JSON.stringify(join(fixtures, 'gorgias-tickets.json'))} }], { workspace: ${JSON.stringify(join(consumer, 'workspace'))} });
+const pricing = await loadPricing(PRESETS_FILE);
+console.log(JSON.stringify({ tickets: report.totals.records.ticket, presets: pricing.models.length }));`,
+    );
+    const result = JSON.parse((await run('node', [script], { cwd: consumer, env: { ...process.env, LANCEDB_LOG: 'error' } })).stdout) as { tickets: number; presets: number };
+    expect(result.tickets).toBeGreaterThan(0);
+    expect(result.presets).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('gives a strict TypeScript project the types of the library API, which catch misuse', async () => {
+    await writeFile(
+      join(consumer, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2023', strict: true, noEmit: true, types: ['node'], typeRoots: [join(root, 'node_modules', '@types')] }, include: ['*.ts'] }),
+    );
+    await writeFile(
+      join(consumer, 'use.ts'),
+      `import { buildIndex, importSources, simulate, judgeRun, priceRun, buildReport, writeReports, type Ticket, type RunReport } from '${packageJson.name}';
+export async function pipeline(workspace: string, runDir: string): Promise<RunReport> {
+  await importSources([{ path: 'exports/' }], { workspace });
+  await buildIndex({ workspace });
+  const { report } = await simulate({ workspace, runDir, candidates: [] });
+  await writeReports(report, runDir, ['html']);
+  return report;
+}
+export const touched: unknown[] = [judgeRun, priceRun, buildReport];
+export const firstMessage = (ticket: Ticket): string => ticket.messages[0]?.text ?? '';
+`,
+    );
+    await run(tsc, ['-p', consumer], { cwd: consumer });
+
+    await writeFile(join(consumer, 'misuse.ts'), `import { importSources } from '${packageJson.name}';\nawait importSources('exports/', { workspace: 42 });\n`);
+    const failure = await run(tsc, ['-p', consumer], { cwd: consumer }).then(
+      () => '',
+      (error: { stdout: string }) => error.stdout,
+    );
+    expect(failure).toMatch(/misuse\.ts\(2,/);
+  }, 60_000);
+});
