@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -64,4 +65,16 @@ export async function startFakeEndpoint(behave: (request: RecordedRequest, index
       server.close(() => resolve());
     });
   return endpoint;
+}
+
+/**
+ * A 30% fault rate in every way an endpoint fails: 429 with Retry-After, 500, 503, a reset, a hang
+ * past the client's timeout, truncated and invalid JSON. Seeded by the request and the attempt, so
+ * a cached re-run meets the same faults and a retried request may succeed.
+ */
+export function faultOf(request: RecordedRequest, attempt: number): Behaviour | undefined {
+  const roll = createHash('sha1').update(`${request.body.messages[1]!.content}/${attempt}`).digest().readUInt8(0) / 256;
+  if (roll >= 0.3) return undefined;
+  const faults: Behaviour[] = [{ status: 429, retryAfter: '0' }, { status: 500 }, { status: 503 }, { reset: true }, { hang: true }, { raw: '{"choices": [{"message": ' }, { raw: 'not json' }];
+  return faults[Math.floor((roll / 0.3) * faults.length)]!;
 }

@@ -2,22 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
 import { mergeRuns } from '../../../eval/merge-runs.ts';
 import { readResults, replay } from '../../../eval/replay.ts';
 import { createLlmResponder } from '../../../eval/responders/llm.ts';
-import { startFakeEndpoint, type Behaviour, type FakeEndpoint, type RecordedRequest } from '../../helpers/llm-server.ts';
+import { faultOf, startFakeEndpoint, type Behaviour, type FakeEndpoint, type RecordedRequest } from '../../helpers/llm-server.ts';
 import { buildReplayWorkspace } from '../../helpers/replay-workspace.ts';
 
 const reply = (answer: string, confidence = 0.8) => ({ reply: JSON.stringify({ decision: 'reply', confidence, answer, sources: ['K1'] }) });
-
-/** The same request always meets the same fate, so a cached re-run sees the same faults. */
-function faultOf(request: RecordedRequest, attempt: number): Behaviour | undefined {
-  const roll = createHash('sha1').update(`${request.body.messages[1]!.content}/${attempt}`).digest().readUInt8(0) / 256;
-  if (roll >= 0.3) return undefined;
-  const faults: Behaviour[] = [{ status: 429, retryAfter: '0' }, { status: 500 }, { status: 503 }, { reset: true }, { raw: '{"choices": [{"message": ' }, { raw: 'not json' }];
-  return faults[Math.floor((roll / 0.3) * faults.length)]!;
-}
 
 describe('LLM responder in a replay', () => {
   let dir: string;
@@ -45,7 +36,7 @@ describe('LLM responder in a replay', () => {
     attempts.clear();
     endpoint = await startFakeEndpoint(flaky);
     const maxRetries = 2;
-    const llm = createLlmResponder({ id: 'llm', endpoint: { baseUrl: endpoint.baseUrl, model: 'test-model', maxRetries, retryBaseMs: 1, price: { inputPerMillion: 1, outputPerMillion: 2 } }, redact: true, cacheDir: join(dir, 'cache') });
+    const llm = createLlmResponder({ id: 'llm', endpoint: { baseUrl: endpoint.baseUrl, model: 'test-model', maxRetries, retryBaseMs: 1, timeoutMs: 300, price: { inputPerMillion: 1, outputPerMillion: 2 } }, redact: true, cacheDir: join(dir, 'cache') });
     const runDir = join(dir, 'run');
     const summary = await replay({ workspace, runDir, candidates: [llm] });
     const results = await readResults(runDir);
@@ -73,7 +64,7 @@ describe('LLM responder in a replay', () => {
   it('re-runs from the cache without calling the endpoint and gives the same answers', async () => {
     attempts.clear();
     endpoint = await startFakeEndpoint(() => reply('Your parcel is on its way.'));
-    const make = () => createLlmResponder({ id: 'llm', endpoint: { baseUrl: endpoint!.baseUrl, model: 'test-model', retryBaseMs: 1 }, cacheDir: join(dir, 'cache-2') });
+    const make = () => createLlmResponder({ id: 'llm', endpoint: { baseUrl: endpoint!.baseUrl, model: 'test-model', retryBaseMs: 1, timeoutMs: 300 }, cacheDir: join(dir, 'cache-2') });
     await replay({ workspace, runDir: join(dir, 'first'), candidates: [make()] });
     const calls = endpoint.requests.length;
     expect(calls).toBe(24);

@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import type { TicketResult } from '../../../eval/replay.ts';
+import type { RunReport } from '../../../eval/run-report.ts';
+import { faultOf, startFakeEndpoint, type FakeEndpoint } from '../../helpers/llm-server.ts';
+import { buildReplayWorkspace } from '../../helpers/replay-workspace.ts';
+
+const CLI = fileURLToPath(new URL('../../../bin/shadowdesk.js', import.meta.url));
+const MAX_RETRIES = 1;
+
+/** `shadowdesk simulate` through the CLI against an endpoint that fails 30% of calls in every way. */
+describe('a simulation against a faulty endpoint, end to end', () => {
+  let dir: string;
+  let endpoint: FakeEndpoint;
+  let exit: { code: number; stdout: string; stderr: string };
+  let results: TicketResult[];
+  let report: RunReport;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'shadowdesk-faults-'));
+    const workspace = await buildReplayWorkspace(dir);
+    const attempts = new Map<string, number>();
+    endpoint = await startFakeEndpoint((request) => {
+      const key = request.body.messages[1]!.content;
+      const attempt = (attempts.get(key) ?? 0) + 1;
+      attempts.set(key, attempt);
+      return faultOf(request, attempt) ?? { reply: JSON.stringify({ decision: 'reply', confidence: 0.9, answer: 'Your parcel is on its way.', sources: ['K1'] }) };
+    });
+    const config = join(dir, 'shadowdesk.yaml');
+    await writeFile(config, stringify({ candidates: [{ id: 'llm', type: 'llm', baseUrl: endpoint.baseUrl, model: 'test-model', maxRetries: MAX_RETRIES, retryBaseMs: 1, timeoutMs: 300, cache: false }] }));
+    const runDir = join(dir, 'run');
+    exit = await promisify(execFile)(process.execPath, [CLI, 'simulate', '--config', config, '--workspace', workspace, '--run', runDir, '--formats', 'json,markdown,html'], { env: { ...process.env, NO_COLOR: '1' } }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    );
+    results = (await readFile(join(runDir, 'results.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as TicketResult);
+    report = JSON.parse(await readFile(join(runDir, 'report.json'), 'utf8')) as RunReport;
+  }, 120_000);
+  afterAll(async () => {
+    await endpoint.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('finishes, with an answer or a counted error for every ticket, within the retry budget', () => {
+    expect(exit).toMatchObject({ code: 0 });
+    const tickets = new Set(results.map((result) => result.ticketId));
+    expect(tickets.size).toBe(24);
+    expect(results).toHaveLength(24);
+    const errored = results.filter((result) => result.answer.error !== undefined);
+    expect(errored.length).toBeGreaterThan(0);
+    for (const result of errored) expect(result.answer.error).toMatch(/after 2 attempts/);
+    expect(endpoint.requests.length).toBeLessThanOrEqual(24 * (MAX_RETRIES + 1));
+  });
+
+  it('reports the error rate it measured, in the JSON, the Markdown summary and the HTML', async () => {
+    const errored = results.filter((result) => result.answer.error !== undefined).length;
+    const llm = report.metrics.candidates.find((candidate) => candidate.candidate === 'llm')!;
+    expect(llm.errorRate.value).toBeCloseTo(errored / 24, 4);
+    const summary = (await readFile(join(dir, 'run', 'summary.md'), 'utf8')).split('\n');
+    const columns = summary.find((line) => line.startsWith('| candidate |'))!.split('|').map((cell) => cell.trim());
+    const row = summary.find((line) => line.startsWith('| llm |'))!.split('|').map((cell) => cell.trim());
+    expect(row[columns.indexOf('failed calls')]).toMatch(new RegExp(`^${Math.round((100 * errored) / 24)}% \\(`));
+    expect(await readFile(join(dir, 'run', 'report.html'), 'utf8')).toContain(`"errorRate":{"value":${llm.errorRate.value},`);
+  });
+});
