@@ -1,0 +1,49 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readResults } from '../../eval/replay.ts';
+import type { RunReport } from '../../eval/run-report.ts';
+import { buildReplayWorkspace } from '../helpers/replay-workspace.ts';
+
+const CLI = fileURLToPath(new URL('../../bin/shadowdesk.js', import.meta.url));
+const cli = (args: string[]) => promisify(execFile)(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+
+/** Four `simulate --shard k/4` processes at once, merged and reported, against one process. */
+describe('sharded simulation through the CLI', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'shadowdesk-shards-'));
+    const workspace = await buildReplayWorkspace(dir);
+    const common = ['--workspace', workspace, '--formats', 'json'];
+    await Promise.all([
+      cli(['simulate', ...common, '--run', join(dir, 'whole')]),
+      ...[1, 2, 3, 4].map((shard) => cli(['simulate', ...common, '--shard', `${shard}/4`, '--run', join(dir, `shard-${shard}`)])),
+    ]);
+    await cli(['merge', ...[1, 2, 3, 4].map((shard) => join(dir, `shard-${shard}`)), '--out', join(dir, 'merged')]);
+    await cli(['report', join(dir, 'merged'), '--formats', 'json']);
+  }, 180_000);
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  const stable = async (runDir: string) =>
+    (await readResults(runDir))
+      .map(({ answer: { latencyMs: _, cached: __, ...answer }, ...rest }) => ({ ...rest, answer }))
+      .sort((a, b) => `${a.candidate}/${a.ticketId}`.localeCompare(`${b.candidate}/${b.ticketId}`));
+  const metricsOf = async (runDir: string) => (JSON.parse(await readFile(join(runDir, 'report.json'), 'utf8')) as RunReport).metrics;
+
+  it('splits the tickets between the shards, and the merge has every answer one process gave', async () => {
+    const shards = await Promise.all([1, 2, 3, 4].map((shard) => readResults(join(dir, `shard-${shard}`))));
+    expect(shards.every((results) => results.length > 0)).toBe(true);
+    const whole = await stable(join(dir, 'whole'));
+    expect(shards.flat()).toHaveLength(whole.length);
+    expect(await stable(join(dir, 'merged'))).toEqual(whole);
+  });
+
+  it('reports the same metrics for the merged run as for the single run', async () => {
+    expect(await metricsOf(join(dir, 'merged'))).toEqual(await metricsOf(join(dir, 'whole')));
+  });
+});
