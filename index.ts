@@ -34,3 +34,31 @@ export { priceRun, type RunPricing } from './eval/pricing/price-run.ts';
 export { buildReport, readReport, type ReportOptions, type RunReport } from './eval/run-report.ts';
 export { compareRuns, type RunComparison } from './eval/compare.ts';
 export { REPORT_WRITERS, writeReports, type ReportFormat } from './reports/index.ts';
+export {
+  loadRules,
+  parseRules,
+  RuleSchema,
+  RulesFileSchema,
+  type Condition,
+  type Priority,
+  type Rule,
+  type RuleActions,
+  type RulesFile,
+  type RuleTrigger,
+} from './eval/rules/schema.ts';
+export { compileRules, runRules, type RuleAction, type RuleFiring, type TicketOutcome } from './eval/rules/engine.ts';
+export {
+  computeRulesResult,
+  RULES_RESULT_VERSION,
+  type AssignmentScore,
+  type AutoReplyScore,
+  type Ratio,
+  type RuleConflict,
+  type RuleOverlap,
+  type RuleResult,
+  type RulesResult,
+  type TagScore,
+  type TicketRef,
+} from './eval/rules/metrics.ts';
+export { evaluateRules, simulateRules, writeRulesSimulation, type RulesResultFile, type RulesSimulation, type SimulateRulesOptions } from './eval/rules/simulate.ts';
+export { loadGorgiasRules, translateGorgiasRules, type GorgiasImport, type GorgiasRule, type GorgiasRuleReport } from './eval/rules/gorgias.ts';

@@ -31,6 +31,7 @@ const main = withExamples(defineCommand({
     formats: () => import('./commands/formats.ts').then((module) => module.default),
     init: () => import('./commands/init.ts').then((module) => module.default),
     config: () => import('./commands/config.ts').then((module) => module.default),
+    rules: () => import('./commands/rules.ts').then((module) => module.default),
   },
 }), ['shadowdesk demo', 'shadowdesk import exports/ --workspace .shadowdesk', 'shadowdesk formats']);
 

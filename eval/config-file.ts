@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { ShadowdeskError } from '../errors.ts';
 
 /**
- * Config files (candidates, pricing) are YAML or JSON checked against one zod schema. Every
+ * Config files (candidates, pricing, rules) are YAML or JSON checked against one zod schema. Every
  * problem is reported as `file:line: key.path: what is wrong`, so a user finds it in an editor.
  */
 
@@ -32,8 +32,17 @@ function nodeAt(root: Node | null, path: Path): Node | null {
   return node;
 }
 
-/** Parses YAML or JSON text (JSON is YAML) and validates it; `file` names it in errors. */
-export function parseConfig<Schema extends z.ZodType>(text: string, file: string, schema: Schema): z.infer<Schema> {
+export interface ConfigFileOptions {
+  /** What the file is, as errors name it, e.g. `rules file`. @default 'config' */
+  what?: string;
+}
+
+/**
+ * Parses YAML or JSON text (JSON is YAML) and validates it; `file` names it in errors. Checks a
+ * schema makes in `superRefine` (a regular expression that does not compile, an unknown template
+ * variable) are located the same way, by the issue's path.
+ */
+export function parseConfig<Schema extends z.ZodType>(text: string, file: string, schema: Schema, options: ConfigFileOptions = {}): z.infer<Schema> {
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const syntax = document.errors[0];
@@ -53,12 +62,12 @@ export function parseConfig<Schema extends z.ZodType>(text: string, file: string
       return `${file}:${line}: ${keyPath(path)}: ${message}`;
     });
   });
-  throw new ShadowdeskError('SD_INPUT_INVALID', `invalid config:\n  ${problems.join('\n  ')}`);
+  throw new ShadowdeskError('SD_INPUT_INVALID', `invalid ${options.what ?? 'config'}:\n  ${problems.join('\n  ')}`);
 }
 
-export async function readConfig<Schema extends z.ZodType>(file: string, schema: Schema): Promise<z.infer<Schema>> {
+export async function readConfig<Schema extends z.ZodType>(file: string, schema: Schema, options: ConfigFileOptions = {}): Promise<z.infer<Schema>> {
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `cannot read config ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+    throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `cannot read ${options.what ?? 'config'} ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
   });
-  return parseConfig(text, file, schema);
+  return parseConfig(text, file, schema, options);
 }

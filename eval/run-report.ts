@@ -10,6 +10,7 @@ import type { VerdictRules } from './judges/verdict.ts';
 import { computeMetrics, type RunMetrics } from './metrics.ts';
 import { priceRun, type RunPricing } from './pricing/price-run.ts';
 import type { Strictness } from './pricing/volumes.ts';
+import type { RulesInRun } from './rules/in-run.ts';
 import { readResults, readRunInfo, type RunInfo, type TicketResult } from './replay.ts';
 import type { Source } from './types.ts';
 
@@ -58,6 +59,8 @@ export interface RunReport {
   pricing: RunPricing;
   gaps: Record<string, KnowledgeGap[]>;
   tickets: ExplorerTicket[];
+  /** Present when the run replayed helpdesk rules with its candidates. */
+  rules?: RulesInRun;
 }
 
 export interface ReportOptions {

@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { importSources } from '../../../pipelines/import.ts';
+import { useTempDir, writeTemp } from '../../helpers/temp.ts';
+import { message, ticket } from './_tickets.ts';
+
+const CLI = fileURLToPath(new URL('../../../bin/shadowdesk.js', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../fixtures/gorgias-rules.json', import.meta.url));
+const tempDir = useTempDir();
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+async function workspace(dir: string): Promise<string> {
+  const tickets = [
+    ticket('1', '2025-01-06T21:00:00Z', 'Je veux être remboursé', { tags: ['refund'], assignee: 'Hugo Bernard' }, [message('agent', '2025-01-07T09:00:00Z', 'Bonjour')]),
+    ticket('2', '2025-01-07T10:00:00Z', 'Où est mon colis ?', { tags: ['where-is-my-order'], channel: 'chat' }, [message('agent', '2025-01-07T10:05:00Z', 'Bonjour')]),
+  ];
+  const file = await writeTemp(dir, 'tickets.jsonl', tickets.map((entry) => JSON.stringify(entry)).join('\n'));
+  await importSources([{ path: file }], { workspace: join(dir, 'ws') });
+  return join(dir, 'ws');
+}
+
+const RULES = `rules:
+  - name: refunds
+    trigger: customer-message
+    conditions: { text: { any: [rembours*] } }
+    actions: { addTags: [refund], assign: { agent: Hugo Bernard } }
+  - name: night
+    trigger: ticket-created
+    conditions:
+      time: { zone: Europe/Paris, hours: { mon: 09:00-18:00, tue: 09:00-18:00 }, during: outside }
+    actions:
+      autoReply: { template: "Bonjour {{ticket.customer.firstname}}" }
+`;
+
+describe('shadowdesk rules', () => {
+  it('prints a table per rule and writes rules.json', async () => {
+    const dir = await tempDir();
+    const ws = await workspace(dir);
+    const rules = await writeTemp(dir, 'rules.yaml', RULES);
+    const { code, stdout, stderr } = await run(['rules', rules, '--workspace', ws, '--out', join(dir, 'out')]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Replayed 2 rules over 2 tickets in \d+ ms\.\n/);
+    expect(stdout).toMatch(/refunds\s+1\s+100%\s+100%\s+100%\s+100%/);
+    expect(stdout).toMatch(/night\s+1\s+1\s+0 in 15 min/);
+    const written = JSON.parse(await readFile(join(dir, 'out', 'rules.json'), 'utf8'));
+    expect(written).toMatchObject({ schemaVersion: 1, tickets: 2, replyWithinMinutes: 15 });
+    expect((await readFile(join(dir, 'out', 'rules-tickets.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
+  });
+
+  it('translates a Gorgias export, reports what it could not, and prints JSON on request', async () => {
+    const dir = await tempDir();
+    const ws = await workspace(dir);
+    const { code, stdout } = await run(['rules', '--gorgias-rules', FIXTURE, '--workspace', ws, '--json', '--reply-within', '30']);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.replyWithinMinutes).toBe(30);
+    expect(result.rules.map((rule: { name: string }) => rule.name)).toEqual(['Refund tagging', 'Returns to Hugo', 'Chat greeting']);
+    expect(result.gorgias.filter((rule: { status: string }) => rule.status === 'skipped')).toHaveLength(3);
+    const written = JSON.parse(await readFile(join(ws, 'runs', 'rules', 'rules.json'), 'utf8'));
+    expect(written.gorgias).toEqual(result.gorgias);
+  });
+
+  it('says where a rules file is wrong, without a stack trace', async () => {
+    const dir = await tempDir();
+    const rules = await writeTemp(dir, 'rules.yaml', 'rules:\n  - name: x\n    trigger: ticket-created\n    conditions: { text: { regex: "(" } }\n    actions: { close: true }\n');
+    const { code, stderr } = await run(['rules', rules, '--workspace', join(dir, 'ws')]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(new RegExp(`^shadowdesk: invalid rules file:\\n  ${rules.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4: rules\\[0\\]\\.conditions\\.text\\.regex: invalid regular expression: Unterminated group\\n$`));
+    expect(stderr).not.toContain('    at ');
+  });
+
+  it('explains itself with examples, and asks for rules', async () => {
+    const help = await run(['rules', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('shadowdesk rules');
+    expect(help.stdout).toMatch(/Examples?:/);
+    const none = await run(['rules']);
+    expect(none).toMatchObject({ code: 2, stderr: 'shadowdesk: give a rules file, --gorgias-rules export.json, or both\n' });
+  });
+});
