@@ -1,14 +1,13 @@
-import { execFile } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse';
 import { generateDemo } from '../datasets/demo/generate.ts';
+import { fixed, formatTable, load, machine, runChild } from './_shared.ts';
 
 /**
  * Import throughput and memory. Each import runs in its own process so its peak RSS is its own;
@@ -44,11 +43,7 @@ const CAPPED_HEAP_MB = 256;
 async function importInChild(path: string, workspace: string, nodeFlags: string[] = []): Promise<ChildResult> {
   const child = fileURLToPath(new URL('./_import-child.ts', import.meta.url));
   await rm(workspace, { recursive: true, force: true });
-  const { stdout } = await promisify(execFile)(process.execPath, [...nodeFlags, '--import', 'tsx', child, path, workspace], {
-    maxBuffer: 1 << 20,
-    env: { ...process.env, LANCEDB_LOG: 'error' },
-  });
-  return JSON.parse(stdout) as ChildResult;
+  return runChild<ChildResult>(child, [path, workspace], { nodeFlags });
 }
 
 /** The floor: parsing the same bytes with no normalization, validation or writing. */
@@ -121,26 +116,21 @@ try {
   await rm(scratch, { recursive: true, force: true });
 }
 
-const fixed = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const header = ['format', 'tickets', 'file MB', 'import s', 'records/s', 'raw parse records/s', 'import ÷ raw speed', 'peak RSS MB', `peak RSS MB, heap ≤ ${CAPPED_HEAP_MB} MB`];
-const table = [
-  header,
-  ...rows.map((row) => [
-    row.format,
-    fixed(row.tickets),
-    fixed(row.fileMb),
-    fixed(row.importSeconds, 1),
-    fixed(row.recordsPerSecond),
-    fixed(row.rawRecordsPerSecond),
-    fixed(row.harnessVsRaw, 2),
-    fixed(row.peakRssMb),
-    row.cappedPeakRssMb === undefined ? '' : fixed(row.cappedPeakRssMb),
-  ]),
-];
-const widths = header.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
-process.stdout.write(`${table.map((row) => row.map((cell, column) => cell.padStart(widths[column]!)).join('  ')).join('\n')}\n`);
+const table = rows.map((row) => [
+  row.format,
+  fixed(row.tickets),
+  fixed(row.fileMb),
+  fixed(row.importSeconds, 1),
+  fixed(row.recordsPerSecond),
+  fixed(row.rawRecordsPerSecond),
+  fixed(row.harnessVsRaw, 2),
+  fixed(row.peakRssMb),
+  row.cappedPeakRssMb === undefined ? '' : fixed(row.cappedPeakRssMb),
+]);
+process.stdout.write(`${formatTable(header, table)}\n`);
 
-const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, date: new Date().toISOString() };
+const { cpus, cpu, node, date } = machine();
 await mkdir(join(values.out, '..'), { recursive: true });
-await writeFile(values.out, `${JSON.stringify({ machine, rows }, null, 2)}\n`);
+await writeFile(values.out, `${JSON.stringify({ machine: { node, cpus, cpu, date }, load: load(), rows }, null, 2)}\n`);
 process.stdout.write(`\nwritten to ${values.out}\n`);

@@ -1,5 +1,5 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -13,6 +13,7 @@ import { importSources } from '../pipelines/import.ts';
 import { buildIndex } from '../pipelines/search-index.ts';
 import { openSearcher } from '../pipelines/search-tables.ts';
 import { readRecords } from '../pipelines/workspace.ts';
+import { load, log, machine } from './_shared.ts';
 
 /**
  * Replay throughput with the built-in candidates on a generated history, and the engine's
@@ -34,7 +35,6 @@ const { values } = parseArgs({
 const TICKETS = Number(values.tickets);
 const OVERHEAD_SAMPLE = Number(values.overhead);
 const scratch = await mkdtemp(join(tmpdir(), 'shadowdesk-replay-bench-'));
-const log = (message: string) => process.stderr.write(`${message}\n`);
 
 try {
   log(`generating and indexing ${TICKETS.toLocaleString('en-US')} tickets…`);
@@ -92,7 +92,8 @@ try {
   const overhead = engine / direct - 1;
   const result = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    machine: machine(),
+    load: load(),
     history: TICKETS,
     overheadSample: tickets.length,
     candidates: names,

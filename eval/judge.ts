@@ -3,7 +3,7 @@ import type { Order, Ticket } from '../datasets/records.ts';
 import { loadEmbedder } from '../pipelines/embed/embedder.ts';
 import { passages } from '../pipelines/search-index.ts';
 import { embeddingText, readManifest } from '../pipelines/search-tables.ts';
-import { JsonlWriter, readRecords } from '../pipelines/workspace.ts';
+import { JsonlWriter, readJsonlLines, readRecords, recordsFile } from '../pipelines/workspace.ts';
 import { ticketHistory, type TicketHistory } from './history.ts';
 import { judgeGrounding } from './judges/grounding.ts';
 import { judgeKeyFacts, type FactComparison } from './judges/key-facts.ts';
@@ -14,6 +14,7 @@ import { judgeSemantic, unrelatedSimilarities, type SemanticPair } from './judge
 import type { JudgedTicket, JudgeScore, Outcome } from './judges/types.ts';
 import { DEFAULT_VERDICT_RULES, verdictOf, type VerdictRules } from './judges/verdict.ts';
 import { readResults, readRunInfo, type TicketResult } from './replay.ts';
+import { ticketLineId } from './ticket-lines.ts';
 
 /**
  * Judging a run: every answer against what the agent really replied and how the ticket really
@@ -76,7 +77,11 @@ async function loadTickets(workspace: string, results: readonly TicketResult[]):
   const citedIds = new Set(results.flatMap((result) => result.answer.sources.filter((source) => source.type === 'ticket').map((source) => source.id)));
   const replayed = new Map<string, Ticket>();
   const cited: SourceTexts['tickets'] = new Map();
-  for await (const ticket of readRecords(workspace, 'ticket')) {
+  for await (const line of readJsonlLines(await recordsFile(workspace, 'ticket'))) {
+    // Only the replayed and cited tickets are parsed; the id is read from the line when it can be.
+    const id = ticketLineId(line);
+    if (id !== undefined && !wanted.has(id) && !citedIds.has(id)) continue;
+    const ticket = JSON.parse(line) as Ticket;
     if (wanted.has(ticket.id)) replayed.set(ticket.id, ticket);
     if (citedIds.has(ticket.id)) {
       const reference = ticketHistory(ticket).reference;
@@ -119,12 +124,19 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
   const results = await readResults(options.runDir);
   const { replayed, cited } = await loadTickets(workspace, results);
   const knowledge = await loadKnowledge(workspace);
+  // Only what judging reads is kept (the orders an answer cites, the order ids of the replayed
+  // customers), so memory follows the run, not the history's millions of orders.
+  const citedOrders = new Set(results.flatMap((result) => result.answer.sources.filter((source) => source.type === 'order').map((source) => source.id)));
+  const customers = new Set([...replayed.values()].flatMap((ticket) => ticket.customer.email?.toLowerCase() ?? []));
   const orders = new Map<string, Order>();
   const orderIdsByEmail = new Map<string, string[]>();
   for await (const order of readRecords(workspace, 'order')) {
-    orders.set(order.id, order);
+    if (citedOrders.has(order.id)) orders.set(order.id, order);
     const email = order.customerEmail?.toLowerCase();
-    if (email) orderIdsByEmail.set(email, [...(orderIdsByEmail.get(email) ?? []), order.id]);
+    if (!email || !customers.has(email)) continue;
+    const ids = orderIdsByEmail.get(email);
+    if (ids) ids.push(order.id);
+    else orderIdsByEmail.set(email, [order.id]);
   }
   const sources: SourceTexts = { knowledge: knowledge.passages, tickets: cited, orders };
   const histories = new Map([...replayed].map(([id, ticket]) => [id, ticketHistory(ticket)]));

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -5,7 +6,8 @@ import type { Order, Ticket } from '../datasets/records.ts';
 import { ShadowdeskError } from '../errors.ts';
 import { Random } from '../datasets/demo/random.ts';
 import { openSearcher, type Searcher } from '../pipelines/search-tables.ts';
-import { DEFAULT_WORKSPACE, JsonlWriter, readRecords } from '../pipelines/workspace.ts';
+import { DEFAULT_WORKSPACE, JsonlWriter, readJsonlLines, readRecords, recordsFile } from '../pipelines/workspace.ts';
+import { ticketLineFacts } from './ticket-lines.ts';
 import type { Answer, Responder, TicketContext } from './types.ts';
 
 /**
@@ -69,37 +71,68 @@ function shardOf(id: string, count: number): number {
   return createHash('sha1').update(id).digest().readUInt32BE(0) % count;
 }
 
-/** A ticket can be replayed when it has a customer question; spam is not support work. */
-export function replayable(ticket: Ticket): boolean {
-  return !ticket.spam && ticket.messages.some((message) => message.role === 'customer' && !message.internal);
+export { replayable } from './ticket-lines.ts';
+
+/** What choosing tickets needs to know of one: not the ticket itself, which a large history cannot all hold. */
+interface Candidate {
+  id: string;
+  createdAt: string;
+  /** Its line among the records of the tickets file. */
+  line: number;
 }
 
-/** The tickets to replay, in creation order; the same selection and data give the same list. */
+/**
+ * The tickets to replay, in creation order; the same selection and data give the same list.
+ * Memory follows the selection, not the history: a first pass keeps the id and date of every
+ * replayable ticket, the selection is made on those, and a second pass parses only the chosen.
+ */
 export async function selectTickets(workspace: string, selection: Selection = {}): Promise<Ticket[]> {
-  let tickets: Ticket[] = [];
-  for await (const ticket of readRecords(workspace, 'ticket')) if (replayable(ticket)) tickets.push(ticket);
-  tickets.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-  if (selection.holdoutDays !== undefined && tickets.length > 0) {
-    const last = Date.parse(tickets.at(-1)!.createdAt);
+  const file = await recordsFile(workspace, 'ticket');
+  let candidates: Candidate[] = [];
+  let line = 0;
+  for await (const text of readJsonlLines(file)) {
+    const ticket = ticketLineFacts(text);
+    if (ticket.replayable) candidates.push({ id: ticket.id, createdAt: ticket.createdAt, line });
+    line++;
+  }
+  const byCreation = (a: Candidate, b: Candidate) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+  candidates.sort(byCreation);
+  if (selection.holdoutDays !== undefined && candidates.length > 0) {
+    const last = Date.parse(candidates.at(-1)!.createdAt);
     const from = last - selection.holdoutDays * 86_400_000;
-    tickets = tickets.filter((ticket) => Date.parse(ticket.createdAt) > from);
+    candidates = candidates.filter((ticket) => Date.parse(ticket.createdAt) > from);
   }
-  if (selection.sample !== undefined && selection.sample < tickets.length) {
+  if (selection.sample !== undefined && selection.sample < candidates.length) {
     const random = new Random(selection.seed ?? 42);
-    const keyed = tickets.map((ticket) => ({ ticket, key: random.next() }));
-    tickets = keyed.sort((a, b) => a.key - b.key).slice(0, selection.sample).map((entry) => entry.ticket);
-    tickets.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    const keyed = candidates.map((ticket) => ({ ticket, key: random.next() }));
+    candidates = keyed.sort((a, b) => a.key - b.key).slice(0, selection.sample).map((entry) => entry.ticket);
+    candidates.sort(byCreation);
   }
-  if (selection.shard) tickets = tickets.filter((ticket) => shardOf(ticket.id, selection.shard!.count) === selection.shard!.index);
-  return tickets;
+  if (selection.shard) candidates = candidates.filter((ticket) => shardOf(ticket.id, selection.shard!.count) === selection.shard!.index);
+
+  const wanted = new Set(candidates.map((candidate) => candidate.line));
+  const chosen = new Map<number, Ticket>();
+  line = 0;
+  for await (const text of readJsonlLines(file)) {
+    if (wanted.has(line)) chosen.set(line, JSON.parse(text) as Ticket);
+    line++;
+  }
+  return candidates.map((candidate) => {
+    const ticket = chosen.get(candidate.line);
+    if (ticket?.id !== candidate.id) throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: the import changed while tickets were being selected; run again`);
+    return ticket;
+  });
 }
 
-async function ordersByCustomer(workspace: string): Promise<Map<string, Order[]>> {
+/** The orders of the given customers (lower-cased e-mails), newest first: only those a replay can use are kept. */
+async function ordersByCustomer(workspace: string, emails: ReadonlySet<string>): Promise<Map<string, Order[]>> {
   const orders = new Map<string, Order[]>();
   for await (const order of readRecords(workspace, 'order')) {
     const email = order.customerEmail?.toLowerCase();
-    if (!email) continue;
-    orders.set(email, [...(orders.get(email) ?? []), order]);
+    if (!email || !emails.has(email)) continue;
+    const list = orders.get(email);
+    if (list) list.push(order);
+    else orders.set(email, [order]);
   }
   for (const list of orders.values()) list.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   return orders;
@@ -162,12 +195,13 @@ async function answerSafely(candidate: Responder, context: TicketContext): Promi
 export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const started = performance.now();
   const workspace = options.workspace ?? DEFAULT_WORKSPACE;
-  await mkdir(options.runDir, { recursive: true });
+  await createRunDir(options.runDir);
   const resultsFile = join(options.runDir, RESULTS_FILE);
   const done = new Set((await readCheckpoint(resultsFile)).map((result) => `${result.candidate}\u0000${result.ticketId}`));
   const resumed = done.size;
   const tickets = await selectTickets(workspace, options.selection);
-  const orders = await ordersByCustomer(workspace);
+  const emails = new Set(tickets.flatMap((ticket) => ticket.customer.email?.toLowerCase() ?? []));
+  const orders = await ordersByCustomer(workspace, emails);
   const searcher = await openSearcher(workspace);
   const writer = new JsonlWriter(resultsFile, 'a');
   let answered = 0;
@@ -196,11 +230,22 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   return { tickets: tickets.length, resumed, answered, seconds: (performance.now() - started) / 1000, resultsFile };
 }
 
+/** Creates a run folder (--run, merge's --out); a path that cannot be one is a user error, said so. */
+export async function createRunDir(runDir: string): Promise<void> {
+  await mkdir(runDir, { recursive: true }).catch((cause: NodeJS.ErrnoException) => {
+    const reason = cause.code === 'EEXIST' || cause.code === 'ENOTDIR' ? 'a file is in the way' : (cause.code ?? cause.message);
+    throw new ShadowdeskError('SD_INPUT_INVALID', `${runDir}: cannot create the run folder (${reason}); name a folder for the run`, { cause });
+  });
+}
+
 /** What a finished run answered; a folder without it is not a finished run (a user error, said so). */
 export async function readRunInfo(runDir: string): Promise<RunInfo> {
   try {
     return JSON.parse(await readFile(join(runDir, RUN_FILE), 'utf8')) as RunInfo;
   } catch (cause) {
+    if (!existsSync(runDir)) {
+      throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `${runDir}: no such run folder; \`shadowdesk simulate\` writes a run to ${DEFAULT_WORKSPACE}/runs/latest (or to the folder --run names)`, { cause });
+    }
     throw new ShadowdeskError('SD_INPUT_INVALID', `${runDir}: not a finished run (no ${RUN_FILE}); finish or resume it with \`shadowdesk simulate --run ${runDir}\``, { cause });
   }
 }

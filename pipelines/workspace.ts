@@ -31,13 +31,24 @@ function importsDir(workspace: string): string {
   return join(workspace, 'imports');
 }
 
+/**
+ * Today a workspace is a local folder. An object-storage URI would otherwise become a local
+ * folder named `s3:`; say so instead, until the workspace can live there.
+ */
+function localFolderOnly(workspace: string): void {
+  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(workspace)) {
+    throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: a workspace is a local folder for now (object storage is not supported yet); copy or sync the workspace folder instead`);
+  }
+}
+
 /** A fresh folder for an import in progress; it becomes current only through `commitImport`. */
 export async function createImportDir(workspace: string): Promise<{ id: string; dir: string }> {
+  localFolderOnly(workspace);
   const stamp = new Date().toISOString().replace(/[-:.]/g, '').replace('T', '-').slice(0, 15);
   const id = `${stamp}-${randomBytes(3).toString('hex')}`;
   const dir = join(importsDir(workspace), id);
-  await mkdir(dir, { recursive: true }).catch((cause: unknown) => {
-    throw new ShadowdeskError('SD_WORKSPACE', `cannot create the workspace folder ${dir}`, { cause });
+  await mkdir(dir, { recursive: true }).catch((cause: NodeJS.ErrnoException) => {
+    throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: cannot create the workspace folder (${cause.code ?? cause.message}); give --workspace a folder you can write to`, { cause });
   });
   return { id, dir };
 }
@@ -59,29 +70,54 @@ export async function discardImport(dir: string): Promise<void> {
 
 /** The folder of the current import, or undefined when nothing was imported yet. */
 export async function currentImportDir(workspace: string): Promise<string | undefined> {
+  localFolderOnly(workspace);
   try {
     const pointer = JSON.parse(await readFile(join(workspace, 'current.json'), 'utf8')) as CurrentPointer;
     return join(importsDir(workspace), pointer.import);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ShadowdeskError('SD_WORKSPACE', `${resolve(workspace)}/current.json is unreadable`, { cause: error });
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ENOTDIR') throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: a file, not a workspace folder; --workspace names the folder \`shadowdesk import\` wrote`, { cause: error });
+    throw new ShadowdeskError('SD_WORKSPACE', `${resolve(workspace)}/current.json is unreadable (${code ?? (error as Error).message}); import again to rewrite it: \`shadowdesk import <your exports>\``, { cause: error });
   }
+}
+
+/**
+ * The folder of the current import, or an error that says what to do. Called before anything is
+ * written into a workspace (an index, a run), so a mistyped workspace path stays a message and
+ * does not become an empty folder.
+ */
+export async function requireImport(workspace: string): Promise<string> {
+  const dir = await currentImportDir(workspace);
+  if (!dir) {
+    throw new ShadowdeskError(
+      'SD_WORKSPACE',
+      `${workspace}: nothing imported yet; run \`shadowdesk import <your exports>\` first (or pass --workspace with the folder you imported into)`,
+    );
+  }
+  return dir;
+}
+
+/** The file holding the records of one kind in the current import. */
+export async function recordsFile(workspace: string, kind: RecordKind): Promise<string> {
+  return join(await requireImport(workspace), RECORD_FILES[kind]);
 }
 
 /** Streams the records of one kind from the current import. */
 export async function* readRecords<K extends RecordKind>(workspace: string, kind: K): AsyncGenerator<RecordOf[K]> {
-  const dir = await currentImportDir(workspace);
-  if (!dir) {
-    throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: nothing imported yet; run \`shadowdesk import <files>\` first`);
+  yield* readJsonl<RecordOf[K]>(await recordsFile(workspace, kind));
+}
+
+/** The non-empty lines of a JSONL file, unparsed: a pass that needs few records parses only those. */
+export async function* readJsonlLines(path: string): AsyncGenerator<string> {
+  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line !== '') yield line;
   }
-  yield* readJsonl<RecordOf[K]>(join(dir, RECORD_FILES[kind]));
 }
 
 export async function* readJsonl<T>(path: string): AsyncGenerator<T> {
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (line !== '') yield JSON.parse(line) as T;
-  }
+  for await (const line of readJsonlLines(path)) yield JSON.parse(line) as T;
 }
 
 /** A JSONL file written with backpressure, so a million records never pile up in memory. */

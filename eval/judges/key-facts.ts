@@ -283,6 +283,32 @@ interface Found extends Fact {
  * claimed once, so "30 jours" is one duration and "2024-03-12" one date.
  */
 export function extractFacts(text: string, options: FactOptions = {}): Fact[] {
+  let products = 0;
+  if (options.products) {
+    products = productLists.get(options.products) ?? ++lastProductList;
+    productLists.set(options.products, products);
+  }
+  const key = `${options.language ?? ''}\u0000${products}\u0000${text}`;
+  let facts = recentFacts.get(key);
+  if (!facts) {
+    facts = extract(text, options);
+    recentFacts.set(key, facts);
+    if (recentFacts.size > RECENT_FACTS) recentFacts.delete(recentFacts.keys().next().value!);
+  }
+  return facts.slice();
+}
+
+/**
+ * Judging a run extracts the same texts again and again (an agent's reply once per candidate, a
+ * cited source once per judge and per answer citing it): the latest results are kept, by text,
+ * language and catalogue (told apart by the identity of the products array a run passes).
+ */
+const RECENT_FACTS = 4096;
+const recentFacts = new Map<string, Fact[]>();
+const productLists = new WeakMap<readonly string[], number>();
+let lastProductList = 0;
+
+function extract(text: string, options: FactOptions): Fact[] {
   const original = text.normalize('NFC');
   const folded = fold(original);
   const french = isFrench(folded, options.language);

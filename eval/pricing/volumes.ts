@@ -1,7 +1,7 @@
-import { readRecords } from '../../pipelines/workspace.ts';
-import { ticketHistory } from '../history.ts';
+import { readJsonlLines, recordsFile } from '../../pipelines/workspace.ts';
 import type { JudgedTicket } from '../judges/types.ts';
-import { replayable } from '../replay.ts';
+import { ticketLineFacts } from '../ticket-lines.ts';
+import type { RulesBillingMonth } from '../rules/in-run.ts';
 import type { MonthVolume } from './project.ts';
 
 /**
@@ -25,12 +25,13 @@ const MIN_MONTH_SAMPLE = 30;
 
 export async function historyMonths(workspace: string): Promise<HistoryMonth[]> {
   const months = new Map<string, HistoryMonth>();
-  for await (const ticket of readRecords(workspace, 'ticket')) {
-    if (!replayable(ticket)) continue;
+  for await (const line of readJsonlLines(await recordsFile(workspace, 'ticket'))) {
+    const ticket = ticketLineFacts(line);
+    if (!ticket.replayable) continue;
     const month = ticket.createdAt.slice(0, 7);
     const entry = months.get(month) ?? { month, tickets: 0, billable: 0 };
     entry.tickets++;
-    if (ticketHistory(ticket).billable) entry.billable++;
+    if (ticket.billable) entry.billable++;
     months.set(month, entry);
   }
   return [...months.values()].sort((a, b) => a.month.localeCompare(b.month));
@@ -55,7 +56,9 @@ function ratesOf(judged: readonly JudgedTicket[], strictness: Strictness): Rates
 }
 
 /** One candidate's judged tickets projected onto the history's months. */
-export function monthVolumes(history: readonly HistoryMonth[], judged: readonly JudgedTicket[], strictness: Strictness = 'verified'): MonthVolume[] {
+/** `ruleBilling`: what helpdesk rules that run with the AI add per month (see eval/rules/in-run.ts). */
+export function monthVolumes(history: readonly HistoryMonth[], judged: readonly JudgedTicket[], strictness: Strictness = 'verified', ruleBilling: readonly RulesBillingMonth[] = []): MonthVolume[] {
+  const ruleBillable = new Map(ruleBilling.map((month) => [month.month, month.addedBillable]));
   const overall = ratesOf(judged, strictness);
   const byMonth = new Map<string, JudgedTicket[]>();
   for (const ticket of judged) {
@@ -78,6 +81,7 @@ export function monthVolumes(history: readonly HistoryMonth[], judged: readonly 
       automatedResolutions,
       humanHandled,
       humanAfterAi: Math.min(humanHandled, tickets * rates.aiThenHuman),
+      ruleBillable: ruleBillable.get(month) ?? 0,
     };
   });
 }
