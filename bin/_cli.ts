@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { renderUsage, type CommandDef } from 'citty';
+import { renderUsage, type ArgDef, type CommandDef } from 'citty';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ShadowdeskError, isShadowdeskError } from '../errors.ts';
@@ -28,11 +28,143 @@ export async function guarded(body: () => Promise<void>): Promise<void> {
 }
 
 const EXAMPLES = new WeakMap<CommandDef<any>, string[]>();
+const REPEATABLE = new WeakSet<object>();
 
-/** Attaches examples to a command; `--help` prints them under its usage. */
+/** Marks the last positional argument as taking several values (`import a.json b.csv`), read from `args._`. */
+export function repeatable<T extends ArgDef>(arg: T): T {
+  REPEATABLE.add(arg);
+  return arg;
+}
+
+/**
+ * Attaches examples to a command; `--help` prints them under its usage. A command with
+ * subcommands (the root `shadowdesk`, `label`, `config`) also checks the whole command line
+ * before anything runs: see `checkCommandLine`.
+ */
 export function withExamples<T extends CommandDef<any>>(command: T, examples: string[]): T {
   EXAMPLES.set(command, examples);
+  if (command.subCommands && !command.setup) command.setup = ({ rawArgs }) => _checkOnce(command, rawArgs);
   return command;
+}
+
+/**
+ * What is wrong with a command line, said for a newcomer, or undefined when it is fine: an
+ * unknown command or option (with the nearest valid one), an option given without its value
+ * (`--workspace --run x` once made a workspace named `--run`), a bad choice, a missing or an
+ * extra argument. citty lets unknown options and extra arguments through silently, and reports
+ * the rest under a page of usage with exit code 1, which CI reads as "worse than the baseline".
+ * Only a positional argument marked with `repeatable` takes several values.
+ */
+export async function checkCommandLine(root: CommandDef<any>, rawArgs: string[]): Promise<string | undefined> {
+  let command = root;
+  let name = (await _resolve(root.meta))?.name ?? 'shadowdesk';
+  let tokens = rawArgs;
+  for (;;) {
+    const subCommands = (await _resolve(command.subCommands)) as Record<string, unknown> | undefined;
+    if (!subCommands) break;
+    const at = tokens.findIndex((token) => !token.startsWith('-'));
+    const names = Object.keys(subCommands);
+    if (at !== 0) {
+      const option = tokens[0];
+      const named = tokens.find((token) => names.includes(token));
+      if (option !== undefined && named) return `${name}: ${option} before the command; put options after it, e.g. \`${name} ${named} ${option} …\``;
+      if (option !== undefined) return `${name}: unknown option ${option}; name a command first: ${names.join(', ')} (\`${name} --help\`)`;
+      return `${name}: which command? ${names.join(', ')} (\`${name} --help\` says what each does)`;
+    }
+    const sub = tokens[0]!;
+    if (!(sub in subCommands)) {
+      const near = _closest(sub, names);
+      return `${name}: unknown command "${sub}"; ${near ? `did you mean \`${name} ${near}\`? Commands` : 'commands'}: ${names.join(', ')} (\`${name} --help\`)`;
+    }
+    command = (await _resolve(subCommands[sub])) as CommandDef<any>;
+    name = `${name} ${sub}`;
+    tokens = tokens.slice(1);
+  }
+  const defs = Object.entries(((await _resolve(command.args)) ?? {}) as Record<string, ArgDef>);
+  const options = defs.filter(([, def]) => def.type !== 'positional');
+  const flags = options.map(([key]) => `--${key}`);
+  const find = (flag: string) => options.find(([key]) => key === flag || _camel(key) === flag);
+  const help = `\`${name} --help\``;
+  const positionals: string[] = [];
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index]!;
+    if (token === '--') {
+      positionals.push(...tokens.slice(index + 1));
+      break;
+    }
+    if (!/^--?[A-Za-z]/.test(token)) {
+      positionals.push(token);
+      continue;
+    }
+    const [flag, inline] = _splitOption(token);
+    const bare = flag.replace(/^--?/, '');
+    // `--no-json` negates a boolean option, as citty reads it; no other option has a `no-` form.
+    const negated = find(bare.replace(/^no-/, ''));
+    const [key, def] = find(bare) ?? (negated?.[1].type === 'boolean' ? negated : []);
+    if (!def) {
+      const near = _closest(flag, flags);
+      return `${name}: unknown option ${flag}; ${near ? `did you mean ${near}? ` : ''}${flags.length > 0 ? `options: ${flags.join(', ')}` : 'it takes no options'} (${help})`;
+    }
+    if (def.type === 'boolean') continue;
+    const value = inline ?? tokens[index + 1];
+    if (inline === undefined) index++;
+    const example = _exampleValue(command, key!) ?? (typeof def.default === 'string' ? def.default : undefined);
+    if (value === undefined || value === '' || (inline === undefined && /^--?[A-Za-z]/.test(value))) {
+      return `${name}: --${key} needs a value${example ? `, e.g. --${key} ${example}` : ''} (${help})`;
+    }
+    if (def.type === 'enum' && def.options && !def.options.includes(value)) {
+      const near = _closest(value, def.options);
+      return `${name}: --${key} ${value}: expected one of ${def.options.join(', ')}${near ? `; did you mean ${near}?` : ''}`;
+    }
+  }
+  const positionalDefs = defs.filter(([, def]) => def.type === 'positional');
+  for (const [index, [key, def]] of positionalDefs.entries()) {
+    if (positionals[index] === undefined && def.required !== false && def.default === undefined) {
+      const example = EXAMPLES.get(command)?.[0]?.replace(/\s+\(.*\)$/, '');
+      return `${name}: missing ${key.toUpperCase()} (${def.description ?? key})${example ? `; e.g. \`${example}\`` : ''}`;
+    }
+  }
+  const last = positionalDefs.at(-1);
+  if (positionals.length > positionalDefs.length && !(last && REPEATABLE.has(last[1]))) {
+    const extra = positionals[positionalDefs.length]!;
+    const takes = positionalDefs.length === 0 ? 'takes options only' : `takes ${positionalDefs.map(([key]) => key.toUpperCase()).join(' and ')} only; quote a value with spaces, e.g. "${positionals.slice(positionalDefs.length - 1).join(' ')}"`;
+    return `${name}: unexpected argument "${extra}"; it ${takes} (${help})`;
+  }
+  for (const [key, def] of options) {
+    if (def.required && def.default === undefined && !tokens.some((token) => [`--${key}`, `--${_camel(key)}`].includes(_splitOption(token)[0]))) {
+      const example = EXAMPLES.get(command)?.[0];
+      return `${name}: missing --${key} (${def.description ?? key})${example ? `; e.g. \`${example}\`` : ''}`;
+    }
+  }
+  return undefined;
+}
+
+/** Edit distance between two words, for "did you mean". */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** A whole number above 0 from a flag, or undefined when the flag is absent. */
+export function positiveInteger(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new ShadowdeskError('SD_INPUT_INVALID', `${flag} ${value}: expected a whole number above 0`);
+  return parsed;
+}
+
+/** A whole number (a seed) from a flag. */
+export function wholeNumber(value: string, flag: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isInteger(number)) throw new ShadowdeskError('SD_INPUT_INVALID', `${flag} ${value}: expected a whole number`);
+  return number;
 }
 
 /** citty's usage, followed by the command's examples. */
@@ -99,11 +231,56 @@ export function replayProgressPrinter(stream: NodeJS.WriteStream = process.stder
 /** Reads a JSON or YAML file given on the command line (a column mapping, later a config). */
 export async function readDataFile(path: string, flag: string): Promise<unknown> {
   const text = await readFile(path, 'utf8').catch((cause: unknown) => {
-    throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `${flag} ${path}: cannot read the file`, { cause });
+    throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `${flag} ${path}: cannot read the file (${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message}); \`shadowdesk init\` proposes a mapping for a CSV it does not know`, { cause });
   });
   try {
     return extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (cause) {
-    throw new ShadowdeskError('SD_MAPPING_INVALID', `${flag} ${path}: ${(cause as Error).message}`, { cause });
+    const reason = (cause as Error).message.split('\n')[0]!.replace(/:$/, '');
+    throw new ShadowdeskError('SD_MAPPING_INVALID', `${flag} ${path}: not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${reason}`, { cause });
   }
+}
+
+// --- internal ---
+
+let _checked = false;
+
+/** Runs once, from the outermost command's setup, before citty parses the subcommand's arguments. */
+async function _checkOnce(root: CommandDef<any>, rawArgs: string[]): Promise<void> {
+  if (_checked) return;
+  _checked = true;
+  const problem = await checkCommandLine(root, rawArgs);
+  if (!problem) return;
+  process.stderr.write(`${problem}\n`);
+  process.exit(EXIT_ERROR);
+}
+
+async function _resolve<T>(value: T | (() => T | Promise<T>) | Promise<T>): Promise<T> {
+  return typeof value === 'function' ? (value as () => T | Promise<T>)() : value;
+}
+
+function _camel(key: string): string {
+  return key.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+function _splitOption(token: string): [string, string | undefined] {
+  const equals = token.indexOf('=');
+  return equals < 0 ? [token, undefined] : [token.slice(0, equals), token.slice(equals + 1)];
+}
+
+/** The nearest of `options` to a mistyped word, when it is near enough to be what was meant. */
+function _closest(word: string, options: readonly string[]): string | undefined {
+  const started = options.filter((option) => option.startsWith(word));
+  if (started.length === 1) return started[0];
+  const [best] = [...options].sort((x, y) => editDistance(word, x) - editDistance(word, y));
+  return best !== undefined && editDistance(word, best) <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+/** The value an example of the command gives a flag (`--workspace .shadowdesk`), or its default. */
+function _exampleValue(command: CommandDef<any>, key: string): string | undefined {
+  for (const example of EXAMPLES.get(command) ?? []) {
+    const match = new RegExp(`--${key}[ =](\\S+)`).exec(example);
+    if (match) return match[1];
+  }
+  return undefined;
 }

@@ -273,7 +273,7 @@ export async function importLabels({ runDir, file }: { runDir: string; file: str
   try {
     await access(file);
   } catch (cause) {
-    throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `${file}: cannot read the labels file`, { cause });
+    throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `${file}: cannot read the labels file; write one with \`shadowdesk label export ${runDir}\`, fill its label column, then import it`, { cause });
   }
   const judged = new Map((await readJudged(runDir)).map((ticket) => [keyOf(ticket.candidate, ticket.ticketId), ticket]));
   const labelled: Array<{ ticket: JudgedTicket; human: HumanLabel }> = [];

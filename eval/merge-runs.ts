@@ -1,8 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShadowdeskError } from '../errors.ts';
 import { JsonlWriter } from '../pipelines/workspace.ts';
-import { readResults, readRunInfo, RESULTS_FILE, RUN_FILE, type RunInfo, type TicketResult } from './replay.ts';
+import { createRunDir, readResults, readRunInfo, RESULTS_FILE, RUN_FILE, type RunInfo, type TicketResult } from './replay.ts';
 
 export interface MergeSummary {
   runs: number;
@@ -41,7 +41,7 @@ export async function mergeRuns(runDirs: string[], outDir: string): Promise<Merg
   const merged: TicketResult[] = [];
   for (const runDir of runDirs) merged.push(...(await readResults(runDir)));
   merged.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.ticketId.localeCompare(b.ticketId) || a.candidate.localeCompare(b.candidate));
-  await mkdir(outDir, { recursive: true });
+  await createRunDir(outDir);
   const resultsFile = join(outDir, RESULTS_FILE);
   const writer = new JsonlWriter(resultsFile, 'w');
   for (const result of merged) await writer.write(result);

@@ -1,7 +1,9 @@
-import { appendFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { defineCommand } from 'citty';
 import { baselineOf, compareRuns } from '../../eval/compare.ts';
+import { ShadowdeskError } from '../../errors.ts';
 import { renderComparisonMarkdown, gateCases } from '../../reports/comparison.ts';
 import { renderJunit } from '../../reports/junit.ts';
 import { EXIT_UNUSABLE, guarded, withExamples } from '../_cli.ts';
@@ -17,12 +19,19 @@ const command = defineCommand({
   },
   run: ({ args }) =>
     guarded(async () => {
-      const current = await readRunReport(args.run);
+      const current = await readRunReport(args.run, '--run');
       if (args['update-baseline']) {
+        await mkdir(dirname(args.baseline), { recursive: true });
         await writeFile(args.baseline, `${JSON.stringify(baselineOf(current))}\n`);
         return void process.stdout.write(`Baseline ${args.baseline} now holds ${args.run}'s metrics and verdicts (no ticket text).\n`);
       }
-      const comparison = compareRuns(await readRunReport(args.baseline), current, compareOptionsOf(args));
+      if (!existsSync(args.baseline)) {
+        throw new ShadowdeskError(
+          'SD_INPUT_NOT_FOUND',
+          `--baseline ${args.baseline}: no such file; pin a run you have read as the baseline with \`shadowdesk ci --baseline ${args.baseline} --run ${args.run} --update-baseline\`, and commit it`,
+        );
+      }
+      const comparison = compareRuns(await readRunReport(args.baseline, '--baseline'), current, compareOptionsOf(args));
       const markdown = renderComparisonMarkdown(comparison, { baseline: args.baseline, current: args.run });
       process.stdout.write(markdown);
       await writeFile(join(args.run, 'ci-summary.md'), markdown);
@@ -33,4 +42,8 @@ const command = defineCommand({
     }),
 });
 
-export default withExamples(command, ['shadowdesk ci --baseline ci/baseline.json --run .shadowdesk/runs/latest', 'shadowdesk ci --baseline ci/baseline.json --run runs/pr-42 --tolerance 0.01']);
+export default withExamples(command, [
+  'shadowdesk ci --baseline ci/baseline.json --run .shadowdesk/runs/latest',
+  'shadowdesk ci --baseline ci/baseline.json --run .shadowdesk/runs/latest --update-baseline     (pin a run you have read)',
+  'shadowdesk ci --baseline ci/baseline.json --run runs/pr-42 --tolerance 0.01',
+]);

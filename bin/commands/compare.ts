@@ -9,9 +9,11 @@ import { REPORT_WRITERS } from '../../reports/index.ts';
 import { guarded, withExamples } from '../_cli.ts';
 
 /** A run folder or a report.json. */
-export function readRunReport(path: string): Promise<RunReport> {
+export function readRunReport(path: string, flag?: string): Promise<RunReport> {
   const file = path.endsWith('.json') ? path : join(path, REPORT_WRITERS.json.file);
-  if (!existsSync(file)) throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `${file}: no report; run \`shadowdesk report ${path}\` first`);
+  const where = flag ? `${flag} ${path}` : path;
+  if (!existsSync(path)) throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `${where}: no such run folder or report.json; \`shadowdesk simulate\` writes runs to .shadowdesk/runs/latest (or to the folder --run names)`);
+  if (!existsSync(file)) throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `${where}: no report.json yet; run \`shadowdesk report ${path}\` first`);
   return readReport(file);
 }
 
@@ -49,4 +51,4 @@ const command = defineCommand({
     }),
 });
 
-export default withExamples(command, ['shadowdesk compare runs/june runs/july']);
+export default withExamples(command, ['shadowdesk compare runs/june runs/july', 'shadowdesk compare ci/baseline.json .shadowdesk/runs/latest --tolerance 0.01']);

@@ -1,10 +1,11 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { defineCommand } from 'citty';
 import { parse } from 'yaml';
-import { isShadowdeskError } from '../../errors.ts';
+import { isShadowdeskError, ShadowdeskError } from '../../errors.ts';
 import { loadSimulationConfig } from '../../eval/config.ts';
 import { configJsonSchema } from '../../eval/config-schema.ts';
-import { EXIT_ERROR, guarded, withExamples } from '../_cli.ts';
+import { EXIT_ERROR, editDistance, guarded, withExamples } from '../_cli.ts';
 
 const DEFAULT_CONFIG = 'shadowdesk.yaml';
 
@@ -22,18 +23,6 @@ function nodesAt(path: string): JsonSchema[] {
     nodes = nodes.flatMap(variants).flatMap((node) => (/^\d+$/.test(segment) ? node.items ?? [] : node.properties?.[segment] ?? []));
   }
   return nodes;
-}
-
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 function closest(word: string, options: string[]): string | undefined {
@@ -72,6 +61,9 @@ const check = withExamples(
     run: ({ args }) =>
       guarded(async () => {
         const file = args.file ?? DEFAULT_CONFIG;
+        if (!existsSync(file)) {
+          throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `${file}: no such config file; \`shadowdesk init <exports folder>\` writes a commented one (or name yours: \`shadowdesk config check path/to/config.yaml\`)`);
+        }
         try {
           const config = await loadSimulationConfig(file);
           const ids = config.candidates.map((candidate) => candidate.id ?? candidate.type);

@@ -5,9 +5,10 @@ import { importSources } from '../../pipelines/import.ts';
 import { buildIndex } from '../../pipelines/search-index.ts';
 import { responderFor } from '../../eval/responders/index.ts';
 import { simulate } from '../../eval/simulate.ts';
+import { PRESETS_FILE } from '../../eval/pricing/load.ts';
 import { formatImportReport } from '../../reports/import-report.ts';
 import { writeReports } from '../../reports/index.ts';
-import { EXIT_UNUSABLE, guarded, indexProgressPrinter, interruptSignal, progressPrinter, replayProgressPrinter, withExamples } from '../_cli.ts';
+import { EXIT_UNUSABLE, guarded, indexProgressPrinter, interruptSignal, positiveInteger, progressPrinter, replayProgressPrinter, withExamples } from '../_cli.ts';
 import { printRunSummary } from './_summary.ts';
 
 const DEMO_CANDIDATES = ['past-ticket', 'macro', 'knowledge-base', 'composite'];
@@ -23,6 +24,7 @@ const command = defineCommand({
   },
   run: ({ args }) =>
     guarded(async () => {
+      const holdoutDays = positiveInteger(args['holdout-days'], '--holdout-days')!;
       const data = relative(process.cwd(), DEMO_DATA_DIR) || '.';
       process.stdout.write(`Demo brand: Maison Lune, exports in ${data}\n\n`);
       const imported = await importSources([{ path: data }], { workspace: args.workspace, onProgress: progressPrinter(), signal: interruptSignal() });
@@ -34,7 +36,6 @@ const command = defineCommand({
       const index = await buildIndex({ workspace: args.workspace, onProgress: indexProgressPrinter() });
       process.stdout.write(`\nSearch index: ${index.knowledgePassages} knowledge passages and ${index.tickets.toLocaleString('en-US')} answered tickets, built-in model fitted on this corpus, in ${index.seconds.toFixed(1)} s.\n`);
       const runDir = join(args.workspace, 'runs', 'demo');
-      const holdoutDays = Number(args['holdout-days']);
       process.stdout.write(`\nReplaying the last ${holdoutDays} days against the built-in candidates (${DEMO_CANDIDATES.join(', ')})…\n`);
       const { replay: summary, report } = await simulate({
         workspace: args.workspace,
@@ -50,7 +51,7 @@ const command = defineCommand({
         [
           '',
           'Next:',
-          `  npx shadowdesk price ${runDir} --pricing my-prices.yaml     what each pricing model would have cost`,
+          `  npx shadowdesk price ${runDir}     what each vendor's pricing model would have cost (edit a copy of ${relative(process.cwd(), PRESETS_FILE)} and pass it with --pricing for your own prices)`,
           `  npx shadowdesk search "combien de jours pour retourner un article" --as-of 2025-01-15${workspaceFlag}`,
           '     (the returns window was 14 days then, 30 days from March 2025: retrieval sees the policy of its time)',
         ].join('\n') + '\n',

@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import { importSources } from '../../pipelines/import.ts';
 import { formatImportReport } from '../../reports/import-report.ts';
-import { EXIT_UNUSABLE, guarded, interruptSignal, progressPrinter, readDataFile, withExamples } from '../_cli.ts';
+import { EXIT_UNUSABLE, guarded, interruptSignal, positiveInteger, progressPrinter, readDataFile, repeatable, withExamples } from '../_cli.ts';
 
 const command = defineCommand({
   meta: {
@@ -9,7 +9,7 @@ const command = defineCommand({
     description: 'Read helpdesk exports and knowledge into the workspace, reporting every skipped record.',
   },
   args: {
-    paths: { type: 'positional', description: 'Export files or folders (a folder of exports is read file by file)', required: true },
+    paths: repeatable({ type: 'positional', description: 'Export files or folders (a folder of exports is read file by file)', required: true }),
     format: { type: 'string', description: 'Format of every path (detected from the content when absent); see `shadowdesk formats`' },
     mapping: { type: 'string', description: 'Column mapping (JSON or YAML) for generic CSV files' },
     encoding: { type: 'string', description: 'Text encoding such as utf8, win1252, latin1 (detected when absent)' },
@@ -21,12 +21,12 @@ const command = defineCommand({
   run: ({ args }) =>
     guarded(async () => {
       const mapping = args.mapping ? await readDataFile(args.mapping, '--mapping') : undefined;
-      const maxMessageChars = Number(args['max-message-chars']);
+      const maxMessageChars = positiveInteger(args['max-message-chars'], '--max-message-chars');
       const report = await importSources(
         args._.map((path) => ({ path, format: args.format, mapping, encoding: args.encoding, delimiter: args.delimiter })),
         {
           workspace: args.workspace,
-          maxMessageChars: Number.isInteger(maxMessageChars) && maxMessageChars > 0 ? maxMessageChars : undefined,
+          maxMessageChars,
           onProgress: args.json ? undefined : progressPrinter(),
           signal: interruptSignal(),
         },

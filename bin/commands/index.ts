@@ -1,5 +1,6 @@
 import { defineCommand } from 'citty';
 import { buildIndex } from '../../pipelines/search-index.ts';
+import { requireImport } from '../../pipelines/workspace.ts';
 import { guarded, indexProgressPrinter, withExamples } from '../_cli.ts';
 
 const command = defineCommand({
@@ -11,6 +12,8 @@ const command = defineCommand({
   },
   run: ({ args }) =>
     guarded(async () => {
+      // buildIndex creates the index folder first; a workspace with nothing imported must stay untouched.
+      await requireImport(args.workspace);
       const summary = await buildIndex({ workspace: args.workspace, model: args.model, allowDownload: args['allow-download'], onProgress: indexProgressPrinter() });
       const fit = summary.modelFit ? (summary.modelFit.refitted ? `built-in model fitted in ${summary.modelFit.seconds.toFixed(1)} s; ` : 'built-in model unchanged; ') : '';
       const rate = summary.embedded > 0 ? `, ${Math.round(summary.embedded / summary.embedSeconds).toLocaleString('en-US')} texts/s` : '';

@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { defineCommand } from 'citty';
+import { ShadowdeskError } from '../../errors.ts';
 import { initProject, type InitResult } from '../../eval/init.ts';
-import { guarded, withExamples } from '../_cli.ts';
+import { EXIT_UNUSABLE, guarded, repeatable, withExamples } from '../_cli.ts';
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
@@ -25,7 +27,12 @@ function summary(result: InitResult): string {
     });
     lines.push('Recognised:', table([['path', 'format', 'records'], ...rows]), '');
   } else {
-    lines.push('No export shadowdesk reads was found.', '');
+    lines.push(
+      'No export shadowdesk reads was found.',
+      'Export your tickets (and help-center articles, macros, Shopify orders) from the helpdesk into a folder, then run',
+      '`shadowdesk init that-folder/`; `shadowdesk formats` lists what shadowdesk reads.',
+      '',
+    );
   }
   if (result.unreadable.length > 0) {
     lines.push('Cannot read:', ...result.unreadable.map((file) => `  ${at(file.path)}: ${file.reason}`), '');
@@ -48,19 +55,24 @@ function summary(result: InitResult): string {
 const command = defineCommand({
   meta: { name: 'init', description: 'Look at your helpdesk exports, say what shadowdesk can read, and write a commented shadowdesk.yaml.' },
   args: {
-    paths: { type: 'positional', description: 'A folder to search (default: the current one), or export files and folders', required: false },
+    paths: repeatable({ type: 'positional', description: 'A folder to search (default: the current one), or export files and folders', required: false }),
     force: { type: 'boolean', description: 'Overwrite shadowdesk.yaml, shadowdesk.schema.json and mapping.yaml when they exist' },
     workspace: { type: 'string', description: 'Workspace folder for the suggested commands (default: .shadowdesk)' },
   },
   run: ({ args }) =>
     guarded(async () => {
       const given = args._.map(String);
+      // A mistyped path is an error before anything is written, not a line under "Cannot read".
+      for (const path of given) {
+        if (!existsSync(path)) throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `${path}: no such file or folder; name the folder your helpdesk exports are in, e.g. \`shadowdesk init exports/\``);
+      }
       // One folder is the project to search and write into; files or several paths are exports for a project here.
       const folder = given.length === 1 && (await stat(given[0]!).catch(() => undefined))?.isDirectory() ? resolve(given[0]!) : undefined;
       const dir = folder ?? process.cwd();
       const paths = folder || given.length === 0 ? undefined : given;
       const result = await initProject({ dir, ...(paths && { paths }), ...(args.workspace && { workspace: args.workspace }), ...(args.force && { force: true }) });
       process.stdout.write(summary(result));
+      if (result.recognised.length === 0) process.exitCode = EXIT_UNUSABLE;
     }),
 });
 

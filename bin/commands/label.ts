@@ -1,15 +1,8 @@
 import { defineCommand } from 'citty';
-import { ShadowdeskError } from '../../errors.ts';
 import { exportLabelSample, HUMAN_LABELS, importLabels, kappaReading, type LabelAgreement } from '../../eval/labels.ts';
 import { VERDICTS } from '../../eval/judges/types.ts';
 import { DEFAULT_VERDICT_RULES, type VerdictRules } from '../../eval/judges/verdict.ts';
-import { guarded, withExamples } from '../_cli.ts';
-
-function wholeNumber(value: string, flag: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number)) throw new ShadowdeskError('SD_INPUT_INVALID', `${flag} ${value}: expected a whole number`);
-  return number;
-}
+import { guarded, wholeNumber, withExamples } from '../_cli.ts';
 
 function kappaText(kappa: number | null): string {
   return kappa === null ? 'n/a' : `${kappa.toFixed(2)} (${kappaReading(kappa)})`;

@@ -1,11 +1,11 @@
 import { defineCommand } from 'citty';
 import { mergeRuns } from '../../eval/merge-runs.ts';
-import { guarded, withExamples } from '../_cli.ts';
+import { guarded, repeatable, withExamples } from '../_cli.ts';
 
 const command = defineCommand({
   meta: { name: 'merge', description: 'Combine the runs of `simulate --shard k/n` jobs into one run.' },
   args: {
-    runs: { type: 'positional', description: 'The shard run folders', required: true },
+    runs: repeatable({ type: 'positional', description: 'The shard run folders', required: true }),
     out: { type: 'string', description: 'Folder of the merged run', required: true },
   },
   run: ({ args }) =>

@@ -35,4 +35,8 @@ const command = defineCommand({
     }),
 });
 
-export default withExamples(command, ['shadowdesk price .shadowdesk/runs/latest --pricing my-prices.yaml', 'shadowdesk price runs/july --strictness contained --json']);
+export default withExamples(command, [
+  'shadowdesk price .shadowdesk/runs/latest',
+  'shadowdesk price .shadowdesk/runs/latest --pricing my-prices.yaml     (a copy of eval/pricing/presets.yaml with your prices)',
+  'shadowdesk price runs/july --strictness contained --json',
+]);

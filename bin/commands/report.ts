@@ -1,11 +1,11 @@
 import { defineCommand } from 'citty';
-import { ShadowdeskError } from '../../errors.ts';
+import { isShadowdeskError, ShadowdeskError } from '../../errors.ts';
 import { readConfig } from '../../eval/config-file.ts';
-import { VerdictRulesSchema } from '../../eval/judges/verdict.ts';
+import { VerdictRulesSchema, type VerdictRules } from '../../eval/judges/verdict.ts';
 import { buildReport } from '../../eval/run-report.ts';
 import type { Strictness } from '../../eval/pricing/volumes.ts';
 import { REPORT_FORMATS, writeReports, type ReportFormat } from '../../reports/index.ts';
-import { guarded, withExamples } from '../_cli.ts';
+import { guarded, wholeNumber, withExamples } from '../_cli.ts';
 import { printRunSummary } from './_summary.ts';
 
 const STRICTNESS = ['contained', 'verified', 'confirmed'] as const;
@@ -20,6 +20,16 @@ export function formatsOf(value: string): ReportFormat[] {
   const unknown = formats.filter((format) => !(REPORT_FORMATS as string[]).includes(format));
   if (unknown.length > 0) throw new ShadowdeskError('SD_INPUT_INVALID', `--formats: unknown ${unknown.join(', ')}; choose from ${REPORT_FORMATS.join(', ')}`);
   return formats as ReportFormat[];
+}
+
+/** Verdict thresholds from `label import`; a missing file says where they come from. */
+async function readRules(file: string): Promise<VerdictRules> {
+  try {
+    return await readConfig(file, VerdictRulesSchema, { what: 'verdict rules' });
+  } catch (error) {
+    if (!isShadowdeskError(error) || error.code !== 'SD_INPUT_NOT_FOUND') throw error;
+    throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `--rules: ${error.message}; \`shadowdesk label import RUN labels.csv\` writes verdict-rules.json into the run folder`, { cause: error });
+  }
 }
 
 const command = defineCommand({
@@ -38,10 +48,10 @@ const command = defineCommand({
       const report = await buildReport({
         runDir: args.run,
         strictness: strictnessOf(args.strictness),
-        seed: Number(args.seed),
+        seed: wholeNumber(args.seed, '--seed'),
         ...(args.pricing && { pricingFile: args.pricing }),
         ...(args.workspace && { workspace: args.workspace }),
-        ...(args.rules && { rules: await readConfig(args.rules, VerdictRulesSchema) }),
+        ...(args.rules && { rules: await readRules(args.rules) }),
       });
       const written = await writeReports(report, args.run, formatsOf(args.formats));
       printRunSummary(report, written);

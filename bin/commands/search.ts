@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import { ShadowdeskError } from '../../errors.ts';
 import { openSearcher, type SearchMode, type SearchTable } from '../../pipelines/search-tables.ts';
-import { guarded, withExamples } from '../_cli.ts';
+import { guarded, positiveInteger, withExamples } from '../_cli.ts';
 
 const command = defineCommand({
   meta: { name: 'search', description: 'Search the index as a replayed ticket would: only what existed at --as-of.' },
@@ -19,12 +19,13 @@ const command = defineCommand({
       if (asOf !== undefined && Number.isNaN(Date.parse(asOf))) {
         throw new ShadowdeskError('SD_INPUT_INVALID', `--as-of ${asOf}: not a date (use e.g. 2025-03-01 or 2025-03-01T14:00:00Z)`);
       }
+      const limit = positiveInteger(args.limit, '--limit') ?? 5;
       const searcher = await openSearcher(args.workspace);
       try {
         const hits = await searcher.search(args.query, {
           table: args.in as SearchTable,
           mode: args.mode as SearchMode,
-          limit: Math.max(1, Number.parseInt(args.limit, 10) || 5),
+          limit,
           ...(asOf !== undefined && { asOf }),
         });
         if (hits.length === 0) process.stdout.write('No results.\n');

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { isShadowdeskError, ShadowdeskError } from '../../errors.ts';
 import { readConfig } from '../config-file.ts';
 import { PricingSchema, type Pricing } from './schema.ts';
 
@@ -6,6 +7,11 @@ import { PricingSchema, type Pricing } from './schema.ts';
 export const PRESETS_FILE = fileURLToPath(new URL('./presets.yaml', import.meta.url));
 
 /** Reads and validates a pricing file (YAML or JSON); errors name `file:line: key.path`. */
-export function loadPricing(file: string = PRESETS_FILE): Promise<Pricing> {
-  return readConfig(file, PricingSchema);
+export async function loadPricing(file: string = PRESETS_FILE): Promise<Pricing> {
+  try {
+    return await readConfig(file, PricingSchema, { what: 'pricing file' });
+  } catch (error) {
+    if (!isShadowdeskError(error) || error.code !== 'SD_INPUT_NOT_FOUND') throw error;
+    throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `${error.message}; start from a copy of the shipped presets: cp ${PRESETS_FILE} ${file}`, { cause: error });
+  }
 }

@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -10,9 +10,9 @@ import { useTempDir, writeTemp } from '../helpers/temp.ts';
 const CLI = fileURLToPath(new URL('../../bin/shadowdesk.js', import.meta.url));
 const tempDir = useTempDir();
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -21,12 +21,15 @@ async function run(args: string[]): Promise<{ code: number; stdout: string; stde
 }
 
 describe('shadowdesk CLI', () => {
-  it.each(['import', 'demo', 'formats', 'simulate', 'merge'])('%s --help explains the command with an example', async (command) => {
-    const { code, stdout } = await run([command, '--help']);
-    expect(code).toBe(0);
-    expect(stdout).toContain(`shadowdesk ${command}`);
-    expect(stdout).toMatch(/Examples?:/);
-  });
+  it.each(['import', 'demo', 'formats', 'simulate', 'merge', 'index', 'search', 'report', 'price', 'compare', 'ci', 'label', 'label export', 'label import', 'init', 'config', 'config check'])(
+    '%s --help explains the command with an example',
+    async (command) => {
+      const { code, stdout } = await run([...command.split(' '), '--help']);
+      expect(code).toBe(0);
+      expect(stdout).toContain(`shadowdesk ${command}`);
+      expect(stdout).toMatch(new RegExp(`Examples?:\\n  shadowdesk ${command}`));
+    },
+  );
 
   it('lists every format', async () => {
     const { stdout } = await run(['formats']);
@@ -67,6 +70,79 @@ describe('shadowdesk CLI', () => {
     const { code, stdout } = await run(['import', file, '--json', '--workspace', join(dir, 'ws')]);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ committed: true, totals: { read: 1, imported: 1, records: { ticket: 1 } } });
+  });
+});
+
+/** Issue 9, item 5: every error a user can cause says what is wrong, where, and what to do next, without a stack. */
+describe('errors a newcomer can cause', () => {
+  it('refuses an option without its value instead of making a workspace named after the next option', async () => {
+    // `index --workspace --run x` once created `--run/index` in the working directory.
+    const dir = await tempDir();
+    for (const args of [['index', '--workspace', '--run', 'x'], ['simulate', '--workspace', '--run', 'runs/x'], ['index', '--workspace']]) {
+      const { code, stderr } = await run(args, dir);
+      expect(code).toBe(2);
+      expect(stderr).toBe(`shadowdesk ${args[0]}: --workspace needs a value, e.g. --workspace .shadowdesk (\`shadowdesk ${args[0]} --help\`)\n`);
+    }
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('leaves a workspace with nothing imported untouched and says to import first', async () => {
+    const dir = await tempDir();
+    const { code, stderr } = await run(['index', '--workspace', 'ws'], dir);
+    expect(code).toBe(2);
+    expect(stderr).toBe('shadowdesk: ws: nothing imported yet; run `shadowdesk import <your exports>` first (or pass --workspace with the folder you imported into)\n');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it.each([
+    [['simulat'], 'shadowdesk: unknown command "simulat"; did you mean `shadowdesk simulate`? Commands: '],
+    [['label', 'exprot', 'runs/x'], 'shadowdesk label: unknown command "exprot"; did you mean `shadowdesk label export`? Commands: export, import'],
+    [['simulate', '--holdout', '30'], 'shadowdesk simulate: unknown option --holdout; did you mean --holdout-days? options: --config, '],
+    [['index', '--run', 'x'], 'shadowdesk index: unknown option --run; options: --model, --allow-download, --workspace (`shadowdesk index --help`)'],
+    [['index', 'exports/'], 'shadowdesk index: unexpected argument "exports/"; it takes options only (`shadowdesk index --help`)'],
+    [['search', 'where', 'is', 'my', 'order'], 'shadowdesk search: unexpected argument "is"; it takes QUERY only; quote a value with spaces, e.g. "where is my order"'],
+    [['search', 'x', '--mode', 'semantic'], 'shadowdesk search: --mode semantic: expected one of hybrid, vector, fts'],
+    [['price'], 'shadowdesk price: missing RUN (A run folder that `shadowdesk report` has judged); e.g. `shadowdesk price .shadowdesk/runs/latest`'],
+    [['ci'], 'shadowdesk ci: missing --baseline (The pinned baseline report.json); e.g. `shadowdesk ci --baseline ci/baseline.json --run .shadowdesk/runs/latest`'],
+    [['merge', 'runs/1', 'runs/2'], 'shadowdesk merge: missing --out (Folder of the merged run); e.g. '],
+    [['--workspace', 'ws', 'import', 'a.json'], 'shadowdesk: --workspace before the command; put options after it, e.g. `shadowdesk import --workspace …`'],
+    [['search', 'x', '--limit', '-3'], 'shadowdesk: --limit -3: expected a whole number above 0'],
+    [['import', 'a.json', '--max-message-chars', '-5'], 'shadowdesk: --max-message-chars -5: expected a whole number above 0'],
+    [['demo', '--holdout-days', 'ninety'], 'shadowdesk: --holdout-days ninety: expected a whole number above 0'],
+    [['report', 'runs/x', '--seed', 'abc'], 'shadowdesk: --seed abc: expected a whole number'],
+    [['init', 'exprots/'], 'shadowdesk: exprots/: no such file or folder; name the folder your helpdesk exports are in, e.g. `shadowdesk init exports/`'],
+    [['price', 'runs/none'], 'shadowdesk: runs/none: no such run folder; `shadowdesk simulate` writes a run to .shadowdesk/runs/latest (or to the folder --run names)'],
+    [['compare', 'runs/a', 'runs/b'], 'shadowdesk: runs/a: no such run folder or report.json; `shadowdesk simulate` writes runs to .shadowdesk/runs/latest'],
+    [['config', 'check'], 'shadowdesk: shadowdesk.yaml: no such config file; `shadowdesk init <exports folder>` writes a commented one'],
+    [['simulate', '--config', 'nope.yaml'], 'shadowdesk: --config nope.yaml: no such file; `shadowdesk init <exports folder>` writes a commented shadowdesk.yaml'],
+    [['index', '--workspace', 's3://bucket/ws'], 'shadowdesk: s3://bucket/ws: a workspace is a local folder for now (object storage is not supported yet)'],
+  ])('%j: exit 2, one line that says what to do', async (args, message) => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'a.json'), '[]');
+    const { code, stdout, stderr } = await run(args, dir);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.startsWith(message), stderr).toBe(true);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect((await readdir(dir)).sort()).toEqual(['a.json']);
+  });
+
+  it('checks the pricing file before the replay, and says where the presets are', async () => {
+    const dir = await tempDir();
+    const line = JSON.stringify({ id: 't1', source: 'test', createdAt: '2025-01-01T00:00:00.000Z', channel: 'email', subject: 'Hi', customer: {}, tags: [], messages: [{ role: 'customer', sentAt: '2025-01-01T00:00:00.000Z', text: 'Hello' }] });
+    const file = await writeTemp(dir, 'ok.jsonl', `${line}\n`);
+    expect((await run(['import', file, '--workspace', join(dir, 'ws')])).code).toBe(0);
+    const { code, stderr } = await run(['simulate', '--pricing', 'my-prices.yaml', '--run', join(dir, 'run'), '--workspace', join(dir, 'ws')], dir);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^shadowdesk: cannot read pricing file my-prices\.yaml: no such file; start from a copy of the shipped presets: cp \S+presets\.yaml my-prices\.yaml\n$/);
+    expect(await readdir(dir)).not.toContain('run');
+  });
+
+  it('says a workspace or run path that is a file is not a folder', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'notes.txt'), 'x');
+    expect(await run(['index', '--workspace', 'notes.txt'], dir)).toMatchObject({ code: 2, stderr: 'shadowdesk: notes.txt: a file, not a workspace folder; --workspace names the folder `shadowdesk import` wrote\n' });
   });
 });
 
