@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ShadowdeskError } from '../errors.ts';
 import { readConfig } from './config-file.ts';
@@ -75,11 +75,14 @@ export const SimulationConfigSchema = z.strictObject({
   concurrency: z.number().int().positive().max(256).optional(),
   /** An LLM rubric judge next to the deterministic judges. */
   judge: z.strictObject({ llm: z.strictObject(LLM_ENDPOINT) }).optional(),
+  /** A helpdesk rules file (YAML or JSON, relative to this config): the rules fire first on every ticket, as in the helpdesk. */
+  rules: z.string().min(1).optional(),
 });
 export type SimulationConfig = z.infer<typeof SimulationConfigSchema>;
 
 export async function loadSimulationConfig(file: string): Promise<SimulationConfig> {
-  return readConfig(file, SimulationConfigSchema);
+  const config = await readConfig(file, SimulationConfigSchema);
+  return config.rules ? { ...config, rules: resolve(dirname(file), config.rules) } : config;
 }
 
 function builtin(config: z.infer<typeof BuiltinCandidate>): Responder {

@@ -210,6 +210,12 @@ selection:
 # How many tickets are answered at once.
 concurrency: 4
 
+# RULES: helpdesk rules (tag, assign, auto-reply…) to try with the candidates. They fire first on
+# every ticket, as in your helpdesk; the report measures each one against what your agents did and
+# the pricing counts the tickets their auto-replies make billable. \`shadowdesk rules --help\` shows
+# the file's shape; \`shadowdesk rules rules.yaml\` tries the rules alone.
+# rules: rules.yaml
+
 # PRICING is not set here: the report prices every candidate with the vendor list prices shipped in
 #   ${PRESETS_FILE}
 # Copy that file, put in the prices you actually pay, and pass it with

@@ -10,7 +10,7 @@ import type { VerdictRules } from './judges/verdict.ts';
 import { computeMetrics, type RunMetrics } from './metrics.ts';
 import { priceRun, type RunPricing } from './pricing/price-run.ts';
 import type { Strictness } from './pricing/volumes.ts';
-import type { RulesInRun } from './rules/in-run.ts';
+import { readRulesInRun, type RulesInRun } from './rules/in-run.ts';
 import { readResults, readRunInfo, type RunInfo, type TicketResult } from './replay.ts';
 import type { Source } from './types.ts';
 
@@ -152,7 +152,8 @@ export async function buildReport(options: ReportOptions): Promise<RunReport> {
   const oneTouch = new Set([...tickets].filter(([, view]) => view.oneTouch).map(([id]) => id));
   const metrics = computeMetrics(judged, { seed, oneTouch, ...(options.targetAccuracy !== undefined && { targetAccuracy: options.targetAccuracy }) });
 
-  const pricing = await priceRun({ workspace, candidates: run.candidates, judged, strictness, ...(options.pricingFile && { pricingFile: options.pricingFile }) });
+  const rules = await readRulesInRun(options.runDir);
+  const pricing = await priceRun({ workspace, candidates: run.candidates, judged, strictness, ruleBilling: rules?.billing.byMonth ?? [], ...(options.pricingFile && { pricingFile: options.pricingFile }) });
 
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -162,6 +163,7 @@ export async function buildReport(options: ReportOptions): Promise<RunReport> {
     pricing,
     gaps: await knowledgeGaps(workspace, judged, tickets, seed),
     tickets: explorer(results, judged, tickets),
+    ...(rules && { rules }),
   };
 }
 

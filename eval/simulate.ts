@@ -1,9 +1,13 @@
 import { buildIndex, type IndexProgress } from '../pipelines/search-index.ts';
 import { readManifest } from '../pipelines/search-tables.ts';
+import { requireImport } from '../pipelines/workspace.ts';
+import { loadPricing } from './pricing/load.ts';
 import type { LlmJudgeOptions } from './judges/llm-judge.ts';
 import type { Strictness } from './pricing/volumes.ts';
 import { replay, type ReplaySummary, type Selection } from './replay.ts';
 import { buildReport, type RunReport } from './run-report.ts';
+import { runRulesInRun } from './rules/in-run.ts';
+import { loadRules } from './rules/schema.ts';
 import type { Responder } from './types.ts';
 
 /** The whole simulation on an imported workspace: index if needed, replay, judge, measure, price. */
@@ -19,6 +23,8 @@ export interface SimulateOptions {
   llmJudge?: LlmJudgeOptions;
   /** @default 'verified' */
   strictness?: Strictness;
+  /** Helpdesk rules (a YAML or JSON rules file) that fire first on every ticket; measured and priced with the candidates. */
+  rulesFile?: string;
   onIndexProgress?: (progress: IndexProgress) => void;
   onReplayProgress?: (progress: { done: number; total: number }) => void;
 }
@@ -29,6 +35,10 @@ export interface SimulationResult {
 }
 
 export async function simulate(options: SimulateOptions): Promise<SimulationResult> {
+  // Mistakes a user can make are found before the replay, not hours later when pricing it.
+  await requireImport(options.workspace);
+  if (options.pricingFile) await loadPricing(options.pricingFile);
+  const rules = options.rulesFile ? await loadRules(options.rulesFile) : undefined;
   await readManifest(options.workspace).catch(() => buildIndex({ workspace: options.workspace, ...(options.onIndexProgress && { onProgress: options.onIndexProgress }) }));
   const summary = await replay({
     workspace: options.workspace,
@@ -38,6 +48,9 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     concurrency: options.concurrency ?? 4,
     ...(options.onReplayProgress && { onProgress: options.onReplayProgress }),
   });
+  if (rules && options.rulesFile) {
+    await runRulesInRun({ workspace: options.workspace, runDir: options.runDir, rules, file: options.rulesFile, ...(options.selection && { selection: options.selection }) });
+  }
   const report = await buildReport({
     runDir: options.runDir,
     workspace: options.workspace,

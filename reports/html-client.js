@@ -404,6 +404,178 @@
     else root.scrollIntoView({ block: 'nearest' });
   }
 
+  // Rules (issue 10): present only when the run replayed helpdesk rules. Rule names and ticket
+  // subjects are untrusted like every other string here: text nodes only.
+  var RULE_CHART_MAX = 12;
+  var OVERLAPS_MAX = 20;
+
+  function ratioText(r) {
+    return !r || r.value === null ? '–' : pct(r.value) + ' (' + int(r.numerator) + '/' + int(r.denominator) + ')';
+  }
+  function countShare(count, total) { return int(count) + (total > 0 ? ' (' + pct(count / total) + ')' : ''); }
+
+  /** Example tickets as "id · subject"; an id the explorer holds opens it there. */
+  function ticketRefs(refs) {
+    if (!refs || !refs.length) return el('span', { className: 'note' }, ['none']);
+    return el('ul', { className: 'refs' }, refs.map(function (ref) {
+      var id = ref.id;
+      if (byId[ref.id] !== undefined) {
+        id = el('a', { href: '#explorer', className: 'rule-example' }, [ref.id]);
+        id.addEventListener('click', function (event) {
+          event.preventDefault();
+          openTicket(ref.id, focusSelect.value, true);
+        });
+      }
+      return el('li', null, [id, ref.subject ? ' · ' : null, ref.subject || null]);
+    }));
+  }
+
+  /** A table, or one row saying there is nothing to show. */
+  function tableOr(node, head, rows, numeric, empty) {
+    table(node, head, rows, numeric);
+    if (!rows.length) node.lastChild.appendChild(el('tr', null, [el('td', { colspan: String(head.length) }, [empty])]));
+  }
+
+  function monthRange(period, extra) {
+    var seen = {};
+    extra.forEach(function (month) { seen[month] = true; });
+    if (period) {
+      var year = Number(period.from.slice(0, 4)), month = Number(period.from.slice(5, 7));
+      var last = period.to.slice(0, 7);
+      for (var guard = 0; guard < 1200; guard++) {
+        var key = year + '-' + (month < 10 ? '0' : '') + month;
+        seen[key] = true;
+        if (key >= last) break;
+        month++;
+        if (month > 12) { month = 1; year++; }
+      }
+    }
+    return Object.keys(seen).sort();
+  }
+
+  function renderRules(rules) {
+    var result = rules.result;
+    var within = result.replyWithinMinutes;
+    var enabled = result.rules.filter(function (rule) { return rule.enabled; });
+    $('rules-info').textContent = 'Rules file ' + rules.file + ' · ' + enabled.length + ' of ' + result.rules.length + ' rules enabled, replayed on ' +
+      int(result.tickets) + ' tickets' + (result.period ? ' (' + result.period.from.slice(0, 10) + ' – ' + result.period.to.slice(0, 10) + ')' : '') +
+      ' before the candidates answer them.';
+
+    // Chart: the most-fired rules only, so a large rules file keeps a readable legend and a light page.
+    var charted = enabled.filter(function (rule) { return rule.fired.tickets > 0; })
+      .sort(function (a, b) { return b.fired.tickets - a.fired.tickets; }).slice(0, RULE_CHART_MAX);
+    var months = monthRange(result.period, [].concat.apply([], charted.map(function (rule) { return Object.keys(rule.fired.byMonth); })));
+    new Chart($('rules-chart'), {
+      type: 'line',
+      data: {
+        labels: months,
+        datasets: charted.map(function (rule, i) {
+          var color = COLORS[i % COLORS.length];
+          return { label: rule.name, data: months.map(function (m) { return rule.fired.byMonth[m] || 0; }), borderColor: color, backgroundColor: color, borderWidth: 2, pointRadius: 2 };
+        }),
+      },
+      options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'tickets fired on' } } }, plugins: { legend: { position: 'bottom' } } },
+    });
+    var fired = enabled.filter(function (rule) { return rule.fired.tickets > 0; }).length;
+    if (fired > charted.length) $('rules-chart').parentNode.after(el('p', { className: 'note' }, ['The ' + charted.length + ' most-fired of ' + fired + ' rules that fired.']));
+
+    // Per rule
+    var head = ['Rule', 'Tickets fired', 'Share', 'Tag precision', 'Tag recall', 'Assign precision', 'Assign recall',
+      'Auto-replies', 'Answered within ' + within + ' min anyway', 'Never answered', 'Priority', 'Closed'];
+    var numeric = [false, true, true, true, true, true, true, false, true, true, false, false];
+    var node = $('rules-table');
+    clear(node);
+    node.appendChild(el('thead', null, [el('tr', null, head.map(function (h, i) { return el('th', numeric[i] ? { className: 'num' } : null, [h]); }))]));
+    var body = el('tbody');
+    result.rules.forEach(function (rule, index) {
+      var td = function (text, i) { return el('td', numeric[i] ? { className: 'num' } : null, [text]); };
+      var cells = [el('td', { className: 'rule-name' }, [
+        el('div', null, [rule.name, rule.enabled ? null : ' ', rule.enabled ? null : el('span', { className: 'badge' }, ['disabled'])]),
+        el('div', { className: 'meta trigger' }, [rule.trigger]),
+      ])];
+      if (!rule.enabled) {
+        cells.push(el('td', { colspan: String(head.length - 1), className: 'note' }, ['Disabled: listed, not simulated.']));
+      } else {
+        var reply = rule.autoReply;
+        var assignment = rule.assignment;
+        cells.push(td(int(rule.fired.tickets) + (rule.fired.events > rule.fired.tickets ? ' (' + int(rule.fired.events) + ' firings)' : ''), 1), td(pct(rule.fired.share.value), 2),
+          td(rule.tags ? ratioText(rule.tags.precision) : '–', 3), td(rule.tags ? ratioText(rule.tags.recall) : '–', 4));
+        if (assignment && !assignment.comparable) cells.push(el('td', { colspan: '2' }, ['team — not comparable']));
+        else cells.push(td(assignment ? ratioText(assignment.precision) : '–', 5), td(assignment ? ratioText(assignment.recall) : '–', 6));
+        cells.push(
+          td(reply ? int(reply.tickets) + ' tickets · ' + int(reply.customers) + ' customers' : '–', 7),
+          td(reply ? countShare(reply.answeredWithin, reply.tickets) : '–', 8),
+          td(reply ? countShare(reply.neverAnswered, reply.tickets) : '–', 9),
+          td(rule.priority ? rule.priority.priority + ' on ' + int(rule.priority.tickets) : '–', 10),
+          td(rule.close ? int(rule.close.tickets) + (rule.close.agentRepliedAfter ? ', ' + int(rule.close.agentRepliedAfter) + ' answered after' : '') : '–', 11));
+      }
+      var tr = el('tr', { className: rule.enabled ? '' : 'disabled', dataset: { rule: String(index) } }, cells);
+      tr.addEventListener('click', function () { openRule(index); });
+      body.appendChild(tr);
+    });
+    node.appendChild(body);
+
+    function openRule(index) {
+      var rule = result.rules[index];
+      Array.prototype.forEach.call(body.children, function (tr) { tr.classList.toggle('open', tr.dataset.rule === String(index)); });
+      var root = $('rule-detail');
+      clear(root);
+      var actions = [];
+      if (rule.tags) actions.push('adds ' + rule.tags.byTag.map(function (t) { return t.tag; }).join(', '));
+      if (rule.assignment) actions.push('assigns ' + (rule.assignment.agent !== undefined ? rule.assignment.agent : 'team ' + rule.assignment.team));
+      if (rule.priority) actions.push('priority ' + rule.priority.priority);
+      if (rule.autoReply) actions.push('auto-replies (' + int(rule.autoReply.replies) + ' sent)');
+      if (rule.close) actions.push('closes');
+      root.appendChild(el('h3', null, ['Rule: ', rule.name, rule.enabled ? null : ' · disabled']));
+      root.appendChild(el('p', { className: 'meta' }, [rule.trigger + ' · ' + actions.join(' · ') + ' · fired on ' + int(rule.fired.tickets) + ' tickets']));
+      var panes = [pane('Fired on', [ticketRefs(rule.examples)])];
+      (rule.tags ? rule.tags.byTag : []).forEach(function (t) {
+        panes.push(pane('Tag ' + t.tag + ': agents agreed', [ticketRefs(t.examples.hit)]));
+        panes.push(pane('Tag ' + t.tag + ': agents tagged, rule missed', [ticketRefs(t.examples.missed)]));
+        panes.push(pane('Tag ' + t.tag + ': rule tagged, agents did not', [ticketRefs(t.examples.extra)]));
+      });
+      var assignment = rule.assignment;
+      if (assignment && assignment.comparable) {
+        panes.push(pane('Assigned as agents did', [ticketRefs(assignment.examples.hit)]));
+        panes.push(pane('Agents assigned ' + assignment.agent + ', rule missed', [ticketRefs(assignment.examples.missed)]));
+        panes.push(pane('Rule assigned, agents chose someone else', [ticketRefs(assignment.examples.extra)]));
+      }
+      if (rule.autoReply) {
+        panes.push(pane('Auto-replied, an agent answered within ' + within + ' min anyway', [ticketRefs(rule.autoReply.examples.answeredAnyway)]));
+        panes.push(pane('Auto-replied, no agent answer within ' + within + ' min', [ticketRefs(rule.autoReply.examples.notAnswered)]));
+      }
+      root.appendChild(rule.enabled ? el('div', { className: 'examples' }, panes) : el('p', { className: 'note' }, ['A disabled rule is listed, not simulated.']));
+    }
+    var first = result.rules.findIndex(function (rule) { return rule.enabled && rule.fired.tickets > 0; });
+    if (first >= 0) openRule(first);
+
+    tableOr($('rules-conflicts'), ['Conflict', 'Rules', 'Tickets', 'Examples'], result.conflicts.map(function (c) {
+      return [c.kind, c.rules[0] + ' vs ' + c.rules[1], int(c.tickets), ticketRefs(c.examples)];
+    }), [false, false, true, false], 'No two rules set different assignees or priorities on one ticket.');
+
+    var overlaps = result.overlaps.slice(0, OVERLAPS_MAX).map(function (o) { return [o.rules[0] + ' and ' + o.rules[1], int(o.tickets), ticketRefs(o.examples)]; });
+    if (result.overlaps.length > OVERLAPS_MAX) overlaps.push(['… ' + int(result.overlaps.length - OVERLAPS_MAX) + ' more pairs', '', '']);
+    tableOr($('rules-overlaps'), ['Rules', 'Tickets', 'Examples'], overlaps, [false, true, false], 'No two rules fired on the same ticket.');
+
+    tableOr($('rules-tags'), ['Tag', 'Rules tagged', 'Agents tagged', 'Both', 'Precision', 'Recall'], result.tags.map(function (t) {
+      return [t.tag, int(t.tagged), int(t.agentTagged), int(t.agreed), ratioText(t.precision), ratioText(t.recall)];
+    }), [false, true, true, true, true, true], 'The rules add no tag.');
+
+    var ticketsOf = {};
+    metrics.candidates.forEach(function (c) { ticketsOf[c.candidate] = c.tickets; });
+    var names = candidates.map(function (c) { return c.candidate; }).filter(function (name) { return name in rules.bothSent; })
+      .concat(Object.keys(rules.bothSent).filter(function (name) { return !(name in ticketsOf); }));
+    tableOr($('rules-both'), ['Candidate', 'Tickets', 'Examples'], names.map(function (name) {
+      var both = rules.bothSent[name];
+      return [name, ticketsOf[name] ? countShare(both.tickets, ticketsOf[name]) : int(both.tickets), ticketRefs(both.examples)];
+    }), [false, true, false], 'No candidate in this run.');
+
+    var billing = rules.billing;
+    tableOr($('rules-billing'), ['Month', 'Tickets billable only because a rule replied', 'Auto-replies sent'],
+      billing.byMonth.map(function (m) { return [m.month, int(m.addedBillable), int(m.autoReplies)]; }).concat([['Total', int(billing.addedBillable), int(billing.autoReplies)]]),
+      [false, true, true], '');
+  }
+
   var timer = null;
   fText.addEventListener('input', function () {
     clearTimeout(timer);
@@ -414,6 +586,7 @@
   $('next').addEventListener('click', function () { page++; renderRows(); });
 
   renderFocus();
+  if (report.rules && $('rules')) renderRules(report.rules);
   applyFilters();
   // Charts draw synchronously with animation off; the frame after is when pixels are on screen.
   requestAnimationFrame(function () { document.body.dataset.ready = '1'; });

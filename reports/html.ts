@@ -101,6 +101,16 @@ input[type=search] { min-width: 240px; }
 .meta { color: var(--muted); font-size: 12px; margin-top: 8px; }
 .switch { display: flex; flex-wrap: wrap; gap: 6px; margin: 8px 0; }
 .switch button.on { border-color: var(--accent); color: var(--accent); font-weight: 600; }
+#rules-table tbody tr { cursor: pointer; }
+#rules-table tbody tr:hover { background: #eef3ff; }
+#rules-table tbody tr.open { background: #dfe8ff; }
+#rules-table tr.disabled td { color: var(--muted); }
+#rules-table th { white-space: normal; }
+.rule-name { min-width: 160px; overflow-wrap: anywhere; }
+.rule-name .trigger { margin-top: 2px; }
+.refs { margin: 0; padding-left: 18px; }
+.refs li { overflow-wrap: anywhere; }
+.examples { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 12px; }
 a { color: var(--accent); }
 @media (max-width: 900px) { .triple { grid-template-columns: 1fr; } main { padding: 8px 12px 32px; } }
 @media print {
@@ -111,6 +121,20 @@ a { color: var(--accent); }
   .scroll { max-height: none; overflow: visible; border: 0; }
   section, .chart, .card, table { break-inside: avoid; }
 }
+`;
+
+/** Present only when the run replayed helpdesk rules (issue 10); html-client.js fills it. */
+const RULES_SECTION = `<section id="rules"><h2>Rules</h2><p class="note" id="rules-info"></p>
+<h3>Tickets fired per rule by month</h3><div class="chart"><canvas id="rules-chart" aria-label="Tickets fired per rule by month"></canvas></div>
+<h3>Per rule</h3><p class="note">Tag and assignment precision: of the tickets the rule tagged or assigned, the share agents tagged or assigned the same way; recall: of the tickets agents tagged or assigned so, the share the rule caught. A team assignment has nothing to compare with: exports name the agent. Click a rule for example tickets.</p>
+<div class="scroll"><table id="rules-table"></table></div>
+<div id="rule-detail"></div>
+<h3>Conflicts</h3><p class="note">Two rules setting different assignees or priorities on the same ticket: the one that fires last wins.</p><table id="rules-conflicts"></table>
+<h3>Overlaps</h3><p class="note">Two rules firing on the same tickets.</p><div class="scroll"><table id="rules-overlaps"></table></div>
+<h3>Tags, all rules together</h3><div class="scroll"><table id="rules-tags"></table></div>
+<h3>Auto-reply and AI answer both sent</h3><p class="note">Tickets where a rule's auto-reply and the candidate's answer would both have reached the customer.</p><table id="rules-both"></table>
+<h3>What the rules add to the bill</h3><p class="note">Over the whole history: tickets billable only because a rule replied (no agent or rule message in the history), and the auto-replies the rules send.</p><table id="rules-billing"></table>
+</section>
 `;
 
 /** Renders a run's report as one HTML page with no network access. */
@@ -149,7 +173,7 @@ export function renderHtml(report: RunReport, options: HtmlOptions = {}): string
 <h3>Automation by month</h3><div class="chart"><canvas id="month-chart" aria-label="Automation by month"></canvas></div>
 <div id="breakdowns"></div>
 <h3>Knowledge gaps</h3><p class="note">Escalated or wrongly answered questions, grouped by meaning. Example ids open the ticket below.</p><table id="gap-table"></table></section>
-<section id="explorer"><h2>Ticket explorer</h2>
+${report.rules ? RULES_SECTION : ''}<section id="explorer"><h2>Ticket explorer</h2>
 <div class="controls noprint">
 <label>Candidate<select id="f-candidate"></select></label>
 <label>Verdict<select id="f-verdict"></select></label>

@@ -1,9 +1,11 @@
+import type { RulesInRun } from '../eval/rules/in-run.ts';
 import type { RunReport } from '../eval/run-report.ts';
-import { money, percent, rateText } from './_format.ts';
+import { markdownCell, money, percent, rateText } from './_format.ts';
 
 /**
  * The summary a CI step shows (GitHub's step summary takes Markdown): headline rates with their
- * intervals per candidate, and what the cheapest pricing model would have cost.
+ * intervals per candidate, what the cheapest pricing model would have cost and, when the run replayed
+ * helpdesk rules, what each rule did.
  */
 export function renderMarkdown(report: RunReport): string {
   const { metrics, pricing } = report;
@@ -32,5 +34,42 @@ export function renderMarkdown(report: RunReport): string {
       lines.push(`| ${model.label} | ${money(model.totals.total, pricing.currency)} | ${perResolution} | ${money(model.savings, pricing.currency)} (${percent(model.savingsShare)}) |`);
     }
   }
+  if (report.rules) lines.push('', ..._rulesSection(report.rules));
   return `${lines.join('\n')}\n`;
+}
+
+// --- internal ---
+
+/** Rules (issue 10): one row per rule, then the conflicts; names are untrusted, so every cell is escaped. */
+function _rulesSection(rules: RulesInRun): string[] {
+  const { result } = rules;
+  const lines = [
+    `## Rules: ${markdownCell(rules.file)} over ${result.tickets.toLocaleString('en-US')} tickets`,
+    '',
+    `| rule | fired | tag P / R | assign P / R | auto-replies / answered anyway (≤ ${result.replyWithinMinutes} min) |`,
+    '|---|---|---|---|---|',
+  ];
+  for (const rule of result.rules) {
+    const name = `${markdownCell(rule.name)}${rule.enabled ? '' : ' (disabled)'}`;
+    if (!rule.enabled) {
+      lines.push(`| ${name} | – | – | – | – |`);
+      continue;
+    }
+    const fired = `${rule.fired.tickets.toLocaleString('en-US')} (${percent(rule.fired.share.value)})`;
+    const tags = rule.tags ? `${percent(rule.tags.precision.value)} / ${percent(rule.tags.recall.value)}` : '–';
+    const assignment = rule.assignment === null ? '–' : rule.assignment.comparable ? `${percent(rule.assignment.precision.value)} / ${percent(rule.assignment.recall.value)}` : 'team — not comparable';
+    const replies = rule.autoReply ? `${rule.autoReply.tickets.toLocaleString('en-US')} / ${rule.autoReply.answeredWithin.toLocaleString('en-US')}` : '–';
+    lines.push(`| ${name} | ${fired} | ${tags} | ${assignment} | ${replies} |`);
+  }
+  if (result.conflicts.length > 0) {
+    lines.push('', '| conflict | rules | tickets |', '|---|---|---|');
+    for (const conflict of result.conflicts) {
+      lines.push(`| ${conflict.kind} | ${markdownCell(conflict.rules[0])} vs ${markdownCell(conflict.rules[1])} | ${conflict.tickets.toLocaleString('en-US')} |`);
+    }
+  }
+  const both = Object.entries(rules.bothSent);
+  if (both.length > 0) {
+    lines.push('', `Auto-reply and AI answer both sent: ${both.map(([candidate, entry]) => `${markdownCell(candidate)} ${entry.tickets.toLocaleString('en-US')} tickets`).join(', ')}.`);
+  }
+  return lines;
 }

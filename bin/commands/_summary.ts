@@ -14,6 +14,14 @@ export function printRunSummary(report: RunReport, written: Partial<Record<Repor
     out.write(`${candidate.candidate.padEnd(18)}${rates}${saving}\n`);
   }
   out.write(`\nAutomation = ${report.strictness} resolutions over all tickets; 95% intervals in brackets.\n`);
+  if (report.rules) {
+    const { result, billing, bothSent } = report.rules;
+    const fired = result.rules.filter((rule) => rule.fired.tickets > 0).length;
+    const both = Object.entries(bothSent).map(([candidate, sent]) => `${candidate} ${sent.tickets.toLocaleString('en-US')}`).join(', ');
+    out.write(`\nRules (${report.rules.file}): ${fired} of ${result.rules.length} fired on these ${result.tickets.toLocaleString('en-US')} tickets; ${result.conflicts.length} conflicts.\n`);
+    out.write(`Over the whole history they send ${billing.autoReplies.toLocaleString('en-US')} auto-replies and make ${billing.addedBillable.toLocaleString('en-US')} more tickets billable.\n`);
+    if (both) out.write(`Auto-reply and AI answer both sent: ${both}.\n`);
+  }
   if (written.html) out.write(`\nOpen the report: ${written.html}\n`);
   const others = Object.entries(written).filter(([format]) => format !== 'html');
   if (others.length > 0) out.write(`Also written: ${others.map(([, path]) => path).join(', ')}\n`);

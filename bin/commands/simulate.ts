@@ -7,20 +7,13 @@ import type { Selection } from '../../eval/replay.ts';
 import { responderFor } from '../../eval/responders/index.ts';
 import { simulate } from '../../eval/simulate.ts';
 import { REPORT_FORMATS, writeReports } from '../../reports/index.ts';
-import { guarded, indexProgressPrinter, replayProgressPrinter, withExamples } from '../_cli.ts';
+import { guarded, indexProgressPrinter, positiveInteger, replayProgressPrinter, wholeNumber, withExamples } from '../_cli.ts';
 import { printRunSummary } from './_summary.ts';
 import { formatsOf, strictnessOf } from './report.ts';
 
 /** Picked up without `--config` when present in the working directory. */
 const DEFAULT_CONFIG = 'shadowdesk.yaml';
 const DEFAULT_CANDIDATES = 'past-ticket,macro,knowledge-base,composite';
-
-function positiveInteger(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new ShadowdeskError('SD_INPUT_INVALID', `${flag} ${value}: expected a whole number above 0`);
-  return parsed;
-}
 
 function shardOf(value: string | undefined): Selection['shard'] {
   if (value === undefined) return undefined;
@@ -48,12 +41,14 @@ const command = defineCommand({
   },
   run: ({ args }) =>
     guarded(async () => {
+      if (args.config !== undefined && !existsSync(args.config)) {
+        throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `--config ${args.config}: no such file; \`shadowdesk init <exports folder>\` writes a commented shadowdesk.yaml (without --config, the built-in candidates answer)`);
+      }
       const configFile = args.config ?? (args.candidates === undefined && existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
       const config = configFile ? await loadSimulationConfig(configFile) : undefined;
       const candidates = config ? createCandidates(config, args.workspace) : (args.candidates ?? DEFAULT_CANDIDATES).split(',').map((name) => responderFor(name.trim()));
       const selection: Selection = { ...config?.selection };
-      const seed = args.seed === undefined ? undefined : Number(args.seed);
-      if (seed !== undefined && !Number.isInteger(seed)) throw new ShadowdeskError('SD_INPUT_INVALID', `--seed ${args.seed}: expected a whole number`);
+      const seed = args.seed === undefined ? undefined : wholeNumber(args.seed, '--seed');
       selection.seed = seed ?? selection.seed ?? 42;
       const holdoutDays = positiveInteger(args['holdout-days'], '--holdout-days');
       const sample = positiveInteger(args.sample, '--sample');
@@ -73,6 +68,7 @@ const command = defineCommand({
         strictness: strictnessOf(args.strictness),
         ...(args.pricing && { pricingFile: args.pricing }),
         ...(llmJudge && { llmJudge }),
+        ...(config?.rules && { rulesFile: config.rules }),
         onIndexProgress: indexProgressPrinter(),
         onReplayProgress: replayProgressPrinter(),
       });

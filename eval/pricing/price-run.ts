@@ -3,6 +3,7 @@ import { ShadowdeskError } from '../../errors.ts';
 import { readJsonl } from '../../pipelines/workspace.ts';
 import { JUDGED_FILE } from '../judge.ts';
 import type { JudgedTicket } from '../judges/types.ts';
+import { readRulesInRun, type RulesBillingMonth } from '../rules/in-run.ts';
 import { loadPricing } from './load.ts';
 import { projectCosts, type PricingProjection } from './project.ts';
 import { historyMonths, monthVolumes, type Strictness } from './volumes.ts';
@@ -17,6 +18,8 @@ export interface PriceRunOptions {
   pricingFile?: string;
   /** @default 'verified' */
   strictness?: Strictness;
+  /** What helpdesk rules add to the bill per month; read from the run folder when absent. */
+  ruleBilling?: readonly RulesBillingMonth[];
 }
 
 export interface RunPricing {
@@ -41,6 +44,7 @@ export async function priceRun(options: PriceRunOptions): Promise<RunPricing> {
   const pricing = await loadPricing(options.pricingFile);
   const strictness = options.strictness ?? 'verified';
   const history = await historyMonths(options.workspace);
+  const ruleBilling = options.ruleBilling ?? (options.runDir ? (await readRulesInRun(options.runDir))?.billing.byMonth : undefined);
   const byCandidate: Record<string, PricingProjection> = {};
   for (const candidate of options.candidates) {
     byCandidate[candidate] = projectCosts(
@@ -48,6 +52,7 @@ export async function priceRun(options: PriceRunOptions): Promise<RunPricing> {
         history,
         judged.filter((ticket) => ticket.candidate === candidate),
         strictness,
+        ruleBilling,
       ),
       pricing,
     );

@@ -1,4 +1,12 @@
-import type { RulesResult, TicketRef } from './metrics.ts';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readRecords } from '../../pipelines/workspace.ts';
+import { ticketHistory } from '../history.ts';
+import { readResults, replayable, selectTickets, type Selection } from '../replay.ts';
+import { compileRules, runRules, type TicketOutcome } from './engine.ts';
+import { ticketRef, type RulesResult, type TicketRef } from './metrics.ts';
+import type { RulesFile } from './schema.ts';
+import { evaluateRules, writeRulesSimulation } from './simulate.ts';
 
 /**
  * Rules and AI candidates in one simulation: the rules fire first, on the same tickets, as a
@@ -17,5 +25,94 @@ export interface RulesInRun {
    * billable only because a rule replied (no agent or rule message in the history), and the
    * auto-replies the rules send.
    */
-  billing: { addedBillable: number; autoReplies: number; byMonth: Array<{ month: string; addedBillable: number; autoReplies: number }> };
+  billing: { addedBillable: number; autoReplies: number; byMonth: RulesBillingMonth[] };
+}
+
+export interface RulesBillingMonth {
+  /** 'YYYY-MM' */
+  month: string;
+  addedBillable: number;
+  autoReplies: number;
+}
+
+export const RULES_IN_RUN_FILE = 'rules-run.json';
+
+export interface RunRulesOptions {
+  workspace: string;
+  runDir: string;
+  rules: RulesFile;
+  /** The rules file, as the report names it. */
+  file: string;
+  /** The run's selection, so the rules are measured on the tickets the candidates answered. */
+  selection?: Selection;
+  /** @default 15 */
+  replyWithinMinutes?: number;
+}
+
+const EXAMPLES = 5;
+
+/** Tickets whose creation got an auto-reply: the answer a candidate gives goes out beside it. */
+function autoRepliedOnCreation(outcomes: readonly TicketOutcome[]): Set<string> {
+  return new Set(outcomes.filter((outcome) => outcome.firings.some((firing) => firing.event === 'ticket-created' && firing.actions.some((action) => action.kind === 'autoReply'))).map((outcome) => outcome.ticketId));
+}
+
+/**
+ * The whole history through the rules, one ticket at a time (a large history is never held), for
+ * the bill: the rules' auto-replies, and the tickets they make billable that no one answered.
+ */
+async function rulesBilling(workspace: string, rules: RulesFile): Promise<RulesInRun['billing']> {
+  const compiled = compileRules(rules.rules);
+  const months = new Map<string, RulesBillingMonth>();
+  for await (const ticket of readRecords(workspace, 'ticket')) {
+    if (!replayable(ticket)) continue;
+    const outcome = runRules(ticket, compiled);
+    const month = ticket.createdAt.slice(0, 7);
+    const entry = months.get(month) ?? { month, addedBillable: 0, autoReplies: 0 };
+    entry.autoReplies += outcome.autoReplies.length;
+    if (outcome.autoReplies.length > 0 && !ticketHistory(ticket).billable) entry.addedBillable++;
+    months.set(month, entry);
+  }
+  const byMonth = [...months.values()].sort((a, b) => a.month.localeCompare(b.month));
+  return {
+    addedBillable: byMonth.reduce((sum, month) => sum + month.addedBillable, 0),
+    autoReplies: byMonth.reduce((sum, month) => sum + month.autoReplies, 0),
+    byMonth,
+  };
+}
+
+/**
+ * Runs the rules over the run's tickets after its candidates answered them, and writes
+ * `rules-run.json` (with `rules.json` and `rules-tickets.jsonl`, as `shadowdesk rules` does) into
+ * the run folder, where the report and the pricing find it.
+ */
+export async function runRulesInRun(options: RunRulesOptions): Promise<RulesInRun> {
+  const tickets = await selectTickets(options.workspace, options.selection);
+  const simulation = evaluateRules(tickets, options.rules, { replyWithinMinutes: options.replyWithinMinutes ?? 15 });
+  await writeRulesSimulation(simulation, options.runDir);
+
+  const autoReplied = autoRepliedOnCreation(simulation.outcomes);
+  const byId = new Map(tickets.map((ticket) => [ticket.id, ticket]));
+  const bothSent: RulesInRun['bothSent'] = {};
+  for (const result of await readResults(options.runDir)) {
+    const entry = (bothSent[result.candidate] ??= { tickets: 0, examples: [] });
+    if (!autoReplied.has(result.ticketId) || result.answer.decision !== 'reply' || result.answer.error !== undefined) continue;
+    entry.tickets++;
+    const ticket = byId.get(result.ticketId);
+    if (ticket && entry.examples.length < EXAMPLES) entry.examples.push(ticketRef(ticket));
+  }
+
+  const inRun: RulesInRun = { file: options.file, result: simulation.result, bothSent, billing: await rulesBilling(options.workspace, options.rules) };
+  const path = join(options.runDir, RULES_IN_RUN_FILE);
+  await writeFile(`${path}.${process.pid}.tmp`, `${JSON.stringify(inRun, null, 2)}\n`);
+  await rename(`${path}.${process.pid}.tmp`, path);
+  return inRun;
+}
+
+/** The run's rules, when it ran any. */
+export async function readRulesInRun(runDir: string): Promise<RulesInRun | undefined> {
+  const text = await readFile(join(runDir, RULES_IN_RUN_FILE), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  return text === undefined ? undefined : (JSON.parse(text) as RulesInRun);
 }

@@ -5,6 +5,11 @@ import { projectCosts, type PricingProjection } from '../../eval/pricing/project
 import { monthVolumes } from '../../eval/pricing/volumes.ts';
 import { REPORT_SCHEMA_VERSION, type ExplorerTicket, type RunReport } from '../../eval/run-report.ts';
 import type { KnowledgeGap } from '../../eval/gaps.ts';
+import type { RulesInRun } from '../../eval/rules/in-run.ts';
+import { ticketRef } from '../../eval/rules/metrics.ts';
+import { parseRules } from '../../eval/rules/schema.ts';
+import { evaluateRules } from '../../eval/rules/simulate.ts';
+import { message, ticket } from '../eval/rules/_tickets.ts';
 
 /**
  * Deterministic RunReports for report renderers: N tickets × K candidates run through the real metrics
@@ -26,6 +31,8 @@ export interface FactoryOptions {
   payloadEvery?: number;
   /** Bootstrap resamples; fewer keeps 10,000-ticket reports quick to build. */
   resamples?: number;
+  /** Attach a `rules` section from `makeRulesInRun` (a real rules replay over hand-made tickets). @default false */
+  rules?: boolean;
 }
 
 /** mulberry32: tiny, seedable, good enough for test data. */
@@ -165,5 +172,75 @@ export async function makeReport(options: FactoryOptions): Promise<RunReport> {
     pricing: { currency: pricing.currency, strictness: 'verified', byCandidate },
     gaps,
     tickets,
+    ...(options.rules && { rules: makeRulesInRun(names) }),
+  };
+}
+
+/** A rule name that must stay one table cell and inert text: a pipe, a newline and markup. */
+export const RULE_XSS_NAME = 'refunds | urgent\n<img src=x onerror="window.__xss=1">';
+/** A ticket subject planted in the rules' example tickets. */
+export const RULE_XSS_SUBJECT = '<script>window.__xss=1</script> remboursement';
+
+/**
+ * The rules part of a run, from a real `evaluateRules` over eight hand-made tickets (ids shared with
+ * `makeReport`'s explorer, 2025-01 to 2025-04) and six hand-written rules: tags hit and missed, an
+ * agent and a team assignment, an auto-reply answered in time, late and never, a close, a disabled
+ * rule, an assignee and a priority conflict. `bothSent` and `billing` are derived from the outcomes.
+ */
+export function makeRulesInRun(candidates: readonly string[]): RulesInRun {
+  const vip = { email: 'ana@vip.example.com', name: 'Ana Lima' };
+  const agent = (sentAt: string, text = 'Bonjour, voici la réponse.') => message('agent', sentAt, text);
+  const tickets = [
+    ticket('100000', '2025-01-03T09:00:00Z', 'Je veux être remboursé', { subject: RULE_XSS_SUBJECT, tags: ['refund'], assignee: 'Hugo Bernard' }, [agent('2025-01-03T09:10:00Z')]),
+    ticket('100001', '2025-01-20T10:00:00Z', 'Où est mon colis ?', { subject: 'Colis en retard', tags: ['wismo'], assignee: 'Hugo Bernard' }, [agent('2025-01-20T10:05:00Z')]),
+    ticket('100002', '2025-02-04T22:00:00Z', 'Mon colis est perdu', { subject: 'Colis perdu', tags: ['wismo'], assignee: 'Léa Petit' }),
+    ticket('100003', '2025-02-14T08:00:00Z', 'refund please', { subject: 'Refund', tags: ['refund', 'vip'], customer: vip, assignee: 'Hugo Bernard' }, [agent('2025-02-14T09:00:00Z')]),
+    ticket('100004', '2025-03-02T11:00:00Z', 'Ma commande, mon colis ?', { subject: 'Commande', tags: ['wismo', 'vip'], customer: vip, assignee: 'Léa Petit' }, [agent('2025-03-02T13:00:00Z')]),
+    ticket('100005', '2025-03-15T12:00:00Z', 'Merci beaucoup !', { subject: 'Merci' }, [agent('2025-03-15T15:00:00Z', 'Avec plaisir.')]),
+    ticket('100006', '2025-04-01T07:00:00Z', 'Une question sur un produit', { subject: 'Produit', tags: ['refund'] }, [agent('2025-04-01T08:00:00Z')]),
+    ticket('100007', '2025-04-10T16:00:00Z', 'Où est mon colis ?', { subject: 'Colis', tags: ['wismo'], assignee: 'Hugo Bernard' }, [
+      message('customer', '2025-04-11T16:00:00Z', 'Toujours pas de colis'),
+      agent('2025-04-11T16:10:00Z'),
+    ]),
+  ];
+  const rules = parseRules(
+    JSON.stringify({
+      rules: [
+        { name: RULE_XSS_NAME, trigger: 'ticket-created', conditions: { text: { any: ['rembours*', 'refund*'] } }, actions: { addTags: ['refund'], priority: 'high' } },
+        { name: 'where is my order', trigger: 'ticket-created', conditions: { text: { any: ['colis', 'commande'] } }, actions: { addTags: ['wismo'], assign: { agent: 'Hugo Bernard' } } },
+        { name: 'parcel auto-reply', trigger: 'customer-message', conditions: { text: { any: ['colis'] } }, actions: { autoReply: { template: 'Bonjour {{ticket.customer.firstname}}, nous regardons votre colis.' } } },
+        { name: 'vip to billing', trigger: 'ticket-created', conditions: { customer: { domain: 'vip.example.com' } }, actions: { assign: { team: 'Billing' }, priority: 'low' } },
+        { name: 'close thanks', trigger: 'ticket-created', conditions: { text: { any: ['merci'] } }, actions: { close: true } },
+        { name: 'legacy', trigger: 'ticket-created', enabled: false, conditions: { text: { any: ['produit'] } }, actions: { addTags: ['old'] } },
+      ],
+    }),
+    'rules.json',
+  );
+  const { result, outcomes } = evaluateRules(tickets, rules);
+  const byId = new Map(tickets.map((entry) => [entry.id, entry]));
+  const replied = outcomes.filter((outcome) => outcome.autoReplies.length > 0);
+  const bothSent: RulesInRun['bothSent'] = {};
+  candidates.forEach((candidate, index) => {
+    const both = replied.slice(index % replied.length);
+    bothSent[candidate] = { tickets: both.length, examples: both.slice(0, 5).map((outcome) => ticketRef(byId.get(outcome.ticketId)!)) };
+  });
+  const byMonth = new Map<string, { month: string; addedBillable: number; autoReplies: number }>();
+  for (const outcome of replied) {
+    const month = outcome.createdAt.slice(0, 7);
+    const entry = byMonth.get(month) ?? { month, addedBillable: 0, autoReplies: 0 };
+    entry.autoReplies += outcome.autoReplies.length;
+    if (!byId.get(outcome.ticketId)!.messages.some((entry) => entry.role === 'agent')) entry.addedBillable++;
+    byMonth.set(month, entry);
+  }
+  const months = [...byMonth.values()].sort((a, b) => (a.month < b.month ? -1 : 1));
+  return {
+    file: 'rules/<b>helpdesk</b>.yaml',
+    result,
+    bothSent,
+    billing: {
+      addedBillable: months.reduce((sum, entry) => sum + entry.addedBillable, 0),
+      autoReplies: months.reduce((sum, entry) => sum + entry.autoReplies, 0),
+      byMonth: months,
+    },
   };
 }

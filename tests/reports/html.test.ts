@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../eval/run-report.ts';
 import { renderHtml } from '../../reports/html.ts';
 import { useTempDir } from '../helpers/temp.ts';
-import { makeReport, XSS_PAYLOADS } from './_report-factory.ts';
+import { makeReport, RULE_XSS_NAME, RULE_XSS_SUBJECT, XSS_PAYLOADS } from './_report-factory.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -29,6 +29,16 @@ describe('renderHtml (static)', () => {
     expect(html.match(/<script/g)).toHaveLength(3);
     expect(html).not.toMatch(/(?:src|href)="https?:/);
     for (const payload of XSS_PAYLOADS) expect(html).not.toContain(payload);
+    expect(html).not.toContain('id="rules"');
+  });
+
+  it('adds the rules section only when the run replayed rules, its names and subjects inside the JSON only', async () => {
+    const report = await makeReport({ tickets: 20, candidates: 2, rules: true });
+    const html = renderHtml(report);
+    expect(html).toContain('<section id="rules">');
+    expect(html.match(/<script/g)).toHaveLength(3);
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain(RULE_XSS_SUBJECT);
   });
 });
 
@@ -152,6 +162,8 @@ describe.skipIf(!hasChromium)(`renderHtml in Chromium${hasChromium ? '' : ` (ski
 
     await timed(page, () => page.fill('#f-text', '100007'));
     expect(await rowCount(page)).toBe(1);
+    // No rules in this run: no rules section.
+    expect(await page.locator('#rules, #rules-chart').count()).toBe(0);
 
     expect(await page.evaluate('window.__xss')).toBeUndefined();
     expect(errors).toEqual([]);
@@ -159,6 +171,64 @@ describe.skipIf(!hasChromium)(`renderHtml in Chromium${hasChromium ? '' : ` (ski
 
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('renders the rules section: a row per rule, the chart, examples and counts, payloads as text', async () => {
+    const report = await makeReport({ tickets: 40, candidates: 2, rules: true });
+    const rules = report.rules!;
+    const { page, url, errors, requests } = await open(report, 'rules.html');
+
+    const rows = page.locator('#rules-table tbody tr');
+    expect(await rows.count()).toBe(rules.result.rules.length);
+    expect(await page.locator('#rules-table .rule-name').allInnerTexts()).toEqual(
+      rules.result.rules.map((rule) => `${rule.name.replace('\n', ' ')}${rule.enabled ? '' : ' disabled'}\n${rule.trigger}`),
+    );
+    const row = (name: string) => rows.filter({ hasText: name }).locator('td').allInnerTexts();
+    expect(await row('where is my order')).toEqual(['where is my order\nticket-created', '4', '50%', '100% (4/4)', '100% (4/4)', '50% (2/4)', '50% (2/4)', '–', '–', '–', '–', '–']);
+    expect(await row('parcel auto-reply')).toEqual(['parcel auto-reply\ncustomer-message', '4 (5 firings)', '50%', '–', '–', '–', '–', '4 tickets · 4 customers', '1 (25%)', '1 (25%)', '–', '–']);
+    expect(await row('vip to billing')).toEqual(['vip to billing\nticket-created', '2', '25%', '–', '–', 'team — not comparable', '–', '–', '–', 'low on 2', '–']);
+    expect(await row('close thanks')).toContain('1, 1 answered after');
+    expect(await page.locator('#rules-table tr.disabled').innerText()).toContain('legacy');
+    expect(await page.locator('#rules-table thead').innerText()).toContain('Answered within 15 min anyway');
+
+    // The chart: one line per rule that fired, over every month of the period, drawn.
+    const chart = (await page.evaluate(
+      `(() => { const c = document.getElementById('rules-chart'); const chart = Chart.getChart(c); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return { labels: chart.data.labels, sets: chart.data.datasets.map((set) => set.label), inked: n }; })()`,
+    )) as { labels: string[]; sets: string[]; inked: number };
+    expect(chart.labels).toEqual(['2025-01', '2025-02', '2025-03', '2025-04']);
+    expect(chart.sets).toEqual(['where is my order', 'parcel auto-reply', RULE_XSS_NAME, 'vip to billing', 'close thanks']);
+    expect(chart.inked).toBeGreaterThan(1000);
+    expect(await page.locator('canvas').count()).toBe(4);
+
+    // The first rule's examples open by default; its planted subject shows as text.
+    expect(await page.locator('#rule-detail h3').innerText()).toContain('refunds | urgent <img src=x onerror="window.__xss=1">');
+    expect(await page.locator('#rule-detail').innerText()).toContain(`100000 · ${RULE_XSS_SUBJECT}`);
+    expect(await page.locator('#rule-detail .pane', { hasText: 'agents tagged, rule missed' }).locator('li').allInnerTexts()).toEqual(['100006 · Produit']);
+    await rows.filter({ hasText: 'where is my order' }).click();
+    expect(await page.locator('#rules-table tr.open').innerText()).toContain('where is my order');
+    const missed = page.locator('#rule-detail .pane', { hasText: 'Agents assigned Hugo Bernard, rule missed' });
+    expect(await missed.locator('li').allInnerTexts()).toEqual([`100000 · ${RULE_XSS_SUBJECT}`, '100003 · Refund']);
+    // An example the explorer holds opens there.
+    await missed.locator('a.rule-example').first().click();
+    await expect.poll(() => page.locator('#detail h3').first().innerText()).toContain('Ticket 100000');
+
+    expect(await page.locator('#rules-conflicts tbody tr').allInnerTexts()).toEqual([
+      'priority\trefunds | urgent <img src=x onerror="window.__xss=1"> vs vip to billing\t1\t\n100003 · Refund',
+      'assignee\twhere is my order vs vip to billing\t1\t\n100004 · Commande',
+    ]);
+    expect(await page.locator('#rules-overlaps tbody tr').count()).toBe(rules.result.overlaps.length);
+    expect(await page.locator('#rules-both tbody tr td:nth-child(1)').allInnerTexts()).toEqual(['composite', 'past-ticket']);
+    expect(await page.locator('#rules-both tbody tr td:nth-child(2)').allInnerTexts()).toEqual(['4 (10%)', '3 (7.5%)']);
+    expect(await page.locator('#rules-billing tbody tr').allInnerTexts()).toEqual(['2025-01\t0\t1', '2025-02\t1\t1', '2025-03\t0\t1', '2025-04\t0\t2', 'Total\t1\t5']);
+    expect(await page.locator('#rules-info').innerText()).toContain('Rules file rules/<b>helpdesk</b>.yaml · 5 of 6 rules enabled, replayed on 8 tickets (2025-01-03 – 2025-04-10)');
+
+    expect(await page.locator('#rules script, #rules img, #rules svg, #rules b').count()).toBe(0);
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([url]);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.locator('#rules').screenshot({ path: join(ARTIFACTS, 'rules.png') });
     await page.close();
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderCsv } from '../../reports/csv.ts';
 import { renderJunit } from '../../reports/junit.ts';
 import { renderMarkdown } from '../../reports/markdown.ts';
-import { makeReport } from './_report-factory.ts';
+import { makeReport, RULE_XSS_NAME } from './_report-factory.ts';
 
 describe('text reports', () => {
   it('summarises every candidate in Markdown with intervals', async () => {
@@ -10,6 +10,42 @@ describe('text reports', () => {
     const markdown = renderMarkdown(report);
     for (const candidate of report.metrics.candidates) expect(markdown).toMatch(new RegExp(`^\\| ${candidate.candidate} \\| \\d+% \\(\\d+%–\\d+%\\)`, 'm'));
     expect(markdown).toContain('| failed calls |');
+    expect(markdown).not.toContain('## Rules');
+  });
+
+  it('adds a Rules table and the conflicts, rule names escaped so they stay one cell', async () => {
+    const report = await makeReport({ tickets: 20, candidates: 2, rules: true });
+    const markdown = renderMarkdown(report);
+    const section = markdown.slice(markdown.indexOf('## Rules'));
+    const name = 'refunds \\| urgent &lt;img src=x onerror="window.\\_\\_xss=1"&gt;';
+    expect(section).toBe(
+      [
+        '## Rules: rules/&lt;b&gt;helpdesk&lt;/b&gt;.yaml over 8 tickets',
+        '',
+        '| rule | fired | tag P / R | assign P / R | auto-replies / answered anyway (≤ 15 min) |',
+        '|---|---|---|---|---|',
+        `| ${name} | 2 (25%) | 100% / 67% | – | – |`,
+        '| where is my order | 4 (50%) | 100% / 100% | 50% / 50% | – |',
+        '| parcel auto-reply | 4 (50%) | – | – | 4 / 1 |',
+        '| vip to billing | 2 (25%) | – | team — not comparable | – |',
+        '| close thanks | 1 (13%) | – | – | – |',
+        '| legacy (disabled) | – | – | – | – |',
+        '',
+        '| conflict | rules | tickets |',
+        '|---|---|---|',
+        `| priority | ${name} vs vip to billing | 1 |`,
+        '| assignee | where is my order vs vip to billing | 1 |',
+        '',
+        'Auto-reply and AI answer both sent: composite 4 tickets, past-ticket 3 tickets.',
+        '',
+      ].join('\n'),
+    );
+    expect(report.rules!.result.rules[0]!.name).toBe(RULE_XSS_NAME);
+    // Every row splits into exactly its table's columns on unescaped pipes: 8 rows of 5, then 4 of 3.
+    const columns = (row: string) => row.split(/(?<!\\)\|/).length - 2;
+    const rows = section.split('\n').filter((line) => line.startsWith('|'));
+    expect(rows.map(columns)).toEqual([...Array<number>(8).fill(5), ...Array<number>(4).fill(3)]);
+    expect(section).not.toMatch(/<img|<b>/);
   });
 
   it('writes one CSV row per ticket and candidate, defusing formulas', async () => {

@@ -11,7 +11,7 @@ function pricing(models: Array<Record<string, unknown>>, extra: Record<string, u
 }
 
 function month(name: string, counts: Partial<Omit<MonthVolume, 'month'>>): MonthVolume {
-  return { month: name, tickets: 0, humanBillable: 0, aiTouched: 0, aiReplies: 0, aiSessions: 0, automatedResolutions: 0, humanHandled: 0, humanAfterAi: 0, ...counts };
+  return { month: name, tickets: 0, humanBillable: 0, aiTouched: 0, aiReplies: 0, aiSessions: 0, automatedResolutions: 0, humanHandled: 0, humanAfterAi: 0, ruleBillable: 0, ...counts };
 }
 
 const PRO = { monthlyFee: 360, includedTickets: 2000, overagePerTicket: 0.36 };
@@ -39,6 +39,15 @@ describe('helpdesk overage', () => {
     const result = projectCosts([month('2026-01', { humanBillable: 1500 }), month('2026-02', { humanBillable: 2500 })], pricing([{ id: 'pro', helpdesk: PRO }]));
     // 360 (January, under quota) + 540 (February: 360 + 500 × 0.36) = 900; pooled 4000 ≤ 2 × 2000 would be 720.
     expect(only(result, 'pro').totals.helpdesk).toBe(900);
+  });
+
+  it('bills the tickets helpdesk rules make billable, with the AI and without it, and no human time for them', () => {
+    const human = { perTicket: 4 };
+    const result = projectCosts([month('2026-01', { humanBillable: 1900, humanHandled: 1900, ruleBillable: 300 })], pricing([{ id: 'pro', helpdesk: PRO }], { human }));
+    const pro = only(result, 'pro');
+    // 1900 + 300 = 2200 billable → 360 + 200 × 0.36 = 432, on both sides; humans handle the 1900 only.
+    expect(pro.months[0]).toMatchObject({ billableTickets: 2200, helpdesk: 432, human: 7600 });
+    expect(pro.allHumanMonths[0]).toMatchObject({ billableTickets: 2200, helpdesk: 432, human: 7600 });
   });
 
   it('orders months by date before compounding growth', () => {
