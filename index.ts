@@ -14,6 +14,7 @@ export {
   type ImportSource,
 } from './pipelines/import.ts';
 export { DEFAULT_WORKSPACE, readRecords } from './pipelines/workspace.ts';
+export { DEMO_DATA_DIR } from './datasets/demo/location.ts';
 export { formatImportReport } from './reports/import-report.ts';
 export { buildIndex, type IndexOptions, type IndexProgress } from './pipelines/search-index.ts';
 export { openSearcher, type SearchHit, type SearchOptions, type Searcher } from './pipelines/search-tables.ts';

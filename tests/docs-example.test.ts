@@ -12,7 +12,9 @@ describe('README library example', () => {
     const readme = await readFile(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
     expect(readme).toContain((await readFile(example, 'utf8')).trim());
     const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
-    const { stdout } = await promisify(execFile)(tsx, [example], { env: { ...process.env, LANCEDB_LOG: 'error' } });
+    // It imports 'shadowdesk' as a user would; in a checkout the shadowdesk-source export condition
+    // resolves that to the TypeScript sources (installed, the package resolves to its compiled dist/).
+    const { stdout } = await promisify(execFile)(tsx, ['--conditions=shadowdesk-source', example], { env: { ...process.env, LANCEDB_LOG: 'error' } });
     expect(stdout).toMatch(/^past-ticket: \d+ of \d+ tickets automated$/m);
     expect(stdout).toMatch(/^knowledge-base: \d+ of \d+ tickets automated$/m);
     expect(stdout).toMatch(/^summary: .*summary\.md$/m);

@@ -2,8 +2,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importSources, responderFor, simulate, writeReports } from '../../index.ts';
-import { DEMO_DATA_DIR } from '../../datasets/demo/location.ts';
+import { DEMO_DATA_DIR, importSources, responderFor, simulate, writeReports } from 'shadowdesk';
 
 const workspace = await mkdtemp(join(tmpdir(), 'shadowdesk-example-'));
 await importSources([{ path: DEMO_DATA_DIR }], { workspace });
