@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Order, Ticket } from '../datasets/records.ts';
 import { loadEmbedder } from '../pipelines/embed/embedder.ts';
-import { passages } from '../pipelines/search-index.ts';
+import { passages } from '../pipelines/search-tables.ts';
 import { embeddingText, readManifest } from '../pipelines/search-tables.ts';
 import { JsonlWriter, readJsonlLines, readRecords, recordsFile } from '../pipelines/workspace.ts';
 import { ticketHistory, type TicketHistory } from './history.ts';

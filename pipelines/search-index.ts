@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import type { KnowledgeDoc, Ticket } from '../datasets/records.ts';
 import { loadEmbedder, type Embedder } from './embed/embedder.ts';
 import { ensureBuiltinModel, removeUnusedModels } from './embed/workspace-model.ts';
-import { INDEX_FORMAT, embeddingText, indexDir, writeTables, type IndexManifest } from './search-tables.ts';
+import { INDEX_FORMAT, embeddingText, indexDir, passages, passageText, writeTables, type IndexManifest } from './search-tables.ts';
 import { DEFAULT_WORKSPACE, readRecords } from './workspace.ts';
 
 /**
@@ -15,7 +15,6 @@ import { DEFAULT_WORKSPACE, readRecords } from './workspace.ts';
 
 export const BUILTIN_MODEL = 'builtin';
 const FAR_FUTURE = 8_640_000_000_000_000;
-const PASSAGE_CHARS = 800;
 
 export interface IndexOptions {
   /** @default '.shadowdesk' */
@@ -72,21 +71,6 @@ interface TicketRow {
   macro: string;
 }
 
-/** Paragraph-aligned passages of at most about PASSAGE_CHARS characters. */
-export function passages(body: string): string[] {
-  const out: string[] = [];
-  let current = '';
-  for (const paragraph of body.split(/\n{2,}/)) {
-    if (current && current.length + paragraph.length > PASSAGE_CHARS) {
-      out.push(current);
-      current = '';
-    }
-    current = current ? `${current}\n\n${paragraph}` : paragraph;
-  }
-  if (current.trim()) out.push(current);
-  return out;
-}
-
 /** Each version of a document is valid from its date until the next version's date. */
 async function knowledgeRows(workspace: string): Promise<KnowledgeRow[]> {
   const byId = new Map<string, KnowledgeDoc[]>();
@@ -103,8 +87,7 @@ async function knowledgeRows(workspace: string): Promise<KnowledgeRow[]> {
           doc_id: doc.id,
           kind: doc.kind,
           title: doc.title,
-          // The title helps a passage match, unless the passage already starts with it as a heading.
-          text: text.includes(doc.title) ? text : `${doc.title}\n${text}`,
+          text: passageText(doc, text),
           url: doc.url ?? '',
           locale: doc.locale ?? '',
           valid_from: from,

@@ -1,5 +1,5 @@
 /**
- * Writes the ONNX file of a static-embedding model: token vectors looked up and mean-pooled over
+ * Writes the ONNX file of a static-embedding model: token vectors looked up and pooled over
  * the attention mask, under the output name transformers.js reads (`last_hidden_state`). The
  * protobuf is encoded by hand: the graph needs six message types, and onnx's JS bindings pull
  * in protobufjs 6 for what fits on one screen.
@@ -64,7 +64,9 @@ export interface StaticEmbeddingModel {
   vocabSize: number;
   dimensions: number;
   /**
-   * Mean-pool inside the graph (one vector per text). Without it the output is per token, as
+   * Pool inside the graph (one vector per text), each token weighted by 1 + ln(its count) over
+   * its count, so a text's vector is the sum of its distinct tokens' vectors with sublinear
+   * term frequency, divided by its length. Without it the output is per token, as
    * a BERT-style hub model's is, which tests use to exercise that path. @default true
    */
   poolInGraph?: boolean;
@@ -103,11 +105,24 @@ export function staticEmbeddingOnnx(model: StaticEmbeddingModel): Uint8Array {
   }
   const pooled = model.poolInGraph ?? true;
   const lookup = node('Gather', ['token_vectors', 'input_ids'], pooled ? 'token_states' : 'last_hidden_state');
+  // A token seen c times in a text weighs 1 + ln c in all, as in the matrix the built-in model is
+  // fitted on (sublinear TF): each of its c positions gets (1 + ln c) / c, c counted by comparing
+  // every position's id with every other's. Padding ([PAD], id 0) never equals a real token, so
+  // it changes no real count, and its own weight is masked out. The weighted sum is one MatMul.
   const pooling = [
     node('Cast', ['attention_mask'], 'mask', [intAttribute('to', ONNX_FLOAT)]),
-    node('Unsqueeze', ['mask', 'last_axis'], 'mask_3d'),
-    node('Mul', ['token_states', 'mask_3d'], 'masked_states'),
-    node('ReduceSum', ['masked_states', 'sequence_axis'], 'summed', [intAttribute('keepdims', 0)]),
+    node('Unsqueeze', ['input_ids', 'last_axis'], 'ids_column'),
+    node('Unsqueeze', ['input_ids', 'sequence_axis'], 'ids_row'),
+    node('Equal', ['ids_column', 'ids_row'], 'same_token'),
+    node('Cast', ['same_token'], 'same_token_float', [intAttribute('to', ONNX_FLOAT)]),
+    node('ReduceSum', ['same_token_float', 'last_axis'], 'occurrences', [intAttribute('keepdims', 0)]),
+    node('Log', ['occurrences'], 'log_occurrences'),
+    node('Add', ['log_occurrences', 'one'], 'sublinear'),
+    node('Div', ['sublinear', 'occurrences'], 'position_weight'),
+    node('Mul', ['position_weight', 'mask'], 'kept_weight'),
+    node('Unsqueeze', ['kept_weight', 'sequence_axis'], 'weight_row'),
+    node('MatMul', ['weight_row', 'token_states'], 'summed_3d'),
+    node('Squeeze', ['summed_3d', 'sequence_axis'], 'summed'),
     node('ReduceSum', ['mask', 'sequence_axis'], 'token_count', [intAttribute('keepdims', 1)]),
     node('Max', ['token_count', 'one'], 'safe_count'),
     node('Div', ['summed', 'safe_count'], 'last_hidden_state'),

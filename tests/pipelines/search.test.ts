@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KnowledgeDoc, Ticket } from '../../datasets/records.ts';
 import { importSources } from '../../pipelines/import.ts';
-import { buildIndex, passages } from '../../pipelines/search-index.ts';
-import { openSearcher, timeTravelFilter } from '../../pipelines/search-tables.ts';
+import { buildIndex } from '../../pipelines/search-index.ts';
+import { openSearcher, passages, timeTravelFilter } from '../../pipelines/search-tables.ts';
 import { writeTemp } from '../helpers/temp.ts';
 
 const TOPICS = [

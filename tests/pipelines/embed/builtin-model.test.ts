@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fitBuiltinModel, preTokenize, wordPiece } from '../../../pipelines/embed/builtin-model.ts';
+import { fitBuiltinModel, preTokenize, tokenWeights, wordPiece } from '../../../pipelines/embed/builtin-model.ts';
 import { loadEmbedder } from '../../../pipelines/embed/embedder.ts';
 import { writeModelFolder } from '../../../pipelines/embed/model-folder.ts';
 import { Random } from '../../../datasets/demo/random.ts';
@@ -54,6 +54,22 @@ describe('the built-in model', () => {
       const theirs = Array.from(tokenizer.encode(text, { add_special_tokens: false }));
       expect(ours, text).toEqual(theirs);
     }
+  });
+
+  it('gives no vector to punctuation, symbols and the single characters unknown words are spelled with', async () => {
+    const texts = [...corpus(300, 5).map((doc) => doc.text), "l'étiquette : « retour » ! #42"];
+    const model = await fitBuiltinModel(texts, { dimensions: 8 });
+    const norm = (token: string) => {
+      const id = model.vocabulary.indexOf(token);
+      expect(id, token).toBeGreaterThanOrEqual(0);
+      return Math.hypot(...model.vectors.subarray(id * 8, id * 8 + 8));
+    };
+    for (const token of ["'", ':', '«', '!', '#', 'l', '##e', '4', '##2']) expect(norm(token), token).toBe(0);
+    for (const token of ['colis', 'retour', 'remboursement']) expect(norm(token), token).toBeGreaterThan(0);
+    // A token found in every document says nothing; a rarer one weighs its IDF, without the +1 of the fitted matrix.
+    expect(tokenWeights(['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'the', 'refund'], Float64Array.of(0, 0, 0, 0, 0, 10, 2), 10)).toEqual(
+      Float64Array.of(0, 0, 0, 0, 0, 0, Math.log(11 / 3)),
+    );
   });
 
   it('places a message nearer to its own topic than to the others, through the hub-model path', async () => {

@@ -11,7 +11,7 @@ const tempDir = useTempDir();
 
 const WORDS = ['hello', 'world', 'bonjour', 'le', 'monde', 'rembourse', '##ment', 'commande', 'where', 'is', 'my', 'order', 'ou', 'est', 'ma'];
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz'.split('');
-const TEXTS = ['Hello world', 'Où est ma commande #ML1042 ?', 'remboursement', 'where is my order', 'zzz qqq'];
+const TEXTS = ['Hello world', 'Où est ma commande #ML1042 ?', 'remboursement', 'where is my order', 'zzz qqq', 'order order order, where is my order'];
 
 /** A small model built here, as a user's own folder would be: nothing is downloaded. */
 async function tinyModel(poolInGraph = true, dimensions = 8): Promise<{ dir: string; vectors: Float32Array }> {
@@ -58,7 +58,15 @@ describe('loadEmbedder', () => {
       const kept = Array.from({ length }, (_, token) => token).filter((token) => mask[row * length + token] !== 0n);
       const mean = (vectorOf: (token: number) => number[]) =>
         normalize(kept.map(vectorOf).reduce((sum, vector) => sum.map((value, d) => value + vector[d]! / kept.length), new Array<number>(8).fill(0)));
-      const byHand = mean((token) => Array.from(vectors.subarray(Number(ids[row * length + token]) * 8, Number(ids[row * length + token]) * 8 + 8)));
+      // The built-in model's graph weighs a token seen c times 1 + ln c in all (sublinear TF); a hub model's output is a plain mean.
+      const seen = new Map<bigint, number>();
+      for (const token of kept) seen.set(ids[row * length + token]!, (seen.get(ids[row * length + token]!) ?? 0) + 1);
+      const byHand = normalize(
+        [...seen].reduce(
+          (sum, [id, count]) => sum.map((value, d) => value + (poolInGraph ? 1 + Math.log(count) : count) * vectors[Number(id) * 8 + d]!),
+          new Array<number>(8).fill(0),
+        ),
+      );
       const fromOrt = poolInGraph
         ? normalize(Array.from(values.subarray(row * 8, row * 8 + 8)))
         : mean((token) => Array.from(values.subarray((row * length + token) * 8, (row * length + token) * 8 + 8)));
