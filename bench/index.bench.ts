@@ -13,7 +13,7 @@ import { corpusTexts } from '../pipelines/embed/workspace-model.ts';
 import { importSources } from '../pipelines/import.ts';
 import { buildIndex } from '../pipelines/search-index.ts';
 import * as lancedb from '@lancedb/lancedb';
-import { embeddingText, indexDir, openSearcher, NPROBES, readManifest, REFINE_FACTOR, timeTravelFilter, type SearchMode } from '../pipelines/search-tables.ts';
+import { embeddingText, openSearcher, NPROBES, readManifest, REFINE_FACTOR, tablesLocation, timeTravelFilter, type SearchMode } from '../pipelines/search-tables.ts';
 
 /**
  * Embedding and retrieval: the harness against raw onnxruntime-node on the same model, texts and
@@ -120,7 +120,7 @@ async function latency(workspace: string): Promise<Record<SearchMode, { p50: num
  */
 async function annRecall(workspace: string): Promise<number | null> {
   const manifest = await readManifest(workspace);
-  const db = await lancedb.connect(join(indexDir(workspace), manifest.tables));
+  const db = await lancedb.connect(tablesLocation(workspace, manifest));
   const table = await db.openTable('tickets');
   const indices = await table.listIndices();
   const model = await loadEmbedder(manifest.modelPath);

@@ -4,8 +4,10 @@ import { join, relative } from 'node:path';
 import type { KnowledgeDoc, Ticket } from '../datasets/records.ts';
 import { loadEmbedder, type Embedder } from './embed/embedder.ts';
 import { ensureBuiltinModel, removeUnusedModels } from './embed/workspace-model.ts';
-import { INDEX_FORMAT, embeddingText, indexDir, passages, passageText, writeTables, type IndexManifest } from './search-tables.ts';
-import { DEFAULT_WORKSPACE, readRecords } from './workspace.ts';
+import * as lancedb from '@lancedb/lancedb';
+import { ShadowdeskError } from '../errors.ts';
+import { INDEX_FORMAT, embeddingText, indexDir, passages, passageText, tablesLocation, writeTables, type IndexManifest } from './search-tables.ts';
+import { DEFAULT_WORKSPACE, readRecords, requireImport } from './workspace.ts';
 
 /**
  * The search index: LanceDB tables of knowledge passages and of past tickets (the customer's
@@ -24,6 +26,12 @@ export interface IndexOptions {
   /** @default 64 */
   batchSize?: number;
   allowDownload?: boolean;
+  /**
+   * A LanceDB URI to keep the tables under instead of the workspace: `s3://bucket/prefix`,
+   * `gs://…`, `az://…` (credentials from the environment, as LanceDB reads them) or `file://…`.
+   * The manifest, model and embedding cache stay in the workspace. @default the previous build's
+   */
+  tablesUri?: string;
   onProgress?: (progress: IndexProgress) => void;
 }
 
@@ -190,11 +198,42 @@ async function resolveModel(workspace: string, options: IndexOptions): Promise<{
   return { embedder, modelPath: model, modelKey: model };
 }
 
+const URI = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** The committed build's manifest as written, if any (any format: only where its tables are matters). */
+async function previousBuild(dir: string): Promise<Pick<IndexManifest, 'tables' | 'tablesUri'> | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as IndexManifest;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Object storage has no folder to remove: the previous build's tables are dropped one by one. A
+ * build killed before its commit leaves its tables behind there (locally they are swept up).
+ */
+async function dropRemoteTables(location: string): Promise<void> {
+  const db = await lancedb.connect(location);
+  try {
+    await db.dropAllTables();
+  } finally {
+    db.close();
+  }
+}
+
 /** Builds (or rebuilds) the search index of a workspace; unchanged texts reuse their cached vectors. */
 export async function buildIndex(options: IndexOptions = {}): Promise<IndexSummary> {
   const started = performance.now();
   const workspace = options.workspace ?? DEFAULT_WORKSPACE;
   const dir = indexDir(workspace);
+  // Nothing is written into a workspace with nothing imported: a mistyped path stays a message.
+  await requireImport(workspace);
+  const previous = await previousBuild(dir);
+  const tablesUri = options.tablesUri ?? previous?.tablesUri;
+  if (tablesUri !== undefined && !URI.test(tablesUri)) {
+    throw new ShadowdeskError('SD_INPUT_INVALID', `tables URI "${tablesUri}": expected a LanceDB URI such as s3://bucket/prefix or file:///path; leave it out to keep the tables in the workspace`);
+  }
   await mkdir(dir, { recursive: true });
   const { embedder, modelPath, modelKey, fit } = await resolveModel(workspace, options);
   try {
@@ -223,7 +262,7 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
     options.onProgress?.({ stage: 'write', done: 0, total: 2 });
     const builtAt = new Date().toISOString();
     const tables = `tables-${builtAt.replace(/\D/g, '')}-${process.pid}`;
-    await writeTables(join(dir, tables), {
+    await writeTables(tablesLocation(workspace, { tables, ...(tablesUri && { tablesUri }) }), {
       knowledge: knowledge.map((row, index) => ({ ...row, vector: cache.get(keys[index]!)! })),
       tickets: tickets.map((row, index) => ({
         ...row,
@@ -234,11 +273,12 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
     });
     // The built-in model lives in the workspace: named relative to it, a copied workspace still works.
     const storedPath = fit ? relative(workspace, modelPath) : modelPath;
-    const manifest: IndexManifest = { format: INDEX_FORMAT, model: options.model ?? BUILTIN_MODEL, modelPath: storedPath, modelKey, dimensions: embedder.dimensions, builtAt, tables };
+    const manifest: IndexManifest = { format: INDEX_FORMAT, model: options.model ?? BUILTIN_MODEL, modelPath: storedPath, modelKey, dimensions: embedder.dimensions, builtAt, tables, ...(tablesUri && { tablesUri }) };
     await writeFile(join(dir, 'manifest.json.tmp'), `${JSON.stringify(manifest, null, 2)}\n`);
     await rename(join(dir, 'manifest.json.tmp'), join(dir, 'manifest.json'));
     // Committed: earlier builds, and what a killed build left behind, are no longer anyone's.
     for (const entry of await readdir(dir)) if (entry !== tables && (entry.startsWith('tables-') || entry.endsWith('.lance'))) await rm(join(dir, entry), { recursive: true, force: true });
+    if (previous?.tablesUri) await dropRemoteTables(tablesLocation(workspace, previous));
     if (fit) await removeUnusedModels(workspace, modelPath);
     options.onProgress?.({ stage: 'write', done: 2, total: 2 });
     return {

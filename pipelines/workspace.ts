@@ -32,12 +32,12 @@ function importsDir(workspace: string): string {
 }
 
 /**
- * Today a workspace is a local folder. An object-storage URI would otherwise become a local
- * folder named `s3:`; say so instead, until the workspace can live there.
+ * A workspace is a local folder (its search tables may live in object storage, see
+ * `IndexOptions.tablesUri`). An object-storage URI would otherwise become a local folder named `s3:`.
  */
 function localFolderOnly(workspace: string): void {
   if (/^[a-z][a-z0-9+.-]+:\/\//i.test(workspace)) {
-    throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: a workspace is a local folder for now (object storage is not supported yet); copy or sync the workspace folder instead`);
+    throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: a workspace is a local folder; to keep its search tables in object storage, build the index with \`shadowdesk index --tables-uri ${workspace}\``);
   }
 }
 

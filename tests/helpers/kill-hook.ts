@@ -10,18 +10,18 @@ import * as lancedb from '@lancedb/lancedb';
  * before its full-text index is built (pipelines/search-tables.ts `writeTables`).
  */
 
-type CreateTable = (...args: unknown[]) => Promise<lancedb.Table>;
+type CreateEmptyTable = (...args: unknown[]) => Promise<lancedb.Table>;
 
 if (process.env.SHADOWDESK_TEST_KILL_AT === 'tickets-fts') {
   // LocalConnection is not exported: reach its prototype through a throwaway connection.
   const dir = await mkdtemp(join(tmpdir(), 'shadowdesk-kill-hook-'));
   const probe = await lancedb.connect(dir);
-  const prototype = Object.getPrototypeOf(probe) as { createTable: CreateTable };
+  const prototype = Object.getPrototypeOf(probe) as { createEmptyTable: CreateEmptyTable };
   probe.close();
   await rm(dir, { recursive: true, force: true });
-  const createTable = prototype.createTable;
-  prototype.createTable = async function (this: unknown, ...args: unknown[]) {
-    const table = await createTable.apply(this, args);
+  const createEmptyTable = prototype.createEmptyTable;
+  prototype.createEmptyTable = async function (this: unknown, ...args: unknown[]) {
+    const table = await createEmptyTable.apply(this, args);
     if (args[0] === 'tickets') {
       table.createIndex = async () => {
         process.kill(process.pid, 'SIGKILL');

@@ -1,11 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KnowledgeDoc, Ticket } from '../../datasets/records.ts';
 import { importSources } from '../../pipelines/import.ts';
 import { buildIndex } from '../../pipelines/search-index.ts';
-import { openSearcher, passages, timeTravelFilter } from '../../pipelines/search-tables.ts';
+import * as lancedb from '@lancedb/lancedb';
+import { openSearcher, passages, readManifest, tablesLocation, timeTravelFilter } from '../../pipelines/search-tables.ts';
 import { writeTemp } from '../helpers/temp.ts';
 
 const TOPICS = [
@@ -127,6 +128,34 @@ describe('the search index', () => {
     expect(words.every((hit) => hit.title.startsWith('discount'))).toBe(true);
     expect(hybrid.every((hit) => hit.title.startsWith('discount'))).toBe(true);
   });
+
+  // file:// goes through LanceDB's object-store layer, as s3://, gs:// and az:// do; no bucket is reachable here.
+  it('keeps its tables under a LanceDB URI, searches them there, and drops the previous build on a rebuild', async () => {
+    const copy = join(dir, 'uri-ws');
+    await cp(workspace, copy, { recursive: true });
+    const store = join(dir, 'object-store');
+    const local = await openSearcher(workspace);
+    const expected = (await local.search('coupon checkout', { table: 'tickets', limit: 5 })).map((hit) => hit.id);
+    await local.close();
+
+    await buildIndex({ workspace: copy, tablesUri: `file://${store}` });
+    const first = await readManifest(copy);
+    expect(first.tablesUri).toBe(`file://${store}`);
+    expect((await readdir(join(copy, 'index'))).filter((entry) => entry.startsWith('tables-'))).toEqual([]);
+    const remote = await openSearcher(copy);
+    expect((await remote.search('coupon checkout', { table: 'tickets', limit: 5 })).map((hit) => hit.id)).toEqual(expected);
+    await remote.close();
+
+    // A rebuild without the option stays in the store, and the build it replaces is dropped there.
+    await buildIndex({ workspace: copy });
+    const second = await readManifest(copy);
+    expect(second.tablesUri).toBe(`file://${store}`);
+    expect(second.tables).not.toBe(first.tables);
+    const tablesIn = async (location: string) => (await lancedb.connect(location)).tableNames();
+    expect(await tablesIn(tablesLocation(copy, first))).toEqual([]);
+    expect((await tablesIn(tablesLocation(copy, second))).sort()).toEqual(['knowledge', 'tickets']);
+    await expect(buildIndex({ workspace: copy, tablesUri: 'bucket/prefix' })).rejects.toThrow('expected a LanceDB URI');
+  }, 60_000);
 
   it('builds its filters from the replay rules', () => {
     expect(timeTravelFilter('knowledge', { asOf: '2025-01-01T00:00:00Z' })).toBe('valid_from <= 1735689600000 AND valid_to > 1735689600000');
