@@ -5,14 +5,7 @@ import { loadGorgiasRules, type GorgiasRuleReport } from '../../eval/rules/gorgi
 import type { Ratio, RulesResult } from '../../eval/rules/metrics.ts';
 import { loadRules, type Rule } from '../../eval/rules/schema.ts';
 import { simulateRules, writeRulesSimulation } from '../../eval/rules/simulate.ts';
-import { guarded, withExamples } from '../_cli.ts';
-
-function positiveNumber(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed <= 0) throw new ShadowdeskError('SD_INPUT_INVALID', `${flag} ${value}: expected a number above 0`);
-  return parsed;
-}
+import { guarded, positiveInteger, withExamples } from '../_cli.ts';
 
 const percent = (rate: Ratio): string => (rate.value === null ? '–' : `${Math.round(rate.value * 100)}%`);
 
@@ -60,11 +53,11 @@ const command = defineCommand({
       const gorgias = args['gorgias-rules'] ? await loadGorgiasRules(args['gorgias-rules'], { takenNames: fromFile.map((rule) => rule.name) }) : undefined;
       const rules = [...fromFile, ...(gorgias?.rules ?? [])];
       if (rules.length === 0) throw new ShadowdeskError('SD_INPUT_INVALID', `no rule could be translated:\n${gorgiasLines(gorgias?.report ?? []).join('\n')}`);
-      const holdoutDays = positiveNumber(args['holdout-days'], '--holdout-days');
+      const holdoutDays = positiveInteger(args['holdout-days'], '--holdout-days');
       const simulation = await simulateRules({
         workspace: args.workspace,
         rules,
-        replyWithinMinutes: positiveNumber(args['reply-within'], '--reply-within') ?? 15,
+        replyWithinMinutes: positiveInteger(args['reply-within'], '--reply-within') ?? 15,
         ...(holdoutDays && { selection: { holdoutDays } }),
       });
       const files = await writeRulesSimulation(simulation, args.out ?? join(args.workspace, 'runs', 'rules'), gorgias ? { gorgias: gorgias.report } : {});
