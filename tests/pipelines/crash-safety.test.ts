@@ -17,6 +17,8 @@ import { collect } from '../helpers/temp.ts';
  * compare everything with an uninterrupted run on a separate workspace.
  */
 
+/** `npm run test:stress` raises it: each kill loop runs ROUNDS times as long. */
+const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 1);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'bin', 'shadowdesk.js');
 const KILL_HOOK = join(ROOT, 'tests', 'helpers', 'kill-hook.ts');
@@ -157,7 +159,7 @@ describe.sequential('crash safety: SIGKILL at seeded random points, then the sam
 
   it('a killed first import leaves nothing imported; finished, it holds the same records', async () => {
     let committed = false;
-    for (let kill = 0; kill < 4; kill++) {
+    for (let kill = 0; kill < 4 * ROUNDS; kill++) {
       await runCli(['import', brandA, '--workspace', workspace], { killAfterMs: killDelay(refMs.importA, 0.5, 1) });
       // A kill can land after the commit, before the process exits: all of A is in, then, never part.
       const records = await importedRecords(workspace).catch((error: Error) => error);
@@ -167,11 +169,11 @@ describe.sequential('crash safety: SIGKILL at seeded random points, then the sam
     }
     await runToEnd(['import', brandA, '--workspace', workspace]);
     expect(await importedRecords(workspace)).toEqual(recordsA);
-  }, 60_000);
+  }, 60_000 * ROUNDS);
 
   it('a killed first index leaves no index (a clean error) or a whole one; finished, it answers the same searches', async () => {
     let built = false;
-    for (let kill = 0; kill < 4; kill++) {
+    for (let kill = 0; kill < 4 * ROUNDS; kill++) {
       const run = await runCli(['index', '--workspace', workspace], { killAfterMs: killDelay(refMs.indexA, 0.3, 1) });
       built ||= run.signal !== 'SIGKILL';
       if (built) expect(await searchAnswers(workspace)).toEqual(searchA);
@@ -179,11 +181,11 @@ describe.sequential('crash safety: SIGKILL at seeded random points, then the sam
     }
     await runToEnd(['index', '--workspace', workspace]);
     expect(await searchAnswers(workspace)).toEqual(searchA);
-  }, 60_000);
+  }, 60_000 * ROUNDS);
 
   it('a killed second import leaves the first import readable and searchable; finished, it holds the new records', async () => {
     let committed = false;
-    for (let kill = 0; kill < 5; kill++) {
+    for (let kill = 0; kill < 5 * ROUNDS; kill++) {
       await runCli(['import', brandB, '--workspace', workspace], { killAfterMs: killDelay(refMs.importB, 0.5, 1) });
       // A kill can land after the commit, before the process exits: then B is in, and stays in.
       const records = await importedRecords(workspace);
@@ -194,20 +196,20 @@ describe.sequential('crash safety: SIGKILL at seeded random points, then the sam
     }
     await runToEnd(['import', brandB, '--workspace', workspace]);
     expect(await importedRecords(workspace)).toEqual(recordsB);
-  }, 60_000);
+  }, 60_000 * ROUNDS);
 
   let beforeRebuild = '';
   it('a killed index rebuild leaves search answering as the previous (or the new) index; finished, as the new one', async () => {
     // Kept for the targeted kill below: the first index, the second import not indexed yet.
     beforeRebuild = join(dir, 'before-rebuild');
     await cp(workspace, beforeRebuild, { recursive: true });
-    for (let kill = 0; kill < 5; kill++) {
+    for (let kill = 0; kill < 5 * ROUNDS; kill++) {
       await runCli(['index', '--workspace', workspace], { killAfterMs: killDelay(refMs.indexB, 0.3, 1) });
       expect([searchA, searchB]).toContainEqual(await searchAnswers(workspace));
     }
     await runToEnd(['index', '--workspace', workspace]);
     expect(await searchAnswers(workspace)).toEqual(searchB);
-  }, 90_000);
+  }, 90_000 * ROUNDS);
 
   // A rebuild once refitted the model in place and overwrote the tables before indexing them: a
   // kill in between left search answering as neither index. This kill lands in that window.
@@ -217,11 +219,11 @@ describe.sequential('crash safety: SIGKILL at seeded random points, then the sam
     expect(await searchAnswers(beforeRebuild)).toEqual(searchA);
     await runToEnd(['index', '--workspace', beforeRebuild]);
     expect(await searchAnswers(beforeRebuild)).toEqual(searchB);
-  }, 60_000);
+  }, 60_000 * ROUNDS);
 
   it('a killed simulate keeps a readable results.jsonl, resumes, and ends with the same results and metrics', async () => {
     const runDir = join(workspace, 'runs', 'crash');
-    for (let kill = 0; kill < 5; kill++) {
+    for (let kill = 0; kill < 5 * ROUNDS; kill++) {
       await runCli(simulateArgs(workspace), { killAfterMs: killDelay(refMs.simulate, 0.35, 0.9) });
       // Every line but a torn last one parses: the checkpoint is still usable.
       const text = await readFile(join(runDir, 'results.jsonl'), 'utf8').catch(() => '');
@@ -233,5 +235,5 @@ describe.sequential('crash safety: SIGKILL at seeded random points, then the sam
     expect(finished.stdout).toMatch(/\(\d+ results resumed from an earlier run\)/);
     expect(await replayResults(runDir)).toEqual(await replayResults(join(reference, 'runs', 'crash')));
     expect(await reportMetrics(runDir)).toEqual(await reportMetrics(join(reference, 'runs', 'crash')));
-  }, 90_000);
+  }, 90_000 * ROUNDS);
 });
