@@ -98,7 +98,7 @@ describe('errors a newcomer can cause', () => {
     [['simulat'], 'shadowdesk: unknown command "simulat"; did you mean `shadowdesk simulate`? Commands: '],
     [['label', 'exprot', 'runs/x'], 'shadowdesk label: unknown command "exprot"; did you mean `shadowdesk label export`? Commands: export, import'],
     [['simulate', '--holdout', '30'], 'shadowdesk simulate: unknown option --holdout; did you mean --holdout-days? options: --config, '],
-    [['index', '--run', 'x'], 'shadowdesk index: unknown option --run; options: --model, --allow-download, --workspace (`shadowdesk index --help`)'],
+    [['index', '--run', 'x'], 'shadowdesk index: unknown option --run; options: --model, --allow-download, --tables-uri, --workspace (`shadowdesk index --help`)'],
     [['index', 'exports/'], 'shadowdesk index: unexpected argument "exports/"; it takes options only (`shadowdesk index --help`)'],
     [['search', 'where', 'is', 'my', 'order'], 'shadowdesk search: unexpected argument "is"; it takes QUERY only; quote a value with spaces, e.g. "where is my order"'],
     [['search', 'x', '--mode', 'semantic'], 'shadowdesk search: --mode semantic: expected one of hybrid, vector, fts'],
