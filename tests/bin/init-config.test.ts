@@ -1,24 +1,14 @@
-import { execFile } from 'node:child_process';
 import { cp, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../helpers/temp.ts';
+import { runCli } from '../helpers/cli.ts';
 
-const CLI = fileURLToPath(new URL('../../bin/shadowdesk.js', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const tempDir = useTempDir();
 
-async function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const run = (args: string[], cwd: string) => runCli(args, { cwd });
 
 async function exportsFolder(dir: string): Promise<void> {
   await mkdir(join(dir, 'exports'));

@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareRuns } from '../../eval/compare.ts';
 import { judgeRun } from '../../eval/judge.ts';
@@ -14,6 +11,7 @@ import type { Responder } from '../../eval/types.ts';
 import { writeReports } from '../../reports/index.ts';
 import { startFakeEndpoint } from '../helpers/llm-server.ts';
 import { buildReplayWorkspace } from '../helpers/replay-workspace.ts';
+import { runCli } from '../helpers/cli.ts';
 
 /**
  * Judging and the CI gate on a real workspace: a candidate that answers like the agent did, one
@@ -121,12 +119,7 @@ describe('judging a run and gating on a baseline', () => {
   });
 
   it('`shadowdesk ci` exits 1 on the regression with a readable diff, 0 on the baseline itself', async () => {
-    const cli = fileURLToPath(new URL('../../bin/shadowdesk.js', import.meta.url));
-    const ci = (runDir: string) =>
-      promisify(execFile)(process.execPath, [cli, 'ci', '--baseline', join(dir, 'good', 'report.json'), '--run', runDir], { env: { ...process.env, GITHUB_STEP_SUMMARY: '' } }).then(
-        ({ stdout }) => ({ code: 0, stdout }),
-        (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
-      );
+    const ci = (runDir: string) => runCli(['ci', '--baseline', join(dir, 'good', 'report.json'), '--run', runDir], { env: { GITHUB_STEP_SUMMARY: '' } });
     const same = await ci(join(dir, 'good'));
     expect(same.code).toBe(0);
     expect(same.stdout).toContain('# shadowdesk: no regression');

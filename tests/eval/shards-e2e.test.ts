@@ -1,16 +1,17 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readResults } from '../../eval/replay.ts';
 import type { RunReport } from '../../eval/run-report.ts';
+import { runCli } from '../helpers/cli.ts';
 import { buildReplayWorkspace } from '../helpers/replay-workspace.ts';
 
-const CLI = fileURLToPath(new URL('../../bin/shadowdesk.js', import.meta.url));
-const cli = (args: string[]) => promisify(execFile)(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+/** Runs a command that must succeed. */
+async function cli(args: string[]): Promise<void> {
+  const run = await runCli(args);
+  expect(run, run.stderr).toMatchObject({ code: 0 });
+}
 
 /** Four `simulate --shard k/4` processes at once, merged and reported, against one process. */
 describe('sharded simulation through the CLI', () => {

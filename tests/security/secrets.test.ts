@@ -1,37 +1,18 @@
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { LLM_JUDGE_RUBRIC } from '../../eval/judges/llm-judge.ts';
+import { runCli, type CliRun } from '../helpers/cli.ts';
 import { startFakeEndpoint, type Behaviour, type FakeEndpoint, type RecordedRequest } from '../helpers/llm-server.ts';
 import { buildReplayWorkspace } from '../helpers/replay-workspace.ts';
 
-const CLI = fileURLToPath(new URL('../../bin/shadowdesk.js', import.meta.url));
 const KEY_ENV = 'SHADOWDESK_SECRETS_TEST_KEY';
 const KEY = `sk-test-${randomBytes(16).toString('hex')}`;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real CLI in a child process (async, so the fake endpoint in this process keeps answering). */
-async function simulate(args: string[]): Promise<Run> {
-  const env = { ...process.env, [KEY_ENV]: KEY, NO_COLOR: '1' };
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, 'simulate', ...args], { env, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const simulate = (args: string[]) => runCli(['simulate', ...args], { env: { [KEY_ENV]: KEY } });
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -59,7 +40,7 @@ describe('API keys and personal data in a simulation', () => {
   let config: string;
   /** Switched between the phases; every request the CLI sends goes through it. */
   let behave: (request: RecordedRequest) => Behaviour = () => answer;
-  const runs: Run[] = [];
+  const runs: CliRun[] = [];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'shadowdesk-secrets-'));

@@ -1,24 +1,21 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { TicketResult } from '../../../eval/replay.ts';
 import type { RunReport } from '../../../eval/run-report.ts';
+import { runCli, type CliRun } from '../../helpers/cli.ts';
 import { faultOf, startFakeEndpoint, type FakeEndpoint } from '../../helpers/llm-server.ts';
 import { buildReplayWorkspace } from '../../helpers/replay-workspace.ts';
 
-const CLI = fileURLToPath(new URL('../../../bin/shadowdesk.js', import.meta.url));
 const MAX_RETRIES = 1;
 
 /** `shadowdesk simulate` through the CLI against an endpoint that fails 30% of calls in every way. */
 describe('a simulation against a faulty endpoint, end to end', () => {
   let dir: string;
   let endpoint: FakeEndpoint;
-  let exit: { code: number; stdout: string; stderr: string };
+  let exit: CliRun;
   let results: TicketResult[];
   let report: RunReport;
 
@@ -35,10 +32,7 @@ describe('a simulation against a faulty endpoint, end to end', () => {
     const config = join(dir, 'shadowdesk.yaml');
     await writeFile(config, stringify({ candidates: [{ id: 'llm', type: 'llm', baseUrl: endpoint.baseUrl, model: 'test-model', maxRetries: MAX_RETRIES, retryBaseMs: 1, timeoutMs: 300, cache: false }] }));
     const runDir = join(dir, 'run');
-    exit = await promisify(execFile)(process.execPath, [CLI, 'simulate', '--config', config, '--workspace', workspace, '--run', runDir, '--formats', 'json,markdown,html'], { env: { ...process.env, NO_COLOR: '1' } }).then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
-    );
+    exit = await runCli(['simulate', '--config', config, '--workspace', workspace, '--run', runDir, '--formats', 'json,markdown,html']);
     results = (await readFile(join(runDir, 'results.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as TicketResult);
     report = JSON.parse(await readFile(join(runDir, 'report.json'), 'utf8')) as RunReport;
   }, 120_000);

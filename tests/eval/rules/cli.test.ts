@@ -1,26 +1,16 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { importSources } from '../../../pipelines/import.ts';
 import { useTempDir, writeTemp } from '../../helpers/temp.ts';
 import { message, ticket } from './_tickets.ts';
+import { runCli } from '../../helpers/cli.ts';
 
-const CLI = fileURLToPath(new URL('../../../bin/shadowdesk.js', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../../fixtures/gorgias-rules.json', import.meta.url));
 const tempDir = useTempDir();
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const run = (args: string[]) => runCli(args);
 
 async function workspace(dir: string): Promise<string> {
   const tickets = [
