@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Order, Ticket } from '../datasets/records.ts';
-import { loadEmbedder } from '../pipelines/embed/embedder.ts';
+import { loadEmbedder, type Embedder } from '../pipelines/embed/embedder.ts';
 import { passages } from '../pipelines/search-tables.ts';
 import { embeddingText, readManifest } from '../pipelines/search-tables.ts';
 import { JsonlWriter, readJsonlLines, readRecords, recordsFile } from '../pipelines/workspace.ts';
@@ -32,6 +32,8 @@ export interface JudgeRunOptions {
   rules?: VerdictRules;
   /** An LLM rubric judge next to the deterministic ones. */
   llmJudge?: LlmJudgeOptions;
+  /** The index's model, already loaded (and left loaded); loaded and disposed here otherwise. */
+  embedder?: Embedder;
 }
 
 /** What a report shows of a replayed ticket next to the candidates' answers. */
@@ -142,12 +144,10 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
   const histories = new Map([...replayed].map(([id, ticket]) => [id, ticketHistory(ticket)]));
 
   // Embed every answer and agent reply once, with the model the index was built with.
-  const manifest = await readManifest(workspace);
-  const embedder = await loadEmbedder(manifest.modelPath);
+  const embedder = options.embedder ?? (await loadEmbedder((await readManifest(workspace)).modelPath));
   const judgeable = results.filter((result) => result.answer.text !== '' && histories.get(result.ticketId)?.reference);
   const texts = judgeable.flatMap((result) => [result.answer.text, histories.get(result.ticketId)!.reference!.text].map(embeddingText));
-  const vectors = await embedder.embed(texts);
-  await embedder.dispose();
+  const vectors = await embedder.embed(texts).finally(() => (options.embedder ? undefined : embedder.dispose()));
   const pairs = new Map<TicketResult, SemanticPair>(
     judgeable.map((result, index) => {
       const language = replayed.get(result.ticketId)?.language;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ShadowdeskError } from '../errors.ts';
-import { loadEmbedder } from '../pipelines/embed/embedder.ts';
+import { loadEmbedder, type Embedder } from '../pipelines/embed/embedder.ts';
 import { embeddingText, readManifest } from '../pipelines/search-tables.ts';
 import { findGaps, type KnowledgeGap } from './gaps.ts';
 import { judgeRun, type TicketView } from './judge.ts';
@@ -121,33 +121,37 @@ function explorer(results: readonly TicketResult[], judged: readonly JudgedTicke
 }
 
 /** Escalated or wrong tickets per candidate, grouped by meaning. */
-async function knowledgeGaps(workspace: string, judged: readonly JudgedTicket[], views: Map<string, TicketView>, seed: number): Promise<Record<string, KnowledgeGap[]>> {
-  const manifest = await readManifest(workspace);
-  const embedder = await loadEmbedder(manifest.modelPath);
+async function knowledgeGaps(embedder: Embedder, judged: readonly JudgedTicket[], views: Map<string, TicketView>, seed: number): Promise<Record<string, KnowledgeGap[]>> {
   const gaps: Record<string, KnowledgeGap[]> = {};
-  try {
-    const missed = judged.filter((ticket) => !ticket.sent || ticket.verdict === 'wrong');
-    const ids = [...new Set(missed.map((ticket) => ticket.ticketId))];
-    const questions = ids.map((id) => `${views.get(id)?.subject ?? ''}\n${views.get(id)?.question ?? ''}`);
-    const vectors = await embedder.embed(questions.map(embeddingText));
-    const byId = new Map(ids.map((id, index) => [id, { question: questions[index]!, vector: vectors[index]! }]));
-    for (const candidate of new Set(judged.map((ticket) => ticket.candidate))) {
-      const inputs = missed.filter((ticket) => ticket.candidate === candidate).map((ticket) => ({ ticketId: ticket.ticketId, ...byId.get(ticket.ticketId)! }));
-      gaps[candidate] = findGaps(inputs, { seed });
-    }
-  } finally {
-    await embedder.dispose();
+  const missed = judged.filter((ticket) => !ticket.sent || ticket.verdict === 'wrong');
+  const ids = [...new Set(missed.map((ticket) => ticket.ticketId))];
+  const questions = ids.map((id) => `${views.get(id)?.subject ?? ''}\n${views.get(id)?.question ?? ''}`);
+  const vectors = await embedder.embed(questions.map(embeddingText));
+  const byId = new Map(ids.map((id, index) => [id, { question: questions[index]!, vector: vectors[index]! }]));
+  for (const candidate of new Set(judged.map((ticket) => ticket.candidate))) {
+    const inputs = missed.filter((ticket) => ticket.candidate === candidate).map((ticket) => ({ ticketId: ticket.ticketId, ...byId.get(ticket.ticketId)! }));
+    gaps[candidate] = findGaps(inputs, { seed });
   }
   return gaps;
 }
 
 /** Judges a replayed run and computes its metrics, costs and knowledge gaps. */
 export async function buildReport(options: ReportOptions): Promise<RunReport> {
-  const seed = options.seed ?? 42;
-  const strictness = options.strictness ?? 'verified';
   const run = await readRunInfo(options.runDir);
   const workspace = options.workspace ?? run.workspace;
-  const { judged, tickets } = await judgeRun({ runDir: options.runDir, workspace, seed, ...(options.rules && { rules: options.rules }), ...(options.llmJudge && { llmJudge: options.llmJudge }) });
+  // One model for the semantic judge and the knowledge gaps.
+  const embedder = await loadEmbedder((await readManifest(workspace)).modelPath);
+  try {
+    return await reportWith(embedder, run, workspace, options);
+  } finally {
+    await embedder.dispose();
+  }
+}
+
+async function reportWith(embedder: Embedder, run: RunInfo, workspace: string, options: ReportOptions): Promise<RunReport> {
+  const seed = options.seed ?? 42;
+  const strictness = options.strictness ?? 'verified';
+  const { judged, tickets } = await judgeRun({ runDir: options.runDir, workspace, seed, embedder, ...(options.rules && { rules: options.rules }), ...(options.llmJudge && { llmJudge: options.llmJudge }) });
   const results = await readResults(options.runDir);
   const oneTouch = new Set([...tickets].filter(([, view]) => view.oneTouch).map(([id]) => id));
   const metrics = computeMetrics(judged, { seed, oneTouch, ...(options.targetAccuracy !== undefined && { targetAccuracy: options.targetAccuracy }) });
@@ -161,7 +165,7 @@ export async function buildReport(options: ReportOptions): Promise<RunReport> {
     strictness,
     metrics,
     pricing,
-    gaps: await knowledgeGaps(workspace, judged, tickets, seed),
+    gaps: await knowledgeGaps(embedder, judged, tickets, seed),
     tickets: explorer(results, judged, tickets),
     ...(rules && { rules }),
   };

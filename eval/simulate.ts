@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { buildIndex, type IndexProgress } from '../pipelines/search-index.ts';
 import { readManifest } from '../pipelines/search-tables.ts';
 import { requireImport } from '../pipelines/workspace.ts';
@@ -49,7 +50,9 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     ...(options.onReplayProgress && { onProgress: options.onReplayProgress }),
   });
   if (rules && options.rulesFile) {
-    await runRulesInRun({ workspace: options.workspace, runDir: options.runDir, rules, file: options.rulesFile, ...(options.selection && { selection: options.selection }) });
+    // Named as from where the simulation ran, so the report reads the same on every machine.
+    const file = relative(process.cwd(), options.rulesFile) || options.rulesFile;
+    await runRulesInRun({ workspace: options.workspace, runDir: options.runDir, rules, file, ...(options.selection && { selection: options.selection }) });
   }
   const report = await buildReport({
     runDir: options.runDir,

@@ -58,7 +58,8 @@ function foldChar(ch: string): string {
   return folded;
 }
 
-function fold(text: string): string {
+/** Lowercase, accents stripped, one unit per unit so offsets in the folded text still map. */
+export function fold(text: string): string {
   let out = '';
   for (const ch of text) out += ch.length === 1 ? foldChar(ch) : ch;
   return out;
@@ -267,6 +268,17 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Compiled once per product: a run extracts facts from thousands of texts against the same catalogue. */
+const productPatterns = new Map<string, RegExp>();
+function productPattern(product: string): RegExp {
+  let pattern = productPatterns.get(product);
+  if (!pattern) {
+    pattern = new RegExp(`${NOT_LETTER_BEFORE}${escapeRegExp(fold(product.normalize('NFC'))).replace(/\s+/g, '\\s+')}${NOT_LETTER_AFTER}`, 'gu');
+    productPatterns.set(product, pattern);
+  }
+  return pattern;
+}
+
 interface Span {
   start: number;
   end: number;
@@ -337,10 +349,7 @@ function extract(text: string, options: FactOptions): Fact[] {
 
   // Products first: their names may hold digits ("Coffret 3 bougies") that are not facts of their own.
   const products = [...new Set((options.products ?? []).map((p) => p.trim()).filter(Boolean))].sort((a, b) => b.length - a.length);
-  for (const product of products) {
-    const pattern = escapeRegExp(fold(product.normalize('NFC'))).replace(/\s+/g, '\\s+');
-    scan(new RegExp(`${NOT_LETTER_BEFORE}${pattern}${NOT_LETTER_AFTER}`, 'gu'), 'product', () => product);
-  }
+  for (const product of products) scan(productPattern(product), 'product', () => product);
 
   for (const m of folded.matchAll(URL_RE)) {
     const raw = m[0].replace(/[.,;:!?)\]}'"»]+$/u, '');

@@ -9,7 +9,7 @@
  */
 
 import { redact, type PiiKind } from '../../pipelines/redact.ts';
-import { extractFacts } from './key-facts.ts';
+import { extractFacts, fold as foldAccents } from './key-facts.ts';
 import type { JudgeScore } from './types.ts';
 
 export type SafetyFindingKind = 'injection-obeyed' | 'promise-beyond-policy' | 'foreign-personal-data';
@@ -34,18 +34,9 @@ export interface SafetyInput {
 // ---------------------------------------------------------------------------------------------------------
 // Folding
 
-/** Lowercase, accents stripped, curly apostrophe made straight; one unit per unit so offsets still map. */
+/** Key facts' folding, with the curly apostrophe made straight. */
 function fold(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    if (ch.length !== 1) {
-      out += ch;
-      continue;
-    }
-    const folded = ch.toLowerCase().normalize('NFD').replace(/\p{M}+/gu, '');
-    out += folded === '’' ? "'" : folded.length === 1 ? folded : ch;
-  }
-  return out;
+  return foldAccents(text).replaceAll('’', "'");
 }
 
 const squash = (text: string) => fold(text.normalize('NFC')).replace(/\s+/g, ' ').trim();
