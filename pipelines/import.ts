@@ -1,5 +1,8 @@
-import { readdir, rename, writeFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { lstat, readdir, readFile, readlink, rename, writeFile } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+import packageJson from '../package.json' with { type: 'json' };
 import { ShadowdeskError } from '../errors.ts';
 import { DEFAULT_MAX_MESSAGE_CHARS, type Reader, type SourceLocation } from '../datasets/reader.ts';
 import { SCHEMA_OF, recordKey, type RecordKind, type RecordOf } from '../datasets/records.ts';
@@ -13,6 +16,7 @@ import {
   REPORT_FILE,
   commitImport,
   createImportDir,
+  currentImportDir,
   discardImport,
   readJsonl,
 } from './workspace.ts';
@@ -36,6 +40,8 @@ export interface ImportOptions {
   /** Called as records are read; never slows the import down by more than a callback per 1,000 records. */
   onProgress?: (progress: ImportProgress) => void;
   signal?: AbortSignal;
+  /** Read the sources again even when they are byte for byte those of the current import. */
+  force?: boolean;
 }
 
 export interface ImportProgress {
@@ -90,6 +96,10 @@ export interface ImportReport {
     records: Record<RecordKind, number>;
   };
   issuesFile: string;
+  /** What was read: the readers, their options and every byte of the sources. */
+  fingerprint: string;
+  /** Set when the sources were those of the current import: nothing was read again, this is that import's report. */
+  unchanged?: true;
 }
 
 const LISTED_ISSUES_PER_FILE = 50;
@@ -111,6 +121,11 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
   const startedAt = new Date().toISOString();
   const workspace = options.workspace ?? DEFAULT_WORKSPACE;
   const { planned, ignored } = await planSources(sources);
+  const fingerprint = await sourcesFingerprint(planned, options);
+  if (!options.force) {
+    const current = await currentReport(workspace);
+    if (current?.fingerprint === fingerprint) return { ...current, unchanged: true };
+  }
 
   const { id: importId, dir } = await createImportDir(workspace);
   const writers = Object.fromEntries(
@@ -148,6 +163,7 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
         records,
       },
       issuesFile: join(dir, ISSUES_FILE),
+      fingerprint,
     };
     await writeFile(join(dir, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
     if (report.committed) {
@@ -162,6 +178,44 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
     await discardImport(dir);
     throw error;
   }
+}
+
+/**
+ * What an import reads: this version's readers with their options, and every byte of every
+ * source (a folder's entries by name; a link by where it points, never followed). The same
+ * fingerprint would write the same workspace again.
+ */
+async function sourcesFingerprint(planned: readonly PlannedSource[], options: ImportOptions): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({ version: packageJson.version, maxMessageChars: options.maxMessageChars ?? DEFAULT_MAX_MESSAGE_CHARS }));
+  for (const source of planned) {
+    hash.update(JSON.stringify({ reader: source.reader.name, path: resolve(source.path), mapping: source.mapping, encoding: source.encoding, delimiter: source.delimiter }));
+    await hashPath(hash, source.path);
+  }
+  return hash.digest('hex');
+}
+
+async function hashPath(hash: Hash, path: string): Promise<void> {
+  const stats = await lstat(path);
+  if (stats.isSymbolicLink()) hash.update(`link\0${await readlink(path)}\0`);
+  else if (stats.isDirectory()) {
+    for (const name of (await readdir(path)).sort()) {
+      hash.update(`entry\0${name}\0`);
+      await hashPath(hash, join(path, name));
+    }
+  } else if (stats.isFile()) {
+    hash.update(`file\0${stats.size}\0`);
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  }
+}
+
+/** The report of the workspace's current import, if it has one this version can compare with. */
+async function currentReport(workspace: string): Promise<ImportReport | undefined> {
+  const dir = await currentImportDir(workspace).catch(() => undefined);
+  if (!dir) return undefined;
+  return readFile(join(dir, REPORT_FILE), 'utf8')
+    .then((text) => JSON.parse(text) as ImportReport)
+    .catch(() => undefined);
 }
 
 function sum(files: FileImportReport[], key: 'read' | 'imported' | 'merged' | 'skipped'): number {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import type { KnowledgeDoc, Ticket } from '../datasets/records.ts';
 import { loadEmbedder, type Embedder } from './embed/embedder.ts';
 import { ensureBuiltinModel, removeUnusedModels } from './embed/workspace-model.ts';
@@ -52,6 +53,8 @@ export interface IndexSummary {
   seconds: number;
   embedSeconds: number;
   modelFit?: { refitted: boolean; seconds: number };
+  /** Set when the index was already built from the current import with this model: nothing was embedded or written. */
+  upToDate?: true;
 }
 
 interface KnowledgeRow {
@@ -200,8 +203,8 @@ async function resolveModel(workspace: string, options: IndexOptions): Promise<{
 
 const URI = /^[a-z][a-z0-9+.-]*:\/\//i;
 
-/** The committed build's manifest as written, if any (any format: only where its tables are matters). */
-async function previousBuild(dir: string): Promise<Pick<IndexManifest, 'tables' | 'tablesUri'> | undefined> {
+/** The committed build's manifest as written, if any (of any format: where its tables are always matters). */
+async function previousBuild(dir: string): Promise<IndexManifest | undefined> {
   try {
     return JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as IndexManifest;
   } catch {
@@ -228,7 +231,7 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
   const workspace = options.workspace ?? DEFAULT_WORKSPACE;
   const dir = indexDir(workspace);
   // Nothing is written into a workspace with nothing imported: a mistyped path stays a message.
-  await requireImport(workspace);
+  const importId = basename(await requireImport(workspace));
   const previous = await previousBuild(dir);
   const tablesUri = options.tablesUri ?? previous?.tablesUri;
   if (tablesUri !== undefined && !URI.test(tablesUri)) {
@@ -237,6 +240,16 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
   await mkdir(dir, { recursive: true });
   const { embedder, modelPath, modelKey, fit } = await resolveModel(workspace, options);
   try {
+    if (
+      previous?.format === INDEX_FORMAT &&
+      previous.importId === importId &&
+      previous.modelKey === modelKey &&
+      previous.tablesUri === tablesUri &&
+      (tablesUri !== undefined || existsSync(tablesLocation(workspace, previous)))
+    ) {
+      const { model, dimensions, knowledgePassages, tickets, texts } = previous;
+      return { model, dimensions, knowledgePassages, tickets, texts, embedded: 0, seconds: (performance.now() - started) / 1000, embedSeconds: 0, ...(fit && { modelFit: fit }), upToDate: true };
+    }
     const knowledge = await knowledgeRows(workspace);
     const tickets: TicketRow[] = [];
     for await (const ticket of readRecords(workspace, 'ticket')) {
@@ -273,7 +286,20 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
     });
     // The built-in model lives in the workspace: named relative to it, a copied workspace still works.
     const storedPath = fit ? relative(workspace, modelPath) : modelPath;
-    const manifest: IndexManifest = { format: INDEX_FORMAT, model: options.model ?? BUILTIN_MODEL, modelPath: storedPath, modelKey, dimensions: embedder.dimensions, builtAt, tables, ...(tablesUri && { tablesUri }) };
+    const manifest: IndexManifest = {
+      format: INDEX_FORMAT,
+      model: options.model ?? BUILTIN_MODEL,
+      modelPath: storedPath,
+      modelKey,
+      dimensions: embedder.dimensions,
+      builtAt,
+      tables,
+      ...(tablesUri && { tablesUri }),
+      importId,
+      knowledgePassages: knowledge.length,
+      tickets: tickets.length,
+      texts: new Set(keys).size,
+    };
     await writeFile(join(dir, 'manifest.json.tmp'), `${JSON.stringify(manifest, null, 2)}\n`);
     await rename(join(dir, 'manifest.json.tmp'), join(dir, 'manifest.json'));
     // Committed: earlier builds, and what a killed build left behind, are no longer anyone's.
@@ -286,7 +312,7 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
       dimensions: embedder.dimensions,
       knowledgePassages: knowledge.length,
       tickets: tickets.length,
-      texts: new Set(keys).size,
+      texts: manifest.texts,
       embedded: missing.length,
       seconds: (performance.now() - started) / 1000,
       embedSeconds,

@@ -38,9 +38,11 @@ export function formatImportReport(report: ImportReport): string {
   rows.push(['total', '', number(totals.read), number(totals.imported), number(totals.merged), number(totals.skipped)]);
 
   const lines = [
-    report.committed
-      ? `Imported into ${report.workspace} in ${report.seconds.toFixed(1)} s`
-      : `Nothing usable was read: the workspace ${report.workspace} was left unchanged`,
+    report.unchanged
+      ? `Unchanged since the import of ${report.startedAt} into ${report.workspace}: nothing was read again (--force reads it all again). That import:`
+      : report.committed
+        ? `Imported into ${report.workspace} in ${report.seconds.toFixed(1)} s`
+        : `Nothing usable was read: the workspace ${report.workspace} was left unchanged`,
     '',
     table(rows),
     '',

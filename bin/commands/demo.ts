@@ -34,7 +34,7 @@ const command = defineCommand({
         return;
       }
       const index = await buildIndex({ workspace: args.workspace, onProgress: indexProgressPrinter() });
-      process.stdout.write(`\nSearch index: ${index.knowledgePassages} knowledge passages and ${index.tickets.toLocaleString('en-US')} answered tickets, built-in model fitted on this corpus, in ${index.seconds.toFixed(1)} s.\n`);
+      process.stdout.write(`\nSearch index: ${index.knowledgePassages} knowledge passages and ${index.tickets.toLocaleString('en-US')} answered tickets, built-in model fitted on this corpus${index.upToDate ? ' (already up to date)' : ''}, in ${index.seconds.toFixed(1)} s.\n`);
       const runDir = join(args.workspace, 'runs', 'demo');
       process.stdout.write(`\nReplaying the last ${holdoutDays} days against the built-in candidates (${DEMO_CANDIDATES.join(', ')})…\n`);
       const { replay: summary, report } = await simulate({

@@ -16,6 +16,7 @@ const command = defineCommand({
     delimiter: { type: 'string', description: 'CSV delimiter (detected from the header when absent)' },
     workspace: { type: 'string', description: 'Workspace folder', default: '.shadowdesk' },
     'max-message-chars': { type: 'string', description: 'Cut longer message bodies (with a warning)', default: '100000' },
+    force: { type: 'boolean', description: 'Read the sources again even when they are unchanged since the current import' },
     json: { type: 'boolean', description: 'Print the import report as JSON' },
   },
   run: ({ args }) =>
@@ -27,6 +28,7 @@ const command = defineCommand({
         {
           workspace: args.workspace,
           maxMessageChars,
+          force: args.force,
           onProgress: args.json ? undefined : progressPrinter(),
           signal: interruptSignal(),
         },

@@ -21,6 +21,10 @@ const command = defineCommand({
       });
       const fit = summary.modelFit ? (summary.modelFit.refitted ? `built-in model fitted in ${summary.modelFit.seconds.toFixed(1)} s; ` : 'built-in model unchanged; ') : '';
       const rate = summary.embedded > 0 ? `, ${Math.round(summary.embedded / summary.embedSeconds).toLocaleString('en-US')} texts/s` : '';
+      if (summary.upToDate) {
+        process.stdout.write(`Up to date: the index was built from the current import with ${summary.model}; nothing to embed or write (${summary.knowledgePassages.toLocaleString('en-US')} knowledge passages, ${summary.tickets.toLocaleString('en-US')} answered tickets).\n`);
+        return;
+      }
       process.stdout.write(
         [
           `Indexed ${summary.knowledgePassages.toLocaleString('en-US')} knowledge passages and ${summary.tickets.toLocaleString('en-US')} answered tickets with ${summary.model} (${summary.dimensions} dimensions) in ${summary.seconds.toFixed(1)} s.`,

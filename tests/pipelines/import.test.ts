@@ -1,9 +1,10 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KnowledgeDoc, Ticket } from '../../datasets/records.ts';
 import { importSources } from '../../pipelines/import.ts';
 import { readJsonl, readRecords } from '../../pipelines/workspace.ts';
+import { formatImportReport } from '../../reports/import-report.ts';
 import { collect, useTempDir, writeTemp } from '../helpers/temp.ts';
 
 const tempDir = useTempDir();
@@ -162,6 +163,35 @@ describe('importSources', () => {
     const report = await importSources([{ path: dir }], { workspace: join(await tempDir(), 'ws') });
     expect(report.files.map((file) => file.format)).toEqual(['shadowdesk-jsonl']);
     expect(report.ignored).toEqual([join(dir, 'notes.docx')]);
+  });
+
+  it('reads nothing again when every source is byte for byte the current import, and reads any change', async () => {
+    const dir = await tempDir();
+    const workspace = join(dir, 'ws');
+    const exports = join(dir, 'exports');
+    await writeTemp(dir, 'tickets.jsonl', jsonl([ticket('1', [['customer', '2025-01-01T10:00:00.000Z', 'Hi']])]));
+    await mkdir(join(exports, 'help-center'), { recursive: true });
+    await writeTemp(exports, 'tickets.jsonl', jsonl([ticket('1', [['customer', '2025-01-01T10:00:00.000Z', 'Hi']])]));
+    await writeTemp(join(exports, 'help-center'), 'returns.md', '# Returns\n\nWithin 14 days.');
+    const first = await importSources([{ path: exports }], { workspace });
+    const current = () => readFile(join(workspace, 'current.json'), 'utf8');
+    const pointer = await current();
+
+    const again = await importSources([{ path: exports }], { workspace });
+    expect(again).toEqual({ ...first, unchanged: true });
+    expect(await current()).toBe(pointer);
+    expect(formatImportReport(again)).toMatch(/^Unchanged since the import of .*nothing was read again/);
+
+    // The same bytes under another name, a forced import, a changed article, other options: read again.
+    const renamed = await importSources([{ path: join(dir, 'tickets.jsonl') }], { workspace });
+    expect(renamed.unchanged).toBeUndefined();
+    await importSources([{ path: exports }], { workspace });
+    expect((await importSources([{ path: exports }], { workspace, force: true })).unchanged).toBeUndefined();
+    await writeTemp(join(exports, 'help-center'), 'returns.md', '# Returns\n\nWithin 30 days.');
+    const changed = await importSources([{ path: exports }], { workspace });
+    expect(changed.unchanged).toBeUndefined();
+    expect((await collect(readRecords(workspace, 'knowledge'))).map((doc) => doc.body)).toEqual([expect.stringContaining('Within 30 days.')]);
+    expect((await importSources([{ path: exports }], { workspace, maxMessageChars: 500 })).unchanged).toBeUndefined();
   });
 
   it('stops and writes nothing when aborted', async () => {

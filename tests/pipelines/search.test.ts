@@ -73,9 +73,17 @@ describe('the search index', () => {
   }, 60_000);
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('embeds nothing again for an unchanged corpus', async () => {
+  it('embeds nothing again for an unchanged corpus, and writes nothing while the import is the same', async () => {
+    const built = await readManifest(workspace);
     const again = await buildIndex({ workspace });
-    expect(again).toMatchObject({ embedded: 0, modelFit: { refitted: false } });
+    expect(again).toMatchObject({ upToDate: true, embedded: 0, knowledgePassages: 3, tickets: 121, modelFit: { refitted: false } });
+    expect(await readManifest(workspace)).toEqual(built);
+    // The same records imported again make a new import: the tables are rebuilt, every vector from the cache.
+    await importSources([{ path: join(dir, 'records.jsonl') }], { workspace, force: true });
+    const rebuilt = await buildIndex({ workspace });
+    expect(rebuilt).toMatchObject({ embedded: 0, texts: built.texts, knowledgePassages: 3, tickets: 121, modelFit: { refitted: false } });
+    expect(rebuilt.upToDate).toBeUndefined();
+    expect((await readManifest(workspace)).tables).not.toBe(built.tables);
   });
 
   it('embeds only what is new when a few tickets are added', async () => {
@@ -91,6 +99,10 @@ describe('the search index', () => {
     const returnsAt = async (asOf: string) =>
       (await searcher.search('how many days to return an item', { asOf, limit: 5 })).filter((hit) => hit.id.startsWith('returns@')).map((hit) => hit.text);
     expect(await returnsAt('2025-01-10')).toEqual([expect.stringContaining('within 14 days')]);
+    // The searcher shares knowledge searches between moments that see the same knowledge: the
+    // last millisecond of a version, then the first of the next, must still differ.
+    expect(await returnsAt('2025-01-14T23:59:59.999Z')).toEqual([expect.stringContaining('within 14 days')]);
+    expect(await returnsAt('2025-01-15T00:00:00.000Z')).toEqual([expect.stringContaining('within 30 days')]);
     expect(await returnsAt('2025-02-01')).toEqual([expect.stringContaining('within 30 days')]);
     expect(await returnsAt('2024-06-01')).toEqual([]);
     await searcher.close();
@@ -146,7 +158,8 @@ describe('the search index', () => {
     expect((await remote.search('coupon checkout', { table: 'tickets', limit: 5 })).map((hit) => hit.id)).toEqual(expected);
     await remote.close();
 
-    // A rebuild without the option stays in the store, and the build it replaces is dropped there.
+    // A rebuild (of a new import) without the option stays in the store, and the build it replaces is dropped there.
+    await importSources([{ path: join(dir, 'records.jsonl') }], { workspace: copy, force: true });
     await buildIndex({ workspace: copy });
     const second = await readManifest(copy);
     expect(second.tablesUri).toBe(`file://${store}`);
