@@ -146,12 +146,14 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
   // Embed every answer and agent reply once, with the model the index was built with.
   const embedder = options.embedder ?? (await loadEmbedder((await readManifest(workspace)).modelPath));
   const judgeable = results.filter((result) => result.answer.text !== '' && histories.get(result.ticketId)?.reference);
-  const texts = judgeable.flatMap((result) => [result.answer.text, histories.get(result.ticketId)!.reference!.text].map(embeddingText));
-  const vectors = await embedder.embed(texts).finally(() => (options.embedder ? undefined : embedder.dispose()));
+  // Each candidate's answer meets the same agent reply, and answers repeat (a macro, an article): 6,538 texts were 3,616 at 10k tickets.
+  const texts = [...new Set(judgeable.flatMap((result) => [result.answer.text, histories.get(result.ticketId)!.reference!.text]))];
+  const embedded = await embedder.embed(texts.map(embeddingText)).finally(() => (options.embedder ? undefined : embedder.dispose()));
+  const vectorOf = new Map(texts.map((text, index) => [text, embedded[index]!]));
   const pairs = new Map<TicketResult, SemanticPair>(
-    judgeable.map((result, index) => {
+    judgeable.map((result) => {
       const language = replayed.get(result.ticketId)?.language;
-      return [result, { answer: vectors[2 * index]!, reference: vectors[2 * index + 1]!, ...(language && { group: language }) }];
+      return [result, { answer: vectorOf.get(result.answer.text)!, reference: vectorOf.get(histories.get(result.ticketId)!.reference!.text)!, ...(language && { group: language }) }];
     }),
   );
   const unrelated = unrelatedSimilarities([...pairs.values()], options.seed ?? 42);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import type { KnowledgeDoc, Ticket } from '../datasets/records.ts';
-import { loadEmbedder, type Embedder } from './embed/embedder.ts';
+import { loadEmbedder } from './embed/embedder.ts';
 import { ensureBuiltinModel, removeUnusedModels } from './embed/workspace-model.ts';
 import * as lancedb from '@lancedb/lancedb';
 import { ShadowdeskError } from '../errors.ts';
@@ -184,21 +184,14 @@ class EmbeddingCache {
   }
 }
 
-async function resolveModel(workspace: string, options: IndexOptions): Promise<{ embedder: Embedder; modelPath: string; modelKey: string; fit?: IndexSummary['modelFit'] }> {
+/** The model an index build uses, and the key its vectors are cached under; fitted first if it is the built-in one. */
+async function resolveModel(workspace: string, options: IndexOptions): Promise<{ modelPath: string; modelKey: string; fit?: IndexSummary['modelFit'] }> {
   const model = options.model ?? BUILTIN_MODEL;
-  if (model === BUILTIN_MODEL) {
-    options.onProgress?.({ stage: 'fit', done: 0, total: 1 });
-    const fitted = await ensureBuiltinModel(workspace);
-    options.onProgress?.({ stage: 'fit', done: 1, total: 1 });
-    return {
-      embedder: await loadEmbedder(fitted.dir, { batchSize: options.batchSize ?? 64 }),
-      modelPath: fitted.dir,
-      modelKey: `builtin:${fitted.fitHash}`,
-      fit: { refitted: fitted.refitted, seconds: fitted.seconds },
-    };
-  }
-  const embedder = await loadEmbedder(model, { batchSize: options.batchSize ?? 64, allowDownload: options.allowDownload ?? false });
-  return { embedder, modelPath: model, modelKey: model };
+  if (model !== BUILTIN_MODEL) return { modelPath: model, modelKey: model };
+  options.onProgress?.({ stage: 'fit', done: 0, total: 1 });
+  const fitted = await ensureBuiltinModel(workspace);
+  options.onProgress?.({ stage: 'fit', done: 1, total: 1 });
+  return { modelPath: fitted.dir, modelKey: `builtin:${fitted.fitHash}`, fit: { refitted: fitted.refitted, seconds: fitted.seconds } };
 }
 
 const URI = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -238,18 +231,19 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
     throw new ShadowdeskError('SD_INPUT_INVALID', `tables URI "${tablesUri}": expected a LanceDB URI such as s3://bucket/prefix or file:///path; leave it out to keep the tables in the workspace`);
   }
   await mkdir(dir, { recursive: true });
-  const { embedder, modelPath, modelKey, fit } = await resolveModel(workspace, options);
+  const { modelPath, modelKey, fit } = await resolveModel(workspace, options);
+  if (
+    previous?.format === INDEX_FORMAT &&
+    previous.importId === importId &&
+    previous.modelKey === modelKey &&
+    previous.tablesUri === tablesUri &&
+    (tablesUri !== undefined || existsSync(tablesLocation(workspace, previous)))
+  ) {
+    const { model, dimensions, knowledgePassages, tickets, texts } = previous;
+    return { model, dimensions, knowledgePassages, tickets, texts, embedded: 0, seconds: (performance.now() - started) / 1000, embedSeconds: 0, ...(fit && { modelFit: fit }), upToDate: true };
+  }
+  const embedder = await loadEmbedder(modelPath, { batchSize: options.batchSize ?? 64, allowDownload: options.allowDownload ?? false });
   try {
-    if (
-      previous?.format === INDEX_FORMAT &&
-      previous.importId === importId &&
-      previous.modelKey === modelKey &&
-      previous.tablesUri === tablesUri &&
-      (tablesUri !== undefined || existsSync(tablesLocation(workspace, previous)))
-    ) {
-      const { model, dimensions, knowledgePassages, tickets, texts } = previous;
-      return { model, dimensions, knowledgePassages, tickets, texts, embedded: 0, seconds: (performance.now() - started) / 1000, embedSeconds: 0, ...(fit && { modelFit: fit }), upToDate: true };
-    }
     const knowledge = await knowledgeRows(workspace);
     const tickets: TicketRow[] = [];
     for await (const ticket of readRecords(workspace, 'ticket')) {
