@@ -115,7 +115,7 @@ async function latency(workspace: string): Promise<Record<SearchMode, { p50: num
 }
 
 /**
- * Recall of the IVF_FLAT index under the time-travel filter: the approximate top 10 against the
+ * Recall of the vector index (IVF_RQ) under the time-travel filter: the approximate top 10 against the
  * exact top 10 (the index bypassed), for questions asked at dates across the history.
  */
 async function annRecall(workspace: string): Promise<number | null> {
@@ -131,7 +131,7 @@ async function annRecall(workspace: string): Promise<number | null> {
     for (let i = 0; i < 40; i++) {
       const vector = Array.from((await model.embed([embeddingText(queries[i % queries.length]!)]))[0]!);
       const filter = timeTravelFilter('tickets', { asOf: new Date(Date.UTC(2025, i % 20, 1 + (i % 27))) });
-      const search = () => table.query().nearestTo(vector).column('vector').distanceType('cosine').where(filter!).select(['id']).limit(10);
+      const search = () => table.query().nearestTo(vector).column('vector').distanceType('cosine').where(filter!).select(['id', '_distance']).limit(10);
       // As the searcher asks: candidates re-ranked on their stored vectors.
       const approximate = new Set(((await search().nprobes(NPROBES).refineFactor(REFINE_FACTOR).toArray()) as Array<{ id: string }>).map((row) => row.id));
       const exact = (await search().bypassVectorIndex().toArray()) as Array<{ id: string }>;
