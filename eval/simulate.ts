@@ -52,7 +52,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   if (rules && options.rulesFile) {
     // Named as from where the simulation ran, so the report reads the same on every machine.
     const file = relative(process.cwd(), options.rulesFile) || options.rulesFile;
-    await runRulesInRun({ workspace: options.workspace, runDir: options.runDir, rules, file, ...(options.selection && { selection: options.selection }) });
+    await runRulesInRun({ workspace: options.workspace, runDir: options.runDir, rules, file });
   }
   const report = await buildReport({
     runDir: options.runDir,

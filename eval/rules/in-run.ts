@@ -2,7 +2,8 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readRecords } from '../../pipelines/workspace.ts';
 import { ticketHistory } from '../history.ts';
-import { readResults, replayable, selectTickets, type Selection } from '../replay.ts';
+import type { Ticket } from '../../datasets/records.ts';
+import { readResults, replayable } from '../replay.ts';
 import { compileRules, runRules, type TicketOutcome } from './engine.ts';
 import { ticketRef, type RulesResult, type TicketRef } from './metrics.ts';
 import type { RulesFile } from './schema.ts';
@@ -43,8 +44,6 @@ export interface RunRulesOptions {
   rules: RulesFile;
   /** The rules file, as the report names it. */
   file: string;
-  /** The run's selection, so the rules are measured on the tickets the candidates answered. */
-  selection?: Selection;
   /** @default 15 */
   replyWithinMinutes?: number;
 }
@@ -58,13 +57,16 @@ function autoRepliedOnCreation(outcomes: readonly TicketOutcome[]): Set<string> 
 
 /**
  * The whole history through the rules, one ticket at a time (a large history is never held), for
- * the bill: the rules' auto-replies, and the tickets they make billable that no one answered.
+ * the bill: the rules' auto-replies, and the tickets they make billable that no one answered. The
+ * same pass keeps the run's own tickets, in creation order.
  */
-async function rulesBilling(workspace: string, rules: RulesFile): Promise<RulesInRun['billing']> {
+async function rulesBilling(workspace: string, rules: RulesFile, replayed: ReadonlySet<string>): Promise<{ billing: RulesInRun['billing']; tickets: Ticket[] }> {
   const compiled = compileRules(rules.rules);
   const months = new Map<string, RulesBillingMonth>();
+  const tickets: Ticket[] = [];
   for await (const ticket of readRecords(workspace, 'ticket')) {
     if (!replayable(ticket)) continue;
+    if (replayed.has(ticket.id)) tickets.push(ticket);
     const outcome = runRules(ticket, compiled);
     const month = ticket.createdAt.slice(0, 7);
     const entry = months.get(month) ?? { month, addedBillable: 0, autoReplies: 0 };
@@ -74,9 +76,12 @@ async function rulesBilling(workspace: string, rules: RulesFile): Promise<RulesI
   }
   const byMonth = [...months.values()].sort((a, b) => a.month.localeCompare(b.month));
   return {
-    addedBillable: byMonth.reduce((sum, month) => sum + month.addedBillable, 0),
-    autoReplies: byMonth.reduce((sum, month) => sum + month.autoReplies, 0),
-    byMonth,
+    billing: {
+      addedBillable: byMonth.reduce((sum, month) => sum + month.addedBillable, 0),
+      autoReplies: byMonth.reduce((sum, month) => sum + month.autoReplies, 0),
+      byMonth,
+    },
+    tickets: tickets.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id)),
   };
 }
 
@@ -86,14 +91,16 @@ async function rulesBilling(workspace: string, rules: RulesFile): Promise<RulesI
  * the run folder, where the report and the pricing find it.
  */
 export async function runRulesInRun(options: RunRulesOptions): Promise<RulesInRun> {
-  const tickets = await selectTickets(options.workspace, options.selection);
+  // The tickets the candidates answered, read in the billing's pass over the history rather than selected again.
+  const results = await readResults(options.runDir);
+  const { billing, tickets } = await rulesBilling(options.workspace, options.rules, new Set(results.map((result) => result.ticketId)));
   const simulation = evaluateRules(tickets, options.rules, { replyWithinMinutes: options.replyWithinMinutes ?? 15 });
   await writeRulesSimulation(simulation, options.runDir);
 
   const autoReplied = autoRepliedOnCreation(simulation.outcomes);
   const byId = new Map(tickets.map((ticket) => [ticket.id, ticket]));
   const bothSent: RulesInRun['bothSent'] = {};
-  for (const result of await readResults(options.runDir)) {
+  for (const result of results) {
     const entry = (bothSent[result.candidate] ??= { tickets: 0, examples: [] });
     if (!autoReplied.has(result.ticketId) || result.answer.decision !== 'reply' || result.answer.error !== undefined) continue;
     entry.tickets++;
@@ -101,7 +108,7 @@ export async function runRulesInRun(options: RunRulesOptions): Promise<RulesInRu
     if (ticket && entry.examples.length < EXAMPLES) entry.examples.push(ticketRef(ticket));
   }
 
-  const inRun: RulesInRun = { file: options.file, result: simulation.result, bothSent, billing: await rulesBilling(options.workspace, options.rules) };
+  const inRun: RulesInRun = { file: options.file, result: simulation.result, bothSent, billing };
   const path = join(options.runDir, RULES_IN_RUN_FILE);
   await writeFile(`${path}.${process.pid}.tmp`, `${JSON.stringify(inRun, null, 2)}\n`);
   await rename(`${path}.${process.pid}.tmp`, path);
