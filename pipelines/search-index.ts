@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import type { KnowledgeDoc, Ticket } from '../datasets/records.ts';
-import { loadEmbedder } from './embed/embedder.ts';
+import { loadEmbedder, type Embedder } from './embed/embedder.ts';
 import { ensureBuiltinModel, removeUnusedModels } from './embed/workspace-model.ts';
 import * as lancedb from '@lancedb/lancedb';
 import { ShadowdeskError } from '../errors.ts';
-import { INDEX_FORMAT, embeddingText, indexDir, passages, passageText, tablesLocation, writeTables, type IndexManifest } from './search-tables.ts';
-import { DEFAULT_WORKSPACE, readRecords, requireImport } from './workspace.ts';
+import { INDEX_FORMAT, WRITE_BATCH_ROWS, embeddingText, indexDir, passages, passageText, tablesLocation, writeTables, type IndexManifest } from './search-tables.ts';
+import { DEFAULT_WORKSPACE, RECORD_FILES, readJsonl, requireImport } from './workspace.ts';
 
 /**
  * The search index: LanceDB tables of knowledge passages and of past tickets (the customer's
@@ -83,9 +83,9 @@ interface TicketRow {
 }
 
 /** Each version of a document is valid from its date until the next version's date. */
-async function knowledgeRows(workspace: string): Promise<KnowledgeRow[]> {
+async function knowledgeRows(importDir: string): Promise<KnowledgeRow[]> {
   const byId = new Map<string, KnowledgeDoc[]>();
-  for await (const doc of readRecords(workspace, 'knowledge')) byId.set(doc.id, [...(byId.get(doc.id) ?? []), doc]);
+  for await (const doc of readJsonl<KnowledgeDoc>(join(importDir, RECORD_FILES.knowledge))) byId.set(doc.id, [...(byId.get(doc.id) ?? []), doc]);
   const rows: KnowledgeRow[] = [];
   for (const versions of byId.values()) {
     versions.sort((a, b) => (a.updatedAt ?? '').localeCompare(b.updatedAt ?? ''));
@@ -134,54 +134,278 @@ export function ticketRow(ticket: Ticket): TicketRow | undefined {
   };
 }
 
-function textKey(modelKey: string, text: string): string {
-  return createHash('sha1').update(modelKey).update('\u0000').update(text).digest('hex');
+function textKey(modelKey: string, text: string): Buffer {
+  return createHash('sha1').update(modelKey).update('\u0000').update(text).digest();
 }
 
-/** Vectors by (model, text hash), kept in the index folder, so re-indexing embeds only new text. */
-class EmbeddingCache {
+const KEY_BYTES = 20;
+const NOT_CACHED = 0xffff_ffff;
+
+/**
+ * The distinct texts of a build, as their 20-byte keys numbered in order of first use, each with
+ * the record of its vector in the previous cache file (or NOT_CACHED). Flat arrays and open
+ * addressing: 32 bytes a text (64 MB at two million), where a Map of hex keys took ~130.
+ */
+class TextKeys {
+  private keys = Buffer.alloc(KEY_BYTES * 1024);
+  /** Key number + 1 by hash slot; 0 is an empty slot. */
+  private slots = new Uint32Array(2048);
+  cachedAt = new Uint32Array(1024);
+  size = 0;
+
+  /** The key's number, given it now if it is new. */
+  add(key: Buffer): number {
+    const slot = this.slotOf(key);
+    if (this.slots[slot]) return this.slots[slot]! - 1;
+    if (this.size === this.cachedAt.length) this.grow();
+    key.copy(this.keys, this.size * KEY_BYTES);
+    this.cachedAt[this.size] = NOT_CACHED;
+    this.slots[slot] = ++this.size;
+    if (this.size * 2 > this.slots.length) this.rehash();
+    return this.size - 1;
+  }
+
+  get(key: Buffer): number | undefined {
+    const entry = this.slots[this.slotOf(key)]!;
+    return entry ? entry - 1 : undefined;
+  }
+
+  key(number: number): Buffer {
+    return this.keys.subarray(number * KEY_BYTES, (number + 1) * KEY_BYTES);
+  }
+
+  /** SHA-1 bytes are uniform: the first four are the hash. */
+  private slotOf(key: Buffer, slots = this.slots, compare = true): number {
+    const mask = slots.length - 1;
+    for (let slot = key.readUInt32LE(0) & mask; ; slot = (slot + 1) & mask) {
+      const entry = slots[slot]!;
+      if (!entry || (compare && key.compare(this.keys, (entry - 1) * KEY_BYTES, entry * KEY_BYTES) === 0)) return slot;
+    }
+  }
+
+  private grow(): void {
+    const keys = Buffer.alloc(this.keys.length * 2);
+    this.keys.copy(keys);
+    this.keys = keys;
+    const cachedAt = new Uint32Array(this.cachedAt.length * 2);
+    cachedAt.set(this.cachedAt);
+    this.cachedAt = cachedAt;
+  }
+
+  private rehash(): void {
+    const slots = new Uint32Array(this.slots.length * 2);
+    for (let number = 0; number < this.size; number++) slots[this.slotOf(this.key(number), slots, false)] = number + 1;
+    this.slots = slots;
+  }
+}
+
+/**
+ * Vectors by (model, text hash), kept in the index folder, so re-indexing embeds only new text:
+ * a 4-byte dimension count, then records of a 20-byte key and the vector. Never loaded whole
+ * (2 GB at two million texts): vectors are read by record as rows need them.
+ */
+const HEADER_BYTES = 4;
+/** Neighbouring records are read in one call when at most this many records apart, and up to this many at once. */
+const READ_GAP_RECORDS = 16;
+const READ_RUN_RECORDS = 1024;
+
+function cachePath(dir: string, modelKey: string): string {
+  return join(dir, `embeddings-${createHash('sha1').update(modelKey).digest('hex').slice(0, 16)}.bin`);
+}
+
+function recordBytes(dimensions: number): number {
+  return KEY_BYTES + dimensions * 4;
+}
+
+/** Notes which texts the previous cache file holds a vector for, reading its keys in one sequential pass. */
+async function findCached(path: string, texts: TextKeys, dimensions: number): Promise<FileHandle | undefined> {
+  const handle = await open(path, 'r').catch(() => undefined);
+  if (!handle) return undefined;
+  const header = Buffer.alloc(HEADER_BYTES);
+  const { bytesRead } = await handle.read(header, 0, HEADER_BYTES, 0);
+  // Another dimension count means other vectors: the file is of no use.
+  if (bytesRead < HEADER_BYTES || header.readUInt32LE(0) !== dimensions) {
+    await handle.close();
+    return undefined;
+  }
+  const size = recordBytes(dimensions);
+  const block = Buffer.alloc(size * READ_RUN_RECORDS);
+  for (let record = 0; ; ) {
+    const { bytesRead: read } = await handle.read(block, 0, block.length, HEADER_BYTES + record * size);
+    const whole = Math.floor(read / size);
+    for (let index = 0; index < whole; index++, record++) {
+      const number = texts.get(block.subarray(index * size, index * size + KEY_BYTES));
+      if (number !== undefined) texts.cachedAt[number] = record;
+    }
+    if (read < block.length) return handle;
+  }
+}
+
+/**
+ * The new cache file, written while the rows stream past: text number N is record N, appended
+ * when the text is first used, its vector taken from the previous file or embedded. A text used
+ * again later (templated messages are common) is read back from here.
+ */
+class CacheWriter {
+  private written = 0;
+  private readonly scratch: Buffer;
+  embedded = 0;
+  embedSeconds = 0;
+
   private constructor(
     private readonly path: string,
-    private readonly vectors: Map<string, Float32Array>,
-  ) {}
-
-  static async open(dir: string, modelKey: string): Promise<EmbeddingCache> {
-    const path = join(dir, `embeddings-${createHash('sha1').update(modelKey).digest('hex').slice(0, 16)}.bin`);
-    const vectors = new Map<string, Float32Array>();
-    const bytes = await readFile(path).catch(() => undefined);
-    if (bytes && bytes.length >= 4) {
-      const dimensions = bytes.readUInt32LE(0);
-      const record = 20 + dimensions * 4;
-      for (let offset = 4; offset + record <= bytes.length; offset += record) {
-        const key = bytes.subarray(offset, offset + 20).toString('hex');
-        vectors.set(key, new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset + 20, bytes.byteOffset + offset + record)));
-      }
-    }
-    return new EmbeddingCache(path, vectors);
+    private readonly handle: FileHandle,
+    private readonly previous: FileHandle | undefined,
+    private readonly texts: TextKeys,
+    private readonly embedder: Embedder,
+    private readonly embedBatch: number,
+    private readonly onEmbedded: (done: number) => void,
+  ) {
+    this.scratch = Buffer.alloc(READ_RUN_RECORDS * recordBytes(embedder.dimensions));
   }
 
-  get(key: string): Float32Array | undefined {
-    return this.vectors.get(key);
+  /** Written beside the previous file (`previous` reads it), which it replaces on `commit`. */
+  static async create(path: string, previous: FileHandle | undefined, texts: TextKeys, embedder: Embedder, embedBatch: number, onEmbedded: (done: number) => void): Promise<CacheWriter> {
+    const handle = await open(`${path}.tmp`, 'w+');
+    const header = Buffer.alloc(HEADER_BYTES);
+    header.writeUInt32LE(embedder.dimensions, 0);
+    await handle.write(header, 0, HEADER_BYTES, 0);
+    return new CacheWriter(path, handle, previous, texts, embedder, embedBatch, onEmbedded);
   }
 
-  set(key: string, vector: Float32Array): void {
-    this.vectors.set(key, vector);
-  }
-
-  /** Keeps only the given keys (texts no longer in the corpus drop out) and writes atomically. */
-  async save(keep: Set<string>, dimensions: number): Promise<void> {
-    const entries = [...this.vectors.entries()].filter(([key]) => keep.has(key));
-    const record = 20 + dimensions * 4;
-    const bytes = Buffer.alloc(4 + entries.length * record);
-    bytes.writeUInt32LE(dimensions, 0);
-    entries.forEach(([key, vector], index) => {
-      const offset = 4 + index * record;
-      Buffer.from(key, 'hex').copy(bytes, offset);
-      Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).copy(bytes, offset + 20);
+  /** The vector of each text number; `textOf` gives the raw text of a number's use at that index. */
+  async vectors(numbers: readonly number[], textOf: (index: number) => string): Promise<Map<number, Float32Array>> {
+    const dimensions = this.embedder.dimensions;
+    // One block for the batch's vectors: views into read buffers kept whole runs of records alive.
+    const block = new Float32Array(new Set(numbers).size * dimensions);
+    const found = new Map<number, Float32Array>();
+    const again: Array<[number, Float32Array]> = [];
+    /** Texts first used now, ascending, with the index of that use. */
+    const fresh = new Map<number, number>();
+    numbers.forEach((number, index) => {
+      if (found.has(number)) return;
+      const vector = block.subarray(found.size * dimensions, (found.size + 1) * dimensions);
+      found.set(number, vector);
+      if (number < this.written) again.push([number, vector]);
+      else fresh.set(number, index);
     });
-    await writeFile(`${this.path}.tmp`, bytes);
+    await this.read(this.handle, again);
+    const cached: Array<[number, Float32Array]> = [];
+    const missing: Array<[number, number]> = [];
+    for (const [number, index] of fresh) {
+      const record = this.texts.cachedAt[number]!;
+      if (record === NOT_CACHED) missing.push([number, index]);
+      else cached.push([record, found.get(number)!]);
+    }
+    if (this.previous) await this.read(this.previous, cached);
+    for (let start = 0; start < missing.length; start += this.embedBatch) {
+      const slice = missing.slice(start, start + this.embedBatch);
+      const started = performance.now();
+      const vectors = await this.embedder.embed(slice.map(([, index]) => embeddingText(textOf(index))));
+      this.embedSeconds += (performance.now() - started) / 1000;
+      slice.forEach(([number], index) => found.get(number)!.set(vectors[index]!));
+      this.embedded += slice.length;
+      this.onEmbedded(this.embedded);
+    }
+    await this.append([...fresh.keys()], found);
+    return found;
+  }
+
+  /** Copies the vectors at [record, target] pairs out of a cache file, reading neighbouring records in one call. */
+  private async read(handle: FileHandle, wanted: Array<[number, Float32Array]>): Promise<void> {
+    const size = recordBytes(this.embedder.dimensions);
+    wanted.sort((a, b) => a[0] - b[0]);
+    for (let first = 0; first < wanted.length; ) {
+      const start = wanted[first]![0];
+      let last = first;
+      while (last + 1 < wanted.length && wanted[last + 1]![0] - wanted[last]![0] <= READ_GAP_RECORDS && wanted[last + 1]![0] - start < READ_RUN_RECORDS) last++;
+      const length = (wanted[last]![0] - start + 1) * size;
+      const { bytesRead } = await handle.read(this.scratch, 0, length, HEADER_BYTES + start * size);
+      if (bytesRead < length) throw new Error(`embedding cache ended early, before record ${wanted[last]![0]}`);
+      for (const [record, target] of wanted.slice(first, last + 1)) target.set(new Float32Array(this.scratch.buffer, this.scratch.byteOffset + (record - start) * size + KEY_BYTES, target.length));
+      first = last + 1;
+    }
+  }
+
+  /** Appends the texts first used now: their numbers run on from the last record written. */
+  private async append(numbers: readonly number[], vectors: Map<number, Float32Array>): Promise<void> {
+    if (numbers.length === 0) return;
+    const size = recordBytes(this.embedder.dimensions);
+    const bytes = Buffer.alloc(numbers.length * size);
+    numbers.forEach((number, index) => {
+      const vector = vectors.get(number)!;
+      this.texts.key(number).copy(bytes, index * size);
+      Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).copy(bytes, index * size + KEY_BYTES);
+    });
+    await this.handle.write(bytes, 0, bytes.length, HEADER_BYTES + this.written * size);
+    this.written += numbers.length;
+  }
+
+  /** Once every text is in: only this build's texts are in the file, the others drop out. */
+  async commit(): Promise<void> {
+    await this.close();
     await rename(`${this.path}.tmp`, this.path);
   }
+
+  /** Closing twice is harmless: a failed build closes what a commit may have closed. */
+  async close(): Promise<void> {
+    await this.handle.close();
+    await this.previous?.close();
+  }
+}
+
+/** Which text each vector column is made from. */
+const VECTOR_TEXTS = {
+  knowledge: [['vector', 'text']],
+  tickets: [
+    ['vector', 'question'],
+    ['answer_vector', 'answer'],
+  ],
+} as const satisfies Record<string, ReadonlyArray<readonly [string, string]>>;
+type VectorTexts = ReadonlyArray<readonly [string, string]>;
+type Rows<R> = Iterable<R> | AsyncIterable<R>;
+
+async function* ticketRows(file: string): AsyncGenerator<TicketRow> {
+  for await (const ticket of readJsonl<Ticket>(file)) {
+    const row = ticketRow(ticket);
+    if (row) yield row;
+  }
+}
+
+async function* chunks<R>(rows: Rows<R>, size: number): AsyncGenerator<R[]> {
+  let chunk: R[] = [];
+  for await (const row of rows) {
+    if (chunk.push(row) < size) continue;
+    yield chunk;
+    chunk = [];
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+/** The first pass: the number of each row's texts, row by row; nothing else of a row is kept. */
+async function textNumbers<R extends object>(rows: Rows<R>, columns: VectorTexts, texts: TextKeys, modelKey: string): Promise<number[]> {
+  const numbers: number[] = [];
+  for await (const row of rows) for (const [, field] of columns) numbers.push(texts.add(textKey(modelKey, embeddingText(String(row[field as keyof R])))));
+  return numbers;
+}
+
+/** The second pass: rows with their vectors, a write batch at a time. */
+async function* withVectors<R extends object>(rows: Rows<R>, numbers: readonly number[], columns: VectorTexts, cache: CacheWriter): AsyncGenerator<Record<string, unknown>> {
+  const width = columns.length;
+  let next = 0;
+  for await (const chunk of chunks(rows, WRITE_BATCH_ROWS)) {
+    const chunkNumbers = numbers.slice(next, (next += chunk.length * width));
+    const vectors = await cache.vectors(chunkNumbers, (index) => String(chunk[Math.floor(index / width)]![columns[index % width]![1] as keyof R]));
+    for (const [index, row] of chunk.entries()) {
+      yield { ...row, ...Object.fromEntries(columns.map(([column], offset) => [column, vectors.get(chunkNumbers[index * width + offset]!)!])) };
+    }
+  }
+}
+
+/** The rows, then `after` once the last one is taken. */
+async function* followedBy<R>(rows: AsyncIterable<R>, after: () => Promise<void>): AsyncGenerator<R> {
+  yield* rows;
+  await after();
 }
 
 /** The model an index build uses, and the key its vectors are cached under; fitted first if it is the built-in one. */
@@ -224,7 +448,8 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
   const workspace = options.workspace ?? DEFAULT_WORKSPACE;
   const dir = indexDir(workspace);
   // Nothing is written into a workspace with nothing imported: a mistyped path stays a message.
-  const importId = basename(await requireImport(workspace));
+  const importDir = await requireImport(workspace);
+  const importId = basename(importDir);
   const previous = await previousBuild(dir);
   const tablesUri = options.tablesUri ?? previous?.tablesUri;
   if (tablesUri !== undefined && !URI.test(tablesUri)) {
@@ -244,40 +469,38 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
   }
   const embedder = await loadEmbedder(modelPath, { batchSize: options.batchSize ?? 64, allowDownload: options.allowDownload ?? false });
   try {
-    const knowledge = await knowledgeRows(workspace);
-    const tickets: TicketRow[] = [];
-    for await (const ticket of readRecords(workspace, 'ticket')) {
-      const row = ticketRow(ticket);
-      if (row) tickets.push(row);
-    }
-    const texts = [...knowledge.map((row) => row.text), ...tickets.flatMap((row) => [row.question, row.answer])].map(embeddingText);
-    const keys = texts.map((text) => textKey(modelKey, text));
-    const cache = await EmbeddingCache.open(dir, modelKey);
-    const missing = [...new Set(keys)].filter((key) => !cache.get(key));
-    const textOf = new Map(keys.map((key, index) => [key, texts[index]!]));
-    const embedStarted = performance.now();
-    const batch = (options.batchSize ?? 64) * 16;
-    for (let start = 0; start < missing.length; start += batch) {
-      const slice = missing.slice(start, start + batch);
-      const vectors = await embedder.embed(slice.map((key) => textOf.get(key)!));
-      slice.forEach((key, index) => cache.set(key, vectors[index]!));
-      options.onProgress?.({ stage: 'embed', done: Math.min(start + batch, missing.length), total: missing.length });
-    }
-    const embedSeconds = (performance.now() - embedStarted) / 1000;
-    await cache.save(new Set(keys), embedder.dimensions);
-
-    options.onProgress?.({ stage: 'write', done: 0, total: 2 });
+    // Both read from the import the manifest will name, even if another is committed meanwhile.
+    const knowledge = await knowledgeRows(importDir);
+    // Tickets are read twice: first for their texts' keys (so that what to embed is known up
+    // front), then to write the rows. Nothing of a ticket is kept between the two.
+    const tickets = () => ticketRows(join(importDir, RECORD_FILES.ticket));
+    const texts = new TextKeys();
+    const knowledgeTexts = await textNumbers(knowledge, VECTOR_TEXTS.knowledge, texts, modelKey);
+    const ticketTexts = await textNumbers(tickets(), VECTOR_TEXTS.tickets, texts, modelKey);
+    const path = cachePath(dir, modelKey);
+    const previousCache = await findCached(path, texts, embedder.dimensions);
+    const missing = texts.cachedAt.subarray(0, texts.size).filter((record) => record === NOT_CACHED).length;
+    // Embedding ends before the last rows are written: `write` starts with the last vector embedded.
+    const writing = () => options.onProgress?.({ stage: 'write', done: 0, total: 2 });
+    const embedded = (done: number) => {
+      options.onProgress?.({ stage: 'embed', done, total: missing });
+      if (done === missing) writing();
+    };
+    if (missing === 0) writing();
+    const cache = await CacheWriter.create(path, previousCache, texts, embedder, (options.batchSize ?? 64) * 16, embedded);
     const builtAt = new Date().toISOString();
     const tables = `tables-${builtAt.replace(/\D/g, '')}-${process.pid}`;
-    await writeTables(tablesLocation(workspace, { tables, ...(tablesUri && { tablesUri }) }), {
-      knowledge: knowledge.map((row, index) => ({ ...row, vector: cache.get(keys[index]!)! })),
-      tickets: tickets.map((row, index) => ({
-        ...row,
-        vector: cache.get(keys[knowledge.length + index * 2]!)!,
-        answer_vector: cache.get(keys[knowledge.length + index * 2 + 1]!)!,
-      })),
-      dimensions: embedder.dimensions,
-    });
+    try {
+      await writeTables(tablesLocation(workspace, { tables, ...(tablesUri && { tablesUri }) }), {
+        knowledge: withVectors(knowledge, knowledgeTexts, VECTOR_TEXTS.knowledge, cache),
+        // Committed before the tables' indexes are built (26 s at a million tickets): a build
+        // killed then has still kept what it embedded.
+        tickets: followedBy(withVectors(tickets(), ticketTexts, VECTOR_TEXTS.tickets, cache), () => cache.commit()),
+        dimensions: embedder.dimensions,
+      });
+    } finally {
+      await cache.close();
+    }
     // The built-in model lives in the workspace: named relative to it, a copied workspace still works.
     const storedPath = fit ? relative(workspace, modelPath) : modelPath;
     const manifest: IndexManifest = {
@@ -291,8 +514,8 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
       ...(tablesUri && { tablesUri }),
       importId,
       knowledgePassages: knowledge.length,
-      tickets: tickets.length,
-      texts: new Set(keys).size,
+      tickets: ticketTexts.length / 2,
+      texts: texts.size,
     };
     await writeFile(join(dir, 'manifest.json.tmp'), `${JSON.stringify(manifest, null, 2)}\n`);
     await rename(join(dir, 'manifest.json.tmp'), join(dir, 'manifest.json'));
@@ -305,11 +528,11 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
       model: manifest.model,
       dimensions: embedder.dimensions,
       knowledgePassages: knowledge.length,
-      tickets: tickets.length,
+      tickets: manifest.tickets,
       texts: manifest.texts,
-      embedded: missing.length,
+      embedded: missing,
       seconds: (performance.now() - started) / 1000,
-      embedSeconds,
+      embedSeconds: cache.embedSeconds,
       ...(fit && { modelFit: fit }),
     };
   } finally {

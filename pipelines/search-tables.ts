@@ -101,7 +101,10 @@ function schemaOf(table: SearchTable, dimensions: number): arrow.Schema {
 }
 
 /** Rows go to LanceDB this many at a time, so a large index is never held twice in memory. */
-const WRITE_BATCH_ROWS = 20_000;
+export const WRITE_BATCH_ROWS = 20_000;
+
+/** A table's rows, possibly produced while they are written (the tickets are streamed). */
+export type TableRows = Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>;
 
 /**
  * Rows as an Arrow table of the schema, built column by column: vectors go in as one contiguous
@@ -124,28 +127,36 @@ function arrowBatch(schema: arrow.Schema, rows: ReadonlyArray<Record<string, unk
 }
 
 /**
- * Writes both tables, with their indexes, into a folder of their own. The build becomes the
- * index only when the manifest naming the folder is renamed into place, so a reader (or a crash
- * at any point) sees either the previous index or the new one, never half of one.
+ * Writes both tables, with their indexes, into a folder of their own, WRITE_BATCH_ROWS rows at a
+ * time as they come. The build becomes the index only when the manifest naming the folder is
+ * renamed into place, so a reader (or a crash at any point) sees either the previous index or the
+ * new one, never half of one.
  */
 export async function writeTables(
   dir: string,
-  data: { knowledge: Array<Record<string, unknown>>; tickets: Array<Record<string, unknown>>; dimensions: number },
+  data: { knowledge: TableRows; tickets: TableRows; dimensions: number },
 ): Promise<void> {
   const db = await lancedb.connect(dir);
   for (const table of ['knowledge', 'tickets'] as const) {
-    const rows = data[table];
     const schema = schemaOf(table, data.dimensions);
     const created = await db.createEmptyTable(table, schema);
-    for (let start = 0; start < rows.length; start += WRITE_BATCH_ROWS) await created.add(arrowBatch(schema, rows.slice(start, start + WRITE_BATCH_ROWS)));
-    if (rows.length > 0) {
+    let rows = 0;
+    let batch: Array<Record<string, unknown>> = [];
+    const flush = async () => {
+      await created.add(arrowBatch(schema, batch));
+      rows += batch.length;
+      batch = [];
+    };
+    for await (const row of data[table]) if (batch.push(row) === WRITE_BATCH_ROWS) await flush();
+    if (batch.length > 0) await flush();
+    if (rows > 0) {
       // Language-neutral full-text: no stemming or stop words (tickets mix French and English), accents folded.
       await created.createIndex(TEXT_COLUMN[table], {
         config: lancedb.Index.fts({ withPosition: false, stem: false, removeStopWords: false, asciiFolding: true, lowercase: true }),
         replace: true,
       });
     }
-    if (rows.length >= ANN_MIN_ROWS) {
+    if (rows >= ANN_MIN_ROWS) {
       await created.createIndex('vector', { config: lancedb.Index.ivfRq({ distanceType: 'cosine', numBits: 4 }), replace: true });
       await created.createIndex(TIME_COLUMN[table], { config: lancedb.Index.btree(), replace: true });
     }
