@@ -365,7 +365,11 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
     let rows: Row[];
     if (mode !== 'hybrid') rows = await run(table, mode, query, options, limit);
     else {
-      const depth = Math.max(limit * 4, 20);
+      // Each retriever's best 2 × limit are fused. Four times, as before, cost a third more
+      // (hybrid p50 12.4 against 9.0 ms at 100k tickets: the vector re-ranks 20 × depth
+      // candidates) for the same quality within noise: τ² recall@5 / MRR 0.393 / 0.465 against
+      // 0.393 / 0.467, Bitext 0.908 / 0.973 against 0.907 / 0.969 (standard error 0.005).
+      const depth = Math.max(limit * 2, 10);
       const [vector, words] = await Promise.all([run(table, 'vector', query, options, depth), run(table, 'fts', query, options, depth)]);
       rows = fuse(vector, words, vectorWeight(query)).slice(0, limit);
     }

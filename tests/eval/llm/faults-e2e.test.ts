@@ -27,7 +27,10 @@ describe('a simulation against a faulty endpoint, end to end', () => {
       const key = request.body.messages[1]!.content;
       const attempt = (attempts.get(key) ?? 0) + 1;
       attempts.set(key, attempt);
-      return faultOf(request, attempt) ?? { reply: JSON.stringify({ decision: 'reply', confidence: 0.9, answer: 'Your parcel is on its way.', sources: ['K1'] }) };
+      // Every sixth question fails on every attempt, so some tickets run out of retries whatever
+      // the prompts hash to; the others meet faultOf's 30 %.
+      const persistent = [...attempts.keys()].indexOf(key) % 6 === 5 ? { status: 503 } : undefined;
+      return persistent ?? faultOf(request, attempt) ?? { reply: JSON.stringify({ decision: 'reply', confidence: 0.9, answer: 'Your parcel is on its way.', sources: ['K1'] }) };
     });
     const config = join(dir, 'shadowdesk.yaml');
     await writeFile(config, stringify({ candidates: [{ id: 'llm', type: 'llm', baseUrl: endpoint.baseUrl, model: 'test-model', maxRetries: MAX_RETRIES, retryBaseMs: 1, timeoutMs: 300, cache: false }] }));
