@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat, readdir, readFile, readlink, rename, writeFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, rename, stat, writeFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
 import { ShadowdeskError } from '../errors.ts';
@@ -190,13 +190,14 @@ async function sourcesFingerprint(planned: readonly PlannedSource[], options: Im
   hash.update(JSON.stringify({ version: packageJson.version, maxMessageChars: options.maxMessageChars ?? DEFAULT_MAX_MESSAGE_CHARS }));
   for (const source of planned) {
     hash.update(JSON.stringify({ reader: source.reader.name, path: resolve(source.path), mapping: source.mapping, encoding: source.encoding, delimiter: source.delimiter }));
-    await hashPath(hash, source.path);
+    await hashPath(hash, source.path, true);
   }
   return hash.digest('hex');
 }
 
-async function hashPath(hash: Hash, path: string): Promise<void> {
-  const stats = await lstat(path);
+/** A path named on the command line is read through its link, as the readers do; one found inside a folder is not. */
+async function hashPath(hash: Hash, path: string, named = false): Promise<void> {
+  const stats = named ? await stat(path) : await lstat(path);
   if (stats.isSymbolicLink()) hash.update(`link\0${await readlink(path)}\0`);
   else if (stats.isDirectory()) {
     for (const name of (await readdir(path)).sort()) {

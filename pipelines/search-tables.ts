@@ -9,10 +9,10 @@ import { DEFAULT_WORKSPACE } from './workspace.ts';
 
 /** LanceDB tables behind the search index, and hybrid retrieval over them with the time-travel filter. */
 
-/** What a query needs to know about the index: which model made its vectors. */
 /** Bumped whenever what the index stores changes (v2: vectors of texts with identifiers masked; v5: IVF_RQ). */
 export const INDEX_FORMAT = 5;
 
+/** What a query needs to know about the index: which model made its vectors, and where its tables are. */
 export interface IndexManifest {
   format: number;
   model: string;
@@ -68,8 +68,9 @@ const TIME_COLUMN = { knowledge: 'valid_from', tickets: 'known_ms' } as const;
  * IVF_FLAT, whose copy of every vector LanceDB caches as partitions are probed: at a million
  * tickets the process grew by 1.2 GB over 100 queries, against 0.24 GB with IVF_RQ (a 151 MB
  * index, built in 26 s). One bit per dimension was smaller still but mis-ranked whole groups of
- * identical questions: 0.85 of the exact top 10 at 100k under filters across the history, 1.000
- * with 4 bits. IVF_PQ's recall measured 0.13–0.61 here.
+ * identical questions: 0.77–0.85 of the exact top 10 at 100k under filters across the history,
+ * against 0.94–1.00 with 4 bits (k-means differs between builds). IVF_PQ's recall measured
+ * 0.13–0.61 here.
  */
 const ANN_MIN_ROWS = 5_000;
 export const REFINE_FACTOR = 20;

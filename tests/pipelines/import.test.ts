@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KnowledgeDoc, Ticket } from '../../datasets/records.ts';
@@ -192,6 +192,14 @@ describe('importSources', () => {
     expect(changed.unchanged).toBeUndefined();
     expect((await collect(readRecords(workspace, 'knowledge'))).map((doc) => doc.body)).toEqual([expect.stringContaining('Within 30 days.')]);
     expect((await importSources([{ path: exports }], { workspace, maxMessageChars: 500 })).unchanged).toBeUndefined();
+
+    // A file named through a link is read, and compared, through it.
+    const link = join(dir, 'latest.jsonl');
+    await symlink(join(exports, 'tickets.jsonl'), link);
+    await importSources([{ path: link }], { workspace });
+    await writeTemp(exports, 'tickets.jsonl', jsonl([ticket('2', [['customer', '2025-01-02T10:00:00.000Z', 'Hello']])]));
+    expect((await importSources([{ path: link }], { workspace })).unchanged).toBeUndefined();
+    expect((await collect(readRecords(workspace, 'ticket'))).map((record) => record.id)).toEqual(['2']);
   });
 
   it('stops and writes nothing when aborted', async () => {
