@@ -47,7 +47,7 @@ async function demoWorkspace(tickets: number): Promise<string> {
   return workspace;
 }
 
-/** Same texts, same batches, same model file: transformers.js pipeline vs tokenizer + session.run. */
+/** Same texts, same batches (the embedder's: texts of about the same length together), same model file: transformers.js pipeline vs tokenizer + session.run. */
 async function harnessVsRaw(workspace: string, modelDir: string): Promise<{ harness: number; raw: number; ratio: number }> {
   const texts: string[] = [];
   for await (const text of corpusTexts(workspace)) {
@@ -60,9 +60,10 @@ async function harnessVsRaw(workspace: string, modelDir: string): Promise<{ harn
   // loadEmbedder pointed transformers.js at the models folder; the model is named by its folder.
   const tokenizer = await AutoTokenizer.from_pretrained(basename(modelDir));
   const session = await ort.InferenceSession.create(join(modelDir, 'onnx', 'model.onnx'));
+  const byLength = [...texts].sort((a, b) => a.length - b.length);
   const raw = async () => {
-    for (let start = 0; start < texts.length; start += batch) {
-      const encoded = tokenizer(texts.slice(start, start + batch), { padding: true, truncation: true });
+    for (let start = 0; start < byLength.length; start += batch) {
+      const encoded = tokenizer(byLength.slice(start, start + batch), { padding: true, truncation: true });
       const output = await session.run({
         input_ids: new ort.Tensor('int64', encoded.input_ids.data as BigInt64Array, encoded.input_ids.dims),
         attention_mask: new ort.Tensor('int64', encoded.attention_mask.data as BigInt64Array, encoded.attention_mask.dims),
