@@ -182,7 +182,7 @@ describe('importSources', () => {
     expect(await current()).toBe(pointer);
     expect(formatImportReport(again)).toMatch(/^Unchanged since the import of .*nothing was read again/);
 
-    // The same bytes under another name, a forced import, a changed article, other options: read again.
+    // Other sources (the same tickets as a file of their own), a forced import, a changed article, other options: read again.
     const renamed = await importSources([{ path: join(dir, 'tickets.jsonl') }], { workspace });
     expect(renamed.unchanged).toBeUndefined();
     await importSources([{ path: exports }], { workspace });
