@@ -7,7 +7,7 @@ import { loadEmbedder, type Embedder } from './embed/embedder.ts';
 import { ensureBuiltinModel, removeUnusedModels } from './embed/workspace-model.ts';
 import * as lancedb from '@lancedb/lancedb';
 import { ShadowdeskError } from '../errors.ts';
-import { INDEX_FORMAT, WRITE_BATCH_ROWS, embeddingText, indexDir, passages, passageText, tablesLocation, writeTables, type IndexManifest } from './search-tables.ts';
+import { INDEX_FORMAT, WRITE_BATCH_ROWS, chunks, embeddingText, indexDir, passages, passageText, tablesLocation, writeTables, type IndexManifest, type Rows } from './search-tables.ts';
 import { DEFAULT_WORKSPACE, RECORD_FILES, readJsonl, requireImport } from './workspace.ts';
 
 /**
@@ -363,23 +363,12 @@ const VECTOR_TEXTS = {
   ],
 } as const satisfies Record<string, ReadonlyArray<readonly [string, string]>>;
 type VectorTexts = ReadonlyArray<readonly [string, string]>;
-type Rows<R> = Iterable<R> | AsyncIterable<R>;
 
 async function* ticketRows(file: string): AsyncGenerator<TicketRow> {
   for await (const ticket of readJsonl<Ticket>(file)) {
     const row = ticketRow(ticket);
     if (row) yield row;
   }
-}
-
-async function* chunks<R>(rows: Rows<R>, size: number): AsyncGenerator<R[]> {
-  let chunk: R[] = [];
-  for await (const row of rows) {
-    if (chunk.push(row) < size) continue;
-    yield chunk;
-    chunk = [];
-  }
-  if (chunk.length > 0) yield chunk;
 }
 
 /** The first pass: the number of each row's texts, row by row; nothing else of a row is kept. */

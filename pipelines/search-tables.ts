@@ -104,8 +104,19 @@ function schemaOf(table: SearchTable, dimensions: number): arrow.Schema {
 /** Rows go to LanceDB this many at a time, so a large index is never held twice in memory. */
 export const WRITE_BATCH_ROWS = 20_000;
 
-/** A table's rows, possibly produced while they are written (the tickets are streamed). */
-export type TableRows = Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>;
+/** Rows in memory or produced while they are written (the tickets are streamed). */
+export type Rows<R> = Iterable<R> | AsyncIterable<R>;
+
+/** The rows `size` at a time, the last batch shorter. */
+export async function* chunks<R>(rows: Rows<R>, size: number): AsyncGenerator<R[]> {
+  let chunk: R[] = [];
+  for await (const row of rows) {
+    if (chunk.push(row) < size) continue;
+    yield chunk;
+    chunk = [];
+  }
+  if (chunk.length > 0) yield chunk;
+}
 
 /**
  * Rows as an Arrow table of the schema, built column by column: vectors go in as one contiguous
@@ -135,21 +146,17 @@ function arrowBatch(schema: arrow.Schema, rows: ReadonlyArray<Record<string, unk
  */
 export async function writeTables(
   dir: string,
-  data: { knowledge: TableRows; tickets: TableRows; dimensions: number },
+  data: { knowledge: Rows<Record<string, unknown>>; tickets: Rows<Record<string, unknown>>; dimensions: number },
 ): Promise<void> {
   const db = await lancedb.connect(dir);
   for (const table of ['knowledge', 'tickets'] as const) {
     const schema = schemaOf(table, data.dimensions);
     const created = await db.createEmptyTable(table, schema);
     let rows = 0;
-    let batch: Array<Record<string, unknown>> = [];
-    const flush = async () => {
+    for await (const batch of chunks(data[table], WRITE_BATCH_ROWS)) {
       await created.add(arrowBatch(schema, batch));
       rows += batch.length;
-      batch = [];
-    };
-    for await (const row of data[table]) if (batch.push(row) === WRITE_BATCH_ROWS) await flush();
-    if (batch.length > 0) await flush();
+    }
     if (rows > 0) {
       // Language-neutral full-text: no stemming or stop words (tickets mix French and English), accents folded.
       await created.createIndex(TEXT_COLUMN[table], {
