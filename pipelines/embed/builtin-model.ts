@@ -132,6 +132,21 @@ function multiplyTransposed(matrix: SparseRows, rows: number, tokens: number, q:
   return out;
 }
 
+/** The upper triangle of AᵀA, for A of `rows` × l held row by row (zero entries skipped). */
+function upperGram(matrix: Float64Array, rows: number, l: number): Float64Array {
+  const gram = new Float64Array(l * l);
+  for (let row = 0; row < rows; row++) {
+    const base = row * l;
+    for (let a = 0; a < l; a++) {
+      const value = matrix[base + a]!;
+      if (value === 0) continue;
+      const target = a * l;
+      for (let b = a; b < l; b++) gram[target + b]! += value * matrix[base + b]!;
+    }
+  }
+  return gram;
+}
+
 /**
  * Orthonormalizes the l columns of a row-major (rows × l) matrix in place by Cholesky QR:
  * G = AᵀA, G = RᵀR, A ← A R⁻¹, which reads the matrix row by row where Gram–Schmidt walked it
@@ -141,16 +156,7 @@ function multiplyTransposed(matrix: SparseRows, rows: number, tokens: number, q:
  */
 function orthonormalize(matrix: Float64Array, rows: number, l: number, passes = 1): void {
   for (let pass = 0; pass < passes; pass++) {
-    const gram = new Float64Array(l * l);
-    for (let row = 0; row < rows; row++) {
-      const base = row * l;
-      for (let a = 0; a < l; a++) {
-        const value = matrix[base + a]!;
-        if (value === 0) continue;
-        const target = a * l;
-        for (let b = a; b < l; b++) gram[target + b]! += value * matrix[base + b]!;
-      }
-    }
+    const gram = upperGram(matrix, rows, l);
     // Upper Cholesky factor, held transposed (lower, row j = column j of R) for contiguous reads.
     const lower = new Float64Array(l * l);
     const inverseDiagonal = new Float64Array(l);
@@ -314,15 +320,7 @@ export async function fitBuiltinModel(texts: AsyncIterable<string> | Iterable<st
   }
   // B = Qᵀ X, held transposed (tokens × l); B Bᵀ = Σ_t b_t b_tᵀ is small (l × l).
   const bt = multiplyTransposed(matrix, rows, tokens, q, l);
-  const gram = new Float64Array(l * l);
-  for (let t = 0; t < tokens; t++) {
-    const base = t * l;
-    for (let i = 0; i < l; i++) {
-      const bi = bt[base + i]!;
-      if (bi === 0) continue;
-      for (let j = i; j < l; j++) gram[i * l + j]! += bi * bt[base + j]!;
-    }
-  }
+  const gram = upperGram(bt, tokens, l);
   for (let i = 0; i < l; i++) for (let j = 0; j < i; j++) gram[i * l + j] = gram[j * l + i]!;
   const { values, vectors } = symmetricEigen(gram, l);
   const order = [...values.keys()].sort((a, b) => values[b]! - values[a]!).slice(0, dimensions);
