@@ -1,5 +1,5 @@
 import { Random } from '../../datasets/demo/random.ts';
-import { SPECIAL_TOKENS } from './model-folder.ts';
+import { INVISIBLE_CHARACTERS, SPECIAL_TOKENS } from './model-folder.ts';
 
 /**
  * The built-in model, for machines with no network and no model: fitted on the brand's own
@@ -32,9 +32,11 @@ export interface FittedModel {
   sampled: number;
 }
 
-/** Lower-case, accents off, split into words and single punctuation marks, as BertNormalizer + BertPreTokenizer do. */
+const INVISIBLE = new RegExp(INVISIBLE_CHARACTERS, 'gu');
+
+/** Invisible characters out, lower-case, accents off, split into words and single punctuation marks, as the written tokenizer does. */
 export function preTokenize(text: string): string[] {
-  const folded = text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const folded = text.replace(INVISIBLE, '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
   return folded.match(/[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu) ?? [];
 }
 

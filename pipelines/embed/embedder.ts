@@ -27,9 +27,11 @@ export interface EmbedderOptions {
  */
 function unitVector(values: Float32Array): Float32Array {
   let norm = 0;
-  for (const value of values) norm += value * value;
+  for (let i = 0; i < values.length; i++) norm += values[i]! * values[i]!;
   norm = Math.sqrt(norm) || 1;
-  return values.map((value) => value / norm);
+  const unit = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) unit[i] = values[i]! / norm;
+  return unit;
 }
 
 async function isFolder(path: string): Promise<boolean> {

@@ -49,11 +49,17 @@ describe('the built-in model', () => {
     const { AutoTokenizer } = await import('@huggingface/transformers');
     const tokenizer = await AutoTokenizer.from_pretrained('fitted');
     const ids = new Map(model.vocabulary.map((token, index) => [token, index]));
-    for (const text of ['Remboursements effectués, étiquettes imprimées !', 'REMBOURSÉ ?', 'colis arrivé', 'zzzz unknownword']) {
+    const invisible = 'co\u200blis\u00ad arri\u0007vé\uFFFD\u200d';
+    for (const text of ['Remboursements effectués, étiquettes imprimées !', 'REMBOURSÉ ?', 'colis arrivé', 'zzzz unknownword', invisible]) {
       const ours = preTokenize(text).flatMap((word) => wordPiece(word, ids, ids.get('[UNK]')!));
       const theirs = Array.from(tokenizer.encode(text, { add_special_tokens: false }));
       expect(ours, text).toEqual(theirs);
     }
+    // Zero-width, soft-hyphen, control and replacement characters are dropped, as BertNormalizer's clean_text does.
+    expect(tokenizer.encode(invisible)).toEqual(tokenizer.encode('colis arrivé'));
+    expect(preTokenize(invisible)).toEqual(['colis', 'arrive']);
+    // The model has no segments: only ids and the mask are made and fed.
+    expect(Object.keys(tokenizer(['colis arrivé', 'retour'], { padding: true })).sort()).toEqual(['attention_mask', 'input_ids']);
   });
 
   it('gives no vector to punctuation, symbols and the single characters unknown words are spelled with', async () => {
