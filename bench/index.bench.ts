@@ -116,8 +116,10 @@ async function latency(workspace: string): Promise<Record<SearchMode, { p50: num
 }
 
 /**
- * Recall of the vector index (IVF_RQ) under the time-travel filter: the approximate top 10 against the
- * exact top 10 (the index bypassed), for questions asked at dates across the history.
+ * Recall of the vector index (IVF_RQ) under the time-travel filter, for questions asked at dates
+ * across the history: the share of the approximate top 10 at most as far as the exact 10th (the
+ * index bypassed). By distance, not id: the demo's templated questions tie in whole groups, and
+ * which of the tied the exact scan lists first says nothing about the index.
  */
 async function annRecall(workspace: string): Promise<number | null> {
   const manifest = await readManifest(workspace);
@@ -126,24 +128,28 @@ async function annRecall(workspace: string): Promise<number | null> {
   const indices = await table.listIndices();
   const model = await loadEmbedder(manifest.modelPath);
   const queries = ['where is my order', 'je voudrais un remboursement', 'code promo refusé', 'my candle arrived broken', 'changer adresse de livraison'];
-  let overlap = 0;
+  let found = 0;
   let total = 0;
   if (indices.some((index) => index.columns.includes('vector'))) {
     for (let i = 0; i < 40; i++) {
       const vector = Array.from((await model.embed([embeddingText(queries[i % queries.length]!)]))[0]!);
       const filter = timeTravelFilter('tickets', { asOf: new Date(Date.UTC(2025, i % 20, 1 + (i % 27))) });
-      const search = () => table.query().nearestTo(vector).column('vector').distanceType('cosine').where(filter!).select(['id', '_distance']).limit(10);
-      // As the searcher asks: candidates re-ranked on their stored vectors.
-      const approximate = new Set(((await search().nprobes(NPROBES).refineFactor(REFINE_FACTOR).toArray()) as Array<{ id: string }>).map((row) => row.id));
-      const exact = (await search().bypassVectorIndex().toArray()) as Array<{ id: string }>;
-      overlap += exact.filter((row) => approximate.has(row.id)).length;
+      const search = async (exact: boolean) => {
+        const query = table.query().nearestTo(vector).column('vector').distanceType('cosine').where(filter!).select(['id', '_distance']).limit(10);
+        // As the searcher asks: candidates re-ranked on their stored vectors.
+        const rows = (await (exact ? query.bypassVectorIndex() : query.nprobes(NPROBES).refineFactor(REFINE_FACTOR)).toArray()) as Array<{ _distance: number }>;
+        return rows.map((row) => row._distance);
+      };
+      const exact = await search(true);
+      const tenth = Math.max(...exact) + 1e-6;
+      found += Math.min(exact.length, (await search(false)).filter((distance) => distance <= tenth).length);
       total += exact.length;
     }
   }
   await model.dispose();
   table.close();
   db.close();
-  return total > 0 ? overlap / total : null;
+  return total > 0 ? found / total : null;
 }
 
 interface Quality {
