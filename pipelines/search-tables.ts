@@ -9,8 +9,8 @@ import { DEFAULT_WORKSPACE } from './workspace.ts';
 
 /** LanceDB tables behind the search index, and hybrid retrieval over them with the time-travel filter. */
 
-/** Bumped whenever what the index stores changes (v2: vectors of texts with identifiers masked; v5: IVF_RQ). */
-export const INDEX_FORMAT = 5;
+/** Bumped whenever what the index stores changes (v2: vectors of texts with identifiers masked; v5: IVF_RQ; v6: with 8 bits). */
+export const INDEX_FORMAT = 6;
 
 /** What a query needs to know about the index: which model made its vectors, and where its tables are. */
 export interface IndexManifest {
@@ -64,17 +64,23 @@ const TIME_COLUMN = { knowledge: 'valid_from', tickets: 'known_ms' } as const;
 /**
  * From this many rows an index beats a flat scan: at 9,884 tickets under the time filter a flat
  * scan took 10.6 ms p50 and the index 7.1 ms, with the same 20 neighbours; at 1,000–4,000 rows
- * flat was as fast. IVF_RQ (4 bits per dimension, re-ranked on the stored vectors) replaced
- * IVF_FLAT, whose copy of every vector LanceDB caches as partitions are probed: at a million
- * tickets the process grew by 1.2 GB over 100 queries, against 0.24 GB with IVF_RQ (a 151 MB
- * index, built in 26 s). One bit per dimension was smaller still but mis-ranked whole groups of
- * identical questions: 0.77–0.85 of the exact top 10 at 100k under filters across the history,
- * against 0.94–1.00 with 4 bits (k-means differs between builds). IVF_PQ's recall measured
- * 0.13–0.61 here.
+ * flat was as fast. IVF_RQ replaced IVF_FLAT, whose copy of every vector LanceDB caches as
+ * partitions are probed: replay at a million tickets peaked at 1,783 MB (IVF_RQ: 834–907 MB).
+ *
+ * 8 bits per dimension, not 4: at 100k tickets, for 150 past questions asked at their own dates,
+ * 8 bits with 8 probes and 10x re-ranked found 0.980 of the neighbours as close as the exact top
+ * 11 in 8.3 ms p50, 4 bits with 5 probes and 20x 0.984 in 11.0 ms; at 1M, 0.986 against 0.958,
+ * and replay took 50–57 s against 67 s. The index is larger (265 against 151 MB at 1M, replay
+ * 834–907 against 716 MB) and takes longer to train (63 against 27 s). Fewer candidates
+ * re-ranked on 4 bits failed the demo's short questions: a group of identical questions fills
+ * the candidates and hides the nearest (0.700 of the exact top 10 at 10x). One bit mis-ranked
+ * such groups outright (0.77–0.85); IVF_PQ's recall measured 0.13–0.61.
  */
 const ANN_MIN_ROWS = 5_000;
-export const REFINE_FACTOR = 20;
-export const NPROBES = 5;
+const ANN_BITS = 8;
+/** Candidates re-ranked on their stored vectors, per result asked. */
+export const REFINE_FACTOR = 10;
+export const NPROBES = 8;
 export type SearchTable = keyof typeof TEXT_COLUMN;
 
 function vectorField(name: string, dimensions: number): arrow.Field {
@@ -165,7 +171,7 @@ export async function writeTables(
       });
     }
     if (rows >= ANN_MIN_ROWS) {
-      await created.createIndex('vector', { config: lancedb.Index.ivfRq({ distanceType: 'cosine', numBits: 4 }), replace: true });
+      await created.createIndex('vector', { config: lancedb.Index.ivfRq({ distanceType: 'cosine', numBits: ANN_BITS }), replace: true });
       await created.createIndex(TIME_COLUMN[table], { config: lancedb.Index.btree(), replace: true });
     }
     created.close();
@@ -347,10 +353,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
     let builder =
       mode === 'fts'
         ? tables[table].query().fullTextSearch(fullTextQuery(query), { columns: TEXT_COLUMN[table] })
-        : // Measured at 100,000 tickets under the time filter: re-ranking 20x the candidates on their
-          // stored vectors takes the 4-bit codes to 100 % of the exact top 10 (80 % at 10x);
-          // with it, 5 probed partitions find as many as 20.
-          tables[table].query().nearestTo(await embedQuery(query)).column('vector').distanceType('cosine').nprobes(NPROBES).refineFactor(REFINE_FACTOR);
+        : tables[table].query().nearestTo(await embedQuery(query)).column('vector').distanceType('cosine').nprobes(NPROBES).refineFactor(REFINE_FACTOR);
     const filter = timeTravelFilter(table, options);
     if (filter) builder = builder.where(filter);
     // Only what a hit carries: converting the vector columns to JS arrays cost more than the search.
