@@ -65,22 +65,24 @@ const TIME_COLUMN = { knowledge: 'valid_from', tickets: 'known_ms' } as const;
  * From this many rows an index beats a flat scan: at 9,884 tickets under the time filter a flat
  * scan took 10.6 ms p50 and the index 7.1 ms, with the same 20 neighbours; at 1,000–4,000 rows
  * flat was as fast. IVF_RQ replaced IVF_FLAT, whose copy of every vector LanceDB caches as
- * partitions are probed: replay at a million tickets peaked at 1,783 MB (IVF_RQ: 834–907 MB).
+ * partitions are probed: replay at a million tickets peaked at 1,783 MB (IVF_RQ: 716–907 MB).
  *
- * 8 bits per dimension, not 4: at 100k tickets, for 150 past questions asked at their own dates,
- * 8 bits with 8 probes and 10x re-ranked found 0.980 of the neighbours as close as the exact top
- * 11 in 8.3 ms p50, 4 bits with 5 probes and 20x 0.984 in 11.0 ms; at 1M, 0.986 against 0.958,
- * and replay took 50–57 s against 67 s. The index is larger (265 against 151 MB at 1M, replay
- * 834–907 against 716 MB) and takes longer to train (63 against 27 s). Fewer candidates
- * re-ranked on 4 bits failed the demo's short questions: a group of identical questions fills
- * the candidates and hides the nearest (0.700 of the exact top 10 at 10x). One bit mis-ranked
- * such groups outright (0.77–0.85); IVF_PQ's recall measured 0.13–0.61.
+ * 8 bits per dimension, not 4: for 150 past questions asked at their own dates, 0.997 of the
+ * neighbours as close as the exact top 11 at 100k tickets (4 bits: 0.976), 0.986 at 1M (0.958),
+ * as fast; the index is larger (265 against 151 MB at 1M, replay 887 against 716 MB peak) and
+ * trains in 63 s against 27. One bit mis-ranked whole groups of identical questions (0.77–0.85);
+ * IVF_PQ's recall measured 0.13–0.61.
  */
 const ANN_MIN_ROWS = 5_000;
 const ANN_BITS = 8;
-/** Candidates re-ranked on their stored vectors, per result asked. */
-export const REFINE_FACTOR = 10;
-export const NPROBES = 8;
+/**
+ * Candidates re-ranked on their stored vectors, per result asked. 10x was as good for real
+ * questions but not always for the demo's short ones: when a group of identical questions has
+ * the nearer codes, it fills the candidates and hides the nearest (0.700 of the exact top 10 on
+ * one 4-bit build, 0.900 on one 8-bit build; 20x found all on every build measured).
+ */
+export const REFINE_FACTOR = 20;
+export const NPROBES = 5;
 export type SearchTable = keyof typeof TEXT_COLUMN;
 
 function vectorField(name: string, dimensions: number): arrow.Field {
