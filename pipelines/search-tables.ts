@@ -65,7 +65,7 @@ const TIME_COLUMN = { knowledge: 'valid_from', tickets: 'known_ms' } as const;
  * From this many rows an index beats a flat scan: at 9,884 tickets under the time filter a flat
  * scan took 10.6 ms p50 and the index 7.1 ms, with the same 20 neighbours; at 1,000–4,000 rows
  * flat was as fast. IVF_RQ replaced IVF_FLAT, whose copy of every vector LanceDB caches as
- * partitions are probed: replay at a million tickets peaked at 1,783 MB (IVF_RQ: 716–907 MB).
+ * partitions are probed: replay at a million tickets peaked at 1,783 MB (IVF_RQ: under 0.9 GB).
  *
  * 8 bits per dimension, not 4: for 150 past questions asked at their own dates, 0.997 of the
  * neighbours as close as the exact top 11 at 100k tickets (4 bits: 0.976), 0.986 at 1M (0.958),
