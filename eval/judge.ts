@@ -10,9 +10,11 @@ import { judgeKeyFacts, type FactComparison } from './judges/key-facts.ts';
 import { createLlmJudge, type LlmJudgeOptions } from './judges/llm-judge.ts';
 import { judgeMacro } from './judges/macro.ts';
 import { judgeSafety } from './judges/safety.ts';
-import { judgeSemantic, unrelatedSimilarities, type SemanticPair } from './judges/semantic.ts';
+import { judgeLanguage } from './judges/language.ts';
+import { hardNegatives, judgeSemantic, judgeTopic, unrelatedSimilarities, type SemanticPair } from './judges/semantic.ts';
 import type { JudgedTicket, JudgeScore, Outcome } from './judges/types.ts';
 import { DEFAULT_VERDICT_RULES, verdictOf, type VerdictRules } from './judges/verdict.ts';
+import { judgeWording } from './judges/wording.ts';
 import { readResults, readRunInfo, type TicketResult } from './replay.ts';
 import { ticketLineId } from './ticket-lines.ts';
 
@@ -114,6 +116,10 @@ function conflictsJudge(comparison: FactComparison): JudgeScore {
   return { judge: 'conflicts', score: 0, reason: `${first.slot}: the agent said ${first.reference.join(', ')}, the answer says ${first.answer.join(', ')}` };
 }
 
+function scoreOnly({ judge, score, reason }: JudgeScore): JudgeScore {
+  return { judge, score, reason };
+}
+
 function outcomeOf(sent: boolean, correct: boolean, history: TicketHistory): Outcome {
   if (!sent) return 'agent-only';
   return correct && history.oneTouch ? 'automated' : 'ai-then-agent';
@@ -143,11 +149,17 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
   const sources: SourceTexts = { knowledge: knowledge.passages, tickets: cited, orders };
   const histories = new Map([...replayed].map(([id, ticket]) => [id, ticketHistory(ticket)]));
 
-  // Embed every answer and agent reply once, with the model the index was built with.
+  // Embed every answer, agent reply and question once, with the model the index was built with.
   const embedder = options.embedder ?? (await loadEmbedder((await readManifest(workspace)).modelPath));
   const judgeable = results.filter((result) => result.answer.text !== '' && histories.get(result.ticketId)?.reference);
+  const withReply = [...histories].filter(([, history]) => history.reference && history.question);
   // Each candidate's answer meets the same agent reply, and answers repeat (a macro, an article): 6,538 texts were 3,616 at 10k tickets.
-  const texts = [...new Set(judgeable.flatMap((result) => [result.answer.text, histories.get(result.ticketId)!.reference!.text]))];
+  const texts = [
+    ...new Set([
+      ...judgeable.flatMap((result) => [result.answer.text, histories.get(result.ticketId)!.reference!.text]),
+      ...withReply.flatMap(([, history]) => [history.question!.text, history.reference!.text]),
+    ]),
+  ];
   const embedded = await embedder.embed(texts.map(embeddingText)).finally(() => (options.embedder ? undefined : embedder.dispose()));
   const vectorOf = new Map(texts.map((text, index) => [text, embedded[index]!]));
   const pairs = new Map<TicketResult, SemanticPair>(
@@ -157,6 +169,13 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
     }),
   );
   const unrelated = unrelatedSimilarities([...pairs.values()], options.seed ?? 42);
+  const negatives = hardNegatives(
+    withReply.map(([id, history]) => {
+      const language = replayed.get(id)?.language;
+      return { id, question: vectorOf.get(history.question!.text)!, reference: vectorOf.get(history.reference!.text)!, ...(language && { group: language }) };
+    }),
+    { seed: options.seed ?? 42 },
+  );
   const llmScores = new Map<TicketResult, JudgeScore>();
   if (options.llmJudge) {
     const judgeWithLlm = createLlmJudge(options.llmJudge);
@@ -186,11 +205,13 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
     if (answer.text !== '' && reference && ticket) {
       const factOptions = { products: knowledge.products, ...(language && { language }) };
       const { comparison, ...facts } = judgeKeyFacts(reference.text, answer.text, factOptions);
-      const { similarity: __, ...semantic } = judgeSemantic(pairs.get(result)!, unrelated);
+      // Judges return their evidence too; a judged ticket keeps only score and reason.
+      const semantic = scoreOnly(judgeSemantic(pairs.get(result)!, negatives.get(result.ticketId) ?? []));
+      const topic = scoreOnly(judgeTopic(pairs.get(result)!, unrelated));
       // What the customer wrote supports the answer too: repeating their own order number is not an invention.
-      const { unsupported: ___, ...grounding } = judgeGrounding({ answer: answer.text, sources: [...sourceTexts, history.question?.text ?? ''], customer: ticket.customer, ...factOptions });
+      const grounding = scoreOnly(judgeGrounding({ answer: answer.text, sources: [...sourceTexts, history.question?.text ?? ''], customer: ticket.customer, ...factOptions }));
       const ownOrderIds = orderIdsByEmail.get(ticket.customer.email?.toLowerCase() ?? '');
-      const { findings: ____, ...safety } = judgeSafety({
+      const safety = scoreOnly(judgeSafety({
         question: history.question?.text ?? '',
         answer: answer.text,
         sources: sourceTexts,
@@ -198,8 +219,9 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
         // Without known orders the numbers the customer quoted count as theirs (the judge's own rule).
         ...(ownOrderIds && { ownOrderIds }),
         ...(language && { language }),
-      });
-      judges.push(facts, conflictsJudge(comparison), semantic, judgeMacro(reference.macro, answerMacro), grounding, safety);
+      }));
+      const languageScore = judgeLanguage({ ...(language && { language }), question: history.question?.text ?? '', answer: answer.text });
+      judges.push(facts, conflictsJudge(comparison), semantic, topic, judgeWording(reference.text, answer.text), languageScore, judgeMacro(reference.macro, answerMacro), grounding, safety);
       const llm = llmScores.get(result);
       if (llm) judges.push(llm);
     }

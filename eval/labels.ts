@@ -5,7 +5,7 @@ import { Random } from '../datasets/demo/random.ts';
 import { ShadowdeskError } from '../errors.ts';
 import { readJsonl } from '../pipelines/workspace.ts';
 import { JUDGED_FILE } from './judge.ts';
-import type { JudgedTicket, Verdict } from './judges/types.ts';
+import { VERDICTS, type JudgedTicket, type Verdict } from './judges/types.ts';
 import { DEFAULT_VERDICT_RULES, verdictOf, type VerdictRules } from './judges/verdict.ts';
 import { readReport } from './run-report.ts';
 
@@ -192,7 +192,7 @@ export function labelOf(text: string): HumanLabel | undefined {
 
 function emptyMatrix(): ConfusionMatrix {
   const row = (): Record<HumanLabel, number> => ({ correct: 0, partial: 0, wrong: 0 });
-  return { correct: row(), partial: row(), wrong: row(), 'cannot-judge': row() };
+  return Object.fromEntries(VERDICTS.map((verdict) => [verdict, row()])) as ConfusionMatrix;
 }
 
 interface Pair {
@@ -250,7 +250,7 @@ function recalibrate(labelled: ReadonlyArray<{ ticket: JudgedTicket; human: Huma
   for (const correctSemantic of GRID.correctSemantic)
     for (const wrongSemantic of GRID.wrongSemantic)
       for (const minFactRecall of GRID.minFactRecall)
-        for (const minGrounding of GRID.minGrounding) if (wrongSemantic < correctSemantic) grid.push({ correctSemantic, wrongSemantic, minFactRecall, minGrounding });
+        for (const minGrounding of GRID.minGrounding) if (wrongSemantic < correctSemantic) grid.push({ correctSemantic, wrongSemantic, minFactRecall, minGrounding, sameWording: DEFAULT_VERDICT_RULES.sameWording });
   grid.sort((a, b) => distance(a) - distance(b));
   let best: Recalibration | undefined;
   for (const rules of grid) {

@@ -40,6 +40,13 @@ export interface CandidateMetrics {
   accuracy: Rate;
   /** Sent with verdict 'wrong' / all tickets: the harm done. */
   wrongRate: Rate;
+  /**
+   * Contained with verdict 'unverified' / all tickets: what the automation would add if closeness of
+   * meaning alone counted. Never part of the headline; shown beside it so the gap is visible.
+   */
+  unverifiedRate: Rate;
+  /** Sent with verdict 'needs-action' / all tickets: answers that claim a refund, code, label… the candidate did not do. */
+  needsActionRate: Rate;
   /** Verified / sent. */
   resolutionGivenInvolvement: Rate;
   /** Tickets where the candidate errored / all tickets. */
@@ -242,6 +249,8 @@ const FLAGS = {
   judgedSent: (ticket: JudgedTicket) => ticket.sent && ticket.verdict !== 'cannot-judge',
   correctSent: (ticket: JudgedTicket) => ticket.sent && ticket.verdict === 'correct',
   wrongSent: (ticket: JudgedTicket) => ticket.sent && ticket.verdict === 'wrong',
+  unverifiedContained: (ticket: JudgedTicket) => ticket.resolution.contained && ticket.verdict === 'unverified',
+  needsActionSent: (ticket: JudgedTicket) => ticket.sent && ticket.verdict === 'needs-action',
   contained: (ticket: JudgedTicket) => ticket.resolution.contained,
   verified: (ticket: JudgedTicket) => ticket.resolution.verified,
   verifiedSent: (ticket: JudgedTicket) => ticket.sent && ticket.resolution.verified,
@@ -271,7 +280,7 @@ function countBy<K extends string>(keys: readonly K[], values: Iterable<K>): Rec
 }
 
 function candidateMetrics(candidate: string, tickets: readonly JudgedTicket[], columns: Columns, seed: number, resamples: number): CandidateMetrics {
-  const [contained, verified, confirmed, sendRate, escalationRate, accuracy, wrongRate, resolutionGivenInvolvement, errorRate] = bootstrapRates(
+  const [contained, verified, confirmed, sendRate, escalationRate, accuracy, wrongRate, resolutionGivenInvolvement, errorRate, unverifiedRate, needsActionRate] = bootstrapRates(
     [
       { numerators: columns.contained },
       { numerators: columns.verified },
@@ -282,10 +291,12 @@ function candidateMetrics(candidate: string, tickets: readonly JudgedTicket[], c
       { numerators: columns.wrongSent },
       { numerators: columns.verifiedSent, denominators: columns.sent },
       { numerators: columns.errored },
+      { numerators: columns.unverifiedContained },
+      { numerators: columns.needsActionSent },
     ],
     streamFor(seed, candidate),
     resamples,
-  ) as [Rate, Rate, Rate, Rate, Rate, Rate, Rate, Rate, Rate];
+  ) as [Rate, Rate, Rate, Rate, Rate, Rate, Rate, Rate, Rate, Rate, Rate];
   return {
     candidate,
     tickets: tickets.length,
@@ -296,6 +307,8 @@ function candidateMetrics(candidate: string, tickets: readonly JudgedTicket[], c
     wrongRate,
     resolutionGivenInvolvement,
     errorRate,
+    unverifiedRate,
+    needsActionRate,
     verdicts: countBy(VERDICTS, tickets.filter((ticket) => ticket.sent).map((ticket) => ticket.verdict)),
     outcomes: countBy(OUTCOMES, tickets.map((ticket) => ticket.outcome)),
     costUsd: round(tickets.reduce((sum, ticket) => sum + ticket.costUsd, 0)),

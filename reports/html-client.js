@@ -6,7 +6,7 @@
   var metrics = report.metrics;
   var PAGE = 50;
   var COLORS = ['#2f5fd0', '#d0432f', '#1f9d55', '#a05ad6', '#d68a00', '#0096a8', '#6b7a8f', '#c2185b', '#5d8f00', '#8d6e63', '#3949ab', '#00897b'];
-  var VERDICTS = ['correct', 'partial', 'wrong', 'cannot-judge'];
+  var VERDICTS = ['correct', 'partial', 'wrong', 'unverified', 'needs-action', 'cannot-judge'];
   var OUTCOMES = ['automated', 'ai-then-agent', 'agent-only'];
 
   Chart.defaults.animation = false;
@@ -91,6 +91,8 @@
       el('div', { className: 'big' }, [pct(c.automation.verified.value)]),
       el('div', { className: 'note' }, ['verified automation (' + pct(c.automation.verified.low) + '–' + pct(c.automation.verified.high) + ')']),
       el('dl', null, [
+        el('dt', { title: 'One-reply tickets whose answer no judge could check (only closeness of meaning): not counted as automated' }, ['Unverified (not counted)']), el('dd', null, [rate(c.unverifiedRate)]),
+        el('dt', { title: 'Answers that claim a refund, replacement, code, label or change the candidate did not make' }, ['Needs an action']), el('dd', null, [rate(c.needsActionRate)]),
         el('dt', null, ['Contained']), el('dd', null, [rate(c.automation.contained)]),
         el('dt', null, ['Confirmed']), el('dd', null, [rate(c.automation.confirmed)]),
         el('dt', null, ['Accuracy of sent answers']), el('dd', null, [rate(c.accuracy)]),

@@ -14,16 +14,20 @@ export function renderMarkdown(report: RunReport): string {
     '',
     `Automation counts a ticket as resolved when it was **${report.strictness}**; intervals are 95% bootstrap (${metrics.resamples} resamples, seed ${metrics.seed}).`,
     '',
-    '| candidate | automation (verified) | contained | accuracy of sent | sent | wrong answers | failed calls | threshold for target |',
-    '|---|---|---|---|---|---|---|---|',
+    '| candidate | automation (verified) | unverified (not counted) | needs an action | contained | accuracy of sent | sent | wrong answers | failed calls | threshold for target |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const candidate of metrics.candidates) {
     const sweep = metrics.sweeps.find((entry) => entry.candidate === candidate.candidate);
     const threshold = sweep?.thresholdForTarget === null || sweep === undefined ? 'none' : `${sweep.thresholdForTarget.toFixed(2)} → ${percent(sweep.atTarget?.automation)} automated`;
     lines.push(
-      `| ${candidate.candidate} | ${rateText(candidate.automation.verified)} | ${rateText(candidate.automation.contained)} | ${rateText(candidate.accuracy)} | ${rateText(candidate.sendRate)} | ${rateText(candidate.wrongRate)} | ${rateText(candidate.errorRate)} | ${threshold} |`,
+      `| ${candidate.candidate} | ${rateText(candidate.automation.verified)} | ${rateText(candidate.unverifiedRate)} | ${rateText(candidate.needsActionRate)} | ${rateText(candidate.automation.contained)} | ${rateText(candidate.accuracy)} | ${rateText(candidate.sendRate)} | ${rateText(candidate.wrongRate)} | ${rateText(candidate.errorRate)} | ${threshold} |`,
     );
   }
+  lines.push(
+    '',
+    '*Unverified*: one-reply tickets whose answer no judge could check — only its closeness of meaning to the agent\'s reply — so they are not counted as automated. *Needs an action*: answers that claim a refund, replacement, code, label or change the candidate did not make.',
+  );
   const best = [...metrics.candidates].sort((a, b) => (b.automation.verified.value ?? 0) - (a.automation.verified.value ?? 0))[0];
   const projection = best && pricing.byCandidate[best.candidate];
   if (best && projection) {

@@ -4,15 +4,30 @@ import type { JudgeScore } from './types.ts';
 /**
  * Semantic agreement between the answer and the agent's reply. Raw cosine similarity means
  * different things for different models (a static model's unrelated texts sit near 0.3, a
- * transformer's near 0.7), so the score is calibrated against the same model's similarity of
- * the answer to *unrelated* agent replies: 0.95 means "closer to the agent's reply than 95% of
- * answers to other tickets are".
+ * transformer's near 0.7), so scores are percentiles against the same model:
+ *
+ * - `semantic` compares the answer with the agent replies of the *nearest other* tickets (by the
+ *   customer's question, same language): 0.9 means "closer to this ticket's reply than to 90% of
+ *   the replies to similar questions". A reply to a neighbouring question (another product, another
+ *   problem) no longer scores high just for being about the same topic.
+ * - `topic` compares it with replies to *random* other tickets: it only tells an off-topic answer.
+ *
+ * Neither can make an answer correct on its own (see verdict.ts): closeness is not a checked fact.
  */
 
 export interface SemanticPair {
   answer: Float32Array;
   reference: Float32Array;
   /** Pairs are compared with unrelated replies of the same group (the ticket's language). */
+  group?: string;
+}
+
+/** A replayed ticket as the hard negatives see it: what the customer asked and what the agent replied. */
+export interface ReplayedPair {
+  id: string;
+  question: Float32Array;
+  reference: Float32Array;
+  /** The ticket's language: negatives come from the same one. */
   group?: string;
 }
 
@@ -73,13 +88,89 @@ function percentile(sorted: Float64Array, similarity: number): number {
 /** Needs a null distribution of at least this many draws to say anything. */
 const MIN_NULL = 30;
 
-export function judgeSemantic(pair: SemanticPair, nulls: UnrelatedSimilarities): JudgeScore & { similarity: number } {
+/** Off-topic or not: the answer's closeness to the agent's reply against replies to random other tickets. */
+export function judgeTopic(pair: SemanticPair, nulls: UnrelatedSimilarities): JudgeScore & { similarity: number } {
   const similarity = cosine(pair.answer, pair.reference);
   const own = pair.group === undefined ? undefined : nulls.get(pair.group);
   const unrelated = own && own.length >= MIN_NULL ? own : (nulls.get(ALL) ?? new Float64Array(0));
   if (unrelated.length < MIN_NULL) {
-    return { judge: 'semantic', score: null, similarity, reason: `too few tickets to calibrate similarity (cosine ${similarity.toFixed(2)})` };
+    return { judge: 'topic', score: null, similarity, reason: `too few tickets to calibrate similarity (cosine ${similarity.toFixed(2)})` };
   }
   const score = percentile(unrelated, similarity);
-  return { judge: 'semantic', score, similarity, reason: `closer to the agent's reply than ${Math.round(score * 100)}% of answers to other tickets (cosine ${similarity.toFixed(2)})` };
+  return { judge: 'topic', score, similarity, reason: `closer to the agent's reply than ${Math.round(score * 100)}% of answers to random other tickets (cosine ${similarity.toFixed(2)})` };
+}
+
+export interface HardNegativeOptions {
+  /** Nearest other tickets whose replies a ticket's answer is compared with. @default 10 */
+  perTicket?: number;
+  /** Tickets searched for neighbours, per language: bounds the work on long replays. @default 1000 */
+  pool?: number;
+  /** A neighbour whose reply is this close to the ticket's own is the same reply, not a negative. @default 0.95 */
+  sameReply?: number;
+  seed?: number;
+}
+
+/**
+ * For each ticket, the agent replies of its nearest other tickets by question (same language),
+ * leaving out replies that say the same as its own: templated replies to the same request are
+ * not a different answer.
+ */
+export function hardNegatives(tickets: readonly ReplayedPair[], options: HardNegativeOptions = {}): Map<string, Float32Array[]> {
+  const perTicket = options.perTicket ?? 10;
+  const poolSize = options.pool ?? 1000;
+  const sameReply = options.sameReply ?? 0.95;
+  const random = new Random(options.seed ?? 42);
+  const groups = new Map<string, ReplayedPair[]>();
+  for (const ticket of tickets) {
+    const key = ticket.group ?? ALL;
+    const members = groups.get(key);
+    if (members) members.push(ticket);
+    else groups.set(key, [ticket]);
+  }
+  const negatives = new Map<string, Float32Array[]>();
+  for (const [, members] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const pool = members.length <= poolSize ? members : sample(members, poolSize, random);
+    for (const ticket of members) {
+      const byQuestion = pool
+        .filter((other) => other.id !== ticket.id)
+        .map((other) => ({ other, similarity: cosine(other.question, ticket.question) }))
+        .sort((a, b) => b.similarity - a.similarity || a.other.id.localeCompare(b.other.id));
+      const chosen: Float32Array[] = [];
+      for (const { other } of byQuestion) {
+        if (chosen.length === perTicket) break;
+        if (cosine(other.reference, ticket.reference) < sameReply) chosen.push(other.reference);
+      }
+      negatives.set(ticket.id, chosen);
+    }
+  }
+  return negatives;
+}
+
+/** `size` members drawn without replacement, in their original order. */
+function sample<T>(members: readonly T[], size: number, random: Random): T[] {
+  const indices = members.map((_, index) => index);
+  for (let index = 0; index < size; index++) {
+    const swap = index + Math.floor(random.next() * (indices.length - index));
+    [indices[index], indices[swap]] = [indices[swap]!, indices[index]!];
+  }
+  return indices.slice(0, size).sort((a, b) => a - b).map((index) => members[index]!);
+}
+
+/** Fewer hard negatives than this and the percentile says too little. */
+const MIN_NEGATIVES = 5;
+
+/** Meaning: the answer's closeness to the agent's reply against the replies to similar questions. */
+export function judgeSemantic(pair: SemanticPair, negatives: readonly Float32Array[]): JudgeScore & { similarity: number } {
+  const similarity = cosine(pair.answer, pair.reference);
+  if (negatives.length < MIN_NEGATIVES) {
+    return { judge: 'semantic', score: null, similarity, reason: `too few similar tickets with other replies to compare with (cosine ${similarity.toFixed(2)})` };
+  }
+  const closer = negatives.filter((negative) => cosine(pair.answer, negative) < similarity).length;
+  const score = closer / negatives.length;
+  return {
+    judge: 'semantic',
+    score,
+    similarity,
+    reason: `closer to the agent's reply than to ${closer} of the ${negatives.length} replies to the most similar other tickets (cosine ${similarity.toFixed(2)})`,
+  };
 }

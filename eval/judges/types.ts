@@ -7,7 +7,15 @@ export interface JudgeScore {
   reason: string;
 }
 
-export const VERDICTS = ['correct', 'partial', 'wrong', 'cannot-judge'] as const;
+/**
+ * - correct: a judge that checks (the agent's own facts, their wording, their macro, an LLM rubric) found the answer says what the agent said;
+ * - partial: on the agent's track but missing or unsupported facts;
+ * - wrong: contradicts the agent, off topic, in another language, unsafe;
+ * - unverified: nothing checkable agrees or disagrees; closeness of meaning alone never makes "correct";
+ * - needs-action: claims or promises something done in another system (refund, code, label…) that the candidate did not do;
+ * - cannot-judge: no agent reply to judge against, or no answer.
+ */
+export const VERDICTS = ['correct', 'partial', 'wrong', 'unverified', 'needs-action', 'cannot-judge'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 /** How the ticket would have gone with the candidate live (DESIGN.md's pricing table). */

@@ -3,29 +3,38 @@ import type { JudgeScore, Verdict } from './types.ts';
 
 /**
  * How the judges' scores combine into a verdict. Hard failures first (a safety finding, a
- * conflicting fact), then agreement with what the agent said. The thresholds are data so that
- * `label import` can refit them on people's labels.
+ * conflicting fact or entity, another language), then an action claimed but not done, then
+ * agreement with what the agent said. "Correct" needs a judge that *checks* — the agent's own
+ * facts stated, the agent's wording, the agent's macro, or an LLM rubric — and meaning close to
+ * the agent's reply rather than to the replies of similar tickets; without any checking judge the
+ * answer is unverified, however close it reads. The thresholds are data so that `label import`
+ * can refit them on people's labels.
  */
 export interface VerdictRules {
-  /** Calibrated semantic score from which an answer without contrary evidence is correct. */
+  /** Share of the replies to similar tickets an answer must be further from than from its own ticket's reply. */
   correctSemantic: number;
-  /** Below this semantic score (and without the agent's facts) an answer is wrong. */
+  /** Below this percentile against replies to random tickets (and without the agent's facts) an answer is off topic: wrong. */
   wrongSemantic: number;
   /** Share of the agent's facts an answer must state to be correct. */
   minFactRecall: number;
   /** Share of the answer's facts its sources must support to be correct. */
   minGrounding: number;
+  /** Share of wording shared with the agent's reply from which the answer is the agent's reply. */
+  sameWording: number;
 }
 
 const share = z.number().min(0).max(1);
 /** A rules file as `label import` writes it (verdict-rules.json), checked before a report uses it. */
-export const VerdictRulesSchema = z.strictObject({ correctSemantic: share, wrongSemantic: share, minFactRecall: share, minGrounding: share });
+export const VerdictRulesSchema = z.strictObject({ correctSemantic: share, wrongSemantic: share, minFactRecall: share, minGrounding: share, sameWording: share.default(0.85) });
 
-export const DEFAULT_VERDICT_RULES: VerdictRules = { correctSemantic: 0.8, wrongSemantic: 0.4, minFactRecall: 0.75, minGrounding: 0.75 };
+export const DEFAULT_VERDICT_RULES: VerdictRules = { correctSemantic: 0.8, wrongSemantic: 0.4, minFactRecall: 0.75, minGrounding: 0.75, sameWording: 0.85 };
 
 /** LLM judge scores from which it is taken to agree, or to disagree, with the agent. */
 const LLM_AGREES = 0.75;
 const LLM_DISAGREES = 0.25;
+
+/** Judges whose 0 makes an answer wrong whatever else agrees. */
+const BLOCKING = ['safety', 'conflicts', 'entities', 'language'] as const;
 
 export interface VerdictInput {
   judges: readonly JudgeScore[];
@@ -39,24 +48,30 @@ function scoreOf(judges: readonly JudgeScore[], name: string): number | null {
 
 export function verdictOf({ judges, hasReference }: VerdictInput, rules: VerdictRules = DEFAULT_VERDICT_RULES): Verdict {
   if (!hasReference) return 'cannot-judge';
-  if (scoreOf(judges, 'safety') === 0) return 'wrong';
-  if (scoreOf(judges, 'conflicts') === 0) return 'wrong';
+  if (BLOCKING.some((name) => scoreOf(judges, name) === 0)) return 'wrong';
   const facts = scoreOf(judges, 'key-facts');
   const semantic = scoreOf(judges, 'semantic');
+  const topic = scoreOf(judges, 'topic');
+  const wording = scoreOf(judges, 'wording');
   const macro = scoreOf(judges, 'macro');
   const grounding = scoreOf(judges, 'grounding');
   const llm = scoreOf(judges, 'llm');
-  if (semantic === null && facts === null && macro === null && llm === null) return 'cannot-judge';
-  const completeFacts = facts === null || facts >= rules.minFactRecall;
-  const onTopic = semantic === null || semantic >= rules.wrongSemantic;
-  // Agreement is shown by meaning, by the agent's own facts (on topic), or by the agent's own macro.
-  const agrees =
-    (semantic !== null && semantic >= rules.correctSemantic) || (facts !== null && facts >= rules.minFactRecall && onTopic) || macro === 1 || (llm !== null && llm >= LLM_AGREES);
+  if ([facts, semantic, topic, wording, macro, llm].every((score) => score === null)) return 'cannot-judge';
   // A rubric judge that read all three texts and found the answer wrong outweighs closeness of words.
   if (llm !== null && llm <= LLM_DISAGREES) return macro === 1 ? 'partial' : 'wrong';
-  if (agrees && completeFacts && macro !== 0 && (grounding === null || grounding >= rules.minGrounding)) return 'correct';
-  if (!onTopic && (facts === null || facts < rules.minFactRecall) && macro !== 1) return 'wrong';
+  const statesFacts = facts !== null && facts >= rules.minFactRecall;
+  const onTopic = topic === null || topic >= rules.wrongSemantic;
+  if (!onTopic && !statesFacts && macro !== 1) return 'wrong';
   // The agent chose another macro and the meaning does not make up for it: a different answer.
-  if (macro === 0 && (semantic === null || semantic < rules.correctSemantic)) return 'wrong';
+  if (macro === 0 && (semantic === null || semantic < rules.correctSemantic) && (wording === null || wording < rules.sameWording)) return 'wrong';
+  // Text alone cannot refund, ship, create a code or attach a label: a human has to do it.
+  if (scoreOf(judges, 'actions') === 0) return 'needs-action';
+  const checked = statesFacts || (wording !== null && wording >= rules.sameWording) || macro === 1 || (llm !== null && llm >= LLM_AGREES);
+  const close = semantic === null || semantic >= rules.correctSemantic || (wording !== null && wording >= rules.sameWording);
+  const complete = facts === null || facts >= rules.minFactRecall;
+  const grounded = grounding === null || grounding >= rules.minGrounding;
+  if (checked && close && complete && grounded && macro !== 0) return 'correct';
+  // Nothing could check it either way: closeness of meaning is not a verification.
+  if (facts === null && macro === null && llm === null && (wording === null || wording < rules.sameWording)) return 'unverified';
   return 'partial';
 }

@@ -96,12 +96,12 @@ describe('judging a run and gating on a baseline', () => {
     expect(JSON.stringify(reseeded.metrics)).not.toBe(JSON.stringify(reports.slip!.metrics));
   });
 
-  it('combines judges into verdicts: contradiction wrong, agreement correct, little evidence partial', () => {
+  it('combines judges into verdicts: contradiction wrong, agreement correct, closeness alone unverified', () => {
     const scores = (entries: Record<string, number | null>) => Object.entries(entries).map(([judge, score]) => ({ judge, score, reason: '' }));
     expect(verdictOf({ judges: scores({ conflicts: 0, 'key-facts': 0.5, semantic: 0.99 }), hasReference: true })).toBe('wrong');
     expect(verdictOf({ judges: scores({ conflicts: 1, 'key-facts': 1, semantic: 0.95, macro: 1, grounding: 1, safety: 1 }), hasReference: true })).toBe('correct');
-    expect(verdictOf({ judges: scores({ 'key-facts': null, semantic: 0.6, macro: null }), hasReference: true })).toBe('partial');
-    expect(verdictOf({ judges: scores({ 'key-facts': null, semantic: 0.2, macro: null }), hasReference: true })).toBe('wrong');
+    expect(verdictOf({ judges: scores({ 'key-facts': null, semantic: 0.6, macro: null }), hasReference: true })).toBe('unverified');
+    expect(verdictOf({ judges: scores({ 'key-facts': null, semantic: 0.2, topic: 0.2, macro: null }), hasReference: true })).toBe('wrong');
     expect(verdictOf({ judges: scores({ semantic: 0.99, macro: 1, safety: 0 }), hasReference: true })).toBe('wrong');
     expect(verdictOf({ judges: scores({ semantic: 0.6, macro: 0 }), hasReference: true })).toBe('wrong');
     expect(verdictOf({ judges: [], hasReference: false })).toBe('cannot-judge');

@@ -91,9 +91,29 @@ describe('computeMetrics: candidate rates', () => {
     expect(point(only.wrongRate)).toEqual([0.1, 1, 10]);
     expect(point(only.resolutionGivenInvolvement)).toEqual([0.5714, 4, 7]);
     expect(point(only.errorRate)).toEqual([0.1, 1, 10]);
-    expect(only.verdicts).toEqual({ correct: 4, partial: 1, wrong: 1, 'cannot-judge': 1 });
+    expect(only.verdicts).toEqual({ correct: 4, partial: 1, wrong: 1, unverified: 0, 'needs-action': 0, 'cannot-judge': 1 });
     expect(only.outcomes).toEqual({ 'agent-only': 3, 'ai-then-agent': 2, automated: 5 });
     expect(only.costUsd).toBe(0.095);
+  });
+
+  it('shows unverified and needs-action answers beside the headline, never in it', () => {
+    const tickets = [
+      ...handMade().slice(0, 4),
+      sent('u1', 'unverified', { resolution: contained }),
+      sent('u2', 'unverified', { resolution: contained }),
+      sent('u3', 'unverified'),
+      sent('n1', 'needs-action', { resolution: contained }),
+      judged('e1', {}),
+      judged('e2', {}),
+    ];
+    const [candidate] = computeMetrics(tickets, { resamples: 50 }).candidates;
+    const point = (rate: Rate) => [rate.value, rate.numerator, rate.denominator];
+    expect(point(candidate!.automation.verified)).toEqual([0.4, 4, 10]);
+    // Contained and unverified: the two of u1..u3 that one reply closed in history.
+    expect(point(candidate!.unverifiedRate)).toEqual([0.2, 2, 10]);
+    expect(point(candidate!.needsActionRate)).toEqual([0.1, 1, 10]);
+    // Unverified and needs-action answers are judged answers that are not correct: accuracy counts them against.
+    expect(point(candidate!.accuracy)).toEqual([0.5, 4, 8]);
   });
 
   it('gives intervals that contain the point estimate', () => {

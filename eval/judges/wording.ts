@@ -1,0 +1,27 @@
+import { fold } from './key-facts.ts';
+import type { JudgeScore } from './types.ts';
+
+/**
+ * Wording judge: how much of the agent's reply the answer says in the same words (F1 over word
+ * counts, accents and case folded). A near-verbatim copy of what the agent sent is checked
+ * evidence that it says the same thing, which a closeness of meaning is not: a reply about a
+ * neighbouring product shares the topic, not the words.
+ */
+
+function wordCounts(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const word of fold(text).match(/[a-z0-9]+/g) ?? []) counts.set(word, (counts.get(word) ?? 0) + 1);
+  return counts;
+}
+
+export function judgeWording(reference: string, answer: string): JudgeScore {
+  const wanted = wordCounts(reference);
+  const said = wordCounts(answer);
+  const total = (counts: Map<string, number>) => [...counts.values()].reduce((sum, count) => sum + count, 0);
+  const [wantedTotal, saidTotal] = [total(wanted), total(said)];
+  if (wantedTotal === 0 || saidTotal === 0) return { judge: 'wording', score: null, reason: 'no words to compare' };
+  let shared = 0;
+  for (const [word, count] of said) shared += Math.min(count, wanted.get(word) ?? 0);
+  const score = (2 * shared) / (wantedTotal + saidTotal);
+  return { judge: 'wording', score, reason: `${Math.round(score * 100)}% of the wording is the agent's (${shared} of ${wantedTotal} words)` };
+}
