@@ -12,6 +12,7 @@ import { freshdeskCsvReader } from './freshdesk-csv.ts';
 import { genericCsvReader } from './generic-csv.ts';
 import { gorgiasJsonReader } from './gorgias-json.ts';
 import { gorgiasMacrosReader } from './gorgias-macros.ts';
+import { ibmTwitterReader } from './ibm-twitter-json.ts';
 import { multilingualTicketsReader } from './multilingual-tickets-csv.ts';
 import { shadowdeskJsonlReader } from './shadowdesk-jsonl.ts';
 import { shopifyOrdersCsvReader } from './shopify-orders-csv.ts';
@@ -34,6 +35,7 @@ export const READERS = {
   'abcd-knowledge': abcdKnowledgeReader,
   'bitext-csv': bitextReader,
   'multilingual-tickets-csv': multilingualTicketsReader,
+  'ibm-twitter-json': ibmTwitterReader,
 } as const satisfies Record<string, Reader>;
 
 export type FormatName = keyof typeof READERS;

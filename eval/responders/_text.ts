@@ -16,3 +16,17 @@ export function greeting(context: TicketContext): string {
 export function confidenceFrom(similarity: number, floor = 0.3): number {
   return Math.max(0, Math.min(1, (similarity - floor) / (1 - floor)));
 }
+
+/** An @handle as a tweet writes it; the `@` of an e-mail address or inside a link is not one. */
+export const HANDLE = /(?<![\w@./])@\w{1,50}/g;
+
+/** The @handles a text mentions, as written. */
+export function handlesIn(text: string): string[] {
+  return text.match(HANDLE) ?? [];
+}
+
+/** The customer's @handle, on tickets whose customer id is one (Twitter threads). */
+export function customerHandle(context: TicketContext): string | undefined {
+  const id = context.ticket.customer.id?.trim();
+  return id !== undefined && /^@\w{1,50}$/.test(id) ? id : undefined;
+}

@@ -1,13 +1,12 @@
 import type { SearchHit } from '../../pipelines/search-tables.ts';
 import type { Answer, Responder, Source, TicketContext } from '../types.ts';
-import { confidenceFrom, firstName } from './_text.ts';
+import { confidenceFrom, customerHandle, firstName, HANDLE, handlesIn } from './_text.ts';
 
 export interface PastTicketOptions {
   /** Below this confidence the ticket is escalated. @default 0.35 */
   minConfidence?: number;
 }
 
-const GREETING_NAME = /^((?:Bonjour|Bonsoir|Hello|Hi|Dear|Hey)\s+)(\p{Lu}[\p{L}'’-]*)/u;
 const ORDER_NUMBER = /#[A-Z]{0,4}\d{3,}/g;
 /** Tracking numbers look like 6A12345678FR or MR87654321FR: letters and at least six digits. */
 const TRACKING_NUMBER = /\b(?=[A-Z0-9]*\d{6})(?=[A-Z0-9]*[A-Z])[A-Z0-9]{8,30}\b/g;
@@ -16,6 +15,79 @@ const URL = /https?:\/\/[^\s)>\]]+/g;
 /** Identifiers a customer quotes: order or account numbers of five digits or more, maybe with a letter prefix. */
 const QUOTED_ID = /(?<![\w#-])#?[A-Z]{0,4}\d{5,}\b/g;
 
+/** The @handles a tweet opens with: whom it is addressed to. */
+const OPENING_HANDLES = /^\s{0,10}(?:@\w{1,50}(?:\s{1,10}|$)){1,20}/;
+
+const lower = (text: string) => text.toLowerCase();
+
+/**
+ * A reused tweet is addressed to the earlier customer: the @handles it opens with that are neither
+ * this customer's nor mentioned in their question (the brand, anyone they tagged) are the earlier
+ * thread's. They become this customer's handle, or go when it is unknown. Other @handles in the text
+ * (an account to contact) are kept, unless they are the earlier customer's.
+ */
+function readdressHandles(reply: string, context: TicketContext): { text: string } | { missing: string } {
+  const opening = OPENING_HANDLES.exec(reply)?.[0] ?? '';
+  const mine = customerHandle(context);
+  const inThread = new Set([...(mine ? [mine] : []), ...handlesIn(context.ticket.question)].map(lower));
+  const addressed = handlesIn(opening);
+  const theirs = new Set(addressed.map(lower).filter((handle) => !inThread.has(handle)));
+  if (theirs.size === 0) return { text: reply };
+  const rest = reply.slice(opening.length);
+  if (!mine && handlesIn(rest).some((handle) => theirs.has(lower(handle)))) {
+    return { missing: 'the reply names the earlier customer’s @handle within its text, and this customer’s handle is unknown' };
+  }
+  const kept = addressed.filter((handle) => inThread.has(lower(handle)) && lower(handle) !== lower(mine ?? ''));
+  const to = [...(mine ? [mine] : []), ...kept];
+  const body = mine ? rest.replace(HANDLE, (handle) => (theirs.has(lower(handle)) ? mine : handle)) : rest;
+  return { text: to.length > 0 ? `${to.join(' ')} ${body}` : body };
+}
+
+/**
+ * A greeting after any opening @handles, and the name it greets: one word, or two before punctuation
+ * ("Dear John Smith,"); "Hi I'm…" and "Hi Thanks…" greet nobody.
+ */
+const GREETING_NAME = /^((?:@\w{1,50}\s{1,10}){0,20}(?:Bonjour|Bonsoir|Hello|Hi|Dear|Hey)\s+)(?!(?:I|We|Thanks|Thank)\b)(\p{Lu}[\p{L}'’-]{0,40}(?: \p{Lu}[\p{L}'’-]{0,40}(?=\s{0,3}[,!.:;]))?)/u;
+/** Greeted words that name nobody in particular, so their other uses are left alone. */
+const NOT_A_NAME = new Set(['there', 'again', 'all', 'everyone', 'team', 'customer', 'client', 'cliente', 'sir', 'madam', 'madame', 'monsieur', 'mademoiselle', 'mr', 'mrs', 'ms', 'mme', 'mlle']);
+/** Words after which a name is only said to the customer: "Thanks John!", "Bonne journée Marie". */
+const BEFORE_VOCATIVE = '(?<=(?:[Tt]hanks|[Tt]hank you|[Mm]erci|[Cc]heers|day|evening|weekend|journée|soirée|week-end))';
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Without this customer's name, the earlier customer's goes where it is said to them: after a comma
+ * ("…, John!"), after thanks or wishes ("Bonne journée Marie"), or opening a sentence ("John, tell
+ * us…"). Anywhere else ("John's address") dropping it would garble the sentence.
+ */
+function withoutVocatives(text: string, name: string): string {
+  const ends = '(?=\\s{0,3}(?:[.!?;:,)]|$))';
+  return text
+    .replace(new RegExp(`,\\s{0,3}${name}${ends}`, 'gmu'), '')
+    .replace(new RegExp(`${BEFORE_VOCATIVE} {1,3}${name}${ends}`, 'gmu'), '')
+    .replace(new RegExp(`(^|[.!?]\\s{1,3})${name},\\s{0,3}(\\p{Ll})`, 'gmu'), (_, before: string, next: string) => `${before}${next.toUpperCase()}`);
+}
+
+/**
+ * The greeting's name is taken for the earlier customer's (the past ticket's customer is not in the
+ * search hit). It becomes this customer's first name in the greeting and wherever it recurs; when
+ * their name is unknown it goes, and a reply still naming the earlier customer is refused.
+ */
+function readdressName(reply: string, context: TicketContext): { text: string } | { missing: string } {
+  const greeting = GREETING_NAME.exec(reply);
+  if (!greeting) return { text: reply };
+  const [whole, hello = '', theirName = ''] = greeting;
+  const name = firstName(context);
+  const greeted = name ? `${hello}${name}` : hello.trimEnd();
+  const parts = theirName.split(' ').filter((word) => !NOT_A_NAME.has(word.toLowerCase()));
+  let rest = reply.slice(whole.length);
+  if (parts.length === 0) return { text: greeted + rest };
+  const spoken = `(?<![\\p{L}\\p{N}_])(?:${[theirName, ...parts].map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}_])`;
+  if (name) return { text: greeted + rest.replace(new RegExp(spoken, 'gu'), name) };
+  rest = withoutVocatives(rest, spoken);
+  if (new RegExp(spoken, 'u').test(rest)) return { missing: 'the reply names the earlier customer within a sentence, and this customer’s name is unknown' };
+  return { text: greeted + rest };
+}
+
 /** The order the customer is asking about: the one they quote, else their latest. */
 function orderAskedAbout(context: TicketContext): TicketContext['orders'][number] | undefined {
   const quoted = new Set(context.ticket.question.match(ORDER_NUMBER) ?? []);
@@ -23,15 +95,18 @@ function orderAskedAbout(context: TicketContext): TicketContext['orders'][number
 }
 
 /**
- * Adapts a past agent reply to this customer: their name in the greeting; the numbers the earlier
+ * Adapts a past agent reply to this customer: their @handle and name where the earlier customer's
+ * were (or neither, when unknown); the numbers the earlier
  * customer had quoted (an order number written without #, say) replaced by the one this customer
  * quotes; the order number, tracking number and link of the order they ask about. Returns why it
  * cannot when the reply needs data this customer has not given.
  */
 export function adaptReply(reply: string, context: TicketContext, pastQuestion = ''): { text: string; usedOrder: boolean } | { missing: string } {
-  let text = reply;
-  const name = firstName(context);
-  text = text.replace(GREETING_NAME, (_, hello: string) => (name ? `${hello}${name}` : hello.trimEnd()));
+  const addressed = readdressHandles(reply, context);
+  if ('missing' in addressed) return addressed;
+  const named = readdressName(addressed.text, context);
+  if ('missing' in named) return named;
+  let text = named.text;
   const theirs = new Set((pastQuestion.match(QUOTED_ID) ?? []).filter((id) => !id.startsWith('#')));
   const echoed = (text.match(QUOTED_ID) ?? []).filter((id) => theirs.has(id));
   if (echoed.length > 0) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adaptReply, newestOfClosest } from '../../../eval/responders/past-ticket.ts';
+import { adaptReply, createPastTicketResponder, newestOfClosest } from '../../../eval/responders/past-ticket.ts';
 import type { TicketContext } from '../../../eval/types.ts';
 import type { SearchHit } from '../../../pipelines/search-tables.ts';
 
@@ -35,5 +35,75 @@ describe('adapting a past reply', () => {
     ];
     const adapted = adaptReply('Your order #ML999 left with 6A00000099FR: https://t.example/6A00000099FR', context('Where is #ML100?', orders));
     expect(adapted).toEqual({ text: 'Your order #ML100 left with 6A00000010FR: https://t.example/6A00000010FR', usedOrder: true });
+  });
+});
+
+describe('re-addressing a past reply to this customer', () => {
+  const customer = (who: TicketContext['ticket']['customer'], question = 'help') => ({ ticket: { question, customer: who }, orders: [] }) as unknown as TicketContext;
+  const named = (name: string) => customer({ name });
+  const nameless = customer({});
+
+  it('puts this customer’s first name wherever the earlier customer’s greeted name recurs (EN)', () => {
+    const reply = 'Hi John, your refund was issued today. Thanks for your patience, John!';
+    expect(adaptReply(reply, named('Sam Lee'))).toEqual({ text: 'Hi Sam, your refund was issued today. Thanks for your patience, Sam!', usedOrder: false });
+    expect(adaptReply('Dear John Smith, the form is attached. Thanks John Smith.', named('Sam Lee'))).toEqual({ text: 'Dear Sam, the form is attached. Thanks Sam.', usedOrder: false });
+  });
+
+  it('puts this customer’s first name wherever the earlier customer’s greeted name recurs (FR)', () => {
+    const reply = "Bonjour Marie,\nVotre colis part demain. Marie, n'hésitez pas à revenir vers nous.\nBonne journée Marie";
+    expect(adaptReply(reply, named('Zoé Petit'))).toEqual({ text: "Bonjour Zoé,\nVotre colis part demain. Zoé, n'hésitez pas à revenir vers nous.\nBonne journée Zoé", usedOrder: false });
+  });
+
+  it('drops the earlier customer’s name when this customer’s is unknown (EN and FR)', () => {
+    expect(adaptReply('Hi John, your refund was issued today. Thanks for your patience, John! John, tell us if it has not arrived.', nameless)).toEqual({
+      text: 'Hi, your refund was issued today. Thanks for your patience! Tell us if it has not arrived.',
+      usedOrder: false,
+    });
+    expect(adaptReply("Bonjour Marie,\nVotre colis part demain. Marie, n'hésitez pas à revenir vers nous.\nBonne journée Marie", nameless)).toEqual({
+      text: "Bonjour,\nVotre colis part demain. N'hésitez pas à revenir vers nous.\nBonne journée",
+      usedOrder: false,
+    });
+  });
+
+  it('refuses a reply naming the earlier customer in a sentence it cannot drop the name from (EN and FR)', () => {
+    const missing = 'the reply names the earlier customer within a sentence, and this customer’s name is unknown';
+    expect(adaptReply("Hi John, we added John's new address to the account.", nameless)).toEqual({ missing });
+    expect(adaptReply('Bonjour Marie, nous avons transmis le dossier de Marie au transporteur.', nameless)).toEqual({ missing });
+    expect(adaptReply("Hi John, we added John's new address to the account.", named('Sam Lee'))).toEqual({ text: "Hi Sam, we added Sam's new address to the account.", usedOrder: false });
+  });
+
+  it('does not take a title, "There" or "I\'m" for a name to replace elsewhere (EN and FR)', () => {
+    expect(adaptReply('Hi There, There are two ways to reset it.', named('Sam Lee'))).toEqual({ text: 'Hi Sam, There are two ways to reset it.', usedOrder: false });
+    expect(adaptReply("Hi I'm sorry to hear that. I'm checking it now.", nameless)).toEqual({ text: "Hi I'm sorry to hear that. I'm checking it now.", usedOrder: false });
+    expect(adaptReply('Bonjour Madame,\nMadame Martin, notre responsable, vous rappellera.', named('Zoé Petit'))).toEqual({
+      text: 'Bonjour Zoé,\nMadame Martin, notre responsable, vous rappellera.',
+      usedOrder: false,
+    });
+  });
+
+  it('addresses a reused tweet to this customer’s @handle instead of the earlier customer’s', () => {
+    const tweet = customer({ id: '@new_fan' }, '@BrandHelp @OtherShop my console will not start');
+    const reply = '@old_fan @OtherShop @someone_else Hi Alex, try this: https://help.example/start Here to help, @old_fan. DM @BrandHelp or write to abuse@brand.example';
+    expect(adaptReply(reply, tweet)).toEqual({
+      text: '@new_fan @OtherShop Hi, try this: https://help.example/start Here to help, @new_fan. DM @BrandHelp or write to abuse@brand.example',
+      usedOrder: false,
+    });
+  });
+
+  it('drops the earlier customer’s leading @handle when this customer has none, and refuses one it cannot drop', () => {
+    expect(adaptReply('@old_fan Try this: https://help.example/start', nameless)).toEqual({ text: 'Try this: https://help.example/start', usedOrder: false });
+    expect(adaptReply('@old_fan Here to help, @old_fan: https://help.example/start', nameless)).toEqual({
+      missing: 'the reply names the earlier customer’s @handle within its text, and this customer’s handle is unknown',
+    });
+  });
+
+  it('escalates with the reason rather than send a reply it cannot re-address', async () => {
+    const context = {
+      ...nameless,
+      ticket: { subject: '', question: 'where is my parcel?', customer: {} },
+      retrieve: async () => [{ table: 'tickets', id: 'T1', title: 'T1', text: 'parcel?', answer: "Hi John, we added John's new address.", score: 0.99 }],
+    } as unknown as TicketContext;
+    const answer = await createPastTicketResponder().respond(context);
+    expect(answer).toMatchObject({ decision: 'escalate', text: '', reason: 'the reply names the earlier customer within a sentence, and this customer’s name is unknown' });
   });
 });
