@@ -15,6 +15,7 @@ import { hardNegatives, judgeSemantic, judgeTopic, unrelatedSimilarities, type S
 import type { JudgedTicket, JudgeScore, Outcome } from './judges/types.ts';
 import { DEFAULT_VERDICT_RULES, verdictOf, type VerdictRules } from './judges/verdict.ts';
 import { judgeWording } from './judges/wording.ts';
+import { HANDLE } from './responders/_text.ts';
 import { readResults, readRunInfo, type TicketResult } from './replay.ts';
 import { ticketLineId } from './ticket-lines.ts';
 
@@ -116,6 +117,11 @@ function conflictsJudge(comparison: FactComparison): JudgeScore {
   return { judge: 'conflicts', score: 0, reason: `${first.slot}: the agent said ${first.reference.join(', ')}, the answer says ${first.answer.join(', ')}` };
 }
 
+/** A Twitter reply opens with the customer's @handle: the same words to another customer are the same answer. */
+function withoutHandles(text: string): string {
+  return text.replace(HANDLE, '').trim();
+}
+
 function scoreOnly({ judge, score, reason }: JudgeScore): JudgeScore {
   return { judge, score, reason };
 }
@@ -160,7 +166,7 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
       ...withReply.flatMap(([, history]) => [history.question!.text, history.reference!.text]),
     ]),
   ];
-  const embedded = await embedder.embed(texts.map(embeddingText)).finally(() => (options.embedder ? undefined : embedder.dispose()));
+  const embedded = await embedder.embed(texts.map((text) => embeddingText(withoutHandles(text)))).finally(() => (options.embedder ? undefined : embedder.dispose()));
   const vectorOf = new Map(texts.map((text, index) => [text, embedded[index]!]));
   const pairs = new Map<TicketResult, SemanticPair>(
     judgeable.map((result) => {
@@ -204,7 +210,9 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
     const judges: JudgeScore[] = [];
     if (answer.text !== '' && reference && ticket) {
       const factOptions = { products: knowledge.products, ...(language && { language }) };
-      const { comparison, ...facts } = judgeKeyFacts(reference.text, answer.text, factOptions);
+      // Who a reply is addressed to is the safety judge's business; the others compare what it says.
+      const [said, wanted] = [withoutHandles(answer.text), withoutHandles(reference.text)];
+      const { comparison, ...facts } = judgeKeyFacts(wanted, said, factOptions);
       // Judges return their evidence too; a judged ticket keeps only score and reason.
       const semantic = scoreOnly(judgeSemantic(pairs.get(result)!, negatives.get(result.ticketId) ?? []));
       const topic = scoreOnly(judgeTopic(pairs.get(result)!, unrelated));
@@ -221,7 +229,7 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
         ...(language && { language }),
       }));
       const languageScore = judgeLanguage({ ...(language && { language }), question: history.question?.text ?? '', answer: answer.text });
-      judges.push(facts, conflictsJudge(comparison), semantic, topic, judgeWording(reference.text, answer.text), languageScore, judgeMacro(reference.macro, answerMacro), grounding, safety);
+      judges.push(facts, conflictsJudge(comparison), semantic, topic, judgeWording(wanted, said), languageScore, judgeMacro(reference.macro, answerMacro), grounding, safety);
       const llm = llmScores.get(result);
       if (llm) judges.push(llm);
     }
