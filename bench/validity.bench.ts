@@ -31,8 +31,8 @@ const { values } = parseArgs({
   options: {
     dump: { type: 'string' },
     labels: { type: 'string', default: fileURLToPath(new URL('./validity/labels.csv', import.meta.url)) },
-    'per-candidate': { type: 'string', default: '30' },
-    'max-tickets': { type: 'string', default: '300' },
+    'per-candidate': { type: 'string', default: '80' },
+    'max-tickets': { type: 'string', default: '800' },
     seed: { type: 'string', default: '17' },
     half: { type: 'string', default: 'report' },
     out: { type: 'string', default: fileURLToPath(new URL('./results/validity.json', import.meta.url)) },
@@ -68,7 +68,7 @@ async function drawAnswers(dataset: ValidityDataset, scratch: string): Promise<{
   await buildIndex({ workspace });
   const all = await selectTickets(workspace);
   const span = Date.parse(all.at(-1)!.createdAt) - Date.parse(all[0]!.createdAt);
-  const holdoutDays = Math.max(1, Math.round((span * 0.2) / 86_400_000));
+  const holdoutDays = Math.max(1, Math.round((span * (dataset.replayShare ?? 0.2)) / 86_400_000));
   const runDir = join(workspace, 'runs', 'validity');
   await replay({ workspace, runDir, candidates: CANDIDATES.map(responderFor), selection: { holdoutDays, sample: Number(values['max-tickets']), seed: SEED } });
   const { judged, tickets } = await judgeRun({ runDir });
