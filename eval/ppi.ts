@@ -21,7 +21,7 @@ export interface CorrectedRate {
   standardError: number | null;
   /** Tickets with a person's label. */
   n: number;
-  /** Tickets the rate is over. */
+  /** Tickets in all the strata, labelled or not (for a ratio, not only its denominator's). */
   N: number;
 }
 
@@ -63,8 +63,8 @@ export interface RatioStratum {
 
 export interface RateStratum {
   size: number;
-  /** 0/1 labels of a uniform random sample of the stratum; every ticket when `settled`. */
-  labels: readonly number[];
+  /** 0/1 labels of a uniform random sample of the stratum; every ticket's value when `settled`. */
+  sample: readonly number[];
   settled?: boolean;
 }
 
@@ -94,8 +94,12 @@ const PSEUDO_LABELS: readonly LabelledTicket[] = [
 
 const NO_ESTIMATE = { estimate: null, low: null, high: null, standardError: null } as const;
 
+function total(values: readonly number[]): number {
+  return values.reduce((sum, value) => sum + value, 0);
+}
+
 function mean(values: readonly number[]): number {
-  return values.reduce((sum, value) => sum + value, 0) / values.length;
+  return total(values) / values.length;
 }
 
 /** Mean squared deviation (divided by the count, not count − 1: the pseudo-labels already widen it). */
@@ -130,9 +134,9 @@ function powerTuned(judgeValues: readonly number[], labelled: readonly LabelledT
   if (n === 0) return { ...NO_ESTIMATE, lambda: null, n, N };
   const unlabelled = N - n;
   const labelledJudge = labelled.map((ticket) => ticket.judge);
-  const judgeUnlabelled = unlabelled === 0 ? 0 : (judgeValues.reduce((sum, value) => sum + value, 0) - labelledJudge.reduce((sum, value) => sum + value, 0)) / unlabelled;
-  const judgeSpreadUnlabelled =
-    unlabelled === 0 ? 0 : (judgeValues.reduce((sum, value) => sum + value ** 2, 0) - labelledJudge.reduce((sum, value) => sum + value ** 2, 0)) / unlabelled - judgeUnlabelled ** 2;
+  const squares = (values: readonly number[]): number[] => values.map((value) => value ** 2);
+  const judgeUnlabelled = unlabelled === 0 ? 0 : (total(judgeValues) - total(labelledJudge)) / unlabelled;
+  const judgeSpreadUnlabelled = unlabelled === 0 ? 0 : (total(squares(judgeValues)) - total(squares(labelledJudge))) / unlabelled - judgeUnlabelled ** 2;
   const lambda = unlabelled === 0 ? 0 : lambdaOf(labelled, unlabelled);
   const estimate = mean(labelled.map((ticket) => ticket.person)) + lambda * (judgeUnlabelled - mean(labelledJudge));
   const residuals = [...labelled, ...PSEUDO_LABELS].map((ticket) => ticket.person - lambda * ticket.judge);
@@ -176,8 +180,8 @@ export function ppiPlusPlusMean(judgeValues: readonly number[], labelled: readon
  */
 export function stratifiedRatio(strata: readonly RatioStratum[]): CorrectedRate {
   const filled = strata.filter((stratum) => stratum.size > 0);
-  const N = filled.reduce((sum, stratum) => sum + stratum.size, 0);
-  const n = filled.reduce((sum, stratum) => sum + (stratum.settled ? 0 : stratum.sample.length), 0);
+  const N = total(filled.map((stratum) => stratum.size));
+  const n = total(filled.map((stratum) => (stratum.settled ? 0 : stratum.sample.length)));
   if (N === 0 || filled.some((stratum) => stratum.sample.length === 0)) return { ...NO_ESTIMATE, n, N };
   const weighted = filled.map((stratum) => ({
     stratum,
@@ -201,12 +205,12 @@ export function stratifiedRatio(strata: readonly RatioStratum[]): CorrectedRate 
 }
 
 /**
- * Σ W_h·mean(Y in h's labels). When the strata are the judge's own outcome values this is PPI
- * with the judge's outcome as f, and it stays valid when the strata were sampled at different
- * rates, which plain PPI does not.
+ * Σ W_h·mean(Y in h's labels). When the strata are the judge's own outcome values it uses the
+ * judge as PPI does (the notes: the two then coincide), and unlike PPI it stays valid when the
+ * strata were sampled at different rates.
  */
 export function stratifiedMean(strata: readonly RateStratum[]): CorrectedRate {
-  return stratifiedRatio(strata.map(({ size, labels, settled }) => ({ size, sample: labels.map((label) => ({ numerator: label, denominator: 1 })), ...(settled && { settled }) })));
+  return stratifiedRatio(strata.map(({ size, sample, settled }) => ({ size, sample: sample.map((label) => ({ numerator: label, denominator: 1 })), ...(settled && { settled }) })));
 }
 
 /** Wilson's score interval: unlike p̂ ± 1.96·√(p̂(1 − p̂)/n), it stays honest at 0/n and n/n. */

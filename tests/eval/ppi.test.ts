@@ -113,8 +113,8 @@ describe('stratifiedMean', () => {
     // Within: [1,1,0] + pseudo [0,1] → 3/5 ones, 0.24/3·0.36; [0,0] + [0,1] → 1/4, 0.1875/2·0.16.
     // Between: (0.6·(2/3 − 0.4)² + 0.4·0.4²)/10.
     const rate = stratifiedMean([
-      { size: 6, labels: [1, 1, 0] },
-      { size: 4, labels: [0, 0] },
+      { size: 6, sample: [1, 1, 0] },
+      { size: 4, sample: [0, 0] },
     ]);
     expectRate(rate, 0.4, (0.24 / 3) * 0.36 + (0.1875 / 2) * 0.16 + (0.6 * (2 / 3 - 0.4) ** 2 + 0.4 * 0.4 ** 2) / 10);
     expect(rate).toMatchObject({ n: 5, N: 10 });
@@ -124,23 +124,23 @@ describe('stratifiedMean', () => {
     // W = 0.5, 0.5; means 0.5 and 0 → 0.25. Within: [1,0,0,1] → 0.25/2·0.25; settled: 0.
     // Between: (0.5·0.25² + 0.5·0.25²)/10.
     const rate = stratifiedMean([
-      { size: 5, labels: [1, 0] },
-      { size: 5, labels: [0, 0, 0, 0, 0], settled: true },
+      { size: 5, sample: [1, 0] },
+      { size: 5, sample: [0, 0, 0, 0, 0], settled: true },
     ]);
     expectRate(rate, 0.25, (0.25 / 2) * 0.25 + 0.0625 / 10);
     expect(rate).toMatchObject({ n: 2, N: 10 });
   });
 
   it('has no estimate while a stratum with tickets has no label', () => {
-    expect(stratifiedMean([{ size: 4, labels: [1] }, { size: 3, labels: [] }]).estimate).toBeNull();
-    expect(stratifiedMean([{ size: 4, labels: [1] }, { size: 0, labels: [] }]).estimate).toBe(1);
+    expect(stratifiedMean([{ size: 4, sample: [1] }, { size: 3, sample: [] }]).estimate).toBeNull();
+    expect(stratifiedMean([{ size: 4, sample: [1] }, { size: 0, sample: [] }]).estimate).toBe(1);
   });
 
   it('keeps an interval when a stratum is labelled all alike, even all of it', () => {
     // Everything labelled 0: each stratum [0,0,0] + [0,1] → 1/5 ones, variance 0.16/3.
     const rate = stratifiedMean([
-      { size: 3, labels: [0, 0, 0] },
-      { size: 3, labels: [0, 0, 0] },
+      { size: 3, sample: [0, 0, 0] },
+      { size: 3, sample: [0, 0, 0] },
     ]);
     expectRate(rate, 0, 2 * 0.25 * (0.16 / 3));
     expect(rate.high).toBeGreaterThan(0.3);
@@ -275,9 +275,9 @@ describe('coverage by simulation', () => {
       );
       const drawn = (quotas: readonly number[]): Ticket[][] => strata.map((stratum, index) => shuffle([...stratum], random).slice(0, quotas[index]));
       const byJudge = drawn(proportional);
-      runs.stratified.push(stratifiedMean(strata.map((stratum, index) => ({ size: stratum.length, labels: byJudge[index]!.map((ticket) => ticket.person) }))));
+      runs.stratified.push(stratifiedMean(strata.map((stratum, index) => ({ size: stratum.length, sample: byJudge[index]!.map((ticket) => ticket.person) }))));
       const even = drawn(strata.map((stratum) => Math.min(stratum.length, LABELS / 2)));
-      runs.overSampled.push(stratifiedMean(strata.map((stratum, index) => ({ size: stratum.length, labels: even[index]!.map((ticket) => ticket.person) }))));
+      runs.overSampled.push(stratifiedMean(strata.map((stratum, index) => ({ size: stratum.length, sample: even[index]!.map((ticket) => ticket.person) }))));
       runs.accuracy.push(
         stratifiedRatio(strata.map((stratum, index) => ({ size: stratum.length, sample: even[index]!.map((ticket) => ({ numerator: ticket.person * ticket.sent, denominator: ticket.sent })) }))),
       );
