@@ -1,17 +1,21 @@
-import { access, writeFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { readCsv } from '../datasets/io/csv.ts';
 import { Random } from '../datasets/demo/random.ts';
 import { ShadowdeskError } from '../errors.ts';
 import { readJsonl } from '../pipelines/workspace.ts';
+import { correctRates, type LabelCorrection } from './corrected-rates.ts';
 import { JUDGED_FILE } from './judge.ts';
 import { VERDICTS, type JudgedTicket, type Verdict } from './judges/types.ts';
 import { DEFAULT_VERDICT_RULES, verdictOf, type VerdictRules } from './judges/verdict.ts';
+import { labelsForHalfWidth, type LabelsNeeded } from './ppi.ts';
 import { readReport } from './run-report.ts';
 
 /**
  * The labelling loop: people label a sample of a run's answers in a spreadsheet, and the labels
- * measure how far the automatic verdicts can be trusted (Cohen's κ) and refit their thresholds.
+ * measure how far the automatic verdicts can be trusted (Cohen's κ, precision of automated),
+ * correct the headline rates (corrected-rates.ts) and refit the verdict thresholds.
  */
 
 export const LABELS_FILE = 'labels.csv';
@@ -23,22 +27,34 @@ export const MIN_LABELS_TO_RECALIBRATE = 30;
 /** Every non-empty stratum gets this many rows (or all it has), so rare verdicts are seen too. */
 const MIN_PER_STRATUM = 3;
 
-export const HUMAN_LABELS = ['correct', 'partial', 'wrong'] as const;
+/**
+ * correct: resolves the request as the agent did, with no false fact. wrong: does not, though the
+ * candidate had what it needed. needs-human: it needed an action or information the candidate
+ * lacked. partial: the earlier protocol's middle label, still read from old files; it counts as
+ * neither correct nor wrong.
+ */
+export const HUMAN_LABELS = ['correct', 'wrong', 'needs-human', 'partial'] as const;
 export type HumanLabel = (typeof HUMAN_LABELS)[number];
 
-/** What people may type, accents and case ignored; French because the first brands are French. */
+/** What people may type, accents, case, spaces and underscores aside; French because the first brands are French. */
 const LABEL_SYNONYMS: Record<string, HumanLabel> = {
   correct: 'correct',
   correcte: 'correct',
   juste: 'correct',
-  partial: 'partial',
-  partiel: 'partial',
-  partielle: 'partial',
   wrong: 'wrong',
   faux: 'wrong',
   fausse: 'wrong',
   incorrect: 'wrong',
   incorrecte: 'wrong',
+  'needs-human': 'needs-human',
+  human: 'needs-human',
+  escalate: 'needs-human',
+  humain: 'needs-human',
+  'besoin-humain': 'needs-human',
+  escalader: 'needs-human',
+  partial: 'partial',
+  partiel: 'partial',
+  partielle: 'partial',
 };
 
 const COLUMNS = ['ticket_id', 'candidate', 'customer_message', 'human_reply', 'ai_answer', 'label'] as const;
@@ -67,8 +83,37 @@ export interface LabelAgreement {
   recalibrated: Recalibration | null;
   /** Why there is no recalibration. */
   notRecalibrated?: string;
+  /** Every candidate's headline rates, as judged and as the labels correct them. */
+  corrected: LabelCorrection;
   /** Where the agreement and, when recalibrated, the rules were written. */
   written: { agreement: string; rules?: string };
+}
+
+/** Half-widths the planner counts labels for: ±5 and ±10 points. */
+const PLAN_HALF_WIDTHS = [0.05, 0.1] as const;
+/** The judge–person correlation planned with before any label is imported: a middling judge, shown as assumed. */
+export const ASSUMED_CORRELATION = 0.5;
+
+/** What labels imported earlier say about a candidate, for planning the next batch. */
+export interface PlanEvidence {
+  candidate: string;
+  correlation: number | null;
+  /** The corrected automation (verified) interval. */
+  low: number | null;
+  high: number | null;
+}
+
+/** How many labels one candidate's automation rate needs for a given precision. */
+export interface LabelPlan {
+  candidate: string;
+  /** Rate planned for: 0.5, the worst case, without labels; else the value of the last corrected interval nearest 0.5. */
+  rate: number;
+  /** Judge–person correlation planned with. */
+  correlation: number;
+  /** Measured on labels imported before; otherwise ASSUMED_CORRELATION. */
+  measured: boolean;
+  /** At ±5 and ±10 points. */
+  needs: LabelsNeeded[];
 }
 
 function keyOf(candidate: string, ticketId: string): string {
@@ -143,13 +188,65 @@ function csvLine(cells: readonly string[]): string {
 }
 
 /**
+ * Labels each candidate needs for its automation rate at ±5 and ±10 points. The planned rate and
+ * correlation come from labels imported before when there are; the rate nearest 0.5 within their
+ * interval is taken, as p(1 − p) is largest there. Without labels the count is for the worst case
+ * and the correlation is assumed. The counts ignore that unanswered tickets need no label, so
+ * they are upper bounds.
+ */
+export function planLabels(candidates: readonly string[], evidence: readonly PlanEvidence[]): LabelPlan[] {
+  return candidates.map((candidate) => {
+    const known = evidence.find((entry) => entry.candidate === candidate);
+    const rate = known?.low != null && known.high != null ? Math.min(known.high, Math.max(known.low, 0.5)) : 0.5;
+    const measured = known?.correlation != null;
+    const correlation = known?.correlation ?? ASSUMED_CORRELATION;
+    return { candidate, rate, correlation, measured, needs: PLAN_HALF_WIDTHS.map((halfWidth) => labelsForHalfWidth(halfWidth, { rate, correlation })) };
+  });
+}
+
+/** The part of an earlier label-agreement.json the planner reads; files written before `corrected` existed have none. */
+const EarlierAgreementSchema = z.object({
+  corrected: z
+    .object({
+      candidates: z.array(
+        z.object({
+          candidate: z.string(),
+          correlation: z.number().nullable(),
+          automation: z.object({ verified: z.object({ corrected: z.object({ low: z.number().nullable(), high: z.number().nullable() }) }) }),
+        }),
+      ),
+    })
+    .optional(),
+});
+
+async function readPlanEvidence(runDir: string): Promise<PlanEvidence[]> {
+  const file = join(runDir, AGREEMENT_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return [];
+  }
+  let earlier: z.infer<typeof EarlierAgreementSchema>;
+  try {
+    earlier = EarlierAgreementSchema.parse(JSON.parse(text));
+  } catch (cause) {
+    throw new ShadowdeskError('SD_INPUT_INVALID', `${file}: not a label agreement written by \`shadowdesk label import\`; delete it or import the labels again`, { cause });
+  }
+  return (earlier.corrected?.candidates ?? []).map(({ candidate, correlation, automation }) => ({ candidate, correlation, ...automation.verified.corrected }));
+}
+
+/**
  * Writes a stratified sample of a run's produced answers (candidate × automatic verdict) as
  * labels.csv for people to label. The verdict itself is left out and the rows shuffled, so
- * nobody anchors on what the judges said.
+ * nobody anchors on what the judges said. Also returns how many labels each candidate's
+ * automation rate needs, from the labels imported before if any.
  */
-export async function exportLabelSample({ runDir, size = 200, seed = 42 }: { runDir: string; size?: number; seed?: number }): Promise<{ file: string; rows: number }> {
+export async function exportLabelSample({ runDir, size = 200, seed = 42 }: { runDir: string; size?: number; seed?: number }): Promise<{ file: string; rows: number; plan: LabelPlan[] }> {
   if (!Number.isInteger(size) || size < 1) throw new ShadowdeskError('SD_INPUT_INVALID', `--size ${size}: expected a whole number of at least 1`);
-  const judged = (await readJudged(runDir)).filter((ticket) => ticket.answered);
+  const all = await readJudged(runDir);
+  const plan = planLabels([...new Set(all.map((ticket) => ticket.candidate))], await readPlanEvidence(runDir));
+  const judged = all.filter((ticket) => ticket.answered);
   const report = await readReport(join(runDir, 'report.json'));
   const tickets = new Map(report.tickets.map((ticket) => [ticket.ticketId, ticket]));
 
@@ -177,7 +274,7 @@ export async function exportLabelSample({ runDir, size = 200, seed = 42 }: { run
   }
   const file = join(runDir, LABELS_FILE);
   await writeFile(file, `\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
-  return { file, rows: sample.length };
+  return { file, rows: sample.length, plan };
 }
 
 /** What a person meant by a label, or undefined when it is none of the known words. */
@@ -186,13 +283,13 @@ export function labelOf(text: string): HumanLabel | undefined {
     .normalize('NFD')
     .replace(/\p{Diacritic}/gu, '')
     .trim()
-    .toLowerCase();
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
   return LABEL_SYNONYMS[word];
 }
 
 function emptyMatrix(): ConfusionMatrix {
-  const row = (): Record<HumanLabel, number> => ({ correct: 0, partial: 0, wrong: 0 });
-  return Object.fromEntries(VERDICTS.map((verdict) => [verdict, row()])) as ConfusionMatrix;
+  return Object.fromEntries(VERDICTS.map((verdict) => [verdict, Object.fromEntries(HUMAN_LABELS.map((label) => [label, 0]))])) as ConfusionMatrix;
 }
 
 interface Pair {
@@ -201,7 +298,7 @@ interface Pair {
 }
 
 /**
- * Cohen's κ over the three classes: (observed − chance agreement) / (1 − chance agreement).
+ * Cohen's κ over the label classes: (observed − chance agreement) / (1 − chance agreement).
  * Cannot-judge answers are left out: no label can agree with them. When chance agreement is
  * already total (one class on both sides), κ is 1 if they agree and 0 otherwise.
  */
@@ -265,9 +362,9 @@ function recalibrate(labelled: ReadonlyArray<{ ticket: JudgedTicket; human: Huma
 }
 
 /**
- * Reads a labels file filled by people, measures the automatic verdicts against it and, with
- * enough labels, refits the verdict thresholds. Writes label-agreement.json and, when refitted,
- * verdict-rules.json in the run folder.
+ * Reads a labels file filled by people, measures the automatic verdicts against it, corrects
+ * every candidate's headline rates with it and, with enough labels, refits the verdict
+ * thresholds. Writes label-agreement.json and, when refitted, verdict-rules.json in the run folder.
  */
 export async function importLabels({ runDir, file }: { runDir: string; file: string }): Promise<LabelAgreement> {
   try {
@@ -275,7 +372,8 @@ export async function importLabels({ runDir, file }: { runDir: string; file: str
   } catch (cause) {
     throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `${file}: cannot read the labels file; write one with \`shadowdesk label export ${runDir}\`, fill its label column, then import it`, { cause });
   }
-  const judged = new Map((await readJudged(runDir)).map((ticket) => [keyOf(ticket.candidate, ticket.ticketId), ticket]));
+  const all = await readJudged(runDir);
+  const judged = new Map(all.map((ticket) => [keyOf(ticket.candidate, ticket.ticketId), ticket]));
   const labelled: Array<{ ticket: JudgedTicket; human: HumanLabel }> = [];
   const seen = new Set<string>();
   for await (const item of readCsv(file)) {
@@ -287,7 +385,7 @@ export async function importLabels({ runDir, file }: { runDir: string; file: str
     const text = row.label?.trim() ?? '';
     if (text === '') continue;
     const human = labelOf(text);
-    if (!human) throw new ShadowdeskError('SD_INPUT_INVALID', `${file}:${line}: unknown label "${text}"; use correct, partial or wrong (or correcte, partiel, faux)`);
+    if (!human) throw new ShadowdeskError('SD_INPUT_INVALID', `${file}:${line}: unknown label "${text}"; use correct, wrong or needs-human (or correcte, faux, humain)`);
     const ticketId = undefuse(row.ticket_id ?? '');
     const candidate = undefuse(row.candidate ?? '');
     const key = keyOf(candidate, ticketId);
@@ -324,6 +422,7 @@ export async function importLabels({ runDir, file }: { runDir: string; file: str
           ? 'no thresholds agree better with these labels than the verdicts as judged'
           : 'none of the labelled answers could be judged',
     }),
+    corrected: correctRates(all, labelled),
     written: { agreement: agreementFile, ...(recalibrated && { rules: rulesFile }) },
   };
   await writeFile(agreementFile, `${JSON.stringify(result, null, 2)}\n`, 'utf8');

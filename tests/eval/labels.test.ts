@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JUDGED_FILE } from '../../eval/judge.ts';
 import type { JudgedTicket, JudgeScore, Verdict } from '../../eval/judges/types.ts';
 import { DEFAULT_VERDICT_RULES, verdictOf } from '../../eval/judges/verdict.ts';
-import { allocate, exportLabelSample, importLabels, kappaReading, type LabelAgreement } from '../../eval/labels.ts';
+import { ASSUMED_CORRELATION, allocate, exportLabelSample, importLabels, kappaReading, labelOf, planLabels, type LabelAgreement } from '../../eval/labels.ts';
+import { wilsonInterval } from '../../eval/ppi.ts';
 import { REPORT_SCHEMA_VERSION } from '../../eval/run-report.ts';
 import { judged as judgedTicket } from '../helpers/judged.ts';
 
@@ -148,8 +149,8 @@ describe('exportLabelSample', () => {
     expect(agreement.judgeable).toBe(18);
     expect(agreement.kappa).toBe(1);
     expect(agreement.agreement).toBe(1);
-    expect(agreement.confusion['cannot-judge']).toEqual({ correct: 0, partial: 0, wrong: 2 });
-    expect(agreement.confusion.correct).toEqual({ correct: 11, partial: 0, wrong: 0 });
+    expect(agreement.confusion['cannot-judge']).toEqual({ correct: 0, partial: 0, wrong: 2, 'needs-human': 0 });
+    expect(agreement.confusion.correct).toEqual({ correct: 11, partial: 0, wrong: 0, 'needs-human': 0 });
   });
 });
 
@@ -186,10 +187,10 @@ describe('importLabels', () => {
     expect(agreement.agreement).toBeCloseTo(0.8, 10);
     expect(agreement.kappa).toBeCloseTo(0.45 / 0.65, 10);
     expect(agreement.confusion).toEqual({
-      correct: { correct: 4, partial: 1, wrong: 0 },
-      partial: { correct: 0, partial: 2, wrong: 1 },
-      wrong: { correct: 0, partial: 0, wrong: 2 },
-      'cannot-judge': { correct: 1, partial: 0, wrong: 0 },
+      correct: { correct: 4, partial: 1, wrong: 0, 'needs-human': 0 },
+      partial: { correct: 0, partial: 2, wrong: 1, 'needs-human': 0 },
+      wrong: { correct: 0, partial: 0, wrong: 2, 'needs-human': 0 },
+      'cannot-judge': { correct: 1, partial: 0, wrong: 0, 'needs-human': 0 },
     });
     expect(agreement.recalibrated).toBeNull();
     expect(agreement.notRecalibrated).toMatch(/11 labels; at least 30/);
@@ -199,13 +200,42 @@ describe('importLabels', () => {
     expect(kappaReading(agreement.kappa!)).toBe('substantial');
   });
 
+  it('reads needs-human in English and French, and corrects the rates with the labels', async () => {
+    // Judged correct, sent to one-touch tickets (the tool automates them): c1–c4; judged wrong: w1, w2.
+    const answer = (id: string, verdict: Verdict): JudgedTicket =>
+      judgedTicket(id, { candidate: 'a', sent: true, answered: true, confidence: 0.9, verdict, outcome: 'automated', resolution: { contained: true, verified: verdict === 'correct' } });
+    const answers = [...['c1', 'c2', 'c3', 'c4'].map((id) => answer(id, 'correct')), ...['w1', 'w2'].map((id) => answer(id, 'wrong'))];
+    const dir = await writeRun(answers);
+    const file = await writeLabels(dir, [
+      ['c1', 'a', 'correct'],
+      ['c2', 'a', 'Correcte'],
+      ['c3', 'a', 'needs human'],
+      ['c4', 'a', 'juste'],
+      ['w1', 'a', 'faux'],
+      ['w2', 'a', 'Humain'],
+    ]);
+    const agreement = await importLabels({ runDir: dir, file });
+    expect(agreement.confusion.correct).toEqual({ correct: 3, wrong: 0, 'needs-human': 1, partial: 0 });
+    expect(agreement.confusion.wrong).toEqual({ correct: 0, wrong: 1, 'needs-human': 1, partial: 0 });
+    const [a] = agreement.corrected.candidates;
+    // Every answer labelled: 3/4 of the judged-correct ones are automated for people, none of the
+    // judged-wrong ones: (4/6)·(3/4) = 1/2, against the judge's 4/6.
+    expect(a!.automation.verified.judge).toBeCloseTo(4 / 6, 10);
+    expect(a!.automation.verified.corrected.estimate).toBeCloseTo(0.5, 10);
+    expect(a!.precision).toEqual(wilsonInterval(3, 4));
+    // φ = (1/2 − (2/3)(1/2)) / √((2/3)(1/3)(1/2)(1/2)) = √18/6.
+    expect(a!.correlation).toBeCloseTo(Math.sqrt(18) / 6, 10);
+    const written = JSON.parse(await readFile(join(dir, 'label-agreement.json'), 'utf8')) as LabelAgreement;
+    expect(written.corrected).toEqual(agreement.corrected);
+  });
+
   it('names the file and line of an unknown label', async () => {
     const dir = await writeRun([judged('a', 't1'), judged('a', 't2')]);
     const file = await writeLabels(dir, [
       ['t1', 'a', 'correct'],
       ['t2', 'a', 'maybe'],
     ]);
-    await expect(importLabels({ runDir: dir, file })).rejects.toMatchObject({ code: 'SD_INPUT_INVALID', message: expect.stringContaining(`${file}:3: unknown label "maybe"`) });
+    await expect(importLabels({ runDir: dir, file })).rejects.toMatchObject({ code: 'SD_INPUT_INVALID', message: expect.stringContaining(`${file}:3: unknown label "maybe"; use correct, wrong or needs-human`) });
   });
 
   it('refits the thresholds when the defaults disagree with the people', async () => {
@@ -233,5 +263,96 @@ describe('importLabels', () => {
     expect(agreement.recalibrated!.rules).toEqual({ ...DEFAULT_VERDICT_RULES, correctSemantic: 0.7 });
     expect(JSON.parse(await readFile(join(dir, 'verdict-rules.json'), 'utf8'))).toEqual(agreement.recalibrated!.rules);
     expect(agreement.written.rules).toBe(join(dir, 'verdict-rules.json'));
+  });
+});
+
+describe('labelOf', () => {
+  it.each([
+    ['correct', 'correct'],
+    ['Correcte', 'correct'],
+    ['wrong', 'wrong'],
+    ['fausse', 'wrong'],
+    ['needs-human', 'needs-human'],
+    [' Needs Human ', 'needs-human'],
+    ['needs_human', 'needs-human'],
+    ['escalate', 'needs-human'],
+    ['humain', 'needs-human'],
+    ['Besoin humain', 'needs-human'],
+    ['escalader', 'needs-human'],
+    // The earlier protocol's middle label, still read from old files.
+    ['partial', 'partial'],
+    ['partielle', 'partial'],
+  ])('reads "%s" as %s', (text, label) => {
+    expect(labelOf(text)).toBe(label);
+  });
+
+  it('reads nothing else, in English or French', () => {
+    expect(labelOf('maybe')).toBeUndefined();
+    expect(labelOf('peut-être')).toBeUndefined();
+    expect(labelOf('needs--')).toBeUndefined();
+  });
+});
+
+describe('planLabels', () => {
+  it('plans for the worst case with an assumed correlation before any label', () => {
+    // 1.96²·0.25/0.05² = 384.16 → 385, ×(1 − 0.5²) = 288.12 → 289; at ±10: 96.04 → 97, 72.03 → 73.
+    expect(planLabels(['a'], [])).toEqual([
+      {
+        candidate: 'a',
+        rate: 0.5,
+        correlation: ASSUMED_CORRELATION,
+        measured: false,
+        needs: [
+          { halfWidth: 0.05, labelsAlone: 385, withJudge: 289 },
+          { halfWidth: 0.1, labelsAlone: 97, withJudge: 73 },
+        ],
+      },
+    ]);
+  });
+
+  it('plans with what earlier labels measured, at the rate of their interval nearest 0.5', () => {
+    const [a, b, c] = planLabels(
+      ['a', 'b', 'c'],
+      [
+        { candidate: 'a', correlation: 0.8, low: 0.1, high: 0.3 },
+        { candidate: 'b', correlation: null, low: 0.4, high: 0.7 },
+      ],
+    );
+    // 1.96²·0.3·0.7/0.05² = 322.69 → 323; ×0.36 = 116.17 → 117.
+    expect(a).toMatchObject({ rate: 0.3, correlation: 0.8, measured: true });
+    expect(a!.needs[0]).toEqual({ halfWidth: 0.05, labelsAlone: 323, withJudge: 117 });
+    expect(b).toMatchObject({ rate: 0.5, correlation: ASSUMED_CORRELATION, measured: false });
+    expect(c).toMatchObject({ rate: 0.5, measured: false });
+  });
+});
+
+describe('the planner in label export', () => {
+  it('assumes before the first import, then plans with the correlation the labels measured', async () => {
+    const answers = [
+      ...Array.from({ length: 6 }, (_, i) => judged('a', `c${i}`, { judges: semantic(0.95) })),
+      ...Array.from({ length: 4 }, (_, i) => judged('a', `w${i}`, { judges: semantic(0.1), verdict: 'wrong' })).map((answer) => ({ ...answer, resolution: { ...answer.resolution, verified: false } })),
+    ];
+    const dir = await writeRun(answers);
+    const first = await exportLabelSample({ runDir: dir, size: 10 });
+    expect(first.plan).toEqual(planLabels(['a'], []));
+    const file = await writeLabels(dir, [
+      ['c0', 'a', 'correct'],
+      ['c1', 'a', 'correct'],
+      ['c2', 'a', 'wrong'],
+      ['w0', 'a', 'wrong'],
+      ['w1', 'a', 'humain'],
+      ['w2', 'a', 'correct'],
+    ]);
+    const agreement = await importLabels({ runDir: dir, file });
+    const [measured] = agreement.corrected.candidates;
+    expect(measured!.correlation).not.toBeNull();
+    const second = await exportLabelSample({ runDir: dir, size: 10 });
+    expect(second.plan[0]).toMatchObject({ measured: true, correlation: measured!.correlation });
+  });
+
+  it('refuses an earlier agreement file it cannot read, naming it', async () => {
+    const dir = await writeRun([judged('a', 't1')]);
+    await writeFile(join(dir, 'label-agreement.json'), '{"corrected": {"candidates": [{"candidate": 1}]}}');
+    await expect(exportLabelSample({ runDir: dir })).rejects.toMatchObject({ code: 'SD_INPUT_INVALID', message: expect.stringContaining(join(dir, 'label-agreement.json')) });
   });
 });
