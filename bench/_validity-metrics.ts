@@ -1,5 +1,6 @@
-import { cohenKappa } from '../eval/labels.ts';
 import type { JudgedTicket } from '../eval/judges/types.ts';
+import { cohenKappa } from '../eval/labels.ts';
+import { ppiMean, stratifiedMean, wilsonInterval, Z_95, type CorrectedRate, type Proportion, type RateStratum } from '../eval/ppi.ts';
 import type { DrawnAnswer } from './validity.bench.ts';
 
 /** A drawn answer and the label a person gave its item. */
@@ -21,7 +22,7 @@ export interface ValidityRow {
   /** Answers the judge counts as automated, and how many of them people labelled correct. */
   automated: number;
   automatedCorrect: number;
-  precision: Estimate;
+  precision: Proportion;
   /** Of the one-reply answers people labelled correct, the share the judge counts as automated. */
   recall: number | null;
   agreement: number | null;
@@ -34,67 +35,41 @@ export interface ValidityRow {
   automationLabels: Estimate;
 }
 
-const Z = 1.96;
-const clip = (value: number) => Math.min(1, Math.max(0, value));
-
-function wilson(successes: number, n: number): Estimate {
-  if (n === 0) return { value: null, low: null, high: null };
-  const p = successes / n;
-  const centre = (p + (Z * Z) / (2 * n)) / (1 + (Z * Z) / n);
-  const half = (Z * Math.sqrt((p * (1 - p)) / n + (Z * Z) / (4 * n * n))) / (1 + (Z * Z) / n);
-  return { value: p, low: clip(centre - half), high: clip(centre + half) };
-}
-
-function mean(values: readonly number[]): number {
-  return values.reduce((sum, value) => sum + value, 0) / values.length;
-}
-
-function variance(values: readonly number[]): number {
-  if (values.length < 2) return 0;
-  const centre = mean(values);
-  return values.reduce((sum, value) => sum + (value - centre) ** 2, 0) / (values.length - 1);
-}
-
-const normal = (value: number, standardError: number): Estimate => ({ value, low: clip(value - Z * standardError), high: clip(value + Z * standardError) });
+const NONE: Estimate = { value: null, low: null, high: null };
+const estimateOf = (rate: CorrectedRate): Estimate => ({ value: rate.estimate, low: rate.low, high: rate.high });
 
 /**
- * Automation over all (candidate, ticket) pairs, one stratum per candidate: within a candidate the
- * labelled answers are a uniform draw of its sent answers, and an answer not sent is automated
- * neither by the judge nor in truth. PPI per stratum (statistics.md): the judge's mean over the
- * sent answers minus its mean error on the labelled ones.
+ * Automation over all (candidate, ticket) pairs. Within a candidate the labelled answers are a
+ * uniform draw of its sent answers, and an answer not sent is automated neither by the judge nor
+ * in truth: PPI corrects the judge's rate over each candidate's sent answers, and the candidates'
+ * estimates add up weighted by their share of the pairs. The labels alone are the same strata
+ * without the judge.
  */
 function automationEstimates(items: readonly LabelledItem[], judged: readonly JudgedTicket[]): Pick<ValidityRow, 'automationJudge' | 'automationPpi' | 'automationLabels'> {
   const candidates = [...new Set(judged.map((entry) => entry.candidate))];
-  let judgeSum = 0;
-  let ppiSum = 0;
+  const pairs = judged.length;
+  if (pairs === 0) return { automationJudge: null, automationPpi: NONE, automationLabels: NONE };
+  const verified = (entry: JudgedTicket) => (entry.resolution.verified ? 1 : 0);
+  const truth = (item: LabelledItem) => (item.answer.judged.resolution.contained && item.label === 'correct' ? 1 : 0);
+  let ppi = 0;
   let ppiVariance = 0;
-  let labelSum = 0;
-  let labelVariance = 0;
+  const strata: RateStratum[] = [];
   for (const candidate of candidates) {
     const own = judged.filter((entry) => entry.candidate === candidate);
     const sent = own.filter((entry) => entry.sent);
     const labelled = items.filter((item) => item.answer.candidate === candidate);
-    const share = sent.length / own.length;
-    const f = sent.map((entry) => (entry.resolution.verified ? 1 : 0));
-    judgeSum += mean(own.map((entry) => (entry.resolution.verified ? 1 : 0)));
-    if (labelled.length === 0) {
-      // No label for this candidate on this half: nothing to correct with, and no truth to show.
-      if (sent.length > 0) return { automationJudge: null, automationPpi: { value: null, low: null, high: null }, automationLabels: { value: null, low: null, high: null } };
-      continue;
-    }
-    const y = labelled.map((item) => (item.answer.judged.resolution.contained && item.label === 'correct' ? 1 : 0));
-    const error = labelled.map((item, index) => (item.answer.judged.resolution.verified ? 1 : 0) - y[index]!);
-    ppiSum += share * (mean(f) - mean(error));
-    ppiVariance += share ** 2 * (variance(f) / f.length + variance(error) / error.length);
-    labelSum += share * mean(y);
-    labelVariance += share ** 2 * (variance(y) / y.length);
+    strata.push({ size: own.length - sent.length, sample: [], settled: true }, { size: sent.length, sample: labelled.map(truth) });
+    if (sent.length === 0) continue;
+    const rate = ppiMean(sent.map(verified), labelled.map((item) => ({ judge: verified(item.answer.judged), person: truth(item) })));
+    if (rate.estimate === null || rate.standardError === null) return { automationJudge: judged.filter((entry) => verified(entry)).length / pairs, automationPpi: NONE, automationLabels: NONE };
+    ppi += (sent.length / pairs) * rate.estimate;
+    ppiVariance += (sent.length / pairs) ** 2 * rate.standardError ** 2;
   }
-  const count = candidates.length;
-  if (count === 0) return { automationJudge: null, automationPpi: { value: null, low: null, high: null }, automationLabels: { value: null, low: null, high: null } };
+  const spread = Z_95 * Math.sqrt(ppiVariance);
   return {
-    automationJudge: judgeSum / count,
-    automationPpi: normal(ppiSum / count, Math.sqrt(ppiVariance) / count),
-    automationLabels: normal(labelSum / count, Math.sqrt(labelVariance) / count),
+    automationJudge: judged.filter((entry) => verified(entry)).length / pairs,
+    automationPpi: { value: ppi, low: Math.max(0, ppi - spread), high: Math.min(1, ppi + spread) },
+    automationLabels: estimateOf(stratifiedMean(strata)),
   };
 }
 
@@ -109,7 +84,7 @@ export function validityTable(items: readonly LabelledItem[], judged: readonly J
     items: new Set(items.map((item) => item.answer.id)).size,
     automated: automated.length,
     automatedCorrect,
-    precision: wilson(automatedCorrect, automated.length),
+    precision: wilsonInterval(automatedCorrect, automated.length),
     recall: truthAutomated.length === 0 ? null : truthAutomated.filter((item) => item.answer.judged.resolution.verified).length / truthAutomated.length,
     agreement: pairs.length === 0 ? null : agreeing / pairs.length,
     kappa: cohenKappa(pairs.map((pair) => ({ automatic: pair.automatic ? 'correct' : 'wrong', human: pair.human ? 'correct' : 'wrong' }))),

@@ -298,22 +298,27 @@ interface Pair {
 }
 
 /**
- * Cohen's κ over the label classes: (observed − chance agreement) / (1 − chance agreement).
- * Cannot-judge answers are left out: no label can agree with them. When chance agreement is
- * already total (one class on both sides), κ is 1 if they agree and 0 otherwise.
+ * Cohen's κ of "correct or not" between the verdict and the label: (observed − chance agreement)
+ * / (1 − chance agreement). Correct is the class every headline rate counts, and the other
+ * verdicts (partial, unverified, needs-action) have no label of the same name to agree with.
+ * Cannot-judge answers are left out. When chance agreement is already total (one class on both
+ * sides), κ is 1 if they agree and 0 otherwise.
  */
 export function cohenKappa(pairs: readonly Pair[]): number | null {
   const judgeable = pairs.filter((pair) => pair.automatic !== 'cannot-judge');
   const n = judgeable.length;
   if (n === 0) return null;
-  const observed = judgeable.filter((pair) => pair.automatic === pair.human).length / n;
-  const chance = HUMAN_LABELS.reduce((sum, label) => {
-    const automatic = judgeable.filter((pair) => pair.automatic === label).length / n;
-    const human = judgeable.filter((pair) => pair.human === label).length / n;
-    return sum + automatic * human;
-  }, 0);
+  const observed = judgeable.filter(agrees).length / n;
+  const automatic = judgeable.filter((pair) => pair.automatic === 'correct').length / n;
+  const human = judgeable.filter((pair) => pair.human === 'correct').length / n;
+  const chance = automatic * human + (1 - automatic) * (1 - human);
   if (chance >= 1) return observed === 1 ? 1 : 0;
   return (observed - chance) / (1 - chance);
+}
+
+/** The verdict and the label agree on whether the answer is correct. */
+function agrees(pair: Pair): boolean {
+  return (pair.automatic === 'correct') === (pair.human === 'correct');
 }
 
 /** Landis & Koch's words for a κ, so a reader knows what 0.47 means. */
@@ -411,7 +416,7 @@ export async function importLabels({ runDir, file }: { runDir: string; file: str
     file,
     labelled: labelled.length,
     judgeable: judgeable.length,
-    agreement: judgeable.length > 0 ? judgeable.filter((pair) => pair.automatic === pair.human).length / judgeable.length : null,
+    agreement: judgeable.length > 0 ? judgeable.filter(agrees).length / judgeable.length : null,
     kappa,
     confusion,
     recalibrated,

@@ -26,8 +26,9 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+/** Judges that agree with the agent to the same degree: its facts, its meaning, its topic. */
 function semantic(score: number): JudgeScore[] {
-  return [{ judge: 'semantic', score, reason: 'planted' }];
+  return ['semantic', 'topic', 'key-facts'].map((judge) => ({ judge, score, reason: 'planted' }));
 }
 
 /** A judged answer; its verdict is what the default rules give on its judges unless forced. */
@@ -179,17 +180,18 @@ describe('importLabels', () => {
       ['unlabelled', 'a', ''],
     ]);
     const agreement: LabelAgreement = await importLabels({ runDir: dir, file });
-    // Automatic × person over the 10 judgeable: correct 4/1/0, partial 0/2/1, wrong 0/0/2.
-    // Observed 8/10 = 0.8. Marginals: automatic 5,3,2; person 4,3,3.
-    // Chance (5·4 + 3·3 + 2·3) / 100 = 0.35. κ = (0.8 − 0.35) / (1 − 0.35) = 0.45 / 0.65 ≈ 0.6923.
+    // Correct or not, over the 10 judgeable: automatic correct c1–c5, person correct c1–c4.
+    // Observed 9/10 = 0.9. Chance 0.5·0.4 + 0.5·0.6 = 0.5. κ = (0.9 − 0.5) / (1 − 0.5) = 0.8.
     expect(agreement.labelled).toBe(11);
     expect(agreement.judgeable).toBe(10);
-    expect(agreement.agreement).toBeCloseTo(0.8, 10);
-    expect(agreement.kappa).toBeCloseTo(0.45 / 0.65, 10);
+    expect(agreement.agreement).toBeCloseTo(0.9, 10);
+    expect(agreement.kappa).toBeCloseTo(0.8, 10);
     expect(agreement.confusion).toEqual({
       correct: { correct: 4, partial: 1, wrong: 0, 'needs-human': 0 },
       partial: { correct: 0, partial: 2, wrong: 1, 'needs-human': 0 },
       wrong: { correct: 0, partial: 0, wrong: 2, 'needs-human': 0 },
+      unverified: { correct: 0, partial: 0, wrong: 0, 'needs-human': 0 },
+      'needs-action': { correct: 0, partial: 0, wrong: 0, 'needs-human': 0 },
       'cannot-judge': { correct: 1, partial: 0, wrong: 0, 'needs-human': 0 },
     });
     expect(agreement.recalibrated).toBeNull();
@@ -239,7 +241,7 @@ describe('importLabels', () => {
   });
 
   it('refits the thresholds when the defaults disagree with the people', async () => {
-    // People call a 0.7 semantic match correct; the default (0.8) calls it partial.
+    // People call answers with 72 % of the agent's facts and meaning correct; the defaults (75 %, 0.8) call them partial.
     const answers = [
       ...Array.from({ length: 15 }, (_, i) => judged('a', `high${i}`, { judges: semantic(0.95) })),
       ...Array.from({ length: 15 }, (_, i) => judged('a', `planted${i}`, { judges: semantic(0.72) })),
@@ -254,13 +256,13 @@ describe('importLabels', () => {
       answers.map((answer) => [answer.ticketId, 'a', human(answer.ticketId)] as const),
     );
     const agreement = await importLabels({ runDir: dir, file });
-    // Before: automatic 15/25/10, person 30/10/10, observed 35/50 = 0.7;
-    // chance (15·30 + 25·10 + 10·10) / 2500 = 0.32; κ = 0.38 / 0.68 ≈ 0.5588.
-    expect(agreement.kappa).toBeCloseTo(0.38 / 0.68, 10);
+    // Before, correct or not: automatic 15 of 50, person 30 of 50, observed (15 + 10 + 10) / 50 = 0.7;
+    // chance 0.3·0.6 + 0.7·0.4 = 0.46; κ = 0.24 / 0.54 ≈ 0.4444.
+    expect(agreement.kappa).toBeCloseTo(0.24 / 0.54, 10);
     expect(agreement.recalibrated).not.toBeNull();
     expect(agreement.recalibrated!.kappa).toBe(1);
-    // The nearest grid point to the defaults that separates 0.72 from 0.5.
-    expect(agreement.recalibrated!.rules).toEqual({ ...DEFAULT_VERDICT_RULES, correctSemantic: 0.7 });
+    // The nearest grid point to the defaults that separates 0.72 from 0.5, on both meaning and facts.
+    expect(agreement.recalibrated!.rules).toEqual({ ...DEFAULT_VERDICT_RULES, correctSemantic: 0.7, minFactRecall: 0.6 });
     expect(JSON.parse(await readFile(join(dir, 'verdict-rules.json'), 'utf8'))).toEqual(agreement.recalibrated!.rules);
     expect(agreement.written.rules).toBe(join(dir, 'verdict-rules.json'));
   });
