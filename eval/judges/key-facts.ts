@@ -285,9 +285,12 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Compiled once per product: a run extracts facts from thousands of texts against the same catalogue. */
+/**
+ * A catalogue name on word boundaries in folded text, compiled once per product: a run extracts facts from
+ * thousands of texts against the same catalogue (the entities judge reads products with it too).
+ */
 const productPatterns = new Map<string, RegExp>();
-function productPattern(product: string): RegExp {
+export function productPattern(product: string): RegExp {
   let pattern = productPatterns.get(product);
   if (!pattern) {
     pattern = new RegExp(`${NOT_LETTER_BEFORE}${escapeRegExp(fold(product.normalize('NFC'))).replace(/\s+/g, '\\s+')}${NOT_LETTER_AFTER}`, 'gu');
