@@ -193,6 +193,8 @@ describe('judgeEntities: polarity', () => {
     ['Nous ne pouvons pas rembourser les frais de port.', 'Vous pouvez suivre votre colis depuis votre compte.'],
     ['If you can’t find it, you can contact us.', 'You can find it in your account.'],
     ['Si vous ne pouvez pas le trouver, écrivez-nous.', 'Vous pouvez le trouver dans votre compte.'],
+    ['Is it possible to change the address? We will check.', 'It is not possible to change the address.'],
+    ['Est-il possible de changer l’adresse ? Nous vérifions.', 'Il n’est pas possible de changer l’adresse.'],
     ['Could you send us a photo?', 'We could not send a photo.'],
     ['Pouvez-vous nous envoyer une photo ?', 'Nous ne pouvons pas envoyer de photo.'],
     ['We will reply as soon as possible.', 'It is not possible to reply today.'],
