@@ -153,6 +153,12 @@ const NOISE_RES = [
   /(?<![\p{L}\d+])(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?![\p{L}\d])/gu,
   /(?<![\d+])\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}(?!\d)/gu,
   /(?<!\d)\(\d{3}\)\s?\d{3}-\d{4}(?!\d)/gu,
+  // Availability ("24 hours a day, 7 days a week", "5 jours sur 7") says when, not how long.
+  /(?<![\p{L}\d])\d{1,2}\s?(?:hours?|hrs?|h|days?|jours?|j)\s{1,3}(?:an?|per|par|sur)\s{1,3}(?:day|week|jour|semaine|7|24)(?![\p{L}\d])/gu,
+  // Frequencies: the "a day" of "twice a day" is not a one-day delay.
+  /(?<![\p{L}])(?:once|twice|times|fois)\s{1,3}(?:an?|per|par)\s{1,3}(?:day|week|month|year|jour|semaine|mois|an)(?![\p{L}])/gu,
+  // French idioms with "jour" that name no delay: "d'un jour à l'autre", "un jour ou l'autre", "à un jour près".
+  /(?<![\p{L}])(?:d['’]un\s{1,3}jour\s{1,3}a\s{1,3}l['’]autre|un\s{1,3}jour\s{1,3}ou\s{1,3}l['’]autre|a\s{1,3}un\s{1,3}jour\s{1,3}pres)(?![\p{L}])/gu,
 ];
 
 const ORDER_HASH_RE = /(?<![\w&])#\s?([a-z0-9][a-z0-9-]*)/gu;
@@ -160,10 +166,18 @@ const ORDER_WORD_RE = /(?<![\p{L}])(?:(?:commande|order)(?:\s+(?:number|numero|n
 const TRACKING_RE = /(?<![a-z0-9])[a-z0-9]{8,30}(?![a-z0-9])/gu;
 
 const DURATION_NUM = `\\d+|${NUMBER_WORDS_RE}|an?`;
+/** A number with no article: the only kind that can restate a number in brackets or end a range after the unit. */
+const SPELLED_NUM = `\\d+|${NUMBER_WORDS_RE}`;
+const DURATION_UNIT = 'jours?|journees?|days?|j|semaines?|weeks?|fortnights?|mois|months?|annees?|ans?|years?|heures?|hours?|hrs?|h|minutes?|mins?';
+/**
+ * "30 days", "30-day", "thirty (30) days", "3 à 5 jours", "14 jours ouvrés", "30 calendar days" and
+ * "a day or two" (a range closed after the unit, unless that number has a unit of its own).
+ */
 const DURATION_RE = new RegExp(
-  `${NOT_LETTER_BEFORE.replace(']', '.,]')}(${DURATION_NUM})(?:\\s*(?:-|–|a|to|ou|or|et|and)\\s*(${DURATION_NUM}))?\\s*(?:(business|working)\\s+)?` +
-    `(jours?|journees?|days?|j|semaines?|weeks?|mois|months?|annees?|ans?|years?|heures?|hours?|hrs?|h|minutes?|mins?)(?![\\p{L}'’])` +
-    `(?:\\s+(ouvres?|ouvrees?|ouvrables?))?`,
+  `${NOT_LETTER_BEFORE.replace(']', '.,]')}(?<from>${DURATION_NUM})(?:\\s*\\(\\s*(?<restated>${SPELLED_NUM})\\s*\\))?` +
+    `(?:\\s*(?:-|–|a|to|ou|or|et|and)\\s*(?<to>${DURATION_NUM}))?\\s{0,3}-?\\s{0,3}(?:(?<business>business|working)\\s+|calendar\\s+)?` +
+    `(?<unit>${DURATION_UNIT})(?![\\p{L}'’])(?:\\s+(?<ouvres>ouvres?|ouvrees?|ouvrables?))?` +
+    `(?:\\s+(?:ou|or)\\s+(?<upTo>${SPELLED_NUM})(?![\\p{L}\\d])(?!\\s{0,3}-?\\s{0,3}(?:business\\s+|working\\s+)?(?:${DURATION_UNIT})(?![\\p{L}])))?`,
   'gu',
 );
 const PERCENT_RE = new RegExp(`${NOT_LETTER_BEFORE.replace(']', '.,]')}(\\d+(?:[.,]\\d+)?|${NUMBER_WORDS_RE})\\s*(?:%|pour\\s?cents?|pourcents?|percent|per\\s+cent)`, 'gu');
@@ -234,6 +248,9 @@ function durationValue(from: number, to: number | undefined, unit: string, busin
   if (unit.startsWith('semaine') || unit.startsWith('week')) {
     factor = 7;
     canonical = 'day';
+  } else if (unit.startsWith('fortnight')) {
+    factor = 14;
+    canonical = 'day';
   } else if (unit === 'mois' || unit.startsWith('month')) canonical = 'month';
   else if (unit.startsWith('an') || unit.startsWith('year')) {
     factor = 12;
@@ -268,9 +285,12 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Compiled once per product: a run extracts facts from thousands of texts against the same catalogue. */
+/**
+ * A catalogue name on word boundaries in folded text, compiled once per product: a run extracts facts from
+ * thousands of texts against the same catalogue (the entities judge reads products with it too).
+ */
 const productPatterns = new Map<string, RegExp>();
-function productPattern(product: string): RegExp {
+export function productPattern(product: string): RegExp {
   let pattern = productPatterns.get(product);
   if (!pattern) {
     pattern = new RegExp(`${NOT_LETTER_BEFORE}${escapeRegExp(fold(product.normalize('NFC'))).replace(/\s+/g, '\\s+')}${NOT_LETTER_AFTER}`, 'gu');
@@ -387,11 +407,16 @@ function extract(text: string, options: FactOptions): Fact[] {
   );
 
   scan(DURATION_RE, 'duration', (m) => {
-    const from = numberValue(m[1]!.trim());
-    const to = m[2] === undefined ? undefined : numberValue(m[2].trim());
-    if (from === undefined || (m[2] !== undefined && to === undefined)) return undefined;
-    if (m[2] !== undefined && /^an?$/.test(m[1]!)) return undefined;
-    return durationValue(from, to, m[4]!, m[3] !== undefined || m[5] !== undefined);
+    const { from: fromWord, restated, to: toWord, upTo, unit, business, ouvres } = m.groups!;
+    // The article "a" is English; folded, it may be the French "à" of "mise à jour".
+    if (/^an?$/.test(fromWord!) && !/^an?$/i.test(original.slice(m.index, m.index + fromWord!.length))) return undefined;
+    const from = numberValue(fromWord!);
+    if (from === undefined || (restated !== undefined && numberValue(restated) !== from)) return undefined;
+    if (toWord !== undefined && /^an?$/.test(fromWord!)) return undefined;
+    const rangeEnd = toWord ?? upTo;
+    const to = rangeEnd === undefined ? undefined : numberValue(rangeEnd);
+    if (rangeEnd !== undefined && (to === undefined || to <= from)) return undefined;
+    return durationValue(from, to, unit!, business !== undefined || ouvres !== undefined);
   });
   scan(PERCENT_RE, 'percent', (m) => {
     const raw = m[1]!;

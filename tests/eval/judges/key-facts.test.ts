@@ -48,6 +48,84 @@ describe('extractFacts: durations', () => {
   });
 });
 
+describe('extractFacts: a number and its unit in any phrasing are one duration', () => {
+  it.each([
+    ['You have a 30-day window to return it.', '30 days'],
+    ['We offer a thirty-day money-back guarantee.', '30 days'],
+    ['It comes with a 1-year warranty.', '12 months'],
+    ['Returns are accepted within thirty (30) days.', '30 days'],
+    ['Vous disposez de trente (30) jours pour le retour.', '30 days'],
+    ['Vous disposez de 30 (trente) jours pour le retour.', '30 days'],
+    ['You have 30 calendar days.', '30 days'],
+    ['Vous avez 30 jours calendaires.', '30 days'],
+    ['It should arrive in a day or two.', '1-2 days'],
+    ['Il devrait arriver d’ici un jour ou deux.', '1-2 days'],
+    ['Allow a fortnight for the refund.', '14 days'],
+  ])('%s → %s', (text, value) => {
+    expect(only(text, 'duration')).toBe(value);
+  });
+
+  it.each([
+    ['a 30-day window', '30 days'],
+    ['within thirty days', 'You have 30 days.'],
+    ['Vous pouvez le retourner sous trente jours.', 'Vous avez 30 jours.'],
+    ['Vous avez trente (30) jours.', 'Vous avez 30 jours.'],
+    ['Returns: two weeks.', 'Returns: 14 days.'],
+    ['Retours : deux semaines.', 'Retours : 14 jours.'],
+    ['Garantie de quinze mois.', 'Garantie de 15 mois.'],
+    ['A fifteen-day trial.', 'A 15 day trial.'],
+  ])('"%s" states the same duration as "%s"', (reference, answer) => {
+    const comparison = compareFacts(reference, answer);
+    expect(comparison.recall).toBe(1);
+    expect(comparison.conflicts).toEqual([]);
+  });
+
+  it('a range written after the unit is not a second, different number', () => {
+    expect(compareFacts('Comptez 1 à 2 jours.', 'Comptez un jour ou deux.').conflicts).toEqual([]);
+    expect(compareFacts('Allow 1-2 days.', 'Allow a day or two.').conflicts).toEqual([]);
+    expect(facts('Sous 30 jours ou 2 mois.')).toEqual(['duration:30 days', 'duration:2 months']);
+    expect(facts('Within 3 days or a refund.')).toEqual(['duration:3 days']);
+  });
+
+  it('keeps weeks as days, so "2 weeks" and "14 days" are one fact', () => {
+    expect(only('2 weeks', 'duration')).toBe(only('14 days', 'duration'));
+    expect(only('2 semaines', 'duration')).toBe(only('quatorze jours', 'duration'));
+  });
+});
+
+describe('extractFacts: idioms with a unit word are not durations', () => {
+  it.each([
+    ['Nous la mettrons à jour dès réception.', []],
+    ['La mise à jour est disponible.', []],
+    ['Votre adresse a été mise à jour.', []],
+    ['Nous gérons les stocks au jour le jour.', []],
+    ['Le colis part le jour ouvré suivant.', []],
+    ['Il devrait arriver d’un jour à l’autre.', []],
+    ['Il sera réassorti un jour ou l’autre.', []],
+    ['Votre commande part aujourd’hui.', []],
+    ['Your order ships today.', []],
+    ['We check the inbox twice a day.', []],
+    ['Updated once a week.', []],
+    ['We ship every day.', []],
+    ['Our team replies 5 days a week, 24 hours a day, three times a day.', []],
+    ['Notre équipe répond 5 jours sur 7, mise à jour comprise.', []],
+    ['Refunds take 5 days; we reply twice a day.', ['duration:5 days']],
+    ['Remboursement sous 5 jours ; nous la mettrons à jour.', ['duration:5 days']],
+  ])('%s', (text, durations) => {
+    expect(facts(text).filter((fact) => fact.startsWith('duration:'))).toEqual(durations);
+  });
+
+  it('"jour ouvré" after a number is still a business-day duration', () => {
+    expect(only('Expédié sous 1 jour ouvré.', 'duration')).toBe('1 business day');
+    expect(only('Shipped within 1 business day.', 'duration')).toBe('1 business day');
+  });
+
+  it('an update is not a one-day delay the answer lacks', () => {
+    expect(judgeKeyFacts('Nous la mettrons à jour, remboursement sous 5 jours.', 'Remboursement sous 5 jours.').score).toBe(1);
+    expect(judgeKeyFacts('We check twice a day; refunds take 5 days.', 'Refunds take 5 days.').score).toBe(1);
+  });
+});
+
 describe('extractFacts: amounts', () => {
   it.each([
     ['Remboursement de 29,90 €.', '29.90 EUR'],
