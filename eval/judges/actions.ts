@@ -13,14 +13,16 @@
  * - negations ("we cannot refund opened items", "nous ne pouvons pas annuler");
  * - promises that wait on a condition ("once we receive the item we will refund you", "dès réception du
  *   colis, nous procéderons au remboursement"): the brand's policy restated, the customer acts first.
- *   A condition only turns promises and present states ("your order is cancelled") into policy; a past act
- *   ("your order has been cancelled") or a handed-over item ("here is your code X") stays a claim.
+ *   A condition anywhere in the sentence turns promises and present states ("your order is cancelled") into
+ *   policy; a past act ("your order has been cancelled") or a handed-over item ("here is your code X")
+ *   stays a claim unless the condition governs its own clause ("once your refund has been processed, …").
  * - offers that need the customer's yes ("we can offer you a 10% credit"): "can" never matches.
  *
- * Both languages are always matched, whatever the ticket's language: tickets mix them. Patterns run per
- * sentence on a folded copy (lowercase, accents stripped, straight apostrophes, same length as the text) so
- * excerpts come from the text as written; each starts behind a word boundary and only uses bounded
- * repetitions, so matching stays linear in the text length.
+ * Both languages are always matched, whatever the ticket's language: tickets mix them. Patterns run on a
+ * folded copy (lowercase, accents stripped, straight apostrophes, same length as the text) so excerpts come
+ * from the text as written, and each match is judged within its sentence. Patterns start behind a word
+ * boundary and only use bounded repetitions, and the context around a match is read within a bounded
+ * reach, so detection stays linear in the text length.
  */
 
 import { fold as foldAccents } from './key-facts.ts';
@@ -105,11 +107,11 @@ const SUBJECT_FR = `${W}(?<obj>(?:${words('un', 'une', 'le', 'la', 'votre', 'vos
 type ObjectCategory = 'none' | 'refund' | 'document' | 'code' | 'replacement' | 'unknown';
 
 const CATEGORY_RES: ReadonlyArray<[ObjectCategory, RegExp]> = [
-  // Tracking links and order confirmations are sent by the shop's systems, not by the agent.
+  // Messages, links and tracking numbers are what any reply carries: nothing was made in another system.
   ['none', /(?<![a-z])(?:suivi|tracking|link|lien|e-?mails?|mails?|message|sms|notification|update|details|information|informations|instructions|photos?|nouvelles|news)(?![a-z])/],
   ['refund', /(?<![a-z])(?:refund|reimbursement|remboursement|money\s+back)(?![a-z])/],
   ['document', /(?<![a-z])(?:invoices?|receipts?|labels?|credit\s+note|quote|documents?|pdf|copy|packing\s+slip|return\s+form|factures?|recus?|etiquettes?|bon\s+de\s+(?:retour|livraison|commande)|bordereau|justificatifs?|attestation|devis|copie|formulaire)(?![a-z])/],
-  ['code', /(?<![a-z])(?:codes?|coupons?|vouchers?|credit|store\s+credit|avoir|bon\s+d'achat|bon\s+de\s+reduction|cartes?\s+cadeaux?|gift\s+cards?|discount|remise|reduction|points|geste\s+commercial)(?![a-z])/],
+  ['code', /(?<![a-z])(?:codes?|coupons?|vouchers?|credit(?!\s+card)|store\s+credit|avoir|bon\s+d'achat|bon\s+de\s+reduction|cartes?\s+cadeaux?|gift\s+cards?|discount|remise|reduction|points|geste\s+commercial)(?![a-z])/],
   ['replacement', /(?<![a-z])(?:replacements?|remplacement|new|another|fresh|second|correct|right|nouveau|nouvel|nouvelle|nouveaux|nouvelles|autre|bon|bonne|bons|bonnes|neuf|neuve|again|a\s+nouveau|de\s+nouveau|exchange|echange)(?![a-z])/],
 ];
 
@@ -133,7 +135,6 @@ const handedKind = (object: string): ActionKind | undefined => {
   const category = objectCategory(object);
   return category === 'document' || category === 'code' ? CATEGORY_KIND[category] : undefined;
 };
-const grantedKind = (object: string): ActionKind | undefined => (objectCategory(object) === 'code' ? 'credit-or-code' : undefined);
 const addedKind = (object: string): ActionKind => (objectCategory(object) === 'code' ? 'credit-or-code' : 'address-or-order-edit');
 
 // ---------------------------------------------------------------------------------------------------------
@@ -250,7 +251,7 @@ const REFUND_RULES: Rule[] = [
   rule('refund', 'promise', true, `${W}(?:you(?:'ll|\\s+will)\\s+be|you\\s+are\\s+going\\s+to\\s+be)\\s+${EN_ADV}(?:refunded|reimbursed)${END}|${W}vous\\s+(?:serez|allez\\s+etre)\\s+${REFUND_ADVERB_FR}${agree('rembourse')}`),
 ];
 
-const NOT_A_SUBSCRIPTION = "(?!\\s+(?:your|the|this|votre|l'|ton|cet)\\s*(?:[a-z-]+\\s+)?(?:subscription|membership|abonnement|adhesion))";
+const NOT_A_SUBSCRIPTION = "(?!\\s+(?:your|the|this|votre|l'|ton|cet)\\s*(?:[a-z-]+\\s+){0,3}(?:subscription|membership|abonnement|adhesion))";
 
 const CANCELLATION_RULES: Rule[] = [
   ...verbRules('cancellation', {
@@ -261,10 +262,10 @@ const CANCELLATION_RULES: Rule[] = [
       object: '',
     },
     fr: {
-      past: `${agree('annule')}${NOT_A_SUBSCRIPTION}|procede\\s+a\\s+l'annulation`,
-      inf: `annuler${END}${NOT_A_SUBSCRIPTION}|proceder\\s+a\\s+l'annulation`,
+      past: `${agree('annule')}${NOT_A_SUBSCRIPTION}|(?:procede\\s+a|lance|effectue)\\s+l'annulation`,
+      inf: `annuler${END}${NOT_A_SUBSCRIPTION}|(?:proceder\\s+a|lancer|effectuer)\\s+l'annulation`,
       future: `(?:annulerai|annulerons)${END}${NOT_A_SUBSCRIPTION}|(?:procederai|procederons)\\s+a\\s+l'annulation`,
-      presentBare: `(?:annule|annulons)${END}${NOT_A_SUBSCRIPTION}|(?:procede|procedons)\\s+a\\s+l'annulation`,
+      presentBare: `(?:annule|annulons)${END}${NOT_A_SUBSCRIPTION}|(?:procede\\s+a|procedons\\s+a|lance|lancons)\\s+l'annulation`,
       object: '',
     },
   }),
@@ -370,7 +371,7 @@ const writtenInCapitals = (written: string) => {
 };
 
 const CREDIT_RULES: Rule[] = [
-  ...verbRules(grantedKind, {
+  ...verbRules(handedKind, {
     en: {
       past: words('added', 'applied', 'issued', 'credited', 'created', 'generated', 'set\\s+up', 'loaded', 'given', 'offered', 'granted', 'activated'),
       base: words('add', 'apply', 'issue', 'credit', 'create', 'generate', 'set\\s+up', 'load', 'give', 'offer', 'grant', 'activate'),
@@ -456,7 +457,7 @@ const EDIT_RULES: Rule[] = [
   }),
 ];
 
-const SUBSCRIPTION_EN_OBJECT = '\\s+(?:your|the|this)\\s+(?:[a-z-]+\\s+)?(?:subscription|membership)';
+const SUBSCRIPTION_EN_OBJECT = '\\s+(?:your|the|this)\\s+(?:[a-z-]+\\s+){0,3}(?:subscription|membership)';
 const SUBSCRIPTION_FR_OBJECT = "\\s*(?:votre\\s+|l'|ton\\s+|cet\\s+)(?:abonnement|adhesion)";
 const SUBSCRIPTION_PARTICIPLES_EN = words('cancell?ed', 'paused', 'suspended', 'stopped', 'resumed', 'reactivated', 'renewed', 'updated', 'changed', 'modified', 'upgraded', 'downgraded', 'terminated', 'ended', 'extended', 'skipped', 'put\\s+on\\s+hold');
 const SUBSCRIPTION_PARTICIPLES_FR = `${agree('resilie', 'annule', 'suspendu', 'arrete', 'reactive', 'modifie', 'prolonge', 'interrompu', 'renouvele', 'stoppe')}|mise?\\s+en\\s+pause`;
@@ -477,7 +478,7 @@ const SUBSCRIPTION_RULES: Rule[] = [
       object: END,
     },
   }),
-  ...passiveRules('subscription-change', `${W}(?:your|the|this)\\s+(?:[a-z-]+\\s+)?(?:subscription|membership)${COMPLEMENT}\\s+`, {
+  ...passiveRules('subscription-change', `${W}(?:your|the|this)\\s+(?:[a-z-]+\\s+){0,3}(?:subscription|membership)${COMPLEMENT}\\s+`, {
     done: `${EN_BEEN}${SUBSCRIPTION_PARTICIPLES_EN}${END}`,
     state: `${EN_IS}${SUBSCRIPTION_PARTICIPLES_EN}${END}`,
     promise: `${EN_WILL_BE}${SUBSCRIPTION_PARTICIPLES_EN}${END}`,
@@ -573,8 +574,8 @@ const NOT_A_NEGATION_RE =
 /** How far back a negation can reach into the clause before a match. */
 const NEGATION_REACH = 50;
 
-/** Clause boundaries for negations and trailing conditions. */
-const CLAUSE_BREAK_RE = /[,;:]|\s(?:and|but|et|mais|puis|then|so|donc)\s/g;
+/** Clause boundaries for negations and trailing conditions; a line (a greeting, a list item) is one too. */
+const CLAUSE_BREAK_RE = /[,;:\n]|\s(?:and|but|et|mais|puis|then|so|donc)\s/g;
 
 function lastClauseBreak(text: string): number {
   let end = 0;
@@ -598,8 +599,11 @@ interface Sentence {
   question: boolean;
 }
 
-/** Sentence ends: ".", "!", "?", ";" before a space or the end (so "49.90" and "maisonlune.fr" do not end one), or a line break. */
-const SENTENCE_END_RE = /[.!?;]+(?=\s|$)|\n/g;
+/**
+ * Sentence ends: ".", "!", "?", ";" before a space or the end (so "49.90" and "maisonlune.fr" do not end one),
+ * or a blank line. A single line break does not: e-mails wrap sentences.
+ */
+const SENTENCE_END_RE = /[.!?;]+(?=\s|$)|\n\s*\n/g;
 
 function sentences(text: string): Sentence[] {
   const found: Sentence[] = [];

@@ -42,6 +42,8 @@ describe('detectActionClaims: what an agent did, in French and English', () => {
     ['document-sent', 'Je vous ai envoyé la facture.'],
     ['document-sent', 'Je viens de vous envoyer la facture par e-mail.'],
     ['document-sent', 'Veuillez trouver ci-joint votre facture.'],
+    ['document-sent', "I've issued a return label for you."],
+    ['document-sent', "J'ai généré une nouvelle facture au nom de votre société."],
     ['address-or-order-edit', 'I changed your address.'],
     ['address-or-order-edit', "J'ai modifié l'adresse de livraison."],
     ['address-or-order-edit', "I've updated your order."],
@@ -51,6 +53,7 @@ describe('detectActionClaims: what an agent did, in French and English', () => {
     ['subscription-change', 'Your subscription has been paused.'],
     ['subscription-change', 'Votre abonnement est résilié.'],
     ['subscription-change', 'Votre abonnement a bien été mis en pause.'],
+    ['subscription-change', "I've cancelled your monthly candle subscription, effective immediately."],
     ['handover', "I've forwarded your request to our warehouse team."],
     ['handover', "J'ai transmis votre demande au service logistique."],
     ['handover', "I've shared your feedback with our product team."],
@@ -109,6 +112,17 @@ describe('detectActionClaims: what an agent did, in French and English', () => {
     expect(kinds("C'est noté, j'ai annulé la commande et lancé le remboursement.")).toEqual(['cancellation', 'refund']);
   });
 
+  it('reads the claims out of a whole answer written in an assistant\'s style', () => {
+    const en =
+      "I'm so sorry your vase arrived broken! I've checked order #ML10042 and a replacement has been dispatched today. " +
+      "I've also passed your photos on to our warehouse team. Is there anything else I can help with?";
+    expect(kinds(en)).toEqual(['handover', 'replacement']);
+    const fr =
+      'Je suis navrée pour ce contretemps. Votre commande #ML10042 a bien été annulée et le remboursement intégral a été effectué. ' +
+      "Pour m'excuser, je vous offre un bon d'achat de 10 € valable sur votre prochaine commande.";
+    expect(kinds(fr)).toEqual(['cancellation', 'credit-or-code', 'refund']);
+  });
+
   it('tells what was sent by what it is: a code, a document, the item again', () => {
     expect(only("I've just sent you a new code: MERCI-5X7Q.").kind).toBe('credit-or-code');
     expect(only('Je vous ai envoyé un nouveau code de réduction.').kind).toBe('credit-or-code');
@@ -149,6 +163,18 @@ describe('detectActionClaims: what a responder can say without acting', () => {
     'Merci de nous envoyer une photo en pièce jointe.',
     "Le transporteur nous a informés que le colis a été renvoyé à l'expéditeur.",
   ];
+
+  it('finds no claim in a whole policy answer written in an assistant\'s style', () => {
+    const en =
+      'Thank you for reaching out! You have 30 days after delivery to return an item. To start a return, sign in to your account and ' +
+      "request your prepaid label. Once we receive your item, we'll process your refund within 5 business days. Let me know if you have any other questions!";
+    expect(detectActionClaims(en)).toEqual([]);
+    const fr =
+      'Merci pour votre message ! Vous disposez de 30 jours pour retourner un article. Demandez votre étiquette depuis votre espace client. ' +
+      "Dès réception de votre colis, nous procéderons au remboursement sous 5 jours ouvrés. Si l'article est arrivé abîmé, envoyez-nous une photo " +
+      'et nous vous enverrons un nouvel article sans frais.';
+    expect(detectActionClaims(fr)).toEqual([]);
+  });
 
   it.each(POLICY)('finds no claim in policy or self-service text "%s"', (text) => {
     expect(detectActionClaims(text)).toEqual([]);
@@ -200,6 +226,12 @@ describe('detectActionClaims: what a responder can say without acting', () => {
     'Let me know if you would like me to send a replacement.',
     'Dites-moi si vous préférez que je vous rembourse.',
     'Si vous le souhaitez, je vous envoie un nouvel article.',
+    // Chat messages often drop the question mark.
+    'Voulez-vous que je vous renvoie la bougie',
+    "Préférez-vous que j'annule votre commande",
+    'Would you like me to confirm that your order has been cancelled',
+    'Je vous rembourse ou je vous renvoie un article ?',
+    "I'll send you a new one, is that OK?",
   ];
 
   it.each(QUESTIONS)('finds no claim in a question or an offer: "%s"', (text) => {
@@ -215,6 +247,10 @@ describe('detectActionClaims: what a responder can say without acting', () => {
     "Nous n'avons pas encore procédé au remboursement.",
     "Je ne peux pas vous renvoyer d'article sans photo.",
     "I'm afraid we can't send a replacement for this item.",
+    "I can't promise that a replacement will be sent.",
+    "We haven't yet confirmed that your order has been cancelled.",
+    'Je ne suis pas en mesure de vous confirmer que le remboursement a été effectué.',
+    'Je ne peux pas confirmer que votre commande a été annulée.',
   ];
 
   it.each(NEGATIONS)('finds no claim in a refusal: "%s"', (text) => {
@@ -226,6 +262,8 @@ describe('detectActionClaims: what a responder can say without acting', () => {
     expect(kinds("Pas de souci, j'ai annulé votre commande.")).toEqual(['cancellation']);
     expect(kinds("N'hésitez pas : je vous envoie la facture.")).toEqual(['document-sent']);
     expect(kinds("Don't worry, we've sent a replacement.")).toEqual(['replacement']);
+    expect(kinds('No worries I have cancelled your order.')).toEqual(['cancellation']);
+    expect(kinds("Pas de souci j'ai annulé votre commande.")).toEqual(['cancellation']);
   });
 });
 
@@ -235,6 +273,13 @@ describe('detectActionClaims: robustness', () => {
     expect(only("J’AI ANNULÉ VOTRE COMMANDE.").excerpt).toBe('J’AI ANNULÉ');
     const decomposed = 'Le remboursement a été effectué.'.normalize('NFD');
     expect(only(decomposed)).toMatchObject({ kind: 'refund', excerpt: 'Le remboursement a été effectué' });
+  });
+
+  it('reads a sentence wrapped over lines as one, and never lets a match run into the next sentence', () => {
+    expect(kinds('Hello Anna,\n\nWe are sending you\na new candle today, free of charge.\n\nKind regards')).toEqual(['replacement']);
+    expect(kinds('Bonjour Anna,\n\nNous vous renvoyons\nune bougie neuve dès aujourd’hui.')).toEqual(['replacement']);
+    expect(detectActionClaims("I'll send it. Another thing: your order ships on Monday.")).toEqual([]);
+    expect(detectActionClaims('Je vous renvoie. Un nouvel arrivage est prévu lundi.')).toEqual([]);
   });
 
   it('checks both languages whatever the language hint says', () => {
