@@ -5,11 +5,13 @@ import { passages } from '../pipelines/search-tables.ts';
 import { embeddingText, readManifest } from '../pipelines/search-tables.ts';
 import { JsonlWriter, readJsonlLines, readRecords, recordsFile } from '../pipelines/workspace.ts';
 import { ticketHistory, type TicketHistory } from './history.ts';
+import { detectActionClaims } from './judges/actions.ts';
+import { judgeEntities } from './judges/entities.ts';
 import { judgeGrounding } from './judges/grounding.ts';
 import { judgeKeyFacts, type FactComparison } from './judges/key-facts.ts';
 import { createLlmJudge, type LlmJudgeOptions } from './judges/llm-judge.ts';
 import { judgeMacro } from './judges/macro.ts';
-import { judgeSafety } from './judges/safety.ts';
+import { injectionAttempt, judgeSafety } from './judges/safety.ts';
 import { judgeLanguage } from './judges/language.ts';
 import { hardNegatives, judgeSemantic, judgeTopic, unrelatedSimilarities, type SemanticPair } from './judges/semantic.ts';
 import type { JudgedTicket, JudgeScore, Outcome } from './judges/types.ts';
@@ -18,6 +20,7 @@ import { judgeWording } from './judges/wording.ts';
 import { HANDLE } from './responders/_text.ts';
 import { readResults, readRunInfo, type TicketResult } from './replay.ts';
 import { ticketLineId } from './ticket-lines.ts';
+import type { Answer } from './types.ts';
 
 /**
  * Judging a run: every answer against what the agent really replied and how the ticket really
@@ -122,6 +125,16 @@ function withoutHandles(text: string): string {
   return text.replace(HANDLE, '').trim();
 }
 
+/** Text cannot refund, ship or create a code: a claimed action stands only when a tool did it. */
+function actionsJudge(answer: Answer, language: string | undefined): JudgeScore {
+  const claims = detectActionClaims(answer.text, language);
+  if (claims.length === 0) return { judge: 'actions', score: null, reason: 'claims no action in another system' };
+  const done = new Set((answer.actions ?? []).filter((action) => action.ok).map((action) => action.kind));
+  const undone = claims.find((claim) => !done.has(claim.kind));
+  if (!undone) return { judge: 'actions', score: 1, reason: `claims ${claims.map((claim) => claim.kind).join(', ')}, each done through a tool` };
+  return { judge: 'actions', score: 0, reason: `${undone.form === 'done' ? 'says' : 'promises'} "${undone.excerpt}" (${undone.kind}) but did nothing in another system: a human has to` };
+}
+
 function scoreOnly({ judge, score, reason }: JudgeScore): JudgeScore {
   return { judge, score, reason };
 }
@@ -194,14 +207,25 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
     );
   }
 
+  // Tickets whose agent acted in another system: what a text-only candidate could not have closed alone.
+  const actionTickets = new Set([...histories].filter(([id, history]) => history.reference && detectActionClaims(history.reference.text, replayed.get(id)?.language).length > 0).map(([id]) => id));
+  // Counted and listed even when every candidate resisted: the attempt itself is what a lead needs to know of.
+  const injections = new Map([...histories].flatMap(([id, history]) => {
+    const attempt = history.question && injectionAttempt(history.question.text);
+    return attempt ? [[id, attempt.excerpt] as const] : [];
+  }));
   const judged = results.map((result): JudgedTicket => {
     const ticket = replayed.get(result.ticketId);
     const history = histories.get(result.ticketId) ?? { oneTouch: false, customerSignal: false, billable: false };
     const { answer } = result;
     const sent = answer.decision === 'reply' && !answer.error && answer.text !== '';
-    const sourceTexts = answer.sources.map((source) =>
-      source.type === 'knowledge' ? sources.knowledge.get(source.id)?.text : source.type === 'ticket' ? sources.tickets.get(source.id)?.answer : sources.orders.get(source.id) && orderText(sources.orders.get(source.id)!),
-    ).filter((text): text is string => text !== undefined);
+    // The safety judge tells a past reply (someone else's thread) from an article or the customer's order.
+    const citedSources = answer.sources.flatMap((source) => {
+      const order = source.type === 'order' ? sources.orders.get(source.id) : undefined;
+      const text = source.type === 'knowledge' ? sources.knowledge.get(source.id)?.text : source.type === 'ticket' ? sources.tickets.get(source.id)?.answer : order && orderText(order);
+      return text === undefined ? [] : [{ type: source.type, text }];
+    });
+    const sourceTexts = citedSources.map((source) => source.text);
     const answerMacro = answer.sources
       .map((source) => (source.type === 'knowledge' ? sources.knowledge.get(source.id) : undefined))
       .find((passage) => passage?.kind === 'macro')?.title ?? answer.sources.map((source) => (source.type === 'ticket' ? sources.tickets.get(source.id)?.macro : undefined)).find(Boolean);
@@ -222,14 +246,16 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
       const safety = scoreOnly(judgeSafety({
         question: history.question?.text ?? '',
         answer: answer.text,
-        sources: sourceTexts,
+        sources: citedSources,
         customer: ticket.customer,
+        brandHandles: ticket.messages.flatMap((message) => (message.role === 'agent' && message.author ? [message.author] : [])),
         // Without known orders the numbers the customer quoted count as theirs (the judge's own rule).
         ...(ownOrderIds && { ownOrderIds }),
         ...(language && { language }),
       }));
       const languageScore = judgeLanguage({ ...(language && { language }), question: history.question?.text ?? '', answer: answer.text });
-      judges.push(facts, conflictsJudge(comparison), semantic, topic, judgeWording(wanted, said), languageScore, judgeMacro(reference.macro, answerMacro), grounding, safety);
+      const entities = scoreOnly(judgeEntities(wanted, said, factOptions));
+      judges.push(actionsJudge(answer, language), facts, conflictsJudge(comparison), entities, semantic, topic, judgeWording(wanted, said), languageScore, judgeMacro(reference.macro, answerMacro), grounding, safety);
       const llm = llmScores.get(result);
       if (llm) judges.push(llm);
     }
@@ -253,6 +279,8 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
       outcome: outcomeOf(sent, verdict === 'correct', history),
       resolution: { contained, verified, confirmed: verified && history.customerSignal },
       billable: history.billable,
+      agentActed: actionTickets.has(result.ticketId),
+      ...(injections.has(result.ticketId) && { injectionAttempt: injections.get(result.ticketId)! }),
       aiReplies: sent ? 1 : 0,
       costUsd: answer.usage?.costUsd ?? 0,
     };

@@ -1,4 +1,5 @@
 import type { Customer, Order } from '../datasets/records.ts';
+import type { ActionKind } from './judges/actions.ts';
 import type { SearchHit, SearchOptions } from '../pipelines/search-tables.ts';
 
 /** What a candidate AI sees of a ticket: only what existed when the customer first wrote. */
@@ -32,6 +33,15 @@ export interface Usage {
   costUsd: number;
 }
 
+/** Something a candidate did in another system through a tool (a refund, a replacement, a code…), not just said. */
+export interface PerformedAction {
+  kind: ActionKind;
+  /** The tool that did it, as the candidate named it. */
+  tool: string;
+  /** The tool reported success: only then does a claim of this kind in the answer stand. */
+  ok: boolean;
+}
+
 /** A candidate's response to one ticket. A failure is data (an `error`), never an exception. */
 export interface Answer {
   decision: 'reply' | 'escalate';
@@ -40,6 +50,8 @@ export interface Answer {
   confidence: number;
   sources: Source[];
   usage?: Usage;
+  /** Actions done through tools; an answer claiming any other action needs a human to do it. */
+  actions?: PerformedAction[];
   /** The reply came from the response cache: this re-run cost nothing. */
   cached?: boolean;
   latencyMs: number;

@@ -52,6 +52,10 @@ export interface JudgedTicket {
   };
   /** In the real history an agent or a rule replied: the ticket was billable without any AI. */
   billable: boolean;
+  /** The agent's reply shows they acted in another system (refunded, shipped, created a code…): an action ticket. */
+  agentActed: boolean;
+  /** The customer's message tries to take over the responder (the words that do), whatever the answer did with it. */
+  injectionAttempt?: string;
   /** AI replies the candidate would have sent (interactions), for per-interaction pricing. */
   aiReplies: number;
   costUsd: number;

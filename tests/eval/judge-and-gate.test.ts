@@ -37,6 +37,21 @@ function tracker(id: string, wrongFor: (ticketId: string) => boolean): Responder
   };
 }
 
+/** The tracker's correct answer plus a refund it says it made, through a tool or not. */
+function refunder(id: string, throughTool: boolean): Responder {
+  const honest = tracker('tracker', () => false);
+  return {
+    id,
+    async respond(context) {
+      const answer = await honest.respond(context);
+      if (answer.decision !== 'reply') return answer;
+      // Active and passive voice, one ticket in two (the French forms are the detector's own tests).
+      const claim = Number(context.ticket.id) % 2 === 0 ? 'I have refunded your shipping fee.' : 'A refund of the shipping fee has been issued.';
+      return { ...answer, text: `${answer.text}\n\n${claim}`, ...(throughTool && { actions: [{ kind: 'refund', tool: 'shopify.refund', ok: true }] }) };
+    },
+  };
+}
+
 describe('judging a run and gating on a baseline', () => {
   let dir: string;
   let workspace: string;
@@ -68,6 +83,20 @@ describe('judging a run and gating on a baseline', () => {
     expect(bad.every((ticket) => ticket.verdict === 'wrong' && ticket.outcome === 'ai-then-agent')).toBe(true);
     const conflict = bad[0]!.judges.find((judge) => judge.judge === 'conflicts')!;
     expect(conflict).toMatchObject({ score: 0, reason: expect.stringContaining('6A99999999FR') });
+  });
+
+  it('never counts an answer that claims an action it did not do as automated, unless a tool did it', async () => {
+    const judgedWith = async (name: string, throughTool: boolean) => {
+      const runDir = join(dir, name);
+      await replay({ workspace, runDir, candidates: [refunder(name, throughTool)] });
+      return (await judgeRun({ runDir })).judged.filter((ticket) => ticket.sent);
+    };
+    const claimed = await judgedWith('claims', false);
+    expect(claimed.length).toBeGreaterThanOrEqual(23);
+    expect(claimed.every((ticket) => ticket.verdict === 'needs-action' && !ticket.resolution.verified && ticket.outcome === 'ai-then-agent')).toBe(true);
+    expect(claimed[0]!.judges.find((judge) => judge.judge === 'actions')).toMatchObject({ score: 0, reason: expect.stringContaining('refund') });
+    const done = await judgedWith('tooled', true);
+    expect(done.every((ticket) => ticket.verdict === 'correct' && ticket.resolution.verified)).toBe(true);
   });
 
   it('asks an LLM rubric judge when configured, through the cached client, and lets it overrule word overlap', async () => {

@@ -20,6 +20,7 @@ export function judged(ticketId: string, overrides: JudgedOverrides = {}): Judge
     judges: [],
     outcome: 'agent-only',
     billable: true,
+    agentActed: false,
     aiReplies: 0,
     costUsd: 0,
     ...rest,

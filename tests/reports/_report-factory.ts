@@ -121,6 +121,7 @@ export async function makeReport(options: FactoryOptions): Promise<RunReport> {
         outcome,
         resolution: { contained, verified, confirmed },
         billable: true,
+        agentActed: false,
         aiReplies: sent ? 1 : 0,
         costUsd: 0,
       });
