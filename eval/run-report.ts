@@ -7,6 +7,7 @@ import { judgeRun, type TicketView } from './judge.ts';
 import type { JudgedTicket, JudgeScore, Outcome, Verdict } from './judges/types.ts';
 import type { LlmJudgeOptions } from './judges/llm-judge.ts';
 import type { VerdictRules } from './judges/verdict.ts';
+import { readLabelsInRun, type LabelsInRun } from './labels-in-run.ts';
 import { computeMetrics, type RunMetrics } from './metrics.ts';
 import { priceRun, type RunPricing } from './pricing/price-run.ts';
 import type { Strictness } from './pricing/volumes.ts';
@@ -61,6 +62,14 @@ export interface RunReport {
   tickets: ExplorerTicket[];
   /** Present when the run replayed helpdesk rules with its candidates. */
   rules?: RulesInRun;
+  /**
+   * Present when people's labels were imported into the run folder (label-agreement.json, from
+   * `shadowdesk label import`): each candidate's headline rates as the judge gives them and as the
+   * labels correct them. `pricing` then bills the corrected automation rate (`pricing.automation`).
+   * As imported: if the run was judged again since (e.g. with refitted rules), its `judge` figures
+   * are those of the judging the labels were drawn from, and the corrected ones still hold.
+   */
+  labels?: LabelsInRun;
 }
 
 export interface ReportOptions {
@@ -151,13 +160,23 @@ export async function buildReport(options: ReportOptions): Promise<RunReport> {
 async function reportWith(embedder: Embedder, run: RunInfo, workspace: string, options: ReportOptions): Promise<RunReport> {
   const seed = options.seed ?? 42;
   const strictness = options.strictness ?? 'verified';
+  // Read first: a damaged label agreement stops the report before the long judging.
+  const labels = await readLabelsInRun(options.runDir);
   const { judged, tickets } = await judgeRun({ runDir: options.runDir, workspace, seed, embedder, ...(options.rules && { rules: options.rules }), ...(options.llmJudge && { llmJudge: options.llmJudge }) });
   const results = await readResults(options.runDir);
   const oneTouch = new Set([...tickets].filter(([, view]) => view.oneTouch).map(([id]) => id));
   const metrics = computeMetrics(judged, { seed, oneTouch, ...(options.targetAccuracy !== undefined && { targetAccuracy: options.targetAccuracy }) });
 
   const rules = await readRulesInRun(options.runDir);
-  const pricing = await priceRun({ workspace, candidates: run.candidates, judged, strictness, ruleBilling: rules?.billing.byMonth ?? [], ...(options.pricingFile && { pricingFile: options.pricingFile }) });
+  const pricing = await priceRun({
+    workspace,
+    candidates: run.candidates,
+    judged,
+    strictness,
+    ruleBilling: rules?.billing.byMonth ?? [],
+    ...(labels && { labels: labels.corrected }),
+    ...(options.pricingFile && { pricingFile: options.pricingFile }),
+  });
 
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -168,6 +187,7 @@ async function reportWith(embedder: Embedder, run: RunInfo, workspace: string, o
     gaps: await knowledgeGaps(embedder, judged, tickets, seed),
     tickets: explorer(results, judged, tickets),
     ...(rules && { rules }),
+    ...(labels && { labels }),
   };
 }
 

@@ -79,28 +79,60 @@
     if (!(name in colorOf)) colorOf[name] = COLORS[Object.keys(colorOf).length % COLORS.length];
   });
 
+  // People's labels, when imported: each candidate's rates as they correct them (label-agreement.json).
+  var corrections = {};
+  (report.labels ? report.labels.corrected.candidates : []).forEach(function (c) { corrections[c.candidate] = c; });
+  function corrected(figure) {
+    var r = figure.corrected;
+    return r.estimate === null ? 'not corrected' : rate({ value: r.estimate, low: r.low, high: r.high });
+  }
+  function precision(p) {
+    return p.trials === 0 ? 'no labelled automated answer' : rate(p) + ' · ' + p.successes + ' of ' + p.trials;
+  }
+  /** Mirrors costBasisText in reports/_format.ts. */
+  function costBasis(name) {
+    var billed = report.pricing.automation && report.pricing.automation[name];
+    if (!billed) return '';
+    var what = report.pricing.strictness + ' automation rate';
+    return billed.corrected === null
+      ? 'Costs use the judge\'s ' + what + ', ' + pct(billed.judge) + ': ' + billed.uncorrected + '.'
+      : 'Costs use the label-corrected ' + what + ', ' + pct(billed.corrected) + ' instead of the judge\'s ' + pct(billed.judge) + '.';
+  }
+
   // Run info
   var ticketCount = report.tickets.length;
   $('run-info').textContent = ticketCount.toLocaleString('en-US') + ' tickets replayed against ' + candidates.length + ' candidate' +
-    (candidates.length === 1 ? '' : 's') + ' · automation billed at "' + report.strictness + '" · seed ' + metrics.seed + ' · ' + metrics.resamples + ' bootstrap resamples';
+    (candidates.length === 1 ? '' : 's') + ' · automation billed at "' + report.strictness + '"' + (report.pricing.automation ? ', label-corrected' : '') +
+    ' · seed ' + metrics.seed + ' · ' + metrics.resamples + ' bootstrap resamples';
 
   // Headline cards
+  function pair(label, value, title) { return [el('dt', title ? { title: title } : null, [label]), el('dd', null, [value])]; }
   candidates.forEach(function (c) {
+    var fix = corrections[c.candidate];
+    // A corrected figure sits right under the judge's it corrects.
+    var fixed = function (figure) { return pair('↳ corrected', corrected(figure)).map(function (node) { node.classList.add('corrected'); return node; }); };
+    var rows = [].concat(
+      pair('Unverified (not counted)', rate(c.unverifiedRate), 'One-reply tickets whose answer no judge could check (only closeness of meaning): not counted as automated'),
+      pair('Needs an action', rate(c.needsActionRate), 'Answers that claim a refund, replacement, code, label or change the candidate did not make'),
+      pair('Contained', rate(c.automation.contained)),
+      pair('Confirmed', rate(c.automation.confirmed)),
+      fix ? fixed(fix.automation.confirmed) : [],
+      pair('Accuracy of sent answers', rate(c.accuracy)),
+      fix ? fixed(fix.accuracy) : [],
+      pair('Send rate', rate(c.sendRate)),
+      pair('Wrong answers sent', rate(c.wrongRate)),
+      fix ? fixed(fix.wrongRate) : [],
+      fix ? pair('Precision of automated', precision(fix.precision), 'Of the labelled answers the judge counts as automated, the share people labelled correct') : [],
+      fix && fix.unlabelledVerdicts.length ? pair('Not corrected until labelled', fix.unlabelledVerdicts.join(', ')) : [],
+      pair('Errors', rate(c.errorRate)),
+      pair('Tickets', int(c.tickets))
+    );
     $('cards').appendChild(el('div', { className: 'card' + (c.candidate === best ? ' best' : ''), dataset: { candidate: c.candidate } }, [
       el('h3', null, [c.candidate, c.candidate === best ? ' · highest automation' : null]),
       el('div', { className: 'big' }, [pct(c.automation.verified.value)]),
-      el('div', { className: 'note' }, ['verified automation (' + pct(c.automation.verified.low) + '–' + pct(c.automation.verified.high) + ')']),
-      el('dl', null, [
-        el('dt', { title: 'One-reply tickets whose answer no judge could check (only closeness of meaning): not counted as automated' }, ['Unverified (not counted)']), el('dd', null, [rate(c.unverifiedRate)]),
-        el('dt', { title: 'Answers that claim a refund, replacement, code, label or change the candidate did not make' }, ['Needs an action']), el('dd', null, [rate(c.needsActionRate)]),
-        el('dt', null, ['Contained']), el('dd', null, [rate(c.automation.contained)]),
-        el('dt', null, ['Confirmed']), el('dd', null, [rate(c.automation.confirmed)]),
-        el('dt', null, ['Accuracy of sent answers']), el('dd', null, [rate(c.accuracy)]),
-        el('dt', null, ['Send rate']), el('dd', null, [rate(c.sendRate)]),
-        el('dt', null, ['Wrong answers sent']), el('dd', null, [rate(c.wrongRate)]),
-        el('dt', null, ['Errors']), el('dd', null, [rate(c.errorRate)]),
-        el('dt', null, ['Tickets']), el('dd', null, [int(c.tickets)]),
-      ]),
+      el('div', { className: 'note' }, ['verified automation' + (fix ? ', judge' : '') + ' (' + pct(c.automation.verified.low) + '–' + pct(c.automation.verified.high) + ')']),
+      fix ? el('div', { className: 'corrected-headline' }, [corrected(fix.automation.verified) + ' corrected by ' + int(fix.labelled) + ' labels']) : null,
+      el('dl', null, rows),
     ]));
   });
 
@@ -176,6 +208,7 @@
   if (best !== null) focusSelect.value = best;
 
   function renderCosts(name) {
+    if (report.pricing.automation) $('cost-basis').textContent = costBasis(name);
     var projection = report.pricing.byCandidate[name];
     var models = projection ? projection.models : [];
     var labels = {};

@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { kappaReading } from '../eval/labels.ts';
+import type { LabelsInRun } from '../eval/labels-in-run.ts';
 import type { RunReport } from '../eval/run-report.ts';
+import { CORRECTED_MEANING } from './_format.ts';
 
 /**
  * One self-contained HTML file for a run: chart.js, the data and the page script are inlined, and a
@@ -73,6 +76,9 @@ h3 { font-size: 15px; margin: 18px 0 8px; }
 .card dt { color: var(--muted); }
 .card dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; }
 .chart.tall { height: 460px; }
+.card .corrected-headline { font-weight: 600; color: var(--accent); margin-top: 2px; }
+.card .corrected { color: var(--accent); }
+.card dt.corrected { padding-left: 10px; }
 .best { border-color: var(--accent); box-shadow: 0 0 0 1px var(--accent); }
 .chart { position: relative; height: 340px; background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 10px; }
 table { border-collapse: collapse; width: 100%; background: var(--card); font-variant-numeric: tabular-nums; }
@@ -137,6 +143,13 @@ const RULES_SECTION = `<section id="rules"><h2>Rules</h2><p class="note" id="rul
 </section>
 `;
 
+/** Present only when people's labels were imported: what the corrected figures on the cards rest on. */
+function labelsNote(labels: LabelsInRun): string {
+  const agreement = labels.kappa === null ? '' : ` (κ ${labels.kappa.toFixed(2)}, ${kappaReading(labels.kappa)} agreement with the judge)`;
+  const text = `Beside the judge's figures, their estimates corrected by ${labels.labelled.toLocaleString('en-US')} answers people labelled${agreement}; costs use the corrected automation rate where there is one. ${CORRECTED_MEANING}`;
+  return `<p class="note" id="labels-note">${escapeHtml(text)}</p>`;
+}
+
 /** Renders a run's report as one HTML page with no network access. */
 export function renderHtml(report: RunReport, options: HtmlOptions = {}): string {
   const { chart, client } = loadAssets();
@@ -164,10 +177,10 @@ export function renderHtml(report: RunReport, options: HtmlOptions = {}): string
 <body>
 <header><h1>${escapeHtml(title)}</h1><p id="run-info"></p></header>
 <main>
-<section id="headline"><h2>Candidates</h2><p class="note">Automation is the share of all replayed tickets the candidate would have closed alone; every figure shows its 95% interval.</p><div class="cards" id="cards"></div></section>
+<section id="headline"><h2>Candidates</h2><p class="note">Automation is the share of all replayed tickets the candidate would have closed alone; every figure shows its 95% interval.</p>${report.labels ? labelsNote(report.labels) : ''}<div class="cards" id="cards"></div></section>
 <section id="sweep"><h2>Confidence threshold</h2><p class="note">Raising the send threshold trades automation for accuracy. Solid lines: verified automation; dashed: accuracy of what is sent.</p><div class="chart"><canvas id="sweep-chart" aria-label="Threshold sweep"></canvas></div><h3>Threshold that meets the target accuracy</h3><table id="sweep-table"></table></section>
 <section id="focus"><h2>Costs, breakdowns and gaps</h2><div class="controls"><label>Candidate<select id="focus-candidate"></select></label></div>
-<h3>Monthly cost per pricing model</h3><div class="chart tall"><canvas id="cost-chart" aria-label="Monthly cost"></canvas></div>
+<h3>Monthly cost per pricing model</h3>${report.pricing.automation ? '<p class="note" id="cost-basis"></p>' : ''}<div class="chart tall"><canvas id="cost-chart" aria-label="Monthly cost"></canvas></div>
 <h3>Totals over the period</h3><div class="scroll"><table id="cost-table"></table></div>
 <h3>Crossovers</h3><p class="note">Monthly ticket volume at which two models swap places, scanning up to 100× the average month.</p><div class="scroll"><table id="crossover-table"></table></div>
 <h3>Automation by month</h3><div class="chart"><canvas id="month-chart" aria-label="Automation by month"></canvas></div>

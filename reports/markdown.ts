@@ -1,6 +1,8 @@
+import { kappaReading } from '../eval/labels.ts';
+import type { LabelsInRun } from '../eval/labels-in-run.ts';
 import type { RulesInRun } from '../eval/rules/in-run.ts';
 import type { RunReport } from '../eval/run-report.ts';
-import { markdownCell, money, percent, rateText } from './_format.ts';
+import { CORRECTED_MEANING, correctedText, costBasisText, markdownCell, money, percent, precisionText, rateText } from './_format.ts';
 
 /**
  * The summary a CI step shows (GitHub's step summary takes Markdown): headline rates with their
@@ -28,11 +30,15 @@ export function renderMarkdown(report: RunReport): string {
     '',
     '*Unverified*: one-reply tickets whose answer no judge could check — only its closeness of meaning to the agent\'s reply — so they are not counted as automated. *Needs an action*: answers that claim a refund, replacement, code, label or change the candidate did not make.',
   );
+  if (report.labels) lines.push('', ..._correctedSection(report.labels));
   const best = [...metrics.candidates].sort((a, b) => (b.automation.verified.value ?? 0) - (a.automation.verified.value ?? 0))[0];
   const projection = best && pricing.byCandidate[best.candidate];
   if (best && projection) {
     const months = projection.months;
-    lines.push('', `## Cost over ${months.length} months of history with ${best.candidate}`, '', '| pricing model | total | per automated resolution | savings vs all-human |', '|---|---|---|---|');
+    const basis = costBasisText(pricing, best.candidate);
+    lines.push('', `## Cost over ${months.length} months of history with ${best.candidate}`, '');
+    if (basis) lines.push(`${basis[0]!.toUpperCase()}${basis.slice(1)}.`, '');
+    lines.push('| pricing model | total | per automated resolution | savings vs all-human |', '|---|---|---|---|');
     for (const model of [...projection.models].sort((a, b) => a.totals.total - b.totals.total)) {
       const perResolution = model.costPerAutomatedResolution === null ? '–' : money(model.costPerAutomatedResolution, pricing.currency).replace(/\.00$/, '');
       lines.push(`| ${model.label} | ${money(model.totals.total, pricing.currency)} | ${perResolution} | ${money(model.savings, pricing.currency)} (${percent(model.savingsShare)}) |`);
@@ -43,6 +49,28 @@ export function renderMarkdown(report: RunReport): string {
 }
 
 // --- internal ---
+
+/** Each candidate's judge figures beside their label-corrected estimates; names come from a file, so they are escaped. */
+function _correctedSection(labels: LabelsInRun): string[] {
+  const agreement = labels.kappa === null ? '' : ` (κ ${labels.kappa.toFixed(2)}, ${kappaReading(labels.kappa)} agreement with the judge)`;
+  const lines = [
+    "## Corrected by people's labels",
+    '',
+    `${labels.labelled.toLocaleString('en-US')} answers labelled by people${agreement}. ${CORRECTED_MEANING}`,
+    '',
+    '| candidate | labels | automation (verified) | confirmed (lower bound) | accuracy of sent | wrong answers | precision of automated |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const candidate of labels.corrected.candidates) {
+    const figures = [candidate.automation.verified, candidate.automation.confirmed, candidate.accuracy, candidate.wrongRate].map(correctedText);
+    lines.push(`| ${markdownCell(candidate.candidate)} | ${candidate.labelled.toLocaleString('en-US')} | ${figures.join(' | ')} | ${precisionText(candidate.precision)} |`);
+  }
+  const unlabelled = labels.corrected.candidates.filter((candidate) => candidate.unlabelledVerdicts.length > 0);
+  if (unlabelled.length > 0) {
+    lines.push('', `*Not corrected* until some answers of each verdict are labelled: ${unlabelled.map((candidate) => `${markdownCell(candidate.candidate)} (${candidate.unlabelledVerdicts.join(', ')})`).join(', ')}.`);
+  }
+  return lines;
+}
 
 /** Rules (issue 10): one row per rule, then the conflicts; names are untrusted, so every cell is escaped. */
 function _rulesSection(rules: RulesInRun): string[] {

@@ -1,6 +1,30 @@
+import { kappaReading } from '../../eval/labels.ts';
+import type { LabelsInRun } from '../../eval/labels-in-run.ts';
+import type { RunPricing } from '../../eval/pricing/price-run.ts';
 import type { RunReport } from '../../eval/run-report.ts';
 import type { ReportFormat } from '../../reports/index.ts';
-import { money, rateText } from '../../reports/_format.ts';
+import { CORRECTED_MEANING, correctedText, costBasisText, money, precisionText, rateText } from '../../reports/_format.ts';
+
+/** Each candidate's rates beside their label-corrected estimates, one per line so the intervals stay readable. */
+function correctedLines(labels: LabelsInRun, pricing: RunPricing): string[] {
+  const agreement = labels.kappa === null ? '' : `, κ ${labels.kappa.toFixed(2)} ${kappaReading(labels.kappa)} agreement with the judge`;
+  const lines = [`\nCorrected by people's labels (${labels.labelled.toLocaleString('en-US')} answers labelled${agreement}):`];
+  for (const candidate of labels.corrected.candidates) {
+    const unlabelled = candidate.unlabelledVerdicts.length > 0 ? `; not corrected until some ${candidate.unlabelledVerdicts.join(', ')} answers are labelled` : '';
+    const costs = costBasisText(pricing, candidate.candidate);
+    lines.push(
+      `${candidate.candidate}, ${candidate.labelled.toLocaleString('en-US')} labels${unlabelled}`,
+      `  ${'automation (verified)'.padEnd(26)}${correctedText(candidate.automation.verified)}`,
+      `  ${'confirmed (lower bound)'.padEnd(26)}${correctedText(candidate.automation.confirmed)}`,
+      `  ${'accuracy of sent'.padEnd(26)}${correctedText(candidate.accuracy)}`,
+      `  ${'wrong answers'.padEnd(26)}${correctedText(candidate.wrongRate)}`,
+      `  ${'precision of automated'.padEnd(26)}${precisionText(candidate.precision)}`,
+      ...(costs ? [`  ${costs}`] : []),
+    );
+  }
+  lines.push(CORRECTED_MEANING);
+  return lines;
+}
 
 /** The few lines a person reads after a run: each candidate's headline rates and where the reports are. */
 export function printRunSummary(report: RunReport, written: Partial<Record<ReportFormat, string>>): void {
@@ -16,9 +40,11 @@ export function printRunSummary(report: RunReport, written: Partial<Record<Repor
       .join('');
     out.write(`${candidate.candidate.padEnd(18)}${rates}${saving}\n`);
   }
-  out.write(`\nAutomation = ${report.strictness} resolutions over all tickets; 95% intervals in brackets.\n`);
+  out.write(`\nAutomation = ${report.strictness} resolutions over all tickets, as the judge counts them; 95% intervals in brackets.\n`);
+  if (report.pricing.automation) out.write("Savings bill the label-corrected automation rate wherever people's labels give one (see below).\n");
   out.write('Unverified = one-reply tickets whose answer no judge could check (only its closeness of meaning): not counted as automated.\n');
   out.write('Needs action = answers that claim a refund, replacement, code, label or change the candidate did not make: a human has to act.\n');
+  if (report.labels) out.write(`${correctedLines(report.labels, report.pricing).join('\n')}\n`);
   if (report.rules) {
     const { result, billing, bothSent } = report.rules;
     const fired = result.rules.filter((rule) => rule.fired.tickets > 0).length;

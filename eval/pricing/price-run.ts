@@ -1,12 +1,14 @@
 import { join } from 'node:path';
 import { ShadowdeskError } from '../../errors.ts';
 import { readJsonl } from '../../pipelines/workspace.ts';
+import type { CandidateCorrection, LabelCorrection } from '../corrected-rates.ts';
 import { JUDGED_FILE } from '../judge.ts';
 import type { JudgedTicket } from '../judges/types.ts';
+import { readLabelsInRun } from '../labels-in-run.ts';
 import { readRulesInRun, type RulesBillingMonth } from '../rules/in-run.ts';
 import { loadPricing } from './load.ts';
 import { projectCosts, type PricingProjection } from './project.ts';
-import { historyMonths, monthVolumes, type Strictness } from './volumes.ts';
+import { automatedShare, historyMonths, monthVolumes, type Strictness } from './volumes.ts';
 
 export interface PriceRunOptions {
   workspace: string;
@@ -20,12 +22,27 @@ export interface PriceRunOptions {
   strictness?: Strictness;
   /** What helpdesk rules add to the bill per month; read from the run folder when absent. */
   ruleBilling?: readonly RulesBillingMonth[];
+  /** People's label-corrected rates; read from the run folder's label-agreement.json when absent. */
+  labels?: LabelCorrection;
 }
+
+/**
+ * The automated share one candidate's costs bill, when people's labels exist. `judge`: the judge's
+ * share of the candidate's tickets automated at the strictness billed. `corrected`: the
+ * label-corrected share billed instead, or null with why the judge's share is billed.
+ */
+export type BilledAutomation = { judge: number; corrected: number } | { judge: number; corrected: null; uncorrected: string };
 
 export interface RunPricing {
   currency: string;
   strictness: Strictness;
   byCandidate: Record<string, PricingProjection>;
+  /**
+   * Present when people's labels exist: per candidate, the automated share the costs bill. Each
+   * month's automated resolutions are scaled by corrected ÷ judge (see volumes.ts), so the costs
+   * follow the label-corrected rate; the judge's share stays here and in the metrics.
+   */
+  automation?: Record<string, BilledAutomation>;
 }
 
 async function readJudged(runDir: string): Promise<JudgedTicket[]> {
@@ -38,6 +55,22 @@ async function readJudged(runDir: string): Promise<JudgedTicket[]> {
   return judged;
 }
 
+/** What people's labels say a candidate's automated share is at the strictness billed, or why they cannot say. */
+export function billedAutomation(judge: number, correction: CandidateCorrection | undefined, strictness: Strictness): BilledAutomation {
+  if (strictness === 'contained') return { judge, corrected: null, uncorrected: 'contained resolutions are not judged, so labels do not change them' };
+  if (!correction) return { judge, corrected: null, uncorrected: 'no labels for this candidate' };
+  // For confirmed, a lower bound (see corrected-rates.ts).
+  const { estimate } = correction.automation[strictness].corrected;
+  if (estimate === null) return { judge, corrected: null, uncorrected: `no label among its ${correction.unlabelledVerdicts.join(', ')} answers` };
+  if (judge === 0 && estimate > 0) return { judge, corrected: null, uncorrected: 'the judge counted no ticket automated, so there is no month to scale' };
+  return { judge, corrected: estimate };
+}
+
+/** What each month's automated resolutions are multiplied by: corrected ÷ judge, 1 when the judge's share is billed. */
+export function automationScale(billed: BilledAutomation | undefined): number {
+  return billed?.corrected != null && billed.judge > 0 ? billed.corrected / billed.judge : 1;
+}
+
 /** Each candidate's judged run projected through every pricing model, over the history's months. */
 export async function priceRun(options: PriceRunOptions): Promise<RunPricing> {
   const judged = options.judged ?? (await readJudged(options.runDir ?? '.'));
@@ -45,17 +78,14 @@ export async function priceRun(options: PriceRunOptions): Promise<RunPricing> {
   const strictness = options.strictness ?? 'verified';
   const history = await historyMonths(options.workspace);
   const ruleBilling = options.ruleBilling ?? (options.runDir ? (await readRulesInRun(options.runDir))?.billing.byMonth : undefined);
+  const labels = options.labels ?? (options.runDir ? (await readLabelsInRun(options.runDir))?.corrected : undefined);
   const byCandidate: Record<string, PricingProjection> = {};
+  const automation: Record<string, BilledAutomation> = {};
   for (const candidate of options.candidates) {
-    byCandidate[candidate] = projectCosts(
-      monthVolumes(
-        history,
-        judged.filter((ticket) => ticket.candidate === candidate),
-        strictness,
-        ruleBilling,
-      ),
-      pricing,
-    );
+    const own = judged.filter((ticket) => ticket.candidate === candidate);
+    const billed = labels && billedAutomation(automatedShare(own, strictness), labels.candidates.find((entry) => entry.candidate === candidate), strictness);
+    if (billed) automation[candidate] = billed;
+    byCandidate[candidate] = projectCosts(monthVolumes(history, own, strictness, ruleBilling, automationScale(billed)), pricing);
   }
-  return { currency: pricing.currency, strictness, byCandidate };
+  return { currency: pricing.currency, strictness, byCandidate, ...(labels && { automation }) };
 }

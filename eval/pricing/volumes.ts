@@ -40,24 +40,55 @@ export async function historyMonths(workspace: string): Promise<HistoryMonth[]> 
 interface Rates {
   sent: number;
   replies: number;
+  contained: number;
   automated: number;
   aiThenHuman: number;
 }
 
+function share(judged: readonly JudgedTicket[], test: (ticket: JudgedTicket) => boolean): number {
+  return judged.filter(test).length / (judged.length || 1);
+}
+
+/** The share of the tickets the judge counts as automated at a strictness. */
+export function automatedShare(judged: readonly JudgedTicket[], strictness: Strictness): number {
+  return share(judged, (ticket) => ticket.resolution[strictness]);
+}
+
 function ratesOf(judged: readonly JudgedTicket[], strictness: Strictness): Rates {
-  const n = judged.length || 1;
-  const count = (test: (ticket: JudgedTicket) => boolean) => judged.filter(test).length / n;
   return {
-    sent: count((ticket) => ticket.sent),
-    replies: judged.reduce((sum, ticket) => sum + ticket.aiReplies, 0) / n,
-    automated: count((ticket) => ticket.resolution[strictness]),
-    aiThenHuman: count((ticket) => ticket.sent && !ticket.resolution[strictness] && ticket.billable),
+    sent: share(judged, (ticket) => ticket.sent),
+    replies: judged.reduce((sum, ticket) => sum + ticket.aiReplies, 0) / (judged.length || 1),
+    contained: share(judged, (ticket) => ticket.resolution.contained),
+    automated: automatedShare(judged, strictness),
+    aiThenHuman: share(judged, (ticket) => ticket.sent && !ticket.resolution[strictness] && ticket.billable),
   };
 }
 
-/** One candidate's judged tickets projected onto the history's months. */
-/** `ruleBilling`: what helpdesk rules that run with the AI add per month (see eval/rules/in-run.ts). */
-export function monthVolumes(history: readonly HistoryMonth[], judged: readonly JudgedTicket[], strictness: Strictness = 'verified', ruleBilling: readonly RulesBillingMonth[] = []): MonthVolume[] {
+/**
+ * A month's rates with its automated share scaled by `scale` (label-corrected ÷ judge). People's
+ * labels correct the run's share, not each month's: scaling every month alike keeps the months'
+ * shape and assumes the judge errs alike every month. The share stays within the month's contained
+ * tickets, the only ones people count as automated. The tickets it moves were sent, so they move
+ * to or from the AI-then-human ones (taken as billable, as most are).
+ */
+function scaleAutomation(rates: Rates, scale: number): Rates {
+  if (scale === 1) return rates;
+  const automated = Math.min(rates.contained, rates.automated * scale);
+  return { ...rates, automated, aiThenHuman: Math.max(0, rates.aiThenHuman + rates.automated - automated) };
+}
+
+/**
+ * One candidate's judged tickets projected onto the history's months. `ruleBilling`: what helpdesk
+ * rules that run with the AI add per month (see eval/rules/in-run.ts). `automationScale`: people's
+ * label-corrected automated share ÷ the judge's, 1 without labels.
+ */
+export function monthVolumes(
+  history: readonly HistoryMonth[],
+  judged: readonly JudgedTicket[],
+  strictness: Strictness = 'verified',
+  ruleBilling: readonly RulesBillingMonth[] = [],
+  automationScale = 1,
+): MonthVolume[] {
   const ruleBillable = new Map(ruleBilling.map((month) => [month.month, month.addedBillable]));
   const overall = ratesOf(judged, strictness);
   const byMonth = new Map<string, JudgedTicket[]>();
@@ -68,7 +99,7 @@ export function monthVolumes(history: readonly HistoryMonth[], judged: readonly 
   }
   return history.map(({ month, tickets, billable }) => {
     const sample = byMonth.get(month) ?? [];
-    const rates = sample.length >= MIN_MONTH_SAMPLE ? ratesOf(sample, strictness) : overall;
+    const rates = scaleAutomation(sample.length >= MIN_MONTH_SAMPLE ? ratesOf(sample, strictness) : overall, automationScale);
     const automatedResolutions = tickets * rates.automated;
     const humanHandled = Math.max(0, billable - automatedResolutions);
     return {

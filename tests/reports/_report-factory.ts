@@ -1,8 +1,12 @@
+import { correctRates, type LabelledAnswer } from '../../eval/corrected-rates.ts';
 import type { JudgedTicket, JudgeScore, Outcome, Verdict } from '../../eval/judges/types.ts';
+import { cohenKappa } from '../../eval/labels.ts';
+import type { LabelsInRun } from '../../eval/labels-in-run.ts';
 import { computeMetrics } from '../../eval/metrics.ts';
 import { loadPricing } from '../../eval/pricing/load.ts';
 import { projectCosts, type PricingProjection } from '../../eval/pricing/project.ts';
-import { monthVolumes } from '../../eval/pricing/volumes.ts';
+import { automationScale, billedAutomation, type BilledAutomation } from '../../eval/pricing/price-run.ts';
+import { automatedShare, monthVolumes } from '../../eval/pricing/volumes.ts';
 import { REPORT_SCHEMA_VERSION, type ExplorerTicket, type RunReport } from '../../eval/run-report.ts';
 import type { KnowledgeGap } from '../../eval/gaps.ts';
 import type { RulesInRun } from '../../eval/rules/in-run.ts';
@@ -33,6 +37,8 @@ export interface FactoryOptions {
   resamples?: number;
   /** Attach a `rules` section from `makeRulesInRun` (a real rules replay over hand-made tickets). @default false */
   rules?: boolean;
+  /** Attach a `labels` section from `makeLabels` and bill the corrected automation rate, as a run with imported labels. @default false */
+  labels?: boolean;
 }
 
 /** mulberry32: tiny, seedable, good enough for test data. */
@@ -153,9 +159,13 @@ export async function makeReport(options: FactoryOptions): Promise<RunReport> {
   });
   const byCandidate: Record<string, PricingProjection> = {};
   const gaps: Record<string, KnowledgeGap[]> = {};
+  const labels = options.labels ? makeLabels(judged) : undefined;
+  const automation: Record<string, BilledAutomation> = {};
   for (const candidate of names) {
     const own = judged.filter((ticket) => ticket.candidate === candidate);
-    byCandidate[candidate] = projectCosts(monthVolumes(history, own, 'verified'), pricing);
+    const billed = labels && billedAutomation(automatedShare(own, 'verified'), labels.corrected.candidates.find((entry) => entry.candidate === candidate), 'verified');
+    if (billed) automation[candidate] = billed;
+    byCandidate[candidate] = projectCosts(monthVolumes(history, own, 'verified', [], automationScale(billed)), pricing);
     const missed = own.filter((ticket) => !ticket.sent || ticket.verdict === 'wrong').map((ticket) => ticket.ticketId);
     gaps[candidate] = [0, 1, 2].map((group) => ({
       label: `${TAGS[group]} · gap ${group} ${group === 0 ? XSS_PAYLOADS[0] : ''}`.trim(),
@@ -170,10 +180,26 @@ export async function makeReport(options: FactoryOptions): Promise<RunReport> {
     run: { workspace: '/tmp/factory', candidates: names, selection: { seed: 42 } },
     strictness: 'verified',
     metrics,
-    pricing: { currency: pricing.currency, strictness: 'verified', byCandidate },
+    pricing: { currency: pricing.currency, strictness: 'verified', byCandidate, ...(labels && { automation }) },
     gaps,
     tickets,
     ...(options.rules && { rules: makeRulesInRun(names) }),
+    ...(labels && { labels }),
+  };
+}
+
+/**
+ * What `label import` would write for people who label every third answer plus every one the judge
+ * could not judge (so every verdict has labels), and find every other answer judged correct wrong.
+ */
+export function makeLabels(judged: readonly JudgedTicket[]): LabelsInRun {
+  const labelled: LabelledAnswer[] = judged
+    .filter((ticket) => ticket.answered && (Number(ticket.ticketId) % 3 === 0 || ticket.verdict === 'cannot-judge'))
+    .map((ticket, index) => ({ ticket, human: ticket.verdict === 'correct' && index % 2 === 0 ? 'correct' : 'wrong' }));
+  return {
+    labelled: labelled.length,
+    kappa: cohenKappa(labelled.map(({ ticket, human }) => ({ automatic: ticket.verdict, human }))),
+    corrected: correctRates(judged, labelled),
   };
 }
 

@@ -30,6 +30,15 @@ describe('renderHtml (static)', () => {
     expect(html).not.toMatch(/(?:src|href)="https?:/);
     for (const payload of XSS_PAYLOADS) expect(html).not.toContain(payload);
     expect(html).not.toContain('id="rules"');
+    expect(html).not.toMatch(/id="(labels-note|cost-basis)"/);
+  });
+
+  it('explains the label-corrected figures only when people’s labels were imported', async () => {
+    const report = await makeReport({ tickets: 40, candidates: 2, labels: true });
+    const html = renderHtml(report);
+    expect(html).toMatch(/<p class="note" id="labels-note">Beside the judge&#39;s figures, their estimates corrected by \d+ answers people labelled \(κ -?\d\.\d\d, [a-z ()]+ agreement with the judge\); costs use the corrected automation rate where there is one\. Corrected = prediction-powered inference/);
+    expect(html).toContain('<p class="note" id="cost-basis"></p>');
+    expect(html.match(/<script/g)).toHaveLength(3);
   });
 
   it('adds the rules section only when the run replayed rules, its names and subjects inside the JSON only', async () => {
@@ -229,6 +238,41 @@ describe.skipIf(!hasChromium)(`renderHtml in Chromium${hasChromium ? '' : ` (ski
     expect(requests).toEqual([url]);
     await mkdir(ARTIFACTS, { recursive: true });
     await page.locator('#rules').screenshot({ path: join(ARTIFACTS, 'rules.png') });
+    await page.close();
+  });
+
+  it('shows each candidate’s label-corrected figures under the judge’s, and what its costs use', async () => {
+    const report = await makeReport({ tickets: 120, candidates: 3, labels: true });
+    const { page, url, errors, requests } = await open(report, 'labels.html');
+    const corrections = new Map(report.labels!.corrected.candidates.map((candidate) => [candidate.candidate, candidate]));
+    const cards = page.locator('.card');
+    expect(await cards.count()).toBe(3);
+    for (let index = 0; index < 3; index++) {
+      const card = cards.nth(index);
+      const correction = corrections.get((await card.getAttribute('data-candidate'))!)!;
+      expect(await card.locator('.note').innerText()).toMatch(/^verified automation, judge \(/);
+      expect(await card.locator('.corrected-headline').innerText()).toMatch(new RegExp(`^\\d+(\\.\\d)?% \\(\\d+(\\.\\d)?%–\\d+(\\.\\d)?%\\) corrected by ${correction.labelled} labels$`));
+      // Under confirmed, accuracy and wrong answers: the corrected figure.
+      const terms = await card.locator('dt').allInnerTexts();
+      for (const judged of ['Confirmed', 'Accuracy of sent answers', 'Wrong answers sent']) expect(terms[terms.indexOf(judged) + 1]).toBe('↳ corrected');
+      expect(await card.locator('dt.corrected').count()).toBe(3);
+      const precision = correction.precision;
+      expect(await card.locator('dt:text-is("Precision of automated") + dd').innerText()).toMatch(new RegExp(` · ${precision.successes} of ${precision.trials}$`));
+    }
+    const basis = async () => page.locator('#cost-basis').innerText();
+    const shown = await page.locator('#focus-candidate').inputValue();
+    expect(await basis()).toMatch(/^Costs use the label-corrected verified automation rate, \d+(\.\d)?% instead of the judge's \d+(\.\d)?%\.$/);
+    const other = report.metrics.candidates.map((candidate) => candidate.candidate).find((name) => name !== shown)!;
+    const before = await basis();
+    await page.selectOption('#focus-candidate', other);
+    await expect.poll(basis).not.toBe(before);
+    expect(await page.locator('#labels-note').innerText()).toContain('prediction-powered inference');
+    expect(await page.locator('#run-info').innerText()).toContain('automation billed at "verified", label-corrected');
+
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([url]);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.locator('#headline').screenshot({ path: join(ARTIFACTS, 'labels.png') });
     await page.close();
   });
 

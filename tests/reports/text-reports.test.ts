@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { renderCsv } from '../../reports/csv.ts';
 import { renderJunit } from '../../reports/junit.ts';
 import { renderMarkdown } from '../../reports/markdown.ts';
-import { makeReport, RULE_XSS_NAME } from './_report-factory.ts';
+import { correctedText } from '../../reports/_format.ts';
+import { makeReport, RULE_XSS_NAME, XSS_PAYLOADS } from './_report-factory.ts';
 
 describe('text reports', () => {
   it('summarises every candidate in Markdown with intervals', async () => {
@@ -46,6 +47,22 @@ describe('text reports', () => {
     const rows = section.split('\n').filter((line) => line.startsWith('|'));
     expect(rows.map(columns)).toEqual([...Array<number>(8).fill(5), ...Array<number>(4).fill(3)]);
     expect(section).not.toMatch(/<img|<b>/);
+  });
+
+  it('adds the label-corrected figures beside the judge’s, one row per candidate, names escaped', async () => {
+    const report = await makeReport({ tickets: 60, candidates: 3, labels: true });
+    const corrected = report.labels!.corrected.candidates;
+    corrected[0]!.candidate = `evil | ${XSS_PAYLOADS[1]}`;
+    const markdown = renderMarkdown(report);
+    const section = markdown.slice(markdown.indexOf("## Corrected by people's labels"), markdown.indexOf('## Cost'));
+    expect(section).toContain(`${report.labels!.labelled} answers labelled by people`);
+    expect(section).toContain('prediction-powered inference');
+    const rows = section.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| candidate'));
+    expect(rows).toHaveLength(3);
+    expect(rows.map((row) => row.split(/(?<!\\)\|/).length - 2)).toEqual([7, 7, 7]);
+    expect(rows[0]).toMatch(/^\| evil \\\| &lt;img src=x onerror="window\.\\_\\_xss=1"&gt; \| /);
+    corrected.slice(1).forEach((candidate, index) => expect(rows[index + 1]).toContain(`| ${candidate.candidate} | ${candidate.labelled} | ${correctedText(candidate.automation.verified)} |`));
+    expect(markdown).toMatch(/## Cost over 6 months of history with \S+\n\nCosts use the label-corrected verified automation rate, \d+% instead of the judge's \d+%\./);
   });
 
   it('writes one CSV row per ticket and candidate, defusing formulas', async () => {
