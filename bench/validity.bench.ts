@@ -35,8 +35,8 @@ const { values } = parseArgs({
     'max-tickets': { type: 'string', default: '800' },
     seed: { type: 'string', default: '17' },
     half: { type: 'string', default: 'report' },
-    /** Where to write the labelled answers the verdict disagrees with, to study them (the tune half only: the report half is never studied). */
-    disagreements: { type: 'string' },
+    /** Where to write the tune half's labelled answers with their judges, to study and tune on (the report half is never studied). */
+    'tune-items': { type: 'string' },
     out: { type: 'string', default: fileURLToPath(new URL('./results/validity.json', import.meta.url)) },
   },
 });
@@ -146,18 +146,18 @@ try {
       });
       return { dataset, ...validityTable(items, judged) };
     });
-    if (values.disagreements) {
-      if (half !== 'tune') throw new Error('--disagreements reads the tune half only: add --half tune');
+    if (values['tune-items']) {
+      if (half !== 'tune') throw new Error('--tune-items reads the tune half only: add --half tune');
       const lines = perDataset.flatMap(({ drawn }) =>
         drawn.flatMap((answer) => {
           const label = labels.get(answer.id);
-          if (!label || halfOf(answer.id) !== 'tune' || (label === 'correct') === (answer.judged.verdict === 'correct')) return [];
+          if (!label || halfOf(answer.id) !== 'tune') return [];
           const { judged, ...rest } = answer;
           return [JSON.stringify({ ...rest, label, verdict: judged.verdict, contained: judged.resolution.contained, judges: judged.judges })];
         }),
       );
-      await writeFile(values.disagreements, `${lines.join('\n')}\n`);
-      log(`${lines.length} disagreements on the tune half written to ${values.disagreements}`);
+      await writeFile(values['tune-items'], `${lines.join('\n')}\n`);
+      log(`${lines.length} labelled answers of the tune half written to ${values['tune-items']}`);
     }
     process.stdout.write(`\nThe judge against blind labels, ${half} half (${new Date().toISOString().slice(0, 10)})\n\n`);
     process.stdout.write(renderValidityTable(rows));

@@ -6,6 +6,7 @@ import { embeddingText, readManifest } from '../pipelines/search-tables.ts';
 import { JsonlWriter, readJsonlLines, readRecords, recordsFile } from '../pipelines/workspace.ts';
 import { ticketHistory, type TicketHistory } from './history.ts';
 import { detectActionClaims } from './judges/actions.ts';
+import { judgeAskedFacts } from './judges/asked-facts.ts';
 import { judgeEntities } from './judges/entities.ts';
 import { judgeGrounding } from './judges/grounding.ts';
 import { judgeKeyFacts, type FactComparison } from './judges/key-facts.ts';
@@ -255,7 +256,7 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
       }));
       const languageScore = judgeLanguage({ ...(language && { language }), question: history.question?.text ?? '', answer: answer.text });
       const entities = scoreOnly(judgeEntities(wanted, said, factOptions));
-      judges.push(actionsJudge(answer, language), facts, conflictsJudge(comparison), entities, semantic, topic, judgeWording(wanted, said), languageScore, judgeMacro(reference.macro, answerMacro), grounding, safety);
+      judges.push(actionsJudge(answer, language), facts, judgeAskedFacts(history.question?.text ?? '', comparison), conflictsJudge(comparison), entities, semantic, topic, judgeWording(wanted, said), languageScore, judgeMacro(reference.macro, answerMacro), grounding, safety);
       const llm = llmScores.get(result);
       if (llm) judges.push(llm);
     }

@@ -293,7 +293,10 @@ const productPatterns = new Map<string, RegExp>();
 export function productPattern(product: string): RegExp {
   let pattern = productPatterns.get(product);
   if (!pattern) {
-    pattern = new RegExp(`${NOT_LETTER_BEFORE}${escapeRegExp(fold(product.normalize('NFC'))).replace(/\s+/g, '\\s+')}${NOT_LETTER_AFTER}`, 'gu');
+    // "Diffuseur à bâtonnets thé noir" is the "Diffuseur Thé noir" of the catalogue: up to three words may follow its first.
+    const [first = '', ...rest] = fold(product.normalize('NFC')).trim().split(/\s+/).map(escapeRegExp);
+    const name = rest.length === 0 ? first : `${first}\\s+(?:[^\\s]+\\s+){0,3}?${rest.join('\\s+')}`;
+    pattern = new RegExp(`${NOT_LETTER_BEFORE}${name}${NOT_LETTER_AFTER}`, 'gu');
     productPatterns.set(product, pattern);
   }
   return pattern;

@@ -68,7 +68,8 @@ export function verdictOf({ judges, hasReference }: VerdictInput, rules: Verdict
   if (scoreOf(judges, 'actions') === 0) return 'needs-action';
   const checked = statesFacts || (wording !== null && wording >= rules.sameWording) || macro === 1 || (llm !== null && llm >= LLM_AGREES);
   const close = semantic === null || semantic >= rules.correctSemantic || (wording !== null && wording >= rules.sameWording);
-  const complete = facts === null || facts >= rules.minFactRecall;
+  // Most of the agent's facts do not make up for leaving out the one the customer asked for.
+  const complete = (facts === null || facts >= rules.minFactRecall) && scoreOf(judges, 'asked-facts') !== 0;
   const grounded = grounding === null || grounding >= rules.minGrounding;
   if (checked && close && complete && grounded && macro !== 0) return 'correct';
   // Nothing could check it either way: closeness of meaning is not a verification.

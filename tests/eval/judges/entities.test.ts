@@ -275,3 +275,13 @@ describe('judgeEntities: score and reason', () => {
     expect(judged.score).toBe(1);
   });
 });
+
+describe('catalogue names written with words in between', () => {
+  const products = ['Diffuseur Thé noir', 'Diffuseur Mimosa', 'Bougie Fleur de coton'];
+  it('reads "Diffuseur à bâtonnets thé noir" as the catalogue’s "Diffuseur Thé noir", so another scent conflicts (FR and EN)', () => {
+    const agent = 'Bonjour Amélie, Diffuseur à bâtonnets thé noir, 200 ml, environ trois mois de parfum.';
+    expect(judgeEntities(agent, 'Bonjour Amélie, Diffuseur à bâtonnets mimosa, 200 ml, environ trois mois de parfum.', { products, language: 'fr' }).score).toBe(0);
+    expect(judgeEntities('Hello Tom, the Diffuseur reed thé noir lasts three months.', 'Hello Tom, the Diffuseur reed mimosa lasts three months.', { products, language: 'en' }).score).toBe(0);
+    expect(judgeEntities(agent, agent, { products, language: 'fr' }).score).toBe(1);
+  });
+});

@@ -1,0 +1,25 @@
+import { fold, type FactComparison, type FactSlot } from './key-facts.ts';
+import type { JudgeScore } from './types.ts';
+
+/**
+ * The fact the customer asked for. An answer can state most of the agent's facts and still leave
+ * out the one that answers the question ("how long to Lyon?" answered with the prices but not the
+ * 3 to 5 days): whatever its recall, it has not answered.
+ */
+
+/** What a question asks for, FR and EN, on folded text; each pattern starts with a literal word. */
+const ASKS: ReadonlyArray<readonly [RegExp, readonly FactSlot[]]> = [
+  [/(?<![a-z])(?:combien de (?:temps|jours|semaines)|how long|how many (?:days|weeks)|quand (?:vais|va|est|sera|pourrai|arrive|recevrai)|when (?:will|can|is|does|do|should)|delais?|a quelle date|which date|by when)(?![a-z])/, ['duration', 'date']],
+  [/(?<![a-z])(?:combien (?:coute|coutent|ca coute|de frais|je dois)|how much|prix|price|cost|tarifs?|frais|fees?|rembourse combien)(?![a-z])/, ['amount', 'percent']],
+  [/(?<![a-z])(?:numero de suivi|suivi de (?:mon|ma)|tracking|track my|where is my (?:order|parcel|package)|ou en est ma commande|ou est (?:mon colis|ma commande))(?![a-z])/, ['tracking']],
+];
+
+export function judgeAskedFacts(question: string, comparison: FactComparison): JudgeScore {
+  const folded = fold(question);
+  const asked = new Set(ASKS.filter(([pattern]) => pattern.test(folded)).flatMap(([, slots]) => slots));
+  const wanted = comparison.reference.filter((fact) => asked.has(fact.slot));
+  if (wanted.length === 0) return { judge: 'asked-facts', score: null, reason: 'the agent stated no fact of the kind the customer asked for' };
+  const left = comparison.missing.filter((fact) => asked.has(fact.slot));
+  if (left.length > 0) return { judge: 'asked-facts', score: 0, reason: `the customer asked for it and the answer leaves out ${left.map((fact) => `"${fact.text}"`).join(', ')}` };
+  return { judge: 'asked-facts', score: 1, reason: `states what the customer asked for (${wanted.map((fact) => fact.text).join(', ')})` };
+}
