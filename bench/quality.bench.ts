@@ -67,10 +67,10 @@ const datasets: Dataset[] = [
   },
 ];
 
-/** The dataset's own label: an `intent:` tag, else the intent of the macro the agent used. */
+/** The dataset's own label: an `intent:` tag, else the queue (the multilingual set's only label), else the intent of the macro the agent used. */
 function intentOf(ticket: Ticket): string | undefined {
-  const tag = ticket.tags.find((entry) => entry.startsWith('intent:'));
-  if (tag) return tag.slice('intent:'.length);
+  const tag = ticket.tags.find((entry) => entry.startsWith('intent:')) ?? ticket.tags.find((entry) => entry.startsWith('queue:'));
+  if (tag) return tag.slice(tag.indexOf(':') + 1);
   return ticketHistory(ticket).reference?.macro?.replace(/^[A-Z]{2}\s*-\s*/, '').toLowerCase();
 }
 

@@ -11,7 +11,7 @@ import { judgeEntities } from './judges/entities.ts';
 import { judgeGrounding } from './judges/grounding.ts';
 import { judgeKeyFacts, type FactComparison } from './judges/key-facts.ts';
 import { createLlmJudge, type LlmJudgeOptions } from './judges/llm-judge.ts';
-import { judgeMacro } from './judges/macro.ts';
+import { judgeIntent, judgeMacro } from './judges/macro.ts';
 import { injectionAttempt, judgeSafety } from './judges/safety.ts';
 import { judgeLanguage } from './judges/language.ts';
 import { hardNegatives, judgeSemantic, judgeTopic, unrelatedSimilarities, type SemanticPair } from './judges/semantic.ts';
@@ -62,7 +62,7 @@ export interface JudgeRunSummary {
 /** What a cited source said, to check the answer's facts and promises against. */
 interface SourceTexts {
   knowledge: Map<string, { text: string; title: string; kind: string }>;
-  tickets: Map<string, { answer: string; macro?: string }>;
+  tickets: Map<string, { answer: string; macro?: string; intent?: string }>;
   orders: Map<string, Order>;
 }
 
@@ -94,10 +94,16 @@ async function loadTickets(workspace: string, results: readonly TicketResult[]):
     if (wanted.has(ticket.id)) replayed.set(ticket.id, ticket);
     if (citedIds.has(ticket.id)) {
       const reference = ticketHistory(ticket).reference;
-      if (reference) cited.set(ticket.id, { answer: reference.text, ...(reference.macro && { macro: reference.macro }) });
+      const intent = intentOf(ticket);
+      if (reference) cited.set(ticket.id, { answer: reference.text, ...(reference.macro && { macro: reference.macro }), ...(intent && { intent }) });
     }
   }
   return { replayed, cited };
+}
+
+/** The intent the export labelled the ticket with (an `intent:` tag), if any. */
+function intentOf(ticket: Ticket): string | undefined {
+  return ticket.tags.find((tag) => tag.startsWith('intent:'))?.slice('intent:'.length);
 }
 
 /** Knowledge passages under the ids the index gives them, and the catalogue's product names. */
@@ -230,6 +236,7 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
     const answerMacro = answer.sources
       .map((source) => (source.type === 'knowledge' ? sources.knowledge.get(source.id) : undefined))
       .find((passage) => passage?.kind === 'macro')?.title ?? answer.sources.map((source) => (source.type === 'ticket' ? sources.tickets.get(source.id)?.macro : undefined)).find(Boolean);
+    const answerIntent = answer.sources.map((source) => (source.type === 'ticket' ? sources.tickets.get(source.id)?.intent : undefined)).find(Boolean);
     const reference = history.reference;
     const language = ticket?.language;
     const judges: JudgeScore[] = [];
@@ -256,7 +263,7 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
       }));
       const languageScore = judgeLanguage({ ...(language && { language }), question: history.question?.text ?? '', answer: answer.text });
       const entities = scoreOnly(judgeEntities(wanted, said, factOptions));
-      judges.push(actionsJudge(answer, language), facts, judgeAskedFacts(history.question?.text ?? '', comparison), conflictsJudge(comparison), entities, semantic, topic, judgeWording(wanted, said), languageScore, judgeMacro(reference.macro, answerMacro), grounding, safety);
+      judges.push(actionsJudge(answer, language), facts, judgeAskedFacts(history.question?.text ?? '', comparison), conflictsJudge(comparison), entities, semantic, topic, judgeWording(wanted, said), languageScore, judgeMacro(reference.macro, answerMacro), judgeIntent(intentOf(ticket), answerIntent), grounding, safety);
       const llm = llmScores.get(result);
       if (llm) judges.push(llm);
     }

@@ -61,9 +61,9 @@ async function* readRows(path: string, options: ReadOptions): AsyncGenerator<Rea
           ...topicTags(row),
           ...(queue ? [`queue:${queue}`] : []),
           ...(type ? [`type:${type}`] : []),
+          // No intent: the set has none, and the queue a ticket was routed to is too broad to stand for one
+          // (the judge counts a reply reused from a ticket of the same intent as the agent's answer).
           ...(priority ? [`priority:${priority}`] : []),
-          // The set has no intent label; the queue a ticket was routed to is the closest thing to one.
-          ...(queue ? [`intent:${queue}`] : []),
         ],
       },
       [

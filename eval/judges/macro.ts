@@ -12,3 +12,15 @@ export function judgeMacro(agentMacro: string | undefined, answerMacro: string |
   const same = intentOf(agentMacro) === intentOf(answerMacro);
   return { judge: 'macro', score: same ? 1 : 0, reason: same ? `same macro as the agent ("${agentMacro}")` : `the agent used "${agentMacro}", the answer "${answerMacro}"` };
 }
+
+/**
+ * Did the answer come from a past ticket of the customer's intent? Where the export labels each
+ * ticket's intent (a contact-reason field, an `intent:` tag), a reply reused from a ticket of the
+ * same intent is the answer an agent gives to that request.
+ */
+export function judgeIntent(ticketIntent: string | undefined, answerIntent: string | undefined): JudgeScore {
+  if (!ticketIntent) return { judge: 'intent', score: null, reason: "the export gives no intent for this ticket" };
+  if (!answerIntent) return { judge: 'intent', score: null, reason: `the ticket's intent is "${ticketIntent}"; the answer came from no ticket with one` };
+  const same = ticketIntent === answerIntent;
+  return { judge: 'intent', score: same ? 1 : 0, reason: same ? `reused from a ticket of the same intent ("${ticketIntent}")` : `the ticket's intent is "${ticketIntent}", the reused reply's "${answerIntent}"` };
+}

@@ -5,7 +5,7 @@ import type { JudgeScore, Verdict } from './types.ts';
  * How the judges' scores combine into a verdict. Hard failures first (a safety finding, a
  * conflicting fact or entity, another language), then an action claimed but not done, then
  * agreement with what the agent said. "Correct" needs a judge that *checks* — the agent's own
- * facts stated, the agent's wording, the agent's macro, or an LLM rubric — and meaning close to
+ * facts stated, the agent's wording, the agent's macro or intent, or an LLM rubric — and meaning close to
  * the agent's reply rather than to the replies of similar tickets; without any checking judge the
  * answer is unverified, however close it reads. The thresholds are data so that `label import`
  * can refit them on people's labels.
@@ -54,9 +54,10 @@ export function verdictOf({ judges, hasReference }: VerdictInput, rules: Verdict
   const topic = scoreOf(judges, 'topic');
   const wording = scoreOf(judges, 'wording');
   const macro = scoreOf(judges, 'macro');
+  const intent = scoreOf(judges, 'intent');
   const grounding = scoreOf(judges, 'grounding');
   const llm = scoreOf(judges, 'llm');
-  if ([facts, semantic, topic, wording, macro, llm].every((score) => score === null)) return 'cannot-judge';
+  if ([facts, semantic, topic, wording, macro, intent, llm].every((score) => score === null)) return 'cannot-judge';
   // A rubric judge that read all three texts and found the answer wrong outweighs closeness of words.
   if (llm !== null && llm <= LLM_DISAGREES) return macro === 1 ? 'partial' : 'wrong';
   const statesFacts = facts !== null && facts >= rules.minFactRecall;
@@ -66,13 +67,13 @@ export function verdictOf({ judges, hasReference }: VerdictInput, rules: Verdict
   if (macro === 0 && (semantic === null || semantic < rules.correctSemantic) && (wording === null || wording < rules.sameWording)) return 'wrong';
   // Text alone cannot refund, ship, create a code or attach a label: a human has to do it.
   if (scoreOf(judges, 'actions') === 0) return 'needs-action';
-  const checked = statesFacts || (wording !== null && wording >= rules.sameWording) || macro === 1 || (llm !== null && llm >= LLM_AGREES);
+  const checked = statesFacts || (wording !== null && wording >= rules.sameWording) || macro === 1 || intent === 1 || (llm !== null && llm >= LLM_AGREES);
   const close = semantic === null || semantic >= rules.correctSemantic || (wording !== null && wording >= rules.sameWording);
   // Most of the agent's facts do not make up for leaving out the one the customer asked for.
   const complete = (facts === null || facts >= rules.minFactRecall) && scoreOf(judges, 'asked-facts') !== 0;
   const grounded = grounding === null || grounding >= rules.minGrounding;
-  if (checked && close && complete && grounded && macro !== 0) return 'correct';
+  if (checked && close && complete && grounded && macro !== 0 && intent !== 0) return 'correct';
   // Nothing could check it either way: closeness of meaning is not a verification.
-  if (facts === null && macro === null && llm === null && (wording === null || wording < rules.sameWording)) return 'unverified';
+  if (facts === null && macro === null && intent === null && llm === null && (wording === null || wording < rules.sameWording)) return 'unverified';
   return 'partial';
 }

@@ -23,6 +23,16 @@ describe('verdict: correct needs a judge that checks', () => {
     expect(verdict({ semantic: 0.9, topic: 1, wording: 0.4, 'key-facts': null, macro: 1 })).toBe('correct');
   });
 
+  it('accepts a reply reused from a ticket of the customer’s intent, close in meaning, and never one of another intent', () => {
+    expect(verdict({ semantic: 0.9, topic: 1, wording: 0.4, 'key-facts': null, intent: 1 })).toBe('correct');
+    expect(verdict({ semantic: 0.5, topic: 1, wording: 0.4, 'key-facts': null, intent: 1 })).toBe('partial');
+    expect(verdict({ ...agreeing, intent: 0 })).toBe('partial');
+  });
+
+  it('holds back an answer that leaves out the fact the customer asked for', () => {
+    expect(verdict({ ...agreeing, 'asked-facts': 0 })).toBe('partial');
+  });
+
   it('does not let the agent’s facts alone pass a reply closer to the replies of similar tickets', () => {
     expect(verdict({ ...agreeing, semantic: 0.3, wording: 0.3 })).toBe('partial');
   });
