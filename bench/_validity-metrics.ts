@@ -58,7 +58,8 @@ function automationEstimates(items: readonly LabelledItem[], judged: readonly Ju
     const own = judged.filter((entry) => entry.candidate === candidate);
     const sent = own.filter((entry) => entry.sent);
     const labelled = items.filter((item) => item.answer.candidate === candidate);
-    strata.push({ size: own.length - sent.length, sample: [], settled: true }, { size: sent.length, sample: labelled.map(truth) });
+    const unsent = own.length - sent.length;
+    strata.push({ size: unsent, sample: new Array<number>(unsent).fill(0), settled: true }, { size: sent.length, sample: labelled.map(truth) });
     if (sent.length === 0) continue;
     const rate = ppiMean(sent.map(verified), labelled.map((item) => ({ judge: verified(item.answer.judged), person: truth(item) })));
     if (rate.estimate === null || rate.standardError === null) return { automationJudge: judged.filter((entry) => verified(entry)).length / pairs, automationPpi: NONE, automationLabels: NONE };

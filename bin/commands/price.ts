@@ -2,7 +2,7 @@ import { defineCommand } from 'citty';
 import { priceRun } from '../../eval/pricing/price-run.ts';
 import { readRunInfo } from '../../eval/replay.ts';
 import { ShadowdeskError } from '../../errors.ts';
-import { money, percent } from '../../reports/_format.ts';
+import { costBasisText, money, percent } from '../../reports/_format.ts';
 import { guarded, withExamples } from '../_cli.ts';
 import { strictnessOf } from './report.ts';
 
@@ -24,6 +24,8 @@ const command = defineCommand({
       if (args.json) return void process.stdout.write(`${JSON.stringify(pricing, null, 2)}\n`);
       for (const [candidate, projection] of Object.entries(pricing.byCandidate)) {
         process.stdout.write(`\n${candidate}: ${projection.months.length} months (${projection.months[0]} to ${projection.months.at(-1)}), resolutions = ${pricing.strictness}\n`);
+        const basis = costBasisText(pricing, candidate);
+        if (basis) process.stdout.write(`${basis}\n`);
         process.stdout.write(`${'pricing model'.padEnd(40)}${'total'.padStart(12)}${'all-human'.padStart(12)}${'savings'.padStart(16)}${'per resolution'.padStart(16)}\n`);
         for (const model of [...projection.models].sort((a, b) => a.totals.total - b.totals.total)) {
           const perResolution = model.costPerAutomatedResolution === null ? '–' : model.costPerAutomatedResolution.toFixed(2);
