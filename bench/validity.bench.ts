@@ -31,7 +31,7 @@ const { values } = parseArgs({
   options: {
     dump: { type: 'string' },
     labels: { type: 'string', default: fileURLToPath(new URL('./validity/labels.csv', import.meta.url)) },
-    'per-candidate': { type: 'string', default: '80' },
+    'per-candidate': { type: 'string', default: '160' },
     'max-tickets': { type: 'string', default: '800' },
     seed: { type: 'string', default: '17' },
     half: { type: 'string', default: 'report' },
