@@ -1,17 +1,65 @@
-import type { Answer, Responder } from '../types.ts';
+import type { Answer, Responder, TicketContext, Usage } from '../types.ts';
 
-/** Asks every part and keeps the most confident reply; escalates when none replies. */
+interface PartAnswer {
+  part: string;
+  answer: Answer;
+}
+
+/** A part that throws becomes a failed answer, so the other parts' answers survive it. */
+async function askPart(part: Responder, context: TicketContext): Promise<PartAnswer> {
+  const started = performance.now();
+  try {
+    return { part: part.id, answer: await part.respond(context) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { part: part.id, answer: { decision: 'escalate', text: '', confidence: 0, sources: [], latencyMs: performance.now() - started, error: message } };
+  }
+}
+
+/** Every part was called, so every part is billed, the ones whose answer lost included. */
+function totalUsage(answers: Answer[]): Usage | undefined {
+  const billed = answers.flatMap((answer) => (answer.usage ? [answer.usage] : []));
+  if (billed.length === 0) return undefined;
+  return billed.reduce((sum, usage) => ({
+    promptTokens: sum.promptTokens + usage.promptTokens,
+    completionTokens: sum.completionTokens + usage.completionTokens,
+    costUsd: sum.costUsd + usage.costUsd,
+  }));
+}
+
+/** The re-run cost nothing only if every billed part was served from its cache. */
+const allFromCache = (answers: Answer[]) => answers.some((answer) => answer.usage) && answers.every((answer) => !answer.usage || answer.cached === true);
+
+const describeFailures = (failed: PartAnswer[]) => failed.map(({ part, answer }) => `part ${part} failed: ${answer.error}`).join('; ');
+
+/**
+ * Asks every part and keeps the most confident reply; escalates when none replies. A part that throws
+ * or answers with an error is left out of the choice and named in the answer's `reason`; the answer is
+ * a failure (an `error`) only when every part failed. Its usage is the sum of all parts', and its
+ * actions are the chosen part's.
+ */
 export function createCompositeResponder(parts: Responder[], id = `composite(${parts.map((part) => part.id).join('+')})`): Responder {
   return {
     id,
     async respond(context) {
       const started = performance.now();
-      const answers = await Promise.all(parts.map((part) => part.respond(context)));
-      const replies = answers.filter((answer) => answer.decision === 'reply' && !answer.error);
-      const pool = replies.length > 0 ? replies : answers;
+      const asked = await Promise.all(parts.map((part) => askPart(part, context)));
+      const answers = asked.map(({ answer }) => answer);
+      const failed = asked.filter(({ answer }) => answer.error);
+      const usage = totalUsage(answers);
+      const billing = { ...(usage && { usage }), ...(allFromCache(answers) && { cached: true }) };
+      const latencyMs = performance.now() - started;
+      const usable = answers.filter((answer) => !answer.error);
+      if (usable.length === 0) {
+        return { decision: 'escalate', text: '', confidence: 0, sources: [], ...billing, latencyMs, error: `every part failed: ${describeFailures(failed)}` };
+      }
+      const replies = usable.filter((answer) => answer.decision === 'reply');
+      const pool = replies.length > 0 ? replies : usable;
       const best = pool.reduce((top, answer) => (answer.confidence > top.confidence ? answer : top));
-      const merged: Answer = { ...best, latencyMs: performance.now() - started };
+      const { usage: _bestUsage, cached: _bestCached, ...chosen } = best;
+      const merged: Answer = { ...chosen, ...billing, latencyMs };
       if (replies.length === 0) merged.decision = 'escalate';
+      if (failed.length > 0) merged.reason = [best.reason, describeFailures(failed)].filter(Boolean).join('; ');
       return merged;
     },
   };
