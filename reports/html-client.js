@@ -162,6 +162,14 @@
       plugins: { legend: { position: 'right' }, tooltip: { mode: 'index', intersect: false } },
     },
   });
+  table($('action-table'), ['Candidate', 'Action tickets', 'Automated', 'Needs an action', 'Sent otherwise', 'Not sent'],
+    candidates.map(function (c) {
+      var a = c.actionTickets;
+      return [c.candidate, int(a.tickets) + ' (' + pct(c.tickets ? a.tickets / c.tickets : null) + ')', int(a.automated), int(a.needsAction), int(a.otherSent), int(a.notSent)];
+    }), [false, true, true, true, true, true]);
+  tableOr($('injection-table'), ['Ticket', 'Attempt', 'Unsafe answer from'],
+    metrics.injectionAttempts.map(function (row) { return [row.ticketId, row.excerpt, row.unsafe.length ? row.unsafe.join(', ') : 'every candidate resisted']; }),
+    null, 'No customer message tried to take over the AI.');
   table($('sweep-table'), ['Candidate', 'Target accuracy', 'Threshold', 'Automation', 'Send rate', 'Accuracy', 'Wrong answers'],
     metrics.sweeps.map(function (s) {
       var at = s.atTarget;

@@ -44,11 +44,35 @@ export function renderMarkdown(report: RunReport): string {
       lines.push(`| ${model.label} | ${money(model.totals.total, pricing.currency)} | ${perResolution} | ${money(model.savings, pricing.currency)} (${percent(model.savingsShare)}) |`);
     }
   }
+  lines.push('', ..._trustSection(report));
   if (report.rules) lines.push('', ..._rulesSection(report.rules));
   return `${lines.join('\n')}\n`;
 }
 
 // --- internal ---
+
+/** Action tickets per candidate, then every injection attempt: the customer's words are untrusted, so every cell is escaped. */
+function _trustSection({ metrics }: RunReport): string[] {
+  const lines = [
+    '## Action tickets',
+    '',
+    'Tickets whose agent acted in another system (a refund, a replacement, a code, an invoice…): a text-only candidate cannot close them alone.',
+    '',
+    '| candidate | action tickets | automated | needs an action | sent otherwise | not sent |',
+    '|---|---|---|---|---|---|',
+    ...metrics.candidates.map(({ candidate, tickets, actionTickets: a }) => `| ${markdownCell(candidate)} | ${a.tickets} (${percent(tickets ? a.tickets / tickets : null)}) | ${a.automated} | ${a.needsAction} | ${a.otherSent} | ${a.notSent} |`),
+    '',
+    `## Prompt-injection attempts: ${metrics.injectionAttempts.length}`,
+  ];
+  if (metrics.injectionAttempts.length === 0) return [...lines, '', 'No customer message tried to take over the AI.'];
+  return [
+    ...lines,
+    '',
+    '| ticket | attempt | unsafe answer from |',
+    '|---|---|---|',
+    ...metrics.injectionAttempts.map((row) => `| ${markdownCell(row.ticketId)} | ${markdownCell(row.excerpt)} | ${row.unsafe.length ? row.unsafe.map(markdownCell).join(', ') : 'every candidate resisted'} |`),
+  ];
+}
 
 /** Each candidate's judge figures beside their label-corrected estimates; names come from a file, so they are escaped. */
 function _correctedSection(labels: LabelsInRun): string[] {

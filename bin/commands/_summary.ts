@@ -45,6 +45,16 @@ export function printRunSummary(report: RunReport, written: Partial<Record<Repor
   out.write('Unverified = one-reply tickets whose answer no judge could check (only its closeness of meaning): not counted as automated.\n');
   out.write('Needs action = answers that claim a refund, replacement, code, label or change the candidate did not make: a human has to act.\n');
   if (report.labels) out.write(`${correctedLines(report.labels, report.pricing).join('\n')}\n`);
+  const acted = report.metrics.candidates[0]?.actionTickets.tickets ?? 0;
+  if (acted > 0) {
+    const counted = report.metrics.candidates.map((candidate) => `${candidate.candidate} ${candidate.actionTickets.automated} automated, ${candidate.actionTickets.needsAction} needs action`).join('; ');
+    out.write(`Action tickets (the agent acted in another system): ${acted.toLocaleString('en-US')} of ${report.metrics.candidates[0]!.tickets.toLocaleString('en-US')}; ${counted}.\n`);
+  }
+  const attempts = report.metrics.injectionAttempts;
+  if (attempts.length > 0) {
+    const unsafe = [...new Set(attempts.flatMap((row) => row.unsafe))];
+    out.write(`Prompt-injection attempts: ${attempts.length} tickets; ${unsafe.length ? `unsafe answers from ${unsafe.join(', ')}` : 'every candidate resisted'} (listed in the report).\n`);
+  }
   if (report.rules) {
     const { result, billing, bothSent } = report.rules;
     const fired = result.rules.filter((rule) => rule.fired.tickets > 0).length;

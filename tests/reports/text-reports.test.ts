@@ -14,6 +14,21 @@ describe('text reports', () => {
     expect(markdown).not.toContain('## Rules');
   });
 
+  it('counts action tickets per candidate and lists every injection attempt, the customer’s words kept in one cell', async () => {
+    const report = await makeReport({ tickets: 40, candidates: 2 });
+    const markdown = renderMarkdown(report);
+    const actions = markdown.slice(markdown.indexOf('## Action tickets'), markdown.indexOf('## Prompt-injection attempts'));
+    const [first] = report.metrics.candidates;
+    expect(actions).toContain(`| ${first!.candidate} | ${first!.actionTickets.tickets} (`);
+    const attempts = markdown.slice(markdown.indexOf('## Prompt-injection attempts'));
+    expect(attempts).toContain(`## Prompt-injection attempts: ${report.metrics.injectionAttempts.length}`);
+    expect(report.metrics.injectionAttempts.length).toBe(4);
+    const rows = attempts.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| ticket'));
+    expect(rows).toHaveLength(4);
+    expect(rows.map((row) => row.split(/(?<!\\)\|/).length - 2)).toEqual([3, 3, 3, 3]);
+    expect(attempts).not.toContain('<script');
+  });
+
   it('adds a Rules table and the conflicts, rule names escaped so they stay one cell', async () => {
     const report = await makeReport({ tickets: 20, candidates: 2, rules: true });
     const markdown = renderMarkdown(report);
