@@ -20,15 +20,21 @@ export interface LlmEndpoint {
   temperature?: number;
   /** @default 800 */
   maxTokens?: number;
-  /** Per attempt. @default 60000 */
+  /** Per attempt, from sending the request to the reply's last byte. @default 60000 */
   timeoutMs?: number;
   /** Retries after the first attempt, on 429, 5xx, timeouts, resets and unreadable replies. @default 4 */
   maxRetries?: number;
+  /**
+   * The longest `Retry-After` obeyed; an endpoint asking for a longer wait fails the request as
+   * rate-limited at once, so one busy endpoint cannot stall the run far beyond its timeout.
+   * @default the attempt timeout (`timeoutMs`), in seconds
+   */
+  maxRetryAfterSeconds?: number;
   /** First backoff; doubles per retry, with full jitter. @default 1000 */
   retryBaseMs?: number;
   /** Requests in flight at once. @default 4 */
   concurrency?: number;
-  /** Requests started per minute at most; unlimited when absent. */
+  /** Requests started per minute at most, retries included; unlimited when absent. */
   requestsPerMinute?: number;
   /** USD per million tokens, to record what each answer cost. */
   price?: { inputPerMillion: number; outputPerMillion: number };
@@ -61,9 +67,21 @@ export interface LlmClient {
   stats(): LlmStats;
 }
 
-/** An endpoint failure after every retry; the replay records it as that ticket's error. */
+/** Why a call failed: the endpoint was too slow, refused for now, failed or answered something unreadable. */
+export type LlmFailureKind = 'timeout' | 'rate-limited' | 'provider-error' | 'invalid-output';
+
+/**
+ * An endpoint failure after every retry. The replay records only its message as that ticket's
+ * error, so the message starts with the kind (`timeout: …`) for reports to tell failures apart.
+ */
 export class LlmError extends Error {
   override readonly name = 'LlmError';
+  constructor(
+    readonly kind: LlmFailureKind,
+    detail: string,
+  ) {
+    super(`${kind}: ${detail}`);
+  }
 }
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
@@ -75,11 +93,20 @@ export function isLocalEndpoint(baseUrl: string): boolean {
 
 class TransientError extends Error {
   constructor(
+    readonly kind: LlmFailureKind,
     message: string,
     readonly retryAfterMs?: number,
   ) {
     super(message);
   }
+}
+
+/** A request that got no whole reply: the attempt's time ran out, or the connection failed. */
+function unanswered(error: unknown, timeoutMs: number, stage: string): TransientError {
+  const cause = error as Error & { cause?: { code?: string } };
+  return cause.name === 'TimeoutError'
+    ? new TransientError('timeout', `timed out after ${timeoutMs} ms ${stage}`)
+    : new TransientError('provider-error', `connection failed ${stage} (${cause.cause?.code ?? cause.message})`);
 }
 
 /** `Retry-After` as seconds or an HTTP date, in ms from now. */
@@ -91,25 +118,41 @@ function retryAfterMs(header: string | null): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-/** A queue that lets `limit` tasks run at once and starts at most `perMinute` a minute. */
-function createGate(limit: number, perMinute: number | undefined) {
+/** Milliseconds as seconds to a tenth, for messages. */
+const seconds = (ms: number) => Number((ms / 1000).toFixed(1));
+
+/** A queue that lets `limit` tasks run at once. */
+function createGate(limit: number) {
   let running = 0;
-  let nextStart = 0;
   const waiting: Array<() => void> = [];
-  const interval = perMinute ? 60_000 / perMinute : 0;
   return async function run<T>(task: () => Promise<T>): Promise<T> {
     if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
     running++;
     try {
-      const now = Date.now();
-      const start = Math.max(now, nextStart);
-      nextStart = start + interval;
-      if (start > now) await sleep(start - now);
       return await task();
     } finally {
       running--;
       waiting.shift()?.();
     }
+  };
+}
+
+/**
+ * Waits for the next start, spaced so that at most `perMinute` start in a minute. Every attempt
+ * waits its turn, retries too: the endpoint counts them all against its limit. Turns are taken in
+ * order and spaced from the previous actual start, so a late timer never lets two start at once.
+ */
+function createPacer(perMinute: number | undefined): () => Promise<void> {
+  const interval = perMinute ? 60_000 / perMinute : 0;
+  let nextStart = 0;
+  let lastTurn = Promise.resolve();
+  return () => {
+    lastTurn = lastTurn.then(async () => {
+      const wait = nextStart - performance.now();
+      if (wait > 0) await sleep(wait);
+      nextStart = performance.now() + interval;
+    });
+    return lastTurn;
   };
 }
 
@@ -128,7 +171,10 @@ export function createLlmClient(endpoint: LlmEndpoint, options: { cacheDir?: str
   const parameters = { model: endpoint.model, temperature: endpoint.temperature ?? 0, max_tokens: endpoint.maxTokens ?? 800 };
   const maxRetries = endpoint.maxRetries ?? 4;
   const baseDelay = endpoint.retryBaseMs ?? 1000;
-  const gate = createGate(endpoint.concurrency ?? 4, endpoint.requestsPerMinute);
+  const timeoutMs = endpoint.timeoutMs ?? 60_000;
+  const maxRetryAfterSeconds = endpoint.maxRetryAfterSeconds ?? timeoutMs / 1000;
+  const gate = createGate(endpoint.concurrency ?? 4);
+  const pace = createPacer(endpoint.requestsPerMinute);
   const stats: LlmStats = { requests: 0, retries: 0, cacheHits: 0, failures: 0 };
 
   // An endpoint (or a proxy) may echo the key in an error; errors end up in results and reports.
@@ -143,40 +189,52 @@ export function createLlmClient(endpoint: LlmEndpoint, options: { cacheDir?: str
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(key && { authorization: `Bearer ${key}` }) },
         body,
-        signal: AbortSignal.timeout(endpoint.timeoutMs ?? 60_000),
+        // Covers reading the body too: a reply that stops halfway is a timeout, not a bad reply.
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      const cause = error as Error & { cause?: { code?: string } };
-      throw new TransientError(cause.name === 'TimeoutError' ? 'timed out' : `connection failed (${cause.cause?.code ?? cause.message})`);
+      throw unanswered(error, timeoutMs, 'waiting for the reply');
     }
-    const text = await response.text().catch(() => undefined);
-    if (response.status === 429 || response.status >= 500) throw new TransientError(`HTTP ${response.status}`, retryAfterMs(response.headers.get('retry-after')));
-    if (!response.ok) throw new LlmError(`${url} answered HTTP ${response.status}: ${withoutSecrets((text ?? '').slice(0, 200))}`);
+    if (response.status === 429 || response.status >= 500) {
+      await response.body?.cancel();
+      throw new TransientError(response.status === 429 ? 'rate-limited' : 'provider-error', `HTTP ${response.status}`, retryAfterMs(response.headers.get('retry-after')));
+    }
+    const text = await response.text().catch((error: unknown) => {
+      throw unanswered(error, timeoutMs, 'reading the reply');
+    });
+    if (!response.ok) throw new LlmError('provider-error', `${url} answered HTTP ${response.status}: ${withoutSecrets(text.slice(0, 200))}`);
     let parsed: CompletionBody;
     try {
-      parsed = JSON.parse(text ?? '') as CompletionBody;
+      parsed = JSON.parse(text) as CompletionBody;
     } catch {
-      throw new TransientError('the reply was not valid JSON');
+      throw new TransientError('invalid-output', 'the reply was not valid JSON');
     }
     const content = parsed.choices?.[0]?.message?.content;
-    if (typeof content !== 'string') throw new TransientError('the reply had no message content');
+    if (typeof content !== 'string') throw new TransientError('invalid-output', 'the reply had no message content');
     return { content, promptTokens: parsed.usage?.prompt_tokens ?? 0, completionTokens: parsed.usage?.completion_tokens ?? 0 };
   }
 
   async function withRetries(body: string): Promise<ChatResult> {
     for (let attempts = 1; ; attempts++) {
+      await pace();
       stats.requests++;
       try {
         const result = await attempt(body);
         return { ...result, costUsd: costOf(result.promptTokens, result.completionTokens), cached: false, attempts };
       } catch (error) {
-        if (!(error instanceof TransientError) || attempts > maxRetries) {
+        if (!(error instanceof TransientError)) {
           stats.failures++;
-          throw error instanceof TransientError ? new LlmError(`${url}: ${error.message}, after ${attempts} attempts`) : error;
+          throw error;
+        }
+        const asked = error.retryAfterMs ?? 0;
+        const refusal = asked > maxRetryAfterSeconds * 1000 ? `; its Retry-After of ${seconds(asked)} s is more than maxRetryAfterSeconds (${maxRetryAfterSeconds} s)` : '';
+        if (refusal || attempts > maxRetries) {
+          stats.failures++;
+          throw new LlmError(error.kind, `${url}: ${error.message}${refusal}, after ${attempts} attempt${attempts === 1 ? '' : 's'}`);
         }
         stats.retries++;
         const backoff = Math.random() * baseDelay * 2 ** (attempts - 1);
-        await sleep(Math.max(backoff, error.retryAfterMs ?? 0));
+        await sleep(Math.max(backoff, asked));
       }
     }
   }

@@ -1,4 +1,6 @@
 import { readdir } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLlmClient, isLocalEndpoint, LlmError } from '../../../eval/llm/client.ts';
 import { isShadowdeskError } from '../../../errors.ts';
@@ -7,6 +9,35 @@ import { useTempDir } from '../../helpers/temp.ts';
 
 const messages = [{ role: 'user' as const, content: 'Where is my order?' }];
 const fast = { retryBaseMs: 5, timeoutMs: 2000 };
+const questions = { English: 'Where is my order?', French: 'Où est ma commande ?' };
+
+/** A real server on 127.0.0.1 that sends a reply's headers and first bytes, then nothing more. */
+async function startStallingEndpoint(): Promise<{ baseUrl: string; requests: () => number; close(): Promise<void> }> {
+  let requests = 0;
+  const server = createServer((_, response) => {
+    requests++;
+    response.writeHead(200, { 'content-type': 'application/json' }).write('{"choices": [{"message": ');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    requests: () => requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The settled failure of a call that must fail. */
+const failureOf = (call: Promise<unknown>) =>
+  call.then(
+    (result) => {
+      throw new Error(`expected a failure, got ${JSON.stringify(result)}`);
+    },
+    (caught: unknown) => caught as LlmError,
+  );
 
 describe('LLM client', () => {
   const tempDir = useTempDir();
@@ -57,7 +88,7 @@ describe('LLM client', () => {
     const client = createLlmClient({ ...fast, timeoutMs: 300, baseUrl: server.baseUrl, model: 'm', maxRetries: 4 });
     const error = await client.chat(messages).then(() => undefined, (caught: unknown) => caught);
     expect(error).toBeInstanceOf(LlmError);
-    expect((error as Error).message).toMatch(/the reply had no message content, after 5 attempts/);
+    expect((error as Error).message).toMatch(/^invalid-output: .*the reply had no message content, after 5 attempts$/);
     expect(server.requests).toHaveLength(5);
     expect(client.stats()).toMatchObject({ requests: 5, retries: 4, failures: 1 });
   });
@@ -67,7 +98,7 @@ describe('LLM client', () => {
     process.env.SD_TEST_KEY = 'sk-secret-999';
     const client = createLlmClient({ ...fast, baseUrl: server.baseUrl, model: 'nope', apiKeyEnv: 'SD_TEST_KEY' });
     const error = (await client.chat(messages).catch((caught: unknown) => caught)) as Error;
-    expect(error.message).toMatch(/HTTP 400: .*unknown model/);
+    expect(error.message).toMatch(/^provider-error: .*HTTP 400: .*unknown model/);
     expect(error.message).not.toContain('sk-secret-999');
     expect(server.requests).toHaveLength(1);
   });
@@ -91,5 +122,96 @@ describe('LLM client', () => {
     }
     expect(isShadowdeskError(error)).toBe(true);
     expect((error as Error).message).toContain('set the environment variable SD_TEST_KEY');
+  });
+
+  describe.each(Object.entries(questions))('failures, asked in %s', (_, question) => {
+    const asked = [{ role: 'user' as const, content: question }];
+
+    it('counts every retry against requestsPerMinute', async () => {
+      const arrivals: number[] = [];
+      const attempts = new Map<string, number>();
+      const server = await startFakeEndpoint((request) => {
+        arrivals.push(performance.now());
+        const key = request.body.messages[0]!.content;
+        const attempt = (attempts.get(key) ?? 0) + 1;
+        attempts.set(key, attempt);
+        return attempt < 3 ? { status: 500 } : { reply: 'ok' };
+      });
+      endpoint = server;
+      // 600 a minute is one start every 100 ms; the retries have no backoff of their own.
+      const client = createLlmClient({ baseUrl: server.baseUrl, model: 'm', retryBaseMs: 0, timeoutMs: 2000, concurrency: 3, requestsPerMinute: 600 });
+      await Promise.all([1, 2, 3].map((index) => client.chat([{ role: 'user', content: `${question} #${index}` }])));
+      expect(arrivals).toHaveLength(9);
+      // Five starts need 400 ms; 150 ms of it is slack for a loaded machine's jitter. Without the
+      // limit on retries, each request's retries arrive within a few ms of its first attempt.
+      const fiveStarts = arrivals.slice(4).map((at, index) => at - arrivals[index]!);
+      expect(Math.min(...fiveStarts)).toBeGreaterThan(250);
+      expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThanOrEqual(8 * 100 - 150);
+    });
+
+    it('fails as rate-limited, without waiting, when Retry-After asks for more than maxRetryAfterSeconds', async () => {
+      const server = await serve(() => ({ status: 429, retryAfter: '25' }));
+      const client = createLlmClient({ ...fast, baseUrl: server.baseUrl, model: 'm', maxRetryAfterSeconds: 1 });
+      const started = performance.now();
+      const error = await failureOf(client.chat(asked));
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(error).toBeInstanceOf(LlmError);
+      expect(error.kind).toBe('rate-limited');
+      expect(error.message).toMatch(/^rate-limited: .*HTTP 429.*Retry-After of 25 s is more than maxRetryAfterSeconds \(1 s\), after 1 attempt$/);
+      expect(server.requests).toHaveLength(1);
+      expect(client.stats()).toMatchObject({ requests: 1, retries: 0, failures: 1 });
+    }, 3000);
+
+    it('caps Retry-After at the attempt timeout by default, as an HTTP date too', async () => {
+      const server = await serve((index) => ({ status: 429, retryAfter: index === 0 ? '25' : new Date(Date.now() + 60_000).toUTCString() }));
+      const client = createLlmClient({ ...fast, timeoutMs: 500, baseUrl: server.baseUrl, model: 'm' });
+      const started = performance.now();
+      expect((await failureOf(client.chat(asked))).message).toMatch(/^rate-limited: .*Retry-After of 25 s is more than maxRetryAfterSeconds \(0\.5 s\)/);
+      expect((await failureOf(client.chat([{ role: 'user', content: `${question}?` }]))).message).toMatch(/^rate-limited: .*Retry-After of (59\.\d|60) s is more than maxRetryAfterSeconds \(0\.5 s\), after 1 attempt$/);
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(server.requests).toHaveLength(2);
+    }, 3000);
+
+    it('still waits a Retry-After within the cap', async () => {
+      const server = await serve((index) => (index === 0 ? { status: 429, retryAfter: '0.3' } : { reply: 'done' }));
+      const client = createLlmClient({ ...fast, baseUrl: server.baseUrl, model: 'm', maxRetryAfterSeconds: 0.5 });
+      const started = performance.now();
+      expect(await client.chat(asked)).toMatchObject({ content: 'done', attempts: 2 });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    });
+
+    it('reports a reply body that stops coming as a timeout, not as invalid JSON', async () => {
+      const server = await startStallingEndpoint();
+      try {
+        const client = createLlmClient({ baseUrl: server.baseUrl, model: 'm', retryBaseMs: 1, timeoutMs: 200, maxRetries: 1 });
+        const started = performance.now();
+        const error = await failureOf(client.chat(asked));
+        expect(performance.now() - started).toBeLessThan(1500);
+        expect(error.kind).toBe('timeout');
+        expect(error.message).toMatch(/^timeout: .*timed out after 200 ms reading the reply, after 2 attempts$/);
+        expect(error.message).not.toMatch(/JSON/);
+        expect(server.requests()).toBe(2);
+      } finally {
+        await server.close();
+      }
+    }, 3000);
+
+    it.each<[string, string, Behaviour]>([
+      ['a hang', 'timeout', { hang: true }],
+      ['a 429', 'rate-limited', { status: 429, retryAfter: '0' }],
+      ['a 500', 'provider-error', { status: 500 }],
+      ['a 503', 'provider-error', { status: 503 }],
+      ['a rejected request', 'provider-error', { status: 400 }],
+      ['a reset', 'provider-error', { reset: true }],
+      ['a body that is not JSON', 'invalid-output', { raw: 'not json' }],
+      ['a reply without content', 'invalid-output', { raw: '{"choices": []}' }],
+    ])('names %s a %s failure, first in its message', async (_, kind, behaviour) => {
+      const server = await serve(() => behaviour);
+      const client = createLlmClient({ ...fast, timeoutMs: 200, baseUrl: server.baseUrl, model: 'm', maxRetries: 0 });
+      const error = await failureOf(client.chat(asked));
+      expect(error).toBeInstanceOf(LlmError);
+      expect(error.kind).toBe(kind);
+      expect(error.message.startsWith(`${kind}: `)).toBe(true);
+    });
   });
 });

@@ -51,7 +51,9 @@ describe('a simulation against a faulty endpoint, end to end', () => {
     expect(results).toHaveLength(24);
     const errored = results.filter((result) => result.answer.error !== undefined);
     expect(errored.length).toBeGreaterThan(0);
-    for (const result of errored) expect(result.answer.error).toMatch(/after 2 attempts/);
+    // The kind comes first, so a report can tell timeouts from outages from unreadable replies.
+    for (const result of errored) expect(result.answer.error).toMatch(/^(timeout|rate-limited|provider-error|invalid-output): .*, after 2 attempts$/);
+    expect(errored.some((result) => result.answer.error!.startsWith('provider-error: '))).toBe(true);
     expect(endpoint.requests.length).toBeLessThanOrEqual(24 * (MAX_RETRIES + 1));
   });
 
