@@ -44,6 +44,7 @@ const LLM_ENDPOINT = {
   retryBaseMs: z.number().int().min(0).optional(),
   concurrency: z.number().int().positive().max(256).optional(),
   requestsPerMinute: z.number().positive().optional(),
+  maxRetryAfterSeconds: z.number().min(0).optional(),
   price: z.strictObject({ inputPerMillion: z.number().min(0), outputPerMillion: z.number().min(0) }).optional(),
   redact: z.boolean().optional(),
   cache: z.boolean().default(true),

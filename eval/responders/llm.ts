@@ -131,7 +131,7 @@ export function createLlmResponder(options: LlmResponderOptions, client: LlmClie
       const usage = { promptTokens: result.promptTokens, completionTokens: result.completionTokens, costUsd: result.costUsd };
       const base = { usage, cached: result.cached, latencyMs: performance.now() - started };
       const reply = parseReply(result.content);
-      if (!reply) return { ...base, decision: 'escalate', text: '', confidence: 0, sources: [], error: `the model did not answer with the expected JSON: ${result.content.slice(0, 120)}` };
+      if (!reply) return { ...base, decision: 'escalate', text: '', confidence: 0, sources: [], error: `invalid-output: the model did not answer with the expected JSON: ${result.content.slice(0, 120)}` };
       const cited = new Set(reply.sources.map((label) => label.replace(/[[\]\s]/g, '')));
       const sources = labelled.filter((item) => cited.has(item.label)).map((item) => item.source);
       const answer: Answer = { ...base, decision: reply.answer.trim() === '' ? 'escalate' : reply.decision, text: reply.answer.trim(), confidence: reply.confidence, sources };

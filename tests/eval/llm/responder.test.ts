@@ -81,7 +81,7 @@ describe('LLM responder in a replay', () => {
     const runDir = join(dir, 'prose');
     await replay({ workspace, runDir, candidates: [llm], concurrency: 1 });
     const results = await readResults(runDir);
-    expect(results[0]!.answer).toMatchObject({ decision: 'escalate', error: expect.stringContaining('did not answer with the expected JSON') });
+    expect(results[0]!.answer).toMatchObject({ decision: 'escalate', error: expect.stringMatching(/^invalid-output: the model did not answer with the expected JSON/) });
     expect(results.slice(1).every((result) => result.answer.decision === 'reply')).toBe(true);
   });
 

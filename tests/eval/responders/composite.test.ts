@@ -67,7 +67,7 @@ describe('composite responder', () => {
     expect(answer).toMatchObject({ decision: 'escalate', text: '', usage: { promptTokens: 1100, completionTokens: 40, costUsd: 0.0015 } });
     expect(answer.error).toBeUndefined();
     expect(answer.reason).toBe(
-      'no ticket had been answered before this one; part llm-large failed: the model did not answer with the expected JSON: Sure! Here is my answer: your order shipped.',
+      'no ticket had been answered before this one; part llm-large failed: invalid-output: the model did not answer with the expected JSON: Sure! Here is my answer: your order shipped.',
     );
   });
 
@@ -83,7 +83,7 @@ describe('composite responder', () => {
 
     expect(answer).toMatchObject({ decision: 'escalate', text: '', confidence: 0, sources: [], usage: { promptTokens: 700, completionTokens: 12, costUsd: 0.0002 } });
     expect(answer.error).toBe(
-      'every part failed: part llm-large failed: HTTP 503 from https://api.example.com/v1 after 5 attempts; part llm-small failed: the model did not answer with the expected JSON: I cannot help with that.; part past-ticket failed: search index is locked by another run',
+      'every part failed: part llm-large failed: HTTP 503 from https://api.example.com/v1 after 5 attempts; part llm-small failed: invalid-output: the model did not answer with the expected JSON: I cannot help with that.; part past-ticket failed: search index is locked by another run',
     );
   });
 
