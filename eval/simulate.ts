@@ -1,6 +1,5 @@
 import { relative } from 'node:path';
-import { buildIndex, type IndexProgress } from '../pipelines/search-index.ts';
-import { readManifest } from '../pipelines/search-tables.ts';
+import { refreshIndex, type IndexProgress } from '../pipelines/search-index.ts';
 import { requireImport } from '../pipelines/workspace.ts';
 import { loadPricing } from './pricing/load.ts';
 import type { LlmJudgeOptions } from './judges/llm-judge.ts';
@@ -11,7 +10,7 @@ import { runRulesInRun } from './rules/in-run.ts';
 import { loadRules } from './rules/schema.ts';
 import type { Responder } from './types.ts';
 
-/** The whole simulation on an imported workspace: index if needed, replay, judge, measure, price. */
+/** The whole simulation on an imported workspace: index if missing or stale, replay, judge, measure, price. */
 
 export interface SimulateOptions {
   workspace: string;
@@ -40,7 +39,8 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   await requireImport(options.workspace);
   if (options.pricingFile) await loadPricing(options.pricingFile);
   const rules = options.rulesFile ? await loadRules(options.rulesFile) : undefined;
-  await readManifest(options.workspace).catch(() => buildIndex({ workspace: options.workspace, ...(options.onIndexProgress && { onProgress: options.onIndexProgress }) }));
+  // An index of an earlier import would replay the new tickets against the old ones, deleted tickets included.
+  await refreshIndex({ workspace: options.workspace, ...(options.onIndexProgress && { onProgress: options.onIndexProgress }) });
   const summary = await replay({
     workspace: options.workspace,
     runDir: options.runDir,

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import type { KnowledgeDoc, Ticket } from '../datasets/records.ts';
@@ -7,7 +6,7 @@ import { loadEmbedder, type Embedder } from './embed/embedder.ts';
 import { ensureBuiltinModel, removeUnusedModels } from './embed/workspace-model.ts';
 import * as lancedb from '@lancedb/lancedb';
 import { ShadowdeskError } from '../errors.ts';
-import { INDEX_FORMAT, WRITE_BATCH_ROWS, chunks, embeddingText, indexDir, passages, passageText, tablesLocation, writeTables, type IndexManifest, type Rows } from './search-tables.ts';
+import { INDEX_FORMAT, WRITE_BATCH_ROWS, chunks, embeddingText, indexDir, passages, passageText, staleIndexReason, tablesLocation, writeTables, type IndexManifest, type Rows } from './search-tables.ts';
 import { DEFAULT_WORKSPACE, RECORD_FILES, readJsonl, requireImport } from './workspace.ts';
 
 /**
@@ -446,13 +445,7 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
   }
   await mkdir(dir, { recursive: true });
   const { modelPath, modelKey, fit } = await resolveModel(workspace, options);
-  if (
-    previous?.format === INDEX_FORMAT &&
-    previous.importId === importId &&
-    previous.modelKey === modelKey &&
-    previous.tablesUri === tablesUri &&
-    (tablesUri !== undefined || existsSync(tablesLocation(workspace, previous)))
-  ) {
+  if (previous && previous.modelKey === modelKey && previous.tablesUri === tablesUri && staleIndexReason(workspace, previous, importId) === undefined) {
     const { model, dimensions, knowledgePassages, tickets, texts } = previous;
     return { model, dimensions, knowledgePassages, tickets, texts, embedded: 0, seconds: (performance.now() - started) / 1000, embedSeconds: 0, ...(fit && { modelFit: fit }), upToDate: true };
   }
@@ -527,4 +520,18 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
   } finally {
     await embedder.dispose();
   }
+}
+
+/**
+ * The index of the current import, for a replay: rebuilt when it is missing or was built from an
+ * earlier import, with the model and tables location of the previous build (a replay must not
+ * switch models behind the user's back). An index of the current import is left alone: nothing
+ * is fitted, read or written. Undefined when there was nothing to do.
+ */
+export async function refreshIndex(options: Omit<IndexOptions, 'model' | 'tablesUri'> = {}): Promise<IndexSummary | undefined> {
+  const workspace = options.workspace ?? DEFAULT_WORKSPACE;
+  const importId = basename(await requireImport(workspace));
+  const previous = await previousBuild(indexDir(workspace));
+  if (previous && staleIndexReason(workspace, previous, importId) === undefined) return undefined;
+  return buildIndex({ ...options, workspace, ...(previous?.model && { model: previous.model }) });
 }

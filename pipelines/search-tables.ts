@@ -1,11 +1,12 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import * as arrow from 'apache-arrow';
 import { KNOWLEDGE_KINDS, type KnowledgeDoc, type KnowledgeKind } from '../datasets/records.ts';
 import { ShadowdeskError } from '../errors.ts';
 import { loadEmbedder, type Embedder } from './embed/embedder.ts';
-import { DEFAULT_WORKSPACE } from './workspace.ts';
+import { DEFAULT_WORKSPACE, requireImport } from './workspace.ts';
 
 /** LanceDB tables behind the search index, and hybrid retrieval over them with the time-travel filter. */
 
@@ -42,17 +43,51 @@ export function tablesLocation(workspace: string, manifest: Pick<IndexManifest, 
   return manifest.tablesUri ? `${manifest.tablesUri.replace(/\/+$/, '')}/${manifest.tables}` : join(indexDir(workspace), manifest.tables);
 }
 
+/** A path as a shell reads it back: quoted only when it holds more than plain path characters. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command that rebuilds a workspace's index as it was built: with its model, since `index` otherwise fits the built-in one. */
+export function indexCommand(workspace: string, model?: string): string {
+  return `shadowdesk index --workspace ${shellWord(workspace)}${model && model !== 'builtin' ? ` --model ${shellWord(model)}` : ''}`;
+}
+
 export async function readManifest(workspace: string): Promise<IndexManifest> {
   let manifest: IndexManifest;
   try {
     manifest = JSON.parse(await readFile(join(indexDir(workspace), 'manifest.json'), 'utf8')) as IndexManifest;
   } catch (cause) {
-    throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: no search index yet; run \`shadowdesk index\` first`, { cause });
+    throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: no search index yet; run \`${indexCommand(workspace)}\` first`, { cause });
   }
   if (manifest.format !== INDEX_FORMAT) {
-    throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: the search index was built by an older shadowdesk; run \`shadowdesk index\` again`);
+    throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: the search index was built by an older shadowdesk; run \`${indexCommand(workspace, manifest.model)}\` again`);
   }
   return manifest.model === 'builtin' ? { ...manifest, modelPath: join(workspace, manifest.modelPath) } : manifest;
+}
+
+/**
+ * Why an index is not the one of the workspace's current import, or undefined when it is. An
+ * import is never changed once committed (a new export is a new import, with a new id), so the
+ * id names the records the tables were built from; an index of an earlier import still finds
+ * tickets the new export deleted.
+ */
+export function staleIndexReason(workspace: string, manifest: IndexManifest, currentImportId: string): string | undefined {
+  if (manifest.format !== INDEX_FORMAT) return 'it was built by an older shadowdesk';
+  if (manifest.importId !== currentImportId) return `it was built from an earlier import (${manifest.importId}), not from the current one (${currentImportId})`;
+  // Tables in object storage are not listed here: opening them says soon enough when they are gone.
+  if (!manifest.tablesUri && !existsSync(tablesLocation(workspace, manifest))) return `its tables are missing (${tablesLocation(workspace, manifest)})`;
+  return undefined;
+}
+
+/** The manifest of an index built from the current import: searching any other would answer from records that are no longer the workspace's. */
+export async function readCurrentManifest(workspace: string): Promise<IndexManifest> {
+  const manifest = await readManifest(workspace);
+  const stale = staleIndexReason(workspace, manifest, basename(await requireImport(workspace)));
+  if (stale) {
+    throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: the search index is out of date: ${stale}; run \`${indexCommand(workspace, manifest.model)}\` before searching or replaying`);
+  }
+  return manifest;
 }
 
 const TEXT_COLUMN = { knowledge: 'text', tickets: 'question' } as const;
@@ -331,9 +366,9 @@ export interface Searcher {
   close(): Promise<void>;
 }
 
-/** Opens a workspace's index with the model that built it, for many queries. */
+/** Opens a workspace's index with the model that built it, for many queries; an index of an earlier import is refused. */
 export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Embedder): Promise<Searcher> {
-  const manifest = await readManifest(workspace);
+  const manifest = await readCurrentManifest(workspace);
   const model = embedder ?? (await loadEmbedder(manifest.modelPath));
   const db = await lancedb.connect(tablesLocation(workspace, manifest));
   const tables = { knowledge: await db.openTable('knowledge'), tickets: await db.openTable('tickets') };

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../../datasets/demo/generate.ts';
 import { Random } from '../../datasets/demo/random.ts';
 import type { RecordKind } from '../../datasets/records.ts';
-import { openSearcher } from '../../pipelines/search-tables.ts';
+import { openSearcher, readManifest } from '../../pipelines/search-tables.ts';
 import { RECORD_FILES, readRecords } from '../../pipelines/workspace.ts';
 import { collect } from '../helpers/temp.ts';
 
@@ -92,6 +92,24 @@ async function searchAnswers(workspace: string): Promise<string[]> {
     await searcher.close();
   }
 }
+
+/**
+ * What the committed build answers, whichever import is current: searches refuse an index of an
+ * earlier import, yet a killed command must still have left that build whole. Its import is made
+ * current for the searches, then the pointer is put back.
+ */
+async function buildAnswers(workspace: string): Promise<string[]> {
+  const pointer = join(workspace, 'current.json');
+  const current = await readFile(pointer, 'utf8');
+  await writeFile(pointer, JSON.stringify({ import: (await readManifest(workspace)).importId }));
+  try {
+    return await searchAnswers(workspace);
+  } finally {
+    await writeFile(pointer, current);
+  }
+}
+
+const STALE = /the search index is out of date: it was built from an earlier import/;
 
 /** Drops what legitimately differs between two runs: timings and cache hits. */
 function stable(value: unknown): unknown {
@@ -191,21 +209,28 @@ describe.sequential('crash safety: SIGKILL at seeded random points, then the sam
       const records = await importedRecords(workspace);
       committed ||= JSON.stringify(records) === JSON.stringify(recordsB);
       expect(records).toEqual(committed ? recordsB : recordsA);
-      // The index was built from the first import and must not notice the aborted second one.
-      expect(await searchAnswers(workspace)).toEqual(searchA);
+      // The index was built from the first import: it answers while that import is current, is
+      // refused once the second is committed, and is whole either way.
+      if (committed) await expect(searchAnswers(workspace)).rejects.toThrow(STALE);
+      else expect(await searchAnswers(workspace)).toEqual(searchA);
+      expect(await buildAnswers(workspace)).toEqual(searchA);
     }
     await runToEnd(['import', brandB, '--workspace', workspace]);
     expect(await importedRecords(workspace)).toEqual(recordsB);
   }, 60_000 * ROUNDS);
 
   let beforeRebuild = '';
-  it('a killed index rebuild leaves search answering as the previous (or the new) index; finished, as the new one', async () => {
+  it('a killed index rebuild leaves the previous index whole (refused, being of the first import) or the new one answering; finished, the new one', async () => {
     // Kept for the targeted kill below: the first index, the second import not indexed yet.
     beforeRebuild = join(dir, 'before-rebuild');
     await cp(workspace, beforeRebuild, { recursive: true });
     for (let kill = 0; kill < 5 * ROUNDS; kill++) {
       await runCli(['index', '--workspace', workspace], { killAfterMs: killDelay(refMs.indexB, 0.3, 1) });
-      expect([searchA, searchB]).toContainEqual(await searchAnswers(workspace));
+      const answers = await searchAnswers(workspace).catch((error: Error) => error);
+      if (answers instanceof Error) {
+        expect(answers.message).toMatch(STALE);
+        expect(await buildAnswers(workspace)).toEqual(searchA);
+      } else expect(answers).toEqual(searchB);
     }
     await runToEnd(['index', '--workspace', workspace]);
     expect(await searchAnswers(workspace)).toEqual(searchB);
@@ -213,10 +238,11 @@ describe.sequential('crash safety: SIGKILL at seeded random points, then the sam
 
   // A rebuild once refitted the model in place and overwrote the tables before indexing them: a
   // kill in between left search answering as neither index. This kill lands in that window.
-  it('a kill after the refit and the new tickets table, before its full-text index, leaves the previous index answering', async () => {
+  it('a kill after the refit and the new tickets table, before its full-text index, leaves the previous index whole', async () => {
     const run = await runCli(['index', '--workspace', beforeRebuild], { nodeArgs: ['--import', 'tsx', '--import', KILL_HOOK], env: { SHADOWDESK_TEST_KILL_AT: 'tickets-fts' } });
     expect(run.signal).toBe('SIGKILL');
-    expect(await searchAnswers(beforeRebuild)).toEqual(searchA);
+    await expect(searchAnswers(beforeRebuild)).rejects.toThrow(STALE);
+    expect(await buildAnswers(beforeRebuild)).toEqual(searchA);
     await runToEnd(['index', '--workspace', beforeRebuild]);
     expect(await searchAnswers(beforeRebuild)).toEqual(searchB);
   }, 60_000 * ROUNDS);
