@@ -25,7 +25,20 @@ const PLACEHOLDER: Record<PiiKind, string> = {
   address: '[ADDRESS]',
 };
 
-const EMAIL = /(?<![\w.%+-])[\w.%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?![\w-])/g;
+/**
+ * Local parts take what RFC 5322 allows (o'brien, +tags, &, !, #…) and RFC 6531's accented
+ * letters, as do domains, so no piece of a name is left beside the placeholder. "/", "=" and "?"
+ * are left out though allowed: they delimit links ("?email=kim@…") and real addresses hardly
+ * use them. The typographic apostrophe is not allowed but is what word processors type.
+ */
+const EMAIL_CHAR = "\\p{L}\\p{M}\\p{N}_'’!#$%&*+^`{|}~\\-";
+const EMAIL = new RegExp(
+  `(?<![${EMAIL_CHAR}.])[${EMAIL_CHAR}.]+@(?:[\\p{L}\\p{M}\\p{N}-]+\\.)+[\\p{L}\\p{M}]{2,}(?![\\p{L}\\p{M}\\p{N}_-])`,
+  'gu',
+);
+
+/** Quotes, dots or markdown before the name are the sentence's punctuation, kept: 'ann@x.fr' stays quoted. */
+const LEADING_PUNCTUATION = /^[^\p{L}\p{M}\p{N}]*/u;
 
 /**
  * Phones, most specific shape first: French national and +33/0033, then +/00 international
@@ -166,6 +179,13 @@ function redactCards(text: string, count: () => void): string {
   });
 }
 
+function redactEmails(text: string, count: () => void): string {
+  return text.replace(EMAIL, (match) => {
+    count();
+    return LEADING_PUNCTUATION.exec(match)![0] + PLACEHOLDER.email;
+  });
+}
+
 function redactIbans(text: string, count: () => void): string {
   return text.replace(IBAN, (match) => {
     const length = IBAN_LENGTHS[match.slice(0, 2).toUpperCase()];
@@ -209,7 +229,7 @@ export function redact(text: string, kinds: readonly PiiKind[] = ALL_KINDS): Red
     };
     switch (kind) {
       case 'email':
-        out = redactPattern(out, EMAIL, kind, count);
+        out = redactEmails(out, count);
         break;
       case 'iban':
         out = redactIbans(out, count);

@@ -1,7 +1,43 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { defineCommand } from 'citty';
-import { importSources } from '../../pipelines/import.ts';
+import { encodingWarning } from '../../datasets/io/text.ts';
+import type { RecordKind } from '../../datasets/records.ts';
+import { importSources, type ImportReport } from '../../pipelines/import.ts';
+import { RECORD_FILES, currentImportDir, readJsonlLines } from '../../pipelines/workspace.ts';
 import { formatImportReport } from '../../reports/import-report.ts';
 import { EXIT_UNUSABLE, guarded, interruptSignal, positiveInteger, progressPrinter, readDataFile, repeatable, withExamples } from '../_cli.ts';
+
+/** Records of each kind in the workspace's current import, counted from its files. */
+async function workspaceRecords(workspace: string): Promise<Record<RecordKind, number>> {
+  const records: Record<RecordKind, number> = { ticket: 0, knowledge: 0, order: 0 };
+  const dir = await currentImportDir(workspace);
+  if (!dir) return records;
+  for (const kind of Object.keys(records) as RecordKind[]) {
+    for await (const _ of readJsonlLines(join(dir, RECORD_FILES[kind]))) records[kind]++;
+  }
+  return records;
+}
+
+/**
+ * A failed import leaves the previous one in place, yet its report counts only what it read
+ * itself (nothing): the totals it gives as the workspace's must be the ones still there.
+ */
+async function withWorkspaceTotals(report: ImportReport): Promise<ImportReport> {
+  if (report.committed) return report;
+  return { ...report, totals: { ...report.totals, records: await workspaceRecords(report.workspace) } };
+}
+
+/** Warnings for the files read whose text looks garbled; folders and files since moved are not looked at. */
+async function garbledFiles(report: ImportReport, encoding: string | undefined): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const { file } of report.files) {
+    const isFile = await stat(file).then((info) => info.isFile(), () => false);
+    const warning = isFile ? await encodingWarning(file, encoding) : undefined;
+    if (warning) warnings.push(warning);
+  }
+  return warnings;
+}
 
 const command = defineCommand({
   meta: {
@@ -23,7 +59,7 @@ const command = defineCommand({
     guarded(async () => {
       const mapping = args.mapping ? await readDataFile(args.mapping, '--mapping') : undefined;
       const maxMessageChars = positiveInteger(args['max-message-chars'], '--max-message-chars');
-      const report = await importSources(
+      const report = await withWorkspaceTotals(await importSources(
         args._.map((path) => ({ path, format: args.format, mapping, encoding: args.encoding, delimiter: args.delimiter })),
         {
           workspace: args.workspace,
@@ -32,7 +68,8 @@ const command = defineCommand({
           onProgress: args.json ? undefined : progressPrinter(),
           signal: interruptSignal(),
         },
-      );
+      ));
+      for (const warning of await garbledFiles(report, args.encoding)) process.stderr.write(`shadowdesk: warning: ${warning}\n`);
       process.stdout.write(`${args.json ? JSON.stringify(report, null, 2) : formatImportReport(report)}\n`);
       if (!report.committed) process.exitCode = EXIT_UNUSABLE;
     }),

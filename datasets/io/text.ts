@@ -25,10 +25,10 @@ export function sniffEncoding(head: Buffer): 'utf8' | 'utf16le' | 'utf16be' | 'w
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf8';
   if (head[0] === 0xff && head[1] === 0xfe) return 'utf16le';
   if (head[0] === 0xfe && head[1] === 0xff) return 'utf16be';
-  // A multi-byte sequence may be cut at the end of the head: ignore the last 3 bytes.
-  const body = head.length === HEAD_BYTES ? head.subarray(0, head.length - 3) : head;
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(body);
+    // A full head may end inside a character that the rest of the file completes: decoding as a
+    // stream holds such a cut sequence back instead of failing, wherever the character starts.
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: head.length === HEAD_BYTES });
     return 'utf8';
   } catch {
     return 'win1252';
@@ -48,6 +48,55 @@ export function checkEncoding(encoding: string): string {
 /** Decodes a head for display and detection, with the same encoding choice as the full read. */
 export function decodeHead(head: Buffer, encoding?: string): string {
   return iconv.decode(head, encoding ?? sniffEncoding(head));
+}
+
+/**
+ * What accents become once decoded with the wrong encoding: UTF-8 read as Windows-1252 turns
+ * "é" into "Ã©", "’" into "â€™", "€" into "â‚¬" and "«" into "Â«"; Windows-1252 read as UTF-8
+ * leaves U+FFFD. Each alternative has a fixed length, so a scan stays linear.
+ */
+const MOJIBAKE =
+  /Ã[\u0080-\u00BF\u0152\u0153\u0160\u0161\u0178\u017D\u017E\u0192\u02C6\u02DC\u2013\u2014\u2018-\u201E\u2020-\u2022\u2026\u2030\u2039\u203A\u20AC\u2122]|â€|â‚¬|Â[\u00A0-\u00BF]|\uFFFD/g;
+
+/** Characters of context either side of the first garbled place, enough to find it in the file. */
+const SAMPLE_REACH = 16;
+
+export interface GarbledText {
+  /** Garbled places found. */
+  count: number;
+  /** The word around the first one, as it was decoded. */
+  sample: string;
+}
+
+/** Mojibake in decoded text, or undefined when the text looks cleanly decoded. */
+export function garbledText(text: string): GarbledText | undefined {
+  let count = 0;
+  let first = -1;
+  for (const match of text.matchAll(MOJIBAKE)) {
+    if (count++ === 0) first = match.index;
+  }
+  if (count === 0) return undefined;
+  const before = text.slice(Math.max(0, first - SAMPLE_REACH), first).split(/\s/).at(-1) ?? '';
+  const after = text.slice(first, first + SAMPLE_REACH).split(/\s/)[0] ?? '';
+  return { count, sample: before + after };
+}
+
+/**
+ * A warning for a file whose first 64 KiB look garbled once decoded as the import decodes it
+ * (`encoding`, or the sniffed one): accents read with the wrong encoding would otherwise reach
+ * the workspace, the judge and the reports without a word.
+ */
+export async function encodingWarning(path: string, encoding?: string): Promise<string | undefined> {
+  const head = await readHead(path);
+  const chosen = encoding ? checkEncoding(encoding) : sniffEncoding(head);
+  const garbled = garbledText(iconv.decode(head, chosen));
+  if (!garbled) return undefined;
+  const places = `${garbled.count} ${garbled.count === 1 ? 'place' : 'places'}`;
+  return (
+    `${path}: the text looks garbled once read as ${chosen} (${places} in its first 64 KiB, such as "${garbled.sample}"): ` +
+    'accents were decoded with the wrong encoding. If the file shows its accents right in a spreadsheet, import it again with ' +
+    '--encoding utf8 or --encoding win1252; if it shows the same garbling, export it again from the helpdesk'
+  );
 }
 
 /** The first 64 KiB of a file as text, decoded the way the full read will decode it. */

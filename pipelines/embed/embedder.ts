@@ -38,14 +38,40 @@ async function isFolder(path: string): Promise<boolean> {
   return stat(path).then((info) => info.isDirectory(), () => false);
 }
 
-/** Models written by shadowdesk pool inside their graph; every other model is mean-pooled here. */
+const BUILTIN_HINT = 'use the built-in model, which is fitted on your own data offline: --model builtin';
+const FOLDER_NEEDS = 'the folder needs config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Models written by shadowdesk pool inside their graph; every other model is mean-pooled here.
+ * A config.json that cannot be read is an error naming it: mean-pooling an already pooled output
+ * would fail far from the cause, or give vectors nobody checked. A byte order mark is skipped,
+ * as transformers.js does.
+ */
 async function poolingOf(folder: string): Promise<'mean' | 'none'> {
+  const path = join(folder, 'config.json');
+  const problem = (what: string, cause?: unknown) =>
+    new ShadowdeskError('SD_MODEL_UNAVAILABLE', `cannot load embedding model "${folder}": ${path} ${what}; fix the file, or ${BUILTIN_HINT}`, { cause });
+  const text = await readFile(path, 'utf8').catch((cause: unknown) => {
+    throw problem(`cannot be read (${(cause as Error).message}): ${FOLDER_NEEDS}`, cause);
+  });
+  let config: unknown;
   try {
-    const config = JSON.parse(await readFile(join(folder, 'config.json'), 'utf8')) as { shadowdesk?: { pooling?: string } };
-    return config.shadowdesk?.pooling === POOLING_INCLUDED ? 'none' : 'mean';
-  } catch {
-    return 'mean';
+    config = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (cause) {
+    throw problem(`is not valid JSON (${(cause as Error).message.split('\n')[0]})`, cause);
   }
+  if (!isObject(config)) throw problem('is not a JSON object');
+  const { shadowdesk } = config;
+  if (shadowdesk === undefined) return 'mean';
+  if (!isObject(shadowdesk)) throw problem('has a "shadowdesk" entry that is not an object');
+  const { pooling } = shadowdesk;
+  if (pooling === undefined) return 'mean';
+  if (pooling === POOLING_INCLUDED) return 'none';
+  throw problem(`has an unknown pooling ${JSON.stringify(pooling)} under "shadowdesk" (expected "${POOLING_INCLUDED}" for a graph that pools, or none at all)`);
 }
 
 /**
@@ -55,6 +81,7 @@ async function poolingOf(folder: string): Promise<'mean' | 'none'> {
 export async function loadEmbedder(model: string, options: EmbedderOptions = {}): Promise<Embedder> {
   const { env, pipeline } = await import('@huggingface/transformers');
   const local = await isFolder(model);
+  const pooling = local ? await poolingOf(model) : 'mean';
   env.allowRemoteModels = !local && (options.allowDownload ?? false);
   env.allowLocalModels = true;
   if (options.cacheDir) env.cacheDir = options.cacheDir;
@@ -66,18 +93,17 @@ export async function loadEmbedder(model: string, options: EmbedderOptions = {})
     extractor = await pipeline('feature-extraction', modelId, { dtype: 'fp32', device: 'cpu' });
   } catch (cause) {
     const hint = local
-      ? `the folder needs config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx`
+      ? FOLDER_NEEDS
       : options.allowDownload
         ? 'it is not in the local cache and could not be downloaded'
         : 'it is not in the local cache and downloads are off';
     throw new ShadowdeskError(
       'SD_MODEL_UNAVAILABLE',
-      `cannot load embedding model "${model}": ${hint} (${(cause as Error).message.split('\n')[0]}); use the built-in model, which is fitted on your own data offline: --model builtin`,
+      `cannot load embedding model "${model}": ${hint} (${(cause as Error).message.split('\n')[0]}); ${BUILTIN_HINT}`,
       { cause },
     );
   }
   const batchSize = options.batchSize ?? 32;
-  const pooling = local ? await poolingOf(model) : 'mean';
   const probe = await extractor(['dimension probe'], { pooling, normalize: false });
   const dimensions = probe.dims[1]!;
   return {

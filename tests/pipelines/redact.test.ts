@@ -149,6 +149,26 @@ describe('redact', () => {
     expect(redact(text).text).toBe(text);
   });
 
+  it.each([
+    ['English, an apostrophe in the name', "Please reply to m.o'brien@example.com today", 'Please reply to [EMAIL] today'],
+    ['French, an apostrophe in the name', "Écrivez à jean.d'arc@orange.fr svp", 'Écrivez à [EMAIL] svp'],
+    ['French, an accented name', 'Mon adresse : françois.lefèvre@exemple.fr.', 'Mon adresse : [EMAIL].'],
+    ['French, an accented domain', 'contact : chloé@société.fr', 'contact : [EMAIL]'],
+    ['English, RFC symbols in the local part', "Send it to o'neil+orders&returns!#1$~^*`{x|y}@shop.co.uk now", 'Send it to [EMAIL] now'],
+    ['French, a typographic apostrophe', 'Écrivez à m.o’brien@example.com', 'Écrivez à [EMAIL]'],
+  ])('redacts the whole address: %s', (_, text, expected) => {
+    expect(redact(text)).toEqual({ text: expected, counts: { email: 1, phone: 0, card: 0, iban: 0, address: 0 } });
+  });
+
+  it.each([
+    ['English, quoted', "Is it 'anne.o'hara@example.com' or \"bob@example.com\"?", "Is it '[EMAIL]' or \"[EMAIL]\"?"],
+    ['French, guillemets and markdown', 'Adresse « `l.dupont@exemple.fr` » ou **marie@exemple.fr**', 'Adresse « `[EMAIL]` » ou **[EMAIL]**'],
+    ['English, in a link', 'https://shop.example.com/unsubscribe?list=2&email=kim@example.com', 'https://shop.example.com/unsubscribe?list=2&email=[EMAIL]'],
+    ['French, after a colon', 'mail:jeanne@exemple.fr / tél. 06 12 34 56 78', 'mail:[EMAIL] / tél. [PHONE]'],
+  ])('keeps the punctuation around an address: %s', (_, text, expected) => {
+    expect(redact(text).text).toBe(expected);
+  });
+
   it('counts redactions per kind', () => {
     const { counts } = redact('a@b.fr, c@d.com, 06 12 34 56 78, 4111 1111 1111 1111, 12 rue de la Paix');
     expect(counts).toEqual({ email: 2, phone: 1, card: 1, iban: 0, address: 1 });
@@ -173,6 +193,8 @@ describe('redact', () => {
       '12 Rue '.repeat(chunk / 7),
       '1 ' + 'Aa '.repeat(chunk / 3),
       '06 '.repeat(chunk / 3),
+      "o'b".repeat(chunk / 3),
+      'é@' + 'é.'.repeat(chunk / 2),
     ];
     const adversarial = parts.join('\n');
     expect(adversarial.length).toBeGreaterThan(1_000_000);

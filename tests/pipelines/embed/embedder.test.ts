@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
@@ -103,5 +103,54 @@ describe('loadEmbedder', () => {
       code: 'SD_MODEL_UNAVAILABLE',
       message: expect.stringContaining('not in the local cache and downloads are off'),
     });
+  });
+});
+
+/** Issue 20: a model folder whose config.json cannot be read used to be mean-pooled anyway, or fail far from the cause. */
+describe('a model folder with a broken config.json', () => {
+  async function withConfig(edit: (config: string) => string): Promise<string> {
+    const { dir } = await tinyModel();
+    const path = join(dir, 'config.json');
+    await writeFile(path, edit(await readFile(path, 'utf8')));
+    return dir;
+  }
+
+  it.each([
+    ['cut short', (config: string) => config.slice(0, -4), 'is not valid JSON'],
+    ['not an object', () => 'null', 'is not a JSON object'],
+    ['a list', () => '[{"shadowdesk": {"pooling": "included"}}]', 'is not a JSON object'],
+    ['"shadowdesk" is not an object', (config: string) => config.replace(/"shadowdesk": \{[^}]*\}/, '"shadowdesk": "included"'), '"shadowdesk" entry that is not an object'],
+    ['an unknown pooling', (config: string) => config.replace('"included"', '"Included"'), 'unknown pooling "Included"'],
+    ['a pooling that is not text', (config: string) => config.replace('"included"', 'true'), 'unknown pooling true'],
+  ])('is an error naming the file: %s', async (_, edit, problem) => {
+    const dir = await withConfig(edit);
+    const error = await loadEmbedder(dir).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({ code: 'SD_MODEL_UNAVAILABLE', message: expect.stringContaining(`${join(dir, 'config.json')}`) });
+    expect((error as Error).message).toContain(problem);
+    expect((error as Error).message).toContain('--model builtin');
+  });
+
+  it('says a missing config.json is needed', async () => {
+    const { dir } = await tinyModel();
+    await rm(join(dir, 'config.json'));
+    await expect(loadEmbedder(dir)).rejects.toMatchObject({
+      code: 'SD_MODEL_UNAVAILABLE',
+      message: expect.stringMatching(new RegExp(`${join(dir, 'config.json')} cannot be read .*needs config.json, tokenizer.json.*--model builtin`)),
+    });
+  });
+
+  it('reads a config.json saved with a byte order mark, as transformers.js does', async () => {
+    const { dir } = await tinyModel();
+    const clean = await loadEmbedder(dir);
+    const expected = await clean.embed(TEXTS);
+    await clean.dispose();
+    await writeFile(join(dir, 'config.json'), `\uFEFF${await readFile(join(dir, 'config.json'), 'utf8')}`);
+    const withBom = await loadEmbedder(dir);
+    const actual = await withBom.embed(TEXTS);
+    await withBom.dispose();
+    actual.forEach((vector, row) => Array.from(vector).forEach((value, d) => expect(value).toBeCloseTo(expected[row]![d]!, 6)));
   });
 });
