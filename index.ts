@@ -16,7 +16,7 @@ export {
 export { DEFAULT_WORKSPACE, readRecords } from './pipelines/workspace.ts';
 export { DEMO_DATA_DIR } from './datasets/demo/location.ts';
 export { formatImportReport } from './reports/import-report.ts';
-export { buildIndex, type IndexOptions, type IndexProgress } from './pipelines/search-index.ts';
+export { buildIndex, refreshIndex, type IndexOptions, type IndexProgress } from './pipelines/search-index.ts';
 export { openSearcher, type SearchHit, type SearchOptions, type Searcher } from './pipelines/search-tables.ts';
 export { redact, type PiiKind, type Redaction } from './pipelines/redact.ts';
 export type { Answer, Responder, Source, TicketContext, Usage } from './eval/types.ts';

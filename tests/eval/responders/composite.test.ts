@@ -28,7 +28,7 @@ function endpointAnswering(content: string, billed: Omit<ChatResult, 'content' |
 
 const endpointDown: LlmClient = {
   chat: async () => {
-    throw new LlmError('HTTP 503 from https://api.example.com/v1 after 5 attempts');
+    throw new LlmError('provider-error', 'HTTP 503 from https://api.example.com/v1 after 5 attempts');
   },
   stats: () => ({ requests: 5, retries: 4, cacheHits: 0, failures: 1 }),
 };
@@ -57,7 +57,7 @@ describe('composite responder', () => {
 
     expect(answer).toMatchObject({ decision: 'reply', text: PAST_REPLY, confidence: expect.closeTo(0.8, 5) });
     expect(answer.error).toBeUndefined();
-    expect(answer.reason).toBe('part llm-large failed: HTTP 503 from https://api.example.com/v1 after 5 attempts');
+    expect(answer.reason).toBe('part llm-large failed: provider-error: HTTP 503 from https://api.example.com/v1 after 5 attempts');
   });
 
   it('escalates with the healthy part’s own reason and the failed part named and billed, when the part that answered escalated', async () => {
@@ -83,7 +83,7 @@ describe('composite responder', () => {
 
     expect(answer).toMatchObject({ decision: 'escalate', text: '', confidence: 0, sources: [], usage: { promptTokens: 700, completionTokens: 12, costUsd: 0.0002 } });
     expect(answer.error).toBe(
-      'every part failed: part llm-large failed: HTTP 503 from https://api.example.com/v1 after 5 attempts; part llm-small failed: invalid-output: the model did not answer with the expected JSON: I cannot help with that.; part past-ticket failed: search index is locked by another run',
+      'every part failed: part llm-large failed: provider-error: HTTP 503 from https://api.example.com/v1 after 5 attempts; part llm-small failed: invalid-output: the model did not answer with the expected JSON: I cannot help with that.; part past-ticket failed: search index is locked by another run',
     );
   });
 
