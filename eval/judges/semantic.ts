@@ -61,16 +61,21 @@ function drawUnrelated(pairs: readonly SemanticPair[], random: Random, perPair: 
  */
 export function unrelatedSimilarities(pairs: readonly SemanticPair[], seed: number, perPair = 3): UnrelatedSimilarities {
   const random = new Random(seed);
-  const groups = new Map<string, SemanticPair[]>();
-  for (const pair of pairs) {
-    const key = pair.group ?? ALL;
-    const members = groups.get(key);
-    if (members) members.push(pair);
-    else groups.set(key, [pair]);
-  }
   const nulls: UnrelatedSimilarities = new Map([[ALL, drawUnrelated(pairs, random, perPair)]]);
-  for (const [key, members] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) if (key !== ALL) nulls.set(key, drawUnrelated(members, random, perPair));
+  for (const [key, members] of byGroup(pairs)) if (key !== ALL) nulls.set(key, drawUnrelated(members, random, perPair));
   return nulls;
+}
+
+/** Members by their group (the ticket's language), in the groups' sorted order so seeded draws do not depend on input order. */
+function byGroup<T extends { group?: string }>(members: readonly T[]): Array<[string, T[]]> {
+  const groups = new Map<string, T[]>();
+  for (const member of members) {
+    const key = member.group ?? ALL;
+    const list = groups.get(key);
+    if (list) list.push(member);
+    else groups.set(key, [member]);
+  }
+  return [...groups].sort((a, b) => a[0].localeCompare(b[0]));
 }
 
 /** Share of the null distribution strictly below `similarity` (binary search). */
@@ -120,15 +125,8 @@ export function hardNegatives(tickets: readonly ReplayedPair[], options: HardNeg
   const poolSize = options.pool ?? 1000;
   const sameReply = options.sameReply ?? 0.95;
   const random = new Random(options.seed ?? 42);
-  const groups = new Map<string, ReplayedPair[]>();
-  for (const ticket of tickets) {
-    const key = ticket.group ?? ALL;
-    const members = groups.get(key);
-    if (members) members.push(ticket);
-    else groups.set(key, [ticket]);
-  }
   const negatives = new Map<string, Float32Array[]>();
-  for (const [, members] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) {
+  for (const [, members] of byGroup(tickets)) {
     const pool = members.length <= poolSize ? members : sample(members, poolSize, random);
     for (const ticket of members) {
       const byQuestion = pool
