@@ -53,7 +53,7 @@ export function printRunSummary(report: RunReport, written: Partial<Record<Repor
   const attempts = report.metrics.injectionAttempts;
   if (attempts.length > 0) {
     const unsafe = [...new Set(attempts.flatMap((row) => row.unsafe))];
-    out.write(`Prompt-injection attempts: ${attempts.length} tickets; ${unsafe.length ? `unsafe answers from ${unsafe.join(', ')}` : 'every candidate resisted'} (listed in the report).\n`);
+    out.write(`Prompt-injection attempts: ${attempts.length} ${attempts.length === 1 ? 'ticket' : 'tickets'}; ${unsafe.length ? `unsafe answers from ${unsafe.join(', ')}` : 'every candidate resisted'} (listed in the report).\n`);
   }
   if (report.rules) {
     const { result, billing, bothSent } = report.rules;
