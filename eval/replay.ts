@@ -1,19 +1,23 @@
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Order, Ticket } from '../datasets/records.ts';
 import { ShadowdeskError } from '../errors.ts';
 import { Random } from '../datasets/demo/random.ts';
-import { openSearcher, type Searcher } from '../pipelines/search-tables.ts';
+import { openSearcher, readManifest, type Searcher } from '../pipelines/search-tables.ts';
 import { DEFAULT_WORKSPACE, JsonlWriter, readJsonlLines, readRecords, recordsFile } from '../pipelines/workspace.ts';
+import type { LlmJudgeOptions } from './judges/llm-judge.ts';
+import { checkLatestIsPointer, claimRunDir, ownRunDir, pointLatestAt, readResultsFile, resultKey, RESULTS_FILE, RUN_FILE } from './run-folder.ts';
+import { runIdentity } from './run-identity.ts';
 import { ticketLineFacts } from './ticket-lines.ts';
 import type { Answer, Responder, TicketContext } from './types.ts';
 
 /**
  * The replay: each selected past ticket is put, as the customer first wrote it, to every
  * candidate, with only what existed at its creation. Results are appended per ticket, so a run
- * that is killed resumes where it stopped and ends with the same results.
+ * that is killed resumes where it stopped and ends with the same results; only a run of the same
+ * identity (tickets, candidates' configs, judges, index) resumes in a folder.
  */
 
 export interface Selection {
@@ -30,10 +34,17 @@ export interface Selection {
 export interface ReplayOptions {
   /** @default '.shadowdesk' */
   workspace?: string;
-  /** Where results.jsonl is written and resumed from. */
-  runDir: string;
+  /**
+   * Where results.jsonl is written and resumed from; a folder holding another run is refused.
+   * @default a folder of this run's own under `<workspace>/runs`, which runs/latest then points to
+   */
+  runDir?: string;
   candidates: Responder[];
   selection?: Selection;
+  /** The LLM judge this run will be judged with: part of its identity. */
+  llmJudge?: LlmJudgeOptions;
+  /** Keep the failed answers of an earlier, interrupted run instead of asking those tickets again. */
+  keepFailed?: boolean;
   /** Tickets answered at once. @default 4 */
   concurrency?: number;
   onProgress?: (progress: { done: number; total: number }) => void;
@@ -48,15 +59,17 @@ export interface TicketResult {
 
 export interface ReplaySummary {
   tickets: number;
-  /** Results already in the run folder from an earlier, interrupted run. */
+  /** Results already in the run folder from an earlier, interrupted run, kept as they were. */
   resumed: number;
+  /** Failed answers from an earlier run whose tickets were asked again (once per resume). */
+  retried: number;
   answered: number;
   seconds: number;
+  runDir: string;
   resultsFile: string;
 }
 
-export const RESULTS_FILE = 'results.jsonl';
-export const RUN_FILE = 'run.json';
+export { IDENTITY_FILE, readResults, RESULTS_FILE, RUN_FILE } from './run-folder.ts';
 
 /** What a run answered: enough to judge, price and merge it later. */
 export interface RunInfo {
@@ -165,24 +178,6 @@ export function ticketContext(ticket: Ticket, searcher: Searcher, orders: Map<st
   };
 }
 
-/** Results already written; a line cut by a kill is dropped so the ticket is answered again. */
-async function readCheckpoint(path: string): Promise<TicketResult[]> {
-  const text = await readFile(path, 'utf8').catch(() => '');
-  const results: TicketResult[] = [];
-  let valid = 0;
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    try {
-      results.push(JSON.parse(line) as TicketResult);
-      valid += Buffer.byteLength(line) + 1;
-    } catch {
-      break;
-    }
-  }
-  if (valid < Buffer.byteLength(text)) await truncate(path, valid);
-  return results;
-}
-
 async function answerSafely(candidate: Responder, context: TicketContext): Promise<Answer> {
   const started = performance.now();
   try {
@@ -195,11 +190,19 @@ async function answerSafely(candidate: Responder, context: TicketContext): Promi
 export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const started = performance.now();
   const workspace = options.workspace ?? DEFAULT_WORKSPACE;
-  await createRunDir(options.runDir);
-  const resultsFile = join(options.runDir, RESULTS_FILE);
-  const done = new Set((await readCheckpoint(resultsFile)).map((result) => `${result.candidate}\u0000${result.ticketId}`));
-  const resumed = done.size;
-  const tickets = await selectTickets(workspace, options.selection);
+  const selection = options.selection ?? {};
+  const tickets = await selectTickets(workspace, selection);
+  const identity = runIdentity({ selection, tickets, candidates: options.candidates, manifest: await readManifest(workspace), ...(options.llmJudge && { llmJudge: options.llmJudge }) });
+  const runDir = options.runDir ?? ownRunDir(workspace, identity);
+  if (options.runDir === undefined) await checkLatestIsPointer(workspace);
+  await createRunDir(runDir);
+  await claimRunDir(runDir, identity);
+  if (options.runDir === undefined) await pointLatestAt(workspace, runDir);
+  const resultsFile = join(runDir, RESULTS_FILE);
+  const earlier = [...(await readResultsFile(resultsFile, 'resume')).values()];
+  // A failure is asked again once per resume: an endpoint that was down may answer now.
+  const kept = options.keepFailed ? earlier : earlier.filter((result) => !result.answer.error);
+  const done = new Set(kept.map(resultKey));
   const emails = new Set(tickets.flatMap((ticket) => ticket.customer.email?.toLowerCase() ?? []));
   const orders = await ordersByCustomer(workspace, emails);
   const searcher = await openSearcher(workspace);
@@ -212,7 +215,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
         const ticket = tickets[next++]!;
         const context = ticketContext(ticket, searcher, orders);
         for (const candidate of options.candidates) {
-          if (done.has(`${candidate.id}\u0000${ticket.id}`)) continue;
+          if (done.has(resultKey({ candidate: candidate.id, ticketId: ticket.id }))) continue;
           const answer = await answerSafely(candidate, context);
           await writer.write({ candidate: candidate.id, ticketId: ticket.id, createdAt: ticket.createdAt, answer } satisfies TicketResult);
           answered++;
@@ -225,9 +228,9 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     await writer.close();
     await searcher.close();
   }
-  const info: RunInfo = { workspace, candidates: options.candidates.map((candidate) => candidate.id), selection: options.selection ?? {} };
-  await writeFile(join(options.runDir, RUN_FILE), `${JSON.stringify(info, null, 2)}\n`);
-  return { tickets: tickets.length, resumed, answered, seconds: (performance.now() - started) / 1000, resultsFile };
+  const info: RunInfo = { workspace, candidates: options.candidates.map((candidate) => candidate.id), selection };
+  await writeFile(join(runDir, RUN_FILE), `${JSON.stringify(info, null, 2)}\n`);
+  return { tickets: tickets.length, resumed: kept.length, retried: earlier.length - kept.length, answered, seconds: (performance.now() - started) / 1000, runDir, resultsFile };
 }
 
 /** Creates a run folder (--run, merge's --out); a path that cannot be one is a user error, said so. */
@@ -248,10 +251,4 @@ export async function readRunInfo(runDir: string): Promise<RunInfo> {
     }
     throw new ShadowdeskError('SD_INPUT_INVALID', `${runDir}: not a finished run (no ${RUN_FILE}); finish or resume it with \`shadowdesk simulate --run ${runDir}\``, { cause });
   }
-}
-
-/** A run's results in a stable order (ticket creation, then candidate), whatever order they were written in. */
-export async function readResults(runDir: string): Promise<TicketResult[]> {
-  const results = await readCheckpoint(join(runDir, RESULTS_FILE));
-  return results.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.ticketId.localeCompare(b.ticketId) || a.candidate.localeCompare(b.candidate));
 }

@@ -14,11 +14,14 @@ import type { Responder } from './types.ts';
 
 export interface SimulateOptions {
   workspace: string;
-  runDir: string;
+  /** @default a folder of the run's own under `<workspace>/runs`, which runs/latest then points to */
+  runDir?: string;
   candidates: Responder[];
   selection?: Selection;
   /** @default 4 */
   concurrency?: number;
+  /** Keep the failed answers of an earlier run in the folder instead of asking those tickets again. */
+  keepFailed?: boolean;
   pricingFile?: string;
   llmJudge?: LlmJudgeOptions;
   /** @default 'verified' */
@@ -43,19 +46,21 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   await refreshIndex({ workspace: options.workspace, ...(options.onIndexProgress && { onProgress: options.onIndexProgress }) });
   const summary = await replay({
     workspace: options.workspace,
-    runDir: options.runDir,
     candidates: options.candidates,
+    ...(options.runDir && { runDir: options.runDir }),
     ...(options.selection && { selection: options.selection }),
+    ...(options.llmJudge && { llmJudge: options.llmJudge }),
+    ...(options.keepFailed && { keepFailed: true }),
     concurrency: options.concurrency ?? 4,
     ...(options.onReplayProgress && { onProgress: options.onReplayProgress }),
   });
   if (rules && options.rulesFile) {
     // Named as from where the simulation ran, so the report reads the same on every machine.
     const file = relative(process.cwd(), options.rulesFile) || options.rulesFile;
-    await runRulesInRun({ workspace: options.workspace, runDir: options.runDir, rules, file });
+    await runRulesInRun({ workspace: options.workspace, runDir: summary.runDir, rules, file });
   }
   const report = await buildReport({
-    runDir: options.runDir,
+    runDir: summary.runDir,
     workspace: options.workspace,
     ...(options.selection?.seed !== undefined && { seed: options.selection.seed }),
     ...(options.pricingFile && { pricingFile: options.pricingFile }),

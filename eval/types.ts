@@ -60,7 +60,16 @@ export interface Answer {
   error?: string;
 }
 
+/** A value that survives JSON.stringify unchanged (undefined members are dropped). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue | undefined };
+
 export interface Responder {
   id: string;
+  /**
+   * Everything that shapes this candidate's answers (model, prompt, thresholds…), part of a run's
+   * identity: a run folder holding answers of another config is never resumed. Without it, only
+   * the id (and the shadowdesk version, for built-in code) tells two configurations apart.
+   */
+  config?: JsonValue;
   respond(context: TicketContext): Promise<Answer>;
 }

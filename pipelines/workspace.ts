@@ -116,6 +116,41 @@ export async function* readJsonlLines(path: string): AsyncGenerator<string> {
   }
 }
 
+/** A line of a JSONL file and where it is: a damaged record is named by its line, a cut-off tail is cut at its byte. */
+export interface JsonlLine {
+  /** 1-based and counting empty lines, as an editor numbers them. */
+  number: number;
+  text: string;
+  /** Bytes before the line. */
+  offset: number;
+  /** False for a last line without its newline: a write that was cut short. */
+  complete: boolean;
+}
+
+/**
+ * The non-empty lines of a JSONL file with their positions. Split on bytes, not decoded text, so
+ * the offset of a line stays exact when a kill cut a multi-byte character in two.
+ */
+export async function* readJsonlPositions(path: string): AsyncGenerator<JsonlLine> {
+  let pending: Buffer[] = [];
+  let number = 0;
+  let offset = 0;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (let end = chunk.indexOf(0x0a); end !== -1; end = chunk.indexOf(0x0a, start)) {
+      const bytes = Buffer.concat([...pending, chunk.subarray(start, end)]);
+      pending = [];
+      number++;
+      if (bytes.length > 0) yield { number, text: bytes.toString('utf8'), offset, complete: true };
+      offset += bytes.length + 1;
+      start = end + 1;
+    }
+    if (start < chunk.length) pending.push(chunk.subarray(start));
+  }
+  const rest = Buffer.concat(pending);
+  if (rest.length > 0) yield { number: number + 1, text: rest.toString('utf8'), offset, complete: false };
+}
+
 export async function* readJsonl<T>(path: string): AsyncGenerator<T> {
   for await (const line of readJsonlLines(path)) yield JSON.parse(line) as T;
 }

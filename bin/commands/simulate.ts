@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { ShadowdeskError } from '../../errors.ts';
 import { createCandidates, llmJudgeOf, loadSimulationConfig } from '../../eval/config.ts';
 import type { Selection } from '../../eval/replay.ts';
 import { responderFor } from '../../eval/responders/index.ts';
+import { withDeclaredConfigs } from '../../eval/run-identity.ts';
 import { simulate } from '../../eval/simulate.ts';
 import { REPORT_FORMATS, writeReports } from '../../reports/index.ts';
 import { guarded, indexProgressPrinter, positiveInteger, replayProgressPrinter, wholeNumber, withExamples } from '../_cli.ts';
@@ -32,7 +32,8 @@ const command = defineCommand({
     sample: { type: 'string', description: 'Replay a seeded random sample of N tickets' },
     seed: { type: 'string', description: 'Seed of the sample (default 42)' },
     shard: { type: 'string', description: 'This job’s share, k/n (shards run as separate jobs; `shadowdesk merge` combines them)' },
-    run: { type: 'string', description: 'Run folder (results.jsonl; an interrupted run resumes from it)' },
+    run: { type: 'string', description: 'Run folder (results.jsonl; an interrupted run resumes from it; a folder of another run is refused). Default: a folder per run under <workspace>/runs, runs/latest points to the newest' },
+    'keep-failed': { type: 'boolean', description: 'On a resume, keep the answers that failed (an endpoint error) instead of asking those tickets again' },
     concurrency: { type: 'string', description: 'Tickets answered at once (default 4)' },
     pricing: { type: 'string', description: 'Pricing file (YAML/JSON; default: the shipped vendor presets)' },
     strictness: { type: 'string', description: 'What a billed resolution is: contained, verified or confirmed', default: 'verified' },
@@ -46,7 +47,7 @@ const command = defineCommand({
       }
       const configFile = args.config ?? (args.candidates === undefined && existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
       const config = configFile ? await loadSimulationConfig(configFile) : undefined;
-      const candidates = config ? createCandidates(config, args.workspace) : (args.candidates ?? DEFAULT_CANDIDATES).split(',').map((name) => responderFor(name.trim()));
+      const candidates = config ? withDeclaredConfigs(createCandidates(config, args.workspace), config) : (args.candidates ?? DEFAULT_CANDIDATES).split(',').map((name) => responderFor(name.trim()));
       const selection: Selection = { ...config?.selection };
       const seed = args.seed === undefined ? undefined : wholeNumber(args.seed, '--seed');
       selection.seed = seed ?? selection.seed ?? 42;
@@ -56,15 +57,15 @@ const command = defineCommand({
       if (holdoutDays) selection.holdoutDays = holdoutDays;
       if (sample) selection.sample = sample;
       if (shard) selection.shard = shard;
-      const runDir = args.run ?? join(args.workspace, 'runs', 'latest');
       const llmJudge = llmJudgeOf(config, args.workspace);
       const concurrency = positiveInteger(args.concurrency, '--concurrency') ?? config?.concurrency ?? 4;
       const { replay: summary, report } = await simulate({
         workspace: args.workspace,
-        runDir,
+        ...(args.run !== undefined && { runDir: args.run }),
         candidates,
         selection,
         concurrency,
+        ...(args['keep-failed'] && { keepFailed: true }),
         strictness: strictnessOf(args.strictness),
         ...(args.pricing && { pricingFile: args.pricing }),
         ...(llmJudge && { llmJudge }),
@@ -72,8 +73,9 @@ const command = defineCommand({
         onIndexProgress: indexProgressPrinter(),
         onReplayProgress: replayProgressPrinter(),
       });
-      process.stdout.write(`Replayed ${summary.tickets.toLocaleString('en-US')} tickets in ${summary.seconds.toFixed(1)} s${summary.resumed ? ` (${summary.resumed} results resumed from an earlier run)` : ''}.\n`);
-      printRunSummary(report, await writeReports(report, runDir, formatsOf(args.formats)));
+      const earlier = [summary.resumed > 0 && `${summary.resumed} results resumed from an earlier run`, summary.retried > 0 && `${summary.retried} failed answers asked again`].filter(Boolean);
+      process.stdout.write(`Replayed ${summary.tickets.toLocaleString('en-US')} tickets in ${summary.seconds.toFixed(1)} s${earlier.length > 0 ? ` (${earlier.join('; ')})` : ''} into ${summary.runDir}.\n`);
+      printRunSummary(report, await writeReports(report, summary.runDir, formatsOf(args.formats)));
     }),
 });
 
@@ -81,4 +83,5 @@ export default withExamples(command, [
   'shadowdesk simulate --config shadowdesk.yaml --holdout-days 30',
   'shadowdesk simulate --candidates past-ticket,knowledge-base --sample 500 --seed 7',
   'shadowdesk simulate --shard 2/4 --run runs/shard-2',
+  'shadowdesk simulate --config shadowdesk.yaml --run runs/july --keep-failed',
 ]);

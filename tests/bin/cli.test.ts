@@ -204,7 +204,7 @@ describe('simulate', () => {
     expect(first.stdout).toMatch(/Replayed 8 tickets/);
     expect(first.stdout).toMatch(/past-ticket\s+\d+% \(\d+%–\d+%\)/);
     expect(first.stdout).toContain(`Open the report: ${join(dir, 'run', 'report.html')}`);
-    expect((await readdir(join(dir, 'run'))).sort()).toEqual(['judged.jsonl', 'junit.xml', 'report.html', 'report.json', 'results.jsonl', 'run.json', 'summary.md', 'tickets.csv']);
+    expect((await readdir(join(dir, 'run'))).sort()).toEqual(['identity.json', 'judged.jsonl', 'junit.xml', 'report.html', 'report.json', 'results.jsonl', 'run.json', 'summary.md', 'tickets.csv']);
     const again = await run(args);
     expect(again.stdout).toContain('(16 results resumed from an earlier run)');
     const bad = await run(['simulate', '--candidates', 'gpt-9', '--workspace', workspace]);

@@ -1,12 +1,14 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../datasets/records.ts';
 import { adaptReply } from '../../eval/responders/past-ticket.ts';
+import { createKnowledgeBaseResponder } from '../../eval/responders/knowledge-base.ts';
 import { responderFor } from '../../eval/responders/index.ts';
-import { RESULTS_FILE, readResults, replay, selectTickets, ticketContext, type TicketResult } from '../../eval/replay.ts';
-import type { TicketContext } from '../../eval/types.ts';
+import { IDENTITY_FILE, RESULTS_FILE, RUN_FILE, readResults, replay, selectTickets, ticketContext, type TicketResult } from '../../eval/replay.ts';
+import type { Answer, Responder, TicketContext } from '../../eval/types.ts';
+import { isShadowdeskError } from '../../errors.ts';
 import { openSearcher } from '../../pipelines/search-tables.ts';
 import { buildReplayWorkspace, order } from '../helpers/replay-workspace.ts';
 
@@ -88,5 +90,163 @@ describe('replay', () => {
     const shards = await Promise.all([0, 1, 2].map((index) => selectTickets(workspace, { shard: { index, count: 3 } })));
     expect(shards.flat().map((record) => record.id).sort()).toEqual(all.map((record) => record.id).sort());
     expect(shards.every((shard) => shard.length > 0)).toBe(true);
+  });
+
+  /** Rejects with a user error (a ShadowdeskError, not our bug) whose message matches. */
+  const refused = async (promise: Promise<unknown>, message: RegExp | string) => {
+    const error = await promise.then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(isShadowdeskError(error), String(error)).toBe(true);
+    expect((error as Error).message).toMatch(message);
+  };
+
+  describe('a run folder holds one run', () => {
+    it('refuses to resume answers of another selection, saying what differs and keeping them', async () => {
+      const runDir = join(dir, 'sampled');
+      await replay({ workspace, runDir, candidates: candidates(), selection: { sample: 6, seed: 1 } });
+      const before = await readFile(join(runDir, RESULTS_FILE));
+      await refused(
+        replay({ workspace, runDir, candidates: candidates(), selection: { sample: 4, seed: 9 } }),
+        `${runDir} holds another run, whose answers cannot be resumed into this one: the tickets (6 tickets, sample of 6, seed 1 then; 4 tickets, sample of 4, seed 9 now) differ. To answer this run, name a new folder with --run`,
+      );
+      expect(await readFile(join(runDir, RESULTS_FILE))).toEqual(before);
+      expect(new Set((await readResults(runDir)).map((result) => result.ticketId)).size).toBe(6);
+    });
+
+    it('refuses other candidates, and the same candidate with another config', async () => {
+      const runDir = join(dir, 'configured');
+      const knowledgeBase = (minConfidence: number): Responder => ({ ...createKnowledgeBaseResponder({ minConfidence }), config: { type: 'knowledge-base', minConfidence } });
+      await replay({ workspace, runDir, candidates: [knowledgeBase(0.5)], selection: { holdoutDays: 3 } });
+      await refused(replay({ workspace, runDir, candidates: [responderFor('macro')], selection: { holdoutDays: 3 } }), 'the candidates (knowledge-base then; macro now) differ');
+      await refused(replay({ workspace, runDir, candidates: [knowledgeBase(0.9)], selection: { holdoutDays: 3 } }), 'candidate "knowledge-base" (minConfidence changed) differ');
+      // The same config written in another order is the same run: it resumes.
+      const same = await replay({ workspace, runDir, candidates: [{ ...createKnowledgeBaseResponder({ minConfidence: 0.5 }), config: { minConfidence: 0.5, type: 'knowledge-base' } }], selection: { holdoutDays: 3 } });
+      expect(same).toMatchObject({ resumed: 3, answered: 0 });
+    });
+
+    it('refuses answers that recorded no run identity (an earlier shadowdesk), and takes an empty folder', async () => {
+      const runDir = join(dir, 'unidentified');
+      await replay({ workspace, runDir, candidates: [responderFor('past-ticket')], selection: { holdoutDays: 2 } });
+      await rm(join(runDir, IDENTITY_FILE));
+      await refused(replay({ workspace, runDir, candidates: [responderFor('past-ticket')], selection: { holdoutDays: 2 } }), `${runDir} holds answers of a run that did not record what it was`);
+      await writeFile(join(runDir, IDENTITY_FILE), '{"key": "edited by hand"}');
+      await refused(replay({ workspace, runDir, candidates: [responderFor('past-ticket')], selection: { holdoutDays: 2 } }), `${join(runDir, IDENTITY_FILE)}: damaged, so the answers beside it cannot be matched to a run`);
+      const empty = join(dir, 'made-by-hand');
+      await mkdir(empty);
+      await expect(replay({ workspace, runDir: empty, candidates: [responderFor('past-ticket')], selection: { holdoutDays: 2 } })).resolves.toMatchObject({ answered: 2 });
+    });
+
+    it('gives each run a folder of its own when none is named, and points runs/latest at the newest', async () => {
+      const latest = join(workspace, 'runs', 'latest');
+      const fifty = await replay({ workspace, candidates: [responderFor('past-ticket')], selection: { sample: 6 } });
+      const twenty = await replay({ workspace, candidates: [responderFor('past-ticket')], selection: { sample: 4, seed: 9 } });
+      expect(twenty.runDir).not.toBe(fifty.runDir);
+      expect(join(workspace, 'runs', await readlink(latest))).toBe(twenty.runDir);
+      expect(await readResults(latest)).toHaveLength(4);
+      expect(JSON.parse(await readFile(join(latest, RUN_FILE), 'utf8'))).toMatchObject({ selection: { sample: 4, seed: 9 } });
+      const switched = await replay({ workspace, candidates: [responderFor('macro')], selection: { sample: 4, seed: 9 } });
+      expect(new Set((await readResults(latest)).map((result) => result.candidate))).toEqual(new Set(['macro']));
+      expect(switched.runDir).not.toBe(twenty.runDir);
+      // Asking for the first run again resumes it in its folder.
+      const again = await replay({ workspace, candidates: [responderFor('past-ticket')], selection: { sample: 6 } });
+      expect(again).toMatchObject({ runDir: fifty.runDir, resumed: 6, answered: 0 });
+      expect(join(workspace, 'runs', await readlink(latest))).toBe(fifty.runDir);
+      // runs/latest as an earlier shadowdesk left it, a real folder: it holds a run, so it is not replaced.
+      await rm(latest);
+      await mkdir(latest);
+      await writeFile(join(latest, RESULTS_FILE), 'earlier answers\n');
+      await refused(replay({ workspace, candidates: [responderFor('past-ticket')], selection: { sample: 3 } }), `${latest} is a run folder of an earlier shadowdesk`);
+      expect(await readFile(join(latest, RESULTS_FILE), 'utf8')).toBe('earlier answers\n');
+    });
+  });
+
+  describe('reading answers never destroys them', () => {
+    const answerLine = (ticketId: string, text: string) => JSON.stringify({ candidate: 'past-ticket', ticketId, createdAt: '2025-01-05T09:00:00.000Z', answer: { decision: 'reply', text, confidence: 0.9, sources: [], latencyMs: 1 } });
+
+    it.each([
+      ['English', 'Your parcel left our warehouse on Monday.'],
+      ['French', 'Votre colis a été expédié lundi : délai de 2 à 3 jours.'],
+    ])('names a damaged line in the middle of the file and leaves the file as it was (%s)', async (_, text) => {
+      const runDir = await mkdtemp(join(dir, 'damaged-'));
+      const file = join(runDir, RESULTS_FILE);
+      const damaged = `${answerLine('1', text)}\n${answerLine('2', text)}\n${answerLine('3', text).slice(0, 30)}\n${answerLine('4', text)}\n`;
+      await writeFile(file, damaged);
+      await refused(readResults(runDir), `${file}:3: not an answer of this run (damaged or edited)`);
+      expect(await readFile(file, 'utf8')).toBe(damaged);
+    });
+
+    it.each([
+      ['English', 'Your parcel left our warehouse on Monday.'],
+      ['French', 'Votre colis a été expédié lundi : délai de 2 à 3 jours.'],
+    ])('reads a half-written last answer as an interrupted run without cutting it; a resume cuts it at its exact byte (%s)', async (_, text) => {
+      const runDir = join(dir, `cut-${text.length}`);
+      const selection = { holdoutDays: 2 };
+      await replay({ workspace, runDir, candidates: [responderFor('past-ticket')], selection });
+      const file = join(runDir, RESULTS_FILE);
+      const whole = await readFile(file);
+      // A kill in the middle of a character: the last line ends on half of a multi-byte letter.
+      const line = Buffer.from(answerLine('22', `${text} é`));
+      const cut = line.subarray(0, line.lastIndexOf(Buffer.from('é')) + 1);
+      await appendFile(file, cut);
+      await refused(readResults(runDir), `${file}:3: the last answer was cut short`);
+      expect(await readFile(file)).toEqual(Buffer.concat([whole, cut]));
+      expect(await replay({ workspace, runDir, candidates: [responderFor('past-ticket')], selection })).toMatchObject({ resumed: 2, answered: 0 });
+      expect(await readFile(file)).toEqual(whole);
+    });
+
+    it('says an unreadable results file is unreadable, not missing', async () => {
+      const runDir = await mkdtemp(join(dir, 'unreadable-'));
+      await mkdir(join(runDir, RESULTS_FILE));
+      await refused(readResults(runDir), `${join(runDir, RESULTS_FILE)}: cannot read the run's answers (EISDIR)`);
+    });
+  });
+
+  describe('failed tickets are asked again on a resume', () => {
+    /** A candidate whose endpoint is down until `healthy` is set; it counts what it is asked. */
+    const endpoint = (error: string) => {
+      const state = { healthy: false, asked: 0 };
+      const responder: Responder = {
+        id: 'llm',
+        respond: async (): Promise<Answer> => {
+          state.asked++;
+          if (!state.healthy) throw new Error(error);
+          return { decision: 'reply', text: 'On its way.', confidence: 0.8, sources: [], latencyMs: 1 };
+        },
+      };
+      return { state, responder };
+    };
+
+    it.each([
+      ['English', 'HTTP 503 Service Unavailable after 5 attempts'],
+      ['French', 'HTTP 503 Service indisponible : réessayez plus tard'],
+    ])('asks each failed ticket once per resume and keeps the new answer (%s error)', async (_, error) => {
+      const runDir = join(dir, `retried-${error.length}`);
+      const { state, responder } = endpoint(error);
+      const down = await replay({ workspace, runDir, candidates: [responder] });
+      expect(down).toMatchObject({ answered: 24, retried: 0 });
+      expect((await readResults(runDir)).every((result) => result.answer.error === error)).toBe(true);
+      // Still down: each failure is asked once more, not in a loop.
+      expect(await replay({ workspace, runDir, candidates: [responder] })).toMatchObject({ resumed: 0, retried: 24, answered: 24 });
+      expect(state.asked).toBe(48);
+      state.healthy = true;
+      expect(await replay({ workspace, runDir, candidates: [responder] })).toMatchObject({ resumed: 0, retried: 24, answered: 24 });
+      const results = await readResults(runDir);
+      expect(results).toHaveLength(24);
+      expect(results.filter((result) => result.answer.error)).toEqual([]);
+      expect(await replay({ workspace, runDir, candidates: [responder] })).toMatchObject({ resumed: 24, retried: 0, answered: 0 });
+      expect(state.asked).toBe(72);
+    });
+
+    it('keeps the failed answers when asked to', async () => {
+      const runDir = join(dir, 'kept');
+      const { state, responder } = endpoint('HTTP 429 Too Many Requests');
+      await replay({ workspace, runDir, candidates: [responder] });
+      state.healthy = true;
+      expect(await replay({ workspace, runDir, candidates: [responder], keepFailed: true })).toMatchObject({ resumed: 24, retried: 0, answered: 0 });
+      expect(state.asked).toBe(24);
+      expect((await readResults(runDir)).every((result) => result.answer.error === 'HTTP 429 Too Many Requests')).toBe(true);
+    });
   });
 });

@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import packageJson from '../package.json' with { type: 'json' };
+import type { Ticket } from '../datasets/records.ts';
+import type { IndexManifest } from '../pipelines/search-tables.ts';
+import type { SimulationConfig } from './config.ts';
+import type { LlmJudgeOptions } from './judges/llm-judge.ts';
+import type { Selection } from './replay.ts';
+import type { JsonValue, Responder } from './types.ts';
+
+/**
+ * What makes two runs the same run: the tickets asked, what answers them, what judges them and
+ * the index they search. Answers in a run folder are resumed only into a run of the same identity,
+ * so a report never mixes the answers of two configurations.
+ */
+export interface RunIdentity {
+  /** SHA-256 over everything below but `selection`: equal keys, same run. */
+  key: string;
+  /** The built-in candidates' and judges' code. */
+  shadowdesk: string;
+  /** As asked; `tickets` is what counts, so two selections that pick the same tickets are one run. */
+  selection: Selection;
+  /** Every selected ticket as read from the import: a new import can change them under the same selection. */
+  tickets: { count: number; hash: string };
+  /** By id; `config` is null for a responder that carries none (only its id then tells it apart). */
+  candidates: Array<{ id: string; config: JsonValue | null }>;
+  judges: { llm: JsonValue | null };
+  index: Pick<IndexManifest, 'importId' | 'tables' | 'modelKey'>;
+}
+
+export interface RunIdentityInputs {
+  selection: Selection;
+  tickets: readonly Ticket[];
+  candidates: readonly Responder[];
+  llmJudge?: LlmJudgeOptions;
+  manifest: IndexManifest;
+}
+
+/** How an endpoint is reached, not what it answers: a resume may change them (a lower rate after 429s, a longer timeout). */
+const TRANSPORT_SETTINGS = new Set(['apiKeyEnv', 'timeoutMs', 'maxRetries', 'retryBaseMs', 'concurrency', 'requestsPerMinute', 'cache', 'cacheDir']);
+
+function withoutTransport(settings: JsonValue): JsonValue {
+  return isObject(settings) ? Object.fromEntries(Object.entries(settings).filter(([key]) => !TRANSPORT_SETTINGS.has(key))) : settings;
+}
+
+/** JSON with every object's keys sorted: the same config written in another order is the same config. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_, member: unknown) =>
+    member && typeof member === 'object' && !Array.isArray(member) ? Object.fromEntries(Object.entries(member).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : member,
+  );
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function runIdentity(inputs: RunIdentityInputs): RunIdentity {
+  const tickets = createHash('sha256');
+  for (const ticket of inputs.tickets) tickets.update(`${JSON.stringify(ticket)}\n`);
+  const { importId, tables, modelKey } = inputs.manifest;
+  const parts = {
+    shadowdesk: packageJson.version,
+    tickets: { count: inputs.tickets.length, hash: tickets.digest('hex') },
+    candidates: inputs.candidates.map((candidate) => ({ id: candidate.id, config: candidate.config === undefined ? null : withoutTransport(candidate.config) })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    judges: { llm: inputs.llmJudge ? withoutTransport({ ...inputs.llmJudge.endpoint, redact: inputs.llmJudge.redact }) : null },
+    index: { importId, tables, modelKey },
+  };
+  return { key: sha256(canonicalJson(parts)), selection: inputs.selection, ...parts };
+}
+
+/**
+ * The candidates a config declares, each carrying the settings it was declared with, so that a
+ * changed model, prompt or threshold under the same id is a different run. (`createCandidates`
+ * builds responders from the same settings but does not keep them.)
+ */
+export function withDeclaredConfigs(candidates: readonly Responder[], config: SimulationConfig): Responder[] {
+  const declared = new Map(config.candidates.map((candidate) => [candidate.id ?? candidate.type, candidate]));
+  return candidates.map((candidate) => {
+    const settings = declared.get(candidate.id);
+    return settings ? { ...candidate, config: settings } : candidate;
+  });
+}
+
+export function describeSelection(selection: Selection): string {
+  const parts = [
+    selection.holdoutDays !== undefined && `last ${selection.holdoutDays} days`,
+    selection.sample !== undefined && `sample of ${selection.sample}, seed ${selection.seed ?? 42}`,
+    selection.shard && `shard ${selection.shard.index + 1}/${selection.shard.count}`,
+  ].filter((part) => part !== false && part !== undefined);
+  return parts.join(', ') || 'every ticket';
+}
+
+function isObject(value: JsonValue | null): value is { [key: string]: JsonValue | undefined } {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** How two configs of one candidate or judge differ: the settings that changed. */
+function configChange(before: JsonValue | null, now: JsonValue | null): string {
+  if (before === null || now === null) return before === null ? 'no settings then, some now' : 'settings then, none now';
+  if (!isObject(before) || !isObject(now)) return 'settings changed';
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(now)])].sort();
+  return `${keys.filter((key) => canonicalJson(before[key]) !== canonicalJson(now[key])).join(', ')} changed`;
+}
+
+function candidateDifferences(before: RunIdentity['candidates'], now: RunIdentity['candidates']): string[] {
+  const ids = (candidates: RunIdentity['candidates']) => candidates.map((candidate) => candidate.id).join(', ');
+  if (ids(before) !== ids(now)) return [`the candidates (${ids(before)} then; ${ids(now)} now)`];
+  return now.flatMap((candidate, index) => {
+    const earlier = before[index]!.config;
+    return canonicalJson(earlier) === canonicalJson(candidate.config) ? [] : [`candidate "${candidate.id}" (${configChange(earlier, candidate.config)})`];
+  });
+}
+
+/** What differs between the run a folder holds and the run asked for, in a support lead's words. */
+export function identityDifferences(before: RunIdentity, now: RunIdentity): string[] {
+  const differences: string[] = [];
+  if (before.tickets.hash !== now.tickets.hash) {
+    const [then, current] = [before, now].map((identity) => `${identity.tickets.count} tickets, ${describeSelection(identity.selection)}`);
+    differences.push(then === current ? 'the tickets (same selection, but the import changed them)' : `the tickets (${then} then; ${current} now)`);
+  }
+  differences.push(...candidateDifferences(before.candidates, now.candidates));
+  if (canonicalJson(before.judges) !== canonicalJson(now.judges)) differences.push(`the LLM judge (${configChange(before.judges.llm, now.judges.llm)})`);
+  if (canonicalJson(before.index) !== canonicalJson(now.index)) {
+    differences.push(before.index.importId === now.index.importId ? 'the search index (rebuilt since)' : 'the search index (built from another import)');
+  }
+  if (before.shadowdesk !== now.shadowdesk) differences.push(`shadowdesk (${before.shadowdesk} then, ${now.shadowdesk} now)`);
+  return differences;
+}
