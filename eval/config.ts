@@ -144,5 +144,6 @@ export function createCandidates(config: SimulationConfig, workspace: string): R
       building.delete(name);
     }
   };
-  return [...declared.keys()].map((name) => build(name, `candidate "${name}"`));
+  // Each candidate carries the settings it was declared with: a changed model, prompt or threshold under the same id is another run.
+  return [...declared].map(([name, settings]) => ({ ...build(name, `candidate "${name}"`), config: settings }));
 }

@@ -1,8 +1,8 @@
-import { writeFile } from 'node:fs/promises';
+import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShadowdeskError } from '../errors.ts';
 import { JsonlWriter } from '../pipelines/workspace.ts';
-import { createRunDir, readResults, readRunInfo, RESULTS_FILE, RUN_FILE, type RunInfo, type TicketResult } from './replay.ts';
+import { createRunDir, IDENTITY_FILE, readResults, readRunInfo, RESULTS_FILE, RUN_FILE, type RunInfo, type TicketResult } from './replay.ts';
 
 export interface MergeSummary {
   runs: number;
@@ -41,6 +41,9 @@ export async function mergeRuns(runDirs: string[], outDir: string): Promise<Merg
   const merged: TicketResult[] = [];
   for (const runDir of runDirs) merged.push(...(await readResults(runDir)));
   merged.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.ticketId.localeCompare(b.ticketId) || a.candidate.localeCompare(b.candidate));
+  // A folder a simulation claimed would later resume over the merged answers as if they were its own.
+  const claimed = await access(join(outDir, IDENTITY_FILE)).then(() => true, () => false);
+  if (claimed) throw new ShadowdeskError('SD_INPUT_INVALID', `${outDir}: it holds a simulation's own run (${IDENTITY_FILE}); merge into a new folder`);
   await createRunDir(outDir);
   const resultsFile = join(outDir, RESULTS_FILE);
   const writer = new JsonlWriter(resultsFile, 'w');

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import packageJson from '../package.json' with { type: 'json' };
 import type { Ticket } from '../datasets/records.ts';
 import type { IndexManifest } from '../pipelines/search-tables.ts';
-import type { SimulationConfig } from './config.ts';
 import type { LlmJudgeOptions } from './judges/llm-judge.ts';
 import type { Selection } from './replay.ts';
 import type { JsonValue, Responder } from './types.ts';
@@ -65,19 +64,6 @@ export function runIdentity(inputs: RunIdentityInputs): RunIdentity {
     index: { importId, tables, modelKey },
   };
   return { key: sha256(canonicalJson(parts)), selection: inputs.selection, ...parts };
-}
-
-/**
- * The candidates a config declares, each carrying the settings it was declared with, so that a
- * changed model, prompt or threshold under the same id is a different run. (`createCandidates`
- * builds responders from the same settings but does not keep them.)
- */
-export function withDeclaredConfigs(candidates: readonly Responder[], config: SimulationConfig): Responder[] {
-  const declared = new Map(config.candidates.map((candidate) => [candidate.id ?? candidate.type, candidate]));
-  return candidates.map((candidate) => {
-    const settings = declared.get(candidate.id);
-    return settings ? { ...candidate, config: settings } : candidate;
-  });
 }
 
 export function describeSelection(selection: Selection): string {

@@ -4,7 +4,6 @@ import { ShadowdeskError } from '../../errors.ts';
 import { createCandidates, llmJudgeOf, loadSimulationConfig } from '../../eval/config.ts';
 import type { Selection } from '../../eval/replay.ts';
 import { responderFor } from '../../eval/responders/index.ts';
-import { withDeclaredConfigs } from '../../eval/run-identity.ts';
 import { simulate } from '../../eval/simulate.ts';
 import { REPORT_FORMATS, writeReports } from '../../reports/index.ts';
 import { guarded, indexProgressPrinter, positiveInteger, replayProgressPrinter, wholeNumber, withExamples } from '../_cli.ts';
@@ -47,7 +46,7 @@ const command = defineCommand({
       }
       const configFile = args.config ?? (args.candidates === undefined && existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
       const config = configFile ? await loadSimulationConfig(configFile) : undefined;
-      const candidates = config ? withDeclaredConfigs(createCandidates(config, args.workspace), config) : (args.candidates ?? DEFAULT_CANDIDATES).split(',').map((name) => responderFor(name.trim()));
+      const candidates = config ? createCandidates(config, args.workspace) : (args.candidates ?? DEFAULT_CANDIDATES).split(',').map((name) => responderFor(name.trim()));
       const selection: Selection = { ...config?.selection };
       const seed = args.seed === undefined ? undefined : wholeNumber(args.seed, '--seed');
       selection.seed = seed ?? selection.seed ?? 42;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Ticket } from '../../datasets/records.ts';
-import { SimulationConfigSchema, type SimulationConfig } from '../../eval/config.ts';
-import { identityDifferences, runIdentity, withDeclaredConfigs, type RunIdentityInputs } from '../../eval/run-identity.ts';
+import { createCandidates, SimulationConfigSchema, type SimulationConfig } from '../../eval/config.ts';
+import { identityDifferences, runIdentity, type RunIdentityInputs } from '../../eval/run-identity.ts';
 import type { Responder } from '../../eval/types.ts';
 import type { IndexManifest } from '../../pipelines/search-tables.ts';
 
@@ -70,12 +70,12 @@ describe('run identity', () => {
   });
 });
 
-describe('withDeclaredConfigs', () => {
+describe('createCandidates', () => {
   it('gives each candidate of a config the settings it was declared with', () => {
     const config: SimulationConfig = SimulationConfigSchema.parse({
       candidates: [{ ...llm, prompt: '{{question}}' }, { type: 'knowledge-base', minConfidence: 0.6 }, { id: 'both', type: 'composite', parts: ['gpt', 'macro'] }],
     });
-    const configured = withDeclaredConfigs([responder('gpt'), responder('knowledge-base'), responder('both')], config);
+    const configured = createCandidates(config, '/tmp/shadowdesk-no-workspace');
     expect(configured.map((candidate) => candidate.config)).toEqual([
       { ...llm, prompt: '{{question}}', cache: true },
       { type: 'knowledge-base', minConfidence: 0.6 },

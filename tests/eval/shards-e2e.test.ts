@@ -44,6 +44,12 @@ describe('sharded simulation through the CLI', () => {
     expect(await stable(join(dir, 'merged'))).toEqual(whole);
   });
 
+  it('never merges into a folder a simulation claimed, which would resume over the merged answers', async () => {
+    const run = await runCli(['merge', ...[1, 2, 3, 4].map((shard) => join(dir, `shard-${shard}`)), '--out', join(dir, 'whole')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("holds a simulation's own run (identity.json); merge into a new folder");
+  });
+
   it('reports the same metrics for the merged run as for the single run', async () => {
     expect(await metricsOf(join(dir, 'merged'))).toEqual(await metricsOf(join(dir, 'whole')));
   });
