@@ -62,7 +62,7 @@ export interface DrawnAnswer {
 const sha = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 12);
 
 /** The tune half and the report half, fixed by the item's id so no later change moves an item between them. */
-export const halfOf = (id: string): 'tune' | 'report' => (Number.parseInt(id.slice(-1), 16) % 2 === 0 ? 'tune' : 'report');
+const halfOf = (id: string): 'tune' | 'report' => (Number.parseInt(id.slice(-1), 16) % 2 === 0 ? 'tune' : 'report');
 
 async function drawAnswers(dataset: ValidityDataset, scratch: string): Promise<{ drawn: DrawnAnswer[]; judged: JudgedTicket[] }> {
   const workspace = join(scratch, dataset.name);
