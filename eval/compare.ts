@@ -38,6 +38,8 @@ export interface CompareOptions {
   tolerance?: number;
   /** Paired bootstrap resamples. @default 2000 */
   resamples?: number;
+  /** Random swaps of the runs per ticket that adjust the p-values for the number of checks. @default 2000 */
+  permutations?: number;
   /** @default the baseline's metrics seed */
   seed?: number;
 }
@@ -59,6 +61,8 @@ export interface MetricChange {
   better: number;
   /** McNemar's exact one-sided p-value for a drop: P(X ≥ worse), X ~ Binomial(worse + better, ½). */
   pValue: number;
+  /** pValue adjusted over every rate of every candidate the comparison checks (see familyAdjusted); the gate decides on this one. */
+  adjustedPValue: number;
   regressed: boolean;
 }
 
@@ -96,18 +100,24 @@ export interface RunComparison {
   passed: boolean;
 }
 
-/** P(X ≥ worse) for X ~ Binomial(worse + better, ½), summed exactly in log space so thousands of discordant tickets do not underflow. */
-export function mcnemarPValue(worse: number, better: number): number {
-  const discordant = worse + better;
-  if (worse === 0) return 1;
+/** P(X ≥ w) for X ~ Binomial(n, ½) and every w in 0..n, summed exactly in log space so thousands of discordant tickets do not underflow. */
+function upperTails(n: number): Float64Array {
+  const logHalf = n * Math.log(0.5);
+  const masses = new Float64Array(n + 1);
   let logChoose = 0;
-  const logHalf = discordant * Math.log(0.5);
-  let total = 0;
-  for (let k = 0; k <= discordant; k++) {
-    if (k > 0) logChoose += Math.log((discordant - k + 1) / k);
-    if (k >= worse) total += Math.exp(logChoose + logHalf);
+  for (let k = 0; k <= n; k++) {
+    if (k > 0) logChoose += Math.log((n - k + 1) / k);
+    masses[k] = Math.exp(logChoose + logHalf);
   }
-  return Math.min(1, total);
+  const tails = new Float64Array(n + 2);
+  for (let k = n; k >= 0; k--) tails[k] = Math.min(1, tails[k + 1]! + masses[k]!);
+  tails[0] = 1;
+  return tails;
+}
+
+/** McNemar's exact one-sided p-value for a drop: P(X ≥ worse), X ~ Binomial(worse + better, ½). */
+export function mcnemarPValue(worse: number, better: number): number {
+  return upperTails(worse + better)[worse]!;
 }
 
 /** Type-7 percentile of an ascending array. */
@@ -165,18 +175,17 @@ export function pairedBootstrap(flags: PairedFlags, random: Random, resamples: n
   return { low: percentile(sorted, 0.025), high: percentile(sorted, 0.975) };
 }
 
-/** Tickets that moved the bad way and the good way, among those the rate counts in both runs. */
-export function discordant(flags: PairedFlags, higherIsBetter: boolean): { tickets: number; worse: number; better: number } {
+/** Among the tickets the rate counts in both runs, those that moved: +1 the bad way, −1 the good way, by paired index. */
+function movesOf(flags: PairedFlags, higherIsBetter: boolean): { tickets: number; moves: Array<[number, 1 | -1]> } {
   let tickets = 0;
-  let lost = 0;
-  let gained = 0;
+  const moves: Array<[number, 1 | -1]> = [];
+  const bad = higherIsBetter ? 1 : -1;
   for (let index = 0; index < flags.baseHit.length; index++) {
     if (!flags.baseCounts[index] || !flags.currentCounts[index]) continue;
     tickets += 1;
-    if (flags.baseHit[index] && !flags.currentHit[index]) lost += 1;
-    if (!flags.baseHit[index] && flags.currentHit[index]) gained += 1;
+    if (flags.baseHit[index] !== flags.currentHit[index]) moves.push([index, flags.baseHit[index] ? bad : (-bad as 1 | -1)]);
   }
-  return higherIsBetter ? { tickets, worse: lost, better: gained } : { tickets, worse: gained, better: lost };
+  return { tickets, moves };
 }
 
 function flagsOf(metric: GatedMetric, pairs: ReadonlyArray<readonly [PairedAnswer, PairedAnswer]>): PairedFlags {
@@ -190,15 +199,65 @@ export function isRegression(drop: number | null, pValue: number, options: { alp
   return drop !== null && drop > options.tolerance + 1e-12 && pValue < options.alpha;
 }
 
-function metricChange(candidate: string, metric: GatedMetric, flags: PairedFlags, random: Random, options: Required<CompareOptions>): MetricChange {
+/** One check of the gate: the tickets that moved it (by ticket id, +1 the bad way) and its McNemar p-value. */
+export interface GateCheck {
+  moves: ReadonlyArray<readonly [string, 1 | -1]>;
+  pValue: number;
+}
+
+/**
+ * P-values adjusted over all the gate's checks (three rates per candidate) by the paired
+ * permutation minP of Westfall and Young: when nothing changed, swapping the two runs' answers
+ * on a ticket (for every candidate at once) is as likely as not, so each random set of swaps is
+ * a run the gate must pass. A check's adjusted p is the share of them whose smallest p-value,
+ * over every check, is at most its own. The whole gate then fails an unchanged run at most alpha
+ * of the time; unlike Bonferroni or Holm it counts correlated checks (two candidates that answer
+ * alike, accuracy and automation moving together) once rather than twice.
+ */
+export function familyAdjusted(checks: readonly GateCheck[], random: Random, permutations: number): number[] {
+  const ticketIndex = new Map<string, number>();
+  for (const check of checks) for (const [ticket] of check.moves) if (!ticketIndex.has(ticket)) ticketIndex.set(ticket, ticketIndex.size);
+  const moves = checks.map((check) => check.moves.map(([ticket, direction]) => [ticketIndex.get(ticket)!, direction] as const));
+  const tails = checks.map((check) => upperTails(check.moves.length));
+  const swapped = new Uint8Array(ticketIndex.size);
+  const smallest = new Float64Array(permutations);
+  for (let permutation = 0; permutation < permutations; permutation++) {
+    for (let ticket = 0; ticket < swapped.length; ticket++) swapped[ticket] = random.next() < 0.5 ? 1 : 0;
+    let least = 1;
+    moves.forEach((entries, check) => {
+      let worse = 0;
+      for (const [ticket, direction] of entries) if ((direction === 1) !== (swapped[ticket] === 1)) worse += 1;
+      least = Math.min(least, tails[check]![worse]!);
+    });
+    smallest[permutation] = least;
+  }
+  smallest.sort();
+  return checks.map((check) => {
+    // Permutations whose smallest p is at most this check's, counting the observed run as one of them.
+    let low = 0;
+    let high = permutations;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (smallest[middle]! <= check.pValue * (1 + 1e-12)) low = middle + 1;
+      else high = middle;
+    }
+    return Math.min(1, (1 + low) / (1 + permutations));
+  });
+}
+
+function metricChange(candidate: string, metric: GatedMetric, flags: PairedFlags, ids: readonly string[], random: Random, options: Required<CompareOptions>): { change: Omit<MetricChange, 'adjustedPValue' | 'regressed'>; check: GateCheck } {
   const { higherIsBetter } = GATED_METRICS[metric];
   const baseline = rateOf(flags.baseHit, flags.baseCounts);
   const current = rateOf(flags.currentHit, flags.currentCounts);
   const delta = baseline === null || current === null ? null : current - baseline;
-  const { tickets, worse, better } = discordant(flags, higherIsBetter);
+  const { tickets, moves } = movesOf(flags, higherIsBetter);
+  const worse = moves.filter(([, direction]) => direction === 1).length;
+  const better = moves.length - worse;
   const pValue = mcnemarPValue(worse, better);
-  const drop = delta === null ? null : higherIsBetter ? -delta : delta;
-  return { candidate, metric, baseline, current, delta, ...pairedBootstrap(flags, random, options.resamples), tickets, worse, better, pValue, regressed: isRegression(drop, pValue, options) };
+  return {
+    change: { candidate, metric, baseline, current, delta, ...pairedBootstrap(flags, random, options.resamples), tickets, worse, better, pValue },
+    check: { moves: moves.map(([index, direction]) => [ids[index]!, direction] as const), pValue },
+  };
 }
 
 function correctAnswer(answer: PairedAnswer): boolean {
@@ -232,10 +291,10 @@ function pairTickets(candidate: string, before: Map<string, ExplorerAnswer>, aft
 }
 
 export function compareRuns(baseline: RunReport, current: RunReport, options: CompareOptions = {}): RunComparison {
-  const settings: Required<CompareOptions> = { alpha: options.alpha ?? 0.05, tolerance: options.tolerance ?? 0.02, resamples: options.resamples ?? 2000, seed: options.seed ?? baseline.metrics.seed };
+  const settings: Required<CompareOptions> = { alpha: options.alpha ?? 0.05, tolerance: options.tolerance ?? 0.02, resamples: options.resamples ?? 2000, permutations: options.permutations ?? 2000, seed: options.seed ?? baseline.metrics.seed };
   const before = answersByCandidate(baseline);
   const after = answersByCandidate(current);
-  const metrics: MetricChange[] = [];
+  const tested: Array<ReturnType<typeof metricChange>> = [];
   const changed: VerdictChange[] = [];
   const flips: CorrectFlips[] = [];
   const pairing: Pairing[] = [];
@@ -252,7 +311,7 @@ export function compareRuns(baseline: RunReport, current: RunReport, options: Co
     const pairs = ids.map((id) => [theirs.get(id)!, ours.get(id)!] as const);
     // One stream per candidate, shared by its metrics: every rate sees the same resamples.
     const random = streamFor(settings.seed, `compare\u0000${candidate}`);
-    for (const metric of Object.keys(GATED_METRICS) as GatedMetric[]) metrics.push(metricChange(candidate, metric, flagsOf(metric, pairs), random, settings));
+    for (const metric of Object.keys(GATED_METRICS) as GatedMetric[]) tested.push(metricChange(candidate, metric, flagsOf(metric, pairs), ids, random, settings));
     const lost = pairs.filter(([from, to]) => correctAnswer(from) && !correctAnswer(to)).length;
     const gained = pairs.filter(([from, to]) => !correctAnswer(from) && correctAnswer(to)).length;
     flips.push({ candidate, lost, gained, pValue: mcnemarPValue(lost, gained) });
@@ -260,6 +319,15 @@ export function compareRuns(baseline: RunReport, current: RunReport, options: Co
       if (from.sent && to.sent && from.verdict !== to.verdict) changed.push({ candidate, ticketId: ids[index]!, from: from.verdict, to: to.verdict });
     });
   }
+  const adjusted = familyAdjusted(
+    tested.map(({ check }) => check),
+    streamFor(settings.seed, 'compare\u0000family'),
+    settings.permutations,
+  );
+  const metrics = tested.map(({ change }, index): MetricChange => {
+    const drop = change.delta === null ? null : GATED_METRICS[change.metric].higherIsBetter ? -change.delta : change.delta;
+    return { ...change, adjustedPValue: adjusted[index]!, regressed: isRegression(drop, adjusted[index]!, settings) };
+  });
   const passed = missingCandidates.length === 0 && metrics.every((change) => !change.regressed);
   return { alpha: settings.alpha, tolerance: settings.tolerance, metrics, changed, flips, pairing, missingCandidates, passed };
 }
@@ -406,15 +474,18 @@ export function planGate(baseline: RunReport, options: PlanOptions = {}): GatePl
   };
   const seed = options.seed ?? baseline.metrics.seed;
   const drop = options.drop ?? null;
+  const byCandidate = answersByCandidate(baseline);
+  // The gate adjusts for all its checks; Bonferroni's alpha / checks is the strictest that can be, so the plan errs towards larger drops.
+  const perCheck = { ...settings, alpha: settings.alpha / Math.max(1, byCandidate.size * Object.keys(GATED_METRICS).length) };
   const rows: PlanRow[] = [];
-  for (const [candidate, answers] of answersByCandidate(baseline)) {
+  for (const [candidate, answers] of byCandidate) {
     const all = [...answers.values()];
     for (const [metric, { hit, counts, higherIsBetter }] of Object.entries(GATED_METRICS) as Array<[GatedMetric, GatedMetricDefinition]>) {
       const counted = all.filter(counts);
       const hits = counted.filter(hit).length;
       const goodShare = counted.length === 0 ? 0 : (higherIsBetter ? hits : counted.length - hits) / counted.length;
       const stream = () => streamFor(seed, `plan\u0000${candidate}\u0000${metric}`);
-      const caught = (scenario: Scenario) => scenario.counted > 0 && simulatedPower(scenario, settings, stream) >= settings.power;
+      const caught = (scenario: Scenario) => scenario.counted > 0 && simulatedPower(scenario, perCheck, stream) >= settings.power;
       const good = Math.round(goodShare * counted.length);
       const planted = smallestPassing(0, good, (count) => caught({ counted: counted.length, good, planted: count }));
       const scaled = (tickets: number): Scenario => {

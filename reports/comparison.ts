@@ -18,7 +18,7 @@ function pText(value: number): string {
 function changeText(change: MetricChange): string {
   if (change.delta === null) return 'not comparable (no ticket counts in one of the runs)';
   const interval = change.low === null || change.high === null ? '' : `, 95 % CI ${points(change.low)} to ${points(change.high)}`;
-  return `${points(change.delta)} points${interval}, ${pText(change.pValue)}`;
+  return `${points(change.delta)} points${interval}, ${pText(change.pValue)}${change.adjustedPValue > change.pValue ? ` (${change.adjustedPValue < 0.001 ? '< 0.001' : change.adjustedPValue.toFixed(3)} over all checks)` : ''}`;
 }
 
 /** "accuracy −4.1 points, 95 % CI −6.0 to −2.2, p = 0.003" */
@@ -28,14 +28,14 @@ export function changeSentence(change: MetricChange): string {
 
 function verdictOf(change: MetricChange, comparison: RunComparison): string {
   if (change.regressed) return '❌ regressed';
-  return change.worse > change.better && change.pValue < comparison.alpha ? '✅ significant, within tolerance' : '✅';
+  return change.worse > change.better && change.adjustedPValue < comparison.alpha ? '✅ significant, within tolerance' : '✅';
 }
 
 export function renderComparisonMarkdown(comparison: RunComparison, labels: { baseline: string; current: string }): string {
   const lines = [
     `# shadowdesk: ${comparison.passed ? 'no regression' : 'REGRESSION'} (${labels.current} vs ${labels.baseline})`,
     '',
-    `A rate regresses when its drop is larger than ${(comparison.tolerance * 100).toFixed(1)} points AND significant on the tickets that changed (McNemar's exact one-sided test, p < ${comparison.alpha}). Both runs are paired ticket by ticket; the interval is a paired bootstrap.`,
+    `A rate regresses when its drop is larger than ${(comparison.tolerance * 100).toFixed(1)} points AND significant on the tickets that changed (McNemar's exact one-sided test, p < ${comparison.alpha} once adjusted over all ${comparison.metrics.length} checks). Both runs are paired ticket by ticket; the interval is a paired bootstrap.`,
     '',
     '| candidate | metric | baseline | current | change | tickets worse / better | |',
     '|---|---|---|---|---|---|---|',
@@ -80,7 +80,7 @@ export function renderPlanMarkdown(plan: GatePlan, baseline: string): string {
   const lines = [
     `# shadowdesk: what the gate can detect on ${baseline}`,
     '',
-    `Simulated ${plan.simulations} reruns per drop from the baseline's per-ticket outcomes: ${percent(plan.churn, 1)} of each rate's tickets change outcome between two runs of an unchanged candidate (half each way), and a drop moves more good tickets to bad. The gate fails a drop larger than ${(plan.tolerance * 100).toFixed(1)} points with p < ${plan.alpha}; "smallest drop" is the one it fails in ${percent(plan.power)} of reruns.`,
+    `Simulated ${plan.simulations} reruns per drop from the baseline's per-ticket outcomes: ${percent(plan.churn, 1)} of each rate's tickets change outcome between two runs of an unchanged candidate (half each way), and a drop moves more good tickets to bad. The gate fails a drop larger than ${(plan.tolerance * 100).toFixed(1)} points with p < ${plan.alpha} over all its checks, taken here as p < ${plan.alpha} / checks (strict: the real gate counts correlated checks once, so it catches somewhat smaller drops); "smallest drop" is the one it fails in ${percent(plan.power)} of reruns.`,
     '',
     `| candidate | metric | tickets | baseline | smallest drop caught |${wanted.map((title) => ` ${title} |`).join('')}`,
     `|---|---|---|---|---|${wanted.map(() => '---|').join('')}`,

@@ -154,8 +154,8 @@ describe('judging a run and gating on a baseline', () => {
     expect(same.stdout).toContain('# shadowdesk: no regression');
     const worse = await ci(join(dir, 'bad'));
     expect(worse.code).toBe(1);
-    expect(worse.stdout).toMatch(/\| tracker \| accuracy \| 100\.0% \| 0\.0% \| −100\.0 points, 95 % CI −100\.0 to −100\.0, p < 0\.001 \| \d+ \/ 0 \| ❌ regressed \|/);
-    expect(worse.stdout).toMatch(/❌ tracker: accuracy −100\.0 points, 95 % CI −100\.0 to −100\.0, p < 0\.001\n/);
+    expect(worse.stdout).toMatch(/\| tracker \| accuracy \| 100\.0% \| 0\.0% \| −100\.0 points, 95 % CI −100\.0 to −100\.0, p < 0\.001 \(< 0\.001 over all checks\) \| \d+ \/ 0 \| ❌ regressed \|/);
+    expect(worse.stdout).toMatch(/❌ tracker: accuracy −100\.0 points, 95 % CI −100\.0 to −100\.0, p < 0\.001 \(< 0\.001 over all checks\)\n/);
     expect(await readFile(join(dir, 'bad', 'ci-junit.xml'), 'utf8')).toMatch(/<testsuite name="shadowdesk.gate" tests="3" failures="3"/);
   });
 });

@@ -39,7 +39,7 @@ describe('shadowdesk ci', () => {
 
       const worse = await ci('worse', dropIn(withWrongShare(truth, 0.05, 1), language, 18));
       expect(worse.code).toBe(1);
-      expect(worse.stdout).toMatch(/❌ bot: accuracy −6\.\d points, 95 % CI −\d+\.\d to −\d+\.\d, p < 0\.001\n/);
+      expect(worse.stdout).toMatch(/❌ bot: accuracy −6\.\d points, 95 % CI −\d+\.\d to −\d+\.\d, p < 0\.001 \(< 0\.001 over all checks\)\n/);
       expect(worse.stdout).toContain('## Tickets whose verdict changed (18)');
       expect(await readFile(join(dir, 'worse', 'ci-junit.xml'), 'utf8')).toMatch(/<testsuite name="shadowdesk.gate" tests="3" failures="3"/);
 
