@@ -7,8 +7,8 @@ import type { ExplorerAnswer, RunReport } from './run-report.ts';
 /**
  * Two runs side by side, paired ticket by ticket. Both runs answer the same tickets, so only the
  * tickets whose outcome changed carry evidence: a headline rate regresses when its drop is
- * significant on those tickets (McNemar's exact one-sided test) AND larger than a practical
- * tolerance. The size of the drop comes with a paired bootstrap interval (the same resample of
+ * significant on those tickets (McNemar's exact one-sided test, its p-value adjusted over all the
+ * gate's checks) AND larger than a practical tolerance. The size of the drop comes with a paired bootstrap interval (the same resample of
  * tickets for both runs). `shadowdesk ci` fails on what this calls a regression.
  */
 
@@ -265,7 +265,7 @@ function correctAnswer(answer: PairedAnswer): boolean {
 }
 
 /** Each candidate's answers by ticket id. */
-export function answersByCandidate(report: RunReport): Map<string, Map<string, ExplorerAnswer>> {
+function answersByCandidate(report: RunReport): Map<string, Map<string, ExplorerAnswer>> {
   const byCandidate = new Map<string, Map<string, ExplorerAnswer>>();
   for (const ticket of report.tickets) {
     for (const answer of ticket.answers) {
