@@ -1,37 +1,68 @@
+import type { Random } from '../datasets/demo/random.ts';
+import { ShadowdeskError } from '../errors.ts';
 import type { Verdict } from './judges/types.ts';
-import type { CandidateMetrics, Rate } from './metrics.ts';
-import type { RunReport } from './run-report.ts';
+import { streamFor } from './metrics.ts';
+import type { ExplorerAnswer, RunReport } from './run-report.ts';
 
 /**
- * Two runs side by side: each gated metric's change against a tolerance that grows with the
- * metrics' own uncertainty (so noise inside the intervals passes), and the tickets whose verdict
- * changed. `shadowdesk ci` fails on what this calls a regression.
+ * Two runs side by side, paired ticket by ticket. Both runs answer the same tickets, so only the
+ * tickets whose outcome changed carry evidence: a headline rate regresses when its drop is
+ * significant on those tickets (McNemar's exact one-sided test, its p-value adjusted over all the
+ * gate's checks) AND larger than a practical tolerance. The size of the drop comes with a paired bootstrap interval (the same resample of
+ * tickets for both runs). `shadowdesk ci` fails on what this calls a regression.
  */
 
-/** The metrics a gate watches, and which way is better. */
+/** The answer fields a comparison reads (a committed baseline keeps only these, plus ids). */
+export type PairedAnswer = Pick<ExplorerAnswer, 'sent' | 'verdict' | 'outcome'>;
+
+/** A headline rate as per-ticket flags: `counts` puts the ticket in the denominator, `hit` in the numerator. */
+interface GatedMetricDefinition {
+  hit: (answer: PairedAnswer) => boolean;
+  counts: (answer: PairedAnswer) => boolean;
+  higherIsBetter: boolean;
+}
+
+/** The metrics a gate watches, defined as eval/metrics.ts defines them from judged tickets. */
 export const GATED_METRICS = {
-  'automation (verified)': { of: (metrics: CandidateMetrics) => metrics.automation.verified, higherIsBetter: true },
-  accuracy: { of: (metrics: CandidateMetrics) => metrics.accuracy, higherIsBetter: true },
-  'wrong answers': { of: (metrics: CandidateMetrics) => metrics.wrongRate, higherIsBetter: false },
-} as const;
+  // Outcome 'automated' is sent, judged correct and closed after one reply: resolution.verified.
+  'automation (verified)': { hit: (answer) => answer.outcome === 'automated', counts: () => true, higherIsBetter: true },
+  accuracy: { hit: (answer) => answer.sent && answer.verdict === 'correct', counts: (answer) => answer.sent && answer.verdict !== 'cannot-judge', higherIsBetter: true },
+  'wrong answers': { hit: (answer) => answer.sent && answer.verdict === 'wrong', counts: () => true, higherIsBetter: false },
+} as const satisfies Record<string, GatedMetricDefinition>;
 export type GatedMetric = keyof typeof GATED_METRICS;
 
 export interface CompareOptions {
-  /** Extra absolute drop allowed on top of the intervals' width, e.g. 0.01. @default 0 */
+  /** One-sided significance level of a drop. @default 0.05 */
+  alpha?: number;
+  /** Smallest drop that matters, as a share: 0.02 is two points. @default 0.02 */
   tolerance?: number;
-  /** Tickets allowed to go from correct to wrong, per candidate. @default 1% of the tickets, at least 2 */
-  maxNewlyWrong?: number;
+  /** Paired bootstrap resamples. @default 2000 */
+  resamples?: number;
+  /** Random swaps of the runs per ticket that adjust the p-values for the number of checks. @default 2000 */
+  permutations?: number;
+  /** @default the baseline's metrics seed */
+  seed?: number;
 }
 
 export interface MetricChange {
   candidate: string;
   metric: GatedMetric;
-  baseline: Rate;
-  current: Rate;
-  /** current − baseline (null when either is undefined). */
+  /** The rate on the paired tickets, in each run (null when its denominator is 0). */
+  baseline: number | null;
+  current: number | null;
+  /** current − baseline (null when either is null). */
   delta: number | null;
-  /** The drop in the bad direction that counts as a regression. */
-  allowed: number;
+  /** 95% paired bootstrap percentile interval of delta. */
+  low: number | null;
+  high: number | null;
+  /** Paired tickets this rate counts in both runs, and those that moved the bad way and the good way. */
+  tickets: number;
+  worse: number;
+  better: number;
+  /** McNemar's exact one-sided p-value for a drop: P(X ≥ worse), X ~ Binomial(worse + better, ½). */
+  pValue: number;
+  /** pValue adjusted over every rate of every candidate the comparison checks (see familyAdjusted); the gate decides on this one. */
+  adjustedPValue: number;
   regressed: boolean;
 }
 
@@ -42,58 +73,263 @@ export interface VerdictChange {
   to: Verdict;
 }
 
+/** Net flips of correct answers: the evidence is lost − gained, never lost alone. */
+export interface CorrectFlips {
+  candidate: string;
+  lost: number;
+  gained: number;
+  pValue: number;
+}
+
+/** Tickets compared per candidate, and those only one run answered (left out of the pairing). */
+export interface Pairing {
+  candidate: string;
+  paired: number;
+  onlyBaseline: number;
+  onlyCurrent: number;
+}
+
 export interface RunComparison {
+  alpha: number;
+  tolerance: number;
   metrics: MetricChange[];
   changed: VerdictChange[];
-  /** Per candidate: tickets that went from correct to wrong, and the limit. */
-  newlyWrong: Array<{ candidate: string; count: number; limit: number; regressed: boolean }>;
+  flips: CorrectFlips[];
+  pairing: Pairing[];
   missingCandidates: string[];
   passed: boolean;
 }
 
-function halfWidth(rate: Rate): number {
-  return rate.low === null || rate.high === null ? 0 : (rate.high - rate.low) / 2;
+/** P(X ≥ w) for X ~ Binomial(n, ½) and every w in 0..n, summed exactly in log space so thousands of discordant tickets do not underflow. */
+function upperTails(n: number): Float64Array {
+  const logHalf = n * Math.log(0.5);
+  const masses = new Float64Array(n + 1);
+  let logChoose = 0;
+  for (let k = 0; k <= n; k++) {
+    if (k > 0) logChoose += Math.log((n - k + 1) / k);
+    masses[k] = Math.exp(logChoose + logHalf);
+  }
+  const tails = new Float64Array(n + 2);
+  for (let k = n; k >= 0; k--) tails[k] = Math.min(1, tails[k + 1]! + masses[k]!);
+  tails[0] = 1;
+  return tails;
+}
+
+/** McNemar's exact one-sided p-value for a drop: P(X ≥ worse), X ~ Binomial(worse + better, ½). */
+export function mcnemarPValue(worse: number, better: number): number {
+  return upperTails(worse + better)[worse]!;
+}
+
+/** Type-7 percentile of an ascending array. */
+function percentile(sorted: Float64Array, p: number): number {
+  const position = (sorted.length - 1) * p;
+  const below = Math.floor(position);
+  const lower = sorted[below]!;
+  const upper = sorted[Math.min(below + 1, sorted.length - 1)]!;
+  return lower + (position - below) * (upper - lower);
+}
+
+/** One rate's per-ticket flags in both runs, over the paired tickets. */
+export interface PairedFlags {
+  baseHit: Uint8Array;
+  baseCounts: Uint8Array;
+  currentHit: Uint8Array;
+  currentCounts: Uint8Array;
+}
+
+function rateOf(hit: ArrayLike<number>, counts: ArrayLike<number>): number | null {
+  let numerator = 0;
+  let denominator = 0;
+  for (let index = 0; index < hit.length; index++) {
+    numerator += hit[index]!;
+    denominator += counts[index]!;
+  }
+  return denominator === 0 ? null : numerator / denominator;
+}
+
+/**
+ * The 95% percentile interval of rate(current) − rate(baseline) when tickets are resampled with
+ * replacement, the same resample for both runs (the pairing is what makes it narrow). Resamples
+ * with an empty denominator in either run are dropped.
+ */
+export function pairedBootstrap(flags: PairedFlags, random: Random, resamples: number): { low: number | null; high: number | null } {
+  const units = flags.baseHit.length;
+  const differences = new Float64Array(resamples);
+  let kept = 0;
+  for (let resample = 0; resample < resamples; resample++) {
+    let baseHits = 0;
+    let baseCounts = 0;
+    let currentHits = 0;
+    let currentCounts = 0;
+    for (let draw = 0; draw < units; draw++) {
+      const unit = (random.next() * units) | 0;
+      baseHits += flags.baseHit[unit]!;
+      baseCounts += flags.baseCounts[unit]!;
+      currentHits += flags.currentHit[unit]!;
+      currentCounts += flags.currentCounts[unit]!;
+    }
+    if (baseCounts > 0 && currentCounts > 0) differences[kept++] = currentHits / currentCounts - baseHits / baseCounts;
+  }
+  if (kept === 0) return { low: null, high: null };
+  const sorted = differences.subarray(0, kept).sort();
+  return { low: percentile(sorted, 0.025), high: percentile(sorted, 0.975) };
+}
+
+/** Among the tickets the rate counts in both runs, those that moved: +1 the bad way, −1 the good way, by paired index. */
+function movesOf(flags: PairedFlags, higherIsBetter: boolean): { tickets: number; moves: Array<[number, 1 | -1]> } {
+  let tickets = 0;
+  const moves: Array<[number, 1 | -1]> = [];
+  const bad = higherIsBetter ? 1 : -1;
+  for (let index = 0; index < flags.baseHit.length; index++) {
+    if (!flags.baseCounts[index] || !flags.currentCounts[index]) continue;
+    tickets += 1;
+    if (flags.baseHit[index] !== flags.currentHit[index]) moves.push([index, flags.baseHit[index] ? bad : (-bad as 1 | -1)]);
+  }
+  return { tickets, moves };
+}
+
+function flagsOf(metric: GatedMetric, pairs: ReadonlyArray<readonly [PairedAnswer, PairedAnswer]>): PairedFlags {
+  const { hit, counts } = GATED_METRICS[metric];
+  const column = (pick: 0 | 1, flag: (answer: PairedAnswer) => boolean) => Uint8Array.from(pairs, (pair) => (flag(pair[pick]) ? 1 : 0));
+  return { baseHit: column(0, hit), baseCounts: column(0, counts), currentHit: column(1, hit), currentCounts: column(1, counts) };
+}
+
+/** Whether a change is a regression: a drop that is significant and larger than the tolerance. */
+export function isRegression(drop: number | null, pValue: number, options: { alpha: number; tolerance: number }): boolean {
+  return drop !== null && drop > options.tolerance + 1e-12 && pValue < options.alpha;
+}
+
+/** One check of the gate: the tickets that moved it (by ticket id, +1 the bad way) and its McNemar p-value. */
+export interface GateCheck {
+  moves: ReadonlyArray<readonly [string, 1 | -1]>;
+  pValue: number;
+}
+
+/**
+ * P-values adjusted over all the gate's checks (three rates per candidate) by the paired
+ * permutation minP of Westfall and Young: when nothing changed, swapping the two runs' answers
+ * on a ticket (for every candidate at once) is as likely as not, so each random set of swaps is
+ * a run the gate must pass. A check's adjusted p is the share of them whose smallest p-value,
+ * over every check, is at most its own. The whole gate then fails an unchanged run at most alpha
+ * of the time; unlike Bonferroni or Holm it counts correlated checks (two candidates that answer
+ * alike, accuracy and automation moving together) once rather than twice.
+ */
+export function familyAdjusted(checks: readonly GateCheck[], random: Random, permutations: number): number[] {
+  const ticketIndex = new Map<string, number>();
+  for (const check of checks) for (const [ticket] of check.moves) if (!ticketIndex.has(ticket)) ticketIndex.set(ticket, ticketIndex.size);
+  const moves = checks.map((check) => check.moves.map(([ticket, direction]) => [ticketIndex.get(ticket)!, direction] as const));
+  const tails = checks.map((check) => upperTails(check.moves.length));
+  const swapped = new Uint8Array(ticketIndex.size);
+  const smallest = new Float64Array(permutations);
+  for (let permutation = 0; permutation < permutations; permutation++) {
+    for (let ticket = 0; ticket < swapped.length; ticket++) swapped[ticket] = random.next() < 0.5 ? 1 : 0;
+    let least = 1;
+    moves.forEach((entries, check) => {
+      let worse = 0;
+      for (const [ticket, direction] of entries) if ((direction === 1) !== (swapped[ticket] === 1)) worse += 1;
+      least = Math.min(least, tails[check]![worse]!);
+    });
+    smallest[permutation] = least;
+  }
+  smallest.sort();
+  return checks.map((check) => {
+    // Permutations whose smallest p is at most this check's, counting the observed run as one of them.
+    let low = 0;
+    let high = permutations;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (smallest[middle]! <= check.pValue * (1 + 1e-12)) low = middle + 1;
+      else high = middle;
+    }
+    return Math.min(1, (1 + low) / (1 + permutations));
+  });
+}
+
+function metricChange(candidate: string, metric: GatedMetric, flags: PairedFlags, ids: readonly string[], random: Random, options: Required<CompareOptions>): { change: Omit<MetricChange, 'adjustedPValue' | 'regressed'>; check: GateCheck } {
+  const { higherIsBetter } = GATED_METRICS[metric];
+  const baseline = rateOf(flags.baseHit, flags.baseCounts);
+  const current = rateOf(flags.currentHit, flags.currentCounts);
+  const delta = baseline === null || current === null ? null : current - baseline;
+  const { tickets, moves } = movesOf(flags, higherIsBetter);
+  const worse = moves.filter(([, direction]) => direction === 1).length;
+  const better = moves.length - worse;
+  const pValue = mcnemarPValue(worse, better);
+  return {
+    change: { candidate, metric, baseline, current, delta, ...pairedBootstrap(flags, random, options.resamples), tickets, worse, better, pValue },
+    check: { moves: moves.map(([index, direction]) => [ids[index]!, direction] as const), pValue },
+  };
+}
+
+function correctAnswer(answer: PairedAnswer): boolean {
+  return answer.sent && answer.verdict === 'correct';
+}
+
+/** Each candidate's answers by ticket id. */
+function answersByCandidate(report: RunReport): Map<string, Map<string, ExplorerAnswer>> {
+  const byCandidate = new Map<string, Map<string, ExplorerAnswer>>();
+  for (const ticket of report.tickets) {
+    for (const answer of ticket.answers) {
+      const answers = byCandidate.get(answer.candidate) ?? new Map<string, ExplorerAnswer>();
+      answers.set(ticket.ticketId, answer);
+      byCandidate.set(answer.candidate, answers);
+    }
+  }
+  return byCandidate;
+}
+
+/** Refuses a pairing that would leave out most tickets: the result would describe another selection. */
+function pairTickets(candidate: string, before: Map<string, ExplorerAnswer>, after: Map<string, ExplorerAnswer>): { ids: string[]; pairing: Pairing } {
+  const ids = [...before.keys()].filter((id) => after.has(id)).sort();
+  const pairing = { candidate, paired: ids.length, onlyBaseline: before.size - ids.length, onlyCurrent: after.size - ids.length };
+  if (ids.length * 2 < Math.max(before.size, after.size)) {
+    throw new ShadowdeskError(
+      'SD_INPUT_INVALID',
+      `${candidate}: only ${ids.length} tickets are in both runs (baseline ${before.size}, this run ${after.size}); fewer than half in common means the runs replayed different selections, and a comparison would not say whether answers got worse. Replay the baseline's selection, or pin a new baseline on purpose`,
+    );
+  }
+  return { ids, pairing };
 }
 
 export function compareRuns(baseline: RunReport, current: RunReport, options: CompareOptions = {}): RunComparison {
-  const tolerance = options.tolerance ?? 0;
-  const metrics: MetricChange[] = [];
+  const settings: Required<CompareOptions> = { alpha: options.alpha ?? 0.05, tolerance: options.tolerance ?? 0.02, resamples: options.resamples ?? 2000, permutations: options.permutations ?? 2000, seed: options.seed ?? baseline.metrics.seed };
+  const before = answersByCandidate(baseline);
+  const after = answersByCandidate(current);
+  const tested: Array<ReturnType<typeof metricChange>> = [];
+  const changed: VerdictChange[] = [];
+  const flips: CorrectFlips[] = [];
+  const pairing: Pairing[] = [];
   const missingCandidates: string[] = [];
-  for (const before of baseline.metrics.candidates) {
-    const after = current.metrics.candidates.find((candidate) => candidate.candidate === before.candidate);
-    if (!after) {
-      missingCandidates.push(before.candidate);
+  for (const candidate of baseline.metrics.candidates.map((entry) => entry.candidate)) {
+    const ours = after.get(candidate);
+    if (!ours) {
+      missingCandidates.push(candidate);
       continue;
     }
-    for (const [metric, { of, higherIsBetter }] of Object.entries(GATED_METRICS) as Array<[GatedMetric, (typeof GATED_METRICS)[GatedMetric]]>) {
-      const [a, b] = [of(before), of(after)];
-      // Two independent 95% intervals combine in quadrature into the interval of their difference.
-      const allowed = Math.hypot(halfWidth(a), halfWidth(b)) + tolerance;
-      const delta = a.value === null || b.value === null ? null : b.value - a.value;
-      const worse = delta === null ? 0 : higherIsBetter ? -delta : delta;
-      metrics.push({ candidate: before.candidate, metric, baseline: a, current: b, delta, allowed, regressed: worse > allowed + 1e-12 });
-    }
-  }
-
-  const verdicts = new Map<string, Verdict>();
-  for (const ticket of baseline.tickets) for (const answer of ticket.answers) if (answer.sent) verdicts.set(`${answer.candidate}\u0000${ticket.ticketId}`, answer.verdict);
-  const changed: VerdictChange[] = [];
-  for (const ticket of current.tickets) {
-    for (const answer of ticket.answers) {
-      const from = verdicts.get(`${answer.candidate}\u0000${ticket.ticketId}`);
-      const to = answer.sent ? answer.verdict : undefined;
-      if (from !== undefined && to !== undefined && from !== to) changed.push({ candidate: answer.candidate, ticketId: ticket.ticketId, from, to });
-    }
-  }
-  const newlyWrong = current.metrics.candidates
-    .filter((candidate) => !missingCandidates.includes(candidate.candidate) && baseline.metrics.candidates.some((entry) => entry.candidate === candidate.candidate))
-    .map((candidate) => {
-      const count = changed.filter((change) => change.candidate === candidate.candidate && change.from === 'correct' && change.to === 'wrong').length;
-      const limit = options.maxNewlyWrong ?? Math.max(2, Math.floor(candidate.tickets * 0.01));
-      return { candidate: candidate.candidate, count, limit, regressed: count > limit };
+    const theirs = before.get(candidate) ?? new Map<string, ExplorerAnswer>();
+    const { ids, pairing: paired } = pairTickets(candidate, theirs, ours);
+    pairing.push(paired);
+    const pairs = ids.map((id) => [theirs.get(id)!, ours.get(id)!] as const);
+    // One stream per candidate, shared by its metrics: every rate sees the same resamples.
+    const random = streamFor(settings.seed, `compare\u0000${candidate}`);
+    for (const metric of Object.keys(GATED_METRICS) as GatedMetric[]) tested.push(metricChange(candidate, metric, flagsOf(metric, pairs), ids, random, settings));
+    const lost = pairs.filter(([from, to]) => correctAnswer(from) && !correctAnswer(to)).length;
+    const gained = pairs.filter(([from, to]) => !correctAnswer(from) && correctAnswer(to)).length;
+    flips.push({ candidate, lost, gained, pValue: mcnemarPValue(lost, gained) });
+    pairs.forEach(([from, to], index) => {
+      if (from.sent && to.sent && from.verdict !== to.verdict) changed.push({ candidate, ticketId: ids[index]!, from: from.verdict, to: to.verdict });
     });
-  const passed = missingCandidates.length === 0 && metrics.every((change) => !change.regressed) && newlyWrong.every((entry) => !entry.regressed);
-  return { metrics, changed, newlyWrong, missingCandidates, passed };
+  }
+  const adjusted = familyAdjusted(
+    tested.map(({ check }) => check),
+    streamFor(settings.seed, 'compare\u0000family'),
+    settings.permutations,
+  );
+  const metrics = tested.map(({ change }, index): MetricChange => {
+    const drop = change.delta === null ? null : GATED_METRICS[change.metric].higherIsBetter ? -change.delta : change.delta;
+    return { ...change, adjustedPValue: adjusted[index]!, regressed: isRegression(drop, adjusted[index]!, settings) };
+  });
+  const passed = missingCandidates.length === 0 && metrics.every((change) => !change.regressed);
+  return { alpha: settings.alpha, tolerance: settings.tolerance, metrics, changed, flips, pairing, missingCandidates, passed };
 }
 
 /**
@@ -112,4 +348,160 @@ export function baselineOf(report: RunReport): RunReport {
       answers: ticket.answers.map((answer) => ({ candidate: answer.candidate, decision: answer.decision, sent: answer.sent, text: '', confidence: answer.confidence, verdict: answer.verdict, outcome: answer.outcome, judges: [], sources: [] })),
     })),
   };
+}
+
+export interface PlanOptions {
+  /** @default 0.05 */
+  alpha?: number;
+  /** @default 0.02 */
+  tolerance?: number;
+  /** Share of failing simulated runs the gate must reach for a drop. @default 0.8 */
+  power?: number;
+  /**
+   * Share of a rate's tickets whose outcome changes between two runs of an unchanged candidate
+   * (half each way). The built-in candidates are deterministic (0); an LLM at temperature > 0 is not.
+   * @default 0.05
+   */
+  churn?: number;
+  /** Simulated runs per drop tried. @default 400 */
+  simulations?: number;
+  /** A drop to plan the ticket count for, as a share (0.05 = five points). */
+  drop?: number;
+  /** @default the baseline's metrics seed */
+  seed?: number;
+}
+
+export interface PlanRow {
+  candidate: string;
+  metric: GatedMetric;
+  /** Tickets the rate counts in the baseline, and its value there. */
+  tickets: number;
+  rate: number | null;
+  /** Smallest drop (a share) the gate catches with the wanted power; null when even losing every good ticket is not caught. */
+  smallestDrop: number | null;
+  /** Tickets needed to catch `options.drop` with the wanted power; null when not asked, or more than PLAN_MAX_TICKETS. */
+  ticketsForDrop: number | null;
+}
+
+export interface GatePlan {
+  alpha: number;
+  tolerance: number;
+  power: number;
+  churn: number;
+  simulations: number;
+  drop: number | null;
+  rows: PlanRow[];
+}
+
+export const PLAN_MAX_TICKETS = 1_000_000;
+
+/** Successes among `trials` draws of probability `chance`, by geometric skips: O(successes), not O(trials). */
+function binomialDraw(trials: number, chance: number, random: Random): number {
+  if (chance <= 0 || trials <= 0) return 0;
+  if (chance >= 1) return trials;
+  const logMiss = Math.log(1 - chance);
+  let successes = 0;
+  let position = Math.floor(Math.log(1 - random.next()) / logMiss);
+  while (position < trials) {
+    successes += 1;
+    position += 1 + Math.floor(Math.log(1 - random.next()) / logMiss);
+  }
+  return successes;
+}
+
+interface Scenario {
+  /** Tickets the rate counts, and those on the good side (hit for a higher-is-better rate, no hit otherwise). */
+  counted: number;
+  good: number;
+  /** Good tickets made bad on top of the churn. */
+  planted: number;
+}
+
+/**
+ * Share of simulated reruns the gate fails: churn moves tickets both ways with equal expected
+ * counts (the rate does not move by itself), the planted drop moves `planted` more good tickets
+ * to bad. The stream is rebuilt for each call so every drop and size sees the same draws, which
+ * keeps the power monotone enough to search.
+ */
+function simulatedPower(scenario: Scenario, settings: { alpha: number; tolerance: number; churn: number; simulations: number }, seedLabel: () => Random): number {
+  const { counted, good, planted } = scenario;
+  const random = seedLabel();
+  const bad = counted - good;
+  // Churn can only move as many tickets each way as the smaller side holds, or the null itself would drift.
+  const each = Math.min((settings.churn * counted) / 2, good, bad);
+  let failed = 0;
+  for (let run = 0; run < settings.simulations; run++) {
+    const churnedWorse = binomialDraw(good, good === 0 ? 0 : each / good, random);
+    const worse = churnedWorse + Math.min(planted, good - churnedWorse);
+    const better = binomialDraw(bad, bad === 0 ? 0 : each / bad, random);
+    if (isRegression((worse - better) / counted, mcnemarPValue(worse, better), settings)) failed += 1;
+  }
+  return failed / settings.simulations;
+}
+
+/**
+ * Smallest integer in [low, high] with `passes`, assuming it is monotone; null when high fails.
+ * Doubling first keeps a search up to a million tickets from simulating a million tickets.
+ */
+function smallestPassing(low: number, high: number, passes: (value: number) => boolean): number | null {
+  let upper = Math.max(low, 1);
+  while (upper < high && !passes(upper)) {
+    low = upper + 1;
+    upper = Math.min(high, upper * 2);
+  }
+  if (!passes(upper)) return null;
+  high = upper;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (passes(middle)) high = middle;
+    else low = middle + 1;
+  }
+  return high;
+}
+
+/**
+ * What the gate can see on this baseline: for each candidate and rate, the smallest drop it
+ * fails with the wanted power at the baseline's ticket count, and (with `drop`) the tickets
+ * needed to catch that drop. Estimated by seeded simulation from the baseline's per-ticket outcomes.
+ */
+export function planGate(baseline: RunReport, options: PlanOptions = {}): GatePlan {
+  const settings = {
+    alpha: options.alpha ?? 0.05,
+    tolerance: options.tolerance ?? 0.02,
+    power: options.power ?? 0.8,
+    churn: options.churn ?? 0.05,
+    simulations: options.simulations ?? 400,
+  };
+  const seed = options.seed ?? baseline.metrics.seed;
+  const drop = options.drop ?? null;
+  const byCandidate = answersByCandidate(baseline);
+  // The gate adjusts for all its checks; Bonferroni's alpha / checks is the strictest that can be, so the plan errs towards larger drops.
+  const perCheck = { ...settings, alpha: settings.alpha / Math.max(1, byCandidate.size * Object.keys(GATED_METRICS).length) };
+  const rows: PlanRow[] = [];
+  for (const [candidate, answers] of byCandidate) {
+    const all = [...answers.values()];
+    for (const [metric, { hit, counts, higherIsBetter }] of Object.entries(GATED_METRICS) as Array<[GatedMetric, GatedMetricDefinition]>) {
+      const counted = all.filter(counts);
+      const hits = counted.filter(hit).length;
+      const goodShare = counted.length === 0 ? 0 : (higherIsBetter ? hits : counted.length - hits) / counted.length;
+      const stream = () => streamFor(seed, `plan\u0000${candidate}\u0000${metric}`);
+      const caught = (scenario: Scenario) => scenario.counted > 0 && simulatedPower(scenario, perCheck, stream) >= settings.power;
+      const good = Math.round(goodShare * counted.length);
+      const planted = smallestPassing(0, good, (count) => caught({ counted: counted.length, good, planted: count }));
+      const scaled = (tickets: number): Scenario => {
+        const size = Math.round((tickets * counted.length) / Math.max(1, all.length));
+        const goodAtSize = Math.round(goodShare * size);
+        return { counted: size, good: goodAtSize, planted: Math.min(goodAtSize, Math.round((drop ?? 0) * size)) };
+      };
+      rows.push({
+        candidate,
+        metric,
+        tickets: counted.length,
+        rate: counted.length === 0 ? null : hits / counted.length,
+        smallestDrop: planted === null || counted.length === 0 ? null : planted / counted.length,
+        ticketsForDrop: drop === null || counted.length === 0 ? null : smallestPassing(2, PLAN_MAX_TICKETS, (tickets) => caught(scaled(tickets))),
+      });
+    }
+  }
+  return { ...settings, drop, rows };
 }

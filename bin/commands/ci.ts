@@ -2,36 +2,55 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { defineCommand } from 'citty';
-import { baselineOf, compareRuns } from '../../eval/compare.ts';
+import { baselineOf, compareRuns, planGate, type PlanOptions } from '../../eval/compare.ts';
+import type { RunReport } from '../../eval/run-report.ts';
 import { ShadowdeskError } from '../../errors.ts';
-import { renderComparisonMarkdown, gateCases } from '../../reports/comparison.ts';
+import { renderComparisonMarkdown, renderPlanMarkdown, gateCases } from '../../reports/comparison.ts';
 import { renderJunit } from '../../reports/junit.ts';
 import { EXIT_UNUSABLE, guarded, withExamples } from '../_cli.ts';
-import { GATE_ARGS, compareOptionsOf, readRunReport } from './compare.ts';
+import { GATE_ARGS, compareOptionsOf, readRunReport, shareOf } from './compare.ts';
+
+function readBaseline(baseline: string, run: string): Promise<RunReport> {
+  if (!existsSync(baseline)) {
+    throw new ShadowdeskError(
+      'SD_INPUT_NOT_FOUND',
+      `--baseline ${baseline}: no such file; pin a run you have read as the baseline with \`shadowdesk ci --baseline ${baseline} --run ${run} --update-baseline\`, and commit it`,
+    );
+  }
+  return readRunReport(baseline, '--baseline');
+}
+
+function planOptionsOf(args: { tolerance?: string; alpha?: string; 'plan-drop'?: string; 'plan-churn'?: string }): PlanOptions {
+  const drop = args['plan-drop'];
+  if (drop !== undefined && !(Number(drop) > 0 && Number(drop) < 100)) throw new ShadowdeskError('SD_INPUT_INVALID', `--plan-drop ${drop}: expected points between 0 and 100, such as 3`);
+  return {
+    ...compareOptionsOf(args),
+    ...(drop !== undefined && { drop: Number(drop) / 100 }),
+    ...(args['plan-churn'] !== undefined && { churn: shareOf('--plan-churn', args['plan-churn'], '0.05') }),
+  };
+}
 
 const command = defineCommand({
-  meta: { name: 'ci', description: 'Fail (exit 1) when a run is worse than its pinned baseline beyond its intervals.' },
+  meta: { name: 'ci', description: 'Fail (exit 1) when a run is significantly worse than its pinned baseline, by more than a tolerance.' },
   args: {
     baseline: { type: 'string', description: 'The pinned baseline report.json', required: true },
     run: { type: 'string', description: 'The run to check (folder with report.json)', default: '.shadowdesk/runs/latest' },
     'update-baseline': { type: 'boolean', description: 'Replace the baseline with this run (on purpose, after reviewing the diff)' },
+    plan: { type: 'boolean', description: 'Print the smallest drop the gate catches at 80% power on this baseline, instead of gating' },
+    'plan-drop': { type: 'string', description: 'With --plan: also the tickets needed to catch this drop, in points (e.g. 3)' },
+    'plan-churn': { type: 'string', description: 'With --plan: share of tickets whose outcome changes between two runs of an unchanged candidate (default 0.05)' },
     ...GATE_ARGS,
   },
   run: ({ args }) =>
     guarded(async () => {
+      if (args.plan) return void process.stdout.write(renderPlanMarkdown(planGate(await readBaseline(args.baseline, args.run), planOptionsOf(args)), args.baseline));
       const current = await readRunReport(args.run, '--run');
       if (args['update-baseline']) {
         await mkdir(dirname(args.baseline), { recursive: true });
         await writeFile(args.baseline, `${JSON.stringify(baselineOf(current))}\n`);
         return void process.stdout.write(`Baseline ${args.baseline} now holds ${args.run}'s metrics and verdicts (no ticket text).\n`);
       }
-      if (!existsSync(args.baseline)) {
-        throw new ShadowdeskError(
-          'SD_INPUT_NOT_FOUND',
-          `--baseline ${args.baseline}: no such file; pin a run you have read as the baseline with \`shadowdesk ci --baseline ${args.baseline} --run ${args.run} --update-baseline\`, and commit it`,
-        );
-      }
-      const comparison = compareRuns(await readRunReport(args.baseline, '--baseline'), current, compareOptionsOf(args));
+      const comparison = compareRuns(await readBaseline(args.baseline, args.run), current, compareOptionsOf(args));
       const markdown = renderComparisonMarkdown(comparison, { baseline: args.baseline, current: args.run });
       process.stdout.write(markdown);
       await writeFile(join(args.run, 'ci-summary.md'), markdown);
@@ -45,5 +64,6 @@ const command = defineCommand({
 export default withExamples(command, [
   'shadowdesk ci --baseline ci/baseline.json --run .shadowdesk/runs/latest',
   'shadowdesk ci --baseline ci/baseline.json --run .shadowdesk/runs/latest --update-baseline     (pin a run you have read)',
-  'shadowdesk ci --baseline ci/baseline.json --run runs/pr-42 --tolerance 0.01',
+  'shadowdesk ci --baseline ci/baseline.json --run runs/pr-42 --tolerance 0.01 --alpha 0.01',
+  'shadowdesk ci --baseline ci/baseline.json --plan --plan-drop 3     (what the gate can catch, and the tickets a 3-point drop needs)',
 ]);

@@ -17,28 +17,27 @@ export function readRunReport(path: string, flag?: string): Promise<RunReport> {
   return readReport(file);
 }
 
-export function compareOptionsOf(args: { tolerance?: string; 'max-newly-wrong'?: string }): CompareOptions {
-  const options: CompareOptions = {};
-  if (args.tolerance !== undefined) {
-    const tolerance = Number(args.tolerance);
-    if (!(tolerance >= 0 && tolerance < 1)) throw new ShadowdeskError('SD_INPUT_INVALID', `--tolerance ${args.tolerance}: expected a share such as 0.01 (one point)`);
-    options.tolerance = tolerance;
-  }
-  if (args['max-newly-wrong'] !== undefined) {
-    const limit = Number(args['max-newly-wrong']);
-    if (!Number.isInteger(limit) || limit < 0) throw new ShadowdeskError('SD_INPUT_INVALID', `--max-newly-wrong ${args['max-newly-wrong']}: expected a whole number ≥ 0`);
-    options.maxNewlyWrong = limit;
-  }
-  return options;
+/** A share in [0, 1) from a flag, e.g. `--alpha 0.05`. */
+export function shareOf(flag: string, text: string, example: string): number {
+  const value = Number(text);
+  if (!(value >= 0 && value < 1)) throw new ShadowdeskError('SD_INPUT_INVALID', `${flag} ${text}: expected a share such as ${example}`);
+  return value;
+}
+
+export function compareOptionsOf(args: { tolerance?: string; alpha?: string }): CompareOptions {
+  return {
+    ...(args.tolerance !== undefined && { tolerance: shareOf('--tolerance', args.tolerance, '0.02 (two points)') }),
+    ...(args.alpha !== undefined && { alpha: shareOf('--alpha', args.alpha, '0.05') }),
+  };
 }
 
 export const GATE_ARGS = {
-  tolerance: { type: 'string', description: 'Extra drop allowed beyond the intervals, as a share (0.01 = one point)' },
-  'max-newly-wrong': { type: 'string', description: 'Tickets allowed to go from correct to wrong per candidate (default 1%, at least 2)' },
+  tolerance: { type: 'string', description: 'Smallest drop that counts as a regression, as a share (default 0.02 = two points)' },
+  alpha: { type: 'string', description: 'One-sided significance level of a drop (default 0.05)' },
 } as const;
 
 const command = defineCommand({
-  meta: { name: 'compare', description: 'Compare two runs: metric changes with intervals, and the tickets whose verdict changed.' },
+  meta: { name: 'compare', description: 'Compare two runs ticket by ticket: each rate\'s change with its paired interval and p-value, and the tickets whose verdict changed.' },
   args: {
     baseline: { type: 'positional', description: 'The earlier run (folder or report.json)', required: true },
     current: { type: 'positional', description: 'The later run (folder or report.json)', required: true },
@@ -51,4 +50,4 @@ const command = defineCommand({
     }),
 });
 
-export default withExamples(command, ['shadowdesk compare runs/june runs/july', 'shadowdesk compare ci/baseline.json .shadowdesk/runs/latest --tolerance 0.01']);
+export default withExamples(command, ['shadowdesk compare runs/june runs/july', 'shadowdesk compare ci/baseline.json .shadowdesk/runs/latest --tolerance 0.01 --alpha 0.01']);

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareRuns } from '../../eval/compare.ts';
+import { compareRuns, mcnemarPValue } from '../../eval/compare.ts';
 import { judgeRun } from '../../eval/judge.ts';
 import { verdictOf } from '../../eval/judges/verdict.ts';
 import { replay } from '../../eval/replay.ts';
@@ -144,7 +144,7 @@ describe('judging a run and gating on a baseline', () => {
     const regression = compareRuns(reports.good!, reports.bad!);
     expect(regression.passed).toBe(false);
     expect(regression.metrics.filter((change) => change.regressed).map((change) => change.metric).sort()).toEqual(['accuracy', 'automation (verified)', 'wrong answers']);
-    expect(regression.newlyWrong).toEqual([{ candidate: 'tracker', count: regression.changed.length, limit: 2, regressed: true }]);
+    expect(regression.flips).toEqual([{ candidate: 'tracker', lost: regression.changed.length, gained: 0, pValue: mcnemarPValue(regression.changed.length, 0) }]);
   });
 
   it('`shadowdesk ci` exits 1 on the regression with a readable diff, 0 on the baseline itself', async () => {
@@ -154,7 +154,8 @@ describe('judging a run and gating on a baseline', () => {
     expect(same.stdout).toContain('# shadowdesk: no regression');
     const worse = await ci(join(dir, 'bad'));
     expect(worse.code).toBe(1);
-    expect(worse.stdout).toMatch(/\| tracker \| accuracy \| 100% \(100%–100%\) \| 0% \(0%–0%\) \| -100\.0 pts \| .* \| ❌ regressed \|/);
-    expect(await readFile(join(dir, 'bad', 'ci-junit.xml'), 'utf8')).toMatch(/<testsuite name="shadowdesk.gate" tests="4" failures="4"/);
+    expect(worse.stdout).toMatch(/\| tracker \| accuracy \| 100\.0% \| 0\.0% \| −100\.0 points, 95 % CI −100\.0 to −100\.0, p < 0\.001 \(< 0\.001 over all checks\) \| \d+ \/ 0 \| ❌ regressed \|/);
+    expect(worse.stdout).toMatch(/❌ tracker: accuracy −100\.0 points, 95 % CI −100\.0 to −100\.0, p < 0\.001 \(< 0\.001 over all checks\)\n/);
+    expect(await readFile(join(dir, 'bad', 'ci-junit.xml'), 'utf8')).toMatch(/<testsuite name="shadowdesk.gate" tests="3" failures="3"/);
   });
 });
