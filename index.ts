@@ -33,7 +33,7 @@ export { loadPricing, PRESETS_FILE } from './eval/pricing/load.ts';
 export { projectCosts, type MonthVolume, type PricingProjection } from './eval/pricing/project.ts';
 export { priceRun, type RunPricing } from './eval/pricing/price-run.ts';
 export { buildReport, readReport, type ReportOptions, type RunReport } from './eval/run-report.ts';
-export { compareRuns, type RunComparison } from './eval/compare.ts';
+export { compareRuns, planGate, type GatePlan, type RunComparison } from './eval/compare.ts';
 export { REPORT_WRITERS, writeReports, type ReportFormat } from './reports/index.ts';
 export {
   loadRules,
