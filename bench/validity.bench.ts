@@ -138,6 +138,10 @@ try {
     await writeDump(values.dump, perDataset.flatMap((entry) => entry.drawn));
   } else {
     const labels = await readLabels(values.labels);
+    const drawnIds = new Set(perDataset.flatMap(({ drawn }) => drawn.map((answer) => answer.id)));
+    const unmatched = [...labels.keys()].filter((id) => !drawnIds.has(id)).length;
+    // A label whose answer is no longer drawn (a candidate changed it) measures nothing: say so, never drop it silently.
+    log(`${labels.size - unmatched} of ${labels.size} labels match an answer drawn today${unmatched > 0 ? `; ${unmatched} answers changed since they were labelled: dump and label them again` : ''}`);
     const half = values.half as 'tune' | 'report' | 'all';
     const rows = perDataset.map(({ dataset, drawn, judged }) => {
       const items: LabelledItem[] = drawn.flatMap((answer) => {
