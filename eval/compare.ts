@@ -1,7 +1,7 @@
 import type { Random } from '../datasets/demo/random.ts';
 import { ShadowdeskError } from '../errors.ts';
 import type { Verdict } from './judges/types.ts';
-import { streamFor } from './metrics.ts';
+import { percentile, streamFor } from './metrics.ts';
 import type { ExplorerAnswer, RunReport } from './run-report.ts';
 
 /**
@@ -118,15 +118,6 @@ function upperTails(n: number): Float64Array {
 /** McNemar's exact one-sided p-value for a drop: P(X ≥ worse), X ~ Binomial(worse + better, ½). */
 export function mcnemarPValue(worse: number, better: number): number {
   return upperTails(worse + better)[worse]!;
-}
-
-/** Type-7 percentile of an ascending array. */
-function percentile(sorted: Float64Array, p: number): number {
-  const position = (sorted.length - 1) * p;
-  const below = Math.floor(position);
-  const lower = sorted[below]!;
-  const upper = sorted[Math.min(below + 1, sorted.length - 1)]!;
-  return lower + (position - below) * (upper - lower);
 }
 
 /** One rate's per-ticket flags in both runs, over the paired tickets. */

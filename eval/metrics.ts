@@ -165,7 +165,7 @@ export function streamFor(seed: number, label: string): Random {
 }
 
 /** Type-7 percentile of an ascending array. */
-function percentile(sorted: Float64Array, p: number): number {
+export function percentile(sorted: Float64Array, p: number): number {
   const position = (sorted.length - 1) * p;
   const below = Math.floor(position);
   const lower = sorted[below]!;

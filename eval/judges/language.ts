@@ -37,12 +37,13 @@ export function detectLanguage(text: string): string | undefined {
   return first[0];
 }
 
-/** The two-letter code of a ticket's language field ("fr", "fr-FR", "French" all give "fr"). */
+/**
+ * The two-letter code of a ticket's language field ("fr", "fr-FR" give "fr"). Readers already turn
+ * the names some exports write ("French") into codes (`languageOf` in datasets/readers/_tickets.ts).
+ */
 function languageCode(language: string | undefined): string | undefined {
-  if (!language) return undefined;
-  const lower = language.toLowerCase();
-  const byName: Record<string, string> = { english: 'en', french: 'fr', german: 'de', spanish: 'es', portuguese: 'pt', italian: 'it', dutch: 'nl' };
-  return byName[lower] ?? (/^[a-z]{2}(?:[-_]|$)/.test(lower) ? lower.slice(0, 2) : undefined);
+  const lower = language?.toLowerCase();
+  return lower && /^[a-z]{2}(?:[-_]|$)/.test(lower) ? lower.slice(0, 2) : undefined;
 }
 
 export interface LanguageInput {
