@@ -19,6 +19,7 @@ const main = withExamples(defineCommand({
   subCommands: {
     demo: () => import('./commands/demo.ts').then((module) => module.default),
     import: () => import('./commands/import.ts').then((module) => module.default),
+    pull: () => import('./commands/pull.ts').then((module) => module.default),
     index: () => import('./commands/index.ts').then((module) => module.default),
     search: () => import('./commands/search.ts').then((module) => module.default),
     simulate: () => import('./commands/simulate.ts').then((module) => module.default),

@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ShadowdeskError } from '../../errors.ts';
+import { backoffMs, createPacer, retryAfterMs } from '../../pacing.ts';
 
 /**
  * One client for every OpenAI-compatible chat-completions endpoint (OpenAI, Azure, Ollama, vLLM,
@@ -109,15 +110,6 @@ function unanswered(error: unknown, timeoutMs: number, stage: string): Transient
     : new TransientError('provider-error', `connection failed ${stage} (${cause.cause?.code ?? cause.message})`);
 }
 
-/** `Retry-After` as seconds or an HTTP date, in ms from now. */
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
 /** Milliseconds as seconds to a tenth, for messages. */
 const seconds = (ms: number) => Number((ms / 1000).toFixed(1));
 
@@ -134,25 +126,6 @@ function createGate(limit: number) {
       running--;
       waiting.shift()?.();
     }
-  };
-}
-
-/**
- * Waits for the next start, spaced so that at most `perMinute` start in a minute. Every attempt
- * waits its turn, retries too: the endpoint counts them all against its limit. Turns are taken in
- * order and spaced from the previous actual start, so a late timer never lets two start at once.
- */
-function createPacer(perMinute: number | undefined): () => Promise<void> {
-  const interval = perMinute ? 60_000 / perMinute : 0;
-  let nextStart = 0;
-  let lastTurn = Promise.resolve();
-  return () => {
-    lastTurn = lastTurn.then(async () => {
-      const wait = nextStart - performance.now();
-      if (wait > 0) await sleep(wait);
-      nextStart = performance.now() + interval;
-    });
-    return lastTurn;
   };
 }
 
@@ -233,7 +206,7 @@ export function createLlmClient(endpoint: LlmEndpoint, options: { cacheDir?: str
           throw new LlmError(error.kind, `${url}: ${error.message}${refusal}, after ${attempts} attempt${attempts === 1 ? '' : 's'}`);
         }
         stats.retries++;
-        const backoff = Math.random() * baseDelay * 2 ** (attempts - 1);
+        const backoff = backoffMs(attempts, baseDelay);
         await sleep(Math.max(backoff, asked));
       }
     }

@@ -1,0 +1,56 @@
+import { defineCommand } from 'citty';
+import { HELPDESKS } from '../../pipelines/pull/index.ts';
+import { pullProgressPrinter } from '../../pipelines/pull/progress.ts';
+import { pullHelpdesk, type PullReport } from '../../pipelines/pull/pull.ts';
+import { formatImportReport } from '../../reports/import-report.ts';
+import { EXIT_UNUSABLE, guarded, interruptSignal, positiveInteger, progressPrinter, withExamples } from '../_cli.ts';
+
+function pullSummary({ pull }: PullReport): string {
+  const streams = pull.streams.map((stream) => {
+    const perRecord = stream.perRecord ? ` (+ ${stream.perRecord.records.toLocaleString('en-US')} ${stream.perRecord.stream})` : '';
+    return `${stream.records.toLocaleString('en-US')} ${stream.stream}${perRecord}`;
+  });
+  const retries = pull.requests.retries > 0 ? `, ${pull.requests.retries} retried` : '';
+  const waited = pull.requests.throttledMs > 0 ? `, ${(pull.requests.throttledMs / 1000).toFixed(1)} s waiting on rate limits` : '';
+  return [
+    `Pulled from ${pull.helpdesk} (${pull.window.since.slice(0, 10)} to ${pull.window.until.slice(0, 10)})${pull.resumed ? ', resuming an interrupted pull' : ''}: ${streams.join(', ')}.`,
+    `${pull.requests.requests.toLocaleString('en-US')} requests${retries}${waited}, ${pull.seconds.toFixed(1)} s; raw pages in ${pull.folder}`,
+  ].join('\n');
+}
+
+const command = defineCommand({
+  meta: { name: 'pull', description: 'Read your history straight from the helpdesk API (credentials from environment variables), then import it.' },
+  args: {
+    helpdesk: { type: 'positional', description: Object.keys(HELPDESKS).join(' | '), required: true },
+    since: { type: 'string', description: 'First date to pull (2024-06-30); default two years before --until' },
+    until: { type: 'string', description: 'Last date to pull; default now' },
+    out: { type: 'string', description: 'Folder for the raw pages (default <workspace>/pulled/<helpdesk>); a re-run resumes from it' },
+    rpm: { type: 'string', description: 'Requests per minute at most, retries included (the API’s own limits apply too)' },
+    'pages-only': { type: 'boolean', description: 'Write the raw pages only; import them later with `shadowdesk import <folder>`' },
+    workspace: { type: 'string', description: 'Workspace folder', default: '.shadowdesk' },
+    json: { type: 'boolean', description: 'Print the pull and import reports as JSON' },
+  },
+  run: ({ args }) =>
+    guarded(async () => {
+      const report = await pullHelpdesk(args.helpdesk, {
+        workspace: args.workspace,
+        ...(args.out && { out: args.out }),
+        ...(args.since && { since: args.since }),
+        ...(args.until && { until: args.until }),
+        ...(args.rpm && { requestsPerMinute: positiveInteger(args.rpm, '--rpm') }),
+        noImport: args['pages-only'],
+        onProgress: args.json ? undefined : pullProgressPrinter(),
+        onImportProgress: args.json ? undefined : progressPrinter(),
+        signal: interruptSignal(),
+      });
+      if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else process.stdout.write(`${pullSummary(report)}\n${report.import ? `${formatImportReport(report.import)}\n` : ''}`);
+      if (report.import && !report.import.committed) process.exitCode = EXIT_UNUSABLE;
+    }),
+});
+
+export default withExamples(command, [
+  'GORGIAS_DOMAIN=acme GORGIAS_EMAIL=lead@acme.com GORGIAS_API_KEY=… shadowdesk pull gorgias',
+  'ZENDESK_SUBDOMAIN=acme ZENDESK_EMAIL=lead@acme.com ZENDESK_API_TOKEN=… shadowdesk pull zendesk --since 2024-01-01',
+  'shadowdesk pull freshdesk --rpm 100 --pages-only',
+]);

@@ -1,0 +1,52 @@
+import { ShadowdeskError } from '../../errors.ts';
+
+/** The values of the named environment variables; one error names every one missing. */
+export function required<const Names extends readonly string[]>(env: NodeJS.ProcessEnv, helpdesk: string, names: Names): Record<Names[number], string> {
+  const missing = names.filter((name) => !env[name]?.trim());
+  if (missing.length > 0) {
+    throw new ShadowdeskError('SD_INPUT_INVALID', `pull ${helpdesk} needs the environment variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (see "pull" in docs/guide-support-lead.md); credentials are read from the environment only, never from a file or a flag`);
+  }
+  return Object.fromEntries(names.map((name) => [name, (env[name] as string).trim()])) as Record<Names[number], string>;
+}
+
+export const basicAuth = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+/**
+ * The account's address: a bare name (`acme`) on the vendor's domain, or a whole https URL.
+ * A whole URL may be http only on this machine, where the tests' fake APIs run.
+ */
+export function accountUrl(value: string, domain: string, variable: string): string {
+  if (/^[a-z0-9][a-z0-9-]{0,62}$/i.test(value)) return `https://${value}.${domain}/`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ShadowdeskError('SD_INPUT_INVALID', `${variable}: "${value}" is neither an account name nor a URL`);
+  }
+  const local = url.hostname === '127.0.0.1' || url.hostname === 'localhost';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
+    throw new ShadowdeskError('SD_INPUT_INVALID', `${variable}: ${url.origin} must be https (credentials never travel in clear)`);
+  }
+  return `${url.origin}/`;
+}
+
+/** A date header or field in ms since the epoch; undefined when unreadable. */
+export function timeOf(value: unknown): number | undefined {
+  if (typeof value === 'number') return value * 1000;
+  if (typeof value !== 'string') return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** Where `at` falls in the window, 0 to 1; `descending` when pages go from the newest back. */
+export function fractionOf(at: number | undefined, window: { since: number; until: number }, descending = false): number | undefined {
+  if (at === undefined || window.until <= window.since) return undefined;
+  const share = (at - window.since) / (window.until - window.since);
+  return Math.min(1, Math.max(0, descending ? 1 - share : share));
+}
+
+/** Wait implied by "remaining N of the window, resets in S seconds": none until the last request is used. */
+export function pauseWhenSpent(remaining: string | null, resetSeconds: number | undefined): number {
+  if (remaining === null || Number(remaining) > 0 || !Number.isFinite(Number(remaining))) return 0;
+  return Math.max(0, resetSeconds ?? 60) * 1000;
+}

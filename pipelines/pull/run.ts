@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ShadowdeskError } from '../../errors.ts';
+import { ApiRefusal, createPageFetcher, type RequestPolicy, type RequestStats } from './http.ts';
+import type { HelpdeskSource, Page, PageRequest, PageResponse, PageStream, PullWindow } from './source.ts';
+
+/** Where a pull stands: written after every page, so a killed pull resumes without asking for a finished page again. */
+export interface Checkpoint {
+  version: 1;
+  helpdesk: string;
+  window: PullWindow;
+  streams: Record<string, StreamState>;
+  /** The per-record reads (comments, translations, conversations) of the last page, while under way. */
+  perRecord?: RecordWork;
+}
+
+interface StreamState {
+  /** The next page to ask for; null once the stream is read to its end. */
+  next: PageRequest | null;
+  /** The next page without its cursor, should the API refuse the cursor. */
+  fallback?: PageRequest;
+  pages: number;
+  records: number;
+  progress?: number;
+  /** Records of the per-record stream (comments, translations, conversations) read so far. */
+  perRecordRecords?: number;
+}
+
+interface RecordWork {
+  stream: string;
+  ids: string[];
+  index: number;
+  next: PageRequest;
+  pages: number;
+}
+
+export const CHECKPOINT_FILE = '.pull-checkpoint.json';
+
+export interface PullProgress {
+  stream: string;
+  /** Records written so far in this pull, every stream together (resumed ones included). */
+  records: number;
+  /** How far through the current stream, 0 to 1, when the API lets it be told. */
+  progress?: number;
+  /** Streams finished, of all. */
+  streamsDone: number;
+  streams: number;
+}
+
+export interface PullPagesOptions extends RequestPolicy {
+  /** The folder the raw pages go to, one file per page, exactly as the API sent it. */
+  out: string;
+  window: PullWindow;
+  env?: NodeJS.ProcessEnv;
+  onProgress?: (progress: PullProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface StreamSummary {
+  stream: string;
+  pages: number;
+  records: number;
+  /** Records of the per-record stream, e.g. comments. */
+  perRecord?: { stream: string; records: number };
+}
+
+export interface PullPagesReport {
+  helpdesk: string;
+  folder: string;
+  window: { since: string; until: string };
+  streams: StreamSummary[];
+  /** Pages and records found already written by an earlier, interrupted pull. */
+  resumed: boolean;
+  requests: RequestStats;
+  seconds: number;
+}
+
+/** Writes a file whole or not at all: a kill leaves either the old file or the new one. */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const temporary = `${path}.${randomUUID()}.tmp`;
+  await writeFile(temporary, text);
+  await rename(temporary, path);
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+/** A file name a path cannot escape through: record ids come from the API. */
+const safeId = (id: string) => id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
+
+async function readCheckpoint(folder: string): Promise<Checkpoint | undefined> {
+  const text = await readFile(join(folder, CHECKPOINT_FILE), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as Checkpoint;
+  } catch (cause) {
+    throw new ShadowdeskError('SD_WORKSPACE', `${join(folder, CHECKPOINT_FILE)} is not readable JSON: delete it (and the pages beside it) to pull again from the start`, { cause });
+  }
+}
+
+/** The checkpoint to go on from: the folder's own when it is this pull's, a fresh one when there is none. */
+function startingPoint(existing: Checkpoint | undefined, source: HelpdeskSource, window: PullWindow, folder: string): Checkpoint {
+  if (!existing) return { version: 1, helpdesk: source.name, window, streams: {} };
+  if (existing.helpdesk !== source.name || existing.window.since !== window.since || existing.window.until !== window.until) {
+    const was = `${existing.helpdesk} from ${new Date(existing.window.since).toISOString()} to ${new Date(existing.window.until).toISOString()}`;
+    throw new ShadowdeskError('SD_INPUT_INVALID', `${folder} holds an unfinished pull of ${was}: run that pull again to finish it, or pull into another folder (--out)`);
+  }
+  return existing;
+}
+
+/**
+ * Reads every stream of a helpdesk into `out`, one file per page exactly as the API sent it,
+ * with the checkpoint rewritten after each page. Run again after a crash, it picks up at the
+ * first page not yet written; a page written but not yet checkpointed is asked for again and
+ * overwrites its own file, so no record is there twice.
+ */
+export async function pullPages(source: HelpdeskSource, options: PullPagesOptions): Promise<PullPagesReport> {
+  const started = performance.now();
+  const connection = source.connect(options.env ?? process.env);
+  const fetcher = createPageFetcher(source, connection, options);
+  await mkdir(options.out, { recursive: true });
+  const existing = await readCheckpoint(options.out);
+  const checkpoint = startingPoint(existing, source, options.window, options.out);
+  const resumed = existing !== undefined;
+  const save = () => writeAtomically(join(options.out, CHECKPOINT_FILE), JSON.stringify(checkpoint));
+  const total = () => Object.values(checkpoint.streams).reduce((sum, state) => sum + state.records + (state.perRecordRecords ?? 0), 0);
+
+  const report = (stream: PageStream, state: StreamState) =>
+    options.onProgress?.({
+      stream: stream.name,
+      records: total(),
+      ...(state.progress !== undefined && { progress: state.progress }),
+      streamsDone: source.streams.filter((each) => checkpoint.streams[each.name]?.next === null).length,
+      streams: source.streams.length,
+    });
+
+  /** Asks for a page; a refused cursor is asked for again by date when the source knows how. */
+  async function fetchOrFallBack(state: StreamState): Promise<{ response: PageResponse & { text: string }; asked: PageRequest }> {
+    const asked = state.next as PageRequest;
+    try {
+      return { response: await fetcher.fetchPage(asked), asked };
+    } catch (error) {
+      const refusedCursor = error instanceof ApiRefusal && (error.status === 400 || error.status === 422) && state.fallback !== undefined;
+      if (!refusedCursor || !state.fallback) throw error;
+      return { response: await fetcher.fetchPage(state.fallback), asked: state.fallback };
+    }
+  }
+
+  async function readPerTicket(stream: PageStream, state: StreamState): Promise<void> {
+    const perRecord = stream.perRecord;
+    const work = checkpoint.perRecord;
+    if (!perRecord || !work || work.stream !== stream.name) return;
+    while (work.index < work.ids.length) {
+      options.signal?.throwIfAborted();
+      const id = work.ids[work.index] as string;
+      const { text, body, headers } = await fetcher.fetchPage(work.next);
+      const page: Page = perRecord.page({ body, headers });
+      work.pages++;
+      await writeAtomically(join(options.out, `${perRecord.name}-${safeId(id)}-${pad(work.pages, 3)}.json`), text);
+      state.perRecordRecords = (state.perRecordRecords ?? 0) + page.records;
+      if (page.next) {
+        work.next = page.next;
+      } else {
+        work.index++;
+        work.pages = 0;
+        const nextId = work.ids[work.index];
+        if (nextId !== undefined) work.next = perRecord.first(nextId);
+      }
+      await save();
+      report(stream, state);
+    }
+    delete checkpoint.perRecord;
+    await save();
+  }
+
+  for (const stream of source.streams) {
+    const state = (checkpoint.streams[stream.name] ??= { next: stream.first(options.window), pages: 0, records: 0 });
+    await readPerTicket(stream, state);
+    while (state.next) {
+      options.signal?.throwIfAborted();
+      const { response } = await fetchOrFallBack(state);
+      const page = stream.page(response, options.window);
+      state.pages++;
+      await writeAtomically(join(options.out, `${stream.name}-${pad(state.pages, 6)}.json`), response.text);
+      state.records += page.records;
+      state.next = page.next ?? null;
+      if (page.fallback) state.fallback = page.fallback;
+      else delete state.fallback;
+      if (page.progress !== undefined) state.progress = page.progress;
+      const firstId = page.ids?.[0];
+      if (stream.perRecord && page.ids && firstId !== undefined) {
+        checkpoint.perRecord = { stream: stream.name, ids: page.ids, index: 0, next: stream.perRecord.first(firstId), pages: 0 };
+      }
+      await save();
+      report(stream, state);
+      await readPerTicket(stream, state);
+    }
+    report(stream, state);
+  }
+
+  return {
+    helpdesk: source.name,
+    folder: options.out,
+    window: { since: new Date(options.window.since).toISOString(), until: new Date(options.window.until).toISOString() },
+    streams: source.streams.map((stream) => {
+      const state = checkpoint.streams[stream.name] as StreamState;
+      return {
+        stream: stream.name,
+        pages: state.pages,
+        records: state.records,
+        ...(stream.perRecord && { perRecord: { stream: stream.perRecord.name, records: state.perRecordRecords ?? 0 } }),
+      };
+    }),
+    resumed,
+    requests: fetcher.stats(),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
