@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShadowdeskError } from '../../errors.ts';
 import { ApiRefusal, createPageFetcher, type RequestPolicy, type RequestStats } from './http.ts';
-import type { HelpdeskSource, Page, PageRequest, PageResponse, PageStream, PullWindow } from './source.ts';
+import type { HelpdeskSource, PageRequest, PageResponse, PageStream, PullWindow, RecordStream } from './source.ts';
 
 /** Where a pull stands: written after every page, so a killed pull resumes without asking for a finished page again. */
 export interface Checkpoint {
@@ -30,9 +30,8 @@ interface StreamState {
 interface RecordWork {
   stream: string;
   ids: string[];
+  /** Records before this one are read. */
   index: number;
-  next: PageRequest;
-  pages: number;
 }
 
 export const CHECKPOINT_FILE = '.pull-checkpoint.json';
@@ -49,6 +48,8 @@ export interface PullProgress {
 }
 
 export interface PullPagesOptions extends RequestPolicy {
+  /** Records whose per-record pages (comments) are read at once; the request ceiling still applies. @default 8 */
+  concurrency?: number;
   /** The folder the raw pages go to, one file per page, exactly as the API sent it. */
   out: string;
   window: PullWindow;
@@ -122,6 +123,7 @@ export async function pullPages(source: HelpdeskSource, options: PullPagesOption
   const existing = await readCheckpoint(options.out);
   const checkpoint = startingPoint(existing, source, options.window, options.out);
   const resumed = existing !== undefined;
+  const concurrency = options.concurrency ?? 8;
   const save = () => writeAtomically(join(options.out, CHECKPOINT_FILE), JSON.stringify(checkpoint));
   const total = () => Object.values(checkpoint.streams).reduce((sum, state) => sum + state.records + (state.perRecordRecords ?? 0), 0);
 
@@ -146,26 +148,34 @@ export async function pullPages(source: HelpdeskSource, options: PullPagesOption
     }
   }
 
-  async function readPerTicket(stream: PageStream, state: StreamState): Promise<void> {
+  /** Every page of one record's per-record stream (a ticket's comments), each written as it comes. */
+  async function readRecord(perRecord: RecordStream, id: string): Promise<number> {
+    let request: PageRequest | undefined = perRecord.first(id);
+    let records = 0;
+    for (let pages = 1; request; pages++) {
+      const { text, body, headers } = await fetcher.fetchPage(request);
+      const page = perRecord.page({ body, headers });
+      await writeAtomically(join(options.out, `${perRecord.name}-${safeId(id)}-${pad(pages, 3)}.json`), text);
+      records += page.records;
+      request = page.next;
+    }
+    return records;
+  }
+
+  /**
+   * The per-record reads of the last page, a few records at a time (the checkpoint moves after
+   * each batch: a batch cut short is read again and its files overwritten, never doubled).
+   */
+  async function readPerRecord(stream: PageStream, state: StreamState): Promise<void> {
     const perRecord = stream.perRecord;
     const work = checkpoint.perRecord;
     if (!perRecord || !work || work.stream !== stream.name) return;
     while (work.index < work.ids.length) {
       options.signal?.throwIfAborted();
-      const id = work.ids[work.index] as string;
-      const { text, body, headers } = await fetcher.fetchPage(work.next);
-      const page: Page = perRecord.page({ body, headers });
-      work.pages++;
-      await writeAtomically(join(options.out, `${perRecord.name}-${safeId(id)}-${pad(work.pages, 3)}.json`), text);
-      state.perRecordRecords = (state.perRecordRecords ?? 0) + page.records;
-      if (page.next) {
-        work.next = page.next;
-      } else {
-        work.index++;
-        work.pages = 0;
-        const nextId = work.ids[work.index];
-        if (nextId !== undefined) work.next = perRecord.first(nextId);
-      }
+      const batch = work.ids.slice(work.index, work.index + concurrency);
+      const counts = await Promise.all(batch.map((id) => readRecord(perRecord, id)));
+      state.perRecordRecords = (state.perRecordRecords ?? 0) + counts.reduce((sum, count) => sum + count, 0);
+      work.index += batch.length;
       await save();
       report(stream, state);
     }
@@ -175,7 +185,7 @@ export async function pullPages(source: HelpdeskSource, options: PullPagesOption
 
   for (const stream of source.streams) {
     const state = (checkpoint.streams[stream.name] ??= { next: stream.first(options.window), pages: 0, records: 0 });
-    await readPerTicket(stream, state);
+    await readPerRecord(stream, state);
     while (state.next) {
       options.signal?.throwIfAborted();
       const { response } = await fetchOrFallBack(state);
@@ -187,13 +197,10 @@ export async function pullPages(source: HelpdeskSource, options: PullPagesOption
       if (page.fallback) state.fallback = page.fallback;
       else delete state.fallback;
       if (page.progress !== undefined) state.progress = page.progress;
-      const firstId = page.ids?.[0];
-      if (stream.perRecord && page.ids && firstId !== undefined) {
-        checkpoint.perRecord = { stream: stream.name, ids: page.ids, index: 0, next: stream.perRecord.first(firstId), pages: 0 };
-      }
+      if (stream.perRecord && page.ids?.length) checkpoint.perRecord = { stream: stream.name, ids: page.ids, index: 0 };
       await save();
       report(stream, state);
-      await readPerTicket(stream, state);
+      await readPerRecord(stream, state);
     }
     report(stream, state);
   }
