@@ -1,3 +1,4 @@
+import type { Budget } from './source.ts';
 import { ShadowdeskError } from '../../errors.ts';
 
 /** The values of the named environment variables; one error names every one missing. */
@@ -45,8 +46,8 @@ export function fractionOf(at: number | undefined, window: { since: number; unti
   return Math.min(1, Math.max(0, descending ? 1 - share : share));
 }
 
-/** Wait implied by "remaining N of the window, resets in S seconds": none until the last request is used. */
-export function pauseWhenSpent(remaining: string | null, resetSeconds: number | undefined): number {
-  if (remaining === null || Number(remaining) > 0 || !Number.isFinite(Number(remaining))) return 0;
-  return Math.max(0, resetSeconds ?? 60) * 1000;
+/** A "requests left" header as a budget; `refillMs` when the header says nothing of the reset. */
+export function budgetOf(remaining: string | null, refillMs: number): Budget | undefined {
+  const left = remaining === null ? Number.NaN : Number(remaining);
+  return Number.isFinite(left) ? { remaining: left, refillMs } : undefined;
 }

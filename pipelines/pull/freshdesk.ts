@@ -1,4 +1,4 @@
-import { accountUrl, basicAuth, fractionOf, pauseWhenSpent, required, timeOf } from './common.ts';
+import { accountUrl, basicAuth, budgetOf, fractionOf, required, timeOf } from './common.ts';
 import type { HelpdeskSource, Page, PageRequest, PageResponse, PageStream, RecordStream } from './source.ts';
 
 /**
@@ -67,5 +67,5 @@ export const freshdesk: HelpdeskSource = {
   },
   streams: [tickets],
   /** The limit is per minute, with no reset header: a spent minute waits a minute. */
-  pauseAfter: (headers) => pauseWhenSpent(headers.get('x-ratelimit-remaining'), undefined),
+  budget: (headers) => budgetOf(headers.get('x-ratelimit-remaining'), 60_000),
 };

@@ -54,11 +54,9 @@ export const gorgias: HelpdeskSource = {
     newestFirst('macros', '/api/macros', false),
     newestFirst('rules', '/api/rules', false),
   ],
-  /** `X-Gorgias-Account-Api-Call-Limit: 40/40` means the bucket is full: wait for it to drip. */
-  pauseAfter(headers) {
+  /** `X-Gorgias-Account-Api-Call-Limit: 12/40`: 28 left; the bucket drips one request back every half second. */
+  budget(headers) {
     const match = /^(\d{1,6})\/(\d{1,6})$/.exec(headers.get('x-gorgias-account-api-call-limit')?.trim() ?? '');
-    if (!match) return 0;
-    const over = Number(match[1]) - Number(match[2]) + 1;
-    return over > 0 ? over * REFILL_MS : 0;
+    return match ? { remaining: Number(match[2]) - Number(match[1]), refillMs: REFILL_MS } : undefined;
   },
 };

@@ -74,7 +74,10 @@ export function createPageFetcher(source: HelpdeskSource, connection: Connection
   const maxWaitMs = (policy.maxWaitSeconds ?? 300) * 1000;
   const pace = createPacer(policy.requestsPerMinute);
   const stats: RequestStats = { requests: 0, retries: 0, throttledMs: 0 };
-  let resumeAt = 0;
+  /** Requests the API allows before `refillAt`, as its last answer said; unknown before the first. */
+  let left = Number.POSITIVE_INFINITY;
+  let refillAt = 0;
+  let inFlight = 0;
   const clean = (text: string) => withoutSecrets(text, connection.secrets);
 
   async function waitFor(ms: number, why: string): Promise<void> {
@@ -103,7 +106,7 @@ export function createPageFetcher(source: HelpdeskSource, connection: Connection
     }
     if (response.status === 429 || response.status >= 500) {
       const asked = retryAfterMs(response.headers.get('retry-after')) ?? 0;
-      throw new Transient(`HTTP ${response.status}`, Math.max(asked, source.pauseAfter(response.headers)));
+      throw new Transient(`HTTP ${response.status}`, asked);
     }
     if (!response.ok) {
       const detail = clean(text.slice(0, 300));
@@ -118,8 +121,12 @@ export function createPageFetcher(source: HelpdeskSource, connection: Connection
     }
     const throttle = source.throttled?.(body);
     if (throttle) throw new Transient(throttle.reason, throttle.waitMs);
-    const pause = source.pauseAfter(response.headers, body);
-    resumeAt = pause > 0 ? Date.now() + pause : 0;
+    const budget = source.budget(response.headers, body);
+    if (budget) {
+      // The answer counted the requests sent before it, not those still on their way.
+      left = budget.remaining - (inFlight - 1);
+      refillAt = Date.now() + budget.refillMs;
+    }
     return { body, headers: response.headers, text };
   }
 
@@ -128,10 +135,15 @@ export function createPageFetcher(source: HelpdeskSource, connection: Connection
     /** The page's parsed body, its headers and its text exactly as the API sent it. */
     async fetchPage(request: PageRequest): Promise<PageResponse & { text: string }> {
       for (let attempts = 1; ; attempts++) {
-        const wait = resumeAt - Date.now();
-        if (wait > 0) await waitFor(wait, 'its rate-limit headers');
         await pace();
+        if (left <= 0) {
+          const wait = refillAt - Date.now();
+          if (wait > 0) await waitFor(wait, 'its rate-limit headers');
+          left = Number.POSITIVE_INFINITY;
+        }
+        left--;
         stats.requests++;
+        inFlight++;
         try {
           return await attempt(request);
         } catch (error) {
@@ -142,6 +154,8 @@ export function createPageFetcher(source: HelpdeskSource, connection: Connection
           stats.retries++;
           if (error.waitMs > 0) await waitFor(error.waitMs, error.message);
           else await sleep(backoffMs(attempts, baseMs));
+        } finally {
+          inFlight--;
         }
       }
     },

@@ -76,10 +76,13 @@ export const shopify: HelpdeskSource = {
     };
   },
   streams: [connection('orders', ORDER_FIELDS), connection('products', PRODUCT_FIELDS)],
-  /** Waits before the next query when the bucket holds less than this one cost. */
-  pauseAfter(_headers, body) {
-    const cost = (body as GraphqlBody | undefined)?.extensions?.cost?.requestedQueryCost;
-    return body && cost ? refillMs(body as GraphqlBody, cost) : 0;
+  /** Queries of this cost the bucket still holds, and the time it takes to hold one more. */
+  budget(_headers, body) {
+    const graphql = body as GraphqlBody;
+    const cost = graphql.extensions?.cost?.requestedQueryCost;
+    const status = graphql.extensions?.cost?.throttleStatus;
+    if (!cost || !status?.restoreRate || status.currentlyAvailable === undefined) return undefined;
+    return { remaining: Math.floor(status.currentlyAvailable / cost), refillMs: Math.ceil((cost / status.restoreRate) * 1000) };
   },
   throttled(body): Throttle | undefined {
     const graphql = body as GraphqlBody;

@@ -63,6 +63,12 @@ export interface Connection {
   secrets: string[];
 }
 
+/** Requests the API still allows now, and how long until it allows more once they are spent. */
+export interface Budget {
+  remaining: number;
+  refillMs: number;
+}
+
 /** Why a response that came back is not a page yet, and when to ask again. */
 export interface Throttle {
   waitMs: number;
@@ -75,8 +81,8 @@ export interface HelpdeskSource {
   environment: readonly string[];
   connect(env: NodeJS.ProcessEnv): Connection;
   streams: readonly PageStream[];
-  /** How long to wait before the next request after this response, from the vendor's rate-limit headers or body. */
-  pauseAfter(headers: Headers, body?: unknown): number;
+  /** What the vendor's rate-limit headers (or body) say is left, to slow down before it refuses. */
+  budget(headers: Headers, body: unknown): Budget | undefined;
   /** A 200 that is a refusal (Shopify answers THROTTLED in the body): wait and ask again. */
   throttled?(body: unknown): Throttle | undefined;
 }

@@ -1,4 +1,4 @@
-import { accountUrl, basicAuth, fractionOf, pauseWhenSpent, required, timeOf } from './common.ts';
+import { accountUrl, basicAuth, budgetOf, fractionOf, required, timeOf } from './common.ts';
 import type { HelpdeskSource, Page, PageRequest, PageResponse, PageStream, RecordStream } from './source.ts';
 
 /**
@@ -104,8 +104,9 @@ export const zendesk: HelpdeskSource = {
     cursorList('macros', '/api/v2/macros.json', 'macros'),
     cursorList('triggers', '/api/v2/triggers.json', 'triggers'),
   ],
-  pauseAfter(headers) {
+  /** `ratelimit-remaining` with `ratelimit-reset` (seconds); older accounts send `X-Rate-Limit-Remaining`, per minute. */
+  budget(headers) {
     const reset = Number(headers.get('ratelimit-reset'));
-    return pauseWhenSpent(headers.get('ratelimit-remaining') ?? headers.get('x-rate-limit-remaining'), Number.isFinite(reset) && reset > 0 ? reset : undefined);
+    return budgetOf(headers.get('ratelimit-remaining') ?? headers.get('x-rate-limit-remaining'), Number.isFinite(reset) && reset > 0 ? reset * 1000 : 60_000);
   },
 };

@@ -13,6 +13,8 @@ export type Fault = 'rate-limit' | 'server-error' | 'truncate' | 'hang' | 'reset
 export interface FakeRequest {
   /** 1-based, in arrival order. */
   n: number;
+  /** Arrival, from performance.now(). */
+  at: number;
   method: string;
   path: string;
   query: URLSearchParams;
@@ -78,7 +80,7 @@ export async function startFakeApi(vendor: VendorBehaviour, options: FakeOptions
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
       const url = new URL(incoming.url ?? '/', 'http://127.0.0.1');
-      const request: FakeRequest = { n: ++count, method: incoming.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: incoming.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const request: FakeRequest = { n: ++count, at: performance.now(), method: incoming.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: incoming.headers, body: Buffer.concat(chunks).toString('utf8') };
       if (options.log !== false) api.requests.push(request);
 
       let limitHeaders: Record<string, string> = {};

@@ -13,11 +13,11 @@ afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
 });
 
-const account = fakeAccount(2500);
+const account = fakeAccount(250);
 const window = { since: Date.parse('2023-12-01T00:00:00Z'), until: Date.parse('2026-01-01T00:00:00Z') };
 
 async function fake(options: ZendeskFakeOptions = {}): Promise<FakeApi> {
-  const api = await startZendeskFake(account, options);
+  const api = await startZendeskFake(account, { exportPageSize: 100, ...options });
   fakes.push(api);
   return api;
 }
@@ -32,7 +32,7 @@ describe('pull zendesk', () => {
     const report = await pullPages(zendesk, { out, window, env: envFor(api), ...fast });
 
     const byName = Object.fromEntries(report.streams.map((stream) => [stream.stream, stream]));
-    expect(byName.tickets).toMatchObject({ pages: 3, records: 2500, perRecord: { stream: 'comments', records: [...Array(2500).keys()].reduce((sum, i) => sum + account.messagesOf(i + 1), 0) } });
+    expect(byName.tickets).toMatchObject({ pages: 3, records: 250, perRecord: { stream: 'comments', records: [...Array(250).keys()].reduce((sum, i) => sum + account.messagesOf(i + 1), 0) } });
     expect(byName.articles).toMatchObject({ records: 5, perRecord: { stream: 'translations', records: 10 } });
     expect(byName.macros?.records).toBe(3);
     expect(byName.triggers?.records).toBe(2);
@@ -43,7 +43,7 @@ describe('pull zendesk', () => {
     expect(files.filter((name) => name.startsWith('comments-2-'))).toEqual(['comments-2-001.json', 'comments-2-002.json']);
     const last = JSON.parse(await readFile(join(out, 'tickets-000003.json'), 'utf8')) as { end_of_stream: boolean; tickets: unknown[] };
     expect(last.end_of_stream).toBe(true);
-    expect(last.tickets).toHaveLength(500);
+    expect(last.tickets).toHaveLength(50);
     expect(api.requests[0]?.query.get('start_time')).toBe(String(window.since / 1000));
   });
 
@@ -58,15 +58,15 @@ describe('pull zendesk', () => {
   it('stops the export at the first page past --until', async () => {
     const api = await fake();
     const out = await tempDir();
-    const until = account.createdAt(1200);
+    const until = account.createdAt(120);
     const report = await pullPages(zendesk, { out, window: { since: window.since, until }, env: envFor(api), ...fast });
-    expect(report.streams[0]).toMatchObject({ pages: 2, records: 2000 });
+    expect(report.streams[0]).toMatchObject({ pages: 2, records: 200 });
   });
 
   it('starts the export at --since', async () => {
     const api = await fake();
     const out = await tempDir();
-    const report = await pullPages(zendesk, { out, window: { since: account.createdAt(2001), until: window.until }, env: envFor(api), ...fast });
-    expect(report.streams[0]?.records).toBe(500);
+    const report = await pullPages(zendesk, { out, window: { since: account.createdAt(201), until: window.until }, env: envFor(api), ...fast });
+    expect(report.streams[0]?.records).toBe(50);
   });
 });

@@ -1,0 +1,128 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ShadowdeskError } from '../../../errors.ts';
+import { pullPages } from '../../../pipelines/pull/run.ts';
+import { zendesk } from '../../../pipelines/pull/zendesk.ts';
+import { fakeAccount, type FakeApi, type FakeRequest, type Fault } from '../../helpers/fake-api.ts';
+import { useTempDir } from '../../helpers/temp.ts';
+import { startZendeskFake, ZENDESK_EMAIL, ZENDESK_TOKEN, type ZendeskFakeOptions } from '../../helpers/zendesk-fake.ts';
+
+/** Faults are generic (http.ts): they are injected here through the Zendesk fake, the most documented of the four. */
+
+const tempDir = useTempDir();
+const fakes: FakeApi[] = [];
+afterEach(async () => {
+  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+});
+
+const account = fakeAccount(60);
+const window = { since: Date.parse('2023-12-01T00:00:00Z'), until: Date.parse('2026-01-01T00:00:00Z') };
+const fast = { retryBaseMs: 5, timeoutMs: 1000 };
+const EXPECTED_COMMENTS = [...Array(60).keys()].reduce((sum, i) => sum + account.messagesOf(i + 1), 0);
+
+async function fake(options: ZendeskFakeOptions = {}): Promise<FakeApi> {
+  const api = await startZendeskFake(account, { exportPageSize: 25, ...options });
+  fakes.push(api);
+  return api;
+}
+
+const envFor = (api: FakeApi, token = ZENDESK_TOKEN) => ({ ZENDESK_SUBDOMAIN: api.url, ZENDESK_EMAIL, ZENDESK_API_TOKEN: token });
+
+/** Each listed request number (1-based) meets the fault once. */
+const once = (faults: Record<number, Fault>) => (request: FakeRequest) => faults[request.n];
+
+async function pullWith(api: FakeApi, options: Partial<Parameters<typeof pullPages>[1]> = {}) {
+  const out = await tempDir();
+  const report = await pullPages(zendesk, { out, window, env: envFor(api), ...fast, ...options });
+  return { out, report };
+}
+
+/** Every comment id in the folder, to tell a complete pull from one with a record twice or missing. */
+async function commentIds(out: string): Promise<number[]> {
+  const ids: number[] = [];
+  for (const name of (await readdir(out)).filter((file) => file.startsWith('comments-'))) {
+    const page = JSON.parse(await readFile(join(out, name), 'utf8')) as { comments: Array<{ id: number }> };
+    ids.push(...page.comments.map((comment) => comment.id));
+  }
+  return ids.sort((a, b) => a - b);
+}
+
+describe('pull under faults', () => {
+  it('waits out a burst of 429s for as long as Retry-After says, then reads everything', async () => {
+    const api = await fake({ faults: once({ 1: 'rate-limit', 2: 'rate-limit' }) });
+    const { out, report } = await pullWith(api);
+    expect(report.streams[0]).toMatchObject({ records: 60, perRecord: { records: EXPECTED_COMMENTS } });
+    expect(report.requests.retries).toBe(2);
+    expect(report.requests.throttledMs).toBeGreaterThanOrEqual(2000);
+    const [first, second, third] = api.requests;
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(990);
+    expect(third!.at - second!.at).toBeGreaterThanOrEqual(990);
+    expect(new Set(await commentIds(out)).size).toBe(EXPECTED_COMMENTS);
+  });
+
+  it('slows down when the rate-limit headers say the window is spent, so the API never has to refuse', async () => {
+    const api = await fake({ rateLimit: { limit: 20, windowMs: 1000 } });
+    const { report } = await pullWith(api);
+    expect(api.statuses.get(429) ?? 0).toBe(0);
+    expect(report.requests.throttledMs).toBeGreaterThan(0);
+    expect(report.streams[0]?.perRecord?.records).toBe(EXPECTED_COMMENTS);
+  });
+
+  it('retries 5xx, dropped connections, a page cut short and a hang, without a record missing or twice', async () => {
+    const api = await fake({ faults: once({ 1: 'server-error', 3: 'truncate', 5: 'reset', 8: 'hang', 13: 'server-error', 21: 'truncate' }) });
+    const { out, report } = await pullWith(api, { timeoutMs: 400 });
+    expect(report.requests.retries).toBe(6);
+    expect(report.streams[0]).toMatchObject({ records: 60, perRecord: { records: EXPECTED_COMMENTS } });
+    const ids = await commentIds(out);
+    expect(ids).toHaveLength(EXPECTED_COMMENTS);
+    expect(new Set(ids).size).toBe(EXPECTED_COMMENTS);
+    // No page was written cut short: every file is whole JSON.
+    for (const name of (await readdir(out)).filter((file) => file.endsWith('.json'))) JSON.parse(await readFile(join(out, name), 'utf8'));
+  });
+
+  it('picks the export up again by date when the API refuses an expired cursor', async () => {
+    const expireFirstCursor = (request: FakeRequest): Fault | undefined => (request.query.has('cursor') && !api.requests.some((earlier) => earlier.n < request.n && earlier.query.has('cursor')) ? 'expired-cursor' : undefined);
+    const api = await fake({ faults: expireFirstCursor });
+    const { report } = await pullWith(api);
+    const exports = api.requests.filter((request) => request.path.endsWith('/cursor.json'));
+    const refused = exports.findIndex((request) => request.query.has('cursor'));
+    // The request after the refusal asks by date, from the last ticket of the page before.
+    expect(exports[refused + 1]?.query.get('start_time')).toBe(String(Math.floor((account.createdAt(25) + 3_600_000) / 1000)));
+    expect(report.streams[0]?.records).toBeGreaterThanOrEqual(60);
+  });
+
+  it('gives up after the bounded number of retries and says the pull resumes', async () => {
+    const api = await fake({ faults: () => 'server-error' });
+    const attempt = pullWith(api, { maxRetries: 3 });
+    await expect(attempt).rejects.toThrow(ShadowdeskError);
+    await expect(attempt).rejects.toThrow(/failed after 4 attempts \(HTTP 503\); run the same pull again to resume/);
+    expect(api.requests).toHaveLength(4);
+  });
+
+  it('refuses to wait longer than allowed when Retry-After asks too much', async () => {
+    const api = await fake({ rateLimit: { limit: 1, windowMs: 120_000 } });
+    await expect(pullWith(api, { maxWaitSeconds: 5 })).rejects.toThrow(/asked to wait \d+ s .*more than the 5 s allowed.*resumes where it stopped/);
+  });
+
+  it('counts retries against the requests-per-minute ceiling', async () => {
+    const api = await fake({ faults: once({ 1: 'server-error', 2: 'server-error', 3: 'server-error' }) });
+    await pullWith(api, { requestsPerMinute: 1200 });
+    const gaps = api.requests.slice(1, 12).map((request, index) => request.at - api.requests[index]!.at);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(40);
+  });
+
+  it('fails at once on refused credentials, with the API’s words and a hint, never the token', async () => {
+    const api = await fake();
+    const wrong = 'zd-wrong-token-4f8a9c0e77';
+    const failure = await pullPages(zendesk, { out: await tempDir(), window, env: envFor(api, wrong), ...fast }).then(() => new Error('pulled'), (error: unknown) => error as Error);
+    expect(failure).toBeInstanceOf(ShadowdeskError);
+    expect(failure.message).toMatch(/HTTP 401; the credentials were refused.*Couldn't authenticate you/);
+    expect(failure.message).not.toContain(wrong);
+    expect(api.requests).toHaveLength(1);
+  });
+
+  it('names every missing environment variable', async () => {
+    await expect(pullPages(zendesk, { out: await tempDir(), window, env: { ZENDESK_EMAIL }, ...fast })).rejects.toThrow(/ZENDESK_SUBDOMAIN, ZENDESK_API_TOKEN/);
+  });
+});
