@@ -5,6 +5,8 @@ import { pullHelpdesk, type PullReport } from '../../pipelines/pull/pull.ts';
 import { formatImportReport } from '../../reports/import-report.ts';
 import { EXIT_UNUSABLE, guarded, interruptSignal, positiveInteger, progressPrinter, withExamples } from '../_cli.ts';
 
+const BEFORE = { empty: '', interrupted: ', resuming an interrupted pull', finished: ', already finished in that folder: nothing asked again' } as const;
+
 function pullSummary({ pull }: PullReport): string {
   const streams = pull.streams.map((stream) => {
     const perRecord = stream.perRecord ? ` (+ ${stream.perRecord.records.toLocaleString('en-US')} ${stream.perRecord.stream})` : '';
@@ -13,7 +15,7 @@ function pullSummary({ pull }: PullReport): string {
   const retries = pull.requests.retries > 0 ? `, ${pull.requests.retries} retried` : '';
   const waited = pull.requests.throttledMs > 0 ? `, ${(pull.requests.throttledMs / 1000).toFixed(1)} s waiting on rate limits` : '';
   return [
-    `Pulled from ${pull.helpdesk} (${pull.window.since.slice(0, 10)} to ${pull.window.until.slice(0, 10)})${pull.resumed ? ', resuming an interrupted pull' : ''}: ${streams.join(', ')}.`,
+    `Pulled from ${pull.helpdesk} (${pull.window.since.slice(0, 10)} to ${pull.window.until.slice(0, 10)})${BEFORE[pull.before]}: ${streams.join(', ')}.`,
     `${pull.requests.requests.toLocaleString('en-US')} requests${retries}${waited}, ${pull.seconds.toFixed(1)} s; raw pages in ${pull.folder}`,
   ].join('\n');
 }

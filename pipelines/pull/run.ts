@@ -71,8 +71,8 @@ export interface PullPagesReport {
   folder: string;
   window: { since: string; until: string };
   streams: StreamSummary[];
-  /** Pages and records found already written by an earlier, interrupted pull. */
-  resumed: boolean;
+  /** What the folder held before: nothing, an interrupted pull now finished, or this very pull already finished (nothing asked again). */
+  before: 'empty' | 'interrupted' | 'finished';
   requests: RequestStats;
   seconds: number;
 }
@@ -100,11 +100,17 @@ async function readCheckpoint(folder: string): Promise<Checkpoint | undefined> {
 }
 
 /** The checkpoint to go on from: the folder's own when it is this pull's, a fresh one when there is none. */
+/** Every stream read to its end, per-record reads included. */
+function isFinished(checkpoint: Checkpoint, source: HelpdeskSource): boolean {
+  return !checkpoint.perRecord && source.streams.every((stream) => checkpoint.streams[stream.name]?.next === null);
+}
+
 function startingPoint(existing: Checkpoint | undefined, source: HelpdeskSource, window: PullWindow, folder: string): Checkpoint {
   if (!existing) return { version: 1, helpdesk: source.name, window, streams: {} };
   if (existing.helpdesk !== source.name || existing.window.since !== window.since || existing.window.until !== window.until) {
     const was = `${existing.helpdesk} from ${new Date(existing.window.since).toISOString()} to ${new Date(existing.window.until).toISOString()}`;
-    throw new ShadowdeskError('SD_INPUT_INVALID', `${folder} holds an unfinished pull of ${was}: run that pull again to finish it, or pull into another folder (--out)`);
+    const advice = isFinished(existing, source) ? `a finished pull of ${was}: pull` : `an unfinished pull of ${was}: run that pull again to finish it, or pull`;
+    throw new ShadowdeskError('SD_INPUT_INVALID', `${folder} holds ${advice} into another folder (--out)`);
   }
   return existing;
 }
@@ -122,7 +128,7 @@ export async function pullPages(source: HelpdeskSource, options: PullPagesOption
   await mkdir(options.out, { recursive: true });
   const existing = await readCheckpoint(options.out);
   const checkpoint = startingPoint(existing, source, options.window, options.out);
-  const resumed = existing !== undefined;
+  const before = !existing ? 'empty' : isFinished(existing, source) ? 'finished' : 'interrupted';
   const concurrency = options.concurrency ?? 8;
   const save = () => writeAtomically(join(options.out, CHECKPOINT_FILE), JSON.stringify(checkpoint));
   const total = () => Object.values(checkpoint.streams).reduce((sum, state) => sum + state.records + (state.perRecordRecords ?? 0), 0);
@@ -132,7 +138,7 @@ export async function pullPages(source: HelpdeskSource, options: PullPagesOption
       stream: stream.name,
       records: total(),
       ...(state.progress !== undefined && { progress: state.progress }),
-      streamsDone: source.streams.filter((each) => checkpoint.streams[each.name]?.next === null).length,
+      streamsDone: source.streams.filter((each) => checkpoint.streams[each.name]?.next === null && checkpoint.perRecord?.stream !== each.name).length,
       streams: source.streams.length,
     });
 
@@ -218,7 +224,7 @@ export async function pullPages(source: HelpdeskSource, options: PullPagesOption
         ...(stream.perRecord && { perRecord: { stream: stream.perRecord.name, records: state.perRecordRecords ?? 0 } }),
       };
     }),
-    resumed,
+    before,
     requests: fetcher.stats(),
     seconds: (performance.now() - started) / 1000,
   };

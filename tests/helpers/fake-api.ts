@@ -51,6 +51,8 @@ export interface FakeOptions {
   faults?: (request: FakeRequest) => Fault | undefined;
   /** Keep every request (path and query) for the test to look at. @default true */
   log?: boolean;
+  /** Refusals quote the Authorization header back, as a careless proxy does: nothing may write it on. */
+  echoCredentials?: boolean;
 }
 
 export interface FakeApi {
@@ -95,7 +97,10 @@ export async function startFakeApi(vendor: VendorBehaviour, options: FakeOptions
         limitHeaders = vendor.limitHeaders(limit, Math.max(0, limit - used), resetSeconds);
         if (used > limit) return send(response, { status: 429, headers: { ...limitHeaders, 'retry-after': String(resetSeconds) }, body: vendor.tooManyBody });
       }
-      if (!vendor.authorized(incoming.headers)) return send(response, vendor.unauthorized);
+      if (!vendor.authorized(incoming.headers)) {
+        const echo = options.echoCredentials ? ` (received: ${incoming.headers.authorization ?? ''} = ${basicOf(incoming.headers)})` : '';
+        return send(response, { ...vendor.unauthorized, body: `${vendor.unauthorized.body}${echo}` });
+      }
 
       switch (options.faults?.(request)) {
         case 'rate-limit':
