@@ -1,3 +1,4 @@
+import { ShadowdeskError } from '../../errors.ts';
 import { accountUrl, fractionOf, required, timeOf } from './common.ts';
 import type { HelpdeskSource, Page, PageStream, PullWindow, Throttle } from './source.ts';
 
@@ -28,7 +29,7 @@ interface Connection {
 
 interface GraphqlBody {
   data?: Record<string, Connection | undefined>;
-  errors?: Array<{ extensions?: { code?: string } }>;
+  errors?: Array<{ message?: string; extensions?: { code?: string } }>;
   extensions?: { cost?: { requestedQueryCost?: number; throttleStatus?: { maximumAvailable?: number; currentlyAvailable?: number; restoreRate?: number } } };
 }
 
@@ -46,7 +47,12 @@ function connection(name: 'orders' | 'products', fields: string): PageStream {
     name,
     first: (window) => request(window, null),
     page({ body }, window): Page {
-      const list = (body as GraphqlBody).data?.[name];
+      const graphql = body as GraphqlBody;
+      const list = graphql.data?.[name];
+      if (!list && graphql.errors?.length) {
+        const messages = graphql.errors.map((error) => error.message ?? error.extensions?.code ?? 'unknown error').join('; ');
+        throw new ShadowdeskError('SD_INPUT_INVALID', `shopify refused the ${name} query: ${messages.slice(0, 300)} (the access token needs the read_${name} scope)`);
+      }
       const nodes = Array.isArray(list?.nodes) ? list.nodes : [];
       const progress = fractionOf(timeOf(nodes.at(-1)?.updatedAt), window);
       const result: Page = { records: nodes.length, ...(progress !== undefined && { progress }) };
