@@ -15,6 +15,8 @@ export interface RequestPolicy {
   retryBaseMs?: number;
   /** The longest wait obeyed (Retry-After or rate-limit headers); longer fails the pull, which resumes later. @default 300 */
   maxWaitSeconds?: number;
+  /** Stops a request or a wait under way (Ctrl-C), not only between pages. */
+  signal?: AbortSignal;
 }
 
 export interface RequestStats {
@@ -85,7 +87,16 @@ export function createPageFetcher(source: HelpdeskSource, connection: Connection
       throw new ShadowdeskError('SD_INPUT_INVALID', `${source.name} asked to wait ${Math.ceil(ms / 1000)} s (${why}), more than the ${maxWaitMs / 1000} s allowed: run the same pull again later, it resumes where it stopped`);
     }
     stats.throttledMs += ms;
-    await sleep(ms);
+    await pause(ms);
+  }
+
+  /** A wait Ctrl-C cuts short, with the interruption's own error. */
+  async function pause(ms: number): Promise<void> {
+    try {
+      await sleep(ms, undefined, policy.signal && { signal: policy.signal });
+    } catch (error) {
+      throw policy.signal?.reason ?? error;
+    }
   }
 
   async function attempt(request: PageRequest): Promise<PageResponse & { text: string }> {
@@ -97,10 +108,11 @@ export function createPageFetcher(source: HelpdeskSource, connection: Connection
         method: request.body === undefined ? 'GET' : 'POST',
         headers: { accept: 'application/json', ...(request.body !== undefined && { 'content-type': 'application/json' }), ...connection.headers },
         ...(request.body !== undefined && { body: request.body }),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: policy.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), policy.signal]) : AbortSignal.timeout(timeoutMs),
       });
       text = await response.text();
     } catch (error) {
+      if (policy.signal?.aborted) throw policy.signal.reason;
       const failure = error as Error & { cause?: { code?: string } };
       throw new Transient(failure.name === 'TimeoutError' ? `no whole answer within ${timeoutMs} ms` : `connection failed (${failure.cause?.code ?? failure.message})`);
     }
@@ -153,7 +165,7 @@ export function createPageFetcher(source: HelpdeskSource, connection: Connection
           }
           stats.retries++;
           if (error.waitMs > 0) await waitFor(error.waitMs, error.message);
-          else await sleep(backoffMs(attempts, baseMs));
+          else await pause(backoffMs(attempts, baseMs));
         } finally {
           inFlight--;
         }

@@ -30,7 +30,7 @@ export function pullProgressPrinter(stream: NodeJS.WriteStream = process.stderr,
   let firstRecords: number | undefined;
   let streamName = '';
   let streamStarted = started;
-  let lastLine = 0;
+  let lastLine = Number.NEGATIVE_INFINITY;
   let finished = false;
   return (progress) => {
     if (finished) return;

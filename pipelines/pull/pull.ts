@@ -58,7 +58,10 @@ export async function pullHelpdesk(helpdesk: string, options: PullOptions = {}):
   const workspace = options.workspace ?? DEFAULT_WORKSPACE;
   const out = options.out ?? join(workspace, 'pulled', helpdesk);
   const window = await pullWindow(out, options.since, options.until);
-  const pulled = await pullPages(HELPDESKS[helpdesk], { ...options, out, window });
+  const pulled = await pullPages(HELPDESKS[helpdesk], { ...options, out, window }).catch((error: unknown) => {
+    if (!options.signal?.aborted) throw error;
+    throw new ShadowdeskError('SD_INTERRUPTED', `interrupted: the pages written so far are kept in ${out}; run the same pull again to go on from there`);
+  });
   if (options.noImport) return { pull: pulled };
   try {
     const imported = await importSources([{ path: out }], { workspace, onProgress: options.onImportProgress, signal: options.signal });
