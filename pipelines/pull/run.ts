@@ -148,7 +148,7 @@ export async function pullPages(source: HelpdeskSource, options: PullPagesOption
     try {
       return { response: await fetcher.fetchPage(asked), asked };
     } catch (error) {
-      const refusedCursor = error instanceof ApiRefusal && (error.status === 400 || error.status === 422) && state.fallback !== undefined;
+      const refusedCursor = error instanceof ApiRefusal && (error.status === 400 || error.status === 422);
       if (!refusedCursor || !state.fallback) throw error;
       return { response: await fetcher.fetchPage(state.fallback), asked: state.fallback };
     }
@@ -194,8 +194,11 @@ export async function pullPages(source: HelpdeskSource, options: PullPagesOption
     await readPerRecord(stream, state);
     while (state.next) {
       options.signal?.throwIfAborted();
-      const { response } = await fetchOrFallBack(state);
+      const { response, asked } = await fetchOrFallBack(state);
       const page = stream.page(response, options.window);
+      if (page.next && JSON.stringify(page.next) === JSON.stringify(asked)) {
+        throw new ShadowdeskError('SD_INPUT_INVALID', `${source.name} sent ${stream.name} page ${state.pages + 1} with a link back to itself; stopped rather than loop (the pages so far are kept)`);
+      }
       state.pages++;
       await writeAtomically(join(options.out, `${stream.name}-${pad(state.pages, 6)}.json`), response.text);
       state.records += page.records;

@@ -126,3 +126,12 @@ describe('pull under faults', () => {
     await expect(pullPages(zendesk, { out: await tempDir(), window, env: { ZENDESK_EMAIL }, ...fast })).rejects.toThrow(/ZENDESK_SUBDOMAIN, ZENDESK_API_TOKEN/);
   });
 });
+
+describe('pull against an API that misbehaves', () => {
+  it('stops rather than loop when a page links back to itself', async () => {
+    const api = await fake();
+    const looping = { ...zendesk, streams: [{ ...zendesk.streams[2]!, page: () => ({ records: 3, next: { path: '/api/v2/macros.json', query: { 'page[size]': '100' } } }) }] };
+    await expect(pullPages(looping, { out: await tempDir(), window, env: envFor(api), ...fast })).rejects.toThrow(/zendesk sent macros page 1 with a link back to itself; stopped rather than loop/);
+    expect(api.requests).toHaveLength(1);
+  });
+});
