@@ -13,11 +13,12 @@ export function required<const Names extends readonly string[]>(env: NodeJS.Proc
 export const basicAuth = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 /**
- * The account's address: a bare name (`acme`) on the vendor's domain, or a whole https URL.
- * A whole URL may be http only on this machine, where the tests' fake APIs run.
+ * The account's address: a bare name (`acme`), the vendor's host (`acme.zendesk.com`) or a whole
+ * https URL. A whole URL may be http only on this machine, where the tests' fake APIs run.
  */
 export function accountUrl(value: string, domain: string, variable: string): string {
-  if (/^[a-z0-9][a-z0-9-]{0,62}$/i.test(value)) return `https://${value}.${domain}/`;
+  const name = value.toLowerCase().endsWith(`.${domain}`) ? value.slice(0, -domain.length - 1) : value;
+  if (/^[a-z0-9][a-z0-9-]{0,62}$/i.test(name)) return `https://${name}.${domain}/`;
   let url: URL;
   try {
     url = new URL(value);

@@ -63,7 +63,7 @@ export const freshdesk: HelpdeskSource = {
     const values = required(env, 'freshdesk', ENV);
     // Freshdesk takes the API key as the user name, with any password.
     const authorization = basicAuth(values.FRESHDESK_API_KEY, 'X');
-    return { baseUrl: accountUrl(values.FRESHDESK_DOMAIN.replace(/\.freshdesk\.com\/?$/i, ''), 'freshdesk.com', 'FRESHDESK_DOMAIN'), headers: { authorization }, secrets: [values.FRESHDESK_API_KEY, authorization] };
+    return { baseUrl: accountUrl(values.FRESHDESK_DOMAIN, 'freshdesk.com', 'FRESHDESK_DOMAIN'), headers: { authorization }, secrets: [values.FRESHDESK_API_KEY, authorization] };
   },
   streams: [tickets],
   /** The limit is per minute, with no reset header: a spent minute waits a minute. */

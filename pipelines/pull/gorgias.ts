@@ -46,7 +46,7 @@ export const gorgias: HelpdeskSource = {
   connect(env) {
     const values = required(env, 'gorgias', ENV);
     const authorization = basicAuth(values.GORGIAS_EMAIL, values.GORGIAS_API_KEY);
-    return { baseUrl: accountUrl(values.GORGIAS_DOMAIN.replace(/\.gorgias\.com\/?$/i, ''), 'gorgias.com', 'GORGIAS_DOMAIN'), headers: { authorization }, secrets: [values.GORGIAS_API_KEY, authorization] };
+    return { baseUrl: accountUrl(values.GORGIAS_DOMAIN, 'gorgias.com', 'GORGIAS_DOMAIN'), headers: { authorization }, secrets: [values.GORGIAS_API_KEY, authorization] };
   },
   streams: [
     newestFirst('tickets', '/api/tickets', true),

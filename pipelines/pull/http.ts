@@ -53,9 +53,13 @@ export function urlOf(connection: Connection, request: PageRequest): string {
   return url.toString();
 }
 
-/** Replaces every secret by a placeholder: an API or a proxy may echo the key in an error. */
+/**
+ * Replaces every secret by a placeholder: an API or a proxy may echo the key in an error, or
+ * the encoded part of a basic-auth header alone.
+ */
 export function withoutSecrets(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((clean, secret) => (secret ? clean.split(secret).join('[credential]') : clean), text);
+  const all = secrets.flatMap((secret) => (secret.startsWith('Basic ') ? [secret, secret.slice('Basic '.length)] : [secret]));
+  return all.reduce((clean, secret) => (secret ? clean.split(secret).join('[credential]') : clean), text);
 }
 
 const HINTS: Record<number, string> = {

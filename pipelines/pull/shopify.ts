@@ -76,7 +76,7 @@ export const shopify: HelpdeskSource = {
   connect(env) {
     const values = required(env, 'shopify', ENV);
     return {
-      baseUrl: accountUrl(values.SHOPIFY_SHOP.replace(/\.myshopify\.com\/?$/i, ''), 'myshopify.com', 'SHOPIFY_SHOP'),
+      baseUrl: accountUrl(values.SHOPIFY_SHOP, 'myshopify.com', 'SHOPIFY_SHOP'),
       headers: { 'x-shopify-access-token': values.SHOPIFY_ADMIN_TOKEN },
       secrets: [values.SHOPIFY_ADMIN_TOKEN],
     };

@@ -98,7 +98,7 @@ export async function startFakeApi(vendor: VendorBehaviour, options: FakeOptions
         if (used > limit) return send(response, { status: 429, headers: { ...limitHeaders, 'retry-after': String(resetSeconds) }, body: vendor.tooManyBody });
       }
       if (!vendor.authorized(incoming.headers)) {
-        const echo = options.echoCredentials ? ` (received: ${incoming.headers.authorization ?? ''} = ${basicOf(incoming.headers)})` : '';
+        const echo = options.echoCredentials ? ` (received: ${incoming.headers.authorization ?? ''}, that is ${(incoming.headers.authorization ?? '').replace(/^Basic /, '')} = ${basicOf(incoming.headers)})` : '';
         return send(response, { ...vendor.unauthorized, body: `${vendor.unauthorized.body}${echo}` });
       }
 

@@ -46,6 +46,8 @@ describe('pull window', () => {
 describe('account addresses', () => {
   it('makes a bare account name an https address on the vendor domain', () => {
     expect(accountUrl('acme', 'zendesk.com', 'ZENDESK_SUBDOMAIN')).toBe('https://acme.zendesk.com/');
+    expect(accountUrl('acme.zendesk.com', 'zendesk.com', 'ZENDESK_SUBDOMAIN')).toBe('https://acme.zendesk.com/');
+    expect(accountUrl('https://acme.gorgias.com', 'gorgias.com', 'GORGIAS_DOMAIN')).toBe('https://acme.gorgias.com/');
     expect(accountUrl('https://support.acme.example/', 'zendesk.com', 'ZENDESK_SUBDOMAIN')).toBe('https://support.acme.example/');
     expect(accountUrl('http://127.0.0.1:8080', 'zendesk.com', 'ZENDESK_SUBDOMAIN')).toBe('http://127.0.0.1:8080/');
     expect(() => accountUrl('http://acme.zendesk.com', 'zendesk.com', 'ZENDESK_SUBDOMAIN')).toThrow(/must be https/);
