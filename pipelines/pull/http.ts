@@ -160,19 +160,20 @@ export function createPageFetcher(source: HelpdeskSource, connection: Connection
         left--;
         stats.requests++;
         inFlight++;
-        try {
-          return await attempt(request);
-        } catch (error) {
-          if (!(error instanceof Transient)) throw error;
-          if (attempts > maxRetries) {
-            throw new ShadowdeskError('SD_INPUT_INVALID', `${source.name}: ${clean(request.path)} failed after ${attempts} attempts (${error.message}); run the same pull again to resume where it stopped`);
-          }
-          stats.retries++;
-          if (error.waitMs > 0) await waitFor(error.waitMs, error.message);
-          else await pause(backoffMs(attempts, baseMs));
-        } finally {
-          inFlight--;
+        const outcome = await attempt(request).then(
+          (page) => ({ page }),
+          (error: unknown) => ({ error }),
+        );
+        inFlight--;
+        if ('page' in outcome) return outcome.page;
+        const { error } = outcome;
+        if (!(error instanceof Transient)) throw error;
+        if (attempts > maxRetries) {
+          throw new ShadowdeskError('SD_INPUT_INVALID', `${source.name}: ${clean(request.path)} failed after ${attempts} attempts (${error.message}); run the same pull again to resume where it stopped`);
         }
+        stats.retries++;
+        if (error.waitMs > 0) await waitFor(error.waitMs, error.message);
+        else await pause(backoffMs(attempts, baseMs));
       }
     },
   };
