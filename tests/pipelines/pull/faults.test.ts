@@ -108,8 +108,12 @@ describe('pull under faults', () => {
   it('counts retries against the requests-per-minute ceiling', async () => {
     const api = await fake({ faults: once({ 1: 'server-error', 2: 'server-error', 3: 'server-error' }) });
     await pullWith(api, { requestsPerMinute: 1200 });
-    const gaps = api.requests.slice(1, 12).map((request, index) => request.at - api.requests[index]!.at);
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(40);
+    // 1,200 a minute is one start every 50 ms, the three retried attempts included. Arrivals
+    // jitter on a busy machine, so the span of them all is what is checked.
+    const first = api.requests[0]!;
+    const last = api.requests.at(-1)!;
+    expect(api.requests.length).toBeGreaterThan(60);
+    expect(last.at - first.at).toBeGreaterThanOrEqual((api.requests.length - 1) * 50 - 40);
   });
 
   it('fails at once on refused credentials, with the API’s words and a hint, never the token', async () => {
