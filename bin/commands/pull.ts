@@ -52,7 +52,8 @@ const command = defineCommand({
 });
 
 export default withExamples(command, [
-  'GORGIAS_DOMAIN=acme GORGIAS_EMAIL=lead@acme.com GORGIAS_API_KEY=… shadowdesk pull gorgias',
-  'ZENDESK_SUBDOMAIN=acme ZENDESK_EMAIL=lead@acme.com ZENDESK_API_TOKEN=… shadowdesk pull zendesk --since 2024-01-01',
+  'shadowdesk pull zendesk                      (with ZENDESK_SUBDOMAIN, ZENDESK_EMAIL and ZENDESK_API_TOKEN set)',
+  'shadowdesk pull gorgias --since 2024-01-01   (with GORGIAS_DOMAIN, GORGIAS_EMAIL and GORGIAS_API_KEY set)',
   'shadowdesk pull freshdesk --rpm 100 --pages-only',
+  'shadowdesk pull shopify --out pulls/shopify',
 ]);
