@@ -36,18 +36,17 @@ class Transient extends Error {
   }
 }
 
-/** A refusal to report (401, 403, 404, 400…), with the status and the start of the API's own words. */
+/** A refusal another attempt cannot lift (401, 403, 404, 400…), with its status. */
 export class ApiRefusal extends ShadowdeskError {
   constructor(
     readonly status: number,
-    readonly body: string,
     message: string,
   ) {
     super('SD_INPUT_INVALID', message);
   }
 }
 
-export function urlOf(connection: Connection, request: PageRequest): string {
+function urlOf(connection: Connection, request: PageRequest): string {
   const url = new URL(request.path, connection.baseUrl);
   for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
   return url.toString();
@@ -57,7 +56,7 @@ export function urlOf(connection: Connection, request: PageRequest): string {
  * Replaces every secret by a placeholder: an API or a proxy may echo the key in an error, or
  * the encoded part of a basic-auth header alone.
  */
-export function withoutSecrets(text: string, secrets: readonly string[]): string {
+function withoutSecrets(text: string, secrets: readonly string[]): string {
   const all = secrets.flatMap((secret) => (secret.startsWith('Basic ') ? [secret, secret.slice('Basic '.length)] : [secret]));
   return all.reduce((clean, secret) => (secret ? clean.split(secret).join('[credential]') : clean), text);
 }
@@ -127,7 +126,7 @@ export function createPageFetcher(source: HelpdeskSource, connection: Connection
     if (!response.ok) {
       const detail = clean(text.slice(0, 300));
       const hint = HINTS[response.status] ? `; ${HINTS[response.status]}` : '';
-      throw new ApiRefusal(response.status, detail, `${source.name} refused ${clean(request.path)} with HTTP ${response.status}${hint}. The API said: ${detail}`);
+      throw new ApiRefusal(response.status, `${source.name} refused ${clean(request.path)} with HTTP ${response.status}${hint}. The API said: ${detail}`);
     }
     let body: unknown;
     try {

@@ -7,8 +7,6 @@ import { zendesk } from './zendesk.ts';
 /** Every helpdesk `pull` reads, by the name given on the command line. */
 export const HELPDESKS = { gorgias, zendesk, freshdesk, shopify } as const satisfies Record<string, HelpdeskSource>;
 
-export type HelpdeskName = keyof typeof HELPDESKS;
-
-export function isHelpdeskName(name: string): name is HelpdeskName {
+export function isHelpdeskName(name: string): name is keyof typeof HELPDESKS {
   return Object.hasOwn(HELPDESKS, name);
 }

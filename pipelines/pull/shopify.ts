@@ -9,8 +9,8 @@ import type { HelpdeskSource, Page, PageStream, PullWindow, Throttle } from './s
  */
 
 const ENV = ['SHOPIFY_SHOP', 'SHOPIFY_ADMIN_TOKEN'] as const;
-export const SHOPIFY_API_VERSION = '2025-01';
-export const SHOPIFY_GRAPHQL_PATH = `/admin/api/${SHOPIFY_API_VERSION}/graphql.json`;
+const SHOPIFY_API_VERSION = '2025-01';
+const SHOPIFY_GRAPHQL_PATH = `/admin/api/${SHOPIFY_API_VERSION}/graphql.json`;
 const PAGE_SIZE = 100;
 
 const ORDER_FIELDS = `id name email createdAt updatedAt cancelledAt displayFinancialStatus displayFulfillmentStatus

@@ -8,7 +8,7 @@ import type { HelpdeskSource, Page, PageRequest, PageResponse, PageStream, Recor
  */
 
 const ENV = ['ZENDESK_SUBDOMAIN', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'] as const;
-export const ZENDESK_EXPORT_PATH = '/api/v2/incremental/tickets/cursor.json';
+const ZENDESK_EXPORT_PATH = '/api/v2/incremental/tickets/cursor.json';
 /** The largest page the export serves. */
 const EXPORT_PAGE_SIZE = '1000';
 const PAGE_SIZE = '100';
