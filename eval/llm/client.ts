@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ShadowdeskError } from '../../errors.ts';
-import { backoffMs, createPacer, retryAfterMs } from '../../pacing.ts';
+import { backoffMs, createPacer, retryAfterMs } from '../../pipelines/pacing.ts';
 
 /**
  * One client for every OpenAI-compatible chat-completions endpoint (OpenAI, Azure, Ollama, vLLM,

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ShadowdeskError } from '../../errors.ts';
-import { backoffMs, createPacer, retryAfterMs } from '../../pacing.ts';
+import { backoffMs, createPacer, retryAfterMs } from '../pacing.ts';
 import type { Connection, HelpdeskSource, PageRequest, PageResponse } from './source.ts';
 
 /** How hard `pull` may push an API. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, createPacer, retryAfterMs } from '../pacing.ts';
+import { backoffMs, createPacer, retryAfterMs } from '../../pipelines/pacing.ts';
 
 describe('pacing shared by the LLM client and pull', () => {
   it('reads Retry-After as seconds or an HTTP date', () => {
