@@ -70,7 +70,7 @@ export function repeatabilityRows(report: RunReport): RepeatabilityRow[] {
   return repeatability.candidates.map((candidate) => {
     const automation = rateText(report.metrics.candidates.find((entry) => entry.candidate === candidate.candidate)?.automation.verified ?? { value: null, low: null, high: null });
     const passOne = rateText(candidate.passK[0]!);
-    if (candidate.answeredOnce) return { candidate: candidate.candidate, automation, passOne, passK: `same (consults no model: answered once)`, flaky: '–' };
+    if (candidate.answeredOnce) return { candidate: candidate.candidate, automation, passOne, passK: 'same as pass^1', flaky: 'none: consults no model, answered once' };
     return { candidate: candidate.candidate, automation, passOne, passK: rateText(candidate.passK.at(-1)!), flaky: `${candidate.flaky.length} of ${candidate.tickets.toLocaleString('en-US')}` };
   });
 }
