@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ShadowdeskError } from '../errors.ts';
 import { loadEmbedder, type Embedder } from '../pipelines/embed/embedder.ts';
 import { embeddingText, readManifest } from '../pipelines/search-tables.ts';
+import { JsonlWriter } from '../pipelines/workspace.ts';
 import { findGaps, type KnowledgeGap } from './gaps.ts';
-import { judgeRun, type TicketView } from './judge.ts';
+import { judgeRun, JUDGED_FILE, type TicketView } from './judge.ts';
 import type { JudgedTicket, JudgeScore, Outcome, Verdict } from './judges/types.ts';
 import type { LlmJudgeOptions } from './judges/llm-judge.ts';
 import type { VerdictRules } from './judges/verdict.ts';
@@ -23,6 +25,8 @@ import type { Source } from './types.ts';
  */
 
 export const REPORT_SCHEMA_VERSION = 1;
+/** Every try of a repeated run, judged, with its index; judged.jsonl keeps the first tries, one answer per candidate and ticket as labelling reads it. */
+export const JUDGED_TRIES_FILE = 'judged-tries.jsonl';
 /** Explorer texts are cut here: a 10,000-ticket report must stay light enough for a browser. */
 const MAX_TEXT = 1500;
 
@@ -167,6 +171,18 @@ async function knowledgeGaps(embedder: Embedder, judged: readonly JudgedTicket[]
   return gaps;
 }
 
+async function writeJsonl(file: string, records: readonly object[]): Promise<void> {
+  const writer = new JsonlWriter(file, 'w');
+  for (const record of records) await writer.write(record);
+  await writer.close();
+}
+
+/** Moves a repeated run's later tries out of judged.jsonl, which labels are drawn from and matched to, into judged-tries.jsonl. */
+async function keepFirstTriesJudged(runDir: string, firstTries: readonly JudgedTicket[], tries: readonly JudgedTry[]): Promise<void> {
+  await writeJsonl(join(runDir, JUDGED_TRIES_FILE), tries.map(({ judged, repeat }) => ({ repeat, ...judged })));
+  await writeJsonl(join(runDir, JUDGED_FILE), firstTries);
+}
+
 function judgedTries(results: readonly TicketResult[], judged: readonly JudgedTicket[]): JudgedTry[] {
   return results.map((result, index) => ({ judged: judged[index]!, repeat: tryOf(result), answeredOnce: result.answeredOnce === true }));
 }
@@ -198,7 +214,10 @@ async function reportWith(embedder: Embedder, run: RunInfo, workspace: string, o
   const judged = first.map((index) => everyTry[index]!);
   const oneTouch = new Set([...tickets].filter(([, view]) => view.oneTouch).map(([id]) => id));
   const metrics = computeMetrics(judged, { seed, oneTouch, ...(options.targetAccuracy !== undefined && { targetAccuracy: options.targetAccuracy }) });
-  const repeatability = run.repeat !== undefined && run.repeat > 1 ? computeRepeatability(judgedTries(allResults, everyTry), run.repeat, { seed }) : undefined;
+  const tries = judgedTries(allResults, everyTry);
+  const repeated = run.repeat !== undefined && run.repeat > 1;
+  if (repeated) await keepFirstTriesJudged(options.runDir, judged, tries);
+  const repeatability = repeated ? computeRepeatability(tries, run.repeat!, { seed }) : undefined;
 
   const rules = await readRulesInRun(options.runDir);
   const pricing = await priceRun({

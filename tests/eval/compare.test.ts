@@ -224,6 +224,18 @@ describe('the CI gate on repeated runs', () => {
     expect(comparison.passed).toBe(false);
   });
 
+  it('keeps the ticket as the unit: three tries that move together count once, as computed by hand', () => {
+    const all = (ok: boolean) => [ok, ok, ok];
+    const ids = Array.from({ length: 10 }, (_, index) => `${index % 2 ? 'en' : 'fr'}-${index}`);
+    // Tickets 0–4 lose every try, 5–6 gain every try, 7–9 keep succeeding.
+    const before = ids.map((ticketId, index) => ({ ticketId, tries: all(index < 5 || index >= 7) }));
+    const after = ids.map((ticketId, index) => ({ ticketId, tries: all(index >= 5) }));
+    const automation = compareRuns(repeatedReport(before, 3), repeatedReport(after, 3), { permutations: 100, resamples: 100 }).metrics.find((change) => change.metric === 'automation (verified)')!;
+    // P(X ≥ 5), X ~ Binomial(7, ½) = 29/128, not the 15 tries against 6 taken one by one (p ≈ 0.04).
+    expect([automation.worse, automation.better]).toEqual([5, 2]);
+    expect(automation.pValue).toBeCloseTo(29 / 128, 12);
+  });
+
   it('passes reruns of a flaky candidate with the same success chance about as often as alpha says, and fails a planted drop', () => {
     // Each pair draws its own baseline, so one lucky baseline does not decide every rerun.
     let failed = 0;

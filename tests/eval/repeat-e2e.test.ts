@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { baselineOf, compareRuns, describeRepeats } from '../../eval/compare.ts';
+import { JUDGED_FILE } from '../../eval/judge.ts';
+import { mergeRuns } from '../../eval/merge-runs.ts';
 import { IDENTITY_FILE, readResults, RESULTS_FILE, type TicketResult } from '../../eval/replay.ts';
 import { createLlmResponder } from '../../eval/responders/llm.ts';
 import { responderFor } from '../../eval/responders/index.ts';
+import { buildReport, JUDGED_TRIES_FILE } from '../../eval/run-report.ts';
 import { simulate } from '../../eval/simulate.ts';
 import { renderHtml } from '../../reports/html.ts';
 import { renderMarkdown } from '../../reports/markdown.ts';
@@ -79,6 +82,11 @@ describe('simulate --repeat', () => {
     expect(report.repeatability!.candidates.find((candidate) => candidate.candidate === 'knowledge-base')!.answeredOnce).toBe(true);
     // The headline metrics are the first try's, as a run that was not repeated measures them.
     expect(report.metrics.candidates.find((candidate) => candidate.candidate === 'llm')!.tickets).toBe(TICKETS);
+    // Labels are drawn from judged.jsonl and matched to it by candidate and ticket: it keeps one answer each, the first try.
+    const judgedLines = (file: string) => readFile(join(dir, 'repeated', file), 'utf8').then((text) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { candidate: string; ticketId: string; repeat?: number }));
+    expect(await judgedLines(JUDGED_FILE)).toHaveLength(TICKETS * 2);
+    const everyTry = await judgedLines(JUDGED_TRIES_FILE);
+    expect(everyTry.filter((line) => line.candidate === 'llm').map((line) => line.repeat).sort()).toEqual(written.filter((line) => line.candidate === 'llm').map((line) => line.repeat).sort());
 
     const markdown = renderMarkdown(report);
     expect(markdown).toContain('## Repeatability over 3 tries per ticket');
@@ -107,6 +115,17 @@ describe('simulate --repeat', () => {
     for (const line of kept) expect(results).toContainEqual(line);
   }, 120_000);
 
+  it('merges the shards of a repeated run into one with every try', async () => {
+    const { llm } = await llmOn(9, 0.4);
+    const shard = (index: number) => simulate({ workspace, runDir: join(dir, `shard-${index}`), candidates: [llm, responderFor('knowledge-base')], selection: { shard: { index, count: 2 } }, repeat: 2 });
+    await shard(0);
+    await shard(1);
+    await mergeRuns([join(dir, 'shard-0'), join(dir, 'shard-1')], join(dir, 'merged'));
+    expect(await readResults(join(dir, 'merged'))).toHaveLength(TICKETS * 3);
+    const { repeatability } = await buildReport({ runDir: join(dir, 'merged') });
+    expect(repeatability).toMatchObject({ repeat: 2, candidates: [{ candidate: 'knowledge-base', answeredOnce: true, tickets: TICKETS }, { candidate: 'llm', answeredOnce: false, tickets: TICKETS }] });
+  }, 120_000);
+
   it('changes nothing when k = 1, and refuses to resume a run of another repeat count', async () => {
     const { report } = await run('single', 5, 0.3);
     const written = await lines('single');
@@ -116,6 +135,7 @@ describe('simulate --repeat', () => {
     expect(report.tickets.flatMap((ticket) => ticket.answers).some((answer) => answer.tries)).toBe(false);
     expect(JSON.parse(await readFile(join(dir, 'single', IDENTITY_FILE), 'utf8'))).not.toHaveProperty('repeat');
     expect(renderMarkdown(report)).not.toContain('Repeatability');
+    await expect(readFile(join(dir, 'single', JUDGED_TRIES_FILE))).rejects.toThrow(/ENOENT/);
     await expect(run('single', 5, 0.3, 3)).rejects.toThrow(/holds another run.*the tries per ticket \(--repeat 1 then, 3 now\)/);
   }, 120_000);
 
