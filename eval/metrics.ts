@@ -16,6 +16,7 @@
  */
 
 import { Random } from '../datasets/demo/random.ts';
+import { ShadowdeskError } from '../errors.ts';
 import { OUTCOMES, VERDICTS, type JudgedTicket, type Outcome, type Verdict } from './judges/types.ts';
 
 /** A proportion with its 95% bootstrap percentile interval; value, low and high are null when denominator is 0. */
@@ -553,7 +554,10 @@ function candidateRepeatability(candidate: string, tries: readonly JudgedTry[], 
   const perTicket = ids.map((ticketId): TicketTries & { once: boolean } => {
     const entries = byTicket.get(ticketId)!;
     const once = entries.every((entry) => entry.answeredOnce);
-    if (!once && entries.length !== repeat) throw new RangeError(`${candidate}, ticket ${ticketId}: ${entries.length} of ${repeat} tries; resume the run to answer the others`);
+    if (!once && entries.length !== repeat) {
+      // A user can get here: shards replayed with different --repeat, then merged.
+      throw new ShadowdeskError('SD_INPUT_INVALID', `${candidate}, ticket ${ticketId}: ${entries.length} of ${repeat} tries in the run; resume it (\`shadowdesk simulate --run\` with the same --repeat) to answer the others`);
+    }
     const successes = entries.filter((entry) => sentCorrect(entry.judged)).length;
     const flaky = new Set(entries.map((entry) => tryLabel(entry.judged))).size > 1;
     return { ticketId, tries: entries.length, successes, share: round(successes / entries.length), flaky, once };

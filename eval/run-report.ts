@@ -105,14 +105,15 @@ function cut(text: string): string {
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
 }
 
+const answerKey = (result: Pick<TicketResult, 'candidate' | 'ticketId'>) => `${result.candidate}\u0000${result.ticketId}`;
+
 /** Each repeated answer's tries by candidate and ticket, in try order. */
 function triesByAnswer(results: readonly TicketResult[], judged: readonly JudgedTicket[]): Map<string, TryVerdict[]> {
   const tries = new Map<string, TryVerdict[]>();
   results.forEach((result, index) => {
     if (result.answeredOnce || result.repeat === undefined) return;
     const { sent, verdict, outcome } = judged[index]!;
-    const key = `${result.candidate}\u0000${result.ticketId}`;
-    tries.set(key, [...(tries.get(key) ?? []), { sent, verdict, outcome }]);
+    tries.set(answerKey(result), [...(tries.get(answerKey(result)) ?? []), { sent, verdict, outcome }]);
   });
   return tries;
 }
@@ -150,7 +151,7 @@ function explorer(results: readonly TicketResult[], judged: readonly JudgedTicke
       sources: answer.sources,
       ...(answer.reason && { reason: answer.reason }),
       ...(answer.error && { error: answer.error }),
-      ...(tries.has(`${result.candidate}\u0000${result.ticketId}`) && { tries: tries.get(`${result.candidate}\u0000${result.ticketId}`)! }),
+      ...(tries.has(answerKey(result)) && { tries: tries.get(answerKey(result))! }),
     });
   });
   return [...tickets.values()];
@@ -215,9 +216,9 @@ async function reportWith(embedder: Embedder, run: RunInfo, workspace: string, o
   const oneTouch = new Set([...tickets].filter(([, view]) => view.oneTouch).map(([id]) => id));
   const metrics = computeMetrics(judged, { seed, oneTouch, ...(options.targetAccuracy !== undefined && { targetAccuracy: options.targetAccuracy }) });
   const tries = judgedTries(allResults, everyTry);
-  const repeated = run.repeat !== undefined && run.repeat > 1;
-  if (repeated) await keepFirstTriesJudged(options.runDir, judged, tries);
-  const repeatability = repeated ? computeRepeatability(tries, run.repeat!, { seed }) : undefined;
+  const repeat = run.repeat ?? 1;
+  if (repeat > 1) await keepFirstTriesJudged(options.runDir, judged, tries);
+  const repeatability = repeat > 1 ? computeRepeatability(tries, repeat, { seed }) : undefined;
 
   const rules = await readRulesInRun(options.runDir);
   const pricing = await priceRun({

@@ -392,7 +392,8 @@ describe('computeRepeatability: pass^k over repeated tries', () => {
   });
 
   it('refuses a ticket missing some of its tries (an interrupted run)', () => {
-    expect(() => computeRepeatability(tries('fr-1', [true, false], 'fr'), 3)).toThrow(/2 of 3 tries; resume the run/);
+    expect(() => computeRepeatability(tries('fr-1', [true, false], 'fr'), 3)).toThrow(/llm, ticket fr-1: 2 of 3 tries in the run; resume it/);
+    expect(() => computeRepeatability(tries('en-1', [true, false, true, true], 'en'), 3)).toThrow(/ticket en-1: 4 of 3 tries/);
   });
 
   it('gives the same intervals for the same seed, whatever the order of the tries', () => {
