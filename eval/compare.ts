@@ -1,8 +1,8 @@
 import type { Random } from '../datasets/demo/random.ts';
 import { ShadowdeskError } from '../errors.ts';
 import type { Verdict } from './judges/types.ts';
-import { percentile, streamFor } from './metrics.ts';
-import type { ExplorerAnswer, RunReport } from './run-report.ts';
+import { allSucceed, percentile, sentCorrect, streamFor } from './metrics.ts';
+import type { ExplorerAnswer, RunReport, TryVerdict } from './run-report.ts';
 
 /**
  * Two runs side by side, paired ticket by ticket. Both runs answer the same tickets, so only the
@@ -12,8 +12,8 @@ import type { ExplorerAnswer, RunReport } from './run-report.ts';
  * tickets for both runs). `shadowdesk ci` fails on what this calls a regression.
  */
 
-/** The answer fields a comparison reads (a committed baseline keeps only these, plus ids). */
-export type PairedAnswer = Pick<ExplorerAnswer, 'sent' | 'verdict' | 'outcome'>;
+/** The answer fields a comparison reads (a committed baseline keeps only these, plus ids); `tries` in a repeated run. */
+export type PairedAnswer = Pick<ExplorerAnswer, 'sent' | 'verdict' | 'outcome' | 'tries'>;
 
 /** A headline rate as per-ticket flags: `counts` puts the ticket in the denominator, `hit` in the numerator. */
 interface GatedMetricDefinition {
@@ -31,6 +31,9 @@ export const GATED_METRICS = {
 } as const satisfies Record<string, GatedMetricDefinition>;
 export type GatedMetric = keyof typeof GATED_METRICS;
 
+/** pass^k over the tries both runs made (k = the smaller repeat count), gated when both were repeated. */
+export type PassKMetric = `pass^${number}`;
+
 export interface CompareOptions {
   /** One-sided significance level of a drop. @default 0.05 */
   alpha?: number;
@@ -46,7 +49,7 @@ export interface CompareOptions {
 
 export interface MetricChange {
   candidate: string;
-  metric: GatedMetric;
+  metric: GatedMetric | PassKMetric;
   /** The rate on the paired tickets, in each run (null when its denominator is 0). */
   baseline: number | null;
   current: number | null;
@@ -89,9 +92,17 @@ export interface Pairing {
   onlyCurrent: number;
 }
 
+/** Tries per ticket in each run, and the pass^k the gate compared (null when either run was not repeated). */
+export interface RepeatsCompared {
+  baseline: number;
+  current: number;
+  passK: number | null;
+}
+
 export interface RunComparison {
   alpha: number;
   tolerance: number;
+  repeats: RepeatsCompared;
   metrics: MetricChange[];
   changed: VerdictChange[];
   flips: CorrectFlips[];
@@ -120,12 +131,15 @@ export function mcnemarPValue(worse: number, better: number): number {
   return upperTails(worse + better)[worse]!;
 }
 
-/** One rate's per-ticket flags in both runs, over the paired tickets. */
+/**
+ * One rate's per-ticket values in both runs, over the paired tickets: 0 or 1 for a run asked once,
+ * the share of the ticket's tries in a repeated run.
+ */
 export interface PairedFlags {
-  baseHit: Uint8Array;
-  baseCounts: Uint8Array;
-  currentHit: Uint8Array;
-  currentCounts: Uint8Array;
+  baseHit: ArrayLike<number>;
+  baseCounts: ArrayLike<number>;
+  currentHit: ArrayLike<number>;
+  currentCounts: ArrayLike<number>;
 }
 
 function rateOf(hit: ArrayLike<number>, counts: ArrayLike<number>): number | null {
@@ -166,7 +180,12 @@ export function pairedBootstrap(flags: PairedFlags, random: Random, resamples: n
   return { low: percentile(sorted, 0.025), high: percentile(sorted, 0.975) };
 }
 
-/** Among the tickets the rate counts in both runs, those that moved: +1 the bad way, −1 the good way, by paired index. */
+/**
+ * Among the tickets the rate counts in both runs, those whose own rate moved (+1 the bad way, −1
+ * the good way, by paired index). With one try per ticket this is McNemar's discordant pairs; with
+ * repeats, a ticket moves when the share of its tries that hit changed (a sign test, the ticket
+ * staying the unit: see compareRuns).
+ */
 function movesOf(flags: PairedFlags, higherIsBetter: boolean): { tickets: number; moves: Array<[number, 1 | -1]> } {
   let tickets = 0;
   const moves: Array<[number, 1 | -1]> = [];
@@ -174,15 +193,64 @@ function movesOf(flags: PairedFlags, higherIsBetter: boolean): { tickets: number
   for (let index = 0; index < flags.baseHit.length; index++) {
     if (!flags.baseCounts[index] || !flags.currentCounts[index]) continue;
     tickets += 1;
-    if (flags.baseHit[index] !== flags.currentHit[index]) moves.push([index, flags.baseHit[index] ? bad : (-bad as 1 | -1)]);
+    const before = flags.baseHit[index]! / flags.baseCounts[index]!;
+    const after = flags.currentHit[index]! / flags.currentCounts[index]!;
+    if (Math.abs(before - after) > 1e-12) moves.push([index, before > after ? bad : (-bad as 1 | -1)]);
   }
   return { tickets, moves };
 }
 
+/** An answer's tries: its own verdict alone when it was asked once (every try would be that one). */
+function triesOf(answer: PairedAnswer): readonly TryVerdict[] {
+  return answer.tries ?? [answer];
+}
+
+/** Per ticket, the share of its tries a flag holds for. */
+function shareColumn(pairs: ReadonlyArray<readonly [PairedAnswer, PairedAnswer]>, pick: 0 | 1, flag: (answer: TryVerdict) => boolean): Float64Array {
+  return Float64Array.from(pairs, (pair) => {
+    const tries = triesOf(pair[pick]);
+    return tries.filter(flag).length / tries.length;
+  });
+}
+
 function flagsOf(metric: GatedMetric, pairs: ReadonlyArray<readonly [PairedAnswer, PairedAnswer]>): PairedFlags {
   const { hit, counts } = GATED_METRICS[metric];
-  const column = (pick: 0 | 1, flag: (answer: PairedAnswer) => boolean) => Uint8Array.from(pairs, (pair) => (flag(pair[pick]) ? 1 : 0));
-  return { baseHit: column(0, hit), baseCounts: column(0, counts), currentHit: column(1, hit), currentCounts: column(1, counts) };
+  return { baseHit: shareColumn(pairs, 0, hit), baseCounts: shareColumn(pairs, 0, counts), currentHit: shareColumn(pairs, 1, hit), currentCounts: shareColumn(pairs, 1, counts) };
+}
+
+/** Per ticket, the unbiased chance that k tries all succeed; a ticket asked once succeeds on every try or on none. */
+function passKColumn(pairs: ReadonlyArray<readonly [PairedAnswer, PairedAnswer]>, pick: 0 | 1, k: number): Float64Array {
+  return Float64Array.from(pairs, (pair) => {
+    const answer = pair[pick];
+    if (!answer.tries) return sentCorrect(answer) ? 1 : 0;
+    return allSucceed(answer.tries.filter(sentCorrect).length, answer.tries.length, k);
+  });
+}
+
+function passKFlags(pairs: ReadonlyArray<readonly [PairedAnswer, PairedAnswer]>, k: number): PairedFlags {
+  const everyTicket = new Float64Array(pairs.length).fill(1);
+  return { baseHit: passKColumn(pairs, 0, k), baseCounts: everyTicket, currentHit: passKColumn(pairs, 1, k), currentCounts: everyTicket };
+}
+
+function isHigherBetter(metric: GatedMetric | PassKMetric): boolean {
+  return Object.hasOwn(GATED_METRICS, metric) ? GATED_METRICS[metric as GatedMetric].higherIsBetter : true;
+}
+
+/** A run's tries per ticket: 1 unless it was repeated. */
+function repeatOf(report: RunReport): number {
+  return report.repeatability?.repeat ?? report.run.repeat ?? 1;
+}
+
+/** The sentence a gate summary adds about repeats, or nothing when neither run was repeated. */
+export function describeRepeats(repeats: RepeatsCompared): string | undefined {
+  const { baseline, current, passK } = repeats;
+  if (baseline === 1 && current === 1) return undefined;
+  const counts = baseline === current ? `both runs made ${baseline} tries per ticket` : `the baseline made ${baseline} tries per ticket, this run ${current}`;
+  const gated =
+    passK === null
+      ? 'pass^k is not gated: it needs two or more tries in both runs'
+      : `pass^${passK} is gated${baseline === current ? '' : ` (the tries both runs made; each run's estimate uses all its own tries)`}`;
+  return `Repeats: ${counts}; every rate compares each ticket's share of successful tries, the ticket staying the unit; ${gated}.`;
 }
 
 /** Whether a change is a regression: a drop that is significant and larger than the tolerance. */
@@ -236,12 +304,11 @@ export function familyAdjusted(checks: readonly GateCheck[], random: Random, per
   });
 }
 
-function metricChange(candidate: string, metric: GatedMetric, flags: PairedFlags, ids: readonly string[], random: Random, options: Required<CompareOptions>): { change: Omit<MetricChange, 'adjustedPValue' | 'regressed'>; check: GateCheck } {
-  const { higherIsBetter } = GATED_METRICS[metric];
+function metricChange(candidate: string, metric: GatedMetric | PassKMetric, flags: PairedFlags, ids: readonly string[], random: Random, options: Required<CompareOptions>): { change: Omit<MetricChange, 'adjustedPValue' | 'regressed'>; check: GateCheck } {
   const baseline = rateOf(flags.baseHit, flags.baseCounts);
   const current = rateOf(flags.currentHit, flags.currentCounts);
   const delta = baseline === null || current === null ? null : current - baseline;
-  const { tickets, moves } = movesOf(flags, higherIsBetter);
+  const { tickets, moves } = movesOf(flags, isHigherBetter(metric));
   const worse = moves.filter(([, direction]) => direction === 1).length;
   const better = moves.length - worse;
   const pValue = mcnemarPValue(worse, better);
@@ -281,6 +348,18 @@ function pairTickets(candidate: string, before: Map<string, ExplorerAnswer>, aft
   return { ids, pairing };
 }
 
+/**
+ * Compares two runs ticket by ticket. With repeated runs every try counts and the ticket stays the
+ * unit: each rate's per-ticket value is the share of the ticket's tries that hit; the bootstrap
+ * resamples tickets with all their tries; the test is a sign test on the tickets whose share moved
+ * (with one try per ticket, exactly McNemar's). Pairing tries one by one, as if each were a ticket,
+ * is only valid when a ticket's tries are independent draws; a model that mostly repeats itself
+ * (temperature 0) makes one ticket's change count up to k times, and unchanged candidates fail
+ * (15 % of null reruns instead of 4 % in docs/ci.md's simulation). A per-ticket majority would
+ * miss a ticket going from 3 of 3 to 2 of 3, and tie with an even k. Runs with different repeat
+ * counts are compared the same way (shares of 3 and of 5 tries estimate the same rate), and
+ * pass^k on the smaller count, each run's estimate using all its own tries.
+ */
 export function compareRuns(baseline: RunReport, current: RunReport, options: CompareOptions = {}): RunComparison {
   const settings: Required<CompareOptions> = { alpha: options.alpha ?? 0.05, tolerance: options.tolerance ?? 0.02, resamples: options.resamples ?? 2000, permutations: options.permutations ?? 2000, seed: options.seed ?? baseline.metrics.seed };
   const before = answersByCandidate(baseline);
@@ -290,6 +369,7 @@ export function compareRuns(baseline: RunReport, current: RunReport, options: Co
   const flips: CorrectFlips[] = [];
   const pairing: Pairing[] = [];
   const missingCandidates: string[] = [];
+  const repeats = repeatsCompared(baseline, current);
   for (const candidate of baseline.metrics.candidates.map((entry) => entry.candidate)) {
     const ours = after.get(candidate);
     if (!ours) {
@@ -303,6 +383,9 @@ export function compareRuns(baseline: RunReport, current: RunReport, options: Co
     // One stream per candidate, shared by its metrics: every rate sees the same resamples.
     const random = streamFor(settings.seed, `compare\u0000${candidate}`);
     for (const metric of Object.keys(GATED_METRICS) as GatedMetric[]) tested.push(metricChange(candidate, metric, flagsOf(metric, pairs), ids, random, settings));
+    // A candidate asked once in either run (it consults no model) has no pass^k beyond its success rate.
+    const repeated = pairs.some(([from]) => from.tries) && pairs.some(([, to]) => to.tries);
+    if (repeats.passK !== null && repeated) tested.push(metricChange(candidate, `pass^${repeats.passK}`, passKFlags(pairs, repeats.passK), ids, random, settings));
     const lost = pairs.filter(([from, to]) => correctAnswer(from) && !correctAnswer(to)).length;
     const gained = pairs.filter(([from, to]) => !correctAnswer(from) && correctAnswer(to)).length;
     flips.push({ candidate, lost, gained, pValue: mcnemarPValue(lost, gained) });
@@ -316,11 +399,16 @@ export function compareRuns(baseline: RunReport, current: RunReport, options: Co
     settings.permutations,
   );
   const metrics = tested.map(({ change }, index): MetricChange => {
-    const drop = change.delta === null ? null : GATED_METRICS[change.metric].higherIsBetter ? -change.delta : change.delta;
+    const drop = change.delta === null ? null : isHigherBetter(change.metric) ? -change.delta : change.delta;
     return { ...change, adjustedPValue: adjusted[index]!, regressed: isRegression(drop, adjusted[index]!, settings) };
   });
   const passed = missingCandidates.length === 0 && metrics.every((change) => !change.regressed);
-  return { alpha: settings.alpha, tolerance: settings.tolerance, metrics, changed, flips, pairing, missingCandidates, passed };
+  return { alpha: settings.alpha, tolerance: settings.tolerance, repeats, metrics, changed, flips, pairing, missingCandidates, passed };
+}
+
+function repeatsCompared(baseline: RunReport, current: RunReport): RepeatsCompared {
+  const [before, after] = [repeatOf(baseline), repeatOf(current)];
+  return { baseline: before, current: after, passK: Math.min(before, after) >= 2 ? Math.min(before, after) : null };
 }
 
 /**
@@ -336,7 +424,18 @@ export function baselineOf(report: RunReport): RunReport {
       subject: '',
       question: '',
       humanReply: '',
-      answers: ticket.answers.map((answer) => ({ candidate: answer.candidate, decision: answer.decision, sent: answer.sent, text: '', confidence: answer.confidence, verdict: answer.verdict, outcome: answer.outcome, judges: [], sources: [] })),
+      answers: ticket.answers.map((answer) => ({
+        candidate: answer.candidate,
+        decision: answer.decision,
+        sent: answer.sent,
+        text: '',
+        confidence: answer.confidence,
+        verdict: answer.verdict,
+        outcome: answer.outcome,
+        judges: [],
+        sources: [],
+        ...(answer.tries && { tries: answer.tries.map(({ sent, verdict, outcome }) => ({ sent, verdict, outcome })) }),
+      })),
     })),
   };
 }

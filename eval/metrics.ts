@@ -16,6 +16,7 @@
  */
 
 import { Random } from '../datasets/demo/random.ts';
+import { ShadowdeskError } from '../errors.ts';
 import { OUTCOMES, VERDICTS, type JudgedTicket, type Outcome, type Verdict } from './judges/types.ts';
 
 /** A proportion with its 95% bootstrap percentile interval; value, low and high are null when denominator is 0. */
@@ -257,12 +258,17 @@ export function bootstrapRate(
   return bootstrapRates([denominators === undefined ? { numerators } : { numerators, denominators }], random, resamples)[0]!;
 }
 
+/** The answer was sent and judged correct: accuracy's numerator, and a successful try of a repeated run. */
+export function sentCorrect(ticket: Pick<JudgedTicket, 'sent' | 'verdict'>): boolean {
+  return ticket.sent && ticket.verdict === 'correct';
+}
+
 /** Per-ticket 0/1 flags behind every rate, computed once per candidate. */
 const FLAGS = {
   sent: (ticket: JudgedTicket) => ticket.sent,
   notSent: (ticket: JudgedTicket) => !ticket.sent,
   judgedSent: (ticket: JudgedTicket) => ticket.sent && ticket.verdict !== 'cannot-judge',
-  correctSent: (ticket: JudgedTicket) => ticket.sent && ticket.verdict === 'correct',
+  correctSent: sentCorrect,
   wrongSent: (ticket: JudgedTicket) => ticket.sent && ticket.verdict === 'wrong',
   unverifiedContained: (ticket: JudgedTicket) => ticket.resolution.contained && ticket.verdict === 'unverified',
   needsActionSent: (ticket: JudgedTicket) => ticket.sent && ticket.verdict === 'needs-action',
@@ -480,4 +486,111 @@ export function computeMetrics(judged: readonly JudgedTicket[], options: Metrics
     sweeps.push(sweepOf(candidate, tickets, oneTouch, steps, targetAccuracy, minSent));
   }
   return { seed, resamples, groupResamples, candidates, breakdowns: Object.fromEntries(breakdowns), sweeps, injectionAttempts: injectionAttempts(judged) };
+}
+
+/** One judged try of a repeated run. */
+export interface JudgedTry {
+  judged: JudgedTicket;
+  /** The try, from 0. */
+  repeat: number;
+  /** The candidate consulted no model on this ticket and was asked once: every try would be this answer. */
+  answeredOnce: boolean;
+}
+
+/** A ticket's tries: how many succeeded (sent and judged correct), and whether the verdict changed between them. */
+export interface TicketTries {
+  ticketId: string;
+  tries: number;
+  successes: number;
+  /** successes / tries. */
+  share: number;
+  flaky: boolean;
+}
+
+export interface CandidateRepeatability {
+  candidate: string;
+  /** Consulted no model on any ticket, so asked once per ticket: pass^k is pass^1, not measured k times. */
+  answeredOnce: boolean;
+  tickets: number;
+  /** pass^1 … pass^k (index j − 1): the chance that j tries of a ticket all succeed, mean over tickets, with 95% bootstrap intervals. */
+  passK: Rate[];
+  /** Tickets whose verdict (or sending) changed between tries, by id. */
+  flaky: string[];
+  perTicket: TicketTries[];
+}
+
+export interface RunRepeatability {
+  /** Tries per ticket (k). */
+  repeat: number;
+  seed: number;
+  resamples: number;
+  candidates: CandidateRepeatability[];
+}
+
+/**
+ * τ-bench's unbiased estimate that j tries of a ticket all succeed, from c successes in n tries:
+ * C(c, j) / C(n, j), as a product so no factorial overflows.
+ */
+export function allSucceed(successes: number, tries: number, j: number): number {
+  if (j > tries) throw new RangeError(`allSucceed: ${j} tries cannot be estimated from ${tries}`);
+  let chance = 1;
+  for (let index = 0; index < j; index++) chance *= Math.max(0, successes - index) / (tries - index);
+  return chance;
+}
+
+/** What a try shows a support lead: its verdict when sent, otherwise that it was not sent. */
+function tryLabel(ticket: JudgedTicket): string {
+  return ticket.sent ? ticket.verdict : 'not sent';
+}
+
+function candidateRepeatability(candidate: string, tries: readonly JudgedTry[], repeat: number, seed: number, resamples: number): CandidateRepeatability {
+  const byTicket = new Map<string, JudgedTry[]>();
+  for (const entry of tries) {
+    const list = byTicket.get(entry.judged.ticketId);
+    if (list === undefined) byTicket.set(entry.judged.ticketId, [entry]);
+    else list.push(entry);
+  }
+  const ids = [...byTicket.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const perTicket = ids.map((ticketId): TicketTries & { once: boolean } => {
+    const entries = byTicket.get(ticketId)!;
+    const once = entries.every((entry) => entry.answeredOnce);
+    if (!once && entries.length !== repeat) {
+      // A user can get here: shards replayed with different --repeat, then merged.
+      throw new ShadowdeskError('SD_INPUT_INVALID', `${candidate}, ticket ${ticketId}: ${entries.length} of ${repeat} tries in the run; resume it (\`shadowdesk simulate --run\` with the same --repeat) to answer the others`);
+    }
+    const successes = entries.filter((entry) => sentCorrect(entry.judged)).length;
+    const flaky = new Set(entries.map((entry) => tryLabel(entry.judged))).size > 1;
+    return { ticketId, tries: entries.length, successes, share: round(successes / entries.length), flaky, once };
+  });
+  // A ticket answered once stands for k identical tries: all succeed or none does.
+  const series = Array.from({ length: repeat }, (_, index) => ({
+    numerators: Float64Array.from(perTicket, (ticket) => (ticket.once ? ticket.successes : allSucceed(ticket.successes, ticket.tries, index + 1))),
+  }));
+  return {
+    candidate,
+    answeredOnce: perTicket.every((ticket) => ticket.once),
+    tickets: perTicket.length,
+    passK: bootstrapRates(series, streamFor(seed, `repeatability\u0000${candidate}`), resamples),
+    flaky: perTicket.filter((ticket) => ticket.flaky).map((ticket) => ticket.ticketId),
+    perTicket: perTicket.map(({ once: _once, ...ticket }) => ticket),
+  };
+}
+
+/**
+ * How repeatable each candidate is over the k tries of a repeated run: per ticket the share of
+ * successful tries, per candidate pass^1 … pass^k with intervals (tickets resampled with all
+ * their tries, one resampling shared by every j so pass^j never rises with j), and the flaky
+ * tickets. Candidates keep the order they first appear in.
+ */
+export function computeRepeatability(tries: readonly JudgedTry[], repeat: number, options: Pick<MetricsOptions, 'seed' | 'resamples'> = {}): RunRepeatability {
+  const seed = options.seed ?? 42;
+  const resamples = integerAtLeast('resamples', options.resamples ?? 1000, 1);
+  integerAtLeast('repeat', repeat, 1);
+  const byCandidate = new Map<string, JudgedTry[]>();
+  for (const entry of tries) {
+    const list = byCandidate.get(entry.judged.candidate);
+    if (list === undefined) byCandidate.set(entry.judged.candidate, [entry]);
+    else list.push(entry);
+  }
+  return { repeat, seed, resamples, candidates: [...byCandidate].map(([candidate, entries]) => candidateRepeatability(candidate, entries, repeat, seed, resamples)) };
 }

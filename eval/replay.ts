@@ -8,6 +8,7 @@ import { Random } from '../datasets/demo/random.ts';
 import { openSearcher, readManifest, type Searcher } from '../pipelines/search-tables.ts';
 import { DEFAULT_WORKSPACE, JsonlWriter, readJsonlLines, readRecords, recordsFile } from '../pipelines/workspace.ts';
 import type { LlmJudgeOptions } from './judges/llm-judge.ts';
+import { freshTry } from './llm/client.ts';
 import { checkLatestIsPointer, claimRunDir, ownRunDir, pointLatestAt, readResultsFile, resultKey, RESULTS_FILE, RUN_FILE } from './run-folder.ts';
 import { runIdentity } from './run-identity.ts';
 import { ticketLineFacts } from './ticket-lines.ts';
@@ -47,6 +48,12 @@ export interface ReplayOptions {
   keepFailed?: boolean;
   /** Tickets answered at once. @default 4 */
   concurrency?: number;
+  /**
+   * Tries per ticket of each candidate that consults a model, each a fresh call (the response
+   * cache is bypassed); a candidate that consults none answers once, as every try would be the
+   * same. Part of the run's identity. @default 1
+   */
+  repeat?: number;
   onProgress?: (progress: { done: number; total: number }) => void;
 }
 
@@ -55,6 +62,10 @@ export interface TicketResult {
   ticketId: string;
   createdAt: string;
   answer: Answer;
+  /** The try, from 0, in a repeated run; absent in a run that was not repeated. */
+  repeat?: number;
+  /** In a repeated run, the candidate consulted no model on this ticket: every try would be this answer, so it was asked once. */
+  answeredOnce?: true;
 }
 
 export interface ReplaySummary {
@@ -63,7 +74,10 @@ export interface ReplaySummary {
   resumed: number;
   /** Failed answers from an earlier run whose tickets were asked again (once per resume). */
   retried: number;
+  /** Answers asked in this call; a repeated run asks each try of a ticket once. */
   answered: number;
+  /** Tries per ticket of each candidate that consults a model. */
+  repeat: number;
   seconds: number;
   runDir: string;
   resultsFile: string;
@@ -76,6 +90,8 @@ export interface RunInfo {
   workspace: string;
   candidates: string[];
   selection: Selection;
+  /** Tries per ticket of each candidate that consults a model, when the run was repeated (`--repeat`). */
+  repeat?: number;
   /** The shard runs this run was merged from. */
   mergedFrom?: string[];
 }
@@ -178,6 +194,12 @@ export function ticketContext(ticket: Ticket, searcher: Searcher, orders: Map<st
   };
 }
 
+/** One try of a repeated run: a fresh call to any model the candidate consults, and whether it consulted one. */
+async function tryOnce(candidate: Responder, context: TicketContext, ticket: Ticket, repeat: number): Promise<TicketResult> {
+  const { value: answer, modelCalls } = await freshTry(() => answerSafely(candidate, context));
+  return { candidate: candidate.id, ticketId: ticket.id, createdAt: ticket.createdAt, answer, repeat, ...(repeat === 0 && modelCalls === 0 && { answeredOnce: true as const }) };
+}
+
 async function answerSafely(candidate: Responder, context: TicketContext): Promise<Answer> {
   const started = performance.now();
   try {
@@ -192,7 +214,9 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const workspace = options.workspace ?? DEFAULT_WORKSPACE;
   const selection = options.selection ?? {};
   const tickets = await selectTickets(workspace, selection);
-  const identity = runIdentity({ selection, tickets, candidates: options.candidates, manifest: await readManifest(workspace), ...(options.llmJudge && { llmJudge: options.llmJudge }) });
+  const repeat = options.repeat ?? 1;
+  if (!Number.isInteger(repeat) || repeat < 1) throw new ShadowdeskError('SD_INPUT_INVALID', `--repeat ${repeat}: expected a whole number of tries per ticket, 1 or more`);
+  const identity = runIdentity({ selection, tickets, candidates: options.candidates, repeat, manifest: await readManifest(workspace), ...(options.llmJudge && { llmJudge: options.llmJudge }) });
   const runDir = options.runDir ?? ownRunDir(workspace, identity);
   if (options.runDir === undefined) await checkLatestIsPointer(workspace);
   await createRunDir(runDir);
@@ -203,6 +227,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   // A failure is asked again once per resume: an endpoint that was down may answer now.
   const kept = options.keepFailed ? earlier : earlier.filter((result) => !result.answer.error);
   const done = new Set(kept.map(resultKey));
+  const askedOnce = new Set(kept.filter((result) => result.answeredOnce).map((result) => resultKey({ ...result, repeat: 0 })));
   const emails = new Set(tickets.flatMap((ticket) => ticket.customer.email?.toLowerCase() ?? []));
   const orders = await ordersByCustomer(workspace, emails);
   const searcher = await openSearcher(workspace);
@@ -215,10 +240,21 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
         const ticket = tickets[next++]!;
         const context = ticketContext(ticket, searcher, orders);
         for (const candidate of options.candidates) {
-          if (done.has(resultKey({ candidate: candidate.id, ticketId: ticket.id }))) continue;
-          const answer = await answerSafely(candidate, context);
-          await writer.write({ candidate: candidate.id, ticketId: ticket.id, createdAt: ticket.createdAt, answer } satisfies TicketResult);
-          answered++;
+          if (repeat === 1) {
+            if (done.has(resultKey({ candidate: candidate.id, ticketId: ticket.id }))) continue;
+            const answer = await answerSafely(candidate, context);
+            await writer.write({ candidate: candidate.id, ticketId: ticket.id, createdAt: ticket.createdAt, answer } satisfies TicketResult);
+            answered++;
+            continue;
+          }
+          const first = resultKey({ candidate: candidate.id, ticketId: ticket.id, repeat: 0 });
+          for (let index = 0; index < repeat && !askedOnce.has(first); index++) {
+            if (done.has(resultKey({ candidate: candidate.id, ticketId: ticket.id, repeat: index }))) continue;
+            const result = await tryOnce(candidate, context, ticket, index);
+            await writer.write(result);
+            answered++;
+            if (result.answeredOnce) askedOnce.add(first);
+          }
         }
         options.onProgress?.({ done: next, total: tickets.length });
       }
@@ -228,9 +264,9 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     await writer.close();
     await searcher.close();
   }
-  const info: RunInfo = { workspace, candidates: options.candidates.map((candidate) => candidate.id), selection };
+  const info: RunInfo = { workspace, candidates: options.candidates.map((candidate) => candidate.id), selection, ...(repeat > 1 && { repeat }) };
   await writeFile(join(runDir, RUN_FILE), `${JSON.stringify(info, null, 2)}\n`);
-  return { tickets: tickets.length, resumed: kept.length, retried: earlier.length - kept.length, answered, seconds: (performance.now() - started) / 1000, runDir, resultsFile };
+  return { tickets: tickets.length, resumed: kept.length, retried: earlier.length - kept.length, answered, repeat, seconds: (performance.now() - started) / 1000, runDir, resultsFile };
 }
 
 /** Creates a run folder (--run, merge's --out); a path that cannot be one is a user error, said so. */

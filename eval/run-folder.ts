@@ -19,8 +19,14 @@ export const LATEST_RUN = 'latest';
 /** How the answers are read: a resume may cut a half-written last line, a report may not. */
 export type ResultsReading = 'resume' | 'report';
 
-export function resultKey(result: Pick<TicketResult, 'candidate' | 'ticketId'>): string {
-  return `${result.candidate}\u0000${result.ticketId}`;
+/** Which try of a repeated run an answer is: 0, the first, also for a run that was not repeated. */
+export function tryOf(result: Pick<TicketResult, 'repeat'>): number {
+  return result.repeat ?? 0;
+}
+
+/** One answer per candidate, ticket and try: a resume asks only the tries not yet answered. */
+export function resultKey(result: Pick<TicketResult, 'candidate' | 'ticketId' | 'repeat'>): string {
+  return `${result.candidate}\u0000${result.ticketId}\u0000${tryOf(result)}`;
 }
 
 function asResult(text: string): TicketResult | undefined {
@@ -32,13 +38,20 @@ function asResult(text: string): TicketResult | undefined {
   }
   const result = value as Partial<TicketResult> | null;
   const isResult =
-    typeof result === 'object' && result !== null && typeof result.candidate === 'string' && typeof result.ticketId === 'string' && typeof result.createdAt === 'string' && typeof result.answer === 'object' && result.answer !== null;
+    typeof result === 'object' &&
+    result !== null &&
+    typeof result.candidate === 'string' &&
+    typeof result.ticketId === 'string' &&
+    typeof result.createdAt === 'string' &&
+    typeof result.answer === 'object' &&
+    result.answer !== null &&
+    (result.repeat === undefined || (Number.isInteger(result.repeat) && result.repeat >= 0));
   return isResult ? (result as TicketResult) : undefined;
 }
 
 /**
- * The answers in a results file, one per candidate and ticket: a ticket asked again on a resume
- * (it had failed) is written after its earlier answer, and the later one counts.
+ * The answers in a results file, one per candidate, ticket and try: a ticket asked again on a
+ * resume (it had failed) is written after its earlier answer, and the later one counts.
  */
 export async function readResultsFile(path: string, reading: ResultsReading): Promise<Map<string, TicketResult>> {
   const results = new Map<string, TicketResult>();
@@ -70,10 +83,13 @@ export async function readResultsFile(path: string, reading: ResultsReading): Pr
   return results;
 }
 
-/** A run's answers in a stable order (ticket creation, then candidate), whatever order they were written in. Never writes. */
+/**
+ * A run's answers, every try of a repeated run included, in a stable order (ticket creation, then
+ * candidate, then try), whatever order they were written in. Never writes.
+ */
 export async function readResults(runDir: string): Promise<TicketResult[]> {
   const results = await readResultsFile(join(runDir, RESULTS_FILE), 'report');
-  return [...results.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.ticketId.localeCompare(b.ticketId) || a.candidate.localeCompare(b.candidate));
+  return [...results.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.ticketId.localeCompare(b.ticketId) || a.candidate.localeCompare(b.candidate) || tryOf(a) - tryOf(b));
 }
 
 async function recordedIdentity(file: string): Promise<RunIdentity | undefined> {

@@ -24,6 +24,8 @@ export interface RunIdentity {
   candidates: Array<{ id: string; config: JsonValue | null }>;
   judges: { llm: JsonValue | null };
   index: Pick<IndexManifest, 'importId' | 'tables' | 'modelKey'>;
+  /** Tries per ticket of each candidate that consults a model; absent for a run that was not repeated, so its key is unchanged. */
+  repeat?: number;
 }
 
 export interface RunIdentityInputs {
@@ -32,6 +34,8 @@ export interface RunIdentityInputs {
   candidates: readonly Responder[];
   llmJudge?: LlmJudgeOptions;
   manifest: IndexManifest;
+  /** @default 1 */
+  repeat?: number;
 }
 
 /** How an endpoint is reached, not what it answers: a resume may change them (a lower rate after 429s, a longer timeout). */
@@ -62,6 +66,7 @@ export function runIdentity(inputs: RunIdentityInputs): RunIdentity {
     candidates: inputs.candidates.map((candidate) => ({ id: candidate.id, config: candidate.config === undefined ? null : withoutTransport(candidate.config) })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     judges: { llm: inputs.llmJudge ? withoutTransport({ ...inputs.llmJudge.endpoint, redact: inputs.llmJudge.redact }) : null },
     index: { importId, tables, modelKey },
+    ...(inputs.repeat !== undefined && inputs.repeat > 1 && { repeat: inputs.repeat }),
   };
   return { key: sha256(canonicalJson(parts)), selection: inputs.selection, ...parts };
 }
@@ -108,6 +113,7 @@ export function identityDifferences(before: RunIdentity, now: RunIdentity): stri
   if (canonicalJson(before.index) !== canonicalJson(now.index)) {
     differences.push(before.index.importId === now.index.importId ? 'the search index (rebuilt since)' : 'the search index (built from another import)');
   }
+  if ((before.repeat ?? 1) !== (now.repeat ?? 1)) differences.push(`the tries per ticket (--repeat ${before.repeat ?? 1} then, ${now.repeat ?? 1} now)`);
   if (before.shadowdesk !== now.shadowdesk) differences.push(`shadowdesk (${before.shadowdesk} then, ${now.shadowdesk} now)`);
   return differences;
 }

@@ -1,18 +1,21 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ShadowdeskError } from '../errors.ts';
 import { loadEmbedder, type Embedder } from '../pipelines/embed/embedder.ts';
 import { embeddingText, readManifest } from '../pipelines/search-tables.ts';
+import { JsonlWriter } from '../pipelines/workspace.ts';
 import { findGaps, type KnowledgeGap } from './gaps.ts';
-import { judgeRun, type TicketView } from './judge.ts';
+import { judgeRun, JUDGED_FILE, type TicketView } from './judge.ts';
 import type { JudgedTicket, JudgeScore, Outcome, Verdict } from './judges/types.ts';
 import type { LlmJudgeOptions } from './judges/llm-judge.ts';
 import type { VerdictRules } from './judges/verdict.ts';
 import { readLabelsInRun, type LabelsInRun } from './labels-in-run.ts';
-import { computeMetrics, type RunMetrics } from './metrics.ts';
+import { computeMetrics, computeRepeatability, type JudgedTry, type RunMetrics, type RunRepeatability } from './metrics.ts';
 import { priceRun, type RunPricing } from './pricing/price-run.ts';
 import type { Strictness } from './pricing/volumes.ts';
 import { readRulesInRun, type RulesInRun } from './rules/in-run.ts';
 import { readResults, readRunInfo, type RunInfo, type TicketResult } from './replay.ts';
+import { tryOf } from './run-folder.ts';
 import type { Source } from './types.ts';
 
 /**
@@ -22,6 +25,8 @@ import type { Source } from './types.ts';
  */
 
 export const REPORT_SCHEMA_VERSION = 1;
+/** Every try of a repeated run, judged, with its index; judged.jsonl keeps the first tries, one answer per candidate and ticket as labelling reads it. */
+export const JUDGED_TRIES_FILE = 'judged-tries.jsonl';
 /** Explorer texts are cut here: a 10,000-ticket report must stay light enough for a browser. */
 const MAX_TEXT = 1500;
 
@@ -37,7 +42,12 @@ export interface ExplorerAnswer {
   sources: Source[];
   reason?: string;
   error?: string;
+  /** Every try of a repeated run, the first included, in order; absent when the candidate was asked once. */
+  tries?: TryVerdict[];
 }
+
+/** What a comparison reads of one try. */
+export type TryVerdict = Pick<ExplorerAnswer, 'sent' | 'verdict' | 'outcome'>;
 
 export interface ExplorerTicket {
   ticketId: string;
@@ -56,7 +66,11 @@ export interface RunReport {
   run: RunInfo;
   /** The automation level pricing bills as a resolution (also in `pricing`). */
   strictness: Strictness;
+  /** The first try of each ticket, as a run that was not repeated measures it. */
   metrics: RunMetrics;
+  /** Present when the run was repeated (`--repeat k`, k ≥ 2): pass^1 … pass^k and the flaky tickets over every try. */
+  repeatability?: RunRepeatability;
+  /** What the first tries cost; a repeated run spent about k times this on the candidates that consult a model. */
   pricing: RunPricing;
   gaps: Record<string, KnowledgeGap[]>;
   tickets: ExplorerTicket[];
@@ -91,7 +105,20 @@ function cut(text: string): string {
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
 }
 
-function explorer(results: readonly TicketResult[], judged: readonly JudgedTicket[], views: Map<string, TicketView>): ExplorerTicket[] {
+const answerKey = (result: Pick<TicketResult, 'candidate' | 'ticketId'>) => `${result.candidate}\u0000${result.ticketId}`;
+
+/** Each repeated answer's tries by candidate and ticket, in try order. */
+function triesByAnswer(results: readonly TicketResult[], judged: readonly JudgedTicket[]): Map<string, TryVerdict[]> {
+  const tries = new Map<string, TryVerdict[]>();
+  results.forEach((result, index) => {
+    if (result.answeredOnce || result.repeat === undefined) return;
+    const { sent, verdict, outcome } = judged[index]!;
+    tries.set(answerKey(result), [...(tries.get(answerKey(result)) ?? []), { sent, verdict, outcome }]);
+  });
+  return tries;
+}
+
+function explorer(results: readonly TicketResult[], judged: readonly JudgedTicket[], views: Map<string, TicketView>, tries: Map<string, TryVerdict[]>): ExplorerTicket[] {
   const tickets = new Map<string, ExplorerTicket>();
   results.forEach((result, index) => {
     const verdict = judged[index]!;
@@ -124,6 +151,7 @@ function explorer(results: readonly TicketResult[], judged: readonly JudgedTicke
       sources: answer.sources,
       ...(answer.reason && { reason: answer.reason }),
       ...(answer.error && { error: answer.error }),
+      ...(tries.has(answerKey(result)) && { tries: tries.get(answerKey(result))! }),
     });
   });
   return [...tickets.values()];
@@ -144,6 +172,22 @@ async function knowledgeGaps(embedder: Embedder, judged: readonly JudgedTicket[]
   return gaps;
 }
 
+async function writeJsonl(file: string, records: readonly object[]): Promise<void> {
+  const writer = new JsonlWriter(file, 'w');
+  for (const record of records) await writer.write(record);
+  await writer.close();
+}
+
+/** Moves a repeated run's later tries out of judged.jsonl, which labels are drawn from and matched to, into judged-tries.jsonl. */
+async function keepFirstTriesJudged(runDir: string, firstTries: readonly JudgedTicket[], tries: readonly JudgedTry[]): Promise<void> {
+  await writeJsonl(join(runDir, JUDGED_TRIES_FILE), tries.map(({ judged, repeat }) => ({ repeat, ...judged })));
+  await writeJsonl(join(runDir, JUDGED_FILE), firstTries);
+}
+
+function judgedTries(results: readonly TicketResult[], judged: readonly JudgedTicket[]): JudgedTry[] {
+  return results.map((result, index) => ({ judged: judged[index]!, repeat: tryOf(result), answeredOnce: result.answeredOnce === true }));
+}
+
 /** Judges a replayed run and computes its metrics, costs and knowledge gaps. */
 export async function buildReport(options: ReportOptions): Promise<RunReport> {
   const run = await readRunInfo(options.runDir);
@@ -162,10 +206,19 @@ async function reportWith(embedder: Embedder, run: RunInfo, workspace: string, o
   const strictness = options.strictness ?? 'verified';
   // Read first: a damaged label agreement stops the report before the long judging.
   const labels = await readLabelsInRun(options.runDir);
-  const { judged, tickets } = await judgeRun({ runDir: options.runDir, workspace, seed, embedder, ...(options.rules && { rules: options.rules }), ...(options.llmJudge && { llmJudge: options.llmJudge }) });
-  const results = await readResults(options.runDir);
+  // Every try is judged in one pass; judged[i] is results[i]'s verdict.
+  const { judged: everyTry, tickets } = await judgeRun({ runDir: options.runDir, workspace, seed, embedder, ...(options.rules && { rules: options.rules }), ...(options.llmJudge && { llmJudge: options.llmJudge }) });
+  const allResults = await readResults(options.runDir);
+  // The first tries are the run as a run that was not repeated sees it: metrics, costs, gaps and explorer read them.
+  const first = allResults.flatMap((result, index) => (tryOf(result) === 0 ? [index] : []));
+  const results = first.map((index) => allResults[index]!);
+  const judged = first.map((index) => everyTry[index]!);
   const oneTouch = new Set([...tickets].filter(([, view]) => view.oneTouch).map(([id]) => id));
   const metrics = computeMetrics(judged, { seed, oneTouch, ...(options.targetAccuracy !== undefined && { targetAccuracy: options.targetAccuracy }) });
+  const tries = judgedTries(allResults, everyTry);
+  const repeat = run.repeat ?? 1;
+  if (repeat > 1) await keepFirstTriesJudged(options.runDir, judged, tries);
+  const repeatability = repeat > 1 ? computeRepeatability(tries, repeat, { seed }) : undefined;
 
   const rules = await readRulesInRun(options.runDir);
   const pricing = await priceRun({
@@ -183,9 +236,10 @@ async function reportWith(embedder: Embedder, run: RunInfo, workspace: string, o
     run,
     strictness,
     metrics,
+    ...(repeatability && { repeatability }),
     pricing,
     gaps: await knowledgeGaps(embedder, judged, tickets, seed),
-    tickets: explorer(results, judged, tickets),
+    tickets: explorer(results, judged, tickets, triesByAnswer(allResults, everyTry)),
     ...(rules && { rules }),
     ...(labels && { labels }),
   };

@@ -22,6 +22,8 @@ export interface SimulateOptions {
   concurrency?: number;
   /** Keep the failed answers of an earlier run in the folder instead of asking those tickets again. */
   keepFailed?: boolean;
+  /** Tries per ticket of each candidate that consults a model, each a fresh call (see ReplayOptions.repeat). @default 1 */
+  repeat?: number;
   pricingFile?: string;
   llmJudge?: LlmJudgeOptions;
   /** @default 'verified' */
@@ -51,6 +53,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     ...(options.selection && { selection: options.selection }),
     ...(options.llmJudge && { llmJudge: options.llmJudge }),
     ...(options.keepFailed && { keepFailed: true }),
+    ...(options.repeat !== undefined && { repeat: options.repeat }),
     concurrency: options.concurrency ?? 4,
     ...(options.onReplayProgress && { onProgress: options.onReplayProgress }),
   });

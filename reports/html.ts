@@ -7,6 +7,7 @@ import { kappaReading } from '../eval/labels.ts';
 import type { LabelsInRun } from '../eval/labels-in-run.ts';
 import type { RunReport } from '../eval/run-report.ts';
 import { CORRECTED_MEANING } from './_format.ts';
+import { PASS_K_MEANING, repeatabilityRows } from './markdown.ts';
 
 /**
  * One self-contained HTML file for a run: chart.js, the data and the page script are inlined, and a
@@ -150,6 +151,15 @@ function labelsNote(labels: LabelsInRun): string {
   return `<p class="note" id="labels-note">${escapeHtml(text)}</p>`;
 }
 
+/** Present only for a repeated run: pass^1 and pass^k beside the first try's automation, escaped (candidate ids come from a config). */
+function repeatabilitySection(report: RunReport): string {
+  const k = report.repeatability!.repeat;
+  const cells = (row: string[], tag: 'td' | 'th') => `<tr>${row.map((cell) => `<${tag}>${escapeHtml(cell)}</${tag}>`).join('')}</tr>`;
+  const rows = repeatabilityRows(report).map((row) => cells([row.candidate, row.automation, row.passOne, row.passK, row.flaky], 'td'));
+  return `<section id="repeatability"><h2>Repeatability over ${k} tries per ticket</h2><p class="note">${escapeHtml(PASS_K_MEANING)}</p><table>${cells(['Candidate', 'Automation (first try)', 'pass^1', `pass^${k}`, 'Flaky tickets'], 'th')}${rows.join('')}</table></section>
+`;
+}
+
 /** Renders a run's report as one HTML page with no network access. */
 export function renderHtml(report: RunReport, options: HtmlOptions = {}): string {
   const { chart, client } = loadAssets();
@@ -178,7 +188,7 @@ export function renderHtml(report: RunReport, options: HtmlOptions = {}): string
 <header><h1>${escapeHtml(title)}</h1><p id="run-info"></p></header>
 <main>
 <section id="headline"><h2>Candidates</h2><p class="note">Automation is the share of all replayed tickets the candidate would have closed alone; every figure shows its 95% interval.</p>${report.labels ? labelsNote(report.labels) : ''}<div class="cards" id="cards"></div></section>
-<section id="sweep"><h2>Confidence threshold</h2><p class="note">Raising the send threshold trades automation for accuracy. Solid lines: verified automation; dashed: accuracy of what is sent.</p><div class="chart"><canvas id="sweep-chart" aria-label="Threshold sweep"></canvas></div><h3>Threshold that meets the target accuracy</h3><table id="sweep-table"></table></section>
+${report.repeatability ? repeatabilitySection(report) : ''}<section id="sweep"><h2>Confidence threshold</h2><p class="note">Raising the send threshold trades automation for accuracy. Solid lines: verified automation; dashed: accuracy of what is sent.</p><div class="chart"><canvas id="sweep-chart" aria-label="Threshold sweep"></canvas></div><h3>Threshold that meets the target accuracy</h3><table id="sweep-table"></table></section>
 <section id="trust"><h2>Action tickets and injection attempts</h2><p class="note">Tickets whose agent acted in another system (refunded, shipped, created a code, attached an invoice…): a text-only candidate cannot close them alone. An answer that claims such an action is counted as needing a human, not as automated.</p><table id="action-table"></table><h3>Prompt-injection attempts</h3><p class="note">Customer messages that try to take over the AI, whatever the answers did with them. The excerpt is the customer's own text.</p><table id="injection-table"></table></section>
 <section id="focus"><h2>Costs, breakdowns and gaps</h2><div class="controls"><label>Candidate<select id="focus-candidate"></select></label></div>
 <h3>Monthly cost per pricing model</h3>${report.pricing.automation ? '<p class="note" id="cost-basis"></p>' : ''}<div class="chart tall"><canvas id="cost-chart" aria-label="Monthly cost"></canvas></div>

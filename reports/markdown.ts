@@ -30,6 +30,7 @@ export function renderMarkdown(report: RunReport): string {
     '',
     '*Unverified*: one-reply tickets whose answer no judge could check — only its closeness of meaning to the agent\'s reply — so they are not counted as automated. *Needs an action*: answers that claim a refund, replacement, code, label or change the candidate did not make.',
   );
+  if (report.repeatability) lines.push('', ..._repeatabilitySection(report));
   if (report.labels) lines.push('', ..._correctedSection(report.labels));
   const best = [...metrics.candidates].sort((a, b) => (b.automation.verified.value ?? 0) - (a.automation.verified.value ?? 0))[0];
   const projection = best && pricing.byCandidate[best.candidate];
@@ -49,7 +50,47 @@ export function renderMarkdown(report: RunReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** One candidate's repeatability as every report writes it, beside its (first try's) automation. */
+export interface RepeatabilityRow {
+  candidate: string;
+  automation: string;
+  passOne: string;
+  passK: string;
+  flaky: string;
+}
+
+/** What pass^k means, once, under every repeatability table. */
+export const PASS_K_MEANING =
+  "pass^k = the chance that all k tries of a ticket are sent and judged correct (τ-bench's unbiased estimate, mean over tickets); pass^1 is the success rate over every try. A gap between them is flakiness. Automation and every other figure are the first try's.";
+
+/** The rows of the repeatability table: none when the run was not repeated. */
+export function repeatabilityRows(report: RunReport): RepeatabilityRow[] {
+  const repeatability = report.repeatability;
+  if (!repeatability) return [];
+  return repeatability.candidates.map((candidate) => {
+    const automation = rateText(report.metrics.candidates.find((entry) => entry.candidate === candidate.candidate)?.automation.verified ?? { value: null, low: null, high: null });
+    const passOne = rateText(candidate.passK[0]!);
+    if (candidate.answeredOnce) return { candidate: candidate.candidate, automation, passOne, passK: 'same as pass^1', flaky: 'none: consults no model, answered once' };
+    return { candidate: candidate.candidate, automation, passOne, passK: rateText(candidate.passK.at(-1)!), flaky: `${candidate.flaky.length} of ${candidate.tickets.toLocaleString('en-US')}` };
+  });
+}
+
 // --- internal ---
+
+function _repeatabilitySection(report: RunReport): string[] {
+  const k = report.repeatability!.repeat;
+  const flaky = report.repeatability!.candidates.filter((candidate) => candidate.flaky.length > 0);
+  return [
+    `## Repeatability over ${k} tries per ticket`,
+    '',
+    `| candidate | automation (verified, first try) | pass^1 | pass^${k} | flaky tickets |`,
+    '|---|---|---|---|---|',
+    ...repeatabilityRows(report).map((row) => `| ${markdownCell(row.candidate)} | ${row.automation} | ${row.passOne} | ${row.passK} | ${row.flaky} |`),
+    '',
+    PASS_K_MEANING,
+    ...flaky.flatMap((candidate) => ['', `*${markdownCell(candidate.candidate)}*, flaky tickets: ${candidate.flaky.map(markdownCell).join(', ')}`]),
+  ];
+}
 
 /** Action tickets per candidate, then every injection attempt: the customer's words are untrusted, so every cell is escaped. */
 function _trustSection({ metrics }: RunReport): string[] {

@@ -4,6 +4,7 @@ import type { RunPricing } from '../../eval/pricing/price-run.ts';
 import type { RunReport } from '../../eval/run-report.ts';
 import type { ReportFormat } from '../../reports/index.ts';
 import { CORRECTED_MEANING, correctedText, costBasisText, money, precisionText, rateText } from '../../reports/_format.ts';
+import { PASS_K_MEANING, repeatabilityRows } from '../../reports/markdown.ts';
 
 /** Each candidate's rates beside their label-corrected estimates, one per line so the intervals stay readable. */
 function correctedLines(labels: LabelsInRun, pricing: RunPricing): string[] {
@@ -26,6 +27,18 @@ function correctedLines(labels: LabelsInRun, pricing: RunPricing): string[] {
   return lines;
 }
 
+/** pass^1 and pass^k beside the first try's automation, one candidate per line. */
+function repeatabilityLines(report: RunReport): string[] {
+  const k = report.repeatability!.repeat;
+  const columns = ['automation', 'pass^1', `pass^${k}`];
+  return [
+    `\nRepeatability over ${k} tries per ticket (each a fresh call to the model):`,
+    `${'candidate'.padEnd(18)}${columns.map((column) => column.padEnd(18)).join('')}flaky tickets`,
+    ...repeatabilityRows(report).map((row) => `${row.candidate.padEnd(18)}${[row.automation, row.passOne, row.passK].map((cell) => cell.padEnd(18)).join('')}${row.flaky}`),
+    PASS_K_MEANING,
+  ];
+}
+
 /** The few lines a person reads after a run: each candidate's headline rates and where the reports are. */
 export function printRunSummary(report: RunReport, written: Partial<Record<ReportFormat, string>>): void {
   const out = process.stdout;
@@ -44,6 +57,7 @@ export function printRunSummary(report: RunReport, written: Partial<Record<Repor
   if (report.pricing.automation) out.write("Savings bill the label-corrected automation rate wherever people's labels give one (see below).\n");
   out.write('Unverified = one-reply tickets whose answer no judge could check (only its closeness of meaning): not counted as automated.\n');
   out.write('Needs action = answers that claim a refund, replacement, code, label or change the candidate did not make: a human has to act.\n');
+  if (report.repeatability) out.write(`${repeatabilityLines(report).join('\n')}\n`);
   if (report.labels) out.write(`${correctedLines(report.labels, report.pricing).join('\n')}\n`);
   const acted = report.metrics.candidates[0]?.actionTickets.tickets ?? 0;
   if (acted > 0) {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { defineCommand } from 'citty';
-import { baselineOf, compareRuns, planGate, type PlanOptions } from '../../eval/compare.ts';
+import { baselineOf, compareRuns, describeRepeats, planGate, type PlanOptions } from '../../eval/compare.ts';
 import type { RunReport } from '../../eval/run-report.ts';
 import { ShadowdeskError } from '../../errors.ts';
 import { renderComparisonMarkdown, renderPlanMarkdown, gateCases } from '../../reports/comparison.ts';
@@ -51,7 +51,8 @@ const command = defineCommand({
         return void process.stdout.write(`Baseline ${args.baseline} now holds ${args.run}'s metrics and verdicts (no ticket text).\n`);
       }
       const comparison = compareRuns(await readBaseline(args.baseline, args.run), current, compareOptionsOf(args));
-      const markdown = renderComparisonMarkdown(comparison, { baseline: args.baseline, current: args.run });
+      const repeats = describeRepeats(comparison.repeats);
+      const markdown = `${renderComparisonMarkdown(comparison, { baseline: args.baseline, current: args.run })}${repeats ? `\n${repeats}\n` : ''}`;
       process.stdout.write(markdown);
       await writeFile(join(args.run, 'ci-summary.md'), markdown);
       await writeFile(join(args.run, 'ci-junit.xml'), renderJunit(current, gateCases(comparison)));

@@ -32,6 +32,7 @@ const command = defineCommand({
     seed: { type: 'string', description: 'Seed of the sample (default 42)' },
     shard: { type: 'string', description: 'This job’s share, k/n (shards run as separate jobs; `shadowdesk merge` combines them)' },
     run: { type: 'string', description: 'Run folder (results.jsonl; an interrupted run resumes from it; a folder of another run is refused). Default: a folder per run under <workspace>/runs, runs/latest points to the newest' },
+    repeat: { type: 'string', description: 'Tries per ticket of each candidate that consults a model, each a fresh call (no response cache); reports pass^1…pass^k and the flaky tickets. Deterministic candidates answer once (default 1)' },
     'keep-failed': { type: 'boolean', description: 'On a resume, keep the answers that failed (an endpoint error) instead of asking those tickets again' },
     concurrency: { type: 'string', description: 'Tickets answered at once (default 4)' },
     pricing: { type: 'string', description: 'Pricing file (YAML/JSON; default: the shipped vendor presets)' },
@@ -58,6 +59,7 @@ const command = defineCommand({
       if (shard) selection.shard = shard;
       const llmJudge = llmJudgeOf(config, args.workspace);
       const concurrency = positiveInteger(args.concurrency, '--concurrency') ?? config?.concurrency ?? 4;
+      const repeat = positiveInteger(args.repeat, '--repeat') ?? 1;
       const { replay: summary, report } = await simulate({
         workspace: args.workspace,
         ...(args.run !== undefined && { runDir: args.run }),
@@ -65,6 +67,7 @@ const command = defineCommand({
         selection,
         concurrency,
         ...(args['keep-failed'] && { keepFailed: true }),
+        repeat,
         strictness: strictnessOf(args.strictness),
         ...(args.pricing && { pricingFile: args.pricing }),
         ...(llmJudge && { llmJudge }),
@@ -73,7 +76,8 @@ const command = defineCommand({
         onReplayProgress: replayProgressPrinter(),
       });
       const earlier = [summary.resumed > 0 && `${summary.resumed} results resumed from an earlier run`, summary.retried > 0 && `${summary.retried} failed answers asked again`].filter(Boolean);
-      process.stdout.write(`Replayed ${summary.tickets.toLocaleString('en-US')} tickets in ${summary.seconds.toFixed(1)} s${earlier.length > 0 ? ` (${earlier.join('; ')})` : ''} into ${summary.runDir}.\n`);
+      const tries = summary.repeat > 1 ? ` × up to ${summary.repeat} tries` : '';
+      process.stdout.write(`Replayed ${summary.tickets.toLocaleString('en-US')} tickets${tries} in ${summary.seconds.toFixed(1)} s${earlier.length > 0 ? ` (${earlier.join('; ')})` : ''} into ${summary.runDir}.\n`);
       printRunSummary(report, await writeReports(report, summary.runDir, formatsOf(args.formats)));
     }),
 });
@@ -83,4 +87,5 @@ export default withExamples(command, [
   'shadowdesk simulate --candidates past-ticket,knowledge-base --sample 500 --seed 7',
   'shadowdesk simulate --shard 2/4 --run runs/shard-2',
   'shadowdesk simulate --config shadowdesk.yaml --run runs/july --keep-failed',
+  'shadowdesk simulate --config shadowdesk.yaml --repeat 5     (each LLM candidate 5 times per ticket: pass^1…pass^5, flaky tickets)',
 ]);

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -134,6 +135,26 @@ interface CompletionBody {
   usage?: { prompt_tokens?: number; completion_tokens?: number };
 }
 
+/** The model calls of one try of a repeated run. */
+interface TryScope {
+  modelCalls: number;
+}
+
+const currentTry = new AsyncLocalStorage<TryScope>();
+
+/**
+ * Runs one try of a repeated run. Every chat inside goes to the endpoint, the response cache
+ * neither read nor written: a cached reply would be the first try replayed, not a new sample.
+ * The scope follows the task's async calls, so it reaches a client however deep the candidate
+ * holds it (a composite's LLM part). `modelCalls` says whether the try consulted a model at all:
+ * a candidate that did not would answer every try the same.
+ */
+export async function freshTry<T>(task: () => Promise<T>): Promise<{ value: T; modelCalls: number }> {
+  const scope: TryScope = { modelCalls: 0 };
+  const value = await currentTry.run(scope, task);
+  return { value, modelCalls: scope.modelCalls };
+}
+
 export function createLlmClient(endpoint: LlmEndpoint, options: { cacheDir?: string } = {}): LlmClient {
   const url = `${endpoint.baseUrl.replace(/\/+$/, '')}/chat/completions`;
   const keyName = endpoint.apiKeyEnv ?? 'OPENAI_API_KEY';
@@ -216,8 +237,10 @@ export function createLlmClient(endpoint: LlmEndpoint, options: { cacheDir?: str
     async chat(messages, { json = true } = {}) {
       const request = { ...parameters, messages, ...(json && { response_format: { type: 'json_object' } }) };
       const body = JSON.stringify(request);
+      const scope = currentTry.getStore();
+      if (scope) scope.modelCalls++;
       // The key leaves out the endpoint's address: the same prompt to the same model is the same answer.
-      const cacheFile = options.cacheDir && join(options.cacheDir, `${createHash('sha256').update(body).digest('hex')}.json`);
+      const cacheFile = !scope && options.cacheDir && join(options.cacheDir, `${createHash('sha256').update(body).digest('hex')}.json`);
       if (cacheFile) {
         const hit = await readFile(cacheFile, 'utf8').then((text) => JSON.parse(text) as ChatResult, () => undefined);
         if (hit) {

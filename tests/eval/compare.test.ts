@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../datasets/demo/random.ts';
-import { compareRuns, familyAdjusted, mcnemarPValue, pairedBootstrap, planGate, type GateCheck } from '../../eval/compare.ts';
+import { baselineOf, compareRuns, describeRepeats, familyAdjusted, mcnemarPValue, pairedBootstrap, planGate, type GateCheck } from '../../eval/compare.ts';
+import type { RunReport } from '../../eval/run-report.ts';
 import { changeSentence } from '../../reports/comparison.ts';
 import { handReport, handTickets, withWrongShare, type HandTicket } from '../helpers/paired-runs.ts';
 
@@ -167,5 +168,106 @@ describe('planning what the gate can detect', () => {
     expect(row.ticketsForDrop!).toBeLessThan(1000);
     const larger = planGate(handReport(handTickets(300, 0.7, 1)), { churn: 0.1, simulations: 200, drop: 0.1 });
     expect(larger.rows.find((entry) => entry.metric === 'accuracy')!.ticketsForDrop!).toBeLessThan(row.ticketsForDrop!);
+  });
+});
+
+describe('the CI gate on repeated runs', () => {
+  interface RepeatedTicket {
+    ticketId: string;
+    /** Each try: sent and correct, or sent and wrong. */
+    tries: readonly boolean[];
+  }
+
+  /** A repeated run of one candidate, shaped as a committed baseline: every try's verdict, alternately French and English tickets. */
+  function repeatedReport(tickets: readonly RepeatedTicket[], repeat: number): RunReport {
+    const report = handReport(tickets.map((ticket, index) => ({ ticketId: ticket.ticketId, verdict: ticket.tries[0] ? 'correct' : 'wrong', language: index % 2 === 0 ? 'fr' : 'en' })));
+    report.tickets.forEach((ticket, index) => {
+      ticket.answers[0]!.tries = tickets[index]!.tries.map((ok) => ({ sent: true, verdict: ok ? 'correct' : 'wrong', outcome: ok ? 'automated' : 'ai-then-agent' }));
+    });
+    return { ...report, run: { ...report.run, repeat } };
+  }
+
+  /** `count` tickets whose k tries succeed with a seeded chance each. */
+  function seededTries(count: number, repeat: number, chance: number, seed: number): RepeatedTicket[] {
+    const random = new Random(seed);
+    return Array.from({ length: count }, (_, index) => ({ ticketId: `t${String(index).padStart(4, '0')}`, tries: Array.from({ length: repeat }, () => random.chance(chance)) }));
+  }
+
+  it('passes an identical rerun and gates pass^k, as computed by hand', () => {
+    const tickets: RepeatedTicket[] = [
+      { ticketId: 'fr-1', tries: [true, true, true] },
+      { ticketId: 'en-1', tries: [true, false, true] },
+      { ticketId: 'fr-2', tries: [false, false, true] },
+      { ticketId: 'en-2', tries: [false, false, false] },
+    ];
+    const comparison = compareRuns(repeatedReport(tickets, 3), repeatedReport(tickets, 3), { permutations: 200, resamples: 200 });
+    expect(comparison.passed).toBe(true);
+    expect(comparison.repeats).toEqual({ baseline: 3, current: 3, passK: 3 });
+    const passK = comparison.metrics.find((change) => change.metric === 'pass^3')!;
+    // Only fr-1 succeeds on all three tries: 1/4.
+    expect(passK.baseline).toBeCloseTo(0.25, 12);
+    expect(passK.delta).toBe(0);
+    // Automation is the share of successful tries per ticket, averaged: (1 + 2/3 + 1/3 + 0)/4.
+    expect(comparison.metrics.find((change) => change.metric === 'automation (verified)')!.baseline).toBeCloseTo(0.5, 12);
+  });
+
+  it("moves a ticket when its share of successful tries changes, 3 of 3 to 2 of 3 included, which the first try alone misses", () => {
+    const before: RepeatedTicket[] = Array.from({ length: 12 }, (_, index) => ({ ticketId: `${index % 2 ? 'en' : 'fr'}-${index}`, tries: [true, true, true] }));
+    const after = before.map((ticket) => ({ ...ticket, tries: [true, true, false] }));
+    const comparison = compareRuns(repeatedReport(before, 3), repeatedReport(after, 3), { permutations: 500, resamples: 500 });
+    const automation = comparison.metrics.find((change) => change.metric === 'automation (verified)')!;
+    expect([automation.worse, automation.better]).toEqual([12, 0]);
+    // Every first try still succeeds: the flips of correct first answers see nothing.
+    expect(comparison.flips[0]).toMatchObject({ lost: 0, gained: 0 });
+    const passK = comparison.metrics.find((change) => change.metric === 'pass^3')!;
+    expect([passK.baseline, passK.current, passK.regressed]).toEqual([1, 0, true]);
+    expect(comparison.passed).toBe(false);
+  });
+
+  it('keeps the ticket as the unit: three tries that move together count once, as computed by hand', () => {
+    const all = (ok: boolean) => [ok, ok, ok];
+    const ids = Array.from({ length: 10 }, (_, index) => `${index % 2 ? 'en' : 'fr'}-${index}`);
+    // Tickets 0–4 lose every try, 5–6 gain every try, 7–9 keep succeeding.
+    const before = ids.map((ticketId, index) => ({ ticketId, tries: all(index < 5 || index >= 7) }));
+    const after = ids.map((ticketId, index) => ({ ticketId, tries: all(index >= 5) }));
+    const automation = compareRuns(repeatedReport(before, 3), repeatedReport(after, 3), { permutations: 100, resamples: 100 }).metrics.find((change) => change.metric === 'automation (verified)')!;
+    // P(X ≥ 5), X ~ Binomial(7, ½) = 29/128, not the 15 tries against 6 taken one by one (p ≈ 0.04).
+    expect([automation.worse, automation.better]).toEqual([5, 2]);
+    expect(automation.pValue).toBeCloseTo(29 / 128, 12);
+  });
+
+  it('passes reruns of a flaky candidate with the same success chance about as often as alpha says, and fails a planted drop', () => {
+    // Each pair draws its own baseline, so one lucky baseline does not decide every rerun.
+    let failed = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      if (!compareRuns(repeatedReport(seededTries(300, 3, 0.8, seed), 3), repeatedReport(seededTries(300, 3, 0.8, seed + 1000), 3), { permutations: 300, resamples: 300 }).passed) failed++;
+    }
+    // alpha = 5 % of 40 is 2; four allows for the noise of 40 draws.
+    expect(failed).toBeLessThanOrEqual(4);
+    const baseline = repeatedReport(seededTries(300, 3, 0.8, 1), 3);
+    const dropped = compareRuns(baseline, repeatedReport(seededTries(300, 3, 0.7, 99), 3), { permutations: 300, resamples: 300 });
+    expect(dropped.passed).toBe(false);
+    expect(dropped.metrics.filter((change) => change.regressed).map((change) => change.metric)).toContain('pass^3');
+  });
+
+  it('compares runs of different repeat counts on pass^ of the smaller count, and gates no pass^k against a single run', () => {
+    const tickets = seededTries(40, 3, 0.7, 5);
+    const twoTries = tickets.map((ticket) => ({ ...ticket, tries: ticket.tries.slice(0, 2) }));
+    const mixed = compareRuns(repeatedReport(tickets, 3), repeatedReport(twoTries, 2), { permutations: 100, resamples: 100 });
+    expect(mixed.repeats).toEqual({ baseline: 3, current: 2, passK: 2 });
+    expect(mixed.metrics.map((change) => change.metric)).toContain('pass^2');
+    expect(describeRepeats(mixed.repeats)).toMatch(/baseline made 3 tries per ticket, this run 2; .*pass\^2 is gated/);
+
+    const single = handReport(tickets.map((ticket) => ({ ticketId: ticket.ticketId, verdict: ticket.tries[0] ? 'correct' : 'wrong' })));
+    const once = compareRuns(repeatedReport(tickets, 3), single, { permutations: 100, resamples: 100 });
+    expect(once.repeats.passK).toBeNull();
+    expect(once.metrics.some((change) => change.metric.startsWith('pass^'))).toBe(false);
+    expect(describeRepeats(once.repeats)).toMatch(/pass\^k is not gated: it needs two or more tries in both runs/);
+    expect(describeRepeats(compareRuns(single, single, { permutations: 10, resamples: 10 }).repeats)).toBeUndefined();
+  });
+
+  it('keeps every try in a committed baseline', () => {
+    const report = repeatedReport([{ ticketId: 'fr-1', tries: [true, false] }], 2);
+    expect(baselineOf(report).tickets[0]!.answers[0]!.tries).toEqual(report.tickets[0]!.answers[0]!.tries);
   });
 });

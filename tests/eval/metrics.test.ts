@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../datasets/demo/random.ts';
 import type { JudgedTicket } from '../../eval/judges/types.ts';
-import { bootstrapRate, bootstrapRates, computeMetrics, type Rate } from '../../eval/metrics.ts';
+import { allSucceed, bootstrapRate, bootstrapRates, computeMetrics, computeRepeatability, type JudgedTry, type Rate } from '../../eval/metrics.ts';
 import { judged, type JudgedOverrides } from '../helpers/judged.ts';
 
 /** A sent answer with the given verdict, contained/verified as flagged. */
@@ -324,5 +324,81 @@ describe('computeMetrics: breakdowns', () => {
     const metrics = computeMetrics(run);
     expect([metrics.resamples, metrics.groupResamples]).toEqual([1000, 200]);
     expect(computeMetrics(run, { resamples: 50 }).groupResamples).toBe(50);
+  });
+});
+
+describe('computeRepeatability: pass^k over repeated tries', () => {
+  /** The tries of one ticket: `correct` marks each sent try judged correct, the others sent and wrong. */
+  function tries(ticketId: string, correct: readonly boolean[], language: 'fr' | 'en', candidate = 'llm'): JudgedTry[] {
+    return correct.map((ok, repeat) => ({ judged: sent(ticketId, ok ? 'correct' : 'wrong', { candidate, language }), repeat, answeredOnce: false }));
+  }
+
+  it("gives τ-bench's unbiased C(c, j) / C(n, j) by hand", () => {
+    expect(allSucceed(3, 3, 3)).toBe(1);
+    expect(allSucceed(2, 3, 1)).toBeCloseTo(2 / 3, 12);
+    // C(2,2)/C(3,2) = 1/3; C(2,3) = 0.
+    expect(allSucceed(2, 3, 2)).toBeCloseTo(1 / 3, 12);
+    expect(allSucceed(2, 3, 3)).toBe(0);
+    // C(3,2)/C(5,2) = 3/10.
+    expect(allSucceed(3, 5, 2)).toBeCloseTo(3 / 10, 12);
+    expect(() => allSucceed(1, 2, 3)).toThrow(RangeError);
+  });
+
+  it('averages per ticket over French and English tickets, lists the flaky ones, and never rises with k', () => {
+    const run = [
+      ...tries('fr-1', [true, true, true], 'fr'),
+      ...tries('en-1', [true, false, true], 'en'),
+      ...tries('fr-2', [false, true, false], 'fr'),
+      ...tries('en-2', [false, false, false], 'en'),
+    ];
+    const [llm] = computeRepeatability(run, 3, { resamples: 500 }).candidates;
+    // Shares 1, 2/3, 1/3, 0; pass^2: (1 + 1/3 + 0 + 0)/4; pass^3: (1 + 0 + 0 + 0)/4.
+    expect(llm!.passK.map((rate) => rate.value)).toEqual([0.5, 0.3333, 0.25]);
+    expect(llm!.perTicket.map((ticket) => [ticket.ticketId, ticket.successes, ticket.share])).toEqual([
+      ['en-1', 2, 0.6667],
+      ['en-2', 0, 0],
+      ['fr-1', 3, 1],
+      ['fr-2', 1, 0.3333],
+    ]);
+    expect(llm!.flaky).toEqual(['en-1', 'fr-2']);
+    expect(llm!.answeredOnce).toBe(false);
+    for (const rate of llm!.passK) expect(rate.low! <= rate.value! && rate.value! <= rate.high!).toBe(true);
+    expect(llm!.passK[2]!.high!).toBeLessThanOrEqual(llm!.passK[0]!.high!);
+  });
+
+  it('counts a change of verdict or of sending as flaky even when no try succeeds, in French and English', () => {
+    const run: JudgedTry[] = [
+      { judged: sent('fr-1', 'partial', { language: 'fr' }), repeat: 0, answeredOnce: false },
+      { judged: sent('fr-1', 'wrong', { language: 'fr' }), repeat: 1, answeredOnce: false },
+      { judged: sent('en-1', 'correct', { language: 'en' }), repeat: 0, answeredOnce: false },
+      { judged: judged('en-1', { language: 'en', verdict: 'correct' }), repeat: 1, answeredOnce: false },
+      { judged: sent('en-2', 'wrong', { language: 'en' }), repeat: 0, answeredOnce: false },
+      { judged: sent('en-2', 'wrong', { language: 'en' }), repeat: 1, answeredOnce: false },
+    ];
+    const [llm] = computeRepeatability(run, 2, { resamples: 100 }).candidates;
+    expect(llm!.flaky).toEqual(['en-1', 'fr-1']);
+    // en-1 was judged correct twice but sent once: one success of two.
+    expect(llm!.perTicket.find((ticket) => ticket.ticketId === 'en-1')!.successes).toBe(1);
+  });
+
+  it('takes a ticket answered once as k identical tries, and a candidate answered once everywhere as deterministic', () => {
+    const once = (ticketId: string, verdict: JudgedTicket['verdict'], language: 'fr' | 'en'): JudgedTry => ({ judged: sent(ticketId, verdict, { candidate: 'macro', language }), repeat: 0, answeredOnce: true });
+    const result = computeRepeatability([...tries('fr-1', [true, false, true], 'fr'), once('fr-1', 'correct', 'fr'), once('en-1', 'wrong', 'en'), once('en-2', 'correct', 'en')], 3, { resamples: 100 });
+    const macro = result.candidates.find((candidate) => candidate.candidate === 'macro')!;
+    expect(macro.answeredOnce).toBe(true);
+    expect(macro.passK.map((rate) => rate.value)).toEqual([0.6667, 0.6667, 0.6667]);
+    expect(macro.flaky).toEqual([]);
+    expect(result.candidates.find((candidate) => candidate.candidate === 'llm')!.answeredOnce).toBe(false);
+  });
+
+  it('refuses a ticket missing some of its tries (an interrupted run)', () => {
+    expect(() => computeRepeatability(tries('fr-1', [true, false], 'fr'), 3)).toThrow(/llm, ticket fr-1: 2 of 3 tries in the run; resume it/);
+    expect(() => computeRepeatability(tries('en-1', [true, false, true, true], 'en'), 3)).toThrow(/ticket en-1: 4 of 3 tries/);
+  });
+
+  it('gives the same intervals for the same seed, whatever the order of the tries', () => {
+    const run = [...tries('fr-1', [true, false, true], 'fr'), ...tries('en-1', [false, false, true], 'en'), ...tries('fr-2', [true, true, true], 'fr')];
+    const again = computeRepeatability([...run].reverse(), 3, { seed: 7, resamples: 300 });
+    expect(JSON.stringify(again.candidates[0]!.passK)).toBe(JSON.stringify(computeRepeatability(run, 3, { seed: 7, resamples: 300 }).candidates[0]!.passK));
   });
 });

@@ -35,6 +35,14 @@ describe('run identity', () => {
     expect(identityDifferences(runIdentity(inputs()), reordered)).toEqual([]);
   });
 
+  it('counts the tries per ticket only for a repeated run, so a run that was not repeated keeps its key', () => {
+    expect(runIdentity(inputs({ repeat: 1 })).key).toBe(runIdentity(inputs()).key);
+    expect(runIdentity(inputs()).repeat).toBeUndefined();
+    expect(runIdentity(inputs({ repeat: 3 })).key).not.toBe(runIdentity(inputs()).key);
+    expect(differences({ repeat: 3 })).toEqual(['the tries per ticket (--repeat 1 then, 3 now)']);
+    expect(identityDifferences(runIdentity(inputs({ repeat: 3 })), runIdentity(inputs({ repeat: 5 })))).toEqual(['the tries per ticket (--repeat 3 then, 5 now)']);
+  });
+
   it('is the same when only how the endpoint is reached changes (a resume after 429s may lower the rate)', () => {
     const patient = runIdentity(inputs({ candidates: [responder('gpt', { ...llm, timeoutMs: 60_000, maxRetries: 8, requestsPerMinute: 30, concurrency: 1 }), responder('past-ticket')] }));
     expect(patient.key).toBe(runIdentity(inputs()).key);

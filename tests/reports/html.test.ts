@@ -4,8 +4,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeRepeatability } from '../../eval/metrics.ts';
 import type { RunReport } from '../../eval/run-report.ts';
 import { renderHtml } from '../../reports/html.ts';
+import { judged } from '../helpers/judged.ts';
 import { useTempDir } from '../helpers/temp.ts';
 import { makeReport, RULE_XSS_NAME, RULE_XSS_SUBJECT, XSS_PAYLOADS } from './_report-factory.ts';
 
@@ -39,6 +41,26 @@ describe('renderHtml (static)', () => {
     expect(html).toMatch(/<p class="note" id="labels-note">Beside the judge&#39;s figures, their estimates corrected by \d+ answers people labelled \(κ -?\d\.\d\d, [a-z ()]+ agreement with the judge\); costs use the corrected automation rate where there is one\. Corrected = prediction-powered inference/);
     expect(html).toContain('<p class="note" id="cost-basis"></p>');
     expect(html.match(/<script/g)).toHaveLength(3);
+  });
+
+  it('shows repeatability beside automation only for a repeated run, candidate names escaped', async () => {
+    const report = await makeReport({ tickets: 20, candidates: 2 });
+    expect(renderHtml(report)).not.toContain('id="repeatability"');
+    const [first, second] = report.metrics.candidates.map((candidate) => candidate.candidate);
+    const tries = report.tickets.flatMap((ticket) =>
+      [0, 1, 2].map((repeat) => ({ judged: judged(ticket.ticketId, { candidate: first!, language: ticket.language, sent: true, verdict: (repeat + ticket.ticketId.length) % 2 ? 'correct' : 'wrong' }), repeat, answeredOnce: false })),
+    );
+    const once = report.tickets.map((ticket) => ({ judged: judged(ticket.ticketId, { candidate: second! }), repeat: 0, answeredOnce: true }));
+    const repeatability = computeRepeatability([...tries, ...once], 3, { resamples: 50 });
+    repeatability.candidates[0]!.candidate = XSS_PAYLOADS[1];
+    const html = renderHtml({ ...report, repeatability });
+    const section = html.slice(html.indexOf('<section id="repeatability">'), html.indexOf('</section>', html.indexOf('<section id="repeatability">')));
+    expect(section).toContain('<h2>Repeatability over 3 tries per ticket</h2>');
+    expect(section).toContain('<th>pass^1</th><th>pass^3</th><th>Flaky tickets</th>');
+    expect(section).toContain('<td>&#60;img src=x onerror=&#34;window.__xss=1&#34;&#62;</td>');
+    expect(section).not.toContain('<img');
+    expect(section).toContain(`<td>${second}</td>`);
+    expect(section).toContain('<td>same as pass^1</td><td>none: consults no model, answered once</td>');
   });
 
   it('adds the rules section only when the run replayed rules, its names and subjects inside the JSON only', async () => {

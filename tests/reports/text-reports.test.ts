@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { computeRepeatability } from '../../eval/metrics.ts';
 import { renderCsv } from '../../reports/csv.ts';
 import { renderJunit } from '../../reports/junit.ts';
 import { renderMarkdown } from '../../reports/markdown.ts';
 import { correctedText } from '../../reports/_format.ts';
+import { judged } from '../helpers/judged.ts';
 import { makeReport, RULE_XSS_NAME, XSS_PAYLOADS } from './_report-factory.ts';
 
 describe('text reports', () => {
@@ -78,6 +80,25 @@ describe('text reports', () => {
     expect(rows[0]).toMatch(/^\| evil \\\| &lt;img src=x onerror="window\.\\_\\_xss=1"&gt; \| /);
     corrected.slice(1).forEach((candidate, index) => expect(rows[index + 1]).toContain(`| ${candidate.candidate} | ${candidate.labelled} | ${correctedText(candidate.automation.verified)} |`));
     expect(markdown).toMatch(/## Cost over 6 months of history with \S+\n\nCosts use the label-corrected verified automation rate, \d+% instead of the judge's \d+%\./);
+  });
+
+  it('adds repeatability beside automation for a repeated run only, names and flaky French and English tickets escaped', async () => {
+    const report = await makeReport({ tickets: 12, candidates: 1 });
+    expect(renderMarkdown(report)).not.toContain('Repeatability');
+    const candidate = report.metrics.candidates[0]!.candidate;
+    // fr-1 and en-1 change verdict between tries; fr-2 is right every time.
+    const tries = (ticketId: string, language: 'fr' | 'en', verdicts: Array<'correct' | 'wrong'>) =>
+      verdicts.map((verdict, repeat) => ({ judged: judged(ticketId, { candidate, language, sent: true, verdict }), repeat, answeredOnce: false }));
+    const repeatability = computeRepeatability([...tries('fr-1', 'fr', ['correct', 'wrong']), ...tries('en-1', 'en', ['wrong', 'correct']), ...tries('fr-2', 'fr', ['correct', 'correct'])], 2, { resamples: 50 });
+    repeatability.candidates[0]!.candidate = `evil | ${candidate}`;
+    repeatability.candidates[0]!.flaky.push('t|x');
+    const markdown = renderMarkdown({ ...report, repeatability });
+    const section = markdown.slice(markdown.indexOf('## Repeatability'));
+    expect(section).toContain('| candidate | automation (verified, first try) | pass^1 | pass^2 | flaky tickets |');
+    // pass^1 = (1/2 + 1/2 + 1)/3; pass^2 = (0 + 0 + 1)/3.
+    expect(section).toMatch(/\| evil \\\| \S+ \| – \| 67% \(\d+%–\d+%\) \| 33% \(\d+%–\d+%\) \| 3 of 3 \|/);
+    expect(section).toContain('*evil \\| ');
+    expect(section).toContain('flaky tickets: en-1, fr-1, t\\|x');
   });
 
   it('writes one CSV row per ticket and candidate, defusing formulas', async () => {

@@ -6,6 +6,7 @@ import type { RunReport } from '../../../eval/run-report.ts';
 import { runCli } from '../../helpers/cli.ts';
 import { startFakeEndpoint, type FakeEndpoint } from '../../helpers/llm-server.ts';
 import { buildReplayWorkspace } from '../../helpers/replay-workspace.ts';
+import { buildRepeatWorkspace, startStochasticEndpoint, type StochasticEndpoint } from '../../helpers/stochastic-llm.ts';
 
 /** `shadowdesk simulate` as a user runs it, on the 24-ticket replay workspace. */
 describe('shadowdesk simulate: one run per folder', () => {
@@ -79,5 +80,50 @@ describe('shadowdesk simulate: one run per folder', () => {
       expect(otherModel).toMatchObject({ code: 2, stderr: expect.stringContaining('candidate "llm" (model changed) differ') });
       expect(endpoint.requests).toHaveLength(8);
     }, 120_000);
+  });
+});
+
+/** `shadowdesk simulate --repeat` and `shadowdesk ci` on its runs, as a user runs them, on French and English tickets. */
+describe('shadowdesk simulate --repeat', () => {
+  let dir: string;
+  let workspace: string;
+  let endpoint: StochasticEndpoint;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'shadowdesk-repeat-cli-'));
+    workspace = await buildRepeatWorkspace(dir, 8);
+    endpoint = await startStochasticEndpoint(4, 0.3);
+  }, 60_000);
+  afterAll(async () => {
+    await endpoint.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints pass^1 and pass^k beside automation, says the built-in answered once, and the gate passes an identical rerun', async () => {
+    const config = join(dir, 'shadowdesk.yaml');
+    await writeFile(config, `candidates:\n  - id: llm\n    type: llm\n    baseUrl: ${endpoint.baseUrl}\n    model: small\n  - type: macro\n`);
+    const simulate = (runDir: string, repeat: string) => runCli(['simulate', '--workspace', workspace, '--config', config, '--run', runDir, '--repeat', repeat, '--formats', 'json,markdown']);
+    const first = await simulate(join(dir, 'first'), '3');
+    expect(first.code, first.stderr).toBe(0);
+    expect(endpoint.requests).toHaveLength(8 * 3);
+    expect(first.stdout).toMatch(/Replayed 8 tickets × up to 3 tries in/);
+    expect(first.stdout).toContain('Repeatability over 3 tries per ticket (each a fresh call to the model):');
+    expect(first.stdout).toMatch(/\nllm {15}(\d+% \(\d+%–\d+%\) +){3}\d+ of 8\n/);
+    expect(first.stdout).toMatch(/\nmacro {13}.*same as pass\^1 +none: consults no model, answered once\n/);
+    expect(await readFile(join(dir, 'first', 'summary.md'), 'utf8')).toContain('## Repeatability over 3 tries per ticket');
+
+    const baseline = join(dir, 'baseline.json');
+    expect((await runCli(['ci', '--baseline', baseline, '--run', join(dir, 'first'), '--update-baseline'])).code).toBe(0);
+    const pinned = JSON.parse(await readFile(baseline, 'utf8')) as RunReport;
+    expect(pinned.repeatability?.repeat).toBe(3);
+    // The gate reads the baseline's tries, not the run folder's: the same run checked again passes.
+    const gate = await runCli(['ci', '--baseline', baseline, '--run', join(dir, 'first')], { env: { GITHUB_STEP_SUMMARY: '' } });
+    expect(gate.code, gate.stdout).toBe(0);
+    expect(gate.stdout).toContain('| llm | pass^3 |');
+    expect(gate.stdout).toContain('Repeats: both runs made 3 tries per ticket; every rate compares each ticket');
+  }, 180_000);
+
+  it('refuses a repeat count that is not a whole number above 0', async () => {
+    const zero = await runCli(['simulate', '--workspace', workspace, '--candidates', 'macro', '--repeat', '0']);
+    expect(zero).toMatchObject({ code: 2, stderr: expect.stringContaining('--repeat 0: expected a whole number above 0') });
   });
 });

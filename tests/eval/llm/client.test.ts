@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLlmClient, isLocalEndpoint, LlmError } from '../../../eval/llm/client.ts';
+import { createLlmClient, freshTry, isLocalEndpoint, LlmError } from '../../../eval/llm/client.ts';
 import { isShadowdeskError } from '../../../errors.ts';
 import { startFakeEndpoint, type Behaviour, type FakeEndpoint } from '../../helpers/llm-server.ts';
 import { useTempDir } from '../../helpers/temp.ts';
@@ -57,6 +57,24 @@ describe('LLM client', () => {
     expect(result).toEqual({ content: '{"ok":true}', promptTokens: 1000, completionTokens: 500, costUsd: 0.007, cached: false, attempts: 1 });
     expect(server.requests[0]!.headers.authorization).toBe('Bearer sk-test-123');
     expect(server.requests[0]!.body).toMatchObject({ model: 'm-1', temperature: 0.2, messages, response_format: { type: 'json_object' } });
+  });
+
+  it('sends every call of a fresh try to the endpoint, neither reading nor writing the cache, and counts them, in French and English', async () => {
+    const server = await serve(() => ({ reply: '{"ok":true}' }));
+    const cacheDir = await tempDir();
+    const client = createLlmClient({ ...fast, baseUrl: server.baseUrl, model: 'm' }, { cacheDir });
+    for (const question of Object.values(questions)) await client.chat([{ role: 'user', content: question }]);
+    expect(server.requests).toHaveLength(2);
+    const tries = await Promise.all(
+      [0, 1, 2].map(() => freshTry(async () => Promise.all(Object.values(questions).map((question) => client.chat([{ role: 'user', content: question }]))))),
+    );
+    expect(server.requests).toHaveLength(2 + 3 * 2);
+    expect(tries.map((attempt) => attempt.modelCalls)).toEqual([2, 2, 2]);
+    expect(tries.flatMap((attempt) => attempt.value.map((result) => result.cached))).toEqual(Array(6).fill(false));
+    expect((await readdir(cacheDir)).filter((name) => name.endsWith('.json'))).toHaveLength(2);
+    // Outside a try the cache answers again, and a try that calls no model says so.
+    expect((await client.chat([{ role: "user", content: questions.French }])).cached).toBe(true);
+    expect((await freshTry(async () => 'no model')).modelCalls).toBe(0);
   });
 
   it('answers a repeated request from the cache, and only an identical one', async () => {
