@@ -20,12 +20,12 @@ export async function mergeRuns(runDirs: string[], outDir: string): Promise<Merg
   const infos = await Promise.all(runDirs.map(readRunInfo));
   const first = infos[0]!;
   const { shard: _, ...selection } = first.selection;
-  const expected = JSON.stringify({ candidates: first.candidates, selection });
+  const expected = JSON.stringify({ candidates: first.candidates, selection, repeat: first.repeat ?? 1 });
   const shards = new Set<number>();
   infos.forEach((info, index) => {
     const { shard, ...rest } = info.selection;
-    if (JSON.stringify({ candidates: info.candidates, selection: rest }) !== expected) {
-      throw new ShadowdeskError('SD_INPUT_INVALID', `${runDirs[index]}: its candidates or ticket selection differ from ${runDirs[0]}; shards of one run must share them`);
+    if (JSON.stringify({ candidates: info.candidates, selection: rest, repeat: info.repeat ?? 1 }) !== expected) {
+      throw new ShadowdeskError('SD_INPUT_INVALID', `${runDirs[index]}: its candidates, ticket selection or tries per ticket (--repeat) differ from ${runDirs[0]}; shards of one run must share them`);
     }
     const key = shard?.index ?? -1;
     if (shards.has(key)) throw new ShadowdeskError('SD_INPUT_INVALID', `${runDirs[index]}: shard ${key + 1} is given twice`);

@@ -4,6 +4,7 @@ import { readRecords } from '../../pipelines/workspace.ts';
 import { ticketHistory } from '../history.ts';
 import type { Ticket } from '../../datasets/records.ts';
 import { readResults, replayable } from '../replay.ts';
+import { tryOf } from '../run-folder.ts';
 import { compileRules, runRules, type TicketOutcome } from './engine.ts';
 import { ticketRef, type RulesResult, type TicketRef } from './metrics.ts';
 import type { RulesFile } from './schema.ts';
@@ -100,7 +101,8 @@ export async function runRulesInRun(options: RunRulesOptions): Promise<RulesInRu
   const autoReplied = autoRepliedOnCreation(simulation.outcomes);
   const byId = new Map(tickets.map((ticket) => [ticket.id, ticket]));
   const bothSent: RulesInRun['bothSent'] = {};
-  for (const result of results) {
+  // A repeated run's later tries answer the same tickets again: the customer got one answer each.
+  for (const result of results.filter((each) => tryOf(each) === 0)) {
     const entry = (bothSent[result.candidate] ??= { tickets: 0, examples: [] });
     if (!autoReplied.has(result.ticketId) || result.answer.decision !== 'reply' || result.answer.error !== undefined) continue;
     entry.tickets++;

@@ -120,6 +120,8 @@ describe('simulate --repeat', () => {
     const shard = (index: number) => simulate({ workspace, runDir: join(dir, `shard-${index}`), candidates: [llm, responderFor('knowledge-base')], selection: { shard: { index, count: 2 } }, repeat: 2 });
     await shard(0);
     await shard(1);
+    await simulate({ workspace, runDir: join(dir, 'shard-1-once'), candidates: [llm, responderFor('knowledge-base')], selection: { shard: { index: 1, count: 2 } } });
+    await expect(mergeRuns([join(dir, 'shard-0'), join(dir, 'shard-1-once')], join(dir, 'mixed'))).rejects.toThrow(/tries per ticket \(--repeat\) differ/);
     await mergeRuns([join(dir, 'shard-0'), join(dir, 'shard-1')], join(dir, 'merged'));
     expect(await readResults(join(dir, 'merged'))).toHaveLength(TICKETS * 3);
     const { repeatability } = await buildReport({ runDir: join(dir, 'merged') });
