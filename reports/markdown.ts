@@ -30,6 +30,8 @@ export function renderMarkdown(report: RunReport): string {
     '',
     '*Unverified*: one-reply tickets whose answer no judge could check — only its closeness of meaning to the agent\'s reply — so they are not counted as automated. *Needs an action*: answers that claim a refund, replacement, code, label or change the candidate did not make.',
   );
+  const notes = breakdownNotes(report);
+  if (notes.length > 0) lines.push('', notes.join(' '));
   if (report.labels) lines.push('', ..._correctedSection(report.labels));
   const best = [...metrics.candidates].sort((a, b) => (b.automation.verified.value ?? 0) - (a.automation.verified.value ?? 0))[0];
   const projection = best && pricing.byCandidate[best.candidate];
@@ -47,6 +49,22 @@ export function renderMarkdown(report: RunReport): string {
   lines.push('', ..._trustSection(report));
   if (report.rules) lines.push('', ..._rulesSection(report.rules));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * What the history does not record, said once for the run: a dimension no ticket has (no channel,
+ * no language, no tag) gets its sentence instead of an empty table, and tickets missing from the
+ * other breakdowns are counted. Tickets are the same for every candidate, so the first one's speak for all.
+ */
+export function breakdownNotes(report: RunReport): string[] {
+  const breakdowns = Object.values(report.metrics.breakdowns)[0] ?? [];
+  return breakdowns.flatMap((breakdown) => {
+    if (breakdown.noData) return [breakdown.noData];
+    const missing = breakdown.unrecorded ?? 0;
+    if (missing === 0) return [];
+    const what = breakdown.dimension === 'tag' ? 'no tag' : `no ${breakdown.dimension}`;
+    return [`${missing.toLocaleString('en-US')} ${missing === 1 ? 'ticket has' : 'tickets have'} ${what} and ${missing === 1 ? 'is' : 'are'} in no row of the breakdown by ${breakdown.dimension}.`];
+  });
 }
 
 // --- internal ---

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { computeMetrics } from '../../eval/metrics.ts';
 import { renderCsv } from '../../reports/csv.ts';
 import { renderJunit } from '../../reports/junit.ts';
 import { renderMarkdown } from '../../reports/markdown.ts';
 import { correctedText } from '../../reports/_format.ts';
+import { judged } from '../helpers/judged.ts';
 import { makeReport, RULE_XSS_NAME, XSS_PAYLOADS } from './_report-factory.ts';
 
 describe('text reports', () => {
@@ -98,5 +100,35 @@ describe('text reports', () => {
       expect(xml).toContain(`<testsuite name="shadowdesk.${candidate}" tests="${answers.length}" failures="${failures}" skipped="${skipped}">`);
     }
     expect(xml).not.toMatch(/<(?!\/?(testsuites|testsuite|testcase|failure|skipped|\?xml)\b)/);
+  });
+
+  it('says once in Markdown what the history does not record, instead of "unknown" rows (French and English tickets)', async () => {
+    const report = await makeReport({ tickets: 10, candidates: 1 });
+    const tickets = [
+      judged('n1', { candidate: report.run.candidates[0]!, channel: 'unknown', language: 'fr', tags: [] }),
+      judged('n2', { candidate: report.run.candidates[0]!, channel: 'unknown', language: 'en', tags: [] }),
+      judged('n3', { candidate: report.run.candidates[0]!, channel: 'unknown', language: 'unknown', tags: [] }),
+    ];
+    report.metrics = computeMetrics(tickets, { resamples: 20 });
+    const markdown = renderMarkdown(report);
+    expect(markdown.match(/no breakdown by tag/g)).toHaveLength(1);
+    expect(markdown.match(/no breakdown by channel/g)).toHaveLength(1);
+    expect(markdown).toContain('1 ticket has no language and is in no row of the breakdown by language.');
+    expect(markdown).not.toContain('unknown');
+  });
+
+  it('shows an answer that was never sent as "not-sent" in the CSV, with what its verdict would have been beside it', async () => {
+    const report = await makeReport({ tickets: 30, candidates: 2 });
+    const header = renderCsv(report).split('\r\n')[0]!.split(',');
+    const column = (name: string) => header.indexOf(name);
+    const rows = renderCsv(report).trimEnd().split('\r\n').slice(1).map((line) => line.split(','));
+    const unsent = rows.filter((row) => row[column('sent')] === 'false');
+    expect(unsent.length).toBeGreaterThan(0);
+    for (const row of unsent) expect([row[column('verdict')], row[column('verdict_if_sent')]]).toEqual(['not-sent', expect.stringMatching(/^(correct|partial|wrong|unverified|needs-action|cannot-judge)$/)]);
+    for (const row of rows.filter((entry) => entry[column('sent')] === 'true')) expect([row[column('verdict')], row[column('verdict_if_sent')]]).toEqual([expect.not.stringMatching(/not-sent/), '']);
+    // A report written before "not-sent" existed still shows no verdict for an answer nobody received.
+    const answer = report.tickets.flatMap((ticket) => ticket.answers).find((entry) => !entry.sent)!;
+    Object.assign(answer, { verdict: 'correct', verdictIfSent: undefined });
+    expect(renderCsv(report)).not.toMatch(/,false,[\d.]+,correct,/);
   });
 });
