@@ -8,7 +8,8 @@ import { simulate } from '../../eval/simulate.ts';
 import { PRESETS_FILE } from '../../eval/pricing/load.ts';
 import { formatImportReport } from '../../reports/import-report.ts';
 import { writeReports } from '../../reports/index.ts';
-import { EXIT_UNUSABLE, guarded, indexProgressPrinter, interruptSignal, positiveInteger, progressPrinter, replayProgressPrinter, withExamples } from '../_cli.ts';
+import { EXIT_UNUSABLE, guarded, interruptSignal, positiveInteger, withExamples } from '../_cli.ts';
+import { importProgress, indexProgress, replayProgress } from './_progress.ts';
 import { printRunSummary } from './_summary.ts';
 
 const DEMO_CANDIDATES = ['past-ticket', 'macro', 'knowledge-base', 'composite'];
@@ -27,13 +28,13 @@ const command = defineCommand({
       const holdoutDays = positiveInteger(args['holdout-days'], '--holdout-days')!;
       const data = relative(process.cwd(), DEMO_DATA_DIR) || '.';
       process.stdout.write(`Demo brand: Maison Lune, exports in ${data}\n\n`);
-      const imported = await importSources([{ path: data }], { workspace: args.workspace, onProgress: progressPrinter(), signal: interruptSignal() });
+      const imported = await importSources([{ path: data }], { workspace: args.workspace, onProgress: importProgress(), signal: interruptSignal() });
       process.stdout.write(`${formatImportReport(imported)}\n`);
       if (!imported.committed) {
         process.exitCode = EXIT_UNUSABLE;
         return;
       }
-      const index = await buildIndex({ workspace: args.workspace, onProgress: indexProgressPrinter() });
+      const index = await buildIndex({ workspace: args.workspace, onProgress: indexProgress() });
       process.stdout.write(`\nSearch index: ${index.knowledgePassages} knowledge passages and ${index.tickets.toLocaleString('en-US')} answered tickets, built-in model fitted on this corpus${index.upToDate ? ' (already up to date)' : ''}, in ${index.seconds.toFixed(1)} s.\n`);
       const runDir = join(args.workspace, 'runs', 'demo');
       process.stdout.write(`\nReplaying the last ${holdoutDays} days against the built-in candidates (${DEMO_CANDIDATES.join(', ')})…\n`);
@@ -42,7 +43,7 @@ const command = defineCommand({
         runDir,
         candidates: DEMO_CANDIDATES.map(responderFor),
         selection: { holdoutDays, seed: 42 },
-        onReplayProgress: replayProgressPrinter(),
+        onReplayProgress: replayProgress(),
       });
       process.stdout.write(`Replayed ${summary.tickets.toLocaleString('en-US')} tickets in ${summary.seconds.toFixed(1)} s.\n`);
       printRunSummary(report, await writeReports(report, runDir));

@@ -7,7 +7,8 @@ import type { Selection } from '../../eval/replay.ts';
 import { responderFor } from '../../eval/responders/index.ts';
 import { simulate } from '../../eval/simulate.ts';
 import { REPORT_FORMATS, writeReports } from '../../reports/index.ts';
-import { guarded, indexProgressPrinter, positiveInteger, replayProgressPrinter, wholeNumber, withExamples } from '../_cli.ts';
+import { guarded, positiveInteger, wholeNumber, withExamples } from '../_cli.ts';
+import { indexProgress, replayProgress } from './_progress.ts';
 import { failPastErrorRate, MAX_ERROR_RATE_ARG, printRunSummary } from './_summary.ts';
 import { formatsOf, strictnessOf } from './report.ts';
 
@@ -73,8 +74,8 @@ const command = defineCommand({
         ...(args.pricing && { pricingFile: args.pricing }),
         ...(llmJudge && { llmJudge }),
         ...(config?.rules && { rulesFile: config.rules }),
-        onIndexProgress: indexProgressPrinter(),
-        onReplayProgress: replayProgressPrinter(),
+        onIndexProgress: indexProgress(),
+        onReplayProgress: replayProgress(),
       });
       const earlier = [summary.resumed > 0 && `${summary.resumed} results resumed from an earlier run`, summary.retried > 0 && `${summary.retried} failed answers asked again`].filter(Boolean);
       process.stdout.write(`Replayed ${summary.tickets.toLocaleString('en-US')} tickets in ${summary.seconds.toFixed(1)} s${earlier.length > 0 ? ` (${earlier.join('; ')})` : ''} into ${summary.runDir}.\n`);

@@ -121,6 +121,8 @@ describe('shadowdesk simulate and ci: failed answers are loud', () => {
     expect(run.stdout).toContain('  llm: 4 of 4 answers failed (100%): provider-error (HTTP 500) ×4');
     expect(lines.find((line) => line.startsWith('llm '))).toMatch(/every answer failed: no rate to show$/);
     expect(lines.find((line) => line.startsWith('past-ticket '))).toMatch(/\d+%/);
+    // Not a terminal: progress comes as plain lines a CI log shows.
+    expect(run.stderr).toMatch(/^replay: 4\/4 tickets \(100%\)$/m);
   }, 120_000);
 
   it('says "connection refused" when nothing listens, and exits 1 past --max-error-rate with the reason', async () => {
