@@ -4,6 +4,7 @@ import { DEMO_DATA_DIR } from '../../datasets/demo/location.ts';
 import { importSources } from '../../pipelines/import.ts';
 import { buildIndex } from '../../pipelines/search-index.ts';
 import { responderFor } from '../../eval/responders/index.ts';
+import { cliCommand } from '../../eval/init.ts';
 import { simulate } from '../../eval/simulate.ts';
 import { PRESETS_FILE } from '../../eval/pricing/load.ts';
 import { formatImportReport } from '../../reports/import-report.ts';
@@ -48,12 +49,13 @@ const command = defineCommand({
       process.stdout.write(`Replayed ${summary.tickets.toLocaleString('en-US')} tickets in ${summary.seconds.toFixed(1)} s.\n`);
       printRunSummary(report, await writeReports(report, runDir));
       const workspaceFlag = args.workspace === '.shadowdesk' ? '' : ` --workspace ${args.workspace}`;
+      const cli = cliCommand(process.cwd());
       process.stdout.write(
         [
           '',
           'Next:',
-          `  npx shadowdesk price ${runDir}     what each vendor's pricing model would have cost (edit a copy of ${relative(process.cwd(), PRESETS_FILE)} and pass it with --pricing for your own prices)`,
-          `  npx shadowdesk search "combien de jours pour retourner un article" --as-of 2025-01-15${workspaceFlag}`,
+          `  ${cli} price ${runDir}     what each vendor's pricing model would have cost (edit a copy of ${relative(process.cwd(), PRESETS_FILE)} and pass it with --pricing for your own prices)`,
+          `  ${cli} search "combien de jours pour retourner un article" --as-of 2025-01-15${workspaceFlag}`,
           '     (the returns window was 14 days then, 30 days from March 2025: retrieval sees the policy of its time)',
         ].join('\n') + '\n',
       );
