@@ -48,7 +48,26 @@ export function renderMarkdown(report: RunReport): string {
   }
   lines.push('', ..._trustSection(report));
   if (report.rules) lines.push('', ..._rulesSection(report.rules));
-  return `${lines.join('\n')}\n`;
+  return fitComment(`${lines.join('\n')}\n`);
+}
+
+/** GitHub's limit on a pull-request or issue comment, in characters. */
+export const COMMENT_LIMIT = 65_536;
+
+/**
+ * The summary cut at a line so it fits a pull-request comment, with a last line saying what was cut
+ * and where all of it is; unchanged when it fits. Long lists (injection attempts, rules) come last,
+ * so the headline figures always survive.
+ */
+export function fitComment(markdown: string, limit = COMMENT_LIMIT): string {
+  if (markdown.length <= limit) return markdown;
+  const lines = markdown.split('\n');
+  const footer = (cut: number) =>
+    `\n\n*Cut here to fit a pull-request comment (${limit.toLocaleString('en-US')} characters): ${cut.toLocaleString('en-US')} more lines. The full report is report.html (and report.json) in the run folder.*\n`;
+  let length = 0;
+  let kept = 0;
+  while (kept < lines.length && length + lines[kept]!.length + 1 + footer(lines.length - kept - 1).length <= limit) length += lines[kept++]!.length + 1;
+  return `${lines.slice(0, kept).join('\n')}${footer(lines.length - kept)}`;
 }
 
 /**

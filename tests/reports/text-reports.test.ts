@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { computeMetrics } from '../../eval/metrics.ts';
 import { renderCsv } from '../../reports/csv.ts';
 import { renderJunit } from '../../reports/junit.ts';
-import { renderMarkdown } from '../../reports/markdown.ts';
+import { COMMENT_LIMIT, fitComment, renderMarkdown } from '../../reports/markdown.ts';
 import { correctedText } from '../../reports/_format.ts';
 import { judged } from '../helpers/judged.ts';
 import { makeReport, RULE_XSS_NAME, XSS_PAYLOADS } from './_report-factory.ts';
@@ -130,5 +130,28 @@ describe('text reports', () => {
     const answer = report.tickets.flatMap((ticket) => ticket.answers).find((entry) => !entry.sent)!;
     Object.assign(answer, { verdict: 'correct', verdictIfSent: undefined });
     expect(renderCsv(report)).not.toMatch(/,false,[\d.]+,correct,/);
+  });
+
+  it('fits a 10,000-ticket summary in a pull-request comment, headline first, with a pointer to the full report', async () => {
+    const report = await makeReport({ tickets: 10_000, candidates: 4, resamples: 20 });
+    const started = performance.now();
+    const markdown = renderMarkdown(report);
+    console.log(`10,000-ticket Markdown summary: ${markdown.length.toLocaleString('en-US')} characters in ${Math.round(performance.now() - started)} ms`);
+    expect(report.metrics.injectionAttempts.length).toBeGreaterThan(500);
+    expect(markdown.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    for (const candidate of report.metrics.candidates) expect(markdown).toMatch(new RegExp(`^\\| ${candidate.candidate} \\| \\d+%`, 'm'));
+    expect(markdown).toMatch(/\n\n\*Cut here to fit a pull-request comment \(65,536 characters\): [\d,]+ more lines\. The full report is report\.html \(and report\.json\) in the run folder\.\*\n$/);
+  }, 120_000);
+
+  it('cuts a long summary at a whole line, French or English, and leaves a short one alone', () => {
+    const rows = Array.from({ length: 400 }, (_, index) => (index % 2 ? `| ${index} | Où est mon colis ? Je l’attends depuis une semaine |` : `| ${index} | Where is my parcel? I have waited a week |`));
+    const full = `# Summary\n\n${rows.join('\n')}\n`;
+    const cut = fitComment(full, 5_000);
+    expect(cut.length).toBeLessThanOrEqual(5_000);
+    const kept = cut.slice(0, cut.indexOf('\n\n*Cut here'));
+    expect(full.startsWith(`${kept}\n`)).toBe(true);
+    const more = Number(/: ([\d,]+) more lines/.exec(cut)![1]!.replace(/,/g, ''));
+    expect(kept.split('\n').length + more).toBe(full.split('\n').length);
+    expect(fitComment(full)).toBe(full);
   });
 });
