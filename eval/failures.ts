@@ -40,7 +40,9 @@ export function failedAnswers(report: RunReport): FailedAnswers[] {
     const counts = new Map<string, number>();
     for (const ticket of report.tickets) {
       const error = ticket.answers.find((answer) => answer.candidate === candidate.candidate)?.error;
-      if (error !== undefined) counts.set(errorKind(error), (counts.get(errorKind(error)) ?? 0) + 1);
+      if (error === undefined) continue;
+      const kind = errorKind(error);
+      counts.set(kind, (counts.get(kind) ?? 0) + 1);
     }
     const kinds = [...counts].map(([kind, count]) => ({ kind, count })).sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind));
     const failed = candidate.errorRate.numerator;
