@@ -23,7 +23,9 @@ export interface KnowledgeGap {
 
 const STOPWORDS = new Set(
   `a au aux avec bonjour ce ces cette dans de des du elle en est et etre il ils je la le les leur lui ma mais me mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses si son sur ta te tes toi ton tu un une vos votre vous y merci cordialement bonne journee svp
-  a an and are as at be been but by can could did do does for from had has have hello hi how i if in into is it its me my no not of on or our please so than thanks that the their them then there this to us was we were what when where which who why will with would you your`.split(/\s+/),
+  avez avons ete etait fait faire peux pouvez pourriez plus suis vais veux voudrais
+  a an and are as at be been but by can could did do does for from had has have hello hi how i if in into is it its me my no not of on or our please so than thanks that the their them then there this to us was we were what when where which who why will with would you your
+  also get got here just`.split(/\s+/),
 );
 
 /**

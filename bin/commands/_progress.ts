@@ -31,6 +31,7 @@ export function plainProgress<P>(stream: NodeJS.WritableStream, describe: (progr
   let stage: string | undefined;
   let lastAt = 0;
   let lastTenth = -1;
+  let lastLine = '';
   return (progress) => {
     const step = describe(progress);
     const at = now();
@@ -40,9 +41,11 @@ export function plainProgress<P>(stream: NodeJS.WritableStream, describe: (progr
       lastTenth = -1;
     }
     const tenth = step.fraction === null ? lastTenth : Math.floor(step.fraction * 10);
-    if (!step.done && tenth <= lastTenth && at - lastAt < interval) return;
+    // The end of a stage can be reported more than once (once per candidate); a log needs it once.
+    if (step.line === lastLine || (!step.done && tenth <= lastTenth && at - lastAt < interval)) return;
     lastAt = at;
     lastTenth = tenth;
+    lastLine = step.line;
     stream.write(`${step.line}\n`);
   };
 }

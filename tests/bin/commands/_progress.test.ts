@@ -12,6 +12,8 @@ describe('progress in a log or a pipe', () => {
     const out = stream();
     const progress = replayProgress(out, { now: () => 0 });
     for (let done = 1; done <= 200; done++) progress({ done, total: 200 });
+    // The replay reports its end once per candidate.
+    progress({ done: 200, total: 200 });
     const lines = out.text.trimEnd().split('\n');
     expect(lines[0]).toBe('replay: 1/200 tickets (0%)');
     expect(lines.slice(1)).toEqual(Array.from({ length: 10 }, (_, index) => `replay: ${(index + 1) * 20}/200 tickets (${(index + 1) * 10}%)`));
