@@ -16,7 +16,7 @@ export interface PlainProgressOptions {
 }
 
 /** One step of some work: what to print, how far it is (null when the total is unknown), whether this stage just ended. */
-interface Step {
+export interface ProgressStep {
   line: string;
   fraction: number | null;
   /** Progress is per stage (fit, embed, write): a new key starts the counting again. */
@@ -25,7 +25,7 @@ interface Step {
 }
 
 /** A printer of plain lines for `describe`d progress events. */
-export function plainProgress<P>(stream: NodeJS.WritableStream, describe: (progress: P) => Step, options: PlainProgressOptions = {}): (progress: P) => void {
+export function plainProgress<P>(stream: NodeJS.WritableStream, describe: (progress: P) => ProgressStep, options: PlainProgressOptions = {}): (progress: P) => void {
   const now = options.now ?? (() => performance.now());
   const interval = (options.everySeconds ?? 5) * 1000;
   let stage: string | undefined;
