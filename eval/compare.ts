@@ -1,8 +1,7 @@
 import type { Random } from '../datasets/demo/random.ts';
 import { ShadowdeskError } from '../errors.ts';
-import type { Verdict } from './judges/types.ts';
 import { allSucceed, percentile, sentCorrect, streamFor } from './metrics.ts';
-import type { ExplorerAnswer, RunReport, TryVerdict } from './run-report.ts';
+import type { ExplorerAnswer, RunReport, ShownVerdict, TryVerdict } from './run-report.ts';
 
 /**
  * Two runs side by side, paired ticket by ticket. Both runs answer the same tickets, so only the
@@ -72,8 +71,9 @@ export interface MetricChange {
 export interface VerdictChange {
   candidate: string;
   ticketId: string;
-  from: Verdict;
-  to: Verdict;
+  /** As the reports show it: both answers were sent, so never 'not-sent'. */
+  from: ShownVerdict;
+  to: ShownVerdict;
 }
 
 /** Net flips of correct answers: the evidence is lost − gained, never lost alone. */

@@ -23,16 +23,50 @@ export interface KnowledgeGap {
 
 const STOPWORDS = new Set(
   `a au aux avec bonjour ce ces cette dans de des du elle en est et etre il ils je la le les leur lui ma mais me mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses si son sur ta te tes toi ton tu un une vos votre vous y merci cordialement bonne journee svp
-  a an and are as at be been but by can could did do does for from had has have hello hi how i if in into is it its me my no not of on or our please so than thanks that the their them then there this to us was we were what when where which who why will with would you your`.split(/\s+/),
+  avez avons ete etait fait faire peux pouvez pourriez plus suis vais veux voudrais
+  a an and are as at be been but by can could did do does for from had has have hello hi how i if in into is it its me my no not of on or our please so than thanks that the their them then there this to us was we were what when where which who why will with would you your
+  also get got here just`.split(/\s+/),
 );
 
+/**
+ * Words of politeness rather than of the question, in French and English: greetings, sign-offs and
+ * the addressee ("Dear Maison Lune"). They say how a customer writes, never what is missing.
+ */
+const COURTESY = new Set(
+  `dear hello hey hiya morning afternoon evening greetings team thank thanks regards best kind warm sincerely cheers advance sent iphone android
+  bonjour bonsoir salut coucou madame monsieur messieurs dames cher chere equipe remerciements avance salutations sinceres cordialement cdlt bien belle bonne journee soiree envoye`.split(/\s+/),
+);
+
+// Bounded repetitions only: these run over untrusted ticket text.
+const HANDLE = /@[\p{L}\p{N}_.]{1,50}/gu;
+const EMAIL = /[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}.-]{1,253}/gu;
+const URL = /\bhttps?:\/\/[^\s]{1,2000}/gu;
+/** A greeting and whom it addresses when a comma or stop ends them within three words: "Dear Maison Lune,", "Bonjour l'équipe !". */
+const GREETING = /^\s{0,20}(?:dear|hello|hi|hey|good (?:morning|afternoon|evening)|bonjour|bonsoir|salut|coucou|cher|chère|madame|monsieur)(?!\p{L})(?:(?:[ \t]{1,5}[^\s,.!?:]{1,30}){0,3}[ \t]{0,5}(?:[,.!?:]|$))?/iu;
+/** A short line that closes the message: it and every line after it are the signature. */
+const SIGN_OFF = /^\s{0,20}(?:thanks|thank you|many thanks|best|kind regards|regards|cheers|sincerely|sent from my|merci|cordialement|bien à vous|bien cordialement|bonne (?:journée|soirée)|belle journée|salutations|envoyé de mon)(?!\p{L})/iu;
+const SIGN_OFF_WORDS = 6;
+
+/** The question without its greeting, sign-off and signature, handles, e-mail addresses and links. */
+export function questionWords(text: string): string {
+  const lines = text.replace(URL, ' ').replace(EMAIL, ' ').replace(HANDLE, ' ').split('\n');
+  const kept: string[] = [];
+  for (const [index, line] of lines.entries()) {
+    const short = line.trim().split(/\s+/).length <= SIGN_OFF_WORDS;
+    // The first lines are the subject and the opening: a "Thanks for…" there is the question itself.
+    if (index > 1 && short && SIGN_OFF.test(line)) break;
+    kept.push(line.replace(GREETING, ' '));
+  }
+  return kept.join('\n');
+}
+
 function words(text: string): string[] {
-  return text
+  return questionWords(text)
     .toLowerCase()
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
     .split(/[^\p{L}]+/u)
-    .filter((word) => word.length > 2 && !STOPWORDS.has(word));
+    .filter((word) => word.length > 2 && !STOPWORDS.has(word) && !COURTESY.has(word));
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
@@ -81,15 +115,23 @@ export function findGaps(inputs: readonly GapInput[], options: { seed?: number; 
   const bags = inputs.map((input) => new Set(words(input.question)));
   for (const bag of bags) for (const word of bag) documentFrequency.set(word, (documentFrequency.get(word) ?? 0) + 1);
 
-  const gaps: KnowledgeGap[] = [];
-  for (let group = 0; group < k; group++) {
-    const members = inputs.map((input, index) => ({ input, index })).filter(({ index }) => assignment[index] === group);
-    if (members.length === 0) continue;
+  const groups = Array.from({ length: k }, (_, group) => inputs.map((input, index) => ({ input, index })).filter(({ index }) => assignment[index] === group)).filter((members) => members.length > 0);
+  // Words common in a group: what may name it.
+  const common = groups.map((members) => {
     const inGroup = new Map<string, number>();
     for (const { index } of members) for (const word of bags[index]!) inGroup.set(word, (inGroup.get(word) ?? 0) + 1);
+    return new Map([...inGroup].filter(([, count]) => count >= Math.max(2, members.length * 0.15)));
+  });
+  // A word common in nearly every group is the house's (the brand, a signature the patterns missed), not a topic.
+  const groupsUsing = new Map<string, number>();
+  for (const terms of common) for (const word of terms.keys()) groupsUsing.set(word, (groupsUsing.get(word) ?? 0) + 1);
+  const everywhere = (word: string) => groups.length >= 4 && groupsUsing.get(word)! >= groups.length * 0.75;
+
+  const gaps: KnowledgeGap[] = [];
+  for (const [group, members] of groups.entries()) {
     // A word that is frequent here and rare elsewhere names the group (a lift score, smoothed).
-    const terms = [...inGroup]
-      .filter(([, count]) => count >= Math.max(2, members.length * 0.15))
+    const terms = [...common[group]!]
+      .filter(([word]) => !everywhere(word))
       .map(([word, count]) => ({ word, score: (count / members.length) * Math.log((inputs.length + 1) / (documentFrequency.get(word)! + 1) + 1) }))
       .sort((a, b) => b.score - a.score || a.word.localeCompare(b.word))
       .slice(0, 4)

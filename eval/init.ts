@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { readdir, stat, writeFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { isShadowdeskError } from '../errors.ts';
 import { readCsv } from '../datasets/io/csv.ts';
@@ -37,6 +38,8 @@ export interface InitOptions {
   workspace?: string;
   /** Overwrite files that already exist. */
   force?: boolean;
+  /** The command that runs shadowdesk from `dir`. @default cliCommand(dir) */
+  cli?: string;
 }
 
 export interface RecognisedSource {
@@ -68,7 +71,9 @@ export interface InitResult {
   /** Files written, and files left as they were because they existed. */
   written: string[];
   kept: string[];
-  /** Commands to run next, from `dir`. */
+  /** The command that runs shadowdesk from `dir` (`npx shadowdesk` where npx finds it). */
+  cli: string;
+  /** Commands to run next, from `dir`, as they are typed. */
   next: string[];
 }
 
@@ -168,7 +173,33 @@ async function search(folder: string, depth: number, found: Found): Promise<void
   }
 }
 
-function configYaml(): string {
+/** The folder of this shadowdesk: a clone, or where npm installed the package (the one whose package.json is ours). */
+function packageFolder(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+/** A path as one shell word. */
+function shellWord(text: string): string {
+  return /^[\w./@:+-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * How to run this shadowdesk from `dir`, as npm resolves \`npx\`: it looks in the nearest folder up
+ * holding a package.json or node_modules, so \`npx shadowdesk\` works inside the clone and in a project
+ * that installed the package. Anywhere else it would ask the registry, where shadowdesk is not
+ * published (and a package of that name may be someone else's): there \`--prefix\` names this one.
+ */
+export function cliCommand(dir: string, shadowdesk: string = packageFolder()): string {
+  let project = resolve(dir);
+  while (!existsSync(join(project, 'package.json')) && !existsSync(join(project, 'node_modules')) && dirname(project) !== project) project = dirname(project);
+  const real = (path: string) => (existsSync(path) ? realpathSync(path) : path);
+  const found = real(project) === real(shadowdesk) || existsSync(join(project, 'node_modules', '.bin', 'shadowdesk'));
+  return found ? 'npx shadowdesk' : `npx --prefix ${shellWord(real(shadowdesk))} shadowdesk`;
+}
+
+function configYaml(cli: string): string {
   return `# yaml-language-server: $schema=./${SCHEMA_FILE}
 #
 # shadowdesk config, written by \`shadowdesk init\`. \`shadowdesk simulate\` reads it from this
@@ -219,7 +250,7 @@ concurrency: 4
 # PRICING is not set here: the report prices every candidate with the vendor list prices shipped in
 #   ${PRESETS_FILE}
 # Copy that file, put in the prices you actually pay, and pass it with
-#   shadowdesk simulate --pricing my-prices.yaml
+#   ${cli} simulate --pricing my-prices.yaml
 `;
 }
 
@@ -234,13 +265,13 @@ ${stringify(proposal.mapping)}`;
 
 /** A path for a command line, relative to the folder the commands run from. */
 function shellPath(dir: string, path: string): string {
-  const shown = relative(dir, path) || '.';
-  return /^[\w./@:+-]+$/.test(shown) ? shown : `'${shown.replaceAll("'", "'\\''")}'`;
+  return shellWord(relative(dir, path) || '.');
 }
 
 /** Looks at the exports, then writes the config, its JSON Schema and a proposed column mapping. */
 export async function initProject(options: InitOptions): Promise<InitResult> {
   const dir = resolve(options.dir);
+  const cli = options.cli ?? cliCommand(dir);
   const found: Found = { recognised: [], unreadable: [], mappings: [] };
   if (options.paths && options.paths.length > 0) {
     for (const path of options.paths) {
@@ -255,7 +286,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   }
 
   const files: Array<[string, string]> = [
-    [CONFIG_FILE, configYaml()],
+    [CONFIG_FILE, configYaml(cli)],
     [SCHEMA_FILE, `${JSON.stringify(configJsonSchema(), null, 2)}\n`],
   ];
   const proposal = found.mappings[0];
@@ -278,8 +309,8 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
     const paths = found.recognised.map((source) => shellPath(dir, source.path)).join(' ');
     // `--mapping` reaches every CSV reader and Freshdesk's would take it as overrides; without it the import guesses the same mapping.
     const mapping = proposal && !found.recognised.some((source) => source.format === 'freshdesk-csv') ? ` --mapping ${MAPPING_FILE}` : '';
-    next.push(`shadowdesk import ${paths}${mapping}${workspace}`);
-    next.push(`shadowdesk simulate --config ${CONFIG_FILE}${workspace}`);
+    next.push(`${cli} import ${paths}${mapping}${workspace}`);
+    next.push(`${cli} simulate --config ${CONFIG_FILE}${workspace}`);
   }
-  return { dir, ...found, written, kept, next };
+  return { dir, ...found, written, kept, cli, next };
 }

@@ -78,7 +78,12 @@ export interface BreakdownGroup {
 
 export interface Breakdown {
   dimension: BreakdownDimension;
+  /** Groups of the tickets that record this dimension; a ticket that does not is in none ("unknown" is no channel). */
   groups: BreakdownGroup[];
+  /** Tickets whose history does not record this dimension: no channel, no language, no tag. */
+  unrecorded: number;
+  /** Set when no ticket records it: the one sentence every report shows instead of an empty table. */
+  noData?: string;
 }
 
 export interface SweepPoint {
@@ -259,7 +264,7 @@ export function bootstrapRate(
 }
 
 /** The answer was sent and judged correct: accuracy's numerator, and a successful try of a repeated run. */
-export function sentCorrect(ticket: Pick<JudgedTicket, 'sent' | 'verdict'>): boolean {
+export function sentCorrect(ticket: { sent: boolean; verdict: string }): boolean {
   return ticket.sent && ticket.verdict === 'correct';
 }
 
@@ -356,19 +361,37 @@ function candidateMetrics(candidate: string, tickets: readonly JudgedTicket[], c
   };
 }
 
-/** Row indices per group key for one dimension; a ticket counts once per distinct tag. */
-function groupRows(tickets: readonly JudgedTicket[], dimension: BreakdownDimension): Map<string, number[]> {
+/** What judging writes when the history does not say a ticket's channel or language. */
+const UNRECORDED_KEYS = new Set(['', 'unknown']);
+
+/** Said once, in every report, for a dimension no ticket of the run records. */
+const NO_DATA: Record<BreakdownDimension, string> = {
+  month: 'No ticket has a date.',
+  tag: 'No ticket in this history carries a tag, so there is no breakdown by tag.',
+  channel: 'This history does not say which channel any ticket came through, so there is no breakdown by channel.',
+  language: 'No ticket has a known language, so there is no breakdown by language.',
+};
+
+/** A ticket's keys for one dimension: none when its history does not record it, each distinct tag once. */
+function keysOf(ticket: JudgedTicket, dimension: BreakdownDimension): string[] {
+  const keys = dimension === 'tag' ? [...new Set(ticket.tags)] : [ticket[dimension]];
+  return keys.filter((key) => !UNRECORDED_KEYS.has(key.trim()));
+}
+
+/** Row indices per group key for one dimension, and how many tickets are in no group. */
+function groupRows(tickets: readonly JudgedTicket[], dimension: BreakdownDimension): { rows: Map<string, number[]>; unrecorded: number } {
   const rows = new Map<string, number[]>();
-  const add = (key: string, row: number): void => {
-    const list = rows.get(key);
-    if (list === undefined) rows.set(key, [row]);
-    else list.push(row);
-  };
+  let unrecorded = 0;
   tickets.forEach((ticket, row) => {
-    if (dimension === 'tag') for (const tag of new Set(ticket.tags)) add(tag, row);
-    else add(ticket[dimension], row);
+    const keys = keysOf(ticket, dimension);
+    if (keys.length === 0) unrecorded += 1;
+    for (const key of keys) {
+      const list = rows.get(key);
+      if (list === undefined) rows.set(key, [row]);
+      else list.push(row);
+    }
   });
-  return rows;
+  return { rows, unrecorded };
 }
 
 /** Months and channels/languages by key ('YYYY-MM' sorts chronologically); tags by size, top TOP_TAGS. */
@@ -382,9 +405,9 @@ function orderGroups(dimension: BreakdownDimension, rows: Map<string, number[]>)
 
 function breakdownsOf(candidate: string, tickets: readonly JudgedTicket[], columns: Columns, seed: number, resamples: number): Breakdown[] {
   const dimensions: BreakdownDimension[] = ['month', 'tag', 'channel', 'language'];
-  return dimensions.map((dimension) => ({
-    dimension,
-    groups: orderGroups(dimension, groupRows(tickets, dimension)).map(([key, rows]) => {
+  return dimensions.map((dimension) => {
+    const { rows: byKey, unrecorded } = groupRows(tickets, dimension);
+    const groups = orderGroups(dimension, byKey).map(([key, rows]) => {
       const group = selectColumns(columns, rows);
       const [automation, accuracy, sendRate, wrongRate] = bootstrapRates(
         [
@@ -397,8 +420,9 @@ function breakdownsOf(candidate: string, tickets: readonly JudgedTicket[], colum
         resamples,
       ) as [Rate, Rate, Rate, Rate];
       return { key, tickets: rows.length, automation, accuracy, sendRate, wrongRate };
-    }),
-  }));
+    });
+    return { dimension, groups, unrecorded, ...(groups.length === 0 && tickets.length > 0 && { noData: NO_DATA[dimension] }) };
+  });
 }
 
 /** Ids of tickets some candidate contained: the default one-touch set when the caller has none. */

@@ -30,13 +30,19 @@ export const JUDGED_TRIES_FILE = 'judged-tries.jsonl';
 /** Explorer texts are cut here: a 10,000-ticket report must stay light enough for a browser. */
 const MAX_TEXT = 1500;
 
+/** What a reader is shown for an answer: its verdict when sent, "not-sent" when it never reached the customer. */
+export type ShownVerdict = Verdict | 'not-sent';
+
 export interface ExplorerAnswer {
   candidate: string;
   decision: 'reply' | 'escalate';
   sent: boolean;
   text: string;
   confidence: number;
-  verdict: Verdict;
+  /** 'not-sent' for an answer never sent: a verdict beside it would read as what the customer got. */
+  verdict: ShownVerdict;
+  /** An unsent answer's verdict had it been sent (for the threshold sweep and label sampling); absent on sent answers. */
+  verdictIfSent?: Verdict;
   outcome: Outcome;
   judges: JudgeScore[];
   sources: Source[];
@@ -118,6 +124,11 @@ function triesByAnswer(results: readonly TicketResult[], judged: readonly Judged
   return tries;
 }
 
+/** The verdict a reader is shown: an unsent answer's own verdict only as what it would have been. */
+export function shownVerdict(sent: boolean, verdict: Verdict): Pick<ExplorerAnswer, 'verdict' | 'verdictIfSent'> {
+  return sent ? { verdict } : { verdict: 'not-sent', verdictIfSent: verdict };
+}
+
 function explorer(results: readonly TicketResult[], judged: readonly JudgedTicket[], views: Map<string, TicketView>, tries: Map<string, TryVerdict[]>): ExplorerTicket[] {
   const tickets = new Map<string, ExplorerTicket>();
   results.forEach((result, index) => {
@@ -145,7 +156,7 @@ function explorer(results: readonly TicketResult[], judged: readonly JudgedTicke
       sent: verdict.sent,
       text: cut(answer.text),
       confidence: Math.round(answer.confidence * 1e4) / 1e4,
-      verdict: verdict.verdict,
+      ...shownVerdict(verdict.sent, verdict.verdict),
       outcome: verdict.outcome,
       judges: verdict.judges.map((judge) => ({ ...judge, score: judge.score === null ? null : Math.round(judge.score * 1e4) / 1e4 })),
       sources: answer.sources,

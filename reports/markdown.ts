@@ -31,6 +31,8 @@ export function renderMarkdown(report: RunReport): string {
     '*Unverified*: one-reply tickets whose answer no judge could check — only its closeness of meaning to the agent\'s reply — so they are not counted as automated. *Needs an action*: answers that claim a refund, replacement, code, label or change the candidate did not make.',
   );
   if (report.repeatability) lines.push('', ..._repeatabilitySection(report));
+  const notes = breakdownNotes(report);
+  if (notes.length > 0) lines.push('', notes.join(' '));
   if (report.labels) lines.push('', ..._correctedSection(report.labels));
   const best = [...metrics.candidates].sort((a, b) => (b.automation.verified.value ?? 0) - (a.automation.verified.value ?? 0))[0];
   const projection = best && pricing.byCandidate[best.candidate];
@@ -47,7 +49,42 @@ export function renderMarkdown(report: RunReport): string {
   }
   lines.push('', ..._trustSection(report));
   if (report.rules) lines.push('', ..._rulesSection(report.rules));
-  return `${lines.join('\n')}\n`;
+  return fitComment(`${lines.join('\n')}\n`);
+}
+
+/** GitHub's limit on a pull-request or issue comment, in characters. */
+export const COMMENT_LIMIT = 65_536;
+
+/**
+ * The summary cut at a line so it fits a pull-request comment, with a last line saying what was cut
+ * and where all of it is; unchanged when it fits. Long lists (injection attempts, rules) come last,
+ * so the headline figures always survive.
+ */
+export function fitComment(markdown: string, limit = COMMENT_LIMIT): string {
+  if (markdown.length <= limit) return markdown;
+  const lines = markdown.split('\n');
+  const footer = (cut: number) =>
+    `\n\n*Cut here to fit a pull-request comment (${limit.toLocaleString('en-US')} characters): ${cut.toLocaleString('en-US')} more lines. The full report is report.html (and report.json) in the run folder.*\n`;
+  let length = 0;
+  let kept = 0;
+  while (kept < lines.length && length + lines[kept]!.length + 1 + footer(lines.length - kept - 1).length <= limit) length += lines[kept++]!.length + 1;
+  return `${lines.slice(0, kept).join('\n')}${footer(lines.length - kept)}`;
+}
+
+/**
+ * What the history does not record, said once for the run: a dimension no ticket has (no channel,
+ * no language, no tag) gets its sentence instead of an empty table, and tickets missing from the
+ * other breakdowns are counted. Tickets are the same for every candidate, so the first one's speak for all.
+ */
+export function breakdownNotes(report: RunReport): string[] {
+  const breakdowns = Object.values(report.metrics.breakdowns)[0] ?? [];
+  return breakdowns.flatMap((breakdown) => {
+    if (breakdown.noData) return [breakdown.noData];
+    const missing = breakdown.unrecorded ?? 0;
+    if (missing === 0) return [];
+    const what = breakdown.dimension === 'tag' ? 'no tag' : `no ${breakdown.dimension}`;
+    return [`${missing.toLocaleString('en-US')} ${missing === 1 ? 'ticket has' : 'tickets have'} ${what} and ${missing === 1 ? 'is' : 'are'} in no row of the breakdown by ${breakdown.dimension}.`];
+  });
 }
 
 /** One candidate's repeatability as every report writes it, beside its (first try's) automation. */

@@ -1,3 +1,4 @@
+import { errorRateExceeded, failedAnswers, failureText } from '../../eval/failures.ts';
 import { kappaReading } from '../../eval/labels.ts';
 import type { LabelsInRun } from '../../eval/labels-in-run.ts';
 import type { RunPricing } from '../../eval/pricing/price-run.ts';
@@ -5,6 +6,7 @@ import type { RunReport } from '../../eval/run-report.ts';
 import type { ReportFormat } from '../../reports/index.ts';
 import { CORRECTED_MEANING, correctedText, costBasisText, money, precisionText, rateText } from '../../reports/_format.ts';
 import { PASS_K_MEANING, repeatabilityRows } from '../../reports/markdown.ts';
+import { EXIT_UNUSABLE } from '../_cli.ts';
 
 /** Each candidate's rates beside their label-corrected estimates, one per line so the intervals stay readable. */
 function correctedLines(labels: LabelsInRun, pricing: RunPricing): string[] {
@@ -39,9 +41,43 @@ function repeatabilityLines(report: RunReport): string[] {
   ];
 }
 
-/** The few lines a person reads after a run: each candidate's headline rates and where the reports are. */
+/**
+ * Failed answers first: they count as escalated, so an endpoint that was down reads "0% wrong
+ * answers" in the table below. Returns the candidates whose every answer failed.
+ */
+function failureLines(report: RunReport): { lines: string[]; allFailed: Set<string> } {
+  const failing = failedAnswers(report).filter((entry) => entry.failed > 0);
+  const allFailed = new Set(failing.filter((entry) => entry.failed === entry.answers).map((entry) => entry.candidate));
+  if (failing.length === 0) return { lines: [], allFailed };
+  return {
+    lines: [
+      `\nFAILED ANSWERS (the AI was not reached or answered nothing usable; these tickets count as escalated):`,
+      ...failing.map((entry) => `  ${failureText(entry)}`),
+      ...(allFailed.size > 0 ? [`  ${[...allFailed].join(', ')}: every answer failed, so no rate below says anything about ${allFailed.size === 1 ? 'its' : 'their'} answers.`] : []),
+    ],
+    allFailed,
+  };
+}
+
+export const MAX_ERROR_RATE_ARG = {
+  type: 'string',
+  description: 'Exit 1 when a candidate’s share of failed answers (endpoint down, timeouts, unreadable replies) is above this, e.g. 0.05 or 5%',
+} as const;
+
+/** With `--max-error-rate`: says which candidates are past it and makes the command exit 1. */
+export function failPastErrorRate(report: RunReport, limit: number | undefined): void {
+  if (limit === undefined) return;
+  const problem = errorRateExceeded(failedAnswers(report), limit, '--max-error-rate');
+  if (!problem) return;
+  process.stderr.write(`shadowdesk: ${problem}\n`);
+  process.exitCode = EXIT_UNUSABLE;
+}
+
+/** The few lines a person reads after a run: failed answers, each candidate's headline rates and where the reports are. */
 export function printRunSummary(report: RunReport, written: Partial<Record<ReportFormat, string>>): void {
   const out = process.stdout;
+  const failures = failureLines(report);
+  if (failures.lines.length > 0) out.write(`${failures.lines.join('\n')}\n`);
   const columns = ['sent', 'automation', 'unverified', 'needs action', 'accuracy', 'wrong answers'];
   out.write(`\n${'candidate'.padEnd(18)}${columns.map((column) => column.padEnd(18)).join('')}largest saving vs all-human\n`);
   for (const candidate of report.metrics.candidates) {
@@ -51,7 +87,7 @@ export function printRunSummary(report: RunReport, written: Partial<Record<Repor
     const rates = [candidate.sendRate, candidate.automation.verified, candidate.unverifiedRate, candidate.needsActionRate, candidate.accuracy, candidate.wrongRate]
       .map((rate) => rateText(rate).padEnd(18))
       .join('');
-    out.write(`${candidate.candidate.padEnd(18)}${rates}${saving}\n`);
+    out.write(`${candidate.candidate.padEnd(18)}${failures.allFailed.has(candidate.candidate) ? 'every answer failed: no rate to show' : `${rates}${saving}`}\n`);
   }
   out.write(`\nAutomation = ${report.strictness} resolutions over all tickets, as the judge counts them; 95% intervals in brackets.\n`);
   if (report.pricing.automation) out.write("Savings bill the label-corrected automation rate wherever people's labels give one (see below).\n");

@@ -7,7 +7,9 @@ import type { RunReport } from '../../eval/run-report.ts';
 import { ShadowdeskError } from '../../errors.ts';
 import { renderComparisonMarkdown, renderPlanMarkdown, gateCases } from '../../reports/comparison.ts';
 import { renderJunit } from '../../reports/junit.ts';
+import { errorRateLimit } from '../../eval/failures.ts';
 import { EXIT_UNUSABLE, guarded, withExamples } from '../_cli.ts';
+import { failPastErrorRate, MAX_ERROR_RATE_ARG } from './_summary.ts';
 import { GATE_ARGS, compareOptionsOf, readRunReport, shareOf } from './compare.ts';
 
 function readBaseline(baseline: string, run: string): Promise<RunReport> {
@@ -40,10 +42,12 @@ const command = defineCommand({
     'plan-drop': { type: 'string', description: 'With --plan: also the tickets needed to catch this drop, in points (e.g. 3)' },
     'plan-churn': { type: 'string', description: 'With --plan: share of tickets whose outcome changes between two runs of an unchanged candidate (default 0.05)' },
     ...GATE_ARGS,
+    'max-error-rate': MAX_ERROR_RATE_ARG,
   },
   run: ({ args }) =>
     guarded(async () => {
       if (args.plan) return void process.stdout.write(renderPlanMarkdown(planGate(await readBaseline(args.baseline, args.run), planOptionsOf(args)), args.baseline));
+      const maxErrorRate = args['max-error-rate'] === undefined ? undefined : errorRateLimit(args['max-error-rate'], '--max-error-rate');
       const current = await readRunReport(args.run, '--run');
       if (args['update-baseline']) {
         await mkdir(dirname(args.baseline), { recursive: true });
@@ -59,6 +63,7 @@ const command = defineCommand({
       // GitHub Actions shows this file on the run's page.
       if (process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, markdown);
       if (!comparison.passed) process.exitCode = EXIT_UNUSABLE;
+      failPastErrorRate(current, maxErrorRate);
     }),
 });
 
@@ -66,5 +71,6 @@ export default withExamples(command, [
   'shadowdesk ci --baseline ci/baseline.json --run .shadowdesk/runs/latest',
   'shadowdesk ci --baseline ci/baseline.json --run .shadowdesk/runs/latest --update-baseline     (pin a run you have read)',
   'shadowdesk ci --baseline ci/baseline.json --run runs/pr-42 --tolerance 0.01 --alpha 0.01',
+  'shadowdesk ci --baseline ci/baseline.json --run runs/pr-42 --max-error-rate 0.02     (also fail when more than 2% of answers failed)',
   'shadowdesk ci --baseline ci/baseline.json --plan --plan-drop 3     (what the gate can catch, and the tickets a 3-point drop needs)',
 ]);

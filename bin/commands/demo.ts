@@ -4,11 +4,13 @@ import { DEMO_DATA_DIR } from '../../datasets/demo/location.ts';
 import { importSources } from '../../pipelines/import.ts';
 import { buildIndex } from '../../pipelines/search-index.ts';
 import { responderFor } from '../../eval/responders/index.ts';
+import { cliCommand } from '../../eval/init.ts';
 import { simulate } from '../../eval/simulate.ts';
 import { PRESETS_FILE } from '../../eval/pricing/load.ts';
 import { formatImportReport } from '../../reports/import-report.ts';
 import { writeReports } from '../../reports/index.ts';
-import { EXIT_UNUSABLE, guarded, indexProgressPrinter, interruptSignal, positiveInteger, progressPrinter, replayProgressPrinter, withExamples } from '../_cli.ts';
+import { EXIT_UNUSABLE, guarded, interruptSignal, positiveInteger, withExamples } from '../_cli.ts';
+import { importProgress, indexProgress, replayProgress } from './_progress.ts';
 import { printRunSummary } from './_summary.ts';
 
 const DEMO_CANDIDATES = ['past-ticket', 'macro', 'knowledge-base', 'composite'];
@@ -27,13 +29,13 @@ const command = defineCommand({
       const holdoutDays = positiveInteger(args['holdout-days'], '--holdout-days')!;
       const data = relative(process.cwd(), DEMO_DATA_DIR) || '.';
       process.stdout.write(`Demo brand: Maison Lune, exports in ${data}\n\n`);
-      const imported = await importSources([{ path: data }], { workspace: args.workspace, onProgress: progressPrinter(), signal: interruptSignal() });
+      const imported = await importSources([{ path: data }], { workspace: args.workspace, onProgress: importProgress(), signal: interruptSignal() });
       process.stdout.write(`${formatImportReport(imported)}\n`);
       if (!imported.committed) {
         process.exitCode = EXIT_UNUSABLE;
         return;
       }
-      const index = await buildIndex({ workspace: args.workspace, onProgress: indexProgressPrinter() });
+      const index = await buildIndex({ workspace: args.workspace, onProgress: indexProgress() });
       process.stdout.write(`\nSearch index: ${index.knowledgePassages} knowledge passages and ${index.tickets.toLocaleString('en-US')} answered tickets, built-in model fitted on this corpus${index.upToDate ? ' (already up to date)' : ''}, in ${index.seconds.toFixed(1)} s.\n`);
       const runDir = join(args.workspace, 'runs', 'demo');
       process.stdout.write(`\nReplaying the last ${holdoutDays} days against the built-in candidates (${DEMO_CANDIDATES.join(', ')})…\n`);
@@ -42,17 +44,18 @@ const command = defineCommand({
         runDir,
         candidates: DEMO_CANDIDATES.map(responderFor),
         selection: { holdoutDays, seed: 42 },
-        onReplayProgress: replayProgressPrinter(),
+        onReplayProgress: replayProgress(),
       });
       process.stdout.write(`Replayed ${summary.tickets.toLocaleString('en-US')} tickets in ${summary.seconds.toFixed(1)} s.\n`);
       printRunSummary(report, await writeReports(report, runDir));
       const workspaceFlag = args.workspace === '.shadowdesk' ? '' : ` --workspace ${args.workspace}`;
+      const cli = cliCommand(process.cwd());
       process.stdout.write(
         [
           '',
           'Next:',
-          `  npx shadowdesk price ${runDir}     what each vendor's pricing model would have cost (edit a copy of ${relative(process.cwd(), PRESETS_FILE)} and pass it with --pricing for your own prices)`,
-          `  npx shadowdesk search "combien de jours pour retourner un article" --as-of 2025-01-15${workspaceFlag}`,
+          `  ${cli} price ${runDir}     what each vendor's pricing model would have cost (edit a copy of ${relative(process.cwd(), PRESETS_FILE)} and pass it with --pricing for your own prices)`,
+          `  ${cli} search "combien de jours pour retourner un article" --as-of 2025-01-15${workspaceFlag}`,
           '     (the returns window was 14 days then, 30 days from March 2025: retrieval sees the policy of its time)',
         ].join('\n') + '\n',
       );

@@ -6,7 +6,8 @@ import type { RecordKind } from '../../datasets/records.ts';
 import { importSources, type ImportReport } from '../../pipelines/import.ts';
 import { RECORD_FILES, currentImportDir, readJsonlLines } from '../../pipelines/workspace.ts';
 import { formatImportReport } from '../../reports/import-report.ts';
-import { EXIT_UNUSABLE, guarded, interruptSignal, positiveInteger, progressPrinter, readDataFile, repeatable, withExamples } from '../_cli.ts';
+import { EXIT_UNUSABLE, guarded, interruptSignal, positiveInteger, readDataFile, repeatable, withExamples } from '../_cli.ts';
+import { importProgress } from './_progress.ts';
 
 /** Records of each kind in the workspace's current import, counted from its files. */
 async function workspaceRecords(workspace: string): Promise<Record<RecordKind, number>> {
@@ -65,7 +66,7 @@ const command = defineCommand({
           workspace: args.workspace,
           maxMessageChars,
           force: args.force,
-          onProgress: args.json ? undefined : progressPrinter(),
+          onProgress: args.json ? undefined : importProgress(),
           signal: interruptSignal(),
         },
       ));

@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty';
 import { buildIndex } from '../../pipelines/search-index.ts';
-import { guarded, indexProgressPrinter, withExamples } from '../_cli.ts';
+import { guarded, withExamples } from '../_cli.ts';
+import { indexProgress } from './_progress.ts';
 
 const command = defineCommand({
   meta: { name: 'index', description: "Embed the workspace's knowledge and past tickets into its search index (offline with the built-in model)." },
@@ -17,7 +18,7 @@ const command = defineCommand({
         model: args.model,
         allowDownload: args['allow-download'],
         ...(args['tables-uri'] && { tablesUri: args['tables-uri'] }),
-        onProgress: indexProgressPrinter(),
+        onProgress: indexProgress(),
       });
       const fit = summary.modelFit ? (summary.modelFit.refitted ? `built-in model fitted in ${summary.modelFit.seconds.toFixed(1)} s; ` : 'built-in model unchanged; ') : '';
       const rate = summary.embedded > 0 ? `, ${Math.round(summary.embedded / summary.embedSeconds).toLocaleString('en-US')} texts/s` : '';

@@ -30,7 +30,7 @@ function summary(result: InitResult): string {
     lines.push(
       'No export shadowdesk reads was found.',
       'Export your tickets (and help-center articles, macros, Shopify orders) from the helpdesk into a folder, then run',
-      '`shadowdesk init that-folder/`; `shadowdesk formats` lists what shadowdesk reads.',
+      `\`${result.cli} init that-folder/\`; \`${result.cli} formats\` lists what shadowdesk reads.`,
       '',
     );
   }

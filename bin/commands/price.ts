@@ -1,4 +1,5 @@
 import { defineCommand } from 'citty';
+import { PRESETS_FILE } from '../../eval/pricing/load.ts';
 import { priceRun } from '../../eval/pricing/price-run.ts';
 import { readRunInfo } from '../../eval/replay.ts';
 import { ShadowdeskError } from '../../errors.ts';
@@ -10,7 +11,7 @@ const command = defineCommand({
   meta: { name: 'price', description: 'Project what each pricing model would have cost for a judged run; no re-simulation.' },
   args: {
     run: { type: 'positional', description: 'A run folder that `shadowdesk report` has judged', required: true },
-    pricing: { type: 'string', description: 'Pricing file (YAML/JSON; default: the shipped vendor presets)' },
+    pricing: { type: 'string', description: `Pricing file (YAML/JSON; default: the shipped vendor presets, ${PRESETS_FILE}: copy it and put in your prices)` },
     strictness: { type: 'string', description: 'What a billed resolution is: contained, verified or confirmed', default: 'verified' },
     candidate: { type: 'string', description: 'Only this candidate' },
     json: { type: 'boolean', description: 'Print the projection as JSON' },
@@ -39,6 +40,6 @@ const command = defineCommand({
 
 export default withExamples(command, [
   'shadowdesk price .shadowdesk/runs/latest',
-  'shadowdesk price .shadowdesk/runs/latest --pricing my-prices.yaml     (a copy of eval/pricing/presets.yaml with your prices)',
+  `shadowdesk price .shadowdesk/runs/latest --pricing my-prices.yaml     (after cp ${PRESETS_FILE} my-prices.yaml, with your prices)`,
   'shadowdesk price runs/july --strictness contained --json',
 ]);

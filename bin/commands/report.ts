@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { defineCommand } from 'citty';
 import { isShadowdeskError, ShadowdeskError } from '../../errors.ts';
 import { readConfig } from '../../eval/config-file.ts';
@@ -5,6 +7,7 @@ import { VerdictRulesSchema, type VerdictRules } from '../../eval/judges/verdict
 import { buildReport } from '../../eval/run-report.ts';
 import type { Strictness } from '../../eval/pricing/volumes.ts';
 import { REPORT_FORMATS, writeReports, type ReportFormat } from '../../reports/index.ts';
+import { findChromium, writeReportPdf } from '../../reports/pdf.ts';
 import { guarded, wholeNumber, withExamples } from '../_cli.ts';
 import { printRunSummary } from './_summary.ts';
 
@@ -42,9 +45,14 @@ const command = defineCommand({
     seed: { type: 'string', description: 'Seed of the bootstrap intervals', default: '42' },
     rules: { type: 'string', description: 'Verdict thresholds refitted on people’s labels (verdict-rules.json from `label import`)' },
     workspace: { type: 'string', description: 'Workspace folder (default: the one the run used)' },
+    pdf: { type: 'boolean', description: 'Also print the report to report.pdf in the run folder, with the Chromium or Chrome on this machine (SHADOWDESK_CHROMIUM names one)' },
+    'pdf-file': { type: 'string', description: 'Where --pdf writes the PDF (implies --pdf)' },
   },
   run: ({ args }) =>
     guarded(async () => {
+      const pdf = args.pdf || args['pdf-file'] !== undefined;
+      // No browser is said in a second, not after the judging.
+      const chromium = pdf ? findChromium() : undefined;
       const report = await buildReport({
         runDir: args.run,
         strictness: strictnessOf(args.strictness),
@@ -55,7 +63,17 @@ const command = defineCommand({
       });
       const written = await writeReports(report, args.run, formatsOf(args.formats));
       printRunSummary(report, written);
+      if (chromium) {
+        const file = args['pdf-file'] ?? join(args.run, 'report.pdf');
+        // The run's own folder name (runs/latest is a link to it) tells printed copies apart.
+        await writeReportPdf(report, file, { chromium, title: `shadowdesk report · run ${basename(realpathSync(args.run))}` });
+        process.stdout.write(`Printed to PDF: ${file}\n`);
+      }
     }),
 });
 
-export default withExamples(command, ['shadowdesk report .shadowdesk/runs/latest', 'shadowdesk report runs/july --pricing my-prices.yaml --strictness confirmed']);
+export default withExamples(command, [
+  'shadowdesk report .shadowdesk/runs/latest',
+  'shadowdesk report runs/july --pricing my-prices.yaml --strictness confirmed',
+  'shadowdesk report .shadowdesk/runs/latest --pdf-file decision.pdf     (needs Chromium or Chrome on this machine)',
+]);

@@ -2,12 +2,14 @@ import { existsSync } from 'node:fs';
 import { defineCommand } from 'citty';
 import { ShadowdeskError } from '../../errors.ts';
 import { createCandidates, llmJudgeOf, loadSimulationConfig } from '../../eval/config.ts';
+import { errorRateLimit } from '../../eval/failures.ts';
 import type { Selection } from '../../eval/replay.ts';
 import { responderFor } from '../../eval/responders/index.ts';
 import { simulate } from '../../eval/simulate.ts';
 import { REPORT_FORMATS, writeReports } from '../../reports/index.ts';
-import { guarded, indexProgressPrinter, positiveInteger, replayProgressPrinter, wholeNumber, withExamples } from '../_cli.ts';
-import { printRunSummary } from './_summary.ts';
+import { guarded, positiveInteger, wholeNumber, withExamples } from '../_cli.ts';
+import { indexProgress, replayProgress } from './_progress.ts';
+import { failPastErrorRate, MAX_ERROR_RATE_ARG, printRunSummary } from './_summary.ts';
 import { formatsOf, strictnessOf } from './report.ts';
 
 /** Picked up without `--config` when present in the working directory. */
@@ -39,12 +41,15 @@ const command = defineCommand({
     strictness: { type: 'string', description: 'What a billed resolution is: contained, verified or confirmed', default: 'verified' },
     formats: { type: 'string', description: `Reports to write: ${REPORT_FORMATS.join(', ')}`, default: REPORT_FORMATS.join(',') },
     workspace: { type: 'string', description: 'Workspace folder', default: '.shadowdesk' },
+    'max-error-rate': MAX_ERROR_RATE_ARG,
   },
   run: ({ args }) =>
     guarded(async () => {
       if (args.config !== undefined && !existsSync(args.config)) {
         throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `--config ${args.config}: no such file; \`shadowdesk init <exports folder>\` writes a commented shadowdesk.yaml (without --config, the built-in candidates answer)`);
       }
+      // A mistyped limit fails now, not after the replay.
+      const maxErrorRate = args['max-error-rate'] === undefined ? undefined : errorRateLimit(args['max-error-rate'], '--max-error-rate');
       const configFile = args.config ?? (args.candidates === undefined && existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
       const config = configFile ? await loadSimulationConfig(configFile) : undefined;
       const candidates = config ? createCandidates(config, args.workspace) : (args.candidates ?? DEFAULT_CANDIDATES).split(',').map((name) => responderFor(name.trim()));
@@ -72,13 +77,14 @@ const command = defineCommand({
         ...(args.pricing && { pricingFile: args.pricing }),
         ...(llmJudge && { llmJudge }),
         ...(config?.rules && { rulesFile: config.rules }),
-        onIndexProgress: indexProgressPrinter(),
-        onReplayProgress: replayProgressPrinter(),
+        onIndexProgress: indexProgress(),
+        onReplayProgress: replayProgress(),
       });
       const earlier = [summary.resumed > 0 && `${summary.resumed} results resumed from an earlier run`, summary.retried > 0 && `${summary.retried} failed answers asked again`].filter(Boolean);
       const tries = summary.repeat > 1 ? ` × up to ${summary.repeat} tries` : '';
       process.stdout.write(`Replayed ${summary.tickets.toLocaleString('en-US')} tickets${tries} in ${summary.seconds.toFixed(1)} s${earlier.length > 0 ? ` (${earlier.join('; ')})` : ''} into ${summary.runDir}.\n`);
       printRunSummary(report, await writeReports(report, summary.runDir, formatsOf(args.formats)));
+      failPastErrorRate(report, maxErrorRate);
     }),
 });
 
@@ -88,4 +94,5 @@ export default withExamples(command, [
   'shadowdesk simulate --shard 2/4 --run runs/shard-2',
   'shadowdesk simulate --config shadowdesk.yaml --run runs/july --keep-failed',
   'shadowdesk simulate --config shadowdesk.yaml --repeat 5     (each LLM candidate 5 times per ticket: pass^1…pass^5, flaky tickets)',
+  'shadowdesk simulate --config shadowdesk.yaml --max-error-rate 5%     (exit 1 when more than 5% of a candidate’s answers failed)',
 ]);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSimulationConfig } from '../../eval/config.ts';
 import { configJsonSchema } from '../../eval/config-schema.ts';
-import { initProject } from '../../eval/init.ts';
+import { cliCommand, initProject } from '../../eval/init.ts';
 import { useTempDir } from '../helpers/temp.ts';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
@@ -51,9 +51,10 @@ describe('initProject', () => {
     expect(result.written.map((path) => path.slice(dir.length + 1))).toEqual(['shadowdesk.yaml', 'shadowdesk.schema.json', 'mapping.yaml']);
     expect(await readFile(join(dir, 'mapping.yaml'), 'utf8')).toMatch(/^body: Message$/m);
     expect(JSON.parse(await readFile(join(dir, 'shadowdesk.schema.json'), 'utf8'))).toEqual(configJsonSchema());
+    expect(result.cli).toBe(cliCommand(dir));
     expect(result.next).toEqual([
-      'shadowdesk import exports/gorgias-tickets.json exports/orders.csv exports/tickets-fr.csv help-center --mapping mapping.yaml',
-      'shadowdesk simulate --config shadowdesk.yaml',
+      `${result.cli} import exports/gorgias-tickets.json exports/orders.csv exports/tickets-fr.csv help-center --mapping mapping.yaml`,
+      `${result.cli} simulate --config shadowdesk.yaml`,
     ]);
   });
 
@@ -84,7 +85,29 @@ describe('initProject', () => {
     expect(result.recognised.map((source) => source.format)).toEqual(['shopify-orders-csv']);
     expect(result.unreadable[0]?.reason).toContain('no such file');
     expect(result.mappings).toEqual([]);
-    expect(result.next[0]).toBe('shadowdesk import exports/orders.csv --workspace ws');
+    expect(result.next[0]).toBe(`${result.cli} import exports/orders.csv --workspace ws`);
+  });
+});
+
+describe('how init says to run shadowdesk', () => {
+  it('says `npx shadowdesk` inside the clone and in a project that installed it, `npx --prefix` anywhere else', async () => {
+    const root = await tempDir();
+    const clone = join(root, "shadow desk's clone");
+    await mkdir(join(clone, 'exports'), { recursive: true });
+    await writeFile(join(clone, 'package.json'), '{"name":"shadowdesk","bin":{"shadowdesk":"bin/shadowdesk.js"}}');
+    expect(cliCommand(join(clone, 'exports'), clone)).toBe('npx shadowdesk');
+
+    const project = join(root, 'support-project');
+    await mkdir(join(project, 'node_modules', '.bin'), { recursive: true });
+    await mkdir(join(project, 'exports-été'));
+    await writeFile(join(project, 'node_modules', '.bin', 'shadowdesk'), '');
+    expect(cliCommand(join(project, 'exports-été'), clone)).toBe('npx shadowdesk');
+
+    // Elsewhere a bare `npx shadowdesk` would ask the registry: the clone is named, quoted for the shell.
+    const elsewhere = join(root, 'other');
+    await mkdir(join(elsewhere, 'exports'), { recursive: true });
+    await writeFile(join(elsewhere, 'package.json'), '{"name":"shop"}');
+    expect(cliCommand(join(elsewhere, 'exports'), clone)).toBe(`npx --prefix '${clone.replaceAll("'", "'\\''")}' shadowdesk`);
   });
 });
 

@@ -280,6 +280,25 @@ describe('computeMetrics: threshold sweep', () => {
   });
 });
 
+describe('computeMetrics: breakdowns the history has no data for', () => {
+  const dimension = (run: JudgedTicket[], name: string) => computeMetrics(run, { resamples: 20 }).breakdowns['a']!.find((breakdown) => breakdown.dimension === name)!;
+
+  it('says once that no ticket records a channel, a language or a tag, instead of an "unknown" row or an empty table', () => {
+    const run = [sent('u1', 'correct', { channel: 'unknown', language: 'unknown', tags: [] }), judged('u2', { channel: 'unknown', language: 'unknown', tags: [] })];
+    for (const name of ['channel', 'language', 'tag']) {
+      expect(dimension(run, name)).toMatchObject({ groups: [], unrecorded: 2, noData: expect.stringMatching(new RegExp(`no breakdown by ${name}`)) });
+    }
+    expect(dimension(run, 'month').noData).toBeUndefined();
+  });
+
+  it('leaves the tickets without a language out of the French and English rows, and counts them', () => {
+    const run = [sent('p1', 'correct', { language: 'fr', tags: ['remboursement'] }), sent('p2', 'wrong', { language: 'en', tags: ['refund'] }), judged('p3', { language: 'unknown', tags: [] })];
+    expect(dimension(run, 'language')).toMatchObject({ groups: [{ key: 'en', tickets: 1 }, { key: 'fr', tickets: 1 }], unrecorded: 1 });
+    expect(dimension(run, 'language').noData).toBeUndefined();
+    expect(dimension(run, 'tag')).toMatchObject({ groups: [{ key: 'refund' }, { key: 'remboursement' }], unrecorded: 1 });
+  });
+});
+
 describe('computeMetrics: breakdowns', () => {
   const run = [
     sent('b1', 'correct', { month: '2024-11', channel: 'email', language: 'fr', tags: ['refund', 'shipping', 'refund'], resolution: verified }),

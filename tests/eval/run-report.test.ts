@@ -136,3 +136,30 @@ describe('a report with people’s labels', () => {
     await expect(buildReport({ runDir })).rejects.toMatchObject({ code: 'SD_INPUT_INVALID', message: expect.stringContaining(file) });
   });
 });
+
+describe('a report of answers that were never sent', () => {
+  let dir: string;
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('shows "not-sent" in the explorer, with what the judge would have said beside it', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'shadowdesk-report-unsent-'));
+    const workspace = await buildReplayWorkspace(dir);
+    const runDir = join(dir, 'run');
+    const unsure: Responder = {
+      id: 'unsure',
+      async respond(context) {
+        const order = context.orders[0];
+        const text = order?.trackingNumber ? `Hello,\n\nYour order ${order.id} has shipped: tracking ${order.trackingNumber}` : '';
+        return { decision: 'escalate', text, confidence: 0.2, sources: [], latencyMs: 0, reason: 'not sure enough' };
+      },
+    };
+    await replay({ workspace, runDir, candidates: [unsure, tracker('right', false)] });
+    const report = await buildReport({ runDir });
+    const answers = report.tickets.flatMap((ticket) => ticket.answers);
+    const unsent = answers.filter((answer) => answer.candidate === 'unsure');
+    expect(unsent.length).toBeGreaterThan(0);
+    for (const answer of unsent) expect(answer).toMatchObject({ sent: false, verdict: 'not-sent', verdictIfSent: expect.any(String) });
+    expect(unsent.some((answer) => answer.verdictIfSent !== 'cannot-judge')).toBe(true);
+    for (const answer of answers.filter((entry) => entry.sent)) expect(answer.verdictIfSent).toBeUndefined();
+  }, 180_000);
+});

@@ -7,7 +7,7 @@ import { loadPricing } from '../../eval/pricing/load.ts';
 import { projectCosts, type PricingProjection } from '../../eval/pricing/project.ts';
 import { automationScale, billedAutomation, type BilledAutomation } from '../../eval/pricing/price-run.ts';
 import { automatedShare, monthVolumes } from '../../eval/pricing/volumes.ts';
-import { REPORT_SCHEMA_VERSION, type ExplorerTicket, type RunReport } from '../../eval/run-report.ts';
+import { REPORT_SCHEMA_VERSION, shownVerdict, type ExplorerTicket, type RunReport } from '../../eval/run-report.ts';
 import type { KnowledgeGap } from '../../eval/gaps.ts';
 import type { RulesInRun } from '../../eval/rules/in-run.ts';
 import { ticketRef } from '../../eval/rules/metrics.ts';
@@ -139,7 +139,7 @@ export async function makeReport(options: FactoryOptions): Promise<RunReport> {
         sent,
         text,
         confidence,
-        verdict,
+        ...shownVerdict(sent, verdict),
         outcome,
         judges,
         sources: [

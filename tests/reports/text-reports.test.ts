@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { computeRepeatability } from '../../eval/metrics.ts';
+import { computeMetrics, computeRepeatability } from '../../eval/metrics.ts';
 import { renderCsv } from '../../reports/csv.ts';
 import { renderJunit } from '../../reports/junit.ts';
-import { renderMarkdown } from '../../reports/markdown.ts';
+import { COMMENT_LIMIT, fitComment, renderMarkdown } from '../../reports/markdown.ts';
 import { correctedText } from '../../reports/_format.ts';
 import { judged } from '../helpers/judged.ts';
 import { makeReport, RULE_XSS_NAME, XSS_PAYLOADS } from './_report-factory.ts';
@@ -119,5 +119,58 @@ describe('text reports', () => {
       expect(xml).toContain(`<testsuite name="shadowdesk.${candidate}" tests="${answers.length}" failures="${failures}" skipped="${skipped}">`);
     }
     expect(xml).not.toMatch(/<(?!\/?(testsuites|testsuite|testcase|failure|skipped|\?xml)\b)/);
+  });
+
+  it('says once in Markdown what the history does not record, instead of "unknown" rows (French and English tickets)', async () => {
+    const report = await makeReport({ tickets: 10, candidates: 1 });
+    const tickets = [
+      judged('n1', { candidate: report.run.candidates[0]!, channel: 'unknown', language: 'fr', tags: [] }),
+      judged('n2', { candidate: report.run.candidates[0]!, channel: 'unknown', language: 'en', tags: [] }),
+      judged('n3', { candidate: report.run.candidates[0]!, channel: 'unknown', language: 'unknown', tags: [] }),
+    ];
+    report.metrics = computeMetrics(tickets, { resamples: 20 });
+    const markdown = renderMarkdown(report);
+    expect(markdown.match(/no breakdown by tag/g)).toHaveLength(1);
+    expect(markdown.match(/no breakdown by channel/g)).toHaveLength(1);
+    expect(markdown).toContain('1 ticket has no language and is in no row of the breakdown by language.');
+    expect(markdown).not.toContain('unknown');
+  });
+
+  it('shows an answer that was never sent as "not-sent" in the CSV, with what its verdict would have been beside it', async () => {
+    const report = await makeReport({ tickets: 30, candidates: 2 });
+    const header = renderCsv(report).split('\r\n')[0]!.split(',');
+    const column = (name: string) => header.indexOf(name);
+    const rows = renderCsv(report).trimEnd().split('\r\n').slice(1).map((line) => line.split(','));
+    const unsent = rows.filter((row) => row[column('sent')] === 'false');
+    expect(unsent.length).toBeGreaterThan(0);
+    for (const row of unsent) expect([row[column('verdict')], row[column('verdict_if_sent')]]).toEqual(['not-sent', expect.stringMatching(/^(correct|partial|wrong|unverified|needs-action|cannot-judge)$/)]);
+    for (const row of rows.filter((entry) => entry[column('sent')] === 'true')) expect([row[column('verdict')], row[column('verdict_if_sent')]]).toEqual([expect.not.stringMatching(/not-sent/), '']);
+    // A report written before "not-sent" existed still shows no verdict for an answer nobody received.
+    const answer = report.tickets.flatMap((ticket) => ticket.answers).find((entry) => !entry.sent)!;
+    Object.assign(answer, { verdict: 'correct', verdictIfSent: undefined });
+    expect(renderCsv(report)).not.toMatch(/,false,[\d.]+,correct,/);
+  });
+
+  it('fits a 10,000-ticket summary in a pull-request comment, headline first, with a pointer to the full report', async () => {
+    const report = await makeReport({ tickets: 10_000, candidates: 4, resamples: 20 });
+    const started = performance.now();
+    const markdown = renderMarkdown(report);
+    console.log(`10,000-ticket Markdown summary: ${markdown.length.toLocaleString('en-US')} characters in ${Math.round(performance.now() - started)} ms`);
+    expect(report.metrics.injectionAttempts.length).toBeGreaterThan(500);
+    expect(markdown.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    for (const candidate of report.metrics.candidates) expect(markdown).toMatch(new RegExp(`^\\| ${candidate.candidate} \\| \\d+%`, 'm'));
+    expect(markdown).toMatch(/\n\n\*Cut here to fit a pull-request comment \(65,536 characters\): [\d,]+ more lines\. The full report is report\.html \(and report\.json\) in the run folder\.\*\n$/);
+  }, 120_000);
+
+  it('cuts a long summary at a whole line, French or English, and leaves a short one alone', () => {
+    const rows = Array.from({ length: 400 }, (_, index) => (index % 2 ? `| ${index} | Où est mon colis ? Je l’attends depuis une semaine |` : `| ${index} | Where is my parcel? I have waited a week |`));
+    const full = `# Summary\n\n${rows.join('\n')}\n`;
+    const cut = fitComment(full, 5_000);
+    expect(cut.length).toBeLessThanOrEqual(5_000);
+    const kept = cut.slice(0, cut.indexOf('\n\n*Cut here'));
+    expect(full.startsWith(`${kept}\n`)).toBe(true);
+    const more = Number(/: ([\d,]+) more lines/.exec(cut)![1]!.replace(/,/g, ''));
+    expect(kept.split('\n').length + more).toBe(full.split('\n').length);
+    expect(fitComment(full)).toBe(full);
   });
 });

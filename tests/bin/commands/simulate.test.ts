@@ -127,3 +127,72 @@ describe('shadowdesk simulate --repeat', () => {
     expect(zero).toMatchObject({ code: 2, stderr: expect.stringContaining('--repeat 0: expected a whole number above 0') });
   });
 });
+
+/** An LLM candidate whose endpoint is completely down: the terminal and the exit code must say so. */
+describe('shadowdesk simulate and ci: failed answers are loud', () => {
+  let dir: string;
+  let workspace: string;
+  let failing: FakeEndpoint;
+  let refusedUrl: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'shadowdesk-failures-'));
+    workspace = await buildReplayWorkspace(dir);
+    failing = await startFakeEndpoint(() => ({ status: 500 }));
+    // A port that was just listening and is now closed: the connection is refused.
+    const closed = await startFakeEndpoint(() => ({ status: 500 }));
+    refusedUrl = closed.baseUrl;
+    await closed.close();
+  }, 60_000);
+  afterAll(async () => {
+    await failing.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const configFor = async (name: string, baseUrl: string) => {
+    const file = join(dir, `${name}.yaml`);
+    await writeFile(file, `candidates:\n  - id: llm\n    type: llm\n    baseUrl: ${baseUrl}\n    model: small\n    maxRetries: 0\n    timeoutMs: 5000\n    cache: false\n  - type: past-ticket\nselection:\n  holdoutDays: 4\n`);
+    return file;
+  };
+  const simulate = async (name: string, baseUrl: string, extra: string[] = []) =>
+    runCli(['simulate', '--workspace', workspace, '--formats', 'json', '--config', await configFor(name, baseUrl), '--run', join(dir, name), ...extra]);
+
+  it('leads with the failed answers and their kind when the endpoint answers HTTP 500, never "0% wrong" for that candidate', async () => {
+    const run = await simulate('http-500', failing.baseUrl);
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout.split('\n');
+    const failed = lines.findIndex((line) => line.startsWith('FAILED ANSWERS'));
+    const table = lines.findIndex((line) => line.startsWith('candidate'));
+    expect(failed).toBeGreaterThanOrEqual(0);
+    expect(failed).toBeLessThan(table);
+    expect(run.stdout).toContain('  llm: 4 of 4 answers failed (100%): provider-error (HTTP 500) ×4');
+    expect(lines.find((line) => line.startsWith('llm '))).toMatch(/every answer failed: no rate to show$/);
+    expect(lines.find((line) => line.startsWith('past-ticket '))).toMatch(/\d+%/);
+    // Not a terminal: progress comes as plain lines a CI log shows.
+    expect(run.stderr).toMatch(/^replay: 4\/4 tickets \(100%\)$/m);
+  }, 120_000);
+
+  it('says "connection refused" when nothing listens, and exits 1 past --max-error-rate with the reason', async () => {
+    const run = await simulate('refused', refusedUrl, ['--max-error-rate', '5%']);
+    expect(run.stdout).toMatch(/ {2}llm: 4 of 4 answers failed \(100%\): provider-error \(ECONNREFUSED\) ×4/);
+    expect(run).toMatchObject({ code: 1, stderr: expect.stringContaining('shadowdesk: more answers failed than --max-error-rate 5% allows:\n  llm: 4 of 4 answers failed (100%)') });
+    expect(run.stderr).not.toContain('past-ticket');
+    const report = JSON.parse(await readFile(join(dir, 'refused', 'report.json'), 'utf8')) as RunReport;
+    expect(report.metrics.candidates.find((candidate) => candidate.candidate === 'llm')!.errorRate.value).toBe(1);
+  }, 120_000);
+
+  it('refuses a limit it cannot read before replaying anything', async () => {
+    const before = failing.requests.length;
+    const run = await simulate('bad-limit', failing.baseUrl, ['--max-error-rate', 'five']);
+    expect(run).toMatchObject({ code: 2, stderr: 'shadowdesk: --max-error-rate five: expected a share of answers such as 0.05, or a percentage such as 5%\n' });
+    expect(failing.requests.length).toBe(before);
+  });
+
+  it('makes `ci` exit 1 on the same run past --max-error-rate, even when it matches its baseline', async () => {
+    const runDir = join(dir, 'http-500');
+    const baseline = join(dir, 'baseline.json');
+    expect((await runCli(['ci', '--baseline', baseline, '--run', runDir, '--update-baseline'])).code).toBe(0);
+    expect((await runCli(['ci', '--baseline', baseline, '--run', runDir])).code).toBe(0);
+    const gated = await runCli(['ci', '--baseline', baseline, '--run', runDir, '--max-error-rate', '0.5']);
+    expect(gated).toMatchObject({ code: 1, stderr: expect.stringContaining('more answers failed than --max-error-rate 50% allows:\n  llm: 4 of 4 answers failed (100%): provider-error (HTTP 500) ×4') });
+  }, 60_000);
+});
