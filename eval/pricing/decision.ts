@@ -1,0 +1,419 @@
+import type { CorrectedRate } from '../ppi.ts';
+import { gapsToFixFirst, type GapToFix, type KnowledgeGap } from '../gaps.ts';
+import type { JudgedTicket } from '../judges/types.ts';
+import { firstSwap, monthAllHuman, monthWithAi, type MonthCounts, type RawMonth } from './project.ts';
+import type { HumanCost, Pricing, PricingModel } from './schema.ts';
+import type { Strictness } from './volumes.ts';
+
+/**
+ * The decision a support lead and their finance colleague make from a run: per candidate, at the
+ * monthly volume they plan for, the automation rate they can quote, the wrong answers a month it
+ * costs, and each plan's bill against ONE all-human baseline, the cheapest option marked.
+ *
+ * One source of truth: the terminal, Markdown, JSON and HTML all print `decide`'s figures, and the
+ * HTML page bundles this module to recompute them when the reader changes an assumption. So it
+ * imports nothing that needs Node.
+ */
+
+export const STRICTNESS_LEVELS = ['contained', 'verified', 'confirmed'] as const satisfies readonly Strictness[];
+
+/** What the decision is computed under; every one is printed beside it and can be set. */
+export interface Assumptions {
+  /** Tickets a month the lead plans for. @default the history's average month */
+  monthlyTickets: number;
+  /** What one ticket handled by a person costs. @default the pricing file's */
+  humanCostPerTicket: number;
+  /** Monthly compound growth of the volume over the 12 months. @default the pricing file's */
+  growth: number;
+  /** What a billed (and quoted) resolution is. @default the report's */
+  strictness: Strictness;
+  /** Send threshold: answers below this confidence are not sent. 0 keeps the run as it was. @default 0 */
+  threshold: number;
+}
+
+/** Where each assumption came from, in words ("the history's average month", "--volume"). */
+export type AssumptionOrigins = Record<keyof Assumptions, string>;
+
+/** Bits of one answer's facts; see `answerFacts`. */
+const SENT = 1;
+const CONTAINED = 2;
+const VERIFIED = 4;
+const CONFIRMED = 8;
+const WRONG = 16;
+const UNVERIFIED = 32;
+const BILLABLE = 64;
+const CORRECT = 128;
+const JUDGED = 256;
+const RESOLVED: Record<Strictness, number> = { contained: CONTAINED, verified: VERIFIED, confirmed: CONFIRMED };
+
+/** One candidate's answers as parallel columns: small enough to ship 40,000 of them in a page. */
+export interface AnswerFacts {
+  confidence: number[];
+  /** Bit flags: sent, contained, verified, confirmed, wrong, unverified, billable, correct, judged. */
+  flags: number[];
+  /** AI replies each answer would have sent. */
+  replies: number[];
+}
+
+/** A label-corrected automation rate, or why there is none. */
+export type LabelledRate = { estimate: number; low: number | null; high: number | null } | { estimate: null; why: string };
+
+export interface CandidateInputs {
+  candidate: string;
+  answers: AnswerFacts;
+  /** Present when people's labels were imported: the corrected rate at each judged strictness. */
+  corrected?: Record<Exclude<Strictness, 'contained'>, LabelledRate>;
+}
+
+/** Everything `decide` needs, stored in the report (`pricing.decisionInputs`) so any output can recompute it. */
+export interface DecisionInputs {
+  /** The pricing file: plans with their source and the date their price was read, human cost, growth. */
+  pricing: Pricing;
+  history: { from: string; to: string; months: number; tickets: number; billable: number; ruleBillable: number };
+  candidates: CandidateInputs[];
+  assumptions: Assumptions;
+  origins: AssumptionOrigins;
+}
+
+/** One candidate's rates at a strictness and send threshold, each a share of all its tickets. */
+export interface CandidateRates {
+  tickets: number;
+  sent: number;
+  replies: number;
+  contained: number;
+  /** Resolved at the strictness, as the judge counts them. */
+  automated: number;
+  /** Contained, but no judge could check the answer: not counted as automated. */
+  unverified: number;
+  wrong: number;
+  /** Sent, not resolved, billable: a person finished the ticket after the AI. */
+  aiThenHuman: number;
+  /** Correct among sent answers a judge could judge; null when none could. */
+  accuracy: number | null;
+  /** Sent answers a judge could judge (the accuracy's denominator). */
+  judgedSent: number;
+}
+
+/** The tickets a candidate would answer at `threshold`: those it sent in the run with at least that confidence. */
+export function ratesAt(answers: AnswerFacts, strictness: Strictness, threshold: number): CandidateRates {
+  const resolved = RESOLVED[strictness];
+  const counts = { sent: 0, replies: 0, contained: 0, automated: 0, unverified: 0, wrong: 0, aiThenHuman: 0, correct: 0, judged: 0 };
+  answers.flags.forEach((flags, index) => {
+    // Lowering the bar below the run's own cannot be judged: an escalated answer was never sent.
+    if (!(flags & SENT) || answers.confidence[index]! < threshold) return;
+    counts.sent++;
+    counts.replies += answers.replies[index]!;
+    if (flags & CONTAINED) counts.contained++;
+    if (flags & resolved) counts.automated++;
+    else if (flags & BILLABLE) counts.aiThenHuman++;
+    if (flags & UNVERIFIED) counts.unverified++;
+    if (flags & WRONG) counts.wrong++;
+    if (flags & JUDGED) counts.judged++;
+    if (flags & CORRECT) counts.correct++;
+  });
+  const tickets = answers.flags.length;
+  const share = (count: number) => count / (tickets || 1);
+  return {
+    tickets,
+    sent: share(counts.sent),
+    replies: share(counts.replies),
+    contained: share(counts.contained),
+    automated: share(counts.automated),
+    unverified: share(counts.unverified),
+    wrong: share(counts.wrong),
+    aiThenHuman: share(counts.aiThenHuman),
+    accuracy: counts.judged === 0 ? null : counts.correct / counts.judged,
+    judgedSent: counts.judged,
+  };
+}
+
+/** A judged ticket's facts as the flags `ratesAt` reads. */
+function flagsOf(ticket: JudgedTicket): number {
+  const bits: Array<[boolean, number]> = [
+    [ticket.sent, SENT],
+    [ticket.resolution.contained, CONTAINED],
+    [ticket.resolution.verified, VERIFIED],
+    [ticket.resolution.confirmed, CONFIRMED],
+    [ticket.sent && ticket.verdict === 'wrong', WRONG],
+    [ticket.resolution.contained && ticket.verdict === 'unverified', UNVERIFIED],
+    [ticket.billable, BILLABLE],
+    [ticket.verdict === 'correct', CORRECT],
+    [ticket.verdict !== 'cannot-judge', JUDGED],
+  ];
+  return bits.reduce((sum, [on, bit]) => (on ? sum | bit : sum), 0);
+}
+
+export function answerFacts(judged: readonly JudgedTicket[]): AnswerFacts {
+  return {
+    confidence: judged.map((ticket) => Math.round(ticket.confidence * 1e4) / 1e4),
+    flags: judged.map(flagsOf),
+    replies: judged.map((ticket) => ticket.aiReplies),
+  };
+}
+
+/** A corrected rate as the decision quotes it, or why it cannot. */
+export function labelledRate(rate: CorrectedRate | undefined, unlabelledVerdicts: readonly string[]): LabelledRate {
+  if (!rate) return { estimate: null, why: 'no labels for this candidate' };
+  if (rate.estimate === null) return { estimate: null, why: `no label among its ${unlabelledVerdicts.join(', ')} answers` };
+  return { estimate: rate.estimate, low: rate.low, high: rate.high };
+}
+
+/** The automation rate a lead can quote, and what it rests on. */
+export interface QuotedAutomation {
+  rate: number;
+  low: number | null;
+  high: number | null;
+  basis: 'label-corrected' | 'judge';
+  /** The judge's rate at the same strictness and threshold. */
+  judge: number;
+  /** Contained answers no judge could check: never in the quoted rate. */
+  unverified: number;
+  /** Why the judge's rate is quoted although labels exist; absent otherwise. */
+  uncorrected?: string;
+}
+
+export interface PlanCost {
+  id: string;
+  label: string;
+  source: string;
+  read: string;
+  note?: string;
+  /** False for plans that price the AI only: they keep the helpdesk paid today. */
+  includesHelpdesk: boolean;
+  /** The first month's bill at the planned volume, in cents. */
+  monthly: number;
+  /** Twelve months, the volume growing by `growth` a month. */
+  twelveMonths: number;
+  /** The baseline's twelve months minus this plan's: positive = saves money. */
+  savings: number;
+  /** The cheapest plan for this candidate. */
+  cheapest: boolean;
+}
+
+/** Where the two cheapest plans swap places, searched from a tenth to ten times the planned volume. */
+export interface BreakEven {
+  cheaper: string;
+  runnerUp: string;
+  /** The first swap in the scanned range; null when the two never swap there. */
+  swap: { ticketsPerMonth: number; cheaperBelow: string; cheaperAbove: string } | null;
+}
+
+export interface CandidateDecision {
+  candidate: string;
+  automation: QuotedAutomation;
+  sendRate: number;
+  /** Tickets automated a month at the planned volume, at the quoted rate. */
+  automatedPerMonth: number;
+  /** Sent answers judged wrong, as a share of all tickets and as tickets a month: the risk. */
+  wrongRate: number;
+  wrongPerMonth: number;
+  /** Cheapest first. */
+  plans: PlanCost[];
+  breakEven: BreakEven | null;
+  fixFirst: GapToFix[];
+}
+
+export interface Decision {
+  currency: string;
+  assumptions: Assumptions;
+  origins: AssumptionOrigins;
+  /** What a person costs per ticket the AI started and a person finished, as a share of a full ticket. */
+  aiFirstShare: number;
+  /** The helpdesk paid today is in the baseline and kept by AI-only plans; false when the pricing file gives none. */
+  currentHelpdesk: boolean;
+  /** The same all-human cost every plan is compared with. */
+  baseline: { monthly: number; twelveMonths: number };
+  /** Monthly tickets the break-even search scanned. */
+  scanned: { from: number; to: number };
+  candidates: CandidateDecision[];
+  /** The lowest twelve-month total of all candidates and plans; null when no plan beats all-human. */
+  cheapest: { candidate: string; plan: string; label: string; monthly: number; twelveMonths: number; savings: number } | null;
+}
+
+/** What the decision's sweep shows at each threshold: the same `ratesAt` as the decision, so at 0 it equals the cards. */
+export interface SweepPoint {
+  threshold: number;
+  sendRate: number;
+  automation: number;
+  wrongRate: number;
+  /** Null below `MIN_JUDGED_FOR_ACCURACY` judged answers: too few to read. */
+  accuracy: number | null;
+}
+
+/** Fewer judged answers than this and an accuracy is not drawn nor met: one lucky answer would read as 100 %. */
+export const MIN_JUDGED_FOR_ACCURACY = 20;
+export const HORIZON_MONTHS = 12;
+const SCAN_FACTOR = 10;
+
+/** The rates of no AI at all: the all-human baseline's month. */
+const NO_AI: CandidateRates = { tickets: 0, sent: 0, replies: 0, contained: 0, automated: 0, unverified: 0, wrong: 0, aiThenHuman: 0, accuracy: null, judgedSent: 0 };
+
+const cents = (amount: number): number => Math.round(amount * 100) / 100;
+
+/** The history's average month, and where that figure comes from. */
+export function historyAverage(history: DecisionInputs['history']): number {
+  return history.months > 0 ? Math.round(history.tickets / history.months) : 0;
+}
+
+/** The assumptions `overrides` sets, each said to come from `origin` ("--volume", "shadowdesk.yaml"). */
+export function withAssumptions(inputs: DecisionInputs, overrides: Partial<Assumptions>, origin: (key: keyof Assumptions) => string): DecisionInputs {
+  const set = (Object.keys(overrides) as Array<keyof Assumptions>).filter((key) => overrides[key] !== undefined);
+  return {
+    ...inputs,
+    assumptions: { ...inputs.assumptions, ...Object.fromEntries(set.map((key) => [key, overrides[key]])) },
+    origins: { ...inputs.origins, ...Object.fromEntries(set.map((key) => [key, origin(key)])) },
+  };
+}
+
+/** The quotable rate: people's labels when they give one (scaled to the threshold as the judge's rate moves), else the judge's. */
+function quoted(inputs: CandidateInputs, strictness: Strictness, threshold: number): QuotedAutomation {
+  const now = ratesAt(inputs.answers, strictness, threshold);
+  const judge = { rate: now.automated, low: null, high: null, basis: 'judge' as const, judge: now.automated, unverified: now.unverified };
+  if (!inputs.corrected) return judge;
+  if (strictness === 'contained') return { ...judge, uncorrected: 'contained resolutions are not judged, so labels do not change them' };
+  const corrected = inputs.corrected[strictness];
+  if (corrected.estimate === null) return { ...judge, uncorrected: corrected.why };
+  const atRun = ratesAt(inputs.answers, strictness, 0).automated;
+  if (atRun === 0) return { ...judge, uncorrected: 'the judge counted no ticket automated, so there is nothing to scale' };
+  // Labels correct the run as sent; a higher threshold keeps the judge's ratio to them.
+  const scale = now.automated / atRun;
+  const bound = (value: number | null) => (value === null ? null : Math.min(now.contained, value * scale));
+  return { rate: Math.min(now.contained, corrected.estimate * scale), low: bound(corrected.low), high: bound(corrected.high), basis: 'label-corrected', judge: now.automated, unverified: now.unverified };
+}
+
+/** One month's counts at `tickets` a month, from the candidate's rates and the history's billable shares. */
+function monthAt(tickets: number, rates: CandidateRates, automated: number, history: DecisionInputs['history']): MonthCounts {
+  const perTicket = (count: number) => (history.tickets > 0 ? (count / history.tickets) * tickets : 0);
+  const humanBillable = perTicket(history.billable);
+  const automatedResolutions = tickets * automated;
+  const humanHandled = Math.max(0, humanBillable - automatedResolutions);
+  // Corrected automation moves tickets to or from the AI-then-human ones, as volumes.ts does.
+  const aiThenHuman = Math.max(0, rates.aiThenHuman + rates.automated - automated);
+  return {
+    tickets,
+    humanBillable,
+    aiTouched: tickets * rates.sent,
+    aiReplies: tickets * rates.replies,
+    aiSessions: tickets * rates.sent,
+    automatedResolutions,
+    humanHandled,
+    humanAfterAi: Math.min(humanHandled, tickets * aiThenHuman),
+    ruleBillable: perTicket(history.ruleBillable),
+  };
+}
+
+/** Sums a bill over the horizon, the volume growing each month. */
+function overHorizon(bill: (tickets: number) => RawMonth, monthlyTickets: number, growth: number): number {
+  let total = 0;
+  for (let month = 0; month < HORIZON_MONTHS; month++) total += bill(monthlyTickets * (1 + growth) ** month).total;
+  return total;
+}
+
+function planCosts(models: readonly PricingModel[], bill: (model: PricingModel, tickets: number) => RawMonth, assumptions: Assumptions, baseline12: number): PlanCost[] {
+  const plans = models.map((model) => {
+    const twelveMonths = overHorizon((tickets) => bill(model, tickets), assumptions.monthlyTickets, assumptions.growth);
+    return {
+      id: model.id,
+      label: model.label,
+      source: model.source,
+      read: model.read,
+      ...(model.note !== undefined && { note: model.note }),
+      includesHelpdesk: model.helpdesk !== undefined,
+      monthly: cents(bill(model, assumptions.monthlyTickets).total),
+      twelveMonths: cents(twelveMonths),
+      savings: cents(baseline12 - twelveMonths),
+      cheapest: false,
+    };
+  });
+  plans.sort((a, b) => a.twelveMonths - b.twelveMonths || a.label.localeCompare(b.label));
+  if (plans[0]) plans[0].cheapest = true;
+  return plans;
+}
+
+function breakEvenOf(plans: readonly PlanCost[], models: readonly PricingModel[], bill: (model: PricingModel, tickets: number) => RawMonth, scanned: Decision['scanned']): BreakEven | null {
+  const [first, second] = plans;
+  if (!first || !second) return null;
+  const byId = (id: string) => models.find((model) => model.id === id)!;
+  const found = firstSwap((tickets) => bill(byId(first.id), tickets).total - bill(byId(second.id), tickets).total, scanned.from, scanned.to);
+  const cheaper = (side: -1 | 1) => (side < 0 ? first.id : second.id);
+  return { cheaper: first.id, runnerUp: second.id, swap: found && { ticketsPerMonth: found.at, cheaperBelow: cheaper(found.below), cheaperAbove: cheaper(found.above) } };
+}
+
+/** Fills assumptions left out with the run's own: the history's average month, the pricing file's costs, the report's strictness. */
+export function withDefaults(inputs: Pick<DecisionInputs, 'pricing' | 'history'>, strictness: Strictness, overrides: Partial<Assumptions> = {}): Assumptions {
+  const human = inputs.pricing.human;
+  return {
+    monthlyTickets: overrides.monthlyTickets ?? historyAverage(inputs.history),
+    humanCostPerTicket: overrides.humanCostPerTicket ?? human.perTicket ?? ((human.minutesPerTicket ?? 0) / 60) * (human.hourlyRate ?? 0),
+    growth: overrides.growth ?? inputs.pricing.growth,
+    strictness: overrides.strictness ?? strictness,
+    threshold: overrides.threshold ?? 0,
+  };
+}
+
+/**
+ * The decision under the report's assumptions, or under `overrides` (the page's what-if inputs).
+ * `gaps` are the report's knowledge gaps per candidate.
+ */
+export function decide(inputs: DecisionInputs, gaps: Readonly<Record<string, readonly KnowledgeGap[]>>, overrides: Partial<Assumptions> = {}): Decision {
+  const assumptions = { ...inputs.assumptions, ...overrides };
+  const { pricing, history } = inputs;
+  const human: HumanCost = { perTicket: assumptions.humanCostPerTicket, aiFirstShare: pricing.human.aiFirstShare };
+  const baselineBill = (tickets: number) => monthAllHuman(human, monthAt(tickets, NO_AI, 0, history), pricing.currentHelpdesk);
+  const baseline12 = overHorizon(baselineBill, assumptions.monthlyTickets, assumptions.growth);
+  const scanned = { from: cents(assumptions.monthlyTickets / SCAN_FACTOR), to: cents(assumptions.monthlyTickets * SCAN_FACTOR) };
+  const candidates = inputs.candidates.map((candidate): CandidateDecision => {
+    const rates = ratesAt(candidate.answers, assumptions.strictness, assumptions.threshold);
+    const automation = quoted(candidate, assumptions.strictness, assumptions.threshold);
+    const bill = (model: PricingModel, tickets: number) => monthWithAi(model, human, monthAt(tickets, rates, automation.rate, history), pricing.currentHelpdesk);
+    const plans = planCosts(pricing.models, bill, assumptions, baseline12);
+    return {
+      candidate: candidate.candidate,
+      automation,
+      sendRate: rates.sent,
+      automatedPerMonth: automation.rate * assumptions.monthlyTickets,
+      wrongRate: rates.wrong,
+      wrongPerMonth: rates.wrong * assumptions.monthlyTickets,
+      plans,
+      breakEven: breakEvenOf(plans, pricing.models, bill, scanned),
+      fixFirst: gapsToFixFirst(gaps[candidate.candidate] ?? [], rates.tickets, assumptions.monthlyTickets),
+    };
+  });
+  const best = candidates
+    .flatMap((candidate) => candidate.plans.filter((plan) => plan.cheapest).map((plan) => ({ candidate: candidate.candidate, plan })))
+    .sort((a, b) => a.plan.twelveMonths - b.plan.twelveMonths || a.candidate.localeCompare(b.candidate))[0];
+  return {
+    currency: pricing.currency,
+    assumptions,
+    origins: { ...inputs.origins, ...Object.fromEntries(Object.keys(overrides).map((key) => [key, 'set in the page'])) },
+    aiFirstShare: pricing.human.aiFirstShare,
+    currentHelpdesk: pricing.currentHelpdesk !== undefined,
+    baseline: { monthly: cents(baselineBill(assumptions.monthlyTickets).total), twelveMonths: cents(baseline12) },
+    scanned,
+    candidates,
+    cheapest:
+      best && best.plan.savings > 0
+        ? { candidate: best.candidate, plan: best.plan.id, label: best.plan.label, monthly: best.plan.monthly, twelveMonths: best.plan.twelveMonths, savings: best.plan.savings }
+        : null,
+  };
+}
+
+/** The threshold sweep from the decision's own rates: at 0 it is the run as the cards show it. */
+export function sweep(answers: AnswerFacts, strictness: Strictness, steps = 101): SweepPoint[] {
+  return Array.from({ length: steps }, (_, step) => {
+    const threshold = Math.round((step / (steps - 1)) * 100) / 100;
+    const rates = ratesAt(answers, strictness, threshold);
+    return {
+      threshold,
+      sendRate: rates.sent,
+      automation: rates.automated,
+      wrongRate: rates.wrong,
+      accuracy: rates.judgedSent >= MIN_JUDGED_FOR_ACCURACY ? rates.accuracy : null,
+    };
+  });
+}
+
+/** The lowest threshold whose accuracy (drawn, so with enough judged answers) meets the target; null if none. */
+export function thresholdForTarget(points: readonly SweepPoint[], targetAccuracy: number): SweepPoint | null {
+  return points.find((point) => point.accuracy !== null && point.accuracy >= targetAccuracy) ?? null;
+}
