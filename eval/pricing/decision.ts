@@ -58,9 +58,20 @@ export interface AnswerFacts {
 /** A label-corrected automation rate, or why there is none. */
 export type LabelledRate = { estimate: number; low: number | null; high: number | null } | { estimate: null; why: string };
 
+/**
+ * AnswerFacts as stored in a report: 40,000 answers as JSON arrays weighed 0.5 MB of a 37 MB page,
+ * so each answer is four URL-safe base64 characters (confidence × 10,000 in 14 bits, the nine flags
+ * in 9), and replies are kept only where they differ from one per sent answer.
+ */
+export interface PackedAnswers {
+  packed: string;
+  /** Answer index → AI replies, where not 1 for a sent answer and 0 otherwise. */
+  replies: Record<string, number>;
+}
+
 export interface CandidateInputs {
   candidate: string;
-  answers: AnswerFacts;
+  answers: PackedAnswers;
   /** Present when people's labels were imported: the corrected rate at each judged strictness. */
   corrected?: Record<Exclude<Strictness, 'contained'>, LabelledRate>;
 }
@@ -97,33 +108,36 @@ export interface CandidateRates {
 /** The tickets a candidate would answer at `threshold`: those it sent in the run with at least that confidence. */
 export function ratesAt(answers: AnswerFacts, strictness: Strictness, threshold: number): CandidateRates {
   const resolved = RESOLVED[strictness];
-  const counts = { sent: 0, replies: 0, contained: 0, automated: 0, unverified: 0, wrong: 0, aiThenHuman: 0, correct: 0, judged: 0 };
-  answers.flags.forEach((flags, index) => {
+  const { flags: allFlags, confidence, replies: repliesOf } = answers;
+  let [sent, replies, contained, automated, unverified, wrong, aiThenHuman, correct, judged] = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+  // A plain loop: the page's sweep runs this 101 times per candidate over 10,000 answers.
+  for (let index = 0; index < allFlags.length; index++) {
+    const flags = allFlags[index]!;
     // Lowering the bar below the run's own cannot be judged: an escalated answer was never sent.
-    if (!(flags & SENT) || answers.confidence[index]! < threshold) return;
-    counts.sent++;
-    counts.replies += answers.replies[index]!;
-    if (flags & CONTAINED) counts.contained++;
-    if (flags & resolved) counts.automated++;
-    else if (flags & BILLABLE) counts.aiThenHuman++;
-    if (flags & UNVERIFIED) counts.unverified++;
-    if (flags & WRONG) counts.wrong++;
-    if (flags & JUDGED) counts.judged++;
-    if (flags & CORRECT) counts.correct++;
-  });
-  const tickets = answers.flags.length;
+    if (!(flags & SENT) || confidence[index]! < threshold) continue;
+    sent++;
+    replies += repliesOf[index]!;
+    if (flags & CONTAINED) contained++;
+    if (flags & resolved) automated++;
+    else if (flags & BILLABLE) aiThenHuman++;
+    if (flags & UNVERIFIED) unverified++;
+    if (flags & WRONG) wrong++;
+    if (flags & JUDGED) judged++;
+    if (flags & CORRECT) correct++;
+  }
+  const tickets = allFlags.length;
   const share = (count: number) => count / (tickets || 1);
   return {
     tickets,
-    sent: share(counts.sent),
-    replies: share(counts.replies),
-    contained: share(counts.contained),
-    automated: share(counts.automated),
-    unverified: share(counts.unverified),
-    wrong: share(counts.wrong),
-    aiThenHuman: share(counts.aiThenHuman),
-    accuracy: counts.judged === 0 ? null : counts.correct / counts.judged,
-    judgedSent: counts.judged,
+    sent: share(sent),
+    replies: share(replies),
+    contained: share(contained),
+    automated: share(automated),
+    unverified: share(unverified),
+    wrong: share(wrong),
+    aiThenHuman: share(aiThenHuman),
+    accuracy: judged === 0 ? null : correct / judged,
+    judgedSent: judged,
   };
 }
 
@@ -143,12 +157,48 @@ function flagsOf(ticket: JudgedTicket): number {
   return bits.reduce((sum, [on, bit]) => (on ? sum | bit : sum), 0);
 }
 
-export function answerFacts(judged: readonly JudgedTicket[]): AnswerFacts {
-  return {
-    confidence: judged.map((ticket) => Math.round(ticket.confidence * 1e4) / 1e4),
+const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const FLAG_BITS = 9;
+
+export function packAnswers(facts: AnswerFacts): PackedAnswers {
+  let packed = '';
+  const replies: Record<string, number> = {};
+  facts.flags.forEach((flags, index) => {
+    const value = Math.round(Math.min(1, Math.max(0, facts.confidence[index]!)) * 1e4) * 2 ** FLAG_BITS + flags;
+    for (let shift = 18; shift >= 0; shift -= 6) packed += DIGITS[Math.floor(value / 2 ** shift) % 64];
+    if (facts.replies[index] !== (flags & SENT ? 1 : 0)) replies[index] = facts.replies[index]!;
+  });
+  return { packed, replies };
+}
+
+export function unpackAnswers({ packed, replies }: PackedAnswers): AnswerFacts {
+  const count = packed.length / 4;
+  const facts: AnswerFacts = { confidence: new Array<number>(count), flags: new Array<number>(count), replies: new Array<number>(count) };
+  for (let index = 0; index < count; index++) {
+    let value = 0;
+    for (let digit = 0; digit < 4; digit++) value = value * 64 + DIGITS.indexOf(packed[index * 4 + digit]!);
+    const flags = value % 2 ** FLAG_BITS;
+    facts.flags[index] = flags;
+    facts.confidence[index] = Math.floor(value / 2 ** FLAG_BITS) / 1e4;
+    facts.replies[index] = replies[index] ?? (flags & SENT ? 1 : 0);
+  }
+  return facts;
+}
+
+/** Unpacked once per stored answers: the page decides again on every keystroke. */
+const unpacked = new WeakMap<PackedAnswers, AnswerFacts>();
+export function answersOf(inputs: CandidateInputs): AnswerFacts {
+  let facts = unpacked.get(inputs.answers);
+  if (!facts) unpacked.set(inputs.answers, (facts = unpackAnswers(inputs.answers)));
+  return facts;
+}
+
+export function answerFacts(judged: readonly JudgedTicket[]): PackedAnswers {
+  return packAnswers({
+    confidence: judged.map((ticket) => ticket.confidence),
     flags: judged.map(flagsOf),
     replies: judged.map((ticket) => ticket.aiReplies),
-  };
+  });
 }
 
 /** A corrected rate as the decision quotes it, or why it cannot. */
@@ -244,6 +294,8 @@ export interface SweepPoint {
 export const MIN_JUDGED_FOR_ACCURACY = 20;
 export const HORIZON_MONTHS = 12;
 const SCAN_FACTOR = 10;
+/** Coarser than the history's crossover search: the page runs this on every keystroke, and bisection sharpens the swap anyway. */
+const BREAK_EVEN_STEPS = 500;
 
 /** The rates of no AI at all: the all-human baseline's month. */
 const NO_AI: CandidateRates = { tickets: 0, sent: 0, replies: 0, contained: 0, automated: 0, unverified: 0, wrong: 0, aiThenHuman: 0, accuracy: null, judgedSent: 0 };
@@ -267,13 +319,13 @@ export function withAssumptions(inputs: DecisionInputs, overrides: Partial<Assum
 
 /** The quotable rate: people's labels when they give one (scaled to the threshold as the judge's rate moves), else the judge's. */
 function quoted(inputs: CandidateInputs, strictness: Strictness, threshold: number): QuotedAutomation {
-  const now = ratesAt(inputs.answers, strictness, threshold);
+  const now = ratesAt(answersOf(inputs), strictness, threshold);
   const judge = { rate: now.automated, low: null, high: null, basis: 'judge' as const, judge: now.automated, unverified: now.unverified };
   if (!inputs.corrected) return judge;
   if (strictness === 'contained') return { ...judge, uncorrected: 'contained resolutions are not judged, so labels do not change them' };
   const corrected = inputs.corrected[strictness];
   if (corrected.estimate === null) return { ...judge, uncorrected: corrected.why };
-  const atRun = ratesAt(inputs.answers, strictness, 0).automated;
+  const atRun = ratesAt(answersOf(inputs), strictness, 0).automated;
   if (atRun === 0) return { ...judge, uncorrected: 'the judge counted no ticket automated, so there is nothing to scale' };
   // Labels correct the run as sent; a higher threshold keeps the judge's ratio to them.
   const scale = now.automated / atRun;
@@ -334,7 +386,7 @@ function breakEvenOf(plans: readonly PlanCost[], models: readonly PricingModel[]
   const [first, second] = plans;
   if (!first || !second) return null;
   const byId = (id: string) => models.find((model) => model.id === id)!;
-  const found = firstSwap((tickets) => bill(byId(first.id), tickets).total - bill(byId(second.id), tickets).total, scanned.from, scanned.to);
+  const found = firstSwap((tickets) => bill(byId(first.id), tickets).total - bill(byId(second.id), tickets).total, scanned.from, scanned.to, BREAK_EVEN_STEPS);
   const cheaper = (side: -1 | 1) => (side < 0 ? first.id : second.id);
   return { cheaper: first.id, runnerUp: second.id, swap: found && { ticketsPerMonth: found.at, cheaperBelow: cheaper(found.below), cheaperAbove: cheaper(found.above) } };
 }
@@ -363,7 +415,7 @@ export function decide(inputs: DecisionInputs, gaps: Readonly<Record<string, rea
   const baseline12 = overHorizon(baselineBill, assumptions.monthlyTickets, assumptions.growth);
   const scanned = { from: cents(assumptions.monthlyTickets / SCAN_FACTOR), to: cents(assumptions.monthlyTickets * SCAN_FACTOR) };
   const candidates = inputs.candidates.map((candidate): CandidateDecision => {
-    const rates = ratesAt(candidate.answers, assumptions.strictness, assumptions.threshold);
+    const rates = ratesAt(answersOf(candidate), assumptions.strictness, assumptions.threshold);
     const automation = quoted(candidate, assumptions.strictness, assumptions.threshold);
     const bill = (model: PricingModel, tickets: number) => monthWithAi(model, human, monthAt(tickets, rates, automation.rate, history), pricing.currentHelpdesk);
     const plans = planCosts(pricing.models, bill, assumptions, baseline12);

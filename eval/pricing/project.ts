@@ -230,11 +230,11 @@ const sign = (difference: number): -1 | 0 | 1 => (Math.abs(difference) <= TIE ? 
  * never swap there. Step costs (packs, quotas) make the difference jump, and bisection still lands
  * on the jump. Touching without crossing (equal over a stretch, then the same order again) does not count.
  */
-export function firstSwap(difference: (ticketsPerMonth: number) => number, from: number, to: number): { at: number; below: -1 | 1; above: -1 | 1 } | null {
+export function firstSwap(difference: (ticketsPerMonth: number) => number, from: number, to: number, steps = SCAN_STEPS): { at: number; below: -1 | 1; above: -1 | 1 } | null {
   let lastSide: -1 | 0 | 1 = 0;
   let lastAt = from;
-  for (let step = 0; step <= SCAN_STEPS; step++) {
-    const at = from + (step / SCAN_STEPS) * (to - from);
+  for (let step = 0; step <= steps; step++) {
+    const at = from + (step / steps) * (to - from);
     const side = sign(difference(at));
     if (side === 0) continue;
     if (lastSide !== 0 && side !== lastSide) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, MIN_JUDGED_FOR_ACCURACY, ratesAt, sweep, thresholdForTarget, withAssumptions, type AnswerFacts, type Decision, type DecisionInputs } from '../../../eval/pricing/decision.ts';
+import { answersOf, decide, MIN_JUDGED_FOR_ACCURACY, packAnswers, ratesAt, sweep, thresholdForTarget, unpackAnswers, withAssumptions, type AnswerFacts, type Decision, type DecisionInputs } from '../../../eval/pricing/decision.ts';
 import { PricingSchema, type Pricing } from '../../../eval/pricing/schema.ts';
 import { makeReport } from '../../reports/_report-factory.ts';
 
@@ -27,7 +27,7 @@ function inputs(plans: Pricing, extra: Partial<DecisionInputs> = {}): DecisionIn
   return {
     pricing: plans,
     history: { from: '2026-01', to: '2026-02', months: 2, tickets: 2000, billable: 2000, ruleBillable: 0 },
-    candidates: [{ candidate: 'bot', answers: tenAnswers() }],
+    candidates: [{ candidate: 'bot', answers: packAnswers(tenAnswers()) }],
     assumptions: { monthlyTickets: 1000, humanCostPerTicket: 5, growth: 0, strictness: 'verified', threshold: 0 },
     origins: { monthlyTickets: 'history', humanCostPerTicket: 'file', growth: 'file', strictness: 'report', threshold: 'run' },
     ...extra,
@@ -63,7 +63,7 @@ describe('decide: one all-human baseline', () => {
   it('marks as cheapest the lowest 12-month total of every candidate and plan, and none when no plan beats all-human', () => {
     const plans = pricing([{ id: 'cheap', ai: { type: 'per-resolution', price: 0.5 } }, { id: 'dear', ai: { type: 'per-resolution', price: 2 } }]);
     const weaker: AnswerFacts = { ...tenAnswers(), flags: tenAnswers().flags.map((flags, index) => (index < 2 ? ESCALATED : flags)) };
-    const decision = decide(inputs(plans, { candidates: [{ candidate: 'weak', answers: weaker }, { candidate: 'bot', answers: tenAnswers() }] }), {});
+    const decision = decide(inputs(plans, { candidates: [{ candidate: 'weak', answers: packAnswers(weaker) }, { candidate: 'bot', answers: packAnswers(tenAnswers()) }] }), {});
     const totals = decision.candidates.flatMap((candidate) => candidate.plans.map((plan) => ({ candidate: candidate.candidate, plan })));
     const lowest = Math.min(...totals.map(({ plan }) => plan.twelveMonths));
     expect(decision.cheapest).toMatchObject({ candidate: 'bot', plan: 'cheap', twelveMonths: lowest });
@@ -119,7 +119,7 @@ describe('decide: what the lead can quote', () => {
   it('quotes the judge’s verified rate with the unverified share beside it, never inside it', () => {
     const answers = tenAnswers();
     answers.flags[6] = 1 | 2 | 32 | 64; // sent, contained, unverified, billable
-    const decision = decide(inputs(pricing([{ id: 'x', ai: { type: 'per-resolution', price: 1 } }]), { candidates: [{ candidate: 'bot', answers }] }), {});
+    const decision = decide(inputs(pricing([{ id: 'x', ai: { type: 'per-resolution', price: 1 } }]), { candidates: [{ candidate: 'bot', answers: packAnswers(answers) }] }), {});
     expect(decision.candidates[0]!.automation).toMatchObject({ rate: 0.4, unverified: 0.1, basis: 'judge' });
   });
 
@@ -167,8 +167,7 @@ describe('sweep', () => {
   it('starts where the cards are: at threshold 0 it is the run’s send rate, verified automation, accuracy and wrong answers', async () => {
     const report = await makeReport({ tickets: 300, candidates: 3 });
     for (const card of report.metrics.candidates) {
-      const answers = report.pricing.decisionInputs.candidates.find((entry) => entry.candidate === card.candidate)!.answers;
-      const [first] = sweep(answers, 'verified');
+      const [first] = sweep(answersOf(report.pricing.decisionInputs.candidates.find((entry) => entry.candidate === card.candidate)!), 'verified');
       expect(first!.threshold).toBe(0);
       expect(first!.sendRate).toBeCloseTo(card.sendRate.value!, 4);
       expect(first!.automation).toBeCloseTo(card.automation.verified.value!, 4);
@@ -190,6 +189,16 @@ describe('sweep', () => {
     expect(thresholdForTarget(points, 0.95)).toBeNull();
     const met = thresholdForTarget(points.map((point) => ({ ...point, accuracy: point.threshold > 0.3 ? 1 : point.accuracy })), 0.95);
     expect(met!.threshold).toBe(0.31);
+  });
+});
+
+describe('packed answers', () => {
+  it('read back exactly: confidence to 1e-4, every flag, replies that are not one per sent answer', () => {
+    const facts: AnswerFacts = { confidence: [0, 1, 0.30005, 0.9999, 0.5], flags: [0, 511, VERIFIED_ANSWER, WRONG_ANSWER, ESCALATED], replies: [0, 3, 1, 1, 2] };
+    const packed = packAnswers(facts);
+    expect(packed.packed).toMatch(/^[A-Za-z0-9_-]{20}$/);
+    expect(packed.replies).toEqual({ 1: 3, 4: 2 });
+    expect(unpackAnswers(packed)).toEqual({ confidence: [0, 1, 0.3001, 0.9999, 0.5], flags: facts.flags, replies: facts.replies });
   });
 });
 
