@@ -2,7 +2,7 @@ import { kappaReading } from '../eval/labels.ts';
 import type { LabelsInRun } from '../eval/labels-in-run.ts';
 import type { RulesInRun } from '../eval/rules/in-run.ts';
 import type { RunReport } from '../eval/run-report.ts';
-import { answersOf, decide, MIN_JUDGED_FOR_ACCURACY, sweep, thresholdForTarget, type Decision } from '../eval/pricing/decision.ts';
+import { decide, MIN_JUDGED_FOR_ACCURACY, sweep, thresholdForTarget, type Decision } from '../eval/pricing/decision.ts';
 import { CORRECTED_MEANING, correctedText, costBasisText, markdownCell, money, percent, precisionText, rateText } from './_format.ts';
 import { assumptionLines, breakEvenText, cheapestPlan, headlineText, provenanceText, quotedText, savingsText, ticketsText, wrongText } from './decision-text.ts';
 
@@ -28,7 +28,7 @@ export function renderMarkdown(report: RunReport): string {
   const targetAccuracy = metrics.sweeps[0]?.targetAccuracy ?? 0.95;
   for (const candidate of metrics.candidates) {
     const inputs = pricing.decisionInputs.candidates.find((entry) => entry.candidate === candidate.candidate);
-    const met = inputs && thresholdForTarget(sweep(answersOf(inputs), 'verified'), targetAccuracy);
+    const met = inputs && thresholdForTarget(sweep(inputs.answers, 'verified'), targetAccuracy);
     const threshold = met ? `${met.threshold.toFixed(2)} → ${percent(met.automation)} automated` : 'never reached';
     lines.push(
       `| ${candidate.candidate} | ${rateText(candidate.automation.verified)} | ${rateText(candidate.unverifiedRate)} | ${rateText(candidate.needsActionRate)} | ${rateText(candidate.automation.contained)} | ${rateText(candidate.accuracy)} | ${rateText(candidate.sendRate)} | ${rateText(candidate.wrongRate)} | ${rateText(candidate.errorRate)} | ${threshold} |`,

@@ -1,6 +1,6 @@
 import type { CorrectedRate } from '../ppi.ts';
 import { gapsToFixFirst, type GapToFix, type KnowledgeGap } from '../gaps.ts';
-import type { JudgedTicket } from '../judges/types.ts';
+import type { JudgedTicket, Verdict } from '../judges/types.ts';
 import { firstSwap, monthAllHuman, monthWithAi, type MonthCounts, type RawMonth } from './project.ts';
 import type { HumanCost, Pricing, PricingModel } from './schema.ts';
 import type { Strictness } from './volumes.ts';
@@ -34,44 +34,88 @@ export interface Assumptions {
 /** Where each assumption came from, in words ("the history's average month", "--volume"). */
 export type AssumptionOrigins = Record<keyof Assumptions, string>;
 
-/** Bits of one answer's facts; see `answerFacts`. */
-const SENT = 1;
-const CONTAINED = 2;
-const VERIFIED = 4;
-const CONFIRMED = 8;
-const WRONG = 16;
-const UNVERIFIED = 32;
-const BILLABLE = 64;
-const CORRECT = 128;
-const JUDGED = 256;
-const RESOLVED: Record<Strictness, number> = { contained: CONTAINED, verified: VERIFIED, confirmed: CONFIRMED };
+/** What one judged answer counts for in the decision. */
+export interface AnswerFact {
+  confidence: number;
+  sent: boolean;
+  contained: boolean;
+  verified: boolean;
+  confirmed: boolean;
+  /** Billable in the all-human history. */
+  billable: boolean;
+  verdict: Verdict;
+  /** AI replies the answer would have sent. */
+  replies: number;
+}
 
-/** One candidate's answers as parallel columns: small enough to ship 40,000 of them in a page. */
-export interface AnswerFacts {
-  confidence: number[];
-  /** Bit flags: sent, contained, verified, confirmed, wrong, unverified, billable, correct, judged. */
-  flags: number[];
-  /** AI replies each answer would have sent. */
-  replies: number[];
+/** What the counts count, per confidence hundredth. */
+const COUNTS = ['sent', 'replies', 'contained', 'verified', 'confirmed', 'unverified', 'wrong', 'correct', 'judged'] as const;
+type Counted = (typeof COUNTS)[number];
+
+/**
+ * A candidate's sent answers counted per confidence hundredth: what any send threshold read to the
+ * hundredth needs, in a few kilobytes (40,000 answers one by one weighed 0.5 MB of a 37 MB page),
+ * summed in no time on every keystroke.
+ */
+export interface AnswerCounts {
+  /** The candidate's tickets, sent or not: every rate's denominator. */
+  tickets: number;
+  /** Row k: sent answers with confidence in [k/100, (k+1)/100), as counts in COUNTS order. */
+  byConfidence: number[][];
+  /** Per strictness and row: sent answers not resolved at that strictness but billable, which a person finished. */
+  aiThenHuman: Record<Strictness, number[]>;
+}
+
+const HUNDREDTHS = 101;
+
+/** The row an answer's confidence falls in; the epsilon keeps 0.29 × 100 = 28.999… in row 29. */
+function rowOf(confidence: number): number {
+  return Math.min(HUNDREDTHS - 1, Math.max(0, Math.floor(confidence * 100 + 1e-9)));
+}
+
+export function countAnswers(answers: readonly AnswerFact[]): AnswerCounts {
+  const byConfidence = Array.from({ length: HUNDREDTHS }, () => COUNTS.map(() => 0));
+  const aiThenHuman = Object.fromEntries(STRICTNESS_LEVELS.map((level) => [level, new Array<number>(HUNDREDTHS).fill(0)])) as Record<Strictness, number[]>;
+  for (const answer of answers) {
+    // An escalated answer was never sent: lowering the bar below the run's own cannot be judged.
+    if (!answer.sent) continue;
+    const row = rowOf(answer.confidence);
+    const counted: Record<Counted, number> = {
+      sent: 1,
+      replies: answer.replies,
+      contained: Number(answer.contained),
+      verified: Number(answer.verified),
+      confirmed: Number(answer.confirmed),
+      unverified: Number(answer.contained && answer.verdict === 'unverified'),
+      wrong: Number(answer.verdict === 'wrong'),
+      correct: Number(answer.verdict === 'correct'),
+      judged: Number(answer.verdict !== 'cannot-judge'),
+    };
+    COUNTS.forEach((key, index) => (byConfidence[row]![index]! += counted[key]));
+    for (const level of STRICTNESS_LEVELS) if (!answer[level] && answer.billable) aiThenHuman[level][row]!++;
+  }
+  return { tickets: answers.length, byConfidence, aiThenHuman };
+}
+
+export function answerFact(ticket: JudgedTicket): AnswerFact {
+  return {
+    confidence: ticket.confidence,
+    sent: ticket.sent,
+    contained: ticket.resolution.contained,
+    verified: ticket.resolution.verified,
+    confirmed: ticket.resolution.confirmed,
+    billable: ticket.billable,
+    verdict: ticket.verdict,
+    replies: ticket.aiReplies,
+  };
 }
 
 /** A label-corrected automation rate, or why there is none. */
 export type LabelledRate = { estimate: number; low: number | null; high: number | null } | { estimate: null; why: string };
 
-/**
- * AnswerFacts as stored in a report: 40,000 answers as JSON arrays weighed 0.5 MB of a 37 MB page,
- * so each answer is four URL-safe base64 characters (confidence × 10,000 in 14 bits, the nine flags
- * in 9), and replies are kept only where they differ from one per sent answer.
- */
-export interface PackedAnswers {
-  packed: string;
-  /** Answer index → AI replies, where not 1 for a sent answer and 0 otherwise. */
-  replies: Record<string, number>;
-}
-
 export interface CandidateInputs {
   candidate: string;
-  answers: PackedAnswers;
+  answers: AnswerCounts;
   /** Present when people's labels were imported: the corrected rate at each judged strictness. */
   corrected?: Record<Exclude<Strictness, 'contained'>, LabelledRate>;
 }
@@ -105,100 +149,32 @@ export interface CandidateRates {
   judgedSent: number;
 }
 
-/** The tickets a candidate would answer at `threshold`: those it sent in the run with at least that confidence. */
-export function ratesAt(answers: AnswerFacts, strictness: Strictness, threshold: number): CandidateRates {
-  const resolved = RESOLVED[strictness];
-  const { flags: allFlags, confidence, replies: repliesOf } = answers;
-  let [sent, replies, contained, automated, unverified, wrong, aiThenHuman, correct, judged] = [0, 0, 0, 0, 0, 0, 0, 0, 0];
-  // A plain loop: the page's sweep runs this 101 times per candidate over 10,000 answers.
-  for (let index = 0; index < allFlags.length; index++) {
-    const flags = allFlags[index]!;
-    // Lowering the bar below the run's own cannot be judged: an escalated answer was never sent.
-    if (!(flags & SENT) || confidence[index]! < threshold) continue;
-    sent++;
-    replies += repliesOf[index]!;
-    if (flags & CONTAINED) contained++;
-    if (flags & resolved) automated++;
-    else if (flags & BILLABLE) aiThenHuman++;
-    if (flags & UNVERIFIED) unverified++;
-    if (flags & WRONG) wrong++;
-    if (flags & JUDGED) judged++;
-    if (flags & CORRECT) correct++;
-  }
-  const tickets = allFlags.length;
-  const share = (count: number) => count / (tickets || 1);
+/**
+ * The rates at `threshold`: answers the candidate sent in the run with at least that confidence. A
+ * threshold is read to the hundredth, rounded up (0.555 keeps the answers from 0.56).
+ */
+export function ratesAt(counts: AnswerCounts, strictness: Strictness, threshold: number): CandidateRates {
+  const from = Math.max(0, Math.ceil(threshold * 100 - 1e-9));
+  const sum = (column: number[] | ((row: number[]) => number)) => {
+    let total = 0;
+    for (let row = from; row < HUNDREDTHS; row++) total += Array.isArray(column) ? column[row]! : column(counts.byConfidence[row]!);
+    return total;
+  };
+  const of = (key: Counted) => sum((row) => row[COUNTS.indexOf(key)]!);
+  const share = (count: number) => count / (counts.tickets || 1);
+  const judged = of('judged');
   return {
-    tickets,
-    sent: share(sent),
-    replies: share(replies),
-    contained: share(contained),
-    automated: share(automated),
-    unverified: share(unverified),
-    wrong: share(wrong),
-    aiThenHuman: share(aiThenHuman),
-    accuracy: judged === 0 ? null : correct / judged,
+    tickets: counts.tickets,
+    sent: share(of('sent')),
+    replies: share(of('replies')),
+    contained: share(of('contained')),
+    automated: share(of(strictness)),
+    unverified: share(of('unverified')),
+    wrong: share(of('wrong')),
+    aiThenHuman: share(sum(counts.aiThenHuman[strictness])),
+    accuracy: judged === 0 ? null : of('correct') / judged,
     judgedSent: judged,
   };
-}
-
-/** A judged ticket's facts as the flags `ratesAt` reads. */
-function flagsOf(ticket: JudgedTicket): number {
-  const bits: Array<[boolean, number]> = [
-    [ticket.sent, SENT],
-    [ticket.resolution.contained, CONTAINED],
-    [ticket.resolution.verified, VERIFIED],
-    [ticket.resolution.confirmed, CONFIRMED],
-    [ticket.sent && ticket.verdict === 'wrong', WRONG],
-    [ticket.resolution.contained && ticket.verdict === 'unverified', UNVERIFIED],
-    [ticket.billable, BILLABLE],
-    [ticket.verdict === 'correct', CORRECT],
-    [ticket.verdict !== 'cannot-judge', JUDGED],
-  ];
-  return bits.reduce((sum, [on, bit]) => (on ? sum | bit : sum), 0);
-}
-
-const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const FLAG_BITS = 9;
-
-export function packAnswers(facts: AnswerFacts): PackedAnswers {
-  let packed = '';
-  const replies: Record<string, number> = {};
-  facts.flags.forEach((flags, index) => {
-    const value = Math.round(Math.min(1, Math.max(0, facts.confidence[index]!)) * 1e4) * 2 ** FLAG_BITS + flags;
-    for (let shift = 18; shift >= 0; shift -= 6) packed += DIGITS[Math.floor(value / 2 ** shift) % 64];
-    if (facts.replies[index] !== (flags & SENT ? 1 : 0)) replies[index] = facts.replies[index]!;
-  });
-  return { packed, replies };
-}
-
-export function unpackAnswers({ packed, replies }: PackedAnswers): AnswerFacts {
-  const count = packed.length / 4;
-  const facts: AnswerFacts = { confidence: new Array<number>(count), flags: new Array<number>(count), replies: new Array<number>(count) };
-  for (let index = 0; index < count; index++) {
-    let value = 0;
-    for (let digit = 0; digit < 4; digit++) value = value * 64 + DIGITS.indexOf(packed[index * 4 + digit]!);
-    const flags = value % 2 ** FLAG_BITS;
-    facts.flags[index] = flags;
-    facts.confidence[index] = Math.floor(value / 2 ** FLAG_BITS) / 1e4;
-    facts.replies[index] = replies[index] ?? (flags & SENT ? 1 : 0);
-  }
-  return facts;
-}
-
-/** Unpacked once per stored answers: the page decides again on every keystroke. */
-const unpacked = new WeakMap<PackedAnswers, AnswerFacts>();
-export function answersOf(inputs: CandidateInputs): AnswerFacts {
-  let facts = unpacked.get(inputs.answers);
-  if (!facts) unpacked.set(inputs.answers, (facts = unpackAnswers(inputs.answers)));
-  return facts;
-}
-
-export function answerFacts(judged: readonly JudgedTicket[]): PackedAnswers {
-  return packAnswers({
-    confidence: judged.map((ticket) => ticket.confidence),
-    flags: judged.map(flagsOf),
-    replies: judged.map((ticket) => ticket.aiReplies),
-  });
 }
 
 /** A corrected rate as the decision quotes it, or why it cannot. */
@@ -319,13 +295,13 @@ export function withAssumptions(inputs: DecisionInputs, overrides: Partial<Assum
 
 /** The quotable rate: people's labels when they give one (scaled to the threshold as the judge's rate moves), else the judge's. */
 function quoted(inputs: CandidateInputs, strictness: Strictness, threshold: number): QuotedAutomation {
-  const now = ratesAt(answersOf(inputs), strictness, threshold);
+  const now = ratesAt(inputs.answers, strictness, threshold);
   const judge = { rate: now.automated, low: null, high: null, basis: 'judge' as const, judge: now.automated, unverified: now.unverified };
   if (!inputs.corrected) return judge;
   if (strictness === 'contained') return { ...judge, uncorrected: 'contained resolutions are not judged, so labels do not change them' };
   const corrected = inputs.corrected[strictness];
   if (corrected.estimate === null) return { ...judge, uncorrected: corrected.why };
-  const atRun = ratesAt(answersOf(inputs), strictness, 0).automated;
+  const atRun = ratesAt(inputs.answers, strictness, 0).automated;
   if (atRun === 0) return { ...judge, uncorrected: 'the judge counted no ticket automated, so there is nothing to scale' };
   // Labels correct the run as sent; a higher threshold keeps the judge's ratio to them.
   const scale = now.automated / atRun;
@@ -415,7 +391,7 @@ export function decide(inputs: DecisionInputs, gaps: Readonly<Record<string, rea
   const baseline12 = overHorizon(baselineBill, assumptions.monthlyTickets, assumptions.growth);
   const scanned = { from: cents(assumptions.monthlyTickets / SCAN_FACTOR), to: cents(assumptions.monthlyTickets * SCAN_FACTOR) };
   const candidates = inputs.candidates.map((candidate): CandidateDecision => {
-    const rates = ratesAt(answersOf(candidate), assumptions.strictness, assumptions.threshold);
+    const rates = ratesAt(candidate.answers, assumptions.strictness, assumptions.threshold);
     const automation = quoted(candidate, assumptions.strictness, assumptions.threshold);
     const bill = (model: PricingModel, tickets: number) => monthWithAi(model, human, monthAt(tickets, rates, automation.rate, history), pricing.currentHelpdesk);
     const plans = planCosts(pricing.models, bill, assumptions, baseline12);
@@ -451,7 +427,7 @@ export function decide(inputs: DecisionInputs, gaps: Readonly<Record<string, rea
 }
 
 /** The threshold sweep from the decision's own rates: at 0 it is the run as the cards show it. */
-export function sweep(answers: AnswerFacts, strictness: Strictness, steps = 101): SweepPoint[] {
+export function sweep(answers: AnswerCounts, strictness: Strictness, steps = 101): SweepPoint[] {
   return Array.from({ length: steps }, (_, step) => {
     const threshold = Math.round((step / (steps - 1)) * 100) / 100;
     const rates = ratesAt(answers, strictness, threshold);

@@ -6,7 +6,7 @@ import { JUDGED_FILE } from '../judge.ts';
 import type { JudgedTicket } from '../judges/types.ts';
 import { readLabelsInRun } from '../labels-in-run.ts';
 import { readRulesInRun, type RulesBillingMonth } from '../rules/in-run.ts';
-import { answerFacts, labelledRate, withDefaults, type CandidateInputs, type DecisionInputs } from './decision.ts';
+import { answerFact, countAnswers, labelledRate, withDefaults, type CandidateInputs, type DecisionInputs } from './decision.ts';
 import { loadPricing } from './load.ts';
 import type { Pricing } from './schema.ts';
 import { projectCosts, type PricingProjection } from './project.ts';
@@ -77,12 +77,12 @@ export function automationScale(billed: BilledAutomation | undefined): number {
 
 /** `labels` is absent when no labels were imported; its `correction` when this candidate has none. */
 export function candidateInputs(candidate: string, judged: readonly JudgedTicket[], labels?: { correction: CandidateCorrection | undefined }): CandidateInputs {
-  if (!labels) return { candidate, answers: answerFacts(judged) };
+  if (!labels) return { candidate, answers: countAnswers(judged.map(answerFact)) };
   const { correction } = labels;
   const unlabelled = correction?.unlabelledVerdicts ?? [];
   return {
     candidate,
-    answers: answerFacts(judged),
+    answers: countAnswers(judged.map(answerFact)),
     corrected: {
       verified: labelledRate(correction?.automation.verified.corrected, unlabelled),
       confirmed: labelledRate(correction?.automation.confirmed.corrected, unlabelled),

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answersOf, decide, sweep, thresholdForTarget, type Assumptions } from '../../eval/pricing/decision.ts';
+import { decide, sweep, thresholdForTarget, type Assumptions } from '../../eval/pricing/decision.ts';
 import type { RunReport } from '../../eval/run-report.ts';
 import { money } from '../../reports/_format.ts';
 import { headlineText, quotedText, wrongText } from '../../reports/decision-text.ts';
@@ -122,7 +122,7 @@ describe.skipIf(!hasChromium)(`renderHtml in Chromium${hasChromium ? '' : ` (ski
     )) as number;
     expect(inked).toBeGreaterThan(1000);
     const target = report.metrics.sweeps[0]!.targetAccuracy;
-    const met = report.pricing.decisionInputs.candidates.filter((inputs) => thresholdForTarget(sweep(answersOf(inputs), 'verified'), target) !== null);
+    const met = report.pricing.decisionInputs.candidates.filter((inputs) => thresholdForTarget(sweep(inputs.answers, 'verified'), target) !== null);
     expect(met.length).toBeGreaterThan(0);
     const markers = (await page.evaluate(
       `Chart.getChart(document.getElementById('sweep-chart')).data.datasets.filter((set) => set.label.includes('meets target')).length`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answersOf, decide, MIN_JUDGED_FOR_ACCURACY, packAnswers, ratesAt, sweep, thresholdForTarget, unpackAnswers, withAssumptions, type AnswerFacts, type Decision, type DecisionInputs } from '../../../eval/pricing/decision.ts';
+import { countAnswers, decide, MIN_JUDGED_FOR_ACCURACY, ratesAt, sweep, thresholdForTarget, withAssumptions, type AnswerFact, type Decision, type DecisionInputs } from '../../../eval/pricing/decision.ts';
 import { PricingSchema, type Pricing } from '../../../eval/pricing/schema.ts';
 import { makeReport } from '../../reports/_report-factory.ts';
 
@@ -9,25 +9,20 @@ function pricing(models: Array<Record<string, unknown>>, extra: Record<string, u
   return PricingSchema.parse({ currency: 'USD', human: { perTicket: 5 }, ...extra, models: models.map((model) => ({ label: String(model.id), ...SOURCE, ...model })) });
 }
 
-/** Answer flags as answerFacts writes them (see decision.ts). */
-const VERIFIED_ANSWER = 1 | 2 | 4 | 64 | 128 | 256; // sent, contained, verified, billable, correct, judged
-const WRONG_ANSWER = 1 | 16 | 64 | 256; // sent, wrong, billable, judged
-const ESCALATED = 64 | 256;
+const verified = (confidence: number): AnswerFact => ({ confidence, sent: true, contained: true, verified: true, confirmed: false, billable: true, verdict: 'correct', replies: 1 });
+const wrong = (confidence: number): AnswerFact => ({ confidence, sent: true, contained: false, verified: false, confirmed: false, billable: true, verdict: 'wrong', replies: 1 });
+const escalated = (confidence: number): AnswerFact => ({ confidence, sent: false, contained: false, verified: false, confirmed: false, billable: true, verdict: 'partial', replies: 0 });
 
 /** Ten answers: four verified (confidence 0.9), two sent and wrong (0.5), four escalated. */
-function tenAnswers(): AnswerFacts {
-  return {
-    confidence: [0.9, 0.9, 0.9, 0.9, 0.5, 0.5, 0.1, 0.1, 0.1, 0.1],
-    flags: [VERIFIED_ANSWER, VERIFIED_ANSWER, VERIFIED_ANSWER, VERIFIED_ANSWER, WRONG_ANSWER, WRONG_ANSWER, ESCALATED, ESCALATED, ESCALATED, ESCALATED],
-    replies: [1, 1, 1, 1, 1, 1, 0, 0, 0, 0],
-  };
+function tenAnswers(): AnswerFact[] {
+  return [...[0, 1, 2, 3].map(() => verified(0.9)), wrong(0.5), wrong(0.5), ...[0, 1, 2, 3].map(() => escalated(0.1))];
 }
 
 function inputs(plans: Pricing, extra: Partial<DecisionInputs> = {}): DecisionInputs {
   return {
     pricing: plans,
     history: { from: '2026-01', to: '2026-02', months: 2, tickets: 2000, billable: 2000, ruleBillable: 0 },
-    candidates: [{ candidate: 'bot', answers: packAnswers(tenAnswers()) }],
+    candidates: [{ candidate: 'bot', answers: countAnswers(tenAnswers()) }],
     assumptions: { monthlyTickets: 1000, humanCostPerTicket: 5, growth: 0, strictness: 'verified', threshold: 0 },
     origins: { monthlyTickets: 'history', humanCostPerTicket: 'file', growth: 'file', strictness: 'report', threshold: 'run' },
     ...extra,
@@ -62,8 +57,8 @@ describe('decide: one all-human baseline', () => {
 
   it('marks as cheapest the lowest 12-month total of every candidate and plan, and none when no plan beats all-human', () => {
     const plans = pricing([{ id: 'cheap', ai: { type: 'per-resolution', price: 0.5 } }, { id: 'dear', ai: { type: 'per-resolution', price: 2 } }]);
-    const weaker: AnswerFacts = { ...tenAnswers(), flags: tenAnswers().flags.map((flags, index) => (index < 2 ? ESCALATED : flags)) };
-    const decision = decide(inputs(plans, { candidates: [{ candidate: 'weak', answers: packAnswers(weaker) }, { candidate: 'bot', answers: packAnswers(tenAnswers()) }] }), {});
+    const weaker = tenAnswers().map((answer, index) => (index < 2 ? escalated(0.1) : answer));
+    const decision = decide(inputs(plans, { candidates: [{ candidate: 'weak', answers: countAnswers(weaker) }, { candidate: 'bot', answers: countAnswers(tenAnswers()) }] }), {});
     const totals = decision.candidates.flatMap((candidate) => candidate.plans.map((plan) => ({ candidate: candidate.candidate, plan })));
     const lowest = Math.min(...totals.map(({ plan }) => plan.twelveMonths));
     expect(decision.cheapest).toMatchObject({ candidate: 'bot', plan: 'cheap', twelveMonths: lowest });
@@ -118,13 +113,13 @@ describe('decide: what the lead can quote', () => {
 
   it('quotes the judge’s verified rate with the unverified share beside it, never inside it', () => {
     const answers = tenAnswers();
-    answers.flags[6] = 1 | 2 | 32 | 64; // sent, contained, unverified, billable
-    const decision = decide(inputs(pricing([{ id: 'x', ai: { type: 'per-resolution', price: 1 } }]), { candidates: [{ candidate: 'bot', answers: packAnswers(answers) }] }), {});
+    answers[6] = { ...escalated(0.1), sent: true, contained: true, verdict: 'unverified', replies: 1 };
+    const decision = decide(inputs(pricing([{ id: 'x', ai: { type: 'per-resolution', price: 1 } }]), { candidates: [{ candidate: 'bot', answers: countAnswers(answers) }] }), {});
     expect(decision.candidates[0]!.automation).toMatchObject({ rate: 0.4, unverified: 0.1, basis: 'judge' });
   });
 
   it('counts only answers sent in the run at a threshold: raising it sends fewer, 0 is the run itself', () => {
-    const answers = tenAnswers();
+    const answers = countAnswers(tenAnswers());
     expect(ratesAt(answers, 'verified', 0)).toMatchObject({ sent: 0.6, automated: 0.4, wrong: 0.2 });
     expect(ratesAt(answers, 'verified', 0.6)).toMatchObject({ sent: 0.4, automated: 0.4, wrong: 0 });
     expect(ratesAt(answers, 'verified', 0.95)).toMatchObject({ sent: 0, automated: 0, wrong: 0, accuracy: null });
@@ -167,7 +162,7 @@ describe('sweep', () => {
   it('starts where the cards are: at threshold 0 it is the run’s send rate, verified automation, accuracy and wrong answers', async () => {
     const report = await makeReport({ tickets: 300, candidates: 3 });
     for (const card of report.metrics.candidates) {
-      const [first] = sweep(answersOf(report.pricing.decisionInputs.candidates.find((entry) => entry.candidate === card.candidate)!), 'verified');
+      const [first] = sweep(report.pricing.decisionInputs.candidates.find((entry) => entry.candidate === card.candidate)!.answers, 'verified');
       expect(first!.threshold).toBe(0);
       expect(first!.sendRate).toBeCloseTo(card.sendRate.value!, 4);
       expect(first!.automation).toBeCloseTo(card.automation.verified.value!, 4);
@@ -178,11 +173,7 @@ describe('sweep', () => {
 
   it(`draws no accuracy from fewer than ${MIN_JUDGED_FOR_ACCURACY} judged answers, so the target is never met where the line is not drawn`, () => {
     // 30 answers: 25 wrong at low confidence, 5 correct at 0.99.
-    const answers: AnswerFacts = {
-      confidence: [...Array<number>(25).fill(0.3), ...Array<number>(5).fill(0.99)],
-      flags: [...Array<number>(25).fill(WRONG_ANSWER), ...Array<number>(5).fill(VERIFIED_ANSWER)],
-      replies: Array<number>(30).fill(1),
-    };
+    const answers = countAnswers([...Array.from({ length: 25 }, () => wrong(0.3)), ...Array.from({ length: 5 }, () => verified(0.99))]);
     const points = sweep(answers, 'verified');
     expect(points.find((point) => point.threshold === 0.5)!.accuracy).toBeNull();
     expect(points[0]!.accuracy).toBeCloseTo(5 / 30, 10);
@@ -192,13 +183,14 @@ describe('sweep', () => {
   });
 });
 
-describe('packed answers', () => {
-  it('read back exactly: confidence to 1e-4, every flag, replies that are not one per sent answer', () => {
-    const facts: AnswerFacts = { confidence: [0, 1, 0.30005, 0.9999, 0.5], flags: [0, 511, VERIFIED_ANSWER, WRONG_ANSWER, ESCALATED], replies: [0, 3, 1, 1, 2] };
-    const packed = packAnswers(facts);
-    expect(packed.packed).toMatch(/^[A-Za-z0-9_-]{20}$/);
-    expect(packed.replies).toEqual({ 1: 3, 4: 2 });
-    expect(unpackAnswers(packed)).toEqual({ confidence: [0, 1, 0.3001, 0.9999, 0.5], flags: facts.flags, replies: facts.replies });
+describe('answer counts', () => {
+  it('read a threshold to the hundredth: an answer counts from its own hundredth, 0.555 keeps answers from 0.56', () => {
+    const counts = countAnswers([verified(0.29), verified(0.555), verified(0.56), wrong(0.9999), escalated(1)]);
+    expect(ratesAt(counts, 'verified', 0.29).sent).toBeCloseTo(4 / 5, 10);
+    expect(ratesAt(counts, 'verified', 0.3).sent).toBeCloseTo(3 / 5, 10);
+    expect(ratesAt(counts, 'verified', 0.555).sent).toBeCloseTo(2 / 5, 10);
+    expect(ratesAt(counts, 'verified', 1).sent).toBe(0);
+    expect(counts.tickets).toBe(5);
   });
 });
 
