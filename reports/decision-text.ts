@@ -13,7 +13,7 @@ export function ticketsText(count: number): string {
 
 export function quotedText(automation: QuotedAutomation): string {
   const interval = automation.low === null || automation.high === null ? '' : ` (${percent(automation.low)}–${percent(automation.high)})`;
-  if (automation.basis === 'label-corrected') return `${percent(automation.rate)}${interval} label-corrected; the judge says ${percent(automation.judge)}`;
+  if (automation.basis === 'label-corrected') return `${percent(automation.rate)}${interval} label-corrected${automation.lowerBound ? ' (a lower bound)' : ''}; the judge says ${percent(automation.judge)}`;
   const unverified = automation.unverified > 0 ? `; ${percent(automation.unverified)} more unverified, not counted` : '';
   return `${percent(automation.rate)} judge-verified${unverified}${automation.uncorrected ? ` (not corrected: ${automation.uncorrected})` : ''}`;
 }

@@ -2,7 +2,7 @@ import { kappaReading } from '../eval/labels.ts';
 import type { LabelsInRun } from '../eval/labels-in-run.ts';
 import type { RulesInRun } from '../eval/rules/in-run.ts';
 import type { RunReport } from '../eval/run-report.ts';
-import { decide, MIN_JUDGED_FOR_ACCURACY, sweep, thresholdForTarget, type Decision } from '../eval/pricing/decision.ts';
+import { decide, MIN_JUDGED_FOR_ACCURACY, TARGET_ACCURACY, type Decision } from '../eval/pricing/decision.ts';
 import { CORRECTED_MEANING, correctedText, costBasisText, markdownCell, money, percent, precisionText, rateText } from './_format.ts';
 import { assumptionLines, breakEvenText, cheapestPlan, headlineText, provenanceText, quotedText, savingsText, ticketsText, wrongText } from './decision-text.ts';
 
@@ -13,10 +13,11 @@ import { assumptionLines, breakEvenText, cheapestPlan, headlineText, provenanceT
  */
 export function renderMarkdown(report: RunReport): string {
   const { metrics, pricing } = report;
+  const decision = decide(pricing.decisionInputs, report.gaps);
   const lines = [
     `# shadowdesk run: ${metrics.candidates[0]?.tickets.toLocaleString('en-US') ?? 0} past tickets replayed`,
     '',
-    ..._decisionSection(decide(pricing.decisionInputs, report.gaps)),
+    ..._decisionSection(decision),
     '',
     '## Candidates',
     '',
@@ -25,10 +26,8 @@ export function renderMarkdown(report: RunReport): string {
     '| candidate | automation (verified) | unverified (not counted) | needs an action | contained | accuracy of sent | sent | wrong answers | failed calls | threshold for target accuracy |',
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
-  const targetAccuracy = metrics.sweeps[0]?.targetAccuracy ?? 0.95;
   for (const candidate of metrics.candidates) {
-    const inputs = pricing.decisionInputs.candidates.find((entry) => entry.candidate === candidate.candidate);
-    const met = inputs && thresholdForTarget(sweep(inputs.answers, 'verified'), targetAccuracy);
+    const met = decision.candidates.find((entry) => entry.candidate === candidate.candidate)?.meetsTarget;
     const threshold = met ? `${met.threshold.toFixed(2)} → ${percent(met.automation)} automated` : 'never reached';
     lines.push(
       `| ${candidate.candidate} | ${rateText(candidate.automation.verified)} | ${rateText(candidate.unverifiedRate)} | ${rateText(candidate.needsActionRate)} | ${rateText(candidate.automation.contained)} | ${rateText(candidate.accuracy)} | ${rateText(candidate.sendRate)} | ${rateText(candidate.wrongRate)} | ${rateText(candidate.errorRate)} | ${threshold} |`,
@@ -36,7 +35,7 @@ export function renderMarkdown(report: RunReport): string {
   }
   lines.push(
     '',
-    `*Threshold for target accuracy*: the lowest send threshold at which the answers still sent reach ${percent(targetAccuracy)} accuracy, with at least ${MIN_JUDGED_FOR_ACCURACY} judged.`,
+    `*Threshold for target accuracy*: the lowest send threshold at which the answers still sent reach ${percent(TARGET_ACCURACY)} accuracy, with at least ${MIN_JUDGED_FOR_ACCURACY} judged.`,
     '',
     '*Unverified*: one-reply tickets whose answer no judge could check — only its closeness of meaning to the agent\'s reply — so they are not counted as automated. *Needs an action*: answers that claim a refund, replacement, code, label or change the candidate did not make.',
   );

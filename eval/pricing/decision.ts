@@ -196,6 +196,8 @@ export interface QuotedAutomation {
   unverified: number;
   /** Why the judge's rate is quoted although labels exist; absent otherwise. */
   uncorrected?: string;
+  /** Confirmed and label-corrected: people can only confirm what the judge verified (see corrected-rates.ts). */
+  lowerBound?: true;
 }
 
 export interface PlanCost {
@@ -237,6 +239,8 @@ export interface CandidateDecision {
   plans: PlanCost[];
   breakEven: BreakEven | null;
   fixFirst: GapToFix[];
+  /** The lowest send threshold whose sent answers reach `TARGET_ACCURACY` (verified automation, as the cards); null if none does. */
+  meetsTarget: SweepPoint | null;
 }
 
 export interface Decision {
@@ -268,6 +272,8 @@ export interface SweepPoint {
 
 /** Fewer judged answers than this and an accuracy is not drawn nor met: one lucky answer would read as 100 %. */
 export const MIN_JUDGED_FOR_ACCURACY = 20;
+/** The accuracy a send threshold is looked for at; the metrics' sweep uses the same default. */
+export const TARGET_ACCURACY = 0.95;
 export const HORIZON_MONTHS = 12;
 const SCAN_FACTOR = 10;
 /** Coarser than the history's crossover search: the page runs this on every keystroke, and bisection sharpens the swap anyway. */
@@ -306,7 +312,15 @@ function quoted(inputs: CandidateInputs, strictness: Strictness, threshold: numb
   // Labels correct the run as sent; a higher threshold keeps the judge's ratio to them.
   const scale = now.automated / atRun;
   const bound = (value: number | null) => (value === null ? null : Math.min(now.contained, value * scale));
-  return { rate: Math.min(now.contained, corrected.estimate * scale), low: bound(corrected.low), high: bound(corrected.high), basis: 'label-corrected', judge: now.automated, unverified: now.unverified };
+  return {
+    rate: Math.min(now.contained, corrected.estimate * scale),
+    low: bound(corrected.low),
+    high: bound(corrected.high),
+    basis: 'label-corrected',
+    judge: now.automated,
+    unverified: now.unverified,
+    ...(strictness === 'confirmed' && { lowerBound: true as const }),
+  };
 }
 
 /** One month's counts at `tickets` a month, from the candidate's rates and the history's billable shares. */
@@ -405,6 +419,7 @@ export function decide(inputs: DecisionInputs, gaps: Readonly<Record<string, rea
       plans,
       breakEven: breakEvenOf(plans, pricing.models, bill, scanned),
       fixFirst: gapsToFixFirst(gaps[candidate.candidate] ?? [], rates.tickets, assumptions.monthlyTickets),
+      meetsTarget: thresholdForTarget(sweep(candidate.answers, 'verified'), TARGET_ACCURACY),
     };
   });
   const best = candidates

@@ -3,7 +3,7 @@ import type { Source } from '../../eval/types.ts';
 import type { CandidateMetrics } from '../../eval/metrics.ts';
 import type { CorrectedFigure } from '../../eval/corrected-rates.ts';
 import type { Proportion } from '../../eval/ppi.ts';
-import { sweep, thresholdForTarget, MIN_JUDGED_FOR_ACCURACY } from '../../eval/pricing/decision.ts';
+import { sweep, thresholdForTarget, MIN_JUDGED_FOR_ACCURACY, TARGET_ACCURACY } from '../../eval/pricing/decision.ts';
 import type { RunReport } from '../../eval/run-report.ts';
 import { byId, clear, COLORS, el, int, pane, pct, rate, table, tableOr, type Child } from './dom.ts';
 import { renderDecision } from './decision-view.ts';
@@ -103,7 +103,7 @@ candidates.forEach(renderCard);
 
 // Threshold sweep: the decision's own rates, so at 0 it is the cards, and accuracy is drawn only where the table can meet it.
 type Point = { x: number; y: number | null };
-const targetAccuracy = metrics.sweeps[0]?.targetAccuracy ?? 0.95;
+const targetAccuracy = TARGET_ACCURACY;
 const sweeps = report.pricing.decisionInputs.candidates.map((inputs) => {
   const points = sweep(inputs.answers, 'verified');
   return { candidate: inputs.candidate, points, met: thresholdForTarget(points, targetAccuracy) };

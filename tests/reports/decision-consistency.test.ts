@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { printRunSummary } from '../../bin/commands/_summary.ts';
 import { decide, type Decision } from '../../eval/pricing/decision.ts';
-import { money } from '../../reports/_format.ts';
+import { money, percent } from '../../reports/_format.ts';
 import { breakEvenText, cheapestPlan, headlineText, quotedText, wrongText } from '../../reports/decision-text.ts';
 import { REPORT_WRITERS } from '../../reports/index.ts';
 import { makeReport } from './_report-factory.ts';
@@ -47,6 +47,10 @@ describe('the decision is the same figure in every output', () => {
       }
       expect(printed).toContain(quotedText(candidate.automation));
       expect(printed).toContain(breakEvenText(candidate, decision));
+      // The threshold that meets the target accuracy: the decision's, in the candidates' table.
+      const met = candidate.meetsTarget;
+      const row = markdown.split('\n').find((line) => line.startsWith(`| ${candidate.candidate} | `) && line.split('|').length === 12)!;
+      expect(row.trimEnd().endsWith(`| ${met ? `${met.threshold.toFixed(2)} → ${percent(met.automation)} automated` : 'never reached'} |`)).toBe(true);
     }
     if (labels) for (const candidate of decision.candidates) expect(candidate.automation.basis).toBe('label-corrected');
   });

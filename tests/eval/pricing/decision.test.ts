@@ -107,6 +107,10 @@ describe('decide: what the lead can quote', () => {
     expect(decision.candidates[0]!.plans[0]!.monthly).toBe(4200);
     const confirmed = decide(labelled, {}, { strictness: 'confirmed' }).candidates[0]!.automation;
     expect(confirmed).toMatchObject({ basis: 'judge', uncorrected: 'no label among its wrong answers' });
+    const thanked = countAnswers(tenAnswers().map((answer, index) => (index === 0 ? { ...answer, confirmed: true } : answer)));
+    const confirmedLabelled = { ...labelled, candidates: [{ ...labelled.candidates[0]!, answers: thanked, corrected: { ...labelled.candidates[0]!.corrected, confirmed: { estimate: 0.1, low: 0, high: 0.2 } } }] };
+    expect(decide(confirmedLabelled, {}, { strictness: 'confirmed' }).candidates[0]!.automation).toMatchObject({ basis: 'label-corrected', lowerBound: true });
+    expect(decision.candidates[0]!.automation.lowerBound).toBeUndefined();
     // Threshold 0.95 sends nothing: the judge's rate goes to 0 and the corrected one with it.
     expect(decide(labelled, {}, { threshold: 0.95 }).candidates[0]!.automation.rate).toBe(0);
   });
