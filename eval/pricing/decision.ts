@@ -284,7 +284,7 @@ const NO_AI: CandidateRates = { tickets: 0, sent: 0, replies: 0, contained: 0, a
 
 const cents = (amount: number): number => Math.round(amount * 100) / 100;
 
-/** The history's average month, and where that figure comes from. */
+/** The history's average month, in whole tickets. */
 export function historyAverage(history: DecisionInputs['history']): number {
   return history.months > 0 ? Math.round(history.tickets / history.months) : 0;
 }
