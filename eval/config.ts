@@ -62,6 +62,26 @@ const LlmCandidate = z.strictObject({
 export const CandidateSchema = z.discriminatedUnion('type', [BuiltinCandidate, CompositeCandidate, LlmCandidate]);
 export type CandidateConfig = z.infer<typeof CandidateSchema>;
 
+/**
+ * The assumptions the report's decision section is computed under; `report` and `price` flags
+ * override them, and the history and the pricing file fill in what is left out.
+ */
+export const DecisionConfigSchema = z.strictObject({
+  /** Tickets a month to plan for (default: the history's average month). */
+  monthlyTickets: z.number().positive().optional(),
+  /** What one ticket handled by a person costs (default: the pricing file's human cost). */
+  humanCostPerTicket: z.number().min(0).optional(),
+  /** Monthly compound growth of the volume, e.g. 0.02 for 2 % a month (default: the pricing file's). */
+  growth: z.number().gt(-1).optional(),
+  /** What a billed and quoted resolution is (default: verified). */
+  strictness: z.enum(['contained', 'verified', 'confirmed']).optional(),
+  /** Send threshold: answers below this confidence are not sent (default 0: as in the run). */
+  threshold: z.number().min(0).max(1).optional(),
+  /** A pricing file (YAML or JSON, relative to this config) with your plans and prices (default: the shipped presets). */
+  pricing: z.string().min(1).optional(),
+});
+export type DecisionConfig = z.infer<typeof DecisionConfigSchema>;
+
 export const SimulationConfigSchema = z.strictObject({
   /** Editors read the JSON Schema from here. */
   $schema: z.string().optional(),
@@ -78,12 +98,19 @@ export const SimulationConfigSchema = z.strictObject({
   judge: z.strictObject({ llm: z.strictObject(LLM_ENDPOINT) }).optional(),
   /** A helpdesk rules file (YAML or JSON, relative to this config): the rules fire first on every ticket, as in the helpdesk. */
   rules: z.string().min(1).optional(),
+  /** What the report's decision section assumes: volume, human cost, growth, strictness, threshold, prices. */
+  decision: DecisionConfigSchema.optional(),
 });
 export type SimulationConfig = z.infer<typeof SimulationConfigSchema>;
 
 export async function loadSimulationConfig(file: string): Promise<SimulationConfig> {
   const config = await readConfig(file, SimulationConfigSchema);
-  return config.rules ? { ...config, rules: resolve(dirname(file), config.rules) } : config;
+  const pricing = config.decision?.pricing;
+  return {
+    ...config,
+    ...(config.rules && { rules: resolve(dirname(file), config.rules) }),
+    ...(config.decision && pricing && { decision: { ...config.decision, pricing: resolve(dirname(file), pricing) } }),
+  };
 }
 
 function builtin(config: z.infer<typeof BuiltinCandidate>): Responder {

@@ -147,3 +147,25 @@ export function findGaps(inputs: readonly GapInput[], options: { seed?: number; 
   }
   return gaps.sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
 }
+
+/** A knowledge gap with the tickets a month it holds at the volume planned for: what an article could unlock. */
+export interface GapToFix {
+  label: string;
+  examples: string[];
+  /** Escalated or wrong tickets of the run in this gap. */
+  tickets: number;
+  /** Those tickets scaled to the month planned for: at most this many a month could be automated once it is fixed. */
+  perMonth: number;
+}
+
+/**
+ * The gaps to fix first: most tickets unlocked a month first. `replayed` is how many tickets the
+ * candidate answered in the run, so each gap's share of them scales to `monthlyTickets`.
+ */
+export function gapsToFixFirst(gaps: readonly KnowledgeGap[], replayed: number, monthlyTickets: number, limit = 3): GapToFix[] {
+  if (replayed <= 0) return [];
+  return [...gaps]
+    .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label))
+    .slice(0, limit)
+    .map((gap) => ({ label: gap.label, examples: gap.examples, tickets: gap.count, perMonth: (gap.count / replayed) * monthlyTickets }));
+}

@@ -40,8 +40,9 @@ export function costBasisText(pricing: RunPricing, candidate: string): string | 
     : `costs use the label-corrected ${rate}, ${percent(billed.corrected)} instead of the judge's ${percent(billed.judge)}`;
 }
 
+/** Money to the cent, always: "$1.50", never "$2". */
 export function money(amount: number, currency: string): string {
-  return amount.toLocaleString('en-US', { style: 'currency', currency, maximumFractionDigits: 0 });
+  return amount.toLocaleString('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
 /**

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { kappaReading } from '../eval/labels.ts';
 import type { LabelsInRun } from '../eval/labels-in-run.ts';
 import type { RunReport } from '../eval/run-report.ts';
 import { CORRECTED_MEANING } from './_format.ts';
+import { clientScript } from './client-bundle.ts';
 import { PASS_K_MEANING, repeatabilityRows } from './markdown.ts';
 
 /**
@@ -24,8 +24,6 @@ export interface HtmlOptions {
   title?: string;
 }
 
-const CLIENT_FILE = fileURLToPath(new URL('./html-client.js', import.meta.url));
-
 let assets: { chart: string; client: string } | undefined;
 
 /** chart.js's `exports` hide dist/ files, so resolve the package entry and read its sibling UMD build. */
@@ -33,7 +31,7 @@ function loadAssets(): { chart: string; client: string } {
   if (!assets) {
     const dist = dirname(createRequire(import.meta.url).resolve('chart.js'));
     const chart = readFileSync(join(dist, 'chart.umd.js'), 'utf8').replace(/\n?\/\/# sourceMappingURL=\S*\s*$/, '\n');
-    assets = { chart, client: readFileSync(CLIENT_FILE, 'utf8') };
+    assets = { chart, client: clientScript() };
   }
   return assets;
 }
@@ -81,6 +79,13 @@ h3 { font-size: 15px; margin: 18px 0 8px; }
 .card .corrected { color: var(--accent); }
 .card dt.corrected { padding-left: 10px; }
 .best { border-color: var(--accent); box-shadow: 0 0 0 1px var(--accent); }
+.decision-headline { font-size: 17px; font-weight: 650; margin: 6px 0 10px; }
+#decision-table tr.best td, #decision-plans tr.best td { background: #eef3ff; font-weight: 600; }
+.whatif input { width: 130px; }
+input[aria-invalid="true"] { border-color: var(--bad); }
+.assumptions { display: grid; grid-template-columns: max-content 1fr; gap: 3px 14px; margin: 0; }
+.assumptions dt { color: var(--muted); }
+.assumptions dd { margin: 0; }
 .chart { position: relative; height: 340px; background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 10px; }
 table { border-collapse: collapse; width: 100%; background: var(--card); font-variant-numeric: tabular-nums; }
 th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
@@ -130,7 +135,30 @@ a { color: var(--accent); }
 }
 `;
 
-/** Present only when the run replayed helpdesk rules (issue 10); html-client.js fills it. */
+/**
+ * First on the page: what to decide, under assumptions the reader can change. client/decision-view.ts
+ * fills it with `decide`, the terminal's own function, again on every change.
+ */
+const DECISION_SECTION = `<section id="decision"><h2>Decision</h2>
+<p class="decision-headline" id="decision-headline"></p>
+<div class="controls whatif noprint" id="whatif">
+<label>Tickets a month<input id="wi-volume" type="number" min="1" step="1" inputmode="numeric"></label>
+<label>Human cost per ticket<input id="wi-human" type="number" min="0" step="0.01" inputmode="decimal"></label>
+<label>Growth a month, %<input id="wi-growth" type="number" step="0.1" inputmode="decimal"></label>
+<label>Billed strictness<select id="wi-strictness"></select></label>
+<label>Send threshold<input id="wi-threshold" type="number" min="0" max="1" step="0.01" inputmode="decimal"></label>
+<button id="wi-reset" type="button">The report's assumptions</button>
+</div>
+<table id="decision-table"></table>
+<p class="note" id="decision-baseline"></p>
+<div class="controls"><label>Plans for<select id="decision-candidate"></select></label></div>
+<div class="scroll"><table id="decision-plans"></table></div>
+<p id="decision-breakeven"></p>
+<h3>What to fix first</h3><p class="note">The knowledge gaps holding the most escalated or wrongly answered tickets, scaled to the month planned for: at most that many tickets a month an article could unlock.</p><ol id="decision-fix"></ol>
+<h3>Assumptions</h3><dl class="assumptions" id="decision-assumptions"></dl>
+</section>`;
+
+/** Present only when the run replayed helpdesk rules (issue 10); client/rules-view.ts fills it. */
 const RULES_SECTION = `<section id="rules"><h2>Rules</h2><p class="note" id="rules-info"></p>
 <h3>Tickets fired per rule by month</h3><div class="chart"><canvas id="rules-chart" aria-label="Tickets fired per rule by month"></canvas></div>
 <h3>Per rule</h3><p class="note">Tag and assignment precision: of the tickets the rule tagged or assigned, the share agents tagged or assigned the same way; recall: of the tickets agents tagged or assigned so, the share the rule caught. A team assignment has nothing to compare with: exports name the agent. Click a rule for example tickets.</p>
@@ -187,13 +215,14 @@ export function renderHtml(report: RunReport, options: HtmlOptions = {}): string
 <body>
 <header><h1>${escapeHtml(title)}</h1><p id="run-info"></p></header>
 <main>
+${DECISION_SECTION}
 <section id="headline"><h2>Candidates</h2><p class="note">Automation is the share of all replayed tickets the candidate would have closed alone; every figure shows its 95% interval.</p>${report.labels ? labelsNote(report.labels) : ''}<div class="cards" id="cards"></div></section>
-${report.repeatability ? repeatabilitySection(report) : ''}<section id="sweep"><h2>Confidence threshold</h2><p class="note">Raising the send threshold trades automation for accuracy. Solid lines: verified automation; dashed: accuracy of what is sent.</p><div class="chart"><canvas id="sweep-chart" aria-label="Threshold sweep"></canvas></div><h3>Threshold that meets the target accuracy</h3><table id="sweep-table"></table></section>
+${report.repeatability ? repeatabilitySection(report) : ''}<section id="sweep"><h2>Confidence threshold</h2><p class="note">Raising the send threshold trades automation for accuracy: an answer the run sent is kept only when its confidence reaches the threshold. Solid lines: verified automation; dashed: accuracy of what is sent.</p><p class="note" id="sweep-note"></p><div class="chart"><canvas id="sweep-chart" aria-label="Threshold sweep"></canvas></div><h3>Threshold that meets the target accuracy</h3><table id="sweep-table"></table></section>
 <section id="trust"><h2>Action tickets and injection attempts</h2><p class="note">Tickets whose agent acted in another system (refunded, shipped, created a code, attached an invoice…): a text-only candidate cannot close them alone. An answer that claims such an action is counted as needing a human, not as automated.</p><table id="action-table"></table><h3>Prompt-injection attempts</h3><p class="note">Customer messages that try to take over the AI, whatever the answers did with them. The excerpt is the customer's own text.</p><table id="injection-table"></table></section>
 <section id="focus"><h2>Costs, breakdowns and gaps</h2><div class="controls"><label>Candidate<select id="focus-candidate"></select></label></div>
-<h3>Monthly cost per pricing model</h3>${report.pricing.automation ? '<p class="note" id="cost-basis"></p>' : ''}<div class="chart tall"><canvas id="cost-chart" aria-label="Monthly cost"></canvas></div>
+<h3>Monthly cost per pricing model over the history</h3>${report.pricing.automation ? '<p class="note" id="cost-basis"></p>' : ''}<div class="chart tall"><canvas id="cost-chart" aria-label="Monthly cost"></canvas></div>
 <h3>Totals over the period</h3><div class="scroll"><table id="cost-table"></table></div>
-<h3>Crossovers</h3><p class="note">Monthly ticket volume at which two models swap places, scanning up to 100× the average month.</p><div class="scroll"><table id="crossover-table"></table></div>
+<h3>Crossovers</h3><p class="note" id="crossover-note"></p><div class="scroll"><table id="crossover-table"></table></div>
 <h3>Automation by month</h3><div class="chart"><canvas id="month-chart" aria-label="Automation by month"></canvas></div>
 <div id="breakdowns"></div>
 <h3>Knowledge gaps</h3><p class="note">Escalated or wrongly answered questions, grouped by meaning. Example ids open the ticket below.</p><table id="gap-table"></table></section>

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { decide } from '../eval/pricing/decision.ts';
 import type { RunReport } from '../eval/run-report.ts';
 import { renderCsv } from './csv.ts';
 import { renderHtml } from './html.ts';
@@ -13,7 +14,8 @@ export interface ReportWriter {
 }
 
 export const REPORT_WRITERS = {
-  json: { file: 'report.json', render: (report) => `${JSON.stringify(report)}\n` },
+  // The decision first, as every other format shows it; readReport reads the rest back.
+  json: { file: 'report.json', render: (report) => `${JSON.stringify({ decision: decide(report.pricing.decisionInputs, report.gaps), ...report })}\n` },
   html: { file: 'report.html', render: (report) => renderHtml(report) },
   csv: { file: 'tickets.csv', render: renderCsv },
   markdown: { file: 'summary.md', render: renderMarkdown },

@@ -2,7 +2,9 @@ import { kappaReading } from '../eval/labels.ts';
 import type { LabelsInRun } from '../eval/labels-in-run.ts';
 import type { RulesInRun } from '../eval/rules/in-run.ts';
 import type { RunReport } from '../eval/run-report.ts';
+import { decide, MIN_JUDGED_FOR_ACCURACY, TARGET_ACCURACY, type Decision } from '../eval/pricing/decision.ts';
 import { CORRECTED_MEANING, correctedText, costBasisText, markdownCell, money, percent, precisionText, rateText } from './_format.ts';
+import { assumptionLines, breakEvenText, cheapestPlan, headlineText, provenanceText, quotedText, savingsText, ticketsText, wrongText } from './decision-text.ts';
 
 /**
  * The summary a CI step shows (GitHub's step summary takes Markdown): headline rates with their
@@ -11,22 +13,29 @@ import { CORRECTED_MEANING, correctedText, costBasisText, markdownCell, money, p
  */
 export function renderMarkdown(report: RunReport): string {
   const { metrics, pricing } = report;
+  const decision = decide(pricing.decisionInputs, report.gaps);
   const lines = [
     `# shadowdesk run: ${metrics.candidates[0]?.tickets.toLocaleString('en-US') ?? 0} past tickets replayed`,
     '',
+    ..._decisionSection(decision),
+    '',
+    '## Candidates',
+    '',
     `Automation counts a ticket as resolved when it was **${report.strictness}**; intervals are 95% bootstrap (${metrics.resamples} resamples, seed ${metrics.seed}).`,
     '',
-    '| candidate | automation (verified) | unverified (not counted) | needs an action | contained | accuracy of sent | sent | wrong answers | failed calls | threshold for target |',
+    '| candidate | automation (verified) | unverified (not counted) | needs an action | contained | accuracy of sent | sent | wrong answers | failed calls | threshold for target accuracy |',
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const candidate of metrics.candidates) {
-    const sweep = metrics.sweeps.find((entry) => entry.candidate === candidate.candidate);
-    const threshold = sweep?.thresholdForTarget === null || sweep === undefined ? 'none' : `${sweep.thresholdForTarget.toFixed(2)} → ${percent(sweep.atTarget?.automation)} automated`;
+    const met = decision.candidates.find((entry) => entry.candidate === candidate.candidate)?.meetsTarget;
+    const threshold = met ? `${met.threshold.toFixed(2)} → ${percent(met.automation)} automated` : 'never reached';
     lines.push(
       `| ${candidate.candidate} | ${rateText(candidate.automation.verified)} | ${rateText(candidate.unverifiedRate)} | ${rateText(candidate.needsActionRate)} | ${rateText(candidate.automation.contained)} | ${rateText(candidate.accuracy)} | ${rateText(candidate.sendRate)} | ${rateText(candidate.wrongRate)} | ${rateText(candidate.errorRate)} | ${threshold} |`,
     );
   }
   lines.push(
+    '',
+    `*Threshold for target accuracy*: the lowest send threshold at which the answers still sent reach ${percent(TARGET_ACCURACY)} accuracy, with at least ${MIN_JUDGED_FOR_ACCURACY} judged.`,
     '',
     '*Unverified*: one-reply tickets whose answer no judge could check — only its closeness of meaning to the agent\'s reply — so they are not counted as automated. *Needs an action*: answers that claim a refund, replacement, code, label or change the candidate did not make.',
   );
@@ -41,9 +50,10 @@ export function renderMarkdown(report: RunReport): string {
     const basis = costBasisText(pricing, best.candidate);
     lines.push('', `## Cost over ${months.length} months of history with ${best.candidate}`, '');
     if (basis) lines.push(`${basis[0]!.toUpperCase()}${basis.slice(1)}.`, '');
+    lines.push(`All-human, the same for every model: ${money(projection.models[0]?.allHumanTotals.total ?? 0, pricing.currency)}.`, '');
     lines.push('| pricing model | total | per automated resolution | savings vs all-human |', '|---|---|---|---|');
     for (const model of [...projection.models].sort((a, b) => a.totals.total - b.totals.total)) {
-      const perResolution = model.costPerAutomatedResolution === null ? '–' : money(model.costPerAutomatedResolution, pricing.currency).replace(/\.00$/, '');
+      const perResolution = model.costPerAutomatedResolution === null ? '–' : money(model.costPerAutomatedResolution, pricing.currency);
       lines.push(`| ${model.label} | ${money(model.totals.total, pricing.currency)} | ${perResolution} | ${money(model.savings, pricing.currency)} (${percent(model.savingsShare)}) |`);
     }
   }
@@ -127,6 +137,40 @@ function _repeatabilitySection(report: RunReport): string[] {
     PASS_K_MEANING,
     ...flaky.flatMap((candidate) => ['', `*${markdownCell(candidate.candidate)}*, flaky tickets: ${candidate.flaky.map(markdownCell).join(', ')}`]),
   ];
+}
+
+/** The decision first: the cheapest option, each candidate's quotable rate, risk and cheapest plan, what to fix, every assumption. */
+function _decisionSection(decision: Decision): string[] {
+  const { currency } = decision;
+  const lines = [
+    '## Decision',
+    '',
+    `**${markdownCell(headlineText(decision))}**`,
+    '',
+    `| candidate | automation you can quote (${decision.assumptions.strictness}) | wrong answers sent | cheapest plan | a month | 12 months | vs all-human |`,
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const candidate of decision.candidates) {
+    const plan = cheapestPlan(candidate);
+    const cost = plan ? `${markdownCell(plan.label)} | ${money(plan.monthly, currency)} | ${money(plan.twelveMonths, currency)} | ${savingsText(plan.savings, currency)}` : '– | – | – | –';
+    lines.push(`| ${markdownCell(candidate.candidate)} | ${markdownCell(quotedText(candidate.automation))} | ${wrongText(candidate)} | ${cost} |`);
+  }
+  lines.push('', `All-human: ${money(decision.baseline.monthly, currency)} a month, ${money(decision.baseline.twelveMonths, currency)} over 12 months.`);
+  const lead = decision.candidates.find((candidate) => candidate.candidate === decision.cheapest?.candidate) ?? decision.candidates[0];
+  if (lead) {
+    lines.push('', `**Break-even** (${markdownCell(lead.candidate)}): ${markdownCell(breakEvenText(lead, decision))}.`);
+    if (lead.fixFirst.length > 0) {
+      lines.push('', `**What to fix first** (${markdownCell(lead.candidate)}): the knowledge gaps holding the most escalated or wrong tickets.`, '');
+      lead.fixFirst.forEach((gap, index) => lines.push(`${index + 1}. ${markdownCell(gap.label)}: up to ${ticketsText(gap.perMonth)} tickets a month (${gap.tickets} in the run)`));
+    }
+    lines.push('', `<details><summary>Every plan for ${markdownCell(lead.candidate)}</summary>`, '', '| plan | a month | 12 months | vs all-human | price |', '|---|---|---|---|---|');
+    for (const plan of lead.plans) {
+      lines.push(`| ${markdownCell(plan.label)}${plan.cheapest ? ' (cheapest)' : ''} | ${money(plan.monthly, currency)} | ${money(plan.twelveMonths, currency)} | ${savingsText(plan.savings, currency)} | ${markdownCell(provenanceText(plan))} |`);
+    }
+    lines.push('', '</details>');
+  }
+  lines.push('', '**Assumptions**', '', ...assumptionLines(decision).map(([name, text]) => `- ${name}: ${markdownCell(text)}`));
+  return lines;
 }
 
 /** Action tickets per candidate, then every injection attempt: the customer's words are untrusted, so every cell is escaped. */

@@ -4,7 +4,9 @@ import type { LabelsInRun } from '../../eval/labels-in-run.ts';
 import type { RunPricing } from '../../eval/pricing/price-run.ts';
 import type { RunReport } from '../../eval/run-report.ts';
 import type { ReportFormat } from '../../reports/index.ts';
-import { CORRECTED_MEANING, correctedText, costBasisText, money, precisionText, rateText } from '../../reports/_format.ts';
+import { decide } from '../../eval/pricing/decision.ts';
+import { CORRECTED_MEANING, correctedText, costBasisText, precisionText, rateText } from '../../reports/_format.ts';
+import { decisionTerminalLines } from '../../reports/decision-text.ts';
 import { PASS_K_MEANING, repeatabilityRows } from '../../reports/markdown.ts';
 import { EXIT_UNUSABLE } from '../_cli.ts';
 
@@ -78,19 +80,17 @@ export function printRunSummary(report: RunReport, written: Partial<Record<Repor
   const out = process.stdout;
   const failures = failureLines(report);
   if (failures.lines.length > 0) out.write(`${failures.lines.join('\n')}\n`);
+  out.write(`\n${decisionTerminalLines(decide(report.pricing.decisionInputs, report.gaps)).join('\n')}\n`);
   const columns = ['sent', 'automation', 'unverified', 'needs action', 'accuracy', 'wrong answers'];
-  out.write(`\n${'candidate'.padEnd(18)}${columns.map((column) => column.padEnd(18)).join('')}largest saving vs all-human\n`);
+  out.write(`\n${'candidate'.padEnd(18)}${columns.map((column) => column.padEnd(18)).join('')}\n`);
   for (const candidate of report.metrics.candidates) {
-    // Savings compare each model with its own all-human baseline, so AI-only and helpdesk bundles rank fairly.
-    const best = [...(report.pricing.byCandidate[candidate.candidate]?.models ?? [])].sort((a, b) => b.savings - a.savings)[0];
-    const saving = best ? `${money(best.savings, report.pricing.currency)} (${best.label})` : '–';
     const rates = [candidate.sendRate, candidate.automation.verified, candidate.unverifiedRate, candidate.needsActionRate, candidate.accuracy, candidate.wrongRate]
       .map((rate) => rateText(rate).padEnd(18))
       .join('');
-    out.write(`${candidate.candidate.padEnd(18)}${failures.allFailed.has(candidate.candidate) ? 'every answer failed: no rate to show' : `${rates}${saving}`}\n`);
+    out.write(`${candidate.candidate.padEnd(18)}${failures.allFailed.has(candidate.candidate) ? 'every answer failed: no rate to show' : rates}\n`);
   }
   out.write(`\nAutomation = ${report.strictness} resolutions over all tickets, as the judge counts them; 95% intervals in brackets.\n`);
-  if (report.pricing.automation) out.write("Savings bill the label-corrected automation rate wherever people's labels give one (see below).\n");
+  if (report.pricing.automation) out.write("Costs bill the label-corrected automation rate wherever people's labels give one (see below).\n");
   out.write('Unverified = one-reply tickets whose answer no judge could check (only its closeness of meaning): not counted as automated.\n');
   out.write('Needs action = answers that claim a refund, replacement, code, label or change the candidate did not make: a human has to act.\n');
   if (report.repeatability) out.write(`${repeatabilityLines(report).join('\n')}\n`);

@@ -1,8 +1,10 @@
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { defineCommand } from 'citty';
 import { isShadowdeskError, ShadowdeskError } from '../../errors.ts';
+import { loadSimulationConfig } from '../../eval/config.ts';
 import { readConfig } from '../../eval/config-file.ts';
+import { withAssumptions, type Assumptions, type DecisionInputs } from '../../eval/pricing/decision.ts';
 import { VerdictRulesSchema, type VerdictRules } from '../../eval/judges/verdict.ts';
 import { buildReport } from '../../eval/run-report.ts';
 import type { Strictness } from '../../eval/pricing/volumes.ts';
@@ -35,12 +37,67 @@ async function readRules(file: string): Promise<VerdictRules> {
   }
 }
 
+/** Picked up without `--config` when present in the working directory, as `simulate` does. */
+const DEFAULT_CONFIG = 'shadowdesk.yaml';
+
+/** The flags that set the decision's assumptions; `report` and `price` take them, and `simulate` can. */
+export const DECISION_ARGS = {
+  config: { type: 'string', description: `A shadowdesk.yaml whose \`decision\` section sets the assumptions below (default: ./${DEFAULT_CONFIG} when present)` },
+  pricing: { type: 'string', description: 'Pricing file (YAML/JSON; default: decision.pricing in shadowdesk.yaml, else the shipped vendor presets; `shadowdesk price --help` says where they are)' },
+  strictness: { type: 'string', description: 'What a billed and quoted resolution is: contained, verified or confirmed (default: verified)' },
+  volume: { type: 'string', description: "Tickets a month the decision plans for (default: the history's average month)" },
+  'human-cost': { type: 'string', description: 'What one ticket handled by a person costs, e.g. 4.5 (default: the pricing file’s)' },
+  growth: { type: 'string', description: 'Monthly volume growth over the 12 months, e.g. 2% or 0.02 (default: the pricing file’s)' },
+  threshold: { type: 'string', description: 'Send threshold 0–1: answers below it are not sent (default 0: as in the run)' },
+} as const;
+
+type DecisionFlags = { [key in keyof typeof DECISION_ARGS]?: string | undefined };
+
+/** A number flag within bounds; `%` reads as a share ("2%" = 0.02). */
+function numberFlag(value: string | undefined, flag: string, check: (number: number) => boolean, expected: string): number | undefined {
+  if (value === undefined) return undefined;
+  const share = /%\s*$/.test(value);
+  const number = Number(value.replace(/%\s*$/, '').trim()) / (share ? 100 : 1);
+  if (value.trim() === '' || !Number.isFinite(number) || !check(number)) throw new ShadowdeskError('SD_INPUT_INVALID', `--${flag} ${value}: expected ${expected}`);
+  return number;
+}
+
+export interface DecisionSettings {
+  strictness: Strictness;
+  pricingFile?: string;
+  /** Applies the flags and shadowdesk.yaml over the run's own assumptions, saying where each came from. */
+  apply(inputs: DecisionInputs): DecisionInputs;
+}
+
+/** The decision's assumptions from the flags, then shadowdesk.yaml's `decision` section. */
+export async function decisionSettings(args: DecisionFlags): Promise<DecisionSettings> {
+  if (args.config !== undefined && !existsSync(args.config)) throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `--config ${args.config}: no such file`);
+  const file = args.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
+  const fromFile = file ? ((await loadSimulationConfig(file)).decision ?? {}) : {};
+  const flags: Partial<Assumptions> = {
+    monthlyTickets: numberFlag(args.volume, 'volume', (number) => number > 0, 'a number of tickets above 0'),
+    humanCostPerTicket: numberFlag(args['human-cost'], 'human-cost', (number) => number >= 0, 'an amount ≥ 0, e.g. 4.5'),
+    growth: numberFlag(args.growth, 'growth', (number) => number > -1, 'a monthly share above -100%, e.g. 2% or 0.02'),
+    threshold: numberFlag(args.threshold, 'threshold', (number) => number >= 0 && number <= 1, 'a confidence from 0 to 1'),
+    ...(args.strictness !== undefined && { strictness: strictnessOf(args.strictness) }),
+  };
+  const FLAG_NAMES: Record<keyof Assumptions, string> = { monthlyTickets: '--volume', humanCostPerTicket: '--human-cost', growth: '--growth', strictness: '--strictness', threshold: '--threshold' };
+  const { pricing, ...assumed } = fromFile;
+  const strictness = flags.strictness ?? assumed.strictness ?? 'verified';
+  const pricingFile = args.pricing ?? pricing;
+  return {
+    strictness,
+    ...(pricingFile !== undefined && { pricingFile }),
+    apply: (inputs) =>
+      withAssumptions(withAssumptions(inputs, assumed, () => `${file} decision section`), flags, (key) => FLAG_NAMES[key]),
+  };
+}
+
 const command = defineCommand({
   meta: { name: 'report', description: 'Judge a replayed run and write its reports: HTML, JSON, CSV, Markdown, JUnit.' },
   args: {
     run: { type: 'positional', description: 'The run folder (from `shadowdesk simulate`)', required: true },
-    pricing: { type: 'string', description: 'Pricing file (YAML/JSON; default: the shipped vendor presets)' },
-    strictness: { type: 'string', description: 'What a billed resolution is: contained, verified or confirmed', default: 'verified' },
+    ...DECISION_ARGS,
     formats: { type: 'string', description: `Comma-separated: ${REPORT_FORMATS.join(', ')}`, default: REPORT_FORMATS.join(',') },
     seed: { type: 'string', description: 'Seed of the bootstrap intervals', default: '42' },
     rules: { type: 'string', description: 'Verdict thresholds refitted on people’s labels (verdict-rules.json from `label import`)' },
@@ -53,14 +110,16 @@ const command = defineCommand({
       const pdf = args.pdf || args['pdf-file'] !== undefined;
       // No browser is said in a second, not after the judging.
       const chromium = pdf ? findChromium() : undefined;
-      const report = await buildReport({
+      const settings = await decisionSettings(args);
+      const built = await buildReport({
         runDir: args.run,
-        strictness: strictnessOf(args.strictness),
+        strictness: settings.strictness,
         seed: wholeNumber(args.seed, '--seed'),
-        ...(args.pricing && { pricingFile: args.pricing }),
+        ...(settings.pricingFile && { pricingFile: settings.pricingFile }),
         ...(args.workspace && { workspace: args.workspace }),
         ...(args.rules && { rules: await readRules(args.rules) }),
       });
+      const report = { ...built, pricing: { ...built.pricing, decisionInputs: settings.apply(built.pricing.decisionInputs) } };
       const written = await writeReports(report, args.run, formatsOf(args.formats));
       printRunSummary(report, written);
       if (chromium) {
@@ -76,4 +135,5 @@ export default withExamples(command, [
   'shadowdesk report .shadowdesk/runs/latest',
   'shadowdesk report runs/july --pricing my-prices.yaml --strictness confirmed',
   'shadowdesk report .shadowdesk/runs/latest --pdf-file decision.pdf     (needs Chromium or Chrome on this machine)',
+  'shadowdesk report .shadowdesk/runs/latest --volume 3000 --human-cost 4.5 --growth 2%',
 ]);

@@ -6,9 +6,11 @@ import { JUDGED_FILE } from '../judge.ts';
 import type { JudgedTicket } from '../judges/types.ts';
 import { readLabelsInRun } from '../labels-in-run.ts';
 import { readRulesInRun, type RulesBillingMonth } from '../rules/in-run.ts';
+import { answerFact, countAnswers, labelledRate, withDefaults, type CandidateInputs, type DecisionInputs } from './decision.ts';
 import { loadPricing } from './load.ts';
+import type { Pricing } from './schema.ts';
 import { projectCosts, type PricingProjection } from './project.ts';
-import { automatedShare, historyMonths, monthVolumes, type Strictness } from './volumes.ts';
+import { automatedShare, historyMonths, monthVolumes, type HistoryMonth, type Strictness } from './volumes.ts';
 
 export interface PriceRunOptions {
   workspace: string;
@@ -43,6 +45,8 @@ export interface RunPricing {
    * follow the label-corrected rate; the judge's share stays here and in the metrics.
    */
   automation?: Record<string, BilledAutomation>;
+  /** What the decision section is computed from, with its assumptions (see decision.ts). */
+  decisionInputs: DecisionInputs;
 }
 
 async function readJudged(runDir: string): Promise<JudgedTicket[]> {
@@ -71,6 +75,48 @@ export function automationScale(billed: BilledAutomation | undefined): number {
   return billed?.corrected != null && billed.judge > 0 ? billed.corrected / billed.judge : 1;
 }
 
+/** `labels` is absent when no labels were imported; its `correction` when this candidate has none. */
+export function candidateInputs(candidate: string, judged: readonly JudgedTicket[], labels?: { correction: CandidateCorrection | undefined }): CandidateInputs {
+  if (!labels) return { candidate, answers: countAnswers(judged.map(answerFact)) };
+  const { correction } = labels;
+  const unlabelled = correction?.unlabelledVerdicts ?? [];
+  return {
+    candidate,
+    answers: countAnswers(judged.map(answerFact)),
+    corrected: {
+      verified: labelledRate(correction?.automation.verified.corrected, unlabelled),
+      confirmed: labelledRate(correction?.automation.confirmed.corrected, unlabelled),
+    },
+  };
+}
+
+/** The decision's inputs with the run's own assumptions: the history's average month, the pricing file's costs. */
+export function decisionInputs(pricing: Pricing, history: readonly HistoryMonth[], ruleBilling: readonly RulesBillingMonth[], candidates: CandidateInputs[], strictness: Strictness): DecisionInputs {
+  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+  const totals = {
+    from: history[0]?.month ?? '',
+    to: history.at(-1)?.month ?? '',
+    months: history.length,
+    tickets: sum(history.map((month) => month.tickets)),
+    billable: sum(history.map((month) => month.billable)),
+    ruleBillable: sum(ruleBilling.map((month) => month.addedBillable)),
+  };
+  const fromPricingFile = pricing.human.perTicket === undefined ? 'the pricing file: human.minutesPerTicket × human.hourlyRate' : 'the pricing file: human.perTicket';
+  return {
+    pricing,
+    history: totals,
+    candidates,
+    assumptions: withDefaults({ pricing, history: totals }, strictness),
+    origins: {
+      monthlyTickets: `the history's average month, ${totals.from} to ${totals.to}: ${totals.months} months`,
+      humanCostPerTicket: fromPricingFile,
+      growth: 'the pricing file: growth',
+      strictness: "the report's --strictness",
+      threshold: 'the run as sent',
+    },
+  };
+}
+
 /** Each candidate's judged run projected through every pricing model, over the history's months. */
 export async function priceRun(options: PriceRunOptions): Promise<RunPricing> {
   const judged = options.judged ?? (await readJudged(options.runDir ?? '.'));
@@ -81,11 +127,14 @@ export async function priceRun(options: PriceRunOptions): Promise<RunPricing> {
   const labels = options.labels ?? (options.runDir ? (await readLabelsInRun(options.runDir))?.corrected : undefined);
   const byCandidate: Record<string, PricingProjection> = {};
   const automation: Record<string, BilledAutomation> = {};
+  const inputs: CandidateInputs[] = [];
   for (const candidate of options.candidates) {
     const own = judged.filter((ticket) => ticket.candidate === candidate);
-    const billed = labels && billedAutomation(automatedShare(own, strictness), labels.candidates.find((entry) => entry.candidate === candidate), strictness);
+    const correction = labels?.candidates.find((entry) => entry.candidate === candidate);
+    const billed = labels && billedAutomation(automatedShare(own, strictness), correction, strictness);
     if (billed) automation[candidate] = billed;
     byCandidate[candidate] = projectCosts(monthVolumes(history, own, strictness, ruleBilling, automationScale(billed)), pricing);
+    inputs.push(candidateInputs(candidate, own, labels ? { correction } : undefined));
   }
-  return { currency: pricing.currency, strictness, byCandidate, ...(labels && { automation }) };
+  return { currency: pricing.currency, strictness, byCandidate, ...(labels && { automation }), decisionInputs: decisionInputs(pricing, history, ruleBilling ?? [], inputs, strictness) };
 }

@@ -2,9 +2,11 @@ import { ShadowdeskError } from '../../errors.ts';
 import type { AiPlan, HelpdeskPlan, HumanCost, Pricing, PricingModel } from './schema.ts';
 
 /**
- * Projects what each priced model would have cost over the history's own months, next to the
- * all-human baseline on the same helpdesk plan. Pure arithmetic: counts stay fractional (growth
- * makes them so) and money is rounded to cents only in the output.
+ * Projects what each priced model would have cost over the history's own months, next to ONE
+ * all-human baseline: the helpdesk paid today (`currentHelpdesk`, none unless the pricing file says)
+ * plus every billable ticket handled by a human at the same cost per ticket. Plans that price the
+ * AI only keep today's helpdesk. Pure arithmetic: counts stay fractional (growth makes them so)
+ * and money is rounded to cents only in the output.
  */
 
 /** One month of the replayed history; every figure is a count for that month. */
@@ -31,7 +33,9 @@ export interface MonthVolume {
   ruleBillable: number;
 }
 
-type Counts = Omit<MonthVolume, 'month'>;
+/** A month's counts without its name: what one month's bill is computed from. */
+export type MonthCounts = Omit<MonthVolume, 'month'>;
+type Counts = MonthCounts;
 
 const COUNT_KEYS = ['tickets', 'humanBillable', 'aiTouched', 'aiReplies', 'aiSessions', 'automatedResolutions', 'humanHandled', 'humanAfterAi', 'ruleBillable'] as const satisfies ReadonlyArray<keyof Counts>;
 
@@ -62,7 +66,7 @@ export interface ModelProjection {
   read: string;
   note?: string;
   months: MonthCost[];
-  /** The same helpdesk plan with no AI and every billable ticket handled by a human. */
+  /** The all-human baseline, the same for every model: today's helpdesk and every billable ticket handled by a human. */
   allHumanMonths: MonthCost[];
   totals: CostTotals;
   allHumanTotals: CostTotals;
@@ -76,16 +80,16 @@ export interface ModelProjection {
   savingsShare: number | null;
 }
 
-/** Where two models' monthly totals cross as volume scales from the average month. */
+/** Where two models swap places as volume scales from the average month: only pairs that do swap are listed. */
 export interface Crossover {
   a: string;
   b: string;
-  /** Monthly tickets at the first crossing in 0..100× the average month; null if they never cross. */
-  ticketsPerMonth: number | null;
-  /** Cheaper model just below the crossing (or everywhere, when they never cross; null if always equal). */
-  cheaperBelow: string | null;
-  /** Cheaper model just above the crossing; null when they never cross. */
-  cheaperAbove: string | null;
+  /** Monthly tickets at the first swap, inside `crossoverRange`. */
+  ticketsPerMonth: number;
+  /** Cheaper model just below the swap. */
+  cheaperBelow: string;
+  /** Cheaper model just above the swap. */
+  cheaperAbove: string;
 }
 
 export interface PricingProjection {
@@ -94,12 +98,15 @@ export interface PricingProjection {
   /** The history's months in order, for the reader to see which period was projected. */
   months: string[];
   models: ModelProjection[];
+  /** Monthly tickets the crossover search scanned, from a tenth to ten times the average month. */
+  crossoverRange: { from: number; to: number };
   crossovers: Crossover[];
 }
 
-/** Scale range and resolution of the crossover search: up to 100× the average month. */
-const MAX_SCALE = 100;
-const SCAN_STEPS = 20_000;
+/** Scale range and resolution of the crossover search: volumes a lead could plan for, a tenth to ten times the average month. */
+const MIN_SCALE = 0.1;
+const MAX_SCALE = 10;
+const SCAN_STEPS = 2_000;
 const BISECT_STEPS = 60;
 /** Cost differences below this are ties, so float noise does not invent crossings. */
 const TIE = 1e-9;
@@ -136,7 +143,7 @@ function scaled(volume: Counts, factor: number): Counts {
 }
 
 /** The handling cost of one human ticket, whichever way the pricing file gave it. */
-function humanTicketCost(human: HumanCost): number {
+export function humanTicketCost(human: HumanCost): number {
   return human.perTicket ?? ((human.minutesPerTicket ?? 0) / 60) * (human.hourlyRate ?? 0);
 }
 
@@ -171,25 +178,28 @@ function aiCost(plan: AiPlan | undefined, counts: Counts, helpdesk: number): num
 }
 
 /** A month's bill before rounding to cents. */
-type RawMonth = Omit<MonthCost, 'month'>;
+export type RawMonth = Omit<MonthCost, 'month'>;
 
-/** One month with the AI on, unrounded. */
-function monthWithAi(model: PricingModel, human: HumanCost, counts: Counts): RawMonth {
+/**
+ * One month with the AI on, unrounded. A plan without a helpdesk prices the AI only, so the
+ * helpdesk paid today stays on its bill.
+ */
+export function monthWithAi(model: PricingModel, human: HumanCost, counts: MonthCounts, currentHelpdesk?: HelpdeskPlan): RawMonth {
   // Whether the AI adds billable tickets is unknowable from an all-human history, so with the AI
   // counting as billable we keep the history's billable tickets; legacy mode removes the automated ones.
   const billableTickets = (model.aiCountsAsBillableTicket ? counts.humanBillable : Math.max(0, counts.humanBillable - counts.automatedResolutions)) + counts.ruleBillable;
-  const helpdesk = helpdeskCost(model.helpdesk, billableTickets);
+  const helpdesk = model.helpdesk ? helpdeskCost(model.helpdesk, billableTickets) : helpdeskCost(currentHelpdesk, counts.humanBillable + counts.ruleBillable);
   const ai = aiCost(model.ai, counts, helpdesk);
   const perTicket = humanTicketCost(human);
   const humanCost = (counts.humanHandled - counts.humanAfterAi) * perTicket + counts.humanAfterAi * perTicket * human.aiFirstShare;
   return { tickets: counts.tickets, billableTickets, helpdesk, ai, human: humanCost, total: helpdesk + ai + humanCost };
 }
 
-/** The same month on the model's helpdesk plan with no AI: every billable ticket is a full human ticket. */
-function monthAllHuman(model: PricingModel, human: HumanCost, counts: Counts): RawMonth {
+/** The one all-human month every model is compared with: today's helpdesk, every billable ticket a full human ticket. */
+export function monthAllHuman(human: HumanCost, counts: MonthCounts, currentHelpdesk?: HelpdeskPlan): RawMonth {
   // The rules are part of the helpdesk either way: the tickets their replies make billable are billed without AI too.
   const billableTickets = counts.humanBillable + counts.ruleBillable;
-  const helpdesk = helpdeskCost(model.helpdesk, billableTickets);
+  const helpdesk = helpdeskCost(currentHelpdesk, billableTickets);
   const humanCost = counts.humanBillable * humanTicketCost(human);
   return { tickets: counts.tickets, billableTickets, helpdesk, ai: 0, human: humanCost, total: helpdesk + humanCost };
 }
@@ -208,7 +218,7 @@ function unroundedSum(months: RawMonth[], key: keyof RawMonth): number {
   return months.reduce((total, month) => total + month[key], 0);
 }
 
-function averageMonth(volumes: MonthVolume[]): Counts {
+export function averageMonth(volumes: readonly MonthVolume[]): MonthCounts {
   const count = Math.max(1, volumes.length);
   return Object.fromEntries(COUNT_KEYS.map((key) => [key, volumes.reduce((total, volume) => total + volume[key], 0) / count])) as Counts;
 }
@@ -216,38 +226,47 @@ function averageMonth(volumes: MonthVolume[]): Counts {
 const sign = (difference: number): -1 | 0 | 1 => (Math.abs(difference) <= TIE ? 0 : difference < 0 ? -1 : 1);
 
 /**
- * Scans the scale 0..MAX_SCALE for the first strict sign change of (A − B), then bisects it. Step
- * costs (packs, quotas) make the difference jump, and bisection still lands on the jump. Touching
- * without crossing (equal over a stretch, then the same order again) does not count.
+ * Scans the range for the first strict sign change of (A − B) and bisects it; null when the two
+ * never swap there. Step costs (packs, quotas) make the difference jump, and bisection still lands
+ * on the jump. Touching without crossing (equal over a stretch, then the same order again) does not count.
  */
-function crossover(a: PricingModel, b: PricingModel, human: HumanCost, average: Counts): Crossover {
-  const difference = (scale: number) => {
-    const counts = scaled(average, scale);
-    return monthWithAi(a, human, counts).total - monthWithAi(b, human, counts).total;
-  };
-  const cheaper = (side: -1 | 0 | 1) => (side < 0 ? a.id : side > 0 ? b.id : null);
-  if (average.tickets <= 0) return { a: a.id, b: b.id, ticketsPerMonth: null, cheaperBelow: cheaper(sign(difference(1))), cheaperAbove: null };
+export function firstSwap(difference: (ticketsPerMonth: number) => number, from: number, to: number, steps = SCAN_STEPS): { at: number; below: -1 | 1; above: -1 | 1 } | null {
   let lastSide: -1 | 0 | 1 = 0;
-  let lastScale = 0;
-  for (let step = 0; step <= SCAN_STEPS; step++) {
-    const scale = (step / SCAN_STEPS) * MAX_SCALE;
-    const side = sign(difference(scale));
+  let lastAt = from;
+  for (let step = 0; step <= steps; step++) {
+    const at = from + (step / steps) * (to - from);
+    const side = sign(difference(at));
     if (side === 0) continue;
     if (lastSide !== 0 && side !== lastSide) {
-      let low = lastScale;
-      let high = scale;
+      let low = lastAt;
+      let high = at;
       for (let round = 0; round < BISECT_STEPS; round++) {
         const middle = (low + high) / 2;
         if (sign(difference(middle)) === lastSide) low = middle;
         else high = middle;
       }
-      const at = ((low + high) / 2) * average.tickets;
-      return { a: a.id, b: b.id, ticketsPerMonth: Math.round(at * 100) / 100, cheaperBelow: cheaper(lastSide), cheaperAbove: cheaper(side) };
+      return { at: Math.round(((low + high) / 2) * 100) / 100, below: lastSide, above: side };
     }
     lastSide = side;
-    lastScale = scale;
+    lastAt = at;
   }
-  return { a: a.id, b: b.id, ticketsPerMonth: null, cheaperBelow: cheaper(lastSide), cheaperAbove: null };
+  return null;
+}
+
+function crossover(a: PricingModel, b: PricingModel, human: HumanCost, average: MonthCounts, range: { from: number; to: number }, currentHelpdesk?: HelpdeskPlan): Crossover | null {
+  if (average.tickets <= 0) return null;
+  const difference = (tickets: number) => {
+    const counts = scaled(average, tickets / average.tickets);
+    return monthWithAi(a, human, counts, currentHelpdesk).total - monthWithAi(b, human, counts, currentHelpdesk).total;
+  };
+  const swap = firstSwap(difference, range.from, range.to);
+  const cheaper = (side: -1 | 1) => (side < 0 ? a.id : b.id);
+  return swap && { a: a.id, b: b.id, ticketsPerMonth: swap.at, cheaperBelow: cheaper(swap.below), cheaperAbove: cheaper(swap.above) };
+}
+
+/** Scales every count of a month by a factor: volume grown or planned. */
+export function scaledCounts(volume: MonthCounts, factor: number): MonthCounts {
+  return scaled(volume, factor);
 }
 
 /** Projects every model month by month over the history's volumes; see the module comment. */
@@ -255,8 +274,8 @@ export function projectCosts(volumes: MonthVolume[], pricing: Pricing): PricingP
   const ordered = validate(volumes);
   const grown = ordered.map((volume, index) => ({ month: volume.month, counts: scaled(volume, (1 + pricing.growth) ** index) }));
   const models = pricing.models.map((model): ModelProjection => {
-    const withAi = grown.map(({ counts }) => monthWithAi(model, pricing.human, counts));
-    const allHuman = grown.map(({ counts }) => monthAllHuman(model, pricing.human, counts));
+    const withAi = grown.map(({ counts }) => monthWithAi(model, pricing.human, counts, pricing.currentHelpdesk));
+    const allHuman = grown.map(({ counts }) => monthAllHuman(pricing.human, counts, pricing.currentHelpdesk));
     const total = unroundedSum(withAi, 'total');
     const allHumanTotal = unroundedSum(allHuman, 'total');
     const resolutions = grown.reduce((sum, { counts }) => sum + counts.automatedResolutions, 0);
@@ -279,9 +298,13 @@ export function projectCosts(volumes: MonthVolume[], pricing: Pricing): PricingP
     };
   });
   const average = averageMonth(ordered);
+  const crossoverRange = { from: cents(average.tickets * MIN_SCALE), to: cents(average.tickets * MAX_SCALE) };
   const crossovers: Crossover[] = [];
   pricing.models.forEach((a, index) => {
-    for (const b of pricing.models.slice(index + 1)) crossovers.push(crossover(a, b, pricing.human, average));
+    for (const b of pricing.models.slice(index + 1)) {
+      const swap = crossover(a, b, pricing.human, average, crossoverRange, pricing.currentHelpdesk);
+      if (swap) crossovers.push(swap);
+    }
   });
-  return { currency: pricing.currency, growth: pricing.growth, months: ordered.map((volume) => volume.month), models, crossovers };
+  return { currency: pricing.currency, growth: pricing.growth, months: ordered.map((volume) => volume.month), models, crossoverRange, crossovers };
 }

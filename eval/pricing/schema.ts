@@ -69,6 +69,11 @@ export const PricingSchema = z
     /** Monthly compound growth of every volume, so a plan's quota can be outgrown over the period. */
     growth: z.number().gt(-1).default(0),
     human: HumanCostSchema,
+    /**
+     * The helpdesk paid today, if any: part of the all-human baseline, and kept by the plans that
+     * price the AI only. Without it every comparison leaves today's helpdesk out.
+     */
+    currentHelpdesk: HelpdeskPlanSchema.optional(),
     models: z.array(PricingModelSchema).min(1),
   })
   .superRefine((pricing, context) => {

@@ -5,7 +5,8 @@ import type { LabelsInRun } from '../../eval/labels-in-run.ts';
 import { computeMetrics } from '../../eval/metrics.ts';
 import { loadPricing } from '../../eval/pricing/load.ts';
 import { projectCosts, type PricingProjection } from '../../eval/pricing/project.ts';
-import { automationScale, billedAutomation, type BilledAutomation } from '../../eval/pricing/price-run.ts';
+import { automationScale, billedAutomation, candidateInputs, decisionInputs, type BilledAutomation } from '../../eval/pricing/price-run.ts';
+import type { CandidateInputs } from '../../eval/pricing/decision.ts';
 import { automatedShare, monthVolumes } from '../../eval/pricing/volumes.ts';
 import { REPORT_SCHEMA_VERSION, shownVerdict, type ExplorerTicket, type RunReport } from '../../eval/run-report.ts';
 import type { KnowledgeGap } from '../../eval/gaps.ts';
@@ -163,10 +164,13 @@ export async function makeReport(options: FactoryOptions): Promise<RunReport> {
   const gaps: Record<string, KnowledgeGap[]> = {};
   const labels = options.labels ? makeLabels(judged) : undefined;
   const automation: Record<string, BilledAutomation> = {};
+  const inputs: CandidateInputs[] = [];
   for (const candidate of names) {
     const own = judged.filter((ticket) => ticket.candidate === candidate);
-    const billed = labels && billedAutomation(automatedShare(own, 'verified'), labels.corrected.candidates.find((entry) => entry.candidate === candidate), 'verified');
+    const correction = labels?.corrected.candidates.find((entry) => entry.candidate === candidate);
+    const billed = labels && billedAutomation(automatedShare(own, 'verified'), correction, 'verified');
     if (billed) automation[candidate] = billed;
+    inputs.push(candidateInputs(candidate, own, labels ? { correction } : undefined));
     byCandidate[candidate] = projectCosts(monthVolumes(history, own, 'verified', [], automationScale(billed)), pricing);
     const missed = own.filter((ticket) => !ticket.sent || ticket.verdict === 'wrong').map((ticket) => ticket.ticketId);
     gaps[candidate] = [0, 1, 2].map((group) => ({
@@ -182,7 +186,7 @@ export async function makeReport(options: FactoryOptions): Promise<RunReport> {
     run: { workspace: '/tmp/factory', candidates: names, selection: { seed: 42 } },
     strictness: 'verified',
     metrics,
-    pricing: { currency: pricing.currency, strictness: 'verified', byCandidate, ...(labels && { automation }) },
+    pricing: { currency: pricing.currency, strictness: 'verified', byCandidate, ...(labels && { automation }), decisionInputs: decisionInputs(pricing, history, [], inputs, 'verified') },
     gaps,
     tickets,
     ...(options.rules && { rules: makeRulesInRun(names) }),

@@ -5,7 +5,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeRepeatability } from '../../eval/metrics.ts';
+import { decide, sweep, thresholdForTarget, type Assumptions } from '../../eval/pricing/decision.ts';
 import type { RunReport } from '../../eval/run-report.ts';
+import { money } from '../../reports/_format.ts';
+import { headlineText, quotedText, wrongText } from '../../reports/decision-text.ts';
 import { renderHtml } from '../../reports/html.ts';
 import { judged } from '../helpers/judged.ts';
 import { useTempDir } from '../helpers/temp.ts';
@@ -140,7 +143,8 @@ describe.skipIf(!hasChromium)(`renderHtml in Chromium${hasChromium ? '' : ` (ski
       `(() => { const c = document.getElementById('cost-chart'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })()`,
     )) as number;
     expect(inked).toBeGreaterThan(1000);
-    const met = report.metrics.sweeps.filter((sweep) => sweep.thresholdForTarget !== null);
+    const target = report.metrics.sweeps[0]!.targetAccuracy;
+    const met = report.pricing.decisionInputs.candidates.filter((inputs) => thresholdForTarget(sweep(inputs.answers, 'verified'), target) !== null);
     expect(met.length).toBeGreaterThan(0);
     const markers = (await page.evaluate(
       `Chart.getChart(document.getElementById('sweep-chart')).data.datasets.filter((set) => set.label.includes('meets target')).length`,
@@ -206,6 +210,78 @@ describe.skipIf(!hasChromium)(`renderHtml in Chromium${hasChromium ? '' : ` (ski
 
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('renders the decision first and recomputes every figure with the library when the reader changes an assumption', async () => {
+    const report = await makeReport({ tickets: 300, candidates: 3, labels: true });
+    const { page, url, errors, requests } = await open(report, 'decision.html');
+    expect(await page.evaluate(`document.querySelector('main > section').id`)).toBe('decision');
+    const currency = report.pricing.currency;
+
+    const expectFigures = async (overrides: Partial<Assumptions>) => {
+      const decision = decide(report.pricing.decisionInputs, report.gaps, overrides);
+      expect(await page.locator('#decision-headline').innerText()).toBe(headlineText(decision));
+      const rows = await page.locator('#decision-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+      expect(rows).toEqual(
+        decision.candidates.map((candidate) => {
+          const plan = candidate.plans.find((entry) => entry.cheapest)!;
+          return [candidate.candidate, quotedText(candidate.automation), wrongText(candidate), plan.label, money(plan.monthly, currency), money(plan.twelveMonths, currency), expect.stringMatching(/^(saves|costs) \$/)];
+        }),
+      );
+      const shown = decision.candidates.find((candidate) => candidate.candidate === decision.cheapest?.candidate) ?? decision.candidates[0]!;
+      await page.selectOption('#decision-candidate', shown.candidate);
+      for (const plan of shown.plans) {
+        const cells = await page.locator(`#decision-plans tr[data-plan="${plan.id}"] td`).allTextContents();
+        expect(cells.slice(1, 3)).toEqual([money(plan.monthly, currency), money(plan.twelveMonths, currency)]);
+      }
+      return decision;
+    };
+
+    const before = await expectFigures({});
+    await page.fill('#wi-volume', '5000');
+    const bigger = await expectFigures({ monthlyTickets: 5000 });
+    expect(bigger.baseline.twelveMonths).not.toBe(before.baseline.twelveMonths);
+    await page.fill('#wi-human', '7.25');
+    const dearer = await expectFigures({ monthlyTickets: 5000, humanCostPerTicket: 7.25 });
+    expect(dearer.baseline.twelveMonths).toBeCloseTo(bigger.baseline.twelveMonths * (7.25 / 5), 1);
+    await page.fill('#wi-growth', '3');
+    await page.fill('#wi-threshold', '0.5');
+    await page.selectOption('#wi-strictness', 'confirmed');
+    await expectFigures({ monthlyTickets: 5000, humanCostPerTicket: 7.25, growth: 0.03, threshold: 0.5, strictness: 'confirmed' });
+    expect(await page.locator('#decision-assumptions').innerText()).toContain('set in the page');
+    // A value that makes no sense is ignored and marked, not computed with.
+    await page.fill('#wi-volume', '-4');
+    expect(await page.locator('#wi-volume').getAttribute('aria-invalid')).toBe('true');
+    await expectFigures({ humanCostPerTicket: 7.25, growth: 0.03, threshold: 0.5, strictness: 'confirmed' });
+    await page.click('#wi-reset');
+    await expectFigures({});
+
+    // The knowledge gaps to fix first: the planted label shows as text, an example opens its ticket.
+    expect(await page.locator('#decision-fix').innerText()).toContain(XSS_PAYLOADS[0]);
+    expect(await page.locator('#decision script, #decision img, #decision svg').count()).toBe(0);
+    const example = page.locator('#decision-fix a.gap-example').first();
+    const exampleId = await example.innerText();
+    await example.click();
+    await expect.poll(() => page.locator('#detail h3').first().innerText()).toContain(`Ticket ${exampleId}`);
+
+    // The threshold chart starts where the cards are, and draws no accuracy the table says is never reached.
+    const sweepData = (await page.evaluate(
+      `Object.fromEntries(Chart.getChart(document.getElementById('sweep-chart')).data.datasets.map((set) => [set.label, set.data.map((point) => point.y)]))`,
+    )) as Record<string, Array<number | null>>;
+    const target = report.metrics.sweeps[0]!.targetAccuracy;
+    for (const card of report.metrics.candidates) {
+      expect(sweepData[`${card.candidate} automation`]![0]).toBeCloseTo(card.automation.verified.value! * 100, 2);
+      expect(sweepData[`${card.candidate} accuracy`]![0]).toBeCloseTo(card.accuracy.value! * 100, 2);
+      const row = await page.locator('#sweep-table tbody tr', { hasText: card.candidate }).locator('td').nth(2).innerText();
+      if (row === 'never reached') for (const y of sweepData[`${card.candidate} accuracy`]!) if (y !== null) expect(y).toBeLessThan(target * 100);
+    }
+
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([url]);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.locator('#decision').screenshot({ path: join(ARTIFACTS, 'decision.png') });
     await page.close();
   });
 
@@ -316,12 +392,18 @@ describe.skipIf(!hasChromium)(`renderHtml in Chromium${hasChromium ? '' : ` (ski
     const pageMs = await timed(page, () => page.click('#next'));
     expect(await rowCount(page)).toBeLessThanOrEqual(50);
 
+    const volumeMs = await (async () => {
+      const started = performance.now();
+      await page.fill('#wi-volume', '12345');
+      await page.locator('#decision-assumptions', { hasText: '12,345 tickets a month' }).waitFor();
+      return performance.now() - started;
+    })();
     console.info(
-      `10k × 4 report: ${(bytes / 1e6).toFixed(1)} MB, ready in ${Math.round(loadMs)} ms; filter verdict ${Math.round(verdictMs)} ms, ` +
+      `10k × 4 report: ${(bytes / 1e6).toFixed(1)} MB, ready in ${Math.round(loadMs)} ms; what-if volume ${Math.round(volumeMs)} ms; filter verdict ${Math.round(verdictMs)} ms, ` +
         `candidate ${Math.round(candidateMs)} ms, first text ${Math.round(firstTextMs)} ms, text ${Math.round(textMs)} ms, next page ${Math.round(pageMs)} ms`,
     );
     expect(loadMs).toBeLessThan(20_000);
-    for (const ms of [verdictMs, candidateMs, firstTextMs, textMs, pageMs]) expect(ms).toBeLessThan(1_000);
+    for (const ms of [verdictMs, candidateMs, firstTextMs, textMs, pageMs, volumeMs]) expect(ms).toBeLessThan(1_000);
     expect(errors).toEqual([]);
     expect(requests).toEqual([url]);
     await page.close();
@@ -332,9 +414,9 @@ describe.skipIf(!hasChromium)(`renderHtml in Chromium${hasChromium ? '' : ` (ski
       ? (JSON.parse(await readFile(SAMPLE_REPORT, 'utf8')) as RunReport)
       : await makeReport({ tickets: 400, candidates: 4, payloadEvery: 0 });
     const { page, errors } = await open(report, 'sample.html');
-    await page.locator('#rows tr').first().click();
     await mkdir(dirname(SCREENSHOT), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    // The README shows what a reader sees first: the decision section.
+    await page.locator('#decision').screenshot({ path: SCREENSHOT });
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);

@@ -43,9 +43,9 @@ describe('helpdesk overage', () => {
 
   it('bills the tickets helpdesk rules make billable, with the AI and without it, and no human time for them', () => {
     const human = { perTicket: 4 };
-    const result = projectCosts([month('2026-01', { humanBillable: 1900, humanHandled: 1900, ruleBillable: 300 })], pricing([{ id: 'pro', helpdesk: PRO }], { human }));
+    const result = projectCosts([month('2026-01', { humanBillable: 1900, humanHandled: 1900, ruleBillable: 300 })], pricing([{ id: 'pro', helpdesk: PRO }], { human, currentHelpdesk: PRO }));
     const pro = only(result, 'pro');
-    // 1900 + 300 = 2200 billable → 360 + 200 × 0.36 = 432, on both sides; humans handle the 1900 only.
+    // 1900 + 300 = 2200 billable → 360 + 200 × 0.36 = 432, on both sides (today's helpdesk is the same plan); humans handle the 1900 only.
     expect(pro.months[0]).toMatchObject({ billableTickets: 2200, helpdesk: 432, human: 7600 });
     expect(pro.allHumanMonths[0]).toMatchObject({ billableTickets: 2200, helpdesk: 432, human: 7600 });
   });
@@ -202,16 +202,34 @@ describe('human cost and totals', () => {
     expect(model.costPerAutomatedResolution).toBeNull(); // no automated resolutions
   });
 
-  it('gives per-model unit costs and savings on the same helpdesk plan', () => {
+  it('gives per-model unit costs and savings against one all-human baseline, without today’s helpdesk when none is given', () => {
     const volumes = [month('2026-01', { tickets: 1000, humanBillable: 1000, automatedResolutions: 200, humanHandled: 800 })];
     const result = projectCosts(volumes, pricing([{ id: 'pro-ai', helpdesk: PRO, ai: { type: 'per-resolution', price: 0.9 } }], { human: { perTicket: 5 } }));
     const model = only(result, 'pro-ai');
     expect(model.totals).toEqual({ helpdesk: 360, ai: 180, human: 4000, total: 4540 }); // 360; 200 × 0.9; 800 × 5
-    expect(model.allHumanTotals.total).toBe(5360); // 360 + 1000 × 5
+    expect(model.allHumanTotals.total).toBe(5000); // 1000 × 5: no helpdesk paid today was given
     expect(model.costPerAutomatedResolution).toBe(0.9); // 180 / 200
     expect(model.costPerTicket).toBe(4.54); // 4540 / 1000
-    expect(model.savings).toBe(820); // 5360 − 4540
-    expect(model.savingsShare).toBeCloseTo(0.153, 3); // 820 / 5360 = 0.15299
+    expect(model.savings).toBe(460); // 5000 − 4540
+    expect(model.savingsShare).toBeCloseTo(0.092, 3); // 460 / 5000
+  });
+
+  it('compares a helpdesk bundle and an AI-only plan with the same baseline, the AI-only plan keeping today’s helpdesk', () => {
+    const volumes = [month('2026-01', { tickets: 1000, humanBillable: 1000, automatedResolutions: 200, humanHandled: 800 })];
+    const today = { monthlyFee: 100, includedTickets: 0, overagePerTicket: 0.1 };
+    const result = projectCosts(
+      volumes,
+      pricing([{ id: 'pro-ai', helpdesk: PRO, ai: { type: 'per-resolution', price: 0.9 } }, { id: 'ai-only', ai: { type: 'per-resolution', price: 1 } }], { human: { perTicket: 5 }, currentHelpdesk: today }),
+    );
+    const [bundle, aiOnly] = [only(result, 'pro-ai'), only(result, 'ai-only')];
+    // Baseline: today's helpdesk 100 + 1000 × 0.1 = 200, plus 1000 × 5 = 5200, for both.
+    expect(bundle.allHumanTotals.total).toBe(5200);
+    expect(aiOnly.allHumanTotals.total).toBe(5200);
+    expect(bundle.allHumanMonths).toEqual(aiOnly.allHumanMonths);
+    // The AI-only plan keeps today's helpdesk (200), pays 200 × 1 for the AI and 800 × 5 for people.
+    expect(aiOnly.totals).toEqual({ helpdesk: 200, ai: 200, human: 4000, total: 4400 });
+    expect(aiOnly.savings).toBe(800);
+    expect(bundle.savings).toBe(660); // 5200 − 4540
   });
 });
 
@@ -234,8 +252,25 @@ describe('crossovers', () => {
     expect(flatVsPerRes!.ticketsPerMonth).toBeCloseTo(1111.11, 1);
     // 0.3 T = 300 → T = 1000.
     expect(flatVsPricier!.ticketsPerMonth).toBeCloseTo(1000, 1);
-    // 0.27 T < 0.3 T at every volume: they never cross.
-    expect(perResVsPricier).toEqual({ a: 'per-res', b: 'pricier', ticketsPerMonth: null, cheaperBelow: 'per-res', cheaperAbove: null });
+    // 0.27 T < 0.3 T at every volume: they never swap, so they are not listed.
+    expect(perResVsPricier).toBeUndefined();
+    expect(result.crossovers).toHaveLength(2);
+    expect(result.crossoverRange).toEqual({ from: 100, to: 10000 });
+  });
+
+  it('lists only swaps inside the scanned range, never one at or below its start', () => {
+    // Average month 1000 tickets; the scan starts at 100. A $20 fee against $0.30 a ticket (0.3 resolutions × 1) swaps at 66.67 tickets, below the range.
+    const volumes = [month('2026-01', { tickets: 1000, automatedResolutions: 300 })];
+    const result = projectCosts(
+      volumes,
+      pricing([
+        { id: 'fee', ai: { type: 'flat', monthlyFee: 20, included: 100000, unit: 'resolution', overage: 0 } },
+        { id: 'metered', ai: { type: 'per-resolution', price: 1 } },
+        { id: 'free', ai: { type: 'per-resolution', price: 0 } },
+      ]),
+    );
+    // fee vs metered swap at 66.67 (out of range); free is cheapest everywhere, and free vs metered touch at 0 only.
+    expect(result.crossovers).toEqual([]);
   });
 });
 
