@@ -5,14 +5,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { readRunReport } from '../bin/commands/compare.ts';
-import { baselineOf, compareRuns, GATED_METRICS, type GatedMetric, type RunComparison } from '../eval/compare.ts';
-import { bootstrapRates, streamFor, type Rate } from '../eval/metrics.ts';
+import { baselineOf, type GatedMetric } from '../eval/compare.ts';
+import { wilsonInterval } from '../eval/ppi.ts';
 import { selectTickets } from '../eval/replay.ts';
 import { createLlmResponder } from '../eval/responders/llm.ts';
 import type { RunReport } from '../eval/run-report.ts';
 import { simulate } from '../eval/simulate.ts';
-import { candidateReplies, knownTicket, startFakeCandidate, wrongTickets, type KnownTicket } from './_gate-candidate.ts';
-import { fixed, formatTable, load, log, machine } from './_shared.ts';
+import { candidateReplies, knownTicket, startFakeCandidate, type KnownTicket } from './_gate-candidate.ts';
+import { BASELINE_SHARE, BETTER_SHARE, DROP_SHARES, judgedRerun, ratesInReport, rowOf, runSeed, type Rerun, type Row } from './_gate-rules.ts';
+import { fixed, formatTable, load, log, machine, runChild } from './_shared.ts';
 
 /**
  * The CI gate's false alarms and power, the old rule against the new, end to end: a fake
@@ -21,8 +22,8 @@ import { fixed, formatTable, load, log, machine } from './_shared.ts';
  * reply to another ticket. The real `llm` responder asks it, the real replay and judge run (as
  * `simulate` does), and a run at p = 0.05 is pinned as the baseline, as `ci --update-baseline` pins
  * it. Reruns at p = 0.05 (errors on other tickets) must pass; at 0.10 / 0.15 / 0.20 they should fail;
- * a better candidate (p = 0.02) must pass. A second, cheaper section synthesises 1,000s of reruns
- * from the demo run's own verdicts, for tighter rates.
+ * a better candidate (p = 0.02) must pass. A second, cheaper section (bench/_gate-synthetic.ts, in a
+ * process of its own meanwhile) synthesises 1,000s of reruns from the demo run's verdicts, for tighter rates.
  */
 
 const { values } = parseArgs({
@@ -40,17 +41,12 @@ const { values } = parseArgs({
 });
 
 const SEED = Number(values.seed);
-const BASELINE_SHARE = 0.05;
-const BETTER_SHARE = 0.02;
-const DROP_SHARES = [0.1, 0.15, 0.2];
 /** The demo's replay: the last 90 days, as `shadowdesk demo` selects them. */
 const DEMO_SELECTION = { holdoutDays: 90, seed: 42 };
 const CANDIDATE = 'llm:gate-bench';
 const CLI = fileURLToPath(new URL('../bin/shadowdesk.ts', import.meta.url));
+const SYNTHETIC = fileURLToPath(new URL('./_gate-synthetic.ts', import.meta.url));
 const seconds = (since: number) => Math.round((performance.now() - since) / 100) / 10;
-
-/** The seed of one candidate run: the baseline's is SEED itself, every rerun its own. */
-const runSeed = (share: number, rerun: number) => SEED + 100_000 * Math.round(share * 100) + rerun + 1;
 
 /** The candidate at `share`, replayed and judged on the workspace; its run folder is removed after. */
 async function candidateRun(workspace: string, scratch: string, tickets: readonly KnownTicket[], share: number, seed: number): Promise<RunReport> {
@@ -70,107 +66,12 @@ async function candidateRun(workspace: string, scratch: string, tickets: readonl
   }
 }
 
-/** What the old rule read of each candidate: its gated rates with their 95% intervals, and its ticket count. */
-type OldRuleInputs = Map<string, { rates: Record<GatedMetric, Rate>; tickets: number }>;
-
-/** As `ci` read them before: from the report's own metrics. */
-function ratesInReport(report: RunReport): OldRuleInputs {
-  return new Map(
-    report.metrics.candidates.map((entry) => [entry.candidate, { tickets: entry.tickets, rates: { 'automation (verified)': entry.automation.verified, accuracy: entry.accuracy, 'wrong answers': entry.wrongRate } }]),
-  );
-}
-
-/**
- * A synthesised run's metrics are those of the verdicts it was made from: recomputed from its
- * tickets as eval/metrics.ts computes them (tickets in the run's order, 1000 resamples, one stream
- * per candidate), which gives the report's own intervals on an unchanged run.
- */
-function resampledRates(report: RunReport): OldRuleInputs {
-  const metrics = Object.values(GATED_METRICS);
-  return new Map(
-    report.metrics.candidates.map(({ candidate, tickets }) => {
-      const answers = report.tickets.map((ticket) => ticket.answers.find((answer) => answer.candidate === candidate)!);
-      const [automation, accuracy, wrong] = bootstrapRates(
-        metrics.map(({ hit, counts }) => ({ numerators: answers.map((answer) => (hit(answer) ? 1 : 0)), denominators: answers.map((answer) => (counts(answer) ? 1 : 0)) })),
-        streamFor(report.metrics.seed, candidate),
-        1000,
-      ) as [Rate, Rate, Rate];
-      return [candidate, { tickets, rates: { 'automation (verified)': automation, accuracy, 'wrong answers': wrong } }];
-    }),
-  );
-}
-
-const halfWidth = (rate: Rate) => (rate.low === null || rate.high === null ? 0 : (rate.high - rate.low) / 2);
-
-/**
- * The rule `ci` used before (eval/compare.ts until the paired gate), kept as it was: a rate fails
- * when it gets worse by more than both runs' 95% half-widths added in quadrature, and a candidate
- * fails when more than max(2, 1% of its tickets) sent answers go from correct to wrong.
- */
-function oldRuleFails(baseline: RunReport, current: RunReport, ratesOf: (report: RunReport) => OldRuleInputs): boolean {
-  const [before, after] = [ratesOf(baseline), ratesOf(current)];
-  const sentVerdicts = (report: RunReport) => new Map(report.tickets.flatMap((ticket) => ticket.answers.filter((answer) => answer.sent).map((answer) => [`${answer.candidate}\u0000${ticket.ticketId}`, answer.verdict] as const)));
-  const [from, to] = [sentVerdicts(baseline), sentVerdicts(current)];
-  return baseline.metrics.candidates.some(({ candidate }) => {
-    const [a, b] = [before.get(candidate), after.get(candidate)];
-    if (!a || !b) return true;
-    const rateFails = (Object.entries(GATED_METRICS) as Array<[GatedMetric, (typeof GATED_METRICS)[GatedMetric]]>).some(([metric, { higherIsBetter }]) => {
-      const [x, y] = [a.rates[metric], b.rates[metric]];
-      const delta = x.value === null || y.value === null ? null : y.value - x.value;
-      const worse = delta === null ? 0 : higherIsBetter ? -delta : delta;
-      return worse > Math.hypot(halfWidth(x), halfWidth(y)) + 1e-12;
-    });
-    let newlyWrong = 0;
-    for (const [key, verdict] of to) if (key.startsWith(`${candidate}\u0000`) && verdict === 'wrong' && from.get(key) === 'correct') newlyWrong += 1;
-    return rateFails || newlyWrong > Math.max(2, Math.floor(b.tickets * 0.01));
-  });
-}
-
-/** One rerun judged by both rules, with the size of its change for one candidate (points). */
-interface Rerun {
-  share: number;
-  seed: number;
-  oldFails: boolean;
-  newFails: boolean;
-  change: Record<GatedMetric, number>;
-  seconds?: number;
-}
-
-function judgedRerun(baseline: RunReport, current: RunReport, ratesOf: (report: RunReport) => OldRuleInputs, candidate: string, share: number, seed: number): Rerun {
-  const comparison: RunComparison = compareRuns(baseline, current);
-  const changeOf = (metric: GatedMetric) => 100 * (comparison.metrics.find((change) => change.candidate === candidate && change.metric === metric)!.delta ?? 0);
-  return {
-    share,
-    seed,
-    oldFails: oldRuleFails(baseline, current, ratesOf),
-    newFails: !comparison.passed,
-    change: { 'automation (verified)': changeOf('automation (verified)'), accuracy: changeOf('accuracy'), 'wrong answers': changeOf('wrong answers') },
-  };
-}
-
-/** Reruns of one share, summed up. */
-interface Row {
-  share: number;
-  runs: number;
-  oldFails: number;
-  newFails: number;
-  /** Mean change over the reruns, in points. */
-  meanChange: Record<GatedMetric, number>;
-}
-
-function rowOf(share: number, reruns: readonly Rerun[]): Row {
-  const mean = (metric: GatedMetric) => reruns.reduce((sum, rerun) => sum + rerun.change[metric], 0) / reruns.length;
-  return {
-    share,
-    runs: reruns.length,
-    oldFails: reruns.filter((rerun) => rerun.oldFails).length,
-    newFails: reruns.filter((rerun) => rerun.newFails).length,
-    meanChange: { 'automation (verified)': mean('automation (verified)'), accuracy: mean('accuracy'), 'wrong answers': mean('wrong answers') },
-  };
-}
-
 const signedPoints = (points: number) => `${points > 0 ? '+' : points < 0 ? '−' : ''}${fixed(Math.abs(points), 1)} pts`;
-const failShare = (fails: number, runs: number) => `${fixed((100 * fails) / runs, 0)}% (${fails}/${runs})`;
+/** A share of failing reruns with its Wilson 95% interval: 0 of 20 still allows up to 16%. */
+function failShare(fails: number, runs: number): string {
+  const { low, high } = wilsonInterval(fails, runs);
+  return `${fixed((100 * fails) / runs, 0)}% (${fails}/${runs}; ${fixed(100 * (low ?? 0), 0)}–${fixed(100 * (high ?? 0), 0)}%)`;
+}
 
 function reading(share: number): string {
   if (share === BASELINE_SHARE) return 'false alarms, target ≤ 5%';
@@ -208,9 +109,19 @@ async function inParallel<T>(jobs: ReadonlyArray<() => Promise<T>>, parallel: nu
   return results;
 }
 
+/** What bench/_gate-synthetic.ts prints. */
+interface SyntheticSection {
+  candidates: string[];
+  shown: string;
+  rows: Row[];
+  seconds: number;
+}
+
 const verdictCounts = (report: RunReport) => report.metrics.candidates.find((entry) => entry.candidate === CANDIDATE)!.verdicts;
 
 const started = performance.now();
+// The machine is shared: the load at the start and the end say how far the timings are ours.
+const loadAtStart = load();
 const scratch = await mkdtemp(join(tmpdir(), 'shadowdesk-gate-bench-'));
 try {
   let workspace = values.workspace;
@@ -223,6 +134,10 @@ try {
     demoSeconds = seconds(demoStarted);
   }
   const tickets = (await selectTickets(workspace, DEMO_SELECTION)).map(knownTicket);
+  // The cheaper section runs meanwhile, on the demo run's own four candidates, in a process of its own.
+  const syntheticSection = runChild<SyntheticSection>(SYNTHETIC, ['--run', join(workspace, 'runs', 'demo'), '--seed', String(SEED), '--nulls', values['synthetic-nulls'], '--drops', values['synthetic-drops']]);
+  // Awaited after the end-to-end runs; should those fail first, their error is the one to show.
+  syntheticSection.catch(() => undefined);
 
   // The judge's noise floor: the candidate sending every agent reply as it was. Timed, as is the
   // baseline: the first run of the process also loads the code and the model.
@@ -243,7 +158,7 @@ try {
   const plan: Array<[number, number]> = [[BASELINE_SHARE, Number(values.nulls)], [BETTER_SHARE, Number(values.better)], ...DROP_SHARES.map((share): [number, number] => [share, Number(values.drops)])];
   const jobs = plan.flatMap(([share, runs]) =>
     Array.from({ length: runs }, (_, rerun) => async (): Promise<Rerun> => {
-      const seed = runSeed(share, rerun);
+      const seed = runSeed(SEED, share, rerun);
       const rerunStarted = performance.now();
       const current = await candidateRun(workspace, scratch, tickets, share, seed);
       const judged = { ...judgedRerun(baseline, current, ratesInReport, CANDIDATE, share, seed), seconds: seconds(rerunStarted) };
@@ -256,34 +171,7 @@ try {
   const endToEndSeconds = seconds(endToEndStarted);
   const endToEnd = plan.map(([share]) => rowOf(share, reruns.filter((rerun) => rerun.share === share)));
 
-  // The cheaper section: the demo run's own four candidates, with reruns synthesised from its verdicts.
-  const syntheticStarted = performance.now();
-  const demo = await readRunReport(join(workspace, 'runs', 'demo'));
-  const withWrongShare = (share: number, seed: number): RunReport => {
-    const wrong = wrongTickets(
-      demo.tickets.map((ticket) => ticket.ticketId),
-      share,
-      seed,
-    );
-    return {
-      ...demo,
-      tickets: demo.tickets.map((ticket) =>
-        wrong.has(ticket.ticketId) ? { ...ticket, answers: ticket.answers.map((answer) => (answer.sent ? { ...answer, verdict: 'wrong' as const, outcome: 'ai-then-agent' as const } : answer)) } : ticket,
-      ),
-    };
-  };
-  const best = [...demo.metrics.candidates].sort((a, b) => (b.accuracy.value ?? 0) - (a.accuracy.value ?? 0))[0]!.candidate;
-  const syntheticPlan: Array<[number, number]> = [[BASELINE_SHARE, Number(values['synthetic-nulls'])], ...DROP_SHARES.map((share): [number, number] => [share, Number(values['synthetic-drops'])])];
-  const synthetic = syntheticPlan.filter(([, runs]) => runs > 0).map(([share, runs]) => {
-    const rows = Array.from({ length: runs }, (_, rerun) => {
-      // A fresh baseline per rerun: one lucky or unlucky baseline would bias every rerun the same way.
-      const seed = runSeed(share, rerun) + 50_000;
-      return judgedRerun(withWrongShare(BASELINE_SHARE, seed), withWrongShare(share, seed + 1), resampledRates, best, share, seed);
-    });
-    log(`synthetic p = ${share}: ${runs} reruns done`);
-    return rowOf(share, rows);
-  });
-  const syntheticSeconds = seconds(syntheticStarted);
+  const synthetic = await syntheticSection;
 
   const counts = (report: RunReport) => Object.entries(verdictCounts(report)).filter(([, count]) => count > 0).map(([verdict, count]) => `${count} ${verdict}`).join(', ');
   process.stdout.write(
@@ -295,16 +183,16 @@ try {
       rowsTable(endToEnd, (metric) => metric),
       '',
       `One replay + judge: ${firstRunSeconds} s for the first of the process, ${oneRunSeconds} s for the next; ${reruns.length} reruns in ${endToEndSeconds} s (${values.parallel} at a time).`,
-      ...(synthetic.length === 0
+      ...(synthetic.rows.length === 0
         ? []
         : [
             '',
-            `Synthetic: the fresh demo run's four candidates, reruns made by turning a seeded share of its sent answers wrong (a fresh baseline at p = ${BASELINE_SHARE} each rerun); in ${syntheticSeconds} s.`,
+            `Synthetic: the fresh demo run's four candidates, reruns made by turning a seeded share of its sent answers wrong (a fresh baseline at p = ${BASELINE_SHARE} each rerun); in ${synthetic.seconds} s, alongside.`,
             '',
-            rowsTable(synthetic, (metric) => `${best}: ${metric}`),
+            rowsTable(synthetic.rows, (metric) => `${synthetic.shown}: ${metric}`),
           ]),
       '',
-      `Total ${seconds(started)} s${demoSeconds > 0 ? `, of which ${demoSeconds} s building the demo workspace` : ''}.`,
+      `Total ${seconds(started)} s${demoSeconds > 0 ? `, of which ${demoSeconds} s building the demo workspace` : ''}; load average ${loadAtStart[0]} at the start, ${load()[0]} at the end (2 cores).`,
       '',
     ].join('\n'),
   );
@@ -314,15 +202,15 @@ try {
     `${JSON.stringify(
       {
         machine: machine(),
-        load: load(),
+        load: { start: loadAtStart, end: load() },
         seed: SEED,
-        seconds: { total: seconds(started), demo: demoSeconds, firstRun: firstRunSeconds, oneRun: oneRunSeconds, reruns: endToEndSeconds, synthetic: syntheticSeconds },
+        seconds: { total: seconds(started), demo: demoSeconds, firstRun: firstRunSeconds, oneRun: oneRunSeconds, reruns: endToEndSeconds, synthetic: synthetic.seconds },
         parallel: Number(values.parallel),
         tickets: tickets.length,
         alpha: 0.05,
         tolerance: 0.02,
         endToEnd: { candidate: CANDIDATE, oracle: verdictCounts(oracle), baseline: { share: BASELINE_SHARE, seed: SEED, verdicts: verdictCounts(pinned) }, rows: endToEnd, reruns },
-        synthetic: { candidates: demo.metrics.candidates.map((entry) => entry.candidate), shownCandidate: best, rows: synthetic },
+        synthetic,
       },
       null,
       2,
