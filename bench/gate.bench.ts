@@ -192,7 +192,7 @@ try {
             rowsTable(synthetic.rows, (metric) => `${synthetic.shown}: ${metric}`),
           ]),
       '',
-      `Total ${seconds(started)} s${demoSeconds > 0 ? `, of which ${demoSeconds} s building the demo workspace` : ''}; load average ${loadAtStart[0]} at the start, ${load()[0]} at the end (2 cores).`,
+      `Total ${seconds(started)} s${demoSeconds > 0 ? `, of which ${demoSeconds} s building the demo workspace` : ''}; load average ${loadAtStart[0]} at the start, ${load()[0]} at the end (${machine().cpus} cores).`,
       '',
     ].join('\n'),
   );
