@@ -1,6 +1,6 @@
 import { compareRuns, GATED_METRICS, type GatedMetric } from '../eval/compare.ts';
 import { bootstrapRates, streamFor, type Rate } from '../eval/metrics.ts';
-import type { RunReport } from '../eval/run-report.ts';
+import type { ExplorerAnswer, RunReport } from '../eval/run-report.ts';
 import { wrongTickets } from './_gate-candidate.ts';
 
 /** The gate benchmark's plan and its two rules, shared by the end-to-end runs and the synthetic reruns (a child process). */
@@ -118,6 +118,6 @@ export function withWrongShare(report: RunReport, share: number, seed: number): 
     share,
     seed,
   );
-  const turnedWrong = (answer: RunReport['tickets'][number]['answers'][number]) => (answer.sent ? { ...answer, verdict: 'wrong' as const, outcome: 'ai-then-agent' as const } : answer);
+  const turnedWrong = (answer: ExplorerAnswer): ExplorerAnswer => (answer.sent ? { ...answer, verdict: 'wrong' as const, outcome: 'ai-then-agent' as const } : answer);
   return { ...report, tickets: report.tickets.map((ticket) => (wrong.has(ticket.ticketId) ? { ...ticket, answers: ticket.answers.map(turnedWrong) } : ticket)) };
 }
