@@ -5,143 +5,218 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { readRunReport } from '../bin/commands/compare.ts';
-import { Random } from '../datasets/demo/random.ts';
-import { compareRuns, GATED_METRICS, type GatedMetric, type PairedAnswer } from '../eval/compare.ts';
-import { bootstrapRates, streamFor } from '../eval/metrics.ts';
+import { baselineOf, type GatedMetric } from '../eval/compare.ts';
+import { wilsonInterval } from '../eval/ppi.ts';
+import { selectTickets } from '../eval/replay.ts';
+import { createLlmResponder } from '../eval/responders/llm.ts';
 import type { RunReport } from '../eval/run-report.ts';
-import { fixed, formatTable, load, log, machine } from './_shared.ts';
+import { simulate } from '../eval/simulate.ts';
+import { candidateReplies, knownTicket, startFakeCandidate, type KnownTicket } from './_gate-candidate.ts';
+import { BASELINE_SHARE, BETTER_SHARE, DROP_SHARES, judgedRerun, ratesInReport, rowOf, runSeed, type Rerun, type Row } from './_gate-rules.ts';
+import { fixed, formatTable, load, log, machine, runChild } from './_shared.ts';
 
 /**
- * The CI gate's false alarms and power, old rule against new, on a real demo run's verdicts.
- * Candidate runs are synthesised: each turns a seeded share p of the tickets' sent answers wrong
- * (a different seeded set each rerun). Each rerun's pinned baseline is p = 0.05; reruns at p = 0.05 are
- * unchanged candidates (any failure is a false alarm), reruns at 0.10 / 0.15 / 0.20 are real drops.
+ * The CI gate's false alarms and power, the old rule against the new, end to end: a fake
+ * OpenAI-compatible candidate on 127.0.0.1 (bench/_gate-candidate.ts) sends the agent's real reply
+ * to each of the demo's replayed tickets, except on a seeded share p where it sends the agent's
+ * reply to another ticket. The real `llm` responder asks it, the real replay and judge run (as
+ * `simulate` does), and a run at p = 0.05 is pinned as the baseline, as `ci --update-baseline` pins
+ * it. Reruns at p = 0.05 (errors on other tickets) must pass; at 0.10 / 0.15 / 0.20 they should fail;
+ * a better candidate (p = 0.02) must pass. A second, cheaper section (bench/_gate-synthetic.ts, in a
+ * process of its own meanwhile) synthesises 1,000s of reruns from the demo run's verdicts, for tighter rates.
  */
 
 const { values } = parseArgs({
   options: {
-    run: { type: 'string' },
-    nulls: { type: 'string', default: '1000' },
-    drops: { type: 'string', default: '200' },
+    workspace: { type: 'string' },
+    seed: { type: 'string', default: '2026' },
+    nulls: { type: 'string', default: '20' },
+    drops: { type: 'string', default: '10' },
+    better: { type: 'string', default: '5' },
+    'synthetic-nulls': { type: 'string', default: '1000' },
+    'synthetic-drops': { type: 'string', default: '200' },
+    parallel: { type: 'string', default: '2' },
     out: { type: 'string', default: fileURLToPath(new URL('./results/gate.json', import.meta.url)) },
   },
 });
 
-const BASELINE_SHARE = 0.05;
-const DROP_SHARES = [0.1, 0.15, 0.2];
+const SEED = Number(values.seed);
+/** The demo's replay: the last 90 days, as `shadowdesk demo` selects them. */
+const DEMO_SELECTION = { holdoutDays: 90, seed: 42 };
+const CANDIDATE = 'llm:gate-bench';
 const CLI = fileURLToPath(new URL('../bin/shadowdesk.ts', import.meta.url));
+const SYNTHETIC = fileURLToPath(new URL('./_gate-synthetic.ts', import.meta.url));
+const seconds = (since: number) => Math.round((performance.now() - since) / 100) / 10;
 
-/** The real demo run: the one --run names, else a fresh `shadowdesk demo` in a temporary workspace. */
-async function demoRun(): Promise<{ report: RunReport; source: string }> {
-  if (values.run) return { report: await readRunReport(values.run), source: values.run };
-  const scratch = await mkdtemp(join(tmpdir(), 'shadowdesk-gate-bench-'));
+/** The candidate at `share`, replayed and judged on the workspace; its run folder is removed after. */
+async function candidateRun(workspace: string, scratch: string, tickets: readonly KnownTicket[], share: number, seed: number): Promise<RunReport> {
+  const endpoint = await startFakeCandidate(tickets, candidateReplies(tickets, share, seed));
+  const runDir = join(scratch, `run-${share}-${seed}`);
   try {
-    log('running `shadowdesk demo` into a temporary workspace…');
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', CLI, 'demo', '--workspace', scratch], { maxBuffer: 64 * 1024 * 1024 });
-    return { report: await readRunReport(join(scratch, 'runs', 'demo')), source: '`shadowdesk demo` (fresh)' };
+    // No response cache: every run must ask the endpoint, as a rerun of a changed candidate does.
+    const candidate = createLlmResponder({ id: CANDIDATE, endpoint: { baseUrl: endpoint.baseUrl, model: 'gate-bench' } });
+    const { report } = await simulate({ workspace, runDir, candidates: [candidate], selection: DEMO_SELECTION });
+    // An errored answer would be an escalation the candidate never chose: the run would measure the bench.
+    const failed = report.tickets.find((ticket) => ticket.answers.some((answer) => answer.error));
+    if (failed) throw new Error(`p = ${share}, seed ${seed}: ticket ${failed.ticketId} was not answered: ${failed.answers.find((answer) => answer.error)!.error}`);
+    return report;
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    await endpoint.close();
+    await rm(runDir, { recursive: true, force: true });
   }
 }
 
-/** The run with a seeded share of tickets whose sent answers turn wrong (for every candidate). */
-function withWrongShare(report: RunReport, share: number, seed: number): RunReport {
-  const random = new Random(seed);
-  return {
-    ...report,
-    tickets: report.tickets.map((ticket) => {
-      if (!random.chance(share)) return ticket;
-      return { ...ticket, answers: ticket.answers.map((answer) => (answer.sent ? { ...answer, verdict: 'wrong' as const, outcome: 'ai-then-agent' as const } : answer)) };
-    }),
+const signedPoints = (points: number) => `${points > 0 ? '+' : points < 0 ? '−' : ''}${fixed(Math.abs(points), 1)} pts`;
+/** A share of failing reruns with its Wilson 95% interval: 0 of 20 still allows up to 16%. */
+function failShare(fails: number, runs: number): string {
+  const { low, high } = wilsonInterval(fails, runs);
+  return `${fixed((100 * fails) / runs, 0)}% (${fails}/${runs}; ${fixed(100 * (low ?? 0), 0)}–${fixed(100 * (high ?? 0), 0)}%)`;
+}
+
+function reading(share: number): string {
+  if (share === BASELINE_SHARE) return 'false alarms, target ≤ 5%';
+  if (share === BETTER_SHARE) return 'better candidate: must pass';
+  return share === 0.15 ? 'power, target ≥ 80%' : 'power';
+}
+
+function rowsTable(rows: readonly Row[], metricLabel: (metric: GatedMetric) => string): string {
+  return formatTable(
+    ['candidate run', 'reruns', ...(['automation (verified)', 'accuracy', 'wrong answers'] as const).map(metricLabel), 'old rule fails', 'new rule fails', 'reading'],
+    rows.map((row) => [
+      `p = ${fixed(row.share, 2)}${row.share === BASELINE_SHARE ? ' (same rate, other tickets)' : row.share === BETTER_SHARE ? ' (better)' : ''}`,
+      String(row.runs),
+      signedPoints(row.meanChange['automation (verified)']),
+      signedPoints(row.meanChange.accuracy),
+      signedPoints(row.meanChange['wrong answers']),
+      failShare(row.oldFails, row.runs),
+      failShare(row.newFails, row.runs),
+      reading(row.share),
+    ]),
+  );
+}
+
+/** Runs `jobs` at most `parallel` at a time (the judge waits on the model and the index much of the time). */
+async function inParallel<T>(jobs: ReadonlyArray<() => Promise<T>>, parallel: number): Promise<T[]> {
+  const results: T[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const index = next++;
+      results[index] = await jobs[index]!();
+    }
   };
+  await Promise.all(Array.from({ length: Math.max(1, parallel) }, worker));
+  return results;
 }
 
-/**
- * The rule `ci` used before: each rate's drop against both runs' 95% intervals added in
- * quadrature (the intervals of eval/metrics.ts: 1000 resamples, one stream per candidate), or more
- * than max(2, 1%) tickets from correct to wrong.
- */
-function oldRuleFails(baseline: RunReport, current: RunReport): boolean {
-  const candidates = baseline.metrics.candidates.map((entry) => entry.candidate);
-  const metrics = Object.entries(GATED_METRICS) as Array<[GatedMetric, (typeof GATED_METRICS)[GatedMetric]]>;
-  const answersOf = (report: RunReport, candidate: string): PairedAnswer[] =>
-    [...report.tickets].sort((a, b) => (a.ticketId < b.ticketId ? -1 : a.ticketId > b.ticketId ? 1 : 0)).map((ticket) => ticket.answers.find((answer) => answer.candidate === candidate)!);
-  const intervals = (answers: PairedAnswer[], candidate: string) =>
-    bootstrapRates(
-      metrics.map(([, { hit, counts }]) => ({ numerators: answers.map((answer) => (hit(answer) ? 1 : 0)), denominators: answers.map((answer) => (counts(answer) ? 1 : 0)) })),
-      streamFor(baseline.metrics.seed, candidate),
-      1000,
-    );
-  return candidates.some((candidate) => {
-    const [before, after] = [answersOf(baseline, candidate), answersOf(current, candidate)];
-    const [a, b] = [intervals(before, candidate), intervals(after, candidate)];
-    const halfWidth = (rate: (typeof a)[number]) => (rate.low === null || rate.high === null ? 0 : (rate.high - rate.low) / 2);
-    const metricFails = metrics.some(([, { higherIsBetter }], index) => {
-      const [x, y] = [a[index]!, b[index]!];
-      if (x.value === null || y.value === null) return false;
-      const worse = higherIsBetter ? x.value - y.value : y.value - x.value;
-      return worse > Math.hypot(halfWidth(x), halfWidth(y)) + 1e-12;
-    });
-    const newlyWrong = before.filter((answer, index) => answer.sent && answer.verdict === 'correct' && after[index]!.sent && after[index]!.verdict === 'wrong').length;
-    return metricFails || newlyWrong > Math.max(2, Math.floor(before.length * 0.01));
-  });
+/** What bench/_gate-synthetic.ts prints. */
+interface SyntheticSection {
+  candidates: string[];
+  shown: string;
+  rows: Row[];
+  seconds: number;
 }
 
-interface Row {
-  share: number;
-  runs: number;
-  oldFails: number;
-  newFails: number;
-  /** Mean changes of the most accurate candidate (points), to show the size of the drop. */
-  meanAccuracyChange: number;
-  meanWrongChange: number;
-}
+const verdictCounts = (report: RunReport) => report.metrics.candidates.find((entry) => entry.candidate === CANDIDATE)!.verdicts;
 
-const { report: demo, source } = await demoRun();
-const tickets = demo.tickets.length;
-const best = [...demo.metrics.candidates].sort((a, b) => (b.accuracy.value ?? 0) - (a.accuracy.value ?? 0))[0]!.candidate;
-const plan: Array<[number, number]> = [[BASELINE_SHARE, Number(values.nulls)], ...DROP_SHARES.map((share): [number, number] => [share, Number(values.drops)])];
-const rows: Row[] = [];
 const started = performance.now();
-for (const [share, runs] of plan) {
-  let oldFails = 0;
-  let newFails = 0;
-  let accuracyChange = 0;
-  let wrongChange = 0;
-  for (let rerun = 0; rerun < runs; rerun++) {
-    // A fresh pinned baseline per rerun too: one lucky or unlucky baseline would bias every rerun the same way.
-    const seed = 1_000_000 * Math.round(share * 100) + 2 * rerun;
-    const baseline = withWrongShare(demo, BASELINE_SHARE, seed);
-    const current = withWrongShare(demo, share, seed + 1);
-    const comparison = compareRuns(baseline, current);
-    if (!comparison.passed) newFails += 1;
-    if (oldRuleFails(baseline, current)) oldFails += 1;
-    const changeOf = (metric: GatedMetric) => comparison.metrics.find((change) => change.candidate === best && change.metric === metric)!.delta ?? 0;
-    accuracyChange += changeOf('accuracy');
-    wrongChange += changeOf('wrong answers');
+// The machine is shared: the load at the start and the end say how far the timings are ours.
+const loadAtStart = load();
+const scratch = await mkdtemp(join(tmpdir(), 'shadowdesk-gate-bench-'));
+try {
+  let workspace = values.workspace;
+  let demoSeconds = 0;
+  if (!workspace) {
+    workspace = join(scratch, 'workspace');
+    log('building the demo workspace with `shadowdesk demo`…');
+    const demoStarted = performance.now();
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', CLI, 'demo', '--workspace', workspace], { maxBuffer: 64 * 1024 * 1024 });
+    demoSeconds = seconds(demoStarted);
   }
-  rows.push({ share, runs, oldFails, newFails, meanAccuracyChange: (100 * accuracyChange) / runs, meanWrongChange: (100 * wrongChange) / runs });
-  log(`p = ${share}: ${runs} reruns done`);
-}
+  const tickets = (await selectTickets(workspace, DEMO_SELECTION)).map(knownTicket);
+  // The cheaper section runs meanwhile, on the demo run's own four candidates, in a process of its own.
+  const syntheticSection = runChild<SyntheticSection>(SYNTHETIC, ['--run', join(workspace, 'runs', 'demo'), '--seed', String(SEED), '--nulls', values['synthetic-nulls'], '--drops', values['synthetic-drops']]);
+  // Awaited after the end-to-end runs; should those fail first, their error is the one to show.
+  syntheticSection.catch(() => undefined);
 
-const signedPoints = (points: number) => `${points > 0 ? '+' : ''}${fixed(points, 1)} pts`;
-const label = (row: Row) => (row.share === BASELINE_SHARE ? 'false alarms' : 'power');
-const table = formatTable(
-  ['candidate run', 'reruns', `${best}: accuracy`, 'wrong answers', 'old rule fails', 'new rule fails', 'reading'],
-  rows.map((row) => [
-    `p = ${fixed(row.share, 2)}${row.share === BASELINE_SHARE ? ' (unchanged)' : ''}`,
-    String(row.runs),
-    signedPoints(row.meanAccuracyChange),
-    signedPoints(row.meanWrongChange),
-    `${fixed((100 * row.oldFails) / row.runs, 0)}%`,
-    `${fixed((100 * row.newFails) / row.runs, 0)}%`,
-    label(row),
-  ]),
-);
-process.stdout.write(`Gate on ${source}: ${tickets} tickets, candidates ${demo.metrics.candidates.map((entry) => entry.candidate).join(', ')}; baseline p = ${BASELINE_SHARE}; new rule alpha 0.05, tolerance 2 points; changes are means over the reruns\n\n${table}\n\n`);
-await mkdir(dirname(values.out), { recursive: true });
-await writeFile(
-  values.out,
-  `${JSON.stringify({ machine: machine(), load: load(), seconds: Math.round((performance.now() - started) / 100) / 10, source, tickets, candidates: demo.metrics.candidates.map((entry) => entry.candidate), baselineShare: BASELINE_SHARE, alpha: 0.05, tolerance: 0.02, rows }, null, 2)}\n`,
-);
-log(`wrote ${values.out}`);
+  // The judge's noise floor: the candidate sending every agent reply as it was. Timed, as is the
+  // baseline: the first run of the process also loads the code and the model.
+  let runStarted = performance.now();
+  const oracle = await candidateRun(workspace, scratch, tickets, 0, SEED);
+  const firstRunSeconds = seconds(runStarted);
+  log(`one replay + judge of the demo (${tickets.length} tickets) with the fake candidate, first of the process: ${firstRunSeconds} s`);
+
+  // Pinned as `ci --update-baseline` pins it, and read back as `ci --baseline` reads it.
+  const baselineFile = join(scratch, 'baseline.json');
+  runStarted = performance.now();
+  const pinned = await candidateRun(workspace, scratch, tickets, BASELINE_SHARE, SEED);
+  const oneRunSeconds = seconds(runStarted);
+  log(`the next one (the baseline): ${oneRunSeconds} s`);
+  await writeFile(baselineFile, `${JSON.stringify(baselineOf(pinned))}\n`);
+  const baseline = await readRunReport(baselineFile, '--baseline');
+
+  const plan: Array<[number, number]> = [[BASELINE_SHARE, Number(values.nulls)], [BETTER_SHARE, Number(values.better)], ...DROP_SHARES.map((share): [number, number] => [share, Number(values.drops)])];
+  const jobs = plan.flatMap(([share, runs]) =>
+    Array.from({ length: runs }, (_, rerun) => async (): Promise<Rerun> => {
+      const seed = runSeed(SEED, share, rerun);
+      const rerunStarted = performance.now();
+      const current = await candidateRun(workspace, scratch, tickets, share, seed);
+      const judged = { ...judgedRerun(baseline, current, ratesInReport, CANDIDATE, share, seed), seconds: seconds(rerunStarted) };
+      log(`p = ${share} rerun ${rerun + 1}/${runs}: old rule ${judged.oldFails ? 'fails' : 'passes'}, new rule ${judged.newFails ? 'fails' : 'passes'} (${judged.seconds} s)`);
+      return judged;
+    }),
+  );
+  const endToEndStarted = performance.now();
+  const reruns = await inParallel(jobs, Number(values.parallel));
+  const endToEndSeconds = seconds(endToEndStarted);
+  const endToEnd = plan.map(([share]) => rowOf(share, reruns.filter((rerun) => rerun.share === share)));
+
+  const synthetic = await syntheticSection;
+
+  const counts = (report: RunReport) => Object.entries(verdictCounts(report)).filter(([, count]) => count > 0).map(([verdict, count]) => `${count} ${verdict}`).join(', ');
+  process.stdout.write(
+    [
+      `End to end: the \`llm\` responder against a fake endpoint on 127.0.0.1, ${tickets.length} demo tickets (last 90 days); seed ${SEED} for the candidate's draws, 42 for the selection, the judge and the metrics.`,
+      `Oracle (every agent reply sent as it was): ${counts(oracle)}.`,
+      `Pinned baseline p = ${BASELINE_SHARE}: ${counts(pinned)}. New rule: alpha 0.05, tolerance 2 points. Changes are means over the reruns.`,
+      '',
+      rowsTable(endToEnd, (metric) => metric),
+      '',
+      `One replay + judge: ${firstRunSeconds} s for the first of the process, ${oneRunSeconds} s for the next; ${reruns.length} reruns in ${endToEndSeconds} s (${values.parallel} at a time).`,
+      ...(synthetic.rows.length === 0
+        ? []
+        : [
+            '',
+            `Synthetic: the fresh demo run's four candidates, reruns made by turning a seeded share of its sent answers wrong (a fresh baseline at p = ${BASELINE_SHARE} each rerun); in ${synthetic.seconds} s, alongside.`,
+            '',
+            rowsTable(synthetic.rows, (metric) => `${synthetic.shown}: ${metric}`),
+          ]),
+      '',
+      `Total ${seconds(started)} s${demoSeconds > 0 ? `, of which ${demoSeconds} s building the demo workspace` : ''}; load average ${loadAtStart[0]} at the start, ${load()[0]} at the end (${machine().cpus} cores).`,
+      '',
+    ].join('\n'),
+  );
+  await mkdir(dirname(values.out), { recursive: true });
+  await writeFile(
+    values.out,
+    `${JSON.stringify(
+      {
+        machine: machine(),
+        load: { start: loadAtStart, end: load() },
+        seed: SEED,
+        seconds: { total: seconds(started), demo: demoSeconds, firstRun: firstRunSeconds, oneRun: oneRunSeconds, reruns: endToEndSeconds, synthetic: synthetic.seconds },
+        parallel: Number(values.parallel),
+        tickets: tickets.length,
+        alpha: 0.05,
+        tolerance: 0.02,
+        endToEnd: { candidate: CANDIDATE, oracle: verdictCounts(oracle), baseline: { share: BASELINE_SHARE, seed: SEED, verdicts: verdictCounts(pinned) }, rows: endToEnd, reruns },
+        synthetic,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  log(`wrote ${values.out} in ${seconds(started)} s`);
+} finally {
+  await rm(scratch, { recursive: true, force: true });
+}
