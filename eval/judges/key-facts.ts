@@ -163,7 +163,8 @@ const NOISE_RES = [
 
 const ORDER_HASH_RE = /(?<![\w&])#\s?([a-z0-9][a-z0-9-]*)/gu;
 const ORDER_WORD_RE = /(?<![\p{L}])(?:(?:commande|order)(?:\s+(?:number|numero|num\.?|n°|nº|no\.?|nr\.?)(?![\p{L}]))?|(?:n°|nº|numero|number)\s+(?:de\s+)?commande)\s*:?\s*#?\s?([a-z0-9][a-z0-9-]*)/gu;
-const TRACKING_RE = /(?<![a-z0-9])[a-z0-9]{8,30}(?![a-z0-9])/gu;
+/** Not right after an `@`: a tweet's @HELPME62164554 is a handle, not a parcel. */
+const TRACKING_RE = /(?<![a-z0-9@])[a-z0-9]{8,30}(?![a-z0-9])/gu;
 
 const DURATION_NUM = `\\d+|${NUMBER_WORDS_RE}|an?`;
 /** A number with no article: the only kind that can restate a number in brackets or end a range after the unit. */

@@ -211,6 +211,18 @@ describe('extractFacts: identifiers', () => {
     expect(facts('Suivez-le ici : https://track.example/6A12345678FR.')).toEqual(['url:https://track.example/6A12345678FR', 'tracking:6A12345678FR']);
   });
 
+  it.each([
+    ['@HELPME62164554 Sorry to hear that, send us a DM with your order number.', 'en'],
+    ['@AIDEMOI20241205 Désolés pour ce retard, écrivez-nous en message privé.', 'fr'],
+  ])('does not read an @handle as a tracking number: %s', (text, language) => {
+    expect(facts(text, { language })).toEqual([]);
+  });
+
+  it('still reads a tracking number written after an @handle', () => {
+    expect(facts('@HELPME62164554 your parcel 6A12345678FR is on its way', { language: 'en' })).toEqual(['tracking:6A12345678FR']);
+    expect(facts('@AIDEMOI20241205 votre colis 6A12345678FR est en route', { language: 'fr' })).toEqual(['tracking:6A12345678FR']);
+  });
+
   it('normalises URLs: trailing punctuation, scheme and host case, trailing slash', () => {
     expect(only('Voir HTTPS://Shop.Example.COM/retours/.', 'url')).toBe('https://shop.example.com/retours');
     expect(only('See (https://shop.example.com/retours)', 'url')).toBe('https://shop.example.com/retours');
