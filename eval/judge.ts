@@ -249,7 +249,9 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
       const semantic = scoreOnly(judgeSemantic(pairs.get(result)!, negatives.get(result.ticketId) ?? []));
       const topic = scoreOnly(judgeTopic(pairs.get(result)!, unrelated));
       // What the customer wrote supports the answer too: repeating their own order number is not an invention.
-      const grounding = scoreOnly(judgeGrounding({ answer: answer.text, sources: [...sourceTexts, history.question?.text ?? ''], customer: ticket.customer, ...factOptions }));
+      // What a tool reported back (the code it made, the sum it refunded) is a source for what the answer says of it.
+      const toolResults = (answer.actions ?? []).flatMap((action) => (action.ok && action.result ? [action.result] : []));
+      const grounding = scoreOnly(judgeGrounding({ answer: answer.text, sources: [...sourceTexts, ...toolResults, history.question?.text ?? ''], customer: ticket.customer, ...factOptions }));
       const ownOrderIds = orderIdsByEmail.get(ticket.customer.email?.toLowerCase() ?? '');
       const safety = scoreOnly(judgeSafety({
         question: history.question?.text ?? '',

@@ -7,6 +7,7 @@ import { ShadowdeskError } from '../errors.ts';
 import { Random } from '../datasets/demo/random.ts';
 import { openSearcher, readManifest, type Searcher } from '../pipelines/search-tables.ts';
 import { DEFAULT_WORKSPACE, JsonlWriter, readJsonlLines, readRecords, recordsFile } from '../pipelines/workspace.ts';
+import { ticketHistory } from './history.ts';
 import type { LlmJudgeOptions } from './judges/llm-judge.ts';
 import { checkLatestIsPointer, claimRunDir, ownRunDir, pointLatestAt, readResultsFile, resultKey, RESULTS_FILE, RUN_FILE } from './run-folder.ts';
 import { runIdentity } from './run-identity.ts';
@@ -178,6 +179,16 @@ export function ticketContext(ticket: Ticket, searcher: Searcher, orders: Map<st
   };
 }
 
+/**
+ * The context a candidate is asked with: the agent's reply is added only for a responder that
+ * declares it reads it (the oracle); every other candidate gets the blind context unchanged.
+ */
+export function contextFor(candidate: Responder, context: TicketContext, ticket: Ticket): TicketContext {
+  if (!candidate.readsAgentReply) return context;
+  const reference = ticketHistory(ticket).reference;
+  return reference ? { ...context, agentReply: { text: reference.text, ...(reference.macro && { macro: reference.macro }) } } : context;
+}
+
 async function answerSafely(candidate: Responder, context: TicketContext): Promise<Answer> {
   const started = performance.now();
   try {
@@ -216,7 +227,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
         const context = ticketContext(ticket, searcher, orders);
         for (const candidate of options.candidates) {
           if (done.has(resultKey({ candidate: candidate.id, ticketId: ticket.id }))) continue;
-          const answer = await answerSafely(candidate, context);
+          const answer = await answerSafely(candidate, contextFor(candidate, context, ticket));
           await writer.write({ candidate: candidate.id, ticketId: ticket.id, createdAt: ticket.createdAt, answer } satisfies TicketResult);
           answered++;
         }

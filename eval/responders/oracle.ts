@@ -1,0 +1,80 @@
+import type { KnowledgeKind } from '../../datasets/records.ts';
+import { detectActionClaims } from '../judges/actions.ts';
+import type { AgentReply, Answer, PerformedAction, Responder, Source, TicketContext } from '../types.ts';
+
+/** How the oracle names what the agent did: the history, not a tool of the oracle's own. */
+export const AGENT_HISTORY_TOOL = 'agent (history)';
+
+/** Knowledge passages of the ticket's time closest to each sentence of the agent's reply: the policy it was written from. */
+const PASSAGES_PER_SENTENCE = 5;
+/** Sentences of a reply: each may come from another article (a delay from shipping, a window from returns). */
+const SENTENCE_RE = /[^.!?\n]+[.!?]*/g;
+/** Macros are cited only when the agent applied one: a macro it did not use is another answer. */
+const NOT_MACROS: readonly KnowledgeKind[] = ['article', 'policy', 'product', 'internal'];
+/** Enough to hold every macro of a helpdesk's same-named family, so the agent's own is among them. */
+const MACROS_SEARCHED = 50;
+
+/** The sentence of `text` around `index`: what the agent reported about one action. */
+function sentenceAt(text: string, index: number): string {
+  const start = Math.max(text.lastIndexOf('\n', index), ...['. ', '! ', '? '].map((end) => text.lastIndexOf(end, index))) + 1;
+  const ends = ['\n', '. ', '! ', '? '].map((end) => text.indexOf(end, index)).filter((at) => at >= 0);
+  return text.slice(start, ends.length > 0 ? Math.min(...ends) + 1 : text.length).trim();
+}
+
+/**
+ * The actions the agent's reply claims, as done: the agent who wrote "here is your code LUNE10-CLAIRE,
+ * valid 7 days" did create it in the shop's systems, so the claim stands, and the sentence reporting
+ * it is what that system gave back.
+ */
+function actionsOfAgent(reply: string, language: string | undefined): PerformedAction[] {
+  const byKind = new Map<PerformedAction['kind'], string[]>();
+  for (const claim of detectActionClaims(reply, language)) {
+    const at = reply.normalize('NFC').indexOf(claim.excerpt);
+    const reported = at >= 0 ? sentenceAt(reply.normalize('NFC'), at) : claim.excerpt;
+    byKind.set(claim.kind, [...(byKind.get(claim.kind) ?? []), reported]);
+  }
+  return [...byKind].map(([kind, sentences]) => ({ kind, tool: AGENT_HISTORY_TOOL, ok: true, result: [...new Set(sentences)].join('\n') }));
+}
+
+/** The knowledge the agent wrote from, as it stood at the ticket's date: the closest passages, and the macro it applied. */
+async function knowledgeOf(reply: AgentReply, context: TicketContext): Promise<Source[]> {
+  const sentences = (reply.text.match(SENTENCE_RE) ?? []).map((sentence) => sentence.trim()).filter((sentence) => sentence.length > 0);
+  // Words (a "30 days" window) and meaning (a refund delay) each find passages the other misses.
+  const searches = sentences.flatMap((sentence) => (['fts', 'vector'] as const).map((mode) => context.retrieve(sentence, { table: 'knowledge', kinds: NOT_MACROS, limit: PASSAGES_PER_SENTENCE, mode })));
+  const passages = await Promise.all(searches);
+  const macros = reply.macro ? await context.retrieve(reply.macro, { table: 'knowledge', kinds: ['macro'], limit: MACROS_SEARCHED }) : [];
+  const applied = macros.find((hit) => hit.title === reply.macro);
+  const cited = new Map([...passages.flat(), ...(applied ? [applied] : [])].map((hit) => [hit.id, hit]));
+  return [...cited.values()].map((hit) => ({ type: 'knowledge', id: hit.id, ...(hit.url && { url: hit.url }) }));
+}
+
+/**
+ * The oracle: sends the agent's own reply, so its verdicts are the judge's noise floor (what the
+ * judges get wrong about an answer known to be right). It cites what the agent could read when it
+ * replied: the customer's orders (their tracking numbers and amounts), the closest knowledge of
+ * the time and the macro the agent applied. The replay hands it the agent's reply because it
+ * declares `readsAgentReply`; without one it escalates, and never guesses.
+ */
+export function createOracleResponder(): Responder {
+  return {
+    id: 'oracle',
+    readsAgentReply: true,
+    async respond(context: TicketContext): Promise<Answer> {
+      const started = performance.now();
+      const reply = context.agentReply;
+      if (!reply) {
+        const reason = 'no agent reply was given: the ticket has none, or the oracle was asked through another candidate, which the replay keeps blind';
+        return { decision: 'escalate', text: '', confidence: 0, sources: [], latencyMs: performance.now() - started, reason };
+      }
+      const actions = actionsOfAgent(reply.text, context.ticket.language);
+      return {
+        decision: 'reply',
+        text: reply.text,
+        confidence: 1,
+        sources: [...context.orders.map((order): Source => ({ type: 'order', id: order.id })), ...(await knowledgeOf(reply, context))],
+        ...(actions.length > 0 && { actions }),
+        latencyMs: performance.now() - started,
+      };
+    },
+  };
+}
