@@ -68,6 +68,13 @@ judge:
     expect(errorOf(() => parse('selection: {}'))).toContain('shadowdesk.yaml:1: candidates:');
   });
 
+  it('declares the oracle, which alone reads the agent’s reply, and refuses settings it has no use for', () => {
+    const [oracle, floor, macro] = createCandidates(parse('candidates: [{type: oracle}, {id: noise-floor, type: oracle}, {type: macro}]'), '.');
+    expect([oracle!.id, floor!.id, macro!.id]).toEqual(['oracle', 'noise-floor', 'macro']);
+    expect([oracle!.readsAgentReply, floor!.readsAgentReply, macro!.readsAgentReply]).toEqual([true, true, undefined]);
+    expect(errorOf(() => parse('candidates:\n  - type: oracle\n    minConfidence: 0.5\n'))).toContain('shadowdesk.yaml:3: candidates[0].minConfidence: unknown key');
+  });
+
   it('refuses duplicate ids, unknown parts and a composite that contains itself', () => {
     const build = (text: string) => errorOf(() => createCandidates(parse(text), '.'));
     expect(build('candidates: [{type: macro}, {type: macro}]')).toContain('candidates[1].id: "macro" is declared twice');
