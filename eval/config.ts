@@ -26,11 +26,8 @@ const BuiltinCandidate = z.strictObject({
   agentName: z.string().optional(),
 });
 
-/** Sends the agent's own reply: the judges' noise floor, not a candidate to deploy. */
-const OracleCandidate = z.strictObject({
-  id: id.optional(),
-  type: z.literal('oracle'),
-});
+/** Sends the agent's own reply: the judges' noise floor, not a candidate to deploy. Its id is always `oracle`, which reports look for. */
+const OracleCandidate = z.strictObject({ id: z.literal('oracle').optional(), type: z.literal('oracle') });
 
 const CompositeCandidate = z.strictObject({
   id,
@@ -146,7 +143,7 @@ export function createCandidates(config: SimulationConfig, workspace: string): R
           ...(cache && { cacheDir: join(workspace, 'llm-cache') }),
         });
       }
-      if (candidate.type === 'oracle') return { ...createOracleResponder(), ...(candidate.id && { id: candidate.id }) };
+      if (candidate.type === 'oracle') return createOracleResponder();
       return builtin(candidate);
     } finally {
       building.delete(name);

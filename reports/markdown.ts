@@ -1,5 +1,6 @@
 import { kappaReading } from '../eval/labels.ts';
 import type { LabelsInRun } from '../eval/labels-in-run.ts';
+import { noiseFloor, noiseFloorLine } from '../eval/noise-floor.ts';
 import type { RulesInRun } from '../eval/rules/in-run.ts';
 import type { RunReport } from '../eval/run-report.ts';
 import { CORRECTED_MEANING, correctedText, costBasisText, markdownCell, money, percent, precisionText, rateText } from './_format.ts';
@@ -30,6 +31,8 @@ export function renderMarkdown(report: RunReport): string {
     '',
     '*Unverified*: one-reply tickets whose answer no judge could check — only its closeness of meaning to the agent\'s reply — so they are not counted as automated. *Needs an action*: answers that claim a refund, replacement, code, label or change the candidate did not make.',
   );
+  const floor = noiseFloor(report.tickets);
+  if (floor) lines.push('', `**${noiseFloorLine(floor)}.**`);
   if (report.labels) lines.push('', ..._correctedSection(report.labels));
   const best = [...metrics.candidates].sort((a, b) => (b.automation.verified.value ?? 0) - (a.automation.verified.value ?? 0))[0];
   const projection = best && pricing.byCandidate[best.candidate];

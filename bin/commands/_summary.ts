@@ -1,5 +1,6 @@
 import { kappaReading } from '../../eval/labels.ts';
 import type { LabelsInRun } from '../../eval/labels-in-run.ts';
+import { noiseFloor, noiseFloorLine } from '../../eval/noise-floor.ts';
 import type { RunPricing } from '../../eval/pricing/price-run.ts';
 import type { RunReport } from '../../eval/run-report.ts';
 import type { ReportFormat } from '../../reports/index.ts';
@@ -44,6 +45,8 @@ export function printRunSummary(report: RunReport, written: Partial<Record<Repor
   if (report.pricing.automation) out.write("Savings bill the label-corrected automation rate wherever people's labels give one (see below).\n");
   out.write('Unverified = one-reply tickets whose answer no judge could check (only its closeness of meaning): not counted as automated.\n');
   out.write('Needs action = answers that claim a refund, replacement, code, label or change the candidate did not make: a human has to act.\n');
+  const floor = noiseFloor(report.tickets);
+  if (floor) out.write(`${noiseFloorLine(floor)}.\n`);
   if (report.labels) out.write(`${correctedLines(report.labels, report.pricing).join('\n')}\n`);
   const acted = report.metrics.candidates[0]?.actionTickets.tickets ?? 0;
   if (acted > 0) {

@@ -2,6 +2,9 @@ import type { KnowledgeKind } from '../../datasets/records.ts';
 import { detectActionClaims } from '../judges/actions.ts';
 import type { AgentReply, Answer, PerformedAction, Responder, Source, TicketContext } from '../types.ts';
 
+/** The oracle's candidate id, in runs and reports. */
+export const ORACLE = 'oracle';
+
 /** How the oracle names what the agent did: the history, not a tool of the oracle's own. */
 export const AGENT_HISTORY_TOOL = 'agent (history)';
 
@@ -57,7 +60,7 @@ async function knowledgeOf(reply: AgentReply, context: TicketContext): Promise<S
  */
 export function createOracleResponder(): Responder {
   return {
-    id: 'oracle',
+    id: ORACLE,
     readsAgentReply: true,
     async respond(context: TicketContext): Promise<Answer> {
       const started = performance.now();

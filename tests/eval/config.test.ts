@@ -69,10 +69,12 @@ judge:
   });
 
   it('declares the oracle, which alone reads the agent’s reply, and refuses settings it has no use for', () => {
-    const [oracle, floor, macro] = createCandidates(parse('candidates: [{type: oracle}, {id: noise-floor, type: oracle}, {type: macro}]'), '.');
-    expect([oracle!.id, floor!.id, macro!.id]).toEqual(['oracle', 'noise-floor', 'macro']);
-    expect([oracle!.readsAgentReply, floor!.readsAgentReply, macro!.readsAgentReply]).toEqual([true, true, undefined]);
+    const [oracle, macro] = createCandidates(parse('candidates: [{type: oracle}, {type: macro}]'), '.');
+    expect([oracle!.id, macro!.id]).toEqual(['oracle', 'macro']);
+    expect([oracle!.readsAgentReply, macro!.readsAgentReply]).toEqual([true, undefined]);
     expect(errorOf(() => parse('candidates:\n  - type: oracle\n    minConfidence: 0.5\n'))).toContain('shadowdesk.yaml:3: candidates[0].minConfidence: unknown key');
+    // Reports find the noise floor under the oracle's own id.
+    expect(errorOf(() => parse('candidates:\n  - type: oracle\n    id: floor\n'))).toContain('shadowdesk.yaml:3: candidates[0].id:');
   });
 
   it('refuses duplicate ids, unknown parts and a composite that contains itself', () => {

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { printRunSummary } from '../../../bin/commands/_summary.ts';
 import type { Ticket } from '../../../datasets/records.ts';
 import { DEMO_DATA_DIR } from '../../../datasets/demo/location.ts';
 import { ticketHistory } from '../../../eval/history.ts';
@@ -11,9 +12,11 @@ import { createCompositeResponder } from '../../../eval/responders/composite.ts'
 import { responderFor } from '../../../eval/responders/index.ts';
 import { AGENT_HISTORY_TOOL } from '../../../eval/responders/oracle.ts';
 import { readResults, replay, selectTickets } from '../../../eval/replay.ts';
+import { buildReport } from '../../../eval/run-report.ts';
 import type { Answer, Responder, TicketContext } from '../../../eval/types.ts';
 import { importSources } from '../../../pipelines/import.ts';
 import { buildIndex } from '../../../pipelines/search-index.ts';
+import { renderMarkdown } from '../../../reports/markdown.ts';
 
 /**
  * The oracle over a real replay of the bundled demo (its last 90 days, as `shadowdesk demo`
@@ -103,6 +106,20 @@ describe('the oracle on the demo replay', () => {
     const blocking = judged.flatMap((ticket) => ticket.judges.filter((judge) => ['safety', 'conflicts', 'entities', 'language', 'actions', 'macro'].includes(judge.judge) && judge.score === 0).map((judge) => `${ticket.ticketId} ${judge.judge}: ${judge.reason}`));
     expect(blocking).toEqual([]);
   });
+
+  it('states the noise floor in the terminal summary and the Markdown report', async () => {
+    const report = await buildReport({ runDir, workspace });
+    const correct = judged.filter((ticket) => ticket.verdict === 'correct').length;
+    const line = `judge noise floor: the agent's own replies are judged correct on ${Math.round((100 * correct) / judged.length)} % (${correct}/${judged.length})`;
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      printRunSummary(report, {});
+      expect(write.mock.calls.map(([chunk]) => String(chunk)).join('')).toContain(line);
+    } finally {
+      write.mockRestore();
+    }
+    expect(renderMarkdown(report)).toContain(line);
+  }, 120_000);
 
   it('escalates when asked through another candidate, which the replay keeps blind', async () => {
     const wrapped = createCompositeResponder([responderFor('oracle')], 'wrapped-oracle');
