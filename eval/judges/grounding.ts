@@ -5,8 +5,24 @@
  * plausible it reads, and a wrong delay or price is exactly what gets a brand into trouble.
  */
 
+import type { Order } from '../../datasets/records.ts';
 import { extractFacts, type Fact } from './key-facts.ts';
 import type { JudgeScore } from './types.ts';
+
+/** What a cited order says, as the grounding and safety judges read it. */
+export function orderText(order: Order): string {
+  return [
+    order.id,
+    order.createdAt.slice(0, 10),
+    order.fulfillmentStatus,
+    order.trackingNumber,
+    order.trackingUrl,
+    order.total !== undefined && `${order.total.toFixed(2)} ${order.currency ?? ''}`,
+    ...order.lineItems.map((item) => item.name),
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
 
 export interface GroundingInput {
   answer: string;

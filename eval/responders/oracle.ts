@@ -1,5 +1,8 @@
 import type { KnowledgeKind } from '../../datasets/records.ts';
 import { detectActionClaims } from '../judges/actions.ts';
+import { orderText } from '../judges/grounding.ts';
+import { extractFacts, type Fact } from '../judges/key-facts.ts';
+import type { SearchHit } from '../../pipelines/search-tables.ts';
 import type { AgentReply, Answer, PerformedAction, Responder, Source, TicketContext } from '../types.ts';
 
 /** The oracle's candidate id, in runs and reports. */
@@ -39,16 +42,46 @@ function actionsOfAgent(reply: string, language: string | undefined): PerformedA
   return [...byKind].map(([kind, sentences]) => ({ kind, tool: AGENT_HISTORY_TOOL, ok: true, result: [...new Set(sentences)].join('\n') }));
 }
 
+/** Past tickets searched for a fact of the reply that neither the orders nor the knowledge state. */
+const PAST_TICKETS_SEARCHED = 10;
+
+const factKey = (fact: Fact) => `${fact.slot}\u0000${fact.value}`;
+
+/**
+ * The team's earlier replies that state a fact of this reply no other source states (the support
+ * link agents paste, a delay they quote): what the agent drew it from, cited as any candidate
+ * citing a past reply is. Only replies holding such a fact are cited.
+ */
+async function pastRepliesOf(reply: AgentReply, context: TicketContext, read: readonly string[]): Promise<SearchHit[]> {
+  const held = new Set(read.flatMap((text) => extractFacts(text)).map(factKey));
+  const missing = new Set(extractFacts(reply.text, { ...(context.ticket.language && { language: context.ticket.language }) }).map(factKey).filter((key) => !held.has(key)));
+  if (missing.size === 0) return [];
+  const searches = (['fts', 'vector'] as const).map((mode) => context.retrieve(reply.text, { table: 'tickets', limit: PAST_TICKETS_SEARCHED, mode }));
+  const hits = (await Promise.all(searches)).flat();
+  return hits.filter((hit) => hit.answer !== undefined && extractFacts(hit.answer).some((fact) => missing.has(factKey(fact))));
+}
+
 /** The knowledge the agent wrote from, as it stood at the ticket's date: the closest passages, and the macro it applied. */
-async function knowledgeOf(reply: AgentReply, context: TicketContext): Promise<Source[]> {
+async function knowledgeOf(reply: AgentReply, context: TicketContext): Promise<SearchHit[]> {
   const sentences = (reply.text.match(SENTENCE_RE) ?? []).map((sentence) => sentence.trim()).filter((sentence) => sentence.length > 0);
   // Words (a "30 days" window) and meaning (a refund delay) each find passages the other misses.
   const searches = sentences.flatMap((sentence) => (['fts', 'vector'] as const).map((mode) => context.retrieve(sentence, { table: 'knowledge', kinds: NOT_MACROS, limit: PASSAGES_PER_SENTENCE, mode })));
   const passages = await Promise.all(searches);
   const macros = reply.macro ? await context.retrieve(reply.macro, { table: 'knowledge', kinds: ['macro'], limit: MACROS_SEARCHED }) : [];
   const applied = macros.find((hit) => hit.title === reply.macro);
-  const cited = new Map([...passages.flat(), ...(applied ? [applied] : [])].map((hit) => [hit.id, hit]));
-  return [...cited.values()].map((hit) => ({ type: 'knowledge', id: hit.id, ...(hit.url && { url: hit.url }) }));
+  return [...passages.flat(), ...(applied ? [applied] : [])];
+}
+
+/** Everything the agent could read when it replied: the customer's orders, the knowledge of the time, the team's earlier replies. */
+async function sourcesOf(reply: AgentReply, context: TicketContext): Promise<Source[]> {
+  const knowledge = await knowledgeOf(reply, context);
+  const read = [context.ticket.question, ...context.orders.map(orderText), ...knowledge.map((hit) => hit.text)];
+  const past = await pastRepliesOf(reply, context, read);
+  const cited = new Map([...knowledge, ...past].map((hit) => [`${hit.table}\u0000${hit.id}`, hit]));
+  return [
+    ...context.orders.map((order): Source => ({ type: 'order', id: order.id })),
+    ...[...cited.values()].map((hit): Source => ({ type: hit.table === 'tickets' ? 'ticket' : 'knowledge', id: hit.id, ...(hit.url && { url: hit.url }) })),
+  ];
 }
 
 /**
@@ -74,7 +107,7 @@ export function createOracleResponder(): Responder {
         decision: 'reply',
         text: reply.text,
         confidence: 1,
-        sources: [...context.orders.map((order): Source => ({ type: 'order', id: order.id })), ...(await knowledgeOf(reply, context))],
+        sources: await sourcesOf(reply, context),
         ...(actions.length > 0 && { actions }),
         latencyMs: performance.now() - started,
       };

@@ -24,13 +24,10 @@ import { renderMarkdown } from '../../../reports/markdown.ts';
  */
 
 const SELECTION = { holdoutDays: 90, seed: 42 };
-/**
- * The judges' noise floor on the demo must stay this high. The issue's target is 98 %; the demo
- * stops at 96 %: on 11 tickets the agent promises an order "partira sous 48 heures" where the
- * shipping policy of its time says "48 heures ouvrées", and the grounding judge is right that no
- * source holds the tighter promise.
- */
-const MIN_CORRECT = 0.95;
+/** The judges must accept the agent's own replies (issue 21) on the demo's replayed tickets… */
+const MIN_CORRECT = 0.98;
+/** …and in each language alike (93 English tickets: one ticket is a point). */
+const MIN_CORRECT_PER_LANGUAGE = 0.95;
 
 /** A blind candidate that keeps what it was shown. */
 function recorder(): Responder & { seen: TicketContext[] } {
@@ -94,10 +91,14 @@ describe('the oracle on the demo replay', () => {
     expect(judged.filter((ticket) => ticket.agentActed).every((ticket) => ticket.verdict !== 'needs-action')).toBe(true);
   });
 
+  it('is judged correct on at least 98 % of the demo’s tickets', () => {
+    expect(correctShare(judged)).toBeGreaterThanOrEqual(MIN_CORRECT);
+  });
+
   it.each(['fr', 'en'])('is judged correct on at least 95 %% of the %s tickets', (language) => {
     const inLanguage = judged.filter((ticket) => ticket.language === language);
     expect(inLanguage.length).toBeGreaterThan(50);
-    expect(correctShare(inLanguage)).toBeGreaterThanOrEqual(MIN_CORRECT);
+    expect(correctShare(inLanguage)).toBeGreaterThanOrEqual(MIN_CORRECT_PER_LANGUAGE);
   });
 
   it('is never judged wrong, unsafe or in need of a human to act', () => {
