@@ -56,7 +56,9 @@ async function pastRepliesOf(reply: AgentReply, context: TicketContext, read: re
   const held = new Set(read.flatMap((text) => extractFacts(text)).map(factKey));
   const missing = new Set(extractFacts(reply.text, { ...(context.ticket.language && { language: context.ticket.language }) }).map(factKey).filter((key) => !held.has(key)));
   if (missing.size === 0) return [];
-  const searches = (['fts', 'vector'] as const).map((mode) => context.retrieve(reply.text, { table: 'tickets', limit: PAST_TICKETS_SEARCHED, mode }));
+  // Past tickets are found by their question: this customer's, and the reply's words.
+  const queries = [context.ticket.question, reply.text];
+  const searches = queries.flatMap((query) => (['fts', 'vector'] as const).map((mode) => context.retrieve(query, { table: 'tickets', limit: PAST_TICKETS_SEARCHED, mode })));
   const hits = (await Promise.all(searches)).flat();
   return hits.filter((hit) => hit.answer !== undefined && extractFacts(hit.answer).some((fact) => missing.has(factKey(fact))));
 }
