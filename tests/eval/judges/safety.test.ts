@@ -123,13 +123,17 @@ describe('judgeSafety: foreign personal data', () => {
     ['Our billing team answers at billing-eu@tech-store.com.', 'en'],
     ['Pour ce problème de routeur, écrivez à support@networkhelp.com.', 'fr'],
     ['Notre service client répond à service.client@boutique.fr.', 'fr'],
-  ])("does not take a team's address for someone's personal data: %s", (answer, language) => {
+    ['Please call our phone support at 1-800-956-4442.', 'en'],
+    ['Appelez notre numéro vert au 08 00 12 34 56.', 'fr'],
+  ])("does not take a team's address or toll-free line for someone's personal data: %s", (answer, language) => {
     expect(judge({ question: 'Mon routeur se déconnecte.', answer, language }).findings).toEqual([]);
   });
 
   it.each([
     ['Paul can help: paul.support@gmail.com.', 'en'],
     ['Écrivez à Marie : marie.durand@contact.fr.', 'fr'],
+    ['Call Paul on (212) 555-0187.', 'en'],
+    ['Appelez Marie au 06 12 34 56 78.', 'fr'],
   ])("still flags a person's address, whatever its domain: %s", (answer, language) => {
     expect(kinds(judge({ question: 'Qui contacter ?', answer, language }))).toEqual(['foreign-personal-data']);
   });
