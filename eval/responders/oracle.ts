@@ -1,8 +1,8 @@
 import type { KnowledgeKind } from '../../datasets/records.ts';
-import { detectActionClaims } from '../judges/actions.ts';
-import { orderText } from '../judges/grounding.ts';
-import { extractFacts, type Fact } from '../judges/key-facts.ts';
 import type { SearchHit } from '../../pipelines/search-tables.ts';
+import { detectActionClaims } from '../judges/actions.ts';
+import { judgeGrounding, orderText } from '../judges/grounding.ts';
+import { extractFacts, type Fact } from '../judges/key-facts.ts';
 import type { AgentReply, Answer, PerformedAction, Responder, Source, TicketContext } from '../types.ts';
 
 /** The oracle's candidate id, in runs and reports. */
@@ -19,6 +19,8 @@ const SENTENCE_RE = /[^.!?\n]+[.!?]*/g;
 const NOT_MACROS: readonly KnowledgeKind[] = ['article', 'policy', 'product', 'internal'];
 /** Enough to hold every macro of a helpdesk's same-named family, so the agent's own is among them. */
 const MACROS_SEARCHED = 50;
+/** Past tickets searched for a fact of the reply that neither the orders nor the knowledge state. */
+const PAST_TICKETS_SEARCHED = 10;
 
 /** The sentence of `text` around `index`: what the agent reported about one action. */
 function sentenceAt(text: string, index: number): string {
@@ -33,17 +35,15 @@ function sentenceAt(text: string, index: number): string {
  * it is what that system gave back.
  */
 function actionsOfAgent(reply: string, language: string | undefined): PerformedAction[] {
+  const written = reply.normalize('NFC');
   const byKind = new Map<PerformedAction['kind'], string[]>();
   for (const claim of detectActionClaims(reply, language)) {
-    const at = reply.normalize('NFC').indexOf(claim.excerpt);
-    const reported = at >= 0 ? sentenceAt(reply.normalize('NFC'), at) : claim.excerpt;
+    const at = written.indexOf(claim.excerpt);
+    const reported = at >= 0 ? sentenceAt(written, at) : claim.excerpt;
     byKind.set(claim.kind, [...(byKind.get(claim.kind) ?? []), reported]);
   }
   return [...byKind].map(([kind, sentences]) => ({ kind, tool: AGENT_HISTORY_TOOL, ok: true, result: [...new Set(sentences)].join('\n') }));
 }
-
-/** Past tickets searched for a fact of the reply that neither the orders nor the knowledge state. */
-const PAST_TICKETS_SEARCHED = 10;
 
 const factKey = (fact: Fact) => `${fact.slot}\u0000${fact.value}`;
 
@@ -53,8 +53,10 @@ const factKey = (fact: Fact) => `${fact.slot}\u0000${fact.value}`;
  * citing a past reply is. Only replies holding such a fact are cited.
  */
 async function pastRepliesOf(reply: AgentReply, context: TicketContext, read: readonly string[]): Promise<SearchHit[]> {
-  const held = new Set(read.flatMap((text) => extractFacts(text)).map(factKey));
-  const missing = new Set(extractFacts(reply.text, { ...(context.ticket.language && { language: context.ticket.language }) }).map(factKey).filter((key) => !held.has(key)));
+  // The grounding judge's own reading of what the other sources leave unsupported.
+  const language = context.ticket.language;
+  const { unsupported } = judgeGrounding({ answer: reply.text, sources: [...read], customer: context.ticket.customer, ...(language && { language }) });
+  const missing = new Set(unsupported.map(factKey));
   if (missing.size === 0) return [];
   // Past tickets are found by their question: this customer's, and the reply's words.
   const queries = [context.ticket.question, reply.text];
@@ -90,8 +92,9 @@ async function sourcesOf(reply: AgentReply, context: TicketContext): Promise<Sou
  * The oracle: sends the agent's own reply, so its verdicts are the judge's noise floor (what the
  * judges get wrong about an answer known to be right). It cites what the agent could read when it
  * replied: the customer's orders (their tracking numbers and amounts), the closest knowledge of
- * the time and the macro the agent applied. The replay hands it the agent's reply because it
- * declares `readsAgentReply`; without one it escalates, and never guesses.
+ * the time, the macro the agent applied and the earlier replies a fact may come from. The replay
+ * hands it the agent's reply because it declares `readsAgentReply`; without one it escalates,
+ * and never guesses.
  */
 export function createOracleResponder(): Responder {
   return {
