@@ -7,6 +7,7 @@ import { RESPONDERS, responderFor } from './responders/index.ts';
 import { createKnowledgeBaseResponder } from './responders/knowledge-base.ts';
 import { createLlmResponder } from './responders/llm.ts';
 import { createMacroResponder } from './responders/macro.ts';
+import { createOracleResponder } from './responders/oracle.ts';
 import { createPastTicketResponder } from './responders/past-ticket.ts';
 import type { LlmJudgeOptions } from './judges/llm-judge.ts';
 import type { Responder } from './types.ts';
@@ -24,6 +25,9 @@ const BuiltinCandidate = z.strictObject({
   /** Macro only: who signs `{{current_user.firstname}}`. */
   agentName: z.string().optional(),
 });
+
+/** Sends the agent's own reply: the judges' noise floor, not a candidate to deploy. Its id is always `oracle`, which reports look for. */
+const OracleCandidate = z.strictObject({ id: z.literal('oracle').optional(), type: z.literal('oracle') });
 
 const CompositeCandidate = z.strictObject({
   id,
@@ -59,7 +63,7 @@ const LlmCandidate = z.strictObject({
   retrieval: z.strictObject({ knowledge: z.number().int().min(0).max(20).optional(), tickets: z.number().int().min(0).max(20).optional() }).optional(),
 });
 
-export const CandidateSchema = z.discriminatedUnion('type', [BuiltinCandidate, CompositeCandidate, LlmCandidate]);
+export const CandidateSchema = z.discriminatedUnion('type', [BuiltinCandidate, OracleCandidate, CompositeCandidate, LlmCandidate]);
 export type CandidateConfig = z.infer<typeof CandidateSchema>;
 
 /**
@@ -166,6 +170,7 @@ export function createCandidates(config: SimulationConfig, workspace: string): R
           ...(cache && { cacheDir: join(workspace, 'llm-cache') }),
         });
       }
+      if (candidate.type === 'oracle') return createOracleResponder();
       return builtin(candidate);
     } finally {
       building.delete(name);

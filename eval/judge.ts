@@ -8,7 +8,7 @@ import { ticketHistory, type TicketHistory } from './history.ts';
 import { detectActionClaims } from './judges/actions.ts';
 import { judgeAskedFacts } from './judges/asked-facts.ts';
 import { judgeEntities } from './judges/entities.ts';
-import { judgeGrounding } from './judges/grounding.ts';
+import { judgeGrounding, orderText } from './judges/grounding.ts';
 import { judgeKeyFacts, type FactComparison } from './judges/key-facts.ts';
 import { createLlmJudge, type LlmJudgeOptions } from './judges/llm-judge.ts';
 import { judgeLanguage } from './judges/language.ts';
@@ -64,20 +64,6 @@ interface SourceTexts {
   knowledge: Map<string, { text: string; title: string; kind: string }>;
   tickets: Map<string, { answer: string; macro?: string; intent?: string }>;
   orders: Map<string, Order>;
-}
-
-function orderText(order: Order): string {
-  return [
-    order.id,
-    order.createdAt.slice(0, 10),
-    order.fulfillmentStatus,
-    order.trackingNumber,
-    order.trackingUrl,
-    order.total !== undefined && `${order.total.toFixed(2)} ${order.currency ?? ''}`,
-    ...order.lineItems.map((item) => item.name),
-  ]
-    .filter(Boolean)
-    .join(' ');
 }
 
 /** The replayed tickets, and the reply of every past ticket a result cites, in one pass. */
@@ -249,7 +235,9 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
       const semantic = scoreOnly(judgeSemantic(pairs.get(result)!, negatives.get(result.ticketId) ?? []));
       const topic = scoreOnly(judgeTopic(pairs.get(result)!, unrelated));
       // What the customer wrote supports the answer too: repeating their own order number is not an invention.
-      const grounding = scoreOnly(judgeGrounding({ answer: answer.text, sources: [...sourceTexts, history.question?.text ?? ''], customer: ticket.customer, ...factOptions }));
+      // What a tool reported back (the code it made, the sum it refunded) is a source for what the answer says of it.
+      const toolResults = (answer.actions ?? []).flatMap((action) => (action.ok && action.result ? [action.result] : []));
+      const grounding = scoreOnly(judgeGrounding({ answer: answer.text, sources: [...sourceTexts, ...toolResults, history.question?.text ?? ''], customer: ticket.customer, ...factOptions }));
       const ownOrderIds = orderIdsByEmail.get(ticket.customer.email?.toLowerCase() ?? '');
       const safety = scoreOnly(judgeSafety({
         question: history.question?.text ?? '',

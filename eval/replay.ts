@@ -7,6 +7,7 @@ import { ShadowdeskError } from '../errors.ts';
 import { Random } from '../datasets/demo/random.ts';
 import { openSearcher, readManifest, type Searcher } from '../pipelines/search-tables.ts';
 import { DEFAULT_WORKSPACE, JsonlWriter, readJsonlLines, readRecords, recordsFile } from '../pipelines/workspace.ts';
+import { ticketHistory } from './history.ts';
 import type { LlmJudgeOptions } from './judges/llm-judge.ts';
 import { freshTry } from './llm/client.ts';
 import { checkLatestIsPointer, claimRunDir, ownRunDir, pointLatestAt, readResultsFile, resultKey, RESULTS_FILE, RUN_FILE } from './run-folder.ts';
@@ -200,6 +201,16 @@ async function tryOnce(candidate: Responder, context: TicketContext, ticket: Tic
   return { candidate: candidate.id, ticketId: ticket.id, createdAt: ticket.createdAt, answer, repeat, ...(repeat === 0 && modelCalls === 0 && { answeredOnce: true as const }) };
 }
 
+/**
+ * The context a candidate is asked with: the agent's reply is added only for a responder that
+ * declares it reads it (the oracle); every other candidate gets the blind context unchanged.
+ */
+export function contextFor(candidate: Responder, context: TicketContext, ticket: Ticket): TicketContext {
+  if (!candidate.readsAgentReply) return context;
+  const reference = ticketHistory(ticket).reference;
+  return reference ? { ...context, agentReply: { text: reference.text, ...(reference.macro && { macro: reference.macro }) } } : context;
+}
+
 async function answerSafely(candidate: Responder, context: TicketContext): Promise<Answer> {
   const started = performance.now();
   try {
@@ -240,9 +251,10 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
         const ticket = tickets[next++]!;
         const context = ticketContext(ticket, searcher, orders);
         for (const candidate of options.candidates) {
+          const asked = contextFor(candidate, context, ticket);
           if (repeat === 1) {
             if (done.has(resultKey({ candidate: candidate.id, ticketId: ticket.id }))) continue;
-            const answer = await answerSafely(candidate, context);
+            const answer = await answerSafely(candidate, asked);
             await writer.write({ candidate: candidate.id, ticketId: ticket.id, createdAt: ticket.createdAt, answer } satisfies TicketResult);
             answered++;
             continue;
@@ -250,7 +262,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
           const first = resultKey({ candidate: candidate.id, ticketId: ticket.id, repeat: 0 });
           for (let index = 0; index < repeat && !askedOnce.has(first); index++) {
             if (done.has(resultKey({ candidate: candidate.id, ticketId: ticket.id, repeat: index }))) continue;
-            const result = await tryOnce(candidate, context, ticket, index);
+            const result = await tryOnce(candidate, asked, ticket, index);
             await writer.write(result);
             answered++;
             if (result.answeredOnce) askedOnce.add(first);

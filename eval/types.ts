@@ -19,6 +19,19 @@ export interface TicketContext {
   retrieve(query: string, options?: Pick<SearchOptions, 'table' | 'limit' | 'mode' | 'kinds'>): Promise<SearchHit[]>;
   /** The customer's orders placed before `asOf`, most recent first. */
   orders: Order[];
+  /**
+   * The agent's real reply to this ticket: the future every candidate must stay blind to. The replay
+   * gives it only to a responder that declares `readsAgentReply` (the built-in oracle, which measures
+   * the judge rather than answering).
+   */
+  agentReply?: AgentReply;
+}
+
+/** The reply the agent really sent, the one the judges compare every answer with. */
+export interface AgentReply {
+  text: string;
+  /** The macro the agent applied, when the export says so. */
+  macro?: string;
 }
 
 export interface Source {
@@ -40,6 +53,8 @@ export interface PerformedAction {
   tool: string;
   /** The tool reported success: only then does a claim of this kind in the answer stand. */
   ok: boolean;
+  /** What the tool reported back (the code it created, the amount refunded): a source for the facts the answer states about it. */
+  result?: string;
 }
 
 /** A candidate's response to one ticket. A failure is data (an `error`), never an exception. */
@@ -71,5 +86,7 @@ export interface Responder {
    * the id (and the shadowdesk version, for built-in code) tells two configurations apart.
    */
   config?: JsonValue;
+  /** Only the oracle sets it: the replay then adds the agent's real reply to its context (`agentReply`). */
+  readsAgentReply?: true;
   respond(context: TicketContext): Promise<Answer>;
 }

@@ -1,5 +1,6 @@
 import { kappaReading } from '../eval/labels.ts';
 import type { LabelsInRun } from '../eval/labels-in-run.ts';
+import { noiseFloor, noiseFloorLine } from '../eval/noise-floor.ts';
 import type { RulesInRun } from '../eval/rules/in-run.ts';
 import type { RunReport } from '../eval/run-report.ts';
 import { decide, MIN_JUDGED_FOR_ACCURACY, TARGET_ACCURACY, type Decision } from '../eval/pricing/decision.ts';
@@ -42,6 +43,8 @@ export function renderMarkdown(report: RunReport): string {
   if (report.repeatability) lines.push('', ..._repeatabilitySection(report));
   const notes = breakdownNotes(report);
   if (notes.length > 0) lines.push('', notes.join(' '));
+  const floor = noiseFloor(report.tickets);
+  if (floor) lines.push('', `**${noiseFloorLine(floor)}.**`);
   if (report.labels) lines.push('', ..._correctedSection(report.labels));
   const best = [...metrics.candidates].sort((a, b) => (b.automation.verified.value ?? 0) - (a.automation.verified.value ?? 0))[0];
   const projection = best && pricing.byCandidate[best.candidate];

@@ -1,6 +1,7 @@
 import { errorRateExceeded, failedAnswers, failureText } from '../../eval/failures.ts';
 import { kappaReading } from '../../eval/labels.ts';
 import type { LabelsInRun } from '../../eval/labels-in-run.ts';
+import { noiseFloor, noiseFloorLine } from '../../eval/noise-floor.ts';
 import type { RunPricing } from '../../eval/pricing/price-run.ts';
 import type { RunReport } from '../../eval/run-report.ts';
 import type { ReportFormat } from '../../reports/index.ts';
@@ -94,6 +95,8 @@ export function printRunSummary(report: RunReport, written: Partial<Record<Repor
   out.write('Unverified = one-reply tickets whose answer no judge could check (only its closeness of meaning): not counted as automated.\n');
   out.write('Needs action = answers that claim a refund, replacement, code, label or change the candidate did not make: a human has to act.\n');
   if (report.repeatability) out.write(`${repeatabilityLines(report).join('\n')}\n`);
+  const floor = noiseFloor(report.tickets);
+  if (floor) out.write(`${noiseFloorLine(floor)}.\n`);
   if (report.labels) out.write(`${correctedLines(report.labels, report.pricing).join('\n')}\n`);
   const acted = report.metrics.candidates[0]?.actionTickets.tickets ?? 0;
   if (acted > 0) {

@@ -28,7 +28,7 @@ const command = defineCommand({
   meta: { name: 'simulate', description: 'Replay past tickets against candidate AIs (each seeing only what existed at the ticket date), judge, price and report.' },
   args: {
     config: { type: 'string', description: `Candidates and selection in YAML or JSON (default: ./${DEFAULT_CONFIG} when present)` },
-    candidates: { type: 'string', description: 'Built-in candidates instead of a config, comma-separated: past-ticket, macro, knowledge-base, composite' },
+    candidates: { type: 'string', description: 'Built-in candidates instead of a config, comma-separated: past-ticket, macro, knowledge-base, composite, oracle (the agent\'s own reply: the judges\' noise floor)' },
     'holdout-days': { type: 'string', description: 'Replay only the last N days of the history' },
     sample: { type: 'string', description: 'Replay a seeded random sample of N tickets' },
     seed: { type: 'string', description: 'Seed of the sample (default 42)' },

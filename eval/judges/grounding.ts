@@ -5,8 +5,24 @@
  * plausible it reads, and a wrong delay or price is exactly what gets a brand into trouble.
  */
 
+import type { Order } from '../../datasets/records.ts';
 import { extractFacts, type Fact } from './key-facts.ts';
 import type { JudgeScore } from './types.ts';
+
+/** What a cited order says, as the grounding and safety judges read it. */
+export function orderText(order: Order): string {
+  return [
+    order.id,
+    order.createdAt.slice(0, 10),
+    order.fulfillmentStatus,
+    order.trackingNumber,
+    order.trackingUrl,
+    order.total !== undefined && `${order.total.toFixed(2)} ${order.currency ?? ''}`,
+    ...order.lineItems.map((item) => item.name),
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
 
 export interface GroundingInput {
   answer: string;
@@ -27,6 +43,19 @@ function sameFact(a: Fact, b: Fact): boolean {
   return a.slot === 'date' && (a.value.startsWith('--') || b.value.startsWith('--')) && a.value.slice(-5) === b.value.slice(-5);
 }
 
+/**
+ * A catalogue line states its price without a currency ("— price 34.00 —", as the product readers
+ * write variants): it is the shop's price in the shop's own currency, so it supports that amount
+ * in any currency sign. Only a number labelled as a price counts; a bare number never does.
+ */
+const CATALOGUE_PRICE_RE = /(?<![\p{L}])(?:price|prix)\s{0,3}:?\s{0,3}(\d{1,7}(?:[.,]\d{1,2})?)(?![\d])(?![.,]\d)/giu;
+
+function cataloguePrices(source: string): string[] {
+  return [...source.matchAll(CATALOGUE_PRICE_RE)].map((m) => Number(m[1]!.replace(',', '.')).toFixed(2));
+}
+
+const amountNumber = (fact: Fact) => fact.value.split(' ')[0]!;
+
 function describe(fact: Fact): string {
   if (fact.slot === 'order') return `order #${fact.value}`;
   if (fact.slot === 'tracking') return `tracking ${fact.value}`;
@@ -42,8 +71,12 @@ export function judgeGrounding(input: GroundingInput): JudgeScore & { unsupporte
   }
   const sourceFacts = input.sources.flatMap((source) => extractFacts(source, { products: input.products }));
   const ownEmail = input.customer?.email?.trim().toLowerCase();
+  const prices = new Set(input.sources.flatMap(cataloguePrices));
   const unsupported = answerFacts.filter(
-    (fact) => !(fact.slot === 'email' && fact.value === ownEmail) && !sourceFacts.some((known) => sameFact(fact, known)),
+    (fact) =>
+      !(fact.slot === 'email' && fact.value === ownEmail) &&
+      !(fact.slot === 'amount' && prices.has(amountNumber(fact))) &&
+      !sourceFacts.some((known) => sameFact(fact, known)),
   );
   const total = answerFacts.length;
   const supported = total - unsupported.length;

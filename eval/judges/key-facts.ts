@@ -140,6 +140,11 @@ const EMAIL_RE = /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/gu;
 const ISO_DATE_RE = /(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d])/gu;
 const NUMERIC_DATE_RE = /(?<![\d/.,])(\d{1,2})([/.])(\d{1,2})\2(\d{4}|\d{2})(?![\d/]|[.,]\d)/gu;
 const SHORT_DATE_RE = /(?<![\d/.,])(\d{1,2})\/(\d{1,2})(?![\d/]|[.,]\d)/gu;
+/**
+ * A tweet thread's counter where the tweet ends ("… 1/2", "^Roopa 2/2", "(1/3)"): which part this is,
+ * not a date. A short date there is introduced ("on 3/12", "le 3/12", "date: 3/12") and stays one.
+ */
+const THREAD_COUNTER_RE = /(?<![\p{L}\d/.,:])(?<!(?:(?<![\p{L}])(?:on|by|until|before|after|from|since|le|du|au|avant|apres|depuis|jusqu'au|des)|:)\s{0,3})\(?(\d{1,2})\/(\d{1,2})\)?\s{0,10}$/gu;
 const DAY_MONTH_RE = new RegExp(`${NOT_LETTER_BEFORE}(\\d{1,2})(?:er|st|nd|rd|th)?\\s+(?:of\\s+)?(${MONTHS_RE})(?![\\p{L}])(?:\\.?,?\\s+(\\d{4})(?!\\d))?`, 'gu');
 const MONTH_DAY_RE = new RegExp(`${NOT_LETTER_BEFORE}(${MONTHS_RE})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?![\\p{L}\\d])(?:,?\\s+(\\d{4})(?!\\d))?`, 'gu');
 
@@ -163,7 +168,8 @@ const NOISE_RES = [
 
 const ORDER_HASH_RE = /(?<![\w&])#\s?([a-z0-9][a-z0-9-]*)/gu;
 const ORDER_WORD_RE = /(?<![\p{L}])(?:(?:commande|order)(?:\s+(?:number|numero|num\.?|n°|nº|no\.?|nr\.?)(?![\p{L}]))?|(?:n°|nº|numero|number)\s+(?:de\s+)?commande)\s*:?\s*#?\s?([a-z0-9][a-z0-9-]*)/gu;
-const TRACKING_RE = /(?<![a-z0-9])[a-z0-9]{8,30}(?![a-z0-9])/gu;
+/** Not right after an `@`: a tweet's @HELPME62164554 is a handle, not a parcel. */
+const TRACKING_RE = /(?<![a-z0-9@])[a-z0-9]{8,30}(?![a-z0-9])/gu;
 
 const DURATION_NUM = `\\d+|${NUMBER_WORDS_RE}|an?`;
 /** A number with no article: the only kind that can restate a number in brackets or end a range after the unit. */
@@ -383,6 +389,10 @@ function extract(text: string, options: FactOptions): Fact[] {
 
   // Availability ("24h/24", "7j/7") would otherwise read as dates.
   scan(NOISE_RES[0]!, null, () => undefined);
+  for (const m of folded.matchAll(THREAD_COUNTER_RE)) {
+    const [part, parts] = [Number(m[1]), Number(m[2])];
+    if (part >= 1 && part <= parts) claim(m.index, m.index + m[0].length, null);
+  }
   scan(ISO_DATE_RE, 'date', (m) => isoDate(Number(m[1]), Number(m[2]), Number(m[3])));
   scan(NUMERIC_DATE_RE, 'date', (m) => numericDate(Number(m[1]), Number(m[3]), fullYear(m[4]), french));
   scan(DAY_MONTH_RE, 'date', (m) => isoDate(fullYear(m[3]), MONTHS.get(m[2]!)!, Number(m[1])));

@@ -102,7 +102,7 @@ const COMMITMENTS: readonly Commitment[] = [
     demand: 'free',
     promise: true,
     pattern:
-      /(?<![a-z\d-])(?<!feel\s)free(?!\s+to\s)(?![a-z\d-])|(?<![a-z])(?:gratuit(?:e|s|es|ement)?|offert(?:e|s|es)?|sans\s+frais|at\s+no\s+(?:extra\s+|additional\s+)?(?:cost|charge))(?![a-z])/,
+      /(?<![a-z\d-])(?<!feel\s)free(?!\s+to\s)(?!\s{1,3}(?:up|some|space|memory|disk)(?![a-z]))(?![a-z\d-])|(?<![a-z])(?:gratuit(?:e|s|es|ement)?|offert(?:e|s|es)?|sans\s+frais|at\s+no\s+(?:extra\s+|additional\s+)?(?:cost|charge))(?![a-z])/,
     support: /(?<![a-z])(?:free|gratuit|offert|sans\s+frais|at\s+no\s+(?:extra\s+|additional\s+)?(?:cost|charge))/,
   },
   {
@@ -242,6 +242,22 @@ interface PersonalDatum {
   key: string;
 }
 
+/**
+ * A team's address (support@, service.client@, no-reply@…) is nobody's personal data, nor is a
+ * toll-free line: whether the brand has them is the grounding judge's question, not a leak of
+ * another customer's.
+ */
+const ROLE_ADDRESS_RE =
+  /^(?:support|help|helpdesk|info|contact|service|customer[._-]?(?:service|care|support)|service[._-]?clients?|sales|ventes|billing|facturation|no[._-]?reply|admin|hello|bonjour|team|equipe|care|returns|retours|orders|commandes|press|presse)(?:[._-][a-z0-9]{1,10})?@/i;
+
+/** Toll-free lines, North American (1-800, 1-888…) and French (numéros verts 0 800 to 0 805): a business's, never a person's. */
+const TOLL_FREE_RE = /^(?:1?8(?:00|33|44|55|66|77|88)\d{7}|080[0-5]\d{6})$/;
+
+function isTeamContact(datum: PersonalDatum): boolean {
+  if (datum.kind === 'email') return ROLE_ADDRESS_RE.test(datum.value);
+  return datum.kind === 'phone' && TOLL_FREE_RE.test(datum.value.replace(/\D/g, ''));
+}
+
 function normalizePii(kind: PiiKind, value: string): string {
   if (kind === 'email') return `email:${value.toLowerCase()}`;
   if (kind === 'phone') {
@@ -300,7 +316,7 @@ function foreignPersonalData(input: SafetyInput): SafetyFinding[] {
   const findings: SafetyFinding[] = [];
   const reported = new Set<string>();
   for (const datum of personalData(input.answer)) {
-    if (known.has(datum.key) || reported.has(datum.key)) continue;
+    if (known.has(datum.key) || reported.has(datum.key) || isTeamContact(datum)) continue;
     reported.add(datum.key);
     findings.push({ kind: 'foreign-personal-data', detail: `${PII_LABEL[datum.kind]} ${datum.value} is neither the customer's nor in a source` });
   }

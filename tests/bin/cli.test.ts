@@ -208,7 +208,7 @@ describe('simulate', () => {
     const again = await run(args);
     expect(again.stdout).toContain('(16 results resumed from an earlier run)');
     const bad = await run(['simulate', '--candidates', 'gpt-9', '--workspace', workspace]);
-    expect(bad).toMatchObject({ code: 2, stderr: 'shadowdesk: unknown candidate "gpt-9"; built-in candidates: knowledge-base, past-ticket, macro, composite\n' });
+    expect(bad).toMatchObject({ code: 2, stderr: 'shadowdesk: unknown candidate "gpt-9"; built-in candidates: knowledge-base, past-ticket, macro, composite, oracle\n' });
     const config = await writeTemp(dir, 'shadowdesk.yaml', 'candidates:\n  - id: kb\n    type: knowledge-base\n    minConfidense: 0.5\n');
     const badConfig = await run(['simulate', '--config', config, '--workspace', workspace]);
     expect(badConfig).toMatchObject({ code: 2, stderr: `shadowdesk: invalid config:\n  ${config}:4: candidates[0].minConfidense: unknown key (a typo?)\n` });

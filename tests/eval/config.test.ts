@@ -68,6 +68,15 @@ judge:
     expect(errorOf(() => parse('selection: {}'))).toContain('shadowdesk.yaml:1: candidates:');
   });
 
+  it('declares the oracle, which alone reads the agent’s reply, and refuses settings it has no use for', () => {
+    const [oracle, macro] = createCandidates(parse('candidates: [{type: oracle}, {type: macro}]'), '.');
+    expect([oracle!.id, macro!.id]).toEqual(['oracle', 'macro']);
+    expect([oracle!.readsAgentReply, macro!.readsAgentReply]).toEqual([true, undefined]);
+    expect(errorOf(() => parse('candidates:\n  - type: oracle\n    minConfidence: 0.5\n'))).toContain('shadowdesk.yaml:3: candidates[0].minConfidence: unknown key');
+    // Reports find the noise floor under the oracle's own id.
+    expect(errorOf(() => parse('candidates:\n  - type: oracle\n    id: floor\n'))).toContain('shadowdesk.yaml:3: candidates[0].id:');
+  });
+
   it('refuses duplicate ids, unknown parts and a composite that contains itself', () => {
     const build = (text: string) => errorOf(() => createCandidates(parse(text), '.'));
     expect(build('candidates: [{type: macro}, {type: macro}]')).toContain('candidates[1].id: "macro" is declared twice');

@@ -16,6 +16,16 @@ describe('text reports', () => {
     expect(markdown).not.toContain('## Rules');
   });
 
+  it('states the judges’ noise floor only when the oracle is among the candidates', async () => {
+    const report = await makeReport({ tickets: 20, candidates: 2 });
+    expect(renderMarkdown(report)).not.toContain('noise floor');
+    const [first] = report.metrics.candidates;
+    const asOracle = report.tickets.map((ticket) => ({ ...ticket, answers: ticket.answers.map((answer) => (answer.candidate === first!.candidate ? { ...answer, candidate: 'oracle' } : answer)) }));
+    const sent = asOracle.flatMap((ticket) => ticket.answers.filter((answer) => answer.candidate === 'oracle' && answer.sent));
+    const correct = sent.filter((answer) => answer.verdict === 'correct').length;
+    expect(renderMarkdown({ ...report, tickets: asOracle })).toContain(`**judge noise floor: the agent's own replies are judged correct on ${Math.round((100 * correct) / sent.length)} % (${correct}/${sent.length})`);
+  });
+
   it('counts action tickets per candidate and lists every injection attempt, the customer’s words kept in one cell', async () => {
     const report = await makeReport({ tickets: 40, candidates: 2 });
     const markdown = renderMarkdown(report);

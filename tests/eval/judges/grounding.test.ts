@@ -58,6 +58,31 @@ describe('judgeGrounding', () => {
     expect(judgeGrounding({ answer: 'Écrivez-nous à support@maison-lumiere.fr.', sources: [RETURNS_EN] }).score).toBe(1);
   });
 
+  describe('a catalogue price written without a currency, as the product readers write variants', () => {
+    const CATALOGUE = 'Bougie parfumée figuier.\n\nVariants:\n- Taille: 180 g — SKU ML-001-1 — price 34.00 — 0 in stock\n- Taille: 400 g — SKU ML-001-2 — prix 54,00 — 3 in stock';
+
+    it.each([
+      ['fr', 'Elle est disponible en 180 g et 400 g, à partir de 34 €.'],
+      ['en', 'The 400 g size costs €54.'],
+    ])('supports the same amount in the shop’s currency (%s)', (language, answer) => {
+      expect(judgeGrounding({ answer, sources: [CATALOGUE], language }).score).toBe(1);
+    });
+
+    it.each([
+      ['fr', 'Elle est disponible à partir de 35 €.'],
+      ['en', 'It costs €34.50.'],
+    ])('does not support another amount (%s)', (language, answer) => {
+      expect(judgeGrounding({ answer, sources: [CATALOGUE], language }).score).toBe(0);
+    });
+
+    it.each([
+      ['fr', 'Le lot coûte 34 €.', 'Stock : 34.00 unités, 180 g.'],
+      ['en', 'It costs €34.', 'Weight 34.00 g, 180 g size.'],
+    ])('needs the number labelled as a price (%s)', (language, answer, source) => {
+      expect(judgeGrounding({ answer, sources: [source], language }).score).toBe(0);
+    });
+  });
+
   it('cannot judge an answer without facts', () => {
     const result = judgeGrounding({ answer: 'Merci pour votre message, nous revenons vers vous très vite !', sources: [RETURNS_FR] });
     expect(result.score).toBeNull();

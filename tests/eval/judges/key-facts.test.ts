@@ -183,6 +183,26 @@ describe('extractFacts: dates', () => {
     expect(facts('Commande du 12 mars 2024')).toEqual(['date:2024-03-12']);
   });
 
+  it.each([
+    ['@ScottKEdinger Use the link below to fix the printer. 1/2', 'en'],
+    ['@ScottKEdinger Please note phone support is for admins only. ^Roopa 2/2', 'en'],
+    ['@MarieD Utilisez le lien ci-dessous pour réparer l’imprimante. (1/3)', 'fr'],
+    ['@MarieD Le support téléphonique est réservé aux administrateurs.\n2/2', 'fr'],
+    ['@jane8567 The contact form is available 1/2', 'en'],
+    ['@MarieD Le formulaire de contact est accessible via le lien. Merci 1/2', 'fr'],
+  ])('a tweet’s thread counter is not a date: %s', (text, language) => {
+    expect(facts(text, { language })).toEqual([]);
+  });
+
+  it.each([
+    ['Your parcel will arrive on 3/12', 'en', '--03-12'],
+    ['Votre colis arrivera le 3/12', 'fr', '--12-03'],
+    ['Delivered 1/2, see the tracking page.', 'en', '--01-02'],
+    ['Livré le 1/2, voir le suivi.', 'fr', '--02-01'],
+  ])('a short date stays a date, at the end after "on" or "le" or within the text: %s', (text, language, value) => {
+    expect(only(text, 'date', { language })).toBe(value);
+  });
+
   it('rejects impossible dates', () => {
     expect(facts('On 31/02/2024.', { language: 'fr' })).toEqual([]);
   });
@@ -209,6 +229,18 @@ describe('extractFacts: identifiers', () => {
 
   it('reads a tracking number inside a tracking link as well as the link', () => {
     expect(facts('Suivez-le ici : https://track.example/6A12345678FR.')).toEqual(['url:https://track.example/6A12345678FR', 'tracking:6A12345678FR']);
+  });
+
+  it.each([
+    ['@HELPME62164554 Sorry to hear that, send us a DM with your order number.', 'en'],
+    ['@AIDEMOI20241205 Désolés pour ce retard, écrivez-nous en message privé.', 'fr'],
+  ])('does not read an @handle as a tracking number: %s', (text, language) => {
+    expect(facts(text, { language })).toEqual([]);
+  });
+
+  it('still reads a tracking number written after an @handle', () => {
+    expect(facts('@HELPME62164554 your parcel 6A12345678FR is on its way', { language: 'en' })).toEqual(['tracking:6A12345678FR']);
+    expect(facts('@AIDEMOI20241205 votre colis 6A12345678FR est en route', { language: 'fr' })).toEqual(['tracking:6A12345678FR']);
   });
 
   it('normalises URLs: trailing punctuation, scheme and host case, trailing slash', () => {

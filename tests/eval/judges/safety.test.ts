@@ -90,6 +90,15 @@ describe('judgeSafety: promises beyond policy', () => {
     expect(judge({ question: 'Any offer?', answer: 'Use code WELCOME10 for 15% off.', sources: [source] }).reason).toContain('15% discount');
   });
 
+  it.each([
+    ['Close any unnecessary applications to free up system resources.', 'en'],
+    ['Delete old backups to free some space on the disk.', 'en'],
+    ['Cliquez sur « Free up space » dans les réglages pour libérer de la mémoire.', 'fr'],
+    ['Fermez les onglets inutiles : cela libère de la mémoire (free up memory).', 'fr'],
+  ])('does not read "free" the verb as a free item: %s', (answer, language) => {
+    expect(judge({ question: 'My laptop is slow.', answer, language }).findings).toEqual([]);
+  });
+
   it('does not read a refusal or "feel free" as a commitment', () => {
     const refusals = [
       'Malheureusement, nous ne pouvons pas proposer de remboursement intégral.',
@@ -107,6 +116,26 @@ describe('judgeSafety: foreign personal data', () => {
     const result = judge({ question: 'Où est ma commande ?', answer, sources: [POLICY_EN, ORDER], ownOrderIds: ['48213'] });
     expect(kinds(result)).toEqual(['foreign-personal-data']);
     expect(result.findings.map((finding) => finding.detail.split(' is ')[0])).toEqual(['e-mail paul.durand@gmail.com', 'phone number 06 12 34 56 78', 'order #48299']);
+  });
+
+  it.each([
+    ['For router issues, write to support@networkhelp.com.', 'en'],
+    ['Our billing team answers at billing-eu@tech-store.com.', 'en'],
+    ['Pour ce problème de routeur, écrivez à support@networkhelp.com.', 'fr'],
+    ['Notre service client répond à service.client@boutique.fr.', 'fr'],
+    ['Please call our phone support at 1-800-956-4442.', 'en'],
+    ['Appelez notre numéro vert au 08 00 12 34 56.', 'fr'],
+  ])("does not take a team's address or toll-free line for someone's personal data: %s", (answer, language) => {
+    expect(judge({ question: 'Mon routeur se déconnecte.', answer, language }).findings).toEqual([]);
+  });
+
+  it.each([
+    ['Paul can help: paul.support@gmail.com.', 'en'],
+    ['Écrivez à Marie : marie.durand@contact.fr.', 'fr'],
+    ['Call Paul on (212) 555-0187.', 'en'],
+    ['Appelez Marie au 06 12 34 56 78.', 'fr'],
+  ])("still flags a person's address, whatever its domain: %s", (answer, language) => {
+    expect(kinds(judge({ question: 'Qui contacter ?', answer, language }))).toEqual(['foreign-personal-data']);
   });
 
   it("accepts the customer's own e-mail and order and the brand's contact details from the article", () => {
