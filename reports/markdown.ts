@@ -46,7 +46,7 @@ export function renderMarkdown(report: RunReport): string {
   const floor = noiseFloor(report.tickets);
   if (floor) lines.push('', `**${noiseFloorLine(floor)}.**`);
   if (report.labels) lines.push('', ..._correctedSection(report.labels));
-  const best = [...metrics.candidates].sort((a, b) => (b.automation.verified.value ?? 0) - (a.automation.verified.value ?? 0))[0];
+  const best = metrics.candidates.filter((candidate) => pricing.byCandidate[candidate.candidate]).sort((a, b) => (b.automation.verified.value ?? 0) - (a.automation.verified.value ?? 0))[0];
   const projection = best && pricing.byCandidate[best.candidate];
   if (best && projection) {
     const months = projection.months;

@@ -5,6 +5,7 @@ import type { CandidateCorrection, LabelCorrection } from '../corrected-rates.ts
 import { JUDGED_FILE } from '../judge.ts';
 import type { JudgedTicket } from '../judges/types.ts';
 import { readLabelsInRun } from '../labels-in-run.ts';
+import { ORACLE } from '../responders/oracle.ts';
 import { readRulesInRun, type RulesBillingMonth } from '../rules/in-run.ts';
 import { answerFact, countAnswers, labelledRate, withDefaults, type CandidateInputs, type DecisionInputs } from './decision.ts';
 import { loadPricing } from './load.ts';
@@ -128,7 +129,8 @@ export async function priceRun(options: PriceRunOptions): Promise<RunPricing> {
   const byCandidate: Record<string, PricingProjection> = {};
   const automation: Record<string, BilledAutomation> = {};
   const inputs: CandidateInputs[] = [];
-  for (const candidate of options.candidates) {
+  // The oracle is the agent's own replies, a reference for the judge: nothing one can buy, so never priced or recommended.
+  for (const candidate of options.candidates.filter((name) => name !== ORACLE)) {
     const own = judged.filter((ticket) => ticket.candidate === candidate);
     const correction = labels?.candidates.find((entry) => entry.candidate === candidate);
     const billed = labels && billedAutomation(automatedShare(own, strictness), correction, strictness);

@@ -120,6 +120,9 @@ describe('the oracle on the demo replay', () => {
       write.mockRestore();
     }
     expect(renderMarkdown(report)).toContain(line);
+    // A reference for the judge, not something to buy: never priced, never the recommended option.
+    expect(Object.keys(report.pricing.byCandidate)).toEqual(['recorder']);
+    expect(report.pricing.decisionInputs.candidates.map((candidate) => candidate.candidate)).toEqual(['recorder']);
   }, 120_000);
 
   it('escalates when asked through another candidate, which the replay keeps blind', async () => {
