@@ -42,8 +42,11 @@ export interface InitOptions {
 export interface RecognisedSource {
   path: string;
   format: FormatName;
-  /** Records read by kind, and records that would be skipped; absent for large files. */
-  counts?: Partial<Record<RecordKind, number>> & { skipped: number };
+  /**
+   * Records read by kind, and records that would be skipped; absent for large files. `messages`
+   * counts comments or messages that came apart from their tickets, joined to them on import.
+   */
+  counts?: Partial<Record<RecordKind | 'messages', number>> & { skipped: number };
 }
 
 export interface UnreadableSource {
@@ -104,7 +107,9 @@ async function countRecords(reader: Reader, path: string): Promise<NonNullable<R
   const counts: NonNullable<RecognisedSource['counts']> = { skipped: 0 };
   for await (const item of reader.read(path, { maxMessageChars: DEFAULT_MAX_MESSAGE_CHARS })) {
     if (item.type === 'skip') counts.skipped++;
-    else counts[item.kind] = (counts[item.kind] ?? 0) + 1;
+    else if (item.type === 'record') counts[item.kind] = (counts[item.kind] ?? 0) + 1;
+    else if (item.type === 'shell') counts.ticket = (counts.ticket ?? 0) + 1;
+    else counts.messages = (counts.messages ?? 0) + 1;
   }
   return counts;
 }
