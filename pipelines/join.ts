@@ -92,7 +92,8 @@ function ticketOf(shell: TicketShell, at: SourceLocation, parts: ThreadPart[]): 
   const warnings = [...shell.warnings, ...parts.flatMap((part) => part.warnings ?? [])];
   const item = ticketItem(shell.ticket, uniqueMessages([...own, ...joined]), at, warnings);
   if (item.type === 'record' || parts.length > 0) return item;
-  return { ...item, reason: `${item.reason}, and no other file brings its messages: ${shell.missing}` };
+  const found = shell.messages.length === 0 ? 'the ticket has no messages in its file' : item.reason;
+  return { ...item, reason: `${found}, and no other file brings its messages: ${shell.missing}` };
 }
 
 function orphanReason(thread: ThreadPart, readWhole: boolean): string {

@@ -9,6 +9,7 @@ import { abcdKnowledgeReader } from './abcd-knowledge.ts';
 import { articlesFolderReader } from './articles-folder.ts';
 import { bitextReader } from './bitext-csv.ts';
 import { freshdeskCsvReader } from './freshdesk-csv.ts';
+import { freshdeskJsonReader } from './freshdesk-json.ts';
 import { genericCsvReader } from './generic-csv.ts';
 import { gorgiasJsonReader } from './gorgias-json.ts';
 import { gorgiasMacrosReader } from './gorgias-macros.ts';
@@ -24,6 +25,7 @@ export const READERS = {
   'gorgias-json': gorgiasJsonReader,
   'zendesk-json': zendeskJsonReader,
   'freshdesk-csv': freshdeskCsvReader,
+  'freshdesk-json': freshdeskJsonReader,
   'generic-csv': genericCsvReader,
   'shadowdesk-jsonl': shadowdeskJsonlReader,
   'articles-folder': articlesFolderReader,

@@ -75,7 +75,7 @@ describe('zendesk-json', () => {
     expect(skips(items)).toEqual([
       [24, expect.stringMatching(/^invalid JSON/)],
       [25, 'missing or unreadable creation date (field "created_at": null)'],
-      [26, expect.stringMatching(/^the ticket has no message with any text, and no other file brings its messages: export each ticket's comments/)],
+      [26, expect.stringMatching(/^the ticket has no messages in its file, and no other file brings its messages: export each ticket's comments/)],
     ]);
   });
 
