@@ -16,6 +16,7 @@ import { gorgiasMacrosReader } from './gorgias-macros.ts';
 import { ibmTwitterReader } from './ibm-twitter-json.ts';
 import { multilingualTicketsReader } from './multilingual-tickets-csv.ts';
 import { shadowdeskJsonlReader } from './shadowdesk-jsonl.ts';
+import { shopifyGraphqlReader } from './shopify-graphql.ts';
 import { shopifyOrdersCsvReader } from './shopify-orders-csv.ts';
 import { shopifyProductsCsvReader } from './shopify-products-csv.ts';
 import { zendeskJsonReader } from './zendesk-json.ts';
@@ -32,6 +33,7 @@ export const READERS = {
   'gorgias-macros': gorgiasMacrosReader,
   'shopify-products-csv': shopifyProductsCsvReader,
   'shopify-orders-csv': shopifyOrdersCsvReader,
+  'shopify-graphql': shopifyGraphqlReader,
   // Public datasets (../shared/datasets), read for quality benchmarks: see each SOURCE.md for its licence.
   'abcd-conversations': abcdConversationsReader,
   'abcd-knowledge': abcdKnowledgeReader,
