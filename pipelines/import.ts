@@ -8,7 +8,7 @@ import { DEFAULT_MAX_MESSAGE_CHARS, type RecordOrSkip, type Reader, type SourceL
 import { SCHEMA_OF, recordKey, type RecordKind, type RecordOf, type Ticket } from '../datasets/records.ts';
 import { detectReader, probePath, readerFor } from '../datasets/readers/index.ts';
 import { TicketJoin } from './join.ts';
-import { addTicket, type JudgeableCount } from './judgeable.ts';
+import { addTicket, describeJudgeable, type JudgeableCount } from './judgeable.ts';
 import { mergeRecords } from './merge.ts';
 import {
   DEFAULT_WORKSPACE,
@@ -196,6 +196,16 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
   } finally {
     join.close();
   }
+}
+
+/**
+ * What a person must know after an import beyond the table: how many tickets can be judged (and
+ * what to export when none can), and what else to export for messages whose tickets never came.
+ */
+export function importAdvice(report: ImportReport): string[] {
+  const lines = report.judgeable ? [describeJudgeable(report.judgeable, report.ticketSources)] : [];
+  for (const missing of report.missing ?? []) lines.push(`Messages came without their tickets: ${missing}.`);
+  return lines;
 }
 
 const JOIN_FILE = 'join.scratch';

@@ -34,11 +34,6 @@ export function whyNotJudgeable(ticket: Ticket): NotJudgeable | undefined {
   return ticket.messages.slice(0, question).some((message) => message.role === 'agent' && !message.internal) ? 'reply-before-question' : 'no-reply';
 }
 
-export function countJudgeable(tickets: Iterable<Ticket>, into: JudgeableCount = { tickets: 0, judgeable: 0, not: {} }): JudgeableCount {
-  for (const ticket of tickets) addTicket(into, ticket);
-  return into;
-}
-
 export function addTicket(count: JudgeableCount, ticket: Ticket): void {
   count.tickets++;
   const why = whyNotJudgeable(ticket);

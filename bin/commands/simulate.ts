@@ -4,6 +4,7 @@ import { ShadowdeskError } from '../../errors.ts';
 import { createCandidates, llmJudgeOf, loadSimulationConfig } from '../../eval/config.ts';
 import type { Selection } from '../../eval/replay.ts';
 import { responderFor } from '../../eval/responders/index.ts';
+import { describeCoverage } from '../../eval/replay-coverage.ts';
 import { simulate } from '../../eval/simulate.ts';
 import { REPORT_FORMATS, writeReports } from '../../reports/index.ts';
 import { guarded, indexProgressPrinter, positiveInteger, replayProgressPrinter, wholeNumber, withExamples } from '../_cli.ts';
@@ -71,6 +72,7 @@ const command = defineCommand({
         ...(config?.rules && { rulesFile: config.rules }),
         onIndexProgress: indexProgressPrinter(),
         onReplayProgress: replayProgressPrinter(),
+        onCoverage: (coverage) => process.stdout.write(`${describeCoverage(coverage).join('\n')}\n`),
       });
       const earlier = [summary.resumed > 0 && `${summary.resumed} results resumed from an earlier run`, summary.retried > 0 && `${summary.retried} failed answers asked again`].filter(Boolean);
       process.stdout.write(`Replayed ${summary.tickets.toLocaleString('en-US')} tickets in ${summary.seconds.toFixed(1)} s${earlier.length > 0 ? ` (${earlier.join('; ')})` : ''} into ${summary.runDir}.\n`);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Ticket } from '../../datasets/records.ts';
-import { importSources, type ImportReport } from '../../pipelines/import.ts';
+import { importAdvice, importSources, type ImportReport } from '../../pipelines/import.ts';
 import { readRecords } from '../../pipelines/workspace.ts';
 import { useTempDir, writeTemp } from '../helpers/temp.ts';
 
@@ -113,6 +113,7 @@ describe('tickets joined to messages from other files', () => {
       'export the tickets too (Zendesk incremental ticket export, GET /api/v2/incremental/tickets/cursor) and import them with these files',
       'export the tickets too (Gorgias GET /api/tickets) and import them with these files',
     ]);
+    expect(importAdvice(report)).toEqual(report.missing!.map((missing) => `Messages came without their tickets: ${missing}.`));
     // Nothing half-written: no import folder was kept.
     expect(await readdir(join(workspace, 'imports')).catch(() => [])).toEqual([]);
   });
@@ -123,6 +124,10 @@ describe('tickets joined to messages from other files', () => {
     expect(report.committed).toBe(true);
     expect(report.judgeable).toEqual({ tickets: 2, judgeable: 0, not: { 'no-reply': 2 } });
     expect(report.ticketSources).toEqual(['zendesk']);
+    expect(importAdvice(report)).toEqual([
+      '0 of 2 tickets can be judged (a customer question and an agent reply after it): none can, so a replay would measure nothing (2 no agent reply). ' +
+        "To fix it, Zendesk: export each ticket's comments (GET /api/v2/tickets/{id}/comments) or the incremental ticket events with comment events (GET /api/v2/incremental/ticket_events?include=comment_events).",
+    ]);
   });
 
   it('comments pages that overlap give each comment once', async () => {
