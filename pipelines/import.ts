@@ -4,9 +4,10 @@ import { lstat, readdir, readFile, readlink, rename, stat, writeFile } from 'nod
 import { extname, join as joinPath, resolve } from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
 import { ShadowdeskError } from '../errors.ts';
+import { readTextHead, takeRemovedNuls } from '../datasets/io/text.ts';
 import { DEFAULT_MAX_MESSAGE_CHARS, type RecordOrSkip, type Reader, type SourceLocation } from '../datasets/reader.ts';
 import { SCHEMA_OF, recordKey, type RecordKind, type RecordOf, type Ticket } from '../datasets/records.ts';
-import { detectReader, probePath, readerFor } from '../datasets/readers/index.ts';
+import { detectReader, looksLikeGorgiasRules, probePath, readerFor } from '../datasets/readers/index.ts';
 import { TicketJoin } from './join.ts';
 import { addTicket, describeJudgeable, type JudgeableCount } from './judgeable.ts';
 import { mergeRecords } from './merge.ts';
@@ -108,6 +109,8 @@ export interface ImportReport {
   ticketSources?: string[];
   /** What else to export: messages or comments came whose tickets are in none of the files. */
   missing?: string[];
+  /** Gorgias rules exports found among the sources: tried with `shadowdesk rules`, not imported. */
+  rulesFiles?: string[];
 }
 
 const LISTED_ISSUES_PER_FILE = 50;
@@ -128,7 +131,7 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const workspace = options.workspace ?? DEFAULT_WORKSPACE;
-  const { planned, ignored } = await planSources(sources);
+  const { planned, ignored, rulesFiles } = await planSources(sources);
   const fingerprint = await sourcesFingerprint(planned, options);
   if (!options.force) {
     const current = await currentReport(workspace);
@@ -152,7 +155,7 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
       files.push(await importOne(source, context));
     }
     const missing = await joinTickets(files, context);
-    for (const file of files) if (file.read === 0) file.note = EMPTY_NOTE;
+    for (const file of files) if (file.read === 0) file.note ??= await emptyNote(file.file);
     await Promise.all([...Object.values(writers).map((writer) => writer.close()), issues.close()]);
     await applyMerges(dir, pending);
     const judged = await judgeableIn(dir);
@@ -180,6 +183,7 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
       fingerprint,
       ...(judged.count.tickets > 0 && { judgeable: judged.count, ticketSources: judged.sources }),
       ...(missing.length > 0 && { missing }),
+      ...(rulesFiles.length > 0 && { rulesFiles }),
     };
     await writeFile(joinPath(dir, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
     if (report.committed) {
@@ -205,11 +209,18 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
 export function importAdvice(report: ImportReport): string[] {
   const lines = report.judgeable ? [describeJudgeable(report.judgeable, report.ticketSources)] : [];
   for (const missing of report.missing ?? []) lines.push(`Messages came without their tickets: ${missing}.`);
+  for (const file of report.rulesFiles ?? []) lines.push(`${file}: Gorgias rules, not imported; try them on this history with \`shadowdesk rules --gorgias-rules ${file}\`.`);
   return lines;
 }
 
 const JOIN_FILE = 'join.scratch';
-const EMPTY_NOTE = 'no records found: the file is empty or holds only a header';
+
+/** Why a file gave no record: empty, or a header or wrapper alone. */
+async function emptyNote(path: string): Promise<string> {
+  const info = await stat(path);
+  if (info.isFile() && (await readTextHead(path)).replace(/^\uFEFF/, '').trim() === '') return 'the file is empty';
+  return 'no records found: the file holds only a header, or an empty list';
+}
 
 /**
  * Joins the tickets that waited for their messages, each charged to the file it came from, and
@@ -284,12 +295,13 @@ function sum(files: FileImportReport[], key: 'read' | 'imported' | 'merged' | 's
 }
 
 /** Resolves every source to a reader before anything is written, so a typo fails fast. */
-async function planSources(sources: ImportSource[]): Promise<{ planned: PlannedSource[]; ignored: string[] }> {
+async function planSources(sources: ImportSource[]): Promise<{ planned: PlannedSource[]; ignored: string[]; rulesFiles: string[] }> {
   if (sources.length === 0) {
     throw new ShadowdeskError('SD_INPUT_NOT_FOUND', 'no input given: name the export files or folders to import');
   }
   const planned: PlannedSource[] = [];
   const ignored: string[] = [];
+  const rulesFiles: string[] = [];
   for (const source of sources) {
     if (source.format) {
       planned.push({ ...source, reader: readerFor(source.format) });
@@ -300,11 +312,14 @@ async function planSources(sources: ImportSource[]): Promise<{ planned: PlannedS
       const inner = await planFolder(source);
       planned.push(...inner.planned);
       ignored.push(...inner.ignored);
+      rulesFiles.push(...inner.rulesFiles);
       continue;
     }
-    planned.push({ ...source, reader: detectReader(probe) });
+    // Rules given with exports are pointed at `shadowdesk rules` rather than failing the import.
+    if (looksLikeGorgiasRules(probe) && sources.length > 1) rulesFiles.push(source.path);
+    else planned.push({ ...source, reader: detectReader(probe) });
   }
-  return { planned, ignored };
+  return { planned, ignored, rulesFiles };
 }
 
 async function holdsExports(folder: string): Promise<boolean> {
@@ -317,9 +332,10 @@ async function holdsExports(folder: string): Promise<boolean> {
  * Symbolic links are listed as ignored, never followed: one could lead out of the folder the
  * user chose (or loop).
  */
-async function planFolder(source: ImportSource): Promise<{ planned: PlannedSource[]; ignored: string[] }> {
+async function planFolder(source: ImportSource): Promise<{ planned: PlannedSource[]; ignored: string[]; rulesFiles: string[] }> {
   const planned: PlannedSource[] = [];
   const ignored: string[] = [];
+  const rulesFiles: string[] = [];
   const entries = (await readdir(source.path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const name = entry.name;
@@ -334,6 +350,10 @@ async function planFolder(source: ImportSource): Promise<{ planned: PlannedSourc
       ignored.push(path);
       continue;
     }
+    if (looksLikeGorgiasRules(probe)) {
+      rulesFiles.push(path);
+      continue;
+    }
     try {
       planned.push({ ...source, path, reader: detectReader(probe) });
     } catch (error) {
@@ -341,7 +361,7 @@ async function planFolder(source: ImportSource): Promise<{ planned: PlannedSourc
       ignored.push(path);
     }
   }
-  return { planned, ignored };
+  return { planned, ignored, rulesFiles };
 }
 
 interface ImportContext extends ImportOptions {
@@ -422,6 +442,8 @@ async function importOne(source: PlannedSource, context: ImportContext): Promise
     else await accept(item, report, context);
   }
   progress(true);
+  const nuls = takeRemovedNuls(source.path);
+  if (nuls > 0) report.note = `${nuls.toLocaleString('en-US')} NUL characters were removed from the text (a binary attachment or a damaged export?)`;
   report.seconds = (performance.now() - started) / 1000;
   return report;
 }

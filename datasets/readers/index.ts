@@ -71,8 +71,23 @@ export async function probePath(path: string, encoding?: string): Promise<Probe>
   return probe;
 }
 
+/** A Gorgias rules export (`GET /api/rules`): rules are tried with `shadowdesk rules`, not imported. */
+export function looksLikeGorgiasRules(probe: Probe): boolean {
+  return !probe.isDirectory && probe.ext === '.json' && probe.head.includes('"code_ast"') && probe.head.includes('"event_types"');
+}
+
 /** Picks the reader most sure it fits; an error lists the formats when none is. */
 export function detectReader(probe: Probe): Reader {
+  // Said first: no format can be told from nothing, and "could not tell" would send the user looking for one.
+  if (!probe.isDirectory && probe.head.replace(/^\uFEFF/, '').trim() === '') {
+    throw new ShadowdeskError('SD_FORMAT_UNDETECTED', `${probe.path}: the file is empty; export it again from the helpdesk`);
+  }
+  if (looksLikeGorgiasRules(probe)) {
+    throw new ShadowdeskError(
+      'SD_FORMAT_UNDETECTED',
+      `${probe.path}: Gorgias rules, not an export of tickets or knowledge: try them with \`shadowdesk rules --gorgias-rules ${probe.path}\``,
+    );
+  }
   let best: Reader | undefined;
   let bestScore = 0;
   for (const reader of Object.values(READERS)) {
