@@ -403,6 +403,7 @@ class FirstSeen {
     return undefined;
   }
 
+  /** Whether a record with this key was already read. */
   has(kind: RecordKind, key: string): boolean {
     return this.places[kind].has(key);
   }

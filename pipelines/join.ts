@@ -41,10 +41,9 @@ class Spool {
   }
 }
 
+/** A held record: the index of its file among the import's files, and its place in the scratch file. */
 interface Held {
-  /** Index of the source file among the import's files. */
   file: number;
-  at: SourceLocation;
   place: Place;
 }
 
@@ -62,7 +61,7 @@ interface HeldThread {
 export type JoinOutcome =
   | { file: number; kind: 'ticket'; item: RecordOrSkip }
   /** A messages record that found its ticket. */
-  | { file: number; kind: 'joined'; at: SourceLocation }
+  | { file: number; kind: 'joined' }
   /** A messages record whose ticket never came; `missing` says what to export. */
   | { file: number; kind: 'orphan'; at: SourceLocation; reason: string; missing: string };
 
@@ -120,16 +119,12 @@ export class TicketJoin {
     this.spool = new Spool(scratchPath);
   }
 
-  get holding(): boolean {
-    return this.shells.size > 0 || this.threads.size > 0;
-  }
-
   addShell(shell: TicketShell, at: SourceLocation, file: number): void {
-    this.hold(this.shells, keyOf(shell.ticket.source, shell.ticket.id), { file, at, place: this.spool.put({ shell, at } satisfies HeldShell) });
+    this.hold(this.shells, keyOf(shell.ticket.source, shell.ticket.id), { file, place: this.spool.put({ shell, at } satisfies HeldShell) });
   }
 
   addThread(thread: ThreadPart, at: SourceLocation, file: number): void {
-    this.hold(this.threads, keyOf(thread.source, thread.ticketId), { file, at, place: this.spool.put({ thread, at } satisfies HeldThread) });
+    this.hold(this.threads, keyOf(thread.source, thread.ticketId), { file, place: this.spool.put({ thread, at } satisfies HeldThread) });
   }
 
   private hold(map: Map<string, Held[]>, key: string, held: Held): void {
@@ -151,12 +146,12 @@ export class TicketJoin {
         const { shell, at } = this.spool.get<HeldShell>(held.place);
         yield { file: held.file, kind: 'ticket', item: ticketOf(shell, at, threads.map(({ part }) => part)) };
       }
-      for (const { held } of threads) yield { file: held.file, kind: 'joined', at: held.at };
+      for (const { held } of threads) yield { file: held.file, kind: 'joined' };
     }
     for (const threads of this.threads.values()) {
       for (const held of threads) {
-        const { thread } = this.spool.get<HeldThread>(held.place);
-        yield { file: held.file, kind: 'orphan', at: { ...held.at, id: thread.ticketId }, reason: orphanReason(thread, imported(thread.ticketId)), missing: thread.missing };
+        const { thread, at } = this.spool.get<HeldThread>(held.place);
+        yield { file: held.file, kind: 'orphan', at: { ...at, id: thread.ticketId }, reason: orphanReason(thread, imported(thread.ticketId)), missing: thread.missing };
       }
     }
     this.shells.clear();

@@ -15,7 +15,7 @@ export interface JudgeableCount {
   not: Partial<Record<NotJudgeable, number>>;
 }
 
-export const NOT_JUDGEABLE_WORDS: Record<NotJudgeable, string> = {
+const NOT_JUDGEABLE_WORDS: Record<NotJudgeable, string> = {
   spam: 'marked as spam',
   'no-question': 'no customer message',
   'no-reply': 'no agent reply',
