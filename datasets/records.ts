@@ -23,6 +23,11 @@ export const MessageSchema = z.strictObject({
   internal: z.boolean().optional(),
   /** The macro the agent applied, when the export says so. */
   macro: z.string().optional(),
+  /**
+   * Parts of the text that belong to this conversation only (the @handles a tweet opens with, its
+   * links): kept in the text as sent, and never to be reused in an answer to another customer.
+   */
+  personal: z.array(z.string()).optional(),
 });
 export type Message = z.infer<typeof MessageSchema>;
 

@@ -1,16 +1,18 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { readdir, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { isShadowdeskError } from '../errors.ts';
 import { readCsv } from '../datasets/io/csv.ts';
 import { genericCsvReader, guessMapping, type ColumnMapping } from '../datasets/readers/generic-csv.ts';
-import { detectReader, probePath, readerFor, type FormatName } from '../datasets/readers/index.ts';
+import { detectReader, looksLikeGorgiasRules, probePath, readerFor, type FormatName } from '../datasets/readers/index.ts';
 import { DEFAULT_MAX_MESSAGE_CHARS, type Probe, type Reader } from '../datasets/reader.ts';
 import type { RecordKind } from '../datasets/records.ts';
+import { aloneItem } from '../pipelines/join.ts';
 import { configJsonSchema, SCHEMA_FILE } from './config-schema.ts';
 import { PRESETS_FILE } from './pricing/load.ts';
+import { GORGIAS_SETTINGS_FILE } from './rules/gorgias.ts';
 
 /**
  * `shadowdesk init`: look at a folder of helpdesk exports, say what shadowdesk recognises and
@@ -45,8 +47,12 @@ export interface InitOptions {
 export interface RecognisedSource {
   path: string;
   format: FormatName;
-  /** Records read by kind, and records that would be skipped; absent for large files. */
-  counts?: Partial<Record<RecordKind, number>> & { skipped: number };
+  /**
+   * Records read by kind, and records that would be skipped; absent for large files. `messages`
+   * counts comments or messages that came apart from their tickets, `waiting` tickets that came
+   * without any message: both are joined on import.
+   */
+  counts?: Partial<Record<RecordKind | 'messages' | 'waiting', number>> & { skipped: number };
 }
 
 export interface UnreadableSource {
@@ -75,12 +81,16 @@ export interface InitResult {
   cli: string;
   /** Commands to run next, from `dir`, as they are typed. */
   next: string[];
+  /** Gorgias rules exports found: `next` tries them with `shadowdesk rules --gorgias-rules`. */
+  rules: string[];
 }
 
 interface Found {
   recognised: RecognisedSource[];
   unreadable: UnreadableSource[];
   mappings: ProposedMapping[];
+  /** Gorgias rules exports: tried with `shadowdesk rules`, not imported. */
+  rules: string[];
 }
 
 function reasonOf(error: unknown): string {
@@ -109,7 +119,12 @@ async function countRecords(reader: Reader, path: string): Promise<NonNullable<R
   const counts: NonNullable<RecognisedSource['counts']> = { skipped: 0 };
   for await (const item of reader.read(path, { maxMessageChars: DEFAULT_MAX_MESSAGE_CHARS })) {
     if (item.type === 'skip') counts.skipped++;
-    else counts[item.kind] = (counts[item.kind] ?? 0) + 1;
+    else if (item.type === 'record') counts[item.kind] = (counts[item.kind] ?? 0) + 1;
+    // A ticket whose file holds a message counts as a ticket; one without waits for a messages file.
+    else if (item.type === 'shell') {
+      if (aloneItem(item).type === 'record') counts.ticket = (counts.ticket ?? 0) + 1;
+      else counts.waiting = (counts.waiting ?? 0) + 1;
+    } else counts.messages = (counts.messages ?? 0) + 1;
   }
   return counts;
 }
@@ -125,6 +140,12 @@ async function previewRows(path: string): Promise<Record<string, string>[]> {
 
 async function examine(path: string, found: Found): Promise<void> {
   const probe = await probePath(path);
+  if (looksLikeGorgiasRules(probe)) {
+    found.rules.push(path);
+    return;
+  }
+  // The account settings beside a rules export give its business hours (see eval/rules/gorgias.ts).
+  if (basename(path) === GORGIAS_SETTINGS_FILE) return;
   const reader = await detect(probe);
   if (typeof reader === 'string') {
     found.unreadable.push({ path, reason: reader });
@@ -272,7 +293,7 @@ function shellPath(dir: string, path: string): string {
 export async function initProject(options: InitOptions): Promise<InitResult> {
   const dir = resolve(options.dir);
   const cli = options.cli ?? cliCommand(dir);
-  const found: Found = { recognised: [], unreadable: [], mappings: [] };
+  const found: Found = { recognised: [], unreadable: [], mappings: [], rules: [] };
   if (options.paths && options.paths.length > 0) {
     for (const path of options.paths) {
       try {
@@ -312,5 +333,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
     next.push(`${cli} import ${paths}${mapping}${workspace}`);
     next.push(`${cli} simulate --config ${CONFIG_FILE}${workspace}`);
   }
+  // Rules are replayed on the imported history: after the import.
+  for (const rules of found.rules) next.push(`${cli} rules --gorgias-rules ${shellPath(dir, rules)}${workspace}`);
   return { dir, ...found, written, kept, cli, next };
 }

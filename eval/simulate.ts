@@ -4,6 +4,8 @@ import { requireImport } from '../pipelines/workspace.ts';
 import { loadPricing } from './pricing/load.ts';
 import type { LlmJudgeOptions } from './judges/llm-judge.ts';
 import type { Strictness } from './pricing/volumes.ts';
+import { ShadowdeskError } from '../errors.ts';
+import { describeCoverage, replayCoverage, type ReplayCoverage } from './replay-coverage.ts';
 import { replay, type ReplaySummary, type Selection } from './replay.ts';
 import { buildReport, type RunReport } from './run-report.ts';
 import { runRulesInRun } from './rules/in-run.ts';
@@ -32,6 +34,8 @@ export interface SimulateOptions {
   rulesFile?: string;
   onIndexProgress?: (progress: IndexProgress) => void;
   onReplayProgress?: (progress: { done: number; total: number }) => void;
+  /** Told before the replay what it covers: tickets left out and why, how many can be judged. */
+  onCoverage?: (coverage: ReplayCoverage) => void;
 }
 
 export interface SimulationResult {
@@ -44,6 +48,10 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   await requireImport(options.workspace);
   if (options.pricingFile) await loadPricing(options.pricingFile);
   const rules = options.rulesFile ? await loadRules(options.rulesFile) : undefined;
+  const coverage = await replayCoverage(options.workspace, options.selection ?? {}, options.candidates);
+  // Replaying tickets none of which can be judged would report 0 % for every candidate, and mean nothing.
+  if (coverage.replayed.judgeable === 0) throw new ShadowdeskError('SD_NOTHING_IMPORTED', describeCoverage(coverage).join('\n'));
+  options.onCoverage?.(coverage);
   // An index of an earlier import would replay the new tickets against the old ones, deleted tickets included.
   await refreshIndex({ workspace: options.workspace, ...(options.onIndexProgress && { onProgress: options.onIndexProgress }) });
   const summary = await replay({

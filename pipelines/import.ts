@@ -1,12 +1,15 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile, readlink, rename, stat, writeFile } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { extname, join as joinPath, resolve } from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
 import { ShadowdeskError } from '../errors.ts';
-import { DEFAULT_MAX_MESSAGE_CHARS, type Reader, type SourceLocation } from '../datasets/reader.ts';
-import { SCHEMA_OF, recordKey, type RecordKind, type RecordOf } from '../datasets/records.ts';
-import { detectReader, probePath, readerFor } from '../datasets/readers/index.ts';
+import { readTextHead, takeRemovedNuls } from '../datasets/io/text.ts';
+import { DEFAULT_MAX_MESSAGE_CHARS, type RecordOrSkip, type Reader, type SourceLocation } from '../datasets/reader.ts';
+import { SCHEMA_OF, recordKey, type RecordKind, type RecordOf, type Ticket } from '../datasets/records.ts';
+import { detectReader, looksLikeGorgiasRules, probePath, readerFor } from '../datasets/readers/index.ts';
+import { TicketJoin } from './join.ts';
+import { addTicket, describeJudgeable, type JudgeableCount } from './judgeable.ts';
 import { mergeRecords } from './merge.ts';
 import {
   DEFAULT_WORKSPACE,
@@ -100,6 +103,14 @@ export interface ImportReport {
   fingerprint: string;
   /** Set when the sources were those of the current import: nothing was read again, this is that import's report. */
   unchanged?: true;
+  /** Of the tickets this import wrote, how many the judge can compare an answer on, and why not the others. */
+  judgeable?: JudgeableCount;
+  /** The helpdesks the tickets came from, for advice on what to export. */
+  ticketSources?: string[];
+  /** What else to export: messages or comments came whose tickets are in none of the files. */
+  missing?: string[];
+  /** Gorgias rules exports found among the sources: tried with `shadowdesk rules`, not imported. */
+  rulesFiles?: string[];
 }
 
 const LISTED_ISSUES_PER_FILE = 50;
@@ -120,7 +131,7 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const workspace = options.workspace ?? DEFAULT_WORKSPACE;
-  const { planned, ignored } = await planSources(sources);
+  const { planned, ignored, rulesFiles } = await planSources(sources);
   const fingerprint = await sourcesFingerprint(planned, options);
   if (!options.force) {
     const current = await currentReport(workspace);
@@ -129,19 +140,25 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
 
   const { id: importId, dir } = await createImportDir(workspace);
   const writers = Object.fromEntries(
-    Object.entries(RECORD_FILES).map(([kind, file]) => [kind, new JsonlWriter(join(dir, file))]),
+    Object.entries(RECORD_FILES).map(([kind, file]) => [kind, new JsonlWriter(joinPath(dir, file))]),
   ) as Record<RecordKind, JsonlWriter>;
-  const issues = new JsonlWriter(join(dir, ISSUES_FILE));
+  const issues = new JsonlWriter(joinPath(dir, ISSUES_FILE));
   const seen = new FirstSeen();
   const pending = new Map<string, { kind: RecordKind; later: unknown[] }>();
+  const join = new TicketJoin(joinPath(dir, JOIN_FILE));
   const files: FileImportReport[] = [];
 
   try {
+    const context: ImportContext = { ...options, writers, issues, seen, pending, join, fileIndex: 0 };
     for (const source of planned) {
-      files.push(await importOne(source, { ...options, writers, issues, seen, pending }));
+      context.fileIndex = files.length;
+      files.push(await importOne(source, context));
     }
+    const missing = await joinTickets(files, context);
+    for (const file of files) if (file.read === 0) file.note ??= await emptyNote(file.file);
     await Promise.all([...Object.values(writers).map((writer) => writer.close()), issues.close()]);
     await applyMerges(dir, pending);
+    const judged = await judgeableIn(dir);
 
     const records: Record<RecordKind, number> = { ticket: 0, knowledge: 0, order: 0 };
     for (const file of files) {
@@ -162,10 +179,13 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
         skipped: sum(files, 'skipped'),
         records,
       },
-      issuesFile: join(dir, ISSUES_FILE),
+      issuesFile: joinPath(dir, ISSUES_FILE),
       fingerprint,
+      ...(judged.count.tickets > 0 && { judgeable: judged.count, ticketSources: judged.sources }),
+      ...(missing.length > 0 && { missing }),
+      ...(rulesFiles.length > 0 && { rulesFiles }),
     };
-    await writeFile(join(dir, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
+    await writeFile(joinPath(dir, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
     if (report.committed) {
       await commitImport(workspace, importId);
     } else {
@@ -177,7 +197,58 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
     await Promise.allSettled([...Object.values(writers).map((writer) => writer.close()), issues.close()]);
     await discardImport(dir);
     throw error;
+  } finally {
+    join.close();
   }
+}
+
+/**
+ * What a person must know after an import beyond the table: how many tickets can be judged (and
+ * what to export when none can), and what else to export for messages whose tickets never came.
+ */
+export function importAdvice(report: ImportReport): string[] {
+  const lines = report.judgeable ? [describeJudgeable(report.judgeable, report.ticketSources)] : [];
+  for (const missing of report.missing ?? []) lines.push(`Messages came without their tickets: ${missing}.`);
+  for (const file of report.rulesFiles ?? []) lines.push(`${file}: Gorgias rules, not imported; try them on this history with \`shadowdesk rules --gorgias-rules ${file}\`.`);
+  return lines;
+}
+
+const JOIN_FILE = 'join.scratch';
+
+/** Why a file gave no record: empty, or a header or wrapper alone. */
+async function emptyNote(path: string): Promise<string> {
+  const info = await stat(path);
+  if (info.isFile() && (await readTextHead(path)).replace(/^\uFEFF/, '').trim() === '') return 'the file is empty';
+  return 'no records found: the file holds only a header, or an empty list';
+}
+
+/**
+ * Joins the tickets that waited for their messages, each charged to the file it came from, and
+ * returns what else to export for messages whose tickets never came.
+ */
+async function joinTickets(files: FileImportReport[], context: ImportContext): Promise<string[]> {
+  const missing = new Set<string>();
+  for (const outcome of context.join.joined((id) => context.seen.has('ticket', id))) {
+    const report = files[outcome.file]!;
+    if (outcome.kind === 'ticket') await accept(outcome.item, report, context);
+    else if (outcome.kind === 'joined') report.imported++;
+    else {
+      missing.add(outcome.missing);
+      await skipRecord(report, context, outcome.at, outcome.reason);
+    }
+  }
+  return [...missing];
+}
+
+/** The judgeable tickets among those written, and the helpdesks they came from. */
+async function judgeableIn(dir: string): Promise<{ count: JudgeableCount; sources: string[] }> {
+  const count: JudgeableCount = { tickets: 0, judgeable: 0, not: {} };
+  const sources = new Set<string>();
+  for await (const ticket of readJsonl<Ticket>(joinPath(dir, RECORD_FILES.ticket))) {
+    addTicket(count, ticket);
+    sources.add(ticket.source);
+  }
+  return { count, sources: [...sources] };
 }
 
 /**
@@ -202,7 +273,7 @@ async function hashPath(hash: Hash, path: string, named = false): Promise<void> 
   else if (stats.isDirectory()) {
     for (const name of (await readdir(path)).sort()) {
       hash.update(`entry\0${name}\0`);
-      await hashPath(hash, join(path, name));
+      await hashPath(hash, joinPath(path, name));
     }
   } else if (stats.isFile()) {
     hash.update(`file\0${stats.size}\0`);
@@ -214,7 +285,7 @@ async function hashPath(hash: Hash, path: string, named = false): Promise<void> 
 async function currentReport(workspace: string): Promise<ImportReport | undefined> {
   const dir = await currentImportDir(workspace).catch(() => undefined);
   if (!dir) return undefined;
-  return readFile(join(dir, REPORT_FILE), 'utf8')
+  return readFile(joinPath(dir, REPORT_FILE), 'utf8')
     .then((text) => JSON.parse(text) as ImportReport)
     .catch(() => undefined);
 }
@@ -224,12 +295,13 @@ function sum(files: FileImportReport[], key: 'read' | 'imported' | 'merged' | 's
 }
 
 /** Resolves every source to a reader before anything is written, so a typo fails fast. */
-async function planSources(sources: ImportSource[]): Promise<{ planned: PlannedSource[]; ignored: string[] }> {
+async function planSources(sources: ImportSource[]): Promise<{ planned: PlannedSource[]; ignored: string[]; rulesFiles: string[] }> {
   if (sources.length === 0) {
     throw new ShadowdeskError('SD_INPUT_NOT_FOUND', 'no input given: name the export files or folders to import');
   }
   const planned: PlannedSource[] = [];
   const ignored: string[] = [];
+  const rulesFiles: string[] = [];
   for (const source of sources) {
     if (source.format) {
       planned.push({ ...source, reader: readerFor(source.format) });
@@ -240,11 +312,14 @@ async function planSources(sources: ImportSource[]): Promise<{ planned: PlannedS
       const inner = await planFolder(source);
       planned.push(...inner.planned);
       ignored.push(...inner.ignored);
+      rulesFiles.push(...inner.rulesFiles);
       continue;
     }
-    planned.push({ ...source, reader: detectReader(probe) });
+    // Rules given with exports are pointed at `shadowdesk rules` rather than failing the import.
+    if (looksLikeGorgiasRules(probe) && sources.length > 1) rulesFiles.push(source.path);
+    else planned.push({ ...source, reader: detectReader(probe) });
   }
-  return { planned, ignored };
+  return { planned, ignored, rulesFiles };
 }
 
 async function holdsExports(folder: string): Promise<boolean> {
@@ -257,14 +332,15 @@ async function holdsExports(folder: string): Promise<boolean> {
  * Symbolic links are listed as ignored, never followed: one could lead out of the folder the
  * user chose (or loop).
  */
-async function planFolder(source: ImportSource): Promise<{ planned: PlannedSource[]; ignored: string[] }> {
+async function planFolder(source: ImportSource): Promise<{ planned: PlannedSource[]; ignored: string[]; rulesFiles: string[] }> {
   const planned: PlannedSource[] = [];
   const ignored: string[] = [];
+  const rulesFiles: string[] = [];
   const entries = (await readdir(source.path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const name = entry.name;
     if (name.startsWith('.')) continue;
-    const path = join(source.path, name);
+    const path = joinPath(source.path, name);
     if (entry.isSymbolicLink()) {
       ignored.push(path);
       continue;
@@ -274,6 +350,10 @@ async function planFolder(source: ImportSource): Promise<{ planned: PlannedSourc
       ignored.push(path);
       continue;
     }
+    if (looksLikeGorgiasRules(probe)) {
+      rulesFiles.push(path);
+      continue;
+    }
     try {
       planned.push({ ...source, path, reader: detectReader(probe) });
     } catch (error) {
@@ -281,7 +361,7 @@ async function planFolder(source: ImportSource): Promise<{ planned: PlannedSourc
       ignored.push(path);
     }
   }
-  return { planned, ignored };
+  return { planned, ignored, rulesFiles };
 }
 
 interface ImportContext extends ImportOptions {
@@ -289,6 +369,9 @@ interface ImportContext extends ImportOptions {
   issues: JsonlWriter;
   seen: FirstSeen;
   pending: Map<string, { kind: RecordKind; later: unknown[] }>;
+  join: TicketJoin;
+  /** Index of the file being read among the import's files. */
+  fileIndex: number;
 }
 
 /** Files a place can name; a file index and a line are packed into one number below this base. */
@@ -319,6 +402,11 @@ class FirstSeen {
     this.places[kind].set(key, (at.line ?? 0) * FILE_BASE + (index % FILE_BASE));
     return undefined;
   }
+
+  /** Whether a record with this key was already read. */
+  has(kind: RecordKind, key: string): boolean {
+    return this.places[kind].has(key);
+  }
 }
 
 async function importOne(source: PlannedSource, context: ImportContext): Promise<FileImportReport> {
@@ -338,11 +426,6 @@ async function importOne(source: PlannedSource, context: ImportContext): Promise
   };
   const progress = (done: boolean) =>
     context.onProgress?.({ file: source.path, format: source.reader.name, read: report.read, done });
-  const skip = async (at: SourceLocation, reason: string) => {
-    report.skipped++;
-    if (report.skips.length < LISTED_ISSUES_PER_FILE) report.skips.push({ at, reason });
-    await context.issues.write({ type: 'skip', at, reason });
-  };
 
   const items = source.reader.read(source.path, {
     encoding: source.encoding,
@@ -354,51 +437,66 @@ async function importOne(source: PlannedSource, context: ImportContext): Promise
     if (context.signal?.aborted) throw context.signal.reason ?? new Error('import aborted');
     report.read++;
     if (report.read % PROGRESS_EVERY === 0) progress(false);
-    if (item.type === 'skip') {
-      await skip(item.at, item.reason);
-      continue;
-    }
-    const parsed = SCHEMA_OF[item.kind].safeParse(item.record);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'record'}: ${issue.message}`);
-      await skip(item.at, `invalid ${item.kind}: ${problems.slice(0, 3).join('; ')}`);
-      continue;
-    }
-    const record = parsed.data as RecordOf[RecordKind];
-    report.imported++;
-    if (item.warnings?.length) {
-      report.warned++;
-      for (const reason of item.warnings) {
-        if (report.warnings.length < LISTED_ISSUES_PER_FILE) report.warnings.push({ at: item.at, reason });
-        await context.issues.write({ type: 'warning', at: item.at, reason });
-      }
-    }
-    const id = recordKey(item.kind, record);
-    const first = context.seen.claim(item.kind, id, item.at);
-    if (first === undefined) {
-      report.records[item.kind] = (report.records[item.kind] ?? 0) + 1;
-      await context.writers[item.kind].write(record);
-      continue;
-    }
-    // A repeated id: kept aside and merged into the first record once all files are read.
-    report.merged++;
-    const key = `${item.kind}\u0000${id}`;
-    const entry = context.pending.get(key) ?? { kind: item.kind, later: [] };
-    entry.later.push(record);
-    context.pending.set(key, entry);
-    await context.issues.write({ type: 'merged', at: item.at, reason: `same ${item.kind} id as ${first}: merged into it` });
+    // Tickets and messages from separate files wait until every file is read, then are joined.
+    if (item.type === 'shell') context.join.addShell(item.shell, item.at, context.fileIndex);
+    else if (item.type === 'thread') context.join.addThread(item.thread, item.at, context.fileIndex);
+    else await accept(item, report, context);
   }
   progress(true);
-  if (report.read === 0) report.note = 'no records found: the file is empty or holds only a header';
+  const nuls = takeRemovedNuls(source.path);
+  if (nuls > 0) report.note = `${nuls.toLocaleString('en-US')} NUL characters were removed from the text (a binary attachment or a damaged export?)`;
   report.seconds = (performance.now() - started) / 1000;
   return report;
+}
+
+async function skipRecord(report: FileImportReport, context: ImportContext, at: SourceLocation, reason: string): Promise<void> {
+  report.skipped++;
+  if (report.skips.length < LISTED_ISSUES_PER_FILE) report.skips.push({ at, reason });
+  await context.issues.write({ type: 'skip', at, reason });
+}
+
+/** Validates one record and writes it, or keeps it aside to merge into the first with its id. */
+async function accept(item: RecordOrSkip, report: FileImportReport, context: ImportContext): Promise<void> {
+  if (item.type === 'skip') {
+    await skipRecord(report, context, item.at, item.reason);
+    return;
+  }
+  const parsed = SCHEMA_OF[item.kind].safeParse(item.record);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'record'}: ${issue.message}`);
+    await skipRecord(report, context, item.at, `invalid ${item.kind}: ${problems.slice(0, 3).join('; ')}`);
+    return;
+  }
+  const record = parsed.data as RecordOf[RecordKind];
+  report.imported++;
+  if (item.warnings?.length) {
+    report.warned++;
+    for (const reason of item.warnings) {
+      if (report.warnings.length < LISTED_ISSUES_PER_FILE) report.warnings.push({ at: item.at, reason });
+      await context.issues.write({ type: 'warning', at: item.at, reason });
+    }
+  }
+  const id = recordKey(item.kind, record);
+  const first = context.seen.claim(item.kind, id, item.at);
+  if (first === undefined) {
+    report.records[item.kind] = (report.records[item.kind] ?? 0) + 1;
+    await context.writers[item.kind].write(record);
+    return;
+  }
+  // A repeated id: kept aside and merged into the first record once all files are read.
+  report.merged++;
+  const key = `${item.kind}\u0000${id}`;
+  const entry = context.pending.get(key) ?? { kind: item.kind, later: [] };
+  entry.later.push(record);
+  context.pending.set(key, entry);
+  await context.issues.write({ type: 'merged', at: item.at, reason: `same ${item.kind} id as ${first}: merged into it` });
 }
 
 /** Rewrites the record files that have duplicates, folding each later record into the first. */
 async function applyMerges(dir: string, pending: ImportContext['pending']): Promise<void> {
   const kinds = new Set([...pending.values()].map((entry) => entry.kind));
   for (const kind of kinds) {
-    const path = join(dir, RECORD_FILES[kind]);
+    const path = joinPath(dir, RECORD_FILES[kind]);
     const merged = new JsonlWriter(`${path}.merged`);
     for await (const record of readJsonl<RecordOf[RecordKind]>(path)) {
       const entry = pending.get(`${kind}\u0000${recordKey(kind, record)}`);

@@ -1,10 +1,10 @@
-import type { KnowledgeDoc, Message, Order, RecordKind, RecordOf, Ticket } from '../datasets/records.ts';
+import type { KnowledgeDoc, LineItem, Message, Order, RecordKind, RecordOf, Ticket } from '../datasets/records.ts';
 
 /**
  * How two records with the same id become one: an export split over pages that overlap, a
  * ticket exported again after it was reopened, message rows of one ticket spread over a file.
- * Nothing is dropped: messages and tags are united; for single fields, the later record wins
- * where it has a value.
+ * Nothing is dropped: messages, tags and line items are united; for a ticket's single fields the
+ * later record wins where it has a value, for an order's the first does.
  */
 
 /** Later values win only where they exist: an absent closedAt must not erase a known one. */
@@ -29,8 +29,19 @@ function mergeTickets(first: Ticket, later: Ticket): Ticket {
   };
 }
 
+function lineItemKey(item: LineItem): string {
+  return `${item.name}|${item.sku ?? ''}|${item.price ?? ''}`;
+}
+
+/**
+ * The same order in two files (an orders CSV and API pages, rows of one order apart in a file):
+ * the first file's fields stand, the later one fills the fields the first lacks, and line items
+ * are united so none is lost.
+ */
 function mergeOrders(first: Order, later: Order): Order {
-  return { ...first, ...present(later), lineItems: later.lineItems.length > 0 ? later.lineItems : first.lineItems };
+  const lineItems = new Map<string, LineItem>();
+  for (const item of [...first.lineItems, ...later.lineItems]) if (!lineItems.has(lineItemKey(item))) lineItems.set(lineItemKey(item), item);
+  return { ...later, ...present(first), lineItems: [...lineItems.values()] };
 }
 
 function mergeKnowledge(first: KnowledgeDoc, later: KnowledgeDoc): KnowledgeDoc {

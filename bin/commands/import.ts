@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { encodingWarning } from '../../datasets/io/text.ts';
 import type { RecordKind } from '../../datasets/records.ts';
-import { importSources, type ImportReport } from '../../pipelines/import.ts';
+import { importAdvice, importSources, type ImportReport } from '../../pipelines/import.ts';
 import { RECORD_FILES, currentImportDir, readJsonlLines } from '../../pipelines/workspace.ts';
 import { formatImportReport } from '../../reports/import-report.ts';
 import { EXIT_UNUSABLE, guarded, interruptSignal, positiveInteger, readDataFile, repeatable, withExamples } from '../_cli.ts';
@@ -71,7 +71,7 @@ const command = defineCommand({
         },
       ));
       for (const warning of await garbledFiles(report, args.encoding)) process.stderr.write(`shadowdesk: warning: ${warning}\n`);
-      process.stdout.write(`${args.json ? JSON.stringify(report, null, 2) : formatImportReport(report)}\n`);
+      process.stdout.write(`${args.json ? JSON.stringify(report, null, 2) : [formatImportReport(report), '', ...importAdvice(report)].join('\n')}\n`);
       if (!report.committed) process.exitCode = EXIT_UNUSABLE;
     }),
 });

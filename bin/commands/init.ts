@@ -11,6 +11,15 @@ function table(rows: string[][]): string {
   return rows.map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()}`).join('\n');
 }
 
+/** What each count is, one and many. */
+const KIND_WORDS: Record<string, [string, string]> = {
+  ticket: ['ticket', 'tickets'],
+  knowledge: ['knowledge record', 'knowledge records'],
+  order: ['order', 'orders'],
+  messages: ['message to join to its ticket', 'messages to join to their tickets'],
+  waiting: ['ticket waiting for its messages', 'tickets waiting for their messages'],
+};
+
 function summary(result: InitResult): string {
   const at = (path: string) => relative(result.dir, path) || '.';
   const lines: string[] = [];
@@ -20,7 +29,7 @@ function summary(result: InitResult): string {
       const records = counts
         ? Object.entries(counts)
             .filter(([kind]) => kind !== 'skipped')
-            .map(([kind, count]) => `${count.toLocaleString('en-US')} ${kind === 'knowledge' ? 'knowledge record' : kind}${count === 1 ? '' : 's'}`)
+            .map(([kind, count]) => `${count.toLocaleString('en-US')} ${KIND_WORDS[kind]?.[count === 1 ? 0 : 1] ?? kind}`)
             .join(', ') + (counts.skipped ? `, ${counts.skipped} to skip` : '')
         : 'not counted (large file)';
       return [at(source.path), source.format, records];
@@ -33,6 +42,9 @@ function summary(result: InitResult): string {
       `\`${result.cli} init that-folder/\`; \`${result.cli} formats\` lists what shadowdesk reads.`,
       '',
     );
+  }
+  if (result.rules.length > 0) {
+    lines.push('Gorgias rules (not imported; `shadowdesk rules --gorgias-rules` tries them on the imported history):', ...result.rules.map((path) => `  ${at(path)}`), '');
   }
   if (result.unreadable.length > 0) {
     lines.push('Cannot read:', ...result.unreadable.map((file) => `  ${at(file.path)}: ${file.reason}`), '');

@@ -5,6 +5,7 @@ import { createCandidates, llmJudgeOf, loadSimulationConfig } from '../../eval/c
 import { errorRateLimit } from '../../eval/failures.ts';
 import type { Selection } from '../../eval/replay.ts';
 import { responderFor } from '../../eval/responders/index.ts';
+import { describeCoverage } from '../../eval/replay-coverage.ts';
 import { simulate } from '../../eval/simulate.ts';
 import { REPORT_FORMATS, writeReports } from '../../reports/index.ts';
 import { guarded, positiveInteger, wholeNumber, withExamples } from '../_cli.ts';
@@ -79,6 +80,7 @@ const command = defineCommand({
         ...(config?.rules && { rulesFile: config.rules }),
         onIndexProgress: indexProgress(),
         onReplayProgress: replayProgress(),
+        onCoverage: (coverage) => process.stdout.write(`${describeCoverage(coverage).join('\n')}\n`),
       });
       const earlier = [summary.resumed > 0 && `${summary.resumed} results resumed from an earlier run`, summary.retried > 0 && `${summary.retried} failed answers asked again`].filter(Boolean);
       const tries = summary.repeat > 1 ? ` × up to ${summary.repeat} tries` : '';

@@ -93,6 +93,12 @@ async function* scanJson(text: AsyncIterable<string>, recordKeys: Set<string>): 
   let inKey = false;
   let keyText = '';
   let valueKey = '';
+  // Where the record being read starts, in bytes of UTF-8 text, worked out only if the file ends inside it.
+  let bytesBefore = 0;
+  let recordChunk = '';
+  let recordChunkBytes = 0;
+  let recordIndex = 0;
+  let records = 0;
 
   for await (const chunk of text) {
     let captureFrom = 0;
@@ -102,10 +108,14 @@ async function* scanJson(text: AsyncIterable<string>, recordKeys: Set<string>): 
       captured = [];
       captureFrom = at;
       recordLine = line;
+      recordChunk = chunk;
+      recordChunkBytes = bytesBefore;
+      recordIndex = at;
     };
     const end = function (at: number): JsonItem {
       captured.push(chunk.slice(captureFrom, at));
       capturing = false;
+      records++;
       return parseRecord(captured.join(''), recordLine);
     };
 
@@ -192,12 +202,14 @@ async function* scanJson(text: AsyncIterable<string>, recordKeys: Set<string>): 
     }
     if (capturing) captured.push(chunk.slice(captureFrom));
     if (inKey) keyText += chunk.slice(keyFrom);
+    bytesBefore += Buffer.byteLength(chunk);
   }
   if (capturing || inString || depth > 0) {
+    const where = capturing ? `record ${records + 1}, from byte ${(recordChunkBytes + Buffer.byteLength(recordChunk.slice(0, recordIndex))).toLocaleString('en-US')}, ` : 'the last record ';
     yield {
       type: 'error',
       line: capturing ? recordLine : line,
-      reason: 'unexpected end of file: the last record is incomplete (a truncated file, or an unclosed bracket or quote)',
+      reason: `unexpected end of file at byte ${bytesBefore.toLocaleString('en-US')}: ${where}is incomplete (a truncated file, or an unclosed bracket or quote)`,
     };
   }
 }

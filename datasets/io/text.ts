@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { Transform } from 'node:stream';
 import iconv from 'iconv-lite';
 import { ShadowdeskError } from '../../errors.ts';
 
@@ -109,5 +110,33 @@ export type TextStream = NodeJS.ReadableStream & AsyncIterable<string>;
 
 export async function openText(path: string, encoding?: string): Promise<TextStream> {
   const chosen = encoding ? checkEncoding(encoding) : sniffEncoding(await readHead(path));
-  return createReadStream(path).pipe(iconv.decodeStream(chosen, { stripBOM: true })) as TextStream;
+  return createReadStream(path).pipe(iconv.decodeStream(chosen, { stripBOM: true })).pipe(withoutNuls(path)) as TextStream;
+}
+
+/** NUL characters removed from each file as it was read, until the importer takes the count. */
+const removed = new Map<string, number>();
+
+/**
+ * NUL characters (a binary attachment pasted in, a disk error, a UTF-16 file read as UTF-8) are
+ * removed from the text: in a CSV they split fields, in JSON they break strings. The importer
+ * reports how many (`takeRemovedNuls`), so it is never silent.
+ */
+function withoutNuls(path: string): Transform {
+  return new Transform({
+    decodeStrings: false,
+    encoding: 'utf8',
+    transform(chunk: string, _encoding, done) {
+      if (!chunk.includes('\u0000')) return done(null, chunk);
+      const parts = chunk.split('\u0000');
+      removed.set(path, (removed.get(path) ?? 0) + parts.length - 1);
+      done(null, parts.join(''));
+    },
+  });
+}
+
+/** How many NUL characters were removed from a file since the last call, for the importer to report. */
+export function takeRemovedNuls(path: string): number {
+  const count = removed.get(path) ?? 0;
+  removed.delete(path);
+  return count;
 }

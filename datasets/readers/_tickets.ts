@@ -1,5 +1,5 @@
 import { str, toIsoDate, type DateOptions } from '../normalize.ts';
-import { recordItem, type ReadItem, type SourceLocation } from '../reader.ts';
+import { recordItem, type ReadItem, type RecordOrSkip, type SourceLocation } from '../reader.ts';
 import type { Message, Ticket } from '../records.ts';
 import { normalizeHeader } from './_csv-rows.ts';
 
@@ -22,6 +22,11 @@ export function objectsIn<T extends object>(list: readonly unknown[], what: stri
 /** The first of several optional values that is present. */
 export function firstOf<T>(...values: Array<T | undefined | null>): T | undefined {
   return values.find((value): value is T => value !== undefined && value !== null && value !== '');
+}
+
+/** A string with some text in it, else undefined: APIs send `""` for a body they left empty. */
+export function nonBlank(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
 /** An optional date: left out when unreadable, with a warning naming the field, since the record is still good. */
@@ -87,7 +92,7 @@ export function languageOf(value: string | undefined): string | undefined {
  * the export's order for equal times), or a skip when no message has any text. Undefined-valued
  * keys are dropped, so readers can build drafts from optional fields directly.
  */
-export function ticketItem(draft: Omit<Ticket, 'messages'>, messages: Message[], at: SourceLocation, warnings: string[]): ReadItem {
+export function ticketItem(draft: Omit<Ticket, 'messages'>, messages: Message[], at: SourceLocation, warnings: string[]): RecordOrSkip {
   const located = { ...at, id: draft.id };
   const usable = messages.filter((message) => message.text !== '' || message.html).map(compact);
   if (usable.length === 0) {

@@ -163,7 +163,7 @@ type Columns = Partial<Record<ColumnKey, string[]>>;
  * ignored). A fixed-layout export (Freshdesk) passes `optionalMayBeMissing`, so an optional column
  * its account does not export is simply not read; otherwise a missing column is the user's mistake.
  */
-function resolveColumns(mapping: Mapping, header: string[], file: string, optionalMayBeMissing: boolean): Columns {
+function resolveColumns(mapping: Mapping, header: string[], file: string, optionalMayBeMissing: boolean, bodyMayBeMissing: boolean): Columns {
   const byNormal = headerByNormal(header);
   const columns: Columns = {};
   for (const key of COLUMN_KEYS) {
@@ -172,7 +172,7 @@ function resolveColumns(mapping: Mapping, header: string[], file: string, option
     const wanted = Array.isArray(names) ? names : [names];
     const present = wanted.flatMap((name) => byNormal.get(normalizeHeader(name)) ?? []);
     if (present.length > 0) columns[key] = present;
-    else if (!optionalMayBeMissing || REQUIRED_KEYS.includes(key)) {
+    else if (!optionalMayBeMissing || (REQUIRED_KEYS.includes(key) && !(key === 'body' && bodyMayBeMissing))) {
       throw new ShadowdeskError(
         'SD_MAPPING_INVALID',
         `mapping key "${key}": column ${wanted.map((name) => `"${name}"`).join(' or ')} is not in ${file} (its columns: ${header.join(', ')})${headerHint(header)}`,
@@ -183,6 +183,8 @@ function resolveColumns(mapping: Mapping, header: string[], file: string, option
 }
 
 interface Context {
+  /** Tickets wait for messages from another file (see MappedCsvOptions.joinable). */
+  joinable?: MappedCsvOptions['joinable'];
   columns: Columns;
   roles: Map<string, AuthorRole>;
   dates: DateOptions;
@@ -273,43 +275,51 @@ function toItem(id: string, rows: Record<string, string>[], at: SourceLocation, 
   if (!createdAt) {
     return { type: 'skip', at: located, reason: `missing or unreadable creation date in column ${label(context, 'createdAt')} (${JSON.stringify(rawCreated ?? '')})` };
   }
-  if (ticketCell(rows, context, 'body') === undefined) {
+  const hasBody = ticketCell(rows, context, 'body') !== undefined;
+  if (!hasBody && !context.joinable) {
     return { type: 'skip', at: located, reason: `missing message text in column ${label(context, 'body')}` };
   }
   const warnings: string[] = [];
-  const messages = context.columns.role
-    ? rows.flatMap((row, index) => messageOfRow(row, index, context, warnings))
-    : messagesOfTicketRow(rows[0]!, createdAt, context, warnings);
+  const messages = !hasBody
+    ? []
+    : context.columns.role
+      ? rows.flatMap((row, index) => messageOfRow(row, index, context, warnings))
+      : messagesOfTicketRow(rows[0]!, createdAt, context, warnings);
   const field = (key: ColumnKey) => ticketCell(rows, context, key);
   const rawSatisfaction = field('satisfaction');
   const satisfaction = satisfactionOf(rawSatisfaction);
   if (rawSatisfaction !== undefined && satisfaction === undefined) {
     warnings.push(`satisfaction ${JSON.stringify(rawSatisfaction)} is neither a 1-5 score nor a known survey answer and was left out`);
   }
-  return ticketItem(
-    {
-      id,
-      source,
-      createdAt,
-      closedAt: optionalDate(field('closedAt'), `closing date in column ${label(context, 'closedAt')}`, warnings, context.dates),
-      channel: field('channel')?.toLowerCase() ?? 'unknown',
-      language: languageOf(field('language')),
-      subject: field('subject') ?? '',
-      customer: { id: field('customerId'), email: field('customerEmail'), name: field('customerName') },
-      tags: splitTags(field('tags')),
-      assignee: field('assignee'),
-      status: field('status'),
-      satisfaction,
-    },
-    messages,
-    located,
-    warnings,
-  );
+  const ticket = {
+    id,
+    source,
+    createdAt,
+    closedAt: optionalDate(field('closedAt'), `closing date in column ${label(context, 'closedAt')}`, warnings, context.dates),
+    channel: field('channel')?.toLowerCase() ?? 'unknown',
+    language: languageOf(field('language')),
+    subject: field('subject') ?? '',
+    customer: { id: field('customerId'), email: field('customerEmail'), name: field('customerName') },
+    tags: splitTags(field('tags')),
+    assignee: field('assignee'),
+    status: field('status'),
+    satisfaction,
+  };
+  if (!context.joinable) return ticketItem(ticket, messages, located, warnings);
+  const customerIds = [ticket.customer.id, ticket.customer.email].flatMap((value) => value ?? []);
+  const missing = context.columns.body && !hasBody ? `missing message text in column ${label(context, 'body')}; ${context.joinable.missing}` : context.joinable.missing;
+  return { type: 'shell', at: located, shell: { ticket, messages, threadRepeatsOwn: false, customerIds, missing, warnings } };
 }
 
 export interface MappedCsvOptions {
   /** For fixed-layout exports: optional columns the file lacks are not read instead of being an error. */
   optionalMayBeMissing?: boolean;
+  /**
+   * For a helpdesk whose replies come in another file (Freshdesk's conversations): each ticket
+   * waits to be joined to them, and a file without the message column is still read.
+   * `missing` says what else to export.
+   */
+  joinable?: { missing: string };
 }
 
 /**
@@ -326,7 +336,8 @@ export async function* readMappedCsv(path: string, options: ReadOptions, rawMapp
   if (given === undefined) throw noGuess(header, path);
   const mapping = parseMapping(given, path);
   const context: Context = {
-    columns: resolveColumns(mapping, header, path, mappedOptions.optionalMayBeMissing ?? false),
+    ...(mappedOptions.joinable && { joinable: mappedOptions.joinable }),
+    columns: resolveColumns(mapping, header, path, mappedOptions.optionalMayBeMissing ?? false, mappedOptions.joinable !== undefined),
     roles: roleLookup(mapping),
     dates: { dayFirst: mapping.dayFirst, timeZone: mapping.timeZone },
     maxMessageChars: options.maxMessageChars,

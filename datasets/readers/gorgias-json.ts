@@ -1,5 +1,5 @@
 import { messageBody, splitTags, str, toIsoDate } from '../normalize.ts';
-import type { ReadItem, ReadOptions, Reader, SourceLocation } from '../reader.ts';
+import type { ReadItem, ReadOptions, Reader, SourceLocation, ThreadMessage } from '../reader.ts';
 import type { AuthorRole, Message } from '../records.ts';
 import { jsonItems } from './_json-records.ts';
 import { firstOf, objectsIn, optionalDate, satisfactionOf, ticketItem } from './_tickets.ts';
@@ -15,6 +15,8 @@ interface GorgiasPerson {
 
 interface GorgiasMessage {
   id?: number | string;
+  /** Set on each message of the `/api/messages` list. */
+  ticket_id?: number | string;
   public?: boolean;
   from_agent?: boolean | null;
   channel?: string;
@@ -37,6 +39,8 @@ interface GorgiasTicket {
   subject?: string | null;
   spam?: boolean;
   customer?: GorgiasPerson | null;
+  /** Older exports name the customer `requester`. */
+  requester?: GorgiasPerson | null;
   assignee_user?: GorgiasPerson | null;
   tags?: Array<{ name?: string } | string>;
   messages?: GorgiasMessage[];
@@ -66,6 +70,30 @@ function roleOf(message: GorgiasMessage, customer: GorgiasPerson | null | undefi
   return message.via === 'rule' || message.rule_id ? 'system' : 'agent';
 }
 
+/** A message with its role known from `from_agent`, or left to the ticket it joins (the customer's id). */
+function looseMessage(raw: GorgiasMessage, options: ReadOptions, warnings: string[], index: number): ThreadMessage[] {
+  const sentAt = toIsoDate(raw.sent_datetime) ?? toIsoDate(raw.created_datetime);
+  if (!sentAt) {
+    warnings.push(`message ${raw.id ?? index + 1} has no readable created_datetime and was left out`);
+    return [];
+  }
+  const body = { html: raw.body_html ?? undefined, text: raw.body_text ?? undefined, stripped: raw.stripped_text ?? undefined };
+  const fromAgent = typeof raw.from_agent === 'boolean' ? raw.from_agent : undefined;
+  const role: AuthorRole | undefined = fromAgent === undefined ? undefined : !fromAgent ? 'customer' : raw.via === 'rule' || raw.rule_id ? 'system' : 'agent';
+  return [
+    {
+      id: str(raw.id),
+      ...(role && { role }),
+      authorId: str(raw.sender?.id) ?? str(raw.sender?.email),
+      author: personName(raw.sender) ?? str(raw.sender?.email),
+      sentAt,
+      ...messageBody(body, options.maxMessageChars, warnings),
+      internal: raw.public === false || raw.channel === 'internal-note' ? true : undefined,
+      macro: str(raw.macros?.[0]?.name),
+    },
+  ];
+}
+
 function toMessage(raw: GorgiasMessage, ticket: GorgiasTicket, options: ReadOptions, warnings: string[], index: number): Message[] {
   const sentAt = toIsoDate(raw.sent_datetime) ?? toIsoDate(raw.created_datetime);
   if (!sentAt) {
@@ -76,7 +104,7 @@ function toMessage(raw: GorgiasMessage, ticket: GorgiasTicket, options: ReadOpti
   return [
     {
       id: str(raw.id),
-      role: roleOf(raw, ticket.customer),
+      role: roleOf(raw, customerOf(ticket)),
       author: personName(raw.sender) ?? str(raw.sender?.email),
       sentAt,
       ...messageBody(body, options.maxMessageChars, warnings),
@@ -86,10 +114,26 @@ function toMessage(raw: GorgiasMessage, ticket: GorgiasTicket, options: ReadOpti
   ];
 }
 
+function customerOf(ticket: GorgiasTicket): GorgiasPerson | null | undefined {
+  return ticket.customer ?? ticket.requester;
+}
+
+const EXPORT_TICKETS = 'export the tickets too (Gorgias GET /api/tickets) and import them with these files';
+const EXPORT_MESSAGES = 'export the messages too (Gorgias GET /api/messages), or the tickets with their messages';
+
+/** A message of the `/api/messages` list, waiting for its ticket. */
+function messageItem(raw: GorgiasMessage, at: SourceLocation, options: ReadOptions): ReadItem {
+  const ticketId = str(raw.ticket_id)!;
+  const warnings: string[] = [];
+  const messages = looseMessage(raw, options, warnings, 0);
+  return { type: 'thread', at: { ...at, id: ticketId }, thread: { ticketId, source: 'gorgias', messages, missing: EXPORT_TICKETS, warnings } };
+}
+
 function toItem(value: unknown, at: SourceLocation, options: ReadOptions): ReadItem {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { type: 'skip', at, reason: 'expected a ticket object' };
   }
+  if ('ticket_id' in value && !('messages' in value) && str((value as GorgiasMessage).ticket_id)) return messageItem(value as GorgiasMessage, at, options);
   const raw = value as GorgiasTicket;
   const id = str(raw.id);
   if (!id) return { type: 'skip', at, reason: 'missing ticket id (field "id")' };
@@ -98,41 +142,46 @@ function toItem(value: unknown, at: SourceLocation, options: ReadOptions): ReadI
   if (!createdAt) {
     return { type: 'skip', at: located, reason: `missing or unreadable creation date (field "created_datetime": ${JSON.stringify(raw.created_datetime ?? null)})` };
   }
-  if (!Array.isArray(raw.messages)) return { type: 'skip', at: located, reason: 'missing messages (field "messages"): export tickets with their messages' };
-
   const warnings: string[] = [];
-  const messages = objectsIn<GorgiasMessage>(raw.messages, 'message', warnings).flatMap(({ value, index }) => toMessage(value, raw, options, warnings, index));
-  return ticketItem(
-    {
-      id,
-      source: 'gorgias',
-      createdAt,
-      closedAt: optionalDate(raw.closed_datetime, 'closed_datetime', warnings),
-      channel: str(raw.channel) ?? 'unknown',
-      language: str(raw.language),
-      subject: str(raw.subject) ?? '',
-      customer: { id: str(raw.customer?.id), email: str(raw.customer?.email), name: personName(raw.customer) },
-      tags: splitTags(raw.tags),
-      assignee: personName(raw.assignee_user) ?? str(raw.assignee_user?.email),
-      status: str(raw.status),
-      satisfaction: satisfactionOf(raw.satisfaction_survey?.score),
-      spam: typeof raw.spam === 'boolean' ? raw.spam : undefined,
-    },
-    messages,
-    located,
-    warnings,
-  );
+  const customer = customerOf(raw);
+  const ticket = {
+    id,
+    source: 'gorgias',
+    createdAt,
+    closedAt: optionalDate(raw.closed_datetime, 'closed_datetime', warnings),
+    channel: str(raw.channel) ?? 'unknown',
+    language: str(raw.language),
+    subject: str(raw.subject) ?? '',
+    customer: { id: str(customer?.id), email: str(customer?.email), name: personName(customer) },
+    tags: splitTags(raw.tags),
+    assignee: personName(raw.assignee_user) ?? str(raw.assignee_user?.email),
+    status: str(raw.status),
+    satisfaction: satisfactionOf(raw.satisfaction_survey?.score),
+    spam: typeof raw.spam === 'boolean' ? raw.spam : undefined,
+  };
+  if (Array.isArray(raw.messages) && raw.messages.length > 0) {
+    const messages = objectsIn<GorgiasMessage>(raw.messages, 'message', warnings).flatMap(({ value, index }) => toMessage(value, raw, options, warnings, index));
+    return ticketItem(ticket, messages, located, warnings);
+  }
+  // The tickets list carries no messages: they come from a messages file, joined on import.
+  const customerIds = [str(customer?.id), str(customer?.email)].flatMap((id) => id ?? []);
+  return { type: 'shell', at: located, shell: { ticket, messages: [], threadRepeatsOwn: false, customerIds, missing: EXPORT_MESSAGES, warnings } };
 }
 
 export const gorgiasJsonReader: Reader = {
   name: 'gorgias-json',
-  description: 'Gorgias REST API tickets with embedded messages (array, paginated {data: [...]} pages, or NDJSON)',
+  description:
+    'Gorgias REST API tickets, with embedded messages or joined to the /api/messages list, in any order and any file ' +
+    '(array, paginated {data: [...], meta} pages, or NDJSON)',
   kinds: ['ticket'],
   detect(probe) {
     if (probe.isDirectory || !['.json', '.jsonl', '.ndjson'].includes(probe.ext)) return 0;
     const gorgiasFields = ['"created_datetime"', '"from_agent"', '"body_text"', '"messages"'];
     const hits = gorgiasFields.filter((field) => probe.head.includes(field)).length;
-    return hits >= 3 ? 0.9 : 0;
+    if (hits >= 3) return 0.9;
+    // A tickets list without messages: Gorgias's own date and survey field names.
+    const listFields = ['"created_datetime"', '"last_message_datetime"', '"assignee_user"', '"updated_datetime"', '"opened_datetime"'];
+    return listFields.filter((field) => probe.head.includes(field)).length >= 3 ? 0.9 : 0;
   },
   read(path, options) {
     return jsonItems(path, options.encoding, ['data', 'tickets'], (value, at) => toItem(value, at, options));

@@ -62,6 +62,21 @@ function addressees(text: string): string[] {
   return opening.match(/@\w{1,50}/g) ?? [];
 }
 
+const LINK = /https?:\/\/[^\s]{1,2000}/g;
+
+/**
+ * What in a tweet is this thread's own: the @handles it opens with (whom it answers) and its links
+ * (often a DM link or a shortened URL made for this customer). Marked, not removed: the text stays
+ * as it was sent, and candidates must not reuse these parts for someone else.
+ */
+function personalParts(text: unknown, article?: string): { personal?: string[] } {
+  const raw = typeof text === 'string' ? text : '';
+  // The help article the brand's final reply cites is knowledge, not this thread's own.
+  const links = (raw.match(LINK) ?? []).filter((link) => link !== article);
+  const parts = [...new Set([...addressees(raw), ...links])];
+  return parts.length > 0 ? { personal: parts } : {};
+}
+
 /**
  * A turn is `{client | client1 | agent: screen name, datetime, message, tweet_ID}`. The brand's handle
  * is the agent side; anyone else is the customer side, even a turn the export files under `agent`
@@ -83,7 +98,7 @@ function toMessage(turn: Fields, index: number, brand: string, options: ReadOpti
   const fromBrand = sameHandle(author, brand);
   if (key === 'agent' && !fromBrand) warnings.push(`tweet ${index + 1} is filed under agent but is not from ${brand}: it is read as a customer-side tweet`);
   const body = messageBody({ text: turn.message }, options.maxMessageChars, warnings);
-  return [{ id: str(turn.tweet_ID), role: fromBrand ? 'agent' : 'customer', author, sentAt, ...body }];
+  return [{ id: str(turn.tweet_ID), role: fromBrand ? 'agent' : 'customer', author, sentAt, ...body, ...personalParts(turn.message) }];
 }
 
 /** Whom the brand's reply addresses among the thread's other speakers, else the last of them to tweet. */
@@ -119,7 +134,14 @@ function toItem(value: unknown, at: SourceLocation, options: ReadOptions): ReadI
 
   const createdAt = optionalDate(header.conversationDateTime, 'dialogHeader.conversationDateTime', warnings) ?? times[0]!;
   const closedAt = replyTime(reply, createdAt, header.duration, times.at(-1)!, warnings);
-  const final: Message = { id: str(reply.tweet_ID), role: 'agent', author: brand, sentAt: closedAt, ...messageBody({ text: replyText }, options.maxMessageChars, warnings) };
+  const final: Message = {
+    id: str(reply.tweet_ID),
+    role: 'agent',
+    author: brand,
+    sentAt: closedAt,
+    ...messageBody({ text: replyText }, options.maxMessageChars, warnings),
+    ...personalParts(replyText, str(reply.url)),
+  };
   return ticketItem(
     {
       id: located.id,

@@ -9,12 +9,14 @@ import { abcdKnowledgeReader } from './abcd-knowledge.ts';
 import { articlesFolderReader } from './articles-folder.ts';
 import { bitextReader } from './bitext-csv.ts';
 import { freshdeskCsvReader } from './freshdesk-csv.ts';
+import { freshdeskJsonReader } from './freshdesk-json.ts';
 import { genericCsvReader } from './generic-csv.ts';
 import { gorgiasJsonReader } from './gorgias-json.ts';
 import { gorgiasMacrosReader } from './gorgias-macros.ts';
 import { ibmTwitterReader } from './ibm-twitter-json.ts';
 import { multilingualTicketsReader } from './multilingual-tickets-csv.ts';
 import { shadowdeskJsonlReader } from './shadowdesk-jsonl.ts';
+import { shopifyGraphqlReader } from './shopify-graphql.ts';
 import { shopifyOrdersCsvReader } from './shopify-orders-csv.ts';
 import { shopifyProductsCsvReader } from './shopify-products-csv.ts';
 import { zendeskJsonReader } from './zendesk-json.ts';
@@ -24,12 +26,14 @@ export const READERS = {
   'gorgias-json': gorgiasJsonReader,
   'zendesk-json': zendeskJsonReader,
   'freshdesk-csv': freshdeskCsvReader,
+  'freshdesk-json': freshdeskJsonReader,
   'generic-csv': genericCsvReader,
   'shadowdesk-jsonl': shadowdeskJsonlReader,
   'articles-folder': articlesFolderReader,
   'gorgias-macros': gorgiasMacrosReader,
   'shopify-products-csv': shopifyProductsCsvReader,
   'shopify-orders-csv': shopifyOrdersCsvReader,
+  'shopify-graphql': shopifyGraphqlReader,
   // Public datasets (../shared/datasets), read for quality benchmarks: see each SOURCE.md for its licence.
   'abcd-conversations': abcdConversationsReader,
   'abcd-knowledge': abcdKnowledgeReader,
@@ -67,8 +71,23 @@ export async function probePath(path: string, encoding?: string): Promise<Probe>
   return probe;
 }
 
+/** A Gorgias rules export (`GET /api/rules`): rules are tried with `shadowdesk rules`, not imported. */
+export function looksLikeGorgiasRules(probe: Probe): boolean {
+  return !probe.isDirectory && probe.ext === '.json' && probe.head.includes('"code_ast"') && probe.head.includes('"event_types"');
+}
+
 /** Picks the reader most sure it fits; an error lists the formats when none is. */
 export function detectReader(probe: Probe): Reader {
+  // Said first: no format can be told from nothing, and "could not tell" would send the user looking for one.
+  if (!probe.isDirectory && probe.head.replace(/^\uFEFF/, '').trim() === '') {
+    throw new ShadowdeskError('SD_FORMAT_UNDETECTED', `${probe.path}: the file is empty; export it again from the helpdesk`);
+  }
+  if (looksLikeGorgiasRules(probe)) {
+    throw new ShadowdeskError(
+      'SD_FORMAT_UNDETECTED',
+      `${probe.path}: Gorgias rules, not an export of tickets or knowledge: try them with \`shadowdesk rules --gorgias-rules ${probe.path}\``,
+    );
+  }
   let best: Reader | undefined;
   let bestScore = 0;
   for (const reader of Object.values(READERS)) {

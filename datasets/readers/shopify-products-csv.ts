@@ -24,11 +24,14 @@ function variantLine(row: Row, first: Row): string | undefined {
   const price = str(column(row, 'Variant Price'));
   const compareAt = str(column(row, 'Variant Compare At Price', 'Variant Compare-at Price'));
   const stock = str(column(row, 'Variant Inventory Qty'));
+  // An empty tracker (where the export has the column) means Shopify does not count this stock: its 0 says nothing.
+  const tracker = column(row, 'Variant Inventory Tracker');
+  const untracked = tracker !== undefined && str(tracker) === undefined;
   const parts = [
     optionsOf(row, first),
     sku && `SKU ${sku}`,
     price && `price ${price}${compareAt && compareAt !== price ? ` (was ${compareAt})` : ''}`,
-    stock !== undefined && `${stock} in stock`,
+    untracked ? price !== undefined && 'stock not tracked' : stock !== undefined && `${stock} in stock`,
   ].filter(Boolean);
   // Image-only rows carry none of these and are not variants.
   return parts.length > 0 ? `- ${parts.join(' — ')}` : undefined;
@@ -37,14 +40,11 @@ function variantLine(row: Row, first: Row): string | undefined {
 function productFacts(first: Row): string[] {
   const vendor = str(column(first, 'Vendor'));
   const type = str(column(first, 'Type', 'Product Type'));
-  const status = str(column(first, 'Status'));
-  return [
-    vendor && `Vendor: ${vendor}`,
-    type && `Type: ${type}`,
-    // A draft or archived product is not for sale; an agent must not offer it.
-    status && status.toLowerCase() !== 'active' && `Status: ${status}`,
-  ].filter((fact): fact is string => typeof fact === 'string');
+  return [vendor && `Vendor: ${vendor}`, type && `Type: ${type}`].filter((fact): fact is string => typeof fact === 'string');
 }
+
+/** A draft or archived product is not for sale: a reply must not offer it, so it is no knowledge. */
+const NOT_FOR_SALE = new Set(['draft', 'archived', 'unlisted']);
 
 function productDoc(handle: string, rows: Row[]): KnowledgeDoc {
   const first = rows[0]!;
@@ -69,6 +69,8 @@ export const shopifyProductsCsvReader: Reader = {
   read(path, options) {
     // A handle seen again further down is yielded again; the importer merges records with one id.
     return groupItems(path, options, 'Handle', '"Handle"', (handle, rows, at) => {
+      const status = str(column(rows[0]!, 'Status'))?.toLowerCase();
+      if (status && NOT_FOR_SALE.has(status)) return { type: 'skip', at: { ...at, id: `product-${handle}` }, reason: `the product is ${status}, not for sale: not knowledge a reply may quote` };
       const doc = productDoc(handle, rows);
       // Product fields live on the first row only: without a title these rows continue a product listed earlier.
       const warnings = str(column(rows[0]!, 'Title')) ? [] : [`rows of "${handle}" apart from its first row (title, description, option names): only their variants are read`];

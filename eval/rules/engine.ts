@@ -106,6 +106,16 @@ function _earliest(a: string, b: string): string {
 
 function _apply(rule: string, actions: RuleActions, at: string, messageIndex: number, outcome: TicketOutcome, tags: Set<string>): RuleAction[] {
   const done: RuleAction[] = [];
+  if (actions.setTags) {
+    // The ticket's tags become exactly these: those earlier rules added are taken off.
+    tags.clear();
+    outcome.tags.length = 0;
+    for (const tag of actions.setTags) {
+      if (!tags.has(tag.toLowerCase())) outcome.tags.push(tag);
+      tags.add(tag.toLowerCase());
+    }
+    done.push({ kind: 'addTags', tags: actions.setTags });
+  }
   if (actions.addTags) {
     for (const tag of actions.addTags) {
       if (!tags.has(tag.toLowerCase())) outcome.tags.push(tag);

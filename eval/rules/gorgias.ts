@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { readConfig } from '../config-file.ts';
+import type { BusinessHours, Weekday } from './time-window.ts';
 import { unknownTemplateVariables } from './template.ts';
 import { RuleSchema, type Condition, type Rule, type RuleActions } from './schema.ts';
 
@@ -14,10 +17,13 @@ import { RuleSchema, type Condition, type Rule, type RuleActions } from './schem
  *   `ticket.subject` (each word becomes a prefix, `rembours` → `rembours*`: Gorgias matches
  *   substrings, shadowdesk whole words or prefixes, see text-match.ts), and
  *   on `ticket.tags.name`; `notContainsAny` on tags; `eq` on `ticket.channel` / `message.channel`,
- *   `ticket.language`, `ticket.customer.email`; `eq(message.from_agent, false)` (always true on the
- *   customer messages rules are replayed on);
- * - `Action('addTags' | 'setAssignee' | 'setTeamAssignee' | 'setPriority' | 'setStatus' (closed)
- *   | 'sendEmail' | 'replyToTicket', {…})`.
+ *   `ticket.language`; the sender's address (`message.source.from.address`, `message.sender.email`,
+ *   `ticket.customer.email`) with `eq` (the address) or `containsAny` / `endsWith` of domains
+ *   (`@vip.example`); `eq(message.from_agent, false)` (always true on the customer messages rules
+ *   are replayed on); `duringBusinessHours()` and `!duringBusinessHours()`, with the hours of the
+ *   account's settings (`GET /api/account/settings`, its `business-hours` entry);
+ * - `Action('setTags' | 'addTags' | 'setAssignee' | 'setTeamAssignee' | 'setPriority' | 'setStatus'
+ *   (closed) | 'sendEmail' | 'replyToTicket', {…})`.
  *
  * Anything else is reported per rule instead of failing: a rule with a condition that cannot be
  * translated is left out (replaying it without that condition would overstate it); an action that
@@ -58,19 +64,68 @@ export const GorgiasRulesExportSchema = z.union([z.array(GorgiasRuleSchema), z.l
   error: 'expected the rules as `GET /api/rules` returns them: a list of rules or {"data": [...]}',
 });
 
-/** Reads a Gorgias rules export (JSON) and translates it. */
-export async function loadGorgiasRules(file: string, options: { takenNames?: Iterable<string> } = {}): Promise<GorgiasImport> {
+/** The account settings' business hours, as `GET /api/account/settings` returns them. */
+const SettingsSchema = z.union(
+  [
+    z.array(z.looseObject({ type: z.string().optional(), data: z.unknown().optional() })),
+    z.looseObject({ data: z.array(z.looseObject({ type: z.string().optional(), data: z.unknown().optional() })) }),
+  ],
+  { error: 'expected the account settings as `GET /api/account/settings` returns them: a list of settings or {"data": [...]}' },
+);
+
+const BusinessHoursDataSchema = z.looseObject({
+  timezone: z.string().min(1),
+  business_hours: z.array(z.looseObject({ days: z.string(), from_time: z.string(), to_time: z.string() })),
+});
+
+/** Gorgias numbers the days 1 (Monday) to 7 (Sunday). */
+const GORGIAS_DAYS: Record<string, Weekday> = { '1': 'mon', '2': 'tue', '3': 'wed', '4': 'thu', '5': 'fri', '6': 'sat', '7': 'sun' };
+
+/** The file next to a rules export that holds the account settings, when there is one. */
+export const GORGIAS_SETTINGS_FILE = 'account-settings.json';
+
+/** Reads the business hours from a Gorgias account settings export; undefined when it has none. */
+export async function loadGorgiasBusinessHours(file: string): Promise<BusinessHours | undefined> {
+  const parsed = await readConfig(file, SettingsSchema, { what: 'Gorgias account settings' });
+  const settings = Array.isArray(parsed) ? parsed : parsed.data;
+  const entry = settings.find((setting) => setting.type === 'business-hours');
+  const data = BusinessHoursDataSchema.safeParse(entry?.data);
+  if (!data.success) return undefined;
+  const hours: BusinessHours['hours'] = {};
+  for (const range of data.data.business_hours) {
+    for (const day of range.days.split(',').map((value) => GORGIAS_DAYS[value.trim()])) {
+      if (day) hours[day] = [...(hours[day] ?? []), `${range.from_time}-${range.to_time}`];
+    }
+  }
+  return { zone: data.data.timezone, hours, holidays: [] };
+}
+
+/**
+ * Reads a Gorgias rules export (JSON) and translates it. Business hours come from `settingsFile`,
+ * else from `account-settings.json` next to the rules export when it is there.
+ */
+export async function loadGorgiasRules(file: string, options: { takenNames?: Iterable<string>; settingsFile?: string } = {}): Promise<GorgiasImport> {
   const parsed = await readConfig(file, GorgiasRulesExportSchema, { what: 'Gorgias rules export' });
-  return translateGorgiasRules(Array.isArray(parsed) ? parsed : parsed.data, options);
+  const beside = join(dirname(file), GORGIAS_SETTINGS_FILE);
+  const settingsFile = options.settingsFile ?? (existsSync(beside) ? beside : undefined);
+  const businessHours = settingsFile ? await loadGorgiasBusinessHours(settingsFile) : undefined;
+  return translateGorgiasRules(Array.isArray(parsed) ? parsed : parsed.data, { ...options, ...(businessHours && { businessHours }) });
+}
+
+export interface TranslateOptions {
+  /** Names already used (a rules file's), avoided. */
+  takenNames?: Iterable<string>;
+  /** The account's business hours, for `duringBusinessHours()`. */
+  businessHours?: BusinessHours;
 }
 
 /** Translates Gorgias rules; `takenNames` are names already used (a rules file's), avoided. */
-export function translateGorgiasRules(rules: readonly GorgiasRule[], options: { takenNames?: Iterable<string> } = {}): GorgiasImport {
+export function translateGorgiasRules(rules: readonly GorgiasRule[], options: TranslateOptions = {}): GorgiasImport {
   const taken = new Set(options.takenNames);
   const ordered = rules.map((rule, index) => ({ rule, index })).sort((a, b) => (b.rule.priority ?? 0) - (a.rule.priority ?? 0) || a.index - b.index);
   const result: GorgiasImport = { rules: [], report: [] };
   for (const { rule } of ordered) {
-    const translated = _translate(rule, taken);
+    const translated = _translate(rule, taken, options.businessHours);
     for (const made of translated.rules) taken.add(made.name);
     result.rules.push(...translated.rules);
     result.report.push(translated.report);
@@ -101,7 +156,7 @@ function _fail(node: _Node, message: string): never {
   throw new _Untranslatable(`${_line(node)}${message}`);
 }
 
-function _translate(raw: GorgiasRule, taken: Set<string>): { rules: Rule[]; report: GorgiasRuleReport } {
+function _translate(raw: GorgiasRule, taken: Set<string>, businessHours: BusinessHours | undefined): { rules: Rule[]; report: GorgiasRuleReport } {
   const id = String(raw.id);
   const name = raw.name?.trim() || `Gorgias rule ${id}`;
   const report: GorgiasRuleReport = { id, name, status: 'skipped', rules: [], problems: [] };
@@ -113,7 +168,7 @@ function _translate(raw: GorgiasRule, taken: Set<string>): { rules: Rule[]; repo
   if (!body) return skip('the export has no code_ast (the rule as an ESTree syntax tree) to translate');
   let branches: Array<{ conditions: Condition[]; actions: RuleActions }>;
   try {
-    branches = _statements(body, [], report.problems);
+    branches = _statements(body, [], report.problems, businessHours);
   } catch (error) {
     if (error instanceof _Untranslatable) return skip(error.message);
     throw error;
@@ -146,7 +201,7 @@ function _programBody(ast: unknown): unknown[] | undefined {
 }
 
 /** The branches (conditions → actions) of a list of statements under the conditions so far. */
-function _statements(statements: unknown[], conditions: Condition[], problems: string[]): Array<{ conditions: Condition[]; actions: RuleActions }> {
+function _statements(statements: unknown[], conditions: Condition[], problems: string[], hours: BusinessHours | undefined): Array<{ conditions: Condition[]; actions: RuleActions }> {
   const branches: Array<{ conditions: Condition[]; actions: RuleActions }> = [];
   const actions: RuleActions = {};
   for (const statement of statements) {
@@ -156,12 +211,12 @@ function _statements(statements: unknown[], conditions: Condition[], problems: s
       _action(statement.expression, actions, problems);
     } else if (statement.type === 'IfStatement') {
       if (statement.alternate) _fail(statement, '`else` branches cannot be replayed');
-      const test = _condition(statement.test as _Node);
+      const test = _condition(statement.test as _Node, hours);
       const consequent = statement.consequent as _Node;
       const inner = consequent.type === 'BlockStatement' ? (consequent.body as unknown[]) : [consequent];
-      branches.push(..._statements(inner, [...conditions, ...test], problems));
+      branches.push(..._statements(inner, [...conditions, ...test], problems, hours));
     } else if (statement.type === 'BlockStatement') {
-      branches.push(..._statements(statement.body as unknown[], conditions, problems));
+      branches.push(..._statements(statement.body as unknown[], conditions, problems, hours));
     } else {
       _fail(statement, `a ${statement.type} cannot be replayed (only if-statements and Action(…) calls)`);
     }
@@ -171,20 +226,29 @@ function _statements(statements: unknown[], conditions: Condition[], problems: s
 }
 
 /** A test as a list of conditions that must all hold. */
-function _condition(node: _Node): Condition[] {
-  if (node.type === 'LogicalExpression' && node.operator === '&&') return [..._condition(node.left as _Node), ..._condition(node.right as _Node)];
+function _condition(node: _Node, hours: BusinessHours | undefined): Condition[] {
+  if (node.type === 'LogicalExpression' && node.operator === '&&') return [..._condition(node.left as _Node, hours), ..._condition(node.right as _Node, hours)];
   if (node.type === 'LogicalExpression' && node.operator === '||') {
-    const alternatives = [..._alternatives(node.left as _Node), ..._alternatives(node.right as _Node)];
+    const alternatives = [..._alternatives(node.left as _Node, hours), ..._alternatives(node.right as _Node, hours)];
     return [{ any: alternatives.map((alternative) => _merge(alternative, node)) }];
   }
   if (node.type === 'Literal' && node.value === true) return [];
+  const negated = node.type === 'UnaryExpression' && node.operator === '!' && _isNode(node.argument) ? node.argument : undefined;
+  if (_path((negated ?? node).callee) === 'duringBusinessHours') return _businessHours(node, hours, negated ? 'outside' : 'inside');
   if (node.type === 'CallExpression') return _call(node);
   return _fail(node, `a condition written as ${node.type}${node.type === 'UnaryExpression' ? ` (${String(node.operator)})` : ''} cannot be replayed`);
 }
 
-function _alternatives(node: _Node): Condition[][] {
-  if (node.type === 'LogicalExpression' && node.operator === '||') return [..._alternatives(node.left as _Node), ..._alternatives(node.right as _Node)];
-  return [_condition(node)];
+function _alternatives(node: _Node, hours: BusinessHours | undefined): Condition[][] {
+  if (node.type === 'LogicalExpression' && node.operator === '||') return [..._alternatives(node.left as _Node, hours), ..._alternatives(node.right as _Node, hours)];
+  return [_condition(node, hours)];
+}
+
+function _businessHours(node: _Node, hours: BusinessHours | undefined, during: 'inside' | 'outside'): Condition[] {
+  if (!hours) {
+    return _fail(node, `duringBusinessHours() needs the account's business hours: save GET /api/account/settings as ${GORGIAS_SETTINGS_FILE} next to the rules export`);
+  }
+  return [{ time: { ...hours, during } }];
 }
 
 /** One condition object holding all of a conjunction (two conditions on the same key cannot share one). */
@@ -235,6 +299,23 @@ function _strings(value: unknown): string[] | undefined {
 
 const _TEXT_FIELDS: Record<string, 'subject' | 'body'> = { 'message.body_text': 'body', 'message.subject': 'subject', 'ticket.subject': 'subject' };
 
+/** Where Gorgias rules read the customer's address: the message's sender (its routing `source`) or the ticket's customer. */
+const _SENDER_FIELDS = new Set(['message.source.from.address', 'message.sender.email', 'ticket.customer.email']);
+
+/** A domain as rules test it (`@vip.example` or `vip.example`), undefined for any other substring. */
+function _domain(word: string): string | undefined {
+  const domain = word.trim().toLowerCase().replace(/^@/, '');
+  return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain) ? domain : undefined;
+}
+
+function _sender(callee: string | undefined, strings: string[] | undefined): Condition[] | undefined {
+  if (!strings) return undefined;
+  if (callee === 'eq') return [{ customer: { email: strings } }];
+  if (callee !== 'containsAny' && callee !== 'contains' && callee !== 'endsWith') return undefined;
+  const domains = strings.map(_domain);
+  return domains.every((domain): domain is string => domain !== undefined) ? [{ customer: { domain: domains } }] : undefined;
+}
+
 function _call(node: _Node): Condition[] {
   const callee = _path(node.callee);
   const args = node.arguments as unknown[];
@@ -249,11 +330,12 @@ function _call(node: _Node): Condition[] {
     if (field === 'ticket.tags.name') return [{ tags: { [callee === 'containsAll' ? 'all' : 'any']: strings } }];
   }
   if (callee === 'notContainsAny' && field === 'ticket.tags.name' && strings) return [{ tags: { none: strings } }];
+  const sender = _SENDER_FIELDS.has(field) ? _sender(callee, strings) : undefined;
+  if (sender) return sender;
   if (callee === 'eq') {
     if ((field === 'message.from_agent' || field === 'ticket.from_agent') && value === false) return [];
     if ((field === 'ticket.channel' || field === 'message.channel') && strings) return [{ channel: strings }];
     if (field === 'ticket.language' && strings) return [{ language: strings }];
-    if (field === 'ticket.customer.email' && strings) return [{ customer: { email: strings } }];
   }
   return _fail(node, `condition ${text} cannot be replayed`);
 }
@@ -265,10 +347,12 @@ function _action(node: _Node, actions: RuleActions, problems: string[]): void {
   const options = (_value(args[1]) ?? {}) as Record<string, unknown>;
   const drop = (why: string) => problems.push(`${_line(node)}Action('${String(kind)}') left out: ${why}`);
   switch (kind) {
+    case 'setTags':
     case 'addTags': {
       const tags = typeof options.tags === 'string' ? options.tags.split(',').map((tag) => tag.trim()).filter(Boolean) : (_strings(options.tags) ?? []);
       if (tags.length === 0) return void drop('no tags');
-      actions.addTags = [...(actions.addTags ?? []), ...tags];
+      if (kind === 'setTags') actions.setTags = tags;
+      else actions.addTags = [...(actions.addTags ?? []), ...tags];
       return;
     }
     case 'setAssignee': {

@@ -273,7 +273,7 @@ function _ruleResult(rule: Rule, context: _Context, within: number): RuleResult 
     trigger: rule.trigger,
     enabled: rule.enabled,
     fired: { tickets: fired.size, events, share: ratio(fired.size, context.tickets.length), byMonth },
-    tags: actions.addTags ? _ruleTags(actions.addTags, tagged, context) : null,
+    tags: actions.addTags || actions.setTags ? _ruleTags([...(actions.setTags ?? []), ...(actions.addTags ?? [])], tagged, context) : null,
     assignment: actions.assign ? _assignment(actions.assign, assigned, context) : null,
     priority: actions.priority ? { priority: actions.priority, tickets: prioritised } : null,
     autoReply: actions.autoReply ? _autoReply(autoReplied, replies, within, context) : null,

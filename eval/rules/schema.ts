@@ -79,6 +79,8 @@ export interface Condition {
 }
 
 export interface RuleActions {
+  /** The ticket's tags become exactly these (Gorgias `setTags`): tags earlier rules added are taken off. */
+  setTags?: string[];
   addTags?: string[];
   priority?: Priority;
   /** An agent (name or e-mail, as the export names assignees) or a team. */
@@ -179,6 +181,7 @@ const ConditionSchema: z.ZodType<Condition, unknown> = z.lazy(() =>
 
 const ActionsSchema = z
   .strictObject({
+    setTags: list.optional(),
     addTags: list.optional(),
     priority: z.enum(PRIORITIES).optional(),
     assign: z
@@ -196,7 +199,7 @@ const ActionsSchema = z
       .optional(),
     close: z.boolean().optional(),
   })
-  .refine((actions) => Object.values(actions).some((value) => value !== undefined && value !== false), { error: 'a rule needs at least one action: addTags, priority, assign, autoReply or close' });
+  .refine((actions) => Object.values(actions).some((value) => value !== undefined && value !== false), { error: 'a rule needs at least one action: setTags, addTags, priority, assign, autoReply or close' });
 
 export const RuleSchema = z.strictObject({
   name: z.string().min(1),

@@ -50,7 +50,7 @@ describe('knowledge folder import and symbolic links', () => {
     const { kb, outside, parent } = await linkedFolder(await tempDir());
     const items = await collect(articlesFolderReader.read(kb, { maxMessageChars: 100_000 }));
     const outsideReason = (target: string) => `symbolic link to ${target}, outside the imported folder: not followed`;
-    expect(items.map((item) => [item.at.file.slice(kb.length + 1), item.at.record, item.type === 'skip' ? item.reason : item.record.id])).toEqual([
+    expect(items.map((item) => [item.at.file.slice(kb.length + 1), item.at.record, item.type === 'skip' ? item.reason : item.type === 'record' ? item.record.id : item.type])).toEqual([
       ['faq/alias.md', 1, 'symbolic link to faq/shipping.md in the folder: not followed, the target is imported at its own path'],
       ['faq/self', 2, 'symbolic link to . in the folder: not followed, the target is imported at its own path'],
       ['faq/shipping.md', 3, 'faq/shipping'],

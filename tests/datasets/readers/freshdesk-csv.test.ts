@@ -46,7 +46,7 @@ describe('freshdesk-csv', () => {
     expect(refund).toMatchObject({ id: '106', closedAt: '2025-06-05T18:30:00.000Z', satisfaction: 0, channel: 'chat', status: 'Resolved' });
     expect(insured).toMatchObject({ id: '107', language: 'fr' });
     expect(insured!.closedAt).toBeUndefined();
-    expect(items[6]).toMatchObject({ warnings: ['closing date in column "Closed time" or "Resolved time" is not a readable date ("soon") and was left out'] });
+    expect(items[6]).toMatchObject({ shell: { warnings: ['closing date in column "Closed time" or "Resolved time" is not a readable date ("soon") and was left out'] } });
   });
 
   it('skips rows without a creation date or a description and malformed rows, naming the column and line', async () => {
@@ -54,7 +54,7 @@ describe('freshdesk-csv', () => {
     expect(skips(items)).toEqual([
       [3, 'missing or unreadable creation date in column "Created time" ("")'],
       [4, expect.stringContaining('columns length is 21, got 22')],
-      [7, 'missing message text in column "Description"'],
+      [7, expect.stringContaining('missing message text in column "Description"; export each ticket\'s conversations through the API')],
     ]);
   });
 
@@ -108,7 +108,7 @@ describe('freshdesk-csv', () => {
     const items = await read('freshdesk-csv', file);
     expectAccounted(items, 2);
     expect(records<Ticket>(items)[0]!.messages[0]!.text).toHaveLength(100_000);
-    expect(items[0]).toMatchObject({ warnings: ['message body of 10,485,760 characters cut to 100,000'] });
+    expect(items[0]).toMatchObject({ shell: { warnings: ['message body of 10,485,760 characters cut to 100,000'] } });
   });
 
   it('reads nothing from an empty file or a header alone', async () => {

@@ -43,6 +43,13 @@ const TARGETS: Target[] = [
   { format: 'gorgias-json', fixture: 'gorgias-json/tickets.ndjson', name: 'tickets.ndjson' },
   { format: 'zendesk-json', fixture: 'zendesk-json/incremental-export.json', name: 'tickets.json' },
   { format: 'zendesk-json', fixture: 'zendesk-json/tickets.ndjson', name: 'tickets.ndjson' },
+  { format: 'zendesk-json', fixture: 'zendesk-json/joined/ticket-events.json', name: 'ticket-events.json' },
+  { format: 'zendesk-json', fixture: 'zendesk-json/joined/ticket-8101-comments.json', name: 'ticket-8101-comments.json' },
+  { format: 'gorgias-json', fixture: 'gorgias-json/joined/messages.json', name: 'messages.json' },
+  { format: 'freshdesk-json', fixture: 'freshdesk-json/tickets.json', name: 'tickets.json' },
+  { format: 'freshdesk-json', fixture: 'freshdesk-json/ticket-5001-conversations.json', name: 'ticket-5001-conversations.json' },
+  { format: 'shopify-graphql', fixture: 'shopify-graphql/orders-page-1.json', name: 'orders-page-1.json' },
+  { format: 'shopify-graphql', fixture: 'shopify-graphql/products-page-1.json', name: 'products-page-1.json' },
   { format: 'freshdesk-csv', fixture: 'freshdesk-csv/tickets.csv', name: 'tickets.csv' },
   { format: 'generic-csv', fixture: 'generic-csv/messages-bom.csv', name: 'messages.csv' },
   {
@@ -293,7 +300,11 @@ function expectAccounted(target: Target, items: ReadItem[], content: Buffer): vo
       expect(item.at.line !== undefined || item.at.record !== undefined, `${where}: a skip must say where`).toBe(true);
       return;
     }
-    expect(item.type, where).toBe('record');
+    // A ticket waiting for its messages, or messages waiting for their ticket, are joined by the importer.
+    if (item.type === 'shell' || item.type === 'thread') {
+      expect(kinds, where).toContain('ticket');
+      return;
+    }
     expect(kinds, where).toContain(item.kind);
     expect(item.record, where).toEqual(expect.any(Object));
     if (item.warnings !== undefined) {

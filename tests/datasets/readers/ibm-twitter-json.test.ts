@@ -59,18 +59,35 @@ describe('ibm-twitter-json reader', () => {
       customer: { id: '@pixel_pal' },
       tags: ['brand:GameCare'],
       messages: [
-        { id: snowflake('2020-03-02T09:00:00.000Z'), role: 'customer', author: '@pixel_pal', sentAt: '2020-03-02T09:00:00.000Z', text: '@GameCare my console will not start' },
-        { id: snowflake('2020-03-02T09:10:00.000Z'), role: 'agent', author: '@GameCare', sentAt: '2020-03-02T09:10:00.000Z', text: '@pixel_pal Which model is it?' },
-        { id: snowflake('2020-03-02T09:20:00.000Z'), role: 'customer', author: '@pixel_pal', sentAt: '2020-03-02T09:20:00.000Z', text: '@GameCare the slim one' },
+        // Leading @handles stay in the text as sent, marked as this thread's own.
+        { id: snowflake('2020-03-02T09:00:00.000Z'), role: 'customer', author: '@pixel_pal', sentAt: '2020-03-02T09:00:00.000Z', text: '@GameCare my console will not start', personal: ['@GameCare'] },
+        { id: snowflake('2020-03-02T09:10:00.000Z'), role: 'agent', author: '@GameCare', sentAt: '2020-03-02T09:10:00.000Z', text: '@pixel_pal Which model is it?', personal: ['@pixel_pal'] },
+        { id: snowflake('2020-03-02T09:20:00.000Z'), role: 'customer', author: '@pixel_pal', sentAt: '2020-03-02T09:20:00.000Z', text: '@GameCare the slim one', personal: ['@GameCare'] },
         {
           id: snowflake('2020-03-02T09:40:00.250Z'),
           role: 'agent',
           author: '@GameCare',
           sentAt: '2020-03-02T09:40:00.250Z',
           text: '@pixel_pal Thanks for waiting. Here is how to reset it: https://help.example/reset',
+          // The cited help article is knowledge, not personal.
+          personal: ['@pixel_pal'],
         },
       ],
     });
+  });
+
+  it('marks the leading @handles and the links of a tweet as its own, in French and English', async () => {
+    const { items } = await readConversations([
+      conversation({
+        turns: [
+          tweet('client', 'julie_m', '2020-03-02T09:00:00.000Z', '@GameCare @SNCF bonjour, ma console ne démarre plus https://t.co/Ab12Cd'),
+          tweet('agent', 'GameCare', '2020-03-02T09:10:00.000Z', '@julie_m Sorry! Send us a DM: https://t.co/Dm9Zz and we will help'),
+        ],
+      }),
+    ]);
+    const [question, answer] = records<Ticket>(items)[0]!.messages;
+    expect(question).toMatchObject({ text: '@GameCare @SNCF bonjour, ma console ne démarre plus https://t.co/Ab12Cd', personal: ['@GameCare', '@SNCF', 'https://t.co/Ab12Cd'] });
+    expect(answer).toMatchObject({ text: '@julie_m Sorry! Send us a DM: https://t.co/Dm9Zz and we will help', personal: ['@julie_m', 'https://t.co/Dm9Zz'] });
   });
 
   it('is detected from a JSON array of conversations, and nothing else', async () => {

@@ -13,12 +13,13 @@ describe('shopify-products-csv reader', () => {
     expect(items.map((item) => [item.type, item.at.line, item.at.record, item.at.id])).toEqual([
       ['record', 2, 1, 'product-tasse-lune'],
       ['record', 7, 2, 'product-carte-cadeau'],
-      ['record', 8, 3, 'product-vase-ancien'],
+      ['skip', 8, 3, 'product-vase-ancien'],
       ['skip', 9, 4, undefined],
       ['skip', 10, 5, undefined],
       ['record', 11, 6, 'product-tasse-lune'],
     ]);
     expect(items.flatMap((item) => (item.type === 'skip' ? [[item.at.line, item.reason]] : []))).toEqual([
+      [8, 'the product is archived, not for sale: not knowledge a reply may quote'],
       [9, 'missing "Handle"'],
       [10, expect.stringMatching(/^Invalid Record Length: columns length is 32, got 2/)],
     ]);
@@ -56,20 +57,16 @@ describe('shopify-products-csv reader', () => {
     });
   });
 
-  it('leaves out the "Default Title" option and says when a product is not active', async () => {
+  it('leaves out the "Default Title" option, makes no stock claim for untracked stock, and no knowledge of an archived product', async () => {
     const records = (await read(fixture('products.csv'))).flatMap((item) => (item.type === 'record' ? [item.record] : []));
     expect(records[1]).toEqual({
       id: 'product-carte-cadeau',
       kind: 'product',
       title: 'Carte cadeau',
-      body: 'Valable un an & utilisable en boutique.\n\nVendor: Maison Lune\nType: Carte cadeau\n\nVariants:\n- SKU GC-50 — price 50.00',
+      // A gift card's stock is not tracked: its empty quantity is no "0 in stock".
+      body: 'Valable un an & utilisable en boutique.\n\nVendor: Maison Lune\nType: Carte cadeau\n\nVariants:\n- SKU GC-50 — price 50.00 — stock not tracked',
     });
-    expect(records[2]).toEqual({
-      id: 'product-vase-ancien',
-      kind: 'product',
-      title: 'Vase ancien',
-      body: 'Vendor: Maison Lune\nType: Vase\nStatus: archived\n\nVariants:\n- SKU VA-1 — price 80.00 — 1 in stock',
-    });
+    expect(records.map((record) => record.id)).not.toContain('product-vase-ancien');
   });
 
   it('yields a handle seen again apart from its first rows again, with a warning', async () => {
@@ -99,7 +96,7 @@ describe('shopify-products-csv reader', () => {
           id: 'product-bougie-figuier',
           kind: 'product',
           title: 'Bougie Figuier',
-          body: 'Cire végétale.\n\nVendor: Maison Lune\nType: Bougie\n\nVariants:\n- Taille: 180 g — SKU ML-001-1 — price 34.00\n- Taille: 400 g — SKU ML-001-2 — price 54.00',
+          body: 'Cire végétale.\n\nVendor: Maison Lune\nType: Bougie\n\nVariants:\n- Taille: 180 g — SKU ML-001-1 — price 34.00 — stock not tracked\n- Taille: 400 g — SKU ML-001-2 — price 54.00 — stock not tracked',
           tags: ['bougie'],
         },
       },

@@ -90,7 +90,7 @@ describe('rules file validation', () => {
       'rules.yaml:9: rules[0].conditions[1].time.holidays[0]: expected a date as YYYY-MM-DD',
       'rules.yaml:10: rules[0].conditions[2].text.any[0]: "rem*bours": `*` is only allowed at the end of a word (a prefix such as `rembours*`)',
       'rules.yaml:12: rules[0].actions.priority: Invalid option: expected one of "low"|"normal"|"high"|"urgent"',
-      'rules.yaml:15: rules[1].actions: a rule needs at least one action: addTags, priority, assign, autoReply or close',
+      'rules.yaml:15: rules[1].actions: a rule needs at least one action: setTags, addTags, priority, assign, autoReply or close',
     ]);
   });
 
