@@ -32,15 +32,23 @@ interface CliRun {
   ms: number;
 }
 
-/** Runs the CLI as a child; with `killAfterMs`, SIGKILLs it then (unless it finished first). */
-function runCli(args: string[], options: { killAfterMs?: number; nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+/**
+ * Runs the CLI as a child; with `killAfterMs`, SIGKILLs it then (unless it finished first),
+ * counted from the first stderr line matching `killCountedFrom` when given.
+ */
+function runCli(args: string[], options: { killAfterMs?: number; killCountedFrom?: RegExp; nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
   const started = performance.now();
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...options.env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
+  let timer: NodeJS.Timeout | undefined;
+  const armKill = () => (timer ??= setTimeout(() => child.kill('SIGKILL'), options.killAfterMs));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (options.killAfterMs !== undefined && options.killCountedFrom?.test(stderr)) armKill();
+  });
+  if (options.killAfterMs !== undefined && !options.killCountedFrom) armKill();
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
@@ -250,7 +258,8 @@ describe.sequential('crash safety: SIGKILL at seeded random points, then the sam
   it('a killed simulate keeps a readable results.jsonl, resumes, and ends with the same results and metrics', async () => {
     const runDir = join(workspace, 'runs', 'crash');
     for (let kill = 0; kill < 5 * ROUNDS; kill++) {
-      await runCli(simulateArgs(workspace), { killAfterMs: killDelay(refMs.simulate, 0.35, 0.9) });
+      // Counted from the replay's first progress line: a kill before it leaves nothing to resume.
+      await runCli(simulateArgs(workspace), { killAfterMs: killDelay(refMs.simulate, 0, 0.6), killCountedFrom: /^replay: /m });
       // Every line but a torn last one parses: the checkpoint is still usable.
       const text = await readFile(join(runDir, 'results.jsonl'), 'utf8').catch(() => '');
       const lines = text.split('\n');

@@ -62,8 +62,10 @@ describe('a simulation against a faulty endpoint, end to end', () => {
     const llm = report.metrics.candidates.find((candidate) => candidate.candidate === 'llm')!;
     expect(llm.errorRate.value).toBeCloseTo(errored / 24, 4);
     const summary = (await readFile(join(dir, 'run', 'summary.md'), 'utf8')).split('\n');
-    const columns = summary.find((line) => line.startsWith('| candidate |'))!.split('|').map((cell) => cell.trim());
-    const row = summary.find((line) => line.startsWith('| llm |'))!.split('|').map((cell) => cell.trim());
+    // The rates table, not the decision table above it.
+    const header = summary.findIndex((line) => line.startsWith('| candidate |') && line.includes('| failed calls |'));
+    const columns = summary[header]!.split('|').map((cell) => cell.trim());
+    const row = summary.slice(header).find((line) => line.startsWith('| llm |'))!.split('|').map((cell) => cell.trim());
     expect(row[columns.indexOf('failed calls')]).toMatch(new RegExp(`^${Math.round((100 * errored) / 24)}% \\(`));
     expect(await readFile(join(dir, 'run', 'report.html'), 'utf8')).toContain(`"errorRate":{"value":${llm.errorRate.value},`);
   });
