@@ -103,6 +103,7 @@ input[type=search] { min-width: 240px; }
 #rows tr.open { background: #dfe8ff; }
 .badge { display: inline-block; padding: 0 7px; border-radius: 10px; font-size: 12px; color: #fff; background: var(--neutral); white-space: nowrap; }
 .badge.correct { background: var(--good); } .badge.partial { background: var(--warn); } .badge.wrong { background: var(--bad); }
+.badge.not-sent { background: #fff; color: var(--muted); border: 1px dashed var(--muted); }
 .tag { display: inline-block; margin: 0 4px 2px 0; padding: 0 6px; border-radius: 4px; background: #e7ebf2; font-size: 12px; }
 .pager { display: flex; gap: 10px; align-items: center; margin-top: 8px; }
 #detail { margin-top: 16px; }

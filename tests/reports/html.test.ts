@@ -378,6 +378,53 @@ describe.skipIf(!hasChromium)(`renderHtml in Chromium${hasChromium ? '' : ` (ski
     await page.close();
   });
 
+  it('shows unsent answers as "not sent" with what they would have been, and says once what a breakdown lacks (French and English tickets)', async () => {
+    const report = await makeReport({ tickets: 120, candidates: 2 });
+    // A history with no channel at all, and a few tickets without a language.
+    for (const list of Object.values(report.metrics.breakdowns)) {
+      for (const breakdown of list) {
+        if (breakdown.dimension === 'channel') Object.assign(breakdown, { groups: [], unrecorded: 120, noData: 'This history does not say which channel any ticket came through, so there is no breakdown by channel.' });
+        if (breakdown.dimension === 'language') breakdown.unrecorded = 7;
+      }
+    }
+    const { page, url, errors, requests } = await open(report, 'not-sent.html');
+    const best = await page.locator('#f-candidate').inputValue();
+
+    const unsent = report.tickets.flatMap((ticket) => ticket.answers.filter((answer) => answer.candidate === best && !answer.sent).map((answer) => ({ ticket, answer })));
+    expect(unsent.every(({ answer }) => answer.verdict === 'not-sent' && answer.verdictIfSent !== undefined)).toBe(true);
+    await timed(page, () => page.selectOption('#f-verdict', 'not-sent'));
+    expect(await pageInfo(page)).toBe(`1–${Math.min(50, unsent.length)} of ${unsent.length} answers`);
+    expect(new Set(await page.locator('#rows .badge').allInnerTexts())).toEqual(new Set(['not sent']));
+
+    for (const language of ['fr', 'en']) {
+      const { ticket, answer } = unsent.find((entry) => entry.ticket.language === language)!;
+      await page.fill('#f-text', ticket.ticketId);
+      await page.locator(`#rows tr[data-ticket="${ticket.ticketId}"]`).click();
+      await expect.poll(() => page.locator('#detail h3').first().innerText()).toContain(`Ticket ${ticket.ticketId}`);
+      expect(await page.locator('#detail .pane .badge').innerText()).toBe('not sent');
+      expect(await page.locator('#detail .pane .meta').first().innerText()).toContain(`Would have been: ${answer.verdictIfSent}`);
+      expect(await page.locator('#detail .switch').innerText()).toContain(`${best}: not sent`);
+    }
+    // A sent answer keeps its verdict and no "would have been".
+    await timed(page, () => page.fill('#f-text', ''));
+    await timed(page, () => page.selectOption('#f-verdict', 'wrong'));
+    await page.locator('#rows tr').first().click();
+    expect(await page.locator('#detail .pane .badge').innerText()).toBe('wrong');
+    expect(await page.locator('#detail .pane .meta').first().innerText()).not.toContain('Would have been');
+
+    expect(await page.locator('#breakdown-channel').count()).toBe(0);
+    expect(await page.locator('#breakdown-channel-note').innerText()).toBe('This history does not say which channel any ticket came through, so there is no breakdown by channel.');
+    expect(await page.locator('#breakdown-language tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.locator('#breakdown-language-note').innerText()).toBe('7 tickets have no language and are in no row of the breakdown by language.');
+    expect(await page.locator('#breakdown-month-note, #breakdown-tag-note').count()).toBe(0);
+
+    expect(await page.locator('#rows script, #rows img, #rows svg, #detail script, #detail img, #detail svg').count()).toBe(0);
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([url]);
+    await page.close();
+  });
+
   it('opens a 10,000-ticket × 4-candidate report quickly and keeps filtering fast', async () => {
     const report = await makeReport({ tickets: 10_000, candidates: 4, resamples: 100 });
     const { page, url, errors, requests, loadMs } = await open(report, 'big.html');
