@@ -11,7 +11,7 @@ import type { LlmJudgeOptions } from './judges/llm-judge.ts';
 import type { VerdictRules } from './judges/verdict.ts';
 import { readLabelsInRun, type LabelsInRun } from './labels-in-run.ts';
 import { computeMetrics, computeRepeatability, type JudgedTry, type RunMetrics, type RunRepeatability } from './metrics.ts';
-import { priceRun, type RunPricing } from './pricing/price-run.ts';
+import { priceRun, type CostAssumptions, type RunPricing } from './pricing/price-run.ts';
 import type { Strictness } from './pricing/volumes.ts';
 import { readRulesInRun, type RulesInRun } from './rules/in-run.ts';
 import { readResults, readRunInfo, type RunInfo, type TicketResult } from './replay.ts';
@@ -97,6 +97,8 @@ export interface ReportOptions {
   workspace?: string;
   /** A pricing file; the shipped presets by default. */
   pricingFile?: string;
+  /** The user's human cost and growth over the pricing file's (see priceRun). */
+  costs?: CostAssumptions;
   /** @default 'verified' */
   strictness?: Strictness;
   /** @default 42 */
@@ -240,6 +242,7 @@ async function reportWith(embedder: Embedder, run: RunInfo, workspace: string, o
     ruleBilling: rules?.billing.byMonth ?? [],
     ...(labels && { labels: labels.corrected }),
     ...(options.pricingFile && { pricingFile: options.pricingFile }),
+    ...(options.costs && { costs: options.costs }),
   });
 
   return {

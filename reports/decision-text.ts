@@ -1,5 +1,7 @@
 import type { Assumptions, CandidateDecision, Decision, PlanCost, QuotedAutomation } from '../eval/pricing/decision.ts';
 import type { Breakdown } from '../eval/metrics.ts';
+import { humanTicketCost } from '../eval/pricing/project.ts';
+import type { Pricing } from '../eval/pricing/schema.ts';
 import { money, percent } from './_format.ts';
 
 /**
@@ -109,4 +111,13 @@ export function breakdownNote(breakdown: Breakdown): string | null {
   if (missing === 0) return null;
   const what = breakdown.dimension === 'tag' ? 'no tag' : `no ${breakdown.dimension}`;
   return `${missing.toLocaleString('en-US')} ${missing === 1 ? 'ticket has' : 'tickets have'} ${what} and ${missing === 1 ? 'is' : 'are'} in no row of the breakdown by ${breakdown.dimension}.`;
+}
+
+/**
+ * What the history's cost tables assume, beside them: the same human cost and growth as the
+ * decision (flags and shadowdesk.yaml are applied to the pricing before the history is priced).
+ */
+export function historyBasisText(pricing: Pick<Pricing, 'currency' | 'growth' | 'human'>): string {
+  const grown = pricing.growth === 0 ? 'volumes as they were' : `volumes grown ${percent(pricing.growth, 1)} a month from the first month`;
+  return `Priced at ${money(humanTicketCost(pricing.human), pricing.currency)} per ticket handled by a person, ${grown}: the decision's human cost and growth.`;
 }

@@ -5,7 +5,7 @@ import type { CorrectedFigure } from '../../eval/corrected-rates.ts';
 import type { Proportion } from '../../eval/ppi.ts';
 import { sweep, thresholdForTarget, MIN_JUDGED_FOR_ACCURACY, TARGET_ACCURACY } from '../../eval/pricing/decision.ts';
 import type { RunReport } from '../../eval/run-report.ts';
-import { breakdownNote } from '../decision-text.ts';
+import { breakdownNote, historyBasisText } from '../decision-text.ts';
 import { byId, clear, COLORS, el, int, pane, pct, rate, table, tableOr, type Child } from './dom.ts';
 import { renderDecision } from './decision-view.ts';
 import { renderRules } from './rules-view.ts';
@@ -234,6 +234,8 @@ function renderCosts(name: string): void {
   }
   costChart.update();
 
+  // The report's human cost and growth; the what-if inputs above change only the decision.
+  byId('history-basis').textContent = `${historyBasisText(report.pricing.decisionInputs.pricing)} The what-if inputs change only the decision section.`;
   const sorted = [...models].sort((a, b) => a.totals.total - b.totals.total);
   table(
     byId('cost-table'),
