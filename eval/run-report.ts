@@ -103,8 +103,6 @@ export interface ReportOptions {
   strictness?: Strictness;
   /** @default 42 */
   seed?: number;
-  /** @default 0.95 */
-  targetAccuracy?: number;
   rules?: VerdictRules;
   llmJudge?: LlmJudgeOptions;
 }
@@ -226,8 +224,7 @@ async function reportWith(embedder: Embedder, run: RunInfo, workspace: string, o
   const first = allResults.flatMap((result, index) => (tryOf(result) === 0 ? [index] : []));
   const results = first.map((index) => allResults[index]!);
   const judged = first.map((index) => everyTry[index]!);
-  const oneTouch = new Set([...tickets].filter(([, view]) => view.oneTouch).map(([id]) => id));
-  const metrics = computeMetrics(judged, { seed, oneTouch, ...(options.targetAccuracy !== undefined && { targetAccuracy: options.targetAccuracy }) });
+  const metrics = computeMetrics(judged, { seed });
   const tries = judgedTries(allResults, everyTry);
   const repeat = run.repeat ?? 1;
   if (repeat > 1) await keepFirstTriesJudged(options.runDir, judged, tries);

@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeRepeatability } from '../../eval/metrics.ts';
-import { decide, sweep, thresholdForTarget, type Assumptions } from '../../eval/pricing/decision.ts';
+import { decide, sweep, TARGET_ACCURACY, thresholdForTarget, type Assumptions } from '../../eval/pricing/decision.ts';
 import type { RunReport } from '../../eval/run-report.ts';
 import { money } from '../../reports/_format.ts';
 import { headlineText, quotedText, wrongText } from '../../reports/decision-text.ts';
@@ -143,7 +143,7 @@ describe.skipIf(!hasChromium)(`renderHtml in Chromium${hasChromium ? '' : ` (ski
       `(() => { const c = document.getElementById('cost-chart'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })()`,
     )) as number;
     expect(inked).toBeGreaterThan(1000);
-    const target = report.metrics.sweeps[0]!.targetAccuracy;
+    const target = TARGET_ACCURACY;
     const met = report.pricing.decisionInputs.candidates.filter((inputs) => thresholdForTarget(sweep(inputs.answers, 'verified'), target) !== null);
     expect(met.length).toBeGreaterThan(0);
     const markers = (await page.evaluate(
@@ -269,7 +269,7 @@ describe.skipIf(!hasChromium)(`renderHtml in Chromium${hasChromium ? '' : ` (ski
     const sweepData = (await page.evaluate(
       `Object.fromEntries(Chart.getChart(document.getElementById('sweep-chart')).data.datasets.map((set) => [set.label, set.data.map((point) => point.y)]))`,
     )) as Record<string, Array<number | null>>;
-    const target = report.metrics.sweeps[0]!.targetAccuracy;
+    const target = TARGET_ACCURACY;
     for (const card of report.metrics.candidates) {
       expect(sweepData[`${card.candidate} automation`]![0]).toBeCloseTo(card.automation.verified.value! * 100, 2);
       expect(sweepData[`${card.candidate} accuracy`]![0]).toBeCloseTo(card.accuracy.value! * 100, 2);
@@ -423,7 +423,7 @@ describe.skipIf(!hasChromium)(`renderHtml in Chromium${hasChromium ? '' : ` (ski
     expect(errors).toEqual([]);
     expect(requests).toEqual([url]);
     await page.close();
-  });
+  }, 60_000);
 
   it('opens a 10,000-ticket × 4-candidate report quickly and keeps filtering fast', async () => {
     const report = await makeReport({ tickets: 10_000, candidates: 4, resamples: 100 });
