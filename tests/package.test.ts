@@ -44,6 +44,8 @@ describe('the packed package', () => {
     expect(files).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/index.d.ts', 'package/bin/shadowdesk.js', 'package/dist/eval/pricing/presets.yaml', 'package/dist/reports/html-client.js', 'package/dist/datasets/demo/data/gorgias-tickets.json']));
     expect(files.filter((file) => /\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((file) => file.startsWith('package/tests/') || file.startsWith('package/bench/'))).toEqual([]);
+    // The page script ships bundled in html-client.js, not as the modules it is bundled from.
+    expect(files.filter((file) => file.startsWith('package/dist/reports/client/'))).toEqual([]);
   });
 
   it('runs its bin from the compiled code', async () => {
