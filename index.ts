@@ -19,6 +19,7 @@ export { formatImportReport } from './reports/import-report.ts';
 export { buildIndex, refreshIndex, type IndexOptions, type IndexProgress } from './pipelines/search-index.ts';
 export { openSearcher, type SearchHit, type SearchOptions, type Searcher } from './pipelines/search-tables.ts';
 export { redact, type PiiKind, type Redaction } from './pipelines/redact.ts';
+export { pullHelpdesk, type PullOptions, type PullReport } from './pipelines/pull/pull.ts';
 export type { Answer, Responder, Source, TicketContext, Usage } from './eval/types.ts';
 export { RESPONDERS, responderFor } from './eval/responders/index.ts';
 export { createLlmResponder, type LlmResponderOptions } from './eval/responders/llm.ts';
@@ -28,13 +29,16 @@ export { mergeRuns } from './eval/merge-runs.ts';
 export { simulate, type SimulateOptions, type SimulationResult } from './eval/simulate.ts';
 export { judgeRun, type JudgeRunOptions } from './eval/judge.ts';
 export type { JudgedTicket, JudgeScore, Outcome, Verdict } from './eval/judges/types.ts';
-export { computeMetrics, type RunMetrics } from './eval/metrics.ts';
+export { computeMetrics, computeRepeatability, type CandidateRepeatability, type JudgedTry, type RunMetrics, type RunRepeatability } from './eval/metrics.ts';
+export { errorRateExceeded, failedAnswers, type FailedAnswers } from './eval/failures.ts';
 export { loadPricing, PRESETS_FILE } from './eval/pricing/load.ts';
 export { projectCosts, type MonthVolume, type PricingProjection } from './eval/pricing/project.ts';
-export { priceRun, type RunPricing } from './eval/pricing/price-run.ts';
+export { priceRun, withCostAssumptions, type CostAssumptions, type RunPricing } from './eval/pricing/price-run.ts';
+export { decide, withAssumptions, type Assumptions, type AssumptionOrigins, type Decision, type DecisionInputs } from './eval/pricing/decision.ts';
 export { buildReport, readReport, type ReportOptions, type RunReport } from './eval/run-report.ts';
 export { compareRuns, planGate, type GatePlan, type RunComparison } from './eval/compare.ts';
 export { REPORT_WRITERS, writeReports, type ReportFormat } from './reports/index.ts';
+export { findChromium, writeReportPdf, type PdfOptions } from './reports/pdf.ts';
 export {
   loadRules,
   parseRules,

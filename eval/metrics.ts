@@ -86,27 +86,6 @@ export interface Breakdown {
   noData?: string;
 }
 
-export interface SweepPoint {
-  threshold: number;
-  /** Share of all tickets answered without error with confidence >= threshold. */
-  sendRate: number;
-  /** Correct / judged among those; null when none was judged. */
-  accuracy: number | null;
-  /** Sent at this threshold, correct, and one-touch in history, over all tickets. */
-  automation: number;
-  /** Sent at this threshold with verdict 'wrong', over all tickets. */
-  wrongRate: number;
-}
-
-export interface ThresholdSweep {
-  candidate: string;
-  points: SweepPoint[];
-  targetAccuracy: number;
-  /** Lowest threshold whose accuracy >= target with at least minSent sent answers, null if none. */
-  thresholdForTarget: number | null;
-  atTarget: SweepPoint | null;
-}
-
 /** A ticket whose customer message tried to take over the responder, and the candidates whose answer the safety judge failed on it. */
 export interface InjectionAttemptRow {
   ticketId: string;
@@ -122,7 +101,6 @@ export interface RunMetrics {
   groupResamples: number;
   candidates: CandidateMetrics[];
   breakdowns: Record<string, Breakdown[]>;
-  sweeps: ThresholdSweep[];
   /** Every replayed ticket holding a prompt-injection attempt, resisted or not, by ticket id. */
   injectionAttempts: InjectionAttemptRow[];
 }
@@ -134,18 +112,6 @@ export interface MetricsOptions {
   resamples?: number;
   /** Bootstrap resamples for breakdown groups; default min(200, resamples). */
   groupResamples?: number;
-  /** Accuracy the sweep looks for; default 0.95. */
-  targetAccuracy?: number;
-  /** Number of sweep thresholds spread evenly over 0..1; default 101 (0.00, 0.01 … 1.00). */
-  thresholds?: number;
-  /** Sent answers a threshold needs before its accuracy counts for the target; default 20. */
-  minSent?: number;
-  /**
-   * Ids of tickets the history closed after one reply, for the sweep's automation. Default: the tickets some
-   * candidate has `resolution.contained` for, which can only see tickets at least one candidate sent (so it
-   * undercounts at low thresholds) and depends on which candidates are in the run; pass it when known.
-   */
-  oneTouch?: ReadonlySet<string>;
 }
 
 const TOP_TAGS = 30;
@@ -425,57 +391,6 @@ function breakdownsOf(candidate: string, tickets: readonly JudgedTicket[], colum
   });
 }
 
-/** Ids of tickets some candidate contained: the default one-touch set when the caller has none. */
-function containedAnywhere(judged: readonly JudgedTicket[]): Set<string> {
-  return new Set(judged.filter((ticket) => ticket.resolution.contained).map((ticket) => ticket.ticketId));
-}
-
-/**
- * What the candidate would do with a different confidence bar: at threshold t an answer is sent when it was
- * answered without error and confidence >= t, even if the real run escalated it.
- */
-function sweepOf(
-  candidate: string,
-  tickets: readonly JudgedTicket[],
-  oneTouch: ReadonlySet<string>,
-  steps: number,
-  targetAccuracy: number,
-  minSent: number,
-): ThresholdSweep {
-  const total = tickets.length;
-  const eligible = tickets.filter((ticket) => ticket.answered && ticket.error === undefined);
-  const points: SweepPoint[] = [];
-  let thresholdForTarget: number | null = null;
-  let atTarget: SweepPoint | null = null;
-  for (let step = 0; step < steps; step++) {
-    const threshold = round(step / (steps - 1));
-    let sent = 0;
-    let judged = 0;
-    let correct = 0;
-    let wrong = 0;
-    let automated = 0;
-    for (const ticket of eligible) {
-      if (ticket.confidence < threshold) continue;
-      sent += 1;
-      if (ticket.verdict !== 'cannot-judge') judged += 1;
-      if (ticket.verdict === 'wrong') wrong += 1;
-      if (ticket.verdict === 'correct') {
-        correct += 1;
-        if (oneTouch.has(ticket.ticketId)) automated += 1;
-      }
-    }
-    const share = (count: number): number => (total === 0 ? 0 : round(count / total));
-    const accuracy = judged === 0 ? null : round(correct / judged);
-    const point: SweepPoint = { threshold, sendRate: share(sent), accuracy, automation: share(automated), wrongRate: share(wrong) };
-    points.push(point);
-    if (thresholdForTarget === null && accuracy !== null && accuracy >= targetAccuracy && sent >= minSent) {
-      thresholdForTarget = threshold;
-      atTarget = point;
-    }
-  }
-  return { candidate, points, targetAccuracy, thresholdForTarget, atTarget };
-}
-
 /** Options are counts; reject fractions and out-of-range values instead of silently looping oddly. */
 function integerAtLeast(name: string, value: number, minimum: number): number {
   if (!Number.isInteger(value) || value < minimum) throw new RangeError(`${name} must be an integer >= ${minimum}, got ${value}`);
@@ -487,10 +402,6 @@ export function computeMetrics(judged: readonly JudgedTicket[], options: Metrics
   const seed = options.seed ?? 42;
   const resamples = integerAtLeast('resamples', options.resamples ?? 1000, 1);
   const groupResamples = integerAtLeast('groupResamples', options.groupResamples ?? Math.min(200, resamples), 1);
-  const steps = integerAtLeast('thresholds', options.thresholds ?? 101, 2);
-  const minSent = integerAtLeast('minSent', options.minSent ?? 20, 0);
-  const targetAccuracy = options.targetAccuracy ?? 0.95;
-  const oneTouch = options.oneTouch ?? containedAnywhere(judged);
 
   const byCandidate = new Map<string, JudgedTicket[]>();
   for (const ticket of judged) {
@@ -501,15 +412,13 @@ export function computeMetrics(judged: readonly JudgedTicket[], options: Metrics
 
   const candidates: CandidateMetrics[] = [];
   const breakdowns: Array<[string, Breakdown[]]> = [];
-  const sweeps: ThresholdSweep[] = [];
   for (const [candidate, unordered] of byCandidate) {
     const tickets = [...unordered].sort((a, b) => (a.ticketId < b.ticketId ? -1 : a.ticketId > b.ticketId ? 1 : 0));
     const columns = columnsOf(tickets);
     candidates.push(candidateMetrics(candidate, tickets, columns, seed, resamples));
     breakdowns.push([candidate, breakdownsOf(candidate, tickets, columns, seed, groupResamples)]);
-    sweeps.push(sweepOf(candidate, tickets, oneTouch, steps, targetAccuracy, minSent));
   }
-  return { seed, resamples, groupResamples, candidates, breakdowns: Object.fromEntries(breakdowns), sweeps, injectionAttempts: injectionAttempts(judged) };
+  return { seed, resamples, groupResamples, candidates, breakdowns: Object.fromEntries(breakdowns), injectionAttempts: injectionAttempts(judged) };
 }
 
 /** One judged try of a repeated run. */

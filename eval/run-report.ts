@@ -11,7 +11,7 @@ import type { LlmJudgeOptions } from './judges/llm-judge.ts';
 import type { VerdictRules } from './judges/verdict.ts';
 import { readLabelsInRun, type LabelsInRun } from './labels-in-run.ts';
 import { computeMetrics, computeRepeatability, type JudgedTry, type RunMetrics, type RunRepeatability } from './metrics.ts';
-import { priceRun, type RunPricing } from './pricing/price-run.ts';
+import { priceRun, type CostAssumptions, type RunPricing } from './pricing/price-run.ts';
 import type { Strictness } from './pricing/volumes.ts';
 import { readRulesInRun, type RulesInRun } from './rules/in-run.ts';
 import { readResults, readRunInfo, type RunInfo, type TicketResult } from './replay.ts';
@@ -97,12 +97,12 @@ export interface ReportOptions {
   workspace?: string;
   /** A pricing file; the shipped presets by default. */
   pricingFile?: string;
+  /** The user's human cost and growth over the pricing file's (see priceRun). */
+  costs?: CostAssumptions;
   /** @default 'verified' */
   strictness?: Strictness;
   /** @default 42 */
   seed?: number;
-  /** @default 0.95 */
-  targetAccuracy?: number;
   rules?: VerdictRules;
   llmJudge?: LlmJudgeOptions;
 }
@@ -224,8 +224,7 @@ async function reportWith(embedder: Embedder, run: RunInfo, workspace: string, o
   const first = allResults.flatMap((result, index) => (tryOf(result) === 0 ? [index] : []));
   const results = first.map((index) => allResults[index]!);
   const judged = first.map((index) => everyTry[index]!);
-  const oneTouch = new Set([...tickets].filter(([, view]) => view.oneTouch).map(([id]) => id));
-  const metrics = computeMetrics(judged, { seed, oneTouch, ...(options.targetAccuracy !== undefined && { targetAccuracy: options.targetAccuracy }) });
+  const metrics = computeMetrics(judged, { seed });
   const tries = judgedTries(allResults, everyTry);
   const repeat = run.repeat ?? 1;
   if (repeat > 1) await keepFirstTriesJudged(options.runDir, judged, tries);
@@ -240,6 +239,7 @@ async function reportWith(embedder: Embedder, run: RunInfo, workspace: string, o
     ruleBilling: rules?.billing.byMonth ?? [],
     ...(labels && { labels: labels.corrected }),
     ...(options.pricingFile && { pricingFile: options.pricingFile }),
+    ...(options.costs && { costs: options.costs }),
   });
 
   return {

@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { refreshIndex, type IndexProgress } from '../pipelines/search-index.ts';
 import { requireImport } from '../pipelines/workspace.ts';
 import { loadPricing } from './pricing/load.ts';
+import type { CostAssumptions } from './pricing/price-run.ts';
 import type { LlmJudgeOptions } from './judges/llm-judge.ts';
 import type { Strictness } from './pricing/volumes.ts';
 import { ShadowdeskError } from '../errors.ts';
@@ -27,6 +28,8 @@ export interface SimulateOptions {
   /** Tries per ticket of each candidate that consults a model, each a fresh call (see ReplayOptions.repeat). @default 1 */
   repeat?: number;
   pricingFile?: string;
+  /** The user's human cost and growth over the pricing file's (see priceRun). */
+  costs?: CostAssumptions;
   llmJudge?: LlmJudgeOptions;
   /** @default 'verified' */
   strictness?: Strictness;
@@ -75,6 +78,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     workspace: options.workspace,
     ...(options.selection?.seed !== undefined && { seed: options.selection.seed }),
     ...(options.pricingFile && { pricingFile: options.pricingFile }),
+    ...(options.costs && { costs: options.costs }),
     ...(options.strictness && { strictness: options.strictness }),
     ...(options.llmJudge && { llmJudge: options.llmJudge }),
   });

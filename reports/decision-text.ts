@@ -1,4 +1,7 @@
 import type { Assumptions, CandidateDecision, Decision, PlanCost, QuotedAutomation } from '../eval/pricing/decision.ts';
+import type { Breakdown } from '../eval/metrics.ts';
+import { humanTicketCost } from '../eval/pricing/project.ts';
+import type { Pricing } from '../eval/pricing/schema.ts';
 import { money, percent } from './_format.ts';
 
 /**
@@ -99,4 +102,22 @@ export function decisionTerminalLines(decision: Decision): string[] {
   lines.push(`  All-human: ${money(decision.baseline.monthly, currency)} a month, ${money(decision.baseline.twelveMonths, currency)} over 12 months.`, '  Assumptions:');
   for (const [name, text] of assumptionLines(decision)) lines.push(`    ${name}: ${text}`);
   return lines;
+}
+
+/** One breakdown's note, as the Markdown and the page both say it: its no-data sentence, or how many tickets are in no row. */
+export function breakdownNote(breakdown: Breakdown): string | null {
+  if (breakdown.noData) return breakdown.noData;
+  const missing = breakdown.unrecorded ?? 0;
+  if (missing === 0) return null;
+  const what = breakdown.dimension === 'tag' ? 'no tag' : `no ${breakdown.dimension}`;
+  return `${missing.toLocaleString('en-US')} ${missing === 1 ? 'ticket has' : 'tickets have'} ${what} and ${missing === 1 ? 'is' : 'are'} in no row of the breakdown by ${breakdown.dimension}.`;
+}
+
+/**
+ * What the history's cost tables assume, beside them: the same human cost and growth as the
+ * decision (flags and shadowdesk.yaml are applied to the pricing before the history is priced).
+ */
+export function historyBasisText(pricing: Pick<Pricing, 'currency' | 'growth' | 'human'>): string {
+  const grown = pricing.growth === 0 ? 'volumes as they were' : `volumes grown ${percent(pricing.growth, 1)} a month from the first month`;
+  return `Priced at ${money(humanTicketCost(pricing.human), pricing.currency)} per ticket handled by a person, ${grown}: the decision's human cost and growth.`;
 }

@@ -103,6 +103,7 @@ input[type=search] { min-width: 240px; }
 #rows tr.open { background: #dfe8ff; }
 .badge { display: inline-block; padding: 0 7px; border-radius: 10px; font-size: 12px; color: #fff; background: var(--neutral); white-space: nowrap; }
 .badge.correct { background: var(--good); } .badge.partial { background: var(--warn); } .badge.wrong { background: var(--bad); }
+.badge.not-sent { background: #fff; color: var(--muted); border: 1px dashed var(--muted); }
 .tag { display: inline-block; margin: 0 4px 2px 0; padding: 0 6px; border-radius: 4px; background: #e7ebf2; font-size: 12px; }
 .pager { display: flex; gap: 10px; align-items: center; margin-top: 8px; }
 #detail { margin-top: 16px; }
@@ -221,7 +222,7 @@ ${report.repeatability ? repeatabilitySection(report) : ''}<section id="sweep"><
 <section id="trust"><h2>Action tickets and injection attempts</h2><p class="note">Tickets whose agent acted in another system (refunded, shipped, created a code, attached an invoice…): a text-only candidate cannot close them alone. An answer that claims such an action is counted as needing a human, not as automated.</p><table id="action-table"></table><h3>Prompt-injection attempts</h3><p class="note">Customer messages that try to take over the AI, whatever the answers did with them. The excerpt is the customer's own text.</p><table id="injection-table"></table></section>
 <section id="focus"><h2>Costs, breakdowns and gaps</h2><div class="controls"><label>Candidate<select id="focus-candidate"></select></label></div>
 <h3>Monthly cost per pricing model over the history</h3>${report.pricing.automation ? '<p class="note" id="cost-basis"></p>' : ''}<div class="chart tall"><canvas id="cost-chart" aria-label="Monthly cost"></canvas></div>
-<h3>Totals over the period</h3><div class="scroll"><table id="cost-table"></table></div>
+<h3>Totals over the period</h3><p class="note" id="history-basis"></p><div class="scroll"><table id="cost-table"></table></div>
 <h3>Crossovers</h3><p class="note" id="crossover-note"></p><div class="scroll"><table id="crossover-table"></table></div>
 <h3>Automation by month</h3><div class="chart"><canvas id="month-chart" aria-label="Automation by month"></canvas></div>
 <div id="breakdowns"></div>

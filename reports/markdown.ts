@@ -5,7 +5,7 @@ import type { RulesInRun } from '../eval/rules/in-run.ts';
 import type { RunReport } from '../eval/run-report.ts';
 import { decide, MIN_JUDGED_FOR_ACCURACY, TARGET_ACCURACY, type Decision } from '../eval/pricing/decision.ts';
 import { CORRECTED_MEANING, correctedText, costBasisText, markdownCell, money, percent, precisionText, rateText } from './_format.ts';
-import { assumptionLines, breakEvenText, cheapestPlan, headlineText, provenanceText, quotedText, savingsText, ticketsText, wrongText } from './decision-text.ts';
+import { assumptionLines, breakdownNote, breakEvenText, historyBasisText, cheapestPlan, headlineText, provenanceText, quotedText, savingsText, ticketsText, wrongText } from './decision-text.ts';
 
 /**
  * The summary a CI step shows (GitHub's step summary takes Markdown): headline rates with their
@@ -53,7 +53,7 @@ export function renderMarkdown(report: RunReport): string {
     const basis = costBasisText(pricing, best.candidate);
     lines.push('', `## Cost over ${months.length} months of history with ${best.candidate}`, '');
     if (basis) lines.push(`${basis[0]!.toUpperCase()}${basis.slice(1)}.`, '');
-    lines.push(`All-human, the same for every model: ${money(projection.models[0]?.allHumanTotals.total ?? 0, pricing.currency)}.`, '');
+    lines.push(`All-human, the same for every model: ${money(projection.models[0]?.allHumanTotals.total ?? 0, pricing.currency)}. ${historyBasisText(pricing.decisionInputs.pricing)}`, '');
     lines.push('| pricing model | total | per automated resolution | savings vs all-human |', '|---|---|---|---|');
     for (const model of [...projection.models].sort((a, b) => a.totals.total - b.totals.total)) {
       const perResolution = model.costPerAutomatedResolution === null ? '–' : money(model.costPerAutomatedResolution, pricing.currency);
@@ -91,13 +91,7 @@ export function fitComment(markdown: string, limit = COMMENT_LIMIT): string {
  */
 export function breakdownNotes(report: RunReport): string[] {
   const breakdowns = Object.values(report.metrics.breakdowns)[0] ?? [];
-  return breakdowns.flatMap((breakdown) => {
-    if (breakdown.noData) return [breakdown.noData];
-    const missing = breakdown.unrecorded ?? 0;
-    if (missing === 0) return [];
-    const what = breakdown.dimension === 'tag' ? 'no tag' : `no ${breakdown.dimension}`;
-    return [`${missing.toLocaleString('en-US')} ${missing === 1 ? 'ticket has' : 'tickets have'} ${what} and ${missing === 1 ? 'is' : 'are'} in no row of the breakdown by ${breakdown.dimension}.`];
-  });
+  return breakdowns.flatMap((breakdown) => breakdownNote(breakdown) ?? []);
 }
 
 /** One candidate's repeatability as every report writes it, beside its (first try's) automation. */

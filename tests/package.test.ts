@@ -44,6 +44,8 @@ describe('the packed package', () => {
     expect(files).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/index.d.ts', 'package/bin/shadowdesk.js', 'package/dist/eval/pricing/presets.yaml', 'package/dist/reports/html-client.js', 'package/dist/datasets/demo/data/gorgias-tickets.json']));
     expect(files.filter((file) => /\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((file) => file.startsWith('package/tests/') || file.startsWith('package/bench/'))).toEqual([]);
+    // The page script ships bundled in html-client.js, not as the modules it is bundled from.
+    expect(files.filter((file) => file.startsWith('package/dist/reports/client/'))).toEqual([]);
   });
 
   it('runs its bin from the compiled code', async () => {
@@ -73,7 +75,7 @@ console.log(JSON.stringify({ tickets: report.totals.records.ticket, presets: pri
     );
     await writeFile(
       join(consumer, 'use.ts'),
-      `import { buildIndex, importSources, simulate, judgeRun, priceRun, buildReport, writeReports, type Ticket, type RunReport } from '${packageJson.name}';
+      `import { buildIndex, importSources, simulate, judgeRun, priceRun, buildReport, writeReports, decide, withAssumptions, failedAnswers, errorRateExceeded, writeReportPdf, findChromium, pullHelpdesk, computeRepeatability, type Ticket, type RunReport } from '${packageJson.name}';
 export async function pipeline(workspace: string, runDir: string): Promise<RunReport> {
   await importSources([{ path: 'exports/' }], { workspace });
   await buildIndex({ workspace });
@@ -81,7 +83,13 @@ export async function pipeline(workspace: string, runDir: string): Promise<RunRe
   await writeReports(report, runDir, ['html']);
   return report;
 }
-export const touched: unknown[] = [judgeRun, priceRun, buildReport];
+export const touched: unknown[] = [judgeRun, priceRun, buildReport, pullHelpdesk, computeRepeatability, findChromium];
+export async function decideAndShare(report: RunReport, file: string): Promise<string | undefined> {
+  const inputs = withAssumptions(report.pricing.decisionInputs, { humanCostPerTicket: 4.5 }, () => 'finance');
+  const cheapest = decide(inputs, report.gaps).cheapest?.label;
+  await writeReportPdf(report, file);
+  return errorRateExceeded(failedAnswers(report), 0.05, 'limit') ?? cheapest;
+}
 export const firstMessage = (ticket: Ticket): string => ticket.messages[0]?.text ?? '';
 `,
     );

@@ -5,7 +5,7 @@ import { priceRun } from '../../eval/pricing/price-run.ts';
 import { readRunInfo } from '../../eval/replay.ts';
 import { ShadowdeskError } from '../../errors.ts';
 import { costBasisText, money, percent } from '../../reports/_format.ts';
-import { decisionTerminalLines } from '../../reports/decision-text.ts';
+import { decisionTerminalLines, historyBasisText } from '../../reports/decision-text.ts';
 import { guarded, withExamples } from '../_cli.ts';
 import { DECISION_ARGS, decisionSettings } from './report.ts';
 
@@ -24,7 +24,7 @@ const command = defineCommand({
       const candidates = args.candidate ? [args.candidate] : info.candidates;
       if (args.candidate && !info.candidates.includes(args.candidate)) throw new ShadowdeskError('SD_INPUT_INVALID', `--candidate ${args.candidate}: the run has ${info.candidates.join(', ')}`);
       const settings = await decisionSettings(args);
-      const priced = await priceRun({ workspace: info.workspace, runDir: args.run, candidates, strictness: settings.strictness, ...(settings.pricingFile && { pricingFile: settings.pricingFile }) });
+      const priced = await priceRun({ workspace: info.workspace, runDir: args.run, candidates, strictness: settings.strictness, costs: settings.costs, ...(settings.pricingFile && { pricingFile: settings.pricingFile }) });
       const pricing = { ...priced, decisionInputs: settings.apply(priced.decisionInputs) };
       // The price command has no knowledge gaps: those come with `report`.
       const decision = decide(pricing.decisionInputs, {});
@@ -34,7 +34,7 @@ const command = defineCommand({
         process.stdout.write(`\n${candidate}: ${projection.months.length} months (${projection.months[0]} to ${projection.months.at(-1)}), resolutions = ${pricing.strictness}\n`);
         const basis = costBasisText(pricing, candidate);
         if (basis) process.stdout.write(`${basis}\n`);
-        process.stdout.write(`Over the history; all-human, the same for every model: ${money(projection.models[0]?.allHumanTotals.total ?? 0, pricing.currency)}\n`);
+        process.stdout.write(`Over the history; all-human, the same for every model: ${money(projection.models[0]?.allHumanTotals.total ?? 0, pricing.currency)}. ${historyBasisText(pricing.decisionInputs.pricing)}\n`);
         process.stdout.write(`${'pricing model'.padEnd(40)}${'total'.padStart(14)}${'savings'.padStart(20)}${'per resolution'.padStart(16)}\n`);
         for (const model of [...projection.models].sort((a, b) => a.totals.total - b.totals.total)) {
           const perResolution = model.costPerAutomatedResolution === null ? '–' : money(model.costPerAutomatedResolution, pricing.currency);

@@ -5,6 +5,7 @@ import { isShadowdeskError, ShadowdeskError } from '../../errors.ts';
 import { loadSimulationConfig } from '../../eval/config.ts';
 import { readConfig } from '../../eval/config-file.ts';
 import { withAssumptions, type Assumptions, type DecisionInputs } from '../../eval/pricing/decision.ts';
+import type { CostAssumptions } from '../../eval/pricing/price-run.ts';
 import { VerdictRulesSchema, type VerdictRules } from '../../eval/judges/verdict.ts';
 import { buildReport } from '../../eval/run-report.ts';
 import type { Strictness } from '../../eval/pricing/volumes.ts';
@@ -65,6 +66,8 @@ function numberFlag(value: string | undefined, flag: string, check: (number: num
 export interface DecisionSettings {
   strictness: Strictness;
   pricingFile?: string;
+  /** Human cost and growth as set by flag or shadowdesk.yaml: the history's costs use them too, so every all-human figure is one. */
+  costs: CostAssumptions;
   /** Applies the flags and shadowdesk.yaml over the run's own assumptions, saying where each came from. */
   apply(inputs: DecisionInputs): DecisionInputs;
 }
@@ -85,9 +88,12 @@ export async function decisionSettings(args: DecisionFlags): Promise<DecisionSet
   const { pricing, ...assumed } = fromFile;
   const strictness = flags.strictness ?? assumed.strictness ?? 'verified';
   const pricingFile = args.pricing ?? pricing;
+  const humanCostPerTicket = flags.humanCostPerTicket ?? assumed.humanCostPerTicket;
+  const growth = flags.growth ?? assumed.growth;
   return {
     strictness,
     ...(pricingFile !== undefined && { pricingFile }),
+    costs: { ...(humanCostPerTicket !== undefined && { humanCostPerTicket }), ...(growth !== undefined && { growth }) },
     apply: (inputs) =>
       withAssumptions(withAssumptions(inputs, assumed, () => `${file} decision section`), flags, (key) => FLAG_NAMES[key]),
   };
@@ -116,6 +122,7 @@ const command = defineCommand({
         strictness: settings.strictness,
         seed: wholeNumber(args.seed, '--seed'),
         ...(settings.pricingFile && { pricingFile: settings.pricingFile }),
+        costs: settings.costs,
         ...(args.workspace && { workspace: args.workspace }),
         ...(args.rules && { rules: await readRules(args.rules) }),
       });

@@ -11,7 +11,7 @@ import { REPORT_FORMATS, writeReports } from '../../reports/index.ts';
 import { guarded, positiveInteger, wholeNumber, withExamples } from '../_cli.ts';
 import { indexProgress, replayProgress } from './_progress.ts';
 import { failPastErrorRate, MAX_ERROR_RATE_ARG, printRunSummary } from './_summary.ts';
-import { formatsOf, strictnessOf } from './report.ts';
+import { DECISION_ARGS, decisionSettings, formatsOf } from './report.ts';
 
 /** Picked up without `--config` when present in the working directory. */
 const DEFAULT_CONFIG = 'shadowdesk.yaml';
@@ -28,7 +28,8 @@ function shardOf(value: string | undefined): Selection['shard'] {
 const command = defineCommand({
   meta: { name: 'simulate', description: 'Replay past tickets against candidate AIs (each seeing only what existed at the ticket date), judge, price and report.' },
   args: {
-    config: { type: 'string', description: `Candidates and selection in YAML or JSON (default: ./${DEFAULT_CONFIG} when present)` },
+    ...DECISION_ARGS,
+    config: { type: 'string', description: `Candidates, selection and the decision's assumptions in YAML or JSON (default: ./${DEFAULT_CONFIG} when present)` },
     candidates: { type: 'string', description: 'Built-in candidates instead of a config, comma-separated: past-ticket, macro, knowledge-base, composite, oracle (the agent\'s own reply: the judges\' noise floor)' },
     'holdout-days': { type: 'string', description: 'Replay only the last N days of the history' },
     sample: { type: 'string', description: 'Replay a seeded random sample of N tickets' },
@@ -38,8 +39,6 @@ const command = defineCommand({
     repeat: { type: 'string', description: 'Tries per ticket of each candidate that consults a model, each a fresh call (no response cache); reports pass^1…pass^k and the flaky tickets. Deterministic candidates answer once (default 1)' },
     'keep-failed': { type: 'boolean', description: 'On a resume, keep the answers that failed (an endpoint error) instead of asking those tickets again' },
     concurrency: { type: 'string', description: 'Tickets answered at once (default 4)' },
-    pricing: { type: 'string', description: 'Pricing file (YAML/JSON; default: the shipped vendor presets)' },
-    strictness: { type: 'string', description: 'What a billed resolution is: contained, verified or confirmed', default: 'verified' },
     formats: { type: 'string', description: `Reports to write: ${REPORT_FORMATS.join(', ')}`, default: REPORT_FORMATS.join(',') },
     workspace: { type: 'string', description: 'Workspace folder', default: '.shadowdesk' },
     'max-error-rate': MAX_ERROR_RATE_ARG,
@@ -51,6 +50,7 @@ const command = defineCommand({
       }
       // A mistyped limit fails now, not after the replay.
       const maxErrorRate = args['max-error-rate'] === undefined ? undefined : errorRateLimit(args['max-error-rate'], '--max-error-rate');
+      const settings = await decisionSettings(args);
       const configFile = args.config ?? (args.candidates === undefined && existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
       const config = configFile ? await loadSimulationConfig(configFile) : undefined;
       const candidates = config ? createCandidates(config, args.workspace) : (args.candidates ?? DEFAULT_CANDIDATES).split(',').map((name) => responderFor(name.trim()));
@@ -66,7 +66,7 @@ const command = defineCommand({
       const llmJudge = llmJudgeOf(config, args.workspace);
       const concurrency = positiveInteger(args.concurrency, '--concurrency') ?? config?.concurrency ?? 4;
       const repeat = positiveInteger(args.repeat, '--repeat') ?? 1;
-      const { replay: summary, report } = await simulate({
+      const { replay: summary, report: built } = await simulate({
         workspace: args.workspace,
         ...(args.run !== undefined && { runDir: args.run }),
         candidates,
@@ -74,14 +74,16 @@ const command = defineCommand({
         concurrency,
         ...(args['keep-failed'] && { keepFailed: true }),
         repeat,
-        strictness: strictnessOf(args.strictness),
-        ...(args.pricing && { pricingFile: args.pricing }),
+        strictness: settings.strictness,
+        ...(settings.pricingFile && { pricingFile: settings.pricingFile }),
+        costs: settings.costs,
         ...(llmJudge && { llmJudge }),
         ...(config?.rules && { rulesFile: config.rules }),
         onIndexProgress: indexProgress(),
         onReplayProgress: replayProgress(),
         onCoverage: (coverage) => process.stdout.write(`${describeCoverage(coverage).join('\n')}\n`),
       });
+      const report = { ...built, pricing: { ...built.pricing, decisionInputs: settings.apply(built.pricing.decisionInputs) } };
       const earlier = [summary.resumed > 0 && `${summary.resumed} results resumed from an earlier run`, summary.retried > 0 && `${summary.retried} failed answers asked again`].filter(Boolean);
       const tries = summary.repeat > 1 ? ` × up to ${summary.repeat} tries` : '';
       process.stdout.write(`Replayed ${summary.tickets.toLocaleString('en-US')} tickets${tries} in ${summary.seconds.toFixed(1)} s${earlier.length > 0 ? ` (${earlier.join('; ')})` : ''} into ${summary.runDir}.\n`);

@@ -7,7 +7,7 @@ import type { JudgedTicket } from '../judges/types.ts';
 import { readLabelsInRun } from '../labels-in-run.ts';
 import { ORACLE } from '../responders/oracle.ts';
 import { readRulesInRun, type RulesBillingMonth } from '../rules/in-run.ts';
-import { answerFact, countAnswers, labelledRate, withDefaults, type CandidateInputs, type DecisionInputs } from './decision.ts';
+import { answerFact, countAnswers, labelledRate, withDefaults, type Assumptions, type CandidateInputs, type DecisionInputs } from './decision.ts';
 import { loadPricing } from './load.ts';
 import type { Pricing } from './schema.ts';
 import { projectCosts, type PricingProjection } from './project.ts';
@@ -27,6 +27,24 @@ export interface PriceRunOptions {
   ruleBilling?: readonly RulesBillingMonth[];
   /** People's label-corrected rates; read from the run folder's label-agreement.json when absent. */
   labels?: LabelCorrection;
+  /** The user's human cost and growth (flags, shadowdesk.yaml) over the pricing file's, for every cost. */
+  costs?: CostAssumptions;
+}
+
+/** The assumptions that change what the history would have cost, set by the user over the pricing file's. */
+export type CostAssumptions = Partial<Pick<Assumptions, 'humanCostPerTicket' | 'growth'>>;
+
+/**
+ * The pricing file with the user's human cost and growth in place of its own, so the history's cost
+ * tables and the decision section price one all-human ticket at the same figure.
+ */
+export function withCostAssumptions(pricing: Pricing, costs: CostAssumptions = {}): Pricing {
+  const { humanCostPerTicket, growth } = costs;
+  return {
+    ...pricing,
+    ...(growth !== undefined && { growth }),
+    ...(humanCostPerTicket !== undefined && { human: { perTicket: humanCostPerTicket, aiFirstShare: pricing.human.aiFirstShare } }),
+  };
 }
 
 /**
@@ -121,7 +139,7 @@ export function decisionInputs(pricing: Pricing, history: readonly HistoryMonth[
 /** Each candidate's judged run projected through every pricing model, over the history's months. */
 export async function priceRun(options: PriceRunOptions): Promise<RunPricing> {
   const judged = options.judged ?? (await readJudged(options.runDir ?? '.'));
-  const pricing = await loadPricing(options.pricingFile);
+  const pricing = withCostAssumptions(await loadPricing(options.pricingFile), options.costs);
   const strictness = options.strictness ?? 'verified';
   const history = await historyMonths(options.workspace);
   const ruleBilling = options.ruleBilling ?? (options.runDir ? (await readRulesInRun(options.runDir))?.billing.byMonth : undefined);

@@ -5,6 +5,7 @@ import type { CorrectedFigure } from '../../eval/corrected-rates.ts';
 import type { Proportion } from '../../eval/ppi.ts';
 import { sweep, thresholdForTarget, MIN_JUDGED_FOR_ACCURACY, TARGET_ACCURACY } from '../../eval/pricing/decision.ts';
 import type { RunReport } from '../../eval/run-report.ts';
+import { breakdownNote, historyBasisText } from '../decision-text.ts';
 import { byId, clear, COLORS, el, int, pane, pct, rate, table, tableOr, type Child } from './dom.ts';
 import { renderDecision } from './decision-view.ts';
 import { renderRules } from './rules-view.ts';
@@ -18,7 +19,7 @@ import { renderRules } from './rules-view.ts';
 const report = JSON.parse(byId('report-data').textContent ?? '{}') as RunReport;
 const metrics = report.metrics;
 const PAGE = 50;
-const VERDICTS = ['correct', 'partial', 'wrong', 'unverified', 'needs-action', 'cannot-judge'];
+const VERDICTS = ['correct', 'partial', 'wrong', 'unverified', 'needs-action', 'cannot-judge', 'not-sent'];
 const OUTCOMES = ['automated', 'ai-then-agent', 'agent-only'];
 
 Chart.defaults.animation = false;
@@ -233,6 +234,8 @@ function renderCosts(name: string): void {
   }
   costChart.update();
 
+  // The report's human cost and growth; the what-if inputs above change only the decision.
+  byId('history-basis').textContent = `${historyBasisText(report.pricing.decisionInputs.pricing)} The what-if inputs change only the decision section.`;
   const sorted = [...models].sort((a, b) => a.totals.total - b.totals.total);
   table(
     byId('cost-table'),
@@ -276,6 +279,13 @@ function renderBreakdowns(name: string): void {
   for (const dimension of Object.keys(DIMENSIONS) as Array<keyof typeof DIMENSIONS>) {
     const breakdown = list.find((b) => b.dimension === dimension);
     if (!breakdown) continue;
+    root.appendChild(el('h3', null, [DIMENSIONS[dimension]]));
+    const note = breakdownNote(breakdown);
+    // A dimension the history never records is said once, in words, instead of an empty table.
+    if (breakdown.noData) {
+      root.appendChild(el('p', { className: 'note', id: `breakdown-${dimension}-note` }, [note]));
+      continue;
+    }
     const node = el('table', { id: `breakdown-${dimension}` });
     table(
       node,
@@ -283,8 +293,8 @@ function renderBreakdowns(name: string): void {
       breakdown.groups.map((g) => [g.key, int(g.tickets), rate(g.automation), rate(g.accuracy), rate(g.sendRate), rate(g.wrongRate)]),
       [false, true, true, true, true, true],
     );
-    root.appendChild(el('h3', null, [DIMENSIONS[dimension]]));
     root.appendChild(el('div', { className: 'scroll' }, [node]));
+    if (note) root.appendChild(el('p', { className: 'note', id: `breakdown-${dimension}-note` }, [note]));
   }
 }
 
@@ -388,8 +398,9 @@ function applyFilters(): void {
   renderRows();
 }
 
+/** An unsent answer's badge says so: its verdict would read as what the customer got. */
 function badge(verdict: string): HTMLSpanElement {
-  return el('span', { className: `badge ${verdict}` }, [verdict]);
+  return el('span', { className: `badge ${verdict}` }, [verdict === 'not-sent' ? 'not sent' : verdict]);
 }
 
 function renderRows(): void {
@@ -454,11 +465,12 @@ function openTicket(id: string, candidate: string, scroll: boolean): void {
     el(
       'div',
       { className: 'switch noprint' },
-      ticket.answers.map((other) => el('button', { type: 'button', className: other.candidate === answer.candidate ? 'on' : '', onclick: () => openTicket(id, other.candidate, false) }, [`${other.candidate}: `, other.verdict])),
+      ticket.answers.map((other) => el('button', { type: 'button', className: other.candidate === answer.candidate ? 'on' : '', onclick: () => openTicket(id, other.candidate, false) }, [`${other.candidate}: `, other.verdict === 'not-sent' ? 'not sent' : other.verdict])),
     ),
   );
   const details: Child[] = [
     `${answer.decision}${answer.sent ? ', sent' : ', not sent'} · confidence ${answer.confidence.toFixed(2)} · outcome ${answer.outcome}`,
+    answer.verdictIfSent ? `Would have been: ${answer.verdictIfSent}` : null,
     answer.reason ? `Reason: ${answer.reason}` : null,
     answer.error ? `Error: ${answer.error}` : null,
   ]

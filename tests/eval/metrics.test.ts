@@ -166,7 +166,7 @@ describe('computeMetrics: candidate rates', () => {
     expect(nothingSent.resolutionGivenInvolvement).toEqual(empty);
     expect(nothingSent.errorRate.value).toBe(0.5);
     expect(bootstrapRate([], undefined, new Random(1), 100)).toEqual(empty);
-    expect(computeMetrics([])).toMatchObject({ candidates: [], sweeps: [], breakdowns: {} });
+    expect(computeMetrics([])).toEqual({ seed: 42, resamples: 1000, groupResamples: 200, candidates: [], breakdowns: {}, injectionAttempts: [] });
   });
 });
 
@@ -190,7 +190,7 @@ describe('bootstrapRates', () => {
   it('rejects series of different lengths and bad options', () => {
     expect(() => bootstrapRate([1, 0], [1], new Random(1), 10)).toThrow(RangeError);
     expect(() => computeMetrics(handMade(), { resamples: 0 })).toThrow(/resamples/);
-    expect(() => computeMetrics(handMade(), { thresholds: 1 })).toThrow(/thresholds/);
+    expect(() => computeMetrics(handMade(), { groupResamples: 0 })).toThrow(/groupResamples/);
   });
 });
 
@@ -222,61 +222,6 @@ describe('computeMetrics: determinism and seeding', () => {
     const numbers = JSON.stringify(computeMetrics(run, { resamples: 100 })).match(/-?\d+\.\d+/g) ?? [];
     expect(numbers.length).toBeGreaterThan(100);
     for (const number of numbers) expect(number.split('.')[1]!.length).toBeLessThanOrEqual(4);
-  });
-});
-
-describe('computeMetrics: threshold sweep', () => {
-  /** Two confident-looking wrong answers at low confidence, eight correct ones above, one errored answer. */
-  function sweepRun(): JudgedTicket[] {
-    return [
-      sent('w1', 'wrong', { confidence: 0.15 }),
-      judged('w2', { answered: true, confidence: 0.25, verdict: 'wrong' }),
-      ...[0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95, 0.99].map((confidence, index) =>
-        index < 3 ? judged(`c${index}`, { answered: true, confidence, verdict: 'correct' }) : sent(`c${index}`, 'correct', { confidence, resolution: index < 5 ? verified : {} }),
-      ),
-      judged('e1', { answered: true, confidence: 0.9, verdict: 'correct', error: 'timeout' }),
-      judged('n1'),
-    ];
-  }
-
-  it('sends escalated answers at lower thresholds and finds the lowest threshold reaching the target', () => {
-    const sweep = computeMetrics(sweepRun(), { minSent: 3, resamples: 50 }).sweeps[0]!;
-    expect(sweep.points).toHaveLength(101);
-    expect(sweep.points[0]).toEqual({ threshold: 0, sendRate: 0.8333, accuracy: 0.8, automation: 0.1667, wrongRate: 0.1667 });
-    expect(sweep.points[20]).toEqual({ threshold: 0.2, sendRate: 0.75, accuracy: 0.8889, automation: 0.1667, wrongRate: 0.0833 });
-    expect(sweep.thresholdForTarget).toBe(0.26);
-    expect(sweep.atTarget).toEqual({ threshold: 0.26, sendRate: 0.6667, accuracy: 1, automation: 0.1667, wrongRate: 0 });
-    expect(sweep.points[100]).toEqual({ threshold: 1, sendRate: 0, accuracy: null, automation: 0, wrongRate: 0 });
-  });
-
-  it('needs minSent answers at the threshold and honours a given one-touch set', () => {
-    const strict = computeMetrics(sweepRun(), { minSent: 9, resamples: 50 }).sweeps[0]!;
-    expect(strict.thresholdForTarget).toBeNull();
-    expect(strict.atTarget).toBeNull();
-    const oneTouch = new Set(['c0', 'c1', 'c2', 'c3']);
-    const given = computeMetrics(sweepRun(), { minSent: 3, resamples: 50, oneTouch, targetAccuracy: 0.85 }).sweeps[0]!;
-    expect(given.targetAccuracy).toBe(0.85);
-    expect(given.thresholdForTarget).toBe(0.16);
-    expect(given.points[50]!.automation).toBe(0.1667);
-    expect(given.points[30]!.automation).toBe(0.3333);
-  });
-
-  it('derives one-touch tickets from any candidate that contained them', () => {
-    const other = sweepRun().map((ticket) => (ticket.ticketId === 'c0' ? { ...ticket, candidate: 'b', resolution: { ...ticket.resolution, contained: true } } : { ...ticket, candidate: 'b' }));
-    const sweep = computeMetrics([...sweepRun(), ...other], { resamples: 50 }).sweeps[0]!;
-    expect(sweep.points[30]!.automation).toBe(0.25);
-  });
-
-  it('never sends more, nor more wrong answers, as the threshold rises', () => {
-    for (const sweep of computeMetrics(randomRun('a', 500, 3), { resamples: 20 }).sweeps) {
-      sweep.points.slice(1).forEach((point, index) => {
-        const before = sweep.points[index]!;
-        expect(point.threshold).toBeGreaterThan(before.threshold);
-        expect(point.sendRate).toBeLessThanOrEqual(before.sendRate);
-        expect(point.wrongRate).toBeLessThanOrEqual(before.wrongRate);
-        expect(point.automation).toBeLessThanOrEqual(before.automation);
-      });
-    }
   });
 });
 

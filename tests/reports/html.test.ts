@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeRepeatability } from '../../eval/metrics.ts';
-import { decide, sweep, thresholdForTarget, type Assumptions } from '../../eval/pricing/decision.ts';
+import { decide, sweep, TARGET_ACCURACY, thresholdForTarget, type Assumptions } from '../../eval/pricing/decision.ts';
 import type { RunReport } from '../../eval/run-report.ts';
 import { money } from '../../reports/_format.ts';
 import { headlineText, quotedText, wrongText } from '../../reports/decision-text.ts';
@@ -143,7 +143,7 @@ describe.skipIf(!hasChromium)(`renderHtml in Chromium${hasChromium ? '' : ` (ski
       `(() => { const c = document.getElementById('cost-chart'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })()`,
     )) as number;
     expect(inked).toBeGreaterThan(1000);
-    const target = report.metrics.sweeps[0]!.targetAccuracy;
+    const target = TARGET_ACCURACY;
     const met = report.pricing.decisionInputs.candidates.filter((inputs) => thresholdForTarget(sweep(inputs.answers, 'verified'), target) !== null);
     expect(met.length).toBeGreaterThan(0);
     const markers = (await page.evaluate(
@@ -269,7 +269,7 @@ describe.skipIf(!hasChromium)(`renderHtml in Chromium${hasChromium ? '' : ` (ski
     const sweepData = (await page.evaluate(
       `Object.fromEntries(Chart.getChart(document.getElementById('sweep-chart')).data.datasets.map((set) => [set.label, set.data.map((point) => point.y)]))`,
     )) as Record<string, Array<number | null>>;
-    const target = report.metrics.sweeps[0]!.targetAccuracy;
+    const target = TARGET_ACCURACY;
     for (const card of report.metrics.candidates) {
       expect(sweepData[`${card.candidate} automation`]![0]).toBeCloseTo(card.automation.verified.value! * 100, 2);
       expect(sweepData[`${card.candidate} accuracy`]![0]).toBeCloseTo(card.accuracy.value! * 100, 2);
@@ -377,6 +377,53 @@ describe.skipIf(!hasChromium)(`renderHtml in Chromium${hasChromium ? '' : ` (ski
     await page.locator('#headline').screenshot({ path: join(ARTIFACTS, 'labels.png') });
     await page.close();
   });
+
+  it('shows unsent answers as "not sent" with what they would have been, and says once what a breakdown lacks (French and English tickets)', async () => {
+    const report = await makeReport({ tickets: 120, candidates: 2 });
+    // A history with no channel at all, and a few tickets without a language.
+    for (const list of Object.values(report.metrics.breakdowns)) {
+      for (const breakdown of list) {
+        if (breakdown.dimension === 'channel') Object.assign(breakdown, { groups: [], unrecorded: 120, noData: 'This history does not say which channel any ticket came through, so there is no breakdown by channel.' });
+        if (breakdown.dimension === 'language') breakdown.unrecorded = 7;
+      }
+    }
+    const { page, url, errors, requests } = await open(report, 'not-sent.html');
+    const best = await page.locator('#f-candidate').inputValue();
+
+    const unsent = report.tickets.flatMap((ticket) => ticket.answers.filter((answer) => answer.candidate === best && !answer.sent).map((answer) => ({ ticket, answer })));
+    expect(unsent.every(({ answer }) => answer.verdict === 'not-sent' && answer.verdictIfSent !== undefined)).toBe(true);
+    await timed(page, () => page.selectOption('#f-verdict', 'not-sent'));
+    expect(await pageInfo(page)).toBe(`1–${Math.min(50, unsent.length)} of ${unsent.length} answers`);
+    expect(new Set(await page.locator('#rows .badge').allInnerTexts())).toEqual(new Set(['not sent']));
+
+    for (const language of ['fr', 'en']) {
+      const { ticket, answer } = unsent.find((entry) => entry.ticket.language === language)!;
+      await page.fill('#f-text', ticket.ticketId);
+      await page.locator(`#rows tr[data-ticket="${ticket.ticketId}"]`).click();
+      await expect.poll(() => page.locator('#detail h3').first().innerText()).toContain(`Ticket ${ticket.ticketId}`);
+      expect(await page.locator('#detail .pane .badge').innerText()).toBe('not sent');
+      expect(await page.locator('#detail .pane .meta').first().innerText()).toContain(`Would have been: ${answer.verdictIfSent}`);
+      expect(await page.locator('#detail .switch').innerText()).toContain(`${best}: not sent`);
+    }
+    // A sent answer keeps its verdict and no "would have been".
+    await timed(page, () => page.fill('#f-text', ''));
+    await timed(page, () => page.selectOption('#f-verdict', 'wrong'));
+    await page.locator('#rows tr').first().click();
+    expect(await page.locator('#detail .pane .badge').innerText()).toBe('wrong');
+    expect(await page.locator('#detail .pane .meta').first().innerText()).not.toContain('Would have been');
+
+    expect(await page.locator('#breakdown-channel').count()).toBe(0);
+    expect(await page.locator('#breakdown-channel-note').innerText()).toBe('This history does not say which channel any ticket came through, so there is no breakdown by channel.');
+    expect(await page.locator('#breakdown-language tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.locator('#breakdown-language-note').innerText()).toBe('7 tickets have no language and are in no row of the breakdown by language.');
+    expect(await page.locator('#breakdown-month-note, #breakdown-tag-note').count()).toBe(0);
+
+    expect(await page.locator('#rows script, #rows img, #rows svg, #detail script, #detail img, #detail svg').count()).toBe(0);
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([url]);
+    await page.close();
+  }, 60_000);
 
   it('opens a 10,000-ticket × 4-candidate report quickly and keeps filtering fast', async () => {
     const report = await makeReport({ tickets: 10_000, candidates: 4, resamples: 100 });

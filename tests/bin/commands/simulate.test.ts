@@ -2,7 +2,9 @@ import { mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decide } from '../../../eval/pricing/decision.ts';
 import type { RunReport } from '../../../eval/run-report.ts';
+import { money } from '../../../reports/_format.ts';
 import { runCli } from '../../helpers/cli.ts';
 import { startFakeEndpoint, type FakeEndpoint } from '../../helpers/llm-server.ts';
 import { buildReplayWorkspace } from '../../helpers/replay-workspace.ts';
@@ -45,6 +47,46 @@ describe('shadowdesk simulate: one run per folder', () => {
       stderr: expect.stringContaining(`shadowdesk: ${runDir} holds another run, whose answers cannot be resumed into this one: the tickets (3 tickets, last 3 days then; 5 tickets, last 5 days now) differ. To answer this run, name a new folder with --run`),
     });
     expect((await report(runDir)).tickets).toHaveLength(3);
+  }, 120_000);
+
+  it('takes the decision assumptions from flags and shadowdesk.yaml, and prices the history at the same human cost everywhere', async () => {
+    const runDir = join(dir, 'human-cost');
+    const config = join(dir, 'decision.yaml');
+    await writeFile(config, 'candidates:\n  - type: past-ticket\n  - type: macro\ndecision:\n  threshold: 0.3\n  humanCostPerTicket: 9\n');
+    const run = await simulate(['--config', config, '--run', runDir, '--formats', 'json,markdown,html', '--human-cost', '4.5', '--growth', '2%', '--volume', '300']);
+    expect(run.code, run.stderr).toBe(0);
+    const json = await report(runDir);
+    const inputs = json.pricing.decisionInputs;
+    expect(inputs.assumptions).toMatchObject({ monthlyTickets: 300, humanCostPerTicket: 4.5, growth: 0.02, threshold: 0.3 });
+    expect(inputs.origins).toMatchObject({ humanCostPerTicket: '--human-cost', growth: '--growth', threshold: `${config} decision section` });
+    expect(inputs.pricing.human.perTicket).toBe(4.5);
+
+    // Every all-human month of the history: its billable tickets at 4.5 (no helpdesk today, no rules in the presets' run).
+    const projections = Object.values(json.pricing.byCandidate);
+    expect(projections).toHaveLength(2);
+    for (const projection of projections) {
+      expect(projection.growth).toBe(0.02);
+      for (const model of projection.models) for (const month of model.allHumanMonths) expect(month.human).toBeCloseTo(4.5 * month.billableTickets, 1);
+    }
+    const decision = decide(inputs, json.gaps);
+    expect(decision.baseline.monthly).toBeGreaterThan(0);
+
+    // Terminal, Markdown and the page's data say the same figures, and none says the pricing file's $5.00.
+    expect(run.stdout).toContain(`All-human: ${money(decision.baseline.monthly, 'USD')} a month`);
+    expect(run.stdout).toContain('Human cost: $4.50 per ticket handled by a person (--human-cost)');
+    const markdown = await readFile(join(runDir, 'summary.md'), 'utf8');
+    expect(markdown).toContain(`All-human: ${money(decision.baseline.monthly, 'USD')} a month`);
+    expect(markdown).toMatch(/All-human, the same for every model: \$[\d,.]+\. Priced at \$4\.50 per ticket handled by a person, volumes grown 2\.0% a month/);
+    expect(markdown).not.toContain('$5.00 per ticket');
+    const html = await readFile(join(runDir, 'report.html'), 'utf8');
+    expect(html).toContain('"perTicket":4.5');
+    expect(html).not.toMatch(/"perTicket":(?!4\.5\b)/);
+
+    const price = await runCli(['price', runDir, '--human-cost', '4.5', '--growth', '2%', '--config', config]);
+    expect(price.code, price.stderr).toBe(0);
+    const history = json.pricing.byCandidate['past-ticket']!.models[0]!.allHumanTotals.total;
+    expect(history).toBeGreaterThan(0);
+    expect(price.stdout).toContain(`Over the history; all-human, the same for every model: ${money(history, 'USD')}. Priced at $4.50 per ticket`);
   }, 120_000);
 
   describe('an LLM candidate', () => {
