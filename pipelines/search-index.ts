@@ -6,7 +6,7 @@ import { loadEmbedder, type Embedder } from './embed/embedder.ts';
 import { ensureBuiltinModel, removeUnusedModels } from './embed/workspace-model.ts';
 import * as lancedb from '@lancedb/lancedb';
 import { ShadowdeskError } from '../errors.ts';
-import { INDEX_FORMAT, WRITE_BATCH_ROWS, chunks, embeddingText, indexDir, passages, passageText, staleIndexReason, tablesLocation, writeTables, type IndexManifest, type Rows } from './search-tables.ts';
+import { INDEX_FORMAT, PERSONAL_SEPARATOR, WRITE_BATCH_ROWS, chunks, embeddingText, indexDir, passages, passageText, staleIndexReason, tablesLocation, writeTables, type IndexManifest, type Rows } from './search-tables.ts';
 import { DEFAULT_WORKSPACE, RECORD_FILES, readJsonl, requireImport } from './workspace.ts';
 
 /**
@@ -72,6 +72,8 @@ interface TicketRow {
   id: string;
   question: string;
   answer: string;
+  /** The answer's personal parts (Message.personal), one a line: what no candidate may reuse. */
+  personal: string;
   created_ms: number;
   known_ms: number;
   channel: string;
@@ -124,6 +126,7 @@ export function ticketRow(ticket: Ticket): TicketRow | undefined {
     id: ticket.id,
     question: [ticket.subject, question.text].filter(Boolean).join('\n'),
     answer: answer.text,
+    personal: (answer.personal ?? []).join(PERSONAL_SEPARATOR),
     created_ms: Date.parse(ticket.createdAt),
     known_ms: Date.parse(ticket.closedAt ?? last),
     channel: ticket.channel,

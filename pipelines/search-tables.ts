@@ -10,8 +10,8 @@ import { DEFAULT_WORKSPACE, requireImport } from './workspace.ts';
 
 /** LanceDB tables behind the search index, and hybrid retrieval over them with the time-travel filter. */
 
-/** Bumped whenever what the index stores changes (v2: vectors of texts with identifiers masked; v5: IVF_RQ; v6: with 8 bits). */
-export const INDEX_FORMAT = 6;
+/** Bumped whenever what the index stores changes (v2: vectors of texts with identifiers masked; v5: IVF_RQ; v6: with 8 bits; v7: the answer's personal parts). */
+export const INDEX_FORMAT = 7;
 
 /** What a query needs to know about the index: which model made its vectors, and where its tables are. */
 export interface IndexManifest {
@@ -90,10 +90,13 @@ export async function readCurrentManifest(workspace: string): Promise<IndexManif
   return manifest;
 }
 
+/** Between the personal parts in their column: no handle or link holds a line break. */
+export const PERSONAL_SEPARATOR = '\n';
+
 const TEXT_COLUMN = { knowledge: 'text', tickets: 'question' } as const;
 /** Named in the selection, since LanceDB will stop adding its score columns on its own. */
 const SCORE_COLUMNS = { vector: ['_distance'], fts: ['_score'] } as const;
-const HIT_COLUMNS = { knowledge: ['id', 'title', 'text', 'url', 'kind', 'locale'], tickets: ['id', 'question', 'answer', 'macro', 'known_ms'] } as const;
+const HIT_COLUMNS = { knowledge: ['id', 'title', 'text', 'url', 'kind', 'locale'], tickets: ['id', 'question', 'answer', 'personal', 'macro', 'known_ms'] } as const;
 /** The column every time-travel filter reads first. */
 const TIME_COLUMN = { knowledge: 'valid_from', tickets: 'known_ms' } as const;
 /**
@@ -133,6 +136,7 @@ function schemaOf(table: SearchTable, dimensions: number): arrow.Schema {
         text('id'),
         text('question'),
         text('answer'),
+        text('personal'),
         number('created_ms'),
         number('known_ms'),
         text('channel'),
@@ -288,6 +292,8 @@ export interface SearchHit {
   text: string;
   /** For tickets, the agent's answer. */
   answer?: string;
+  /** For tickets, the parts of the answer that belong to its own conversation (the @handles it opens with, its links): never to be reused. */
+  personal?: string[];
   /** For tickets, the macro the agent's answer used, when known. */
   macro?: string;
   /** For tickets, when the answer was known (ms since the epoch): newer answers follow newer policies. */
@@ -425,7 +431,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
       const score = Number(row._score);
       return table === 'knowledge'
         ? { table, id: String(row.id), title: String(row.title), text: String(row.text), url: String(row.url), kind: String(row.kind), locale: String(row.locale), score }
-        : { table, id: String(row.id), title: String(row.question).split('\n')[0]!, text: String(row.question), answer: String(row.answer), answeredAt: Number(row.known_ms), ...(row.macro ? { macro: String(row.macro) } : {}), score };
+        : { table, id: String(row.id), title: String(row.question).split('\n')[0]!, text: String(row.question), answer: String(row.answer), ...(row.personal ? { personal: String(row.personal).split(PERSONAL_SEPARATOR) } : {}), answeredAt: Number(row.known_ms), ...(row.macro ? { macro: String(row.macro) } : {}), score };
     });
   };
 

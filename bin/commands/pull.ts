@@ -1,4 +1,5 @@
 import { defineCommand } from 'citty';
+import { importAdvice } from '../../pipelines/import.ts';
 import { HELPDESKS } from '../../pipelines/pull/index.ts';
 import { pullProgressPrinter } from '../../pipelines/pull/progress.ts';
 import { pullHelpdesk, type PullReport } from '../../pipelines/pull/pull.ts';
@@ -46,7 +47,7 @@ const command = defineCommand({
         signal: interruptSignal(),
       });
       if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      else process.stdout.write(`${pullSummary(report)}\n${report.import ? `${formatImportReport(report.import)}\n` : ''}`);
+      else process.stdout.write(`${pullSummary(report)}\n${report.import ? `${[formatImportReport(report.import), '', ...importAdvice(report.import)].join('\n')}\n` : ''}`);
       if (report.import && !report.import.committed) process.exitCode = EXIT_UNUSABLE;
     }),
 });

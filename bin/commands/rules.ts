@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { ShadowdeskError } from '../../errors.ts';
@@ -40,6 +41,7 @@ const command = defineCommand({
   args: {
     rules: { type: 'positional', description: 'Rules file (YAML or JSON)', required: false },
     'gorgias-rules': { type: 'string', description: 'Gorgias rules export (`GET /api/rules` JSON) to translate and replay, after the rules file' },
+    'gorgias-settings': { type: 'string', description: 'Gorgias account settings (`GET /api/account/settings` JSON) whose business hours `duringBusinessHours()` reads (default: account-settings.json beside the rules export)' },
     'reply-within': { type: 'string', description: 'An auto-replied ticket an agent answered within this many minutes counts as answered anyway', default: '15' },
     'holdout-days': { type: 'string', description: 'Replay only the last N days of the history' },
     out: { type: 'string', description: 'Folder for rules.json and rules-tickets.jsonl (default: <workspace>/runs/rules)' },
@@ -49,8 +51,11 @@ const command = defineCommand({
   run: ({ args }) =>
     guarded(async () => {
       if (!args.rules && !args['gorgias-rules']) throw new ShadowdeskError('SD_INPUT_INVALID', 'give a rules file, --gorgias-rules export.json, or both');
+      const settingsFile = args['gorgias-settings'];
+      if (settingsFile !== undefined && !args['gorgias-rules']) throw new ShadowdeskError('SD_INPUT_INVALID', '--gorgias-settings gives the business hours of Gorgias rules: use it with --gorgias-rules');
+      if (settingsFile !== undefined && !existsSync(settingsFile)) throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `--gorgias-settings ${settingsFile}: no such file; save GET /api/account/settings there`);
       const fromFile: Rule[] = args.rules ? (await loadRules(args.rules)).rules : [];
-      const gorgias = args['gorgias-rules'] ? await loadGorgiasRules(args['gorgias-rules'], { takenNames: fromFile.map((rule) => rule.name) }) : undefined;
+      const gorgias = args['gorgias-rules'] ? await loadGorgiasRules(args['gorgias-rules'], { takenNames: fromFile.map((rule) => rule.name), ...(settingsFile !== undefined && { settingsFile }) }) : undefined;
       const rules = [...fromFile, ...(gorgias?.rules ?? [])];
       if (rules.length === 0) throw new ShadowdeskError('SD_INPUT_INVALID', `no rule could be translated:\n${gorgiasLines(gorgias?.report ?? []).join('\n')}`);
       const holdoutDays = positiveInteger(args['holdout-days'], '--holdout-days');
@@ -82,5 +87,6 @@ const command = defineCommand({
 export default withExamples(command, [
   'shadowdesk rules rules.yaml',
   'shadowdesk rules --gorgias-rules gorgias-rules.json --reply-within 30',
+  'shadowdesk rules --gorgias-rules exports/rules.json --gorgias-settings exports/settings.json',
   'shadowdesk rules rules.yaml --holdout-days 90 --out runs/rules --json',
 ]);

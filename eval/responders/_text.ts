@@ -30,3 +30,16 @@ export function customerHandle(context: TicketContext): string | undefined {
   const id = context.ticket.customer.id?.trim();
   return id !== undefined && /^@\w{1,50}$/.test(id) ? id : undefined;
 }
+
+/** Whether a personal part (Message.personal) is an @handle; the others are links. */
+export const isHandle = (part: string) => part.startsWith('@');
+
+/**
+ * The text without another conversation's links (a DM link, a link shortened for that customer),
+ * the spaces they leave closed up. Split and joined, not matched: a link is text, not a pattern.
+ */
+export function withoutLinks(text: string, personal: readonly string[]): string {
+  const links = personal.filter((part) => !isHandle(part) && part.length > 0);
+  const kept = links.reduce((rest, link) => rest.split(link).join(''), text);
+  return kept.replace(/[ \t]{2,}/g, ' ').replace(/[ \t]+$/gm, '').trim();
+}

@@ -1,6 +1,6 @@
 import type { SearchHit } from '../../pipelines/search-tables.ts';
 import type { Answer, Responder, Source, TicketContext } from '../types.ts';
-import { confidenceFrom, customerHandle, firstName, HANDLE, handlesIn } from './_text.ts';
+import { confidenceFrom, customerHandle, firstName, HANDLE, handlesIn, isHandle, withoutLinks } from './_text.ts';
 
 export interface PastTicketOptions {
   /** Below this confidence the ticket is escalated. @default 0.35 */
@@ -21,24 +21,26 @@ const OPENING_HANDLES = /^\s{0,10}(?:@\w{1,50}(?:\s{1,10}|$)){1,20}/;
 const lower = (text: string) => text.toLowerCase();
 
 /**
- * A reused tweet is addressed to the earlier customer: the @handles it opens with that are neither
- * this customer's nor mentioned in their question (the brand, anyone they tagged) are the earlier
- * thread's. They become this customer's handle, or go when it is unknown. Other @handles in the text
- * (an account to contact) are kept, unless they are the earlier customer's.
+ * A reused tweet is addressed to the earlier customer: the @handles it opens with (or its reader
+ * marked as that thread's own) that are neither this customer's nor mentioned in their question
+ * (the brand, anyone they tagged) are the earlier thread's. They become this customer's handle, or
+ * go when it is unknown. Other @handles in the text (an account to contact) are kept, unless they
+ * are the earlier customer's.
  */
-function readdressHandles(reply: string, context: TicketContext): { text: string } | { missing: string } {
+function readdressHandles(reply: string, context: TicketContext, personal: readonly string[]): { text: string } | { missing: string } {
   const opening = OPENING_HANDLES.exec(reply)?.[0] ?? '';
   const mine = customerHandle(context);
   const inThread = new Set([...(mine ? [mine] : []), ...handlesIn(context.ticket.question)].map(lower));
   const addressed = handlesIn(opening);
-  const theirs = new Set(addressed.map(lower).filter((handle) => !inThread.has(handle)));
+  const theirs = new Set([...addressed, ...personal.filter(isHandle)].map(lower).filter((handle) => !inThread.has(handle)));
   if (theirs.size === 0) return { text: reply };
   const rest = reply.slice(opening.length);
   if (!mine && handlesIn(rest).some((handle) => theirs.has(lower(handle)))) {
     return { missing: 'the reply names the earlier customer’s @handle within its text, and this customer’s handle is unknown' };
   }
   const kept = addressed.filter((handle) => inThread.has(lower(handle)) && lower(handle) !== lower(mine ?? ''));
-  const to = [...(mine ? [mine] : []), ...kept];
+  // Only a reply that opened with handles is re-addressed at its opening; one naming the earlier customer further on has them replaced there.
+  const to = addressed.length > 0 ? [...(mine ? [mine] : []), ...kept] : [];
   const body = mine ? rest.replace(HANDLE, (handle) => (theirs.has(lower(handle)) ? mine : handle)) : rest;
   return { text: to.length > 0 ? `${to.join(' ')} ${body}` : body };
 }
@@ -95,14 +97,20 @@ function orderAskedAbout(context: TicketContext): TicketContext['orders'][number
 }
 
 /**
- * Adapts a past agent reply to this customer: their @handle and name where the earlier customer's
- * were (or neither, when unknown); the numbers the earlier
+ * Adapts a past agent reply to this customer: without the links that were the earlier
+ * conversation's own (`personal`, as the reader marked them: a DM link, a link shortened for that
+ * customer); their @handle and name where the earlier customer's were (or neither, when unknown);
+ * the numbers the earlier
  * customer had quoted (an order number written without #, say) replaced by the one this customer
  * quotes; the order number, tracking number and link of the order they ask about. Returns why it
  * cannot when the reply needs data this customer has not given.
  */
-export function adaptReply(reply: string, context: TicketContext, pastQuestion = ''): { text: string; usedOrder: boolean } | { missing: string } {
-  const addressed = readdressHandles(reply, context);
+export function adaptReply(reply: string, context: TicketContext, pastQuestion = '', personal: readonly string[] = []): { text: string; usedOrder: boolean } | { missing: string } {
+  const ownLinksOut = withoutLinks(reply, personal);
+  if (handlesIn(ownLinksOut).length === ownLinksOut.split(/\s+/).filter(Boolean).length) {
+    return { missing: 'the reply is only the earlier conversation’s @handles and links' };
+  }
+  const addressed = readdressHandles(ownLinksOut, context, personal);
   if ('missing' in addressed) return addressed;
   const named = readdressName(addressed.text, context);
   if ('missing' in named) return named;
@@ -156,7 +164,7 @@ export function createPastTicketResponder(options: PastTicketOptions = {}): Resp
       if (!best?.answer) return { decision: 'escalate', text: '', confidence: 0, sources: [], latencyMs: latencyMs(), reason: 'no ticket had been answered before this one' };
       const confidence = confidenceFrom(best.score);
       const sources: Source[] = [{ type: 'ticket', id: best.id }];
-      const adapted = adaptReply(best.answer, context, best.text);
+      const adapted = adaptReply(best.answer, context, best.text, best.personal);
       if ('missing' in adapted) return { decision: 'escalate', text: '', confidence, sources, latencyMs: latencyMs(), reason: adapted.missing };
       if (adapted.usedOrder) sources.push({ type: 'order', id: orderAskedAbout(context)!.id });
       const answer: Answer = { decision: confidence >= minConfidence ? 'reply' : 'escalate', text: adapted.text, confidence, sources, latencyMs: latencyMs() };

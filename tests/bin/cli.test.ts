@@ -11,7 +11,7 @@ const tempDir = useTempDir();
 const run = (args: string[], cwd?: string) => runCli(args, { cwd });
 
 describe('shadowdesk CLI', () => {
-  it.each(['import', 'demo', 'formats', 'simulate', 'merge', 'index', 'search', 'report', 'price', 'compare', 'ci', 'label', 'label export', 'label import', 'init', 'config', 'config check'])(
+  it.each(['import', 'pull', 'demo', 'formats', 'simulate', 'merge', 'index', 'search', 'report', 'price', 'compare', 'ci', 'label', 'label export', 'label import', 'init', 'config', 'config check'])(
     '%s --help explains the command with an example',
     async (command) => {
       const { code, stdout } = await run([...command.split(' '), '--help']);

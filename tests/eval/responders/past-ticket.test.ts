@@ -97,6 +97,44 @@ describe('re-addressing a past reply to this customer', () => {
     });
   });
 
+  it('leaves out the links the earlier thread marked as its own, and keeps the others (EN and FR)', () => {
+    const en = adaptReply('@old_fan Sorry to hear that! DM us your address: https://t.co/Dm4OldFan and see https://help.example/start', customer({ id: '@new_fan' }, 'my parcel is late'), '', ['@old_fan', 'https://t.co/Dm4OldFan']);
+    expect(en).toEqual({ text: '@new_fan Sorry to hear that! DM us your address: and see https://help.example/start', usedOrder: false });
+    const fr = adaptReply(
+      '@ancien_client Désolés ! Écrivez-nous en privé : https://twitter.com/messages/compose?recipient_id=4242 nous regardons.',
+      customer({ id: '@nouveau_client' }, 'mon colis est en retard'),
+      '',
+      ['@ancien_client', 'https://twitter.com/messages/compose?recipient_id=4242'],
+    );
+    expect(fr).toEqual({ text: '@nouveau_client Désolés ! Écrivez-nous en privé : nous regardons.', usedOrder: false });
+    // Not marked: the same reply keeps its link (an e-mail reply's link to the help center).
+    expect(adaptReply('Voir https://t.co/Dm4OldFan', nameless)).toEqual({ text: 'Voir https://t.co/Dm4OldFan', usedOrder: false });
+  });
+
+  it('treats a handle the earlier thread marked as its own as the earlier customer’s, wherever it stands (EN and FR)', () => {
+    expect(adaptReply('Thanks for waiting @old_fan, it ships today.', customer({ id: '@new_fan' }, 'when?'), '', ['@old_fan'])).toEqual({ text: 'Thanks for waiting @new_fan, it ships today.', usedOrder: false });
+    expect(adaptReply('Merci @ancien_client, le colis part demain.', nameless, '', ['@ancien_client'])).toEqual({
+      missing: 'the reply names the earlier customer’s @handle within its text, and this customer’s handle is unknown',
+    });
+  });
+
+  it('refuses a reply that is nothing but the earlier thread’s handles and links (EN and FR)', () => {
+    const missing = 'the reply is only the earlier conversation’s @handles and links';
+    expect(adaptReply('@old_fan https://t.co/Dm4OldFan', customer({ id: '@new_fan' }, 'help'), '', ['@old_fan', 'https://t.co/Dm4OldFan'])).toEqual({ missing });
+    expect(adaptReply('@ancien_client https://t.co/Fr1', customer({ id: '@nouveau_client' }, 'aide'), '', ['@ancien_client', 'https://t.co/Fr1'])).toEqual({ missing });
+  });
+
+  it('sends no link the past ticket’s reader marked as that thread’s own', async () => {
+    const context = {
+      ...customer({ id: '@new_fan' }, 'my parcel is late'),
+      ticket: { subject: '', question: 'my parcel is late', customer: { id: '@new_fan' } },
+      retrieve: async () => [{ table: 'tickets', id: 'T1', title: 'T1', text: 'parcel late', answer: '@old_fan Sorry! Follow your case here: https://t.co/Case0ld', personal: ['@old_fan', 'https://t.co/Case0ld'], score: 0.99 }],
+    } as unknown as TicketContext;
+    const answer = await createPastTicketResponder().respond(context);
+    expect(answer).toMatchObject({ decision: 'reply', text: '@new_fan Sorry! Follow your case here:' });
+    expect(answer.text).not.toContain('t.co');
+  });
+
   it('escalates with the reason rather than send a reply it cannot re-address', async () => {
     const context = {
       ...nameless,

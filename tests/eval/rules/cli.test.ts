@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { importSources } from '../../../pipelines/import.ts';
@@ -8,6 +8,8 @@ import { message, ticket } from './_tickets.ts';
 import { runCli } from '../../helpers/cli.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../fixtures/gorgias-rules.json', import.meta.url));
+/** Gorgias's own rules and account settings, as the API returns them. */
+const API_SHAPE = fileURLToPath(new URL('../../fixtures/gorgias-rules/', import.meta.url));
 const tempDir = useTempDir();
 
 const run = (args: string[]) => runCli(args);
@@ -62,6 +64,31 @@ describe('shadowdesk rules', () => {
     expect(result.gorgias.filter((rule: { status: string }) => rule.status === 'skipped')).toHaveLength(3);
     const written = JSON.parse(await readFile(join(ws, 'runs', 'rules', 'rules.json'), 'utf8'));
     expect(written.gorgias).toEqual(result.gorgias);
+  });
+
+  it('reads the business hours from --gorgias-settings, wherever that file is', async () => {
+    const dir = await tempDir();
+    const ws = await workspace(dir);
+    const rules = join(dir, 'exports', 'rules.json');
+    const settings = join(dir, 'settings', 'acme-settings.json');
+    await mkdir(dirname(rules), { recursive: true });
+    await mkdir(dirname(settings), { recursive: true });
+    await copyFile(join(API_SHAPE, 'rules.json'), rules);
+    await copyFile(join(API_SHAPE, 'account-settings.json'), settings);
+    const statusOf = (stdout: string) => (JSON.parse(stdout) as { gorgias: Array<{ name: string; status: string }> }).gorgias.find((rule) => rule.name === 'Out of hours')?.status;
+
+    const without = await run(['rules', '--gorgias-rules', rules, '--workspace', ws, '--json']);
+    expect(without.code, without.stderr).toBe(0);
+    expect(statusOf(without.stdout)).toBe('skipped');
+    const withSettings = await run(['rules', '--gorgias-rules', rules, '--gorgias-settings', settings, '--workspace', ws, '--json']);
+    expect(withSettings.code, withSettings.stderr).toBe(0);
+    expect(statusOf(withSettings.stdout)).toBe('translated');
+
+    const missing = await run(['rules', '--gorgias-rules', rules, '--gorgias-settings', join(dir, 'nope.json'), '--workspace', ws]);
+    expect(missing).toMatchObject({ code: 2, stderr: `shadowdesk: --gorgias-settings ${join(dir, 'nope.json')}: no such file; save GET /api/account/settings there\n` });
+    const alone = await run(['rules', 'x.yaml', '--gorgias-settings', settings, '--workspace', ws]);
+    expect(alone).toMatchObject({ code: 2, stderr: 'shadowdesk: --gorgias-settings gives the business hours of Gorgias rules: use it with --gorgias-rules\n' });
+    expect((await run(['rules', '--help'])).stdout).toContain('--gorgias-settings');
   });
 
   it('says where a rules file is wrong, without a stack trace', async () => {

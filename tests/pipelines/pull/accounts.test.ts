@@ -1,17 +1,27 @@
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pullHelpdesk } from '../../../pipelines/pull/pull.ts';
+import { responderFor } from '../../../eval/responders/index.ts';
+import type { ReplayCoverage } from '../../../eval/replay-coverage.ts';
+import { simulate } from '../../../eval/simulate.ts';
+import type { Ticket } from '../../../datasets/records.ts';
+import { importSources } from '../../../pipelines/import.ts';
+import { pullHelpdesk, type PullReport } from '../../../pipelines/pull/pull.ts';
+import { readRecords } from '../../../pipelines/workspace.ts';
+import { writeReports } from '../../../reports/index.ts';
 import { fakeAccount, type FakeApi } from '../../helpers/fake-api.ts';
 import { FRESHDESK_KEY, startFreshdeskFake } from '../../helpers/freshdesk-fake.ts';
 import { GORGIAS_EMAIL, GORGIAS_KEY, startGorgiasFake } from '../../helpers/gorgias-fake.ts';
 import { SHOPIFY_TOKEN, startShopifyFake } from '../../helpers/shopify-fake.ts';
-import { useTempDir } from '../../helpers/temp.ts';
+import { useTempDir, collect } from '../../helpers/temp.ts';
+import { startZendeskFake, ZENDESK_EMAIL, ZENDESK_TOKEN } from '../../helpers/zendesk-fake.ts';
 
 /**
- * A 2,000-ticket account per helpdesk, pulled and handed to the import. What the import makes of
- * Gorgias messages, Freshdesk conversations and Shopify GraphQL pages is the readers' business
- * (issue 18 item 3): here every page is accounted for, whatever the readers of the day make of it.
- * Zendesk's end-to-end run, into the workspace, is in cli.test.ts.
+ * A 2,000-ticket account per helpdesk, pulled and imported: every ticket arrives with its
+ * customer question and the agent's reply after it, in order, so every one can be judged; every
+ * page written is read, listed as not an export, or listed as a rules file. Freshdesk with a
+ * Shopify store then goes on into a report through the library; Zendesk and Gorgias go end to end
+ * through the CLI in cli.test.ts.
  */
 
 const tempDir = useTempDir();
@@ -20,46 +30,105 @@ afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
 });
 
-const account = fakeAccount(2000);
-const MESSAGES = [...Array(2000).keys()].reduce((sum, i) => sum + account.messagesOf(i + 1), 0);
-const dates = { since: '2023-06-01', until: '2026-01-01' };
+const TICKETS = 2000;
+const account = fakeAccount(TICKETS);
+const MESSAGES = [...Array(TICKETS).keys()].reduce((sum, i) => sum + account.messagesOf(i + 1), 0);
+const dates = { since: '2023-06-01', until: '2026-01-01', retryBaseMs: 5 };
 
-async function pullFrom(helpdesk: string, api: FakeApi, env: NodeJS.ProcessEnv) {
+async function pullFrom(helpdesk: string, api: FakeApi, env: NodeJS.ProcessEnv, workspace?: string): Promise<PullReport & { workspace: string }> {
   fakes.push(api);
-  const workspace = join(await tempDir(), 'ws');
-  const report = await pullHelpdesk(helpdesk, { workspace, env, ...dates, retryBaseMs: 5 });
-  const files = report.import?.files ?? [];
-  for (const file of files) expect(file.read).toBe(file.imported + file.skipped);
-  // Every page written was offered to the import: read by a reader, or listed as not an export.
-  const pages = report.pull.streams.reduce((sum, stream) => sum + stream.pages, 0);
-  expect(files.length + (report.import?.ignored.length ?? 0)).toBeGreaterThanOrEqual(pages);
-  return report;
+  const into = workspace ?? join(await tempDir(), 'ws');
+  return { ...(await pullHelpdesk(helpdesk, { workspace: into, env, ...dates })), workspace: into };
 }
 
-describe('2,000-ticket accounts, pulled and imported', () => {
-  it('gorgias', async () => {
-    const api = await startGorgiasFake(account);
-    const { pull } = await pullFrom('gorgias', api, { GORGIAS_DOMAIN: api.url, GORGIAS_EMAIL, GORGIAS_API_KEY: GORGIAS_KEY });
-    expect(pull.streams.map(({ stream, records }) => [stream, records])).toEqual([
-      ['tickets', 2000],
-      ['messages', MESSAGES],
-      ['macros', 3],
-      ['rules', 2],
-    ]);
-  }, 60_000);
+/** Every page file the pull wrote is read by a reader, listed as not an export, or listed as rules. */
+async function expectEveryPageAccountedFor(report: PullReport): Promise<void> {
+  const imported = report.import;
+  if (!imported) throw new Error('the pull did not import');
+  for (const file of imported.files) expect(file.read).toBe(file.imported + file.skipped);
+  const pages = (await readdir(report.pull.folder)).filter((name) => name.endsWith('.json') && !name.startsWith('.')).map((name) => join(report.pull.folder, name));
+  const offered = [...imported.files.map((file) => file.file), ...imported.ignored, ...(imported.rulesFiles ?? [])];
+  expect(new Set(offered)).toEqual(new Set(pages));
+}
 
-  it('freshdesk', async () => {
-    const api = await startFreshdeskFake(account);
-    const { pull } = await pullFrom('freshdesk', api, { FRESHDESK_DOMAIN: api.url, FRESHDESK_API_KEY: FRESHDESK_KEY });
-    expect(pull.streams[0]).toMatchObject({ pages: 20, records: 2000, perRecord: { stream: 'conversations', records: MESSAGES - 2000 } });
+/** Each fake ticket: the customer's question first, the agent's reply after it, every message kept, in order. */
+async function expectJoinedTickets(workspace: string): Promise<Ticket[]> {
+  const tickets = await collect(readRecords(workspace, 'ticket'));
+  expect(tickets).toHaveLength(TICKETS);
+  for (const ticket of tickets) {
+    const id = Number(ticket.id);
+    expect(ticket.messages.map((message) => message.role), ticket.id).toEqual(Array.from({ length: account.messagesOf(id) }, (_, turn) => (turn % 2 === 0 ? 'customer' : 'agent')));
+    const times = ticket.messages.map((message) => Date.parse(message.sentAt));
+    expect(times, ticket.id).toEqual([...times].sort((a, b) => a - b));
+  }
+  const text = (id: string, turn: number) => tickets.find((ticket) => ticket.id === id)?.messages[turn]?.text;
+  expect(text('2', 0)).toContain('Bonjour, où en est ma commande n°2');
+  expect(text('2', 1)).toContain('Votre commande 2 est partie hier');
+  expect(text('3', 0)).toContain('Hello, where is my order #3');
+  expect(text('3', 1)).toContain('Your order 3 shipped yesterday');
+  return tickets;
+}
+
+describe('2,000-ticket accounts, pulled and imported into judgeable tickets', () => {
+  it('gorgias: tickets joined with their messages, macros as knowledge, rules pointed at `shadowdesk rules`', async () => {
+    const api = await startGorgiasFake(account);
+    const report = await pullFrom('gorgias', api, { GORGIAS_DOMAIN: api.url, GORGIAS_EMAIL, GORGIAS_API_KEY: GORGIAS_KEY });
+    expect(report.pull.streams.map(({ stream, records }) => [stream, records])).toEqual([['tickets', TICKETS], ['messages', MESSAGES], ['macros', 3], ['rules', 2]]);
+    await expectEveryPageAccountedFor(report);
+    await expectJoinedTickets(report.workspace);
+    expect(report.import?.judgeable).toEqual({ tickets: TICKETS, judgeable: TICKETS, not: {} });
+    expect(report.import?.totals.records).toEqual({ ticket: TICKETS, knowledge: 3, order: 0 });
+    expect(report.import?.rulesFiles).toHaveLength(1);
+    expect(report.import?.missing).toBeUndefined();
   }, 120_000);
 
-  it('shopify', async () => {
-    const api = await startShopifyFake(account);
-    const { pull } = await pullFrom('shopify', api, { SHOPIFY_SHOP: api.url, SHOPIFY_ADMIN_TOKEN: SHOPIFY_TOKEN });
-    expect(pull.streams.map(({ stream, records }) => [stream, records])).toEqual([
-      ['orders', 2000],
-      ['products', 30],
-    ]);
-  }, 60_000);
+  it('zendesk: tickets joined with their comments (articles, macros and triggers pages are written and listed as not read)', async () => {
+    const api = await startZendeskFake(account);
+    const report = await pullFrom('zendesk', api, { ZENDESK_SUBDOMAIN: api.url, ZENDESK_EMAIL, ZENDESK_API_TOKEN: ZENDESK_TOKEN });
+    await expectEveryPageAccountedFor(report);
+    await expectJoinedTickets(report.workspace);
+    expect(report.import?.judgeable).toEqual({ tickets: TICKETS, judgeable: TICKETS, not: {} });
+    expect(report.import?.ignored.map((path) => path.slice(report.pull.folder.length + 1)).sort()).toEqual(['articles-000001.json', 'macros-000001.json', 'triggers-000001.json', ...[0, 1, 2, 3, 4].map((n) => `translations-${5000 + n}-001.json`)].sort());
+  }, 120_000);
+
+  it('freshdesk with a shopify store: tickets joined with their conversations, orders as records, active products as knowledge, then a report', async () => {
+    const root = await tempDir();
+    const workspace = join(root, 'ws');
+    const freshdesk = await startFreshdeskFake(account);
+    const desk = await pullFrom('freshdesk', freshdesk, { FRESHDESK_DOMAIN: freshdesk.url, FRESHDESK_API_KEY: FRESHDESK_KEY }, workspace);
+    expect(desk.pull.streams[0]).toMatchObject({ pages: 20, records: TICKETS, perRecord: { stream: 'conversations', records: MESSAGES - TICKETS } });
+    await expectEveryPageAccountedFor(desk);
+    await expectJoinedTickets(workspace);
+    expect(desk.import?.judgeable).toEqual({ tickets: TICKETS, judgeable: TICKETS, not: {} });
+
+    const shopify = await startShopifyFake(account);
+    const store = await pullFrom('shopify', shopify, { SHOPIFY_SHOP: shopify.url, SHOPIFY_ADMIN_TOKEN: SHOPIFY_TOKEN }, workspace);
+    expect(store.pull.streams.map(({ stream, records }) => [stream, records])).toEqual([['orders', TICKETS], ['products', 30]]);
+    await expectEveryPageAccountedFor(store);
+    const products = store.import?.files.filter((file) => file.file.includes('products-')) ?? [];
+    const draftOrArchived = products.reduce((sum, file) => sum + file.skipped, 0);
+    expect(draftOrArchived).toBeGreaterThan(0);
+    expect(store.import?.totals.records).toEqual({ ticket: 0, knowledge: 30 - draftOrArchived, order: TICKETS });
+
+    // Both pulls' folders in one import: the helpdesk's tickets beside the store's orders and products.
+    const both = await importSources([{ path: desk.pull.folder }, { path: store.pull.folder }], { workspace });
+    expect(both.totals.records).toEqual({ ticket: TICKETS, knowledge: 30 - draftOrArchived, order: TICKETS });
+    expect(both.judgeable?.judgeable).toBe(TICKETS);
+
+    let coverage: ReplayCoverage | undefined;
+    const { replay, report } = await simulate({
+      workspace,
+      candidates: ['past-ticket', 'macro', 'knowledge-base', 'composite'].map((name) => responderFor(name)),
+      selection: { seed: 42, sample: 300 },
+      onCoverage: (told) => (coverage = told),
+    });
+    const written = await writeReports(report, replay.runDir, ['json']);
+    expect(written.json).toBe(join(replay.runDir, 'report.json'));
+    expect((await readdir(replay.runDir)).includes('report.json')).toBe(true);
+    expect(coverage?.replayed).toEqual({ tickets: 300, judgeable: 300, not: {} });
+    for (const candidate of report.metrics.candidates) {
+      expect(candidate.tickets, candidate.candidate).toBe(300);
+      expect(candidate.automation.verified.denominator, candidate.candidate).toBe(coverage?.replayed.judgeable);
+    }
+  }, 240_000);
 });

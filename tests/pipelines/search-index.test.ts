@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import type { Ticket } from '../../datasets/records.ts';
+import { ticketRow } from '../../pipelines/search-index.ts';
+import { PERSONAL_SEPARATOR } from '../../pipelines/search-tables.ts';
+
+const thread = (reply: { text: string; personal?: string[] }, question: string): Ticket => ({
+  id: 't1',
+  source: 'ibm-twitter',
+  createdAt: '2017-10-31T10:00:00.000Z',
+  subject: '',
+  channel: 'twitter',
+  status: 'closed',
+  tags: [],
+  customer: { id: '@old_fan' },
+  messages: [
+    { id: 'm1', role: 'customer', sentAt: '2017-10-31T10:00:00.000Z', text: question },
+    { id: 'm2', role: 'agent', sentAt: '2017-10-31T10:05:00.000Z', ...reply },
+  ],
+}) as Ticket;
+
+describe('a past ticket in the search index', () => {
+  it('keeps the reply as sent with the parts its reader marked as the thread’s own, for the candidates to leave out (EN and FR)', () => {
+    const en = ticketRow(thread({ text: '@old_fan DM us: https://t.co/Dm4', personal: ['@old_fan', 'https://t.co/Dm4'] }, '@Brand my parcel is late'));
+    expect(en).toMatchObject({ answer: '@old_fan DM us: https://t.co/Dm4', personal: ['@old_fan', 'https://t.co/Dm4'].join(PERSONAL_SEPARATOR) });
+    const fr = ticketRow(thread({ text: '@ancien Écrivez-nous : https://t.co/Fr1', personal: ['@ancien', 'https://t.co/Fr1'] }, '@Marque colis en retard'));
+    expect(fr?.personal.split(PERSONAL_SEPARATOR)).toEqual(['@ancien', 'https://t.co/Fr1']);
+    expect(ticketRow(thread({ text: 'Votre colis part demain.' }, 'Où est mon colis ?'))?.personal).toBe('');
+  });
+});
