@@ -42,7 +42,9 @@ export function costBasisText(pricing: RunPricing, candidate: string): string | 
 
 /** Money to the cent, always: "$1.50", never "$2". */
 export function money(amount: number, currency: string): string {
-  return amount.toLocaleString('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  // A saving of -0.001 rounds to "-$0.00": nothing, printed as nothing.
+  const cents = Math.round(amount * 100) / 100 || 0;
+  return cents.toLocaleString('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
 /**

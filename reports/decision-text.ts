@@ -29,8 +29,9 @@ export function cheapestPlan(candidate: CandidateDecision): PlanCost | undefined
   return candidate.plans.find((plan) => plan.cheapest);
 }
 
+/** A saving in words, judged at the cent it is printed to: under half a cent either way saves $0.00. */
 export function savingsText(amount: number, currency: string): string {
-  return amount >= 0 ? `saves ${money(amount, currency)}` : `costs ${money(-amount, currency)} more`;
+  return Math.round(amount * 100) >= 0 ? `saves ${money(amount, currency)}` : `costs ${money(-amount, currency)} more`;
 }
 
 /** The two cheapest plans' swap in the scanned range, or that there is none. */

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { printRunSummary } from '../../bin/commands/_summary.ts';
 import { decide, type Decision } from '../../eval/pricing/decision.ts';
 import { money, percent } from '../../reports/_format.ts';
-import { breakEvenText, cheapestPlan, headlineText, quotedText, wrongText } from '../../reports/decision-text.ts';
+import { breakEvenText, cheapestPlan, headlineText, quotedText, savingsText, wrongText } from '../../reports/decision-text.ts';
 import { REPORT_WRITERS } from '../../reports/index.ts';
 import { makeReport } from './_report-factory.ts';
 
@@ -83,6 +83,9 @@ describe('the decision is the same figure in every output', () => {
     }
     expect(money(1.5, 'USD')).toBe('$1.50');
     expect(money(15673, 'USD')).toBe('$15,673.00');
+    expect(money(-0.001, 'USD')).toBe('$0.00');
+    expect(money(-2.5, 'EUR')).toBe('-€2.50');
+    expect([savingsText(-0.001, 'USD'), savingsText(-0.5, 'USD')]).toEqual(['saves $0.00', 'costs $0.50 more']);
   });
 
   it('never names the largest saving of a plan measured against its own baseline', async () => {
