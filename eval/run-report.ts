@@ -124,6 +124,15 @@ function triesByAnswer(results: readonly TicketResult[], judged: readonly Judged
   return tries;
 }
 
+/**
+ * A judge's score as the report carries it: the two decimals the page shows, cut down rather than
+ * rounded, so a wording of 0.849 never reads as the 0.85 it failed to reach (judged.jsonl keeps
+ * every decimal). Two decimals, not four, also keep a 10,000-ticket page half a megabyte lighter.
+ */
+export function shownScore(score: number | null): number | null {
+  return score === null ? null : Math.floor(score * 100 + 1e-9) / 100;
+}
+
 /** The verdict a reader is shown: an unsent answer's own verdict only as what it would have been. */
 export function shownVerdict(sent: boolean, verdict: Verdict): Pick<ExplorerAnswer, 'verdict' | 'verdictIfSent'> {
   return sent ? { verdict } : { verdict: 'not-sent', verdictIfSent: verdict };
@@ -158,7 +167,7 @@ function explorer(results: readonly TicketResult[], judged: readonly JudgedTicke
       confidence: Math.round(answer.confidence * 1e4) / 1e4,
       ...shownVerdict(verdict.sent, verdict.verdict),
       outcome: verdict.outcome,
-      judges: verdict.judges.map((judge) => ({ ...judge, score: judge.score === null ? null : Math.round(judge.score * 1e4) / 1e4 })),
+      judges: verdict.judges.map((judge) => ({ ...judge, score: shownScore(judge.score) })),
       sources: answer.sources,
       ...(answer.reason && { reason: answer.reason }),
       ...(answer.error && { error: answer.error }),

@@ -6,7 +6,7 @@ import { printRunSummary } from '../../bin/commands/_summary.ts';
 import { importLabels } from '../../eval/labels.ts';
 import { priceRun } from '../../eval/pricing/price-run.ts';
 import { replay } from '../../eval/replay.ts';
-import { buildReport, type RunReport } from '../../eval/run-report.ts';
+import { buildReport, shownScore, type RunReport } from '../../eval/run-report.ts';
 import type { Responder } from '../../eval/types.ts';
 import { correctedText, costBasisText, precisionText } from '../../reports/_format.ts';
 import { renderMarkdown } from '../../reports/markdown.ts';
@@ -162,4 +162,11 @@ describe('a report of answers that were never sent', () => {
     expect(unsent.some((answer) => answer.verdictIfSent !== 'cannot-judge')).toBe(true);
     for (const answer of answers.filter((entry) => entry.sent)) expect(answer.verdictIfSent).toBeUndefined();
   }, 180_000);
+});
+
+describe('shownScore', () => {
+  it('cuts a judge score to the two decimals the page shows, never up across a threshold', () => {
+    expect([0.849, 0.85, 0.7499, 0.75, 0.1, 1, 0].map(shownScore)).toEqual([0.84, 0.85, 0.74, 0.75, 0.1, 1, 0]);
+    expect(shownScore(null)).toBeNull();
+  });
 });

@@ -69,6 +69,6 @@ describe('bad input, said clearly', () => {
     const init = await initProject({ dir: join(dir, 'exports') });
     expect(init.rules).toEqual([rules]);
     expect(init.unreadable).toEqual([]);
-    expect(init.next.at(-1)).toBe('shadowdesk rules --gorgias-rules rules.json');
+    expect(init.next.at(-1)).toBe(`${init.cli} rules --gorgias-rules rules.json`);
   });
 });

@@ -8,7 +8,7 @@ import { projectCosts, type PricingProjection } from '../../eval/pricing/project
 import { automationScale, billedAutomation, candidateInputs, decisionInputs, type BilledAutomation } from '../../eval/pricing/price-run.ts';
 import type { CandidateInputs } from '../../eval/pricing/decision.ts';
 import { automatedShare, monthVolumes } from '../../eval/pricing/volumes.ts';
-import { REPORT_SCHEMA_VERSION, shownVerdict, type ExplorerTicket, type RunReport } from '../../eval/run-report.ts';
+import { REPORT_SCHEMA_VERSION, shownScore, shownVerdict, type ExplorerTicket, type RunReport } from '../../eval/run-report.ts';
 import type { KnowledgeGap } from '../../eval/gaps.ts';
 import type { RulesInRun } from '../../eval/rules/in-run.ts';
 import { ticketRef } from '../../eval/rules/metrics.ts';
@@ -108,7 +108,7 @@ export async function makeReport(options: FactoryOptions): Promise<RunReport> {
       const outcome: Outcome = verified ? 'automated' : sent ? 'ai-then-agent' : 'agent-only';
       const judges: JudgeScore[] = JUDGES.map((judge) => ({
         judge,
-        score: judge === 'macro' && position % 2 === 1 ? null : Math.round(next() * 1e4) / 1e4,
+        score: judge === 'macro' && position % 2 === 1 ? null : shownScore(next()),
         reason: `${judge} reason for ${ticketId} by ${candidate} ${payload}`.trim(),
       }));
       const text = `Hello,\n\nAbout ${order}: here is what ${candidate} would answer on ${tag}. ${payload}`;

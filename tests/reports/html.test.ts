@@ -398,7 +398,8 @@ describe.skipIf(!hasChromium)(`renderHtml in Chromium${hasChromium ? '' : ` (ski
 
     for (const language of ['fr', 'en']) {
       const { ticket, answer } = unsent.find((entry) => entry.ticket.language === language)!;
-      await page.fill('#f-text', ticket.ticketId);
+      // Waited for: the text filter applies after a pause, and clearing it later must change the counter.
+      await timed(page, () => page.fill('#f-text', ticket.ticketId));
       await page.locator(`#rows tr[data-ticket="${ticket.ticketId}"]`).click();
       await expect.poll(() => page.locator('#detail h3').first().innerText()).toContain(`Ticket ${ticket.ticketId}`);
       expect(await page.locator('#detail .pane .badge').innerText()).toBe('not sent');
