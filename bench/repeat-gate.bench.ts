@@ -1,16 +1,19 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Random } from '../datasets/demo/random.ts';
 import { compareRuns } from '../eval/compare.ts';
 import type { ExplorerTicket, RunReport, TryVerdict } from '../eval/run-report.ts';
-import { fixed, formatTable, log } from './_shared.ts';
+import { fixed, formatTable, log, machine } from './_shared.ts';
 
 /**
  * How the CI gate treats repeated runs (`simulate --repeat k`), against the two other ways to read
  * them: tries paired one by one as if each were a ticket, and the first try alone. Runs are
  * synthesised: each ticket has its own chance of success (easy, middling or hard), a drop lowers
  * every ticket's chance by a few points, and a ticket's tries are either independent draws or
- * mostly one draw repeated (a model at temperature 0). `npx tsx bench/repeat-gate.bench.ts`; the
- * table goes in docs/ci.md.
+ * mostly one draw repeated (a model at temperature 0). `npm run bench:repeat-gate`; the table goes
+ * in docs/ci.md, the JSON in bench/results/repeat-gate.json.
  */
 
 const { values } = parseArgs({
@@ -18,6 +21,7 @@ const { values } = parseArgs({
     pairs: { type: 'string', default: '200' },
     tickets: { type: 'string', default: '200' },
     repeat: { type: 'string', default: '3' },
+    out: { type: 'string', default: fileURLToPath(new URL('./results/repeat-gate.json', import.meta.url)) },
   },
 });
 const PAIRS = Number(values.pairs);
@@ -82,3 +86,6 @@ for (const [label, alike] of [['independent draws', 0], ['90 % follow one draw',
 }
 process.stdout.write(`${PAIRS} pairs of runs, ${TICKETS} tickets × ${REPEAT} tries; share of runs the gate fails:\n`);
 process.stdout.write(`${formatTable(['tries of a ticket', 'reading', 'unchanged (false alarms)', '5-point drop', '10-point drop'], rows)}\n`);
+await mkdir(dirname(values.out), { recursive: true });
+await writeFile(values.out, `${JSON.stringify({ machine: machine(), pairs: PAIRS, tickets: TICKETS, repeat: REPEAT, rows }, null, 2)}\n`);
+log(`JSON: ${values.out}`);
