@@ -49,6 +49,11 @@ export async function buildReplayWorkspace(dir: string, options: ReplayWorkspace
     order('#ML9999', 'c5@example.com', 20),
     { id: 'shipping', kind: 'article', title: 'Tracking your order', body: 'Every parcel gets a tracking link by e-mail when it ships; delivery takes 2 to 3 days.' },
   ];
+  return indexedWorkspace(dir, records);
+}
+
+/** Writes the records as shadowdesk JSONL in `dir`, imports and indexes them into `dir/ws`. */
+export async function indexedWorkspace(dir: string, records: readonly object[]): Promise<string> {
   const file = join(dir, 'records.jsonl');
   await writeFile(file, records.map((record) => JSON.stringify(record)).join('\n'));
   const workspace = join(dir, 'ws');

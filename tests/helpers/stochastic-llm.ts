@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Ticket } from '../../datasets/records.ts';
-import { importSources } from '../../pipelines/import.ts';
-import { buildIndex } from '../../pipelines/search-index.ts';
 import { startFakeEndpoint, type FakeEndpoint, type RecordedRequest } from './llm-server.ts';
+import { indexedWorkspace } from './replay-workspace.ts';
 
 /**
  * A non-deterministic LLM candidate for repeated runs: a real OpenAI-compatible server on
@@ -63,12 +60,7 @@ export async function buildRepeatWorkspace(dir: string, count: number): Promise<
     ...Array.from({ length: count }, (_, index) => ticket(index, index % 2 === 0 ? 'fr' : 'en')),
     ...(['fr', 'en'] as const).map((language) => ({ id: `returns-${language}`, kind: 'article', ...TOPICS[language].article })),
   ];
-  const file = join(dir, 'records.jsonl');
-  await writeFile(file, records.map((record) => JSON.stringify(record)).join('\n'));
-  const workspace = join(dir, 'ws');
-  await importSources([{ path: file }], { workspace });
-  await buildIndex({ workspace });
-  return workspace;
+  return indexedWorkspace(dir, records);
 }
 
 export interface StochasticEndpoint extends FakeEndpoint {
