@@ -8,7 +8,7 @@ import { parse } from 'csv-parse';
 import * as ort from 'onnxruntime-node';
 import { generateDemo } from '../datasets/demo/generate.ts';
 import type { KnowledgeDoc, Ticket } from '../datasets/records.ts';
-import { loadEmbedder } from '../pipelines/embed/embedder.ts';
+import { loadEmbedder, transformers } from '../pipelines/embed/embedder.ts';
 import { corpusTexts } from '../pipelines/embed/workspace-model.ts';
 import { importSources } from '../pipelines/import.ts';
 import { buildIndex } from '../pipelines/search-index.ts';
@@ -56,7 +56,7 @@ async function harnessVsRaw(workspace: string, modelDir: string): Promise<{ harn
   }
   const batch = 64;
   const embedder = await loadEmbedder(modelDir, { batchSize: batch });
-  const { AutoTokenizer } = await import('@huggingface/transformers');
+  const { AutoTokenizer } = transformers();
   // loadEmbedder pointed transformers.js at the models folder; the model is named by its folder.
   const tokenizer = await AutoTokenizer.from_pretrained(basename(modelDir));
   const session = await ort.InferenceSession.create(join(modelDir, 'onnx', 'model.onnx'));

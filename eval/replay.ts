@@ -47,7 +47,7 @@ export interface ReplayOptions {
   llmJudge?: LlmJudgeOptions;
   /** Keep the failed answers of an earlier, interrupted run instead of asking those tickets again. */
   keepFailed?: boolean;
-  /** Tickets answered at once. @default 4 */
+  /** Tickets answered at once. @default 4, or twice the largest `concurrency` of a candidate that waits on an endpoint */
   concurrency?: number;
   /**
    * Tries per ticket of each candidate that consults a model, each a fresh call (the response
@@ -196,6 +196,11 @@ export function ticketContext(ticket: Ticket, searcher: Searcher, orders: Map<st
 }
 
 /** One try of a repeated run: a fresh call to any model the candidate consults, and whether it consulted one. */
+/** Four tickets at once, or twice what the most patient endpoint takes in flight: its queue is never empty. */
+export function defaultConcurrency(candidates: readonly Responder[]): number {
+  return Math.max(4, ...candidates.map((candidate) => 2 * (candidate.concurrency ?? 0)));
+}
+
 async function tryOnce(candidate: Responder, context: TicketContext, ticket: Ticket, repeat: number): Promise<TicketResult> {
   const { value: answer, modelCalls } = await freshTry(() => answerSafely(candidate, context));
   return { candidate: candidate.id, ticketId: ticket.id, createdAt: ticket.createdAt, answer, repeat, ...(repeat === 0 && modelCalls === 0 && { answeredOnce: true as const }) };
@@ -250,28 +255,32 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
       while (next < tickets.length) {
         const ticket = tickets[next++]!;
         const context = ticketContext(ticket, searcher, orders);
-        for (const candidate of options.candidates) {
-          const asked = contextFor(candidate, context, ticket);
-          if (repeat === 1) {
-            if (done.has(resultKey({ candidate: candidate.id, ticketId: ticket.id }))) continue;
-            const answer = await answerSafely(candidate, asked);
-            await writer.write({ candidate: candidate.id, ticketId: ticket.id, createdAt: ticket.createdAt, answer } satisfies TicketResult);
-            answered++;
-            continue;
-          }
-          const first = resultKey({ candidate: candidate.id, ticketId: ticket.id, repeat: 0 });
-          for (let index = 0; index < repeat && !askedOnce.has(first); index++) {
-            if (done.has(resultKey({ candidate: candidate.id, ticketId: ticket.id, repeat: index }))) continue;
-            const result = await tryOnce(candidate, asked, ticket, index);
-            await writer.write(result);
-            answered++;
-            if (result.answeredOnce) askedOnce.add(first);
-          }
-        }
+        // A ticket's candidates are asked at once: asked in turn, each endpoint would idle while
+        // the others answer.
+        await Promise.all(
+          options.candidates.map(async (candidate) => {
+            const asked = contextFor(candidate, context, ticket);
+            if (repeat === 1) {
+              if (done.has(resultKey({ candidate: candidate.id, ticketId: ticket.id }))) return;
+              const answer = await answerSafely(candidate, asked);
+              await writer.write({ candidate: candidate.id, ticketId: ticket.id, createdAt: ticket.createdAt, answer } satisfies TicketResult);
+              answered++;
+              return;
+            }
+            const first = resultKey({ candidate: candidate.id, ticketId: ticket.id, repeat: 0 });
+            for (let index = 0; index < repeat && !askedOnce.has(first); index++) {
+              if (done.has(resultKey({ candidate: candidate.id, ticketId: ticket.id, repeat: index }))) continue;
+              const result = await tryOnce(candidate, asked, ticket, index);
+              await writer.write(result);
+              answered++;
+              if (result.answeredOnce) askedOnce.add(first);
+            }
+          }),
+        );
         options.onProgress?.({ done: next, total: tickets.length });
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, work));
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? defaultConcurrency(options.candidates)) }, work));
   } finally {
     await writer.close();
     await searcher.close();

@@ -21,7 +21,7 @@ export interface SimulateOptions {
   runDir?: string;
   candidates: Responder[];
   selection?: Selection;
-  /** @default 4 */
+  /** Tickets answered at once. @default see ReplayOptions.concurrency */
   concurrency?: number;
   /** Keep the failed answers of an earlier run in the folder instead of asking those tickets again. */
   keepFailed?: boolean;
@@ -65,7 +65,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     ...(options.llmJudge && { llmJudge: options.llmJudge }),
     ...(options.keepFailed && { keepFailed: true }),
     ...(options.repeat !== undefined && { repeat: options.repeat }),
-    concurrency: options.concurrency ?? 4,
+    ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
     ...(options.onReplayProgress && { onProgress: options.onReplayProgress }),
   });
   if (rules && options.rulesFile) {

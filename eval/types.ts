@@ -88,5 +88,11 @@ export interface Responder {
   config?: JsonValue;
   /** Only the oracle sets it: the replay then adds the agent's real reply to its context (`agentReply`). */
   readsAgentReply?: true;
+  /**
+   * Answers this candidate can be working on at once when it waits on an endpoint (an LLM's
+   * requests in flight). The replay then keeps twice as many tickets open, so the retrieval for the
+   * next tickets runs while the endpoint works. Absent for candidates that only compute.
+   */
+  concurrency?: number;
   respond(context: TicketContext): Promise<Answer>;
 }

@@ -38,7 +38,7 @@ const command = defineCommand({
     run: { type: 'string', description: 'Run folder (results.jsonl; an interrupted run resumes from it; a folder of another run is refused). Default: a folder per run under <workspace>/runs, runs/latest points to the newest' },
     repeat: { type: 'string', description: 'Tries per ticket of each candidate that consults a model, each a fresh call (no response cache); reports pass^1…pass^k and the flaky tickets. Deterministic candidates answer once (default 1)' },
     'keep-failed': { type: 'boolean', description: 'On a resume, keep the answers that failed (an endpoint error) instead of asking those tickets again' },
-    concurrency: { type: 'string', description: 'Tickets answered at once (default 4)' },
+    concurrency: { type: 'string', description: 'Tickets answered at once (default 4, or twice an LLM candidate\'s concurrency)' },
     formats: { type: 'string', description: `Reports to write: ${REPORT_FORMATS.join(', ')}`, default: REPORT_FORMATS.join(',') },
     workspace: { type: 'string', description: 'Workspace folder', default: '.shadowdesk' },
     'max-error-rate': MAX_ERROR_RATE_ARG,
@@ -64,14 +64,14 @@ const command = defineCommand({
       if (sample) selection.sample = sample;
       if (shard) selection.shard = shard;
       const llmJudge = llmJudgeOf(config, args.workspace);
-      const concurrency = positiveInteger(args.concurrency, '--concurrency') ?? config?.concurrency ?? 4;
+      const concurrency = positiveInteger(args.concurrency, '--concurrency') ?? config?.concurrency;
       const repeat = positiveInteger(args.repeat, '--repeat') ?? 1;
       const { replay: summary, report: built } = await simulate({
         workspace: args.workspace,
         ...(args.run !== undefined && { runDir: args.run }),
         candidates,
         selection,
-        concurrency,
+        ...(concurrency !== undefined && { concurrency }),
         ...(args['keep-failed'] && { keepFailed: true }),
         repeat,
         strictness: settings.strictness,

@@ -86,6 +86,9 @@ export class LlmError extends Error {
   }
 }
 
+/** Requests in flight at once when the endpoint's settings do not say. */
+export const DEFAULT_CONCURRENCY = 4;
+
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 /** Loopback endpoints (Ollama, vLLM on this machine) keep ticket text on the machine. */
@@ -167,7 +170,7 @@ export function createLlmClient(endpoint: LlmEndpoint, options: { cacheDir?: str
   const baseDelay = endpoint.retryBaseMs ?? 1000;
   const timeoutMs = endpoint.timeoutMs ?? 60_000;
   const maxRetryAfterSeconds = endpoint.maxRetryAfterSeconds ?? timeoutMs / 1000;
-  const gate = createGate(endpoint.concurrency ?? 4);
+  const gate = createGate(endpoint.concurrency ?? DEFAULT_CONCURRENCY);
   const pace = createPacer(endpoint.requestsPerMinute);
   const stats: LlmStats = { requests: 0, retries: 0, cacheHits: 0, failures: 0 };
 

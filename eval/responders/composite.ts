@@ -39,8 +39,11 @@ const describeFailures = (failed: PartAnswer[]) => failed.map(({ part, answer })
  * actions are the chosen part's.
  */
 export function createCompositeResponder(parts: Responder[], id = `composite(${parts.map((part) => part.id).join('+')})`): Responder {
+  const waiting = parts.flatMap((part) => part.concurrency ?? []);
   return {
     id,
+    // Its parts are asked at once: it waits as long as its most patient part.
+    ...(waiting.length > 0 && { concurrency: Math.max(...waiting) }),
     async respond(context) {
       const started = performance.now();
       const asked = await Promise.all(parts.map((part) => askPart(part, context)));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { redact } from '../../pipelines/redact.ts';
 import type { SearchHit } from '../../pipelines/search-tables.ts';
-import { createLlmClient, isLocalEndpoint, type ChatMessage, type LlmClient, type LlmEndpoint } from '../llm/client.ts';
+import { createLlmClient, DEFAULT_CONCURRENCY, isLocalEndpoint, type ChatMessage, type LlmClient, type LlmEndpoint } from '../llm/client.ts';
 import type { Answer, Responder, Source, TicketContext } from '../types.ts';
 
 export interface LlmResponderOptions {
@@ -110,6 +110,7 @@ export function createLlmResponder(options: LlmResponderOptions, client: LlmClie
   const limits = { knowledge: options.retrieval?.knowledge ?? 4, tickets: options.retrieval?.tickets ?? 3 };
   return {
     id: options.id ?? `llm:${options.endpoint.model}`,
+    concurrency: options.endpoint.concurrency ?? DEFAULT_CONCURRENCY,
     async respond(context: TicketContext): Promise<Answer> {
       const started = performance.now();
       const labelled = await gatherContext(context, limits);

@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ShadowdeskError } from '../../errors.ts';
 import { POOLING_INCLUDED } from './model-folder.ts';
@@ -75,11 +76,21 @@ async function poolingOf(folder: string): Promise<'mean' | 'none'> {
 }
 
 /**
+ * transformers.js, loaded through `require` (its CommonJS build, the same code). From a git
+ * checkout the CLI runs under tsx's import hooks, which rewrite the dynamic imports of the 1.3 MB
+ * ES module bundle on every start: 2–9 s a command on this machine, under 1 s through `require`.
+ * Tests reach the instance the embedder configures (`env`) through here too.
+ */
+export function transformers(): typeof import('@huggingface/transformers') {
+  return createRequire(import.meta.url)('@huggingface/transformers') as typeof import('@huggingface/transformers');
+}
+
+/**
  * Loads a model by hub id (from the local cache, or the hub when allowed) or from a local folder
  * in Hugging Face layout, and embeds with mean pooling and L2 normalization.
  */
 export async function loadEmbedder(model: string, options: EmbedderOptions = {}): Promise<Embedder> {
-  const { env, pipeline } = await import('@huggingface/transformers');
+  const { env, pipeline } = transformers();
   const local = await isFolder(model);
   const pooling = local ? await poolingOf(model) : 'mean';
   env.allowRemoteModels = !local && (options.allowDownload ?? false);

@@ -66,6 +66,37 @@ describe('replay', () => {
     expect(tenth.answer.text).not.toMatch(/#ML10(?!10)\d\d/);
   });
 
+  /** Candidates that wait on a slow endpoint, counting the answers they are working on at once, together. */
+  const waiting = (ids: string[], concurrency?: number) => {
+    const seen = { now: 0, most: 0 };
+    const candidates = ids.map(
+      (id): Responder => ({
+        id,
+        ...(concurrency !== undefined && { concurrency }),
+        async respond() {
+          seen.most = Math.max(seen.most, ++seen.now);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          seen.now--;
+          return { decision: 'escalate', text: '', confidence: 0, sources: [], latencyMs: 10 };
+        },
+      }),
+    );
+    return { candidates, seen };
+  };
+
+  it("asks a ticket's candidates at once, and keeps twice an endpoint's concurrency of tickets open", async () => {
+    const pair = waiting(['slow-a', 'slow-b']);
+    await replay({ workspace, runDir: join(dir, 'at-once'), candidates: pair.candidates, concurrency: 1 });
+    // One ticket at a time, yet both candidates were working on it together.
+    expect(pair.seen.most).toBe(2);
+    const endpoint = waiting(['llm-like'], 5);
+    await replay({ workspace, runDir: join(dir, 'llm-like'), candidates: endpoint.candidates });
+    expect(endpoint.seen.most).toBe(10);
+    const computing = waiting(['computing']);
+    await replay({ workspace, runDir: join(dir, 'computing'), candidates: computing.candidates });
+    expect(computing.seen.most).toBe(4);
+  });
+
   it('resumes a killed run and ends with the same results', async () => {
     const complete = join(dir, 'complete');
     await replay({ workspace, runDir: complete, candidates: candidates() });

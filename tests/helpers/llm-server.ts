@@ -22,8 +22,12 @@ export interface FakeEndpoint {
   close(): Promise<void>;
 }
 
-/** A real OpenAI-compatible HTTP server on 127.0.0.1, answering as `behave` says. */
-export async function startFakeEndpoint(behave: (request: RecordedRequest, index: number) => Behaviour): Promise<FakeEndpoint> {
+/**
+ * A real OpenAI-compatible HTTP server on 127.0.0.1, answering as `behave` says after `delayMs`
+ * (a short default keeps requests overlapping, so the concurrency bound is observable; the LLM
+ * benchmark sets a model's latency).
+ */
+export async function startFakeEndpoint(behave: (request: RecordedRequest, index: number) => Behaviour, { delayMs = 5 }: { delayMs?: number } = {}): Promise<FakeEndpoint> {
   let inFlight = 0;
   const endpoint: FakeEndpoint = { baseUrl: '', requests: [], maxInFlight: 0, close: async () => {} };
   const hanging: ServerResponse[] = [];
@@ -36,7 +40,6 @@ export async function startFakeEndpoint(behave: (request: RecordedRequest, index
       inFlight++;
       endpoint.maxInFlight = Math.max(endpoint.maxInFlight, inFlight);
       const behaviour = behave(request, index);
-      // A short delay keeps requests overlapping, so the concurrency bound is observable.
       setTimeout(() => {
         inFlight--;
         if ('hang' in behaviour) return void hanging.push(response);
@@ -53,7 +56,7 @@ export async function startFakeEndpoint(behave: (request: RecordedRequest, index
           usage: { prompt_tokens: behaviour.promptTokens ?? 100, completion_tokens: behaviour.completionTokens ?? 20 },
         };
         response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(completion));
-      }, 5);
+      }, delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fitBuiltinModel, preTokenize, tokenWeights, wordPiece } from '../../../pipelines/embed/builtin-model.ts';
-import { loadEmbedder } from '../../../pipelines/embed/embedder.ts';
+import { loadEmbedder, transformers } from '../../../pipelines/embed/embedder.ts';
 import { writeModelFolder } from '../../../pipelines/embed/model-folder.ts';
 import { Random } from '../../../datasets/demo/random.ts';
 import { useTempDir } from '../../helpers/temp.ts';
@@ -46,7 +46,7 @@ describe('the built-in model', () => {
     const dir = join(await tempDir(), 'fitted');
     await writeModelFolder(dir, model);
     await loadEmbedder(dir);
-    const { AutoTokenizer } = await import('@huggingface/transformers');
+    const { AutoTokenizer } = transformers();
     const tokenizer = await AutoTokenizer.from_pretrained('fitted');
     const ids = new Map(model.vocabulary.map((token, index) => [token, index]));
     const invisible = 'co\u200blis\u00ad arri\u0007vé\uFFFD\u200d';

@@ -2,7 +2,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { loadEmbedder } from '../../../pipelines/embed/embedder.ts';
+import { loadEmbedder, transformers } from '../../../pipelines/embed/embedder.ts';
 import { SPECIAL_TOKENS, writeModelFolder } from '../../../pipelines/embed/model-folder.ts';
 import { Random } from '../../../datasets/demo/random.ts';
 import { useTempDir } from '../../helpers/temp.ts';
@@ -40,7 +40,7 @@ describe('loadEmbedder', () => {
     const fromPipeline = await embedder.embed(TEXTS);
     await embedder.dispose();
 
-    const { AutoTokenizer } = await import('@huggingface/transformers');
+    const { AutoTokenizer } = transformers();
     const tokenizer = await AutoTokenizer.from_pretrained('tiny-model');
     const encoded = tokenizer(TEXTS, { padding: true });
     const [batch, length] = encoded.input_ids.dims as [number, number];
