@@ -70,6 +70,15 @@ function comment(account: FakeAccount, id: number, turn: number) {
   };
 }
 
+/** Every other Guide article is written in French first. */
+const sourceLocaleOf = (id: number) => (id % 2 === 0 ? 'fr' : 'en-us');
+
+function articleText(id: number, locale: string) {
+  return locale === 'fr'
+    ? { locale, title: `Délais de livraison ${id}`, body: '<p>Nous expédions sous <strong>48 h</strong>.</p>' }
+    : { locale, title: `Shipping times ${id}`, body: '<p>We ship within <strong>48 hours</strong>.</p>' };
+}
+
 /** The first ticket updated at or after `seconds`, by binary search over the evenly spread history. */
 function firstAfter(account: FakeAccount, seconds: number): number {
   let low = 1;
@@ -128,36 +137,61 @@ export async function startZendeskFake(account: FakeAccount, options: ZendeskFak
       return cursorList(origin, request, 'comments', account.messagesOf(id), options.commentsPageSize ?? 100, (index) => comment(account, id, index + 1));
     }
     if (request.path === '/api/v2/help_center/articles.json') {
-      return cursorList(origin, request, 'articles', articles, 100, (index) => ({
-        id: 5000 + index,
-        title: index % 2 === 0 ? `Délais de livraison ${index}` : `Shipping times ${index}`,
-        body: `<p>${index % 2 === 0 ? 'Nous expédions sous 48 h.' : 'We ship within 48 hours.'}</p>`,
-        locale: index % 2 === 0 ? 'fr' : 'en-us',
-        source_locale: 'en-us',
-        draft: false,
-        created_at: iso(account.start),
-        updated_at: iso(account.start + index * HOUR),
-        html_url: `${origin}/hc/en-us/articles/${5000 + index}`,
-        section_id: 77,
-        label_names: ['shipping'],
-      }));
+      // Each article in its source locale, edited then; `updated_at` moves later with votes and labels.
+      return cursorList(origin, request, 'articles', articles, 100, (index) => {
+        const id = 5000 + index;
+        const source = articleText(id, sourceLocaleOf(id));
+        return {
+          id,
+          url: `${origin}/api/v2/help_center/${source.locale}/articles/${id}.json`,
+          html_url: `${origin}/hc/${source.locale}/articles/${id}`,
+          title: source.title,
+          body: source.body,
+          locale: source.locale,
+          source_locale: source.locale,
+          author_id: 900,
+          comments_disabled: false,
+          draft: false,
+          outdated: false,
+          outdated_locales: [],
+          promoted: false,
+          position: index,
+          section_id: 77,
+          label_names: ['shipping'],
+          vote_sum: 0,
+          vote_count: 0,
+          created_at: iso(account.start),
+          edited_at: iso(account.start + HOUR),
+          updated_at: iso(account.start + (index + 2) * HOUR),
+        };
+      });
     }
     const translations = /^\/api\/v2\/help_center\/articles\/(\d{1,9})\/translations\.json$/.exec(request.path);
     if (translations) {
       const id = Number(translations[1]);
       if (id < 5000 || id >= 5000 + articles) return json(404, { error: 'RecordNotFound', description: 'Not found' });
-      return cursorList(origin, request, 'translations', 2, 100, (index) => ({
-        id: id * 10 + index,
-        source_id: id,
-        source_type: 'Article',
-        locale: index === 0 ? 'en-us' : 'fr',
-        title: index === 0 ? `Shipping times ${id}` : `Délais de livraison ${id}`,
-        body: index === 0 ? '<p>We ship within 48 hours.</p>' : '<p>Nous expédions sous 48 h.</p>',
-        draft: false,
-        outdated: false,
-        created_at: iso(account.start),
-        updated_at: iso(account.start + HOUR),
-      }));
+      const locales = [sourceLocaleOf(id), sourceLocaleOf(id) === 'fr' ? 'en-us' : 'fr'];
+      return cursorList(origin, request, 'translations', locales.length, 100, (index) => {
+        const text = articleText(id, locales[index] as string);
+        return {
+          id: id * 10 + index,
+          url: `${origin}/api/v2/help_center/articles/${id}/translations/${text.locale}.json`,
+          html_url: `${origin}/hc/${text.locale}/articles/${id}`,
+          source_id: id,
+          source_type: 'Article',
+          locale: text.locale,
+          title: text.title,
+          body: text.body,
+          draft: false,
+          hidden: false,
+          outdated: false,
+          created_at: iso(account.start),
+          // The source text was edited an hour in; its translation an hour later.
+          updated_at: iso(account.start + (index + 1) * HOUR),
+          updated_by_id: 900,
+          created_by_id: 900,
+        };
+      });
     }
     if (request.path === '/api/v2/macros.json') {
       return cursorList(origin, request, 'macros', 3, 100, (index) => ({
