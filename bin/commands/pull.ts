@@ -10,6 +10,7 @@ const BEFORE = { empty: '', interrupted: ', resuming an interrupted pull', finis
 
 function pullSummary({ pull }: PullReport): string {
   const streams = pull.streams.map((stream) => {
+    if (stream.unavailable) return `no ${stream.stream} (${stream.unavailable})`;
     const perRecord = stream.perRecord ? ` (+ ${stream.perRecord.records.toLocaleString('en-US')} ${stream.perRecord.stream})` : '';
     return `${stream.records.toLocaleString('en-US')} ${stream.stream}${perRecord}`;
   });

@@ -100,9 +100,12 @@ export const zendesk: HelpdeskSource = {
   },
   streams: [
     tickets,
-    cursorList('articles', '/api/v2/help_center/articles.json', 'articles', perRecordList('translations', (id) => `/api/v2/help_center/articles/${encodeURIComponent(id)}/translations.json`, 'translations')),
+    {
+      ...cursorList('articles', '/api/v2/help_center/articles.json', 'articles', perRecordList('translations', (id) => `/api/v2/help_center/articles/${encodeURIComponent(id)}/translations.json`, 'translations')),
+      optional: 'the account has no Guide help center, or this user may not read it',
+    },
     cursorList('macros', '/api/v2/macros.json', 'macros'),
-    cursorList('triggers', '/api/v2/triggers.json', 'triggers'),
+    { ...cursorList('triggers', '/api/v2/triggers.json', 'triggers'), optional: 'this user may not read triggers' },
   ],
   /** `ratelimit-remaining` with `ratelimit-reset` (seconds); older accounts send `X-Rate-Limit-Remaining`, per minute. */
   budget(headers) {

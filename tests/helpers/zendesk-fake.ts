@@ -47,7 +47,6 @@ function ticket(account: FakeAccount, id: number) {
     email_cc_ids: [],
     tags: id % 3 === 0 ? ['shipping', 'wismo'] : ['shipping'],
     satisfaction_rating: { score: 'unoffered' },
-    locale: id % 2 === 0 ? 'fr' : 'en-us',
   };
 }
 

@@ -70,16 +70,21 @@ async function expectJoinedTickets(workspace: string): Promise<Ticket[]> {
 }
 
 describe('2,000-ticket accounts, pulled and imported into judgeable tickets', () => {
-  it('gorgias: tickets joined with their messages, macros as knowledge, rules pointed at `shadowdesk rules`', async () => {
+  it('gorgias: tickets joined with their messages, macros and help-center articles as knowledge, rules pointed at `shadowdesk rules`', async () => {
     const api = await startGorgiasFake(account);
     const report = await pullFrom('gorgias', api, { GORGIAS_DOMAIN: api.url, GORGIAS_EMAIL, GORGIAS_API_KEY: GORGIAS_KEY });
-    expect(report.pull.streams.map(({ stream, records }) => [stream, records])).toEqual([['tickets', TICKETS], ['messages', MESSAGES], ['macros', 3], ['rules', 2]]);
+    expect(report.pull.streams.map(({ stream, records }) => [stream, records])).toEqual([['tickets', TICKETS], ['messages', MESSAGES], ['macros', 3], ['rules', 2], ['help-centers', 1]]);
     await expectEveryPageAccountedFor(report);
     await expectJoinedTickets(report.workspace);
     expect(report.import?.judgeable).toEqual({ tickets: TICKETS, judgeable: TICKETS, not: {} });
-    expect(report.import?.totals.records).toEqual({ ticket: TICKETS, knowledge: 3, order: 0 });
+    // 3 macros; 5 articles in English and 2 of them in French.
+    expect(report.import?.totals.records).toEqual({ ticket: TICKETS, knowledge: 3 + 5 + 2, order: 0 });
+    expect(report.import?.ignored.map((path) => path.slice(report.pull.folder.length + 1))).toEqual(['help-centers-000001.json']);
     expect(report.import?.rulesFiles).toHaveLength(1);
     expect(report.import?.missing).toBeUndefined();
+    const knowledge = await collect(readRecords(report.workspace, 'knowledge'));
+    expect(knowledge.filter((doc) => doc.kind === 'article').map((doc) => doc.id).sort()).toEqual(['gorgias-article-200/en-US', 'gorgias-article-201/en-US', 'gorgias-article-201/fr-FR', 'gorgias-article-202/en-US', 'gorgias-article-203/en-US', 'gorgias-article-203/fr-FR', 'gorgias-article-204/en-US']);
+    expect(knowledge.find((doc) => doc.id === 'gorgias-article-201/fr-FR')).toMatchObject({ locale: 'fr-FR', title: 'Délais de livraison 201', body: 'Nous expédions sous 48 h.', updatedAt: new Date(account.start + 2 * 86_400_000).toISOString() });
   }, 120_000);
 
   it('zendesk: tickets joined with their comments, Guide articles as one document per locale, macros as knowledge (triggers written, not read)', async () => {
