@@ -4,7 +4,10 @@ import { agentText, basicOf, cursorOf, customerText, type FakeAccount, type Fake
  * A fake Gorgias account, as the REST reference documents it: cursor pagination on every list
  * (`cursor`, `limit` up to 100, `order_by`, `{data, meta: {prev_cursor, next_cursor}, object, uri}`),
  * tickets listed without their messages, messages listed apart with their `ticket_id`, macros and
- * rules, basic auth with the user's email and an API key, `X-Gorgias-Account-Api-Call-Limit`.
+ * rules, basic auth with the user's email and an API key, `X-Gorgias-Account-Api-Call-Limit`; and
+ * the Help Center API's numbered pages (`page`, `per_page`, `meta.nb_pages`) of help centers and of
+ * each one's articles with their translation in the `locale` asked for. No OpenAPI document of
+ * Gorgias could be obtained to check these shapes against: see docs/guide-support-lead.md.
  */
 
 export const GORGIAS_EMAIL = 'lead@acme.example';

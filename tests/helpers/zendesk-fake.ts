@@ -4,7 +4,9 @@ import { agentText, basicOf, cursorOf, customerText, type FakeAccount, type Fake
  * A fake Zendesk Support + Guide account, as the API reference documents it: the cursor-based
  * incremental ticket export (`after_cursor`, `end_of_stream`), per-ticket comments and Guide
  * articles with cursor pagination (`page[size]`, `page[after]`, `meta.has_more`), translations,
- * macros, triggers, `X-Rate-Limit`/`ratelimit-*` headers, 429 with Retry-After.
+ * macros, triggers, `X-Rate-Limit`/`ratelimit-*` headers, 429 with Retry-After. The Support API
+ * pages were checked once against Zendesk's OpenAPI document (see docs/guide-support-lead.md for
+ * what matched, what differs and why none of it is in this repository).
  */
 
 export const ZENDESK_EMAIL = 'lead@acme.example';
