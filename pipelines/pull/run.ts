@@ -116,6 +116,12 @@ function isFinished(checkpoint: Checkpoint, source: HelpdeskSource): boolean {
 /** The checkpoint to go on from: the folder's own when it is this pull's, a fresh one when there is none. */
 function startingPoint(existing: Checkpoint | undefined, source: HelpdeskSource, window: PullWindow, folder: string): Checkpoint {
   if (!existing) return { version: 1, helpdesk: source.name, window, streams: {} };
+  const other = Object.keys(existing.streams).filter((name) => !source.streams.some((stream) => stream.name === name));
+  const perRecord = existing.perRecord && !source.streams.some((stream) => stream.name === existing.perRecord?.stream && stream.perRecord);
+  if (other.length > 0 || perRecord) {
+    const read = other.length > 0 ? `also read ${other.join(', ')}` : `was reading pages for each of its ${existing.perRecord?.stream}`;
+    throw new ShadowdeskError('SD_INPUT_INVALID', `${folder} holds a ${existing.helpdesk} pull made with other options (it ${read}; --events?): run it as it was, or pull into another folder (--out)`);
+  }
   if (existing.helpdesk !== source.name || existing.window.since !== window.since || existing.window.until !== window.until) {
     const was = `${existing.helpdesk} from ${new Date(existing.window.since).toISOString()} to ${new Date(existing.window.until).toISOString()}`;
     const advice = isFinished(existing, source) ? `a finished pull of ${was}: pull` : `an unfinished pull of ${was}: run that pull again to finish it, or pull`;

@@ -17,6 +17,8 @@ export interface ZendeskFakeOptions extends FakeOptions {
   commentsPageSize?: number;
   /** Tickets per export page at most (Zendesk serves up to 1,000). @default 1000 */
   exportPageSize?: number;
+  /** Ticket events per page of the time-based events export (Zendesk serves up to 1,000). @default 1000 */
+  eventsPageSize?: number;
   articles?: number;
 }
 
@@ -71,6 +73,37 @@ function comment(account: FakeAccount, id: number, turn: number) {
   };
 }
 
+/**
+ * The incremental ticket events export with `include=comment_events`: one update (an `Audit`)
+ * per comment, its comment as a child event; the ticket's first also carries the `Create` event
+ * naming the requester. Every event of the account, oldest first.
+ */
+function ticketEvents(account: FakeAccount): Array<[number, number]> {
+  const all: Array<[number, number]> = [];
+  for (let id = 1; id <= account.tickets; id++) for (let turn = 1; turn <= account.messagesOf(id); turn++) all.push([id, turn]);
+  return all;
+}
+
+function ticketEvent(account: FakeAccount, id: number, turn: number) {
+  const { id: commentId, type, ...fields } = comment(account, id, turn);
+  const at = Date.parse(fields.created_at);
+  // A comment is an audit's child event: its id is the comment's id.
+  const commentEvent = { ...fields, id: commentId, via_reference_id: null, comment_present: true, comment_public: true, event_type: type, type };
+  const create = { id: commentId * 10 + 9, via: { channel: 'email' }, via_reference_id: null, requester_id: 100_000 + id, event_type: 'Create' };
+  return {
+    id: id * 100 + turn,
+    ticket_id: id,
+    timestamp: Math.floor(at / 1000),
+    created_at: fields.created_at,
+    updater_id: fields.author_id,
+    via: fields.via.channel === 'email' ? 'Mail' : 'Web form',
+    system: {},
+    metadata: { system: {}, custom: {} },
+    event_type: 'Audit',
+    child_events: turn === 1 ? [create, commentEvent] : [commentEvent],
+  };
+}
+
 /** Every other Guide article is written in French first. */
 const sourceLocaleOf = (id: number) => (id % 2 === 0 ? 'fr' : 'en-us');
 
@@ -112,7 +145,23 @@ function cursorList<T>(origin: string, request: FakeRequest, key: string, total:
 export async function startZendeskFake(account: FakeAccount, options: ZendeskFakeOptions = {}): Promise<FakeApi> {
   const origin = 'https://acme.zendesk.com';
   const articles = options.articles ?? 5;
+  const events = ticketEvents(account);
+  const eventTime = ([id, turn]: [number, number]) => Math.floor((account.createdAt(id) + (turn - 1) * 600_000) / 1000);
   const route = (request: FakeRequest): FakeReply => {
+    if (request.path === '/api/v2/incremental/ticket_events.json') {
+      // Time-based: the next page starts at the last event's second, so that event comes twice.
+      const startTime = Number(request.query.get('start_time'));
+      if (!Number.isInteger(startTime) || startTime < 0) return json(400, { error: 'InvalidValue', description: 'start_time is required and must be a Unix time' });
+      const first = events.findIndex((event) => eventTime(event) >= startTime);
+      const from = first < 0 ? events.length : first;
+      const page = events.slice(from, from + (options.eventsPageSize ?? 1000));
+      const withComments = request.query.get('include') === 'comment_events';
+      const list = page.map(([id, turn]) => ticketEvent(account, id, turn)).map((event) => (withComments ? event : { ...event, child_events: event.child_events.filter((child) => child.event_type !== 'Comment') }));
+      const last = page.at(-1);
+      const endTime = last ? eventTime(last) : startTime;
+      const query = `start_time=${endTime}${withComments ? '&include=comment_events' : ''}`;
+      return json(200, { ticket_events: list, next_page: `${origin}/api/v2/incremental/ticket_events.json?${query}`, count: list.length, end_of_stream: from + page.length >= events.length, end_time: endTime });
+    }
     if (request.path === '/api/v2/incremental/tickets/cursor.json') {
       const perPage = Math.min(options.exportPageSize ?? 1000, Number(request.query.get('per_page') ?? 1000) || 1000);
       const cursor = request.query.get('cursor');
