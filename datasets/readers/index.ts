@@ -11,6 +11,7 @@ import { bitextReader } from './bitext-csv.ts';
 import { freshdeskCsvReader } from './freshdesk-csv.ts';
 import { freshdeskJsonReader } from './freshdesk-json.ts';
 import { genericCsvReader } from './generic-csv.ts';
+import { gorgiasHelpCenterReader } from './gorgias-help-center.ts';
 import { gorgiasJsonReader } from './gorgias-json.ts';
 import { gorgiasMacrosReader } from './gorgias-macros.ts';
 import { ibmTwitterReader } from './ibm-twitter-json.ts';
@@ -19,7 +20,9 @@ import { shadowdeskJsonlReader } from './shadowdesk-jsonl.ts';
 import { shopifyGraphqlReader } from './shopify-graphql.ts';
 import { shopifyOrdersCsvReader } from './shopify-orders-csv.ts';
 import { shopifyProductsCsvReader } from './shopify-products-csv.ts';
+import { zendeskArticlesReader } from './zendesk-articles.ts';
 import { zendeskJsonReader } from './zendesk-json.ts';
+import { zendeskMacrosReader } from './zendesk-macros.ts';
 
 /** Every export format shadowdesk reads, by its `--format` name. */
 export const READERS = {
@@ -31,6 +34,9 @@ export const READERS = {
   'shadowdesk-jsonl': shadowdeskJsonlReader,
   'articles-folder': articlesFolderReader,
   'gorgias-macros': gorgiasMacrosReader,
+  'gorgias-help-center': gorgiasHelpCenterReader,
+  'zendesk-articles': zendeskArticlesReader,
+  'zendesk-macros': zendeskMacrosReader,
   'shopify-products-csv': shopifyProductsCsvReader,
   'shopify-orders-csv': shopifyOrdersCsvReader,
   'shopify-graphql': shopifyGraphqlReader,

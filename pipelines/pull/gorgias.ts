@@ -1,9 +1,12 @@
 import { accountUrl, basicAuth, fractionOf, required, timeOf } from './common.ts';
-import type { HelpdeskSource, Page, PageStream } from './source.ts';
+import type { HelpdeskSource, Page, PageRequest, PageStream, RecordStream } from './source.ts';
 
 /**
  * Gorgias REST: tickets and messages (read apart, joined on import by `ticket_id`), macros and
- * rules, all with cursor pagination (`cursor`, `limit`, `meta.next_cursor`).
+ * rules, all with cursor pagination (`cursor`, `limit`, `meta.next_cursor`); then the Help
+ * Center API's help centers and their articles, in numbered pages (`page`, `per_page`,
+ * `meta.nb_pages`), one list per help center and locale, each article with its translation in
+ * that locale.
  * https://developers.gorgias.com/reference/pagination-1
  */
 
@@ -40,6 +43,56 @@ function newestFirst(name: string, path: string, dated: boolean): PageStream {
   };
 }
 
+const HELP_CENTERS_PATH = '/api/help-center/help-centers';
+
+interface NumberedPage {
+  data?: Array<{ id?: number | string; default_locale?: string; supported_locales?: string[] }>;
+  meta?: { page?: number; nb_pages?: number };
+}
+
+/** The page after `asked`, while `meta.nb_pages` says there is one (or, without it, while pages come full). */
+function nextNumbered(asked: PageRequest, body: NumberedPage): PageRequest | undefined {
+  const page = Number(asked.query?.page ?? '1');
+  const count = Array.isArray(body.data) ? body.data.length : 0;
+  const more = typeof body.meta?.nb_pages === 'number' ? page < body.meta.nb_pages : count > 0 && count >= Number(PAGE_SIZE);
+  return more ? { path: asked.path, query: { ...asked.query, page: String(page + 1) } } : undefined;
+}
+
+/** `7_fr-FR`: help center 7 in French, the id its articles pages are named after. */
+const SEPARATOR = '_';
+
+/** Every help center in each of its locales; the articles are read per help center and locale. */
+const helpCenterArticles: RecordStream = {
+  name: 'articles',
+  first(id) {
+    const at = id.indexOf(SEPARATOR);
+    const [helpCenter, locale] = at < 0 ? [id, undefined] : [id.slice(0, at), id.slice(at + 1)];
+    return { path: `${HELP_CENTERS_PATH}/${encodeURIComponent(helpCenter)}/articles`, query: { page: '1', per_page: PAGE_SIZE, ...(locale && { locale }) } };
+  },
+  page({ body }, asked) {
+    const list = (body as NumberedPage).data;
+    const next = nextNumbered(asked, body as NumberedPage);
+    return { records: Array.isArray(list) ? list.length : 0, ...(next && { next }) };
+  },
+};
+
+const helpCenters: PageStream = {
+  name: 'help-centers',
+  optional: 'the account has no help center, or this user may not read it',
+  first: () => ({ path: HELP_CENTERS_PATH, query: { page: '1', per_page: PAGE_SIZE } }),
+  page({ body }, _window, asked): Page {
+    const list = Array.isArray((body as NumberedPage).data) ? ((body as NumberedPage).data ?? []) : [];
+    const ids = list.flatMap(({ id, default_locale: fallback, supported_locales: locales }) => {
+      if (id === undefined) return [];
+      const all = locales?.length ? locales : fallback ? [fallback] : [];
+      return all.length > 0 ? all.map((locale) => `${id}${SEPARATOR}${locale}`) : [String(id)];
+    });
+    const next = nextNumbered(asked, body as NumberedPage);
+    return { records: list.length, ids, ...(next && { next }) };
+  },
+  perRecord: helpCenterArticles,
+};
+
 export const gorgias: HelpdeskSource = {
   name: 'gorgias',
   environment: ENV,
@@ -52,7 +105,8 @@ export const gorgias: HelpdeskSource = {
     newestFirst('tickets', '/api/tickets', true),
     newestFirst('messages', '/api/messages', true),
     newestFirst('macros', '/api/macros', false),
-    newestFirst('rules', '/api/rules', false),
+    { ...newestFirst('rules', '/api/rules', false), optional: 'reading rules needs an admin or lead user' },
+    helpCenters,
   ],
   /** `X-Gorgias-Account-Api-Call-Limit: 12/40`: 28 left; the bucket drips one request back every half second. */
   budget(headers) {

@@ -6,6 +6,7 @@ import { DEFAULT_WORKSPACE } from '../workspace.ts';
 import { HELPDESKS, isHelpdeskName } from './index.ts';
 import { CHECKPOINT_FILE, pullPages, type PullPagesOptions, type PullPagesReport } from './run.ts';
 import type { PullWindow } from './source.ts';
+import { zendeskEvents } from './zendesk.ts';
 
 export interface PullOptions extends Omit<PullPagesOptions, 'out' | 'window'> {
   /** @default '.shadowdesk' */
@@ -18,6 +19,8 @@ export interface PullOptions extends Omit<PullPagesOptions, 'out' | 'window'> {
   until?: string;
   /** Write the pages and stop, without importing them. */
   noImport?: boolean;
+  /** Zendesk: the replies from the incremental ticket events export instead of each ticket's comments. */
+  events?: boolean;
   onImportProgress?: ImportOptions['onProgress'];
 }
 
@@ -55,10 +58,13 @@ export async function pullHelpdesk(helpdesk: string, options: PullOptions = {}):
   if (!isHelpdeskName(helpdesk)) {
     throw new ShadowdeskError('SD_INPUT_INVALID', `unknown helpdesk "${helpdesk}"; pull reads: ${Object.keys(HELPDESKS).join(', ')}`);
   }
+  if (options.events && helpdesk !== 'zendesk') {
+    throw new ShadowdeskError('SD_INPUT_INVALID', `--events reads Zendesk's ticket events export: ${helpdesk} has none, leave it out`);
+  }
   const workspace = options.workspace ?? DEFAULT_WORKSPACE;
-  const out = options.out ?? join(workspace, 'pulled', helpdesk);
+  const out = options.out ?? join(workspace, 'pulled', options.events ? 'zendesk-events' : helpdesk);
   const window = await pullWindow(out, options.since, options.until);
-  const pulled = await pullPages(HELPDESKS[helpdesk], { ...options, out, window }).catch((error: unknown) => {
+  const pulled = await pullPages(options.events ? zendeskEvents : HELPDESKS[helpdesk], { ...options, out, window }).catch((error: unknown) => {
     if (!options.signal?.aborted) throw error;
     throw new ShadowdeskError('SD_INTERRUPTED', `interrupted: the pages written so far are kept in ${out}; run the same pull again to go on from there`);
   });

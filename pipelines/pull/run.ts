@@ -25,6 +25,8 @@ interface StreamState {
   progress?: number;
   /** Records of the per-record stream (comments, translations, conversations) read so far. */
   perRecordRecords?: number;
+  /** Why an optional stream was not read: the account refused its first page. */
+  unavailable?: string;
 }
 
 interface RecordWork {
@@ -64,6 +66,8 @@ export interface StreamSummary {
   records: number;
   /** Records of the per-record stream, e.g. comments. */
   perRecord?: { stream: string; records: number };
+  /** Why an optional stream (a help center, triggers) was not read. */
+  unavailable?: string;
 }
 
 export interface PullPagesReport {
@@ -75,6 +79,11 @@ export interface PullPagesReport {
   before: 'empty' | 'interrupted' | 'finished';
   requests: RequestStats;
   seconds: number;
+}
+
+/** A refusal of an optional stream's first page: the account has no such thing, or may not read it. */
+function isAbsent(stream: PageStream, state: StreamState, error: unknown): error is ApiRefusal {
+  return stream.optional !== undefined && state.pages === 0 && error instanceof ApiRefusal && (error.status === 403 || error.status === 404);
 }
 
 /** Writes a file whole or not at all: a kill leaves either the old file or the new one. */
@@ -99,14 +108,20 @@ async function readCheckpoint(folder: string): Promise<Checkpoint | undefined> {
   }
 }
 
-/** The checkpoint to go on from: the folder's own when it is this pull's, a fresh one when there is none. */
 /** Every stream read to its end, per-record reads included. */
 function isFinished(checkpoint: Checkpoint, source: HelpdeskSource): boolean {
   return !checkpoint.perRecord && source.streams.every((stream) => checkpoint.streams[stream.name]?.next === null);
 }
 
+/** The checkpoint to go on from: the folder's own when it is this pull's, a fresh one when there is none. */
 function startingPoint(existing: Checkpoint | undefined, source: HelpdeskSource, window: PullWindow, folder: string): Checkpoint {
   if (!existing) return { version: 1, helpdesk: source.name, window, streams: {} };
+  const other = Object.keys(existing.streams).filter((name) => !source.streams.some((stream) => stream.name === name));
+  const perRecord = existing.perRecord && !source.streams.some((stream) => stream.name === existing.perRecord?.stream && stream.perRecord);
+  if (other.length > 0 || perRecord) {
+    const read = other.length > 0 ? `also read ${other.join(', ')}` : `was reading pages for each of its ${existing.perRecord?.stream}`;
+    throw new ShadowdeskError('SD_INPUT_INVALID', `${folder} holds a ${existing.helpdesk} pull made with other options (it ${read}; --events?): run it as it was, or pull into another folder (--out)`);
+  }
   if (existing.helpdesk !== source.name || existing.window.since !== window.since || existing.window.until !== window.until) {
     const was = `${existing.helpdesk} from ${new Date(existing.window.since).toISOString()} to ${new Date(existing.window.until).toISOString()}`;
     const advice = isFinished(existing, source) ? `a finished pull of ${was}: pull` : `an unfinished pull of ${was}: run that pull again to finish it, or pull`;
@@ -160,7 +175,7 @@ export async function pullPages(source: HelpdeskSource, options: PullPagesOption
     let records = 0;
     for (let pages = 1; request; pages++) {
       const { text, body, headers } = await fetcher.fetchPage(request);
-      const page = perRecord.page({ body, headers });
+      const page = perRecord.page({ body, headers }, request);
       await writeAtomically(join(options.out, `${perRecord.name}-${safeId(id)}-${pad(pages, 3)}.json`), text);
       records += page.records;
       request = page.next;
@@ -194,8 +209,15 @@ export async function pullPages(source: HelpdeskSource, options: PullPagesOption
     await readPerRecord(stream, state);
     while (state.next) {
       options.signal?.throwIfAborted();
-      const { response, asked } = await fetchOrFallBack(state);
-      const page = stream.page(response, options.window);
+      const fetched = await fetchOrFallBack(state).catch((error: unknown) => {
+        if (!isAbsent(stream, state, error)) throw error;
+        state.unavailable = `${stream.optional} (HTTP ${error.status})`;
+        state.next = null;
+        return undefined;
+      });
+      if (!fetched) break;
+      const { response, asked } = fetched;
+      const page = stream.page(response, options.window, asked);
       if (page.next && JSON.stringify(page.next) === JSON.stringify(asked)) {
         throw new ShadowdeskError('SD_INPUT_INVALID', `${source.name} sent ${stream.name} page ${state.pages + 1} with a link back to itself; stopped rather than loop (the pages so far are kept)`);
       }
@@ -225,6 +247,7 @@ export async function pullPages(source: HelpdeskSource, options: PullPagesOption
         pages: state.pages,
         records: state.records,
         ...(stream.perRecord && { perRecord: { stream: stream.perRecord.name, records: state.perRecordRecords ?? 0 } }),
+        ...(state.unavailable && { unavailable: state.unavailable }),
       };
     }),
     before,

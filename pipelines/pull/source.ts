@@ -43,7 +43,13 @@ export interface PageStream {
   /** Names the raw files: `tickets-000001.json`. */
   name: string;
   first(window: PullWindow): PageRequest;
-  page(response: PageResponse, window: PullWindow): Page;
+  /** `asked` is the request this page answers: numbered pages (`page=2`) say nothing of their number. */
+  page(response: PageResponse, window: PullWindow, asked: PageRequest): Page;
+  /**
+   * Why the account may not have this stream at all (no help center, a plan without triggers):
+   * a 403 or 404 on its first page then skips it, with this said, rather than failing the pull.
+   */
+  optional?: string;
   /** A stream read for each record of a page: Zendesk comments per ticket, translations per article, Freshdesk conversations. */
   perRecord?: RecordStream;
 }
@@ -52,7 +58,7 @@ export interface RecordStream {
   /** Names the raw files: `comments-<ticket id>-001.json`; the pages do not all carry that id, the name does. */
   name: string;
   first(recordId: string): PageRequest;
-  page(response: PageResponse): Page;
+  page(response: PageResponse, asked: PageRequest): Page;
 }
 
 /** A signed-in helpdesk account. */

@@ -4,7 +4,9 @@ import { agentText, basicOf, cursorOf, customerText, type FakeAccount, type Fake
  * A fake Zendesk Support + Guide account, as the API reference documents it: the cursor-based
  * incremental ticket export (`after_cursor`, `end_of_stream`), per-ticket comments and Guide
  * articles with cursor pagination (`page[size]`, `page[after]`, `meta.has_more`), translations,
- * macros, triggers, `X-Rate-Limit`/`ratelimit-*` headers, 429 with Retry-After.
+ * macros, triggers, `X-Rate-Limit`/`ratelimit-*` headers, 429 with Retry-After. The Support API
+ * pages were checked once against Zendesk's OpenAPI document (see docs/guide-support-lead.md for
+ * what matched, what differs and why none of it is in this repository).
  */
 
 export const ZENDESK_EMAIL = 'lead@acme.example';
@@ -15,6 +17,8 @@ export interface ZendeskFakeOptions extends FakeOptions {
   commentsPageSize?: number;
   /** Tickets per export page at most (Zendesk serves up to 1,000). @default 1000 */
   exportPageSize?: number;
+  /** Ticket events per page of the time-based events export (Zendesk serves up to 1,000). @default 1000 */
+  eventsPageSize?: number;
   articles?: number;
 }
 
@@ -47,7 +51,6 @@ function ticket(account: FakeAccount, id: number) {
     email_cc_ids: [],
     tags: id % 3 === 0 ? ['shipping', 'wismo'] : ['shipping'],
     satisfaction_rating: { score: 'unoffered' },
-    locale: id % 2 === 0 ? 'fr' : 'en-us',
   };
 }
 
@@ -68,6 +71,46 @@ function comment(account: FakeAccount, id: number, turn: number) {
     created_at: iso(account.createdAt(id) + (turn - 1) * 600_000),
     metadata: { system: {}, custom: {} },
   };
+}
+
+/**
+ * The incremental ticket events export with `include=comment_events`: one update (an `Audit`)
+ * per comment, its comment as a child event; the ticket's first also carries the `Create` event
+ * naming the requester. Every event of the account, oldest first.
+ */
+function ticketEvents(account: FakeAccount): Array<[number, number]> {
+  const all: Array<[number, number]> = [];
+  for (let id = 1; id <= account.tickets; id++) for (let turn = 1; turn <= account.messagesOf(id); turn++) all.push([id, turn]);
+  return all;
+}
+
+function ticketEvent(account: FakeAccount, id: number, turn: number) {
+  const { id: commentId, type, ...fields } = comment(account, id, turn);
+  const at = Date.parse(fields.created_at);
+  // A comment is an audit's child event: its id is the comment's id.
+  const commentEvent = { ...fields, id: commentId, via_reference_id: null, comment_present: true, comment_public: true, event_type: type, type };
+  const create = { id: commentId * 10 + 9, via: { channel: 'email' }, via_reference_id: null, requester_id: 100_000 + id, event_type: 'Create' };
+  return {
+    id: id * 100 + turn,
+    ticket_id: id,
+    timestamp: Math.floor(at / 1000),
+    created_at: fields.created_at,
+    updater_id: fields.author_id,
+    via: fields.via.channel === 'email' ? 'Mail' : 'Web form',
+    system: {},
+    metadata: { system: {}, custom: {} },
+    event_type: 'Audit',
+    child_events: turn === 1 ? [create, commentEvent] : [commentEvent],
+  };
+}
+
+/** Every other Guide article is written in French first. */
+const sourceLocaleOf = (id: number) => (id % 2 === 0 ? 'fr' : 'en-us');
+
+function articleText(id: number, locale: string) {
+  return locale === 'fr'
+    ? { locale, title: `Délais de livraison ${id}`, body: '<p>Nous expédions sous <strong>48 h</strong>.</p>' }
+    : { locale, title: `Shipping times ${id}`, body: '<p>We ship within <strong>48 hours</strong>.</p>' };
 }
 
 /** The first ticket updated at or after `seconds`, by binary search over the evenly spread history. */
@@ -102,7 +145,23 @@ function cursorList<T>(origin: string, request: FakeRequest, key: string, total:
 export async function startZendeskFake(account: FakeAccount, options: ZendeskFakeOptions = {}): Promise<FakeApi> {
   const origin = 'https://acme.zendesk.com';
   const articles = options.articles ?? 5;
+  const events = ticketEvents(account);
+  const eventTime = ([id, turn]: [number, number]) => Math.floor((account.createdAt(id) + (turn - 1) * 600_000) / 1000);
   const route = (request: FakeRequest): FakeReply => {
+    if (request.path === '/api/v2/incremental/ticket_events.json') {
+      // Time-based: the next page starts at the last event's second, so that event comes twice.
+      const startTime = Number(request.query.get('start_time'));
+      if (!Number.isInteger(startTime) || startTime < 0) return json(400, { error: 'InvalidValue', description: 'start_time is required and must be a Unix time' });
+      const first = events.findIndex((event) => eventTime(event) >= startTime);
+      const from = first < 0 ? events.length : first;
+      const page = events.slice(from, from + (options.eventsPageSize ?? 1000));
+      const withComments = request.query.get('include') === 'comment_events';
+      const list = page.map(([id, turn]) => ticketEvent(account, id, turn)).map((event) => (withComments ? event : { ...event, child_events: event.child_events.filter((child) => child.event_type !== 'Comment') }));
+      const last = page.at(-1);
+      const endTime = last ? eventTime(last) : startTime;
+      const query = `start_time=${endTime}${withComments ? '&include=comment_events' : ''}`;
+      return json(200, { ticket_events: list, next_page: `${origin}/api/v2/incremental/ticket_events.json?${query}`, count: list.length, end_of_stream: from + page.length >= events.length, end_time: endTime });
+    }
     if (request.path === '/api/v2/incremental/tickets/cursor.json') {
       const perPage = Math.min(options.exportPageSize ?? 1000, Number(request.query.get('per_page') ?? 1000) || 1000);
       const cursor = request.query.get('cursor');
@@ -128,36 +187,61 @@ export async function startZendeskFake(account: FakeAccount, options: ZendeskFak
       return cursorList(origin, request, 'comments', account.messagesOf(id), options.commentsPageSize ?? 100, (index) => comment(account, id, index + 1));
     }
     if (request.path === '/api/v2/help_center/articles.json') {
-      return cursorList(origin, request, 'articles', articles, 100, (index) => ({
-        id: 5000 + index,
-        title: index % 2 === 0 ? `Délais de livraison ${index}` : `Shipping times ${index}`,
-        body: `<p>${index % 2 === 0 ? 'Nous expédions sous 48 h.' : 'We ship within 48 hours.'}</p>`,
-        locale: index % 2 === 0 ? 'fr' : 'en-us',
-        source_locale: 'en-us',
-        draft: false,
-        created_at: iso(account.start),
-        updated_at: iso(account.start + index * HOUR),
-        html_url: `${origin}/hc/en-us/articles/${5000 + index}`,
-        section_id: 77,
-        label_names: ['shipping'],
-      }));
+      // Each article in its source locale, edited then; `updated_at` moves later with votes and labels.
+      return cursorList(origin, request, 'articles', articles, 100, (index) => {
+        const id = 5000 + index;
+        const source = articleText(id, sourceLocaleOf(id));
+        return {
+          id,
+          url: `${origin}/api/v2/help_center/${source.locale}/articles/${id}.json`,
+          html_url: `${origin}/hc/${source.locale}/articles/${id}`,
+          title: source.title,
+          body: source.body,
+          locale: source.locale,
+          source_locale: source.locale,
+          author_id: 900,
+          comments_disabled: false,
+          draft: false,
+          outdated: false,
+          outdated_locales: [],
+          promoted: false,
+          position: index,
+          section_id: 77,
+          label_names: ['shipping'],
+          vote_sum: 0,
+          vote_count: 0,
+          created_at: iso(account.start),
+          edited_at: iso(account.start + HOUR),
+          updated_at: iso(account.start + (index + 2) * HOUR),
+        };
+      });
     }
     const translations = /^\/api\/v2\/help_center\/articles\/(\d{1,9})\/translations\.json$/.exec(request.path);
     if (translations) {
       const id = Number(translations[1]);
       if (id < 5000 || id >= 5000 + articles) return json(404, { error: 'RecordNotFound', description: 'Not found' });
-      return cursorList(origin, request, 'translations', 2, 100, (index) => ({
-        id: id * 10 + index,
-        source_id: id,
-        source_type: 'Article',
-        locale: index === 0 ? 'en-us' : 'fr',
-        title: index === 0 ? `Shipping times ${id}` : `Délais de livraison ${id}`,
-        body: index === 0 ? '<p>We ship within 48 hours.</p>' : '<p>Nous expédions sous 48 h.</p>',
-        draft: false,
-        outdated: false,
-        created_at: iso(account.start),
-        updated_at: iso(account.start + HOUR),
-      }));
+      const locales = [sourceLocaleOf(id), sourceLocaleOf(id) === 'fr' ? 'en-us' : 'fr'];
+      return cursorList(origin, request, 'translations', locales.length, 100, (index) => {
+        const text = articleText(id, locales[index] as string);
+        return {
+          id: id * 10 + index,
+          url: `${origin}/api/v2/help_center/articles/${id}/translations/${text.locale}.json`,
+          html_url: `${origin}/hc/${text.locale}/articles/${id}`,
+          source_id: id,
+          source_type: 'Article',
+          locale: text.locale,
+          title: text.title,
+          body: text.body,
+          draft: false,
+          hidden: false,
+          outdated: false,
+          created_at: iso(account.start),
+          // The source text was edited an hour in; its translation an hour later.
+          updated_at: iso(account.start + (index + 1) * HOUR),
+          updated_by_id: 900,
+          created_by_id: 900,
+        };
+      });
     }
     if (request.path === '/api/v2/macros.json') {
       return cursorList(origin, request, 'macros', 3, 100, (index) => ({

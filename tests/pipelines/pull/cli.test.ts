@@ -89,7 +89,7 @@ describe('shadowdesk pull (CLI)', () => {
       expect(text).not.toContain(ZENDESK_TOKEN);
       expect(text).not.toContain(basic);
     }
-  }, 120_000);
+  }, 180_000);
 
   it('pulls a 2,000-ticket Gorgias account, joins its messages and reports on it', async () => {
     const account = fakeAccount(2000);

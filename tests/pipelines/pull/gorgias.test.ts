@@ -27,7 +27,7 @@ async function fake(options: GorgiasFakeOptions = {}): Promise<FakeApi> {
 const envFor = (api: FakeApi) => ({ GORGIAS_DOMAIN: api.url, GORGIAS_EMAIL, GORGIAS_API_KEY: GORGIAS_KEY });
 
 describe('pull gorgias', () => {
-  it('follows meta.next_cursor through tickets, messages, macros and rules, 100 at a time', async () => {
+  it('follows meta.next_cursor through tickets, messages, macros and rules, 100 at a time, then the help center', async () => {
     const api = await fake();
     const out = await tempDir();
     const report = await pullPages(gorgias, { out, window, env: envFor(api), ...fast });
@@ -36,6 +36,7 @@ describe('pull gorgias', () => {
       ['messages', Math.ceil(MESSAGES / 100), MESSAGES],
       ['macros', 1, 3],
       ['rules', 1, 2],
+      ['help-centers', 1, 1],
     ]);
     const tickets = api.requests.filter((request) => request.path === '/api/tickets');
     expect(tickets.map((request) => request.query.get('limit'))).toEqual(['100', '100', '100']);
@@ -46,6 +47,28 @@ describe('pull gorgias', () => {
     const page = JSON.parse(await readFile(join(out, 'tickets-000003.json'), 'utf8')) as { data: unknown[]; meta: { next_cursor: string | null } };
     expect(page.meta.next_cursor).toBeNull();
     expect(page.data).toHaveLength(50);
+  });
+
+  it('reads the help center’s articles in each of its locales, page by numbered page', async () => {
+    const api = await fake({ articles: 5, articlesPageSize: 2 });
+    const out = await tempDir();
+    const report = await pullPages(gorgias, { out, window, env: envFor(api), ...fast });
+    // 5 articles in English, the 2 translated ones in French.
+    expect(report.streams.at(-1)).toEqual({ stream: 'help-centers', pages: 1, records: 1, perRecord: { stream: 'articles', records: 5 + 2 } });
+    // The locales are read side by side, so their requests interleave: sorted here.
+    const asked = api.requests.filter((request) => request.path === '/api/help-center/help-centers/3/articles').map((request) => [request.query.get('locale'), request.query.get('page'), request.query.get('per_page')]).sort();
+    expect(asked).toEqual([['en-US', '1', '100'], ['en-US', '2', '100'], ['en-US', '3', '100'], ['fr-FR', '1', '100']]);
+    expect((await readdir(out)).filter((name) => name.startsWith('articles-')).sort()).toEqual(['articles-3_en-US-001.json', 'articles-3_en-US-002.json', 'articles-3_en-US-003.json', 'articles-3_fr-FR-001.json']);
+    const last = JSON.parse(await readFile(join(out, 'articles-3_en-US-003.json'), 'utf8')) as { data: unknown[]; meta: { page: number; nb_pages: number } };
+    expect(last.meta).toMatchObject({ page: 3, nb_pages: 3 });
+    expect(last.data).toHaveLength(1);
+  });
+
+  it('goes on without the help center when the account has none, and says so', async () => {
+    const api = await fake({ noHelpCenter: true });
+    const report = await pullPages(gorgias, { out: await tempDir(), window, env: envFor(api), ...fast });
+    expect(report.streams.at(-1)).toEqual({ stream: 'help-centers', pages: 0, records: 0, perRecord: { stream: 'articles', records: 0 }, unavailable: 'the account has no help center, or this user may not read it (HTTP 403)' });
+    expect(report.streams[0]?.records).toBe(250);
   });
 
   it('stops at the first page reaching back before --since, newest first', async () => {
