@@ -251,7 +251,7 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
       }));
       const languageScore = judgeLanguage({ ...(language && { language }), question: history.question?.text ?? '', answer: answer.text });
       const entities = scoreOnly(judgeEntities(wanted, said, factOptions));
-      judges.push(actionsJudge(answer, language), facts, judgeAskedFacts(history.question?.text ?? '', comparison), conflictsJudge(comparison), entities, semantic, topic, judgeWording(wanted, said), languageScore, judgeMacro(reference.macro, answerMacro), judgeIntent(intentOf(ticket), answerIntent), grounding, safety);
+      judges.push(actionsJudge(answer, language), facts, judgeAskedFacts(history.question?.text ?? '', comparison, factOptions), conflictsJudge(comparison), entities, semantic, topic, judgeWording(wanted, said), languageScore, judgeMacro(reference.macro, answerMacro), judgeIntent(intentOf(ticket), answerIntent), grounding, safety);
       const llm = llmScores.get(result);
       if (llm) judges.push(llm);
     }
