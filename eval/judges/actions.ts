@@ -410,7 +410,12 @@ const DOCUMENT_RULES: Rule[] = [
   rule('document-sent', 'done', false, `${W}(?:attached|enclosed)\\s+(?:is|are|you(?:'ll|\\s+will)\\s+find|please\\s+find|herewith)${END}`),
   rule('document-sent', 'done', false, `${EN_DONE}(?:attached|enclosed)${END}|${W}(?:i'm|i\\s+am|we're|we\\s+are)\\s+attaching${END}|${W}(?:i|we)\\s+attach\\s+(?:the|your|a|an|our)${END}`),
   rule('document-sent', 'done', false, `${W}(?:invoices?|receipts?|labels?|credit\\s+note|documents?|pdf|copy)(?:\\s+[a-z0-9#-]{1,20}){0,4}\\s+(?:is|are)\\s+(?:attached|enclosed)${END}`),
-  rule('document-sent', 'done', false, `${W}vous\\s+(?:trouverez|avez)\\s[^.;!?]{0,80}?(?:ci-joint(?:e|s|es)?|en\\s+pieces?\\s+jointes?|en\\s+pj)${END}`),
+  rule('document-sent', 'done', false, `${W}(?:vous\\s+(?:trouverez|avez)|(?:veuillez|merci\\s+de)\\s+trouver|trouvez)\\s[^.;!?]{0,80}?(?:ci-joint(?:e|s|es)?|en\\s+pieces?\\s+jointes?|en\\s+pj)${END}`),
+  // "See the attached invoice", "you will find it in the attachment", "your invoice is included in this e-mail".
+  rule('document-sent', 'done', false, `${W}(?:(?:please\\s+)?see\\s+(?:the\\s+)?attached|(?:is|are|find\\s[^.;!?]{0,60}?)\\s+in\\s+the\\s+attachments?|(?:is|are)\\s+included\\s+(?:in|with)\\s+this\\s+(?:e-?mail|message|reply))${END}`),
+  // "Voir la facture en pièce jointe", "votre facture est incluse dans ce message", "la facture est jointe à ce message".
+  rule('document-sent', 'done', false, `${W}(?:voir\\s+(?:[^.;!?]{0,40}?\\s)?(?:en\\s+)?pieces?\\s+jointes?|(?:est|sont)\\s+${agree('inclus')}\\s+dans\\s+(?:ce|cet|cette)\\s+(?:message|mail|e-mail|email|courriel|reponse))${END}`),
+  rule('document-sent', 'done', false, `${W}(?:est|sont)\\s+(?:bien\\s+)?${agree('joint')}\\s+(?:a|au)\\s+(?:ce|cet|cette|notre|mon)\\s+(?:message|mail|e-mail|email|courriel|reponse)${END}`),
   rule('document-sent', 'done', false, `${FR_SUBJECT}(?:joins|joignons)${END}|${FR_DONE}${agree('joint')}|${W}(?:est|sont|se\\s+trouve|se\\s+trouvent|figure|figurent)\\s+(?:ci-joint(?:e|s|es)?|en\\s+pieces?\\s+jointes?)${END}`),
 ];
 

@@ -44,6 +44,13 @@ describe('detectActionClaims: what an agent did, in French and English', () => {
     ['document-sent', 'Veuillez trouver ci-joint votre facture.'],
     ['document-sent', "I've issued a return label for you."],
     ['document-sent', "J'ai généré une nouvelle facture au nom de votre société."],
+    ['document-sent', 'Veuillez trouver la facture ci-jointe.'],
+    ['document-sent', 'La facture est jointe à ce message.'],
+    ['document-sent', 'Voir la facture en pièce jointe.'],
+    ['document-sent', 'Votre facture est incluse dans ce message.'],
+    ['document-sent', 'See the attached invoice.'],
+    ['document-sent', 'You will find the invoice in the attachment.'],
+    ['document-sent', 'Your invoice is included in this email.'],
     ['address-or-order-edit', 'I changed your address.'],
     ['address-or-order-edit', "J'ai modifié l'adresse de livraison."],
     ['address-or-order-edit', "I've updated your order."],
@@ -135,6 +142,9 @@ describe('detectActionClaims: what an agent did, in French and English', () => {
 
 describe('detectActionClaims: what a responder can say without acting', () => {
   const POLICY = [
+    'Please attach the invoice to your message.',
+    'Vous pouvez joindre la facture à votre message.',
+    'Veuillez trouver ci-dessous les étapes à suivre.',
     'You can request a refund within 30 days.',
     'Refunds are issued within 5 business days of receiving your return.',
     'Les remboursements sont effectués sous 5 jours ouvrés.',
