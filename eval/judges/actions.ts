@@ -394,6 +394,23 @@ const CREDIT_RULES: Rule[] = [
     done: `${FR_ETE}${agree('credite', 'cree', 'ajoute', 'applique', 'genere', 'envoye', 'emis', 'offert', 'accorde', 'active', 'attribue')}`,
     promise: `${FR_SERA}${agree('credite', 'cree', 'ajoute', 'applique', 'genere', 'envoye', 'emis', 'offert', 'accorde', 'active', 'attribue')}`,
   }),
+  // "You'll receive a €10 voucher", "vous recevrez un bon d'achat": handed to this customer, unless on a condition.
+  rule(
+    'credit-or-code',
+    'promise',
+    true,
+    `${W}(?:you(?:'ll|\\s+will)\\s+(?:also\\s+)?(?:receive|get)|you(?:'re|\\s+are)\\s+(?:getting|receiving))\\s+(?:a|an|your|the)\\s+(?:[^\\s.,;!?]{1,20}\\s+){0,3}(?:store\\s+credit|credit(?!\\s+card)|(?:discount|promo|gift)\\s+code|coupon|voucher|gift\\s+card)${END}`,
+  ),
+  rule(
+    'credit-or-code',
+    'promise',
+    true,
+    `${W}vous\\s+(?:recevrez|allez\\s+recevoir|obtiendrez|allez\\s+obtenir)\\s+(?:un|une|votre|le|la)\\s+(?:[^\\s.,;!?]{1,20}\\s+){0,3}(?:avoir|code\\s+(?:de\\s+(?:reduction|remise)|promo)|bon\\s+d'achat|bon\\s+de\\s+reduction|carte\\s+cadeau|coupon)${END}`,
+  ),
+  // A fee taken off the order (refunding it is a refund): "I've waived the shipping fee", "nous vous avons offert les frais de port".
+  rule('credit-or-code', 'done', false, `${EN_DONE}(?:waived|removed|cancell?ed|covered)\\s+(?:the|your)\\s+(?:[a-z-]{1,20}\\s+){0,2}(?:fees?|charges?|costs?)${END}`),
+  rule('credit-or-code', 'done', false, `${FR_DONE}${agree('offert', 'supprime', 'annule')}\\s+(?:les|vos|la|votre)\\s+(?:frais|livraison)${END}`),
+  rule('credit-or-code', 'promise', true, `${FR_SUBJECT_VOUS}(?:offre|offrons)\\s+(?:les|vos|la|votre)\\s+(?:frais|livraison)${END}`),
   // A personal code written out is handed over, whatever condition the sentence puts on it.
   rule(
     'credit-or-code',
@@ -419,7 +436,7 @@ const DOCUMENT_RULES: Rule[] = [
   rule('document-sent', 'done', false, `${FR_SUBJECT}(?:joins|joignons)${END}|${FR_DONE}${agree('joint')}|${W}(?:est|sont|se\\s+trouve|se\\s+trouvent|figure|figurent)\\s+(?:ci-joint(?:e|s|es)?|en\\s+pieces?\\s+jointes?)${END}`),
 ];
 
-const EDIT_EN_OBJECT = `\\s+(?:the|your|this)\\s+(?:(?:delivery|shipping|billing|postal)\\s+)?(?:address|order|size|colou?r|variant|quantity|items?|scent|postcode|post\\s+code|zip\\s+code|phone\\s+number|delivery\\s+details|shipping\\s+details)${END}`;
+const EDIT_EN_OBJECT = `\\s+(?:the|your|this)\\s+(?:(?:delivery|shipping|billing|postal)\\s+)?(?:address|e-?mail(?:\\s+address)?|order|size|colou?r|variant|quantity|items?|scent|postcode|post\\s+code|zip\\s+code|phone\\s+number|delivery\\s+details|shipping\\s+details)${END}`;
 const EDIT_FR_OBJECT = `\\s*(?:l'|la\\s+|le\\s+|votre\\s+|vos\\s+|les\\s+)(?:adresse|commande|taille|couleur|variante|quantite|parfum|article|coordonnees|code\\s+postal|numero\\s+de\\s+telephone)${END}`;
 
 const EDIT_RULES: Rule[] = [
@@ -462,10 +479,10 @@ const EDIT_RULES: Rule[] = [
   }),
 ];
 
-const SUBSCRIPTION_EN_OBJECT = '\\s+(?:your|the|this)\\s+(?:[a-z-]+\\s+){0,3}(?:subscription|membership)';
+const SUBSCRIPTION_EN_OBJECT = '\\s+(?:your|the|this)\\s+(?:[a-z-]+\\s+){0,3}(?:subscription|membership|plan)';
 const SUBSCRIPTION_FR_OBJECT = "\\s*(?:votre\\s+|l'|ton\\s+|cet\\s+)(?:abonnement|adhesion)";
-const SUBSCRIPTION_PARTICIPLES_EN = words('cancell?ed', 'paused', 'suspended', 'stopped', 'resumed', 'reactivated', 'renewed', 'updated', 'changed', 'modified', 'upgraded', 'downgraded', 'terminated', 'ended', 'extended', 'skipped', 'put\\s+on\\s+hold');
-const SUBSCRIPTION_PARTICIPLES_FR = `${agree('resilie', 'annule', 'suspendu', 'arrete', 'reactive', 'modifie', 'prolonge', 'interrompu', 'renouvele', 'stoppe')}|mise?\\s+en\\s+pause`;
+const SUBSCRIPTION_PARTICIPLES_EN = words('cancell?ed', 'switched', 'paused', 'suspended', 'stopped', 'resumed', 'reactivated', 'renewed', 'updated', 'changed', 'modified', 'upgraded', 'downgraded', 'terminated', 'ended', 'extended', 'skipped', 'put\\s+on\\s+hold');
+const SUBSCRIPTION_PARTICIPLES_FR = `${agree('resilie', 'bascule', 'annule', 'suspendu', 'arrete', 'reactive', 'modifie', 'prolonge', 'interrompu', 'renouvele', 'stoppe')}|mise?\\s+en\\s+pause`;
 
 const SUBSCRIPTION_RULES: Rule[] = [
   ...verbRules('subscription-change', {

@@ -45,6 +45,12 @@ describe('detectActionClaims: what an agent did, in French and English', () => {
     ['document-sent', "I've issued a return label for you."],
     ['document-sent', "J'ai généré une nouvelle facture au nom de votre société."],
     ['document-sent', 'Veuillez trouver la facture ci-jointe.'],
+    ['credit-or-code', "I've waived the shipping fee."],
+    ['credit-or-code', 'Nous vous avons offert les frais de port.'],
+    ['address-or-order-edit', "I've updated your email address."],
+    ['address-or-order-edit', "J'ai mis à jour votre adresse e-mail."],
+    ['subscription-change', "We've switched your plan to the annual one."],
+    ['subscription-change', 'Nous avons basculé votre abonnement en formule annuelle.'],
     ['document-sent', 'La facture est jointe à ce message.'],
     ['document-sent', 'Voir la facture en pièce jointe.'],
     ['document-sent', 'Votre facture est incluse dans ce message.'],
@@ -89,6 +95,9 @@ describe('detectActionClaims: what an agent did, in French and English', () => {
     ['replacement', "Nous vous renvoyons une Bougie Vétiver dès aujourd'hui, sans frais."],
     ['credit-or-code', "I'd like to offer you a 10% discount on your next order."],
     ['credit-or-code', 'Je vais vous créer un code de réduction.'],
+    ['credit-or-code', "You'll receive a €10 voucher."],
+    ['credit-or-code', 'Vous recevrez un code de réduction de 10 %.'],
+    ['credit-or-code', 'Je vous offre les frais de port.'],
     ['document-sent', "I'll email you the invoice."],
     ['document-sent', 'Je vous envoie la facture.'],
     ['address-or-order-edit', "I'll update the delivery address."],
@@ -142,6 +151,13 @@ describe('detectActionClaims: what an agent did, in French and English', () => {
 
 describe('detectActionClaims: what a responder can say without acting', () => {
   const POLICY = [
+    'You will receive a confirmation code by SMS.',
+    'Vous recevrez un code de confirmation par SMS.',
+    "You'll get a tracking link by email.",
+    'You can switch your plan in your account.',
+    'Vous pouvez basculer votre abonnement dans votre espace.',
+    'Shipping fees are waived above 49 €.',
+    'Les frais de port sont offerts dès 49 €.',
     'Please attach the invoice to your message.',
     'Vous pouvez joindre la facture à votre message.',
     'Veuillez trouver ci-dessous les étapes à suivre.',
@@ -192,6 +208,8 @@ describe('detectActionClaims: what a responder can say without acting', () => {
 
   // A promise that waits for the customer's action (or the parcel's) restates policy; see the module comment.
   const CONDITIONAL = [
+    "If you return it, you'll receive a store credit.",
+    "Si vous nous renvoyez l'article, vous recevrez un avoir.",
     'Once we receive the item we will refund you.',
     'We will refund you as soon as the parcel reaches us.',
     'The refund will be issued to your original payment method once the return is inspected.',
