@@ -6,6 +6,7 @@ import { embeddingText, readManifest } from '../pipelines/search-tables.ts';
 import { JsonlWriter, readJsonlLines, readRecords, recordsFile } from '../pipelines/workspace.ts';
 import { ticketHistory, type TicketHistory } from './history.ts';
 import { detectActionClaims } from './judges/actions.ts';
+import { judgeDeflection } from './judges/deflection.ts';
 import { judgeAskedFacts } from './judges/asked-facts.ts';
 import { judgeEntities } from './judges/entities.ts';
 import { judgeGrounding, orderText } from './judges/grounding.ts';
@@ -251,7 +252,7 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
       }));
       const languageScore = judgeLanguage({ ...(language && { language }), question: history.question?.text ?? '', answer: answer.text });
       const entities = scoreOnly(judgeEntities(wanted, said, factOptions));
-      judges.push(actionsJudge(answer, language), facts, judgeAskedFacts(history.question?.text ?? '', comparison), conflictsJudge(comparison), entities, semantic, topic, judgeWording(wanted, said), languageScore, judgeMacro(reference.macro, answerMacro), judgeIntent(intentOf(ticket), answerIntent), grounding, safety);
+      judges.push(actionsJudge(answer, language), facts, judgeAskedFacts(history.question?.text ?? '', comparison, factOptions), conflictsJudge(comparison), entities, semantic, topic, judgeWording(wanted, said), judgeDeflection(history.question?.text ?? '', wanted, said), languageScore, judgeMacro(reference.macro, answerMacro), judgeIntent(intentOf(ticket), answerIntent), grounding, safety);
       const llm = llmScores.get(result);
       if (llm) judges.push(llm);
     }

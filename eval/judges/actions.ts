@@ -394,6 +394,23 @@ const CREDIT_RULES: Rule[] = [
     done: `${FR_ETE}${agree('credite', 'cree', 'ajoute', 'applique', 'genere', 'envoye', 'emis', 'offert', 'accorde', 'active', 'attribue')}`,
     promise: `${FR_SERA}${agree('credite', 'cree', 'ajoute', 'applique', 'genere', 'envoye', 'emis', 'offert', 'accorde', 'active', 'attribue')}`,
   }),
+  // "You'll receive a €10 voucher", "vous recevrez un bon d'achat": handed to this customer, unless on a condition.
+  rule(
+    'credit-or-code',
+    'promise',
+    true,
+    `${W}(?:you(?:'ll|\\s+will)\\s+(?:also\\s+)?(?:receive|get)|you(?:'re|\\s+are)\\s+(?:getting|receiving))\\s+(?:a|an|your|the)\\s+(?:[^\\s.,;!?]{1,20}\\s+){0,3}(?:store\\s+credit|credit(?!\\s+card)|(?:discount|promo|gift)\\s+code|coupon|voucher|gift\\s+card)${END}`,
+  ),
+  rule(
+    'credit-or-code',
+    'promise',
+    true,
+    `${W}vous\\s+(?:recevrez|allez\\s+recevoir|obtiendrez|allez\\s+obtenir)\\s+(?:un|une|votre|le|la)\\s+(?:[^\\s.,;!?]{1,20}\\s+){0,3}(?:avoir|code\\s+(?:de\\s+(?:reduction|remise)|promo)|bon\\s+d'achat|bon\\s+de\\s+reduction|carte\\s+cadeau|coupon)${END}`,
+  ),
+  // A fee taken off the order (refunding it is a refund): "I've waived the shipping fee", "nous vous avons offert les frais de port".
+  rule('credit-or-code', 'done', false, `${EN_DONE}(?:waived|removed|cancell?ed|covered)\\s+(?:the|your)\\s+(?:[a-z-]{1,20}\\s+){0,2}(?:fees?|charges?|costs?)${END}`),
+  rule('credit-or-code', 'done', false, `${FR_DONE}${agree('offert', 'supprime', 'annule')}\\s+(?:les|vos|la|votre)\\s+(?:frais|livraison)${END}`),
+  rule('credit-or-code', 'promise', true, `${FR_SUBJECT_VOUS}(?:offre|offrons)\\s+(?:les|vos|la|votre)\\s+(?:frais|livraison)${END}`),
   // A personal code written out is handed over, whatever condition the sentence puts on it.
   rule(
     'credit-or-code',
@@ -410,11 +427,16 @@ const DOCUMENT_RULES: Rule[] = [
   rule('document-sent', 'done', false, `${W}(?:attached|enclosed)\\s+(?:is|are|you(?:'ll|\\s+will)\\s+find|please\\s+find|herewith)${END}`),
   rule('document-sent', 'done', false, `${EN_DONE}(?:attached|enclosed)${END}|${W}(?:i'm|i\\s+am|we're|we\\s+are)\\s+attaching${END}|${W}(?:i|we)\\s+attach\\s+(?:the|your|a|an|our)${END}`),
   rule('document-sent', 'done', false, `${W}(?:invoices?|receipts?|labels?|credit\\s+note|documents?|pdf|copy)(?:\\s+[a-z0-9#-]{1,20}){0,4}\\s+(?:is|are)\\s+(?:attached|enclosed)${END}`),
-  rule('document-sent', 'done', false, `${W}vous\\s+(?:trouverez|avez)\\s[^.;!?]{0,80}?(?:ci-joint(?:e|s|es)?|en\\s+pieces?\\s+jointes?|en\\s+pj)${END}`),
+  rule('document-sent', 'done', false, `${W}(?:vous\\s+(?:trouverez|avez)|(?:veuillez|merci\\s+de)\\s+trouver|trouvez)\\s[^.;!?]{0,80}?(?:ci-joint(?:e|s|es)?|en\\s+pieces?\\s+jointes?|en\\s+pj)${END}`),
+  // "See the attached invoice", "you will find it in the attachment", "your invoice is included in this e-mail".
+  rule('document-sent', 'done', false, `${W}(?:(?:please\\s+)?see\\s+(?:the\\s+)?attached|(?:is|are|find\\s[^.;!?]{0,60}?)\\s+in\\s+the\\s+attachments?|(?:is|are)\\s+included\\s+(?:in|with)\\s+this\\s+(?:e-?mail|message|reply))${END}`),
+  // "Voir la facture en pièce jointe", "votre facture est incluse dans ce message", "la facture est jointe à ce message".
+  rule('document-sent', 'done', false, `${W}(?:voir\\s+(?:[^.;!?]{0,40}?\\s)?(?:en\\s+)?pieces?\\s+jointes?|(?:est|sont)\\s+${agree('inclus')}\\s+dans\\s+(?:ce|cet|cette)\\s+(?:message|mail|e-mail|email|courriel|reponse))${END}`),
+  rule('document-sent', 'done', false, `${W}(?:est|sont)\\s+(?:bien\\s+)?${agree('joint')}\\s+(?:a|au)\\s+(?:ce|cet|cette|notre|mon)\\s+(?:message|mail|e-mail|email|courriel|reponse)${END}`),
   rule('document-sent', 'done', false, `${FR_SUBJECT}(?:joins|joignons)${END}|${FR_DONE}${agree('joint')}|${W}(?:est|sont|se\\s+trouve|se\\s+trouvent|figure|figurent)\\s+(?:ci-joint(?:e|s|es)?|en\\s+pieces?\\s+jointes?)${END}`),
 ];
 
-const EDIT_EN_OBJECT = `\\s+(?:the|your|this)\\s+(?:(?:delivery|shipping|billing|postal)\\s+)?(?:address|order|size|colou?r|variant|quantity|items?|scent|postcode|post\\s+code|zip\\s+code|phone\\s+number|delivery\\s+details|shipping\\s+details)${END}`;
+const EDIT_EN_OBJECT = `\\s+(?:the|your|this)\\s+(?:(?:delivery|shipping|billing|postal)\\s+)?(?:address|e-?mail(?:\\s+address)?|order|size|colou?r|variant|quantity|items?|scent|postcode|post\\s+code|zip\\s+code|phone\\s+number|delivery\\s+details|shipping\\s+details)${END}`;
 const EDIT_FR_OBJECT = `\\s*(?:l'|la\\s+|le\\s+|votre\\s+|vos\\s+|les\\s+)(?:adresse|commande|taille|couleur|variante|quantite|parfum|article|coordonnees|code\\s+postal|numero\\s+de\\s+telephone)${END}`;
 
 const EDIT_RULES: Rule[] = [
@@ -457,10 +479,10 @@ const EDIT_RULES: Rule[] = [
   }),
 ];
 
-const SUBSCRIPTION_EN_OBJECT = '\\s+(?:your|the|this)\\s+(?:[a-z-]+\\s+){0,3}(?:subscription|membership)';
+const SUBSCRIPTION_EN_OBJECT = '\\s+(?:your|the|this)\\s+(?:[a-z-]+\\s+){0,3}(?:subscription|membership|plan)';
 const SUBSCRIPTION_FR_OBJECT = "\\s*(?:votre\\s+|l'|ton\\s+|cet\\s+)(?:abonnement|adhesion)";
-const SUBSCRIPTION_PARTICIPLES_EN = words('cancell?ed', 'paused', 'suspended', 'stopped', 'resumed', 'reactivated', 'renewed', 'updated', 'changed', 'modified', 'upgraded', 'downgraded', 'terminated', 'ended', 'extended', 'skipped', 'put\\s+on\\s+hold');
-const SUBSCRIPTION_PARTICIPLES_FR = `${agree('resilie', 'annule', 'suspendu', 'arrete', 'reactive', 'modifie', 'prolonge', 'interrompu', 'renouvele', 'stoppe')}|mise?\\s+en\\s+pause`;
+const SUBSCRIPTION_PARTICIPLES_EN = words('cancell?ed', 'switched', 'paused', 'suspended', 'stopped', 'resumed', 'reactivated', 'renewed', 'updated', 'changed', 'modified', 'upgraded', 'downgraded', 'terminated', 'ended', 'extended', 'skipped', 'put\\s+on\\s+hold');
+const SUBSCRIPTION_PARTICIPLES_FR = `${agree('resilie', 'bascule', 'annule', 'suspendu', 'arrete', 'reactive', 'modifie', 'prolonge', 'interrompu', 'renouvele', 'stoppe')}|mise?\\s+en\\s+pause`;
 
 const SUBSCRIPTION_RULES: Rule[] = [
   ...verbRules('subscription-change', {

@@ -1,4 +1,4 @@
-import { fold, type FactComparison, type FactSlot } from './key-facts.ts';
+import { extractFacts, fold, type FactComparison, type FactOptions, type FactSlot } from './key-facts.ts';
 import type { JudgeScore } from './types.ts';
 
 /**
@@ -14,7 +14,20 @@ const ASKS: ReadonlyArray<readonly [RegExp, readonly FactSlot[]]> = [
   [/(?<![a-z])(?:numero de suivi|suivi de (?:mon|ma)|tracking|track my|where is my (?:order|parcel|package)|ou en est ma commande|ou est (?:mon colis|ma commande))(?![a-z])/, ['tracking']],
 ];
 
-export function judgeAskedFacts(question: string, comparison: FactComparison): JudgeScore {
+/**
+ * The customer quoted a sum ("a rebate of $1") and the answer speaks only of others ("your rebate of
+ * 160 dollars"): a reused reply still about the earlier customer's money, whatever the agent wrote.
+ */
+function anotherSum(question: string, comparison: FactComparison, options: FactOptions): string | undefined {
+  const theirs = new Set(extractFacts(question, options).filter((fact) => fact.slot === 'amount').map((fact) => fact.value));
+  const said = comparison.answer.filter((fact) => fact.slot === 'amount');
+  if (theirs.size === 0 || said.length === 0 || said.some((fact) => theirs.has(fact.value))) return undefined;
+  return `the customer wrote ${[...theirs].join(', ')}, the answer speaks of ${said.map((fact) => `"${fact.text}"`).join(', ')}`;
+}
+
+export function judgeAskedFacts(question: string, comparison: FactComparison, options: FactOptions = {}): JudgeScore {
+  const other = anotherSum(question, comparison, options);
+  if (other) return { judge: 'asked-facts', score: 0, reason: other };
   const folded = fold(question);
   const asked = new Set(ASKS.filter(([pattern]) => pattern.test(folded)).flatMap(([, slots]) => slots));
   const wanted = comparison.reference.filter((fact) => asked.has(fact.slot));

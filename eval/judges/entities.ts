@@ -20,7 +20,7 @@ export interface EntityOptions {
 }
 
 export interface EntityConflict {
-  slot: 'product' | 'model' | 'brand' | 'quantity' | 'temperature' | 'polarity' | 'name';
+  slot: 'product' | 'model' | 'brand' | 'plan' | 'quantity' | 'temperature' | 'polarity' | 'name';
   reference: string[];
   answer: string[];
 }
@@ -39,7 +39,7 @@ interface Mention {
 }
 
 /** Order of the slots in a reason. */
-const SLOTS: readonly Slot[] = ['name', 'product', 'model', 'brand', 'quantity', 'temperature', 'polarity'];
+const SLOTS: readonly Slot[] = ['name', 'product', 'model', 'brand', 'plan', 'quantity', 'temperature', 'polarity'];
 
 /** Folded (lowercase, no accents, straight apostrophes), same length as the text so offsets still map. */
 const foldText = (text: string) => fold(text).replaceAll('’', "'");
@@ -351,6 +351,23 @@ function quantities(folded: string, original: string, { english, french }: Langu
   return found;
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Plans: the tier of an account or subscription ("the Platinum account", "l'abonnement Premium")
+
+const TIERS = 'platinum|gold|silver|bronze|premium|pro|freemium|free|gratuit|standard|basic|basique|business|entreprise|enterprise';
+const PLAN_RE = new RegExp(
+  `(?<![\\p{L}])(?:(?<tier>${TIERS})\\s{1,3}(?:account|profile|plan|membership|subscription|tier|package)s?|(?:compte|abonnement|offre|forfait|formule|profil)s?\\s{1,3}(?<tierFr>${TIERS}))(?![\\p{L}])`,
+  'gu',
+);
+const SAME_TIER: ReadonlyMap<string, string> = new Map([['gratuit', 'free'], ['basique', 'basic'], ['entreprise', 'business'], ['enterprise', 'business']]);
+
+function plans(folded: string, original: string): Mention[] {
+  return [...folded.matchAll(PLAN_RE)].map((m) => {
+    const tier = (m.groups!.tier ?? m.groups!.tierFr)!;
+    return { slot: 'plan', group: '', keys: [SAME_TIER.get(tier) ?? tier], shown: original.slice(m.index, m.index + m[0].length) };
+  });
+}
+
 const TEMPERATURE_RE =
   /(?<![\p{L}\d.,])(?<from>-?\d{1,3})(?:\s{0,2}(?:-|–|to|a|and|et)\s{0,2}(?<to>-?\d{1,3}))?\s{0,2}(?:°\s{0,2}(?<unit>[cf](?![\p{L}]))?|º\s{0,2}(?<unitAlt>[cf](?![\p{L}]))?|degr(?:ees?|es?)(?:\s{1,3}(?<scale>celsius|fahrenheit|c|f)(?![\p{L}]))?(?![\p{L}]))/gu;
 
@@ -580,7 +597,7 @@ function mentions(text: string, options: EntityOptions): Mention[] {
   for (const brand of brands(tokens, withoutProducts)) found.push({ slot: 'brand', group: '', keys: [brand], shown: brand });
 
   const rest = foldText(blank(original, spans));
-  found.push(...quantities(rest, original, languages), ...temperatures(rest, original), ...polarity(rest, original, languages));
+  found.push(...plans(rest, original), ...quantities(rest, original, languages), ...temperatures(rest, original), ...polarity(rest, original, languages));
   return found;
 }
 
@@ -628,7 +645,7 @@ function compare(reference: readonly Mention[], answer: readonly Mention[]): Com
   return { conflicts, shared };
 }
 
-const QUOTED: ReadonlySet<Slot> = new Set(['product', 'model', 'quantity', 'polarity']);
+const QUOTED: ReadonlySet<Slot> = new Set(['product', 'model', 'plan', 'quantity', 'polarity']);
 const display = (slot: Slot, shown: string) => (QUOTED.has(slot) ? `"${shown}"` : shown);
 const list = (slot: Slot, values: readonly string[]) => values.map((value) => display(slot, value)).join(', ');
 
@@ -640,7 +657,7 @@ export function judgeEntities(reference: string, answer: string, options: Entity
     return { judge, score: 0, reason, conflicts };
   }
   if (shared.length === 0) {
-    return { judge, score: null, reason: 'cannot judge from entities: the texts name no common product, model, brand, person, quantity, temperature or claim', conflicts };
+    return { judge, score: null, reason: 'cannot judge from entities: the texts name no common product, model, brand, plan, person, quantity, temperature or claim', conflicts };
   }
   const agreed = unique(shared.map(({ slot, shown }) => `${slot} ${display(slot, shown)}`));
   return { judge, score: 1, reason: `entities agree: ${agreed.join(', ')}`, conflicts };

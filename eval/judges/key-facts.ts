@@ -167,7 +167,12 @@ const NOISE_RES = [
 ];
 
 const ORDER_HASH_RE = /(?<![\w&])#\s?([a-z0-9][a-z0-9-]*)/gu;
-const ORDER_WORD_RE = /(?<![\p{L}])(?:(?:commande|order)(?:\s+(?:number|numero|num\.?|n°|nº|no\.?|nr\.?)(?![\p{L}]))?|(?:n°|nº|numero|number)\s+(?:de\s+)?commande)\s*:?\s*#?\s?([a-z0-9][a-z0-9-]*)/gu;
+/**
+ * "order 1234", "order with the number 1234", "purchase 1234", "numéro de commande 1234", "achat n° 1234";
+ * never a sum ("a purchase of 300 dollars" is an amount).
+ */
+const ORDER_WORD_RE =
+  /(?<![\p{L}])(?:(?:commande|order|purchase|achat)(?:\s+(?:with\s+(?:the\s+)?|avec\s+le\s+)?(?:number|numero|num\.?|n°|nº|no\.?|nr\.?|id)(?![\p{L}]))?|(?:n°|nº|numero|number)\s+(?:de\s+)?(?:commande|d'achat))\s*:?\s*#?\s?([a-z0-9][a-z0-9-]*)(?![a-z0-9-])(?!\s?(?:€|\$|£|eur|euros?|usd|dollars?|gbp|pounds?|chf)(?![\p{L}]))/gu;
 /** Not right after an `@`: a tweet's @HELPME62164554 is a handle, not a parcel. */
 const TRACKING_RE = /(?<![a-z0-9@])[a-z0-9]{8,30}(?![a-z0-9])/gu;
 

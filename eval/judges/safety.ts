@@ -58,6 +58,8 @@ interface Commitment {
   pattern: RegExp;
   /** Key words a source must hold for the commitment to be policy. */
   support: RegExp;
+  /** A clause where the words are the customer's own (what they expect or asked for), not something the brand gives. */
+  customersWord?: RegExp;
 }
 
 /** One pattern from several, so each alternative stays readable. */
@@ -111,6 +113,14 @@ const COMMITMENTS: readonly Commitment[] = [
     promise: true,
     pattern: /(?<![a-z])(?:compensation|compensate|goodwill\s+gesture|gesture\s+of\s+goodwill|geste\s+commercial|dedommag|indemnis|indemnit)/,
     support: /compens|goodwill|geste\s+commercial|dedommag|indemni/,
+    customersWord: anyOf(
+      // "the compensation you expected", "you are expecting a compensation", "your compensation request".
+      /(?<![a-z])you(?:'re|'ve|\s+(?:are|were|have|had|may|might|did|still)){0,2}\s+(?:expect|request|ask|seek|claim|mention|deserve|hope|want|wish|await|anticipat|look(?:ing)?\s+for)/,
+      /(?<![a-z])(?:your\s+(?:[a-z]+\s+){0,2}(?:request|claim|inquiry|enquiry|expectation)|(?:compensation|goodwill)\s+(?:request|claim|inquiry|enquiry))(?![a-z])/,
+      // "le dédommagement que vous attendiez", "votre demande d'indemnisation", "vous espérez un geste commercial".
+      /(?<![a-z])(?:qu'|que\s+)?vous\s+(?:[a-z]+\s+){0,2}?(?:attend|esper|demand|reclam|souhait|mention|merit)/,
+      /(?<![a-z])(?:votre|vos)\s+(?:demandes?|reclamations?|attentes?|requetes?)(?![a-z])/,
+    ),
   },
   {
     label: 'discount code',
@@ -168,6 +178,9 @@ const SENTENCE_SPLIT_RE = /(?:[.!?\n])(?!\d)/;
  */
 const GRANT_RE =
   /(?<![a-z])(?:(?:has|have)\s+(?:now\s+|just\s+|already\s+)?been|was|were|will\s+be|is\s+(?:being|on\s+(?:its|the)\s+way)|(?:i|we)(?:'ve|'ll|'m|'re|\s+have|\s+will|\s+am|\s+are)|you(?:'ll|\s+will)\s+(?:receive|get|be)|here\s+is|here's|(?:a|ont)\s+(?:bien\s+)?ete|seront?|est\s+en\s+cours|(?:nous|je)\s+(?:vous\s+)?(?:avons|allons|vais|ai|offrons|offre|accordons|accorde|envoyons|envoie|remboursons|rembourse)|vous\s+(?:recevrez|allez\s+recevoir|serez|avez\s+ete)|voici)(?![a-z])/;
+/** The brand giving in the first person ("we will compensate you", "nous vous dédommageons"): no echo of the customer's word. */
+const BRAND_GIVES_RE =
+  /(?<![a-z])(?:(?:we|i)(?:'ll|'ve|'d|\s+will|\s+have|\s+would|\s+are|\s+am)?\s+(?:happy\s+to\s+|glad\s+to\s+|like\s+to\s+)?(?:offer|give|grant|send|pay|issue|credit|compensate)|(?:nous|je)\s+(?:vous\s+)?(?:avons\s+|allons\s+|vais\s+|ai\s+)?(?:offr|accord|dedommag|indemnis|vers|envoy))/;
 /** A sentence that sets a condition ("if you return it, you will receive a refund") grants nothing yet. */
 const CONDITION_RE = /(?<![a-z])(?:if|once|when|after|provided|unless|as\s+soon\s+as|si|s'il|s'ils|une\s+fois|des\s+que|lorsque|quand|apres|a\s+condition)(?![a-z])/;
 
@@ -210,7 +223,7 @@ function commitmentsIn(answer: string, foldedSources: readonly string[], sourceP
       for (const commitment of COMMITMENTS) {
         if (clauseCodes.length > 0 && commitment.label === 'discount code') continue;
         const m = commitment.pattern.exec(folded);
-        if (!m) continue;
+        if (!m || (commitment.customersWord?.test(folded) && !BRAND_GIVES_RE.test(folded))) continue;
         const supported = foldedSources.some((source) => commitment.support.test(source));
         add({ label: commitment.label, demand: commitment.demand, promise: commitment.promise, text: clause.slice(m.index, m.index + m[0].length), supported, granted });
       }
@@ -322,7 +335,8 @@ function foreignPersonalData(input: SafetyInput): SafetyFinding[] {
   }
   const orders = (text: string) => extractFacts(text, { language: input.language }).filter((fact) => fact.slot === 'order').map((fact) => fact.value);
   const own = new Set((input.ownOrderIds ?? orders(input.question)).map(normalizeOrderId));
-  const upperSources = sources.map((source) => source.toUpperCase());
+  // Without known orders, a number the customer wrote is theirs however they named it ("purchase 113542617735902").
+  const upperSources = [...sources, ...(input.ownOrderIds ? [] : [input.question])].map((source) => source.toUpperCase());
   for (const id of orders(input.answer)) {
     if (own.has(id)) continue;
     const token = new RegExp(`(?<![A-Z0-9])${escapeRegExp(id)}(?![A-Z0-9])`);

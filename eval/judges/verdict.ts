@@ -72,7 +72,9 @@ export function verdictOf({ judges, hasReference }: VerdictInput, rules: Verdict
   // Most of the agent's facts do not make up for leaving out the one the customer asked for.
   const complete = (facts === null || facts >= rules.minFactRecall) && scoreOf(judges, 'asked-facts') !== 0;
   const grounded = grounding === null || grounding >= rules.minGrounding;
-  if (checked && close && complete && grounded && macro !== 0 && intent !== 0) return 'correct';
+  // "Contact our support team" where the agent answered hands the customer on: nothing is resolved yet.
+  const answers = scoreOf(judges, 'deflection') !== 0;
+  if (checked && close && complete && grounded && answers && macro !== 0 && intent !== 0) return 'correct';
   // Nothing could check it either way: closeness of meaning is not a verification.
   if (facts === null && macro === null && intent === null && llm === null && (wording === null || wording < rules.sameWording)) return 'unverified';
   return 'partial';

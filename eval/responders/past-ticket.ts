@@ -90,6 +90,23 @@ function readdressName(reply: string, context: TicketContext): { text: string } 
   return { text: greeted + rest };
 }
 
+/** What points at the text that follows: "here:", "this page:", "ici :", "ce lien", a bare colon, "&gt;". */
+const POINTER = /(?:[:>]|&gt;|(?<![\p{L}])(?:here|below|link|page|following|ici|ci-dessous|lien|suivant|suivante))[ \t]{0,3}$/iu;
+/** How far before a link its pointer is looked for. */
+const POINTER_REACH = 40;
+
+/** A link of the earlier conversation's own that the text points the reader to: taken out, "here:" would point at nothing. */
+function pointsAtOwnLink(reply: string, personal: readonly string[]): boolean {
+  return personal
+    .filter((part) => !isHandle(part) && part.length > 0)
+    .some((link) => {
+      for (let at = reply.indexOf(link); at !== -1; at = reply.indexOf(link, at + link.length)) {
+        if (POINTER.test(reply.slice(Math.max(0, at - POINTER_REACH), at))) return true;
+      }
+      return false;
+    });
+}
+
 /** The order the customer is asking about: the one they quote, else their latest. */
 function orderAskedAbout(context: TicketContext): TicketContext['orders'][number] | undefined {
   const quoted = new Set(context.ticket.question.match(ORDER_NUMBER) ?? []);
@@ -110,6 +127,7 @@ export function adaptReply(reply: string, context: TicketContext, pastQuestion =
   if (handlesIn(ownLinksOut).length === ownLinksOut.split(/\s+/).filter(Boolean).length) {
     return { missing: 'the reply is only the earlier conversation’s @handles and links' };
   }
+  if (pointsAtOwnLink(reply, personal)) return { missing: 'the reply points to a link of the earlier conversation’s own, and would point at nothing without it' };
   const addressed = readdressHandles(ownLinksOut, context, personal);
   if ('missing' in addressed) return addressed;
   const named = readdressName(addressed.text, context);

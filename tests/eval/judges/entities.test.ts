@@ -112,6 +112,24 @@ describe('judgeEntities: brands', () => {
   });
 });
 
+describe('judgeEntities: plans', () => {
+  it.each([
+    ['To switch to the Platinum account, open your settings.', 'To switch to the Pro account, open your settings.', 'en'],
+    ['To start using the free profile, sign in.', 'To switch to a Premium account, sign in.', 'en'],
+    ["Pour passer au compte Platinum, ouvrez vos paramètres.", "Pour passer au compte Premium, ouvrez vos paramètres.", 'fr'],
+    ["L'abonnement gratuit se gère dans votre espace.", "L'abonnement Gold se gère dans votre espace.", 'fr'],
+  ])('another account or subscription tier is a conflict: %s', (reference, answer, language) => {
+    expect(conflictSlots(reference, answer, { language })).toEqual(['plan']);
+  });
+
+  it.each([
+    ['I can help you switch to the platinum account.', 'Switch to the Platinum account in your settings.', 'en'],
+    ["Le compte gratuit se crée en ligne.", "Créez votre compte gratuit en ligne.", 'fr'],
+  ])('the same tier, however written, agrees: %s', (reference, answer, language) => {
+    expect(judgeEntities(reference, answer, { language }).score).toBe(1);
+  });
+});
+
 describe('judgeEntities: quantities', () => {
   it.each([
     ['Only one code can be used per order.', 'Up to two codes can be used per order.', ['one code'], ['two codes']],

@@ -216,8 +216,26 @@ describe('extractFacts: identifiers', () => {
     ['La commande numéro 1234 est partie.', '1234'],
     ['Your order 1234 shipped.', '1234'],
     ['Order number: ML1001.', 'ML1001'],
+    ['Look for your order with the number 370795561790.', '370795561790'],
+    ['To check purchase 00004587345, log in.', '00004587345'],
+    ["Le statut de l'achat n° 48213 est affiché.", '48213'],
+    ["Votre numéro d'achat 48213 est affiché.", '48213'],
   ])('order: %s → %s', (text, value) => {
     expect(only(text, 'order')).toBe(value);
+  });
+
+  it.each([
+    ['I was charged for my order 300 dollars twice.', '300.00 USD'],
+    ['Ma commande 300 euros est arrivée abîmée.', '300.00 EUR'],
+  ])('a sum after "order" is an amount, not an order number: %s', (text, value) => {
+    expect(only(text, 'amount')).toBe(value);
+  });
+
+  it.each([
+    ['You can see the ETA of order 370795561790 in your account.', 'The ETA of your order with the number 370795561790 is in your account.', 'en'],
+    ['Le suivi de la commande 48213 est dans votre compte.', "Le suivi de votre achat n° 48213 est dans votre compte.", 'fr'],
+  ])('the same order number in another phrasing matches: %s', (reference, answer, language) => {
+    expect(compareFacts(reference, answer, { language }).recall).toBe(1);
   });
 
   it.each([

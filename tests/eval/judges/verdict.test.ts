@@ -29,6 +29,11 @@ describe('verdict: correct needs a judge that checks', () => {
     expect(verdict({ ...agreeing, intent: 0 })).toBe('partial');
   });
 
+  it('holds back an answer that sends the customer to the support team where the agent answered', () => {
+    expect(verdict({ ...agreeing, deflection: 0 })).toBe('partial');
+    expect(verdict({ ...agreeing, deflection: null })).toBe('correct');
+  });
+
   it('holds back an answer that leaves out the fact the customer asked for', () => {
     expect(verdict({ ...agreeing, 'asked-facts': 0 })).toBe('partial');
   });

@@ -98,15 +98,15 @@ describe('re-addressing a past reply to this customer', () => {
   });
 
   it('leaves out the links the earlier thread marked as its own, and keeps the others (EN and FR)', () => {
-    const en = adaptReply('@old_fan Sorry to hear that! DM us your address: https://t.co/Dm4OldFan and see https://help.example/start', customer({ id: '@new_fan' }, 'my parcel is late'), '', ['@old_fan', 'https://t.co/Dm4OldFan']);
-    expect(en).toEqual({ text: '@new_fan Sorry to hear that! DM us your address: and see https://help.example/start', usedOrder: false });
+    const en = adaptReply('@old_fan Sorry to hear that! Please DM us https://t.co/Dm4OldFan and see https://help.example/start', customer({ id: '@new_fan' }, 'my parcel is late'), '', ['@old_fan', 'https://t.co/Dm4OldFan']);
+    expect(en).toEqual({ text: '@new_fan Sorry to hear that! Please DM us and see https://help.example/start', usedOrder: false });
     const fr = adaptReply(
-      '@ancien_client Désolés ! Écrivez-nous en privé : https://twitter.com/messages/compose?recipient_id=4242 nous regardons.',
+      '@ancien_client Désolés ! Écrivez-nous en privé https://twitter.com/messages/compose?recipient_id=4242 et nous regardons.',
       customer({ id: '@nouveau_client' }, 'mon colis est en retard'),
       '',
       ['@ancien_client', 'https://twitter.com/messages/compose?recipient_id=4242'],
     );
-    expect(fr).toEqual({ text: '@nouveau_client Désolés ! Écrivez-nous en privé : nous regardons.', usedOrder: false });
+    expect(fr).toEqual({ text: '@nouveau_client Désolés ! Écrivez-nous en privé et nous regardons.', usedOrder: false });
     // Not marked: the same reply keeps its link (an e-mail reply's link to the help center).
     expect(adaptReply('Voir https://t.co/Dm4OldFan', nameless)).toEqual({ text: 'Voir https://t.co/Dm4OldFan', usedOrder: false });
   });
@@ -115,6 +115,19 @@ describe('re-addressing a past reply to this customer', () => {
     expect(adaptReply('Thanks for waiting @old_fan, it ships today.', customer({ id: '@new_fan' }, 'when?'), '', ['@old_fan'])).toEqual({ text: 'Thanks for waiting @new_fan, it ships today.', usedOrder: false });
     expect(adaptReply('Merci @ancien_client, le colis part demain.', nameless, '', ['@ancien_client'])).toEqual({
       missing: 'the reply names the earlier customer’s @handle within its text, and this customer’s handle is unknown',
+    });
+  });
+
+  it.each([
+    ['@old_fan Sorry to hear that! DM us your address: https://t.co/Dm4OldFan and see https://help.example/start', ['@old_fan', 'https://t.co/Dm4OldFan']],
+    ['@old_fan Please fill in this page: https://t.co/Form0ld', ['@old_fan', 'https://t.co/Form0ld']],
+    ['@old_fan Follow your case here https://t.co/Case0ld thanks!', ['@old_fan', 'https://t.co/Case0ld']],
+    ['@ancien_client Désolés ! Écrivez-nous en privé : https://twitter.com/messages/compose?recipient_id=4242 nous regardons.', ['@ancien_client', 'https://twitter.com/messages/compose?recipient_id=4242']],
+    ['@ancien_client Suivez votre dossier ici : https://t.co/Dossier1', ['@ancien_client', 'https://t.co/Dossier1']],
+    ['@ancien_client Remplissez ce lien https://t.co/Form1 svp', ['@ancien_client', 'https://t.co/Form1']],
+  ])('refuses a reply that points to a link of the earlier thread’s own, which would point at nothing: %s', (reply, personal) => {
+    expect(adaptReply(reply, customer({ id: '@new_fan' }, 'help / aide'), '', personal)).toEqual({
+      missing: 'the reply points to a link of the earlier conversation’s own, and would point at nothing without it',
     });
   });
 
@@ -131,7 +144,7 @@ describe('re-addressing a past reply to this customer', () => {
       retrieve: async () => [{ table: 'tickets', id: 'T1', title: 'T1', text: 'parcel late', answer: '@old_fan Sorry! Follow your case here: https://t.co/Case0ld', personal: ['@old_fan', 'https://t.co/Case0ld'], score: 0.99 }],
     } as unknown as TicketContext;
     const answer = await createPastTicketResponder().respond(context);
-    expect(answer).toMatchObject({ decision: 'reply', text: '@new_fan Sorry! Follow your case here:' });
+    expect(answer).toMatchObject({ decision: 'escalate', text: '' });
     expect(answer.text).not.toContain('t.co');
   });
 
