@@ -3,7 +3,7 @@ export { ShadowdeskError, isShadowdeskError, type ShadowdeskErrorCode } from './
 export * from './datasets/records.ts';
 export type { Probe, ReadItem, ReadOptions, Reader, SourceLocation } from './datasets/reader.ts';
 export { READERS, detectReader, probePath, readerFor, type FormatName } from './datasets/readers/index.ts';
-export { cleanBody, cleanText, htmlToText } from './pipelines/clean.ts';
+export { cleanBody, cleanText, htmlToText } from './datasets/text/clean.ts';
 export {
   importSources,
   type FileImportReport,

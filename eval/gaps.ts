@@ -1,4 +1,4 @@
-import { Random } from '../datasets/demo/random.ts';
+import { Random } from '../datasets/text/random.ts';
 
 /**
  * Knowledge gaps: the questions a candidate escalated or got wrong, grouped by meaning (k-means

@@ -10,7 +10,7 @@ import { renderJunit } from '../../reports/junit.ts';
 import { errorRateLimit } from '../../eval/failures.ts';
 import { EXIT_UNUSABLE, guarded, withExamples } from '../_cli.ts';
 import { failPastErrorRate, MAX_ERROR_RATE_ARG } from './_summary.ts';
-import { GATE_ARGS, compareOptionsOf, readRunReport, shareOf } from './compare.ts';
+import { GATE_ARGS, compareOptionsOf, readRunReport, shareOf } from './_gate-flags.ts';
 
 function readBaseline(baseline: string, run: string): Promise<RunReport> {
   if (!existsSync(baseline)) {

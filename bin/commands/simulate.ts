@@ -11,7 +11,7 @@ import { REPORT_FORMATS, writeReports } from '../../reports/index.ts';
 import { guarded, positiveInteger, wholeNumber, withExamples } from '../_cli.ts';
 import { indexProgress, replayProgress } from './_progress.ts';
 import { failPastErrorRate, MAX_ERROR_RATE_ARG, printRunSummary } from './_summary.ts';
-import { DECISION_ARGS, decisionSettings, formatsOf } from './report.ts';
+import { DECISION_ARGS, decisionSettings, formatsOf } from './_report-flags.ts';
 
 /** Picked up without `--config` when present in the working directory. */
 const DEFAULT_CONFIG = 'shadowdesk.yaml';
