@@ -18,7 +18,7 @@ export { DEMO_DATA_DIR } from './datasets/demo/location.ts';
 export { formatImportReport } from './reports/import-report.ts';
 export { buildIndex, refreshIndex, type IndexOptions, type IndexProgress } from './pipelines/search-index.ts';
 export { openSearcher, type SearchHit, type SearchOptions, type Searcher } from './pipelines/search-tables.ts';
-export { redact, type PiiKind, type Redaction } from './pipelines/redact.ts';
+export { redact, type PiiKind, type Redaction } from './datasets/text/redact.ts';
 export { pullHelpdesk, type PullOptions, type PullReport } from './pipelines/pull/pull.ts';
 export type { Answer, Responder, Source, TicketContext, Usage } from './eval/types.ts';
 export { RESPONDERS, responderFor } from './eval/responders/index.ts';

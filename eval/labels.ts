@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { readCsv } from '../datasets/io/csv.ts';
 import { Random } from '../datasets/text/random.ts';
+import { foldText } from '../datasets/text/fold.ts';
 import { ShadowdeskError } from '../errors.ts';
 import { readJsonl } from '../pipelines/workspace.ts';
 import { correctRates, type LabelCorrection } from './corrected-rates.ts';
@@ -273,12 +274,7 @@ export async function exportLabelSample({ runDir, size = 200, seed = 42 }: { run
 
 /** What a person meant by a label, or undefined when it is none of the known words. */
 export function labelOf(text: string): HumanLabel | undefined {
-  const word = text
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .trim()
-    .toLowerCase()
-    .replace(/[\s_]+/g, '-');
+  const word = foldText(text).trim().replace(/[\s_]+/g, '-');
   return LABEL_SYNONYMS[word];
 }
 

@@ -100,6 +100,7 @@ function shopifyTime(at: number): string {
   return `${local.slice(0, 10)} ${local.slice(11, 19)} +0100`;
 }
 
+/** A customer typing without accents; not datasets/text/fold.ts, which also rewrites "…" as "...", which a keyboard does not. */
 function stripAccents(text: string): string {
   return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
 }
