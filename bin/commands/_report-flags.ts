@@ -5,6 +5,7 @@ import { withAssumptions, type Assumptions, type DecisionInputs } from '../../ev
 import type { CostAssumptions } from '../../eval/pricing/price-run.ts';
 import type { Strictness } from '../../eval/pricing/volumes.ts';
 import { REPORT_FORMATS, type ReportFormat } from '../../reports/index.ts';
+import { isShare, numberFlag } from '../_cli.ts';
 
 /** The flags `report`, `price` and `simulate` share: the decision's assumptions and the report formats. */
 
@@ -38,15 +39,6 @@ export const DECISION_ARGS = {
 
 type DecisionFlags = { [key in keyof typeof DECISION_ARGS]?: string | undefined };
 
-/** A number flag within bounds; `%` reads as a share ("2%" = 0.02). */
-function numberFlag(value: string | undefined, flag: string, check: (number: number) => boolean, expected: string): number | undefined {
-  if (value === undefined) return undefined;
-  const share = /%\s*$/.test(value);
-  const number = Number(value.replace(/%\s*$/, '').trim()) / (share ? 100 : 1);
-  if (value.trim() === '' || !Number.isFinite(number) || !check(number)) throw new ShadowdeskError('SD_INPUT_INVALID', `--${flag} ${value}: expected ${expected}`);
-  return number;
-}
-
 export interface DecisionSettings {
   strictness: Strictness;
   pricingFile?: string;
@@ -62,10 +54,10 @@ export async function decisionSettings(args: DecisionFlags): Promise<DecisionSet
   const file = args.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
   const fromFile = file ? ((await loadSimulationConfig(file)).decision ?? {}) : {};
   const flags: Partial<Assumptions> = {
-    monthlyTickets: numberFlag(args.volume, 'volume', (number) => number > 0, 'a number of tickets above 0'),
-    humanCostPerTicket: numberFlag(args['human-cost'], 'human-cost', (number) => number >= 0, 'an amount ≥ 0, e.g. 4.5'),
-    growth: numberFlag(args.growth, 'growth', (number) => number > -1, 'a monthly share above -100%, e.g. 2% or 0.02'),
-    threshold: numberFlag(args.threshold, 'threshold', (number) => number >= 0 && number <= 1, 'a confidence from 0 to 1'),
+    monthlyTickets: numberFlag(args.volume, '--volume', (number) => number > 0, 'a number of tickets above 0'),
+    humanCostPerTicket: numberFlag(args['human-cost'], '--human-cost', (number) => number >= 0, 'an amount ≥ 0, e.g. 4.5'),
+    growth: numberFlag(args.growth, '--growth', (number) => number > -1, 'a monthly share above -100%, e.g. 2% or 0.02'),
+    threshold: numberFlag(args.threshold, '--threshold', isShare, 'a confidence from 0 to 1'),
     ...(args.strictness !== undefined && { strictness: strictnessOf(args.strictness) }),
   };
   const FLAG_NAMES: Record<keyof Assumptions, string> = { monthlyTickets: '--volume', humanCostPerTicket: '--human-cost', growth: '--growth', strictness: '--strictness', threshold: '--threshold' };
