@@ -1,12 +1,7 @@
 import { existsSync } from 'node:fs';
 import { defineCommand } from 'citty';
 import { ShadowdeskError } from '../../errors.ts';
-import { createCandidates, llmJudgeOf, loadSimulationConfig } from '../../eval/config.ts';
-import type { Selection } from '../../eval/replay.ts';
-import { responderFor } from '../../eval/responders/index.ts';
-import { describeCoverage } from '../../eval/replay-coverage.ts';
-import { simulate } from '../../eval/simulate.ts';
-import { REPORT_FORMATS, writeReports } from '../../reports/index.ts';
+import { createCandidates, describeCoverage, llmJudgeOf, loadSimulationConfig, REPORT_FORMATS, responderFor, simulate, writeReports, type Selection } from '../../index.ts';
 import { guarded, maxErrorRateFlag, positiveInteger, wholeNumber, withExamples } from '../_cli.ts';
 import { indexProgress, replayProgress } from './_progress.ts';
 import { failPastErrorRate, MAX_ERROR_RATE_ARG, printRunSummary } from './_summary.ts';

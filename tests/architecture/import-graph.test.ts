@@ -83,7 +83,6 @@ const COMMAND_INTERNALS: readonly string[] = [
   'bin/commands/import.ts -> pipelines/import.ts',
   'bin/commands/import.ts -> pipelines/workspace.ts',
   'bin/commands/import.ts -> reports/import-report.ts',
-  'bin/commands/index.ts -> pipelines/search-index.ts',
   'bin/commands/init.ts -> eval/init.ts',
   'bin/commands/label.ts -> eval/corrected-rates.ts',
   'bin/commands/label.ts -> eval/judges/types.ts',
@@ -112,12 +111,6 @@ const COMMAND_INTERNALS: readonly string[] = [
   'bin/commands/rules.ts -> eval/rules/schema.ts',
   'bin/commands/rules.ts -> eval/rules/simulate.ts',
   'bin/commands/search.ts -> pipelines/search-tables.ts',
-  'bin/commands/simulate.ts -> eval/config.ts',
-  'bin/commands/simulate.ts -> eval/replay-coverage.ts',
-  'bin/commands/simulate.ts -> eval/replay.ts',
-  'bin/commands/simulate.ts -> eval/responders/index.ts',
-  'bin/commands/simulate.ts -> eval/simulate.ts',
-  'bin/commands/simulate.ts -> reports/index.ts',
 ];
 
 /** One import: from and to are paths from the repository root, with forward slashes. */
