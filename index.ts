@@ -3,7 +3,7 @@ export { ShadowdeskError, isShadowdeskError, type ShadowdeskErrorCode } from './
 export * from './datasets/records.ts';
 export type { Probe, ReadItem, ReadOptions, Reader, SourceLocation } from './datasets/reader.ts';
 export { READERS, detectReader, probePath, readerFor, type FormatName } from './datasets/readers/index.ts';
-export { cleanBody, cleanText, htmlToText } from './pipelines/clean.ts';
+export { cleanBody, cleanText, htmlToText } from './datasets/text/clean.ts';
 export {
   importSources,
   type FileImportReport,
@@ -18,13 +18,14 @@ export { DEMO_DATA_DIR } from './datasets/demo/location.ts';
 export { formatImportReport } from './reports/import-report.ts';
 export { buildIndex, refreshIndex, type IndexOptions, type IndexProgress } from './pipelines/search-index.ts';
 export { openSearcher, type SearchHit, type SearchOptions, type Searcher } from './pipelines/search-tables.ts';
-export { redact, type PiiKind, type Redaction } from './pipelines/redact.ts';
+export { redact, type PiiKind, type Redaction } from './datasets/text/redact.ts';
 export { pullHelpdesk, type PullOptions, type PullReport } from './pipelines/pull/pull.ts';
 export type { Answer, Responder, Source, TicketContext, Usage } from './eval/types.ts';
 export { RESPONDERS, responderFor } from './eval/responders/index.ts';
 export { createLlmResponder, type LlmResponderOptions } from './eval/responders/llm.ts';
-export { createCandidates, loadSimulationConfig, type SimulationConfig } from './eval/config.ts';
+export { createCandidates, llmJudgeOf, loadSimulationConfig, type SimulationConfig } from './eval/config.ts';
 export { readResults, replay, selectTickets, type ReplayOptions, type ReplaySummary, type Selection, type TicketResult } from './eval/replay.ts';
+export { describeCoverage } from './eval/replay-coverage.ts';
 export { mergeRuns } from './eval/merge-runs.ts';
 export { simulate, type SimulateOptions, type SimulationResult } from './eval/simulate.ts';
 export { judgeRun, type JudgeRunOptions } from './eval/judge.ts';
@@ -37,7 +38,7 @@ export { priceRun, withCostAssumptions, type CostAssumptions, type RunPricing } 
 export { decide, withAssumptions, type Assumptions, type AssumptionOrigins, type Decision, type DecisionInputs } from './eval/pricing/decision.ts';
 export { buildReport, readReport, type ReportOptions, type RunReport } from './eval/run-report.ts';
 export { compareRuns, planGate, type GatePlan, type RunComparison } from './eval/compare.ts';
-export { REPORT_WRITERS, writeReports, type ReportFormat } from './reports/index.ts';
+export { REPORT_FORMATS, REPORT_WRITERS, writeReports, type ReportFormat } from './reports/index.ts';
 export { findChromium, writeReportPdf, type PdfOptions } from './reports/pdf.ts';
 export {
   loadRules,

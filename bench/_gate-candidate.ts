@@ -1,5 +1,5 @@
 import type { Ticket } from '../datasets/records.ts';
-import { Random } from '../datasets/demo/random.ts';
+import { Random } from '../datasets/text/random.ts';
 import { ticketHistory } from '../eval/history.ts';
 import { startFakeEndpoint, type FakeEndpoint, type RecordedRequest } from '../tests/helpers/llm-server.ts';
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { readRunReport } from '../bin/commands/compare.ts';
+import { readRunReport } from '../bin/commands/_gate-flags.ts';
 import { BASELINE_SHARE, DROP_SHARES, judgedRerun, resampledRates, rowOf, runSeed, withWrongShare } from './_gate-rules.ts';
 import { log } from './_shared.ts';
 

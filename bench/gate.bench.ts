@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { readRunReport } from '../bin/commands/compare.ts';
+import { readRunReport } from '../bin/commands/_gate-flags.ts';
 import { baselineOf, type GatedMetric } from '../eval/compare.ts';
 import { wilsonInterval } from '../eval/ppi.ts';
 import { selectTickets } from '../eval/replay.ts';

@@ -160,6 +160,31 @@ export function positiveInteger(value: string | undefined, flag: string): number
   return parsed;
 }
 
+// Plain decimals only: no exponent, hex or separators a person would not type; bounded, so linear.
+const NUMBER_OR_PERCENT = /^\s*(-?(?:\d{1,15}(?:\.\d{1,15})?|\.\d{1,15}))\s*(%?)\s*$/;
+
+/**
+ * A number from a flag, `%` reading as a share ("2%" and "2 %" are 0.02); `check` says which
+ * values the flag takes and `expected` how to write one, e.g. "a share of answers such as 0.05".
+ */
+export function numberFlag(value: string, flag: string, check: (number: number) => boolean, expected: string): number;
+export function numberFlag(value: string | undefined, flag: string, check: (number: number) => boolean, expected: string): number | undefined;
+export function numberFlag(value: string | undefined, flag: string, check: (number: number) => boolean, expected: string): number | undefined {
+  if (value === undefined) return undefined;
+  const match = NUMBER_OR_PERCENT.exec(value);
+  const number = match ? Number(match[1]) / (match[2] ? 100 : 1) : Number.NaN;
+  if (!check(number)) throw new ShadowdeskError('SD_INPUT_INVALID', `${flag} ${value}: expected ${expected}`);
+  return number;
+}
+
+/** From 0 to 1: a share, or a confidence. */
+export const isShare = (number: number) => number >= 0 && number <= 1;
+
+/** `--max-error-rate`, which `simulate` and `ci` take. */
+export function maxErrorRateFlag(value: string | undefined): number | undefined {
+  return numberFlag(value, '--max-error-rate', isShare, 'a share of answers such as 0.05, or a percentage such as 5%');
+}
+
 /** A whole number (a seed) from a flag. */
 export function wholeNumber(value: string, flag: string): number {
   const number = Number(value);

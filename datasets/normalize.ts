@@ -1,4 +1,4 @@
-import { cleanBody, looksLikeHtml } from '../pipelines/clean.ts';
+import { cleanBody, looksLikeHtml } from './text/clean.ts';
 import type { Message } from './records.ts';
 
 /** Small, shared conversions every reader needs, so all formats normalize the same way. */

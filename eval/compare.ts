@@ -1,4 +1,4 @@
-import type { Random } from '../datasets/demo/random.ts';
+import type { Random } from '../datasets/text/random.ts';
 import { ShadowdeskError } from '../errors.ts';
 import { allSucceed, percentile, sentCorrect, streamFor } from './metrics.ts';
 import type { ExplorerAnswer, RunReport, ShownVerdict, TryVerdict } from './run-report.ts';

@@ -1,5 +1,5 @@
 import type { JudgedTicket } from './judges/types.ts';
-import type { HumanLabel } from './labels.ts';
+import type { HumanLabel } from './human-labels.ts';
 import { phiCorrelation, stratifiedMean, stratifiedRatio, wilsonInterval, type CorrectedRate, type Proportion, type RatioTerms } from './ppi.ts';
 
 /**

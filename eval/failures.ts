@@ -1,4 +1,3 @@
-import { ShadowdeskError } from '../errors.ts';
 import type { RunReport } from './run-report.ts';
 
 /**
@@ -55,14 +54,6 @@ export function failureText(failures: FailedAnswers): string {
   const shown = failures.kinds.slice(0, KINDS_SHOWN).map(({ kind, count }) => `${kind} ×${count.toLocaleString('en-US')}`);
   const others = failures.kinds.length > KINDS_SHOWN ? `, ${failures.kinds.length - KINDS_SHOWN} other kinds` : '';
   return `${failures.candidate}: ${failures.failed.toLocaleString('en-US')} of ${failures.answers.toLocaleString('en-US')} answers failed (${shareText(failures.share)})${shown.length > 0 ? `: ${shown.join(', ')}${others}` : ''}`;
-}
-
-/** A limit given as a share (0.05) or a percentage (5%, 5 %); `flag` names where it came from. */
-export function errorRateLimit(text: string, flag: string): number {
-  const match = /^\s*(\d{1,3}(?:\.\d{1,6})?|\.\d{1,6})\s*(%?)\s*$/.exec(text);
-  const value = match ? Number(match[1]) / (match[2] ? 100 : 1) : Number.NaN;
-  if (!(value >= 0 && value <= 1)) throw new ShadowdeskError('SD_INPUT_INVALID', `${flag} ${text}: expected a share of answers such as 0.05, or a percentage such as 5%`);
-  return value;
 }
 
 /** Why the run is past the limit, one candidate a line, or undefined when every candidate is within it. */

@@ -1,4 +1,5 @@
-import { Random } from '../datasets/demo/random.ts';
+import { Random } from '../datasets/text/random.ts';
+import { foldText } from '../datasets/text/fold.ts';
 
 /**
  * Knowledge gaps: the questions a candidate escalated or got wrong, grouped by meaning (k-means
@@ -61,10 +62,7 @@ export function questionWords(text: string): string {
 }
 
 function words(text: string): string[] {
-  return questionWords(text)
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
+  return foldText(questionWords(text))
     .split(/[^\p{L}]+/u)
     .filter((word) => word.length > 2 && !STOPWORDS.has(word) && !COURTESY.has(word));
 }

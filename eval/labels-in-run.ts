@@ -5,7 +5,9 @@ import { isShadowdeskError, ShadowdeskError } from '../errors.ts';
 import { parseConfig } from './config-file.ts';
 import type { LabelCorrection } from './corrected-rates.ts';
 import { VERDICTS } from './judges/types.ts';
-import { AGREEMENT_FILE } from './labels.ts';
+
+/** Written by `label import`, read by every report of the run. */
+export const AGREEMENT_FILE = 'label-agreement.json';
 
 /**
  * What people's labels say about a run, as its report holds it: read from the label-agreement.json

@@ -2,11 +2,14 @@ import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { readCsv } from '../datasets/io/csv.ts';
-import { Random } from '../datasets/demo/random.ts';
+import { Random } from '../datasets/text/random.ts';
+import { foldText } from '../datasets/text/fold.ts';
 import { ShadowdeskError } from '../errors.ts';
 import { readJsonl } from '../pipelines/workspace.ts';
 import { correctRates, type LabelCorrection } from './corrected-rates.ts';
+import { HUMAN_LABELS, type HumanLabel } from './human-labels.ts';
 import { JUDGED_FILE } from './judge.ts';
+import { AGREEMENT_FILE } from './labels-in-run.ts';
 import { VERDICTS, type JudgedTicket, type Verdict } from './judges/types.ts';
 import { DEFAULT_VERDICT_RULES, verdictOf, type VerdictRules } from './judges/verdict.ts';
 import { labelsForHalfWidth, type LabelsNeeded } from './ppi.ts';
@@ -18,23 +21,15 @@ import { readReport } from './run-report.ts';
  * correct the headline rates (corrected-rates.ts) and refit the verdict thresholds.
  */
 
+export { HUMAN_LABELS, type HumanLabel } from './human-labels.ts';
+
 export const LABELS_FILE = 'labels.csv';
-export const AGREEMENT_FILE = 'label-agreement.json';
 export const RULES_FILE = 'verdict-rules.json';
 
 /** Below this, a threshold search fits noise rather than the people's judgement. */
 export const MIN_LABELS_TO_RECALIBRATE = 30;
 /** Every non-empty stratum gets this many rows (or all it has), so rare verdicts are seen too. */
 const MIN_PER_STRATUM = 3;
-
-/**
- * correct: resolves the request as the agent did, with no false fact. wrong: does not, though the
- * candidate had what it needed. needs-human: it needed an action or information the candidate
- * lacked. partial: the earlier protocol's middle label, still read from old files; it counts as
- * neither correct nor wrong.
- */
-export const HUMAN_LABELS = ['correct', 'wrong', 'needs-human', 'partial'] as const;
-export type HumanLabel = (typeof HUMAN_LABELS)[number];
 
 /** What people may type, accents, case, spaces and underscores aside; French because the first brands are French. */
 const LABEL_SYNONYMS: Record<string, HumanLabel> = {
@@ -279,12 +274,7 @@ export async function exportLabelSample({ runDir, size = 200, seed = 42 }: { run
 
 /** What a person meant by a label, or undefined when it is none of the known words. */
 export function labelOf(text: string): HumanLabel | undefined {
-  const word = text
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .trim()
-    .toLowerCase()
-    .replace(/[\s_]+/g, '-');
+  const word = foldText(text).trim().replace(/[\s_]+/g, '-');
   return LABEL_SYNONYMS[word];
 }
 

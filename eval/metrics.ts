@@ -15,7 +15,7 @@
  * resamples: there are dozens of them per candidate and they are read for direction, not the third decimal.
  */
 
-import { Random } from '../datasets/demo/random.ts';
+import { Random } from '../datasets/text/random.ts';
 import { ShadowdeskError } from '../errors.ts';
 import { OUTCOMES, VERDICTS, type JudgedTicket, type Outcome, type Verdict } from './judges/types.ts';
 

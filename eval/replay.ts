@@ -4,14 +4,14 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Order, Ticket } from '../datasets/records.ts';
 import { ShadowdeskError } from '../errors.ts';
-import { Random } from '../datasets/demo/random.ts';
+import { Random } from '../datasets/text/random.ts';
 import { openSearcher, readManifest, type Searcher } from '../pipelines/search-tables.ts';
 import { DEFAULT_WORKSPACE, JsonlWriter, readJsonlLines, readRecords, recordsFile } from '../pipelines/workspace.ts';
 import { ticketHistory } from './history.ts';
 import type { LlmJudgeOptions } from './judges/llm-judge.ts';
 import { freshTry } from './llm/client.ts';
-import { checkLatestIsPointer, claimRunDir, ownRunDir, pointLatestAt, readResultsFile, resultKey, RESULTS_FILE, RUN_FILE } from './run-folder.ts';
-import { runIdentity } from './run-identity.ts';
+import { checkLatestIsPointer, claimRunDir, ownRunDir, pointLatestAt, readResultsFile, resultKey, RESULTS_FILE, RUN_FILE, type TicketResult } from './run-folder.ts';
+import { runIdentity, type Selection } from './run-identity.ts';
 import { ticketLineFacts } from './ticket-lines.ts';
 import type { Answer, Responder, TicketContext } from './types.ts';
 
@@ -21,17 +21,6 @@ import type { Answer, Responder, TicketContext } from './types.ts';
  * that is killed resumes where it stopped and ends with the same results; only a run of the same
  * identity (tickets, candidates' configs, judges, index) resumes in a folder.
  */
-
-export interface Selection {
-  /** Only tickets created in the last N days of the history. */
-  holdoutDays?: number;
-  /** A seeded random sample of this many tickets (after the holdout cut). */
-  sample?: number;
-  /** @default 42 */
-  seed?: number;
-  /** This job's share of the tickets, e.g. { index: 1, count: 4 } for `--shard 2/4`. */
-  shard?: { index: number; count: number };
-}
 
 export interface ReplayOptions {
   /** @default '.shadowdesk' */
@@ -58,17 +47,6 @@ export interface ReplayOptions {
   onProgress?: (progress: { done: number; total: number }) => void;
 }
 
-export interface TicketResult {
-  candidate: string;
-  ticketId: string;
-  createdAt: string;
-  answer: Answer;
-  /** The try, from 0, in a repeated run; absent in a run that was not repeated. */
-  repeat?: number;
-  /** In a repeated run, the candidate consulted no model on this ticket: every try would be this answer, so it was asked once. */
-  answeredOnce?: true;
-}
-
 export interface ReplaySummary {
   tickets: number;
   /** Results already in the run folder from an earlier, interrupted run, kept as they were. */
@@ -84,7 +62,8 @@ export interface ReplaySummary {
   resultsFile: string;
 }
 
-export { IDENTITY_FILE, readResults, RESULTS_FILE, RUN_FILE } from './run-folder.ts';
+export { IDENTITY_FILE, readResults, RESULTS_FILE, RUN_FILE, type TicketResult } from './run-folder.ts';
+export type { Selection } from './run-identity.ts';
 
 /** What a run answered: enough to judge, price and merge it later. */
 export interface RunInfo {

@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { isShadowdeskError, ShadowdeskError } from '../errors.ts';
 import { readJsonlPositions } from '../pipelines/workspace.ts';
 import { identityDifferences, type RunIdentity } from './run-identity.ts';
-import type { TicketResult } from './replay.ts';
+import type { Answer } from './types.ts';
 
 /**
  * A run folder: the answers (results.jsonl, appended per ticket), the identity of the run they
@@ -15,6 +15,18 @@ export const RESULTS_FILE = 'results.jsonl';
 export const RUN_FILE = 'run.json';
 export const IDENTITY_FILE = 'identity.json';
 export const LATEST_RUN = 'latest';
+
+/** One answer of one candidate to one ticket: a line of results.jsonl. */
+export interface TicketResult {
+  candidate: string;
+  ticketId: string;
+  createdAt: string;
+  answer: Answer;
+  /** The try, from 0, in a repeated run; absent in a run that was not repeated. */
+  repeat?: number;
+  /** In a repeated run, the candidate consulted no model on this ticket: every try would be this answer, so it was asked once. */
+  answeredOnce?: true;
+}
 
 /** How the answers are read: a resume may cut a half-written last line, a report may not. */
 export type ResultsReading = 'resume' | 'report';

@@ -3,8 +3,19 @@ import packageJson from '../package.json' with { type: 'json' };
 import type { Ticket } from '../datasets/records.ts';
 import type { IndexManifest } from '../pipelines/search-tables.ts';
 import type { LlmJudgeOptions } from './judges/llm-judge.ts';
-import type { Selection } from './replay.ts';
 import type { JsonValue, Responder } from './types.ts';
+
+/** Which past tickets a run replays. */
+export interface Selection {
+  /** Only tickets created in the last N days of the history. */
+  holdoutDays?: number;
+  /** A seeded random sample of this many tickets (after the holdout cut). */
+  sample?: number;
+  /** @default 42 */
+  seed?: number;
+  /** This job's share of the tickets, e.g. { index: 1, count: 4 } for `--shard 2/4`. */
+  shard?: { index: number; count: number };
+}
 
 /**
  * What makes two runs the same run: the tickets asked, what answers them, what judges them and

@@ -7,10 +7,9 @@ import type { RunReport } from '../../eval/run-report.ts';
 import { ShadowdeskError } from '../../errors.ts';
 import { renderComparisonMarkdown, renderPlanMarkdown, gateCases } from '../../reports/comparison.ts';
 import { renderJunit } from '../../reports/junit.ts';
-import { errorRateLimit } from '../../eval/failures.ts';
-import { EXIT_UNUSABLE, guarded, withExamples } from '../_cli.ts';
+import { EXIT_UNUSABLE, guarded, maxErrorRateFlag, withExamples } from '../_cli.ts';
 import { failPastErrorRate, MAX_ERROR_RATE_ARG } from './_summary.ts';
-import { GATE_ARGS, compareOptionsOf, readRunReport, shareOf } from './compare.ts';
+import { GATE_ARGS, compareOptionsOf, readRunReport, shareOf } from './_gate-flags.ts';
 
 function readBaseline(baseline: string, run: string): Promise<RunReport> {
   if (!existsSync(baseline)) {
@@ -47,7 +46,7 @@ const command = defineCommand({
   run: ({ args }) =>
     guarded(async () => {
       if (args.plan) return void process.stdout.write(renderPlanMarkdown(planGate(await readBaseline(args.baseline, args.run), planOptionsOf(args)), args.baseline));
-      const maxErrorRate = args['max-error-rate'] === undefined ? undefined : errorRateLimit(args['max-error-rate'], '--max-error-rate');
+      const maxErrorRate = maxErrorRateFlag(args['max-error-rate']);
       const current = await readRunReport(args.run, '--run');
       if (args['update-baseline']) {
         await mkdir(dirname(args.baseline), { recursive: true });

@@ -1,14 +1,7 @@
 import { join, relative } from 'node:path';
 import { defineCommand } from 'citty';
-import { DEMO_DATA_DIR } from '../../datasets/demo/location.ts';
-import { importSources } from '../../pipelines/import.ts';
-import { buildIndex } from '../../pipelines/search-index.ts';
-import { responderFor } from '../../eval/responders/index.ts';
+import { buildIndex, DEMO_DATA_DIR, formatImportReport, importSources, PRESETS_FILE, responderFor, simulate, writeReports } from '../../index.ts';
 import { cliCommand } from '../../eval/init.ts';
-import { simulate } from '../../eval/simulate.ts';
-import { PRESETS_FILE } from '../../eval/pricing/load.ts';
-import { formatImportReport } from '../../reports/import-report.ts';
-import { writeReports } from '../../reports/index.ts';
 import { EXIT_UNUSABLE, guarded, interruptSignal, positiveInteger, withExamples } from '../_cli.ts';
 import { importProgress, indexProgress, replayProgress } from './_progress.ts';
 import { printRunSummary } from './_summary.ts';

@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import { buildIndex } from '../../pipelines/search-index.ts';
+import { buildIndex } from '../../index.ts';
 import { guarded, withExamples } from '../_cli.ts';
 import { indexProgress } from './_progress.ts';
 

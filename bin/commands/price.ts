@@ -7,7 +7,7 @@ import { ShadowdeskError } from '../../errors.ts';
 import { costBasisText, money, percent } from '../../reports/_format.ts';
 import { decisionTerminalLines, historyBasisText } from '../../reports/decision-text.ts';
 import { guarded, withExamples } from '../_cli.ts';
-import { DECISION_ARGS, decisionSettings } from './report.ts';
+import { DECISION_ARGS, decisionSettings } from './_report-flags.ts';
 
 const command = defineCommand({
   meta: { name: 'price', description: 'Project what each pricing model would have cost for a judged run; no re-simulation.' },

@@ -1,17 +1,11 @@
 import { existsSync } from 'node:fs';
 import { defineCommand } from 'citty';
 import { ShadowdeskError } from '../../errors.ts';
-import { createCandidates, llmJudgeOf, loadSimulationConfig } from '../../eval/config.ts';
-import { errorRateLimit } from '../../eval/failures.ts';
-import type { Selection } from '../../eval/replay.ts';
-import { responderFor } from '../../eval/responders/index.ts';
-import { describeCoverage } from '../../eval/replay-coverage.ts';
-import { simulate } from '../../eval/simulate.ts';
-import { REPORT_FORMATS, writeReports } from '../../reports/index.ts';
-import { guarded, positiveInteger, wholeNumber, withExamples } from '../_cli.ts';
+import { createCandidates, describeCoverage, llmJudgeOf, loadSimulationConfig, REPORT_FORMATS, responderFor, simulate, writeReports, type Selection } from '../../index.ts';
+import { guarded, maxErrorRateFlag, positiveInteger, wholeNumber, withExamples } from '../_cli.ts';
 import { indexProgress, replayProgress } from './_progress.ts';
 import { failPastErrorRate, MAX_ERROR_RATE_ARG, printRunSummary } from './_summary.ts';
-import { DECISION_ARGS, decisionSettings, formatsOf } from './report.ts';
+import { DECISION_ARGS, decisionSettings, formatsOf } from './_report-flags.ts';
 
 /** Picked up without `--config` when present in the working directory. */
 const DEFAULT_CONFIG = 'shadowdesk.yaml';
@@ -49,7 +43,7 @@ const command = defineCommand({
         throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `--config ${args.config}: no such file; \`shadowdesk init <exports folder>\` writes a commented shadowdesk.yaml (without --config, the built-in candidates answer)`);
       }
       // A mistyped limit fails now, not after the replay.
-      const maxErrorRate = args['max-error-rate'] === undefined ? undefined : errorRateLimit(args['max-error-rate'], '--max-error-rate');
+      const maxErrorRate = maxErrorRateFlag(args['max-error-rate']);
       const settings = await decisionSettings(args);
       const configFile = args.config ?? (args.candidates === undefined && existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
       const config = configFile ? await loadSimulationConfig(configFile) : undefined;

@@ -1,3 +1,5 @@
+import { foldText } from '../text/fold.ts';
+
 /**
  * The fictional brand of the bundled demo: Maison Lune, a French shop for candles, home
  * fragrance and ceramics, selling in France and abroad. Its policies change during the two
@@ -110,10 +112,7 @@ export const PRODUCTS: Product[] = [
 ];
 
 export function slug(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
+  return foldText(text)
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
 }

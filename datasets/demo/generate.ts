@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { AGENTS, BRAND, CITIES_ABROAD, CITIES_FR, FIRST_NAMES, HISTORY_END, HISTORY_START, LAST_NAMES, PRODUCTS, policyAt, slug, type Product } from './brand.ts';
 import { csvLine, macroIdFor, writeHelpCenter, writeMacros, writeProducts } from './knowledge.ts';
 import { AUTO_REPLY, CLOSINGS, DEVICE_SIGNATURES, FOLLOW_UPS, GREETINGS, HOSTILE, INTENTS, SPAM, type Intent, type Language, type OrderFacts } from './phrases.ts';
-import { Random } from './random.ts';
+import { Random } from '../text/random.ts';
 
 /**
  * The seeded demo generator: a brand's two years of helpdesk history, written as the exports a
@@ -100,6 +100,7 @@ function shopifyTime(at: number): string {
   return `${local.slice(0, 10)} ${local.slice(11, 19)} +0100`;
 }
 
+/** A customer typing without accents; not datasets/text/fold.ts, which also rewrites "…" as "...", which a keyboard does not. */
 function stripAccents(text: string): string {
   return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
 }

@@ -1,4 +1,5 @@
 import { readCsv, type CsvOptions } from '../io/csv.ts';
+import { foldText } from '../text/fold.ts';
 import type { ReadItem, SourceLocation } from '../reader.ts';
 
 /** Column lookup that tolerates case, spacing and the spellings different export versions use. */
@@ -14,10 +15,7 @@ export function column(row: Record<string, string>, ...names: string[]): string 
 }
 
 export function normalizeHeader(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
+  return foldText(name)
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
 }

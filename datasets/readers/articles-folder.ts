@@ -2,7 +2,7 @@ import { constants, readdirSync, type Dirent } from 'node:fs';
 import { open, readdir, realpath } from 'node:fs/promises';
 import { basename, extname, isAbsolute, join, relative, sep } from 'node:path';
 import { YAMLParseError, parse as parseYaml } from 'yaml';
-import { htmlToText, normalizeWhitespace } from '../../pipelines/clean.ts';
+import { htmlToText, normalizeWhitespace } from '../text/clean.ts';
 import { checkEncoding, decodeHead } from '../io/text.ts';
 import { splitTags, str, toIsoDate } from '../normalize.ts';
 import { recordItem, type ReadItem, type Reader, type SourceLocation } from '../reader.ts';

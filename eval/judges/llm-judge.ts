@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { redact } from '../../pipelines/redact.ts';
+import { redact } from '../../datasets/text/redact.ts';
 import { createLlmClient, isLocalEndpoint, type LlmClient, type LlmEndpoint } from '../llm/client.ts';
 import type { JudgeScore } from './types.ts';
 

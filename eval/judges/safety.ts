@@ -8,7 +8,7 @@
  * literal and only use bounded or delimited repetitions, so matching stays linear in the text length.
  */
 
-import { redact, type PiiKind } from '../../pipelines/redact.ts';
+import { redact, type PiiKind } from '../../datasets/text/redact.ts';
 import type { Source } from '../types.ts';
 import { foreignAddressees } from './addressee.ts';
 import { demandsIn, foldText as fold, injectionAttempt, obeyedInjection, type Demand } from './injection.ts';

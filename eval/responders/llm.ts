@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { redact } from '../../pipelines/redact.ts';
+import { redact } from '../../datasets/text/redact.ts';
 import type { SearchHit } from '../../pipelines/search-tables.ts';
 import { createLlmClient, DEFAULT_CONCURRENCY, isLocalEndpoint, type ChatMessage, type LlmClient, type LlmEndpoint } from '../llm/client.ts';
 import type { Answer, Responder, Source, TicketContext } from '../types.ts';

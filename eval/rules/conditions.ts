@@ -1,6 +1,7 @@
 import type { Ticket } from '../../datasets/records.ts';
+import { foldAccents } from '../../datasets/text/fold.ts';
 import type { Condition, TextCondition, TextField } from './schema.ts';
-import { compileRuleRegex, compileWordPattern, fold, indexWords, matchesWords, wordsOf, type WordIndex, type WordPattern } from './text-match.ts';
+import { compileRuleRegex, compileWordPattern, indexWords, matchesWords, wordsOf, type WordIndex, type WordPattern } from './text-match.ts';
 import { compileBusinessHours } from './time-window.ts';
 
 /**
@@ -32,7 +33,7 @@ export function eventText(text: string): EventText {
   let folded: string | undefined;
   let words: WordIndex | undefined;
   return {
-    folded: () => (folded ??= fold(text)),
+    folded: () => (folded ??= foldAccents(text)),
     words: () => (words ??= indexWords(wordsOf(text))),
   };
 }

@@ -1,9 +1,12 @@
+import { foldAccents, foldText } from '../../datasets/text/fold.ts';
+
 /**
  * Word matching for rule conditions, as a support lead expects it: case- and accent-insensitive,
  * on whole words (issue #10).
  *
- * - Text and rule words are folded the same way: Unicode NFKD with combining marks removed,
- *   ligatures spelled out (œ → oe, æ → ae, ß → ss), lower-cased. "REMBOURSÉ" folds to "rembourse".
+ * - Text and rule words are folded the same way, by datasets/text/fold.ts: Unicode NFKD with
+ *   combining marks removed, ligatures spelled out (œ → oe, æ → ae, ß → ss), lower-cased.
+ *   "REMBOURSÉ" folds to "rembourse".
  * - Text is cut into words at anything that is not a letter or a digit (`l'article` is `l` and
  *   `article`, `e-mail` is `e` and `mail`, `#ML1042` is `ml1042`).
  * - A rule word matches a whole word: `remboursement` matches "Remboursement" and "REMBOURSEMENT"
@@ -14,21 +17,11 @@
  *   row; only its last word may end with `*`.
  */
 
-/** Folds case, accents and ligatures; keeps every other character (for regular expressions). */
-export function fold(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/[œŒ]/g, (char) => (char === 'œ' ? 'oe' : 'OE'))
-    .replace(/[æÆ]/g, (char) => (char === 'æ' ? 'ae' : 'AE'))
-    .replace(/ß/g, 'ss');
-}
-
 const WORD = /[\p{L}\p{N}]+/gu;
 
 /** The folded, lower-cased words of a text. */
 export function wordsOf(text: string): string[] {
-  return fold(text).toLowerCase().match(WORD) ?? [];
+  return foldText(text).match(WORD) ?? [];
 }
 
 /** A compiled rule word or phrase. */
@@ -95,7 +88,7 @@ export function matchesWords(text: WordIndex, pattern: WordPattern): boolean {
  * flags; its own accents are folded too, so `rembours[ée]` and `remboursé` both match "REMBOURSÉ".
  */
 export function compileRuleRegex(source: string): RegExp {
-  return new RegExp(fold(source), 'iu');
+  return new RegExp(foldAccents(source), 'iu');
 }
 
 /** Why a rule's regular expression does not compile, or undefined. */

@@ -1,4 +1,4 @@
-import { Random } from '../../datasets/demo/random.ts';
+import { Random } from '../../datasets/text/random.ts';
 import { INVISIBLE_CHARACTERS, SPECIAL_TOKENS } from './model-folder.ts';
 
 /**

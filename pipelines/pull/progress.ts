@@ -1,3 +1,4 @@
+import { plainProgress } from '../progress.ts';
 import type { PullProgress } from './run.ts';
 
 const BAR_WIDTH = 24;
@@ -24,14 +25,22 @@ export function progressLine(progress: PullProgress, recordsPerSecond: number, s
   return parts.join(', ');
 }
 
-/** On a terminal a bar redrawn in place; elsewhere (CI, a log file) a plain line every `everyMs`. */
+/**
+ * On a terminal a bar redrawn in place; elsewhere (CI, a log file) plain lines as every long
+ * command writes them: each stream's first, each tenth of a stream whose position is known,
+ * at least `everyMs` apart otherwise, and the end.
+ */
 export function pullProgressPrinter(stream: NodeJS.WriteStream = process.stderr, everyMs = 5000): (progress: PullProgress) => void {
   const started = performance.now();
   let firstRecords: number | undefined;
   let streamName = '';
   let streamStarted = started;
-  let lastLine = Number.NEGATIVE_INFINITY;
   let finished = false;
+  const plain = plainProgress<{ line: string; progress: PullProgress }>(
+    stream,
+    ({ line, progress }) => ({ line: `pull: ${line}`, fraction: progress.progress ?? 0, stage: progress.stream, done: progress.streamsDone === progress.streams }),
+    { everySeconds: everyMs / 1000 },
+  );
   return (progress) => {
     if (finished) return;
     finished = progress.streamsDone === progress.streams;
@@ -47,9 +56,6 @@ export function pullProgressPrinter(stream: NodeJS.WriteStream = process.stderr,
     if (stream.isTTY) {
       stream.write(`\r\x1b[K${line}`);
       if (finished) stream.write('\n');
-    } else if (now - lastLine >= everyMs || finished) {
-      lastLine = now;
-      stream.write(`pull: ${line}\n`);
-    }
+    } else plain({ line, progress });
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../datasets/demo/random.ts';
+import { Random } from '../../datasets/text/random.ts';
 import { baselineOf, compareRuns, describeRepeats, familyAdjusted, mcnemarPValue, pairedBootstrap, planGate, type GateCheck } from '../../eval/compare.ts';
 import type { RunReport } from '../../eval/run-report.ts';
 import { changeSentence } from '../../reports/comparison.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorKind, errorRateExceeded, errorRateLimit, failedAnswers, failureText } from '../../eval/failures.ts';
+import { errorKind, errorRateExceeded, failedAnswers, failureText } from '../../eval/failures.ts';
 import { LlmError } from '../../eval/llm/client.ts';
 import { makeReport } from '../reports/_report-factory.ts';
 
@@ -11,11 +11,6 @@ describe('failed answers', () => {
     const other = errorKind(`Le répondeur a échoué\x1b[31m ${'x'.repeat(80)}`);
     expect(other).toMatch(/^Le répondeur a échoué .{30,40}…$/);
     expect(other).not.toContain('\x1b');
-  });
-
-  it('reads a limit as a share or a percentage, and refuses anything else', () => {
-    expect([errorRateLimit('0.05', '--max-error-rate'), errorRateLimit('5%', '--max-error-rate'), errorRateLimit(' 2.5 % ', '--max-error-rate'), errorRateLimit('0', '--max-error-rate')]).toEqual([0.05, 0.05, 0.025, 0]);
-    for (const text of ['five', '5', '150%', '-1', '', '0.05.1']) expect(() => errorRateLimit(text, '--max-error-rate')).toThrow(`--max-error-rate ${text}: expected a share of answers`);
   });
 
   it('counts what the metrics count, and says which candidates are past a limit', async () => {

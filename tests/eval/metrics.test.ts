@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../datasets/demo/random.ts';
+import { Random } from '../../datasets/text/random.ts';
 import type { JudgedTicket } from '../../eval/judges/types.ts';
 import { allSucceed, bootstrapRate, bootstrapRates, computeMetrics, computeRepeatability, type JudgedTry, type Rate } from '../../eval/metrics.ts';
 import { judged, type JudgedOverrides } from '../helpers/judged.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../datasets/demo/random.ts';
+import { Random } from '../../datasets/text/random.ts';
 import { allocate } from '../../eval/labels.ts';
 import { labelsForHalfWidth, phiCorrelation, ppiMean, ppiPlusPlusMean, stratifiedMean, stratifiedRatio, wilsonInterval, type CorrectedRate } from '../../eval/ppi.ts';
 

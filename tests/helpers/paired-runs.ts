@@ -1,4 +1,4 @@
-import { Random } from '../../datasets/demo/random.ts';
+import { Random } from '../../datasets/text/random.ts';
 import type { Verdict } from '../../eval/judges/types.ts';
 import type { ExplorerTicket, RunReport } from '../../eval/run-report.ts';
 

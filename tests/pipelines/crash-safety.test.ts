@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../../datasets/demo/generate.ts';
-import { Random } from '../../datasets/demo/random.ts';
+import { Random } from '../../datasets/text/random.ts';
 import type { RecordKind } from '../../datasets/records.ts';
 import { openSearcher, readManifest } from '../../pipelines/search-tables.ts';
 import { RECORD_FILES, readRecords } from '../../pipelines/workspace.ts';

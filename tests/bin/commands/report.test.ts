@@ -1,4 +1,4 @@
-import { decisionSettings } from '../../../bin/commands/report.ts';
+import { decisionSettings } from '../../../bin/commands/_report-flags.ts';
 import { ShadowdeskError } from '../../../errors.ts';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../../datasets/demo/random.ts';
+import { Random } from '../../../datasets/text/random.ts';
 import { hardNegatives, judgeSemantic, judgeTopic, unrelatedSimilarities, type ReplayedPair } from '../../../eval/judges/semantic.ts';
 
 /** A unit vector near `axis` in a 16-dimensional space, with a little seeded noise. */

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { compileRuleRegex, compileWordPattern, fold, indexWords, matchesWords, wordPatternProblem, wordsOf } from '../../../eval/rules/text-match.ts';
+import { compileRuleRegex, compileWordPattern, indexWords, matchesWords, wordPatternProblem, wordsOf } from '../../../eval/rules/text-match.ts';
+import { foldAccents } from '../../../datasets/text/fold.ts';
 
 const matches = (text: string, word: string) => matchesWords(indexWords(wordsOf(text)), compileWordPattern(word));
 
 describe('rule words: case- and accent-insensitive, whole words', () => {
-  it('folds case, accents and ligatures', () => {
-    expect(fold('REMBOURSÉ, œuvre, Straße')).toBe('REMBOURSE, oeuvre, Strasse');
+  it('reads words with case, accents and ligatures folded', () => {
     expect(wordsOf("Je veux être REMBOURSÉ ! L'article #ML1042 n'est pas arrivé")).toEqual(['je', 'veux', 'etre', 'rembourse', 'l', 'article', 'ml1042', 'n', 'est', 'pas', 'arrive']);
+    expect(wordsOf('Œuvre, Straße')).toEqual(['oeuvre', 'strasse']);
   });
 
   it('a prefix `rembours*` matches every French form, whatever the case and accents', () => {
@@ -47,8 +48,8 @@ describe('rule words: case- and accent-insensitive, whole words', () => {
   });
 
   it('regular expressions run on folded text, case-insensitively', () => {
-    expect(compileRuleRegex('rembours[ée]').test(fold('REMBOURSÉ'))).toBe(true);
-    expect(compileRuleRegex('remboursé').test(fold('rembourse moi'))).toBe(true);
-    expect(compileRuleRegex('#ML\\d{4}').test(fold('commande #ml1042'))).toBe(true);
+    expect(compileRuleRegex('rembours[ée]').test(foldAccents('REMBOURSÉ'))).toBe(true);
+    expect(compileRuleRegex('remboursé').test(foldAccents('rembourse moi'))).toBe(true);
+    expect(compileRuleRegex('#ML\\d{4}').test(foldAccents('commande #ml1042'))).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fitBuiltinModel, preTokenize, tokenWeights, wordPiece } from '../../../pipelines/embed/builtin-model.ts';
 import { loadEmbedder, transformers } from '../../../pipelines/embed/embedder.ts';
 import { writeModelFolder } from '../../../pipelines/embed/model-folder.ts';
-import { Random } from '../../../datasets/demo/random.ts';
+import { Random } from '../../../datasets/text/random.ts';
 import { useTempDir } from '../../helpers/temp.ts';
 
 const tempDir = useTempDir();

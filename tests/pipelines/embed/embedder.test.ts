@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { loadEmbedder, transformers } from '../../../pipelines/embed/embedder.ts';
 import { SPECIAL_TOKENS, writeModelFolder } from '../../../pipelines/embed/model-folder.ts';
-import { Random } from '../../../datasets/demo/random.ts';
+import { Random } from '../../../datasets/text/random.ts';
 import { useTempDir } from '../../helpers/temp.ts';
 
 const tempDir = useTempDir();

@@ -34,4 +34,15 @@ describe('pull progress', () => {
     expect(written).toHaveLength(2);
     expect(written.every((line) => line.startsWith('pull: ') && line.endsWith('\n') && !line.includes('\r'))).toBe(true);
   });
+
+  it('writes a plain line per stream started and per tenth of a window, as the other long commands do', () => {
+    const { stream, written } = fakeStream(false);
+    const print = pullProgressPrinter(stream, 60_000);
+    for (let percent = 0; percent <= 100; percent += 5) print({ ...progress, progress: percent / 100 });
+    print({ ...progress, stream: 'orders', streamsDone: 1, progress: 0 });
+    expect(written.map((line) => /(\w+) \(\d\/4 streams done\).* (\d+) %/.exec(line)?.slice(1).join(' '))).toEqual([
+      ...[0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100].map((percent) => `tickets ${percent}`),
+      'orders 0',
+    ]);
+  });
 });

@@ -1,4 +1,4 @@
-/** A seeded random source (mulberry32): the same seed gives the same brand history, byte for byte. */
+/** A seeded random source (mulberry32): the same seed gives the same draws, so samples, bootstraps and the demo brand are reproducible. */
 export class Random {
   private state: number;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanBody, cleanText, htmlToText, looksLikeHtml } from '../../pipelines/clean.ts';
+import { cleanBody, cleanText, htmlToText, looksLikeHtml } from '../../../datasets/text/clean.ts';
 
 describe('cleanBody', () => {
   it('converts HTML and drops Gmail quoted history and the sign-off block', () => {

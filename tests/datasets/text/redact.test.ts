@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ibanValid, luhnValid, redact, type PiiKind } from '../../pipelines/redact.ts';
+import { ibanValid, luhnValid, redact, type PiiKind } from '../../../datasets/text/redact.ts';
 
 interface Labelled {
   text: string;
@@ -9,7 +9,7 @@ interface Labelled {
 
 const KINDS: readonly PiiKind[] = ['email', 'phone', 'card', 'iban', 'address'];
 
-const labelled: Labelled[] = readFileSync(new URL('../fixtures/pii/labelled.jsonl', import.meta.url), 'utf8')
+const labelled: Labelled[] = readFileSync(new URL('../../fixtures/pii/labelled.jsonl', import.meta.url), 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => JSON.parse(line) as Labelled);
