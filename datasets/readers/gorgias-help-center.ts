@@ -1,4 +1,4 @@
-import { htmlToText, normalizeWhitespace } from '../../pipelines/clean.ts';
+import { htmlToText, normalizeWhitespace } from '../text/clean.ts';
 import { str, toIsoDate } from '../normalize.ts';
 import { recordItem, type ReadItem, type Reader, type SourceLocation } from '../reader.ts';
 import type { KnowledgeDoc } from '../records.ts';
