@@ -286,7 +286,7 @@ describe.skipIf(!hasChromium)(`renderHtml in Chromium${hasChromium ? '' : ` (ski
     await mkdir(ARTIFACTS, { recursive: true });
     await page.locator('#decision').screenshot({ path: join(ARTIFACTS, 'decision.png') });
     await page.close();
-  });
+  }, 60_000);
 
   it('renders the rules section: a row per rule, the chart, examples and counts, payloads as text', async () => {
     const report = await makeReport({ tickets: 40, candidates: 2, rules: true });
