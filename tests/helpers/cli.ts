@@ -20,9 +20,9 @@ export interface CliOptions {
 /**
  * `shadowdesk` as a user runs it, in this test process: the same entry point with a fresh copy of
  * every project module (no state carried over from an earlier run), its own argv, working folder
- * and environment, its output captured and its exit code read from `process.exit` /
- * `process.exitCode`. A child process costs seconds of tsx start-up and module loading per
- * command on two cores; this costs milliseconds. Asynchronous, so a server in the test's own
+ * and environment (set on this process for the length of the run), its output captured and its
+ * exit code read from `process.exit` / `process.exitCode`. A child process costs seconds of tsx
+ * start-up and module loading per command on two cores; this, a fraction of one. Asynchronous, so a server in the test's own
  * process (a fake LLM endpoint) keeps answering; a non-zero exit is a result to check, not a throw.
  * Runs are queued: they share the process's globals. `runCliProcess` keeps a few tests on the real
  * child-process wiring (bin/shadowdesk.js through tsx, signals, several processes at once).
