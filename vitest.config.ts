@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -5,5 +6,9 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     testTimeout: 30_000,
     env: { LANCEDB_LOG: 'error' },
+    // vitest keeps a core for itself (cores − 1 workers), which on a 2-core machine runs every file
+    // one after the other. The main process mostly waits, and many tests wait on a child process,
+    // Chromium or a socket, so two files at a time use both cores.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readResults } from '../../eval/replay.ts';
 import type { RunReport } from '../../eval/run-report.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, runCliProcess } from '../helpers/cli.ts';
 import { buildReplayWorkspace } from '../helpers/replay-workspace.ts';
 
-/** Runs a command that must succeed. */
-async function cli(args: string[]): Promise<void> {
-  const run = await runCli(args);
-  expect(run, run.stderr).toMatchObject({ code: 0 });
+/** Runs a command that must succeed; the shards need processes of their own to run at once. */
+async function cli(args: string[], run = runCli): Promise<void> {
+  const done = await run(args);
+  expect(done, done.stderr).toMatchObject({ code: 0 });
 }
 
 /** Four `simulate --shard k/4` processes at once, merged and reported, against one process. */
@@ -22,8 +22,8 @@ describe('sharded simulation through the CLI', () => {
     const workspace = await buildReplayWorkspace(dir);
     const common = ['--workspace', workspace, '--formats', 'json'];
     await Promise.all([
-      cli(['simulate', ...common, '--run', join(dir, 'whole')]),
-      ...[1, 2, 3, 4].map((shard) => cli(['simulate', ...common, '--shard', `${shard}/4`, '--run', join(dir, `shard-${shard}`)])),
+      cli(['simulate', ...common, '--run', join(dir, 'whole')], runCliProcess),
+      ...[1, 2, 3, 4].map((shard) => cli(['simulate', ...common, '--shard', `${shard}/4`, '--run', join(dir, `shard-${shard}`)], runCliProcess)),
     ]);
     await cli(['merge', ...[1, 2, 3, 4].map((shard) => join(dir, `shard-${shard}`)), '--out', join(dir, 'merged')]);
     await cli(['report', join(dir, 'merged'), '--formats', 'json']);
