@@ -1,3 +1,4 @@
+import { contextRecallLine } from '../../eval/context-recall.ts';
 import { errorRateExceeded, failedAnswers, failureText } from '../../eval/failures.ts';
 import { kappaReading } from '../../eval/labels.ts';
 import type { LabelsInRun } from '../../eval/labels-in-run.ts';
@@ -94,6 +95,10 @@ export function printRunSummary(report: RunReport, written: Partial<Record<Repor
   if (report.pricing.automation) out.write("Costs bill the label-corrected automation rate wherever people's labels give one (see below).\n");
   out.write('Unverified = one-reply tickets whose answer no judge could check (only its closeness of meaning): not counted as automated.\n');
   out.write('Needs action = answers that claim a refund, replacement, code, label or change the candidate did not make: a human has to act.\n');
+  if (report.contextRecall) {
+    const lines = Object.entries(report.contextRecall).map(([candidate, recall]) => `  ${contextRecallLine(candidate, recall)}`);
+    out.write(`\nContext recall (what the agent's reply rested on: its macro, linked articles, the order it named, an earlier answer it repeated; found in each candidate's context):\n${lines.join('\n')}\n`);
+  }
   if (report.repeatability) out.write(`${repeatabilityLines(report).join('\n')}\n`);
   const floor = noiseFloor(report.tickets);
   if (floor) out.write(`${noiseFloorLine(floor)}.\n`);
