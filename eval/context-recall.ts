@@ -10,7 +10,8 @@ import type { AgentReply } from './types.ts';
  * wrong answer with everything there says the model.
  */
 
-export type ReliedKind = 'macro' | 'article' | 'order' | 'past-answer';
+export const RELIED_KINDS = ['macro', 'article', 'order', 'past-answer'] as const;
+export type ReliedKind = (typeof RELIED_KINDS)[number];
 
 export interface Relied {
   kind: ReliedKind;
@@ -104,6 +105,8 @@ export interface ContextRecall {
   found: number;
   /** found / items; null when the agents relied on nothing this can tell. */
   recall: number | null;
+  /** The same by kind: a candidate that never searches macros misses the macro even when an earlier answer of the same text was given. */
+  byKind: Record<ReliedKind, { items: number; found: number }>;
   /** Tickets where the agent relied on something, and those where the candidate's context held all of it. */
   tickets: number;
   complete: number;
@@ -115,8 +118,20 @@ export interface ContextRecall {
 export function contextRecallByCandidate(answers: ReadonlyArray<{ candidate: string; context?: readonly ContextItem[]; sent: boolean; verdict: Verdict }>): Record<string, ContextRecall> {
   const out: Record<string, ContextRecall> = {};
   for (const answer of answers) {
-    const recall = (out[answer.candidate] ??= { items: 0, found: 0, recall: null, tickets: 0, complete: 0, wrong: { missingContext: 0, fullContext: 0 } });
+    const recall = (out[answer.candidate] ??= {
+      items: 0,
+      found: 0,
+      recall: null,
+      byKind: Object.fromEntries(RELIED_KINDS.map((kind) => [kind, { items: 0, found: 0 }])) as ContextRecall['byKind'],
+      tickets: 0,
+      complete: 0,
+      wrong: { missingContext: 0, fullContext: 0 },
+    });
     const items = answer.context ?? [];
+    for (const item of items) {
+      recall.byKind[item.kind].items++;
+      if (item.found) recall.byKind[item.kind].found++;
+    }
     const found = items.filter((item) => item.found).length;
     recall.items += items.length;
     recall.found += found;
@@ -128,9 +143,12 @@ export function contextRecallByCandidate(answers: ReadonlyArray<{ candidate: str
   return out;
 }
 
-/** One line for a candidate, e.g. `past-ticket: 412 of 530 (78%); 3 wrong answers with context missing, 5 with it all`. */
+const KIND_WORDS: Record<ReliedKind, string> = { macro: 'macros', article: 'articles', order: 'orders', 'past-answer': 'earlier answers' };
+
+/** One line for a candidate, e.g. `macro: 605 of 613 (98%: macros 226/231, orders 270/270, earlier answers 109/112); wrong answers: 0 with context missing, 32 with it all`. */
 export function contextRecallLine(candidate: string, recall: ContextRecall): string {
   if (recall.recall === null) return `${candidate}: nothing the agents relied on could be told`;
+  const kinds = RELIED_KINDS.filter((kind) => recall.byKind[kind].items > 0).map((kind) => `${KIND_WORDS[kind]} ${recall.byKind[kind].found}/${recall.byKind[kind].items}`);
   const wrong = recall.wrong.missingContext + recall.wrong.fullContext > 0 ? `; wrong answers: ${recall.wrong.missingContext} with context missing, ${recall.wrong.fullContext} with it all` : '';
-  return `${candidate}: ${recall.found.toLocaleString('en-US')} of ${recall.items.toLocaleString('en-US')} (${Math.floor(recall.recall * 100)}%)${wrong}`;
+  return `${candidate}: ${recall.found.toLocaleString('en-US')} of ${recall.items.toLocaleString('en-US')} (${Math.floor(recall.recall * 100)}%: ${kinds.join(', ')})${wrong}`;
 }

@@ -82,9 +82,10 @@ describe('context recall per candidate', () => {
       { candidate: 'llm', sent: true, verdict: 'wrong' },
       { candidate: 'macro', sent: true, verdict: 'correct' },
     ]);
-    expect(recall.llm).toEqual({ items: 4, found: 3, recall: 0.75, tickets: 3, complete: 2, wrong: { missingContext: 1, fullContext: 1 } });
-    expect(recall.macro).toEqual({ items: 0, found: 0, recall: null, tickets: 0, complete: 0, wrong: { missingContext: 0, fullContext: 0 } });
-    expect(contextRecallLine('llm', recall.llm!)).toBe('llm: 3 of 4 (75%); wrong answers: 1 with context missing, 1 with it all');
+    const none = { items: 0, found: 0 };
+    expect(recall.llm).toEqual({ items: 4, found: 3, recall: 0.75, byKind: { macro: none, article: none, order: { items: 4, found: 3 }, 'past-answer': none }, tickets: 3, complete: 2, wrong: { missingContext: 1, fullContext: 1 } });
+    expect(recall.macro).toEqual({ items: 0, found: 0, recall: null, byKind: { macro: none, article: none, order: none, 'past-answer': none }, tickets: 0, complete: 0, wrong: { missingContext: 0, fullContext: 0 } });
+    expect(contextRecallLine('llm', recall.llm!)).toBe('llm: 3 of 4 (75%: orders 3/4); wrong answers: 1 with context missing, 1 with it all');
     expect(contextRecallLine('macro', recall.macro!)).toBe('macro: nothing the agents relied on could be told');
   });
 });
