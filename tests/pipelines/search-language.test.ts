@@ -91,6 +91,14 @@ describe('search in the ticket’s language', () => {
     }
   });
 
+  it('searches a question unlike any past one as written, in French and in English', async () => {
+    for (const [language, question] of [['fr', 'Comment annuler une commande ?'], ['en', 'Cancellation possible?']] as const) {
+      const options = { asOf: at(28), language, limit: 6 };
+      expect(await searcher.search(question, { ...options, pastAnswers: 5 }), language).toEqual(await searcher.search(question, options));
+      expect(ids(await searcher.search(question, { ...options, pastAnswers: 5 }))[0], language).toBe(`cancel-${language}`);
+    }
+  });
+
   it('never widens with an answer given after the ticket’s date', async () => {
     // On 10 January at 08:00 no ticket had been answered: the widened search is the plain one.
     for (const [language, question] of [['fr', 'Puis-je renvoyer ma commande ?'], ['en', 'Can I send back my order?']] as const) {
