@@ -20,8 +20,8 @@ import { embeddingText, openSearcher, NPROBES, PAST_ANSWERS, readManifest, REFIN
 /**
  * Embedding and retrieval: the harness against raw onnxruntime-node on the same model, texts and
  * batch (measured in one run, alternating); the built-in model's fit and embedding speed; search
- * latency with the time-travel filter; and retrieval quality on public datasets, vector vs
- * full-text vs hybrid.
+ * latency with the time-travel filter; and retrieval quality, vector vs full-text vs hybrid, on
+ * the demo's policy questions and on public datasets.
  */
 
 const { values } = parseArgs({

@@ -208,7 +208,7 @@ async function tryOnce(candidate: Responder, context: TicketContext, ticket: Tic
 }
 
 /** The context as given, keeping every hit its searches return: what the candidate was shown. */
-export function recordingContext(context: TicketContext): { context: TicketContext; seen: SeenContext } {
+function recordingContext(context: TicketContext): { context: TicketContext; seen: SeenContext } {
   const hits: SearchHit[] = [];
   const retrieve: TicketContext['retrieve'] = async (query, options) => {
     const found = await context.retrieve(query, options);
@@ -230,7 +230,7 @@ async function articleLinks(workspace: string): Promise<Set<string>> {
 }
 
 /** What the agent's real reply to a ticket rested on, as far as the records tell (see context-recall.ts). */
-export async function reliedOnFor(ticket: Ticket, searcher: Searcher, facts: { articleLinks: ReadonlySet<string>; orders: Map<string, Order[]> }): Promise<Relied[]> {
+async function reliedOnFor(ticket: Ticket, searcher: Searcher, facts: { articleLinks: ReadonlySet<string>; orders: Map<string, Order[]> }): Promise<Relied[]> {
   const reference = ticketHistory(ticket).reference;
   if (!reference || reference.text.trim() === '') return [];
   const [nearestPastAnswer] = await searcher.search(reference.text, { table: 'tickets', against: 'answer', asOf: ticket.createdAt, excludeTicketId: ticket.id, limit: 1 });
