@@ -37,6 +37,7 @@ export { projectCosts, type MonthVolume, type PricingProjection } from './eval/p
 export { priceRun, withCostAssumptions, type CostAssumptions, type RunPricing } from './eval/pricing/price-run.ts';
 export { decide, withAssumptions, type Assumptions, type AssumptionOrigins, type Decision, type DecisionInputs } from './eval/pricing/decision.ts';
 export { buildReport, readReport, type ReportOptions, type RunReport } from './eval/run-report.ts';
+export { contextRecallLine } from './eval/context-recall.ts';
 export { compareRuns, planGate, type GatePlan, type RunComparison } from './eval/compare.ts';
 export { REPORT_FORMATS, REPORT_WRITERS, writeReports, type ReportFormat } from './reports/index.ts';
 export { findChromium, writeReportPdf, type PdfOptions } from './reports/pdf.ts';

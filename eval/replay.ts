@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { Order, Ticket } from '../datasets/records.ts';
 import { ShadowdeskError } from '../errors.ts';
 import { Random } from '../datasets/text/random.ts';
-import { openSearcher, readManifest, type Searcher } from '../pipelines/search-tables.ts';
+import { openSearcher, PAST_ANSWERS, readManifest, type SearchHit, type Searcher } from '../pipelines/search-tables.ts';
+import { contextItems, linkKey, reliedOn, type Relied, type SeenContext } from './context-recall.ts';
 import { DEFAULT_WORKSPACE, JsonlWriter, readJsonlLines, readRecords, recordsFile } from '../pipelines/workspace.ts';
 import { ticketHistory } from './history.ts';
 import type { LlmJudgeOptions } from './judges/llm-judge.ts';
@@ -167,22 +168,59 @@ export function ticketContext(ticket: Ticket, searcher: Searcher, orders: Map<st
     retrieve: (query, options = {}) => {
       const key = JSON.stringify([query, options.table, options.limit, options.mode, options.kinds]);
       let hits = searches.get(key);
-      if (!hits) searches.set(key, (hits = searcher.search(query, { ...options, asOf, excludeTicketId: ticket.id })));
+      // A search for the customer's own words is widened with the team's past answers to such questions.
+      const widened = question.text.trim() !== '' && query.includes(question.text) ? { pastAnswers: PAST_ANSWERS } : {};
+      if (!hits) searches.set(key, (hits = searcher.search(query, { ...options, ...widened, ...(ticket.language && { language: ticket.language }), asOf, excludeTicketId: ticket.id })));
       return hits.then((found) => found.map((hit) => ({ ...hit })));
     },
     orders: (email ? (orders.get(email) ?? []) : []).filter((order) => order.createdAt < asOf),
   };
 }
 
-/** One try of a repeated run: a fresh call to any model the candidate consults, and whether it consulted one. */
 /** Four tickets at once, or twice what the most patient endpoint takes in flight: its queue is never empty. */
 export function defaultConcurrency(candidates: readonly Responder[]): number {
   return Math.max(4, ...candidates.map((candidate) => 2 * (candidate.concurrency ?? 0)));
 }
 
-async function tryOnce(candidate: Responder, context: TicketContext, ticket: Ticket, repeat: number): Promise<TicketResult> {
-  const { value: answer, modelCalls } = await freshTry(() => answerSafely(candidate, context));
-  return { candidate: candidate.id, ticketId: ticket.id, createdAt: ticket.createdAt, answer, repeat, ...(repeat === 0 && modelCalls === 0 && { answeredOnce: true as const }) };
+/** One try of a repeated run: a fresh call to any model the candidate consults, and whether it consulted one. */
+async function tryOnce(candidate: Responder, context: TicketContext, ticket: Ticket, repeat: number, relied: readonly Relied[]): Promise<TicketResult> {
+  const { context: recorded, seen } = recordingContext(context);
+  const { value: answer, modelCalls } = await freshTry(() => answerSafely(candidate, recorded));
+  return { candidate: candidate.id, ticketId: ticket.id, createdAt: ticket.createdAt, answer, repeat, ...(repeat === 0 && modelCalls === 0 && { answeredOnce: true as const }), ...recallOf(relied, seen) };
+}
+
+/** The context as given, keeping every hit its searches return: what the candidate was shown. */
+function recordingContext(context: TicketContext): { context: TicketContext; seen: SeenContext } {
+  const hits: SearchHit[] = [];
+  const retrieve: TicketContext['retrieve'] = async (query, options) => {
+    const found = await context.retrieve(query, options);
+    hits.push(...found.map((hit) => ({ ...hit })));
+    return found;
+  };
+  return { context: { ...context, retrieve }, seen: { hits, orders: context.orders } };
+}
+
+function recallOf(relied: readonly Relied[], seen: SeenContext): Pick<TicketResult, 'context'> {
+  return relied.length > 0 ? { context: contextItems(relied, seen) } : {};
+}
+
+/** Links of the articles a reply can cite (macros are applied, not linked). */
+async function articleLinks(workspace: string): Promise<Set<string>> {
+  const links = new Set<string>();
+  for await (const doc of readRecords(workspace, 'knowledge')) if (doc.kind !== 'macro' && doc.url) links.add(linkKey(doc.url));
+  return links;
+}
+
+/** What the agent's real reply to a ticket rested on, as far as the records tell (see context-recall.ts). */
+async function reliedOnFor(ticket: Ticket, searcher: Searcher, facts: { articleLinks: ReadonlySet<string>; orders: Map<string, Order[]> }): Promise<Relied[]> {
+  const reference = ticketHistory(ticket).reference;
+  if (!reference || reference.text.trim() === '') return [];
+  const [nearestPastAnswer] = await searcher.search(reference.text, { table: 'tickets', against: 'answer', asOf: ticket.createdAt, excludeTicketId: ticket.id, limit: 1 });
+  const email = ticket.customer.email?.toLowerCase();
+  return reliedOn(
+    { text: reference.text, ...(reference.macro && { macro: reference.macro }) },
+    { articleLinks: facts.articleLinks, customerOrders: email ? (facts.orders.get(email) ?? []) : [], ...(nearestPastAnswer && { nearestPastAnswer }) },
+  );
 }
 
 /**
@@ -226,6 +264,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const emails = new Set(tickets.flatMap((ticket) => ticket.customer.email?.toLowerCase() ?? []));
   const orders = await ordersByCustomer(workspace, emails);
   const searcher = await openSearcher(workspace);
+  const links = await articleLinks(workspace);
   const writer = new JsonlWriter(resultsFile, 'a');
   let answered = 0;
   let next = 0;
@@ -234,6 +273,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
       while (next < tickets.length) {
         const ticket = tickets[next++]!;
         const context = ticketContext(ticket, searcher, orders);
+        const relied = await reliedOnFor(ticket, searcher, { articleLinks: links, orders });
         // A ticket's candidates are asked at once: asked in turn, each endpoint would idle while
         // the others answer.
         await Promise.all(
@@ -241,15 +281,16 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
             const asked = contextFor(candidate, context, ticket);
             if (repeat === 1) {
               if (done.has(resultKey({ candidate: candidate.id, ticketId: ticket.id }))) return;
-              const answer = await answerSafely(candidate, asked);
-              await writer.write({ candidate: candidate.id, ticketId: ticket.id, createdAt: ticket.createdAt, answer } satisfies TicketResult);
+              const { context: recorded, seen } = recordingContext(asked);
+              const answer = await answerSafely(candidate, recorded);
+              await writer.write({ candidate: candidate.id, ticketId: ticket.id, createdAt: ticket.createdAt, answer, ...recallOf(relied, seen) } satisfies TicketResult);
               answered++;
               return;
             }
             const first = resultKey({ candidate: candidate.id, ticketId: ticket.id, repeat: 0 });
             for (let index = 0; index < repeat && !askedOnce.has(first); index++) {
               if (done.has(resultKey({ candidate: candidate.id, ticketId: ticket.id, repeat: index }))) continue;
-              const result = await tryOnce(candidate, asked, ticket, index);
+              const result = await tryOnce(candidate, asked, ticket, index, relied);
               await writer.write(result);
               answered++;
               if (result.answeredOnce) askedOnce.add(first);

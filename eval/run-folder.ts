@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { isShadowdeskError, ShadowdeskError } from '../errors.ts';
 import { readJsonlPositions } from '../pipelines/workspace.ts';
 import { identityDifferences, type RunIdentity } from './run-identity.ts';
+import type { ContextItem } from './context-recall.ts';
 import type { Answer } from './types.ts';
 
 /**
@@ -26,6 +27,8 @@ export interface TicketResult {
   repeat?: number;
   /** In a repeated run, the candidate consulted no model on this ticket: every try would be this answer, so it was asked once. */
   answeredOnce?: true;
+  /** What the agent's reply rested on, and whether this candidate's context held each; absent when nothing could be told. */
+  context?: ContextItem[];
 }
 
 /** How the answers are read: a resume may cut a half-written last line, a report may not. */

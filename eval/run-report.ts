@@ -1,3 +1,4 @@
+import { contextRecallByCandidate, type ContextItem, type ContextRecall } from './context-recall.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShadowdeskError } from '../errors.ts';
@@ -50,6 +51,8 @@ export interface ExplorerAnswer {
   error?: string;
   /** Every try of a repeated run, the first included, in order; absent when the candidate was asked once. */
   tries?: TryVerdict[];
+  /** What the agent's reply rested on, and whether this candidate's context held each (absent when nothing could be told). */
+  context?: ContextItem[];
 }
 
 /** What a comparison reads of one try. */
@@ -79,6 +82,8 @@ export interface RunReport {
   /** What the first tries cost; a repeated run spent about k times this on the candidates that consult a model. */
   pricing: RunPricing;
   gaps: Record<string, KnowledgeGap[]>;
+  /** Per candidate: how much of what the agents relied on was in its context, and its wrong answers split by it (absent in reports of older runs). */
+  contextRecall?: Record<string, ContextRecall>;
   tickets: ExplorerTicket[];
   /** Present when the run replayed helpdesk rules with its candidates. */
   rules?: RulesInRun;
@@ -172,6 +177,7 @@ function explorer(results: readonly TicketResult[], judged: readonly JudgedTicke
       ...(answer.reason && { reason: answer.reason }),
       ...(answer.error && { error: answer.error }),
       ...(tries.has(answerKey(result)) && { tries: tries.get(answerKey(result))! }),
+      ...(result.context && { context: result.context }),
     });
   });
   return [...tickets.values()];
@@ -259,6 +265,7 @@ async function reportWith(embedder: Embedder, run: RunInfo, workspace: string, o
     ...(repeatability && { repeatability }),
     pricing,
     gaps: await knowledgeGaps(embedder, judged, tickets, seed),
+    contextRecall: contextRecallByCandidate(results.map((result, index) => ({ candidate: result.candidate, sent: judged[index]!.sent, verdict: judged[index]!.verdict, ...(result.context && { context: result.context }) }))),
     tickets: explorer(results, judged, tickets, triesByAnswer(allResults, everyTry)),
     ...(rules && { rules }),
     ...(labels && { labels }),

@@ -9,6 +9,7 @@ import { decide } from '../../eval/pricing/decision.ts';
 import { CORRECTED_MEANING, correctedText, costBasisText, precisionText, rateText } from '../../reports/_format.ts';
 import { decisionTerminalLines } from '../../reports/decision-text.ts';
 import { PASS_K_MEANING, repeatabilityRows } from '../../reports/markdown.ts';
+import { contextRecallLine } from '../../index.ts';
 import { EXIT_UNUSABLE } from '../_cli.ts';
 
 /** Each candidate's rates beside their label-corrected estimates, one per line so the intervals stay readable. */
@@ -94,6 +95,10 @@ export function printRunSummary(report: RunReport, written: Partial<Record<Repor
   if (report.pricing.automation) out.write("Costs bill the label-corrected automation rate wherever people's labels give one (see below).\n");
   out.write('Unverified = one-reply tickets whose answer no judge could check (only its closeness of meaning): not counted as automated.\n');
   out.write('Needs action = answers that claim a refund, replacement, code, label or change the candidate did not make: a human has to act.\n');
+  if (report.contextRecall) {
+    const lines = Object.entries(report.contextRecall).map(([candidate, recall]) => `  ${contextRecallLine(candidate, recall)}`);
+    out.write(`\nContext recall (what the agent's reply rested on: its macro, linked articles, the order it named, an earlier answer it repeated; found in each candidate's context):\n${lines.join('\n')}\n`);
+  }
   if (report.repeatability) out.write(`${repeatabilityLines(report).join('\n')}\n`);
   const floor = noiseFloor(report.tickets);
   if (floor) out.write(`${noiseFloorLine(floor)}.\n`);

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import type { Source } from '../../eval/types.ts';
+import type { ContextItem } from '../../eval/context-recall.ts';
 import type { CandidateMetrics } from '../../eval/metrics.ts';
 import type { CorrectedFigure } from '../../eval/corrected-rates.ts';
 import type { Proportion } from '../../eval/ppi.ts';
@@ -445,6 +446,21 @@ function sourceItem(source: Source): HTMLLIElement {
   return el('li', null, [source.url ? `${label} · ${source.url}` : label]);
 }
 
+const RELIED_LABELS: Record<ContextItem['kind'], string> = { macro: 'macro', article: 'article', order: 'order', 'past-answer': 'earlier answer, ticket' };
+
+/** What the agent's reply rested on and whether this candidate was given it: a wrong answer with something missing is retrieval's, not the model's. */
+function contextRecallPane(items: readonly ContextItem[] | undefined): Child[] {
+  if (!items?.length) return [];
+  return [
+    el('div', { className: 'meta', id: 'detail-context' }, [`In this candidate's context, of what the agent relied on: ${items.filter((item) => item.found).length} of ${items.length}`]),
+    el(
+      'ul',
+      { className: 'meta' },
+      items.map((item) => el('li', { className: item.found ? 'found' : 'missing' }, [`${item.found ? '✓ given' : '✗ missing'} · ${RELIED_LABELS[item.kind]} ${item.id}`])),
+    ),
+  ];
+}
+
 function openTicket(id: string, candidate: string, scroll: boolean): void {
   const t = ticketIndex.get(id);
   const root = byId('detail');
@@ -486,6 +502,7 @@ function openTicket(id: string, candidate: string, scroll: boolean): void {
         el('div', { className: 'meta' }, details),
         el('div', { className: 'meta' }, ['Sources:']),
         answer.sources.length ? el('ul', { className: 'meta' }, answer.sources.map(sourceItem)) : el('div', { className: 'meta' }, ['none']),
+        ...contextRecallPane(answer.context),
       ]),
     ]),
   );

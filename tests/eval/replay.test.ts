@@ -97,6 +97,25 @@ describe('replay', () => {
     expect(computing.seen.most).toBe(4);
   });
 
+  it('says per candidate whether what the agent relied on was in its context', async () => {
+    const runDir = join(dir, 'context-recall');
+    await replay({ workspace, runDir, candidates: candidates() });
+    const results = await readResults(runDir);
+    const of = (candidate: string, ticketId: string) => results.find((result) => result.candidate === candidate && result.ticketId === ticketId)!.context;
+    // Ticket 10's agent named the customer's order and repeated the team's earlier answer.
+    expect(of('past-ticket', '10')).toEqual([
+      { kind: 'order', id: '#ML1010', found: true },
+      { kind: 'past-answer', id: expect.any(String), found: true },
+    ]);
+    // The knowledge-base candidate searches articles only: the earlier answer was never in its context.
+    expect(of('knowledge-base', '10')).toEqual([
+      { kind: 'order', id: '#ML1010', found: true },
+      { kind: 'past-answer', id: expect.any(String), found: false },
+    ]);
+    // The first ticket had no earlier answer; the future one is never counted.
+    expect(of('past-ticket', '0')).toEqual([{ kind: 'order', id: '#ML1000', found: true }]);
+  });
+
   it('resumes a killed run and ends with the same results', async () => {
     const complete = join(dir, 'complete');
     await replay({ workspace, runDir: complete, candidates: candidates() });

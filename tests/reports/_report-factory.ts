@@ -148,6 +148,11 @@ export async function makeReport(options: FactoryOptions): Promise<RunReport> {
           { type: 'order', id: order },
         ],
         ...(!sent && { reason: `confidence below threshold ${payload}`.trim() }),
+        // What the agent relied on: the macro's name is free text from the helpdesk.
+        context: [
+          { kind: 'macro', id: `${tag} macro ${payload}`.trim(), found: position % 2 === 0 },
+          { kind: 'order', id: order, found: true },
+        ],
       });
     });
     tickets.push(ticket);

@@ -192,6 +192,13 @@ describe.skipIf(!hasChromium)(`renderHtml in Chromium${hasChromium ? '' : ` (ski
     expect(await page.locator('#detail-question').innerText()).toBe(ticket.question);
     expect(await page.locator('#detail-human').innerText()).toBe(ticket.humanReply);
     expect(await page.locator('#detail-answer').innerText()).toBe(answer.text);
+    // What the agent relied on, given or missing, its names shown as text.
+    const given = answer.context!.filter((item) => item.found).length;
+    expect(await page.locator('#detail-context').innerText()).toBe(`In this candidate's context, of what the agent relied on: ${given} of 2`);
+    const relied = await page.locator('#detail-context + ul li').allInnerTexts();
+    expect(relied).toEqual(answer.context!.map((item) => `${item.found ? '✓ given' : '✗ missing'} · ${item.kind} ${item.id}`));
+    expect(relied[0]).toContain('window.__xss');
+    expect(await page.locator('#detail script, #detail img, #detail svg').count()).toBe(0);
     const reasons = await page.locator('#detail-judges tbody tr td:nth-child(3)').allInnerTexts();
     expect(reasons).toEqual(answer.judges.map((judge) => judge.reason));
     expect(reasons.join('\n')).toContain('window.__xss=1');
