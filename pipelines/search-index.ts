@@ -548,17 +548,18 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
 
 /**
  * The index of the current import, for a replay starting at `cutoff`: rebuilt when it is missing,
- * was built from an earlier import, or its built-in model was fitted for another cut-off (one
- * fitted later would leak the replay's future into its vectors), with the model and tables
- * location of the previous build (a replay must not switch models behind the user's back). An
- * index of the current import and cut-off is left alone: nothing is fitted, read or written.
+ * was built from an earlier import, or its built-in model was fitted on the whole import or after
+ * `cutoff` (its vectors would carry the replay's future), with the model and tables location of
+ * the previous build (a replay must not switch models behind the user's back). An index of the
+ * current import whose model was fitted before `cutoff` is left alone, nothing fitted, read or
+ * written: replays of later windows keep its tables, so their runs can be resumed.
  * Undefined when there was nothing to do.
  */
 export async function refreshIndex(options: Omit<IndexOptions, 'model' | 'tablesUri'> = {}): Promise<IndexSummary | undefined> {
   const workspace = options.workspace ?? DEFAULT_WORKSPACE;
   const importId = basename(await requireImport(workspace));
   const previous = await previousBuild(indexDir(workspace));
-  const sameFit = previous?.model !== BUILTIN_MODEL || previous.modelCutoff === options.cutoff;
-  if (previous && sameFit && staleIndexReason(workspace, previous, importId) === undefined) return undefined;
+  const inTime = options.cutoff === undefined || (previous !== undefined && modelLeakReason(previous, options.cutoff) === undefined);
+  if (previous && inTime && staleIndexReason(workspace, previous, importId) === undefined) return undefined;
   return buildIndex({ ...options, workspace, ...(previous?.model && { model: previous.model }) });
 }
