@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Ticket } from '../../datasets/records.ts';
-import { ticketRow } from '../../pipelines/search-index.ts';
+import { modelLeakReason, ticketRow } from '../../pipelines/search-index.ts';
 import { PERSONAL_SEPARATOR } from '../../pipelines/search-tables.ts';
 
 const thread = (reply: { text: string; personal?: string[] }, question: string): Ticket => ({
@@ -25,5 +25,20 @@ describe('a past ticket in the search index', () => {
     const fr = ticketRow(thread({ text: '@ancien Écrivez-nous : https://t.co/Fr1', personal: ['@ancien', 'https://t.co/Fr1'] }, '@Marque colis en retard'));
     expect(fr?.personal.split(PERSONAL_SEPARATOR)).toEqual(['@ancien', 'https://t.co/Fr1']);
     expect(ticketRow(thread({ text: 'Votre colis part demain.' }, 'Où est mon colis ?'))?.personal).toBe('');
+  });
+});
+
+describe('whether an index may serve a date', () => {
+  it('refuses a built-in model fitted on the whole import or after the date, and names when it was fitted', () => {
+    expect(modelLeakReason({ model: 'builtin' }, '2025-03-01')).toBe("the index's built-in model was fitted on the whole import, after 2025-03-01");
+    expect(modelLeakReason({ model: 'builtin', modelCutoff: '2025-03-02T00:00:00.000Z' }, '2025-03-01')).toBe(
+      "the index's built-in model was fitted on what existed before 2025-03-02T00:00:00.000Z, after 2025-03-01",
+    );
+    expect(modelLeakReason({ model: 'builtin', modelCutoff: '2025-03-01T00:00:00.000Z' }, '2025-03-01')).toBeUndefined();
+    expect(modelLeakReason({ model: 'builtin', modelCutoff: '2025-01-01T00:00:00.000Z' }, '2025-03-01T12:00:00Z')).toBeUndefined();
+  });
+
+  it('lets a downloaded model serve any date: it learned nothing from the workspace', () => {
+    expect(modelLeakReason({ model: './models/multilingual-e5-small' }, '2025-03-01')).toBeUndefined();
   });
 });
