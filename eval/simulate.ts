@@ -47,12 +47,12 @@ export interface SimulationResult {
 }
 
 /**
- * When the replay starts: the creation of its first ticket. Every shard of a run gets the same
- * date, so the shards are answered with one model and can be merged.
+ * When the replay window starts: the creation of its first ticket, the sample and shard left
+ * aside, so that every sample and shard of one window is answered with one model (shards can be
+ * merged, a run resumed after another sample). Without a holdout, the history's first ticket.
  */
 export async function replayWindowStart(workspace: string, selection: Selection): Promise<string | undefined> {
-  const { shard: _everyShard, ...whole } = selection;
-  return (await selectTickets(workspace, whole))[0]?.createdAt;
+  return (await selectTickets(workspace, selection.holdoutDays === undefined ? {} : { holdoutDays: selection.holdoutDays }))[0]?.createdAt;
 }
 
 export async function simulate(options: SimulateOptions): Promise<SimulationResult> {

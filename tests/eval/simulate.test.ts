@@ -118,6 +118,9 @@ describe('simulate with the built-in model', () => {
     const start = await replayWindowStart(workspace, { holdoutDays: 2 });
     const manifest = await readManifest(workspace);
     expect(start).toBe('2025-01-20T09:00:00.000Z');
+    // A sample or a shard of the window is answered with the window's model.
+    expect(await replayWindowStart(workspace, { holdoutDays: 2, sample: 1, seed: 7, shard: { index: 1, count: 2 } })).toBe(start);
+    expect(await replayWindowStart(workspace, {})).toBe('2025-01-03T09:00:00.000Z');
     expect(manifest.modelCutoff).toBe(start);
     expect(manifest.modelKey).not.toBe(leaky.modelKey);
     for (const word of REPLAYED_WORDS) expect(await vocabulary(manifest.modelPath)).not.toContain(word);
