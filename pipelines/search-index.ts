@@ -558,8 +558,52 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
 export async function refreshIndex(options: Omit<IndexOptions, 'model' | 'tablesUri'> = {}): Promise<IndexSummary | undefined> {
   const workspace = options.workspace ?? DEFAULT_WORKSPACE;
   const importId = basename(await requireImport(workspace));
-  const previous = await previousBuild(indexDir(workspace));
-  const inTime = options.cutoff === undefined || (previous !== undefined && modelLeakReason(previous, options.cutoff) === undefined);
-  if (previous && inTime && staleIndexReason(workspace, previous, importId) === undefined) return undefined;
-  return buildIndex({ ...options, workspace, ...(previous?.model && { model: previous.model }) });
+  const current = (manifest: IndexManifest | undefined): boolean =>
+    manifest !== undefined &&
+    (options.cutoff === undefined || modelLeakReason(manifest, options.cutoff) === undefined) &&
+    staleIndexReason(workspace, manifest, importId) === undefined;
+  if (current(await previousBuild(indexDir(workspace)))) return undefined;
+  // Shards of one run start together: one of them rebuilds, the others wait and find it done.
+  return withBuildLock(indexDir(workspace), async () => {
+    const previous = await previousBuild(indexDir(workspace));
+    if (current(previous)) return undefined;
+    return buildIndex({ ...options, workspace, ...(previous?.model && { model: previous.model }) });
+  });
+}
+
+const LOCK_FILE = 'build.lock';
+
+/** Whether the process that wrote a lock still runs (on this machine, where the workspace is). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Runs `work` while holding the index folder's lock; a lock whose process has died is taken over. */
+async function withBuildLock<T>(dir: string, work: () => Promise<T>): Promise<T> {
+  await mkdir(dir, { recursive: true });
+  const lock = join(dir, LOCK_FILE);
+  for (;;) {
+    const handle = await open(lock, 'wx').catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+      return undefined;
+    });
+    if (handle) {
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      break;
+    }
+    const holder = Number(await readFile(lock, 'utf8').catch(() => ''));
+    if (holder > 0 && !running(holder)) await rm(lock, { force: true });
+    else await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(lock, { force: true });
+  }
 }
