@@ -16,7 +16,7 @@ export {
 export { DEFAULT_WORKSPACE, readRecords } from './pipelines/workspace.ts';
 export { DEMO_DATA_DIR } from './datasets/demo/location.ts';
 export { formatImportReport } from './reports/import-report.ts';
-export { buildIndex, refreshIndex, type IndexOptions, type IndexProgress } from './pipelines/search-index.ts';
+export { buildIndex, modelLeakReason, refreshIndex, type IndexOptions, type IndexProgress } from './pipelines/search-index.ts';
 export { openSearcher, type SearchHit, type SearchOptions, type Searcher } from './pipelines/search-tables.ts';
 export { redact, type PiiKind, type Redaction } from './datasets/text/redact.ts';
 export { pullHelpdesk, type PullOptions, type PullReport } from './pipelines/pull/pull.ts';
@@ -27,7 +27,7 @@ export { createCandidates, llmJudgeOf, loadSimulationConfig, type SimulationConf
 export { readResults, replay, selectTickets, type ReplayOptions, type ReplaySummary, type Selection, type TicketResult } from './eval/replay.ts';
 export { describeCoverage } from './eval/replay-coverage.ts';
 export { mergeRuns } from './eval/merge-runs.ts';
-export { simulate, type SimulateOptions, type SimulationResult } from './eval/simulate.ts';
+export { replayWindowStart, simulate, type SimulateOptions, type SimulationResult } from './eval/simulate.ts';
 export { judgeRun, type JudgeRunOptions } from './eval/judge.ts';
 export type { JudgedTicket, JudgeScore, Outcome, Verdict } from './eval/judges/types.ts';
 export { computeMetrics, computeRepeatability, type CandidateRepeatability, type JudgedTry, type RunMetrics, type RunRepeatability } from './eval/metrics.ts';

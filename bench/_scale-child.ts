@@ -3,7 +3,7 @@ import { judgeRun } from '../eval/judge.ts';
 import { replay, type Selection } from '../eval/replay.ts';
 import { responderFor } from '../eval/responders/index.ts';
 import { buildReport } from '../eval/run-report.ts';
-import { simulate } from '../eval/simulate.ts';
+import { replayWindowStart, simulate } from '../eval/simulate.ts';
 import { ensureBuiltinModel } from '../pipelines/embed/workspace-model.ts';
 import { importSources } from '../pipelines/import.ts';
 import { buildIndex, type IndexProgress } from '../pipelines/search-index.ts';
@@ -116,7 +116,9 @@ switch (request.stage) {
     const imported = await importSources([{ path: request.dataDir! }], { workspace: request.workspace! });
     mark('import');
     const progress = indexParts();
-    const index = await buildIndex({ workspace: request.workspace!, onProgress: progress.onProgress });
+    // Fitted before the replay window, as simulate requires: otherwise simulate fits and indexes again.
+    const cutoff = await replayWindowStart(request.workspace!, request.selection!);
+    const index = await buildIndex({ workspace: request.workspace!, cutoff, onProgress: progress.onProgress });
     for (const [name, part] of Object.entries(progress.finish())) marks[`index.${name}`] = part;
     mark('index');
     const simulating = performance.now();

@@ -11,6 +11,7 @@ import { readResults, replay, selectTickets } from '../eval/replay.ts';
 import { responderFor } from '../eval/responders/index.ts';
 import { importSources } from '../pipelines/import.ts';
 import { buildIndex } from '../pipelines/search-index.ts';
+import { replayWindowStart } from '../eval/simulate.ts';
 import { log, machine } from './_shared.ts';
 import { VALIDITY_DATASETS, type ValidityDataset } from './_validity-datasets.ts';
 import { renderValidityTable, validityTable, type LabelledItem } from './_validity-metrics.ts';
@@ -67,12 +68,14 @@ const halfOf = (id: string): 'tune' | 'report' => (Number.parseInt(id.slice(-1),
 async function drawAnswers(dataset: ValidityDataset, scratch: string): Promise<{ drawn: DrawnAnswer[]; judged: JudgedTicket[] }> {
   const workspace = join(scratch, dataset.name);
   await importSources(dataset.paths.map((path) => ({ path })), { workspace });
-  await buildIndex({ workspace });
   const all = await selectTickets(workspace);
   const span = Date.parse(all.at(-1)!.createdAt) - Date.parse(all[0]!.createdAt);
   const holdoutDays = Math.max(1, Math.round((span * (dataset.replayShare ?? 0.2)) / 86_400_000));
+  const selection = { holdoutDays, sample: Number(values['max-tickets']), seed: SEED };
+  // As simulate does: the built-in model fitted only on what existed before the replay starts.
+  await buildIndex({ workspace, cutoff: await replayWindowStart(workspace, selection) });
   const runDir = join(workspace, 'runs', 'validity');
-  await replay({ workspace, runDir, candidates: CANDIDATES.map(responderFor), selection: { holdoutDays, sample: Number(values['max-tickets']), seed: SEED } });
+  await replay({ workspace, runDir, candidates: CANDIDATES.map(responderFor), selection });
   const { judged, tickets } = await judgeRun({ runDir });
   const results = await readResults(runDir);
   const drawn: DrawnAnswer[] = [];

@@ -7,7 +7,7 @@ import type { LlmJudgeOptions } from './judges/llm-judge.ts';
 import type { Strictness } from './pricing/volumes.ts';
 import { ShadowdeskError } from '../errors.ts';
 import { describeCoverage, replayCoverage, type ReplayCoverage } from './replay-coverage.ts';
-import { replay, type ReplaySummary, type Selection } from './replay.ts';
+import { replay, selectTickets, type ReplaySummary, type Selection } from './replay.ts';
 import { buildReport, type RunReport } from './run-report.ts';
 import { runRulesInRun } from './rules/in-run.ts';
 import { loadRules } from './rules/schema.ts';
@@ -46,6 +46,15 @@ export interface SimulationResult {
   report: RunReport;
 }
 
+/**
+ * When the replay window starts: the creation of its first ticket, the sample and shard left
+ * aside, so that every sample and shard of one window is answered with one model (shards can be
+ * merged, a run resumed after another sample). Without a holdout, the history's first ticket.
+ */
+export async function replayWindowStart(workspace: string, selection: Selection): Promise<string | undefined> {
+  return (await selectTickets(workspace, selection.holdoutDays === undefined ? {} : { holdoutDays: selection.holdoutDays }))[0]?.createdAt;
+}
+
 export async function simulate(options: SimulateOptions): Promise<SimulationResult> {
   // Mistakes a user can make are found before the replay, not hours later when pricing it.
   await requireImport(options.workspace);
@@ -55,8 +64,10 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   // Replaying tickets none of which can be judged would report 0 % for every candidate, and mean nothing.
   if (coverage.replayed.judgeable === 0) throw new ShadowdeskError('SD_NOTHING_IMPORTED', describeCoverage(coverage).join('\n'));
   options.onCoverage?.(coverage);
-  // An index of an earlier import would replay the new tickets against the old ones, deleted tickets included.
-  await refreshIndex({ workspace: options.workspace, ...(options.onIndexProgress && { onProgress: options.onIndexProgress }) });
+  // An index of an earlier import would replay the new tickets against the old ones, deleted tickets
+  // included; a built-in model fitted on the replayed tickets would shape their retrieval and judging.
+  const cutoff = await replayWindowStart(options.workspace, options.selection ?? {});
+  await refreshIndex({ workspace: options.workspace, cutoff, ...(options.onIndexProgress && { onProgress: options.onIndexProgress }) });
   const summary = await replay({
     workspace: options.workspace,
     candidates: options.candidates,

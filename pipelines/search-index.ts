@@ -3,7 +3,7 @@ import { mkdir, open, readdir, readFile, rename, rm, writeFile, type FileHandle 
 import { basename, join, relative } from 'node:path';
 import type { KnowledgeDoc, Ticket } from '../datasets/records.ts';
 import { loadEmbedder, type Embedder } from './embed/embedder.ts';
-import { ensureBuiltinModel, removeUnusedModels } from './embed/workspace-model.ts';
+import { ensureBuiltinModel, fittedInTime, removeUnusedModels } from './embed/workspace-model.ts';
 import * as lancedb from '@lancedb/lancedb';
 import { ShadowdeskError } from '../errors.ts';
 import { INDEX_FORMAT, PERSONAL_SEPARATOR, WRITE_BATCH_ROWS, chunks, embeddingText, indexDir, passages, passageText, staleIndexReason, tablesLocation, writeTables, type IndexManifest, type Rows } from './search-tables.ts';
@@ -32,6 +32,11 @@ export interface IndexOptions {
    * The manifest, model and embedding cache stay in the workspace. @default the previous build's
    */
   tablesUri?: string;
+  /**
+   * Fit the built-in model only on what existed before this date (ISO): a replay starting then is
+   * not judged with vectors shaped by its own tickets (see `corpusTexts`). @default the whole import
+   */
+  cutoff?: string;
   onProgress?: (progress: IndexProgress) => void;
 }
 
@@ -51,7 +56,7 @@ export interface IndexSummary {
   embedded: number;
   seconds: number;
   embedSeconds: number;
-  modelFit?: { refitted: boolean; seconds: number };
+  modelFit?: { refitted: boolean; seconds: number; cutoff?: string };
   /** Set when the index was already built from the current import with this model: nothing was embedded or written. */
   upToDate?: true;
 }
@@ -404,9 +409,24 @@ async function resolveModel(workspace: string, options: IndexOptions): Promise<{
   const model = options.model ?? BUILTIN_MODEL;
   if (model !== BUILTIN_MODEL) return { modelPath: model, modelKey: model };
   options.onProgress?.({ stage: 'fit', done: 0, total: 1 });
-  const fitted = await ensureBuiltinModel(workspace);
+  const fitted = await ensureBuiltinModel(workspace, { ...(options.cutoff !== undefined && { cutoff: options.cutoff }) });
   options.onProgress?.({ stage: 'fit', done: 1, total: 1 });
-  return { modelPath: fitted.dir, modelKey: `builtin:${fitted.fitHash}`, fit: { refitted: fitted.refitted, seconds: fitted.seconds } };
+  return {
+    modelPath: fitted.dir,
+    modelKey: `builtin:${fitted.fitHash}`,
+    fit: { refitted: fitted.refitted, seconds: fitted.seconds, ...(fitted.cutoff !== undefined && { cutoff: fitted.cutoff }) },
+  };
+}
+
+/**
+ * Why an index must not serve a replay or search as of `asOf`, or undefined when it may: its
+ * built-in model was fitted on the whole import or with a later cut-off, so its vectors carry
+ * co-occurrences from after that date. A downloaded model learned nothing from the workspace.
+ */
+export function modelLeakReason(manifest: Pick<IndexManifest, 'model' | 'modelCutoff'>, asOf: string): string | undefined {
+  if (manifest.model !== BUILTIN_MODEL || fittedInTime(manifest.modelCutoff, asOf)) return undefined;
+  const fitted = manifest.modelCutoff === undefined ? 'on the whole import' : `on what existed before ${manifest.modelCutoff}`;
+  return `the index's built-in model was fitted ${fitted}, after ${asOf}`;
 }
 
 const URI = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -448,7 +468,7 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
   }
   await mkdir(dir, { recursive: true });
   const { modelPath, modelKey, fit } = await resolveModel(workspace, options);
-  if (previous && previous.modelKey === modelKey && previous.tablesUri === tablesUri && staleIndexReason(workspace, previous, importId) === undefined) {
+  if (previous && previous.modelKey === modelKey && previous.modelCutoff === fit?.cutoff && previous.tablesUri === tablesUri && staleIndexReason(workspace, previous, importId) === undefined) {
     const { model, dimensions, knowledgePassages, tickets, texts } = previous;
     return { model, dimensions, knowledgePassages, tickets, texts, embedded: 0, seconds: (performance.now() - started) / 1000, embedSeconds: 0, ...(fit && { modelFit: fit }), upToDate: true };
   }
@@ -493,6 +513,7 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
       model: options.model ?? BUILTIN_MODEL,
       modelPath: storedPath,
       modelKey,
+      ...(fit?.cutoff !== undefined && { modelCutoff: fit.cutoff }),
       dimensions: embedder.dimensions,
       builtAt,
       tables,
@@ -526,15 +547,63 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
 }
 
 /**
- * The index of the current import, for a replay: rebuilt when it is missing or was built from an
- * earlier import, with the model and tables location of the previous build (a replay must not
- * switch models behind the user's back). An index of the current import is left alone: nothing
- * is fitted, read or written. Undefined when there was nothing to do.
+ * The index of the current import, for a replay starting at `cutoff`: rebuilt when it is missing,
+ * was built from an earlier import, or its built-in model was fitted on the whole import or after
+ * `cutoff` (its vectors would carry the replay's future), with the model and tables location of
+ * the previous build (a replay must not switch models behind the user's back). An index of the
+ * current import whose model was fitted before `cutoff` is left alone, nothing fitted, read or
+ * written: replays of later windows keep its tables, so their runs can be resumed.
+ * Undefined when there was nothing to do.
  */
 export async function refreshIndex(options: Omit<IndexOptions, 'model' | 'tablesUri'> = {}): Promise<IndexSummary | undefined> {
   const workspace = options.workspace ?? DEFAULT_WORKSPACE;
   const importId = basename(await requireImport(workspace));
-  const previous = await previousBuild(indexDir(workspace));
-  if (previous && staleIndexReason(workspace, previous, importId) === undefined) return undefined;
-  return buildIndex({ ...options, workspace, ...(previous?.model && { model: previous.model }) });
+  const current = (manifest: IndexManifest | undefined): boolean =>
+    manifest !== undefined &&
+    (options.cutoff === undefined || modelLeakReason(manifest, options.cutoff) === undefined) &&
+    staleIndexReason(workspace, manifest, importId) === undefined;
+  if (current(await previousBuild(indexDir(workspace)))) return undefined;
+  // Shards of one run start together: one of them rebuilds, the others wait and find it done.
+  return withBuildLock(indexDir(workspace), async () => {
+    const previous = await previousBuild(indexDir(workspace));
+    if (current(previous)) return undefined;
+    return buildIndex({ ...options, workspace, ...(previous?.model && { model: previous.model }) });
+  });
+}
+
+const LOCK_FILE = 'build.lock';
+
+/** Whether the process that wrote a lock still runs (on this machine, where the workspace is). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Runs `work` while holding the index folder's lock; a lock whose process has died is taken over. */
+async function withBuildLock<T>(dir: string, work: () => Promise<T>): Promise<T> {
+  await mkdir(dir, { recursive: true });
+  const lock = join(dir, LOCK_FILE);
+  for (;;) {
+    const handle = await open(lock, 'wx').catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+      return undefined;
+    });
+    if (handle) {
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      break;
+    }
+    const holder = Number(await readFile(lock, 'utf8').catch(() => ''));
+    if (holder > 0 && !running(holder)) await rm(lock, { force: true });
+    else await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(lock, { force: true });
+  }
 }

@@ -21,6 +21,8 @@ export interface IndexManifest {
   modelPath: string;
   /** Changes whenever the vectors would change (a refitted built-in model). */
   modelKey: string;
+  /** The built-in model was fitted only on what existed before this date; absent: on the whole import. */
+  modelCutoff?: string;
   dimensions: number;
   builtAt: string;
   /** The folder under index/ (or under `tablesUri`) holding this build's tables; a rebuild writes a new one. */

@@ -1,6 +1,6 @@
 import { join, relative } from 'node:path';
 import { defineCommand } from 'citty';
-import { buildIndex, DEMO_DATA_DIR, formatImportReport, importSources, PRESETS_FILE, responderFor, simulate, writeReports } from '../../index.ts';
+import { buildIndex, DEMO_DATA_DIR, formatImportReport, importSources, PRESETS_FILE, replayWindowStart, responderFor, simulate, writeReports } from '../../index.ts';
 import { cliCommand } from '../../eval/init.ts';
 import { EXIT_UNUSABLE, guarded, interruptSignal, positiveInteger, withExamples } from '../_cli.ts';
 import { importProgress, indexProgress, replayProgress } from './_progress.ts';
@@ -28,15 +28,17 @@ const command = defineCommand({
         process.exitCode = EXIT_UNUSABLE;
         return;
       }
-      const index = await buildIndex({ workspace: args.workspace, onProgress: indexProgress() });
-      process.stdout.write(`\nSearch index: ${index.knowledgePassages} knowledge passages and ${index.tickets.toLocaleString('en-US')} answered tickets, built-in model fitted on this corpus${index.upToDate ? ' (already up to date)' : ''}, in ${index.seconds.toFixed(1)} s.\n`);
+      const selection = { holdoutDays, seed: 42 };
+      // Fitted before the replayed days, as simulate requires: built once, not refitted by it.
+      const index = await buildIndex({ workspace: args.workspace, cutoff: await replayWindowStart(args.workspace, selection), onProgress: indexProgress() });
+      process.stdout.write(`\nSearch index: ${index.knowledgePassages} knowledge passages and ${index.tickets.toLocaleString('en-US')} answered tickets, built-in model fitted on what was written before the replayed days${index.upToDate ? ' (already up to date)' : ''}, in ${index.seconds.toFixed(1)} s.\n`);
       const runDir = join(args.workspace, 'runs', 'demo');
       process.stdout.write(`\nReplaying the last ${holdoutDays} days against the built-in candidates (${DEMO_CANDIDATES.join(', ')})…\n`);
       const { replay: summary, report } = await simulate({
         workspace: args.workspace,
         runDir,
         candidates: DEMO_CANDIDATES.map(responderFor),
-        selection: { holdoutDays, seed: 42 },
+        selection,
         onReplayProgress: replayProgress(),
       });
       process.stdout.write(`Replayed ${summary.tickets.toLocaleString('en-US')} tickets in ${summary.seconds.toFixed(1)} s.\n`);

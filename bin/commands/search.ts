@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty';
 import { ShadowdeskError } from '../../errors.ts';
-import { openSearcher, type SearchMode, type SearchTable } from '../../pipelines/search-tables.ts';
+import { modelLeakReason } from '../../index.ts';
+import { openSearcher, readManifest, type SearchMode, type SearchTable } from '../../pipelines/search-tables.ts';
 import { guarded, positiveInteger, withExamples } from '../_cli.ts';
 
 const command = defineCommand({
@@ -22,6 +23,9 @@ const command = defineCommand({
       const limit = positiveInteger(args.limit, '--limit') ?? 5;
       const searcher = await openSearcher(args.workspace);
       try {
+        // One model serves the whole index: a search as of an earlier date cannot switch to another.
+        const leak = asOf !== undefined && args.mode !== 'fts' ? modelLeakReason(await readManifest(args.workspace), asOf) : undefined;
+        if (leak) process.stderr.write(`Note: ${leak}, so vector scores carry what was written after --as-of (full text does not: --mode fts); a simulation replaying from that date refits it before it.\n`);
         const hits = await searcher.search(args.query, {
           table: args.in as SearchTable,
           mode: args.mode as SearchMode,

@@ -96,22 +96,38 @@ function learnVocabulary(words: Map<string, number>, size: number, minCount: num
   return [...vocabulary].slice(0, Math.max(size, SPECIAL_TOKENS.length));
 }
 
+/** A sparse matrix row by row (CSR), in typed arrays: plain arrays built by index were holey and slow to read. */
 interface SparseRows {
-  offsets: number[];
-  columns: number[];
-  values: number[];
+  offsets: Int32Array;
+  columns: Int32Array;
+  values: Float64Array;
 }
 
 function gaussian(random: Random): number {
   return Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
 }
 
-/** Y (rows × l) = X Ω, with Ω given column-major per token (tokens × l). */
+/** Y (rows × l) = X Ω, with Ω given column-major per token (tokens × l); each row's sum in column order. */
 function multiply(matrix: SparseRows, rows: number, omega: Float64Array, l: number): Float64Array {
   const out = new Float64Array(rows * l);
   for (let row = 0; row < rows; row++) {
     const target = row * l;
-    for (let k = matrix.offsets[row]!; k < matrix.offsets[row + 1]!; k++) {
+    const end = matrix.offsets[row + 1]!;
+    let k = matrix.offsets[row]!;
+    // Two entries at a time: the row of Y is read and written half as often, the sums unchanged.
+    for (; k + 2 <= end; k += 2) {
+      const s0 = matrix.columns[k]! * l;
+      const s1 = matrix.columns[k + 1]! * l;
+      const v0 = matrix.values[k]!;
+      const v1 = matrix.values[k + 1]!;
+      for (let j = 0; j < l; j++) {
+        let sum = out[target + j]!;
+        sum += v0 * omega[s0 + j]!;
+        sum += v1 * omega[s1 + j]!;
+        out[target + j] = sum;
+      }
+    }
+    if (k < end) {
       const source = matrix.columns[k]! * l;
       const value = matrix.values[k]!;
       for (let j = 0; j < l; j++) out[target + j]! += value * omega[source + j]!;
@@ -120,24 +136,88 @@ function multiply(matrix: SparseRows, rows: number, omega: Float64Array, l: numb
   return out;
 }
 
-/** Xᵀ Q (tokens × l). */
-function multiplyTransposed(matrix: SparseRows, rows: number, tokens: number, q: Float64Array, l: number): Float64Array {
+/**
+ * Xᵀ Q (tokens × l), read from X by token (`byToken`, X transposed), two entries at a time: each
+ * token's row is summed in place, where scattering row by row into the tokens × l result missed
+ * the CPU cache at every entry. Rows are added in the same order, so the result is the same to the bit.
+ */
+function multiplyTransposed(byToken: SparseRows, tokens: number, q: Float64Array, l: number): Float64Array {
   const out = new Float64Array(tokens * l);
-  for (let row = 0; row < rows; row++) {
-    const source = row * l;
-    for (let k = matrix.offsets[row]!; k < matrix.offsets[row + 1]!; k++) {
-      const target = matrix.columns[k]! * l;
-      const value = matrix.values[k]!;
+  for (let token = 0; token < tokens; token++) {
+    const target = token * l;
+    const end = byToken.offsets[token + 1]!;
+    let k = byToken.offsets[token]!;
+    for (; k + 2 <= end; k += 2) {
+      const s0 = byToken.columns[k]! * l;
+      const s1 = byToken.columns[k + 1]! * l;
+      const v0 = byToken.values[k]!;
+      const v1 = byToken.values[k + 1]!;
+      for (let j = 0; j < l; j++) {
+        let sum = out[target + j]!;
+        sum += v0 * q[s0 + j]!;
+        sum += v1 * q[s1 + j]!;
+        out[target + j] = sum;
+      }
+    }
+    if (k < end) {
+      const source = byToken.columns[k]! * l;
+      const value = byToken.values[k]!;
       for (let j = 0; j < l; j++) out[target + j]! += value * q[source + j]!;
     }
   }
   return out;
 }
 
-/** The upper triangle of AᵀA, for A of `rows` × l held row by row (zero entries skipped). */
+/** X transposed, its rows (the tokens) listing the documents in order. */
+function transpose(matrix: SparseRows, rows: number, tokens: number): SparseRows {
+  const counts = new Int32Array(tokens + 1);
+  for (const column of matrix.columns) counts[column + 1]! += 1;
+  for (let token = 0; token < tokens; token++) counts[token + 1]! += counts[token]!;
+  const offsets = counts;
+  const next = Int32Array.from(counts);
+  const columns = new Int32Array(matrix.columns.length);
+  const values = new Float64Array(matrix.values.length);
+  for (let row = 0; row < rows; row++) {
+    for (let k = matrix.offsets[row]!; k < matrix.offsets[row + 1]!; k++) {
+      const slot = next[matrix.columns[k]!]!++;
+      columns[slot] = row;
+      values[slot] = matrix.values[k]!;
+    }
+  }
+  return { offsets, columns, values };
+}
+
+/**
+ * The upper triangle of AᵀA, for A of `rows` × l held row by row. Four rows at a time: the l × l
+ * result outgrows the CPU cache, so it is read and written once per four rows instead of once per
+ * row; each entry still sums the rows in order, so the result is the same to the bit.
+ */
 function upperGram(matrix: Float64Array, rows: number, l: number): Float64Array {
   const gram = new Float64Array(l * l);
-  for (let row = 0; row < rows; row++) {
+  let row = 0;
+  for (; row + 4 <= rows; row += 4) {
+    const b0 = row * l;
+    const b1 = b0 + l;
+    const b2 = b1 + l;
+    const b3 = b2 + l;
+    for (let a = 0; a < l; a++) {
+      const v0 = matrix[b0 + a]!;
+      const v1 = matrix[b1 + a]!;
+      const v2 = matrix[b2 + a]!;
+      const v3 = matrix[b3 + a]!;
+      if (v0 === 0 && v1 === 0 && v2 === 0 && v3 === 0) continue;
+      const target = a * l;
+      for (let b = a; b < l; b++) {
+        let sum = gram[target + b]!;
+        sum += v0 * matrix[b0 + b]!;
+        sum += v1 * matrix[b1 + b]!;
+        sum += v2 * matrix[b2 + b]!;
+        sum += v3 * matrix[b3 + b]!;
+        gram[target + b] = sum;
+      }
+    }
+  }
+  for (; row < rows; row++) {
     const base = row * l;
     for (let a = 0; a < l; a++) {
       const value = matrix[base + a]!;
@@ -177,19 +257,57 @@ function orthonormalize(matrix: Float64Array, rows: number, l: number, passes = 
         lower[i * l + j] = sum / diagonal;
       }
     }
-    // Each row x of the result solves x R = a (forward substitution); dependent columns give 0.
-    for (let row = 0; row < rows; row++) {
-      const base = row * l;
-      for (let j = 0; j < l; j++) {
-        if (inverseDiagonal[j] === 0) {
-          matrix[base + j] = 0;
-          continue;
-        }
-        let sum = matrix[base + j]!;
-        const factor = j * l;
-        for (let k = 0; k < j; k++) sum -= matrix[base + k]! * lower[factor + k]!;
-        matrix[base + j] = sum * inverseDiagonal[j]!;
+    solveRows(matrix, rows, l, lower, inverseDiagonal);
+  }
+}
+
+/**
+ * Each row x of the matrix replaced by the solution of x R = a (forward substitution), R given by
+ * its transpose `lower`; dependent columns give 0. Four rows at a time share each read of R, as
+ * in `upperGram`; each row's sums run in the same order, so the result is the same to the bit.
+ */
+function solveRows(matrix: Float64Array, rows: number, l: number, lower: Float64Array, inverseDiagonal: Float64Array): void {
+  let row = 0;
+  for (; row + 4 <= rows; row += 4) {
+    const b0 = row * l;
+    const b1 = b0 + l;
+    const b2 = b1 + l;
+    const b3 = b2 + l;
+    for (let j = 0; j < l; j++) {
+      const inverse = inverseDiagonal[j]!;
+      if (inverse === 0) {
+        matrix[b0 + j] = matrix[b1 + j] = matrix[b2 + j] = matrix[b3 + j] = 0;
+        continue;
       }
+      let s0 = matrix[b0 + j]!;
+      let s1 = matrix[b1 + j]!;
+      let s2 = matrix[b2 + j]!;
+      let s3 = matrix[b3 + j]!;
+      const factor = j * l;
+      for (let k = 0; k < j; k++) {
+        const r = lower[factor + k]!;
+        s0 -= matrix[b0 + k]! * r;
+        s1 -= matrix[b1 + k]! * r;
+        s2 -= matrix[b2 + k]! * r;
+        s3 -= matrix[b3 + k]! * r;
+      }
+      matrix[b0 + j] = s0 * inverse;
+      matrix[b1 + j] = s1 * inverse;
+      matrix[b2 + j] = s2 * inverse;
+      matrix[b3 + j] = s3 * inverse;
+    }
+  }
+  for (; row < rows; row++) {
+    const base = row * l;
+    for (let j = 0; j < l; j++) {
+      if (inverseDiagonal[j] === 0) {
+        matrix[base + j] = 0;
+        continue;
+      }
+      let sum = matrix[base + j]!;
+      const factor = j * l;
+      for (let k = 0; k < j; k++) sum -= matrix[base + k]! * lower[factor + k]!;
+      matrix[base + j] = sum * inverseDiagonal[j]!;
     }
   }
 }
@@ -260,6 +378,49 @@ export function tokenWeights(vocabulary: readonly string[], documentFrequency: F
   });
 }
 
+/**
+ * Each token's vector: its row of Bᵀ, weighted, times the l × dimensions projection. Four tokens
+ * at a time share each read of the projection (larger than the CPU cache); each entry sums in the
+ * same order as one token at a time, so the result is the same to the bit.
+ */
+function tokenVectors(bt: Float64Array, weights: Float64Array, projection: Float64Array, l: number, dimensions: number): Float64Array {
+  const tokens = weights.length;
+  const columns = new Float64Array(tokens * dimensions);
+  const weighted = [...weights.keys()].filter((t) => weights[t] !== 0);
+  let next = 0;
+  for (; next + 4 <= weighted.length; next += 4) {
+    const [t0, t1, t2, t3] = weighted.slice(next, next + 4) as [number, number, number, number];
+    const c0 = t0 * dimensions;
+    const c1 = t1 * dimensions;
+    const c2 = t2 * dimensions;
+    const c3 = t3 * dimensions;
+    for (let i = 0; i < l; i++) {
+      const v0 = bt[t0 * l + i]! * weights[t0]!;
+      const v1 = bt[t1 * l + i]! * weights[t1]!;
+      const v2 = bt[t2 * l + i]! * weights[t2]!;
+      const v3 = bt[t3 * l + i]! * weights[t3]!;
+      const source = i * dimensions;
+      for (let d = 0; d < dimensions; d++) {
+        const p = projection[source + d]!;
+        columns[c0 + d]! += v0 * p;
+        columns[c1 + d]! += v1 * p;
+        columns[c2 + d]! += v2 * p;
+        columns[c3 + d]! += v3 * p;
+      }
+    }
+  }
+  for (const t of weighted.slice(next)) {
+    const target = t * dimensions;
+    for (let i = 0; i < l; i++) {
+      const value = bt[t * l + i]! * weights[t]!;
+      if (value === 0) continue;
+      const source = i * dimensions;
+      for (let d = 0; d < dimensions; d++) columns[target + d]! += value * projection[source + d]!;
+    }
+  }
+  return columns;
+}
+
 /** Fits the built-in model on a corpus; the same texts, order and seed give the same model. */
 export async function fitBuiltinModel(texts: AsyncIterable<string> | Iterable<string>, options: FitOptions = {}): Promise<FittedModel> {
   const random = new Random(options.seed ?? 42);
@@ -295,33 +456,38 @@ export async function fitBuiltinModel(texts: AsyncIterable<string> | Iterable<st
   const idf = Float64Array.from(documentFrequency, (df) => (df > 0 ? Math.log((1 + rowsCounts.length) / (1 + df)) + 1 : 0));
   for (let id = 0; id < SPECIAL_TOKENS.length; id++) idf[id] = 0;
   const weights = tokenWeights(vocabulary, documentFrequency, rowsCounts.length);
-  const matrix: SparseRows = { offsets: [0], columns: [], values: [] };
+  const offsets = [0];
+  const columnsOf: number[] = [];
+  const valuesOf: number[] = [];
   for (const counts of rowsCounts) {
     const entries = [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([id, count]) => [id, (1 + Math.log(count)) * idf[id]!] as const);
     const norm = Math.hypot(...entries.map(([, value]) => value)) || 1;
     for (const [id, value] of entries) {
-      matrix.columns.push(id);
-      matrix.values.push(value / norm);
+      columnsOf.push(id);
+      valuesOf.push(value / norm);
     }
-    matrix.offsets.push(matrix.columns.length);
+    offsets.push(columnsOf.length);
   }
+  const matrix: SparseRows = { offsets: Int32Array.from(offsets), columns: Int32Array.from(columnsOf), values: Float64Array.from(valuesOf) };
 
   const rows = rowsCounts.length;
   const dimensions = Math.max(1, Math.min(options.dimensions ?? 256, rows - 1, tokens - 1));
   const l = Math.min(dimensions + 10, rows, tokens);
-  const omega = Float64Array.from({ length: tokens * l }, () => gaussian(random));
+  const omega = new Float64Array(tokens * l);
+  for (let index = 0; index < omega.length; index++) omega[index] = gaussian(random);
   // Randomized range finder with two power iterations (Halko, Martinsson & Tropp), the basis
   // orthonormalized once per iteration (q ← orth(X Xᵀ q)): X Xᵀ q squares the condition number
   // of a basis that was orthonormal, far from what one Cholesky QR loses in float64, and
   // orthonormalizing Xᵀ q as well (tokens × l) doubled the time for the same vectors.
+  const byToken = transpose(matrix, rows, tokens);
   let q = multiply(matrix, rows, omega, l);
   orthonormalize(q, rows, l);
   for (let iteration = 0; iteration < 2; iteration++) {
-    q = multiply(matrix, rows, multiplyTransposed(matrix, rows, tokens, q, l), l);
+    q = multiply(matrix, rows, multiplyTransposed(byToken, tokens, q, l), l);
     orthonormalize(q, rows, l, iteration === 1 ? 2 : 1);
   }
   // B = Qᵀ X, held transposed (tokens × l); B Bᵀ = Σ_t b_t b_tᵀ is small (l × l).
-  const bt = multiplyTransposed(matrix, rows, tokens, q, l);
+  const bt = multiplyTransposed(byToken, tokens, q, l);
   const gram = upperGram(bt, tokens, l);
   for (let i = 0; i < l; i++) for (let j = 0; j < i; j++) gram[i * l + j] = gram[j * l + i]!;
   const { values, vectors } = symmetricEigen(gram, l);
@@ -333,18 +499,7 @@ export async function fitBuiltinModel(texts: AsyncIterable<string> | Iterable<st
     const sigma = Math.sqrt(Math.max(values[component]!, 1e-12));
     for (let i = 0; i < l; i++) projection[i * dimensions + d] = vectors[i * l + component]! / sigma;
   });
-  const columns = new Float64Array(tokens * dimensions);
-  for (let t = 0; t < tokens; t++) {
-    const weight = weights[t]!;
-    if (weight === 0) continue;
-    const target = t * dimensions;
-    for (let i = 0; i < l; i++) {
-      const value = bt[t * l + i]! * weight;
-      if (value === 0) continue;
-      const source = i * dimensions;
-      for (let d = 0; d < dimensions; d++) columns[target + d]! += value * projection[source + d]!;
-    }
-  }
+  const columns = tokenVectors(bt, weights, projection, l, dimensions);
   // SVD signs are arbitrary; fix them (the largest entry of each component positive) so a refit gives the same vectors.
   const largest = new Float64Array(dimensions);
   for (let t = 0; t < tokens; t++) {

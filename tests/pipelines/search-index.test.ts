@@ -1,7 +1,12 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Ticket } from '../../datasets/records.ts';
-import { ticketRow } from '../../pipelines/search-index.ts';
-import { PERSONAL_SEPARATOR } from '../../pipelines/search-tables.ts';
+import { importSources } from '../../pipelines/import.ts';
+import { buildIndex, modelLeakReason, refreshIndex, ticketRow } from '../../pipelines/search-index.ts';
+import { indexDir, PERSONAL_SEPARATOR, readManifest } from '../../pipelines/search-tables.ts';
+import { useTempDir } from '../helpers/temp.ts';
+import { writeTwoExports } from '../helpers/two-exports.ts';
 
 const thread = (reply: { text: string; personal?: string[] }, question: string): Ticket => ({
   id: 't1',
@@ -26,4 +31,39 @@ describe('a past ticket in the search index', () => {
     expect(fr?.personal.split(PERSONAL_SEPARATOR)).toEqual(['@ancien', 'https://t.co/Fr1']);
     expect(ticketRow(thread({ text: 'Votre colis part demain.' }, 'Où est mon colis ?'))?.personal).toBe('');
   });
+});
+
+describe('whether an index may serve a date', () => {
+  it('refuses a built-in model fitted on the whole import or after the date, and names when it was fitted', () => {
+    expect(modelLeakReason({ model: 'builtin' }, '2025-03-01')).toBe("the index's built-in model was fitted on the whole import, after 2025-03-01");
+    expect(modelLeakReason({ model: 'builtin', modelCutoff: '2025-03-02T00:00:00.000Z' }, '2025-03-01')).toBe(
+      "the index's built-in model was fitted on what existed before 2025-03-02T00:00:00.000Z, after 2025-03-01",
+    );
+    expect(modelLeakReason({ model: 'builtin', modelCutoff: '2025-03-01T00:00:00.000Z' }, '2025-03-01')).toBeUndefined();
+    expect(modelLeakReason({ model: 'builtin', modelCutoff: '2025-01-01T00:00:00.000Z' }, '2025-03-01T12:00:00Z')).toBeUndefined();
+  });
+
+  it('lets a downloaded model serve any date: it learned nothing from the workspace', () => {
+    expect(modelLeakReason({ model: './models/multilingual-e5-small' }, '2025-03-01')).toBeUndefined();
+  });
+});
+
+const tempDir = useTempDir();
+
+describe('refreshing the index for a replay window', () => {
+  it('rebuilds an index of the whole import once when shards ask together, leaving one build recording the cut-off', async () => {
+    const dir = await tempDir();
+    const { b } = await writeTwoExports(dir);
+    const workspace = join(dir, 'ws');
+    await importSources([{ path: b }], { workspace });
+    await buildIndex({ workspace });
+    const cutoff = '2025-01-20T09:00:00.000Z';
+
+    const summaries = await Promise.all([1, 2, 3].map(() => refreshIndex({ workspace, cutoff })));
+
+    expect(summaries.filter((summary) => summary !== undefined)).toHaveLength(1);
+    const manifest = await readManifest(workspace);
+    expect(manifest.modelCutoff).toBe(cutoff);
+    expect((await readdir(indexDir(workspace))).filter((entry) => entry.startsWith('tables-') || entry === 'build.lock')).toEqual([manifest.tables]);
+  }, 90_000);
 });

@@ -40,4 +40,23 @@ describe('shadowdesk search', () => {
       for (const removed of REMOVED) expect(fresh.stdout).not.toContain(`[${removed},`);
     }
   }, 60_000);
+
+  it('says when the index\'s built-in model was fitted after --as-of, and not once it was fitted before it (English and French queries)', async () => {
+    const dir = await tempDir();
+    const { b } = await writeTwoExports(dir);
+    const workspace = join(dir, 'ws');
+    await importSources([{ path: b }], { workspace });
+    await buildIndex({ workspace });
+    const note = "Note: the index's built-in model was fitted on the whole import, after 2025-01-20, so vector scores carry what was written after --as-of";
+    for (const query of ['charged twice on my card', 'carte débitée deux fois']) {
+      const leaky = await runCli(['search', query, '--in', 'tickets', '--as-of', '2025-01-20', '--workspace', workspace]);
+      expect(leaky.code).toBe(0);
+      expect(leaky.stderr).toContain(note);
+    }
+    expect((await runCli(['search', 'charged twice', '--in', 'tickets', '--as-of', '2025-01-20', '--mode', 'fts', '--workspace', workspace])).stderr).toBe('');
+
+    await buildIndex({ workspace, cutoff: '2025-01-20T00:00:00.000Z' });
+    const inTime = await runCli(['search', 'carte débitée deux fois', '--in', 'tickets', '--as-of', '2025-01-20', '--workspace', workspace]);
+    expect(inTime).toMatchObject({ code: 0, stderr: '' });
+  }, 90_000);
 });
