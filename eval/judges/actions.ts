@@ -562,6 +562,21 @@ const HANDOVER_RULES: Rule[] = [
     true,
     `${W}(?:une?\\s+(?:de\\s+(?:mes|nos)\\s+)?collegues?|(?:notre|nos|le|la|mon|ma)\\s+(?:[a-z-]+\\s+){0,2}?(?:equipes?|service|responsable|atelier|entrepot|collegues?|superviseur|manager))(?:\\s+[a-z-]+){0,3}?\\s+(?:(?:va|vont|devrait|doit)\\s+(?:vous\\s+)?(?:recontacter|contacter|revenir|rappeler|ecrire|examiner|etudier|traiter|verifier|regarder)|(?:vous\\s+)?(?:recontactera|contactera|reviendra|rappellera|ecrira|recontacteront|contacteront|reviendront))${END}`,
   ),
+  // A look-up or a later reply promised in the first person: a text-only answer cannot check a
+  // system and come back, so the customer would wait for nothing.
+  rule(
+    'handover',
+    'promise',
+    true,
+    `${W}(?:(?:give|allow|grant)\\s+(?:me|us)\\s+(?:a\\s+)?(?:moment|minute|few\\s+(?:moments|minutes))\\s+(?:to|while\\s+(?:i|we))\\s+(?:access|check|look|review|retrieve|pull|gather|investigate|verify|track|locate|find|get)|(?:i|we)(?:'ll|\\s+will)\\s+(?:(?:promptly|shortly|quickly|personally|then)\\s+)?(?:get\\s+back\\s+to\\s+you|follow\\s+up\\s+(?:with\\s+you|on\\s+(?:this|it|your))|keep\\s+you\\s+(?:updated|posted|informed)|provide\\s+you\\s+with\\s+(?:the\\s+|an?\\s+)?(?:[a-z-]+\\s+){0,3}?(?:details|information|updates?|status)\\s+(?:shortly|soon|as\\s+soon|once)))${END}`,
+  ),
+  rule(
+    'handover',
+    'promise',
+    // "Dès que possible" reads as a condition; it is not one.
+    false,
+    `${W}(?:je|nous)\\s+(?:(?:reviens|revenons|reviendrai|reviendrons)\\s+vers\\s+vous|vous\\s+(?:tiens|tenons|tiendrai|tiendrons)\\s+(?:au\\s+courant|informee?s?)|(?:vais|allons)\\s+(?:revenir\\s+vers\\s+vous|vous\\s+tenir\\s+(?:au\\s+courant|informee?s?)))${END}`,
+  ),
 ];
 
 const RULES: readonly Rule[] = [

@@ -82,7 +82,10 @@ function names(text: string): Mention[] {
 // ---------------------------------------------------------------------------------------------------------
 // Products, models and brands
 
-/** Well-known makers that support text names; written with a capital, they are not common words. */
+/**
+ * Well-known makers that support text names, and parcel carriers ("Colissimo" where the agent said
+ * "Mondial Relay" is another parcel); written with a capital, they are not common words.
+ */
 const BRANDS: ReadonlyMap<string, string> = new Map(
   [
     'Apple', 'Dell', 'HP', 'Lenovo', 'Microsoft', 'Samsung', 'Canon', 'Epson', 'Adobe', 'Google', 'Xbox', 'PlayStation', 'Spotify',
@@ -90,7 +93,8 @@ const BRANDS: ReadonlyMap<string, string> = new Map(
     'Amazon', 'Dropbox', 'Salesforce', 'Oracle', 'SAP', 'Cisco', 'IBM', 'Bose', 'Garmin', 'Fitbit', 'Philips', 'Nikon', 'GoPro',
     'Shopify', 'Atlassian', 'JetBrains', 'Autodesk', 'Mozilla', 'Kaspersky', 'Norton', 'McAfee', 'Xerox', 'Lexmark', 'Motorola',
     'Nokia', 'OnePlus', 'Toshiba', 'Panasonic', 'Razer', 'Netgear', 'Synology', 'Seagate', 'SanDisk', 'Dyson', 'PayPal',
-  ].map((brand) => [brand, brand === 'ASUS' ? 'Asus' : brand === 'NVIDIA' ? 'Nvidia' : brand]),
+    'Colissimo', 'Chronopost', 'Mondial', 'DHL', 'FedEx', 'GLS', 'DPD', 'USPS',
+  ].map((brand) => [brand, brand === 'ASUS' ? 'Asus' : brand === 'NVIDIA' ? 'Nvidia' : brand === 'Mondial' ? 'Mondial Relay' : brand]),
 );
 
 /** Product lines whose name says the brand; unambiguous words only ("Envy", "Switch" are also plain words). */

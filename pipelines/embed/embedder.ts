@@ -1,8 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ShadowdeskError } from '../../errors.ts';
 import { POOLING_INCLUDED } from './model-folder.ts';
+import { transformers } from './transformers.ts';
 
 /** Turns texts into unit vectors; one implementation, through transformers.js on onnxruntime-node. */
 export interface Embedder {
@@ -73,16 +73,6 @@ async function poolingOf(folder: string): Promise<'mean' | 'none'> {
   if (pooling === undefined) return 'mean';
   if (pooling === POOLING_INCLUDED) return 'none';
   throw problem(`has an unknown pooling ${JSON.stringify(pooling)} under "shadowdesk" (expected "${POOLING_INCLUDED}" for a graph that pools, or none at all)`);
-}
-
-/**
- * transformers.js, loaded through `require` (its CommonJS build, the same code). From a git
- * checkout the CLI runs under tsx's import hooks, which rewrite the dynamic imports of the 1.3 MB
- * ES module bundle on every start: 2–9 s a command on this machine, under 1 s through `require`.
- * Tests reach the instance the embedder configures (`env`) through here too.
- */
-export function transformers(): typeof import('@huggingface/transformers') {
-  return createRequire(import.meta.url)('@huggingface/transformers') as typeof import('@huggingface/transformers');
 }
 
 /**

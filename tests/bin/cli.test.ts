@@ -203,7 +203,8 @@ describe('simulate', () => {
   it('replays tickets against the built-in candidates and resumes a finished run without redoing it', async () => {
     const dir = await tempDir();
     const at = (day: number, hour: number) => new Date(Date.UTC(2025, 0, day, hour)).toISOString();
-    const lines = Array.from({ length: 8 }, (_, index) =>
+    // Sixteen days: the last eight are replayed, the first eight teach the built-in model (fitted on the past only).
+    const lines = Array.from({ length: 16 }, (_, index) =>
       JSON.stringify({
         id: `t${index}`,
         source: 'test',
@@ -222,7 +223,7 @@ describe('simulate', () => {
     const file = await writeTemp(dir, 'tickets.jsonl', lines.join('\n'));
     const workspace = join(dir, 'ws');
     await run(['import', file, '--workspace', workspace]);
-    const args = ['simulate', '--candidates', 'past-ticket,knowledge-base', '--run', join(dir, 'run'), '--workspace', workspace];
+    const args = ['simulate', '--candidates', 'past-ticket,knowledge-base', '--holdout-days', '8', '--run', join(dir, 'run'), '--workspace', workspace];
     const first = await run(args);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/Replayed 8 tickets/);
@@ -236,7 +237,7 @@ describe('simulate', () => {
     const config = await writeTemp(dir, 'shadowdesk.yaml', 'candidates:\n  - id: kb\n    type: knowledge-base\n    minConfidense: 0.5\n');
     const badConfig = await run(['simulate', '--config', config, '--workspace', workspace]);
     expect(badConfig).toMatchObject({ code: 2, stderr: `shadowdesk: invalid config:\n  ${config}:4: candidates[0].minConfidense: unknown key (a typo?)\n` });
-    await writeTemp(dir, 'shadowdesk.yaml', 'candidates:\n  - id: kb\n    type: knowledge-base\n    minConfidence: 0.5\nselection:\n  sample: 3\n');
+    await writeTemp(dir, 'shadowdesk.yaml', 'candidates:\n  - id: kb\n    type: knowledge-base\n    minConfidence: 0.5\nselection:\n  holdoutDays: 8\n  sample: 3\n');
     const configured = await run(['simulate', '--config', config, '--run', join(dir, 'configured'), '--workspace', workspace]);
     expect(configured.stdout).toMatch(/Replayed 3 tickets[\s\S]*\nkb\s+\d+%/);
   });

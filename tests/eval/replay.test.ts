@@ -66,8 +66,12 @@ describe('replay', () => {
     expect(tenth.answer.text).not.toMatch(/#ML10(?!10)\d\d/);
   });
 
-  /** Candidates that wait on a slow endpoint, counting the answers they are working on at once, together. */
-  const waiting = (ids: string[], concurrency?: number) => {
+  /**
+   * Candidates that wait on a slow endpoint, counting the answers they are working on at once,
+   * together. Each waits until `expected` answers are open (or a second passed), so the count does
+   * not hang on how fast the replay reaches the next ticket.
+   */
+  const waiting = (ids: string[], expected: number, concurrency?: number) => {
     const seen = { now: 0, most: 0 };
     const candidates = ids.map(
       (id): Responder => ({
@@ -75,7 +79,7 @@ describe('replay', () => {
         ...(concurrency !== undefined && { concurrency }),
         async respond() {
           seen.most = Math.max(seen.most, ++seen.now);
-          await new Promise((resolve) => setTimeout(resolve, 10));
+          for (const started = Date.now(); seen.most < expected && Date.now() - started < 1000; ) await new Promise((resolve) => setTimeout(resolve, 5));
           seen.now--;
           return { decision: 'escalate', text: '', confidence: 0, sources: [], latencyMs: 10 };
         },
@@ -85,14 +89,14 @@ describe('replay', () => {
   };
 
   it("asks a ticket's candidates at once, and keeps twice an endpoint's concurrency of tickets open", async () => {
-    const pair = waiting(['slow-a', 'slow-b']);
+    const pair = waiting(['slow-a', 'slow-b'], 2);
     await replay({ workspace, runDir: join(dir, 'at-once'), candidates: pair.candidates, concurrency: 1 });
     // One ticket at a time, yet both candidates were working on it together.
     expect(pair.seen.most).toBe(2);
-    const endpoint = waiting(['llm-like'], 5);
+    const endpoint = waiting(['llm-like'], 10, 5);
     await replay({ workspace, runDir: join(dir, 'llm-like'), candidates: endpoint.candidates });
     expect(endpoint.seen.most).toBe(10);
-    const computing = waiting(['computing']);
+    const computing = waiting(['computing'], 4);
     await replay({ workspace, runDir: join(dir, 'computing'), candidates: computing.candidates });
     expect(computing.seen.most).toBe(4);
   });

@@ -106,6 +106,11 @@ describe('detectActionClaims: what an agent did, in French and English', () => {
     ['subscription-change', 'Je vais résilier votre abonnement.'],
     ['handover', "I'll check with our warehouse team."],
     ['handover', 'Un collègue du service logistique va vous recontacter demain.'],
+    // A look-up or a later reply promised: the customer would wait for an answer that never comes.
+    ['handover', 'Do give me a moment to access the latest information and track the status of your order.'],
+    ['handover', 'I will provide you with the most up-to-date details shortly.'],
+    ['handover', 'Je reviens vers vous dès que possible.'],
+    ['handover', 'Nous vous tiendrons informée de la suite.'],
   ];
 
   it.each(PROMISED)('finds a %s promised in "%s"', (kind, text) => {

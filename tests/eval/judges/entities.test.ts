@@ -95,6 +95,9 @@ describe('judgeEntities: brands', () => {
     ['Réinstallez Microsoft Office depuis votre compte.', 'Réinstallez Adobe Photoshop depuis votre compte.', ['Microsoft'], ['Adobe']],
     ['Contact Canon support for the printer.', 'Contact Epson support for the printer.', ['Canon'], ['Epson']],
     ['Contactez le support Canon pour l’imprimante.', 'Contactez le support Epson pour l’imprimante.', ['Canon'], ['Epson']],
+    // A parcel carrier is a brand too: a reused reply that kept the earlier parcel's carrier.
+    ['La commande est déjà remise à Mondial Relay : l’adresse ne peut plus être modifiée.', 'La commande est déjà remise à Colissimo : l’adresse ne peut plus être modifiée.', ['Mondial Relay'], ['Colissimo']],
+    ['Your order was handed to DHL this morning.', 'Your order was handed to FedEx this morning.', ['DHL'], ['FedEx']],
   ])('%s / %s', (reference, answer, said, says) => {
     const judged = judgeEntities(reference, answer);
     expect(judged.score).toBe(0);

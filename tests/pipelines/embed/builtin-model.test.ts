@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fitBuiltinModel, preTokenize, tokenWeights, wordPiece } from '../../../pipelines/embed/builtin-model.ts';
-import { loadEmbedder, transformers } from '../../../pipelines/embed/embedder.ts';
+import { loadEmbedder } from '../../../pipelines/embed/embedder.ts';
+import { transformers } from '../../../pipelines/embed/transformers.ts';
 import { writeModelFolder } from '../../../pipelines/embed/model-folder.ts';
 import { Random } from '../../../datasets/text/random.ts';
 import { useTempDir } from '../../helpers/temp.ts';
