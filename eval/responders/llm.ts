@@ -1,8 +1,11 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 import { redact } from '../../datasets/text/redact.ts';
 import type { SearchHit } from '../../pipelines/search-tables.ts';
 import { createLlmClient, DEFAULT_CONCURRENCY, isLocalEndpoint, type ChatMessage, type LlmClient, type LlmEndpoint } from '../llm/client.ts';
+import { LLM_ENDPOINT } from '../llm/endpoint-schema.ts';
 import type { Answer, Responder, Source, TicketContext } from '../types.ts';
+import { candidateId, defineResponder } from './define.ts';
 
 export interface LlmResponderOptions {
   id?: string;
@@ -141,3 +144,26 @@ export function createLlmResponder(options: LlmResponderOptions, client: LlmClie
     },
   };
 }
+
+/** Responses are cached under the workspace, so a CI re-run sends nothing. */
+export const llm = defineResponder({
+  name: 'llm',
+  summary: 'any OpenAI-compatible model (OpenAI, Azure, Ollama, vLLM, LM Studio…), answering from the articles and past tickets retrieval puts in its prompt ([llm-endpoints.md](llm-endpoints.md))',
+  options: z.strictObject({
+    id: candidateId,
+    ...LLM_ENDPOINT,
+    system: z.string().optional(),
+    prompt: z.string().optional(),
+    retrieval: z.strictObject({ knowledge: z.number().int().min(0).max(20).optional(), tickets: z.number().int().min(0).max(20).optional() }).optional(),
+  }),
+  create: ({ id, system, prompt, retrieval, redact, cache, ...endpoint }, build) =>
+    createLlmResponder({
+      id,
+      endpoint,
+      ...(system !== undefined && { system }),
+      ...(prompt !== undefined && { prompt }),
+      ...(retrieval && { retrieval }),
+      ...(redact !== undefined && { redact }),
+      ...(cache && build.workspace && { cacheDir: join(build.workspace, 'llm-cache') }),
+    }),
+});

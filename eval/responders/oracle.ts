@@ -1,9 +1,11 @@
+import { z } from 'zod';
 import type { KnowledgeKind } from '../../datasets/records.ts';
 import type { SearchHit } from '../../pipelines/search-tables.ts';
 import { detectActionClaims } from '../judges/actions.ts';
 import { judgeGrounding, orderText } from '../judges/grounding.ts';
 import { extractFacts, type Fact } from '../judges/key-facts.ts';
 import type { AgentReply, Answer, PerformedAction, Responder, Source, TicketContext } from '../types.ts';
+import { defineResponder } from './define.ts';
 
 /** The oracle's candidate id, in runs and reports. */
 export const ORACLE = 'oracle';
@@ -119,3 +121,11 @@ export function createOracleResponder(): Responder {
     },
   };
 }
+
+/** Its id is always `oracle`, which reports look for. */
+export const oracle = defineResponder({
+  name: 'oracle',
+  summary: 'not a candidate to deploy: it sends the agent\'s own reply, so its verdicts show how often the judges turn down a right answer (the judges\' noise floor, [ci.md](ci.md))',
+  options: z.strictObject({ id: z.literal(ORACLE).optional() }),
+  create: () => createOracleResponder(),
+});

@@ -1,6 +1,8 @@
 import type { SearchHit } from '../../pipelines/search-tables.ts';
 import type { Answer, Responder, Source, TicketContext } from '../types.ts';
 import { confidenceFrom, customerHandle, firstName, HANDLE, handlesIn, isHandle, withoutLinks } from './_text.ts';
+import { z } from 'zod';
+import { candidateId, defineResponder, minConfidence, withId } from './define.ts';
 
 export interface PastTicketOptions {
   /** Below this confidence the ticket is escalated. @default 0.35 */
@@ -191,3 +193,10 @@ export function createPastTicketResponder(options: PastTicketOptions = {}): Resp
     },
   };
 }
+
+export const pastTicket = defineResponder({
+  name: 'past-ticket',
+  summary: 'the closest answered ticket\'s reply, adapted to this customer: their name, their latest order\'s number, tracking number and link; it escalates when the reply needs order data the customer does not have',
+  options: z.strictObject({ id: candidateId.optional(), minConfidence }),
+  create: ({ id, ...options }) => withId(createPastTicketResponder(options), id),
+});
