@@ -11,6 +11,8 @@ export interface ResponderDefinition<Name extends string = string, Options exten
   /** One sentence for a support lead: what this candidate answers with. */
   summary: string;
   options: Options;
+  /** Settings a config could give it, for kinds that need some (the contract tests build it from them). */
+  example?: z.input<Options>;
   /** Builds the candidate from settings the options schema already accepted. */
   create(options: z.output<Options>, build: ResponderBuild): Responder;
 }

@@ -131,7 +131,9 @@ export function createLlmResponder(options: LlmResponderOptions, client: LlmClie
         { role: 'system', content: options.system ?? DEFAULT_SYSTEM_PROMPT },
         { role: 'user', content: scrub(fill(options.prompt ?? DEFAULT_USER_PROMPT, values)) },
       ];
-      const result = await client.chat(messages);
+      // A failure is data: the endpoint's error (its kind first, e.g. `timeout: …`) becomes the answer's.
+      const result = await client.chat(messages).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+      if (result instanceof Error) return { decision: 'escalate', text: '', confidence: 0, sources: [], latencyMs: performance.now() - started, error: result.message };
       const usage = { promptTokens: result.promptTokens, completionTokens: result.completionTokens, costUsd: result.costUsd };
       const base = { usage, cached: result.cached, latencyMs: performance.now() - started };
       const reply = parseReply(result.content);
@@ -156,6 +158,7 @@ export const llm = defineResponder({
     prompt: z.string().optional(),
     retrieval: z.strictObject({ knowledge: z.number().int().min(0).max(20).optional(), tickets: z.number().int().min(0).max(20).optional() }).optional(),
   }),
+  example: { id: 'assistant', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.1' },
   create: ({ id, system, prompt, retrieval, redact, cache, ...endpoint }, build) =>
     createLlmResponder({
       id,

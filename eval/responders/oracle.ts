@@ -105,7 +105,7 @@ export function createOracleResponder(): Responder {
     async respond(context: TicketContext): Promise<Answer> {
       const started = performance.now();
       const reply = context.agentReply;
-      if (!reply) {
+      if (!reply || reply.text.trim() === '') {
         const reason = 'no agent reply was given: the ticket has none, or the oracle was asked through another candidate, which the replay keeps blind';
         return { decision: 'escalate', text: '', confidence: 0, sources: [], latencyMs: performance.now() - started, reason };
       }

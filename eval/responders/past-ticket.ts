@@ -168,7 +168,8 @@ const AS_CLOSE = 0.02;
 export function newestOfClosest(hits: readonly SearchHit[]): SearchHit | undefined {
   const [top] = hits;
   if (!top) return undefined;
-  return hits.filter((hit) => hit.score >= top.score - AS_CLOSE).reduce((newest, hit) => ((hit.answeredAt ?? 0) > (newest.answeredAt ?? 0) ? hit : newest));
+  // Seeded with the closest: a score that is not a number (NaN) then leaves the closest rather than nothing.
+  return hits.filter((hit) => hit.score >= top.score - AS_CLOSE).reduce((newest, hit) => ((hit.answeredAt ?? 0) > (newest.answeredAt ?? 0) ? hit : newest), top);
 }
 
 /** Answers with the closest already-answered ticket's reply, adapted to this customer. */

@@ -1,26 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { candidateSchemaOf, createCandidates, simulationConfigSchemaOf, type SimulationConfig } from '../../../eval/config.ts';
 import { configJsonSchema } from '../../../eval/config-schema.ts';
-import { candidateId, defineResponder } from '../../../eval/responders/define.ts';
 import type { TicketContext } from '../../../eval/types.ts';
-import { builtinCandidates, candidatesDocList, candidatesHelp, RESPONDERS, responderFor, responderIn, responderMap } from '../../../eval/responders/index.ts';
+import { builtinCandidates, candidatesDocList, candidatesHelp, responderFor, responderIn, responderMap } from '../../../eval/responders/index.ts';
+import { echo, WITH_ECHO } from '../../helpers/echo-responder.ts';
 
 const GUIDE = new URL('../../../docs/guide-support-lead.md', import.meta.url).pathname;
 const LIST = /(<!-- candidates: [^\n]*-->\n)([\s\S]*?)(\n<!-- end of candidates -->)/;
-
-/** A candidate kind that exists only in this test: one definition, one map entry. */
-export const echo = defineResponder({
-  name: 'echo',
-  summary: 'repeats the customer\'s question back, to prove a new kind needs one file and one map line',
-  options: z.strictObject({ id: candidateId.optional(), prefix: z.string().default('Re: ') }),
-  create: ({ id, prefix }) => ({
-    id: id ?? 'echo',
-    respond: async (context) => ({ decision: 'reply', text: `${prefix}${context.ticket.question}`, confidence: 0.5, sources: [], latencyMs: 0 }),
-  }),
-});
-const WITH_ECHO = responderMap([...Object.values(RESPONDERS), echo]);
 
 describe('the candidate map', () => {
   it('builds the built-in candidates by name and refuses an unknown one or one that needs settings, naming them', () => {
