@@ -2,8 +2,8 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ShadowdeskError } from '../errors.ts';
 import { readConfig } from './config-file.ts';
+import { JUDGES } from './judges/index.ts';
 import type { LlmJudgeOptions } from './judges/llm-judge.ts';
-import { LLM_ENDPOINT } from './llm/endpoint-schema.ts';
 import type { ResponderDefinition } from './responders/define.ts';
 import { builtinCandidates, RESPONDERS, responderIn, type ResponderMap, type ResponderName } from './responders/index.ts';
 import type { Responder } from './types.ts';
@@ -57,7 +57,7 @@ export function simulationConfigSchemaOf<Candidate extends z.ZodType>(candidate:
     .optional(),
   concurrency: z.number().int().positive().max(256).optional(),
   /** An LLM rubric judge next to the deterministic judges. */
-  judge: z.strictObject({ llm: z.strictObject(LLM_ENDPOINT) }).optional(),
+  judge: z.strictObject({ llm: JUDGES.llm.options }).optional(),
   /** A helpdesk rules file (YAML or JSON, relative to this config): the rules fire first on every ticket, as in the helpdesk. */
   rules: z.string().min(1).optional(),
   /** What the report's decision section assumes: volume, human cost, growth, strictness, threshold, prices. */

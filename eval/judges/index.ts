@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ShadowdeskError } from '../../errors.ts';
+import { markdownList } from '../docs-list.ts';
 import { LLM_ENDPOINT } from '../llm/endpoint-schema.ts';
 import { actions } from './actions-done.ts';
 import { judgeAskedFacts } from './asked-facts.ts';
@@ -42,7 +43,7 @@ const askedFacts = defineJudge({
 
 const entities = defineJudge({
   name: 'entities',
-  summary: 'names, carriers and places the answer gives that contradict the agent’s',
+  summary: 'what both texts name, slot by slot (the product, the customer, a number of codes, “we can” or “we can’t”): another value than the agent’s makes the answer wrong',
   options: NONE,
   create: () => (input) => scoreOnly(judgeEntities(input.wanted, input.said, factOptions(input))),
 });
@@ -63,7 +64,7 @@ const topic = defineJudge({
 
 const wording = defineJudge({
   name: 'wording',
-  summary: 'the agent’s own wording',
+  summary: 'how much of the agent’s reply the answer says in the same words (a near copy is checked evidence; closeness of meaning is not)',
   options: NONE,
   create: () => (input) => judgeWording(input.wanted, input.said),
 });
@@ -167,4 +168,9 @@ export function judgesHelp(map: JudgeMap = JUDGES): string {
   return Object.values(map)
     .map((definition) => `${definition.name}: ${definition.summary}`)
     .join('\n');
+}
+
+/** The judges as the support lead's guide lists them (generated: see its test). */
+export function judgesDocList(map: JudgeMap = JUDGES): string {
+  return markdownList(Object.values(map));
 }

@@ -1,4 +1,5 @@
 import { ShadowdeskError } from '../../errors.ts';
+import { markdownList } from '../docs-list.ts';
 import type { Responder } from '../types.ts';
 import { composite } from './composite.ts';
 import type { ResponderDefinition } from './define.ts';
@@ -51,24 +52,7 @@ export function candidatesHelp(map: ResponderMap = RESPONDERS): string {
   return `Built-in candidates instead of a config, comma-separated: ${builtinCandidates(map).join(', ')}`;
 }
 
-const DOCS_WIDTH = 100;
-
-/** Words laid out on lines of at most `DOCS_WIDTH` columns, continuation lines indented. */
-function wrapped(text: string, indent: string): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    const next = line === '' ? word : `${line} ${word}`;
-    if (next.length > DOCS_WIDTH && line !== '') {
-      lines.push(line);
-      line = `${indent}${word}`;
-    } else line = next;
-  }
-  return [...lines, line].join('\n');
-}
-
 /** The built-in candidates as the support lead's guide lists them (generated: see its test). */
 export function candidatesDocList(map: ResponderMap = RESPONDERS): string {
-  const names = builtinCandidates(map);
-  return names.map((name, index) => wrapped(`- \`${name}\` — ${map[name]!.summary}${index === names.length - 1 ? '.' : ';'}`, '  ')).join('\n');
+  return markdownList(builtinCandidates(map).map((name) => map[name]!));
 }
