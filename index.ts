@@ -31,6 +31,8 @@ export { mergeRuns } from './eval/merge-runs.ts';
 export { simulate, type SimulateOptions, type SimulationResult } from './eval/simulate.ts';
 export { judgeRun, type JudgeRunOptions } from './eval/judge.ts';
 export type { JudgedTicket, JudgeScore, Outcome, Verdict } from './eval/judges/types.ts';
+export { createJudges, judgeCase, JUDGES, judgeMap, judgesHelp, type JudgeMap, type JudgeName } from './eval/judges/index.ts';
+export { defineJudge, type JudgeCase, type JudgeDefinition } from './eval/judges/define.ts';
 export { computeMetrics, computeRepeatability, type CandidateRepeatability, type JudgedTry, type RunMetrics, type RunRepeatability } from './eval/metrics.ts';
 export { errorRateExceeded, failedAnswers, type FailedAnswers } from './eval/failures.ts';
 export { loadPricing, PRESETS_FILE } from './eval/pricing/load.ts';
