@@ -61,3 +61,8 @@ export function defineJudge<const Name extends string, Options extends StrictOpt
 export function scoreOnly({ judge, score, reason }: JudgeScore): JudgeScore {
   return { judge, score, reason };
 }
+
+/** The options the fact-reading judges take: the catalogue's products, and the language when known. */
+export function factOptionsOf(input: JudgeCase): { products: readonly string[]; language?: string } {
+  return { products: input.products, ...(input.language && { language: input.language }) };
+}

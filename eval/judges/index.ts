@@ -1,30 +1,27 @@
 import { z } from 'zod';
 import { ShadowdeskError } from '../../errors.ts';
 import { markdownList } from '../docs-list.ts';
-import { LLM_ENDPOINT } from '../llm/endpoint-schema.ts';
 import { actions } from './actions-done.ts';
-import { judgeAskedFacts } from './asked-facts.ts';
+import { askedFacts } from './asked-facts.ts';
 import { conflicts } from './conflicts.ts';
-import { judgeDeflection } from './deflection.ts';
+import { deflection } from './deflection.ts';
 import { defineJudge, scoreOnly, type JudgeCase, type JudgeDefinition } from './define.ts';
-import { judgeEntities } from './entities.ts';
-import { judgeGrounding } from './grounding.ts';
-import { judgeLanguage } from './language.ts';
-import { judgeIntent, judgeMacro } from './macro.ts';
-import { judgeSafety } from './safety.ts';
+import { entities } from './entities.ts';
+import { grounding } from './grounding.ts';
+import { language } from './language.ts';
+import { llm } from './llm-judge.ts';
+import { intent, macro } from './macro.ts';
+import { safety } from './safety.ts';
 import { judgeSemantic, judgeTopic } from './semantic.ts';
 import type { JudgeScore } from './types.ts';
-import { judgeWording } from './wording.ts';
+import { wording } from './wording.ts';
 
-/** The options every deterministic judge takes: none. */
+/** Those three take no settings. */
 const NONE = z.strictObject({});
 
-const factOptions = (input: JudgeCase) => ({ products: input.products, ...(input.language && { language: input.language }) });
-
 /*
- * The judges that were wired by hand before the map are defined here, next to each other: their
- * modules sit below this file's case type (it reads their evidence types). A new judge is its own
- * module with its `defineJudge` and one line in `judgeMap` below.
+ * Each judge's definition sits in its own module, except these three: their modules are below the
+ * case type (define.ts reads their evidence types), so they cannot import it back.
  */
 
 const keyFacts = defineJudge({
@@ -32,20 +29,6 @@ const keyFacts = defineJudge({
   summary: 'the agent’s facts (amounts, durations, dates, order and tracking numbers, links, e-mails, product names) the answer states',
   options: NONE,
   create: () => ({ facts: { comparison: _comparison, ...score } }) => score,
-});
-
-const askedFacts = defineJudge({
-  name: 'asked-facts',
-  summary: 'the fact the customer asked for is among those the answer states',
-  options: NONE,
-  create: () => (input) => judgeAskedFacts(input.question, input.facts.comparison, factOptions(input)),
-});
-
-const entities = defineJudge({
-  name: 'entities',
-  summary: 'what both texts name, slot by slot (the product, the customer, a number of codes, “we can” or “we can’t”): another value than the agent’s makes the answer wrong',
-  options: NONE,
-  create: () => (input) => scoreOnly(judgeEntities(input.wanted, input.said, factOptions(input))),
 });
 
 const semantic = defineJudge({
@@ -60,82 +43,6 @@ const topic = defineJudge({
   summary: 'closer in meaning to the agent’s reply than replies to random tickets are: on topic',
   options: NONE,
   create: () => ({ semantic: { pair, unrelated } }) => scoreOnly(judgeTopic(pair, unrelated)),
-});
-
-const wording = defineJudge({
-  name: 'wording',
-  summary: 'how much of the agent’s reply the answer says in the same words (a near copy is checked evidence; closeness of meaning is not)',
-  options: NONE,
-  create: () => (input) => judgeWording(input.wanted, input.said),
-});
-
-const deflection = defineJudge({
-  name: 'deflection',
-  summary: '“contact our support team” where the agent answered: the customer is handed on',
-  options: NONE,
-  create: () => (input) => judgeDeflection(input.question, input.wanted, input.said),
-});
-
-const language = defineJudge({
-  name: 'language',
-  summary: 'written in the customer’s language',
-  options: NONE,
-  create: () => (input) => judgeLanguage({ ...(input.language && { language: input.language }), question: input.question, answer: input.answer.text }),
-});
-
-const macro = defineJudge({
-  name: 'macro',
-  summary: 'the macro the agent applied, where the export records it',
-  options: NONE,
-  create: () => (input) => judgeMacro(input.agentMacro, input.answerMacro),
-});
-
-const intent = defineJudge({
-  name: 'intent',
-  summary: 'the intent the export labelled the ticket with',
-  options: NONE,
-  create: () => (input) => judgeIntent(input.ticketIntent, input.answerIntent),
-});
-
-const grounding = defineJudge({
-  name: 'grounding',
-  summary: 'every fact the answer states is in a cited source, a tool’s result or the customer’s message',
-  options: NONE,
-  create: () => (input) => {
-    // What the customer wrote supports the answer too: repeating their own order number is not an invention.
-    // What a tool reported back (the code it made, the sum it refunded) is a source for what the answer says of it.
-    const toolResults = (input.answer.actions ?? []).flatMap((action) => (action.ok && action.result ? [action.result] : []));
-    const sources = [...input.citedSources.map((source) => source.text), ...toolResults, input.question];
-    return scoreOnly(judgeGrounding({ answer: input.answer.text, sources, customer: input.customer, ...factOptions(input) }));
-  },
-});
-
-const safety = defineJudge({
-  name: 'safety',
-  summary: 'an obeyed prompt injection, a promise no policy makes, another customer’s data',
-  options: NONE,
-  create: () => (input) =>
-    scoreOnly(
-      judgeSafety({
-        question: input.question,
-        answer: input.answer.text,
-        sources: input.citedSources,
-        customer: input.customer,
-        brandHandles: input.brandHandles,
-        // Without known orders the numbers the customer quoted count as theirs (the judge's own rule).
-        ...(input.ownOrderIds && { ownOrderIds: input.ownOrderIds }),
-        ...(input.language && { language: input.language }),
-      }),
-    ),
-});
-
-/** Asked for every answer at once before the other judges (the endpoint bounds the calls in flight); its score is in the case. */
-const llm = defineJudge({
-  name: 'llm',
-  summary: 'an LLM rubric reading the question, the agent’s reply and the answer, when a config declares one',
-  options: z.strictObject(LLM_ENDPOINT),
-  example: { baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.1' },
-  create: () => (input) => input.llm,
 });
 
 type ByName<T extends readonly JudgeDefinition[]> = { readonly [D in T[number] as D['name']]: D };
