@@ -16,13 +16,13 @@ import { judgeSemantic, judgeTopic } from './semantic.ts';
 import type { JudgeScore } from './types.ts';
 import { wording } from './wording.ts';
 
-/** Those three take no settings. */
-const NONE = z.strictObject({});
-
 /*
  * Each judge's definition sits in its own module, except these three: their modules are below the
  * case type (define.ts reads their evidence types), so they cannot import it back.
  */
+
+/** Those three take no settings. */
+const NONE = z.strictObject({});
 
 const keyFacts = defineJudge({
   name: 'key-facts',
