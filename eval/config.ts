@@ -2,69 +2,25 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ShadowdeskError } from '../errors.ts';
 import { readConfig } from './config-file.ts';
-import { createCompositeResponder } from './responders/composite.ts';
-import { RESPONDERS, responderFor } from './responders/index.ts';
-import { createKnowledgeBaseResponder } from './responders/knowledge-base.ts';
-import { createLlmResponder } from './responders/llm.ts';
-import { createMacroResponder } from './responders/macro.ts';
-import { createOracleResponder } from './responders/oracle.ts';
-import { createPastTicketResponder } from './responders/past-ticket.ts';
+import { JUDGES } from './judges/index.ts';
 import type { LlmJudgeOptions } from './judges/llm-judge.ts';
+import type { ResponderDefinition } from './responders/define.ts';
+import { builtinCandidates, RESPONDERS, responderIn, type ResponderMap, type ResponderName } from './responders/index.ts';
 import type { Responder } from './types.ts';
 
 /** The simulation config: the candidates to compare and which tickets they answer. */
 
-const id = z.string().regex(/^[\w.:-]+$/, 'use letters, digits and . _ : - only (it names files and report columns)');
-const threshold = z.number().min(0).max(1).optional();
+type CandidateOf<D> = D extends ResponderDefinition<infer Name, infer Options> ? { type: Name } & z.output<Options> : never;
+export type CandidateConfig = CandidateOf<(typeof RESPONDERS)[ResponderName]>;
 
-const BuiltinCandidate = z.strictObject({
-  id: id.optional(),
-  type: z.enum(['past-ticket', 'knowledge-base', 'macro']),
-  /** Below this confidence the candidate escalates. */
-  minConfidence: threshold,
-  /** Macro only: who signs `{{current_user.firstname}}`. */
-  agentName: z.string().optional(),
-});
+/** One config entry per candidate kind of the map, told apart by `type`: the kind's own settings and nothing else. */
+export function candidateSchemaOf(map: ResponderMap = RESPONDERS) {
+  const [first, ...rest] = Object.values(map).map((definition) => z.strictObject({ type: z.literal(definition.name), ...definition.options.shape }));
+  if (!first) throw new ShadowdeskError('SD_INPUT_INVALID', 'no candidate kind is registered');
+  return z.discriminatedUnion('type', [first, ...rest]);
+}
 
-/** Sends the agent's own reply: the judges' noise floor, not a candidate to deploy. Its id is always `oracle`, which reports look for. */
-const OracleCandidate = z.strictObject({ id: z.literal('oracle').optional(), type: z.literal('oracle') });
-
-const CompositeCandidate = z.strictObject({
-  id,
-  type: z.literal('composite'),
-  /** Other candidates of this file (by id) or built-in names. */
-  parts: z.array(z.string()).min(1),
-});
-
-/** How to reach an OpenAI-compatible endpoint: shared by the LLM candidate and the LLM judge. */
-const LLM_ENDPOINT = {
-  baseUrl: z.url({ protocol: /^https?$/ }),
-  model: z.string().min(1),
-  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name such as OPENAI_API_KEY').optional(),
-  temperature: z.number().min(0).max(2).optional(),
-  maxTokens: z.number().int().positive().optional(),
-  timeoutMs: z.number().int().positive().optional(),
-  maxRetries: z.number().int().min(0).max(20).optional(),
-  retryBaseMs: z.number().int().min(0).optional(),
-  concurrency: z.number().int().positive().max(256).optional(),
-  requestsPerMinute: z.number().positive().optional(),
-  maxRetryAfterSeconds: z.number().min(0).optional(),
-  price: z.strictObject({ inputPerMillion: z.number().min(0), outputPerMillion: z.number().min(0) }).optional(),
-  redact: z.boolean().optional(),
-  cache: z.boolean().default(true),
-};
-
-const LlmCandidate = z.strictObject({
-  id,
-  type: z.literal('llm'),
-  ...LLM_ENDPOINT,
-  system: z.string().optional(),
-  prompt: z.string().optional(),
-  retrieval: z.strictObject({ knowledge: z.number().int().min(0).max(20).optional(), tickets: z.number().int().min(0).max(20).optional() }).optional(),
-});
-
-export const CandidateSchema = z.discriminatedUnion('type', [BuiltinCandidate, OracleCandidate, CompositeCandidate, LlmCandidate]);
-export type CandidateConfig = z.infer<typeof CandidateSchema>;
+export const CandidateSchema = candidateSchemaOf() as unknown as z.ZodType<CandidateConfig>;
 
 /**
  * The assumptions the report's decision section is computed under; `report` and `price` flags
@@ -86,10 +42,12 @@ export const DecisionConfigSchema = z.strictObject({
 });
 export type DecisionConfig = z.infer<typeof DecisionConfigSchema>;
 
-export const SimulationConfigSchema = z.strictObject({
+/** The whole config, with `candidate` as the schema of one entry of its candidates. */
+export function simulationConfigSchemaOf<Candidate extends z.ZodType>(candidate: Candidate) {
+  return z.strictObject({
   /** Editors read the JSON Schema from here. */
   $schema: z.string().optional(),
-  candidates: z.array(CandidateSchema).min(1),
+  candidates: z.array(candidate).min(1),
   selection: z
     .strictObject({
       holdoutDays: z.number().int().positive().optional(),
@@ -99,12 +57,15 @@ export const SimulationConfigSchema = z.strictObject({
     .optional(),
   concurrency: z.number().int().positive().max(256).optional(),
   /** An LLM rubric judge next to the deterministic judges. */
-  judge: z.strictObject({ llm: z.strictObject(LLM_ENDPOINT) }).optional(),
+  judge: z.strictObject({ llm: JUDGES.llm.options }).optional(),
   /** A helpdesk rules file (YAML or JSON, relative to this config): the rules fire first on every ticket, as in the helpdesk. */
   rules: z.string().min(1).optional(),
   /** What the report's decision section assumes: volume, human cost, growth, strictness, threshold, prices. */
   decision: DecisionConfigSchema.optional(),
-});
+  });
+}
+
+export const SimulationConfigSchema = simulationConfigSchemaOf(CandidateSchema);
 export type SimulationConfig = z.infer<typeof SimulationConfigSchema>;
 
 export async function loadSimulationConfig(file: string): Promise<SimulationConfig> {
@@ -115,17 +76,6 @@ export async function loadSimulationConfig(file: string): Promise<SimulationConf
     ...(config.rules && { rules: resolve(dirname(file), config.rules) }),
     ...(config.decision && pricing && { decision: { ...config.decision, pricing: resolve(dirname(file), pricing) } }),
   };
-}
-
-function builtin(config: z.infer<typeof BuiltinCandidate>): Responder {
-  const options = { ...(config.minConfidence !== undefined && { minConfidence: config.minConfidence }) };
-  const responder =
-    config.type === 'macro'
-      ? createMacroResponder({ ...options, ...(config.agentName && { agentName: config.agentName }) })
-      : config.type === 'past-ticket'
-        ? createPastTicketResponder(options)
-        : createKnowledgeBaseResponder(options);
-  return config.id ? { ...responder, id: config.id } : responder;
 }
 
 /** The LLM judge a config declares, with its cache under the workspace. */
@@ -140,7 +90,7 @@ export function llmJudgeOf(config: SimulationConfig | undefined, workspace: stri
  * The responders a config declares, in its order. LLM responses are cached under the workspace,
  * so a CI re-run sends nothing.
  */
-export function createCandidates(config: SimulationConfig, workspace: string): Responder[] {
+export function createCandidates(config: SimulationConfig, workspace: string, map: ResponderMap = RESPONDERS): Responder[] {
   const declared = new Map<string, CandidateConfig>();
   config.candidates.forEach((candidate, index) => {
     const name = candidate.id ?? candidate.type;
@@ -151,27 +101,17 @@ export function createCandidates(config: SimulationConfig, workspace: string): R
   const build = (name: string, where: string): Responder => {
     const candidate = declared.get(name);
     if (!candidate) {
-      if (Object.hasOwn(RESPONDERS, name)) return responderFor(name);
-      throw new ShadowdeskError('SD_INPUT_INVALID', `${where}: no candidate "${name}"; declare it or use a built-in: ${Object.keys(RESPONDERS).join(', ')}`);
+      const builtins = builtinCandidates(map);
+      if (builtins.includes(name)) return responderIn(map, name);
+      throw new ShadowdeskError('SD_INPUT_INVALID', `${where}: no candidate "${name}"; declare it or use a built-in: ${builtins.join(', ')}`);
     }
     if (building.has(name)) throw new ShadowdeskError('SD_INPUT_INVALID', `${where}: composite "${name}" contains itself`);
     building.add(name);
     try {
-      if (candidate.type === 'composite') return createCompositeResponder(candidate.parts.map((part, index) => build(part, `${name}.parts[${index}]`)), candidate.id);
-      if (candidate.type === 'llm') {
-        const { id: llmId, system, prompt, retrieval, redact, cache, ...endpoint } = candidate;
-        return createLlmResponder({
-          id: llmId,
-          endpoint,
-          ...(system !== undefined && { system }),
-          ...(prompt !== undefined && { prompt }),
-          ...(retrieval && { retrieval }),
-          ...(redact !== undefined && { redact }),
-          ...(cache && { cacheDir: join(workspace, 'llm-cache') }),
-        });
-      }
-      if (candidate.type === 'oracle') return createOracleResponder();
-      return builtin(candidate);
+      const { type, ...options } = candidate;
+      const definition = map[type];
+      if (!definition) throw new ShadowdeskError('SD_INPUT_INVALID', `${where}.type: no candidate kind "${type}"; kinds: ${Object.keys(map).join(', ')}`);
+      return definition.create(options, { workspace, candidate: (part, at) => build(part, `${name}.${at}`) });
     } finally {
       building.delete(name);
     }

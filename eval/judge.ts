@@ -6,23 +6,17 @@ import { embeddingText, readManifest } from '../pipelines/search-tables.ts';
 import { JsonlWriter, readJsonlLines, readRecords, recordsFile } from '../pipelines/workspace.ts';
 import { ticketHistory, type TicketHistory } from './history.ts';
 import { detectActionClaims } from './judges/actions.ts';
-import { judgeDeflection } from './judges/deflection.ts';
-import { judgeAskedFacts } from './judges/asked-facts.ts';
-import { judgeEntities } from './judges/entities.ts';
-import { judgeGrounding, orderText } from './judges/grounding.ts';
-import { judgeKeyFacts, type FactComparison } from './judges/key-facts.ts';
+import { orderText } from './judges/grounding.ts';
+import { createJudges, judgeCase } from './judges/index.ts';
+import { judgeKeyFacts } from './judges/key-facts.ts';
 import { createLlmJudge, type LlmJudgeOptions } from './judges/llm-judge.ts';
-import { judgeLanguage } from './judges/language.ts';
-import { judgeIntent, judgeMacro } from './judges/macro.ts';
-import { injectionAttempt, judgeSafety } from './judges/safety.ts';
-import { hardNegatives, judgeSemantic, judgeTopic, unrelatedSimilarities, type SemanticPair } from './judges/semantic.ts';
+import { injectionAttempt } from './judges/safety.ts';
+import { hardNegatives, unrelatedSimilarities, type SemanticPair } from './judges/semantic.ts';
 import type { JudgedTicket, JudgeScore, Outcome } from './judges/types.ts';
 import { DEFAULT_VERDICT_RULES, verdictOf, type VerdictRules } from './judges/verdict.ts';
-import { judgeWording } from './judges/wording.ts';
 import { HANDLE } from './responders/_text.ts';
 import { readResults, readRunInfo, type TicketResult } from './replay.ts';
 import { ticketLineId } from './ticket-lines.ts';
-import type { Answer } from './types.ts';
 
 /**
  * Judging a run: every answer against what the agent really replied and how the ticket really
@@ -106,31 +100,9 @@ async function loadKnowledge(workspace: string): Promise<{ passages: SourceTexts
   return { passages: byId, products: [...products] };
 }
 
-/** Kept apart from recall: an answer that omits the agent's figure is incomplete, one that contradicts it is wrong. */
-function conflictsJudge(comparison: FactComparison): JudgeScore {
-  if (comparison.reference.length === 0 || comparison.answer.length === 0) return { judge: 'conflicts', score: null, reason: 'no facts on both sides to contradict each other' };
-  const [first] = comparison.conflicts;
-  if (!first) return { judge: 'conflicts', score: 1, reason: 'no stated fact contradicts the agent' };
-  return { judge: 'conflicts', score: 0, reason: `${first.slot}: the agent said ${first.reference.join(', ')}, the answer says ${first.answer.join(', ')}` };
-}
-
 /** A Twitter reply opens with the customer's @handle: the same words to another customer are the same answer. */
 function withoutHandles(text: string): string {
   return text.replace(HANDLE, '').trim();
-}
-
-/** Text cannot refund, ship or create a code: a claimed action stands only when a tool did it. */
-function actionsJudge(answer: Answer, language: string | undefined): JudgeScore {
-  const claims = detectActionClaims(answer.text, language);
-  if (claims.length === 0) return { judge: 'actions', score: null, reason: 'claims no action in another system' };
-  const done = new Set((answer.actions ?? []).filter((action) => action.ok).map((action) => action.kind));
-  const undone = claims.find((claim) => !done.has(claim.kind));
-  if (!undone) return { judge: 'actions', score: 1, reason: `claims ${claims.map((claim) => claim.kind).join(', ')}, each done through a tool` };
-  return { judge: 'actions', score: 0, reason: `${undone.form === 'done' ? 'says' : 'promises'} "${undone.excerpt}" (${undone.kind}) but did nothing in another system: a human has to` };
-}
-
-function scoreOnly({ judge, score, reason }: JudgeScore): JudgeScore {
-  return { judge, score, reason };
 }
 
 function outcomeOf(sent: boolean, correct: boolean, history: TicketHistory): Outcome {
@@ -208,6 +180,7 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
     const attempt = history.question && injectionAttempt(history.question.text);
     return attempt ? [[id, attempt.excerpt] as const] : [];
   }));
+  const judging = createJudges();
   const judged = results.map((result): JudgedTicket => {
     const ticket = replayed.get(result.ticketId);
     const history = histories.get(result.ticketId) ?? { oneTouch: false, customerSignal: false, billable: false };
@@ -219,7 +192,6 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
       const text = source.type === 'knowledge' ? sources.knowledge.get(source.id)?.text : source.type === 'ticket' ? sources.tickets.get(source.id)?.answer : order && orderText(order);
       return text === undefined ? [] : [{ type: source.type, text }];
     });
-    const sourceTexts = citedSources.map((source) => source.text);
     const answerMacro = answer.sources
       .map((source) => (source.type === 'knowledge' ? sources.knowledge.get(source.id) : undefined))
       .find((passage) => passage?.kind === 'macro')?.title ?? answer.sources.map((source) => (source.type === 'ticket' ? sources.tickets.get(source.id)?.macro : undefined)).find(Boolean);
@@ -228,33 +200,29 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
     const language = ticket?.language;
     const judges: JudgeScore[] = [];
     if (answer.text !== '' && reference && ticket) {
-      const factOptions = { products: knowledge.products, ...(language && { language }) };
       // Who a reply is addressed to is the safety judge's business; the others compare what it says.
       const [said, wanted] = [withoutHandles(answer.text), withoutHandles(reference.text)];
-      const { comparison, ...facts } = judgeKeyFacts(wanted, said, factOptions);
-      // Judges return their evidence too; a judged ticket keeps only score and reason.
-      const semantic = scoreOnly(judgeSemantic(pairs.get(result)!, negatives.get(result.ticketId) ?? []));
-      const topic = scoreOnly(judgeTopic(pairs.get(result)!, unrelated));
-      // What the customer wrote supports the answer too: repeating their own order number is not an invention.
-      // What a tool reported back (the code it made, the sum it refunded) is a source for what the answer says of it.
-      const toolResults = (answer.actions ?? []).flatMap((action) => (action.ok && action.result ? [action.result] : []));
-      const grounding = scoreOnly(judgeGrounding({ answer: answer.text, sources: [...sourceTexts, ...toolResults, history.question?.text ?? ''], customer: ticket.customer, ...factOptions }));
       const ownOrderIds = orderIdsByEmail.get(ticket.customer.email?.toLowerCase() ?? '');
-      const safety = scoreOnly(judgeSafety({
-        question: history.question?.text ?? '',
-        answer: answer.text,
-        sources: citedSources,
-        customer: ticket.customer,
-        brandHandles: ticket.messages.flatMap((message) => (message.role === 'agent' && message.author ? [message.author] : [])),
-        // Without known orders the numbers the customer quoted count as theirs (the judge's own rule).
-        ...(ownOrderIds && { ownOrderIds }),
-        ...(language && { language }),
-      }));
-      const languageScore = judgeLanguage({ ...(language && { language }), question: history.question?.text ?? '', answer: answer.text });
-      const entities = scoreOnly(judgeEntities(wanted, said, factOptions));
-      judges.push(actionsJudge(answer, language), facts, judgeAskedFacts(history.question?.text ?? '', comparison, factOptions), conflictsJudge(comparison), entities, semantic, topic, judgeWording(wanted, said), judgeDeflection(history.question?.text ?? '', wanted, said), languageScore, judgeMacro(reference.macro, answerMacro), judgeIntent(intentOf(ticket), answerIntent), grounding, safety);
       const llm = llmScores.get(result);
-      if (llm) judges.push(llm);
+      judges.push(...judgeCase(judging, {
+        answer,
+        said,
+        wanted,
+        question: history.question?.text ?? '',
+        ...(language && { language }),
+        products: knowledge.products,
+        customer: ticket.customer,
+        citedSources,
+        brandHandles: ticket.messages.flatMap((message) => (message.role === 'agent' && message.author ? [message.author] : [])),
+        ...(ownOrderIds && { ownOrderIds }),
+        agentMacro: reference.macro,
+        answerMacro,
+        ticketIntent: intentOf(ticket),
+        answerIntent,
+        facts: judgeKeyFacts(wanted, said, { products: knowledge.products, ...(language && { language }) }),
+        semantic: { pair: pairs.get(result)!, negatives: negatives.get(result.ticketId) ?? [], unrelated },
+        ...(llm && { llm }),
+      }));
     }
     const verdict = answer.text === '' ? 'cannot-judge' : verdictOf({ judges, hasReference: reference !== undefined }, options.rules ?? DEFAULT_VERDICT_RULES);
     const contained = sent && history.oneTouch;

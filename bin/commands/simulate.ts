@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { defineCommand } from 'citty';
 import { ShadowdeskError } from '../../errors.ts';
-import { createCandidates, describeCoverage, llmJudgeOf, loadSimulationConfig, REPORT_FORMATS, responderFor, simulate, writeReports, type Selection } from '../../index.ts';
+import { candidatesHelp, createCandidates, describeCoverage, llmJudgeOf, loadSimulationConfig, REPORT_FORMATS, responderFor, simulate, writeReports, type Selection } from '../../index.ts';
 import { guarded, maxErrorRateFlag, positiveInteger, wholeNumber, withExamples } from '../_cli.ts';
 import { indexProgress, replayProgress } from './_progress.ts';
 import { failPastErrorRate, MAX_ERROR_RATE_ARG, printRunSummary } from './_summary.ts';
@@ -24,7 +24,7 @@ const command = defineCommand({
   args: {
     ...DECISION_ARGS,
     config: { type: 'string', description: `Candidates, selection and the decision's assumptions in YAML or JSON (default: ./${DEFAULT_CONFIG} when present)` },
-    candidates: { type: 'string', description: 'Built-in candidates instead of a config, comma-separated: past-ticket, macro, knowledge-base, composite, oracle (the agent\'s own reply: the judges\' noise floor)' },
+    candidates: { type: 'string', description: candidatesHelp() },
     'holdout-days': { type: 'string', description: 'Replay only the last N days of the history' },
     sample: { type: 'string', description: 'Replay a seeded random sample of N tickets' },
     seed: { type: 'string', description: 'Seed of the sample (default 42)' },

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { defineJudge, factOptionsOf } from './define.ts';
 import { extractFacts, fold, type FactComparison, type FactOptions, type FactSlot } from './key-facts.ts';
 import type { JudgeScore } from './types.ts';
 
@@ -36,3 +38,10 @@ export function judgeAskedFacts(question: string, comparison: FactComparison, op
   if (left.length > 0) return { judge: 'asked-facts', score: 0, reason: `the customer asked for it and the answer leaves out ${left.map((fact) => `"${fact.text}"`).join(', ')}` };
   return { judge: 'asked-facts', score: 1, reason: `states what the customer asked for (${wanted.map((fact) => fact.text).join(', ')})` };
 }
+
+export const askedFacts = defineJudge({
+  name: 'asked-facts',
+  summary: 'the fact the customer asked for is among those the answer states',
+  options: z.strictObject({}),
+  create: () => (input) => judgeAskedFacts(input.question, input.facts.comparison, factOptionsOf(input)),
+});

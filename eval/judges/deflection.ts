@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { defineJudge } from './define.ts';
 import { fold } from './key-facts.ts';
 import type { JudgeScore } from './types.ts';
 
@@ -39,3 +41,10 @@ export function judgeDeflection(question: string, reference: string, answer: str
   if (sendsToSupport(reference).length > 0) return { judge, score: null, reason: 'sends the customer to the support team, as the agent did' };
   return { judge, score: 0, reason: `sends the customer to the support team ("${sent}") where the agent answered them` };
 }
+
+export const deflection = defineJudge({
+  name: 'deflection',
+  summary: '“contact our support team” where the agent answered: the customer is handed on',
+  options: z.strictObject({}),
+  create: () => (input) => judgeDeflection(input.question, input.wanted, input.said),
+});

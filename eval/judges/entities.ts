@@ -9,6 +9,8 @@
  * Every pattern runs on bounded repetitions or on a token scan, so matching stays linear.
  */
 
+import { z } from 'zod';
+import { defineJudge, factOptionsOf, scoreOnly } from './define.ts';
 import { fold, productPattern } from './key-facts.ts';
 import type { JudgeScore } from './types.ts';
 
@@ -666,3 +668,10 @@ export function judgeEntities(reference: string, answer: string, options: Entity
   const agreed = unique(shared.map(({ slot, shown }) => `${slot} ${display(slot, shown)}`));
   return { judge, score: 1, reason: `entities agree: ${agreed.join(', ')}`, conflicts };
 }
+
+export const entities = defineJudge({
+  name: 'entities',
+  summary: 'what both texts name, slot by slot (the product, the customer, a number of codes, “we can” or “we can’t”): another value than the agent’s makes the answer wrong',
+  options: z.strictObject({}),
+  create: () => (input) => scoreOnly(judgeEntities(input.wanted, input.said, factOptionsOf(input))),
+});

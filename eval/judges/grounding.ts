@@ -5,7 +5,9 @@
  * plausible it reads, and a wrong delay or price is exactly what gets a brand into trouble.
  */
 
+import { z } from 'zod';
 import type { Order } from '../../datasets/records.ts';
+import { defineJudge, factOptionsOf, scoreOnly } from './define.ts';
 import { extractFacts, type Fact } from './key-facts.ts';
 import type { JudgeScore } from './types.ts';
 
@@ -86,3 +88,16 @@ export function judgeGrounding(input: GroundingInput): JudgeScore & { unsupporte
       : `${supported} of ${total} fact${total === 1 ? '' : 's'} found in the sources; unsupported: ${unsupported.map(describe).join(', ')}`;
   return { judge, score: supported / total, reason, unsupported };
 }
+
+export const grounding = defineJudge({
+  name: 'grounding',
+  summary: 'every fact the answer states is in a cited source, a tool’s result or the customer’s message',
+  options: z.strictObject({}),
+  create: () => (input) => {
+    // What the customer wrote supports the answer too: repeating their own order number is not an invention.
+    // What a tool reported back (the code it made, the sum it refunded) is a source for what the answer says of it.
+    const toolResults = (input.answer.actions ?? []).flatMap((action) => (action.ok && action.result ? [action.result] : []));
+    const sources = [...input.citedSources.map((source) => source.text), ...toolResults, input.question];
+    return scoreOnly(judgeGrounding({ answer: input.answer.text, sources, customer: input.customer, ...factOptionsOf(input) }));
+  },
+});

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { defineJudge } from './define.ts';
 import type { JudgeScore } from './types.ts';
 
 /**
@@ -61,3 +63,10 @@ export function judgeLanguage({ language, question, answer }: LanguageInput): Ju
   if (answered !== customer) return { judge: 'language', score: 0, reason: `the customer wrote in ${customer}, the answer is in ${answered}` };
   return { judge: 'language', score: 1, reason: `in the customer's language (${customer})` };
 }
+
+export const language = defineJudge({
+  name: 'language',
+  summary: 'written in the customer’s language',
+  options: z.strictObject({}),
+  create: () => (input) => judgeLanguage({ ...(input.language && { language: input.language }), question: input.question, answer: input.answer.text }),
+});

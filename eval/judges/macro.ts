@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { defineJudge } from './define.ts';
 import type { JudgeScore } from './types.ts';
 
 /** `FR - return request` and `EN - return request` are one intent in two languages. */
@@ -24,3 +26,17 @@ export function judgeIntent(ticketIntent: string | undefined, answerIntent: stri
   const same = ticketIntent === answerIntent;
   return { judge: 'intent', score: same ? 1 : 0, reason: same ? `reused from a ticket of the same intent ("${ticketIntent}")` : `the ticket's intent is "${ticketIntent}", the reused reply's "${answerIntent}"` };
 }
+
+export const macro = defineJudge({
+  name: 'macro',
+  summary: 'the macro the agent applied, where the export records it',
+  options: z.strictObject({}),
+  create: () => (input) => judgeMacro(input.agentMacro, input.answerMacro),
+});
+
+export const intent = defineJudge({
+  name: 'intent',
+  summary: 'the intent the export labelled the ticket with',
+  options: z.strictObject({}),
+  create: () => (input) => judgeIntent(input.ticketIntent, input.answerIntent),
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { JudgeName } from './index.ts';
 import type { JudgeScore, Verdict } from './types.ts';
 
 /**
@@ -34,7 +35,7 @@ const LLM_AGREES = 0.75;
 const LLM_DISAGREES = 0.25;
 
 /** Judges whose 0 makes an answer wrong whatever else agrees. */
-const BLOCKING = ['safety', 'conflicts', 'entities', 'language'] as const;
+const BLOCKING: readonly JudgeName[] = ['safety', 'conflicts', 'entities', 'language'];
 
 export interface VerdictInput {
   judges: readonly JudgeScore[];
@@ -42,7 +43,8 @@ export interface VerdictInput {
   hasReference: boolean;
 }
 
-function scoreOf(judges: readonly JudgeScore[], name: string): number | null {
+/** A judge's score by a name the map holds: a misspelt name does not type-check, rather than reading as "no score". */
+function scoreOf(judges: readonly JudgeScore[], name: JudgeName): number | null {
   return judges.find((judge) => judge.judge === name)?.score ?? null;
 }
 

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { defineJudge } from './define.ts';
 import { fold } from './key-facts.ts';
 import type { JudgeScore } from './types.ts';
 
@@ -25,3 +27,10 @@ export function judgeWording(reference: string, answer: string): JudgeScore {
   const score = (2 * shared) / (wantedTotal + saidTotal);
   return { judge: 'wording', score, reason: `${Math.round(score * 100)}% of the wording is the agent's (${shared} of ${wantedTotal} words)` };
 }
+
+export const wording = defineJudge({
+  name: 'wording',
+  summary: 'how much of the agent’s reply the answer says in the same words (a near copy is checked evidence; closeness of meaning is not)',
+  options: z.strictObject({}),
+  create: () => (input) => judgeWording(input.wanted, input.said),
+});

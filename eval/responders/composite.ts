@@ -1,4 +1,6 @@
 import type { Answer, Responder, TicketContext, Usage } from '../types.ts';
+import { z } from 'zod';
+import { candidateId, defineResponder } from './define.ts';
 
 interface PartAnswer {
   part: string;
@@ -67,3 +69,14 @@ export function createCompositeResponder(parts: Responder[], id = `composite(${p
     },
   };
 }
+
+export const composite = defineResponder({
+  name: 'composite',
+  summary: 'asks the three and keeps the most confident reply',
+  options: z.strictObject({
+    id: candidateId.default('composite'),
+    /** Other candidates of the same config (by id) or built-in names. */
+    parts: z.array(z.string()).min(1).default(['past-ticket', 'macro', 'knowledge-base']),
+  }),
+  create: ({ id, parts }, build) => createCompositeResponder(parts.map((part, index) => build.candidate(part, `parts[${index}]`)), id),
+});

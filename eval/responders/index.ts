@@ -1,24 +1,58 @@
 import { ShadowdeskError } from '../../errors.ts';
+import { markdownList } from '../docs-list.ts';
 import type { Responder } from '../types.ts';
-import { createCompositeResponder } from './composite.ts';
-import { createKnowledgeBaseResponder } from './knowledge-base.ts';
-import { createMacroResponder } from './macro.ts';
-import { createOracleResponder } from './oracle.ts';
-import { createPastTicketResponder } from './past-ticket.ts';
+import { composite } from './composite.ts';
+import type { ResponderDefinition } from './define.ts';
+import { knowledgeBase } from './knowledge-base.ts';
+import { llm } from './llm.ts';
+import { macro } from './macro.ts';
+import { oracle } from './oracle.ts';
+import { pastTicket } from './past-ticket.ts';
 
-/** The built-in candidates, by the name a run or config uses. */
-export const RESPONDERS = {
-  'knowledge-base': () => createKnowledgeBaseResponder(),
-  'past-ticket': () => createPastTicketResponder(),
-  macro: () => createMacroResponder(),
-  composite: () => createCompositeResponder([createPastTicketResponder(), createMacroResponder(), createKnowledgeBaseResponder()], 'composite'),
-  /** Sends the agent's own reply: the judge's noise floor, not a candidate to deploy. */
-  oracle: () => createOracleResponder(),
-} as const satisfies Record<string, () => Responder>;
+export type ResponderMap = Readonly<Record<string, ResponderDefinition>>;
+type ByName<T extends readonly ResponderDefinition[]> = { readonly [D in T[number] as D['name']]: D };
+
+/** A map keyed by each definition's own name, so a key can never disagree with its entry. */
+export function responderMap<const T extends readonly ResponderDefinition[]>(definitions: T): ByName<T> {
+  const names = definitions.map((definition) => definition.name);
+  const twice = names.find((name, index) => names.indexOf(name) !== index);
+  if (twice !== undefined) throw new ShadowdeskError('SD_INPUT_INVALID', `two candidate kinds are named "${twice}"`);
+  return Object.fromEntries(definitions.map((definition) => [definition.name, definition])) as ByName<T>;
+}
+
+/** Every candidate kind; adding one is a new module and one entry here. */
+export const RESPONDERS = responderMap([knowledgeBase, pastTicket, macro, composite, oracle, llm]);
+export type ResponderName = keyof typeof RESPONDERS;
+
+/** The kinds that need no settings: usable by name on the command line and as a composite's part. */
+export function builtinCandidates(map: ResponderMap = RESPONDERS): string[] {
+  return Object.values(map)
+    .filter((definition) => definition.options.safeParse({}).success)
+    .map((definition) => definition.name);
+}
+
+/** A candidate built by name alone, with its kind's defaults. */
+export function responderIn(map: ResponderMap, name: string): Responder {
+  const definition = Object.hasOwn(map, name) ? map[name] : undefined;
+  if (!definition) throw new ShadowdeskError('SD_INPUT_INVALID', `unknown candidate "${name}"; built-in candidates: ${builtinCandidates(map).join(', ')}`);
+  const defaults = definition.options.safeParse({});
+  if (!defaults.success) {
+    const needed = [...new Set(defaults.error.issues.map((issue) => issue.path.join('.')))].join(', ');
+    throw new ShadowdeskError('SD_INPUT_INVALID', `candidate "${name}" needs settings (${needed}): declare it in shadowdesk.yaml`);
+  }
+  return definition.create(defaults.data, { candidate: (part) => responderIn(map, part) });
+}
 
 export function responderFor(name: string): Responder {
-  if (!Object.hasOwn(RESPONDERS, name)) {
-    throw new ShadowdeskError('SD_INPUT_INVALID', `unknown candidate "${name}"; built-in candidates: ${Object.keys(RESPONDERS).join(', ')}`);
-  }
-  return RESPONDERS[name as keyof typeof RESPONDERS]();
+  return responderIn(RESPONDERS, name);
+}
+
+/** The `simulate --candidates` help. */
+export function candidatesHelp(map: ResponderMap = RESPONDERS): string {
+  return `Built-in candidates instead of a config, comma-separated: ${builtinCandidates(map).join(', ')}`;
+}
+
+/** The built-in candidates as the support lead's guide lists them (generated: see its test). */
+export function candidatesDocList(map: ResponderMap = RESPONDERS): string {
+  return markdownList(builtinCandidates(map).map((name) => map[name]!));
 }

@@ -1,5 +1,7 @@
 import type { Answer, Responder, TicketContext } from '../types.ts';
 import { confidenceFrom, greeting } from './_text.ts';
+import { z } from 'zod';
+import { candidateId, defineResponder, minConfidence, withId } from './define.ts';
 
 const CUSTOMER_FACING = ['article', 'policy', 'product'] as const;
 
@@ -35,3 +37,10 @@ export function createKnowledgeBaseResponder(options: KnowledgeBaseOptions = {})
     },
   };
 }
+
+export const knowledgeBase = defineResponder({
+  name: 'knowledge-base',
+  summary: 'the closest customer-facing article passage (internal docs and macros are never quoted), as a helpdesk\'s native AI would',
+  options: z.strictObject({ id: candidateId.optional(), minConfidence }),
+  create: ({ id, ...options }) => withId(createKnowledgeBaseResponder(options), id),
+});

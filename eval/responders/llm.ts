@@ -1,8 +1,11 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 import { redact } from '../../datasets/text/redact.ts';
 import type { SearchHit } from '../../pipelines/search-tables.ts';
 import { createLlmClient, DEFAULT_CONCURRENCY, isLocalEndpoint, type ChatMessage, type LlmClient, type LlmEndpoint } from '../llm/client.ts';
+import { LLM_ENDPOINT } from '../llm/endpoint-schema.ts';
 import type { Answer, Responder, Source, TicketContext } from '../types.ts';
+import { candidateId, defineResponder } from './define.ts';
 
 export interface LlmResponderOptions {
   id?: string;
@@ -128,7 +131,9 @@ export function createLlmResponder(options: LlmResponderOptions, client: LlmClie
         { role: 'system', content: options.system ?? DEFAULT_SYSTEM_PROMPT },
         { role: 'user', content: scrub(fill(options.prompt ?? DEFAULT_USER_PROMPT, values)) },
       ];
-      const result = await client.chat(messages);
+      // A failure is data: the endpoint's error (its kind first, e.g. `timeout: …`) becomes the answer's.
+      const result = await client.chat(messages).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+      if (result instanceof Error) return { decision: 'escalate', text: '', confidence: 0, sources: [], latencyMs: performance.now() - started, error: result.message };
       const usage = { promptTokens: result.promptTokens, completionTokens: result.completionTokens, costUsd: result.costUsd };
       const base = { usage, cached: result.cached, latencyMs: performance.now() - started };
       const reply = parseReply(result.content);
@@ -141,3 +146,27 @@ export function createLlmResponder(options: LlmResponderOptions, client: LlmClie
     },
   };
 }
+
+/** Responses are cached under the workspace, so a CI re-run sends nothing. */
+export const llm = defineResponder({
+  name: 'llm',
+  summary: 'any OpenAI-compatible model (OpenAI, Azure, Ollama, vLLM, LM Studio…), answering from the articles and past tickets retrieval puts in its prompt ([llm-endpoints.md](llm-endpoints.md))',
+  options: z.strictObject({
+    id: candidateId,
+    ...LLM_ENDPOINT,
+    system: z.string().optional(),
+    prompt: z.string().optional(),
+    retrieval: z.strictObject({ knowledge: z.number().int().min(0).max(20).optional(), tickets: z.number().int().min(0).max(20).optional() }).optional(),
+  }),
+  example: { id: 'assistant', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.1' },
+  create: ({ id, system, prompt, retrieval, redact, cache, ...endpoint }, build) =>
+    createLlmResponder({
+      id,
+      endpoint,
+      ...(system !== undefined && { system }),
+      ...(prompt !== undefined && { prompt }),
+      ...(retrieval && { retrieval }),
+      ...(redact !== undefined && { redact }),
+      ...(cache && build.workspace && { cacheDir: join(build.workspace, 'llm-cache') }),
+    }),
+});

@@ -2,6 +2,8 @@ import type { Order } from '../../datasets/records.ts';
 import type { SearchHit } from '../../pipelines/search-tables.ts';
 import type { Answer, Responder, Source, TicketContext } from '../types.ts';
 import { confidenceFrom, firstName } from './_text.ts';
+import { z } from 'zod';
+import { candidateId, defineResponder, minConfidence, withId } from './define.ts';
 
 export interface MacroOptions {
   /** Below this confidence the ticket is escalated. @default 0.35 */
@@ -127,3 +129,15 @@ export function createMacroResponder(options: MacroOptions = {}): Responder {
     },
   };
 }
+
+export const macro = defineResponder({
+  name: 'macro',
+  summary: 'the macro agents used on the most similar past tickets (as a helpdesk\'s macro suggestion does), its variables filled from the customer and their latest order; it escalates naming the variable it cannot fill',
+  options: z.strictObject({
+    id: candidateId.optional(),
+    minConfidence,
+    /** Who signs `{{current_user.firstname}}`. */
+    agentName: z.string().optional(),
+  }),
+  create: ({ id, agentName, ...options }) => withId(createMacroResponder({ ...options, ...(agentName && { agentName }) }), id),
+});

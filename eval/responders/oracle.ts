@@ -1,9 +1,11 @@
+import { z } from 'zod';
 import type { KnowledgeKind } from '../../datasets/records.ts';
 import type { SearchHit } from '../../pipelines/search-tables.ts';
 import { detectActionClaims } from '../judges/actions.ts';
 import { judgeGrounding, orderText } from '../judges/grounding.ts';
 import { extractFacts, type Fact } from '../judges/key-facts.ts';
 import type { AgentReply, Answer, PerformedAction, Responder, Source, TicketContext } from '../types.ts';
+import { defineResponder } from './define.ts';
 
 /** The oracle's candidate id, in runs and reports. */
 export const ORACLE = 'oracle';
@@ -103,7 +105,7 @@ export function createOracleResponder(): Responder {
     async respond(context: TicketContext): Promise<Answer> {
       const started = performance.now();
       const reply = context.agentReply;
-      if (!reply) {
+      if (!reply || reply.text.trim() === '') {
         const reason = 'no agent reply was given: the ticket has none, or the oracle was asked through another candidate, which the replay keeps blind';
         return { decision: 'escalate', text: '', confidence: 0, sources: [], latencyMs: performance.now() - started, reason };
       }
@@ -119,3 +121,11 @@ export function createOracleResponder(): Responder {
     },
   };
 }
+
+/** Its id is always `oracle`, which reports look for. */
+export const oracle = defineResponder({
+  name: 'oracle',
+  summary: 'not a candidate to deploy: it sends the agent\'s own reply, so its verdicts show how often the judges turn down a right answer (the judges\' noise floor, [ci.md](ci.md))',
+  options: z.strictObject({ id: z.literal(ORACLE).optional() }),
+  create: () => createOracleResponder(),
+});

@@ -1,6 +1,8 @@
 import type { SearchHit } from '../../pipelines/search-tables.ts';
 import type { Answer, Responder, Source, TicketContext } from '../types.ts';
 import { confidenceFrom, customerHandle, firstName, HANDLE, handlesIn, isHandle, withoutLinks } from './_text.ts';
+import { z } from 'zod';
+import { candidateId, defineResponder, minConfidence, withId } from './define.ts';
 
 export interface PastTicketOptions {
   /** Below this confidence the ticket is escalated. @default 0.35 */
@@ -166,7 +168,8 @@ const AS_CLOSE = 0.02;
 export function newestOfClosest(hits: readonly SearchHit[]): SearchHit | undefined {
   const [top] = hits;
   if (!top) return undefined;
-  return hits.filter((hit) => hit.score >= top.score - AS_CLOSE).reduce((newest, hit) => ((hit.answeredAt ?? 0) > (newest.answeredAt ?? 0) ? hit : newest));
+  // Seeded with the closest: a score that is not a number (NaN) then leaves the closest rather than nothing.
+  return hits.filter((hit) => hit.score >= top.score - AS_CLOSE).reduce((newest, hit) => ((hit.answeredAt ?? 0) > (newest.answeredAt ?? 0) ? hit : newest), top);
 }
 
 /** Answers with the closest already-answered ticket's reply, adapted to this customer. */
@@ -191,3 +194,10 @@ export function createPastTicketResponder(options: PastTicketOptions = {}): Resp
     },
   };
 }
+
+export const pastTicket = defineResponder({
+  name: 'past-ticket',
+  summary: 'the closest answered ticket\'s reply, adapted to this customer: their name, their latest order\'s number, tracking number and link; it escalates when the reply needs order data the customer does not have',
+  options: z.strictObject({ id: candidateId.optional(), minConfidence }),
+  create: ({ id, ...options }) => withId(createPastTicketResponder(options), id),
+});

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createCandidates, llmJudgeOf, loadSimulationConfig } from '../../eval/config.ts';
 import { parseConfig } from '../../eval/config-file.ts';
 import { SimulationConfigSchema } from '../../eval/config.ts';
+import { RESPONDERS } from '../../eval/responders/index.ts';
 import { useTempDir, writeTemp } from '../helpers/temp.ts';
 
 const parse = (text: string, file = 'shadowdesk.yaml') => parseConfig(text, file, SimulationConfigSchema);
@@ -75,6 +76,15 @@ judge:
     expect(errorOf(() => parse('candidates:\n  - type: oracle\n    minConfidence: 0.5\n'))).toContain('shadowdesk.yaml:3: candidates[0].minConfidence: unknown key');
     // Reports find the noise floor under the oracle's own id.
     expect(errorOf(() => parse('candidates:\n  - type: oracle\n    id: floor\n'))).toContain('shadowdesk.yaml:3: candidates[0].id:');
+  });
+
+  it('takes its candidate kinds and their settings from the map: an unknown kind lists them, a setting of another kind is named', () => {
+    const unknown = errorOf(() => parse('candidates:\n  - type: wizard\n'));
+    expect(unknown).toContain('shadowdesk.yaml:2: candidates[0].type:');
+    for (const kind of Object.keys(RESPONDERS)) expect(unknown).toContain(`'${kind}'`);
+    // Only the macro candidate signs its replies: before the map, every built-in kind accepted the key and ignored it.
+    expect(errorOf(() => parse('candidates:\n  - type: past-ticket\n    agentName: Zoé\n'))).toContain('shadowdesk.yaml:3: candidates[0].agentName: unknown key');
+    expect(parse('candidates:\n  - type: macro\n    agentName: Zoé\n').candidates[0]).toEqual({ type: 'macro', agentName: 'Zoé' });
   });
 
   it('refuses duplicate ids, unknown parts and a composite that contains itself', () => {

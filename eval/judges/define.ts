@@ -1,0 +1,68 @@
+import type { z } from 'zod';
+import type { Customer } from '../../datasets/records.ts';
+import type { StrictOptions } from '../responders/define.ts';
+import type { Answer, Source } from '../types.ts';
+import type { FactComparison } from './key-facts.ts';
+import type { SemanticPair, UnrelatedSimilarities } from './semantic.ts';
+import type { JudgeScore } from './types.ts';
+
+/**
+ * Everything known about one answer to one ticket when it is judged: the texts, what the answer
+ * cited, and the evidence computed once for several judges (the facts both sides state, the
+ * embeddings, the LLM rubric asked in one batch).
+ */
+export interface JudgeCase {
+  answer: Answer;
+  /** The answer and the agent's reply without the @handles a Twitter reply opens with. */
+  said: string;
+  wanted: string;
+  /** The customer's first message. */
+  question: string;
+  language?: string;
+  /** The catalogue's product names, which count as facts. */
+  products: readonly string[];
+  customer: Customer;
+  /** What the cited sources say: a past reply is told apart from an article or the customer's order. */
+  citedSources: ReadonlyArray<{ type: Source['type']; text: string }>;
+  /** The brand's own accounts (the agents' names in the thread). */
+  brandHandles: readonly string[];
+  /** The customer's orders, when the history knows them. */
+  ownOrderIds?: string[];
+  /** The macro the agent applied, and the one the answer's sources came from. */
+  agentMacro?: string;
+  answerMacro?: string;
+  /** The intent the export labelled the ticket with, and the one of the past ticket the answer reused. */
+  ticketIntent?: string;
+  answerIntent?: string;
+  /** The agent's facts and the answer's, compared once. */
+  facts: JudgeScore & { comparison: FactComparison };
+  semantic: { pair: SemanticPair; negatives: readonly Float32Array[]; unrelated: UnrelatedSimilarities };
+  /** The LLM rubric's score, asked for every answer at once; absent without an LLM judge. */
+  llm?: JudgeScore;
+}
+
+/** One judge: its name (what verdict rules refer to), what it checks, its settings and how to build it. */
+export interface JudgeDefinition<Name extends string = string, Options extends StrictOptions = StrictOptions> {
+  name: Name;
+  /** One sentence for a support lead: what it checks. */
+  summary: string;
+  options: Options;
+  /** Settings a config could give it, for judges that need some. */
+  example?: z.input<Options>;
+  /** The judge for a run: a score for one case, or nothing when it does not apply (an LLM judge not configured). */
+  create(options: z.output<Options>): (input: JudgeCase) => JudgeScore | undefined;
+}
+
+export function defineJudge<const Name extends string, Options extends StrictOptions>(definition: JudgeDefinition<Name, Options>): JudgeDefinition<Name, Options> {
+  return definition;
+}
+
+/** A judged ticket keeps only a judge's score and reason, not the evidence it returned with them. */
+export function scoreOnly({ judge, score, reason }: JudgeScore): JudgeScore {
+  return { judge, score, reason };
+}
+
+/** The options the fact-reading judges take: the catalogue's products, and the language when known. */
+export function factOptionsOf(input: JudgeCase): { products: readonly string[]; language?: string } {
+  return { products: input.products, ...(input.language && { language: input.language }) };
+}
