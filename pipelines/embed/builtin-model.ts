@@ -107,14 +107,19 @@ function gaussian(random: Random): number {
   return Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
 }
 
-/** Y (rows × l) = X Ω, with Ω given column-major per token (tokens × l); each row's sum in column order. */
-function multiply(matrix: SparseRows, rows: number, omega: Float64Array, l: number): Float64Array {
+/**
+ * A sparse matrix (row by row) times a dense one (row-major, l columns), each row of the result
+ * summed in entry order, two entries at a time: the result row is read and written half as often,
+ * the sums unchanged. X Ω takes X by document; Xᵀ Q takes X transposed (by token), since
+ * scattering X's rows into the tokens × l result missed the CPU cache at every entry. Entries are
+ * added in the same order either way, so the model is the same to the bit.
+ */
+function multiply(matrix: SparseRows, rows: number, dense: Float64Array, l: number): Float64Array {
   const out = new Float64Array(rows * l);
   for (let row = 0; row < rows; row++) {
     const target = row * l;
     const end = matrix.offsets[row + 1]!;
     let k = matrix.offsets[row]!;
-    // Two entries at a time: the row of Y is read and written half as often, the sums unchanged.
     for (; k + 2 <= end; k += 2) {
       const s0 = matrix.columns[k]! * l;
       const s1 = matrix.columns[k + 1]! * l;
@@ -122,47 +127,15 @@ function multiply(matrix: SparseRows, rows: number, omega: Float64Array, l: numb
       const v1 = matrix.values[k + 1]!;
       for (let j = 0; j < l; j++) {
         let sum = out[target + j]!;
-        sum += v0 * omega[s0 + j]!;
-        sum += v1 * omega[s1 + j]!;
+        sum += v0 * dense[s0 + j]!;
+        sum += v1 * dense[s1 + j]!;
         out[target + j] = sum;
       }
     }
     if (k < end) {
       const source = matrix.columns[k]! * l;
       const value = matrix.values[k]!;
-      for (let j = 0; j < l; j++) out[target + j]! += value * omega[source + j]!;
-    }
-  }
-  return out;
-}
-
-/**
- * Xᵀ Q (tokens × l), read from X by token (`byToken`, X transposed), two entries at a time: each
- * token's row is summed in place, where scattering row by row into the tokens × l result missed
- * the CPU cache at every entry. Rows are added in the same order, so the result is the same to the bit.
- */
-function multiplyTransposed(byToken: SparseRows, tokens: number, q: Float64Array, l: number): Float64Array {
-  const out = new Float64Array(tokens * l);
-  for (let token = 0; token < tokens; token++) {
-    const target = token * l;
-    const end = byToken.offsets[token + 1]!;
-    let k = byToken.offsets[token]!;
-    for (; k + 2 <= end; k += 2) {
-      const s0 = byToken.columns[k]! * l;
-      const s1 = byToken.columns[k + 1]! * l;
-      const v0 = byToken.values[k]!;
-      const v1 = byToken.values[k + 1]!;
-      for (let j = 0; j < l; j++) {
-        let sum = out[target + j]!;
-        sum += v0 * q[s0 + j]!;
-        sum += v1 * q[s1 + j]!;
-        out[target + j] = sum;
-      }
-    }
-    if (k < end) {
-      const source = byToken.columns[k]! * l;
-      const value = byToken.values[k]!;
-      for (let j = 0; j < l; j++) out[target + j]! += value * q[source + j]!;
+      for (let j = 0; j < l; j++) out[target + j]! += value * dense[source + j]!;
     }
   }
   return out;
@@ -483,11 +456,11 @@ export async function fitBuiltinModel(texts: AsyncIterable<string> | Iterable<st
   let q = multiply(matrix, rows, omega, l);
   orthonormalize(q, rows, l);
   for (let iteration = 0; iteration < 2; iteration++) {
-    q = multiply(matrix, rows, multiplyTransposed(byToken, tokens, q, l), l);
+    q = multiply(matrix, rows, multiply(byToken, tokens, q, l), l);
     orthonormalize(q, rows, l, iteration === 1 ? 2 : 1);
   }
   // B = Qᵀ X, held transposed (tokens × l); B Bᵀ = Σ_t b_t b_tᵀ is small (l × l).
-  const bt = multiplyTransposed(byToken, tokens, q, l);
+  const bt = multiply(byToken, tokens, q, l);
   const gram = upperGram(bt, tokens, l);
   for (let i = 0; i < l; i++) for (let j = 0; j < i; j++) gram[i * l + j] = gram[j * l + i]!;
   const { values, vectors } = symmetricEigen(gram, l);
