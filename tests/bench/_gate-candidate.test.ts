@@ -121,8 +121,9 @@ describe('the gate bench candidate', () => {
     it('fails, without a retry, a request it cannot tie to one ticket', async () => {
       endpoint = await startFakeCandidate(KNOWN, candidateReplies(KNOWN, 0, 1));
       const stranger = ticket('999', 'en', 'refund', 'Hello?', 'Hi.');
-      // The replay records this as the ticket's error; the benchmark refuses a run with errors.
-      await expect(createLlmResponder({ endpoint: { baseUrl: endpoint.baseUrl, model: 'fake' } }).respond(contextOf(stranger))).rejects.toThrow(/HTTP 400.*cannot tell which ticket/);
+      // The answer carries the endpoint's error; the benchmark refuses a run with errors.
+      const answer = await createLlmResponder({ endpoint: { baseUrl: endpoint.baseUrl, model: 'fake' } }).respond(contextOf(stranger));
+      expect(answer).toMatchObject({ decision: 'escalate', text: '', error: expect.stringMatching(/^provider-error: .*HTTP 400.*cannot tell which ticket/) });
       expect(endpoint.requests).toHaveLength(1);
     });
 

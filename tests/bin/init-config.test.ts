@@ -65,7 +65,7 @@ describe('shadowdesk init and config check', () => {
     const { code, stderr } = await run(['config', 'check'], dir);
     expect(code).toBe(2);
     expect(stderr).toContain('shadowdesk.yaml:2: candidates[0].type:');
-    expect(stderr).toContain('fix: did you mean "knowledge-base"? allowed values: past-ticket, knowledge-base, macro, oracle, composite, llm');
+    expect(stderr).toContain('fix: did you mean "knowledge-base"? allowed values: knowledge-base, past-ticket, macro, composite, oracle, llm');
     expect(stderr).toContain('shadowdesk.yaml:4: candidates[1].minConfidance: unknown key (a typo?)\n    fix: did you mean "minConfidence"?');
     expect(stderr).toContain('shadowdesk.yaml:5: concurency: unknown key (a typo?)\n    fix: did you mean "concurrency"?');
   });
