@@ -64,6 +64,10 @@ const TARGETS: Target[] = [
   { format: 'shopify-orders-csv', fixture: 'shopify-orders-csv/orders.csv', name: 'orders.csv' },
   { format: 'shopify-products-csv', fixture: 'shopify-products-csv/products.csv', name: 'products.csv' },
   { format: 'articles-folder', fixture: 'help-center/returns-en.md', name: 'returns-en.md' },
+  // What `pull` writes of a help center and its macros.
+  { format: 'zendesk-articles', fixture: 'zendesk-articles/articles-000001.json', name: 'articles-000001.json' },
+  { format: 'zendesk-macros', fixture: 'zendesk-macros/macros-000001.json', name: 'macros-000001.json' },
+  { format: 'gorgias-help-center', fixture: 'gorgias-help-center/articles-3_en-US-001.json', name: 'articles-3_en-US-001.json' },
 ];
 
 // ---------------------------------------------------------------------------------------------
