@@ -98,6 +98,28 @@ interface Candidate {
  */
 export async function selectTickets(workspace: string, selection: Selection = {}): Promise<Ticket[]> {
   const file = await recordsFile(workspace, 'ticket');
+  const candidates = await chooseTickets(file, selection);
+  const wanted = new Set(candidates.map((candidate) => candidate.line));
+  const chosen = new Map<number, Ticket>();
+  let line = 0;
+  for await (const text of readJsonlLines(file)) {
+    if (wanted.has(line)) chosen.set(line, JSON.parse(text) as Ticket);
+    line++;
+  }
+  return candidates.map((candidate) => {
+    const ticket = chosen.get(candidate.line);
+    if (ticket?.id !== candidate.id) throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: the import changed while tickets were being selected; run again`);
+    return ticket;
+  });
+}
+
+/** The id and creation of each ticket the selection keeps, in creation order, without parsing a ticket whole. */
+export async function selectTicketDates(workspace: string, selection: Selection = {}): Promise<Array<Pick<Ticket, 'id' | 'createdAt'>>> {
+  return (await chooseTickets(await recordsFile(workspace, 'ticket'), selection)).map(({ id, createdAt }) => ({ id, createdAt }));
+}
+
+/** selectTickets' first pass: the selection made on the id and date of every replayable ticket. */
+async function chooseTickets(file: string, selection: Selection): Promise<Candidate[]> {
   let candidates: Candidate[] = [];
   let line = 0;
   for await (const text of readJsonlLines(file)) {
@@ -119,19 +141,7 @@ export async function selectTickets(workspace: string, selection: Selection = {}
     candidates.sort(byCreation);
   }
   if (selection.shard) candidates = candidates.filter((ticket) => shardOf(ticket.id, selection.shard!.count) === selection.shard!.index);
-
-  const wanted = new Set(candidates.map((candidate) => candidate.line));
-  const chosen = new Map<number, Ticket>();
-  line = 0;
-  for await (const text of readJsonlLines(file)) {
-    if (wanted.has(line)) chosen.set(line, JSON.parse(text) as Ticket);
-    line++;
-  }
-  return candidates.map((candidate) => {
-    const ticket = chosen.get(candidate.line);
-    if (ticket?.id !== candidate.id) throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: the import changed while tickets were being selected; run again`);
-    return ticket;
-  });
+  return candidates;
 }
 
 /** The orders of the given customers (lower-cased e-mails), newest first: only those a replay can use are kept. */

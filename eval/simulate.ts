@@ -7,7 +7,7 @@ import type { LlmJudgeOptions } from './judges/llm-judge.ts';
 import type { Strictness } from './pricing/volumes.ts';
 import { ShadowdeskError } from '../errors.ts';
 import { describeCoverage, replayCoverage, type ReplayCoverage } from './replay-coverage.ts';
-import { replay, selectTickets, type ReplaySummary, type Selection } from './replay.ts';
+import { replay, selectTicketDates, type ReplaySummary, type Selection } from './replay.ts';
 import { buildReport, type RunReport } from './run-report.ts';
 import { runRulesInRun } from './rules/in-run.ts';
 import { loadRules } from './rules/schema.ts';
@@ -52,7 +52,7 @@ export interface SimulationResult {
  * merged, a run resumed after another sample). Without a holdout, the history's first ticket.
  */
 export async function replayWindowStart(workspace: string, selection: Selection): Promise<string | undefined> {
-  return (await selectTickets(workspace, selection.holdoutDays === undefined ? {} : { holdoutDays: selection.holdoutDays }))[0]?.createdAt;
+  return (await selectTicketDates(workspace, selection.holdoutDays === undefined ? {} : { holdoutDays: selection.holdoutDays }))[0]?.createdAt;
 }
 
 export async function simulate(options: SimulateOptions): Promise<SimulationResult> {
