@@ -106,6 +106,11 @@ export function splitTags(value: unknown): string[] {
     .filter(Boolean);
 }
 
+/** A JSON object (not null, not an array): what a record or its fields must be before they are read. */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** A string field, trimmed, or undefined when empty. */
 export function str(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;

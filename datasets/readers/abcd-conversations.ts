@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { readJsonRecords } from '../io/json.ts';
-import { str } from '../normalize.ts';
+import { isObject, str } from '../normalize.ts';
 import type { ReadItem, ReadOptions, Reader, SourceLocation } from '../reader.ts';
 import type { Customer, Message } from '../records.ts';
 import { ticketItem, warnFirstRecord } from './_tickets.ts';
@@ -27,10 +27,6 @@ export const ABCD_TIME_WARNING =
 const START_MS = Date.parse('2024-01-01T00:00:00Z');
 const HOUR_MS = 3_600_000;
 const ANSWER_DELAY_MS = HOUR_MS / 2;
-
-function isObject(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
 

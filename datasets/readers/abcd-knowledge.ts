@@ -1,5 +1,5 @@
 import { readJsonRecords } from '../io/json.ts';
-import { str } from '../normalize.ts';
+import { isObject, str } from '../normalize.ts';
 import { recordItem, type ReadItem, type Reader, type SourceLocation } from '../reader.ts';
 import type { KnowledgeDoc } from '../records.ts';
 
@@ -12,10 +12,6 @@ import type { KnowledgeDoc } from '../records.ts';
  */
 
 type Fields = Record<string, unknown>;
-
-function isObject(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** `Reset Two-Factor Auth` → `reset_two_factor_auth`, the snake case ABCD's conversation labels use. */
 function slug(name: string): string {

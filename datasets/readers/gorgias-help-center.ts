@@ -1,5 +1,5 @@
 import { htmlToText, normalizeWhitespace } from '../text/clean.ts';
-import { str, toIsoDate } from '../normalize.ts';
+import { isObject, str, toIsoDate } from '../normalize.ts';
 import { recordItem, type ReadItem, type Reader, type SourceLocation } from '../reader.ts';
 import type { KnowledgeDoc } from '../records.ts';
 import { jsonItems } from './_json-records.ts';
@@ -30,10 +30,6 @@ interface GorgiasArticle {
 
 /** One document per article and locale, as for Zendesk: two languages of an article are not two versions of one text. */
 export const gorgiasArticleId = (articleId: string, locale: string | undefined) => `gorgias-article-${articleId}${locale ? `/${locale}` : ''}`;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function toItem(value: unknown, at: SourceLocation): ReadItem {
   if (!isObject(value)) return { type: 'skip', at, reason: 'expected an article object' };

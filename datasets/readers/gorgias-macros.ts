@@ -1,5 +1,5 @@
 import { htmlToText, normalizeWhitespace } from '../text/clean.ts';
-import { splitTags, str, toIsoDate } from '../normalize.ts';
+import { isObject, splitTags, str, toIsoDate } from '../normalize.ts';
 import { recordItem, type ReadItem, type Reader, type SourceLocation } from '../reader.ts';
 import type { KnowledgeDoc } from '../records.ts';
 import { jsonItems } from './_json-records.ts';
@@ -95,10 +95,6 @@ function macroTags(raw: GorgiasMacro, actions: GorgiasMacroAction[]): string[] {
       ...(archived ? ['archived'] : []),
     ]),
   ];
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function toItem(value: unknown, at: SourceLocation): ReadItem {

@@ -1,4 +1,4 @@
-import { messageBody, str, toIsoDate } from '../normalize.ts';
+import { isObject, messageBody, str, toIsoDate } from '../normalize.ts';
 import type { ReadItem, ReadOptions, Reader, SourceLocation } from '../reader.ts';
 import type { Message } from '../records.ts';
 import { jsonItems } from './_json-records.ts';
@@ -12,10 +12,6 @@ import { objectsIn, optionalDate, ticketItem } from './_tickets.ts';
  */
 
 type Fields = Record<string, unknown>;
-
-function isObject(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Twitter ids since late 2010 are "snowflakes": the top bits are milliseconds since this epoch. */
 const SNOWFLAKE_EPOCH_MS = 1_288_834_974_657n;

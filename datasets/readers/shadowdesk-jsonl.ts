@@ -1,13 +1,9 @@
 import { readJsonRecords } from '../io/json.ts';
-import { str } from '../normalize.ts';
+import { isObject, str } from '../normalize.ts';
 import { recordItem, type ReadItem, type Reader, type SourceLocation } from '../reader.ts';
 import { KNOWLEDGE_KINDS, type RecordKind, type RecordOf } from '../records.ts';
 
 type Fields = Record<string, unknown>;
-
-function isObject(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Which record a line holds, from its shape; the importer validates the record itself. */
 function kindOf(value: Fields): RecordKind | undefined {

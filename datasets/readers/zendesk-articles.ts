@@ -1,5 +1,5 @@
 import { htmlToText, normalizeWhitespace } from '../text/clean.ts';
-import { splitTags, str, toIsoDate } from '../normalize.ts';
+import { isObject, splitTags, str, toIsoDate } from '../normalize.ts';
 import { recordItem, type ReadItem, type Reader, type SourceLocation } from '../reader.ts';
 import type { KnowledgeDoc } from '../records.ts';
 import { jsonItems } from './_json-records.ts';
@@ -30,10 +30,6 @@ interface ZendeskTranslation extends ZendeskArticle {
  * one article must never share an id (the French text would read as the English text's successor).
  */
 export const zendeskArticleId = (articleId: string, locale: string | undefined) => `zendesk-article-${articleId}${locale ? `/${locale}` : ''}`;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * The text as of `since`: the replay treats a document as known from that date on, so it is

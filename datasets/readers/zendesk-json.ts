@@ -1,4 +1,4 @@
-import { messageBody, splitTags, str, toIsoDate } from '../normalize.ts';
+import { isObject, messageBody, splitTags, str, toIsoDate } from '../normalize.ts';
 import type { ReadItem, ReadOptions, Reader, SourceLocation, ThreadMessage } from '../reader.ts';
 import type { AuthorRole, Message } from '../records.ts';
 import { jsonItems } from './_json-records.ts';
@@ -188,10 +188,6 @@ function eventItem(raw: ZendeskTicketEvent, at: SourceLocation, options: ReadOpt
     at: { ...at, id: ticketId },
     thread: { ticketId, source: 'zendesk', messages, ...(requesters.length > 0 && { customerIds: requesters }), missing: EXPORT_TICKETS, warnings },
   };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A ticket event, a comment, or a ticket: told apart by the fields only each has. */

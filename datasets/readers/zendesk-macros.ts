@@ -1,5 +1,5 @@
 import { htmlToText, normalizeWhitespace } from '../text/clean.ts';
-import { splitTags, str, toIsoDate } from '../normalize.ts';
+import { isObject, splitTags, str, toIsoDate } from '../normalize.ts';
 import { recordItem, type ReadItem, type Reader, type SourceLocation } from '../reader.ts';
 import type { KnowledgeDoc } from '../records.ts';
 import { jsonItems } from './_json-records.ts';
@@ -69,10 +69,6 @@ function macroBody(actions: ZendeskMacroAction[]): string {
 /** Zendesk tags hold no spaces: a tags value is a space-separated string, or a list. */
 function tagsOf(value: unknown): string[] {
   return Array.isArray(value) ? splitTags(value) : (str(value)?.split(/\s+/) ?? []);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function toItem(value: unknown, at: SourceLocation): ReadItem {

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { isObject } from '../../datasets/normalize.ts';
 import { ShadowdeskError } from '../../errors.ts';
 import { POOLING_INCLUDED } from './model-folder.ts';
 import { transformers } from './transformers.ts';
@@ -41,10 +42,6 @@ async function isFolder(path: string): Promise<boolean> {
 
 const BUILTIN_HINT = 'use the built-in model, which is fitted on your own data offline: --model builtin';
 const FOLDER_NEEDS = 'the folder needs config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Models written by shadowdesk pool inside their graph; every other model is mean-pooled here.
