@@ -298,8 +298,13 @@ export function fullTextQuery(query: string): string {
  * language without a stemmed column.
  */
 export function fullTextColumn(table: SearchTable, language: string | undefined): string {
-  const code = (language || 'en').toLowerCase().split(/[-_]/)[0]!;
+  const code = primaryLanguage(language || 'en');
   return code in STEMMED ? `words_${code as StemmedLanguage}` : TEXT_COLUMN[table];
+}
+
+/** A locale's language, lower-cased: `fr-FR` and `FR` give `fr`. */
+function primaryLanguage(locale: string): string {
+  return locale.toLowerCase().split(/[-_]/)[0]!;
 }
 
 export interface SearchOptions {
@@ -418,8 +423,8 @@ export const PAST_QUESTION_SIMILARITY = 0.65;
 
 /** Locales `fr-FR` and `fr`, `en-US` and `EN` are one language; a passage of unknown locale is in every language. */
 function inLanguage(locale: string, language: string): boolean {
-  const [of, wanted] = [locale, language].map((code) => code.toLowerCase().split(/[-_]/)[0]);
-  return !of || of === wanted;
+  const of = primaryLanguage(locale);
+  return !of || of === primaryLanguage(language);
 }
 
 /** Passages in the ticket's language first, each group in its order: a French question is answered from the French article. */
