@@ -16,8 +16,9 @@ export {
 export { DEFAULT_WORKSPACE, readRecords } from './pipelines/workspace.ts';
 export { DEMO_DATA_DIR } from './datasets/demo/location.ts';
 export { formatImportReport } from './reports/import-report.ts';
-export { buildIndex, modelLeakReason, refreshIndex, type IndexOptions, type IndexProgress } from './pipelines/search-index.ts';
-export { openSearcher, type SearchHit, type SearchOptions, type Searcher } from './pipelines/search-tables.ts';
+export { buildIndex, modelLeakReason, refreshIndex, type IndexOptions, type IndexProgress, type IndexSummary } from './pipelines/search-index.ts';
+export { openSearcher, type SearchHit, type SearchMode, type SearchOptions, type Searcher, type SearchTable } from './pipelines/search-tables.ts';
+export { asOfCutoff, indexForAsOf, searchAsOf, type IndexRebuild, type SearchAsOfOptions, type SearchAsOfResult } from './pipelines/search-as-of.ts';
 export { redact, type PiiKind, type Redaction } from './datasets/text/redact.ts';
 export { pullHelpdesk, type PullOptions, type PullReport } from './pipelines/pull/pull.ts';
 export type { Answer, Responder, Source, TicketContext, Usage } from './eval/types.ts';

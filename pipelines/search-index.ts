@@ -37,6 +37,11 @@ export interface IndexOptions {
    * not judged with vectors shaped by its own tickets (see `corpusTexts`). @default the whole import
    */
   cutoff?: string;
+  /**
+   * With `cutoff`: fit on exactly what existed before it, even when a model fitted earlier is still
+   * in time (each period of a replay refitted per period gets the model of its own start).
+   */
+  fitAtCutoff?: boolean;
   onProgress?: (progress: IndexProgress) => void;
 }
 
@@ -409,7 +414,8 @@ async function resolveModel(workspace: string, options: IndexOptions): Promise<{
   const model = options.model ?? BUILTIN_MODEL;
   if (model !== BUILTIN_MODEL) return { modelPath: model, modelKey: model };
   options.onProgress?.({ stage: 'fit', done: 0, total: 1 });
-  const fitted = await ensureBuiltinModel(workspace, { ...(options.cutoff !== undefined && { cutoff: options.cutoff }) });
+  // Any change of corpus refits: a model kept because the corpus grew little would be an earlier period's.
+  const fitted = await ensureBuiltinModel(workspace, { ...(options.cutoff !== undefined && { cutoff: options.cutoff }), ...(options.fitAtCutoff && { refitAbove: 0 }) });
   options.onProgress?.({ stage: 'fit', done: 1, total: 1 });
   return {
     modelPath: fitted.dir,
@@ -427,6 +433,11 @@ export function modelLeakReason(manifest: Pick<IndexManifest, 'model' | 'modelCu
   if (manifest.model !== BUILTIN_MODEL || fittedInTime(manifest.modelCutoff, asOf)) return undefined;
   const fitted = manifest.modelCutoff === undefined ? 'on the whole import' : `on what existed before ${manifest.modelCutoff}`;
   return `the index's built-in model was fitted ${fitted}, after ${asOf}`;
+}
+
+/** Whether an index's model was fitted at exactly `cutoff` (a downloaded model, never fitted, always is). */
+function fittedAtCutoff(manifest: Pick<IndexManifest, 'model' | 'modelCutoff'>, cutoff: string): boolean {
+  return manifest.model !== BUILTIN_MODEL || (manifest.modelCutoff !== undefined && Date.parse(manifest.modelCutoff) === Date.parse(cutoff));
 }
 
 const URI = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -552,7 +563,8 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
  * `cutoff` (its vectors would carry the replay's future), with the model and tables location of
  * the previous build (a replay must not switch models behind the user's back). An index of the
  * current import whose model was fitted before `cutoff` is left alone, nothing fitted, read or
- * written: replays of later windows keep its tables, so their runs can be resumed.
+ * written: replays of later windows keep its tables, so their runs can be resumed. With
+ * `fitAtCutoff`, only a model fitted at `cutoff` itself is left alone.
  * Undefined when there was nothing to do.
  */
 export async function refreshIndex(options: Omit<IndexOptions, 'model' | 'tablesUri'> = {}): Promise<IndexSummary | undefined> {
@@ -560,7 +572,7 @@ export async function refreshIndex(options: Omit<IndexOptions, 'model' | 'tables
   const importId = basename(await requireImport(workspace));
   const current = (manifest: IndexManifest | undefined): boolean =>
     manifest !== undefined &&
-    (options.cutoff === undefined || modelLeakReason(manifest, options.cutoff) === undefined) &&
+    (options.cutoff === undefined || (modelLeakReason(manifest, options.cutoff) === undefined && (!options.fitAtCutoff || fittedAtCutoff(manifest, options.cutoff)))) &&
     staleIndexReason(workspace, manifest, importId) === undefined;
   if (current(await previousBuild(indexDir(workspace)))) return undefined;
   // Shards of one run start together: one of them rebuilds, the others wait and find it done.

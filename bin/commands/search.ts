@@ -1,8 +1,7 @@
 import { defineCommand } from 'citty';
-import { ShadowdeskError } from '../../errors.ts';
-import { modelLeakReason } from '../../index.ts';
-import { openSearcher, readManifest, type SearchMode, type SearchTable } from '../../pipelines/search-tables.ts';
+import { searchAsOf, type IndexRebuild, type SearchMode, type SearchTable } from '../../index.ts';
 import { guarded, positiveInteger, withExamples } from '../_cli.ts';
+import { indexProgress } from './_progress.ts';
 
 const command = defineCommand({
   meta: { name: 'search', description: 'Search the index as a replayed ticket would: only what existed at --as-of.' },
@@ -16,34 +15,33 @@ const command = defineCommand({
   },
   run: ({ args }) =>
     guarded(async () => {
-      const asOf = args['as-of'];
-      if (asOf !== undefined && Number.isNaN(Date.parse(asOf))) {
-        throw new ShadowdeskError('SD_INPUT_INVALID', `--as-of ${asOf}: not a date (use e.g. 2025-03-01 or 2025-03-01T14:00:00Z)`);
-      }
       const limit = positiveInteger(args.limit, '--limit') ?? 5;
-      const searcher = await openSearcher(args.workspace);
-      try {
-        // One model serves the whole index: a search as of an earlier date cannot switch to another.
-        const leak = asOf !== undefined && args.mode !== 'fts' ? modelLeakReason(await readManifest(args.workspace), asOf) : undefined;
-        if (leak) process.stderr.write(`Note: ${leak}, so vector scores carry what was written after --as-of (full text does not: --mode fts); a simulation replaying from that date refits it before it.\n`);
-        const hits = await searcher.search(args.query, {
-          table: args.in as SearchTable,
-          mode: args.mode as SearchMode,
-          limit,
-          ...(asOf !== undefined && { asOf }),
-        });
-        if (hits.length === 0) process.stdout.write('No results.\n');
-        hits.forEach((hit, rank) => {
-          const body = (hit.answer ?? hit.text).replace(/\s+/g, ' ').slice(0, 240);
-          process.stdout.write(`${rank + 1}. ${hit.title}  [${hit.id}, score ${hit.score.toFixed(3)}]\n   ${body}\n${hit.url ? `   ${hit.url}\n` : ''}`);
-        });
-      } finally {
-        await searcher.close();
-      }
+      const { hits, rebuilt } = await searchAsOf(args.query, {
+        workspace: args.workspace,
+        table: args.in as SearchTable,
+        mode: args.mode as SearchMode,
+        limit,
+        ...(args['as-of'] !== undefined && { asOf: args['as-of'] }),
+        onIndexProgress: indexProgress(),
+      });
+      if (rebuilt) process.stderr.write(`${describeRebuild(rebuilt)}\n`);
+      if (hits.length === 0) process.stdout.write('No results.\n');
+      hits.forEach((hit, rank) => {
+        const body = (hit.answer ?? hit.text).replace(/\s+/g, ' ').slice(0, 240);
+        process.stdout.write(`${rank + 1}. ${hit.title}  [${hit.id}, score ${hit.score.toFixed(3)}]\n   ${body}\n${hit.url ? `   ${hit.url}\n` : ''}`);
+      });
     }),
 });
 
+/** What a search as of a date changed in the workspace, and what it cost. */
+function describeRebuild({ reason, cutoff, summary }: IndexRebuild): string {
+  const fit = summary.modelFit;
+  const model = fit ? (fit.refitted ? `model refitted in ${fit.seconds.toFixed(1)} s` : 'model taken from the cache') : 'model unchanged';
+  return `Rebuilt the index for --as-of${reason ? ` (${reason})` : ''}: its built-in model is now fitted on what existed before ${cutoff} (${model}; ${summary.seconds.toFixed(1)} s in all). Later replays of windows from that date on keep it.`;
+}
+
 export default withExamples(command, [
   'shadowdesk search "combien de jours pour retourner un article" --as-of 2025-01-15',
-  'shadowdesk search "where is my order" --in tickets --as-of 2025-12-01 --mode vector',
+  'shadowdesk search "where is my order" --in tickets --as-of 2025-12-01 --mode vector     (vectors from a model fitted before that date: the index is rebuilt for it when its model is later)',
+  'shadowdesk search "where is my order" --in tickets --as-of 2025-12-01 --mode fts     (full text only: never rebuilds the index)',
 ]);

@@ -110,7 +110,6 @@ const COMMAND_INTERNALS: readonly string[] = [
   'bin/commands/rules.ts -> eval/rules/metrics.ts',
   'bin/commands/rules.ts -> eval/rules/schema.ts',
   'bin/commands/rules.ts -> eval/rules/simulate.ts',
-  'bin/commands/search.ts -> pipelines/search-tables.ts',
 ];
 
 /** One import: from and to are paths from the repository root, with forward slashes. */
