@@ -26,7 +26,7 @@ export { builtinCandidates, candidatesHelp, RESPONDERS, responderFor, responderI
 export { candidateId, defineResponder, type ResponderBuild, type ResponderDefinition } from './eval/responders/define.ts';
 export { createLlmResponder, type LlmResponderOptions } from './eval/responders/llm.ts';
 export { candidateSchemaOf, createCandidates, llmJudgeOf, loadSimulationConfig, type SimulationConfig } from './eval/config.ts';
-export { readResults, replay, selectTickets, type ReplayOptions, type ReplaySummary, type Selection, type TicketResult } from './eval/replay.ts';
+export { describeRefits, readResults, replay, replayPeriods, selectTickets, type IndexModel, type ReplayOptions, type ReplayPeriod, type ReplaySummary, type Selection, type TicketResult } from './eval/replay.ts';
 export { describeCoverage } from './eval/replay-coverage.ts';
 export { mergeRuns } from './eval/merge-runs.ts';
 export { replayWindowStart, simulate, type SimulateOptions, type SimulationResult } from './eval/simulate.ts';

@@ -56,6 +56,8 @@ export function simulationConfigSchemaOf<Candidate extends z.ZodType>(candidate:
     })
     .optional(),
   concurrency: z.number().int().positive().max(256).optional(),
+  /** Refit the built-in model every this many days of the replay window: each period is answered with a model fitted before its start (default: one model, fitted before the window). */
+  refitEvery: z.number().int().positive().optional(),
   /** An LLM rubric judge next to the deterministic judges. */
   judge: z.strictObject({ llm: JUDGES.llm.options }).optional(),
   /** A helpdesk rules file (YAML or JSON, relative to this config): the rules fire first on every ticket, as in the helpdesk. */

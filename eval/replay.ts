@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { Order, Ticket } from '../datasets/records.ts';
 import { ShadowdeskError } from '../errors.ts';
 import { Random } from '../datasets/text/random.ts';
-import { openSearcher, PAST_ANSWERS, readManifest, type SearchHit, type Searcher } from '../pipelines/search-tables.ts';
+import { refreshIndex, type IndexProgress } from '../pipelines/search-index.ts';
+import { openSearcher, PAST_ANSWERS, readManifest, type IndexManifest, type SearchHit, type Searcher } from '../pipelines/search-tables.ts';
 import { contextItems, linkKey, reliedOn, type Relied, type SeenContext } from './context-recall.ts';
 import { DEFAULT_WORKSPACE, JsonlWriter, readJsonlLines, readRecords, recordsFile } from '../pipelines/workspace.ts';
 import { ticketHistory } from './history.ts';
@@ -45,7 +46,34 @@ export interface ReplayOptions {
    * same. Part of the run's identity. @default 1
    */
   repeat?: number;
+  /**
+   * Refit the built-in model every this many days of the replay window: the window is cut into
+   * periods from its start (`replayWindowStart`), and each period's tickets are answered with an
+   * index whose model was fitted on what existed before that period's start. Part of the run's
+   * identity. @default one model for the whole window, the index as it is
+   */
+  refitEvery?: number;
+  /** Told while an index is rebuilt for a period (with `refitEvery`). */
+  onIndexProgress?: (progress: IndexProgress) => void;
   onProgress?: (progress: { done: number; total: number }) => void;
+}
+
+/** Which model an index's vectors came from: its fit (built-in) and the cut-off it was fitted before. */
+export interface IndexModel {
+  /** `builtin`, a hub id or a model folder. */
+  model: string;
+  /** The built-in model's fit: the hash of the options and corpus it was fitted on. */
+  fitHash?: string;
+  /** The built-in model was fitted on what existed before this date; absent: on the whole import. */
+  cutoff?: string;
+}
+
+/** A period of a window replayed with `refitEvery`: its tickets were answered with `model`. */
+export interface ReplayPeriod {
+  start: string;
+  /** Tickets of this run (its sample and shard) created in the period. */
+  tickets: number;
+  model: IndexModel;
 }
 
 export interface ReplaySummary {
@@ -61,6 +89,10 @@ export interface ReplaySummary {
   seconds: number;
   runDir: string;
   resultsFile: string;
+  /** With `refitEvery`: each period and the model its tickets were answered with. */
+  periods?: ReplayPeriod[];
+  /** With `refitEvery`: the model the index was left with for judging (see RunInfo.judgeModel). */
+  judgeModel?: IndexModel;
 }
 
 export { IDENTITY_FILE, readResults, RESULTS_FILE, RUN_FILE, type TicketResult } from './run-folder.ts';
@@ -73,6 +105,15 @@ export interface RunInfo {
   selection: Selection;
   /** Tries per ticket of each candidate that consults a model, when the run was repeated (`--repeat`). */
   repeat?: number;
+  /** Days between refits of the built-in model, when the window was replayed period by period (`refitEvery`). */
+  refitEvery?: number;
+  /** With `refitEvery`: each period and the model its tickets were answered with. */
+  periods?: ReplayPeriod[];
+  /**
+   * With `refitEvery`: the model the index was left with for judging, the one fitted before the
+   * window's start (the semantic judge and knowledge gaps embed with one model, not each period's).
+   */
+  judgeModel?: IndexModel;
   /** The shard runs this run was merged from. */
   mergedFrom?: string[];
 }
@@ -111,6 +152,62 @@ export async function selectTickets(workspace: string, selection: Selection = {}
     if (ticket?.id !== candidate.id) throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: the import changed while tickets were being selected; run again`);
     return ticket;
   });
+}
+
+/**
+ * When the replay window starts: the creation of its first ticket, the sample and shard left
+ * aside, so that every sample and shard of one window is answered with one model (shards can be
+ * merged, a run resumed after another sample). Without a holdout, the history's first ticket.
+ */
+export async function replayWindowStart(workspace: string, selection: Selection): Promise<string | undefined> {
+  return (await selectTicketDates(workspace, selection.holdoutDays === undefined ? {} : { holdoutDays: selection.holdoutDays }))[0]?.createdAt;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The tickets (in creation order) cut into periods of `days` from the window's start; periods
+ * with none of these tickets are left out. The grid starts at the window's start, not at this
+ * run's first ticket, so a sample of the window gets the same periods and models as the whole.
+ */
+export function replayPeriods<T extends Pick<Ticket, 'createdAt'>>(tickets: readonly T[], windowStart: string, days: number): Array<{ start: string; tickets: T[] }> {
+  const origin = Date.parse(windowStart);
+  const periods: Array<{ start: string; tickets: T[] }> = [];
+  for (const ticket of tickets) {
+    const index = Math.max(0, Math.floor((Date.parse(ticket.createdAt) - origin) / (days * DAY_MS)));
+    const start = new Date(origin + index * days * DAY_MS).toISOString();
+    if (periods.at(-1)?.start === start) periods.at(-1)!.tickets.push(ticket);
+    else periods.push({ start, tickets: [ticket] });
+  }
+  return periods;
+}
+
+function describeModel(model: IndexModel): string {
+  if (model.fitHash === undefined) return `model ${model.model}`;
+  return `built-in model ${model.fitHash.slice(0, 12)}, fitted ${model.cutoff === undefined ? 'on the whole import' : `before ${model.cutoff}`}`;
+}
+
+/** What a run refitted per period answered each period with, and what it is judged with, in a support lead's words. */
+export function describeRefits(summary: Pick<ReplaySummary, 'periods' | 'judgeModel'>): string[] {
+  if (!summary.periods) return [];
+  return [
+    ...summary.periods.map((period) => `Period from ${period.start}: ${period.tickets} tickets answered with the ${describeModel(period.model)}.`),
+    ...(summary.judgeModel
+      ? [`Judged with the ${describeModel(summary.judgeModel)} (the window's start) for every period: the semantic judge and the knowledge gaps embed all answers with one model, not each period's.`]
+      : []),
+  ];
+}
+
+/** The model an index was built with, as a run records it. */
+function indexModel(manifest: IndexManifest): IndexModel {
+  const fitHash = manifest.model === 'builtin' ? manifest.modelKey.replace(/^builtin:/, '') : undefined;
+  return { model: manifest.model, ...(fitHash && { fitHash }), ...(manifest.modelCutoff !== undefined && { cutoff: manifest.modelCutoff }) };
+}
+
+/** Rebuilds the index, if needed, with a built-in model fitted on exactly what existed before `cutoff`; says which model it has. */
+async function indexFittedAt(workspace: string, cutoff: string, onProgress?: (progress: IndexProgress) => void): Promise<IndexModel> {
+  await refreshIndex({ workspace, cutoff, fitAtCutoff: true, ...(onProgress && { onProgress }) });
+  return indexModel(await readManifest(workspace));
 }
 
 /** The id and creation of each ticket the selection keeps, in creation order, without parsing a ticket whole. */
@@ -252,6 +349,17 @@ async function answerSafely(candidate: Responder, context: TicketContext): Promi
   }
 }
 
+/** A refit period is whole days; shards would rebuild the one index of the workspace under each other. */
+export function checkRefit(refitEvery: number, selection: Selection): void {
+  if (!Number.isInteger(refitEvery) || refitEvery < 1) throw new ShadowdeskError('SD_INPUT_INVALID', `refitEvery ${refitEvery}: expected a whole number of days, 1 or more`);
+  if (selection.shard) {
+    throw new ShadowdeskError(
+      'SD_INPUT_INVALID',
+      `refitEvery ${refitEvery} with shard ${selection.shard.index + 1}/${selection.shard.count}: each period rebuilds the workspace's one index, which shards running at once would replace under each other; replay the window without --shard`,
+    );
+  }
+}
+
 export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const started = performance.now();
   const workspace = options.workspace ?? DEFAULT_WORKSPACE;
@@ -259,7 +367,16 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const tickets = await selectTickets(workspace, selection);
   const repeat = options.repeat ?? 1;
   if (!Number.isInteger(repeat) || repeat < 1) throw new ShadowdeskError('SD_INPUT_INVALID', `--repeat ${repeat}: expected a whole number of tries per ticket, 1 or more`);
-  const identity = runIdentity({ selection, tickets, candidates: options.candidates, repeat, manifest: await readManifest(workspace), ...(options.llmJudge && { llmJudge: options.llmJudge }) });
+  if (options.refitEvery !== undefined) checkRefit(options.refitEvery, selection);
+  const identity = runIdentity({
+    selection,
+    tickets,
+    candidates: options.candidates,
+    repeat,
+    manifest: await readManifest(workspace),
+    ...(options.llmJudge && { llmJudge: options.llmJudge }),
+    ...(options.refitEvery !== undefined && { refitEvery: options.refitEvery }),
+  });
   const runDir = options.runDir ?? ownRunDir(workspace, identity);
   if (options.runDir === undefined) await checkLatestIsPointer(workspace);
   await createRunDir(runDir);
@@ -273,15 +390,20 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const askedOnce = new Set(kept.filter((result) => result.answeredOnce).map((result) => resultKey({ ...result, repeat: 0 })));
   const emails = new Set(tickets.flatMap((ticket) => ticket.customer.email?.toLowerCase() ?? []));
   const orders = await ordersByCustomer(workspace, emails);
-  const searcher = await openSearcher(workspace);
   const links = await articleLinks(workspace);
+  const windowStart = options.refitEvery === undefined ? undefined : await replayWindowStart(workspace, selection);
+  const periods: Array<{ start?: string; tickets: Ticket[] }> = windowStart === undefined || options.refitEvery === undefined ? [{ tickets }] : replayPeriods(tickets, windowStart, options.refitEvery);
+  const periodModels: ReplayPeriod[] = [];
   const writer = new JsonlWriter(resultsFile, 'a');
   let answered = 0;
-  let next = 0;
-  try {
+  let taken = 0;
+  /** Answers a period's tickets, searching the index as it is now. */
+  const answerAll = async (batch: readonly Ticket[], searcher: Searcher) => {
+    let next = 0;
     const work = async () => {
-      while (next < tickets.length) {
-        const ticket = tickets[next++]!;
+      while (next < batch.length) {
+        const ticket = batch[next++]!;
+        taken++;
         const context = ticketContext(ticket, searcher, orders);
         const relied = await reliedOnFor(ticket, searcher, { articleLinks: links, orders });
         // A ticket's candidates are asked at once: asked in turn, each endpoint would idle while
@@ -307,17 +429,48 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
             }
           }),
         );
-        options.onProgress?.({ done: next, total: tickets.length });
+        options.onProgress?.({ done: taken, total: tickets.length });
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? defaultConcurrency(options.candidates)) }, work));
+  };
+  try {
+    for (const period of periods) {
+      // Every period's index is rebuilt on a resume too: the same cut-off fits the same model (cached), so kept answers and new ones share it.
+      if (period.start !== undefined) periodModels.push({ start: period.start, tickets: period.tickets.length, model: await indexFittedAt(workspace, period.start, options.onIndexProgress) });
+      const searcher = await openSearcher(workspace);
+      try {
+        await answerAll(period.tickets, searcher);
+      } finally {
+        await searcher.close();
+      }
+    }
   } finally {
     await writer.close();
-    await searcher.close();
   }
-  const info: RunInfo = { workspace, candidates: options.candidates.map((candidate) => candidate.id), selection, ...(repeat > 1 && { repeat }) };
+  // Judging embeds every answer with one model: the one fitted before the window, which saw no judged ticket.
+  const judgeModel = windowStart === undefined ? undefined : await indexFittedAt(workspace, windowStart, options.onIndexProgress);
+  const info: RunInfo = {
+    workspace,
+    candidates: options.candidates.map((candidate) => candidate.id),
+    selection,
+    ...(repeat > 1 && { repeat }),
+    ...(options.refitEvery !== undefined && { refitEvery: options.refitEvery, periods: periodModels }),
+    ...(judgeModel && { judgeModel }),
+  };
   await writeFile(join(runDir, RUN_FILE), `${JSON.stringify(info, null, 2)}\n`);
-  return { tickets: tickets.length, resumed: kept.length, retried: earlier.length - kept.length, answered, repeat, seconds: (performance.now() - started) / 1000, runDir, resultsFile };
+  return {
+    tickets: tickets.length,
+    resumed: kept.length,
+    retried: earlier.length - kept.length,
+    answered,
+    repeat,
+    seconds: (performance.now() - started) / 1000,
+    runDir,
+    resultsFile,
+    ...(options.refitEvery !== undefined && { periods: periodModels }),
+    ...(judgeModel && { judgeModel }),
+  };
 }
 
 /** Creates a run folder (--run, merge's --out); a path that cannot be one is a user error, said so. */

@@ -34,9 +34,16 @@ export interface RunIdentity {
   /** By id; `config` is null for a responder that carries none (only its id then tells it apart). */
   candidates: Array<{ id: string; config: JsonValue | null }>;
   judges: { llm: JsonValue | null };
-  index: Pick<IndexManifest, 'importId' | 'tables' | 'modelKey'>;
+  /**
+   * The index searched. A run refitted per period rebuilds it for each period (and again on a
+   * resume), so only its import and model are named: each period's fit follows from them and the
+   * tickets.
+   */
+  index: Pick<IndexManifest, 'importId' | 'tables' | 'modelKey'> | Pick<IndexManifest, 'importId' | 'model'>;
   /** Tries per ticket of each candidate that consults a model; absent for a run that was not repeated, so its key is unchanged. */
   repeat?: number;
+  /** Days between refits of the built-in model (`refitEvery`); absent when one model served the window, so its key is unchanged. */
+  refitEvery?: number;
 }
 
 export interface RunIdentityInputs {
@@ -47,6 +54,7 @@ export interface RunIdentityInputs {
   manifest: IndexManifest;
   /** @default 1 */
   repeat?: number;
+  refitEvery?: number;
 }
 
 /** How an endpoint is reached, not what it answers: a resume may change them (a lower rate after 429s, a longer timeout). */
@@ -70,14 +78,15 @@ function sha256(text: string): string {
 export function runIdentity(inputs: RunIdentityInputs): RunIdentity {
   const tickets = createHash('sha256');
   for (const ticket of inputs.tickets) tickets.update(`${JSON.stringify(ticket)}\n`);
-  const { importId, tables, modelKey } = inputs.manifest;
+  const { importId, tables, modelKey, model } = inputs.manifest;
   const parts = {
     shadowdesk: packageJson.version,
     tickets: { count: inputs.tickets.length, hash: tickets.digest('hex') },
     candidates: inputs.candidates.map((candidate) => ({ id: candidate.id, config: candidate.config === undefined ? null : withoutTransport(candidate.config) })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     judges: { llm: inputs.llmJudge ? withoutTransport({ ...inputs.llmJudge.endpoint, redact: inputs.llmJudge.redact }) : null },
-    index: { importId, tables, modelKey },
+    index: inputs.refitEvery === undefined ? { importId, tables, modelKey } : { importId, model },
     ...(inputs.repeat !== undefined && inputs.repeat > 1 && { repeat: inputs.repeat }),
+    ...(inputs.refitEvery !== undefined && { refitEvery: inputs.refitEvery }),
   };
   return { key: sha256(canonicalJson(parts)), selection: inputs.selection, ...parts };
 }
@@ -121,9 +130,12 @@ export function identityDifferences(before: RunIdentity, now: RunIdentity): stri
   }
   differences.push(...candidateDifferences(before.candidates, now.candidates));
   if (canonicalJson(before.judges) !== canonicalJson(now.judges)) differences.push(`the LLM judge (${configChange(before.judges.llm, now.judges.llm)})`);
-  if (canonicalJson(before.index) !== canonicalJson(now.index)) {
+  // A change of refits changes what the index part names: said once, below.
+  if (before.refitEvery === now.refitEvery && canonicalJson(before.index) !== canonicalJson(now.index)) {
     differences.push(before.index.importId === now.index.importId ? 'the search index (rebuilt since)' : 'the search index (built from another import)');
   }
+  const refit = (identity: RunIdentity) => (identity.refitEvery === undefined ? 'one model for the window' : `a refit every ${identity.refitEvery} days`);
+  if (before.refitEvery !== now.refitEvery) differences.push(`the model's refits (${refit(before)} then, ${refit(now)} now)`);
   if ((before.repeat ?? 1) !== (now.repeat ?? 1)) differences.push(`the tries per ticket (--repeat ${before.repeat ?? 1} then, ${now.repeat ?? 1} now)`);
   if (before.shadowdesk !== now.shadowdesk) differences.push(`shadowdesk (${before.shadowdesk} then, ${now.shadowdesk} now)`);
   return differences;

@@ -7,11 +7,13 @@ import type { LlmJudgeOptions } from './judges/llm-judge.ts';
 import type { Strictness } from './pricing/volumes.ts';
 import { ShadowdeskError } from '../errors.ts';
 import { describeCoverage, replayCoverage, type ReplayCoverage } from './replay-coverage.ts';
-import { replay, selectTicketDates, type ReplaySummary, type Selection } from './replay.ts';
+import { checkRefit, replay, replayWindowStart, type ReplaySummary, type Selection } from './replay.ts';
 import { buildReport, type RunReport } from './run-report.ts';
 import { runRulesInRun } from './rules/in-run.ts';
 import { loadRules } from './rules/schema.ts';
 import type { Responder } from './types.ts';
+
+export { replayWindowStart } from './replay.ts';
 
 /** The whole simulation on an imported workspace: index if missing or stale, replay, judge, measure, price. */
 
@@ -35,6 +37,8 @@ export interface SimulateOptions {
   strictness?: Strictness;
   /** Helpdesk rules (a YAML or JSON rules file) that fire first on every ticket; measured and priced with the candidates. */
   rulesFile?: string;
+  /** Refit the built-in model every this many days of the window (see ReplayOptions.refitEvery). @default one model for the window */
+  refitEvery?: number;
   onIndexProgress?: (progress: IndexProgress) => void;
   onReplayProgress?: (progress: { done: number; total: number }) => void;
   /** Told before the replay what it covers: tickets left out and why, how many can be judged. */
@@ -46,18 +50,10 @@ export interface SimulationResult {
   report: RunReport;
 }
 
-/**
- * When the replay window starts: the creation of its first ticket, the sample and shard left
- * aside, so that every sample and shard of one window is answered with one model (shards can be
- * merged, a run resumed after another sample). Without a holdout, the history's first ticket.
- */
-export async function replayWindowStart(workspace: string, selection: Selection): Promise<string | undefined> {
-  return (await selectTicketDates(workspace, selection.holdoutDays === undefined ? {} : { holdoutDays: selection.holdoutDays }))[0]?.createdAt;
-}
-
 export async function simulate(options: SimulateOptions): Promise<SimulationResult> {
   // Mistakes a user can make are found before the replay, not hours later when pricing it.
   await requireImport(options.workspace);
+  if (options.refitEvery !== undefined) checkRefit(options.refitEvery, options.selection ?? {});
   if (options.pricingFile) await loadPricing(options.pricingFile);
   const rules = options.rulesFile ? await loadRules(options.rulesFile) : undefined;
   const coverage = await replayCoverage(options.workspace, options.selection ?? {}, options.candidates);
@@ -67,7 +63,13 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   // An index of an earlier import would replay the new tickets against the old ones, deleted tickets
   // included; a built-in model fitted on the replayed tickets would shape their retrieval and judging.
   const cutoff = await replayWindowStart(options.workspace, options.selection ?? {});
-  await refreshIndex({ workspace: options.workspace, cutoff, ...(options.onIndexProgress && { onProgress: options.onIndexProgress }) });
+  // Refitted per period, the first period's model is the one fitted at the window's start, not an earlier one kept.
+  await refreshIndex({
+    workspace: options.workspace,
+    cutoff,
+    ...(options.refitEvery !== undefined && { fitAtCutoff: true }),
+    ...(options.onIndexProgress && { onProgress: options.onIndexProgress }),
+  });
   const summary = await replay({
     workspace: options.workspace,
     candidates: options.candidates,
@@ -77,6 +79,8 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     ...(options.keepFailed && { keepFailed: true }),
     ...(options.repeat !== undefined && { repeat: options.repeat }),
     ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
+    ...(options.refitEvery !== undefined && { refitEvery: options.refitEvery }),
+    ...(options.onIndexProgress && { onIndexProgress: options.onIndexProgress }),
     ...(options.onReplayProgress && { onProgress: options.onReplayProgress }),
   });
   if (rules && options.rulesFile) {

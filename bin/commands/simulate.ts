@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { defineCommand } from 'citty';
 import { ShadowdeskError } from '../../errors.ts';
-import { candidatesHelp, createCandidates, describeCoverage, llmJudgeOf, loadSimulationConfig, REPORT_FORMATS, responderFor, simulate, writeReports, type Selection } from '../../index.ts';
+import { candidatesHelp, createCandidates, describeCoverage, describeRefits, llmJudgeOf, loadSimulationConfig, REPORT_FORMATS, responderFor, simulate, writeReports, type Selection } from '../../index.ts';
 import { guarded, maxErrorRateFlag, positiveInteger, wholeNumber, withExamples } from '../_cli.ts';
 import { indexProgress, replayProgress } from './_progress.ts';
 import { failPastErrorRate, MAX_ERROR_RATE_ARG, printRunSummary } from './_summary.ts';
@@ -30,6 +30,7 @@ const command = defineCommand({
     seed: { type: 'string', description: 'Seed of the sample (default 42)' },
     shard: { type: 'string', description: 'This job’s share, k/n (shards run as separate jobs; `shadowdesk merge` combines them)' },
     run: { type: 'string', description: 'Run folder (results.jsonl; an interrupted run resumes from it; a folder of another run is refused). Default: a folder per run under <workspace>/runs, runs/latest points to the newest' },
+    'refit-every': { type: 'string', description: 'Refit the built-in model every N days of the window: each period is answered with a model fitted before its start (default: one model, fitted before the window; not with --shard)' },
     repeat: { type: 'string', description: 'Tries per ticket of each candidate that consults a model, each a fresh call (no response cache); reports pass^1…pass^k and the flaky tickets. Deterministic candidates answer once (default 1)' },
     'keep-failed': { type: 'boolean', description: 'On a resume, keep the answers that failed (an endpoint error) instead of asking those tickets again' },
     concurrency: { type: 'string', description: 'Tickets answered at once (default 4, or twice an LLM candidate\'s concurrency)' },
@@ -60,6 +61,7 @@ const command = defineCommand({
       const llmJudge = llmJudgeOf(config, args.workspace);
       const concurrency = positiveInteger(args.concurrency, '--concurrency') ?? config?.concurrency;
       const repeat = positiveInteger(args.repeat, '--repeat') ?? 1;
+      const refitEvery = positiveInteger(args['refit-every'], '--refit-every') ?? config?.refitEvery;
       const { replay: summary, report: built } = await simulate({
         workspace: args.workspace,
         ...(args.run !== undefined && { runDir: args.run }),
@@ -68,6 +70,7 @@ const command = defineCommand({
         ...(concurrency !== undefined && { concurrency }),
         ...(args['keep-failed'] && { keepFailed: true }),
         repeat,
+        ...(refitEvery !== undefined && { refitEvery }),
         strictness: settings.strictness,
         ...(settings.pricingFile && { pricingFile: settings.pricingFile }),
         costs: settings.costs,
@@ -81,6 +84,8 @@ const command = defineCommand({
       const earlier = [summary.resumed > 0 && `${summary.resumed} results resumed from an earlier run`, summary.retried > 0 && `${summary.retried} failed answers asked again`].filter(Boolean);
       const tries = summary.repeat > 1 ? ` × up to ${summary.repeat} tries` : '';
       process.stdout.write(`Replayed ${summary.tickets.toLocaleString('en-US')} tickets${tries} in ${summary.seconds.toFixed(1)} s${earlier.length > 0 ? ` (${earlier.join('; ')})` : ''} into ${summary.runDir}.\n`);
+      const refits = describeRefits(summary);
+      if (refits.length > 0) process.stdout.write(`${refits.join('\n')}\n`);
       printRunSummary(report, await writeReports(report, summary.runDir, formatsOf(args.formats)));
       failPastErrorRate(report, maxErrorRate);
     }),
@@ -91,6 +96,7 @@ export default withExamples(command, [
   'shadowdesk simulate --candidates past-ticket,knowledge-base --sample 500 --seed 7',
   'shadowdesk simulate --shard 2/4 --run runs/shard-2',
   'shadowdesk simulate --config shadowdesk.yaml --run runs/july --keep-failed',
+  'shadowdesk simulate --config shadowdesk.yaml --holdout-days 365 --refit-every 90     (four periods, each answered with a model fitted before its start)',
   'shadowdesk simulate --config shadowdesk.yaml --repeat 5     (each LLM candidate 5 times per ticket: pass^1…pass^5, flaky tickets)',
   'shadowdesk simulate --config shadowdesk.yaml --max-error-rate 5%     (exit 1 when more than 5% of a candidate’s answers failed)',
 ]);

@@ -115,7 +115,7 @@ describe('the config JSON Schema', () => {
   it('is generated from the zod schema and docs/config.schema.json is up to date (UPDATE_SCHEMA=1 rewrites it)', async () => {
     const schema = configJsonSchema() as { properties: Record<string, unknown>; title: string };
     expect(schema.title).toBeTruthy();
-    expect(Object.keys(schema.properties)).toEqual(['$schema', 'candidates', 'selection', 'concurrency', 'judge', 'rules', 'decision']);
+    expect(Object.keys(schema.properties)).toEqual(['$schema', 'candidates', 'selection', 'concurrency', 'refitEvery', 'judge', 'rules', 'decision']);
     const text = `${JSON.stringify(schema, null, 2)}\n`;
     if (process.env.UPDATE_SCHEMA === '1') await writeFile(SCHEMA_DOC, text);
     const committed = await readFile(SCHEMA_DOC, 'utf8').catch(() => '');

@@ -6,7 +6,7 @@ import type { Order } from '../../datasets/records.ts';
 import { adaptReply } from '../../eval/responders/past-ticket.ts';
 import { createKnowledgeBaseResponder } from '../../eval/responders/knowledge-base.ts';
 import { responderFor } from '../../eval/responders/index.ts';
-import { IDENTITY_FILE, RESULTS_FILE, RUN_FILE, readResults, replay, selectTickets, ticketContext, type TicketResult } from '../../eval/replay.ts';
+import { describeRefits, IDENTITY_FILE, RESULTS_FILE, RUN_FILE, readResults, replay, replayPeriods, selectTickets, ticketContext, type TicketResult } from '../../eval/replay.ts';
 import type { Answer, Responder, TicketContext } from '../../eval/types.ts';
 import { isShadowdeskError } from '../../errors.ts';
 import { openSearcher } from '../../pipelines/search-tables.ts';
@@ -302,5 +302,36 @@ describe('replay', () => {
       expect(state.asked).toBe(24);
       expect((await readResults(runDir)).every((result) => result.answer.error === 'HTTP 429 Too Many Requests')).toBe(true);
     });
+  });
+});
+
+describe('replayPeriods', () => {
+  const ticketOn = (id: string, createdAt: string) => ({ id, createdAt });
+
+  it('cuts the window every N days from its start, leaving out periods without a ticket of this run', () => {
+    const tickets = [ticketOn('en-1', '2025-01-06T09:00:00.000Z'), ticketOn('fr-1', '2025-01-12T23:59:59.000Z'), ticketOn('en-2', '2025-01-20T09:00:00.000Z'), ticketOn('fr-2', '2025-01-21T08:00:00.000Z')];
+    const periods = replayPeriods(tickets, '2025-01-06T09:00:00.000Z', 7);
+    expect(periods.map((period) => [period.start, period.tickets.map((ticket) => ticket.id)])).toEqual([
+      ['2025-01-06T09:00:00.000Z', ['en-1', 'fr-1']],
+      ['2025-01-20T09:00:00.000Z', ['en-2', 'fr-2']],
+    ]);
+  });
+
+  it('gives a sample of the window the periods of the whole window, not periods from its own first ticket', () => {
+    const sample = [ticketOn('fr-1', '2025-01-10T09:00:00.000Z'), ticketOn('en-1', '2025-01-14T09:00:00.000Z')];
+    expect(replayPeriods(sample, '2025-01-06T09:00:00.000Z', 7).map((period) => period.start)).toEqual(['2025-01-06T09:00:00.000Z', '2025-01-13T09:00:00.000Z']);
+  });
+});
+
+describe('describeRefits', () => {
+  it('says each period\'s model and that judging uses the window start\'s model for all of them; nothing for a run with one model', () => {
+    const first = { model: 'builtin', fitHash: 'a'.repeat(64), cutoff: '2025-01-06T09:00:00.000Z' };
+    const lines = describeRefits({ periods: [{ start: '2025-01-06T09:00:00.000Z', tickets: 2, model: first }, { start: '2025-01-20T09:00:00.000Z', tickets: 3, model: { model: 'builtin', fitHash: 'b'.repeat(64), cutoff: '2025-01-20T09:00:00.000Z' } }], judgeModel: first });
+    expect(lines).toEqual([
+      'Period from 2025-01-06T09:00:00.000Z: 2 tickets answered with the built-in model aaaaaaaaaaaa, fitted before 2025-01-06T09:00:00.000Z.',
+      'Period from 2025-01-20T09:00:00.000Z: 3 tickets answered with the built-in model bbbbbbbbbbbb, fitted before 2025-01-20T09:00:00.000Z.',
+      "Judged with the built-in model aaaaaaaaaaaa, fitted before 2025-01-06T09:00:00.000Z (the window's start) for every period: the semantic judge and the knowledge gaps embed all answers with one model, not each period's.",
+    ]);
+    expect(describeRefits({})).toEqual([]);
   });
 });

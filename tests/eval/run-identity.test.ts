@@ -43,6 +43,17 @@ describe('run identity', () => {
     expect(identityDifferences(runIdentity(inputs({ repeat: 3 })), runIdentity(inputs({ repeat: 5 })))).toEqual(['the tries per ticket (--repeat 3 then, 5 now)']);
   });
 
+  it('names the refit pace of a run refitted per period, and not the tables its periods rebuild, so a resume that rebuilds them is the same run', () => {
+    const refitted = runIdentity(inputs({ refitEvery: 90 }));
+    expect(runIdentity(inputs()).refitEvery).toBeUndefined();
+    expect(refitted.key).not.toBe(runIdentity(inputs()).key);
+    expect(refitted.index).toEqual({ importId: 'import-1', model: 'builtin' });
+    expect(runIdentity(inputs({ refitEvery: 90, manifest: { ...manifest, tables: 'tables-2', modelKey: 'm2', modelCutoff: '2025-01-01T00:00:00.000Z' } })).key).toBe(refitted.key);
+    expect(differences({ refitEvery: 90 })).toEqual(["the model's refits (one model for the window then, a refit every 90 days now)"]);
+    expect(identityDifferences(refitted, runIdentity(inputs({ refitEvery: 30 })))).toEqual(["the model's refits (a refit every 90 days then, a refit every 30 days now)"]);
+    expect(identityDifferences(refitted, runIdentity(inputs({ refitEvery: 90, manifest: { ...manifest, importId: 'import-2' } })))).toEqual(['the search index (built from another import)']);
+  });
+
   it('is the same when only how the endpoint is reached changes (a resume after 429s may lower the rate)', () => {
     const patient = runIdentity(inputs({ candidates: [responder('gpt', { ...llm, timeoutMs: 60_000, maxRetries: 8, requestsPerMinute: 30, concurrency: 1 }), responder('past-ticket')] }));
     expect(patient.key).toBe(runIdentity(inputs()).key);

@@ -1,4 +1,4 @@
-import { cp, readFile } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readResults } from '../../eval/replay.ts';
@@ -157,4 +157,77 @@ describe('simulate with the built-in model', () => {
       /nothing was written before 2025-01-03T09:00:00.000Z to fit the built-in model on; replay a later window \(--holdout-days\)/,
     );
   }, 60_000);
+});
+
+describe('simulate refitted per period', () => {
+  const WINDOW_START = '2025-01-06T09:00:00.000Z';
+  /** Tickets of days 6 and 7 (return-en, return-fr) and of days 20 and 21 (ask-en, ask-fr): 7-day periods from the 6th leave the 13th empty. */
+  const PERIOD_STARTS = [WINDOW_START, '2025-01-20T09:00:00.000Z'];
+
+  /** A candidate that notes, for each ticket, the cut-off of the model the index had while it answered. */
+  function modelSpy(workspace: string, seen: Map<string, string | undefined>): Responder {
+    return {
+      id: 'model-spy',
+      async respond(context) {
+        seen.set(context.ticket.id, (await readManifest(workspace)).modelCutoff);
+        const hits = await context.retrieve(context.ticket.question, { table: 'tickets', limit: 5 });
+        return { decision: 'escalate', text: '', confidence: 0, sources: hits.map((hit) => ({ type: 'ticket', id: hit.id })), latencyMs: 0 };
+      },
+    };
+  }
+
+  async function workspaceOfExportB(dir: string): Promise<string> {
+    const { b } = await writeTwoExports(dir);
+    const workspace = join(dir, 'ws');
+    await importSources([{ path: b }], { workspace });
+    await buildIndex({ workspace });
+    return workspace;
+  }
+
+  it('answers each period with a model fitted before its start, records both cut-offs, judges with the window start\'s model and resumes with the same models (English and French)', async () => {
+    const dir = await tempDir();
+    const workspace = await workspaceOfExportB(dir);
+    const runDir = join(dir, 'run');
+    const seen = new Map<string, string | undefined>();
+    const { replay: summary } = await simulate({ workspace, runDir, candidates: [modelSpy(workspace, seen)], selection: { holdoutDays: 16 }, refitEvery: 7 });
+
+    expect(summary.periods?.map((period) => [period.start, period.tickets, period.model.cutoff])).toEqual(PERIOD_STARTS.map((start) => [start, 2, start]));
+    const [first, second] = summary.periods!;
+    expect(first!.model.fitHash).not.toBe(second!.model.fitHash);
+    const results = await readResults(runDir);
+    expect(results.map((result) => result.ticketId).sort()).toEqual(['ask-en', 'ask-fr', 'return-en', 'return-fr']);
+    for (const result of results) {
+      const periodStart = PERIOD_STARTS.filter((start) => start <= result.createdAt).at(-1)!;
+      expect(seen.get(result.ticketId), result.ticketId).toBe(periodStart);
+    }
+    const run = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8')) as { refitEvery: number; periods: unknown; judgeModel: { cutoff: string; fitHash: string } };
+    expect(run).toMatchObject({ refitEvery: 7, periods: summary.periods, judgeModel: { cutoff: WINDOW_START, fitHash: first!.model.fitHash } });
+    // Left for judging: the model of the window's start, which saw no replayed ticket.
+    expect((await readManifest(workspace)).modelCutoff).toBe(WINDOW_START);
+
+    // Killed in the second period: one French answer of it is lost, and run.json was never written.
+    const lines = (await readFile(join(runDir, 'results.jsonl'), 'utf8')).split('\n').filter((line) => line !== '' && !line.includes('"ask-fr"'));
+    await writeFile(join(runDir, 'results.jsonl'), `${lines.join('\n')}\n`);
+    await rm(join(runDir, 'run.json'));
+    seen.clear();
+    const { replay: resumed } = await simulate({ workspace, runDir, candidates: [modelSpy(workspace, seen)], selection: { holdoutDays: 16 }, refitEvery: 7 });
+    expect(resumed).toMatchObject({ resumed: 3, answered: 1, periods: summary.periods });
+    expect([...seen]).toEqual([['ask-fr', PERIOD_STARTS[1]]]);
+  }, 120_000);
+
+  it('refuses to resume a folder refitted at another pace, and a shard of a window refitted per period', async () => {
+    const dir = await tempDir();
+    const workspace = await workspaceOfExportB(dir);
+    const runDir = join(dir, 'run');
+    await simulate({ workspace, runDir, candidates: [lookup], selection: { holdoutDays: 16 }, refitEvery: 7 });
+    await expect(simulate({ workspace, runDir, candidates: [lookup], selection: { holdoutDays: 16 }, refitEvery: 14 })).rejects.toThrow(
+      `${runDir} holds another run, whose answers cannot be resumed into this one: the model's refits (a refit every 7 days then, a refit every 14 days now) differ`,
+    );
+    await expect(simulate({ workspace, runDir, candidates: [lookup], selection: { holdoutDays: 16 } })).rejects.toThrow("the model's refits (a refit every 7 days then, one model for the window now) differ");
+    const built = await readManifest(workspace);
+    await expect(simulate({ workspace, runDir: join(dir, 'shard'), candidates: [lookup], selection: { holdoutDays: 16, shard: { index: 0, count: 2 } }, refitEvery: 7 })).rejects.toThrow(
+      "refitEvery 7 with shard 1/2: each period rebuilds the workspace's one index",
+    );
+    expect(await readManifest(workspace)).toEqual(built);
+  }, 120_000);
 });

@@ -238,3 +238,33 @@ describe('shadowdesk simulate and ci: failed answers are loud', () => {
     expect(gated).toMatchObject({ code: 1, stderr: expect.stringContaining('more answers failed than --max-error-rate 50% allows:\n  llm: 4 of 4 answers failed (100%): provider-error (HTTP 500) ×4') });
   }, 60_000);
 });
+
+describe('shadowdesk simulate --refit-every', () => {
+  let dir: string;
+  let workspace: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'shadowdesk-refit-'));
+    workspace = await buildReplayWorkspace(dir);
+  }, 60_000);
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  const simulate = (args: string[]) => runCli(['simulate', '--workspace', workspace, '--formats', 'json', '--candidates', 'past-ticket', '--holdout-days', '10', ...args]);
+
+  it('replays the window period by period, from the flag or the config, and says which model answered and which judged', async () => {
+    const config = join(dir, 'refit.yaml');
+    await writeFile(config, 'candidates:\n  - type: past-ticket\nrefitEvery: 5\n');
+    for (const [name, args] of [['flag', ['--refit-every', '5']], ['config', ['--config', config]]] as const) {
+      const runDir = join(dir, name);
+      const run = await simulate([...args, '--run', runDir]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/Period from 2025-01-16T09:00:00\.000Z: 5 tickets answered with the built-in model [0-9a-f]{12}, fitted before 2025-01-16T09:00:00\.000Z\./);
+      expect(run.stdout).toMatch(/Period from 2025-01-21T09:00:00\.000Z: 5 tickets answered with the built-in model [0-9a-f]{12}, fitted before 2025-01-21T09:00:00\.000Z\./);
+      expect(run.stdout).toContain("fitted before 2025-01-16T09:00:00.000Z (the window's start) for every period");
+      const report = JSON.parse(await readFile(join(runDir, 'report.json'), 'utf8')) as RunReport;
+      expect(report.run).toMatchObject({ refitEvery: 5, judgeModel: { cutoff: '2025-01-16T09:00:00.000Z' } });
+      expect(report.run.periods?.map((period) => period.model.cutoff)).toEqual(['2025-01-16T09:00:00.000Z', '2025-01-21T09:00:00.000Z']);
+    }
+    const refused = await simulate(['--refit-every', '0', '--run', join(dir, 'zero')]);
+    expect(refused).toMatchObject({ code: 2, stderr: expect.stringContaining('--refit-every 0: expected a whole number above 0') });
+  }, 180_000);
+});
