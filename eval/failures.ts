@@ -55,14 +55,16 @@ export function failedAnswers(report: RunReport): FailedAnswers[] {
   });
 }
 
-/** "provider-error ×4 (HTTP 503 ×3, HTTP 401 ×1)". */
+/** "provider-error (HTTP 500) ×4" when one status or code covers the kind, else "provider-error ×4 (HTTP 503 ×3, HTTP 401 ×1)". */
 function kindText({ kind, count, details }: FailuresOfKind): string {
+  const [only] = details;
+  if (only && details.length === 1 && only.count === count) return `${kind} (${only.detail}) ×${count.toLocaleString('en-US')}`;
   const shown = details.slice(0, DETAILS_SHOWN).map(({ detail, count: times }) => `${detail} ×${times.toLocaleString('en-US')}`);
   const others = details.length > DETAILS_SHOWN ? `, ${details.length - DETAILS_SHOWN} others` : '';
   return `${kind} ×${count.toLocaleString('en-US')}${shown.length > 0 ? ` (${shown.join(', ')}${others})` : ''}`;
 }
 
-/** "llm: 4 of 4 answers failed (100%): provider-error ×4 (HTTP 503 ×4)". */
+/** "llm: 4 of 4 answers failed (100%): provider-error (HTTP 503) ×4". */
 export function failureText(failures: FailedAnswers): string {
   const kinds = failures.kinds.map(kindText).join(', ');
   return `${failures.candidate}: ${failures.failed.toLocaleString('en-US')} of ${failures.answers.toLocaleString('en-US')} answers failed (${shareText(failures.share)})${kinds ? `: ${kinds}` : ''}`;

@@ -37,6 +37,11 @@ describe('failed answers', () => {
     expect(failedAnswers(report)[1]).toMatchObject({ failed: 0, kinds: [] });
   });
 
+  it('names the one status a kind’s failures share once', async () => {
+    const { report, candidate } = await reportFailing(Array.from({ length: 4 }, () => ({ kind: 'provider-error' as const, message: 'http://127.0.0.1:4000/v1/chat/completions: HTTP 500, after 3 attempts' })));
+    expect(failureText(failedAnswers(report)[0]!)).toBe(`${candidate}: 4 of 40 answers failed (10%): provider-error (HTTP 500) ×4`);
+  });
+
   it('counts what the metrics count, and says which candidates are past a limit', async () => {
     const { report, candidate } = await reportFailing(Array.from({ length: 10 }, () => ({ kind: 'timeout' as const, message: 'http://x/v1: timed out after 5000 ms, after 1 attempt' })));
     const failures = failedAnswers(report);
