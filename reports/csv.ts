@@ -2,7 +2,8 @@ import type { RunReport } from '../eval/run-report.ts';
 
 /**
  * One row per ticket and candidate, for a spreadsheet. Cells starting like a formula are defused (CSV injection).
- * An unsent answer's verdict reads "not-sent"; what it would have been is in its own column.
+ * An unsent answer's verdict reads "not-sent"; what it would have been is in its own column. A failed
+ * answer's kind is in `failure_kind`, its message in `error`.
  */
 
 const JUDGES = ['key-facts', 'semantic', 'macro', 'grounding', 'safety'];
