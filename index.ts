@@ -21,7 +21,8 @@ export { openSearcher, type SearchHit, type SearchMode, type SearchOptions, type
 export { asOfCutoff, indexForAsOf, searchAsOf, type IndexRebuild, type SearchAsOfOptions, type SearchAsOfResult } from './pipelines/search-as-of.ts';
 export { redact, type PiiKind, type Redaction } from './datasets/text/redact.ts';
 export { pullHelpdesk, type PullOptions, type PullReport } from './pipelines/pull/pull.ts';
-export type { Answer, Responder, Source, TicketContext, Usage } from './eval/types.ts';
+export type { Answer, DecidedAnswer, FailedAnswer, Responder, Source, TicketContext, Usage } from './eval/types.ts';
+export type { AnswerFailure, FailureKind } from './eval/failure-kind.ts';
 export { builtinCandidates, candidatesHelp, RESPONDERS, responderFor, responderIn, responderMap, type ResponderMap, type ResponderName } from './eval/responders/index.ts';
 export { candidateId, defineResponder, type ResponderBuild, type ResponderDefinition } from './eval/responders/define.ts';
 export { createLlmResponder, type LlmResponderOptions } from './eval/responders/llm.ts';

@@ -56,9 +56,9 @@ async function candidateRun(workspace: string, scratch: string, tickets: readonl
     // No response cache: every run must ask the endpoint, as a rerun of a changed candidate does.
     const candidate = createLlmResponder({ id: CANDIDATE, endpoint: { baseUrl: endpoint.baseUrl, model: 'gate-bench' } });
     const { report } = await simulate({ workspace, runDir, candidates: [candidate], selection: DEMO_SELECTION });
-    // An errored answer would be an escalation the candidate never chose: the run would measure the bench.
-    const failed = report.tickets.find((ticket) => ticket.answers.some((answer) => answer.error));
-    if (failed) throw new Error(`p = ${share}, seed ${seed}: ticket ${failed.ticketId} was not answered: ${failed.answers.find((answer) => answer.error)!.error}`);
+    // A failed answer would be an escalation the candidate never chose: the run would measure the bench.
+    const failure = report.tickets.flatMap((ticket) => ticket.answers.flatMap((answer) => (answer.failure ? [{ ticketId: ticket.ticketId, ...answer.failure }] : [])))[0];
+    if (failure) throw new Error(`p = ${share}, seed ${seed}: ticket ${failure.ticketId} was not answered: ${failure.kind}: ${failure.message}`);
     return report;
   } finally {
     await endpoint.close();

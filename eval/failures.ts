@@ -1,9 +1,10 @@
 import type { RunReport } from './run-report.ts';
+import type { AnswerFailure, FailureKind } from './failure-kind.ts';
 
 /**
  * Answers that failed (the endpoint refused, timed out, answered garbage): a failed answer counts as
  * escalated, so a candidate whose endpoint was down reads "0% wrong answers". Every summary leads
- * with these counts, and `--max-error-rate` makes a run past the limit exit non-zero.
+ * with these counts, by kind, and `--max-error-rate` makes a run past the limit exit non-zero.
  */
 
 export interface FailedAnswers {
@@ -12,48 +13,61 @@ export interface FailedAnswers {
   answers: number;
   /** failed / answers; 0 when there are none. */
   share: number;
-  /** What went wrong, most frequent first: "provider-error (HTTP 500)", "timeout". */
-  kinds: Array<{ kind: string; count: number }>;
+  /** Failures by kind, most frequent first, each split by the HTTP status or network code its messages name. */
+  kinds: FailuresOfKind[];
 }
 
-const KIND = /^([a-z][a-z-]{0,30}): /;
+export interface FailuresOfKind {
+  kind: FailureKind;
+  count: number;
+  /** "HTTP 500", "ECONNREFUSED", most frequent first; failures naming neither are only counted in `count`. */
+  details: Array<{ detail: string; count: number }>;
+}
+
 const STATUS = /\bHTTP \d{3}\b/;
 const CODE = /\((E[A-Z]{2,20})\)/;
-const KINDS_SHOWN = 3;
+const DETAILS_SHOWN = 3;
 
-/**
- * The kind of an error message, without what changes between tickets (URLs, attempts): the LLM client
- * starts its messages with the kind (`provider-error: … HTTP 500 …`); anything else is cut short.
- */
-export function errorKind(message: string): string {
-  const plain = message.replace(/[\u0000-\u001f\u007f]/g, ' ');
-  const kind = KIND.exec(plain)?.[1];
-  if (!kind) return plain.length > 60 ? `${plain.slice(0, 59)}…` : plain;
-  const detail = STATUS.exec(plain)?.[0] ?? CODE.exec(plain)?.[1];
-  return detail ? `${kind} (${detail})` : kind;
+/** What tells failures of one kind apart without what changes between tickets (URLs, attempts): a status or a network code. */
+function failureDetail(message: string): string | undefined {
+  return STATUS.exec(message)?.[0] ?? CODE.exec(message)?.[1];
+}
+
+function countsOf<T extends string>(values: readonly T[]): Array<{ value: T; count: number }> {
+  const counts = new Map<T, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+}
+
+function byKind(failures: readonly AnswerFailure[]): FailuresOfKind[] {
+  return countsOf(failures.map((failure) => failure.kind)).map(({ value: kind, count }) => {
+    const details = failures.filter((failure) => failure.kind === kind).flatMap((failure) => failureDetail(failure.message) ?? []);
+    return { kind, count, details: countsOf(details).map(({ value: detail, count: times }) => ({ detail, count: times })) };
+  });
 }
 
 /** Each candidate's failed answers, in the run's candidate order; counts agree with the metrics' error rate. */
 export function failedAnswers(report: RunReport): FailedAnswers[] {
   return report.metrics.candidates.map((candidate) => {
-    const counts = new Map<string, number>();
-    for (const ticket of report.tickets) {
-      const error = ticket.answers.find((answer) => answer.candidate === candidate.candidate)?.error;
-      if (error === undefined) continue;
-      const kind = errorKind(error);
-      counts.set(kind, (counts.get(kind) ?? 0) + 1);
-    }
-    const kinds = [...counts].map(([kind, count]) => ({ kind, count })).sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind));
+    const failures = report.tickets.flatMap((ticket) => ticket.answers.find((answer) => answer.candidate === candidate.candidate)?.failure ?? []);
     const failed = candidate.errorRate.numerator;
-    return { candidate: candidate.candidate, failed, answers: candidate.tickets, share: candidate.tickets === 0 ? 0 : failed / candidate.tickets, kinds };
+    return { candidate: candidate.candidate, failed, answers: candidate.tickets, share: candidate.tickets === 0 ? 0 : failed / candidate.tickets, kinds: byKind(failures) };
   });
+}
+
+/** "provider-error (HTTP 500) ×4" when one status or code covers the kind, else "provider-error ×4 (HTTP 503 ×3, HTTP 401 ×1)". */
+function kindText({ kind, count, details }: FailuresOfKind): string {
+  const [only] = details;
+  if (only && details.length === 1 && only.count === count) return `${kind} (${only.detail}) ×${count.toLocaleString('en-US')}`;
+  const shown = details.slice(0, DETAILS_SHOWN).map(({ detail, count: times }) => `${detail} ×${times.toLocaleString('en-US')}`);
+  const others = details.length > DETAILS_SHOWN ? `, ${details.length - DETAILS_SHOWN} others` : '';
+  return `${kind} ×${count.toLocaleString('en-US')}${shown.length > 0 ? ` (${shown.join(', ')}${others})` : ''}`;
 }
 
 /** "llm: 4 of 4 answers failed (100%): provider-error (HTTP 503) ×4". */
 export function failureText(failures: FailedAnswers): string {
-  const shown = failures.kinds.slice(0, KINDS_SHOWN).map(({ kind, count }) => `${kind} ×${count.toLocaleString('en-US')}`);
-  const others = failures.kinds.length > KINDS_SHOWN ? `, ${failures.kinds.length - KINDS_SHOWN} other kinds` : '';
-  return `${failures.candidate}: ${failures.failed.toLocaleString('en-US')} of ${failures.answers.toLocaleString('en-US')} answers failed (${shareText(failures.share)})${shown.length > 0 ? `: ${shown.join(', ')}${others}` : ''}`;
+  const kinds = failures.kinds.map(kindText).join(', ');
+  return `${failures.candidate}: ${failures.failed.toLocaleString('en-US')} of ${failures.answers.toLocaleString('en-US')} answers failed (${shareText(failures.share)})${kinds ? `: ${kinds}` : ''}`;
 }
 
 /** Why the run is past the limit, one candidate a line, or undefined when every candidate is within it. */

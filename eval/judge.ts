@@ -185,7 +185,8 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
     const ticket = replayed.get(result.ticketId);
     const history = histories.get(result.ticketId) ?? { oneTouch: false, customerSignal: false, billable: false };
     const { answer } = result;
-    const sent = answer.decision === 'reply' && !answer.error && answer.text !== '';
+    // A reply is never a failure: a failed answer is escalated when it is recorded and when it is read back.
+    const sent = answer.decision === 'reply' && answer.text !== '';
     // The safety judge tells a past reply (someone else's thread) from an article or the customer's order.
     const citedSources = answer.sources.flatMap((source) => {
       const order = source.type === 'order' ? sources.orders.get(source.id) : undefined;
@@ -236,9 +237,9 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
       language: language ?? 'unknown',
       tags: ticket?.tags ?? [],
       sent,
-      answered: answer.text !== '' && !answer.error,
+      answered: answer.text !== '' && answer.failure === undefined,
       confidence: answer.confidence,
-      ...(answer.error && { error: answer.error }),
+      ...(answer.failure && { failure: answer.failure }),
       verdict,
       judges,
       outcome: outcomeOf(sent, verdict === 'correct', history),

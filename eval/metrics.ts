@@ -247,7 +247,7 @@ const FLAGS = {
   verified: (ticket: JudgedTicket) => ticket.resolution.verified,
   verifiedSent: (ticket: JudgedTicket) => ticket.sent && ticket.resolution.verified,
   confirmed: (ticket: JudgedTicket) => ticket.resolution.confirmed,
-  errored: (ticket: JudgedTicket) => ticket.error !== undefined,
+  errored: (ticket: JudgedTicket) => ticket.failure !== undefined,
 } satisfies Record<string, (ticket: JudgedTicket) => boolean>;
 
 type Columns = Record<keyof typeof FLAGS, Uint8Array>;

@@ -7,6 +7,7 @@ import { ShadowdeskError } from '../errors.ts';
 import { Random } from '../datasets/text/random.ts';
 import { refreshIndex, type IndexProgress } from '../pipelines/search-index.ts';
 import { openSearcher, PAST_ANSWERS, readManifest, type IndexManifest, type SearchHit, type Searcher } from '../pipelines/search-tables.ts';
+import { failedAnswer, failureOf, settledAnswer } from './answer-failure.ts';
 import { contextItems, linkKey, reliedOn, type Relied, type SeenContext } from './context-recall.ts';
 import { DEFAULT_WORKSPACE, JsonlWriter, readJsonlLines, readRecords, recordsFile } from '../pipelines/workspace.ts';
 import { ticketHistory } from './history.ts';
@@ -340,12 +341,13 @@ export function contextFor(candidate: Responder, context: TicketContext, ticket:
   return reference ? { ...context, agentReply: { text: reference.text, ...(reference.macro && { macro: reference.macro }) } } : context;
 }
 
+/** A candidate that throws fails that ticket only; a JavaScript one returning a failure beside a reply is escalated all the same. */
 async function answerSafely(candidate: Responder, context: TicketContext): Promise<Answer> {
   const started = performance.now();
   try {
-    return await candidate.respond(context);
+    return settledAnswer(await candidate.respond(context));
   } catch (error) {
-    return { decision: 'escalate', text: '', confidence: 0, sources: [], latencyMs: performance.now() - started, error: (error as Error).message };
+    return failedAnswer(failureOf(error), { latencyMs: performance.now() - started });
   }
 }
 
@@ -385,7 +387,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const resultsFile = join(runDir, RESULTS_FILE);
   const earlier = [...(await readResultsFile(resultsFile, 'resume')).values()];
   // A failure is asked again once per resume: an endpoint that was down may answer now.
-  const kept = options.keepFailed ? earlier : earlier.filter((result) => !result.answer.error);
+  const kept = options.keepFailed ? earlier : earlier.filter((result) => result.answer.failure === undefined);
   const done = new Set(kept.map(resultKey));
   const askedOnce = new Set(kept.filter((result) => result.answeredOnce).map((result) => resultKey({ ...result, repeat: 0 })));
   const emails = new Set(tickets.flatMap((ticket) => ticket.customer.email?.toLowerCase() ?? []));

@@ -2,6 +2,7 @@ import { lstat, readFile, rename, rm, stat, symlink, truncate, writeFile } from 
 import { basename, dirname, join } from 'node:path';
 import { isShadowdeskError, ShadowdeskError } from '../errors.ts';
 import { readJsonlPositions } from '../pipelines/workspace.ts';
+import { settledAnswer, type RecordedAnswer } from './answer-failure.ts';
 import { identityDifferences, type RunIdentity } from './run-identity.ts';
 import type { ContextItem } from './context-recall.ts';
 import type { Answer } from './types.ts';
@@ -61,7 +62,9 @@ function asResult(text: string): TicketResult | undefined {
     typeof result.answer === 'object' &&
     result.answer !== null &&
     (result.repeat === undefined || (Number.isInteger(result.repeat) && result.repeat >= 0));
-  return isResult ? (result as TicketResult) : undefined;
+  if (!isResult) return undefined;
+  // Lines an older version wrote carry a failure as an `error` string: read with their kind.
+  return { ...(result as TicketResult), answer: settledAnswer(result.answer as RecordedAnswer) };
 }
 
 /**

@@ -17,6 +17,7 @@ import type { Strictness } from './pricing/volumes.ts';
 import { readRulesInRun, type RulesInRun } from './rules/in-run.ts';
 import { readResults, readRunInfo, type RunInfo, type TicketResult } from './replay.ts';
 import { tryOf } from './run-folder.ts';
+import type { AnswerFailure } from './failure-kind.ts';
 import type { Source } from './types.ts';
 
 /**
@@ -48,7 +49,8 @@ export interface ExplorerAnswer {
   judges: JudgeScore[];
   sources: Source[];
   reason?: string;
-  error?: string;
+  /** The candidate could not answer: the kind (timeout, invalid-output…) and what went wrong. */
+  failure?: AnswerFailure;
   /** Every try of a repeated run, the first included, in order; absent when the candidate was asked once. */
   tries?: TryVerdict[];
   /** What the agent's reply rested on, and whether this candidate's context held each (absent when nothing could be told). */
@@ -175,7 +177,7 @@ function explorer(results: readonly TicketResult[], judged: readonly JudgedTicke
       judges: verdict.judges.map((judge) => ({ ...judge, score: shownScore(judge.score) })),
       sources: answer.sources,
       ...(answer.reason && { reason: answer.reason }),
-      ...(answer.error && { error: answer.error }),
+      ...(answer.failure && { failure: answer.failure }),
       ...(tries.has(answerKey(result)) && { tries: tries.get(answerKey(result))! }),
       ...(result.context && { context: result.context }),
     });

@@ -1,5 +1,6 @@
 import type { Customer, Order } from '../datasets/records.ts';
 import type { ActionKind } from './judges/actions.ts';
+import type { AnswerFailure } from './failure-kind.ts';
 import type { SearchHit, SearchOptions } from '../pipelines/search-tables.ts';
 
 /** What a candidate AI sees of a ticket: only what existed when the customer first wrote. */
@@ -57,9 +58,8 @@ export interface PerformedAction {
   result?: string;
 }
 
-/** A candidate's response to one ticket. A failure is data (an `error`), never an exception. */
-export interface Answer {
-  decision: 'reply' | 'escalate';
+/** What every answer carries, whatever the candidate decided. */
+export interface AnswerCommon {
   text: string;
   /** 0..1: how sure the candidate is that the reply is right; the threshold sweep cuts on it. */
   confidence: number;
@@ -70,10 +70,35 @@ export interface Answer {
   /** The reply came from the response cache: this re-run cost nothing. */
   cached?: boolean;
   latencyMs: number;
-  /** Why the candidate escalated or failed, in words. */
+  /** Why the candidate escalated, in words (on a composite's reply: which parts failed). */
   reason?: string;
-  error?: string;
 }
+
+/**
+ * The candidate's own decision: a reply it would send (the only answer that can count as sent or
+ * automated), or a hand-over to a human it chose. One interface for both, so a responder can
+ * write `decision: sure ? 'reply' : 'escalate'`.
+ */
+export interface DecidedAnswer extends AnswerCommon {
+  decision: 'reply' | 'escalate';
+  failure?: undefined;
+}
+
+/**
+ * The candidate could not answer. It reads as escalated (the ticket goes to a human, so it is
+ * never sent), and `failure` tells it from an escalation the candidate chose.
+ */
+export interface FailedAnswer extends AnswerCommon {
+  decision: 'escalate';
+  failure: AnswerFailure;
+}
+
+/**
+ * A candidate's response to one ticket, told apart without reading any text: `decision: 'reply'`
+ * narrows to a reply (never a failure), `failure !== undefined` to a failed answer, and the rest
+ * escalated by choice. A failure is data, never an exception.
+ */
+export type Answer = DecidedAnswer | FailedAnswer;
 
 /** A value that survives JSON.stringify unchanged (undefined members are dropped). */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue | undefined };

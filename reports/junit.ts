@@ -1,3 +1,4 @@
+import { describeFailure } from '../eval/failure-kind.ts';
 import type { RunReport } from '../eval/run-report.ts';
 
 /**
@@ -36,7 +37,7 @@ export function renderJunit(report: RunReport, gate: GateCase[] = []): string {
         const answer = ticket.answers.find((entry) => entry.candidate === candidate);
         if (!answer) return [];
         const name = `ticket ${ticket.ticketId}`;
-        if (!answer.sent) return [{ name, skipped: answer.error ?? answer.reason ?? 'escalated' }];
+        if (!answer.sent) return [{ name, skipped: answer.failure ? describeFailure(answer.failure) : (answer.reason ?? 'escalated') }];
         if (answer.verdict !== 'wrong') return [{ name }];
         return [{ name, failure: answer.judges.filter((judge) => judge.score === 0).map((judge) => `${judge.judge}: ${judge.reason}`).join('; ') || 'judged wrong' }];
       }),

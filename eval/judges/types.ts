@@ -1,3 +1,5 @@
+import type { AnswerFailure } from '../failure-kind.ts';
+
 /** What every judge returns and what judging a run produces, per ticket and candidate. */
 
 export interface JudgeScore {
@@ -32,12 +34,13 @@ export interface JudgedTicket {
   channel: string;
   language: string;
   tags: string[];
-  /** The candidate sent its answer (decision reply, no error). */
+  /** The candidate sent its answer: a reply with text (a failed answer never is). */
   sent: boolean;
   /** The candidate produced an answer text, sent or not: the threshold sweep can still judge it. */
   answered: boolean;
   confidence: number;
-  error?: string;
+  /** The candidate could not answer, and why (its kind groups failures in reports). */
+  failure?: AnswerFailure;
   verdict: Verdict;
   judges: JudgeScore[];
   outcome: Outcome;

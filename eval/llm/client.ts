@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ShadowdeskError } from '../../errors.ts';
 import { backoffMs, createPacer, retryAfterMs } from '../../pipelines/pacing.ts';
+import type { FailureKind } from '../failure-kind.ts';
 
 /**
  * One client for every OpenAI-compatible chat-completions endpoint (OpenAI, Azure, Ollama, vLLM,
@@ -70,17 +71,17 @@ export interface LlmClient {
 }
 
 /** Why a call failed: the endpoint was too slow, refused for now, failed or answered something unreadable. */
-export type LlmFailureKind = 'timeout' | 'rate-limited' | 'provider-error' | 'invalid-output';
+export type LlmFailureKind = Exclude<FailureKind, 'cancelled'>;
 
 /**
- * An endpoint failure after every retry. The replay records only its message as that ticket's
- * error, so the message starts with the kind (`timeout: …`) for reports to tell failures apart.
+ * An endpoint failure after every retry. The replay records its kind and detail as the ticket's
+ * failed answer; the message starts with the kind (`timeout: …`) for logs.
  */
 export class LlmError extends Error {
   override readonly name = 'LlmError';
   constructor(
     readonly kind: LlmFailureKind,
-    detail: string,
+    readonly detail: string,
   ) {
     super(`${kind}: ${detail}`);
   }

@@ -1,10 +1,12 @@
-import type { Answer, Responder, TicketContext, Usage } from '../types.ts';
 import { z } from 'zod';
+import { failedAnswer, failureOf } from '../answer-failure.ts';
+import { describeFailure } from '../failure-kind.ts';
+import type { Answer, FailedAnswer, Responder, TicketContext, Usage } from '../types.ts';
 import { candidateId, defineResponder } from './define.ts';
 
-interface PartAnswer {
+interface PartAnswer<A extends Answer = Answer> {
   part: string;
-  answer: Answer;
+  answer: A;
 }
 
 /** A part that throws becomes a failed answer, so the other parts' answers survive it. */
@@ -13,8 +15,7 @@ async function askPart(part: Responder, context: TicketContext): Promise<PartAns
   try {
     return { part: part.id, answer: await part.respond(context) };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { part: part.id, answer: { decision: 'escalate', text: '', confidence: 0, sources: [], latencyMs: performance.now() - started, error: message } };
+    return { part: part.id, answer: failedAnswer(failureOf(error), { latencyMs: performance.now() - started }) };
   }
 }
 
@@ -32,13 +33,15 @@ function totalUsage(answers: Answer[]): Usage | undefined {
 /** The re-run cost nothing only if every billed part was served from its cache. */
 const allFromCache = (answers: Answer[]) => answers.some((answer) => answer.usage) && answers.every((answer) => !answer.usage || answer.cached === true);
 
-const describeFailures = (failed: PartAnswer[]) => failed.map(({ part, answer }) => `part ${part} failed: ${answer.error}`).join('; ');
+const describeFailures = (failed: PartAnswer<FailedAnswer>[]) => failed.map(({ part, answer }) => `part ${part} failed: ${describeFailure(answer.failure)}`).join('; ');
+
+const hasFailed = (asked: PartAnswer): asked is PartAnswer<FailedAnswer> => asked.answer.failure !== undefined;
 
 /**
  * Asks every part and keeps the most confident reply; escalates when none replies. A part that throws
- * or answers with an error is left out of the choice and named in the answer's `reason`; the answer is
- * a failure (an `error`) only when every part failed. Its usage is the sum of all parts', and its
- * actions are the chosen part's.
+ * or fails is left out of the choice and named, with its failure's kind, in the answer's `reason`; the
+ * answer fails only when every part failed, with the first part's kind. Its usage is the sum of all
+ * parts', and its actions are the chosen part's.
  */
 export function createCompositeResponder(parts: Responder[], id = `composite(${parts.map((part) => part.id).join('+')})`): Responder {
   const waiting = parts.flatMap((part) => part.concurrency ?? []);
@@ -50,13 +53,14 @@ export function createCompositeResponder(parts: Responder[], id = `composite(${p
       const started = performance.now();
       const asked = await Promise.all(parts.map((part) => askPart(part, context)));
       const answers = asked.map(({ answer }) => answer);
-      const failed = asked.filter(({ answer }) => answer.error);
+      const failed = asked.filter(hasFailed);
       const usage = totalUsage(answers);
       const billing = { ...(usage && { usage }), ...(allFromCache(answers) && { cached: true }) };
       const latencyMs = performance.now() - started;
-      const usable = answers.filter((answer) => !answer.error);
-      if (usable.length === 0) {
-        return { decision: 'escalate', text: '', confidence: 0, sources: [], ...billing, latencyMs, error: `every part failed: ${describeFailures(failed)}` };
+      const usable = answers.filter((answer) => answer.failure === undefined);
+      const [firstFailed] = failed;
+      if (usable.length === 0 && firstFailed) {
+        return failedAnswer({ kind: firstFailed.answer.failure.kind, message: `every part failed: ${describeFailures(failed)}` }, { ...billing, latencyMs });
       }
       const replies = usable.filter((answer) => answer.decision === 'reply');
       const pool = replies.length > 0 ? replies : usable;

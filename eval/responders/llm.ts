@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { redact } from '../../datasets/text/redact.ts';
 import type { SearchHit } from '../../pipelines/search-tables.ts';
+import { failedAnswer, failureOf } from '../answer-failure.ts';
 import { createLlmClient, DEFAULT_CONCURRENCY, isLocalEndpoint, type ChatMessage, type LlmClient, type LlmEndpoint } from '../llm/client.ts';
 import { LLM_ENDPOINT } from '../llm/endpoint-schema.ts';
 import type { Answer, Responder, Source, TicketContext } from '../types.ts';
@@ -131,13 +132,13 @@ export function createLlmResponder(options: LlmResponderOptions, client: LlmClie
         { role: 'system', content: options.system ?? DEFAULT_SYSTEM_PROMPT },
         { role: 'user', content: scrub(fill(options.prompt ?? DEFAULT_USER_PROMPT, values)) },
       ];
-      // A failure is data: the endpoint's error (its kind first, e.g. `timeout: …`) becomes the answer's.
-      const result = await client.chat(messages).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
-      if (result instanceof Error) return { decision: 'escalate', text: '', confidence: 0, sources: [], latencyMs: performance.now() - started, error: result.message };
+      // A failure is data: the endpoint's failure, with its kind, becomes the answer's.
+      const result = await client.chat(messages).catch((error: unknown) => failureOf(error));
+      if (!('content' in result)) return failedAnswer(result, { latencyMs: performance.now() - started });
       const usage = { promptTokens: result.promptTokens, completionTokens: result.completionTokens, costUsd: result.costUsd };
       const base = { usage, cached: result.cached, latencyMs: performance.now() - started };
       const reply = parseReply(result.content);
-      if (!reply) return { ...base, decision: 'escalate', text: '', confidence: 0, sources: [], error: `invalid-output: the model did not answer with the expected JSON: ${result.content.slice(0, 120)}` };
+      if (!reply) return failedAnswer({ kind: 'invalid-output', message: `the model did not answer with the expected JSON: ${result.content.slice(0, 120)}` }, base);
       const cited = new Set(reply.sources.map((label) => label.replace(/[[\]\s]/g, '')));
       const sources = labelled.filter((item) => cited.has(item.label)).map((item) => item.source);
       const answer: Answer = { ...base, decision: reply.answer.trim() === '' ? 'escalate' : reply.decision, text: reply.answer.trim(), confidence: reply.confidence, sources };

@@ -104,7 +104,7 @@ export async function runRulesInRun(options: RunRulesOptions): Promise<RulesInRu
   // A repeated run's later tries answer the same tickets again: the customer got one answer each.
   for (const result of results.filter((each) => tryOf(each) === 0)) {
     const entry = (bothSent[result.candidate] ??= { tickets: 0, examples: [] });
-    if (!autoReplied.has(result.ticketId) || result.answer.decision !== 'reply' || result.answer.error !== undefined) continue;
+    if (!autoReplied.has(result.ticketId) || result.answer.decision !== 'reply') continue;
     entry.tickets++;
     const ticket = byId.get(result.ticketId);
     if (ticket && entry.examples.length < EXAMPLES) entry.examples.push(ticketRef(ticket));

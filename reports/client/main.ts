@@ -3,6 +3,7 @@ import type { Source } from '../../eval/types.ts';
 import type { ContextItem } from '../../eval/context-recall.ts';
 import type { CandidateMetrics } from '../../eval/metrics.ts';
 import type { CorrectedFigure } from '../../eval/corrected-rates.ts';
+import { describeFailure } from '../../eval/failure-kind.ts';
 import type { Proportion } from '../../eval/ppi.ts';
 import { sweep, thresholdForTarget, MIN_JUDGED_FOR_ACCURACY, TARGET_ACCURACY } from '../../eval/pricing/decision.ts';
 import type { RunReport } from '../../eval/run-report.ts';
@@ -353,7 +354,7 @@ report.tickets.forEach((ticket, t) => {
 let ticketText: string[] | null = null;
 let answerText: string[][] = [];
 function buildSearchText(): string[] {
-  answerText = report.tickets.map((t) => t.answers.map((a) => `${a.text}\n${a.reason ?? ''}\n${a.error ?? ''}\n${a.judges.map((j) => j.reason).join('\n')}`.toLowerCase()));
+  answerText = report.tickets.map((t) => t.answers.map((a) => `${a.text}\n${a.reason ?? ''}\n${a.failure ? describeFailure(a.failure) : ''}\n${a.judges.map((j) => j.reason).join('\n')}`.toLowerCase()));
   return report.tickets.map((t) => `${t.ticketId}\n${t.subject}\n${t.question}\n${t.humanReply}\n${t.tags.join(' ')}\n${t.channel} ${t.language}`.toLowerCase());
 }
 
@@ -488,7 +489,7 @@ function openTicket(id: string, candidate: string, scroll: boolean): void {
     `${answer.decision}${answer.sent ? ', sent' : ', not sent'} · confidence ${answer.confidence.toFixed(2)} · outcome ${answer.outcome}`,
     answer.verdictIfSent ? `Would have been: ${answer.verdictIfSent}` : null,
     answer.reason ? `Reason: ${answer.reason}` : null,
-    answer.error ? `Error: ${answer.error}` : null,
+    answer.failure ? `Failed (${answer.failure.kind}): ${answer.failure.message}` : null,
   ]
     .filter(Boolean)
     .map((line) => el('div', null, [line]));

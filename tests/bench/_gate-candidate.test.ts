@@ -123,7 +123,7 @@ describe('the gate bench candidate', () => {
       const stranger = ticket('999', 'en', 'refund', 'Hello?', 'Hi.');
       // The answer carries the endpoint's error; the benchmark refuses a run with errors.
       const answer = await createLlmResponder({ endpoint: { baseUrl: endpoint.baseUrl, model: 'fake' } }).respond(contextOf(stranger));
-      expect(answer).toMatchObject({ decision: 'escalate', text: '', error: expect.stringMatching(/^provider-error: .*HTTP 400.*cannot tell which ticket/) });
+      expect(answer).toMatchObject({ decision: 'escalate', text: '', failure: { kind: 'provider-error', message: expect.stringMatching(/HTTP 400.*cannot tell which ticket/) } });
       expect(endpoint.requests).toHaveLength(1);
     });
 

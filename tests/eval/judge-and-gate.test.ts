@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareRuns, mcnemarPValue } from '../../eval/compare.ts';
 import { judgeRun } from '../../eval/judge.ts';
 import { verdictOf } from '../../eval/judges/verdict.ts';
-import { replay } from '../../eval/replay.ts';
+import { replay, RESULTS_FILE, type TicketResult } from '../../eval/replay.ts';
 import { buildReport, type RunReport } from '../../eval/run-report.ts';
 import type { Responder } from '../../eval/types.ts';
 import { writeReports } from '../../reports/index.ts';
@@ -97,6 +97,25 @@ describe('judging a run and gating on a baseline', () => {
     expect(claimed[0]!.judges.find((judge) => judge.judge === 'actions')).toMatchObject({ score: 0, reason: expect.stringContaining('refund') });
     const done = await judgedWith('tooled', true);
     expect(done.every((ticket) => ticket.verdict === 'correct' && ticket.resolution.verified)).toBe(true);
+  });
+
+  it('never counts a failed answer as sent, also one written beside a reply by an older version or a JavaScript candidate', async () => {
+    const runDir = join(dir, 'failed-replies');
+    await cp(join(dir, 'good'), runDir, { recursive: true });
+    const results = (await readFile(join(runDir, RESULTS_FILE), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as TicketResult);
+    const replies = results.filter((result) => result.answer.decision === 'reply').map((result) => result.ticketId);
+    const [older, scripted] = replies;
+    const rewritten = results.map(({ answer, ...result }) => {
+      if (result.ticketId === older) return { ...result, answer: { ...answer, error: 'timeout: http://127.0.0.1:9/v1: timed out after 5000 ms, after 5 attempts' } };
+      if (result.ticketId === scripted) return { ...result, answer: { ...answer, failure: { kind: 'invalid-output', message: 'réponse tronquée' } } };
+      return { ...result, answer };
+    });
+    await writeFile(join(runDir, RESULTS_FILE), rewritten.map((result) => `${JSON.stringify(result)}\n`).join(''));
+
+    const judged = new Map((await judgeRun({ runDir })).judged.map((ticket) => [ticket.ticketId, ticket]));
+    expect(judged.get(older!)).toMatchObject({ sent: false, answered: false, outcome: 'agent-only', resolution: { contained: false, verified: false }, failure: { kind: 'timeout' } });
+    expect(judged.get(scripted!)).toMatchObject({ sent: false, answered: false, outcome: 'agent-only', resolution: { contained: false, verified: false }, failure: { kind: 'invalid-output', message: 'réponse tronquée' } });
+    expect(replies.slice(2).every((id) => judged.get(id)!.sent && judged.get(id)!.failure === undefined)).toBe(true);
   });
 
   it('asks an LLM rubric judge when configured, through the cached client, and lets it overrule word overlap', async () => {

@@ -23,7 +23,7 @@ function handMade(candidate = 'a'): JudgedTicket[] {
     sent('t06', 'wrong', { candidate, costUsd: 0.02 }),
     sent('t07', 'cannot-judge', { candidate, costUsd: 0.02 }),
     judged('t08', { candidate, answered: true, confidence: 0.3, verdict: 'correct', costUsd: 0.005 }),
-    judged('t09', { candidate, error: 'timeout' }),
+    judged('t09', { candidate, failure: { kind: 'timeout', message: 'timed out after 5000 ms' } }),
     judged('t10', { candidate }),
   ];
 }
@@ -160,7 +160,7 @@ describe('computeMetrics: candidate rates', () => {
   });
 
   it('returns null rates when nothing falls in the denominator', () => {
-    const nothingSent = computeMetrics([judged('x1'), judged('x2', { error: 'down' })]).candidates[0]!;
+    const nothingSent = computeMetrics([judged('x1'), judged('x2', { failure: { kind: 'provider-error', message: 'HTTP 503' } })]).candidates[0]!;
     const empty = { value: null, low: null, high: null, numerator: 0, denominator: 0 };
     expect(nothingSent.accuracy).toEqual(empty);
     expect(nothingSent.resolutionGivenInvolvement).toEqual(empty);

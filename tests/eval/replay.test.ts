@@ -280,7 +280,8 @@ describe('replay', () => {
       const { state, responder } = endpoint(error);
       const down = await replay({ workspace, runDir, candidates: [responder] });
       expect(down).toMatchObject({ answered: 24, retried: 0 });
-      expect((await readResults(runDir)).every((result) => result.answer.error === error)).toBe(true);
+      // A candidate's own exception names no kind of its own: it is the provider of the answer that failed.
+      expect((await readResults(runDir)).every((result) => result.answer.decision === 'escalate' && result.answer.failure?.kind === 'provider-error' && result.answer.failure.message === error)).toBe(true);
       // Still down: each failure is asked once more, not in a loop.
       expect(await replay({ workspace, runDir, candidates: [responder] })).toMatchObject({ resumed: 0, retried: 24, answered: 24 });
       expect(state.asked).toBe(48);
@@ -288,7 +289,7 @@ describe('replay', () => {
       expect(await replay({ workspace, runDir, candidates: [responder] })).toMatchObject({ resumed: 0, retried: 24, answered: 24 });
       const results = await readResults(runDir);
       expect(results).toHaveLength(24);
-      expect(results.filter((result) => result.answer.error)).toEqual([]);
+      expect(results.filter((result) => result.answer.failure)).toEqual([]);
       expect(await replay({ workspace, runDir, candidates: [responder] })).toMatchObject({ resumed: 24, retried: 0, answered: 0 });
       expect(state.asked).toBe(72);
     });
@@ -300,7 +301,60 @@ describe('replay', () => {
       state.healthy = true;
       expect(await replay({ workspace, runDir, candidates: [responder], keepFailed: true })).toMatchObject({ resumed: 24, retried: 0, answered: 0 });
       expect(state.asked).toBe(24);
-      expect((await readResults(runDir)).every((result) => result.answer.error === 'HTTP 429 Too Many Requests')).toBe(true);
+      expect((await readResults(runDir)).every((result) => result.answer.failure?.message === 'HTTP 429 Too Many Requests')).toBe(true);
+    });
+
+    it('reads the failures an older version wrote as `error` strings with their kind, and asks them again or keeps them as before', async () => {
+      const runDir = join(dir, 'older');
+      const { state, responder } = endpoint('unused');
+      state.healthy = true;
+      await replay({ workspace, runDir, candidates: [responder] });
+      const older: Record<string, string> = {
+        '0': 'timeout: http://127.0.0.1:9/v1/chat/completions: timed out after 5000 ms waiting for the reply, after 5 attempts',
+        '1': 'invalid-output: the model did not answer with the expected JSON: Bien sûr ! Votre colis est en route.',
+        '2': 'every part failed: part llm failed: rate-limited: http://127.0.0.1:9/v1/chat/completions: HTTP 429, after 2 attempts; part past-ticket failed: index locked',
+      };
+      const lines = (await readFile(join(runDir, RESULTS_FILE), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as TicketResult);
+      const rewritten = lines.map((result) =>
+        older[result.ticketId] ? { ...result, answer: { decision: 'escalate', text: '', confidence: 0, sources: [], latencyMs: 3, error: older[result.ticketId] } } : result,
+      );
+      await writeFile(join(runDir, RESULTS_FILE), rewritten.map((result) => `${JSON.stringify(result)}\n`).join(''));
+
+      const failures = Object.fromEntries((await readResults(runDir)).flatMap((result) => (result.answer.failure ? [[result.ticketId, result.answer.failure]] : [])));
+      expect(failures).toEqual({
+        '0': { kind: 'timeout', message: 'http://127.0.0.1:9/v1/chat/completions: timed out after 5000 ms waiting for the reply, after 5 attempts' },
+        '1': { kind: 'invalid-output', message: 'the model did not answer with the expected JSON: Bien sûr ! Votre colis est en route.' },
+        '2': { kind: 'rate-limited', message: older['2'] },
+      });
+      expect(await replay({ workspace, runDir, candidates: [responder], keepFailed: true })).toMatchObject({ resumed: 24, retried: 0, answered: 0 });
+      expect(await replay({ workspace, runDir, candidates: [responder] })).toMatchObject({ resumed: 21, retried: 3, answered: 3 });
+      expect((await readResults(runDir)).filter((result) => result.answer.failure)).toEqual([]);
+    });
+
+    it('tells a candidate that timed out from one that was cancelled, and never sends a reply that failed', async () => {
+      const named = (name: string) => Object.assign(new Error(`the operation was stopped (${name})`), { name });
+      const broken: Record<string, () => Answer> = {
+        '0': () => {
+          throw named('TimeoutError');
+        },
+        '1': () => {
+          throw named('AbortError');
+        },
+        // A JavaScript candidate is not held to the types: a failure beside a reply is escalated all the same.
+        '2': () => ({ decision: 'reply', text: 'On its way.', confidence: 0.9, sources: [], latencyMs: 1, failure: { kind: 'invalid-output', message: 'half a reply' } }) as unknown as Answer,
+      };
+      const responder: Responder = {
+        id: 'llm',
+        respond: async (context) => broken[context.ticket.id]?.() ?? { decision: 'reply', text: 'On its way.', confidence: 0.8, sources: [], latencyMs: 1 },
+      };
+      const runDir = join(dir, 'broken');
+      await replay({ workspace, runDir, candidates: [responder] });
+      const answers = new Map((await readResults(runDir)).map((result) => [result.ticketId, result.answer]));
+      expect(answers.get('0')).toMatchObject({ decision: 'escalate', failure: { kind: 'timeout', message: 'the operation was stopped (TimeoutError)' } });
+      expect(answers.get('1')).toMatchObject({ decision: 'escalate', failure: { kind: 'cancelled' } });
+      expect(answers.get('2')).toMatchObject({ decision: 'escalate', failure: { kind: 'invalid-output', message: 'half a reply' } });
+      expect(answers.get('3')).toMatchObject({ decision: 'reply' });
+      expect(answers.get('3')!.failure).toBeUndefined();
     });
   });
 });

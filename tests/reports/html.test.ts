@@ -388,13 +388,21 @@ describe.skipIf(!hasChromium)(`renderHtml in Chromium${hasChromium ? '' : ` (ski
     await page.close();
   });
 
-  it('shows unsent answers as "not sent" with what they would have been, and says once what a breakdown lacks (French and English tickets)', async () => {
+  it('shows unsent answers as "not sent" with what they would have been or the kind of their failure, and says once what a breakdown lacks (French and English tickets)', async () => {
     const report = await makeReport({ tickets: 120, candidates: 2 });
     // A history with no channel at all, and a few tickets without a language.
     for (const list of Object.values(report.metrics.breakdowns)) {
       for (const breakdown of list) {
         if (breakdown.dimension === 'channel') Object.assign(breakdown, { groups: [], unrecorded: 120, noData: 'This history does not say which channel any ticket came through, so there is no breakdown by channel.' });
         if (breakdown.dimension === 'language') breakdown.unrecorded = 7;
+      }
+    }
+    // Each candidate's first unsent French and English answers failed, each of its own kind.
+    const failures = { fr: { kind: 'timeout', message: 'http://127.0.0.1:9/v1 : délai dépassé après 5000 ms' }, en: { kind: 'invalid-output', message: 'the model did not answer with the expected JSON: Sure!' } } as const;
+    for (const candidate of report.run.candidates) {
+      for (const language of ['fr', 'en'] as const) {
+        const ticket = report.tickets.find((entry) => entry.language === language && entry.answers.some((answer) => answer.candidate === candidate && !answer.sent))!;
+        ticket.answers.find((answer) => answer.candidate === candidate)!.failure = failures[language];
       }
     }
     const { page, url, errors, requests } = await open(report, 'not-sent.html');
@@ -406,7 +414,7 @@ describe.skipIf(!hasChromium)(`renderHtml in Chromium${hasChromium ? '' : ` (ski
     expect(await pageInfo(page)).toBe(`1–${Math.min(50, unsent.length)} of ${unsent.length} answers`);
     expect(new Set(await page.locator('#rows .badge').allInnerTexts())).toEqual(new Set(['not sent']));
 
-    for (const language of ['fr', 'en']) {
+    for (const language of ['fr', 'en'] as const) {
       const { ticket, answer } = unsent.find((entry) => entry.ticket.language === language)!;
       // Waited for: the text filter applies after a pause; each search starts from the whole not-sent list.
       await timed(page, () => page.fill('#f-text', ticket.ticketId));
@@ -415,8 +423,13 @@ describe.skipIf(!hasChromium)(`renderHtml in Chromium${hasChromium ? '' : ` (ski
       expect(await page.locator('#detail .pane .badge').innerText()).toBe('not sent');
       expect(await page.locator('#detail .pane .meta').first().innerText()).toContain(`Would have been: ${answer.verdictIfSent}`);
       expect(await page.locator('#detail .switch').innerText()).toContain(`${best}: not sent`);
+      expect(await page.locator('#detail .pane .meta').first().innerText()).toContain(`Failed (${failures[language].kind}): ${failures[language].message}`);
       await timed(page, () => page.fill('#f-text', ''));
     }
+    // The explorer's search finds failed answers by their kind.
+    await timed(page, () => page.fill('#f-text', 'invalid-output'));
+    expect(await pageInfo(page)).toBe('1–1 of 1 answers');
+    await timed(page, () => page.fill('#f-text', ''));
     // A sent answer keeps its verdict and no "would have been".
     await timed(page, () => page.selectOption('#f-verdict', 'wrong'));
     await page.locator('#rows tr').first().click();

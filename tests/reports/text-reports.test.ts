@@ -131,6 +131,29 @@ describe('text reports', () => {
     expect(xml).not.toMatch(/<(?!\/?(testsuites|testsuite|testcase|failure|skipped|\?xml)\b)/);
   });
 
+  it('names a failed answer’s kind in the CSV and the JUnit XML, apart from its message (French and English)', async () => {
+    const report = await makeReport({ tickets: 30, candidates: 2 });
+    const unsent = report.tickets.flatMap((ticket) => ticket.answers.filter((answer) => !answer.sent).map((answer) => ({ ticket, answer })));
+    const failures = [
+      { kind: 'timeout' as const, message: 'http://127.0.0.1:9/v1: timed out after 5000 ms waiting for the reply, after 5 attempts' },
+      { kind: 'invalid-output' as const, message: 'the model did not answer with the expected JSON: Bien sûr, votre colis arrive' },
+    ];
+    failures.forEach((failure, index) => (unsent[index]!.answer.failure = failure));
+
+    const header = renderCsv(report).split('\r\n')[0]!.split(',');
+    const rows = renderCsv(report).trimEnd().split('\r\n').slice(1);
+    for (const [index, failure] of failures.entries()) {
+      const { ticket, answer } = unsent[index]!;
+      const row = rows.find((line) => line.startsWith(`${ticket.ticketId},`) && line.split(',')[header.indexOf('candidate')] === answer.candidate)!;
+      expect(row).toContain(`,${failure.kind},${failure.message.includes(',') ? `"${failure.message}"` : failure.message},`);
+    }
+    expect(rows.filter((line) => line.includes(',timeout,') || line.includes(',invalid-output,'))).toHaveLength(2);
+
+    const xml = renderJunit(report);
+    expect(xml).toContain('<skipped message="timeout: http://127.0.0.1:9/v1: timed out after 5000 ms waiting for the reply, after 5 attempts"');
+    expect(xml).toContain('<skipped message="invalid-output: the model did not answer with the expected JSON: Bien sûr, votre colis arrive"');
+  });
+
   it('says once in Markdown what the history does not record, instead of "unknown" rows (French and English tickets)', async () => {
     const report = await makeReport({ tickets: 10, candidates: 1 });
     const tickets = [

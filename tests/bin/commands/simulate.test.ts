@@ -117,7 +117,7 @@ describe('shadowdesk simulate: one run per folder', () => {
       expect(retried.stdout).toContain('(4 failed answers asked again)');
       expect(endpoint.requests).toHaveLength(8);
       expect((await report(runDir)).metrics.candidates[0]).toMatchObject({ candidate: 'llm' });
-      expect((await report(runDir)).tickets.flatMap((ticket) => ticket.answers.map((answer) => answer.error ?? 'none'))).toEqual(['none', 'none', 'none', 'none']);
+      expect((await report(runDir)).tickets.flatMap((ticket) => ticket.answers.map((answer) => answer.failure?.kind ?? 'none'))).toEqual(['none', 'none', 'none', 'none']);
       const otherModel = await simulate(['--config', await config('large', 9000), '--run', runDir]);
       expect(otherModel).toMatchObject({ code: 2, stderr: expect.stringContaining('candidate "llm" (model changed) differ') });
       expect(endpoint.requests).toHaveLength(8);

@@ -49,18 +49,25 @@ describe('a simulation against a faulty endpoint, end to end', () => {
     const tickets = new Set(results.map((result) => result.ticketId));
     expect(tickets.size).toBe(24);
     expect(results).toHaveLength(24);
-    const errored = results.filter((result) => result.answer.error !== undefined);
-    expect(errored.length).toBeGreaterThan(0);
-    // The kind comes first, so a report can tell timeouts from outages from unreadable replies.
-    for (const result of errored) expect(result.answer.error).toMatch(/^(timeout|rate-limited|provider-error|invalid-output): .*, after 2 attempts$/);
-    expect(errored.some((result) => result.answer.error!.startsWith('provider-error: '))).toBe(true);
+    const failures = results.flatMap((result) => (result.answer.failure ? [result.answer.failure] : []));
+    expect(failures.length).toBeGreaterThan(0);
+    // The kind is its own field, so a report tells timeouts from outages from unreadable replies without reading the message.
+    for (const failure of failures) {
+      expect(['timeout', 'rate-limited', 'provider-error', 'invalid-output']).toContain(failure.kind);
+      expect(failure.message).toMatch(/, after 2 attempts$/);
+      expect(failure.message).not.toMatch(/^(timeout|rate-limited|provider-error|invalid-output):/);
+    }
+    expect(failures.some((failure) => failure.kind === 'provider-error')).toBe(true);
+    expect(results.filter((result) => result.answer.failure).every((result) => result.answer.decision === 'escalate')).toBe(true);
     expect(endpoint.requests.length).toBeLessThanOrEqual(24 * (MAX_RETRIES + 1));
   });
 
   it('reports the error rate it measured, in the JSON, the Markdown summary and the HTML', async () => {
-    const errored = results.filter((result) => result.answer.error !== undefined).length;
+    const errored = results.filter((result) => result.answer.failure !== undefined).length;
     const llm = report.metrics.candidates.find((candidate) => candidate.candidate === 'llm')!;
     expect(llm.errorRate.value).toBeCloseTo(errored / 24, 4);
+    const kindsOf = (failures: Array<{ kind: string } | undefined>) => failures.flatMap((failure) => failure?.kind ?? []).sort();
+    expect(kindsOf(report.tickets.flatMap((ticket) => ticket.answers.map((answer) => answer.failure)))).toEqual(kindsOf(results.map((result) => result.answer.failure)));
     const summary = (await readFile(join(dir, 'run', 'summary.md'), 'utf8')).split('\n');
     // The rates table, not the decision table above it.
     const header = summary.findIndex((line) => line.startsWith('| candidate |') && line.includes('| failed calls |'));

@@ -43,15 +43,15 @@ describe('LLM responder in a replay', () => {
 
     expect(summary.tickets).toBe(24);
     expect(results).toHaveLength(24);
-    const failed = results.filter((result) => result.answer.error);
-    const answered = results.filter((result) => !result.answer.error);
+    const failed = results.filter((result) => result.answer.failure);
+    const answered = results.filter((result) => !result.answer.failure);
     expect(answered.length + failed.length).toBe(24);
     // The faults are seeded by request: the tickets whose three attempts all draw a fault fail, and only those.
     const prompts = new Map(endpoint.requests.map((request) => [request.body.messages[1]!.content, request]));
     const alwaysFaulty = [...prompts.values()].filter((request) => [1, 2, 3].every((attempt) => faultOf(request, attempt) !== undefined));
     expect(alwaysFaulty.length).toBeGreaterThan(0);
     expect(failed).toHaveLength(alwaysFaulty.length);
-    for (const result of failed) expect(result.answer.error).toMatch(/after 3 attempts/);
+    for (const result of failed) expect(result.answer).toMatchObject({ decision: 'escalate', failure: { message: expect.stringMatching(/after 3 attempts$/) } });
     for (const result of answered) {
       expect(result.answer).toMatchObject({ decision: 'reply', confidence: 0.8, sources: [{ type: 'knowledge', id: expect.stringContaining('shipping') }] });
       expect(result.answer.usage!.costUsd).toBeCloseTo((100 * 1 + 20 * 2) / 1e6, 12);
@@ -78,14 +78,30 @@ describe('LLM responder in a replay', () => {
     expect((await readResults(join(dir, 'second'))).every((result) => result.answer.cached)).toBe(true);
   });
 
-  it('records a reply that is not the expected JSON as that ticket’s error', async () => {
-    endpoint = await startFakeEndpoint((_, index) => (index === 0 ? { reply: 'Sure! Your parcel is on its way.' } : reply('On its way.')));
+  it('records a reply that is not the expected JSON, in English or in French, as an invalid-output failure', async () => {
+    const prose = ['Sure! Your parcel is on its way.', 'Bien sûr ! Votre colis est en route.'];
+    endpoint = await startFakeEndpoint((_, index) => (index < prose.length ? { reply: prose[index]! } : reply('On its way.')));
     const llm = createLlmResponder({ id: 'llm', endpoint: { baseUrl: endpoint.baseUrl, model: 'test-model' } });
     const runDir = join(dir, 'prose');
     await replay({ workspace, runDir, candidates: [llm], concurrency: 1 });
     const results = await readResults(runDir);
-    expect(results[0]!.answer).toMatchObject({ decision: 'escalate', error: expect.stringMatching(/^invalid-output: the model did not answer with the expected JSON/) });
-    expect(results.slice(1).every((result) => result.answer.decision === 'reply')).toBe(true);
+    for (const [index, text] of prose.entries()) {
+      expect(results[index]!.answer).toMatchObject({ decision: 'escalate', text: '', failure: { kind: 'invalid-output', message: `the model did not answer with the expected JSON: ${text}` } });
+      // The call was made and billed even though its reply was unusable.
+      expect(results[index]!.answer.usage).toMatchObject({ promptTokens: 100, completionTokens: 20 });
+    }
+    expect(results.slice(prose.length).every((result) => result.answer.decision === 'reply' && result.answer.failure === undefined)).toBe(true);
+  });
+
+  it('records an endpoint too slow to answer as a timeout, told apart from a bad reply', async () => {
+    endpoint = await startFakeEndpoint((_, index) => (index === 0 ? { hang: true } : reply('On its way.')));
+    const llm = createLlmResponder({ id: 'llm', endpoint: { baseUrl: endpoint.baseUrl, model: 'test-model', maxRetries: 0, timeoutMs: 200 } });
+    const runDir = join(dir, 'slow');
+    await replay({ workspace, runDir, candidates: [llm], concurrency: 1 });
+    const results = await readResults(runDir);
+    expect(results[0]!.answer).toMatchObject({ decision: 'escalate', text: '', failure: { kind: 'timeout', message: expect.stringMatching(/timed out after 200 ms .*, after 1 attempt$/) } });
+    expect(results[0]!.answer.usage).toBeUndefined();
+    expect(results.slice(1).every((result) => result.answer.decision === 'reply' && result.answer.failure === undefined)).toBe(true);
   });
 
   it('merges shard runs into the run one job would have written', async () => {

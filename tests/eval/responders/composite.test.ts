@@ -56,7 +56,7 @@ describe('composite responder', () => {
     const answer = await createCompositeResponder([llm('llm-large', endpointDown), createPastTicketResponder()]).respond(ticketContext());
 
     expect(answer).toMatchObject({ decision: 'reply', text: PAST_REPLY, confidence: expect.closeTo(0.8, 5) });
-    expect(answer.error).toBeUndefined();
+    expect(answer.failure).toBeUndefined();
     expect(answer.reason).toBe('part llm-large failed: provider-error: HTTP 503 from https://api.example.com/v1 after 5 attempts');
   });
 
@@ -65,13 +65,13 @@ describe('composite responder', () => {
     const answer = await createCompositeResponder([createPastTicketResponder(), unreadable]).respond(ticketContext([]));
 
     expect(answer).toMatchObject({ decision: 'escalate', text: '', usage: { promptTokens: 1100, completionTokens: 40, costUsd: 0.0015 } });
-    expect(answer.error).toBeUndefined();
+    expect(answer.failure).toBeUndefined();
     expect(answer.reason).toBe(
       'no ticket had been answered before this one; part llm-large failed: invalid-output: the model did not answer with the expected JSON: Sure! Here is my answer: your order shipped.',
     );
   });
 
-  it('fails only when every part failed, naming each failure and billing what was spent', async () => {
+  it('fails only when every part failed, with the first part’s kind, naming each failure and billing what was spent', async () => {
     const unreadable = llm('llm-small', endpointAnswering('I cannot help with that.', { promptTokens: 700, completionTokens: 12, costUsd: 0.0002, cached: false }));
     const throwing: Responder = {
       id: 'past-ticket',
@@ -79,12 +79,14 @@ describe('composite responder', () => {
         throw new Error('search index is locked by another run');
       },
     };
-    const answer = await createCompositeResponder([llm('llm-large', endpointDown), unreadable, throwing]).respond(ticketContext());
+    const answer = await createCompositeResponder([unreadable, llm('llm-large', endpointDown), throwing]).respond(ticketContext());
 
     expect(answer).toMatchObject({ decision: 'escalate', text: '', confidence: 0, sources: [], usage: { promptTokens: 700, completionTokens: 12, costUsd: 0.0002 } });
-    expect(answer.error).toBe(
-      'every part failed: part llm-large failed: provider-error: HTTP 503 from https://api.example.com/v1 after 5 attempts; part llm-small failed: invalid-output: the model did not answer with the expected JSON: I cannot help with that.; part past-ticket failed: search index is locked by another run',
-    );
+    expect(answer.failure).toEqual({
+      kind: 'invalid-output',
+      message:
+        'every part failed: part llm-small failed: invalid-output: the model did not answer with the expected JSON: I cannot help with that.; part llm-large failed: provider-error: HTTP 503 from https://api.example.com/v1 after 5 attempts; part past-ticket failed: provider-error: search index is locked by another run',
+    });
   });
 
   it('keeps the tool actions of the chosen part only', async () => {

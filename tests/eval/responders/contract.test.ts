@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../../datasets/records.ts';
 import type { SearchHit } from '../../../pipelines/search-tables.ts';
 import { candidateSchemaOf } from '../../../eval/config.ts';
+import { FAILURE_KINDS } from '../../../eval/failure-kind.ts';
 import type { ResponderDefinition } from '../../../eval/responders/define.ts';
 import { responderIn } from '../../../eval/responders/index.ts';
 import type { Answer, Responder, TicketContext } from '../../../eval/types.ts';
@@ -92,7 +93,12 @@ function expectWellFormed(answer: Answer): void {
     expect(source.id).toEqual(expect.any(String));
   }
   // A reply with nothing in it would be sent as an empty message.
-  if (answer.decision === 'reply' && !answer.error) expect(answer.text.trim()).not.toBe('');
+  if (answer.decision === 'reply') expect(answer.text.trim()).not.toBe('');
+  // A failure is told by its kind, and never goes out to the customer.
+  if (answer.failure) {
+    expect(FAILURE_KINDS).toContain(answer.failure.kind);
+    expect(answer.decision).toBe('escalate');
+  }
 }
 
 let endpoint: FakeEndpoint;
