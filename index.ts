@@ -1,5 +1,5 @@
 /** shadowdesk's library API: everything the CLI does is available from here. */
-export { ShadowdeskError, isShadowdeskError, type ShadowdeskErrorCode } from './errors.ts';
+export { isShadowdeskError, problemLine, problemsError, problemsText, ShadowdeskError, type ProblemAt, type ShadowdeskErrorCode } from './errors.ts';
 export * from './datasets/records.ts';
 export type { Probe, ReadItem, ReadOptions, Reader, SourceLocation } from './datasets/reader.ts';
 export { READERS, detectReader, probePath, readerFor, type FormatName } from './datasets/readers/index.ts';
@@ -25,6 +25,7 @@ export { builtinCandidates, candidatesHelp, RESPONDERS, responderFor, responderI
 export { candidateId, defineResponder, type ResponderBuild, type ResponderDefinition } from './eval/responders/define.ts';
 export { createLlmResponder, type LlmResponderOptions } from './eval/responders/llm.ts';
 export { candidateSchemaOf, createCandidates, llmJudgeOf, loadSimulationConfig, type SimulationConfig } from './eval/config.ts';
+export { allowedValuesHint, editDistance, fixHint, nearest, unknownKeyHint } from './eval/config-hints.ts';
 export { readResults, replay, selectTickets, type ReplayOptions, type ReplaySummary, type Selection, type TicketResult } from './eval/replay.ts';
 export { describeCoverage } from './eval/replay-coverage.ts';
 export { mergeRuns } from './eval/merge-runs.ts';

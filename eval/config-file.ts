@@ -2,11 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { z } from 'zod';
-import { ShadowdeskError } from '../errors.ts';
+import { problemLine, problemsError, ShadowdeskError, type ProblemAt } from '../errors.ts';
+import { fixHint } from './config-hints.ts';
 
 /**
  * Config files (candidates, pricing, rules) are YAML or JSON checked against one zod schema. Every
- * problem is reported as `file:line: key.path: what is wrong`, so a user finds it in an editor.
+ * problem is an issue of the error (file, line, key path, what is wrong, how to fix it), written
+ * `file:line: key.path: what is wrong` in its message, so a user finds it in an editor.
  */
 
 type Path = ReadonlyArray<PropertyKey>;
@@ -47,22 +49,23 @@ export function parseConfig<Schema extends z.ZodType>(text: string, file: string
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const syntax = document.errors[0];
   if (syntax) {
-    const line = lines.linePos(syntax.pos[0]).line;
-    throw new ShadowdeskError('SD_INPUT_INVALID', `${file}:${line}: not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${syntax.message.split('\n')[0]}`);
+    const problem = { file, line: lines.linePos(syntax.pos[0]).line, message: `not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${syntax.message.split('\n')[0]}` };
+    throw new ShadowdeskError('SD_INPUT_INVALID', problemLine(problem), { issues: [problem] });
   }
-  const result = schema.safeParse(document.toJS() ?? {});
+  const content: unknown = document.toJS() ?? {};
+  const result = schema.safeParse(content);
   if (result.success) return result.data;
   const problems = result.error.issues.flatMap((issue) => {
     // A typo'd key is reported at the key itself, one line each.
     const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
     const message = issue.code === 'unrecognized_keys' ? 'unknown key (a typo?)' : issue.message;
-    return paths.map((path) => {
+    return paths.map((path): ProblemAt => {
       const node = nodeAt(document.contents, path);
-      const line = node?.range ? lines.linePos(node.range[0]).line : 1;
-      return `${file}:${line}: ${keyPath(path)}: ${message}`;
+      const hint = fixHint(schema, issue, path, content);
+      return { file, line: node?.range ? lines.linePos(node.range[0]).line : 1, key: keyPath(path), message, ...(hint && { hint }) };
     });
   });
-  throw new ShadowdeskError('SD_INPUT_INVALID', `invalid ${options.what ?? 'config'}:\n  ${problems.join('\n  ')}`);
+  throw problemsError('SD_INPUT_INVALID', `invalid ${options.what ?? 'config'}:`, problems);
 }
 
 export async function readConfig<Schema extends z.ZodType>(file: string, schema: Schema, options: ConfigFileOptions = {}): Promise<z.infer<Schema>> {
