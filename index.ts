@@ -24,8 +24,9 @@ export type { Answer, Responder, Source, TicketContext, Usage } from './eval/typ
 export { builtinCandidates, candidatesHelp, RESPONDERS, responderFor, responderIn, responderMap, type ResponderMap, type ResponderName } from './eval/responders/index.ts';
 export { candidateId, defineResponder, type ResponderBuild, type ResponderDefinition } from './eval/responders/define.ts';
 export { createLlmResponder, type LlmResponderOptions } from './eval/responders/llm.ts';
-export { candidateSchemaOf, createCandidates, llmJudgeOf, loadSimulationConfig, type SimulationConfig } from './eval/config.ts';
-export { allowedValuesHint, editDistance, fixHint, nearest, unknownKeyHint } from './eval/config-hints.ts';
+export { candidateSchemaOf, createCandidates, DEFAULT_SEED, llmJudgeOf, loadSimulationConfig, SimulationConfigSchema, type SimulationConfig } from './eval/config.ts';
+export { configFlagValue, configJsonSchema, configKeySchema } from './eval/config-schema.ts';
+export { allowedValuesHint, editDistance, fixHint, jsonSchemaAt, nearest, unknownKeyHint, type JsonSchemaNode } from './eval/config-hints.ts';
 export { readResults, replay, selectTickets, type ReplayOptions, type ReplaySummary, type Selection, type TicketResult } from './eval/replay.ts';
 export { describeCoverage } from './eval/replay-coverage.ts';
 export { mergeRuns } from './eval/merge-runs.ts';

@@ -9,8 +9,14 @@ import { foldText } from '../datasets/text/fold.ts';
 
 type Path = ReadonlyArray<PropertyKey>;
 
-/** The part of a JSON Schema that says which keys an object takes. */
-interface JsonSchemaNode {
+/** The part of a JSON Schema these hints and the command-line flags read. */
+export interface JsonSchemaNode {
+  description?: string;
+  type?: string;
+  enum?: unknown[];
+  minimum?: number;
+  exclusiveMinimum?: number;
+  maximum?: number;
   properties?: Record<string, JsonSchemaNode>;
   items?: JsonSchemaNode;
   oneOf?: JsonSchemaNode[];
@@ -58,9 +64,20 @@ export function fixHint(schema: z.ZodType, issue: z.core.$ZodIssue, path: Path, 
 export function unknownKeyHint(schema: z.ZodType, path: Path): string | undefined {
   const key = path.at(-1);
   if (typeof key !== 'string') return undefined;
-  const keys = new Set(_nodesAt(_jsonSchemaOf(schema), path.slice(0, -1)).flatMap((node) => Object.keys(node.properties ?? {})));
+  const keys = new Set(jsonSchemaAt(schema, path.slice(0, -1)).flatMap((node) => Object.keys(node.properties ?? {})));
   const best = nearest(key, [...keys]);
   return best ? `did you mean "${best}"?` : undefined;
+}
+
+/** The JSON Schema nodes a key path reaches in a zod schema: through references, and every variant of a union. */
+export function jsonSchemaAt(schema: z.ZodType, path: Path): JsonSchemaNode[] {
+  const root = _jsonSchemaOf(schema);
+  let nodes = _variants(root, root);
+  for (const key of path) {
+    const next = nodes.flatMap((node) => (typeof key === 'number' ? (node.items ?? []) : (node.properties?.[String(key)] ?? [])));
+    nodes = next.flatMap((node) => _variants(root, node));
+  }
+  return nodes;
 }
 
 /** The values a setting takes, the nearest to what was written first when one is near. */
@@ -88,16 +105,6 @@ function _valueAt(document: unknown, path: Path): unknown {
   let node = document;
   for (const key of path) node = node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
   return node;
-}
-
-/** The schema nodes a path reaches, through references and every variant of a union. */
-function _nodesAt(root: JsonSchemaNode, path: Path): JsonSchemaNode[] {
-  let nodes = _variants(root, root);
-  for (const key of path) {
-    const next = nodes.flatMap((node) => (typeof key === 'number' ? (node.items ?? []) : (node.properties?.[String(key)] ?? [])));
-    nodes = next.flatMap((node) => _variants(root, node));
-  }
-  return nodes;
 }
 
 function _variants(root: JsonSchemaNode, node: JsonSchemaNode, seen = new Set<JsonSchemaNode>()): JsonSchemaNode[] {
