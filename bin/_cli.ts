@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { renderUsage, type ArgDef, type CommandDef } from 'citty';
-import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
-import { ShadowdeskError, isShadowdeskError } from '../errors.ts';
+import { problemLine, ShadowdeskError, isShadowdeskError } from '../errors.ts';
+import { parseDataText } from '../eval/config-file.ts';
 import { nearest } from '../eval/config-hints.ts';
 import type { ImportProgress } from '../pipelines/import.ts';
 import type { IndexProgress } from '../pipelines/search-index.ts';
@@ -188,10 +187,10 @@ export async function readDataFile(path: string, flag: string): Promise<unknown>
     throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `${flag} ${path}: cannot read the file (${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message}); \`shadowdesk init\` proposes a mapping for a CSV it does not know`, { cause });
   });
   try {
-    return extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+    return parseDataText(text, path);
   } catch (cause) {
-    const reason = (cause as Error).message.split('\n')[0]!.replace(/:$/, '');
-    throw new ShadowdeskError('SD_MAPPING_INVALID', `${flag} ${path}: not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${reason}`, { cause });
+    if (!isShadowdeskError(cause)) throw cause;
+    throw new ShadowdeskError('SD_MAPPING_INVALID', `${flag} ${cause.issues.map(problemLine).join('; ')}`, { cause, issues: cause.issues });
   }
 }
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { problemLine, problemsError, ShadowdeskError, type ProblemAt } from '../errors.ts';
 import { fixHint } from './config-hints.ts';
@@ -45,13 +45,7 @@ export interface ConfigFileOptions {
  * variable) are located the same way, by the issue's path.
  */
 export function parseConfig<Schema extends z.ZodType>(text: string, file: string, schema: Schema, options: ConfigFileOptions = {}): z.infer<Schema> {
-  const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const syntax = document.errors[0];
-  if (syntax) {
-    const problem = { file, line: lines.linePos(syntax.pos[0]).line, message: `not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${syntax.message.split('\n')[0]}` };
-    throw new ShadowdeskError('SD_INPUT_INVALID', problemLine(problem), { issues: [problem] });
-  }
+  const { document, lines } = _parsed(text, file);
   const content: unknown = document.toJS() ?? {};
   const result = schema.safeParse(content);
   if (result.success) return result.data;
@@ -66,6 +60,23 @@ export function parseConfig<Schema extends z.ZodType>(text: string, file: string
     });
   });
   throw problemsError('SD_INPUT_INVALID', `invalid ${options.what ?? 'config'}:`, problems);
+}
+
+/** YAML or JSON text read as it is, unchecked (a column mapping); a syntax error is a problem at its line. */
+export function parseDataText(text: string, file: string): unknown {
+  return _parsed(text, file).document.toJS();
+}
+
+/** The YAML document of a text (JSON is YAML), with its line counter; refused at the first syntax error. */
+function _parsed(text: string, file: string): { document: Document.Parsed; lines: LineCounter } {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const syntax = document.errors[0];
+  if (syntax) {
+    const problem = { file, line: lines.linePos(syntax.pos[0]).line, message: `not valid ${extname(file).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${syntax.message.split('\n')[0]}` };
+    throw new ShadowdeskError('SD_INPUT_INVALID', problemLine(problem), { issues: [problem] });
+  }
+  return { document, lines };
 }
 
 export async function readConfig<Schema extends z.ZodType>(file: string, schema: Schema, options: ConfigFileOptions = {}): Promise<z.infer<Schema>> {

@@ -1,6 +1,8 @@
 import { defineCommand } from 'citty';
 import { describe, expect, it } from 'vitest';
-import { checkCommandLine, isShare, maxErrorRateFlag, numberFlag, repeatable, withExamples } from '../../bin/_cli.ts';
+import { checkCommandLine, isShare, maxErrorRateFlag, numberFlag, readDataFile, repeatable, withExamples } from '../../bin/_cli.ts';
+import type { ShadowdeskError } from '../../errors.ts';
+import { useTempDir, writeTemp } from '../helpers/temp.ts';
 
 describe('numberFlag: one reader for every number and percentage flag', () => {
   it('reads a share or a percentage, with or without a space before %', () => {
@@ -79,5 +81,25 @@ describe('checkCommandLine: strict option parsing (node:util parseArgs) said in 
     expect(await check('index', 'exports/')).toBe('shadowdesk index: unexpected argument "exports/"; it takes options only (`shadowdesk index --help`)');
     expect(await check('search')).toBe('shadowdesk search: missing QUERY (What to search); e.g. `shadowdesk search "where is my order" --as-of 2025-03-01`');
     expect(await check('merge', 'runs/1')).toBe('shadowdesk merge: missing --out (Merged run)');
+  });
+});
+
+describe('readDataFile: a mapping file with a syntax error names the flag, the file and the line', () => {
+  const tempDir = useTempDir();
+
+  it.each([
+    ['mapping.yaml', 'sujet: Objet\ncorps: Message\nréponse: [Réponse agent\n', /^--mapping \S+mapping\.yaml:\d+: not valid YAML: /],
+    ['mapping.json', '{\n  "subject": "Subject",\n  "body": "Message",,\n}\n', /^--mapping \S+mapping\.json:3: not valid JSON: /],
+  ])('%s', async (name, text, message) => {
+    const file = await writeTemp(await tempDir(), name, text);
+    const error = (await readDataFile(file, '--mapping').catch((caught: unknown) => caught)) as ShadowdeskError;
+    expect(error).toMatchObject({ code: 'SD_MAPPING_INVALID', message: expect.stringMatching(message) });
+    expect(error.issues).toEqual([expect.objectContaining({ file, line: expect.any(Number) })]);
+  });
+
+  it('reads French and English mappings alike', async () => {
+    const dir = await tempDir();
+    expect(await readDataFile(await writeTemp(dir, 'fr.yaml', 'sujet: Objet\ncorps: Réponse agent\n'), '--mapping')).toEqual({ sujet: 'Objet', corps: 'Réponse agent' });
+    expect(await readDataFile(await writeTemp(dir, 'en.json', '{"subject": "Subject"}'), '--mapping')).toEqual({ subject: 'Subject' });
   });
 });
