@@ -1,5 +1,5 @@
 /** shadowdesk's library API: everything the CLI does is available from here. */
-export { ShadowdeskError, isShadowdeskError, type ShadowdeskErrorCode } from './errors.ts';
+export { isShadowdeskError, problemLine, problemsError, problemsText, ShadowdeskError, type ProblemAt, type ShadowdeskErrorCode } from './errors.ts';
 export * from './datasets/records.ts';
 export type { Probe, ReadItem, ReadOptions, Reader, SourceLocation } from './datasets/reader.ts';
 export { READERS, detectReader, probePath, readerFor, type FormatName } from './datasets/readers/index.ts';
@@ -26,7 +26,9 @@ export type { AnswerFailure, FailureKind } from './eval/failure-kind.ts';
 export { builtinCandidates, candidatesHelp, RESPONDERS, responderFor, responderIn, responderMap, type ResponderMap, type ResponderName } from './eval/responders/index.ts';
 export { candidateId, defineResponder, type ResponderBuild, type ResponderDefinition } from './eval/responders/define.ts';
 export { createLlmResponder, type LlmResponderOptions } from './eval/responders/llm.ts';
-export { candidateSchemaOf, createCandidates, llmJudgeOf, loadSimulationConfig, type SimulationConfig } from './eval/config.ts';
+export { candidateSchemaOf, createCandidates, DEFAULT_SEED, llmJudgeOf, loadSimulationConfig, SimulationConfigSchema, type SimulationConfig } from './eval/config.ts';
+export { configFlagValue, configJsonSchema, configKeySchema } from './eval/config-schema.ts';
+export { allowedValuesHint, editDistance, fixHint, jsonSchemaAt, nearest, unknownKeyHint, type JsonSchemaNode } from './eval/config-hints.ts';
 export { describeRefits, readResults, replay, replayPeriods, selectTickets, type IndexModel, type ReplayOptions, type ReplayPeriod, type ReplaySummary, type Selection, type TicketResult } from './eval/replay.ts';
 export { describeCoverage } from './eval/replay-coverage.ts';
 export { mergeRuns } from './eval/merge-runs.ts';

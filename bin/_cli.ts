@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { renderUsage, type ArgDef, type CommandDef } from 'citty';
-import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { ShadowdeskError, isShadowdeskError } from '../errors.ts';
+import { parseArgs } from 'node:util';
+import { problemLine, ShadowdeskError, isShadowdeskError } from '../errors.ts';
+import { parseDataText } from '../eval/config-file.ts';
+import { nearest } from '../eval/config-hints.ts';
 import type { ImportProgress } from '../pipelines/import.ts';
 import type { IndexProgress } from '../pipelines/search-index.ts';
 
@@ -53,103 +54,30 @@ export function withExamples<T extends CommandDef<any>>(command: T, examples: st
  * (`--workspace --run x` once made a workspace named `--run`), a bad choice, a missing or an
  * extra argument. citty lets unknown options and extra arguments through silently, and reports
  * the rest under a page of usage with exit code 1, which CI reads as "worse than the baseline".
- * Only a positional argument marked with `repeatable` takes several values.
+ * Node's `util.parseArgs` in strict mode reads the options, declared from the command's `args`;
+ * its refusals are said again here with the command's own names and examples. Only a positional
+ * argument marked with `repeatable` takes several values.
  */
 export async function checkCommandLine(root: CommandDef<any>, rawArgs: string[]): Promise<string | undefined> {
-  let command = root;
-  let name = (await _resolve(root.meta))?.name ?? 'shadowdesk';
-  let tokens = rawArgs;
-  for (;;) {
-    const subCommands = (await _resolve(command.subCommands)) as Record<string, unknown> | undefined;
-    if (!subCommands) break;
-    const at = tokens.findIndex((token) => !token.startsWith('-'));
-    const names = Object.keys(subCommands);
-    if (at !== 0) {
-      const option = tokens[0];
-      const named = tokens.find((token) => names.includes(token));
-      if (option !== undefined && named) return `${name}: ${option} before the command; put options after it, e.g. \`${name} ${named} ${option} …\``;
-      if (option !== undefined) return `${name}: unknown option ${option}; name a command first: ${names.join(', ')} (\`${name} --help\`)`;
-      return `${name}: which command? ${names.join(', ')} (\`${name} --help\` says what each does)`;
-    }
-    const sub = tokens[0]!;
-    if (!(sub in subCommands)) {
-      const near = _closest(sub, names);
-      return `${name}: unknown command "${sub}"; ${near ? `did you mean \`${name} ${near}\`? Commands` : 'commands'}: ${names.join(', ')} (\`${name} --help\`)`;
-    }
-    command = (await _resolve(subCommands[sub])) as CommandDef<any>;
-    name = `${name} ${sub}`;
-    tokens = tokens.slice(1);
-  }
+  const reached = await _subcommand(root, rawArgs);
+  if (typeof reached === 'string') return reached;
+  const { command, name, args } = reached;
   const defs = Object.entries(((await _resolve(command.args)) ?? {}) as Record<string, ArgDef>);
-  const options = defs.filter(([, def]) => def.type !== 'positional');
-  const flags = options.map(([key]) => `--${key}`);
-  const find = (flag: string) => options.find(([key]) => key === flag || _camel(key) === flag);
-  const help = `\`${name} --help\``;
-  const positionals: string[] = [];
-  for (let index = 0; index < tokens.length; index++) {
-    const token = tokens[index]!;
-    if (token === '--') {
-      positionals.push(...tokens.slice(index + 1));
-      break;
-    }
-    if (!/^--?[A-Za-z]/.test(token)) {
-      positionals.push(token);
-      continue;
-    }
-    const [flag, inline] = _splitOption(token);
-    const bare = flag.replace(/^--?/, '');
-    // `--no-json` negates a boolean option, as citty reads it; no other option has a `no-` form.
-    const negated = find(bare.replace(/^no-/, ''));
-    const [key, def] = find(bare) ?? (negated?.[1].type === 'boolean' ? negated : []);
-    if (!def) {
-      const near = _closest(flag, flags);
-      return `${name}: unknown option ${flag}; ${near ? `did you mean ${near}? ` : ''}${flags.length > 0 ? `options: ${flags.join(', ')}` : 'it takes no options'} (${help})`;
-    }
-    if (def.type === 'boolean') continue;
-    const value = inline ?? tokens[index + 1];
-    if (inline === undefined) index++;
-    const example = _exampleValue(command, key!) ?? (typeof def.default === 'string' ? def.default : undefined);
-    if (value === undefined || value === '' || (inline === undefined && /^--?[A-Za-z]/.test(value))) {
-      return `${name}: --${key} needs a value${example ? `, e.g. --${key} ${example}` : ''} (${help})`;
-    }
-    if (def.type === 'enum' && def.options && !def.options.includes(value)) {
-      const near = _closest(value, def.options);
-      return `${name}: --${key} ${value}: expected one of ${def.options.join(', ')}${near ? `; did you mean ${near}?` : ''}`;
-    }
+  const line: CommandLine = {
+    name,
+    command,
+    options: defs.filter(([, def]) => def.type !== 'positional'),
+    positionals: defs.filter(([, def]) => def.type === 'positional'),
+  };
+  const options = _parserOptions(line.options);
+  const tokens = parseArgs({ args, options, strict: false, allowPositionals: true, allowNegative: true, tokens: true }).tokens;
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: _negativeNumbersInline(args, tokens, options), options, strict: true, allowPositionals: line.positionals.length > 0, allowNegative: true });
+  } catch (error) {
+    return _refusal(line, error, tokens);
   }
-  const positionalDefs = defs.filter(([, def]) => def.type === 'positional');
-  for (const [index, [key, def]] of positionalDefs.entries()) {
-    if (positionals[index] === undefined && def.required !== false && def.default === undefined) {
-      const example = EXAMPLES.get(command)?.[0]?.replace(/\s+\(.*\)$/, '');
-      return `${name}: missing ${key.toUpperCase()} (${def.description ?? key})${example ? `; e.g. \`${example}\`` : ''}`;
-    }
-  }
-  const last = positionalDefs.at(-1);
-  if (positionals.length > positionalDefs.length && !(last && REPEATABLE.has(last[1]))) {
-    const extra = positionals[positionalDefs.length]!;
-    const takes = positionalDefs.length === 0 ? 'takes options only' : `takes ${positionalDefs.map(([key]) => key.toUpperCase()).join(' and ')} only; quote a value with spaces, e.g. "${positionals.slice(positionalDefs.length - 1).join(' ')}"`;
-    return `${name}: unexpected argument "${extra}"; it ${takes} (${help})`;
-  }
-  for (const [key, def] of options) {
-    if (def.required && def.default === undefined && !tokens.some((token) => [`--${key}`, `--${_camel(key)}`].includes(_splitOption(token)[0]))) {
-      const example = EXAMPLES.get(command)?.[0];
-      return `${name}: missing --${key} (${def.description ?? key})${example ? `; e.g. \`${example}\`` : ''}`;
-    }
-  }
-  return undefined;
-}
-
-/** Edit distance between two words, for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
+  return _checkValues(line, parsed.values, parsed.positionals);
 }
 
 /** A whole number above 0 from a flag, or undefined when the flag is absent. */
@@ -259,10 +187,10 @@ export async function readDataFile(path: string, flag: string): Promise<unknown>
     throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `${flag} ${path}: cannot read the file (${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message}); \`shadowdesk init\` proposes a mapping for a CSV it does not know`, { cause });
   });
   try {
-    return extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+    return parseDataText(text, path);
   } catch (cause) {
-    const reason = (cause as Error).message.split('\n')[0]!.replace(/:$/, '');
-    throw new ShadowdeskError('SD_MAPPING_INVALID', `${flag} ${path}: not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${reason}`, { cause });
+    if (!isShadowdeskError(cause)) throw cause;
+    throw new ShadowdeskError('SD_MAPPING_INVALID', `${flag} ${cause.issues.map(problemLine).join('; ')}`, { cause, issues: cause.issues });
   }
 }
 
@@ -284,21 +212,143 @@ async function _resolve<T>(value: T | (() => T | Promise<T>) | Promise<T>): Prom
   return typeof value === 'function' ? (value as () => T | Promise<T>)() : value;
 }
 
+/** The command a line names and the words after its name, or what is wrong with the names. */
+async function _subcommand(root: CommandDef<any>, rawArgs: string[]): Promise<{ command: CommandDef<any>; name: string; args: string[] } | string> {
+  let command = root;
+  let name = (await _resolve(root.meta))?.name ?? 'shadowdesk';
+  let args = rawArgs;
+  for (;;) {
+    const subCommands = (await _resolve(command.subCommands)) as Record<string, unknown> | undefined;
+    if (!subCommands) return { command, name, args };
+    const names = Object.keys(subCommands);
+    if (args.findIndex((arg) => !arg.startsWith('-')) !== 0) {
+      const option = args[0];
+      const named = args.find((arg) => names.includes(arg));
+      if (option !== undefined && named) return `${name}: ${option} before the command; put options after it, e.g. \`${name} ${named} ${option} …\``;
+      if (option !== undefined) return `${name}: unknown option ${option}; name a command first: ${names.join(', ')} (\`${name} --help\`)`;
+      return `${name}: which command? ${names.join(', ')} (\`${name} --help\` says what each does)`;
+    }
+    const sub = args[0]!;
+    if (!(sub in subCommands)) {
+      const near = nearest(sub, names);
+      return `${name}: unknown command "${sub}"; ${near ? `did you mean \`${name} ${near}\`? Commands` : 'commands'}: ${names.join(', ')} (\`${name} --help\`)`;
+    }
+    command = (await _resolve(subCommands[sub])) as CommandDef<any>;
+    name = `${name} ${sub}`;
+    args = args.slice(1);
+  }
+}
+
+/** One command's line as the checks read it. */
+interface CommandLine {
+  /** As typed, e.g. `shadowdesk label export`. */
+  name: string;
+  command: CommandDef<any>;
+  options: Array<[string, ArgDef]>;
+  positionals: Array<[string, ArgDef]>;
+}
+
+type ParserOptions = Record<string, { type: 'string' | 'boolean' }>;
+type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
+type OptionToken = Extract<Token, { kind: 'option' }>;
+
+/** Each option under its name and its camelCase, as citty reads both; a choice is a string. */
+function _parserOptions(options: CommandLine['options']): ParserOptions {
+  return Object.fromEntries(
+    options.flatMap(([key, def]) => {
+      const type = def.type === 'boolean' ? 'boolean' : 'string';
+      return [...new Set([key, _camel(key)])].map((name) => [name, { type }]);
+    }),
+  );
+}
+
+// A minus, then a digit: bounded, so linear.
+const NEGATIVE_NUMBER = /^-\.?\d/;
+
+/**
+ * `--growth -2%` and `--limit -3` give a negative number, which strict mode would take for a
+ * missing value before another option; written `--growth=-2%` it is a value, and the flag's
+ * reader then says whether it is in range.
+ */
+function _negativeNumbersInline(args: string[], tokens: Token[], options: ParserOptions): string[] {
+  const joined = new Map<number, string>();
+  for (const token of tokens) {
+    if (token.kind === 'option' && options[token.name]?.type === 'string' && token.inlineValue === false && NEGATIVE_NUMBER.test(token.value ?? '')) {
+      joined.set(token.index, `${token.rawName}=${token.value}`);
+    }
+  }
+  return args.flatMap((arg, index) => (joined.has(index) ? [joined.get(index)!] : joined.has(index - 1) ? [] : [arg]));
+}
+
+/** What strict mode refused, said for the command: the tokens of a lenient read say which word it was. */
+function _refusal(line: CommandLine, error: unknown, tokens: Token[]): string {
+  const help = `\`${line.name} --help\``;
+  const optionOf = (token: OptionToken) => line.options.find(([key]) => key === token.name || _camel(key) === token.name);
+  // `--no-json` turns a boolean off, as citty reads it; no other option has a `no-` form.
+  const known = (token: OptionToken) => {
+    const def = optionOf(token)?.[1];
+    return def !== undefined && (def.type === 'boolean' || !token.rawName.startsWith('--no-'));
+  };
+  const lacksValue = (token: OptionToken) =>
+    optionOf(token)?.[1].type === 'boolean' ? token.value !== undefined : token.value === undefined || (!token.inlineValue && token.value.startsWith('-'));
+  const options = tokens.filter((token): token is OptionToken => token.kind === 'option');
+  const code = (error as NodeJS.ErrnoException).code;
+  const unknown = options.find((token) => !known(token));
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
+    const flags = line.options.map(([key]) => `--${key}`);
+    const near = nearest(unknown.rawName, flags);
+    return `${line.name}: unknown option ${unknown.rawName}; ${near ? `did you mean ${near}? ` : ''}${flags.length > 0 ? `options: ${flags.join(', ')}` : 'it takes no options'} (${help})`;
+  }
+  const badValue = options.find(lacksValue);
+  const option = badValue && optionOf(badValue);
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+    const [key, def] = option;
+    if (def.type === 'boolean') return `${line.name}: --${key} takes no value; write --${key}, or --no-${key} to turn it off (${help})`;
+    return _needsValue(line, key, def);
+  }
+  const extra = tokens.find((token) => token.kind === 'positional');
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' && extra) return `${line.name}: unexpected argument "${extra.value}"; it takes options only (${help})`;
+  throw error;
+}
+
+function _needsValue(line: CommandLine, key: string, def: ArgDef): string {
+  const example = _exampleValue(line.command, key) ?? (typeof def.default === 'string' ? def.default : undefined);
+  return `${line.name}: --${key} needs a value${example ? `, e.g. --${key} ${example}` : ''} (\`${line.name} --help\`)`;
+}
+
+/** What the parser does not check: empty values, choices, missing and extra arguments. */
+function _checkValues(line: CommandLine, values: Record<string, string | boolean | undefined>, positionals: string[]): string | undefined {
+  const valueOf = (key: string) => values[key] ?? values[_camel(key)];
+  for (const [key, def] of line.options) {
+    const value = valueOf(key);
+    if (value === '') return _needsValue(line, key, def);
+    if (def.type === 'enum' && def.options && typeof value === 'string' && !def.options.includes(value)) {
+      const near = nearest(value, def.options);
+      return `${line.name}: --${key} ${value}: expected one of ${def.options.join(', ')}${near ? `; did you mean ${near}?` : ''}`;
+    }
+  }
+  const example = EXAMPLES.get(line.command)?.[0];
+  for (const [index, [key, def]] of line.positionals.entries()) {
+    if (positionals[index] === undefined && def.required !== false && def.default === undefined) {
+      return `${line.name}: missing ${key.toUpperCase()} (${def.description ?? key})${example ? `; e.g. \`${example.replace(/\s+\(.*\)$/, '')}\`` : ''}`;
+    }
+  }
+  const last = line.positionals.at(-1);
+  if (positionals.length > line.positionals.length && !(last && REPEATABLE.has(last[1]))) {
+    const takes = line.positionals.map(([key]) => key.toUpperCase()).join(' and ');
+    const quoted = positionals.slice(line.positionals.length - 1).join(' ');
+    return `${line.name}: unexpected argument "${positionals[line.positionals.length]}"; it takes ${takes} only; quote a value with spaces, e.g. "${quoted}" (\`${line.name} --help\`)`;
+  }
+  for (const [key, def] of line.options) {
+    if (def.required && def.default === undefined && valueOf(key) === undefined) {
+      return `${line.name}: missing --${key} (${def.description ?? key})${example ? `; e.g. \`${example}\`` : ''}`;
+    }
+  }
+  return undefined;
+}
+
 function _camel(key: string): string {
   return key.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
-}
-
-function _splitOption(token: string): [string, string | undefined] {
-  const equals = token.indexOf('=');
-  return equals < 0 ? [token, undefined] : [token.slice(0, equals), token.slice(equals + 1)];
-}
-
-/** The nearest of `options` to a mistyped word, when it is near enough to be what was meant. */
-function _closest(word: string, options: readonly string[]): string | undefined {
-  const started = options.filter((option) => option.startsWith(word));
-  if (started.length === 1) return started[0];
-  const [best] = [...options].sort((x, y) => editDistance(word, x) - editDistance(word, y));
-  return best !== undefined && editDistance(word, best) <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
 /** The value an example of the command gives a flag (`--workspace .shadowdesk`), or its default. */

@@ -42,6 +42,9 @@ export const DecisionConfigSchema = z.strictObject({
 });
 export type DecisionConfig = z.infer<typeof DecisionConfigSchema>;
 
+/** The sample's seed when neither the config nor a flag sets one. */
+export const DEFAULT_SEED = 42;
+
 /** The whole config, with `candidate` as the schema of one entry of its candidates. */
 export function simulationConfigSchemaOf<Candidate extends z.ZodType>(candidate: Candidate) {
   return z.strictObject({
@@ -50,14 +53,13 @@ export function simulationConfigSchemaOf<Candidate extends z.ZodType>(candidate:
   candidates: z.array(candidate).min(1),
   selection: z
     .strictObject({
-      holdoutDays: z.number().int().positive().optional(),
-      sample: z.number().int().positive().optional(),
-      seed: z.number().int().optional(),
+      holdoutDays: z.number().int().positive().optional().describe('Replay only the last N days of the history'),
+      sample: z.number().int().positive().optional().describe('Replay a seeded random sample of N tickets'),
+      seed: z.number().int().optional().describe(`Seed of the sample (default ${DEFAULT_SEED})`),
     })
     .optional(),
-  concurrency: z.number().int().positive().max(256).optional(),
-  /** Refit the built-in model every this many days of the replay window: each period is answered with a model fitted before its start (default: one model, fitted before the window). */
-  refitEvery: z.number().int().positive().optional(),
+  concurrency: z.number().int().positive().max(256).optional().describe("Tickets answered at once (default 4, or twice an LLM candidate's concurrency)"),
+  refitEvery: z.number().int().positive().optional().describe('Refit the built-in model every N days of the replay window: each period is answered with a model fitted before its start (default: one model, fitted before the window; not with --shard)'),
   /** An LLM rubric judge next to the deterministic judges. */
   judge: z.strictObject({ llm: JUDGES.llm.options }).optional(),
   /** A helpdesk rules file (YAML or JSON, relative to this config): the rules fire first on every ticket, as in the helpdesk. */

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { defineCommand } from 'citty';
 import { ShadowdeskError } from '../../errors.ts';
-import { candidatesHelp, createCandidates, describeCoverage, describeRefits, llmJudgeOf, loadSimulationConfig, REPORT_FORMATS, responderFor, simulate, writeReports, type Selection } from '../../index.ts';
-import { guarded, maxErrorRateFlag, positiveInteger, wholeNumber, withExamples } from '../_cli.ts';
+import { candidatesHelp, configFlagValue, configKeySchema, createCandidates, DEFAULT_SEED, describeCoverage, describeRefits, llmJudgeOf, loadSimulationConfig, REPORT_FORMATS, responderFor, simulate, writeReports, type Selection } from '../../index.ts';
+import { guarded, maxErrorRateFlag, positiveInteger, withExamples } from '../_cli.ts';
 import { indexProgress, replayProgress } from './_progress.ts';
 import { failPastErrorRate, MAX_ERROR_RATE_ARG, printRunSummary } from './_summary.ts';
 import { DECISION_ARGS, decisionSettings, formatsOf } from './_report-flags.ts';
@@ -19,21 +19,36 @@ function shardOf(value: string | undefined): Selection['shard'] {
   return { index: index - 1, count };
 }
 
+/**
+ * Flags that stand for a key of shadowdesk.yaml and win over it: each takes the key's help and
+ * checks (tests/bin/commands/simulate-flags.test.ts holds them to the config schema).
+ */
+export const CONFIG_FLAGS = {
+  'holdout-days': 'selection.holdoutDays',
+  sample: 'selection.sample',
+  seed: 'selection.seed',
+  concurrency: 'concurrency',
+  'refit-every': 'refitEvery',
+} as const;
+
+const configFlag = (flag: keyof typeof CONFIG_FLAGS) => ({ type: 'string', description: configKeySchema(CONFIG_FLAGS[flag]).description ?? flag }) as const;
+const readConfigFlag = (args: Partial<Record<keyof typeof CONFIG_FLAGS, string>>, flag: keyof typeof CONFIG_FLAGS) => configFlagValue(CONFIG_FLAGS[flag], `--${flag}`, args[flag]);
+
 const command = defineCommand({
   meta: { name: 'simulate', description: 'Replay past tickets against candidate AIs (each seeing only what existed at the ticket date), judge, price and report.' },
   args: {
     ...DECISION_ARGS,
     config: { type: 'string', description: `Candidates, selection and the decision's assumptions in YAML or JSON (default: ./${DEFAULT_CONFIG} when present)` },
     candidates: { type: 'string', description: candidatesHelp() },
-    'holdout-days': { type: 'string', description: 'Replay only the last N days of the history' },
-    sample: { type: 'string', description: 'Replay a seeded random sample of N tickets' },
-    seed: { type: 'string', description: 'Seed of the sample (default 42)' },
+    'holdout-days': configFlag('holdout-days'),
+    sample: configFlag('sample'),
+    seed: configFlag('seed'),
     shard: { type: 'string', description: 'This job’s share, k/n (shards run as separate jobs; `shadowdesk merge` combines them)' },
     run: { type: 'string', description: 'Run folder (results.jsonl; an interrupted run resumes from it; a folder of another run is refused). Default: a folder per run under <workspace>/runs, runs/latest points to the newest' },
-    'refit-every': { type: 'string', description: 'Refit the built-in model every N days of the window: each period is answered with a model fitted before its start (default: one model, fitted before the window; not with --shard)' },
+    'refit-every': configFlag('refit-every'),
     repeat: { type: 'string', description: 'Tries per ticket of each candidate that consults a model, each a fresh call (no response cache); reports pass^1…pass^k and the flaky tickets. Deterministic candidates answer once (default 1)' },
     'keep-failed': { type: 'boolean', description: 'On a resume, keep the answers that failed (an endpoint error) instead of asking those tickets again' },
-    concurrency: { type: 'string', description: 'Tickets answered at once (default 4, or twice an LLM candidate\'s concurrency)' },
+    concurrency: configFlag('concurrency'),
     formats: { type: 'string', description: `Reports to write: ${REPORT_FORMATS.join(', ')}`, default: REPORT_FORMATS.join(',') },
     workspace: { type: 'string', description: 'Workspace folder', default: '.shadowdesk' },
     'max-error-rate': MAX_ERROR_RATE_ARG,
@@ -50,18 +65,17 @@ const command = defineCommand({
       const config = configFile ? await loadSimulationConfig(configFile) : undefined;
       const candidates = config ? createCandidates(config, args.workspace) : (args.candidates ?? DEFAULT_CANDIDATES).split(',').map((name) => responderFor(name.trim()));
       const selection: Selection = { ...config?.selection };
-      const seed = args.seed === undefined ? undefined : wholeNumber(args.seed, '--seed');
-      selection.seed = seed ?? selection.seed ?? 42;
-      const holdoutDays = positiveInteger(args['holdout-days'], '--holdout-days');
-      const sample = positiveInteger(args.sample, '--sample');
+      selection.seed = readConfigFlag(args, 'seed') ?? selection.seed ?? DEFAULT_SEED;
+      const holdoutDays = readConfigFlag(args, 'holdout-days');
+      const sample = readConfigFlag(args, 'sample');
       const shard = shardOf(args.shard);
       if (holdoutDays) selection.holdoutDays = holdoutDays;
       if (sample) selection.sample = sample;
       if (shard) selection.shard = shard;
       const llmJudge = llmJudgeOf(config, args.workspace);
-      const concurrency = positiveInteger(args.concurrency, '--concurrency') ?? config?.concurrency;
+      const concurrency = readConfigFlag(args, 'concurrency') ?? config?.concurrency;
       const repeat = positiveInteger(args.repeat, '--repeat') ?? 1;
-      const refitEvery = positiveInteger(args['refit-every'], '--refit-every') ?? config?.refitEvery;
+      const refitEvery = readConfigFlag(args, 'refit-every') ?? config?.refitEvery;
       const { replay: summary, report: built } = await simulate({
         workspace: args.workspace,
         ...(args.run !== undefined && { runDir: args.run }),

@@ -74,7 +74,6 @@ const COMMAND_INTERNALS: readonly string[] = [
   'bin/commands/ci.ts -> reports/junit.ts',
   'bin/commands/compare.ts -> eval/compare.ts',
   'bin/commands/compare.ts -> reports/comparison.ts',
-  'bin/commands/config.ts -> eval/config-schema.ts',
   'bin/commands/config.ts -> eval/config.ts',
   'bin/commands/demo.ts -> eval/init.ts',
   'bin/commands/formats.ts -> datasets/readers/index.ts',

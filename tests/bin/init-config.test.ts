@@ -61,13 +61,15 @@ describe('shadowdesk init and config check', () => {
 
   it('config check gives the line, the key and a fix for each mistake', async () => {
     const dir = await tempDir();
-    await writeFile(join(dir, 'shadowdesk.yaml'), 'candidates:\n  - type: knowlege-base\n  - type: macro\n    minConfidance: 0.5\nconcurency: 3\n');
+    await writeFile(join(dir, 'shadowdesk.yaml'), 'candidates:\n  - type: knowlege-base\n  - type: macro\n    minConfidance: 0.5\nconcurency: 3\ndecision:\n  strictness: vérifié\n');
     const { code, stderr } = await run(['config', 'check'], dir);
     expect(code).toBe(2);
     expect(stderr).toContain('shadowdesk.yaml:2: candidates[0].type:');
     expect(stderr).toContain('fix: did you mean "knowledge-base"? allowed values: knowledge-base, past-ticket, macro, composite, oracle, llm');
     expect(stderr).toContain('shadowdesk.yaml:4: candidates[1].minConfidance: unknown key (a typo?)\n    fix: did you mean "minConfidence"?');
     expect(stderr).toContain('shadowdesk.yaml:5: concurency: unknown key (a typo?)\n    fix: did you mean "concurrency"?');
+    expect(stderr).toContain('shadowdesk.yaml:7: decision.strictness: Invalid option: expected one of "contained"|"verified"|"confirmed"\n    fix: did you mean "verified"? allowed values: contained, verified, confirmed');
+    expect(stderr.split('\n')[0]).toBe('shadowdesk.yaml: 4 problems');
   });
 
   it('end to end: init, then the suggested import and simulate run offline and write a report', async () => {

@@ -2,11 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { createCandidates, llmJudgeOf, loadSimulationConfig } from '../../eval/config.ts';
 import { parseConfig } from '../../eval/config-file.ts';
+import { isShadowdeskError, problemLine, type ShadowdeskError } from '../../errors.ts';
+import { parseRules } from '../../eval/rules/schema.ts';
 import { SimulationConfigSchema } from '../../eval/config.ts';
 import { RESPONDERS } from '../../eval/responders/index.ts';
 import { useTempDir, writeTemp } from '../helpers/temp.ts';
 
 const parse = (text: string, file = 'shadowdesk.yaml') => parseConfig(text, file, SimulationConfigSchema);
+const thrown = (run: () => unknown): ShadowdeskError => {
+  try {
+    run();
+  } catch (error) {
+    if (isShadowdeskError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected an error');
+};
 const errorOf = (run: () => unknown): string => {
   try {
     run();
@@ -67,6 +78,27 @@ judge:
     expect(message).toMatch(/shadowdesk\.yaml:9: candidates\[2\]\.type: /);
     expect(errorOf(() => parse('candidates: [', 'c.json'))).toMatch(/^c\.json:1: not valid JSON/);
     expect(errorOf(() => parse('selection: {}'))).toContain('shadowdesk.yaml:1: candidates:');
+  });
+
+  it('gives each mistake as an issue (file, line, key, hint), and the message is those issues, one a line', () => {
+    const error = thrown(() => parse('candidates:\n  - type: knowlege-base\n  - type: macro\n    minConfidance: 0.5\nconcurence: 3\ndecision:\n  strictness: vérifié\n'));
+    expect(error.code).toBe('SD_INPUT_INVALID');
+    expect(error.issues).toEqual([
+      expect.objectContaining({ file: 'shadowdesk.yaml', line: 2, key: 'candidates[0].type', hint: 'did you mean "knowledge-base"? allowed values: knowledge-base, past-ticket, macro, composite, oracle, llm' }),
+      { file: 'shadowdesk.yaml', line: 4, key: 'candidates[1].minConfidance', message: 'unknown key (a typo?)', hint: 'did you mean "minConfidence"?' },
+      expect.objectContaining({ file: 'shadowdesk.yaml', line: 7, key: 'decision.strictness', hint: 'did you mean "verified"? allowed values: contained, verified, confirmed' }),
+      { file: 'shadowdesk.yaml', line: 5, key: 'concurence', message: 'unknown key (a typo?)', hint: 'did you mean "concurrency"?' },
+    ]);
+    expect(error.message).toBe(['invalid config:', ...error.issues.map((issue) => `  ${problemLine(issue)}`)].join('\n'));
+    expect(error.message).not.toContain('did you mean');
+    const syntax = thrown(() => parse('candidates: [', 'c.json'));
+    expect(syntax.issues).toEqual([{ file: 'c.json', line: 1, message: expect.stringMatching(/^not valid JSON: /) }]);
+    expect(syntax.message).toBe(problemLine(syntax.issues[0]!));
+  });
+
+  it('hints in every config file checked against a schema, a rules file too', () => {
+    const error = thrown(() => parseRules('rules:\n  - name: Retours\n    when: {}\n    actoins: {}\n', 'rules.yaml'));
+    expect(error.issues.find((issue) => issue.key?.endsWith('actoins'))).toMatchObject({ file: 'rules.yaml', line: 4, hint: 'did you mean "actions"?' });
   });
 
   it('declares the oracle, which alone reads the agent’s reply, and refuses settings it has no use for', () => {
