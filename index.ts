@@ -21,7 +21,7 @@ export { openSearcher, type SearchHit, type SearchOptions, type Searcher } from 
 export { redact, type PiiKind, type Redaction } from './datasets/text/redact.ts';
 export { pullHelpdesk, type PullOptions, type PullReport } from './pipelines/pull/pull.ts';
 export type { Answer, Responder, Source, TicketContext, Usage } from './eval/types.ts';
-export { builtinCandidates, candidatesHelp, RESPONDERS, responderFor, responderIn, responderMap, type ResponderMap, type ResponderName } from './eval/responders/index.ts';
+export { builtinCandidates, candidatesHelp, defaultCandidates, RESPONDERS, responderFor, responderIn, responderMap, type ResponderMap, type ResponderName } from './eval/responders/index.ts';
 export { candidateId, defineResponder, type ResponderBuild, type ResponderDefinition } from './eval/responders/define.ts';
 export { createLlmResponder, type LlmResponderOptions } from './eval/responders/llm.ts';
 export { candidateSchemaOf, createCandidates, llmJudgeOf, loadSimulationConfig, type SimulationConfig } from './eval/config.ts';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { defineCommand } from 'citty';
 import { ShadowdeskError } from '../../errors.ts';
-import { candidatesHelp, createCandidates, describeCoverage, llmJudgeOf, loadSimulationConfig, REPORT_FORMATS, responderFor, simulate, writeReports, type Selection } from '../../index.ts';
+import { candidatesHelp, createCandidates, defaultCandidates, describeCoverage, llmJudgeOf, loadSimulationConfig, REPORT_FORMATS, responderFor, simulate, writeReports, type Selection } from '../../index.ts';
 import { guarded, maxErrorRateFlag, positiveInteger, wholeNumber, withExamples } from '../_cli.ts';
 import { indexProgress, replayProgress } from './_progress.ts';
 import { failPastErrorRate, MAX_ERROR_RATE_ARG, printRunSummary } from './_summary.ts';
@@ -9,7 +9,6 @@ import { DECISION_ARGS, decisionSettings, formatsOf } from './_report-flags.ts';
 
 /** Picked up without `--config` when present in the working directory. */
 const DEFAULT_CONFIG = 'shadowdesk.yaml';
-const DEFAULT_CANDIDATES = 'past-ticket,macro,knowledge-base,composite';
 
 function shardOf(value: string | undefined): Selection['shard'] {
   if (value === undefined) return undefined;
@@ -47,7 +46,7 @@ const command = defineCommand({
       const settings = await decisionSettings(args);
       const configFile = args.config ?? (args.candidates === undefined && existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
       const config = configFile ? await loadSimulationConfig(configFile) : undefined;
-      const candidates = config ? createCandidates(config, args.workspace) : (args.candidates ?? DEFAULT_CANDIDATES).split(',').map((name) => responderFor(name.trim()));
+      const candidates = config ? createCandidates(config, args.workspace) : (args.candidates?.split(',') ?? defaultCandidates()).map((name) => responderFor(name.trim()));
       const selection: Selection = { ...config?.selection };
       const seed = args.seed === undefined ? undefined : wholeNumber(args.seed, '--seed');
       selection.seed = seed ?? selection.seed ?? 42;
