@@ -42,7 +42,8 @@ export { decide, withAssumptions, type Assumptions, type AssumptionOrigins, type
 export { buildReport, readReport, type ReportOptions, type RunReport } from './eval/run-report.ts';
 export { contextRecallLine } from './eval/context-recall.ts';
 export { compareRuns, planGate, type GatePlan, type RunComparison } from './eval/compare.ts';
-export { REPORT_FORMATS, REPORT_WRITERS, writeReports, type ReportFormat } from './reports/index.ts';
+export { REPORT_FORMATS, REPORT_WRITERS, reportFilesDocList, reportFormatsHelp, writeReports, type ReportFormat } from './reports/index.ts';
+export { defineReportWriter, reportWriterMap, type ReportWriter, type ReportWriterMap } from './reports/define.ts';
 export { findChromium, writeReportPdf, type PdfOptions } from './reports/pdf.ts';
 export {
   loadRules,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { defineCommand } from 'citty';
 import { ShadowdeskError } from '../../errors.ts';
-import { candidatesHelp, createCandidates, defaultCandidates, describeCoverage, llmJudgeOf, loadSimulationConfig, REPORT_FORMATS, responderFor, simulate, writeReports, type Selection } from '../../index.ts';
+import { candidatesHelp, createCandidates, defaultCandidates, describeCoverage, llmJudgeOf, loadSimulationConfig, REPORT_FORMATS, reportFormatsHelp, responderFor, simulate, writeReports, type Selection } from '../../index.ts';
 import { guarded, maxErrorRateFlag, positiveInteger, wholeNumber, withExamples } from '../_cli.ts';
 import { indexProgress, replayProgress } from './_progress.ts';
 import { failPastErrorRate, MAX_ERROR_RATE_ARG, printRunSummary } from './_summary.ts';
@@ -32,7 +32,7 @@ const command = defineCommand({
     repeat: { type: 'string', description: 'Tries per ticket of each candidate that consults a model, each a fresh call (no response cache); reports pass^1…pass^k and the flaky tickets. Deterministic candidates answer once (default 1)' },
     'keep-failed': { type: 'boolean', description: 'On a resume, keep the answers that failed (an endpoint error) instead of asking those tickets again' },
     concurrency: { type: 'string', description: 'Tickets answered at once (default 4, or twice an LLM candidate\'s concurrency)' },
-    formats: { type: 'string', description: `Reports to write: ${REPORT_FORMATS.join(', ')}`, default: REPORT_FORMATS.join(',') },
+    formats: { type: 'string', description: reportFormatsHelp(), default: REPORT_FORMATS.join(',') },
     workspace: { type: 'string', description: 'Workspace folder', default: '.shadowdesk' },
     'max-error-rate': MAX_ERROR_RATE_ARG,
   },
