@@ -2,7 +2,8 @@
 export { ShadowdeskError, isShadowdeskError, type ShadowdeskErrorCode } from './errors.ts';
 export * from './datasets/records.ts';
 export type { Probe, ReadItem, ReadOptions, Reader, SourceLocation } from './datasets/reader.ts';
-export { READERS, detectReader, probePath, readerFor, type FormatName } from './datasets/readers/index.ts';
+export { READERS, detectReader, formatsDocList, formatsTable, probePath, readerFor, type FormatName } from './datasets/readers/index.ts';
+export { readerMap, type ReaderMap } from './datasets/readers/define.ts';
 export { cleanBody, cleanText, htmlToText } from './datasets/text/clean.ts';
 export {
   importSources,
