@@ -2,7 +2,8 @@
 export { isShadowdeskError, problemLine, problemsError, problemsText, ShadowdeskError, type ProblemAt, type ShadowdeskErrorCode } from './errors.ts';
 export * from './datasets/records.ts';
 export type { Probe, ReadItem, ReadOptions, Reader, SourceLocation } from './datasets/reader.ts';
-export { READERS, detectReader, probePath, readerFor, type FormatName } from './datasets/readers/index.ts';
+export { READERS, detectReader, formatsDocList, formatsTable, probePath, readerFor, type FormatName } from './datasets/readers/index.ts';
+export { readerMap, type ReaderMap } from './datasets/readers/define.ts';
 export { cleanBody, cleanText, htmlToText } from './datasets/text/clean.ts';
 export {
   importSources,
@@ -23,7 +24,7 @@ export { redact, type PiiKind, type Redaction } from './datasets/text/redact.ts'
 export { pullHelpdesk, type PullOptions, type PullReport } from './pipelines/pull/pull.ts';
 export type { Answer, DecidedAnswer, FailedAnswer, Responder, Source, TicketContext, Usage } from './eval/types.ts';
 export type { AnswerFailure, FailureKind } from './eval/failure-kind.ts';
-export { builtinCandidates, candidatesHelp, RESPONDERS, responderFor, responderIn, responderMap, type ResponderMap, type ResponderName } from './eval/responders/index.ts';
+export { builtinCandidates, candidatesHelp, defaultCandidates, RESPONDERS, responderFor, responderIn, responderMap, type ResponderMap, type ResponderName } from './eval/responders/index.ts';
 export { candidateId, defineResponder, type ResponderBuild, type ResponderDefinition } from './eval/responders/define.ts';
 export { createLlmResponder, type LlmResponderOptions } from './eval/responders/llm.ts';
 export { candidateSchemaOf, createCandidates, DEFAULT_SEED, llmJudgeOf, loadSimulationConfig, SimulationConfigSchema, type SimulationConfig } from './eval/config.ts';
@@ -46,7 +47,8 @@ export { decide, withAssumptions, type Assumptions, type AssumptionOrigins, type
 export { buildReport, readReport, type ReportOptions, type RunReport } from './eval/run-report.ts';
 export { contextRecallLine } from './eval/context-recall.ts';
 export { compareRuns, planGate, type GatePlan, type RunComparison } from './eval/compare.ts';
-export { REPORT_FORMATS, REPORT_WRITERS, writeReports, type ReportFormat } from './reports/index.ts';
+export { REPORT_FORMATS, REPORT_WRITERS, reportFilesDocList, reportFormatsHelp, writeReports, type ReportFormat } from './reports/index.ts';
+export { defineReportWriter, reportWriterMap, type ReportWriter, type ReportWriterMap } from './reports/define.ts';
 export { findChromium, writeReportPdf, type PdfOptions } from './reports/pdf.ts';
 export {
   loadRules,

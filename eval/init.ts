@@ -12,6 +12,8 @@ import type { RecordKind } from '../datasets/records.ts';
 import { aloneItem } from '../pipelines/join.ts';
 import { configJsonSchema, SCHEMA_FILE } from './config-schema.ts';
 import { PRESETS_FILE } from './pricing/load.ts';
+import { defaultCandidates, RESPONDERS } from './responders/index.ts';
+import { wrapped } from '../datasets/text/docs-list.ts';
 import { GORGIAS_SETTINGS_FILE } from './rules/gorgias.ts';
 
 /**
@@ -220,6 +222,22 @@ export function cliCommand(dir: string, shadowdesk: string = packageFolder()): s
   return found ? 'npx shadowdesk' : `npx --prefix ${shellWord(real(shadowdesk))} shadowdesk`;
 }
 
+/**
+ * The candidates a run replays by default, each under its summary and with the settings it takes
+ * by default spelled out (a composite's parts), so the config says what a run without it does.
+ */
+function defaultCandidatesYaml(): string {
+  return defaultCandidates()
+    .flatMap((name) => {
+      const definition = RESPONDERS[name as keyof typeof RESPONDERS];
+      const settings = Object.entries(definition.options.parse({}));
+      const summary = `${definition.summary.charAt(0).toUpperCase()}${definition.summary.slice(1)}.`;
+      const entry = [['type', name], ...settings].map(([key, value], index) => `${index === 0 ? '  - ' : '    '}${key}: ${stringify(value, { collectionStyle: 'flow' }).trim()}`);
+      return [wrapped(summary, '  # ', '  # '), ...entry];
+    })
+    .join('\n');
+}
+
 function configYaml(cli: string): string {
   return `# yaml-language-server: $schema=./${SCHEMA_FILE}
 #
@@ -231,16 +249,7 @@ function configYaml(cli: string): string {
 # the customer's orders). Below confidence \`minConfidence\` (0 to 1) a candidate hands the ticket
 # to a human instead of answering.
 candidates:
-  # Reuses the reply of the most similar ticket your team already answered.
-  - type: past-ticket
-  # Suggests the macro your agents used on similar tickets, filled with the customer's data.
-  - type: macro
-  # Quotes the closest help-center article, as a helpdesk's native AI would.
-  - type: knowledge-base
-  # Asks the three above and keeps the most confident reply.
-  - id: composite
-    type: composite
-    parts: [past-ticket, macro, knowledge-base]
+${defaultCandidatesYaml()}
   # An LLM through any OpenAI-compatible endpoint (OpenAI, Azure, Ollama, vLLM, LM Studio).
   # Remove the # in front of these lines to try one; the API key is read from the environment
   # variable named in apiKeyEnv and is never written anywhere.

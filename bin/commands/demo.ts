@@ -1,12 +1,10 @@
 import { join, relative } from 'node:path';
 import { defineCommand } from 'citty';
-import { buildIndex, DEMO_DATA_DIR, formatImportReport, importSources, PRESETS_FILE, replayWindowStart, responderFor, simulate, writeReports } from '../../index.ts';
+import { buildIndex, defaultCandidates, DEMO_DATA_DIR, formatImportReport, importSources, PRESETS_FILE, replayWindowStart, responderFor, simulate, writeReports } from '../../index.ts';
 import { cliCommand } from '../../eval/init.ts';
 import { EXIT_UNUSABLE, guarded, interruptSignal, positiveInteger, withExamples } from '../_cli.ts';
 import { importProgress, indexProgress, replayProgress } from './_progress.ts';
 import { printRunSummary } from './_summary.ts';
-
-const DEMO_CANDIDATES = ['past-ticket', 'macro', 'knowledge-base', 'composite'];
 
 const command = defineCommand({
   meta: {
@@ -33,11 +31,12 @@ const command = defineCommand({
       const index = await buildIndex({ workspace: args.workspace, cutoff: await replayWindowStart(args.workspace, selection), onProgress: indexProgress() });
       process.stdout.write(`\nSearch index: ${index.knowledgePassages} knowledge passages and ${index.tickets.toLocaleString('en-US')} answered tickets, built-in model fitted on what was written before the replayed days${index.upToDate ? ' (already up to date)' : ''}, in ${index.seconds.toFixed(1)} s.\n`);
       const runDir = join(args.workspace, 'runs', 'demo');
-      process.stdout.write(`\nReplaying the last ${holdoutDays} days against the built-in candidates (${DEMO_CANDIDATES.join(', ')})…\n`);
+      const candidates = defaultCandidates();
+      process.stdout.write(`\nReplaying the last ${holdoutDays} days against the built-in candidates (${candidates.join(', ')})…\n`);
       const { replay: summary, report } = await simulate({
         workspace: args.workspace,
         runDir,
-        candidates: DEMO_CANDIDATES.map(responderFor),
+        candidates: candidates.map(responderFor),
         selection,
         onReplayProgress: replayProgress(),
       });

@@ -5,7 +5,7 @@ import { isShadowdeskError, ShadowdeskError } from '../../errors.ts';
 import { readConfig } from '../../eval/config-file.ts';
 import { VerdictRulesSchema, type VerdictRules } from '../../eval/judges/verdict.ts';
 import { buildReport } from '../../eval/run-report.ts';
-import { REPORT_FORMATS, writeReports } from '../../reports/index.ts';
+import { REPORT_FORMATS, reportFormatsHelp, writeReports } from '../../reports/index.ts';
 import { findChromium, writeReportPdf } from '../../reports/pdf.ts';
 import { guarded, wholeNumber, withExamples } from '../_cli.ts';
 import { DECISION_ARGS, decisionSettings, formatsOf } from './_report-flags.ts';
@@ -22,11 +22,11 @@ async function readRules(file: string): Promise<VerdictRules> {
 }
 
 const command = defineCommand({
-  meta: { name: 'report', description: 'Judge a replayed run and write its reports: HTML, JSON, CSV, Markdown, JUnit.' },
+  meta: { name: 'report', description: `Judge a replayed run and write its reports: ${REPORT_FORMATS.join(', ')}.` },
   args: {
     run: { type: 'positional', description: 'The run folder (from `shadowdesk simulate`)', required: true },
     ...DECISION_ARGS,
-    formats: { type: 'string', description: `Comma-separated: ${REPORT_FORMATS.join(', ')}`, default: REPORT_FORMATS.join(',') },
+    formats: { type: 'string', description: reportFormatsHelp(), default: REPORT_FORMATS.join(',') },
     seed: { type: 'string', description: 'Seed of the bootstrap intervals', default: '42' },
     rules: { type: 'string', description: 'Verdict thresholds refitted on people’s labels (verdict-rules.json from `label import`)' },
     workspace: { type: 'string', description: 'Workspace folder (default: the one the run used)' },

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { defineCommand } from 'citty';
 import { ShadowdeskError } from '../../errors.ts';
-import { candidatesHelp, configFlagValue, configKeySchema, createCandidates, DEFAULT_SEED, describeCoverage, describeRefits, llmJudgeOf, loadSimulationConfig, REPORT_FORMATS, responderFor, simulate, writeReports, type Selection } from '../../index.ts';
+import { candidatesHelp, configFlagValue, configKeySchema, createCandidates, DEFAULT_SEED, defaultCandidates, describeCoverage, describeRefits, llmJudgeOf, loadSimulationConfig, REPORT_FORMATS, reportFormatsHelp, responderFor, simulate, writeReports, type Selection } from '../../index.ts';
 import { guarded, maxErrorRateFlag, positiveInteger, withExamples } from '../_cli.ts';
 import { indexProgress, replayProgress } from './_progress.ts';
 import { failPastErrorRate, MAX_ERROR_RATE_ARG, printRunSummary } from './_summary.ts';
@@ -9,7 +9,6 @@ import { DECISION_ARGS, decisionSettings, formatsOf } from './_report-flags.ts';
 
 /** Picked up without `--config` when present in the working directory. */
 const DEFAULT_CONFIG = 'shadowdesk.yaml';
-const DEFAULT_CANDIDATES = 'past-ticket,macro,knowledge-base,composite';
 
 function shardOf(value: string | undefined): Selection['shard'] {
   if (value === undefined) return undefined;
@@ -49,7 +48,7 @@ const command = defineCommand({
     repeat: { type: 'string', description: 'Tries per ticket of each candidate that consults a model, each a fresh call (no response cache); reports pass^1…pass^k and the flaky tickets. Deterministic candidates answer once (default 1)' },
     'keep-failed': { type: 'boolean', description: 'On a resume, keep the answers that failed (an endpoint error) instead of asking those tickets again' },
     concurrency: configFlag('concurrency'),
-    formats: { type: 'string', description: `Reports to write: ${REPORT_FORMATS.join(', ')}`, default: REPORT_FORMATS.join(',') },
+    formats: { type: 'string', description: reportFormatsHelp(), default: REPORT_FORMATS.join(',') },
     workspace: { type: 'string', description: 'Workspace folder', default: '.shadowdesk' },
     'max-error-rate': MAX_ERROR_RATE_ARG,
   },
@@ -63,7 +62,7 @@ const command = defineCommand({
       const settings = await decisionSettings(args);
       const configFile = args.config ?? (args.candidates === undefined && existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
       const config = configFile ? await loadSimulationConfig(configFile) : undefined;
-      const candidates = config ? createCandidates(config, args.workspace) : (args.candidates ?? DEFAULT_CANDIDATES).split(',').map((name) => responderFor(name.trim()));
+      const candidates = config ? createCandidates(config, args.workspace) : (args.candidates?.split(',') ?? defaultCandidates()).map((name) => responderFor(name.trim()));
       const selection: Selection = { ...config?.selection };
       selection.seed = readConfigFlag(args, 'seed') ?? selection.seed ?? DEFAULT_SEED;
       const holdoutDays = readConfigFlag(args, 'holdout-days');

@@ -4,10 +4,12 @@ import { ShadowdeskError } from '../../errors.ts';
 import { csvHeaderOf } from '../io/csv.ts';
 import { readTextHead } from '../io/text.ts';
 import type { Probe, Reader } from '../reader.ts';
+import { markdownList } from '../text/docs-list.ts';
 import { abcdConversationsReader } from './abcd-conversations.ts';
 import { abcdKnowledgeReader } from './abcd-knowledge.ts';
 import { articlesFolderReader } from './articles-folder.ts';
 import { bitextReader } from './bitext-csv.ts';
+import { readerMap, type ReaderMap } from './define.ts';
 import { freshdeskCsvReader } from './freshdesk-csv.ts';
 import { freshdeskJsonReader } from './freshdesk-json.ts';
 import { genericCsvReader } from './generic-csv.ts';
@@ -24,8 +26,8 @@ import { zendeskArticlesReader } from './zendesk-articles.ts';
 import { zendeskJsonReader } from './zendesk-json.ts';
 import { zendeskMacrosReader } from './zendesk-macros.ts';
 
-/** Every export format shadowdesk reads, by its `--format` name. */
-export const READERS = {
+/** Every export format shadowdesk reads, by its `--format` name; adding one is a new reader and one entry here. */
+export const READERS = readerMap({
   'gorgias-json': gorgiasJsonReader,
   'zendesk-json': zendeskJsonReader,
   'freshdesk-csv': freshdeskCsvReader,
@@ -46,7 +48,7 @@ export const READERS = {
   'bitext-csv': bitextReader,
   'multilingual-tickets-csv': multilingualTicketsReader,
   'ibm-twitter-json': ibmTwitterReader,
-} as const satisfies Record<string, Reader>;
+});
 
 export type FormatName = keyof typeof READERS;
 
@@ -62,6 +64,20 @@ export function readerFor(name: string): Reader {
     );
   }
   return READERS[name];
+}
+
+/** What `shadowdesk formats` prints: a line per format, with the records it gives and what it reads. */
+export function formatsTable(map: ReaderMap = READERS): string {
+  const width = Math.max(...Object.keys(map).map((name) => name.length));
+  return Object.values(map)
+    .map((reader) => `${reader.name.padEnd(width)}  ${reader.kinds.join('/').padEnd(16)}  ${reader.description}`)
+    .join('\n');
+}
+
+/** The formats as the support lead's guide lists them (generated: see its test); `<handle>` is text there, not a tag. */
+export function formatsDocList(map: ReaderMap = READERS): string {
+  const summaryOf = (reader: Reader) => `${reader.kinds.join(', ')} — ${reader.description}`.replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  return markdownList(Object.values(map).map((reader) => ({ name: reader.name, summary: summaryOf(reader) })));
 }
 
 /** Looks at a path the way detection needs: folder or file, extension, first 64 KiB as text. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ShadowdeskError } from '../../errors.ts';
-import { markdownList } from '../docs-list.ts';
+import { markdownList } from '../../datasets/text/docs-list.ts';
 import { actions } from './actions-done.ts';
 import { askedFacts } from './asked-facts.ts';
 import { conflicts } from './conflicts.ts';

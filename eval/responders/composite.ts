@@ -76,6 +76,7 @@ export function createCompositeResponder(parts: Responder[], id = `composite(${p
 
 export const composite = defineResponder({
   name: 'composite',
+  byDefault: true,
   summary: 'asks the three and keeps the most confident reply',
   options: z.strictObject({
     id: candidateId.default('composite'),

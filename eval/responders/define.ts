@@ -11,6 +11,11 @@ export interface ResponderDefinition<Name extends string = string, Options exten
   /** One sentence for a support lead: what this candidate answers with. */
   summary: string;
   options: Options;
+  /**
+   * Replayed when a run names no candidates (no config, no `--candidates`) and written into the
+   * config `init` starts a project with: what a helpdesk can switch on today, without settings.
+   */
+  byDefault?: boolean;
   /** Settings a config could give it, for kinds that need some (the contract tests build it from them). */
   example?: z.input<Options>;
   /** Builds the candidate from settings the options schema already accepted. */

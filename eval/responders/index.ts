@@ -1,5 +1,5 @@
 import { ShadowdeskError } from '../../errors.ts';
-import { markdownList } from '../docs-list.ts';
+import { markdownList, wrapped } from '../../datasets/text/docs-list.ts';
 import type { Responder } from '../types.ts';
 import { composite } from './composite.ts';
 import type { ResponderDefinition } from './define.ts';
@@ -20,7 +20,10 @@ export function responderMap<const T extends readonly ResponderDefinition[]>(def
   return Object.fromEntries(definitions.map((definition) => [definition.name, definition])) as ByName<T>;
 }
 
-/** Every candidate kind; adding one is a new module and one entry here. */
+/**
+ * Every candidate kind; adding one is a new module and one entry here. The order is the help's, the
+ * docs' and, for the kinds replayed by default, the report's.
+ */
 export const RESPONDERS = responderMap([knowledgeBase, pastTicket, macro, composite, oracle, llm]);
 export type ResponderName = keyof typeof RESPONDERS;
 
@@ -43,16 +46,23 @@ export function responderIn(map: ResponderMap, name: string): Responder {
   return definition.create(defaults.data, { candidate: (part) => responderIn(map, part) });
 }
 
+/** The kinds a run replays when it names none: the built-in ones marked `byDefault`, in the map's order. */
+export function defaultCandidates(map: ResponderMap = RESPONDERS): string[] {
+  return builtinCandidates(map).filter((name) => map[name]!.byDefault === true);
+}
+
 export function responderFor(name: string): Responder {
   return responderIn(RESPONDERS, name);
 }
 
 /** The `simulate --candidates` help. */
 export function candidatesHelp(map: ResponderMap = RESPONDERS): string {
-  return `Built-in candidates instead of a config, comma-separated: ${builtinCandidates(map).join(', ')}`;
+  return `Built-in candidates instead of a config, comma-separated: ${builtinCandidates(map).join(', ')} (default: ${defaultCandidates(map).join(',')})`;
 }
 
 /** The built-in candidates as the support lead's guide lists them (generated: see its test). */
 export function candidatesDocList(map: ResponderMap = RESPONDERS): string {
-  return markdownList(builtinCandidates(map).map((name) => map[name]!));
+  const defaults = defaultCandidates(map).map((name) => `\`${name}\``);
+  const replayed = defaults.length > 1 ? `${defaults.slice(0, -1).join(', ')} and ${defaults.at(-1)}` : defaults.join('');
+  return `${markdownList(builtinCandidates(map).map((name) => map[name]!))}\n\n${wrapped(`Without a config or \`--candidates\`, \`simulate\` replays ${replayed}.`, '')}`;
 }

@@ -40,6 +40,7 @@ export function createKnowledgeBaseResponder(options: KnowledgeBaseOptions = {})
 
 export const knowledgeBase = defineResponder({
   name: 'knowledge-base',
+  byDefault: true,
   summary: 'the closest customer-facing article passage (internal docs and macros are never quoted), as a helpdesk\'s native AI would',
   options: z.strictObject({ id: candidateId.optional(), minConfidence }),
   create: ({ id, ...options }) => withId(createKnowledgeBaseResponder(options), id),

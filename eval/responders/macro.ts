@@ -132,6 +132,7 @@ export function createMacroResponder(options: MacroOptions = {}): Responder {
 
 export const macro = defineResponder({
   name: 'macro',
+  byDefault: true,
   summary: 'the macro agents used on the most similar past tickets (as a helpdesk\'s macro suggestion does), its variables filled from the customer and their latest order; it escalates naming the variable it cannot fill',
   options: z.strictObject({
     id: candidateId.optional(),

@@ -197,6 +197,7 @@ export function createPastTicketResponder(options: PastTicketOptions = {}): Resp
 
 export const pastTicket = defineResponder({
   name: 'past-ticket',
+  byDefault: true,
   summary: 'the closest answered ticket\'s reply, adapted to this customer: their name, their latest order\'s number, tracking number and link; it escalates when the reply needs order data the customer does not have',
   options: z.strictObject({ id: candidateId.optional(), minConfidence }),
   create: ({ id, ...options }) => withId(createPastTicketResponder(options), id),

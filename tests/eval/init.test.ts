@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSimulationConfig } from '../../eval/config.ts';
 import { configJsonSchema } from '../../eval/config-schema.ts';
 import { cliCommand, initProject } from '../../eval/init.ts';
+import { defaultCandidates } from '../../eval/responders/index.ts';
 import { useTempDir } from '../helpers/temp.ts';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
@@ -66,7 +67,10 @@ describe('initProject', () => {
     expect(yaml.split('\n')[0]).toBe('# yaml-language-server: $schema=./shadowdesk.schema.json');
     expect(yaml).toContain('#   apiKeyEnv: OPENAI_API_KEY');
     const config = await loadSimulationConfig(join(dir, 'shadowdesk.yaml'));
-    expect(config.candidates.map((candidate) => candidate.id ?? candidate.type)).toEqual(['past-ticket', 'macro', 'knowledge-base', 'composite']);
+    // The config a project starts with replays what a run without one does.
+    expect(config.candidates.map((candidate) => candidate.id ?? candidate.type)).toEqual(defaultCandidates());
+    expect(config.candidates.find((candidate) => candidate.type === 'composite')).toMatchObject({ parts: ['past-ticket', 'macro', 'knowledge-base'] });
+    expect(yaml).toContain("  # The closest customer-facing article passage (internal docs and macros are never quoted), as a\n  # helpdesk's native AI would.\n  - type: knowledge-base\n");
     expect(config.selection?.holdoutDays).toBe(90);
 
     await writeFile(join(dir, 'shadowdesk.yaml'), 'candidates: [{ type: macro }]\n');

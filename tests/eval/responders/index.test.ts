@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { candidateSchemaOf, createCandidates, simulationConfigSchemaOf, type SimulationConfig } from '../../../eval/config.ts';
 import { configJsonSchema } from '../../../eval/config-schema.ts';
 import type { TicketContext } from '../../../eval/types.ts';
-import { builtinCandidates, candidatesDocList, candidatesHelp, responderFor, responderIn, responderMap } from '../../../eval/responders/index.ts';
+import { builtinCandidates, candidatesDocList, candidatesHelp, defaultCandidates, RESPONDERS, responderFor, responderIn, responderMap } from '../../../eval/responders/index.ts';
 import { echo, WITH_ECHO } from '../../helpers/echo-responder.ts';
 
 const GUIDE = new URL('../../../docs/guide-support-lead.md', import.meta.url).pathname;
@@ -17,6 +17,18 @@ describe('the candidate map', () => {
     expect(() => responderFor('llm')).toThrow('candidate "llm" needs settings (id, baseUrl, model): declare it in shadowdesk.yaml');
   });
 
+  it('replays by default the built-in kinds marked so, in the map\'s order, and says so in the help and the docs', () => {
+    const flagged = Object.values(RESPONDERS).filter((definition) => 'byDefault' in definition && definition.byDefault).map((definition) => definition.name);
+    expect(defaultCandidates()).toEqual(flagged);
+    expect(defaultCandidates()).toEqual(['knowledge-base', 'past-ticket', 'macro', 'composite']);
+    expect(candidatesHelp()).toContain('(default: knowledge-base,past-ticket,macro,composite)');
+    expect(candidatesDocList().replace(/\s+/g, ' ')).toMatch(/`simulate` replays `knowledge-base`, `past-ticket`, `macro` and `composite`\.$/);
+    const withDefaultEcho = responderMap([...Object.values(RESPONDERS), { ...echo, byDefault: true }]);
+    expect(defaultCandidates(withDefaultEcho)).toEqual(['knowledge-base', 'past-ticket', 'macro', 'composite', 'echo']);
+    expect(candidatesHelp(withDefaultEcho)).toMatch(/\(default: knowledge-base,past-ticket,macro,composite,echo\)$/);
+    expect(candidatesDocList(withDefaultEcho).replace(/\s+/g, ' ')).toMatch(/`macro`, `composite` and `echo`\.$/);
+  });
+
   it('refuses two kinds under one name', () => {
     expect(() => responderMap([echo, echo])).toThrow('two candidate kinds are named "echo"');
   });
@@ -27,7 +39,7 @@ describe('the candidate map', () => {
     expect(simulationConfigSchemaOf(candidateSchemaOf()).safeParse(config).error?.issues[0]?.path).toEqual(['candidates', 0, 'type']);
     expect(JSON.stringify(configJsonSchema(WITH_ECHO))).toContain('"echo"');
     expect(JSON.stringify(configJsonSchema())).not.toContain('"echo"');
-    expect(candidatesHelp(WITH_ECHO)).toMatch(/oracle, echo$/);
+    expect(candidatesHelp(WITH_ECHO)).toMatch(/oracle, echo \(default: knowledge-base,past-ticket,macro,composite\)$/);
     expect(candidatesDocList(WITH_ECHO)).toContain('- `echo` — repeats the customer\'s question back');
     // SimulationConfig's type is the real map's; this config was checked against the copy's schema just above.
     const [parrot, mix] = createCandidates(config as SimulationConfig, '/tmp/unused', WITH_ECHO);
