@@ -53,23 +53,24 @@ function guidelineItem(flow: string, description: string | undefined, name: stri
   return recordItem('knowledge', doc, located);
 }
 
-function* guidelineItems(guidelines: Fields, at: SourceLocation): Generator<ReadItem> {
-  let record = 0;
+/** Numbers a file's records in order, across every JSON document a stream of them holds. */
+type NextRecord = () => number;
+
+function* guidelineItems(guidelines: Fields, at: SourceLocation, next: NextRecord): Generator<ReadItem> {
   for (const [flow, value] of Object.entries(guidelines)) {
     const subflows = isObject(value) && isObject(value.subflows) ? Object.entries(value.subflows) : [];
     if (subflows.length === 0) {
-      yield { type: 'skip', at: { ...at, record: ++record, id: `abcd:${slug(flow)}` }, reason: `the flow "${flow}" has no subflows` };
+      yield { type: 'skip', at: { ...at, record: next(), id: `abcd:${slug(flow)}` }, reason: `the flow "${flow}" has no subflows` };
       continue;
     }
     const description = isObject(value) ? str(value.description) : undefined;
-    for (const [name, subflow] of subflows) yield guidelineItem(flow, description, name, subflow, { ...at, record: ++record });
+    for (const [name, subflow] of subflows) yield guidelineItem(flow, description, name, subflow, { ...at, record: next() });
   }
 }
 
-function* kbItems(kb: Fields, at: SourceLocation): Generator<ReadItem> {
-  let record = 0;
+function* kbItems(kb: Fields, at: SourceLocation, next: NextRecord): Generator<ReadItem> {
   for (const [subflow, value] of Object.entries(kb)) {
-    const located = { ...at, record: ++record, id: `abcd:kb/${subflow}` };
+    const located = { ...at, record: next(), id: `abcd:kb/${subflow}` };
     const actions = strings(value);
     if (actions.length === 0) {
       yield { type: 'skip', at: located, reason: `the subflow "${subflow}" lists no actions` };
@@ -102,11 +103,13 @@ export const abcdKnowledgeReader: Reader = {
   },
   async *read(path, options) {
     // Each file is one JSON object; its records are the subflows inside it.
+    let record = 0;
+    const next = () => ++record;
     for await (const item of readJsonRecords(path, { recordKeys: [], encoding: options.encoding })) {
       const at = { file: path, line: item.line };
-      if (item.type === 'error') yield { type: 'skip', at: { ...at, record: 1 }, reason: item.reason };
-      else if (!isObject(item.value)) yield { type: 'skip', at: { ...at, record: 1 }, reason: 'expected an ABCD guidelines or kb object' };
-      else yield* isGuidelines(item.value) ? guidelineItems(item.value, at) : kbItems(item.value, at);
+      if (item.type === 'error') yield { type: 'skip', at: { ...at, record: next() }, reason: item.reason };
+      else if (!isObject(item.value)) yield { type: 'skip', at: { ...at, record: next() }, reason: 'expected an ABCD guidelines or kb object' };
+      else yield* isGuidelines(item.value) ? guidelineItems(item.value, at, next) : kbItems(item.value, at, next);
     }
   },
 };

@@ -84,14 +84,6 @@ export const SAMPLES: Sample[] = [
   { format: 'ibm-twitter-json', content: IBM_TWITTER, name: 'dev.json', text: 'where is my order please' },
 ];
 
-/**
- * Readers that break the contract today, with the bug: their failing cases are marked as expected
- * failures (contract) or left out (fuzz) until the reader is fixed, so the fix shows up as a test to
- * unmark rather than being forgotten.
- */
-export const KNOWN_BUGS: Readonly<Record<string, string>> = {
-  'abcd-knowledge': 'numbers records from 1 again in each JSON document of a stream, so two documents in one file give records 1, 1',
-};
 
 export async function sampleContent(sample: Sample): Promise<string> {
   return sample.content ?? readFile(fixture(sample.fixture!), 'utf8');

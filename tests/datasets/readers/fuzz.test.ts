@@ -17,7 +17,7 @@ import { SCHEMA_OF, type RecordKind } from '../../../datasets/records.ts';
 import { importSources } from '../../../pipelines/import.ts';
 import { RECORD_FILES, readJsonl, readRecords } from '../../../pipelines/workspace.ts';
 import { collect, useTempDir } from '../../helpers/temp.ts';
-import { expectAccounted, KNOWN_BUGS, preview, readAll, SAMPLES, sampleContent, writeInput, type Sample } from './_samples.ts';
+import { expectAccounted, preview, readAll, SAMPLES, sampleContent, writeInput, type Sample } from './_samples.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 /** Importing writes a workspace per run, so it gets a fraction of the runs. */
@@ -32,7 +32,6 @@ const TEST_TIMEOUT_MS = 60_000 + RUNS * 100;
  * Every sample of every registered format (see _samples.ts): a new reader is fuzzed without an edit
  * here. A reader with a known bug is left out until it is fixed (the contract test marks the bug).
  */
-const TARGETS = SAMPLES.filter((sample) => !(sample.format in KNOWN_BUGS));
 
 // ---------------------------------------------------------------------------------------------
 // Mutations: plain data, so a shrunk counterexample reads as a recipe rather than a blob.
@@ -224,14 +223,14 @@ const tempDir = useTempDir();
 
 describe('reader fuzzing', () => {
   // The unmutated fixtures must pass too, or a failure below says nothing about mutations.
-  it.each(TARGETS)('reads the unmutated sample of $format ($name) with every item accounted', async (target) => {
+  it.each(SAMPLES)('reads the unmutated sample of $format ($name) with every item accounted', async (target) => {
     const content = await sampleContent(target);
     const outcome = await readAll(target, await writeInput(await tempDir(), target, content), content);
     expect('items' in outcome).toBe(true);
     if ('items' in outcome) expectAccounted(target, outcome.items, content);
   });
 
-  TARGETS.forEach((target, index) => {
+  SAMPLES.forEach((target, index) => {
     it(`${label(target)}: mutated input never throws but a ShadowdeskError, every item accounted`, async () => {
       const original = await sampleContent(target);
       const dir = await tempDir();
@@ -246,7 +245,7 @@ describe('reader fuzzing', () => {
     }, TEST_TIMEOUT_MS);
   });
 
-  TARGETS.forEach((target, index) => {
+  SAMPLES.forEach((target, index) => {
     it(`${label(target)}: importing mutated input keeps read = imported + skipped and writes only valid records`, async () => {
       const original = await sampleContent(target);
       const dir = await tempDir();
