@@ -296,9 +296,19 @@ export function queryWordWeights(query: string): Array<[word: string, weight: nu
   return [...counts].map(([word, count]) => [word, 1 + Math.log(count)]);
 }
 
-/** The full-text query over one column: any of the query's words, each boosted by its weight. */
+/**
+ * The full-text query over one column: any of the query's words, each boosted by its weight. The
+ * words of one weight go in one match: the same scores (τ²'s 97 scripts: the same top 20) as one
+ * match a word, which took 4 times as long for a 241-word script (p50 39 against 11 ms).
+ */
 function fullTextQuery(query: string, column: string): lancedb.FullTextQuery {
-  return new lancedb.BooleanQuery(queryWordWeights(query).map(([word, boost]) => [lancedb.Occur.Should, new lancedb.MatchQuery(word, column, { boost })]));
+  const byWeight = new Map<number, string[]>();
+  for (const [word, weight] of queryWordWeights(query)) {
+    const words = byWeight.get(weight);
+    if (words) words.push(word);
+    else byWeight.set(weight, [word]);
+  }
+  return new lancedb.BooleanQuery([...byWeight].map(([boost, words]) => [lancedb.Occur.Should, new lancedb.MatchQuery(words.join(' '), column, { boost })]));
 }
 
 /**
