@@ -16,7 +16,9 @@ import { buildIndex } from '../pipelines/search-index.ts';
 import { readRecords } from '../pipelines/workspace.ts';
 import { selectTickets } from '../eval/replay.ts';
 import * as lancedb from '@lancedb/lancedb';
-import { embeddingText, openSearcher, NPROBES, PAST_ANSWERS, readManifest, REFINE_FACTOR, tablesLocation, timeTravelFilter, type SearchMode } from '../pipelines/search-tables.ts';
+import { openSearcher, NPROBES, PAST_ANSWERS, REFINE_FACTOR, timeTravelFilter, type SearchMode } from '../pipelines/search-tables.ts';
+import { embeddingText } from '../pipelines/passages.ts';
+import { readManifest, tablesLocation } from '../pipelines/index-manifest.ts';
 
 /**
  * Embedding and retrieval: the harness against raw onnxruntime-node on the same model, texts and

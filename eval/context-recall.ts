@@ -1,5 +1,6 @@
 import type { Order } from '../datasets/records.ts';
-import { embeddingText, type SearchHit } from '../pipelines/search-tables.ts';
+import { type SearchHit } from '../pipelines/search-tables.ts';
+import { embeddingText } from '../pipelines/passages.ts';
 import type { Verdict } from './judges/types.ts';
 import type { AgentReply } from './types.ts';
 

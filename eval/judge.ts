@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import type { Order, Ticket } from '../datasets/records.ts';
 import { loadEmbedder, type Embedder } from '../pipelines/embed/embedder.ts';
-import { passages } from '../pipelines/search-tables.ts';
-import { embeddingText, readManifest } from '../pipelines/search-tables.ts';
+import { passages } from '../pipelines/passages.ts';
+import { embeddingText } from '../pipelines/passages.ts';
+import { readManifest } from '../pipelines/index-manifest.ts';
 import { JsonlWriter, readJsonlLines, readRecords, recordsFile } from '../pipelines/workspace.ts';
 import { ticketHistory, type TicketHistory } from './history.ts';
 import { detectActionClaims } from './judges/actions.ts';

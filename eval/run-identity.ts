@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import packageJson from '../package.json' with { type: 'json' };
 import type { Ticket } from '../datasets/records.ts';
-import type { IndexManifest } from '../pipelines/search-tables.ts';
+import type { IndexManifest } from '../pipelines/index-manifest.ts';
 import type { LlmJudgeOptions } from './judges/llm-judge.ts';
 import type { JsonValue, Responder } from './types.ts';
 

@@ -1,6 +1,7 @@
 import { isShadowdeskError, ShadowdeskError } from '../errors.ts';
 import { modelLeakReason, refreshIndex, type IndexProgress, type IndexSummary } from './search-index.ts';
-import { openSearcher, readManifest, type SearchHit, type SearchMode, type SearchTable } from './search-tables.ts';
+import { openSearcher, type SearchHit, type SearchMode, type SearchTable } from './search-tables.ts';
+import { readManifest } from './index-manifest.ts';
 
 /**
  * A search as a ticket of a given date would have run it: the time-travel filter on the rows, and

@@ -3,7 +3,7 @@ import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises
 import { basename, join, resolve } from 'node:path';
 import { ShadowdeskError } from '../../errors.ts';
 import type { Ticket } from '../../datasets/records.ts';
-import { passages, passageText } from '../search-tables.ts';
+import { passages, passageText } from '../passages.ts';
 import { readRecords } from '../workspace.ts';
 import { fitBuiltinModel, type FitOptions } from './builtin-model.ts';
 import { writeModelFolder } from './model-folder.ts';

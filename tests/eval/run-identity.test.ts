@@ -3,7 +3,7 @@ import type { Ticket } from '../../datasets/records.ts';
 import { createCandidates, SimulationConfigSchema, type SimulationConfig } from '../../eval/config.ts';
 import { identityDifferences, runIdentity, type RunIdentityInputs } from '../../eval/run-identity.ts';
 import type { Responder } from '../../eval/types.ts';
-import type { IndexManifest } from '../../pipelines/search-tables.ts';
+import type { IndexManifest } from '../../pipelines/index-manifest.ts';
 
 const manifest = { format: 1, model: 'builtin', modelPath: 'model', modelKey: 'm1', dimensions: 64, builtAt: '2025-02-01T00:00:00Z', tables: 'tables-1', importId: 'import-1', knowledgePassages: 1, tickets: 2, texts: 3 } satisfies IndexManifest;
 

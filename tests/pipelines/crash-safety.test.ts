@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../../datasets/demo/generate.ts';
 import { Random } from '../../datasets/text/random.ts';
 import type { RecordKind } from '../../datasets/records.ts';
-import { openSearcher, readManifest } from '../../pipelines/search-tables.ts';
+import { openSearcher } from '../../pipelines/search-tables.ts';
+import { readManifest } from '../../pipelines/index-manifest.ts';
 import { RECORD_FILES, readRecords } from '../../pipelines/workspace.ts';
 import { collect } from '../helpers/temp.ts';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { importSources } from '../../pipelines/import.ts';
 import { searchAsOf } from '../../pipelines/search-as-of.ts';
 import { buildIndex } from '../../pipelines/search-index.ts';
-import { readManifest } from '../../pipelines/search-tables.ts';
+import { readManifest } from '../../pipelines/index-manifest.ts';
 import { useTempDir } from '../helpers/temp.ts';
 import { ADDED, writeTwoExports } from '../helpers/two-exports.ts';
 

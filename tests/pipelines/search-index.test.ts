@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { Ticket } from '../../datasets/records.ts';
 import { importSources } from '../../pipelines/import.ts';
 import { buildIndex, modelLeakReason, refreshIndex, ticketRow } from '../../pipelines/search-index.ts';
-import { indexDir, PERSONAL_SEPARATOR, readManifest } from '../../pipelines/search-tables.ts';
+import { PERSONAL_SEPARATOR } from '../../pipelines/search-tables.ts';
+import { indexDir, readManifest } from '../../pipelines/index-manifest.ts';
 import { useTempDir } from '../helpers/temp.ts';
 import { writeTwoExports } from '../helpers/two-exports.ts';
 

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { replay } from '../../eval/replay.ts';
 import { importSources } from '../../pipelines/import.ts';
 import { buildIndex } from '../../pipelines/search-index.ts';
-import { INDEX_FORMAT, indexCommand, indexDir, openSearcher, readCurrentManifest, readManifest, staleIndexReason, type IndexManifest } from '../../pipelines/search-tables.ts';
+import { openSearcher } from '../../pipelines/search-tables.ts';
+import { INDEX_FORMAT, indexCommand, indexDir, readCurrentManifest, readManifest, staleIndexReason, type IndexManifest } from '../../pipelines/index-manifest.ts';
 import { useTempDir } from '../helpers/temp.ts';
 import { writeTwoExports } from '../helpers/two-exports.ts';
 

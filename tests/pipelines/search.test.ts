@@ -6,7 +6,9 @@ import type { KnowledgeDoc, Ticket } from '../../datasets/records.ts';
 import { importSources } from '../../pipelines/import.ts';
 import { buildIndex } from '../../pipelines/search-index.ts';
 import * as lancedb from '@lancedb/lancedb';
-import { openSearcher, passages, readManifest, tablesLocation, timeTravelFilter } from '../../pipelines/search-tables.ts';
+import { openSearcher, timeTravelFilter } from '../../pipelines/search-tables.ts';
+import { passages } from '../../pipelines/passages.ts';
+import { readManifest, tablesLocation } from '../../pipelines/index-manifest.ts';
 import { writeTemp } from '../helpers/temp.ts';
 
 const TOPICS = [
