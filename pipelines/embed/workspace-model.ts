@@ -67,7 +67,7 @@ export interface EnsureModelOptions extends FitOptions {
 }
 
 /** Bumped whenever the fitting or the written model changes, so older models are refitted. */
-const MODEL_FORMAT = 3;
+const MODEL_FORMAT = 4;
 
 /** Model folders kept besides the ones in use, so that replays of a few windows in turn do not refit each time. */
 const CACHED_MODELS = 4;
