@@ -163,9 +163,9 @@ function transpose(matrix: SparseRows, rows: number, tokens: number): SparseRows
 }
 
 /**
- * The upper triangle of AᵀA, for A of `rows` × l held row by row. Four rows at a time: the l × l
- * result outgrows the CPU cache, so it is read and written once per four rows instead of once per
- * row; each entry still sums the rows in order, so the result is the same to the bit.
+ * The upper triangle of AᵀA, for A of `rows` × l held row by row. Four rows at a time, two rows
+ * of the result at a time: the l × l result outgrows the CPU's first cache, so each of its entries
+ * is read and written once per four rows, and each read of A serves two entries.
  */
 function upperGram(matrix: Float64Array, rows: number, l: number): Float64Array {
   const gram = new Float64Array(l * l);
@@ -175,21 +175,32 @@ function upperGram(matrix: Float64Array, rows: number, l: number): Float64Array 
     const b1 = b0 + l;
     const b2 = b1 + l;
     const b3 = b2 + l;
-    for (let a = 0; a < l; a++) {
-      const v0 = matrix[b0 + a]!;
-      const v1 = matrix[b1 + a]!;
-      const v2 = matrix[b2 + a]!;
-      const v3 = matrix[b3 + a]!;
-      if (v0 === 0 && v1 === 0 && v2 === 0 && v3 === 0) continue;
-      const target = a * l;
-      for (let b = a; b < l; b++) {
-        let sum = gram[target + b]!;
-        sum += v0 * matrix[b0 + b]!;
-        sum += v1 * matrix[b1 + b]!;
-        sum += v2 * matrix[b2 + b]!;
-        sum += v3 * matrix[b3 + b]!;
-        gram[target + b] = sum;
+    let a = 0;
+    for (; a + 2 <= l; a += 2) {
+      const x0 = matrix[b0 + a]!;
+      const x1 = matrix[b1 + a]!;
+      const x2 = matrix[b2 + a]!;
+      const x3 = matrix[b3 + a]!;
+      const y0 = matrix[b0 + a + 1]!;
+      const y1 = matrix[b1 + a + 1]!;
+      const y2 = matrix[b2 + a + 1]!;
+      const y3 = matrix[b3 + a + 1]!;
+      if (x0 === 0 && x1 === 0 && x2 === 0 && x3 === 0 && y0 === 0 && y1 === 0 && y2 === 0 && y3 === 0) continue;
+      const first = a * l;
+      const second = first + l;
+      gram[first + a]! += x0 * x0 + x1 * x1 + x2 * x2 + x3 * x3;
+      for (let b = a + 1; b < l; b++) {
+        const z0 = matrix[b0 + b]!;
+        const z1 = matrix[b1 + b]!;
+        const z2 = matrix[b2 + b]!;
+        const z3 = matrix[b3 + b]!;
+        gram[first + b]! += x0 * z0 + x1 * z1 + x2 * z2 + x3 * z3;
+        gram[second + b]! += y0 * z0 + y1 * z1 + y2 * z2 + y3 * z3;
       }
+    }
+    if (a < l) {
+      const last = a * l + a;
+      gram[last]! += matrix[b0 + a]! ** 2 + matrix[b1 + a]! ** 2 + matrix[b2 + a]! ** 2 + matrix[b3 + a]! ** 2;
     }
   }
   for (; row < rows; row++) {
