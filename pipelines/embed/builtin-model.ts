@@ -36,7 +36,7 @@ const INVISIBLE = new RegExp(INVISIBLE_CHARACTERS, 'gu');
 
 /**
  * Power iterations of the randomized SVD. One instead of two lost vector-only retrieval (demo
- * policy top 3 0.888 → 0.873, τ²-bench recall@5 0.391 → 0.367) for a third of the fit.
+ * policy top 3 0.888 → 0.873, τ²-bench recall@5 0.391 → 0.367) for a quarter of the fit's CPU.
  */
 const POWER_ITERATIONS = 2;
 
@@ -534,7 +534,7 @@ function singularProjection(basis: Float64Array, rows: number, byTokenBasis: Flo
   const factor = cholesky(upperGram(basis, rows, l), l);
   const gram = upperGram(byTokenBasis, tokens, l);
   for (let i = 0; i < l; i++) for (let j = 0; j < i; j++) gram[i * l + j] = gram[j * l + i]!;
-  // W ᵀW L⁻ᵀ, transposed (L⁻¹ WᵀW, WᵀW being symmetric), times L⁻ᵀ again.
+  // WᵀW L⁻ᵀ, transposed (L⁻¹ WᵀW, WᵀW being symmetric), times L⁻ᵀ again.
   solveRows(gram, l, l, factor);
   const reduced = new Float64Array(l * l);
   for (let i = 0; i < l; i++) for (let j = 0; j < l; j++) reduced[j * l + i] = gram[i * l + j]!;
@@ -645,8 +645,9 @@ export async function fitBuiltinModel(texts: AsyncIterable<string> | Iterable<st
 
   const dimensions = Math.max(1, Math.min(options.dimensions ?? 256, rows - 1, tokens - 1));
   const l = Math.min(dimensions + 10, rows, tokens);
-  // Random signs test the range as Gaussian draws do, for one draw an entry instead of two, a
-  // logarithm and a cosine.
+  // The test matrix Ω (tokens × l), in the buffer that later holds Xᵀ times the basis. Random
+  // signs test the range as Gaussian draws do, for one draw an entry instead of two, a logarithm
+  // and a cosine.
   const byTokenBasis = new Float64Array(tokens * l);
   for (let index = 0; index < byTokenBasis.length; index++) byTokenBasis[index] = random.next() < 0.5 ? -1 : 1;
   // Randomized range finder with power iterations (Halko, Martinsson & Tropp), the basis
