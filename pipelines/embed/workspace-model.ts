@@ -81,7 +81,7 @@ interface FitRecord {
 
 /**
  * Characters of corpus text the hashing pass keeps for the fit, which then need not read and
- * parse every ticket again (a second pass cost 5 s of CPU at 100,000 tickets); a larger corpus
+ * parse every ticket again (3.4 s of CPU at 100,000 demo tickets); a larger corpus
  * is read again.
  */
 const KEPT_CORPUS_CHARACTERS = 2 ** 26;
