@@ -41,6 +41,22 @@ describe('the built-in model', () => {
     expect(c.sampled).toBe(100);
   });
 
+  it('gives finite vectors from a corpus with fewer distinct documents than columns, none beyond its rank (French and English)', async () => {
+    const distinct = ['colis livraison suivi', 'remboursement banque compte', 'parcel tracking delivery', 'refund bank account'];
+    const model = await fitBuiltinModel(Array.from({ length: 40 }, (_, index) => distinct[index % distinct.length]!), { dimensions: 16 });
+    expect(model.dimensions).toBe(16);
+    expect(model.vectors.every(Number.isFinite)).toBe(true);
+    // Four distinct documents span four components: the other twelve are zero for every token.
+    const used = Array.from({ length: 16 }, (_, d) => model.vocabulary.some((_, t) => model.vectors[t * 16 + d] !== 0));
+    expect(used.filter(Boolean)).toHaveLength(4);
+    const id = (token: string) => model.vocabulary.indexOf(token);
+    const vector = (token: string) => model.vectors.subarray(id(token) * 16, id(token) * 16 + 16);
+    const cosine = (a: string, b: string) => vector(a).reduce((sum, value, d) => sum + value * vector(b)[d]!, 0) / Math.hypot(...vector(a)) / Math.hypot(...vector(b));
+    expect(cosine('colis', 'suivi')).toBeCloseTo(1, 5);
+    expect(cosine('refund', 'bank')).toBeCloseTo(1, 5);
+    expect(Math.abs(cosine('colis', 'refund'))).toBeLessThan(1e-6);
+  });
+
   it('tokenizes exactly as the tokenizer it is written with', async () => {
     const texts = [...corpus(300, 2).map((doc) => doc.text), 'Remboursements effectués, étiquettes imprimées !', 'REMBOURSÉ ?'];
     const model = await fitBuiltinModel(texts, { dimensions: 8, vocabularySize: 120 });

@@ -2,7 +2,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Ticket } from '../../../datasets/records.ts';
+import { fitBuiltinModel } from '../../../pipelines/embed/builtin-model.ts';
 import { loadEmbedder } from '../../../pipelines/embed/embedder.ts';
+import { writeModelFolder } from '../../../pipelines/embed/model-folder.ts';
 import { corpusTexts, ensureBuiltinModel, fittedInTime } from '../../../pipelines/embed/workspace-model.ts';
 import { importSources } from '../../../pipelines/import.ts';
 import { collect, useTempDir, writeTemp } from '../../helpers/temp.ts';
@@ -60,6 +62,17 @@ describe('ensureBuiltinModel', () => {
     expect(doubled.fitHash).not.toBe(first.fitHash);
 
     expect((await ensureBuiltinModel(workspace, { dimensions: 6 })).refitted).toBe(true);
+  });
+
+  it('fits on the texts its hashing pass kept, the same model as a fit reading the corpus again (French and English)', async () => {
+    const dir = await tempDir();
+    const workspace = join(dir, 'ws');
+    await importTickets(dir, workspace, [...TEXTS, ...TEXTS.map((text, index) => (index % 2 === 0 ? `where is my parcel ${index} tracking` : `I want a refund for order ${index}`))]);
+    const fitted = await ensureBuiltinModel(workspace, { dimensions: 8 });
+    const reread = join(dir, 'reread');
+    await writeModelFolder(reread, await fitBuiltinModel(corpusTexts(workspace), { dimensions: 8 }));
+    const model = (folder: string) => readFile(join(folder, 'onnx', 'model.onnx'));
+    expect((await model(fitted.dir)).equals(await model(reread))).toBe(true);
   });
 });
 
