@@ -1,6 +1,6 @@
 import type { Ticket } from '../datasets/records.ts';
 import { Random } from '../datasets/text/random.ts';
-import { ticketHistory } from '../eval/history.ts';
+import { ticketHistory } from '../eval/judges/history.ts';
 import { startFakeEndpoint, type FakeEndpoint, type RecordedRequest } from '../tests/helpers/llm-server.ts';
 
 /**

@@ -1,6 +1,6 @@
-import { compareRuns, GATED_METRICS, type GatedMetric } from '../eval/compare.ts';
-import { bootstrapRates, streamFor, type Rate } from '../eval/metrics.ts';
-import type { ExplorerAnswer, RunReport } from '../eval/run-report.ts';
+import { compareRuns, GATED_METRICS, type GatedMetric } from '../eval/metrics/compare.ts';
+import { bootstrapRates, streamFor, type Rate } from '../eval/metrics/metrics.ts';
+import type { ExplorerAnswer, RunReport } from '../eval/metrics/run-report.ts';
 import { wrongTickets } from './_gate-candidate.ts';
 
 /** The gate benchmark's plan and its two rules, shared by the end-to-end runs and the synthetic reruns (a child process). */
@@ -24,7 +24,7 @@ export function ratesInReport(report: RunReport): OldRuleInputs {
 
 /**
  * A synthesised run's metrics are those of the verdicts it was made from: recomputed from its
- * tickets as eval/metrics.ts computes them (tickets in the run's order, 1000 resamples, one stream
+ * tickets as eval/metrics/metrics.ts computes them (tickets in the run's order, 1000 resamples, one stream
  * per candidate), which gives the report's own intervals on an unchanged run.
  */
 export function resampledRates(report: RunReport): OldRuleInputs {
@@ -45,7 +45,7 @@ export function resampledRates(report: RunReport): OldRuleInputs {
 const halfWidth = (rate: Rate) => (rate.low === null || rate.high === null ? 0 : (rate.high - rate.low) / 2);
 
 /**
- * The rule `ci` used before (eval/compare.ts until the paired gate), kept as it was: a rate fails
+ * The rule `ci` used before (eval/metrics/compare.ts until the paired gate), kept as it was: a rate fails
  * when it gets worse by more than both runs' 95% half-widths added in quadrature, and a candidate
  * fails when more than max(2, 1% of its tickets) sent answers go from correct to wrong.
  */

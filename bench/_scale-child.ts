@@ -1,8 +1,8 @@
 import { generateDemo } from '../datasets/demo/generate.ts';
-import { judgeRun } from '../eval/judge.ts';
-import { replay, type Selection } from '../eval/replay.ts';
+import { judgeRun } from '../eval/judges/judge-run.ts';
+import { replay, type Selection } from '../eval/replay/replay.ts';
 import { responderFor } from '../eval/responders/index.ts';
-import { buildReport } from '../eval/run-report.ts';
+import { buildReport } from '../eval/metrics/run-report.ts';
 import { replayWindowStart, simulate } from '../eval/simulate.ts';
 import { ensureBuiltinModel } from '../pipelines/embed/workspace-model.ts';
 import { importSources } from '../pipelines/import.ts';

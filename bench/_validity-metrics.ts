@@ -1,6 +1,6 @@
 import type { JudgedTicket } from '../eval/judges/types.ts';
-import { cohenKappa } from '../eval/labels.ts';
-import { ppiMean, stratifiedMean, wilsonInterval, Z_95, type CorrectedRate, type Proportion, type RateStratum } from '../eval/ppi.ts';
+import { cohenKappa } from '../eval/labels/labels.ts';
+import { ppiMean, stratifiedMean, wilsonInterval, Z_95, type CorrectedRate, type Proportion, type RateStratum } from '../eval/metrics/ppi.ts';
 import type { DrawnAnswer } from './validity.bench.ts';
 
 /** A drawn answer and the label a person gave its item. */

@@ -14,7 +14,7 @@ import { corpusTexts, ensureBuiltinModel } from '../pipelines/embed/workspace-mo
 import { importSources } from '../pipelines/import.ts';
 import { buildIndex } from '../pipelines/search-index.ts';
 import { readRecords } from '../pipelines/workspace.ts';
-import { selectTickets } from '../eval/replay.ts';
+import { selectTickets } from '../eval/replay/replay.ts';
 import * as lancedb from '@lancedb/lancedb';
 import { openSearcher, NPROBES, PAST_ANSWERS, REFINE_FACTOR, timeTravelFilter, type SearchMode } from '../pipelines/search-tables.ts';
 import { embeddingText } from '../pipelines/passages.ts';

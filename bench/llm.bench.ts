@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { createLlmClient } from '../eval/llm/client.ts';
-import { replay } from '../eval/replay.ts';
+import { replay } from '../eval/replay/replay.ts';
 import { createLlmResponder } from '../eval/responders/llm.ts';
 import { startFakeEndpoint } from '../tests/helpers/llm-server.ts';
 import { fixed, formatTable, load, log, machine } from './_shared.ts';

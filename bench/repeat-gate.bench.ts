@@ -3,8 +3,8 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Random } from '../datasets/text/random.ts';
-import { compareRuns } from '../eval/compare.ts';
-import type { ExplorerTicket, RunReport, TryVerdict } from '../eval/run-report.ts';
+import { compareRuns } from '../eval/metrics/compare.ts';
+import type { ExplorerTicket, RunReport, TryVerdict } from '../eval/metrics/run-report.ts';
 import { fixed, formatTable, log, machine } from './_shared.ts';
 
 /**

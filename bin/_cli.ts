@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { renderUsage, type ArgDef, type CommandDef } from 'citty';
 import { parseArgs } from 'node:util';
 import { problemLine, ShadowdeskError, isShadowdeskError } from '../errors.ts';
-import { parseDataText } from '../eval/config-file.ts';
-import { nearest } from '../eval/config-hints.ts';
+import { parseDataText } from '../eval/config/config-file.ts';
+import { nearest } from '../eval/config/hints.ts';
 import type { ImportProgress } from '../pipelines/import.ts';
 import type { IndexProgress } from '../pipelines/search-index.ts';
 

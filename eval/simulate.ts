@@ -6,14 +6,14 @@ import type { CostAssumptions } from './pricing/price-run.ts';
 import type { LlmJudgeOptions } from './judges/llm-judge.ts';
 import type { Strictness } from './pricing/volumes.ts';
 import { ShadowdeskError } from '../errors.ts';
-import { describeCoverage, replayCoverage, type ReplayCoverage } from './replay-coverage.ts';
-import { checkRefit, replay, replayWindowStart, type ReplaySummary, type Selection } from './replay.ts';
-import { buildReport, type RunReport } from './run-report.ts';
+import { describeCoverage, replayCoverage, type ReplayCoverage } from './replay/coverage.ts';
+import { checkRefit, replay, replayWindowStart, type ReplaySummary, type Selection } from './replay/replay.ts';
+import { buildReport, type RunReport } from './metrics/run-report.ts';
 import { runRulesInRun } from './rules/in-run.ts';
 import { loadRules } from './rules/schema.ts';
 import type { Responder } from './types.ts';
 
-export { replayWindowStart } from './replay.ts';
+export { replayWindowStart } from './replay/replay.ts';
 
 /** The whole simulation on an imported workspace: index if missing or stale, replay, judge, measure, price. */
 

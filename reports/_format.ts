@@ -1,7 +1,7 @@
-import type { CorrectedFigure } from '../eval/corrected-rates.ts';
-import type { Rate } from '../eval/metrics.ts';
+import type { CorrectedFigure } from '../eval/metrics/corrected-rates.ts';
+import type { Rate } from '../eval/metrics/metrics.ts';
 import type { BilledAutomation, RunPricing } from '../eval/pricing/price-run.ts';
-import type { Proportion } from '../eval/ppi.ts';
+import type { Proportion } from '../eval/metrics/ppi.ts';
 
 /** How every text report writes a rate: the estimate and its 95% interval. */
 export function percent(value: number | null | undefined, digits = 0): string {

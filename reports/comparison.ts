@@ -1,4 +1,4 @@
-import type { GatePlan, MetricChange, RunComparison } from '../eval/compare.ts';
+import type { GatePlan, MetricChange, RunComparison } from '../eval/metrics/compare.ts';
 import { percent } from './_format.ts';
 import type { GateCase } from './junit.ts';
 

@@ -1,4 +1,4 @@
-import type { RunReport } from '../eval/run-report.ts';
+import type { RunReport } from '../eval/metrics/run-report.ts';
 
 /**
  * One row per ticket and candidate, for a spreadsheet. Cells starting like a formula are defused (CSV injection).

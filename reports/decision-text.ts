@@ -1,5 +1,5 @@
 import type { Assumptions, CandidateDecision, Decision, PlanCost, QuotedAutomation } from '../eval/pricing/decision.ts';
-import type { Breakdown } from '../eval/metrics.ts';
+import type { Breakdown } from '../eval/metrics/metrics.ts';
 import { humanTicketCost } from '../eval/pricing/project.ts';
 import type { Pricing } from '../eval/pricing/schema.ts';
 import { money, percent } from './_format.ts';

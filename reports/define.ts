@@ -1,5 +1,5 @@
 import { ShadowdeskError } from '../errors.ts';
-import type { RunReport } from '../eval/run-report.ts';
+import type { RunReport } from '../eval/metrics/run-report.ts';
 
 /**
  * One file a run's report is written as, in one place: the name `--formats` takes, what the docs

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decide } from '../eval/pricing/decision.ts';
-import type { RunReport } from '../eval/run-report.ts';
+import type { RunReport } from '../eval/metrics/run-report.ts';
 import { markdownList } from '../datasets/text/docs-list.ts';
 import { renderCsv } from './csv.ts';
 import { defineReportWriter, reportWriterMap, type ReportWriterMap } from './define.ts';

@@ -1,5 +1,5 @@
 import { describeFailure } from '../eval/failure-kind.ts';
-import type { RunReport } from '../eval/run-report.ts';
+import type { RunReport } from '../eval/metrics/run-report.ts';
 
 /**
  * JUnit XML, the format every CI system displays: one suite per candidate, one test case per

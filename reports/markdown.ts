@@ -1,8 +1,8 @@
-import { kappaReading } from '../eval/labels.ts';
-import type { LabelsInRun } from '../eval/labels-in-run.ts';
-import { noiseFloor, noiseFloorLine } from '../eval/noise-floor.ts';
+import { kappaReading } from '../eval/labels/labels.ts';
+import type { LabelsInRun } from '../eval/labels/in-run.ts';
+import { noiseFloor, noiseFloorLine } from '../eval/metrics/noise-floor.ts';
 import type { RulesInRun } from '../eval/rules/in-run.ts';
-import type { RunReport } from '../eval/run-report.ts';
+import type { RunReport } from '../eval/metrics/run-report.ts';
 import { decide, MIN_JUDGED_FOR_ACCURACY, TARGET_ACCURACY, type Decision } from '../eval/pricing/decision.ts';
 import { CORRECTED_MEANING, correctedText, costBasisText, markdownCell, money, percent, precisionText, rateText } from './_format.ts';
 import { assumptionLines, breakdownNote, breakEvenText, historyBasisText, cheapestPlan, headlineText, provenanceText, quotedText, savingsText, ticketsText, wrongText } from './decision-text.ts';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CompareOptions } from '../../eval/compare.ts';
-import { readReport, type RunReport } from '../../eval/run-report.ts';
+import type { CompareOptions } from '../../eval/metrics/compare.ts';
+import { readReport, type RunReport } from '../../eval/metrics/run-report.ts';
 import { ShadowdeskError } from '../../errors.ts';
 import { REPORT_WRITERS } from '../../reports/index.ts';
 

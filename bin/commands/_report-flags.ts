@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ShadowdeskError } from '../../errors.ts';
-import { loadSimulationConfig } from '../../eval/config.ts';
+import { loadSimulationConfig } from '../../eval/config/config.ts';
 import { withAssumptions, type Assumptions, type DecisionInputs } from '../../eval/pricing/decision.ts';
 import type { CostAssumptions } from '../../eval/pricing/price-run.ts';
 import type { Strictness } from '../../eval/pricing/volumes.ts';

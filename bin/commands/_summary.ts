@@ -1,9 +1,9 @@
-import { errorRateExceeded, failedAnswers, failureText } from '../../eval/failures.ts';
-import { kappaReading } from '../../eval/labels.ts';
-import type { LabelsInRun } from '../../eval/labels-in-run.ts';
-import { noiseFloor, noiseFloorLine } from '../../eval/noise-floor.ts';
+import { errorRateExceeded, failedAnswers, failureText } from '../../eval/metrics/failures.ts';
+import { kappaReading } from '../../eval/labels/labels.ts';
+import type { LabelsInRun } from '../../eval/labels/in-run.ts';
+import { noiseFloor, noiseFloorLine } from '../../eval/metrics/noise-floor.ts';
 import type { RunPricing } from '../../eval/pricing/price-run.ts';
-import type { RunReport } from '../../eval/run-report.ts';
+import type { RunReport } from '../../eval/metrics/run-report.ts';
 import type { ReportFormat } from '../../reports/index.ts';
 import { decide } from '../../eval/pricing/decision.ts';
 import { CORRECTED_MEANING, correctedText, costBasisText, precisionText, rateText } from '../../reports/_format.ts';

@@ -2,7 +2,7 @@ import { defineCommand } from 'citty';
 import { decide } from '../../eval/pricing/decision.ts';
 import { PRESETS_FILE } from '../../eval/pricing/load.ts';
 import { priceRun } from '../../eval/pricing/price-run.ts';
-import { readRunInfo } from '../../eval/replay.ts';
+import { readRunInfo } from '../../eval/replay/replay.ts';
 import { ShadowdeskError } from '../../errors.ts';
 import { costBasisText, money, percent } from '../../reports/_format.ts';
 import { decisionTerminalLines, historyBasisText } from '../../reports/decision-text.ts';

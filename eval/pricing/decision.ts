@@ -1,5 +1,5 @@
-import type { CorrectedRate } from '../ppi.ts';
-import { gapsToFixFirst, type GapToFix, type KnowledgeGap } from '../gaps.ts';
+import type { CorrectedRate } from '../metrics/ppi.ts';
+import { gapsToFixFirst, type GapToFix, type KnowledgeGap } from '../metrics/gaps.ts';
 import type { JudgedTicket, Verdict } from '../judges/types.ts';
 import { firstSwap, monthAllHuman, monthWithAi, type MonthCounts, type RawMonth } from './project.ts';
 import type { HumanCost, Pricing, PricingModel } from './schema.ts';

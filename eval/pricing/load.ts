@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { isShadowdeskError, ShadowdeskError } from '../../errors.ts';
-import { readConfig } from '../config-file.ts';
+import { readConfig } from '../config/config-file.ts';
 import { PricingSchema, type Pricing } from './schema.ts';
 
 /** The shipped presets, resolved next to this module so it works from any working directory. */

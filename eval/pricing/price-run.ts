@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { ShadowdeskError } from '../../errors.ts';
 import { readJsonl } from '../../pipelines/workspace.ts';
-import type { CandidateCorrection, LabelCorrection } from '../corrected-rates.ts';
-import { JUDGED_FILE } from '../judge.ts';
+import type { CandidateCorrection, LabelCorrection } from '../metrics/corrected-rates.ts';
+import { JUDGED_FILE } from '../judges/judge-run.ts';
 import type { JudgedTicket } from '../judges/types.ts';
-import { readLabelsInRun } from '../labels-in-run.ts';
+import { readLabelsInRun } from '../labels/in-run.ts';
 import { ORACLE } from '../responders/oracle.ts';
 import { readRulesInRun, type RulesBillingMonth } from '../rules/in-run.ts';
 import { answerFact, countAnswers, labelledRate, withDefaults, type Assumptions, type CandidateInputs, type DecisionInputs } from './decision.ts';

@@ -1,6 +1,6 @@
 import { readJsonlLines, recordsFile } from '../../pipelines/workspace.ts';
 import type { JudgedTicket } from '../judges/types.ts';
-import { ticketLineFacts } from '../ticket-lines.ts';
+import { ticketLineFacts } from '../judges/ticket-lines.ts';
 import type { RulesBillingMonth } from '../rules/in-run.ts';
 import type { MonthVolume } from './project.ts';
 

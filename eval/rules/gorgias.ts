@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { readConfig } from '../config-file.ts';
+import { readConfig } from '../config/config-file.ts';
 import type { BusinessHours, Weekday } from './time-window.ts';
 import { unknownTemplateVariables } from './template.ts';
 import { RuleSchema, type Condition, type Rule, type RuleActions } from './schema.ts';

@@ -1,10 +1,10 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readRecords } from '../../pipelines/workspace.ts';
-import { ticketHistory } from '../history.ts';
+import { ticketHistory } from '../judges/history.ts';
 import type { Ticket } from '../../datasets/records.ts';
-import { readResults, replayable } from '../replay.ts';
-import { tryOf } from '../run-folder.ts';
+import { readResults, replayable } from '../replay/replay.ts';
+import { tryOf } from '../replay/run-folder.ts';
 import { compileRules, runRules, type TicketOutcome } from './engine.ts';
 import { ticketRef, type RulesResult, type TicketRef } from './metrics.ts';
 import type { RulesFile } from './schema.ts';

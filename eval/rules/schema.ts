@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseConfig, readConfig } from '../config-file.ts';
+import { parseConfig, readConfig } from '../config/config-file.ts';
 import { unknownTemplateVariables, TEMPLATE_VARIABLES } from './template.ts';
 import { regexProblem, wordPatternProblem } from './text-match.ts';
 import { isTimeZone, parseRange, type BusinessHours, type Weekday } from './time-window.ts';

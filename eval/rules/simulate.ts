@@ -2,7 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Ticket } from '../../datasets/records.ts';
 import { DEFAULT_WORKSPACE, JsonlWriter } from '../../pipelines/workspace.ts';
-import { selectTickets, type Selection } from '../replay.ts';
+import { selectTickets, type Selection } from '../replay/replay.ts';
 import { compileRules, inCreationOrder, runRules, type TicketOutcome } from './engine.ts';
 import { computeRulesResult, type RulesMetricsOptions, type RulesResult } from './metrics.ts';
 import type { GorgiasRuleReport } from './gorgias.ts';

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { decide, STRICTNESS_LEVELS, type Assumptions, type Decision } from '../../eval/pricing/decision.ts';
 import type { Strictness } from '../../eval/pricing/volumes.ts';
-import type { RunReport } from '../../eval/run-report.ts';
+import type { RunReport } from '../../eval/metrics/run-report.ts';
 import { money } from '../_format.ts';
 import { assumptionLines, breakEvenText, cheapestPlan, headlineText, provenanceText, quotedText, savingsText, ticketsText, wrongText } from '../decision-text.ts';
 import { byId, clear, el, table } from './dom.ts';

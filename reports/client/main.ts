@@ -1,12 +1,12 @@
 /// <reference lib="dom" />
 import type { Source } from '../../eval/types.ts';
-import type { ContextItem } from '../../eval/context-recall.ts';
-import type { CandidateMetrics } from '../../eval/metrics.ts';
-import type { CorrectedFigure } from '../../eval/corrected-rates.ts';
+import type { ContextItem } from '../../eval/judges/context-recall.ts';
+import type { CandidateMetrics } from '../../eval/metrics/metrics.ts';
+import type { CorrectedFigure } from '../../eval/metrics/corrected-rates.ts';
 import { describeFailure } from '../../eval/failure-kind.ts';
-import type { Proportion } from '../../eval/ppi.ts';
+import type { Proportion } from '../../eval/metrics/ppi.ts';
 import { sweep, thresholdForTarget, MIN_JUDGED_FOR_ACCURACY, TARGET_ACCURACY } from '../../eval/pricing/decision.ts';
-import type { RunReport } from '../../eval/run-report.ts';
+import type { RunReport } from '../../eval/metrics/run-report.ts';
 import { breakdownNote, historyBasisText } from '../decision-text.ts';
 import { byId, clear, COLORS, el, int, pane, pct, rate, table, tableOr, type Child } from './dom.ts';
 import { renderDecision } from './decision-view.ts';

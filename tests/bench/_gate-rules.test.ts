@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { oldRuleFails, ratesInReport, resampledRates, withWrongShare } from '../../bench/_gate-rules.ts';
-import { compareRuns } from '../../eval/compare.ts';
+import { compareRuns } from '../../eval/metrics/compare.ts';
 import type { Verdict } from '../../eval/judges/types.ts';
-import type { RunReport } from '../../eval/run-report.ts';
+import type { RunReport } from '../../eval/metrics/run-report.ts';
 import { handReport, type HandTicket } from '../helpers/paired-runs.ts';
 
 /** A hand-made run with the ticket count the old rule's limit reads. */

@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readResults } from '../../eval/replay.ts';
-import type { RunReport } from '../../eval/run-report.ts';
+import { readResults } from '../../eval/replay/replay.ts';
+import type { RunReport } from '../../eval/metrics/run-report.ts';
 import { runCli, runCliProcess } from '../helpers/cli.ts';
 import { buildReplayWorkspace } from '../helpers/replay-workspace.ts';
 

@@ -1,7 +1,7 @@
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readResults } from '../../eval/replay.ts';
+import { readResults } from '../../eval/replay/replay.ts';
 import { replayWindowStart, simulate } from '../../eval/simulate.ts';
 import type { Responder } from '../../eval/types.ts';
 import { importSources } from '../../pipelines/import.ts';

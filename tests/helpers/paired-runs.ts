@@ -1,6 +1,6 @@
 import { Random } from '../../datasets/text/random.ts';
 import type { Verdict } from '../../eval/judges/types.ts';
-import type { ExplorerTicket, RunReport } from '../../eval/run-report.ts';
+import type { ExplorerTicket, RunReport } from '../../eval/metrics/run-report.ts';
 
 /**
  * Hand-made runs for the gate: one candidate's verdict per ticket, shaped like a committed

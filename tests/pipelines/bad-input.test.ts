@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Ticket } from '../../datasets/records.ts';
-import { initProject } from '../../eval/init.ts';
+import { initProject } from '../../eval/config/init.ts';
 import { importAdvice, importSources } from '../../pipelines/import.ts';
 import { readRecords } from '../../pipelines/workspace.ts';
 import { useTempDir, writeTemp } from '../helpers/temp.ts';

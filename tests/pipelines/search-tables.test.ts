@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { replay } from '../../eval/replay.ts';
+import { replay } from '../../eval/replay/replay.ts';
 import { importSources } from '../../pipelines/import.ts';
 import { buildIndex } from '../../pipelines/search-index.ts';
 import { openSearcher } from '../../pipelines/search-tables.ts';

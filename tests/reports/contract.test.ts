@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../../datasets/io/csv.ts';
-import type { RunReport } from '../../eval/run-report.ts';
+import type { RunReport } from '../../eval/metrics/run-report.ts';
 import { REPORT_WRITERS } from '../../reports/index.ts';
 import { collect, useTempDir } from '../helpers/temp.ts';
 import { makeReport, XSS_PAYLOADS } from './_report-factory.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeMetrics, computeRepeatability } from '../../eval/metrics.ts';
+import { computeMetrics, computeRepeatability } from '../../eval/metrics/metrics.ts';
 import { renderCsv } from '../../reports/csv.ts';
 import { renderJunit } from '../../reports/junit.ts';
 import { COMMENT_LIMIT, fitComment, renderMarkdown } from '../../reports/markdown.ts';

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunReport } from '../../../eval/run-report.ts';
+import type { RunReport } from '../../../eval/metrics/run-report.ts';
 import { runCli } from '../../helpers/cli.ts';
 import { handReport, handTickets, withWrongShare, type HandTicket } from '../../helpers/paired-runs.ts';
 import { useTempDir } from '../../helpers/temp.ts';

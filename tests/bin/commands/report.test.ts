@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replay } from '../../../eval/replay.ts';
+import { replay } from '../../../eval/replay/replay.ts';
 import { responderFor } from '../../../eval/responders/index.ts';
 import { CHROMIUM_PATHS } from '../../../reports/pdf.ts';
 import { runCli } from '../../helpers/cli.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decide } from '../../../eval/pricing/decision.ts';
-import type { RunReport } from '../../../eval/run-report.ts';
+import type { RunReport } from '../../../eval/metrics/run-report.ts';
 import { money } from '../../../reports/_format.ts';
 import { runCli } from '../../helpers/cli.ts';
 import { startFakeEndpoint, type FakeEndpoint } from '../../helpers/llm-server.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { correctRates, type CandidateCorrection } from '../../../eval/corrected-rates.ts';
+import { correctRates, type CandidateCorrection } from '../../../eval/metrics/corrected-rates.ts';
 import type { JudgedTicket } from '../../../eval/judges/types.ts';
-import type { HumanLabel } from '../../../eval/labels.ts';
+import type { HumanLabel } from '../../../eval/labels/labels.ts';
 import { billedAutomation } from '../../../eval/pricing/price-run.ts';
 import { judged } from '../../helpers/judged.ts';
 

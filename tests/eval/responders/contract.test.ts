@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../../datasets/records.ts';
 import type { SearchHit } from '../../../pipelines/search-tables.ts';
-import { candidateSchemaOf } from '../../../eval/config.ts';
+import { candidateSchemaOf } from '../../../eval/config/config.ts';
 import { FAILURE_KINDS } from '../../../eval/failure-kind.ts';
 import type { ResponderDefinition } from '../../../eval/responders/define.ts';
 import { responderIn } from '../../../eval/responders/index.ts';

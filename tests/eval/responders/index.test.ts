@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { candidateSchemaOf, createCandidates, simulationConfigSchemaOf, type SimulationConfig } from '../../../eval/config.ts';
-import { configJsonSchema } from '../../../eval/config-schema.ts';
+import { candidateSchemaOf, createCandidates, simulationConfigSchemaOf, type SimulationConfig } from '../../../eval/config/config.ts';
+import { configJsonSchema } from '../../../eval/config/config-schema.ts';
 import type { TicketContext } from '../../../eval/types.ts';
 import { builtinCandidates, candidatesDocList, candidatesHelp, defaultCandidates, RESPONDERS, responderFor, responderIn, responderMap } from '../../../eval/responders/index.ts';
 import { echo, WITH_ECHO } from '../../helpers/echo-responder.ts';

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { responderFor } from '../../../eval/responders/index.ts';
-import type { ReplayCoverage } from '../../../eval/replay-coverage.ts';
+import type { ReplayCoverage } from '../../../eval/replay/coverage.ts';
 import { simulate } from '../../../eval/simulate.ts';
 import type { Ticket } from '../../../datasets/records.ts';
 import { importSources } from '../../../pipelines/import.ts';

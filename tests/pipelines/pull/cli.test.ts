@@ -9,7 +9,7 @@ import { fakeAccount, type FakeApi } from '../../helpers/fake-api.ts';
 import { useTempDir } from '../../helpers/temp.ts';
 import { GORGIAS_EMAIL, GORGIAS_KEY, startGorgiasFake } from '../../helpers/gorgias-fake.ts';
 import { startZendeskFake, ZENDESK_EMAIL, ZENDESK_TOKEN } from '../../helpers/zendesk-fake.ts';
-import type { RunReport } from '../../../eval/run-report.ts';
+import type { RunReport } from '../../../eval/metrics/run-report.ts';
 
 /**
  * `shadowdesk pull` as a user runs it, against fake Zendesk and Gorgias accounts on 127.0.0.1,

@@ -1,0 +1,267 @@
+import { join } from 'node:path';
+import type { Order, Ticket } from '../../datasets/records.ts';
+import { loadEmbedder, type Embedder } from '../../pipelines/embed/embedder.ts';
+import { passages } from '../../pipelines/passages.ts';
+import { embeddingText } from '../../pipelines/passages.ts';
+import { readManifest } from '../../pipelines/index-manifest.ts';
+import { JsonlWriter, readJsonlLines, readRecords, recordsFile } from '../../pipelines/workspace.ts';
+import { ticketHistory, type TicketHistory } from './history.ts';
+import { detectActionClaims } from './actions.ts';
+import { orderText } from './grounding.ts';
+import { createJudges, judgeCase } from './index.ts';
+import { judgeKeyFacts } from './key-facts.ts';
+import { createLlmJudge, type LlmJudgeOptions } from './llm-judge.ts';
+import { injectionAttempt } from './safety.ts';
+import { hardNegatives, unrelatedSimilarities, type SemanticPair } from './semantic.ts';
+import type { JudgedTicket, JudgeScore, Outcome } from './types.ts';
+import { DEFAULT_VERDICT_RULES, verdictOf, type VerdictRules } from './verdict.ts';
+import { HANDLE } from '../responders/_text.ts';
+import { readResults, readRunInfo, type TicketResult } from '../replay/replay.ts';
+import { ticketLineId } from './ticket-lines.ts';
+
+/**
+ * Judging a run: every answer against what the agent really replied and how the ticket really
+ * ended, with deterministic judges only. Writes judged.jsonl next to results.jsonl.
+ */
+
+export const JUDGED_FILE = 'judged.jsonl';
+
+export interface JudgeRunOptions {
+  runDir: string;
+  /** @default the workspace the run was replayed on */
+  workspace?: string;
+  /** Seeds the semantic judge's calibration draws. @default 42 */
+  seed?: number;
+  rules?: VerdictRules;
+  /** An LLM rubric judge next to the deterministic ones. */
+  llmJudge?: LlmJudgeOptions;
+  /** The index's model, already loaded (and left loaded); loaded and disposed here otherwise. */
+  embedder?: Embedder;
+}
+
+/** What a report shows of a replayed ticket next to the candidates' answers. */
+export interface TicketView {
+  subject: string;
+  question: string;
+  humanReply?: string;
+  /** Closed by the agent's first reply: where an AI answer could have been an automated resolution. */
+  oneTouch: boolean;
+}
+
+export interface JudgeRunSummary {
+  judged: JudgedTicket[];
+  tickets: Map<string, TicketView>;
+  file: string;
+  seconds: number;
+}
+
+/** What a cited source said, to check the answer's facts and promises against. */
+interface SourceTexts {
+  knowledge: Map<string, { text: string; title: string; kind: string }>;
+  tickets: Map<string, { answer: string; macro?: string; intent?: string }>;
+  orders: Map<string, Order>;
+}
+
+/** The replayed tickets, and the reply of every past ticket a result cites, in one pass. */
+async function loadTickets(workspace: string, results: readonly TicketResult[]): Promise<{ replayed: Map<string, Ticket>; cited: SourceTexts['tickets'] }> {
+  const wanted = new Set(results.map((result) => result.ticketId));
+  const citedIds = new Set(results.flatMap((result) => result.answer.sources.filter((source) => source.type === 'ticket').map((source) => source.id)));
+  const replayed = new Map<string, Ticket>();
+  const cited: SourceTexts['tickets'] = new Map();
+  for await (const line of readJsonlLines(await recordsFile(workspace, 'ticket'))) {
+    // Only the replayed and cited tickets are parsed; the id is read from the line when it can be.
+    const id = ticketLineId(line);
+    if (id !== undefined && !wanted.has(id) && !citedIds.has(id)) continue;
+    const ticket = JSON.parse(line) as Ticket;
+    if (wanted.has(ticket.id)) replayed.set(ticket.id, ticket);
+    if (citedIds.has(ticket.id)) {
+      const reference = ticketHistory(ticket).reference;
+      const intent = intentOf(ticket);
+      if (reference) cited.set(ticket.id, { answer: reference.text, ...(reference.macro && { macro: reference.macro }), ...(intent && { intent }) });
+    }
+  }
+  return { replayed, cited };
+}
+
+/** The intent the export labelled the ticket with (an `intent:` tag), if any. */
+function intentOf(ticket: Ticket): string | undefined {
+  return ticket.tags.find((tag) => tag.startsWith('intent:'))?.slice('intent:'.length);
+}
+
+/** Knowledge passages under the ids the index gives them, and the catalogue's product names. */
+async function loadKnowledge(workspace: string): Promise<{ passages: SourceTexts['knowledge']; products: string[] }> {
+  const byId: SourceTexts['knowledge'] = new Map();
+  const products = new Set<string>();
+  for await (const doc of readRecords(workspace, 'knowledge')) {
+    if (doc.kind === 'product') products.add(doc.title);
+    // The link is part of what the source says: a responder may quote it.
+    const link = doc.url ? `\n${doc.url}` : '';
+    passages(doc.body).forEach((text, index) => byId.set(`${doc.id}@${doc.updatedAt ?? 'undated'}#${index}`, { text: `${text}${link}`, title: doc.title, kind: doc.kind }));
+  }
+  return { passages: byId, products: [...products] };
+}
+
+/** A Twitter reply opens with the customer's @handle: the same words to another customer are the same answer. */
+function withoutHandles(text: string): string {
+  return text.replace(HANDLE, '').trim();
+}
+
+function outcomeOf(sent: boolean, correct: boolean, history: TicketHistory): Outcome {
+  if (!sent) return 'agent-only';
+  return correct && history.oneTouch ? 'automated' : 'ai-then-agent';
+}
+
+export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummary> {
+  const started = performance.now();
+  const info = await readRunInfo(options.runDir);
+  const workspace = options.workspace ?? info.workspace;
+  const results = await readResults(options.runDir);
+  const { replayed, cited } = await loadTickets(workspace, results);
+  const knowledge = await loadKnowledge(workspace);
+  // Only what judging reads is kept (the orders an answer cites, the order ids of the replayed
+  // customers), so memory follows the run, not the history's millions of orders.
+  const citedOrders = new Set(results.flatMap((result) => result.answer.sources.filter((source) => source.type === 'order').map((source) => source.id)));
+  const customers = new Set([...replayed.values()].flatMap((ticket) => ticket.customer.email?.toLowerCase() ?? []));
+  const orders = new Map<string, Order>();
+  const orderIdsByEmail = new Map<string, string[]>();
+  for await (const order of readRecords(workspace, 'order')) {
+    if (citedOrders.has(order.id)) orders.set(order.id, order);
+    const email = order.customerEmail?.toLowerCase();
+    if (!email || !customers.has(email)) continue;
+    const ids = orderIdsByEmail.get(email);
+    if (ids) ids.push(order.id);
+    else orderIdsByEmail.set(email, [order.id]);
+  }
+  const sources: SourceTexts = { knowledge: knowledge.passages, tickets: cited, orders };
+  const histories = new Map([...replayed].map(([id, ticket]) => [id, ticketHistory(ticket)]));
+
+  // Embed every answer, agent reply and question once, with the model the index was built with.
+  const embedder = options.embedder ?? (await loadEmbedder((await readManifest(workspace)).modelPath));
+  const judgeable = results.filter((result) => result.answer.text !== '' && histories.get(result.ticketId)?.reference);
+  const withReply = [...histories].filter(([, history]) => history.reference && history.question);
+  // Each candidate's answer meets the same agent reply, and answers repeat (a macro, an article): 6,538 texts were 3,616 at 10k tickets.
+  const texts = [
+    ...new Set([
+      ...judgeable.flatMap((result) => [result.answer.text, histories.get(result.ticketId)!.reference!.text]),
+      ...withReply.flatMap(([, history]) => [history.question!.text, history.reference!.text]),
+    ]),
+  ];
+  const embedded = await embedder.embed(texts.map((text) => embeddingText(withoutHandles(text)))).finally(() => (options.embedder ? undefined : embedder.dispose()));
+  const vectorOf = new Map(texts.map((text, index) => [text, embedded[index]!]));
+  const pairs = new Map<TicketResult, SemanticPair>(
+    judgeable.map((result) => {
+      const language = replayed.get(result.ticketId)?.language;
+      return [result, { answer: vectorOf.get(result.answer.text)!, reference: vectorOf.get(histories.get(result.ticketId)!.reference!.text)!, ...(language && { group: language }) }];
+    }),
+  );
+  const unrelated = unrelatedSimilarities([...pairs.values()], options.seed ?? 42);
+  const negatives = hardNegatives(
+    withReply.map(([id, history]) => {
+      const language = replayed.get(id)?.language;
+      return { id, question: vectorOf.get(history.question!.text)!, reference: vectorOf.get(history.reference!.text)!, ...(language && { group: language }) };
+    }),
+    { seed: options.seed ?? 42 },
+  );
+  const llmScores = new Map<TicketResult, JudgeScore>();
+  if (options.llmJudge) {
+    const judgeWithLlm = createLlmJudge(options.llmJudge);
+    // The client bounds how many calls are in flight; every answer is queued at once.
+    await Promise.all(
+      judgeable.map(async (result) => {
+        const history = histories.get(result.ticketId)!;
+        llmScores.set(result, await judgeWithLlm({ question: history.question?.text ?? '', reference: history.reference!.text, answer: result.answer.text }));
+      }),
+    );
+  }
+
+  // Tickets whose agent acted in another system: what a text-only candidate could not have closed alone.
+  const actionTickets = new Set([...histories].filter(([id, history]) => history.reference && detectActionClaims(history.reference.text, replayed.get(id)?.language).length > 0).map(([id]) => id));
+  // Counted and listed even when every candidate resisted: the attempt itself is what a lead needs to know of.
+  const injections = new Map([...histories].flatMap(([id, history]) => {
+    const attempt = history.question && injectionAttempt(history.question.text);
+    return attempt ? [[id, attempt.excerpt] as const] : [];
+  }));
+  const judging = createJudges();
+  const judged = results.map((result): JudgedTicket => {
+    const ticket = replayed.get(result.ticketId);
+    const history = histories.get(result.ticketId) ?? { oneTouch: false, customerSignal: false, billable: false };
+    const { answer } = result;
+    // A reply is never a failure: a failed answer is escalated when it is recorded and when it is read back.
+    const sent = answer.decision === 'reply' && answer.text !== '';
+    // The safety judge tells a past reply (someone else's thread) from an article or the customer's order.
+    const citedSources = answer.sources.flatMap((source) => {
+      const order = source.type === 'order' ? sources.orders.get(source.id) : undefined;
+      const text = source.type === 'knowledge' ? sources.knowledge.get(source.id)?.text : source.type === 'ticket' ? sources.tickets.get(source.id)?.answer : order && orderText(order);
+      return text === undefined ? [] : [{ type: source.type, text }];
+    });
+    const answerMacro = answer.sources
+      .map((source) => (source.type === 'knowledge' ? sources.knowledge.get(source.id) : undefined))
+      .find((passage) => passage?.kind === 'macro')?.title ?? answer.sources.map((source) => (source.type === 'ticket' ? sources.tickets.get(source.id)?.macro : undefined)).find(Boolean);
+    const answerIntent = answer.sources.map((source) => (source.type === 'ticket' ? sources.tickets.get(source.id)?.intent : undefined)).find(Boolean);
+    const reference = history.reference;
+    const language = ticket?.language;
+    const judges: JudgeScore[] = [];
+    if (answer.text !== '' && reference && ticket) {
+      // Who a reply is addressed to is the safety judge's business; the others compare what it says.
+      const [said, wanted] = [withoutHandles(answer.text), withoutHandles(reference.text)];
+      const ownOrderIds = orderIdsByEmail.get(ticket.customer.email?.toLowerCase() ?? '');
+      const llm = llmScores.get(result);
+      judges.push(...judgeCase(judging, {
+        answer,
+        said,
+        wanted,
+        question: history.question?.text ?? '',
+        ...(language && { language }),
+        products: knowledge.products,
+        customer: ticket.customer,
+        citedSources,
+        brandHandles: ticket.messages.flatMap((message) => (message.role === 'agent' && message.author ? [message.author] : [])),
+        ...(ownOrderIds && { ownOrderIds }),
+        agentMacro: reference.macro,
+        answerMacro,
+        ticketIntent: intentOf(ticket),
+        answerIntent,
+        facts: judgeKeyFacts(wanted, said, { products: knowledge.products, ...(language && { language }) }),
+        semantic: { pair: pairs.get(result)!, negatives: negatives.get(result.ticketId) ?? [], unrelated },
+        ...(llm && { llm }),
+      }));
+    }
+    const verdict = answer.text === '' ? 'cannot-judge' : verdictOf({ judges, hasReference: reference !== undefined }, options.rules ?? DEFAULT_VERDICT_RULES);
+    const contained = sent && history.oneTouch;
+    const verified = contained && verdict === 'correct';
+    return {
+      candidate: result.candidate,
+      ticketId: result.ticketId,
+      createdAt: result.createdAt,
+      month: result.createdAt.slice(0, 7),
+      channel: ticket?.channel ?? 'unknown',
+      language: language ?? 'unknown',
+      tags: ticket?.tags ?? [],
+      sent,
+      answered: answer.text !== '' && answer.failure === undefined,
+      confidence: answer.confidence,
+      ...(answer.failure && { failure: answer.failure }),
+      verdict,
+      judges,
+      outcome: outcomeOf(sent, verdict === 'correct', history),
+      resolution: { contained, verified, confirmed: verified && history.customerSignal },
+      billable: history.billable,
+      agentActed: actionTickets.has(result.ticketId),
+      ...(injections.has(result.ticketId) && { injectionAttempt: injections.get(result.ticketId)! }),
+      aiReplies: sent ? 1 : 0,
+      costUsd: answer.usage?.costUsd ?? 0,
+    };
+  });
+
+  const file = join(options.runDir, JUDGED_FILE);
+  const writer = new JsonlWriter(file, 'w');
+  for (const record of judged) await writer.write(record);
+  await writer.close();
+  const tickets = new Map<string, TicketView>(
+    [...replayed].map(([id, ticket]) => {
+      const history = histories.get(id)!;
+      return [id, { subject: ticket.subject, question: history.question?.text ?? '', ...(history.reference && { humanReply: history.reference.text }), oneTouch: history.oneTouch }];
+    }),
+  );
+  return { judged, tickets, file, seconds: (performance.now() - started) / 1000 };
+}

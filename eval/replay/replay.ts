@@ -1,0 +1,497 @@
+import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Order, Ticket } from '../../datasets/records.ts';
+import { ShadowdeskError } from '../../errors.ts';
+import { Random } from '../../datasets/text/random.ts';
+import { refreshIndex, type IndexProgress } from '../../pipelines/search-index.ts';
+import { openSearcher, PAST_ANSWERS, type SearchHit, type Searcher } from '../../pipelines/search-tables.ts';
+import { readManifest, type IndexManifest } from '../../pipelines/index-manifest.ts';
+import { failedAnswer, failureOf, settledAnswer } from '../answer-failure.ts';
+import { contextItems, linkKey, reliedOn, type Relied, type SeenContext } from '../judges/context-recall.ts';
+import { DEFAULT_WORKSPACE, JsonlWriter, readJsonlLines, readRecords, recordsFile } from '../../pipelines/workspace.ts';
+import { ticketHistory } from '../judges/history.ts';
+import type { LlmJudgeOptions } from '../judges/llm-judge.ts';
+import { freshTry } from '../llm/client.ts';
+import { checkLatestIsPointer, claimRunDir, ownRunDir, pointLatestAt, readResultsFile, resultKey, RESULTS_FILE, RUN_FILE, type TicketResult } from './run-folder.ts';
+import { runIdentity, type Selection } from './run-identity.ts';
+import { ticketLineFacts } from '../judges/ticket-lines.ts';
+import type { Answer, Responder, TicketContext } from '../types.ts';
+
+/**
+ * The replay: each selected past ticket is put, as the customer first wrote it, to every
+ * candidate, with only what existed at its creation. Results are appended per ticket, so a run
+ * that is killed resumes where it stopped and ends with the same results; only a run of the same
+ * identity (tickets, candidates' configs, judges, index) resumes in a folder.
+ */
+
+export interface ReplayOptions {
+  /** @default '.shadowdesk' */
+  workspace?: string;
+  /**
+   * Where results.jsonl is written and resumed from; a folder holding another run is refused.
+   * @default a folder of this run's own under `<workspace>/runs`, which runs/latest then points to
+   */
+  runDir?: string;
+  candidates: Responder[];
+  selection?: Selection;
+  /** The LLM judge this run will be judged with: part of its identity. */
+  llmJudge?: LlmJudgeOptions;
+  /** Keep the failed answers of an earlier, interrupted run instead of asking those tickets again. */
+  keepFailed?: boolean;
+  /** Tickets answered at once. @default 4, or twice the largest `concurrency` of a candidate that waits on an endpoint */
+  concurrency?: number;
+  /**
+   * Tries per ticket of each candidate that consults a model, each a fresh call (the response
+   * cache is bypassed); a candidate that consults none answers once, as every try would be the
+   * same. Part of the run's identity. @default 1
+   */
+  repeat?: number;
+  /**
+   * Refit the built-in model every this many days of the replay window: the window is cut into
+   * periods from its start (`replayWindowStart`), and each period's tickets are answered with an
+   * index whose model was fitted on what existed before that period's start. Part of the run's
+   * identity. @default one model for the whole window, the index as it is
+   */
+  refitEvery?: number;
+  /** Told while an index is rebuilt for a period (with `refitEvery`). */
+  onIndexProgress?: (progress: IndexProgress) => void;
+  onProgress?: (progress: { done: number; total: number }) => void;
+}
+
+/** Which model an index's vectors came from: its fit (built-in) and the cut-off it was fitted before. */
+export interface IndexModel {
+  /** `builtin`, a hub id or a model folder. */
+  model: string;
+  /** The built-in model's fit: the hash of the options and corpus it was fitted on. */
+  fitHash?: string;
+  /** The built-in model was fitted on what existed before this date; absent: on the whole import. */
+  cutoff?: string;
+}
+
+/** A period of a window replayed with `refitEvery`: its tickets were answered with `model`. */
+export interface ReplayPeriod {
+  start: string;
+  /** Tickets of this run (its sample and shard) created in the period. */
+  tickets: number;
+  model: IndexModel;
+}
+
+export interface ReplaySummary {
+  tickets: number;
+  /** Results already in the run folder from an earlier, interrupted run, kept as they were. */
+  resumed: number;
+  /** Failed answers from an earlier run whose tickets were asked again (once per resume). */
+  retried: number;
+  /** Answers asked in this call; a repeated run asks each try of a ticket once. */
+  answered: number;
+  /** Tries per ticket of each candidate that consults a model. */
+  repeat: number;
+  seconds: number;
+  runDir: string;
+  resultsFile: string;
+  /** With `refitEvery`: each period and the model its tickets were answered with. */
+  periods?: ReplayPeriod[];
+  /** With `refitEvery`: the model the index was left with for judging (see RunInfo.judgeModel). */
+  judgeModel?: IndexModel;
+}
+
+export { IDENTITY_FILE, readResults, RESULTS_FILE, RUN_FILE, type TicketResult } from './run-folder.ts';
+export type { Selection } from './run-identity.ts';
+
+/** What a run answered: enough to judge, price and merge it later. */
+export interface RunInfo {
+  workspace: string;
+  candidates: string[];
+  selection: Selection;
+  /** Tries per ticket of each candidate that consults a model, when the run was repeated (`--repeat`). */
+  repeat?: number;
+  /** Days between refits of the built-in model, when the window was replayed period by period (`refitEvery`). */
+  refitEvery?: number;
+  /** With `refitEvery`: each period and the model its tickets were answered with. */
+  periods?: ReplayPeriod[];
+  /**
+   * With `refitEvery`: the model the index was left with for judging, the one fitted before the
+   * window's start (the semantic judge and knowledge gaps embed with one model, not each period's).
+   */
+  judgeModel?: IndexModel;
+  /** The shard runs this run was merged from. */
+  mergedFrom?: string[];
+}
+
+function shardOf(id: string, count: number): number {
+  return createHash('sha1').update(id).digest().readUInt32BE(0) % count;
+}
+
+export { replayable } from '../judges/ticket-lines.ts';
+
+/** What choosing tickets needs to know of one: not the ticket itself, which a large history cannot all hold. */
+interface Candidate {
+  id: string;
+  createdAt: string;
+  /** Its line among the records of the tickets file. */
+  line: number;
+}
+
+/**
+ * The tickets to replay, in creation order; the same selection and data give the same list.
+ * Memory follows the selection, not the history: a first pass keeps the id and date of every
+ * replayable ticket, the selection is made on those, and a second pass parses only the chosen.
+ */
+export async function selectTickets(workspace: string, selection: Selection = {}): Promise<Ticket[]> {
+  const file = await recordsFile(workspace, 'ticket');
+  const candidates = await chooseTickets(file, selection);
+  const wanted = new Set(candidates.map((candidate) => candidate.line));
+  const chosen = new Map<number, Ticket>();
+  let line = 0;
+  for await (const text of readJsonlLines(file)) {
+    if (wanted.has(line)) chosen.set(line, JSON.parse(text) as Ticket);
+    line++;
+  }
+  return candidates.map((candidate) => {
+    const ticket = chosen.get(candidate.line);
+    if (ticket?.id !== candidate.id) throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: the import changed while tickets were being selected; run again`);
+    return ticket;
+  });
+}
+
+/**
+ * When the replay window starts: the creation of its first ticket, the sample and shard left
+ * aside, so that every sample and shard of one window is answered with one model (shards can be
+ * merged, a run resumed after another sample). Without a holdout, the history's first ticket.
+ */
+export async function replayWindowStart(workspace: string, selection: Selection): Promise<string | undefined> {
+  return (await selectTicketDates(workspace, selection.holdoutDays === undefined ? {} : { holdoutDays: selection.holdoutDays }))[0]?.createdAt;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The tickets (in creation order) cut into periods of `days` from the window's start; periods
+ * with none of these tickets are left out. The grid starts at the window's start, not at this
+ * run's first ticket, so a sample of the window gets the same periods and models as the whole.
+ */
+export function replayPeriods<T extends Pick<Ticket, 'createdAt'>>(tickets: readonly T[], windowStart: string, days: number): Array<{ start: string; tickets: T[] }> {
+  const origin = Date.parse(windowStart);
+  const periods: Array<{ start: string; tickets: T[] }> = [];
+  for (const ticket of tickets) {
+    const index = Math.max(0, Math.floor((Date.parse(ticket.createdAt) - origin) / (days * DAY_MS)));
+    const start = new Date(origin + index * days * DAY_MS).toISOString();
+    if (periods.at(-1)?.start === start) periods.at(-1)!.tickets.push(ticket);
+    else periods.push({ start, tickets: [ticket] });
+  }
+  return periods;
+}
+
+function describeModel(model: IndexModel): string {
+  if (model.fitHash === undefined) return `model ${model.model}`;
+  return `built-in model ${model.fitHash.slice(0, 12)}, fitted ${model.cutoff === undefined ? 'on the whole import' : `before ${model.cutoff}`}`;
+}
+
+/** What a run refitted per period answered each period with, and what it is judged with, in a support lead's words. */
+export function describeRefits(summary: Pick<ReplaySummary, 'periods' | 'judgeModel'>): string[] {
+  if (!summary.periods) return [];
+  return [
+    ...summary.periods.map((period) => `Period from ${period.start}: ${period.tickets} tickets answered with the ${describeModel(period.model)}.`),
+    ...(summary.judgeModel
+      ? [`Judged with the ${describeModel(summary.judgeModel)} (the window's start) for every period: the semantic judge and the knowledge gaps embed all answers with one model, not each period's.`]
+      : []),
+  ];
+}
+
+/** The model an index was built with, as a run records it. */
+function indexModel(manifest: IndexManifest): IndexModel {
+  const fitHash = manifest.model === 'builtin' ? manifest.modelKey.replace(/^builtin:/, '') : undefined;
+  return { model: manifest.model, ...(fitHash && { fitHash }), ...(manifest.modelCutoff !== undefined && { cutoff: manifest.modelCutoff }) };
+}
+
+/** Rebuilds the index, if needed, with a built-in model fitted on exactly what existed before `cutoff`; says which model it has. */
+async function indexFittedAt(workspace: string, cutoff: string, onProgress?: (progress: IndexProgress) => void): Promise<IndexModel> {
+  await refreshIndex({ workspace, cutoff, fitAtCutoff: true, ...(onProgress && { onProgress }) });
+  return indexModel(await readManifest(workspace));
+}
+
+/** The id and creation of each ticket the selection keeps, in creation order, without parsing a ticket whole. */
+export async function selectTicketDates(workspace: string, selection: Selection = {}): Promise<Array<Pick<Ticket, 'id' | 'createdAt'>>> {
+  return (await chooseTickets(await recordsFile(workspace, 'ticket'), selection)).map(({ id, createdAt }) => ({ id, createdAt }));
+}
+
+/** selectTickets' first pass: the selection made on the id and date of every replayable ticket. */
+async function chooseTickets(file: string, selection: Selection): Promise<Candidate[]> {
+  let candidates: Candidate[] = [];
+  let line = 0;
+  for await (const text of readJsonlLines(file)) {
+    const ticket = ticketLineFacts(text);
+    if (ticket.replayable) candidates.push({ id: ticket.id, createdAt: ticket.createdAt, line });
+    line++;
+  }
+  const byCreation = (a: Candidate, b: Candidate) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+  candidates.sort(byCreation);
+  if (selection.holdoutDays !== undefined && candidates.length > 0) {
+    const last = Date.parse(candidates.at(-1)!.createdAt);
+    const from = last - selection.holdoutDays * 86_400_000;
+    candidates = candidates.filter((ticket) => Date.parse(ticket.createdAt) > from);
+  }
+  if (selection.sample !== undefined && selection.sample < candidates.length) {
+    const random = new Random(selection.seed ?? 42);
+    const keyed = candidates.map((ticket) => ({ ticket, key: random.next() }));
+    candidates = keyed.sort((a, b) => a.key - b.key).slice(0, selection.sample).map((entry) => entry.ticket);
+    candidates.sort(byCreation);
+  }
+  if (selection.shard) candidates = candidates.filter((ticket) => shardOf(ticket.id, selection.shard!.count) === selection.shard!.index);
+  return candidates;
+}
+
+/** The orders of the given customers (lower-cased e-mails), newest first: only those a replay can use are kept. */
+async function ordersByCustomer(workspace: string, emails: ReadonlySet<string>): Promise<Map<string, Order[]>> {
+  const orders = new Map<string, Order[]>();
+  for await (const order of readRecords(workspace, 'order')) {
+    const email = order.customerEmail?.toLowerCase();
+    if (!email || !emails.has(email)) continue;
+    const list = orders.get(email);
+    if (list) list.push(order);
+    else orders.set(email, [order]);
+  }
+  for (const list of orders.values()) list.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return orders;
+}
+
+/** The context of a ticket at its creation: its first question, a bound retriever, earlier orders. */
+export function ticketContext(ticket: Ticket, searcher: Searcher, orders: Map<string, Order[]>): TicketContext {
+  const question = ticket.messages.find((message) => message.role === 'customer' && !message.internal)!;
+  const asOf = ticket.createdAt;
+  const email = ticket.customer.email?.toLowerCase();
+  // Candidates of one run ask the same questions (a composite asks its parts'): search once.
+  const searches = new Map<string, ReturnType<Searcher['search']>>();
+  return {
+    ticket: {
+      id: ticket.id,
+      subject: ticket.subject,
+      question: question.text,
+      channel: ticket.channel,
+      ...(ticket.language && { language: ticket.language }),
+      customer: ticket.customer,
+    },
+    asOf,
+    retrieve: (query, options = {}) => {
+      const key = JSON.stringify([query, options.table, options.limit, options.mode, options.kinds]);
+      let hits = searches.get(key);
+      // A search for the customer's own words is widened with the team's past answers to such questions.
+      const widened = question.text.trim() !== '' && query.includes(question.text) ? { pastAnswers: PAST_ANSWERS } : {};
+      if (!hits) searches.set(key, (hits = searcher.search(query, { ...options, ...widened, ...(ticket.language && { language: ticket.language }), asOf, excludeTicketId: ticket.id })));
+      return hits.then((found) => found.map((hit) => ({ ...hit })));
+    },
+    orders: (email ? (orders.get(email) ?? []) : []).filter((order) => order.createdAt < asOf),
+  };
+}
+
+/** Four tickets at once, or twice what the most patient endpoint takes in flight: its queue is never empty. */
+export function defaultConcurrency(candidates: readonly Responder[]): number {
+  return Math.max(4, ...candidates.map((candidate) => 2 * (candidate.concurrency ?? 0)));
+}
+
+/** One try of a repeated run: a fresh call to any model the candidate consults, and whether it consulted one. */
+async function tryOnce(candidate: Responder, context: TicketContext, ticket: Ticket, repeat: number, relied: readonly Relied[]): Promise<TicketResult> {
+  const { context: recorded, seen } = recordingContext(context);
+  const { value: answer, modelCalls } = await freshTry(() => answerSafely(candidate, recorded));
+  return { candidate: candidate.id, ticketId: ticket.id, createdAt: ticket.createdAt, answer, repeat, ...(repeat === 0 && modelCalls === 0 && { answeredOnce: true as const }), ...recallOf(relied, seen) };
+}
+
+/** The context as given, keeping every hit its searches return: what the candidate was shown. */
+function recordingContext(context: TicketContext): { context: TicketContext; seen: SeenContext } {
+  const hits: SearchHit[] = [];
+  const retrieve: TicketContext['retrieve'] = async (query, options) => {
+    const found = await context.retrieve(query, options);
+    hits.push(...found.map((hit) => ({ ...hit })));
+    return found;
+  };
+  return { context: { ...context, retrieve }, seen: { hits, orders: context.orders } };
+}
+
+function recallOf(relied: readonly Relied[], seen: SeenContext): Pick<TicketResult, 'context'> {
+  return relied.length > 0 ? { context: contextItems(relied, seen) } : {};
+}
+
+/** Links of the articles a reply can cite (macros are applied, not linked). */
+async function articleLinks(workspace: string): Promise<Set<string>> {
+  const links = new Set<string>();
+  for await (const doc of readRecords(workspace, 'knowledge')) if (doc.kind !== 'macro' && doc.url) links.add(linkKey(doc.url));
+  return links;
+}
+
+/** What the agent's real reply to a ticket rested on, as far as the records tell (see context-recall.ts). */
+async function reliedOnFor(ticket: Ticket, searcher: Searcher, facts: { articleLinks: ReadonlySet<string>; orders: Map<string, Order[]> }): Promise<Relied[]> {
+  const reference = ticketHistory(ticket).reference;
+  if (!reference || reference.text.trim() === '') return [];
+  const [nearestPastAnswer] = await searcher.search(reference.text, { table: 'tickets', against: 'answer', asOf: ticket.createdAt, excludeTicketId: ticket.id, limit: 1 });
+  const email = ticket.customer.email?.toLowerCase();
+  return reliedOn(
+    { text: reference.text, ...(reference.macro && { macro: reference.macro }) },
+    { articleLinks: facts.articleLinks, customerOrders: email ? (facts.orders.get(email) ?? []) : [], ...(nearestPastAnswer && { nearestPastAnswer }) },
+  );
+}
+
+/**
+ * The context a candidate is asked with: the agent's reply is added only for a responder that
+ * declares it reads it (the oracle); every other candidate gets the blind context unchanged.
+ */
+export function contextFor(candidate: Responder, context: TicketContext, ticket: Ticket): TicketContext {
+  if (!candidate.readsAgentReply) return context;
+  const reference = ticketHistory(ticket).reference;
+  return reference ? { ...context, agentReply: { text: reference.text, ...(reference.macro && { macro: reference.macro }) } } : context;
+}
+
+/** A candidate that throws fails that ticket only; a JavaScript one returning a failure beside a reply is escalated all the same. */
+async function answerSafely(candidate: Responder, context: TicketContext): Promise<Answer> {
+  const started = performance.now();
+  try {
+    return settledAnswer(await candidate.respond(context));
+  } catch (error) {
+    return failedAnswer(failureOf(error), { latencyMs: performance.now() - started });
+  }
+}
+
+/** A refit period is whole days; shards would rebuild the one index of the workspace under each other. */
+export function checkRefit(refitEvery: number, selection: Selection): void {
+  if (!Number.isInteger(refitEvery) || refitEvery < 1) throw new ShadowdeskError('SD_INPUT_INVALID', `refitEvery ${refitEvery}: expected a whole number of days, 1 or more`);
+  if (selection.shard) {
+    throw new ShadowdeskError(
+      'SD_INPUT_INVALID',
+      `refitEvery ${refitEvery} with shard ${selection.shard.index + 1}/${selection.shard.count}: each period rebuilds the workspace's one index, which shards running at once would replace under each other; replay the window without --shard`,
+    );
+  }
+}
+
+export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
+  const started = performance.now();
+  const workspace = options.workspace ?? DEFAULT_WORKSPACE;
+  const selection = options.selection ?? {};
+  const tickets = await selectTickets(workspace, selection);
+  const repeat = options.repeat ?? 1;
+  if (!Number.isInteger(repeat) || repeat < 1) throw new ShadowdeskError('SD_INPUT_INVALID', `--repeat ${repeat}: expected a whole number of tries per ticket, 1 or more`);
+  if (options.refitEvery !== undefined) checkRefit(options.refitEvery, selection);
+  const identity = runIdentity({
+    selection,
+    tickets,
+    candidates: options.candidates,
+    repeat,
+    manifest: await readManifest(workspace),
+    ...(options.llmJudge && { llmJudge: options.llmJudge }),
+    ...(options.refitEvery !== undefined && { refitEvery: options.refitEvery }),
+  });
+  const runDir = options.runDir ?? ownRunDir(workspace, identity);
+  if (options.runDir === undefined) await checkLatestIsPointer(workspace);
+  await createRunDir(runDir);
+  await claimRunDir(runDir, identity);
+  if (options.runDir === undefined) await pointLatestAt(workspace, runDir);
+  const resultsFile = join(runDir, RESULTS_FILE);
+  const earlier = [...(await readResultsFile(resultsFile, 'resume')).values()];
+  // A failure is asked again once per resume: an endpoint that was down may answer now.
+  const kept = options.keepFailed ? earlier : earlier.filter((result) => result.answer.failure === undefined);
+  const done = new Set(kept.map(resultKey));
+  const askedOnce = new Set(kept.filter((result) => result.answeredOnce).map((result) => resultKey({ ...result, repeat: 0 })));
+  const emails = new Set(tickets.flatMap((ticket) => ticket.customer.email?.toLowerCase() ?? []));
+  const orders = await ordersByCustomer(workspace, emails);
+  const links = await articleLinks(workspace);
+  const windowStart = options.refitEvery === undefined ? undefined : await replayWindowStart(workspace, selection);
+  const periods: Array<{ start?: string; tickets: Ticket[] }> = windowStart === undefined || options.refitEvery === undefined ? [{ tickets }] : replayPeriods(tickets, windowStart, options.refitEvery);
+  const periodModels: ReplayPeriod[] = [];
+  const writer = new JsonlWriter(resultsFile, 'a');
+  let answered = 0;
+  let taken = 0;
+  /** Answers a period's tickets, searching the index as it is now. */
+  const answerAll = async (batch: readonly Ticket[], searcher: Searcher) => {
+    let next = 0;
+    const work = async () => {
+      while (next < batch.length) {
+        const ticket = batch[next++]!;
+        taken++;
+        const context = ticketContext(ticket, searcher, orders);
+        const relied = await reliedOnFor(ticket, searcher, { articleLinks: links, orders });
+        // A ticket's candidates are asked at once: asked in turn, each endpoint would idle while
+        // the others answer.
+        await Promise.all(
+          options.candidates.map(async (candidate) => {
+            const asked = contextFor(candidate, context, ticket);
+            if (repeat === 1) {
+              if (done.has(resultKey({ candidate: candidate.id, ticketId: ticket.id }))) return;
+              const { context: recorded, seen } = recordingContext(asked);
+              const answer = await answerSafely(candidate, recorded);
+              await writer.write({ candidate: candidate.id, ticketId: ticket.id, createdAt: ticket.createdAt, answer, ...recallOf(relied, seen) } satisfies TicketResult);
+              answered++;
+              return;
+            }
+            const first = resultKey({ candidate: candidate.id, ticketId: ticket.id, repeat: 0 });
+            for (let index = 0; index < repeat && !askedOnce.has(first); index++) {
+              if (done.has(resultKey({ candidate: candidate.id, ticketId: ticket.id, repeat: index }))) continue;
+              const result = await tryOnce(candidate, asked, ticket, index, relied);
+              await writer.write(result);
+              answered++;
+              if (result.answeredOnce) askedOnce.add(first);
+            }
+          }),
+        );
+        options.onProgress?.({ done: taken, total: tickets.length });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? defaultConcurrency(options.candidates)) }, work));
+  };
+  try {
+    for (const period of periods) {
+      // Every period's index is rebuilt on a resume too: the same cut-off fits the same model (cached), so kept answers and new ones share it.
+      if (period.start !== undefined) periodModels.push({ start: period.start, tickets: period.tickets.length, model: await indexFittedAt(workspace, period.start, options.onIndexProgress) });
+      const searcher = await openSearcher(workspace);
+      try {
+        await answerAll(period.tickets, searcher);
+      } finally {
+        await searcher.close();
+      }
+    }
+  } finally {
+    await writer.close();
+  }
+  // Judging embeds every answer with one model: the one fitted before the window, which saw no judged ticket.
+  const judgeModel = windowStart === undefined ? undefined : await indexFittedAt(workspace, windowStart, options.onIndexProgress);
+  const info: RunInfo = {
+    workspace,
+    candidates: options.candidates.map((candidate) => candidate.id),
+    selection,
+    ...(repeat > 1 && { repeat }),
+    ...(options.refitEvery !== undefined && { refitEvery: options.refitEvery, periods: periodModels }),
+    ...(judgeModel && { judgeModel }),
+  };
+  await writeFile(join(runDir, RUN_FILE), `${JSON.stringify(info, null, 2)}\n`);
+  return {
+    tickets: tickets.length,
+    resumed: kept.length,
+    retried: earlier.length - kept.length,
+    answered,
+    repeat,
+    seconds: (performance.now() - started) / 1000,
+    runDir,
+    resultsFile,
+    ...(options.refitEvery !== undefined && { periods: periodModels }),
+    ...(judgeModel && { judgeModel }),
+  };
+}
+
+/** Creates a run folder (--run, merge's --out); a path that cannot be one is a user error, said so. */
+export async function createRunDir(runDir: string): Promise<void> {
+  await mkdir(runDir, { recursive: true }).catch((cause: NodeJS.ErrnoException) => {
+    const reason = cause.code === 'EEXIST' || cause.code === 'ENOTDIR' ? 'a file is in the way' : (cause.code ?? cause.message);
+    throw new ShadowdeskError('SD_INPUT_INVALID', `${runDir}: cannot create the run folder (${reason}); name a folder for the run`, { cause });
+  });
+}
+
+/** What a finished run answered; a folder without it is not a finished run (a user error, said so). */
+export async function readRunInfo(runDir: string): Promise<RunInfo> {
+  try {
+    return JSON.parse(await readFile(join(runDir, RUN_FILE), 'utf8')) as RunInfo;
+  } catch (cause) {
+    if (!existsSync(runDir)) {
+      throw new ShadowdeskError('SD_INPUT_NOT_FOUND', `${runDir}: no such run folder; \`shadowdesk simulate\` writes a run to ${DEFAULT_WORKSPACE}/runs/latest (or to the folder --run names)`, { cause });
+    }
+    throw new ShadowdeskError('SD_INPUT_INVALID', `${runDir}: not a finished run (no ${RUN_FILE}); finish or resume it with \`shadowdesk simulate --run ${runDir}\``, { cause });
+  }
+}
