@@ -26,6 +26,7 @@
  */
 
 import { fold as foldAccents } from './key-facts.ts';
+import { RECENT_TEXTS, recentResults } from './recent.ts';
 
 export const ACTION_KINDS = [
   'refund',
@@ -683,6 +684,13 @@ function isPolicyOrRefusal(rule: Rule, folded: string, sentence: Sentence, start
  * `language` is only a hint and does not narrow matching: French and English are always both checked.
  */
 export function detectActionClaims(text: string, language?: string): ActionClaim[] {
+  return recentClaims(text, () => claimsIn(text)).slice();
+}
+
+/** A run reads each agent reply for the action tickets and for every candidate's answer that repeats it. */
+const recentClaims = recentResults<ActionClaim[]>(RECENT_TEXTS);
+
+function claimsIn(text: string): ActionClaim[] {
   const written = text.normalize('NFC');
   const folded = fold(written);
   const all = sentences(folded);

@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { defineJudge, factOptionsOf, scoreOnly } from './define.ts';
 import { fold, productPattern } from './key-facts.ts';
+import { optionsKey, RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
 
 export interface EntityOptions {
@@ -607,6 +608,10 @@ function mentions(text: string, options: EntityOptions): Mention[] {
   return found;
 }
 
+/** The agent's reply is read once for every candidate, an answer once for every candidate that sent it. */
+const recentMentions = recentResults<readonly Mention[]>(RECENT_TEXTS);
+const mentionsOf = (text: string, options: EntityOptions) => recentMentions(`${optionsKey(options)}${text}`, () => mentions(text, options));
+
 const unique = (values: readonly string[]) => [...new Set(values)];
 
 interface Comparison {
@@ -657,7 +662,7 @@ const list = (slot: Slot, values: readonly string[]) => values.map((value) => di
 
 export function judgeEntities(reference: string, answer: string, options: EntityOptions = {}): JudgeScore & { conflicts: EntityConflict[] } {
   const judge = 'entities';
-  const { conflicts, shared } = compare(mentions(reference, options), mentions(answer, options));
+  const { conflicts, shared } = compare(mentionsOf(reference, options), mentionsOf(answer, options));
   if (conflicts.length > 0) {
     const reason = conflicts.map(({ slot, reference: said, answer: says }) => `conflict on ${slot}: the agent said ${list(slot, said)}, the answer says ${list(slot, says)}`).join('; ');
     return { judge, score: 0, reason, conflicts };

@@ -8,6 +8,7 @@
  * token, keeping matching linear.
  */
 
+import { optionsKey, RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
 
 export type FactSlot = 'amount' | 'duration' | 'percent' | 'date' | 'order' | 'tracking' | 'url' | 'email' | 'product';
@@ -58,11 +59,12 @@ function foldChar(ch: string): string {
   return folded;
 }
 
+/** What folding can change: capitals and anything not ASCII, one code point at a time so a surrogate pair stays whole. */
+const FOLDABLE_RE = /[A-Z\u0080-\u{10ffff}]/gu;
+
 /** Lowercase, accents stripped, one unit per unit so offsets in the folded text still map. */
 export function fold(text: string): string {
-  let out = '';
-  for (const ch of text) out += ch.length === 1 ? foldChar(ch) : ch;
-  return out;
+  return text.replace(FOLDABLE_RE, (ch) => (ch.length === 1 ? foldChar(ch) : ch));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -329,30 +331,11 @@ interface Found extends Fact {
  * claimed once, so "30 jours" is one duration and "2024-03-12" one date.
  */
 export function extractFacts(text: string, options: FactOptions = {}): Fact[] {
-  let products = 0;
-  if (options.products) {
-    products = productLists.get(options.products) ?? ++lastProductList;
-    productLists.set(options.products, products);
-  }
-  const key = `${options.language ?? ''}\u0000${products}\u0000${text}`;
-  let facts = recentFacts.get(key);
-  if (!facts) {
-    facts = extract(text, options);
-    recentFacts.set(key, facts);
-    if (recentFacts.size > RECENT_FACTS) recentFacts.delete(recentFacts.keys().next().value!);
-  }
-  return facts.slice();
+  return recentFacts(`${optionsKey(options)}${text}`, () => extract(text, options)).slice();
 }
 
-/**
- * Judging a run extracts the same texts again and again (an agent's reply once per candidate, a
- * cited source once per judge and per answer citing it): the latest results are kept, by text,
- * language and catalogue (told apart by the identity of the products array a run passes).
- */
-const RECENT_FACTS = 4096;
-const recentFacts = new Map<string, Fact[]>();
-const productLists = new WeakMap<readonly string[], number>();
-let lastProductList = 0;
+/** A run extracts the same texts again and again (an agent's reply once per candidate, a cited source once per judge and per answer citing it). */
+const recentFacts = recentResults<Fact[]>(RECENT_TEXTS);
 
 function extract(text: string, options: FactOptions): Fact[] {
   const original = text.normalize('NFC');
