@@ -103,10 +103,43 @@ const NUMBER_WORDS: ReadonlyMap<string, number> = (() => {
   return words;
 })();
 
-const NUMBER_WORDS_RE = [...NUMBER_WORDS.keys()]
-  .sort((a, b) => b.length - a.length)
-  .map((word) => word.split('-').join('[-\\s]+'))
-  .join('|');
+interface TrieNode {
+  /** A whole number word ends here. */
+  word: boolean;
+  next: Map<string, TrieNode>;
+}
+
+/**
+ * The number words as a trie-shaped pattern ("quatre(?:[-\s]+vingt(?:…)?)?"): a position is turned down
+ * on its first letters instead of against each of the 300 words in turn. Branches start with different
+ * characters, so at most one can go on, and an optional branch is tried before the word ending there:
+ * the longer word is tried first, as in an alternation sorted longest first; the matches are the same.
+ * The words are letters and hyphens only, so none needs escaping.
+ */
+function trieSource(words: Iterable<string>): string {
+  const root: TrieNode = { word: false, next: new Map() };
+  for (const word of words) {
+    let node = root;
+    for (const ch of word) {
+      let child = node.next.get(ch);
+      if (!child) {
+        child = { word: false, next: new Map() };
+        node.next.set(ch, child);
+      }
+      node = child;
+    }
+    node.word = true;
+  }
+  const source = (node: TrieNode): string => {
+    const branches = [...node.next].map(([ch, child]) => `${ch === '-' ? '[-\\s]+' : ch}${source(child)}`);
+    if (branches.length === 0) return '';
+    const either = branches.length === 1 ? branches[0]! : `(?:${branches.join('|')})`;
+    return node.word ? `(?:${either})?` : either;
+  };
+  return source(root);
+}
+
+const NUMBER_WORDS_RE = trieSource(NUMBER_WORDS.keys());
 
 function numberValue(token: string): number | undefined {
   if (/^\d+$/.test(token)) return Number(token);
