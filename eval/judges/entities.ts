@@ -11,7 +11,7 @@
 
 import { z } from 'zod';
 import { defineJudge, factOptionsOf, scoreOnly } from './define.ts';
-import { fold, productPattern } from './key-facts.ts';
+import { fold, mayName, productPattern } from './key-facts.ts';
 import { optionsKey, RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
 
@@ -582,6 +582,7 @@ function mentions(text: string, options: EntityOptions): Mention[] {
   for (const { start, end } of spans) taken.fill(1, start, end);
   const products = [...new Set((options.products ?? []).map((p) => p.trim()).filter(Boolean))].sort((a, b) => b.length - a.length);
   for (const product of products) {
+    if (!mayName(folded, product)) continue;
     for (const m of folded.matchAll(productPattern(product))) {
       const end = m.index + m[0].length;
       if (taken.subarray(m.index, end).includes(1)) continue;

@@ -331,21 +331,37 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+interface ProductName {
+  /** Its folded words, each of which a mention holds as written. */
+  words: string[];
+  pattern: RegExp;
+}
+
 /**
  * A catalogue name on word boundaries in folded text, compiled once per product: a run extracts facts from
  * thousands of texts against the same catalogue (the entities judge reads products with it too).
  */
-const productPatterns = new Map<string, RegExp>();
-export function productPattern(product: string): RegExp {
-  let pattern = productPatterns.get(product);
-  if (!pattern) {
+const productNames = new Map<string, ProductName>();
+function productName(product: string): ProductName {
+  let name = productNames.get(product);
+  if (!name) {
+    const words = fold(product.normalize('NFC')).trim().split(/\s+/);
     // "Diffuseur à bâtonnets thé noir" is the "Diffuseur Thé noir" of the catalogue: up to three words may follow its first.
-    const [first = '', ...rest] = fold(product.normalize('NFC')).trim().split(/\s+/).map(escapeRegExp);
-    const name = rest.length === 0 ? first : `${first}\\s+(?:[^\\s]+\\s+){0,3}?${rest.join('\\s+')}`;
-    pattern = new RegExp(`${NOT_LETTER_BEFORE}${name}${NOT_LETTER_AFTER}`, 'gu');
-    productPatterns.set(product, pattern);
+    const [first = '', ...rest] = words.map(escapeRegExp);
+    const source = rest.length === 0 ? first : `${first}\\s+(?:[^\\s]+\\s+){0,3}?${rest.join('\\s+')}`;
+    name = { words, pattern: new RegExp(`${NOT_LETTER_BEFORE}${source}${NOT_LETTER_AFTER}`, 'gu') };
+    productNames.set(product, name);
   }
-  return pattern;
+  return name;
+}
+
+export function productPattern(product: string): RegExp {
+  return productName(product).pattern;
+}
+
+/** Whether folded text holds every word of a product's name, which any mention of it does: the pattern only runs on texts that do. */
+export function mayName(folded: string, product: string): boolean {
+  return productName(product).words.every((word) => folded.includes(word));
 }
 
 interface Span {
@@ -399,7 +415,7 @@ function extract(text: string, options: FactOptions): Fact[] {
 
   // Products first: their names may hold digits ("Coffret 3 bougies") that are not facts of their own.
   const products = [...new Set((options.products ?? []).map((p) => p.trim()).filter(Boolean))].sort((a, b) => b.length - a.length);
-  for (const product of products) scan(productPattern(product), 'product', () => product);
+  for (const product of products) if (mayName(folded, product)) scan(productPattern(product), 'product', () => product);
 
   for (const m of folded.matchAll(URL_RE)) {
     const raw = m[0].replace(/[.,;:!?)\]}'"»]+$/u, '');
