@@ -380,16 +380,29 @@ interface Found extends Fact {
  * claimed once, so "30 jours" is one duration and "2024-03-12" one date.
  */
 export function extractFacts(text: string, options: FactOptions = {}): Fact[] {
-  return recentFacts(`${optionsKey(options)}${text}`, () => extract(text, options)).slice();
+  return recentFacts(`${optionsKey(options)}${text}`, () => factsOf(text, options)).slice();
 }
 
 /** A run extracts the same texts again and again (an agent's reply once per candidate, a cited source once per judge and per answer citing it). */
 const recentFacts = recentResults<Fact[]>(RECENT_TEXTS);
 
-function extract(text: string, options: FactOptions): Fact[] {
+/**
+ * Judges read a text with and without the catalogue or the language (grounding's sources, safety's order
+ * numbers), which mostly read the same: extraction only depends on whether the text reads as French and on
+ * the catalogue names it may hold, so those key what is kept.
+ */
+function factsOf(text: string, options: FactOptions): Fact[] {
   const original = text.normalize('NFC');
   const folded = fold(original);
   const french = isFrench(folded, options.language);
+  const products = [...new Set((options.products ?? []).map((p) => p.trim()).filter(Boolean))].sort((a, b) => b.length - a.length).filter((product) => mayName(folded, product));
+  return recentReadings(`${french}\u0000${JSON.stringify(products)}\u0000${text}`, () => extract(original, folded, french, products));
+}
+
+const recentReadings = recentResults<Fact[]>(RECENT_TEXTS);
+
+/** `folded` is `original` folded; `products` the catalogue names it may hold, longest first. */
+function extract(original: string, folded: string, french: boolean, products: readonly string[]): Fact[] {
   const claimed: Span[] = [];
   const found: Found[] = [];
 
@@ -414,8 +427,7 @@ function extract(text: string, options: FactOptions): Fact[] {
   };
 
   // Products first: their names may hold digits ("Coffret 3 bougies") that are not facts of their own.
-  const products = [...new Set((options.products ?? []).map((p) => p.trim()).filter(Boolean))].sort((a, b) => b.length - a.length);
-  for (const product of products) if (mayName(folded, product)) scan(productPattern(product), 'product', () => product);
+  for (const product of products) scan(productPattern(product), 'product', () => product);
 
   for (const m of folded.matchAll(URL_RE)) {
     const raw = m[0].replace(/[.,;:!?)\]}'"»]+$/u, '');
