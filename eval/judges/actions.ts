@@ -26,6 +26,7 @@
  */
 
 import { fold as foldAccents } from './key-facts.ts';
+import { RECENT_TEXTS, recentResults } from './recent.ts';
 
 export const ACTION_KINDS = [
   'refund',
@@ -150,6 +151,11 @@ interface Rule {
    */
   conditional: boolean;
   re: RegExp;
+  /**
+   * Words the rule cannot match without (its verb, or what follows a passive subject): a text without
+   * them is not scanned with `re`, whose subject part (any noun group after "le", "the"…) is the costly one.
+   */
+  needs?: RegExp;
   /** Check on the matched text as written (a code must be written in capitals). */
   accept?: (written: string) => boolean;
 }
@@ -162,34 +168,50 @@ interface VerbForms {
 /** One rule per subject and tense the verb forms allow: "we have refunded", "I'll refund", "je vous rembourse"… */
 function verbRules(kind: Rule['kind'], forms: VerbForms): Rule[] {
   const rules: Rule[] = [];
-  const add = (form: Rule['form'], source: string) => rules.push({ kind, form, conditional: form === 'promise', re: new RegExp(source, 'g') });
+  const add = (form: Rule['form'], subject: string, verb: string, tail: string) =>
+    rules.push({ kind, form, conditional: form === 'promise', re: new RegExp(`${subject}(?:${verb})${tail}`, 'g'), needs: needed(verb) });
   const { en, fr } = forms;
   const enTail = en?.object ?? END;
   const frTail = fr?.object ?? END;
-  if (en?.past) add('done', `${EN_DONE}(?:${en.past})${enTail}`);
+  if (en?.past) add('done', EN_DONE, en.past, enTail);
   if (en?.base) {
-    add('done', `${EN_ABLE}(?:${en.base})${enTail}`);
-    add('promise', `${EN_WILL}(?:${en.base})${enTail}`);
+    add('done', EN_ABLE, en.base, enTail);
+    add('promise', EN_WILL, en.base, enTail);
   }
-  if (en?.ing) add('promise', `${EN_ING}(?:${en.ing})${enTail}`);
-  if (fr?.past) add('done', `${FR_DONE}(?:${fr.past})${frTail}`);
+  if (en?.ing) add('promise', EN_ING, en.ing, enTail);
+  if (fr?.past) add('done', FR_DONE, fr.past, frTail);
   if (fr?.inf) {
-    add('done', `${FR_DONE_INF}(?:${fr.inf})${frTail}`);
-    add('promise', `${FR_WILL}(?:${fr.inf})${frTail}`);
+    add('done', FR_DONE_INF, fr.inf, frTail);
+    add('promise', FR_WILL, fr.inf, frTail);
   }
-  if (fr?.future) add('promise', `${FR_SUBJECT}(?:${fr.future})${frTail}`);
-  if (fr?.presentVous) add('promise', `${FR_SUBJECT_VOUS}(?:${fr.presentVous})${frTail}`);
-  if (fr?.presentBare) add('promise', `${FR_SUBJECT}(?:${fr.presentBare})${frTail}`);
+  if (fr?.future) add('promise', FR_SUBJECT, fr.future, frTail);
+  if (fr?.presentVous) add('promise', FR_SUBJECT_VOUS, fr.presentVous, frTail);
+  if (fr?.presentBare) add('promise', FR_SUBJECT, fr.presentBare, frTail);
   return rules;
 }
 
 /** Passive and state forms after a subject: done ("has been issued"), state ("is cancelled"), promise ("will be issued"). */
 function passiveRules(kind: Rule['kind'], subject: string, tails: { done?: string; state?: string; promise?: string }): Rule[] {
   const rules: Rule[] = [];
-  if (tails.done) rules.push({ kind, form: 'done', conditional: false, re: new RegExp(`${subject}(?:${tails.done})`, 'g') });
-  if (tails.state) rules.push({ kind, form: 'done', conditional: true, re: new RegExp(`${subject}(?:${tails.state})`, 'g') });
-  if (tails.promise) rules.push({ kind, form: 'promise', conditional: true, re: new RegExp(`${subject}(?:${tails.promise})`, 'g') });
+  const add = (form: Rule['form'], conditional: boolean, tail: string) => rules.push({ kind, form, conditional, re: new RegExp(`${subject}(?:${tail})`, 'g'), needs: needed(tail) });
+  if (tails.done) add('done', false, tails.done);
+  if (tails.state) add('done', true, tails.state);
+  if (tails.promise) add('promise', true, tails.promise);
   return rules;
+}
+
+/**
+ * A part every match of a rule holds, as a pattern of its own: where it is nowhere in the text, neither is a
+ * match. One pattern per part, so rules sharing a verb look for it once per text.
+ */
+const neededParts = new Map<string, RegExp>();
+function needed(part: string): RegExp {
+  let pattern = neededParts.get(part);
+  if (!pattern) {
+    pattern = new RegExp(part);
+    neededParts.set(part, pattern);
+  }
+  return pattern;
 }
 
 const rule = (kind: Rule['kind'], form: Rule['form'], conditional: boolean, source: string, accept?: Rule['accept']): Rule => ({
@@ -683,12 +705,30 @@ function isPolicyOrRefusal(rule: Rule, folded: string, sentence: Sentence, start
  * `language` is only a hint and does not narrow matching: French and English are always both checked.
  */
 export function detectActionClaims(text: string, language?: string): ActionClaim[] {
+  return recentClaims(text, () => claimsIn(text)).slice();
+}
+
+/** A run reads each agent reply for the action tickets and for every candidate's answer that repeats it. */
+const recentClaims = recentResults<ActionClaim[]>(RECENT_TEXTS);
+
+function claimsIn(text: string): ActionClaim[] {
   const written = text.normalize('NFC');
   const folded = fold(written);
   const all = sentences(folded);
   const claims: Array<ActionClaim & { start: number }> = [];
   const spans = new Map<ActionKind, Span[]>();
+  const present = new Map<RegExp, boolean>();
+  const mayMatch = ({ needs }: Rule) => {
+    if (!needs) return true;
+    let found = present.get(needs);
+    if (found === undefined) {
+      found = needs.test(folded);
+      present.set(needs, found);
+    }
+    return found;
+  };
   for (const rule of RULES) {
+    if (!mayMatch(rule)) continue;
     for (const { match, sentence } of matchesWithinSentences(rule.re, folded, all)) {
       const start = sentence.start + match.index;
       const end = start + match[0].length;

@@ -11,7 +11,8 @@
 
 import { z } from 'zod';
 import { defineJudge, factOptionsOf, scoreOnly } from './define.ts';
-import { fold, productPattern } from './key-facts.ts';
+import { fold, mayName, productPattern } from './key-facts.ts';
+import { optionsKey, RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
 
 export interface EntityOptions {
@@ -483,7 +484,15 @@ function isNegatedFrench(before: readonly Word[], anchor: string, after: readonl
   return ne && next[0] !== 'que' && next[0] !== "qu'";
 }
 
-function claimsIn(list: readonly Word[], folded: string, { english, french }: Languages): Claim[] {
+/** A claim read at `word`, from the copula or the negation that opens it; built out of the word loop, which runs on every word. */
+function claimAt(key: string, end: number, withCopula: boolean, word: Word, before: readonly Word[], after: readonly Word[], { english, french }: Languages): Claim {
+  const opening = before.find((w) => (withCopula && COPULAS.test(w.text)) || w.text === 'ne' || w.text === "n'" || EN_NEGATIONS.has(w.text) || w.text.endsWith("n't"));
+  const negated = (english && isNegatedEnglish(before, word.text, after)) || (french && isNegatedFrench(before, word.text, after));
+  return { key, negated, start: opening?.start ?? word.start, end };
+}
+
+function claimsIn(list: readonly Word[], folded: string, languages: Languages): Claim[] {
+  const { english, french } = languages;
   const claims: Claim[] = [];
   for (let i = 0; i < list.length; i++) {
     const word = list[i]!;
@@ -494,40 +503,35 @@ function claimsIn(list: readonly Word[], folded: string, { english, french }: La
     for (let j = i - 1; j >= from; j--) if (PHRASE_BREAKS.has(list[j]!.text)) from = j + 1;
     const before = list.slice(from, i);
     const after = list.slice(i + 1, i + 6);
-    const negated = () => (english && isNegatedEnglish(before, text, after)) || (french && isNegatedFrench(before, text, after));
-    const add = (key: string, end: number, withCopula: boolean) => {
-      const opening = before.find((w) => (withCopula && COPULAS.test(w.text)) || w.text === 'ne' || w.text === "n'" || EN_NEGATIONS.has(w.text) || w.text.endsWith("n't"));
-      claims.push({ key, negated: negated(), start: opening?.start ?? word.start, end });
-    };
     const copula = before.some((w) => COPULAS.test(w.text));
     // Modal verbs: the claim is the verb they govern. An inversion ("can you", "pouvez-vous") asks, it does not state.
     if ((english && EN_MODALS.test(text)) || (french && FR_MODALS.test(text))) {
       if (folded[word.end] === '-' || ['you', 'we', 'i', 'they', 'he', 'she', 'it'].includes(after[0]?.text ?? '')) continue;
       const verb = verbAfter(list, i + 1);
-      if (verb && !/^(?:have|avoir)$/.test(verb.text)) add(claimKey(verb.text), verb.end, false);
+      if (verb && !/^(?:have|avoir)$/.test(verb.text)) claims.push(claimAt(claimKey(verb.text), verb.end, false, word, before, after, languages));
       continue;
     }
     // "(un)able to X", "en mesure de X": the claim is X; "to be able to" states a purpose.
     if ((english && /^(?:able|unable)$/.test(text) && after[0]?.text === 'to' && !(list[i - 1]?.text === 'be' && list[i - 2]?.text === 'to')) || (french && text === 'mesure' && list[i - 1]?.text === 'en' && ['de', "d'"].includes(after[0]?.text ?? ''))) {
       const verb = verbAfter(list, i + 1);
-      if (verb) add(claimKey(verb.text), verb.end, true);
+      if (verb) claims.push(claimAt(claimKey(verb.text), verb.end, true, word, before, after, languages));
       continue;
     }
     // "it is (not) possible (to X)", "c'est possible", "is (not) allowed": only after a verb "to be", never "as soon as possible".
     if (copula && /^(?:possible|impossible|allowed|permitted|autorisee?s?)$/.test(text) && after[0]?.text !== 'que' && after[0]?.text !== 'that') {
       const verb = ['to', 'de', "d'"].includes(after[0]?.text ?? '') ? verbAfter(list, i + 2) : undefined;
-      add(verb ? claimKey(verb.text) : /possible/.test(text) ? 'possible' : 'allowed', (verb ?? word).end, true);
+      claims.push(claimAt(verb ? claimKey(verb.text) : /possible/.test(text) ? 'possible' : 'allowed', (verb ?? word).end, true, word, before, after, languages));
       continue;
     }
     // "is (not) covered / eligible", "est (n'est pas) couvert, éligible, pris en charge".
     if (copula && (/^(?:covered|couverte?s?|(?:in)?eligibles?)$/.test(text) || (/^prise?s?$/.test(text) && after[0]?.text === 'en' && after[1]?.text === 'charge'))) {
-      add(/^pris/.test(text) ? 'covered' : claimKey(text), /^pris/.test(text) ? after[1]!.end : word.end, true);
+      claims.push(claimAt(/^pris/.test(text) ? 'covered' : claimKey(text), /^pris/.test(text) ? after[1]!.end : word.end, true, word, before, after, languages));
       continue;
     }
     // "we (don't) accept returns", "nous (n')acceptons (pas)": not "please accept our apologies".
     if (/^accept(?!ab)/.test(text) && !['please', 'veuillez', 'kindly'].includes(list[i - 1]?.text ?? '')) {
       const object = verbAfter(list, i + 1)?.text ?? '';
-      if (!/^(?:our|nos|my|mes|apolog|excuse|sincere)/.test(object)) add('accept', word.end, true);
+      if (!/^(?:our|nos|my|mes|apolog|excuse|sincere)/.test(object)) claims.push(claimAt('accept', word.end, true, word, before, after, languages));
     }
   }
   return claims;
@@ -581,6 +585,7 @@ function mentions(text: string, options: EntityOptions): Mention[] {
   for (const { start, end } of spans) taken.fill(1, start, end);
   const products = [...new Set((options.products ?? []).map((p) => p.trim()).filter(Boolean))].sort((a, b) => b.length - a.length);
   for (const product of products) {
+    if (!mayName(folded, product)) continue;
     for (const m of folded.matchAll(productPattern(product))) {
       const end = m.index + m[0].length;
       if (taken.subarray(m.index, end).includes(1)) continue;
@@ -606,6 +611,10 @@ function mentions(text: string, options: EntityOptions): Mention[] {
   found.push(...plans(rest, original), ...quantities(rest, original, languages), ...temperatures(rest, original), ...polarity(rest, original, languages));
   return found;
 }
+
+/** The agent's reply is read once for every candidate, an answer once for every candidate that sent it. */
+const recentMentions = recentResults<readonly Mention[]>(RECENT_TEXTS);
+const mentionsOf = (text: string, options: EntityOptions) => recentMentions(`${optionsKey(options)}${text}`, () => mentions(text, options));
 
 const unique = (values: readonly string[]) => [...new Set(values)];
 
@@ -657,7 +666,7 @@ const list = (slot: Slot, values: readonly string[]) => values.map((value) => di
 
 export function judgeEntities(reference: string, answer: string, options: EntityOptions = {}): JudgeScore & { conflicts: EntityConflict[] } {
   const judge = 'entities';
-  const { conflicts, shared } = compare(mentions(reference, options), mentions(answer, options));
+  const { conflicts, shared } = compare(mentionsOf(reference, options), mentionsOf(answer, options));
   if (conflicts.length > 0) {
     const reason = conflicts.map(({ slot, reference: said, answer: says }) => `conflict on ${slot}: the agent said ${list(slot, said)}, the answer says ${list(slot, says)}`).join('; ');
     return { judge, score: 0, reason, conflicts };

@@ -8,6 +8,7 @@
  * token, keeping matching linear.
  */
 
+import { optionsKey, RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
 
 export type FactSlot = 'amount' | 'duration' | 'percent' | 'date' | 'order' | 'tracking' | 'url' | 'email' | 'product';
@@ -58,11 +59,12 @@ function foldChar(ch: string): string {
   return folded;
 }
 
+/** What folding can change: capitals and anything not ASCII, one code point at a time so a surrogate pair stays whole. */
+const FOLDABLE_RE = /[A-Z\u0080-\u{10ffff}]/gu;
+
 /** Lowercase, accents stripped, one unit per unit so offsets in the folded text still map. */
 export function fold(text: string): string {
-  let out = '';
-  for (const ch of text) out += ch.length === 1 ? foldChar(ch) : ch;
-  return out;
+  return text.replace(FOLDABLE_RE, (ch) => (ch.length === 1 ? foldChar(ch) : ch));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -101,10 +103,43 @@ const NUMBER_WORDS: ReadonlyMap<string, number> = (() => {
   return words;
 })();
 
-const NUMBER_WORDS_RE = [...NUMBER_WORDS.keys()]
-  .sort((a, b) => b.length - a.length)
-  .map((word) => word.split('-').join('[-\\s]+'))
-  .join('|');
+interface TrieNode {
+  /** A whole number word ends here. */
+  word: boolean;
+  next: Map<string, TrieNode>;
+}
+
+/**
+ * The number words as a trie-shaped pattern ("quatre(?:[-\s]+vingt(?:…)?)?"): a position is turned down
+ * on its first letters instead of against each of the 300 words in turn. Branches start with different
+ * characters, so at most one can go on, and an optional branch is tried before the word ending there:
+ * the longer word is tried first, as in an alternation sorted longest first; the matches are the same.
+ * The words are letters and hyphens only, so none needs escaping.
+ */
+function trieSource(words: Iterable<string>): string {
+  const root: TrieNode = { word: false, next: new Map() };
+  for (const word of words) {
+    let node = root;
+    for (const ch of word) {
+      let child = node.next.get(ch);
+      if (!child) {
+        child = { word: false, next: new Map() };
+        node.next.set(ch, child);
+      }
+      node = child;
+    }
+    node.word = true;
+  }
+  const source = (node: TrieNode): string => {
+    const branches = [...node.next].map(([ch, child]) => `${ch === '-' ? '[-\\s]+' : ch}${source(child)}`);
+    if (branches.length === 0) return '';
+    const either = branches.length === 1 ? branches[0]! : `(?:${branches.join('|')})`;
+    return node.word ? `(?:${either})?` : either;
+  };
+  return source(root);
+}
+
+const NUMBER_WORDS_RE = trieSource(NUMBER_WORDS.keys());
 
 function numberValue(token: string): number | undefined {
   if (/^\d+$/.test(token)) return Number(token);
@@ -296,21 +331,37 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+interface ProductName {
+  /** Its folded words, each of which a mention holds as written. */
+  words: string[];
+  pattern: RegExp;
+}
+
 /**
  * A catalogue name on word boundaries in folded text, compiled once per product: a run extracts facts from
  * thousands of texts against the same catalogue (the entities judge reads products with it too).
  */
-const productPatterns = new Map<string, RegExp>();
-export function productPattern(product: string): RegExp {
-  let pattern = productPatterns.get(product);
-  if (!pattern) {
+const productNames = new Map<string, ProductName>();
+function productName(product: string): ProductName {
+  let name = productNames.get(product);
+  if (!name) {
+    const words = fold(product.normalize('NFC')).trim().split(/\s+/);
     // "Diffuseur à bâtonnets thé noir" is the "Diffuseur Thé noir" of the catalogue: up to three words may follow its first.
-    const [first = '', ...rest] = fold(product.normalize('NFC')).trim().split(/\s+/).map(escapeRegExp);
-    const name = rest.length === 0 ? first : `${first}\\s+(?:[^\\s]+\\s+){0,3}?${rest.join('\\s+')}`;
-    pattern = new RegExp(`${NOT_LETTER_BEFORE}${name}${NOT_LETTER_AFTER}`, 'gu');
-    productPatterns.set(product, pattern);
+    const [first = '', ...rest] = words.map(escapeRegExp);
+    const source = rest.length === 0 ? first : `${first}\\s+(?:[^\\s]+\\s+){0,3}?${rest.join('\\s+')}`;
+    name = { words, pattern: new RegExp(`${NOT_LETTER_BEFORE}${source}${NOT_LETTER_AFTER}`, 'gu') };
+    productNames.set(product, name);
   }
-  return pattern;
+  return name;
+}
+
+export function productPattern(product: string): RegExp {
+  return productName(product).pattern;
+}
+
+/** Whether folded text holds every word of a product's name, which any mention of it does: the pattern only runs on texts that do. */
+export function mayName(folded: string, product: string): boolean {
+  return productName(product).words.every((word) => folded.includes(word));
 }
 
 interface Span {
@@ -329,35 +380,29 @@ interface Found extends Fact {
  * claimed once, so "30 jours" is one duration and "2024-03-12" one date.
  */
 export function extractFacts(text: string, options: FactOptions = {}): Fact[] {
-  let products = 0;
-  if (options.products) {
-    products = productLists.get(options.products) ?? ++lastProductList;
-    productLists.set(options.products, products);
-  }
-  const key = `${options.language ?? ''}\u0000${products}\u0000${text}`;
-  let facts = recentFacts.get(key);
-  if (!facts) {
-    facts = extract(text, options);
-    recentFacts.set(key, facts);
-    if (recentFacts.size > RECENT_FACTS) recentFacts.delete(recentFacts.keys().next().value!);
-  }
-  return facts.slice();
+  return recentFacts(`${optionsKey(options)}${text}`, () => factsOf(text, options)).slice();
 }
 
-/**
- * Judging a run extracts the same texts again and again (an agent's reply once per candidate, a
- * cited source once per judge and per answer citing it): the latest results are kept, by text,
- * language and catalogue (told apart by the identity of the products array a run passes).
- */
-const RECENT_FACTS = 4096;
-const recentFacts = new Map<string, Fact[]>();
-const productLists = new WeakMap<readonly string[], number>();
-let lastProductList = 0;
+/** A run extracts the same texts again and again (an agent's reply once per candidate, a cited source once per judge and per answer citing it). */
+const recentFacts = recentResults<Fact[]>(RECENT_TEXTS);
 
-function extract(text: string, options: FactOptions): Fact[] {
+/**
+ * Judges read a text with and without the catalogue or the language (grounding's sources, safety's order
+ * numbers), which mostly read the same: extraction only depends on whether the text reads as French and on
+ * the catalogue names it may hold, so those key what is kept.
+ */
+function factsOf(text: string, options: FactOptions): Fact[] {
   const original = text.normalize('NFC');
   const folded = fold(original);
   const french = isFrench(folded, options.language);
+  const products = [...new Set((options.products ?? []).map((p) => p.trim()).filter(Boolean))].sort((a, b) => b.length - a.length).filter((product) => mayName(folded, product));
+  return recentReadings(`${french}\u0000${JSON.stringify(products)}\u0000${text}`, () => extract(original, folded, french, products));
+}
+
+const recentReadings = recentResults<Fact[]>(RECENT_TEXTS);
+
+/** `folded` is `original` folded; `products` the catalogue names it may hold, longest first. */
+function extract(original: string, folded: string, french: boolean, products: readonly string[]): Fact[] {
   const claimed: Span[] = [];
   const found: Found[] = [];
 
@@ -382,7 +427,6 @@ function extract(text: string, options: FactOptions): Fact[] {
   };
 
   // Products first: their names may hold digits ("Coffret 3 bougies") that are not facts of their own.
-  const products = [...new Set((options.products ?? []).map((p) => p.trim()).filter(Boolean))].sort((a, b) => b.length - a.length);
   for (const product of products) scan(productPattern(product), 'product', () => product);
 
   for (const m of folded.matchAll(URL_RE)) {

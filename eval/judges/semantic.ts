@@ -128,10 +128,13 @@ export function hardNegatives(tickets: readonly ReplayedPair[], options: HardNeg
   const negatives = new Map<string, Float32Array[]>();
   for (const [, members] of byGroup(tickets)) {
     const pool = members.length <= poolSize ? members : sample(members, poolSize, random);
+    const similarities = poolSimilarities(pool);
+    const inPool = new Map(pool.map((other, index) => [other, index]));
     for (const ticket of members) {
+      const row = inPool.get(ticket);
+      const similarity = (index: number) => (row === undefined ? cosine(pool[index]!.question, ticket.question) : similarities[row * pool.length + index]!);
       const byQuestion = pool
-        .filter((other) => other.id !== ticket.id)
-        .map((other) => ({ other, similarity: cosine(other.question, ticket.question) }))
+        .flatMap((other, index) => (other.id === ticket.id ? [] : [{ other, similarity: similarity(index) }]))
         .sort((a, b) => b.similarity - a.similarity || a.other.id.localeCompare(b.other.id));
       const chosen: Float32Array[] = [];
       for (const { other } of byQuestion) {
@@ -142,6 +145,23 @@ export function hardNegatives(tickets: readonly ReplayedPair[], options: HardNeg
     }
   }
   return negatives;
+}
+
+/**
+ * The questions' similarities between every two tickets of the pool, each computed once: a cosine
+ * sums the same products in the same order either way round, so the two halves are equal to the bit.
+ */
+function poolSimilarities(pool: readonly ReplayedPair[]): Float64Array {
+  const size = pool.length;
+  const similarities = new Float64Array(size * size);
+  for (let row = 0; row < size; row++) {
+    for (let column = row + 1; column < size; column++) {
+      const similarity = cosine(pool[column]!.question, pool[row]!.question);
+      similarities[row * size + column] = similarity;
+      similarities[column * size + row] = similarity;
+    }
+  }
+  return similarities;
 }
 
 /** `size` members drawn without replacement, in their original order. */

@@ -38,6 +38,19 @@ describe('extractFacts: durations', () => {
     expect(only(text, 'duration')).toBe(value);
   });
 
+  it.each([
+    ['Comptez quatre-vingt-dix-sept jours.', '97 days'],
+    ['Comptez quatre vingt dix jours.', '90 days'],
+    ['Comptez quatre-vingts jours.', '80 days'],
+    ['Il reste soixante et onze jours.', '71 days'],
+    ['Il reste vingt et un jours.', '21 days'],
+    ['You have ninety-nine days.', '99 days'],
+    ['Allow seventy two hours.', '3 days'],
+    ['You have twenty days.', '20 days'],
+  ])('the longest number word is read, with any spacing: %s → %s', (text, value) => {
+    expect(only(text, 'duration')).toBe(value);
+  });
+
   it('tells business days from calendar days', () => {
     expect(only('14 jours', 'duration')).not.toBe(only('14 jours ouvrés', 'duration'));
     expect(only('14 days', 'duration')).not.toBe(only('14 working days', 'duration'));
@@ -286,6 +299,13 @@ describe('extractFacts: products', () => {
 
   it('digits in a product name are not facts of their own', () => {
     expect(facts('Le Coffret 3 bougies est offert.', { products: PRODUCTS })).toEqual(['product:Coffret 3 bougies']);
+  });
+
+  it('reads a name with words between its first and the rest, and not one of its words alone', () => {
+    expect(facts('La bougie parfumée figuier est revenue.', { products: PRODUCTS })).toEqual(['product:Bougie Figuier']);
+    expect(facts('The candle Bougie scented Figuier is back.', { products: PRODUCTS })).toEqual(['product:Bougie Figuier']);
+    expect(facts('La bougie est revenue en stock, et le figuier aussi.', { products: PRODUCTS })).toEqual([]);
+    expect(facts('Your Bougie is back in stock.', { products: PRODUCTS })).toEqual([]);
   });
 });
 

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { optionsKey, recentResults } from '../../../eval/judges/recent.ts';
+
+describe('recentResults', () => {
+  it('reads a text once while it is among the latest', () => {
+    const recent = recentResults<number>(2);
+    let reads = 0;
+    const read = (text: string) => recent(text, () => ++reads && text.length);
+    expect([read('Bonjour Marie'), read('Hello Tom'), read('Bonjour Marie')]).toEqual([13, 9, 13]);
+    expect(reads).toBe(2);
+  });
+
+  it('drops the oldest text past its limit, so a long run keeps memory bounded', () => {
+    const recent = recentResults<string>(2);
+    let reads = 0;
+    const read = (text: string) => recent(text, () => `${++reads}:${text}`);
+    read('Votre colis part demain.');
+    read('Your parcel ships tomorrow.');
+    read('Remboursé sous 14 jours.');
+    expect(read('Your parcel ships tomorrow.')).toBe('2:Your parcel ships tomorrow.');
+    expect(read('Votre colis part demain.')).toBe('4:Votre colis part demain.');
+  });
+
+  it('keeps a result that is undefined (no injection attempt in the message)', () => {
+    const recent = recentResults<string | undefined>(4);
+    let reads = 0;
+    const read = () => recent('Where is my order?', () => void reads++);
+    expect([read(), read()]).toEqual([undefined, undefined]);
+    expect(reads).toBe(1);
+  });
+});
+
+describe('optionsKey', () => {
+  it('tells catalogues apart by the products array a run passes, and languages apart', () => {
+    const catalogue = ['Bougie Figuier'];
+    expect(optionsKey({ products: catalogue, language: 'fr' })).toBe(optionsKey({ products: catalogue, language: 'fr' }));
+    expect(optionsKey({ products: catalogue, language: 'fr' })).not.toBe(optionsKey({ products: ['Bougie Figuier'], language: 'fr' }));
+    expect(optionsKey({ products: catalogue, language: 'fr' })).not.toBe(optionsKey({ products: catalogue, language: 'en' }));
+    expect(optionsKey({})).not.toBe(optionsKey({ products: catalogue }));
+  });
+});
