@@ -119,7 +119,7 @@ export async function loadEmbedder(model: string, options: EmbedderOptions = {})
       ? FOLDER_NEEDS
       : options.allowDownload
         ? 'it is not in the local cache and could not be downloaded'
-        : 'it is not in the local cache and downloads are off';
+        : `it is not in the local cache and downloads are off (looked for ${join(cacheDir, model)}; SHADOWDESK_MODEL_CACHE names another cache)`;
     throw new ShadowdeskError(
       'SD_MODEL_UNAVAILABLE',
       `cannot load embedding model "${model}": ${hint} (${(cause as Error).message.split('\n')[0]}); ${BUILTIN_HINT}`,

@@ -62,7 +62,10 @@ describe('a model downloaded into the local cache, named by its hub id', () => {
     const cacheDir = await tempDir();
     await cachedHubModel(cacheDir, false);
     for (const id of ['test-org/tiny-model-en', 'test-org/petit-modèle']) {
-      await expect(loadEmbedder(id, { cacheDir })).rejects.toMatchObject({ code: 'SD_MODEL_UNAVAILABLE', message: expect.stringContaining('not in the local cache and downloads are off') });
+      await expect(loadEmbedder(id, { cacheDir })).rejects.toMatchObject({
+        code: 'SD_MODEL_UNAVAILABLE',
+        message: expect.stringContaining(`not in the local cache and downloads are off (looked for ${join(cacheDir, id)}; SHADOWDESK_MODEL_CACHE names another cache)`),
+      });
     }
     // A cache named for one load is not where the next looks by default.
     await expect(loadEmbedder(HUB_ID)).rejects.toMatchObject({ code: 'SD_MODEL_UNAVAILABLE' });
