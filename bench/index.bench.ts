@@ -1,14 +1,14 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse';
 import * as ort from 'onnxruntime-node';
 import { generateDemo } from '../datasets/demo/generate.ts';
 import type { KnowledgeDoc, Ticket } from '../datasets/records.ts';
-import { loadEmbedder } from '../pipelines/embed/embedder.ts';
+import { loadEmbedder, modelCacheDir } from '../pipelines/embed/embedder.ts';
 import { transformers } from '../pipelines/embed/transformers.ts';
 import { corpusTexts, ensureBuiltinModel } from '../pipelines/embed/workspace-model.ts';
 import { importSources } from '../pipelines/import.ts';
@@ -24,13 +24,16 @@ import { readManifest, tablesLocation } from '../pipelines/index-manifest.ts';
  * Embedding and retrieval: the harness against raw onnxruntime-node on the same model, texts and
  * batch (measured in one run, alternating); the built-in model's fit and embedding speed; search
  * latency with the time-travel filter; and retrieval quality, vector vs full-text vs hybrid, on
- * the demo's policy questions and on public datasets.
+ * the demo's policy questions and on public datasets, with the built-in model and with each model
+ * downloaded into the local cache (or the one `--model` names).
  */
 
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '10000,100000' },
     out: { type: 'string', default: fileURLToPath(new URL('./results/index.json', import.meta.url)) },
+    /** A hub id in the local cache or a model folder, measured next to the built-in model instead of every cached one. */
+    model: { type: 'string' },
   },
 });
 /** `--sizes none` (or an empty list): retrieval quality only. */
@@ -159,6 +162,7 @@ async function annRecall(workspace: string): Promise<number | null> {
 }
 
 interface Quality {
+  model: string;
   dataset: string;
   queries: number;
   mode: SearchMode;
@@ -168,17 +172,41 @@ interface Quality {
   top3: number;
 }
 
-/** Imports records written as normalized JSONL, indexes them with the built-in model (fitted before `cutoff` when given). */
-async function indexRecords(name: string, records: Array<Ticket | KnowledgeDoc>, cutoff?: string): Promise<string> {
+const BUILTIN = 'builtin';
+
+/** The models downloaded into a cache: hub ids (`org/name` or `name`) whose folder holds onnx/model.onnx. */
+async function downloadedModels(cache: string): Promise<string[]> {
+  const folders = async (dir: string) => (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  const hasModel = (id: string) => access(join(cache, id, 'onnx', 'model.onnx')).then(() => true, () => false);
+  const ids: string[] = [];
+  for (const top of await folders(cache)) {
+    if (await hasModel(top)) ids.push(top);
+    for (const name of await folders(join(cache, top))) if (await hasModel(`${top}/${name}`)) ids.push(`${top}/${name}`);
+  }
+  return ids.sort();
+}
+
+/** The built-in model, then the one `--model` names (a folder made absolute: the workspaces are elsewhere) or every downloaded one. */
+async function modelsToMeasure(): Promise<string[]> {
+  if (values.model) return [BUILTIN, await stat(values.model).then((info) => (info.isDirectory() ? resolve(values.model!) : values.model!), () => values.model!)];
+  const cache = modelCacheDir();
+  const downloaded = await downloadedModels(cache);
+  if (downloaded.length === 0) log(`no downloaded model in ${cache}: only the built-in model is measured`);
+  return [BUILTIN, ...downloaded];
+}
+
+/** Imports records written as normalized JSONL, indexes them with `model` (the built-in one fitted before `cutoff` when given). */
+async function indexRecords(name: string, records: Array<Ticket | KnowledgeDoc>, model: string, cutoff?: string): Promise<string> {
   const file = join(scratch, `${name}.jsonl`);
   await writeFile(file, records.map((record) => JSON.stringify(record)).join('\n'));
-  const workspace = join(scratch, `ws-${name}`);
+  const workspace = join(scratch, `ws-${name}-${model.replace(/[^\w.-]+/g, '_')}`);
   await importSources([{ path: file }], { workspace });
-  await buildIndex({ workspace, ...(cutoff && { cutoff }) });
+  await buildIndex({ workspace, model, ...(cutoff && { cutoff }) });
   return workspace;
 }
 
 async function score(
+  model: string,
   dataset: string,
   workspace: string,
   queries: Array<{ text: string; relevant: (id: string) => boolean; relevantCount: number; options: Parameters<Awaited<ReturnType<typeof openSearcher>>['search']>[1] }>,
@@ -198,14 +226,14 @@ async function score(
       reciprocal += first >= 0 ? 1 / (first + 1) : 0;
       if (first >= 0 && first < 3) inTop3++;
     }
-    out.push({ dataset, queries: queries.length, mode, recallAt5: recall / queries.length, mrr: reciprocal / queries.length, top3: inTop3 / queries.length });
+    out.push({ model, dataset, queries: queries.length, mode, recallAt5: recall / queries.length, mrr: reciprocal / queries.length, top3: inTop3 / queries.length });
   }
   await searcher.close();
   return out;
 }
 
 /** τ²-bench banking: does retrieval find the task's gold documents among 698? */
-async function tauBanking(): Promise<Quality[]> {
+async function tauBanking(model: string): Promise<Quality[]> {
   const dir = join(DATASETS, 'tau2_banking_knowledge');
   const docs = (await readFile(join(dir, 'documents.jsonl'), 'utf8'))
     .split('\n')
@@ -213,8 +241,9 @@ async function tauBanking(): Promise<Quality[]> {
     .map((line) => JSON.parse(line) as { id: string; title: string; content: string })
     .map((doc): KnowledgeDoc => ({ id: doc.id, kind: doc.title.startsWith('Internal:') ? 'internal' : 'article', title: doc.title, body: doc.content }));
   const tasks = JSON.parse(await readFile(join(dir, 'tasks.json'), 'utf8')) as Array<{ user_scenario: { instructions: string }; required_documents: string[] }>;
-  const workspace = await indexRecords('tau2-banking', docs);
+  const workspace = await indexRecords('tau2-banking', docs, model);
   return score(
+    model,
     'τ²-bench banking (knowledge, 698 docs)',
     workspace,
     tasks.map((task) => {
@@ -230,12 +259,14 @@ async function tauBanking(): Promise<Quality[]> {
  * answer shares the intent. Measured twice: with the model fitted on every ticket, the replayed
  * fifth included (as before the cut-off existed), and leak-free, the replayed fifth dated after a
  * cut-off the model is fitted before. Searches have no date, so both indexes hold the same rows.
+ * A downloaded model learned nothing from the tickets: measured once.
  */
-async function bitext(): Promise<Quality[]> {
-  return [...(await bitextWith(false)), ...(await bitextWith(true))];
+async function bitext(model: string): Promise<Quality[]> {
+  if (model !== BUILTIN) return bitextWith(model, false);
+  return [...(await bitextWith(model, false)), ...(await bitextWith(model, true))];
 }
 
-async function bitextWith(leakFree: boolean): Promise<Quality[]> {
+async function bitextWith(model: string, leakFree: boolean): Promise<Quality[]> {
   const file = join(DATASETS, 'bitext_customer_support', 'Bitext_Sample_Customer_Support_Training_Dataset.v2023-09-19.csv');
   const rows: Array<{ instruction: string; intent: string; response: string }> = [];
   for await (const row of createReadStream(file).pipe(parse({ columns: true }))) rows.push(row);
@@ -259,7 +290,7 @@ async function bitextWith(leakFree: boolean): Promise<Quality[]> {
   const intentOf = new Map(rows.map((row, index) => [`b${index}`, row.intent]));
   const counts = new Map<string, number>();
   for (const row of rows) counts.set(row.intent, (counts.get(row.intent) ?? 0) + 1);
-  const workspace = await indexRecords(leakFree ? 'bitext-leak-free' : 'bitext', tickets, leakFree ? cutoff : undefined);
+  const workspace = await indexRecords(leakFree ? 'bitext-leak-free' : 'bitext', tickets, model, leakFree ? cutoff : undefined);
   const queries = rows
     .map((row, index) => ({ row, index }))
     .filter(({ index }) => replayed(index))
@@ -269,7 +300,8 @@ async function bitextWith(leakFree: boolean): Promise<Quality[]> {
       relevantCount: counts.get(row.intent)! - 1,
       options: { table: 'tickets' as const, excludeTicketId: `b${index}` },
     }));
-  return score(`Bitext (past answers, 4,514 tickets, 27 intents; model fitted ${leakFree ? 'without' : 'with'} the replayed fifth)`, workspace, queries);
+  const fitted = model !== BUILTIN ? 'model not fitted on them' : `model fitted ${leakFree ? 'without' : 'with'} the replayed fifth`;
+  return score(model, `Bitext (past answers, 4,514 tickets, 27 intents; ${fitted})`, workspace, queries);
 }
 
 /** The policy articles the demo generator answers each policy question from, by the ticket's intent tag: a shipping question's reply states both shipping articles' facts. */
@@ -281,15 +313,16 @@ const DEMO_POLICY_ARTICLES: Readonly<Record<string, readonly string[]>> = { retu
  * A hit counts only if it is the ticket's policy article in its language, in the version in force
  * that day.
  */
-async function demoPolicy(): Promise<Quality[]> {
-  const workspace = join(scratch, 'ws-demo-policy');
+async function demoPolicy(model: string): Promise<Quality[]> {
+  const workspace = join(scratch, `ws-demo-policy-${model.replace(/[^\w.-]+/g, '_')}`);
   await importSources([{ path: fileURLToPath(new URL('../datasets/demo/data', import.meta.url)) }], { workspace });
-  await buildIndex({ workspace });
+  await buildIndex({ workspace, model });
   const versions = new Map<string, string[]>();
   for await (const doc of readRecords(workspace, 'knowledge')) versions.set(doc.id, [...(versions.get(doc.id) ?? []), doc.updatedAt ?? 'undated'].sort());
   const versionAt = (docId: string, at: string) => (versions.get(docId) ?? []).filter((since) => since === 'undated' || since <= at).at(-1);
   const tickets = (await selectTickets(workspace)).filter((ticket) => ticket.tags.some((tag) => tag in DEMO_POLICY_ARTICLES));
   return score(
+    model,
     'demo policy questions (their article, as of the ticket)',
     workspace,
     tickets.map((ticket) => {
@@ -337,8 +370,14 @@ try {
     await rm(workspace, { recursive: true, force: true });
   }
   results.scale = scale;
-  log('retrieval quality…');
-  results.quality = [...(await demoPolicy()), ...(await tauBanking()), ...(await bitext())];
+  const quality: Quality[] = [];
+  for (const model of await modelsToMeasure()) {
+    log(`retrieval quality with ${model}…`);
+    quality.push(...(await demoPolicy(model)), ...(await tauBanking(model)), ...(await bitext(model)));
+  }
+  // Each dataset's rows together, the built-in model's first: the models side by side.
+  const datasets = [...new Set(quality.map((row) => row.dataset.split(' (')[0]))];
+  results.quality = quality.map((row, index) => ({ row, index })).sort((a, b) => datasets.indexOf(a.row.dataset.split(' (')[0]) - datasets.indexOf(b.row.dataset.split(' (')[0]) || a.index - b.index).map(({ row }) => row);
 } finally {
   await rm(scratch, { recursive: true, force: true });
 }
@@ -364,7 +403,7 @@ print([
     row.annRecallAt10 === null ? 'flat scan' : fixed(row.annRecallAt10, 3),
   ]),
 ]);
-print([['dataset', 'mode', 'queries', 'top 3', 'recall@5', 'MRR'], ...(results.quality as Quality[]).map((row) => [row.dataset, row.mode, fixed(row.queries), fixed(row.top3, 3), fixed(row.recallAt5, 3), fixed(row.mrr, 3)])]);
+print([['dataset', 'model', 'mode', 'queries', 'top 3', 'recall@5', 'MRR'], ...(results.quality as Quality[]).map((row) => [row.dataset, row.model, row.mode, fixed(row.queries), fixed(row.top3, 3), fixed(row.recallAt5, 3), fixed(row.mrr, 3)])]);
 
 const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, date: new Date().toISOString() };
 await mkdir(join(values.out, '..'), { recursive: true });

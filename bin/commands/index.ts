@@ -6,7 +6,7 @@ import { indexProgress } from './_progress.ts';
 const command = defineCommand({
   meta: { name: 'index', description: "Embed the workspace's knowledge and past tickets into its search index (offline with the built-in model)." },
   args: {
-    model: { type: 'string', description: '`builtin` (fitted on your corpus), a Hugging Face model id from the local cache, or a model folder', default: 'builtin' },
+    model: { type: 'string', description: '`builtin` (fitted on your corpus), a Hugging Face model id from the local cache (SHADOWDESK_MODEL_CACHE, else transformers.js\' own), or a model folder', default: 'builtin' },
     'allow-download': { type: 'boolean', description: 'Fetch a hub model that is not in the local cache' },
     'tables-uri': { type: 'string', description: 'Keep the search tables in object storage (s3://bucket/prefix, gs://, az://) instead of the workspace; later builds keep using it' },
     workspace: { type: 'string', description: 'Workspace folder', default: '.shadowdesk' },
@@ -35,4 +35,4 @@ const command = defineCommand({
     }),
 });
 
-export default withExamples(command, ['shadowdesk index', 'shadowdesk index --model ./models/multilingual-e5-small', 'shadowdesk index --tables-uri s3://support-analytics/shadowdesk']);
+export default withExamples(command, ['shadowdesk index', 'shadowdesk index --model ./models/multilingual-e5-small', 'SHADOWDESK_MODEL_CACHE=~/models shadowdesk index --model Xenova/multilingual-e5-small --workspace .shadowdesk', 'shadowdesk index --tables-uri s3://support-analytics/shadowdesk']);

@@ -19,7 +19,7 @@ export interface EmbedderOptions {
   batchSize?: number;
   /** Fetch a hub model that is not in the local cache. @default false (shadowdesk works offline) */
   allowDownload?: boolean;
-  /** Where hub models are cached. @default transformers.js' own cache */
+  /** Where hub models are cached. @default modelCacheDir() */
   cacheDir?: string;
 }
 
@@ -43,25 +43,14 @@ async function isFolder(path: string): Promise<boolean> {
 const BUILTIN_HINT = 'use the built-in model, which is fitted on your own data offline: --model builtin';
 const FOLDER_NEEDS = 'the folder needs config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx';
 
+type ConfigProblem = (what: string, cause?: unknown) => ShadowdeskError;
+
 /**
  * Models written by shadowdesk pool inside their graph; every other model is mean-pooled here.
- * A config.json that cannot be read is an error naming it: mean-pooling an already pooled output
- * would fail far from the cause, or give vectors nobody checked. A byte order mark is skipped,
- * as transformers.js does.
+ * A config that cannot be read is an error naming it: mean-pooling an already pooled output
+ * would fail far from the cause, or give vectors nobody checked.
  */
-async function poolingOf(folder: string): Promise<'mean' | 'none'> {
-  const path = join(folder, 'config.json');
-  const problem = (what: string, cause?: unknown) =>
-    new ShadowdeskError('SD_MODEL_UNAVAILABLE', `cannot load embedding model "${folder}": ${path} ${what}; fix the file, or ${BUILTIN_HINT}`, { cause });
-  const text = await readFile(path, 'utf8').catch((cause: unknown) => {
-    throw problem(`cannot be read (${(cause as Error).message}): ${FOLDER_NEEDS}`, cause);
-  });
-  let config: unknown;
-  try {
-    config = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (cause) {
-    throw problem(`is not valid JSON (${(cause as Error).message.split('\n')[0]})`, cause);
-  }
+function poolingIn(config: unknown, problem: ConfigProblem): 'mean' | 'none' {
   if (!isObject(config)) throw problem('is not a JSON object');
   const { shadowdesk } = config;
   if (shadowdesk === undefined) return 'mean';
@@ -72,6 +61,38 @@ async function poolingOf(folder: string): Promise<'mean' | 'none'> {
   throw problem(`has an unknown pooling ${JSON.stringify(pooling)} under "shadowdesk" (expected "${POOLING_INCLUDED}" for a graph that pools, or none at all)`);
 }
 
+function configProblem(model: string, path: string): ConfigProblem {
+  return (what, cause) => new ShadowdeskError('SD_MODEL_UNAVAILABLE', `cannot load embedding model "${model}": ${path} ${what}; fix the file, or ${BUILTIN_HINT}`, { cause });
+}
+
+/** A folder's pooling, read before loading: a byte order mark is skipped, as transformers.js does. */
+async function poolingOf(folder: string): Promise<'mean' | 'none'> {
+  const path = join(folder, 'config.json');
+  const problem = configProblem(folder, path);
+  const text = await readFile(path, 'utf8').catch((cause: unknown) => {
+    throw problem(`cannot be read (${(cause as Error).message}): ${FOLDER_NEEDS}`, cause);
+  });
+  let config: unknown;
+  try {
+    config = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (cause) {
+    throw problem(`is not valid JSON (${(cause as Error).message.split('\n')[0]})`, cause);
+  }
+  return poolingIn(config, problem);
+}
+
+let transformersCache: string | undefined;
+
+/**
+ * Where a hub id is looked for (`<cache>/<org>/<name>/`, as transformers.js stores a download):
+ * SHADOWDESK_MODEL_CACHE when set, else transformers.js' own cache inside its installed package.
+ */
+export function modelCacheDir(environment: Readonly<Record<string, string | undefined>> = process.env): string {
+  // Read once, before any load points transformers.js elsewhere.
+  transformersCache ??= transformers().env.cacheDir ?? '.cache';
+  return environment.SHADOWDESK_MODEL_CACHE || transformersCache;
+}
+
 /**
  * Loads a model by hub id (from the local cache, or the hub when allowed) or from a local folder
  * in Hugging Face layout, and embeds with mean pooling and L2 normalization.
@@ -79,10 +100,14 @@ async function poolingOf(folder: string): Promise<'mean' | 'none'> {
 export async function loadEmbedder(model: string, options: EmbedderOptions = {}): Promise<Embedder> {
   const { env, pipeline } = transformers();
   const local = await isFolder(model);
-  const pooling = local ? await poolingOf(model) : 'mean';
+  const folderPooling = local ? await poolingOf(model) : undefined;
+  // Set on every load: transformers.js' settings are global, and one load's cache must not leak
+  // into the next. The default is read first, before this load points transformers.js elsewhere.
+  const byDefault = modelCacheDir();
+  const cacheDir = options.cacheDir ?? byDefault;
   env.allowRemoteModels = !local && (options.allowDownload ?? false);
   env.allowLocalModels = true;
-  if (options.cacheDir) env.cacheDir = options.cacheDir;
+  env.cacheDir = cacheDir;
   if (local) env.localModelPath = `${dirname(resolve(model))}/`;
   const modelId = local ? basename(resolve(model)) : model;
 
@@ -94,12 +119,20 @@ export async function loadEmbedder(model: string, options: EmbedderOptions = {})
       ? FOLDER_NEEDS
       : options.allowDownload
         ? 'it is not in the local cache and could not be downloaded'
-        : 'it is not in the local cache and downloads are off';
+        : `it is not in the local cache and downloads are off (looked for ${join(cacheDir, model)}; SHADOWDESK_MODEL_CACHE names another cache)`;
     throw new ShadowdeskError(
       'SD_MODEL_UNAVAILABLE',
       `cannot load embedding model "${model}": ${hint} (${(cause as Error).message.split('\n')[0]}); ${BUILTIN_HINT}`,
       { cause },
     );
+  }
+  // A hub id's config is known once loaded: a model shadowdesk wrote, shared through the cache, pools in its graph too.
+  let pooling: 'mean' | 'none';
+  try {
+    pooling = folderPooling ?? poolingIn(extractor.model.config, configProblem(model, join(cacheDir, model, 'config.json')));
+  } catch (problem) {
+    await extractor.dispose();
+    throw problem;
   }
   const batchSize = options.batchSize ?? 32;
   const probe = await extractor(['dimension probe'], { pooling, normalize: false });
