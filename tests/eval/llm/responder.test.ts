@@ -36,7 +36,8 @@ describe('LLM responder in a replay', () => {
     attempts.clear();
     endpoint = await startFakeEndpoint(flaky);
     const maxRetries = 2;
-    const llm = createLlmResponder({ id: 'llm', endpoint: { baseUrl: endpoint.baseUrl, model: 'test-model', maxRetries, retryBaseMs: 1, timeoutMs: 300, price: { inputPerMillion: 1, outputPerMillion: 2 } }, redact: true, cacheDir: join(dir, 'cache') });
+    // Long enough that only the hanging fault times out, even on a loaded machine (300 ms failed a healthy reply under load).
+    const llm = createLlmResponder({ id: 'llm', endpoint: { baseUrl: endpoint.baseUrl, model: 'test-model', maxRetries, retryBaseMs: 1, timeoutMs: 1500, price: { inputPerMillion: 1, outputPerMillion: 2 } }, redact: true, cacheDir: join(dir, 'cache') });
     const runDir = join(dir, 'run');
     const summary = await replay({ workspace, runDir, candidates: [llm] });
     const results = await readResults(runDir);
