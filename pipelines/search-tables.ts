@@ -8,8 +8,8 @@ import { embeddingText } from './passages.ts';
 
 /** LanceDB tables behind the search index, and hybrid retrieval over them with the time-travel filter. */
 
-/** LanceDB and the Arrow tables it reads and writes. */
-export interface Lance {
+/** LanceDB and the Arrow tables it reads and writes (kept out of the published types, like transformers.js). */
+interface Lance {
   lancedb: typeof import('@lancedb/lancedb');
   arrow: typeof import('apache-arrow');
 }
@@ -20,7 +20,7 @@ let lance: Promise<Lance> | undefined;
  * LanceDB and Arrow, loaded on first use: they take about a second to load, which every command
  * importing the library (`formats`, `config check`, `--help`) would pay without ever searching.
  */
-export function loadLance(): Promise<Lance> {
+function loadLance(): Promise<Lance> {
   lance ??= Promise.all([import('@lancedb/lancedb'), import('apache-arrow')]).then(([lancedb, arrow]) => ({ lancedb, arrow }));
   return lance;
 }
