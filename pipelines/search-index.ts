@@ -3,7 +3,6 @@ import { basename, join, relative } from 'node:path';
 import type { KnowledgeDoc, Ticket } from '../datasets/records.ts';
 import { loadEmbedder } from './embed/embedder.ts';
 import { ensureBuiltinModel, fittedInTime, removeUnusedModels } from './embed/workspace-model.ts';
-import * as lancedb from '@lancedb/lancedb';
 import { ShadowdeskError } from '../errors.ts';
 import { PERSONAL_SEPARATOR, WRITE_BATCH_ROWS, chunks, writeTables, type Rows } from './search-tables.ts';
 import { embeddingText, passages, passageText } from './passages.ts';
@@ -239,6 +238,8 @@ async function previousBuild(dir: string): Promise<IndexManifest | undefined> {
  * build killed before its commit leaves its tables behind there (locally they are swept up).
  */
 async function dropRemoteTables(location: string): Promise<void> {
+  // Loaded here, not at the top: importing the library must not pay for LanceDB (see search-tables.ts).
+  const lancedb = await import('@lancedb/lancedb');
   const db = await lancedb.connect(location);
   try {
     await db.dropAllTables();

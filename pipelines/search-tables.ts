@@ -1,5 +1,5 @@
-import * as lancedb from '@lancedb/lancedb';
-import * as arrow from 'apache-arrow';
+import type { FullTextQuery } from '@lancedb/lancedb';
+import type { Field, Schema, Table } from 'apache-arrow';
 import { KNOWLEDGE_KINDS, type KnowledgeKind } from '../datasets/records.ts';
 import { loadEmbedder, type Embedder } from './embed/embedder.ts';
 import { DEFAULT_WORKSPACE } from './workspace.ts';
@@ -7,6 +7,23 @@ import { readCurrentManifest, tablesLocation } from './index-manifest.ts';
 import { embeddingText } from './passages.ts';
 
 /** LanceDB tables behind the search index, and hybrid retrieval over them with the time-travel filter. */
+
+/** LanceDB and the Arrow tables it reads and writes (kept out of the published types, like transformers.js). */
+interface Lance {
+  lancedb: typeof import('@lancedb/lancedb');
+  arrow: typeof import('apache-arrow');
+}
+
+let lance: Promise<Lance> | undefined;
+
+/**
+ * LanceDB and Arrow, loaded on first use: they take about a second to load, which every command
+ * importing the library (`formats`, `config check`, `--help`) would pay without ever searching.
+ */
+function loadLance(): Promise<Lance> {
+  lance ??= Promise.all([import('@lancedb/lancedb'), import('apache-arrow')]).then(([lancedb, arrow]) => ({ lancedb, arrow }));
+  return lance;
+}
 
 /** Between the personal parts in their column: no handle or link holds a line break. */
 export const PERSONAL_SEPARATOR = '\n';
@@ -49,15 +66,15 @@ export const REFINE_FACTOR = 20;
 export const NPROBES = 5;
 export type SearchTable = keyof typeof TEXT_COLUMN;
 
-function vectorField(name: string, dimensions: number): arrow.Field {
+function vectorField(arrow: Lance['arrow'], name: string, dimensions: number): Field {
   return new arrow.Field(name, new arrow.FixedSizeList(dimensions, new arrow.Field('item', new arrow.Float32(), true)), false);
 }
 
-function schemaOf(table: SearchTable, dimensions: number): arrow.Schema {
+function schemaOf(arrow: Lance['arrow'], table: SearchTable, dimensions: number): Schema {
   const text = (name: string) => new arrow.Field(name, new arrow.Utf8(), false);
   const number = (name: string) => new arrow.Field(name, new arrow.Float64(), false);
   return table === 'knowledge'
-    ? new arrow.Schema([text('id'), text('doc_id'), text('kind'), text('title'), text('text'), text('url'), text('locale'), number('valid_from'), number('valid_to'), ...STEMMED_COLUMNS.map(text), vectorField('vector', dimensions)])
+    ? new arrow.Schema([text('id'), text('doc_id'), text('kind'), text('title'), text('text'), text('url'), text('locale'), number('valid_from'), number('valid_to'), ...STEMMED_COLUMNS.map(text), vectorField(arrow, 'vector', dimensions)])
     : new arrow.Schema([
         text('id'),
         text('question'),
@@ -70,8 +87,8 @@ function schemaOf(table: SearchTable, dimensions: number): arrow.Schema {
         text('tags'),
         text('macro'),
         ...STEMMED_COLUMNS.map(text),
-        vectorField('vector', dimensions),
-        vectorField('answer_vector', dimensions),
+        vectorField(arrow, 'vector', dimensions),
+        vectorField(arrow, 'answer_vector', dimensions),
       ]);
 }
 
@@ -97,7 +114,7 @@ export async function* chunks<R>(rows: Rows<R>, size: number): AsyncGenerator<R[
  * Float32 buffer each. (Rows of plain objects made LanceDB's conversion hold every vector as an
  * array of doubles: 2.3 GB of RSS at 100k tickets.)
  */
-function arrowBatch(schema: arrow.Schema, rows: ReadonlyArray<Record<string, unknown>>): arrow.Table {
+function arrowBatch(arrow: Lance['arrow'], schema: Schema, rows: ReadonlyArray<Record<string, unknown>>): Table {
   const children = schema.fields.map((field) => {
     const values = rows.map((row) => row[field.name]);
     if (field.type instanceof arrow.FixedSizeList) {
@@ -122,14 +139,15 @@ export async function writeTables(
   dir: string,
   data: { knowledge: Rows<Record<string, unknown>>; tickets: Rows<Record<string, unknown>>; dimensions: number },
 ): Promise<void> {
+  const { lancedb, arrow } = await loadLance();
   const db = await lancedb.connect(dir);
   for (const table of ['knowledge', 'tickets'] as const) {
-    const schema = schemaOf(table, data.dimensions);
+    const schema = schemaOf(arrow, table, data.dimensions);
     const created = await db.createEmptyTable(table, schema);
     let rows = 0;
     for await (const batch of chunks(data[table], WRITE_BATCH_ROWS)) {
       const words = (row: Record<string, unknown>) => Object.fromEntries(STEMMED_COLUMNS.map((column) => [column, row[TEXT_COLUMN[table]]]));
-      await created.add(arrowBatch(schema, batch.map((row) => ({ ...row, ...words(row) }))));
+      await created.add(arrowBatch(arrow, schema, batch.map((row) => ({ ...row, ...words(row) }))));
       rows += batch.length;
     }
     if (rows > 0) {
@@ -180,7 +198,7 @@ export function queryWordWeights(query: string): Array<[word: string, weight: nu
  * words of one weight go in one match: the same scores (τ²'s 97 scripts: the same top 20) as one
  * match a word, which took 4 times as long for a 241-word script (p50 39 against 11 ms).
  */
-function fullTextQuery(query: string, column: string): lancedb.FullTextQuery {
+function fullTextQuery(lancedb: Lance['lancedb'], query: string, column: string): FullTextQuery {
   const byWeight = new Map<number, string[]>();
   for (const [word, weight] of queryWordWeights(query)) {
     const words = byWeight.get(weight);
@@ -392,6 +410,7 @@ export interface Searcher {
 export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Embedder): Promise<Searcher> {
   const manifest = await readCurrentManifest(workspace);
   const model = embedder ?? (await loadEmbedder(manifest.modelPath));
+  const { lancedb } = await loadLance();
   const db = await lancedb.connect(tablesLocation(workspace, manifest));
   const tables = { knowledge: await db.openTable('knowledge'), tickets: await db.openTable('tickets') };
   // A replayed ticket's question is searched several times (tables, modes, candidates): embed it once.
@@ -411,7 +430,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   const run = async (table: SearchTable, mode: 'vector' | 'fts', query: string, options: SearchOptions, depth: number): Promise<Row[]> => {
     let builder =
       mode === 'fts'
-        ? tables[table].query().fullTextSearch(fullTextQuery(query, fullTextColumn(table, options.language)))
+        ? tables[table].query().fullTextSearch(fullTextQuery(lancedb, query, fullTextColumn(table, options.language)))
         : tables[table].query().nearestTo(await embedQuery(query)).column(table === 'tickets' && options.against === 'answer' ? 'answer_vector' : 'vector').distanceType('cosine').nprobes(NPROBES).refineFactor(REFINE_FACTOR);
     const filter = timeTravelFilter(table, options);
     if (filter) builder = builder.where(filter);

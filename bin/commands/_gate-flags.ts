@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CompareOptions } from '../../eval/metrics/compare.ts';
-import { readReport, type RunReport } from '../../eval/metrics/run-report.ts';
+import { readReport, REPORT_WRITERS, type CompareOptions, type RunReport } from '../../index.ts';
 import { ShadowdeskError } from '../../errors.ts';
-import { REPORT_WRITERS } from '../../reports/index.ts';
 
 /** The runs and flags `compare` and `ci` share. */
 

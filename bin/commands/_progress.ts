@@ -1,6 +1,4 @@
-import type { ImportProgress } from '../../pipelines/import.ts';
-import type { IndexProgress } from '../../pipelines/search-index.ts';
-import { plainProgress, type PlainProgressOptions } from '../../pipelines/progress.ts';
+import { plainProgress, type ImportProgress, type IndexProgress, type PlainProgressOptions } from '../../index.ts';
 import { indexProgressPrinter, progressPrinter, replayProgressPrinter } from '../_cli.ts';
 
 /** Progress wherever the command runs: the one-line display on a terminal, plain lines elsewhere. */

@@ -1,10 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ShadowdeskError } from '../../errors.ts';
-import { loadSimulationConfig } from '../../eval/config/config.ts';
-import { withAssumptions, type Assumptions, type DecisionInputs } from '../../eval/pricing/decision.ts';
-import type { CostAssumptions } from '../../eval/pricing/price-run.ts';
-import type { Strictness } from '../../eval/pricing/volumes.ts';
-import { REPORT_FORMATS, type ReportFormat } from '../../reports/index.ts';
+import { loadSimulationConfig, REPORT_FORMATS, withAssumptions, type Assumptions, type CostAssumptions, type DecisionInputs, type ReportFormat, type Strictness } from '../../index.ts';
 import { isShare, numberFlag } from '../_cli.ts';
 
 /** The flags `report`, `price` and `simulate` share: the decision's assumptions and the report formats. */

@@ -1,15 +1,4 @@
-import { errorRateExceeded, failedAnswers, failureText } from '../../eval/metrics/failures.ts';
-import { kappaReading } from '../../eval/labels/labels.ts';
-import type { LabelsInRun } from '../../eval/labels/in-run.ts';
-import { noiseFloor, noiseFloorLine } from '../../eval/metrics/noise-floor.ts';
-import type { RunPricing } from '../../eval/pricing/price-run.ts';
-import type { RunReport } from '../../eval/metrics/run-report.ts';
-import type { ReportFormat } from '../../reports/index.ts';
-import { decide } from '../../eval/pricing/decision.ts';
-import { CORRECTED_MEANING, correctedText, costBasisText, precisionText, rateText } from '../../reports/_format.ts';
-import { decisionTerminalLines } from '../../reports/decision-text.ts';
-import { PASS_K_MEANING, repeatabilityRows } from '../../reports/markdown.ts';
-import { contextRecallLine } from '../../index.ts';
+import { contextRecallLine, CORRECTED_MEANING, correctedText, costBasisText, decide, decisionTerminalLines, errorRateExceeded, failedAnswers, failureText, kappaReading, noiseFloor, noiseFloorLine, PASS_K_MEANING, precisionText, rateText, repeatabilityRows, type LabelsInRun, type ReportFormat, type RunPricing, type RunReport } from '../../index.ts';
 import { EXIT_UNUSABLE } from '../_cli.ts';
 
 /** Each candidate's rates beside their label-corrected estimates, one per line so the intervals stay readable. */

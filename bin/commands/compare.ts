@@ -1,6 +1,5 @@
 import { defineCommand } from 'citty';
-import { compareRuns } from '../../eval/metrics/compare.ts';
-import { renderComparisonMarkdown } from '../../reports/comparison.ts';
+import { compareRuns, renderComparisonMarkdown } from '../../index.ts';
 import { guarded, withExamples } from '../_cli.ts';
 import { compareOptionsOf, GATE_ARGS, readRunReport } from './_gate-flags.ts';
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { defineCommand } from 'citty';
 import { isShadowdeskError, problemsText, ShadowdeskError } from '../../errors.ts';
-import { loadSimulationConfig } from '../../eval/config/config.ts';
+import { loadSimulationConfig } from '../../index.ts';
 import { EXIT_ERROR, guarded, withExamples } from '../_cli.ts';
 
 const DEFAULT_CONFIG = 'shadowdesk.yaml';

@@ -1,7 +1,6 @@
 import { join, relative } from 'node:path';
 import { defineCommand } from 'citty';
-import { buildIndex, defaultCandidates, DEMO_DATA_DIR, formatImportReport, importSources, PRESETS_FILE, replayWindowStart, responderFor, simulate, writeReports } from '../../index.ts';
-import { cliCommand } from '../../eval/config/init.ts';
+import { buildIndex, cliCommand, defaultCandidates, DEMO_DATA_DIR, formatImportReport, importSources, PRESETS_FILE, replayWindowStart, responderFor, simulate, writeReports } from '../../index.ts';
 import { EXIT_UNUSABLE, guarded, interruptSignal, positiveInteger, withExamples } from '../_cli.ts';
 import { importProgress, indexProgress, replayProgress } from './_progress.ts';
 import { printRunSummary } from './_summary.ts';

@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import { formatsTable } from '../../datasets/readers/index.ts';
+import { formatsTable } from '../../index.ts';
 import { withExamples } from '../_cli.ts';
 
 const command = defineCommand({

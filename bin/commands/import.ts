@@ -1,11 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineCommand } from 'citty';
-import { encodingWarning } from '../../datasets/io/text.ts';
-import type { RecordKind } from '../../datasets/records.ts';
-import { importAdvice, importSources, type ImportReport } from '../../pipelines/import.ts';
-import { RECORD_FILES, currentImportDir, readJsonlLines } from '../../pipelines/workspace.ts';
-import { formatImportReport } from '../../reports/import-report.ts';
+import { currentImportDir, encodingWarning, formatImportReport, importAdvice, importSources, readJsonlLines, RECORD_FILES, type ImportReport, type RecordKind } from '../../index.ts';
 import { EXIT_UNUSABLE, guarded, interruptSignal, positiveInteger, readDataFile, repeatable, withExamples } from '../_cli.ts';
 import { importProgress } from './_progress.ts';
 

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { defineCommand } from 'citty';
 import { ShadowdeskError } from '../../errors.ts';
-import { initProject, type InitResult } from '../../eval/config/init.ts';
+import { initProject, type InitResult } from '../../index.ts';
 import { EXIT_UNUSABLE, guarded, repeatable, withExamples } from '../_cli.ts';
 
 function table(rows: string[][]): string {

@@ -1,9 +1,5 @@
 import { defineCommand } from 'citty';
-import type { CandidateCorrection, CorrectedFigure } from '../../eval/metrics/corrected-rates.ts';
-import { exportLabelSample, HUMAN_LABELS, importLabels, kappaReading, type LabelAgreement, type LabelPlan } from '../../eval/labels/labels.ts';
-import { VERDICTS } from '../../eval/judges/types.ts';
-import { DEFAULT_VERDICT_RULES, type VerdictRules } from '../../eval/judges/verdict.ts';
-import type { CorrectedRate, Proportion } from '../../eval/metrics/ppi.ts';
+import { DEFAULT_VERDICT_RULES, exportLabelSample, HUMAN_LABELS, importLabels, kappaReading, VERDICTS, type CandidateCorrection, type CorrectedFigure, type CorrectedRate, type LabelAgreement, type LabelPlan, type Proportion, type VerdictRules } from '../../index.ts';
 import { guarded, wholeNumber, withExamples } from '../_cli.ts';
 
 function kappaText(kappa: number | null): string {

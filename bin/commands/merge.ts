@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import { mergeRuns } from '../../eval/replay/merge-runs.ts';
+import { mergeRuns } from '../../index.ts';
 import { guarded, repeatable, withExamples } from '../_cli.ts';
 
 const command = defineCommand({

@@ -1,11 +1,6 @@
 import { defineCommand } from 'citty';
-import { decide } from '../../eval/pricing/decision.ts';
-import { PRESETS_FILE } from '../../eval/pricing/load.ts';
-import { priceRun } from '../../eval/pricing/price-run.ts';
-import { readRunInfo } from '../../eval/replay/replay.ts';
+import { costBasisText, decide, decisionTerminalLines, historyBasisText, money, percent, PRESETS_FILE, priceRun, readRunInfo } from '../../index.ts';
 import { ShadowdeskError } from '../../errors.ts';
-import { costBasisText, money, percent } from '../../reports/_format.ts';
-import { decisionTerminalLines, historyBasisText } from '../../reports/decision-text.ts';
 import { guarded, withExamples } from '../_cli.ts';
 import { DECISION_ARGS, decisionSettings } from './_report-flags.ts';
 

@@ -1,9 +1,5 @@
 import { defineCommand } from 'citty';
-import { importAdvice } from '../../pipelines/import.ts';
-import { HELPDESKS } from '../../pipelines/pull/index.ts';
-import { pullProgressPrinter } from '../../pipelines/pull/progress.ts';
-import { pullHelpdesk, type PullReport } from '../../pipelines/pull/pull.ts';
-import { formatImportReport } from '../../reports/import-report.ts';
+import { formatImportReport, HELPDESKS, importAdvice, pullHelpdesk, pullProgressPrinter, type PullReport } from '../../index.ts';
 import { EXIT_UNUSABLE, guarded, interruptSignal, positiveInteger, progressPrinter, withExamples } from '../_cli.ts';
 
 const BEFORE = { empty: '', interrupted: ', resuming an interrupted pull', finished: ', already finished in that folder: nothing asked again' } as const;

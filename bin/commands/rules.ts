@@ -2,10 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { ShadowdeskError } from '../../errors.ts';
-import { loadGorgiasRules, type GorgiasRuleReport } from '../../eval/rules/gorgias.ts';
-import type { Ratio, RulesResult } from '../../eval/rules/metrics.ts';
-import { loadRules, type Rule } from '../../eval/rules/schema.ts';
-import { simulateRules, writeRulesSimulation } from '../../eval/rules/simulate.ts';
+import { loadGorgiasRules, loadRules, simulateRules, writeRulesSimulation, type GorgiasRuleReport, type Ratio, type Rule, type RulesResult } from '../../index.ts';
 import { guarded, positiveInteger, withExamples } from '../_cli.ts';
 
 const percent = (rate: Ratio): string => (rate.value === null ? '–' : `${Math.round(rate.value * 100)}%`);

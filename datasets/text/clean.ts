@@ -1,4 +1,5 @@
-import { convert, type HtmlToTextOptions } from 'html-to-text';
+import { createRequire } from 'node:module';
+import type { HtmlToTextOptions } from 'html-to-text';
 
 /**
  * Turns an exported message body into the text a person would read as this message: HTML
@@ -34,7 +35,14 @@ export function looksLikeHtml(body: string): boolean {
   return LOOKS_LIKE_HTML.test(body);
 }
 
+let convert: typeof import('html-to-text').convert | undefined;
+
+/**
+ * html-to-text and its HTML parser are required at the first HTML body (its CommonJS build, the
+ * same code): loading them costs 0.3 s that commands reading no HTML (`formats`, `--help`) skip.
+ */
 export function htmlToText(html: string): string {
+  convert ??= (createRequire(import.meta.url)('html-to-text') as typeof import('html-to-text')).convert;
   return convert(html, HTML_OPTIONS);
 }
 
