@@ -1,5 +1,6 @@
 import { ShadowdeskError } from '../errors.ts';
 import type { RunReport } from '../eval/metrics/run-report.ts';
+import { firstRepeated, namedMap, type ByName } from '../eval/named-map.ts';
 
 /**
  * One file a run's report is written as, in one place: the name `--formats` takes, what the docs
@@ -20,14 +21,11 @@ export function defineReportWriter<const Name extends string>(writer: ReportWrit
 }
 
 export type ReportWriterMap = Readonly<Record<string, ReportWriter>>;
-type ByName<T extends readonly ReportWriter[]> = { readonly [W in T[number] as W['name']]: W };
 
 /** A map keyed by each writer's own name; two writers may not share a name or a file (one would overwrite the other). */
 export function reportWriterMap<const T extends readonly ReportWriter[]>(writers: T): ByName<T> {
-  for (const key of ['name', 'file'] as const) {
-    const values = writers.map((writer) => writer[key]);
-    const twice = values.find((value, index) => values.indexOf(value) !== index);
-    if (twice !== undefined) throw new ShadowdeskError('SD_INPUT_INVALID', `two report formats have the ${key} "${twice}"`);
-  }
-  return Object.fromEntries(writers.map((writer) => [writer.name, writer])) as ByName<T>;
+  const map = namedMap(writers, (name) => `two report formats have the name "${name}"`);
+  const file = firstRepeated(writers.map((writer) => writer.file));
+  if (file !== undefined) throw new ShadowdeskError('SD_INPUT_INVALID', `two report formats have the file "${file}"`);
+  return map;
 }

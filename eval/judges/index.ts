@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { ShadowdeskError } from '../../errors.ts';
 import { markdownList } from '../../datasets/text/docs-list.ts';
 import { actions } from './actions-done.ts';
 import { askedFacts } from './asked-facts.ts';
 import { conflicts } from './conflicts.ts';
 import { deflection } from './deflection.ts';
 import { defineJudge, scoreOnly, type JudgeCase, type JudgeDefinition } from './define.ts';
+import { namedMap, type ByName } from '../named-map.ts';
 import { entities } from './entities.ts';
 import { grounding } from './grounding.ts';
 import { language } from './language.ts';
@@ -45,15 +45,11 @@ const topic = defineJudge({
   create: () => ({ semantic: { pair, unrelated } }) => scoreOnly(judgeTopic(pair, unrelated)),
 });
 
-type ByName<T extends readonly JudgeDefinition[]> = { readonly [D in T[number] as D['name']]: D };
 export type JudgeMap = Readonly<Record<string, JudgeDefinition>>;
 
 /** A map keyed by each judge's own name, in the order a judged ticket lists their scores. */
 export function judgeMap<const T extends readonly JudgeDefinition[]>(definitions: T): ByName<T> {
-  const names = definitions.map((definition) => definition.name);
-  const twice = names.find((name, index) => names.indexOf(name) !== index);
-  if (twice !== undefined) throw new ShadowdeskError('SD_INPUT_INVALID', `two judges are named "${twice}"`);
-  return Object.fromEntries(definitions.map((definition) => [definition.name, definition])) as ByName<T>;
+  return namedMap(definitions, (name) => `two judges are named "${name}"`);
 }
 
 export const JUDGES = judgeMap([actions, keyFacts, askedFacts, conflicts, entities, semantic, topic, wording, deflection, language, macro, intent, grounding, safety, llm]);

@@ -3,6 +3,7 @@ import { markdownList, wrapped } from '../../datasets/text/docs-list.ts';
 import type { Responder } from '../types.ts';
 import { composite } from './composite.ts';
 import type { ResponderDefinition } from './define.ts';
+import { namedMap, type ByName } from '../named-map.ts';
 import { knowledgeBase } from './knowledge-base.ts';
 import { llm } from './llm.ts';
 import { macro } from './macro.ts';
@@ -10,14 +11,10 @@ import { oracle } from './oracle.ts';
 import { pastTicket } from './past-ticket.ts';
 
 export type ResponderMap = Readonly<Record<string, ResponderDefinition>>;
-type ByName<T extends readonly ResponderDefinition[]> = { readonly [D in T[number] as D['name']]: D };
 
 /** A map keyed by each definition's own name, so a key can never disagree with its entry. */
 export function responderMap<const T extends readonly ResponderDefinition[]>(definitions: T): ByName<T> {
-  const names = definitions.map((definition) => definition.name);
-  const twice = names.find((name, index) => names.indexOf(name) !== index);
-  if (twice !== undefined) throw new ShadowdeskError('SD_INPUT_INVALID', `two candidate kinds are named "${twice}"`);
-  return Object.fromEntries(definitions.map((definition) => [definition.name, definition])) as ByName<T>;
+  return namedMap(definitions, (name) => `two candidate kinds are named "${name}"`);
 }
 
 /**
