@@ -1,7 +1,7 @@
 import type { Ticket } from '../../datasets/records.ts';
 import { addTicket, describeJudgeable, type JudgeableCount } from '../../pipelines/judgeable.ts';
 import { readRecords } from '../../pipelines/workspace.ts';
-import { replayable, selectTickets, type Selection } from './replay.ts';
+import { holdoutStart, replayable, selectTickets, type Selection } from './replay.ts';
 import type { Responder } from '../types.ts';
 
 /**
@@ -48,8 +48,7 @@ export async function replayCoverage(workspace: string, selection: Selection, ca
       if (ticket.createdAt > latest) latest = ticket.createdAt;
     }
   }
-  // As selectTickets counts it: the holdout ends at the last replayable ticket.
-  const from = selection.holdoutDays === undefined ? undefined : Date.parse(latest) - selection.holdoutDays * 86_400_000;
+  const from = selection.holdoutDays === undefined ? undefined : holdoutStart(latest, selection.holdoutDays);
   const beforeHoldout = from === undefined ? 0 : dates.filter((date) => Date.parse(date) <= from).length;
   const selected: Ticket[] = await selectTickets(workspace, selection);
   const replayed: JudgeableCount = { tickets: 0, judgeable: 0, not: {} };

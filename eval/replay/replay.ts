@@ -167,6 +167,11 @@ export async function replayWindowStart(workspace: string, selection: Selection)
 
 const DAY_MS = 86_400_000;
 
+/** The replayed days end at the last replayable ticket: a ticket is in the holdout when created after this moment (ms). */
+export function holdoutStart(lastCreatedAt: string, holdoutDays: number): number {
+  return Date.parse(lastCreatedAt) - holdoutDays * DAY_MS;
+}
+
 /**
  * The tickets (in creation order) cut into periods of `days` from the window's start; periods
  * with none of these tickets are left out. The grid starts at the window's start, not at this
@@ -229,8 +234,7 @@ async function chooseTickets(file: string, selection: Selection): Promise<Candid
   const byCreation = (a: Candidate, b: Candidate) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
   candidates.sort(byCreation);
   if (selection.holdoutDays !== undefined && candidates.length > 0) {
-    const last = Date.parse(candidates.at(-1)!.createdAt);
-    const from = last - selection.holdoutDays * 86_400_000;
+    const from = holdoutStart(candidates.at(-1)!.createdAt, selection.holdoutDays);
     candidates = candidates.filter((ticket) => Date.parse(ticket.createdAt) > from);
   }
   if (selection.sample !== undefined && selection.sample < candidates.length) {
