@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ShadowdeskError } from '../../errors.ts';
 import { backoffMs, createPacer, retryAfterMs } from '../../pipelines/pacing.ts';
-import type { FailureKind } from '../failure-kind.ts';
+import { describeFailure, type FailureKind } from '../failure-kind.ts';
 
 /**
  * One client for every OpenAI-compatible chat-completions endpoint (OpenAI, Azure, Ollama, vLLM,
@@ -83,7 +83,7 @@ export class LlmError extends Error {
     readonly kind: LlmFailureKind,
     readonly detail: string,
   ) {
-    super(`${kind}: ${detail}`);
+    super(describeFailure({ kind, message: detail }));
   }
 }
 
