@@ -128,18 +128,21 @@ export function hardNegatives(tickets: readonly ReplayedPair[], options: HardNeg
   const negatives = new Map<string, Float32Array[]>();
   for (const [, members] of byGroup(tickets)) {
     const pool = members.length <= poolSize ? members : sample(members, poolSize, random);
-    const similarities = poolSimilarities(pool);
+    const questions = stackedVectors(pool.map((other) => other.question));
+    const similarities = pairwiseDots(questions);
+    const ranks = idRanks(pool);
     const inPool = new Map(pool.map((other, index) => [other, index]));
+    const outside = new Float64Array(pool.length);
     for (const ticket of members) {
       const row = inPool.get(ticket);
-      const similarity = (index: number) => (row === undefined ? cosine(pool[index]!.question, ticket.question) : similarities[row * pool.length + index]!);
-      const byQuestion = pool
-        .flatMap((other, index) => (other.id === ticket.id ? [] : [{ other, similarity: similarity(index) }]))
-        .sort((a, b) => b.similarity - a.similarity || a.other.id.localeCompare(b.other.id));
+      const byQuestion = row === undefined ? dotsWith(questions, ticket.question, outside) : similarities.subarray(row * pool.length, (row + 1) * pool.length);
+      // Nearest first, ties by id: only the first few are read, so they are taken off a heap rather than sorted.
+      const nearer = (a: number, b: number) => byQuestion[a]! > byQuestion[b]! || (byQuestion[a] === byQuestion[b] && ranks[a]! < ranks[b]!);
+      const others = new Heap(pool.flatMap((other, index) => (other.id === ticket.id ? [] : [index])), nearer);
       const chosen: Float32Array[] = [];
-      for (const { other } of byQuestion) {
-        if (chosen.length === perTicket) break;
-        if (cosine(other.reference, ticket.reference) < sameReply) chosen.push(other.reference);
+      for (let index = others.pop(); index !== undefined && chosen.length < perTicket; index = others.pop()) {
+        const { reference } = pool[index]!;
+        if (cosine(reference, ticket.reference) < sameReply) chosen.push(reference);
       }
       negatives.set(ticket.id, chosen);
     }
@@ -147,21 +150,105 @@ export function hardNegatives(tickets: readonly ReplayedPair[], options: HardNeg
   return negatives;
 }
 
+/** Vectors of one length, one after another in one array, widened to doubles (exactly) once rather than at each product. */
+export interface StackedVectors {
+  values: Float64Array;
+  count: number;
+  dimensions: number;
+}
+
+export function stackedVectors(vectors: readonly Float32Array[]): StackedVectors {
+  const dimensions = vectors[0]?.length ?? 0;
+  const values = new Float64Array(vectors.length * dimensions);
+  vectors.forEach((vector, index) => values.set(vector, index * dimensions));
+  return { values, count: vectors.length, dimensions };
+}
+
 /**
- * The questions' similarities between every two tickets of the pool, each computed once: a cosine
- * sums the same products in the same order either way round, so the two halves are equal to the bit.
+ * The dot product of two stacked vectors, summed in the same order as `cosine` (products of two
+ * floats are exact in doubles), so each similarity, and every ranking read from it, is the same to the bit.
  */
-function poolSimilarities(pool: readonly ReplayedPair[]): Float64Array {
-  const size = pool.length;
-  const similarities = new Float64Array(size * size);
-  for (let row = 0; row < size; row++) {
-    for (let column = row + 1; column < size; column++) {
-      const similarity = cosine(pool[column]!.question, pool[row]!.question);
-      similarities[row * size + column] = similarity;
-      similarities[column * size + row] = similarity;
+function dot(values: Float64Array, first: number, second: number, dimensions: number): number {
+  let sum = 0;
+  let index = 0;
+  for (; index + 4 <= dimensions; index += 4) {
+    sum += values[first + index]! * values[second + index]!;
+    sum += values[first + index + 1]! * values[second + index + 1]!;
+    sum += values[first + index + 2]! * values[second + index + 2]!;
+    sum += values[first + index + 3]! * values[second + index + 3]!;
+  }
+  for (; index < dimensions; index++) sum += values[first + index]! * values[second + index]!;
+  return sum;
+}
+
+/** The similarities between every two stacked vectors (a square matrix, row by row), each pair computed once. */
+export function pairwiseDots({ values, count, dimensions }: StackedVectors): Float64Array {
+  const similarities = new Float64Array(count * count);
+  for (let row = 0; row < count; row++) {
+    for (let column = row + 1; column < count; column++) {
+      const similarity = dot(values, row * dimensions, column * dimensions, dimensions);
+      similarities[row * count + column] = similarity;
+      similarities[column * count + row] = similarity;
     }
   }
   return similarities;
+}
+
+/** The similarity of `vector` to each stacked vector, written into `into`. */
+export function dotsWith({ values, count, dimensions }: StackedVectors, vector: Float32Array, into: Float64Array): Float64Array {
+  for (let row = 0; row < count; row++) {
+    let sum = 0;
+    for (let index = 0; index < dimensions; index++) sum += values[row * dimensions + index]! * vector[index]!;
+    into[row] = sum;
+  }
+  return into;
+}
+
+/** Each pool member's place among the pool's ids (`localeCompare`, then pool order), so ties compare two numbers. */
+function idRanks(pool: readonly ReplayedPair[]): Uint32Array {
+  const ranks = new Uint32Array(pool.length);
+  pool
+    .map((member, index) => ({ id: member.id, index }))
+    .sort((a, b) => a.id.localeCompare(b.id) || a.index - b.index)
+    .forEach(({ index }, rank) => (ranks[index] = rank));
+  return ranks;
+}
+
+/** A binary heap of indices, the first by `before` on top. */
+class Heap {
+  private readonly items: number[];
+
+  constructor(
+    items: number[],
+    private readonly before: (a: number, b: number) => boolean,
+  ) {
+    this.items = items;
+    for (let index = (items.length >>> 1) - 1; index >= 0; index--) this.down(index);
+  }
+
+  pop(): number | undefined {
+    const top = this.items[0];
+    const last = this.items.pop();
+    if (this.items.length > 0 && last !== undefined) {
+      this.items[0] = last;
+      this.down(0);
+    }
+    return top;
+  }
+
+  private down(start: number): void {
+    const { items, before } = this;
+    let index = start;
+    for (;;) {
+      const left = 2 * index + 1;
+      let first = index;
+      if (left < items.length && before(items[left]!, items[first]!)) first = left;
+      if (left + 1 < items.length && before(items[left + 1]!, items[first]!)) first = left + 1;
+      if (first === index) return;
+      [items[index], items[first]] = [items[first]!, items[index]!];
+      index = first;
+    }
+  }
 }
 
 /** `size` members drawn without replacement, in their original order. */
