@@ -614,7 +614,7 @@ function mentions(text: string, options: EntityOptions): Mention[] {
 
 /** The agent's reply is read once for every candidate, an answer once for every candidate that sent it. */
 const recentMentions = recentResults<readonly Mention[]>(RECENT_TEXTS);
-const mentionsOf = (text: string, options: EntityOptions) => recentMentions(`${optionsKey(options)}${text}`, () => mentions(text, options));
+const mentionsOf = (text: string, options: EntityOptions) => recentMentions(text, () => mentions(text, options), optionsKey(options));
 
 const unique = (values: readonly string[]) => [...new Set(values)];
 

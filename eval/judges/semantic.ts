@@ -138,9 +138,11 @@ export function hardNegatives(tickets: readonly ReplayedPair[], options: HardNeg
       const byQuestion = row === undefined ? dotsWith(questions, ticket.question, outside) : similarities.subarray(row * pool.length, (row + 1) * pool.length);
       // Nearest first, ties by id: only the first few are read, so they are taken off a heap rather than sorted.
       const nearer = (a: number, b: number) => byQuestion[a]! > byQuestion[b]! || (byQuestion[a] === byQuestion[b] && ranks[a]! < ranks[b]!);
-      const others = new Heap(pool.flatMap((other, index) => (other.id === ticket.id ? [] : [index])), nearer);
+      const others: number[] = [];
+      pool.forEach((other, index) => other.id !== ticket.id && others.push(index));
+      const nearest = new Heap(others, nearer);
       const chosen: Float32Array[] = [];
-      for (let index = others.pop(); index !== undefined && chosen.length < perTicket; index = others.pop()) {
+      for (let index = nearest.pop(); index !== undefined && chosen.length < perTicket; index = nearest.pop()) {
         const { reference } = pool[index]!;
         if (cosine(reference, ticket.reference) < sameReply) chosen.push(reference);
       }
@@ -150,57 +152,73 @@ export function hardNegatives(tickets: readonly ReplayedPair[], options: HardNeg
   return negatives;
 }
 
-/** Vectors of one length, one after another in one array, widened to doubles (exactly) once rather than at each product. */
+/** Vectors of one length, one after another in one array: a pool's products read memory in order. */
 export interface StackedVectors {
-  values: Float64Array;
+  values: Float32Array;
   count: number;
   dimensions: number;
 }
 
 export function stackedVectors(vectors: readonly Float32Array[]): StackedVectors {
   const dimensions = vectors[0]?.length ?? 0;
-  const values = new Float64Array(vectors.length * dimensions);
+  const values = new Float32Array(vectors.length * dimensions);
   vectors.forEach((vector, index) => values.set(vector, index * dimensions));
   return { values, count: vectors.length, dimensions };
 }
 
 /**
- * The dot product of two stacked vectors, summed in the same order as `cosine` (products of two
- * floats are exact in doubles), so each similarity, and every ranking read from it, is the same to the bit.
+ * The dot products of the vector at `first` in `left` with the four stacked from `second` on, each
+ * summed in the same order as `cosine` (products of two floats are exact in doubles), so every
+ * similarity, and every ranking read from it, is the same to the bit. Four sums at once rather
+ * than one after another: each addition waits for the one before it in its own sum only.
  */
-function dot(values: Float64Array, first: number, second: number, dimensions: number): number {
-  let sum = 0;
-  let index = 0;
-  for (; index + 4 <= dimensions; index += 4) {
-    sum += values[first + index]! * values[second + index]!;
-    sum += values[first + index + 1]! * values[second + index + 1]!;
-    sum += values[first + index + 2]! * values[second + index + 2]!;
-    sum += values[first + index + 3]! * values[second + index + 3]!;
+function fourDots(left: Float32Array, first: number, values: Float32Array, second: number, dimensions: number, into: Float64Array): void {
+  let [sum0, sum1, sum2, sum3] = [0, 0, 0, 0];
+  const [at1, at2, at3] = [second + dimensions, second + 2 * dimensions, second + 3 * dimensions];
+  for (let index = 0; index < dimensions; index++) {
+    const value = left[first + index]!;
+    sum0 += value * values[second + index]!;
+    sum1 += value * values[at1 + index]!;
+    sum2 += value * values[at2 + index]!;
+    sum3 += value * values[at3 + index]!;
   }
-  for (; index < dimensions; index++) sum += values[first + index]! * values[second + index]!;
+  [into[0], into[1], into[2], into[3]] = [sum0, sum1, sum2, sum3];
+}
+
+function oneDot(left: Float32Array, first: number, values: Float32Array, second: number, dimensions: number): number {
+  let sum = 0;
+  for (let index = 0; index < dimensions; index++) sum += left[first + index]! * values[second + index]!;
   return sum;
 }
 
 /** The similarities between every two stacked vectors (a square matrix, row by row), each pair computed once. */
 export function pairwiseDots({ values, count, dimensions }: StackedVectors): Float64Array {
   const similarities = new Float64Array(count * count);
+  const four = new Float64Array(4);
+  const keep = (row: number, column: number, similarity: number) => {
+    similarities[row * count + column] = similarity;
+    similarities[column * count + row] = similarity;
+  };
   for (let row = 0; row < count; row++) {
-    for (let column = row + 1; column < count; column++) {
-      const similarity = dot(values, row * dimensions, column * dimensions, dimensions);
-      similarities[row * count + column] = similarity;
-      similarities[column * count + row] = similarity;
+    let column = row + 1;
+    for (; column + 4 <= count; column += 4) {
+      fourDots(values, row * dimensions, values, column * dimensions, dimensions, four);
+      for (let offset = 0; offset < 4; offset++) keep(row, column + offset, four[offset]!);
     }
+    for (; column < count; column++) keep(row, column, oneDot(values, row * dimensions, values, column * dimensions, dimensions));
   }
   return similarities;
 }
 
 /** The similarity of `vector` to each stacked vector, written into `into`. */
 export function dotsWith({ values, count, dimensions }: StackedVectors, vector: Float32Array, into: Float64Array): Float64Array {
-  for (let row = 0; row < count; row++) {
-    let sum = 0;
-    for (let index = 0; index < dimensions; index++) sum += values[row * dimensions + index]! * vector[index]!;
-    into[row] = sum;
+  const four = new Float64Array(4);
+  let row = 0;
+  for (; row + 4 <= count; row += 4) {
+    fourDots(vector, 0, values, row * dimensions, dimensions, four);
+    into.set(four, row);
   }
+  for (; row < count; row++) into[row] = oneDot(vector, 0, values, row * dimensions, dimensions);
   return into;
 }
 

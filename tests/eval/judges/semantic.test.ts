@@ -109,7 +109,7 @@ function sortedNegatives(tickets: readonly ReplayedPair[], options: { perTicket:
 describe('hard negatives computed for a whole pool at once', () => {
   const random = new Random(11);
   // 384 dimensions like the index's model, with an odd length too: the products are summed four at a time.
-  const vectors = (dimensions: number) => Array.from({ length: 40 }, (_, index) => near(index % 7, random, 0.6, { axis: (index * 3) % 16, weight: 0.4 })).map((short) => {
+  const vectors = (dimensions: number) => Array.from({ length: 42 }, (_, index) => near(index % 7, random, 0.6, { axis: (index * 3) % 16, weight: 0.4 })).map((short) => {
     const long = new Float32Array(dimensions);
     for (let index = 0; index < dimensions; index++) long[index] = short[index % 16]! * (1 + (random.next() - 0.5) * 0.2);
     const norm = Math.hypot(...long);
