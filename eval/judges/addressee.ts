@@ -9,6 +9,7 @@
  */
 
 import { fold } from './key-facts.ts';
+import { RECENT_TEXTS, recentResults } from './recent.ts';
 
 export interface AddresseeInput {
   /** The customer's message: handles and names the customer wrote are theirs to see again. */
@@ -67,7 +68,14 @@ interface Greeting {
   names: string[];
 }
 
-function greetings(answer: string): Greeting[] {
+/** An answer two candidates share is read once. */
+function greetings(answer: string): readonly Greeting[] {
+  return recentGreetings(answer, () => greetingsIn(answer));
+}
+
+const recentGreetings = recentResults<readonly Greeting[]>(RECENT_TEXTS);
+
+function greetingsIn(answer: string): Greeting[] {
   const body = answer.normalize('NFC').replace(LEADING_HANDLES_RE, '').trimStart();
   const folded = fold(body);
   const found: Greeting[] = [];
@@ -81,11 +89,15 @@ function greetings(answer: string): Greeting[] {
   return found;
 }
 
-/** Words of a name or handle: "JaneDoe42" → jane, doe; "Marie-Hélène" → marie, helene. */
-const nameWords = (text: string) =>
-  fold(text.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2'))
-    .split(/[^\p{L}]+/u)
-    .filter((word) => word.length >= 2);
+/** Words of a name or handle: "JaneDoe42" → jane, doe; "Marie-Hélène" → marie, helene. Read once per text: the customer's message once, not once per candidate. */
+const nameWords = (text: string): readonly string[] =>
+  recentNameWords(text, () =>
+    fold(text.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2'))
+      .split(/[^\p{L}]+/u)
+      .filter((word) => word.length >= 2),
+  );
+
+const recentNameWords = recentResults<readonly string[]>(RECENT_TEXTS);
 
 /** A handle-shaped customer name ("@bob", "bob_smith", or the handle the thread addresses) says nothing of their real name. */
 function isHandle(name: string, input: AddresseeInput): boolean {

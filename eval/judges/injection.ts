@@ -10,6 +10,7 @@
  */
 
 import { fold as foldAccents } from './key-facts.ts';
+import { RECENT_TEXTS, recentResults } from './recent.ts';
 
 /** Key facts' folding of the NFC text, with the curly apostrophe made straight; offsets still map. */
 export function foldText(text: string): string {
@@ -92,6 +93,13 @@ function excerptAt(text: string, start: number): string {
 
 /** The first prompt-injection attempt in a customer's message, whether or not the answer obeyed it. */
 export function injectionAttempt(question: string): InjectionAttempt | undefined {
+  return recentAttempts(question, () => firstAttempt(question));
+}
+
+/** The safety judge asks once per candidate's answer, the run once more for the report. */
+const recentAttempts = recentResults<InjectionAttempt | undefined>(RECENT_TEXTS);
+
+function firstAttempt(question: string): InjectionAttempt | undefined {
   const text = question.normalize('NFC');
   const folded = foldText(text);
   const starts = [

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineJudge } from './define.ts';
+import { RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
 
 /**
@@ -31,6 +32,13 @@ const MARGIN = 2;
 
 /** The text's language (ISO 639-1) when its function words say so clearly, else undefined. */
 export function detectLanguage(text: string): string | undefined {
+  return recentLanguages(text, () => languageOfWords(text));
+}
+
+/** The customer's message is told once, not once per candidate. */
+const recentLanguages = recentResults<string | undefined>(RECENT_TEXTS);
+
+function languageOfWords(text: string): string | undefined {
   const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
   const hits = new Map<string, number>();
   for (const word of words) for (const [language, set] of WORDS_BY_LANGUAGE) if (set.has(word)) hits.set(language, (hits.get(language) ?? 0) + 1);
