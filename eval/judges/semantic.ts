@@ -173,8 +173,13 @@ export function stackedVectors(vectors: readonly Float32Array[]): StackedVectors
  * than one after another: each addition waits for the one before it in its own sum only.
  */
 function fourDots(left: Float32Array, first: number, values: Float32Array, second: number, dimensions: number, into: Float64Array): void {
-  let [sum0, sum1, sum2, sum3] = [0, 0, 0, 0];
-  const [at1, at2, at3] = [second + dimensions, second + 2 * dimensions, second + 3 * dimensions];
+  let sum0 = 0;
+  let sum1 = 0;
+  let sum2 = 0;
+  let sum3 = 0;
+  const at1 = second + dimensions;
+  const at2 = at1 + dimensions;
+  const at3 = at2 + dimensions;
   for (let index = 0; index < dimensions; index++) {
     const value = left[first + index]!;
     sum0 += value * values[second + index]!;
@@ -182,7 +187,10 @@ function fourDots(left: Float32Array, first: number, values: Float32Array, secon
     sum2 += value * values[at2 + index]!;
     sum3 += value * values[at3 + index]!;
   }
-  [into[0], into[1], into[2], into[3]] = [sum0, sum1, sum2, sum3];
+  into[0] = sum0;
+  into[1] = sum1;
+  into[2] = sum2;
+  into[3] = sum3;
 }
 
 function oneDot(left: Float32Array, first: number, values: Float32Array, second: number, dimensions: number): number {
@@ -195,18 +203,17 @@ function oneDot(left: Float32Array, first: number, values: Float32Array, second:
 export function pairwiseDots({ values, count, dimensions }: StackedVectors): Float64Array {
   const similarities = new Float64Array(count * count);
   const four = new Float64Array(4);
-  const keep = (row: number, column: number, similarity: number) => {
-    similarities[row * count + column] = similarity;
-    similarities[column * count + row] = similarity;
-  };
   for (let row = 0; row < count; row++) {
+    const rowStart = row * count;
     let column = row + 1;
     for (; column + 4 <= count; column += 4) {
       fourDots(values, row * dimensions, values, column * dimensions, dimensions, four);
-      for (let offset = 0; offset < 4; offset++) keep(row, column + offset, four[offset]!);
+      similarities.set(four, rowStart + column);
     }
-    for (; column < count; column++) keep(row, column, oneDot(values, row * dimensions, values, column * dimensions, dimensions));
+    for (; column < count; column++) similarities[rowStart + column] = oneDot(values, row * dimensions, values, column * dimensions, dimensions);
   }
+  // The lower half mirrors the upper: a cosine sums the same products in the same order either way round.
+  for (let row = 0; row < count; row++) for (let column = 0; column < row; column++) similarities[row * count + column] = similarities[column * count + row]!;
   return similarities;
 }
 
