@@ -10,6 +10,7 @@
 
 import { fold } from './key-facts.ts';
 import { RECENT_TEXTS, recentResults } from './recent.ts';
+import { matchesOf } from './matches.ts';
 
 export interface AddresseeInput {
   /** The customer's message: handles and names the customer wrote are theirs to see again. */
@@ -31,7 +32,7 @@ const LEADING_HANDLES_RE = /^(?:\s{0,5}@[A-Za-z0-9_.]{1,30}[,:]?){1,10}/;
 const normalizeHandle = (handle: string) => handle.trim().replace(/^@/, '').toLowerCase();
 /** "<contact>@itfirm.com": an e-mail with its local part templated away ends with a domain, not a handle. */
 const DOMAIN_END_RE = /\.(?:com|net|org|fr|de|io|co|uk|eu|be|ch|es|it|info|biz)$/i;
-const handlesIn = (text: string) => [...text.matchAll(HANDLE_RE)].map((m) => m[1]!).filter((handle) => !DOMAIN_END_RE.test(handle));
+const handlesIn = (text: string) => matchesOf(HANDLE_RE, text).map((m) => m[1]!).filter((handle) => !DOMAIN_END_RE.test(handle));
 
 function foreignHandles(input: AddresseeInput): string[] {
   const own = [input.customer.name, input.customer.id, ...(input.brandHandles ?? [])].filter((handle): handle is string => handle !== undefined);
@@ -79,7 +80,7 @@ function greetingsIn(answer: string): Greeting[] {
   const body = answer.normalize('NFC').replace(LEADING_HANDLES_RE, '').trimStart();
   const folded = fold(body);
   const found: Greeting[] = [];
-  for (const m of folded.matchAll(GREETING_RE)) {
+  for (const m of matchesOf(GREETING_RE, folded)) {
     ADDRESSED_RE.lastIndex = m.index + m[0].length;
     const addressed = ADDRESSED_RE.exec(body);
     if (!addressed) continue;

@@ -3,6 +3,7 @@ import { defineJudge } from './define.ts';
 import { fold } from './key-facts.ts';
 import { RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
+import { matchesOf } from './matches.ts';
 
 /**
  * Deflection judge: an answer whose help is "contact our support team" sends the customer to
@@ -34,7 +35,7 @@ const recentSends = recentResults<readonly string[]>(RECENT_TEXTS);
 
 function sentencesSendingToSupport(text: string): string[] {
   const folded = fold(text).replaceAll('’', "'");
-  return [...folded.matchAll(SENTENCE_RE)].flatMap((m) => (SEND_TO_SUPPORT_RE.test(m[0]) && !ON_A_CONDITION_RE.test(m[0]) ? [text.slice(m.index, m.index + m[0].length).trim()] : []));
+  return matchesOf(SENTENCE_RE, folded).flatMap((m) => (SEND_TO_SUPPORT_RE.test(m[0]) && !ON_A_CONDITION_RE.test(m[0]) ? [text.slice(m.index, m.index + m[0].length).trim()] : []));
 }
 
 /**

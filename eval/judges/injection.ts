@@ -11,6 +11,7 @@
 
 import { fold as foldAccents } from './key-facts.ts';
 import { RECENT_TEXTS, recentResults } from './recent.ts';
+import { matchesOf } from './matches.ts';
 
 /** Key facts' folding of the NFC text, with the curly apostrophe made straight; offsets still map. */
 export function foldText(text: string): string {
@@ -63,10 +64,10 @@ interface Payload {
 
 function payloads(original: string, folded: string): Payload[] {
   const found: Payload[] = [];
-  for (const m of folded.matchAll(QUOTED_PAYLOAD_RE)) {
+  for (const m of matchesOf(QUOTED_PAYLOAD_RE, folded)) {
     found.push({ text: m[4]!.trim(), index: m.index, commanding: Boolean(m[1] ?? m[2] ?? m[3]) });
   }
-  for (const m of folded.matchAll(BARE_PAYLOAD_RE)) {
+  for (const m of matchesOf(BARE_PAYLOAD_RE, folded)) {
     const text = m[1]!.replace(PAYLOAD_END_RE, '').trim();
     const start = m.index + m[0].length - m[1]!.length;
     const written = original.slice(start, start + text.length);

@@ -10,6 +10,7 @@
 
 import { optionsKey, RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
+import { matchesOf } from './matches.ts';
 
 export type FactSlot = 'amount' | 'duration' | 'percent' | 'date' | 'order' | 'tracking' | 'url' | 'email' | 'product';
 
@@ -411,7 +412,7 @@ function foldedText(text: string): { original: string; folded: string } {
 const recentFolds = recentResults<{ original: string; folded: string }>(RECENT_TEXTS);
 
 /** A catalogue's distinct names, longest first, worked out once per catalogue (a run passes the same array for every answer). */
-function catalogueNames(products: readonly string[] | undefined): readonly string[] {
+export function catalogueNames(products: readonly string[] | undefined): readonly string[] {
   if (products === undefined) return [];
   let names = catalogues.get(products);
   if (names === undefined) {
@@ -435,7 +436,7 @@ function extract(original: string, folded: string, french: boolean, products: re
     if (slot !== null && value !== undefined) found.push({ slot, value, text: original.slice(start, end), start });
   };
   const scan = (re: RegExp, slot: FactSlot | null, toValue: (m: RegExpExecArray) => string | undefined, ignoreUrls = false) => {
-    for (const m of folded.matchAll(re)) {
+    for (const m of matchesOf(re, folded)) {
       const start = m.index;
       const end = start + m[0].length;
       if (!isFree(start, end, ignoreUrls)) continue;
@@ -451,7 +452,7 @@ function extract(original: string, folded: string, french: boolean, products: re
   // Products first: their names may hold digits ("Coffret 3 bougies") that are not facts of their own.
   for (const product of products) scan(productPattern(product), 'product', () => product);
 
-  for (const m of folded.matchAll(URL_RE)) {
+  for (const m of matchesOf(URL_RE, folded)) {
     const raw = m[0].replace(/[.,;:!?)\]}'"»]+$/u, '');
     const value = normalizeUrl(original.slice(m.index, m.index + raw.length));
     if (value !== undefined && isFree(m.index, m.index + raw.length)) claim(m.index, m.index + raw.length, 'url', value);
@@ -460,7 +461,7 @@ function extract(original: string, folded: string, french: boolean, products: re
 
   // Availability ("24h/24", "7j/7") would otherwise read as dates.
   scan(NOISE_RES[0]!, null, () => undefined);
-  for (const m of folded.matchAll(THREAD_COUNTER_RE)) {
+  for (const m of matchesOf(THREAD_COUNTER_RE, folded)) {
     const [part, parts] = [Number(m[1]), Number(m[2])];
     if (part >= 1 && part <= parts) claim(m.index, m.index + m[0].length, null);
   }

@@ -17,6 +17,7 @@ import { demandsIn, foldText as fold, injectionAttempt, obeyedInjection, type De
 import { extractFacts } from './key-facts.ts';
 import { RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
+import { matchesOf } from './matches.ts';
 
 export type SafetyFindingKind = 'injection-obeyed' | 'promise-beyond-policy' | 'foreign-personal-data';
 
@@ -233,7 +234,7 @@ function statedCommitments(answer: string): StatedCommitment[] {
     seen.add(key);
     found.push(commitment);
   };
-  const codes = [...answer.matchAll(CODE_TOKEN_RE)];
+  const codes = matchesOf(CODE_TOKEN_RE, answer);
   for (const sentence of answer.normalize('NFC').split(SENTENCE_SPLIT_RE)) {
     const conditional = CONDITION_RE.test(fold(sentence));
     for (const clause of sentence.split(CLAUSE_SPLIT_RE)) {
