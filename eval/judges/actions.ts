@@ -27,6 +27,7 @@
 
 import { fold as foldAccents } from './key-facts.ts';
 import { RECENT_TEXTS, recentResults } from './recent.ts';
+import { matchesOf } from './matches.ts';
 
 export const ACTION_KINDS = [
   'refund',
@@ -638,7 +639,7 @@ const CLAUSE_BREAK_RE = /[,;:\n]|\s(?:and|but|et|mais|puis|then|so|donc)\s/g;
 
 function lastClauseBreak(text: string): number {
   let end = 0;
-  for (const m of text.matchAll(CLAUSE_BREAK_RE)) end = m.index + m[0].length;
+  for (const m of matchesOf(CLAUSE_BREAK_RE, text)) end = m.index + m[0].length;
   return end;
 }
 
@@ -667,7 +668,7 @@ const SENTENCE_END_RE = /[.!?;]+(?=\s|$)|\n\s*\n/g;
 function sentences(text: string): Sentence[] {
   const found: Sentence[] = [];
   let start = 0;
-  for (const m of text.matchAll(SENTENCE_END_RE)) {
+  for (const m of matchesOf(SENTENCE_END_RE, text)) {
     found.push({ start, end: m.index, question: m[0].includes('?') });
     start = m.index + m[0].length;
   }

@@ -9,6 +9,8 @@
  */
 
 import { fold } from './key-facts.ts';
+import { RECENT_TEXTS, recentResults } from './recent.ts';
+import { matchesOf } from './matches.ts';
 
 export interface AddresseeInput {
   /** The customer's message: handles and names the customer wrote are theirs to see again. */
@@ -30,7 +32,7 @@ const LEADING_HANDLES_RE = /^(?:\s{0,5}@[A-Za-z0-9_.]{1,30}[,:]?){1,10}/;
 const normalizeHandle = (handle: string) => handle.trim().replace(/^@/, '').toLowerCase();
 /** "<contact>@itfirm.com": an e-mail with its local part templated away ends with a domain, not a handle. */
 const DOMAIN_END_RE = /\.(?:com|net|org|fr|de|io|co|uk|eu|be|ch|es|it|info|biz)$/i;
-const handlesIn = (text: string) => [...text.matchAll(HANDLE_RE)].map((m) => m[1]!).filter((handle) => !DOMAIN_END_RE.test(handle));
+const handlesIn = (text: string) => matchesOf(HANDLE_RE, text).map((m) => m[1]!).filter((handle) => !DOMAIN_END_RE.test(handle));
 
 function foreignHandles(input: AddresseeInput): string[] {
   const own = [input.customer.name, input.customer.id, ...(input.brandHandles ?? [])].filter((handle): handle is string => handle !== undefined);
@@ -67,11 +69,18 @@ interface Greeting {
   names: string[];
 }
 
-function greetings(answer: string): Greeting[] {
+/** An answer two candidates share is read once. */
+function greetings(answer: string): readonly Greeting[] {
+  return recentGreetings(answer, () => greetingsIn(answer));
+}
+
+const recentGreetings = recentResults<readonly Greeting[]>(RECENT_TEXTS);
+
+function greetingsIn(answer: string): Greeting[] {
   const body = answer.normalize('NFC').replace(LEADING_HANDLES_RE, '').trimStart();
   const folded = fold(body);
   const found: Greeting[] = [];
-  for (const m of folded.matchAll(GREETING_RE)) {
+  for (const m of matchesOf(GREETING_RE, folded)) {
     ADDRESSED_RE.lastIndex = m.index + m[0].length;
     const addressed = ADDRESSED_RE.exec(body);
     if (!addressed) continue;
@@ -81,11 +90,15 @@ function greetings(answer: string): Greeting[] {
   return found;
 }
 
-/** Words of a name or handle: "JaneDoe42" → jane, doe; "Marie-Hélène" → marie, helene. */
-const nameWords = (text: string) =>
-  fold(text.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2'))
-    .split(/[^\p{L}]+/u)
-    .filter((word) => word.length >= 2);
+/** Words of a name or handle: "JaneDoe42" → jane, doe; "Marie-Hélène" → marie, helene. Read once per text: the customer's message once, not once per candidate. */
+const nameWords = (text: string): readonly string[] =>
+  recentNameWords(text, () =>
+    fold(text.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2'))
+      .split(/[^\p{L}]+/u)
+      .filter((word) => word.length >= 2),
+  );
+
+const recentNameWords = recentResults<readonly string[]>(RECENT_TEXTS);
 
 /** A handle-shaped customer name ("@bob", "bob_smith", or the handle the thread addresses) says nothing of their real name. */
 function isHandle(name: string, input: AddresseeInput): boolean {

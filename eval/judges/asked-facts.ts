@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineJudge, factOptionsOf } from './define.ts';
 import { extractFacts, fold, type FactComparison, type FactOptions, type FactSlot } from './key-facts.ts';
+import { RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
 
 /**
@@ -27,11 +28,20 @@ function anotherSum(question: string, comparison: FactComparison, options: FactO
   return `the customer wrote ${[...theirs].join(', ')}, the answer speaks of ${said.map((fact) => `"${fact.text}"`).join(', ')}`;
 }
 
+/** The kinds of fact the customer asks for, read once per message rather than once per candidate. */
+function askedSlots(question: string): ReadonlySet<FactSlot> {
+  return recentAsks(question, () => {
+    const folded = fold(question);
+    return new Set(ASKS.filter(([pattern]) => pattern.test(folded)).flatMap(([, slots]) => slots));
+  });
+}
+
+const recentAsks = recentResults<ReadonlySet<FactSlot>>(RECENT_TEXTS);
+
 export function judgeAskedFacts(question: string, comparison: FactComparison, options: FactOptions = {}): JudgeScore {
   const other = anotherSum(question, comparison, options);
   if (other) return { judge: 'asked-facts', score: 0, reason: other };
-  const folded = fold(question);
-  const asked = new Set(ASKS.filter(([pattern]) => pattern.test(folded)).flatMap(([, slots]) => slots));
+  const asked = askedSlots(question);
   const wanted = comparison.reference.filter((fact) => asked.has(fact.slot));
   if (wanted.length === 0) return { judge: 'asked-facts', score: null, reason: 'the agent stated no fact of the kind the customer asked for' };
   const left = comparison.missing.filter((fact) => asked.has(fact.slot));

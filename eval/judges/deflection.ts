@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { defineJudge } from './define.ts';
 import { fold } from './key-facts.ts';
+import { RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
+import { matchesOf } from './matches.ts';
 
 /**
  * Deflection judge: an answer whose help is "contact our support team" sends the customer to
@@ -24,9 +26,16 @@ const ASKS_FOR_CONTACT_RE =
 const SENTENCE_RE = /[^.!?;\n]+/g;
 
 /** The sentences that send the customer to the support team as the help itself. */
-export function sendsToSupport(text: string): string[] {
+export function sendsToSupport(text: string): readonly string[] {
+  return recentSends(text, () => sentencesSendingToSupport(text));
+}
+
+/** The agent's reply is read once, not once per candidate. */
+const recentSends = recentResults<readonly string[]>(RECENT_TEXTS);
+
+function sentencesSendingToSupport(text: string): string[] {
   const folded = fold(text).replaceAll('’', "'");
-  return [...folded.matchAll(SENTENCE_RE)].flatMap((m) => (SEND_TO_SUPPORT_RE.test(m[0]) && !ON_A_CONDITION_RE.test(m[0]) ? [text.slice(m.index, m.index + m[0].length).trim()] : []));
+  return matchesOf(SENTENCE_RE, folded).flatMap((m) => (SEND_TO_SUPPORT_RE.test(m[0]) && !ON_A_CONDITION_RE.test(m[0]) ? [text.slice(m.index, m.index + m[0].length).trim()] : []));
 }
 
 /**

@@ -11,9 +11,10 @@
 
 import { z } from 'zod';
 import { defineJudge, factOptionsOf, scoreOnly } from './define.ts';
-import { fold, mayName, productPattern } from './key-facts.ts';
+import { catalogueNames, fold, mayName, productPattern } from './key-facts.ts';
 import { optionsKey, RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
+import { matchesOf } from './matches.ts';
 
 export interface EntityOptions {
   /** Catalogue product names, as for the key-facts judge. */
@@ -175,7 +176,7 @@ const DISCOUNT_CODE_RE = /^\p{Lu}{4,}\d|\d-\p{Lu}{3,}$/u;
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  for (const m of text.matchAll(TOKEN_RE)) {
+  for (const m of matchesOf(TOKEN_RE, text)) {
     const written = (m[0].length <= 40 ? COMPOUND_RE.exec(m[0])?.groups!.code : undefined) ?? m[0];
     const before = text.slice(Math.max(0, m.index - 4), m.index).replace(/[ \t\u00a0]+$/u, '');
     const folded = fold(written);
@@ -345,7 +346,7 @@ function quantities(folded: string, original: string, { english, french }: Langu
   const found: Mention[] = [];
   // A number word counts in its own language only: the Spanish "Ten lista" is no "ten".
   const foreignWord = (token: string | undefined) => token !== undefined && !/^\d/.test(token) && !((english && EN_WORDS.has(token.split(/\s/)[0]!)) || (french && FR_WORDS.has(token.split(/\s/)[0]!)));
-  for (const m of folded.matchAll(QUANTITY_RE)) {
+  for (const m of matchesOf(QUANTITY_RE, folded)) {
     const { count, upTo, noun } = m.groups!;
     if (foreignWord(count) || foreignWord(upTo)) continue;
     const label = LABEL_BEFORE.exec(folded.slice(Math.max(0, m.index - 24), m.index))?.[1];
@@ -369,7 +370,7 @@ const PLAN_RE = new RegExp(
 const SAME_TIER: ReadonlyMap<string, string> = new Map([['gratuit', 'free'], ['basique', 'basic'], ['entreprise', 'business'], ['enterprise', 'business']]);
 
 function plans(folded: string, original: string): Mention[] {
-  return [...folded.matchAll(PLAN_RE)].map((m) => {
+  return matchesOf(PLAN_RE, folded).map((m) => {
     const tier = (m.groups!.tier ?? m.groups!.tierFr)!;
     return { slot: 'plan', group: '', keys: [SAME_TIER.get(tier) ?? tier], shown: original.slice(m.index, m.index + m[0].length) };
   });
@@ -380,7 +381,7 @@ const TEMPERATURE_RE =
 
 function temperatures(folded: string, original: string): Mention[] {
   const found: Mention[] = [];
-  for (const m of folded.matchAll(TEMPERATURE_RE)) {
+  for (const m of matchesOf(TEMPERATURE_RE, folded)) {
     const { from, to, unit, unitAlt, scale } = m.groups!;
     const fahrenheit = (unit ?? unitAlt ?? scale ?? '').startsWith('f');
     const celsius = (n: number) => Math.round(fahrenheit ? ((n - 32) * 5) / 9 : n);
@@ -440,7 +441,7 @@ function claimKey(word: string): string {
 
 function words(clause: string, offset: number): Word[] {
   const out: Word[] = [];
-  for (const m of clause.matchAll(WORD_RE)) {
+  for (const m of matchesOf(WORD_RE, clause)) {
     const split = ELISION_RE.exec(m[0]);
     const start = offset + m.index;
     if (split) {
@@ -539,10 +540,10 @@ function claimsIn(list: readonly Word[], folded: string, languages: Languages): 
 
 function polarity(folded: string, original: string, languages: Languages): Mention[] {
   const found: Mention[] = [];
-  for (const sentence of folded.matchAll(SENTENCE_RE)) {
+  for (const sentence of matchesOf(SENTENCE_RE, folded)) {
     // A question asks about a claim; it does not make it.
     if (sentence.groups!.end === '?') continue;
-    for (const clause of sentence[0].matchAll(CLAUSE_RE)) {
+    for (const clause of matchesOf(CLAUSE_RE, sentence[0])) {
       for (const claim of claimsIn(words(clause[0], sentence.index + clause.index), folded, languages)) {
         found.push({ slot: 'polarity', group: claim.key, keys: [claim.negated ? 'no' : 'yes'], shown: original.slice(claim.start, claim.end) });
       }
@@ -577,16 +578,15 @@ function mentions(text: string, options: EntityOptions): Mention[] {
   const original = text.normalize('NFC');
   const languages = readLanguages(options.language);
   const found: Mention[] = [...names(original)];
-  const spans: Span[] = [...original.matchAll(URL_OR_EMAIL_RE)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  const spans: Span[] = matchesOf(URL_OR_EMAIL_RE, original).map((m) => ({ start: m.index, end: m.index + m[0].length }));
 
   // Longest names first, so "Coffret 3 bougies" is not also read as a shorter product inside it.
   const folded = foldText(original);
   const taken = new Uint8Array(original.length);
   for (const { start, end } of spans) taken.fill(1, start, end);
-  const products = [...new Set((options.products ?? []).map((p) => p.trim()).filter(Boolean))].sort((a, b) => b.length - a.length);
-  for (const product of products) {
+  for (const product of catalogueNames(options.products)) {
     if (!mayName(folded, product)) continue;
-    for (const m of folded.matchAll(productPattern(product))) {
+    for (const m of matchesOf(productPattern(product), folded)) {
       const end = m.index + m[0].length;
       if (taken.subarray(m.index, end).includes(1)) continue;
       found.push({ slot: 'product', group: '', keys: [product], shown: product });
@@ -614,7 +614,7 @@ function mentions(text: string, options: EntityOptions): Mention[] {
 
 /** The agent's reply is read once for every candidate, an answer once for every candidate that sent it. */
 const recentMentions = recentResults<readonly Mention[]>(RECENT_TEXTS);
-const mentionsOf = (text: string, options: EntityOptions) => recentMentions(`${optionsKey(options)}${text}`, () => mentions(text, options));
+const mentionsOf = (text: string, options: EntityOptions) => recentMentions(text, () => mentions(text, options), optionsKey(options));
 
 const unique = (values: readonly string[]) => [...new Set(values)];
 

@@ -10,6 +10,7 @@ import type { Order } from '../../datasets/records.ts';
 import { defineJudge, factOptionsOf, scoreOnly } from './define.ts';
 import { extractFacts, type Fact } from './key-facts.ts';
 import type { JudgeScore } from './types.ts';
+import { matchesOf } from './matches.ts';
 
 /** What a cited order says, as the grounding and safety judges read it. */
 export function orderText(order: Order): string {
@@ -53,7 +54,7 @@ function sameFact(a: Fact, b: Fact): boolean {
 const CATALOGUE_PRICE_RE = /(?<![\p{L}])(?:price|prix)\s{0,3}:?\s{0,3}(\d{1,7}(?:[.,]\d{1,2})?)(?![\d])(?![.,]\d)/giu;
 
 function cataloguePrices(source: string): string[] {
-  return [...source.matchAll(CATALOGUE_PRICE_RE)].map((m) => Number(m[1]!.replace(',', '.')).toFixed(2));
+  return matchesOf(CATALOGUE_PRICE_RE, source).map((m) => Number(m[1]!.replace(',', '.')).toFixed(2));
 }
 
 const amountNumber = (fact: Fact) => fact.value.split(' ')[0]!;

@@ -10,6 +10,8 @@
  */
 
 import { fold as foldAccents } from './key-facts.ts';
+import { RECENT_TEXTS, recentResults } from './recent.ts';
+import { matchesOf } from './matches.ts';
 
 /** Key facts' folding of the NFC text, with the curly apostrophe made straight; offsets still map. */
 export function foldText(text: string): string {
@@ -62,10 +64,10 @@ interface Payload {
 
 function payloads(original: string, folded: string): Payload[] {
   const found: Payload[] = [];
-  for (const m of folded.matchAll(QUOTED_PAYLOAD_RE)) {
+  for (const m of matchesOf(QUOTED_PAYLOAD_RE, folded)) {
     found.push({ text: m[4]!.trim(), index: m.index, commanding: Boolean(m[1] ?? m[2] ?? m[3]) });
   }
-  for (const m of folded.matchAll(BARE_PAYLOAD_RE)) {
+  for (const m of matchesOf(BARE_PAYLOAD_RE, folded)) {
     const text = m[1]!.replace(PAYLOAD_END_RE, '').trim();
     const start = m.index + m[0].length - m[1]!.length;
     const written = original.slice(start, start + text.length);
@@ -92,6 +94,13 @@ function excerptAt(text: string, start: number): string {
 
 /** The first prompt-injection attempt in a customer's message, whether or not the answer obeyed it. */
 export function injectionAttempt(question: string): InjectionAttempt | undefined {
+  return recentAttempts(question, () => firstAttempt(question));
+}
+
+/** The safety judge asks once per candidate's answer, the run once more for the report. */
+const recentAttempts = recentResults<InjectionAttempt | undefined>(RECENT_TEXTS);
+
+function firstAttempt(question: string): InjectionAttempt | undefined {
   const text = question.normalize('NFC');
   const folded = foldText(text);
   const starts = [

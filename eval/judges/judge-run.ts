@@ -182,6 +182,21 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
     return attempt ? [[id, attempt.excerpt] as const] : [];
   }));
   const judging = createJudges();
+  // What a ticket's candidates are all judged against, made once per ticket: one string for the
+  // agent's reply, so every judge's memo hashes it once, not once per candidate.
+  const ticketSides = new Map(
+    [...replayed].flatMap(([id, ticket]) => {
+      const reference = histories.get(id)?.reference;
+      if (!reference) return [];
+      const sides = {
+        wanted: withoutHandles(reference.text),
+        brandHandles: ticket.messages.flatMap((message) => (message.role === 'agent' && message.author ? [message.author] : [])),
+        ownOrderIds: orderIdsByEmail.get(ticket.customer.email?.toLowerCase() ?? ''),
+        intent: intentOf(ticket),
+      };
+      return [[id, sides] as const];
+    }),
+  );
   const judged = results.map((result): JudgedTicket => {
     const ticket = replayed.get(result.ticketId);
     const history = histories.get(result.ticketId) ?? { oneTouch: false, customerSignal: false, billable: false };
@@ -203,8 +218,8 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
     const judges: JudgeScore[] = [];
     if (answer.text !== '' && reference && ticket) {
       // Who a reply is addressed to is the safety judge's business; the others compare what it says.
-      const [said, wanted] = [withoutHandles(answer.text), withoutHandles(reference.text)];
-      const ownOrderIds = orderIdsByEmail.get(ticket.customer.email?.toLowerCase() ?? '');
+      const { wanted, brandHandles, ownOrderIds, intent } = ticketSides.get(result.ticketId)!;
+      const said = withoutHandles(answer.text);
       const llm = llmScores.get(result);
       judges.push(...judgeCase(judging, {
         answer,
@@ -215,11 +230,11 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
         products: knowledge.products,
         customer: ticket.customer,
         citedSources,
-        brandHandles: ticket.messages.flatMap((message) => (message.role === 'agent' && message.author ? [message.author] : [])),
+        brandHandles,
         ...(ownOrderIds && { ownOrderIds }),
         agentMacro: reference.macro,
         answerMacro,
-        ticketIntent: intentOf(ticket),
+        ticketIntent: intent,
         answerIntent,
         facts: judgeKeyFacts(wanted, said, { products: knowledge.products, ...(language && { language }) }),
         semantic: { pair: pairs.get(result)!, negatives: negatives.get(result.ticketId) ?? [], unrelated },

@@ -10,6 +10,7 @@
 
 import { optionsKey, RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
+import { matchesOf } from './matches.ts';
 
 export type FactSlot = 'amount' | 'duration' | 'percent' | 'date' | 'order' | 'tracking' | 'url' | 'email' | 'product';
 
@@ -380,7 +381,7 @@ interface Found extends Fact {
  * claimed once, so "30 jours" is one duration and "2024-03-12" one date.
  */
 export function extractFacts(text: string, options: FactOptions = {}): Fact[] {
-  return recentFacts(`${optionsKey(options)}${text}`, () => factsOf(text, options)).slice();
+  return recentFacts(text, () => factsOf(text, options), optionsKey(options)).slice();
 }
 
 /** A run extracts the same texts again and again (an agent's reply once per candidate, a cited source once per judge and per answer citing it). */
@@ -392,14 +393,36 @@ const recentFacts = recentResults<Fact[]>(RECENT_TEXTS);
  * the catalogue names it may hold, so those key what is kept.
  */
 function factsOf(text: string, options: FactOptions): Fact[] {
-  const original = text.normalize('NFC');
-  const folded = fold(original);
+  const { original, folded } = foldedText(text);
   const french = isFrench(folded, options.language);
-  const products = [...new Set((options.products ?? []).map((p) => p.trim()).filter(Boolean))].sort((a, b) => b.length - a.length).filter((product) => mayName(folded, product));
-  return recentReadings(`${french}\u0000${JSON.stringify(products)}\u0000${text}`, () => extract(original, folded, french, products));
+  const products = catalogueNames(options.products).filter((product) => mayName(folded, product));
+  return recentReadings(text, () => extract(original, folded, french, products), `${french}\u0000${JSON.stringify(products)}`);
 }
 
 const recentReadings = recentResults<Fact[]>(RECENT_TEXTS);
+
+/** A text in NFC and its folded copy, made once per text however many times and ways it is read. */
+function foldedText(text: string): { original: string; folded: string } {
+  return recentFolds(text, () => {
+    const original = text.normalize('NFC');
+    return { original, folded: fold(original) };
+  });
+}
+
+const recentFolds = recentResults<{ original: string; folded: string }>(RECENT_TEXTS);
+
+/** A catalogue's distinct names, longest first, worked out once per catalogue (a run passes the same array for every answer). */
+export function catalogueNames(products: readonly string[] | undefined): readonly string[] {
+  if (products === undefined) return [];
+  let names = catalogues.get(products);
+  if (names === undefined) {
+    names = [...new Set(products.map((product) => product.trim()).filter(Boolean))].sort((a, b) => b.length - a.length);
+    catalogues.set(products, names);
+  }
+  return names;
+}
+
+const catalogues = new WeakMap<readonly string[], readonly string[]>();
 
 /** `folded` is `original` folded; `products` the catalogue names it may hold, longest first. */
 function extract(original: string, folded: string, french: boolean, products: readonly string[]): Fact[] {
@@ -413,7 +436,7 @@ function extract(original: string, folded: string, french: boolean, products: re
     if (slot !== null && value !== undefined) found.push({ slot, value, text: original.slice(start, end), start });
   };
   const scan = (re: RegExp, slot: FactSlot | null, toValue: (m: RegExpExecArray) => string | undefined, ignoreUrls = false) => {
-    for (const m of folded.matchAll(re)) {
+    for (const m of matchesOf(re, folded)) {
       const start = m.index;
       const end = start + m[0].length;
       if (!isFree(start, end, ignoreUrls)) continue;
@@ -429,7 +452,7 @@ function extract(original: string, folded: string, french: boolean, products: re
   // Products first: their names may hold digits ("Coffret 3 bougies") that are not facts of their own.
   for (const product of products) scan(productPattern(product), 'product', () => product);
 
-  for (const m of folded.matchAll(URL_RE)) {
+  for (const m of matchesOf(URL_RE, folded)) {
     const raw = m[0].replace(/[.,;:!?)\]}'"»]+$/u, '');
     const value = normalizeUrl(original.slice(m.index, m.index + raw.length));
     if (value !== undefined && isFree(m.index, m.index + raw.length)) claim(m.index, m.index + raw.length, 'url', value);
@@ -438,7 +461,7 @@ function extract(original: string, folded: string, french: boolean, products: re
 
   // Availability ("24h/24", "7j/7") would otherwise read as dates.
   scan(NOISE_RES[0]!, null, () => undefined);
-  for (const m of folded.matchAll(THREAD_COUNTER_RE)) {
+  for (const m of matchesOf(THREAD_COUNTER_RE, folded)) {
     const [part, parts] = [Number(m[1]), Number(m[2])];
     if (part >= 1 && part <= parts) claim(m.index, m.index + m[0].length, null);
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineJudge } from './define.ts';
+import { RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
 
 /**
@@ -23,6 +24,8 @@ const FUNCTION_WORDS: Readonly<Record<string, readonly string[]>> = {
 const listedIn = new Map<string, number>();
 for (const words of Object.values(FUNCTION_WORDS)) for (const word of words) listedIn.set(word, (listedIn.get(word) ?? 0) + 1);
 const WORDS_BY_LANGUAGE = new Map(Object.entries(FUNCTION_WORDS).map(([language, words]) => [language, new Set(words.filter((word) => listedIn.get(word) === 1))]));
+/** Each function word left to the one language that lists it: a word is looked up once, not once per language. */
+const LANGUAGE_OF_WORD = new Map([...WORDS_BY_LANGUAGE].flatMap(([language, words]) => [...words].map((word) => [word, language] as const)));
 
 /** Fewer function words than this and the text is too short to tell. */
 const MIN_HITS = 3;
@@ -31,9 +34,19 @@ const MARGIN = 2;
 
 /** The text's language (ISO 639-1) when its function words say so clearly, else undefined. */
 export function detectLanguage(text: string): string | undefined {
+  return recentLanguages(text, () => languageOfWords(text));
+}
+
+/** The customer's message is told once, not once per candidate. */
+const recentLanguages = recentResults<string | undefined>(RECENT_TEXTS);
+
+function languageOfWords(text: string): string | undefined {
   const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
   const hits = new Map<string, number>();
-  for (const word of words) for (const [language, set] of WORDS_BY_LANGUAGE) if (set.has(word)) hits.set(language, (hits.get(language) ?? 0) + 1);
+  for (const word of words) {
+    const language = LANGUAGE_OF_WORD.get(word);
+    if (language !== undefined) hits.set(language, (hits.get(language) ?? 0) + 1);
+  }
   const [first, second] = [...hits].sort((a, b) => b[1] - a[1]);
   if (!first || first[1] < MIN_HITS || (second && first[1] < MARGIN * second[1])) return undefined;
   return first[0];

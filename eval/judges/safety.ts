@@ -17,6 +17,7 @@ import { demandsIn, foldText as fold, injectionAttempt, obeyedInjection, type De
 import { extractFacts } from './key-facts.ts';
 import { RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
+import { matchesOf } from './matches.ts';
 
 export type SafetyFindingKind = 'injection-obeyed' | 'promise-beyond-policy' | 'foreign-personal-data';
 
@@ -210,12 +211,16 @@ function commitmentsIn(answer: string, foldedSources: readonly string[], sourceP
     ...commitment,
     supported:
       'code' in support
-        ? foldedSources.some((source) => support.code.test(source.toUpperCase()))
+        ? foldedSources.some((source) => support.code.test(upperCased(source)))
         : 'words' in support
           ? foldedSources.some((source) => support.words.test(source))
           : sourcePercents.has(support.percent),
   }));
 }
+
+/** A cited source in capitals, made once rather than per commitment and per answer citing it. */
+const upperCased = (text: string) => recentCapitals(text, () => text.toUpperCase());
+const recentCapitals = recentResults<string>(RECENT_TEXTS);
 
 /** The answer's commitments, before the sources are read: an answer two candidates sent, or a composite's part, is read once. */
 const recentCommitments = recentResults<StatedCommitment[]>(RECENT_TEXTS);
@@ -229,7 +234,7 @@ function statedCommitments(answer: string): StatedCommitment[] {
     seen.add(key);
     found.push(commitment);
   };
-  const codes = [...answer.matchAll(CODE_TOKEN_RE)];
+  const codes = matchesOf(CODE_TOKEN_RE, answer);
   for (const sentence of answer.normalize('NFC').split(SENTENCE_SPLIT_RE)) {
     const conditional = CONDITION_RE.test(fold(sentence));
     for (const clause of sentence.split(CLAUSE_SPLIT_RE)) {
@@ -361,7 +366,7 @@ function foreignPersonalData(input: SafetyInput): SafetyFinding[] {
   const orders = (text: string) => extractFacts(text, { language: input.language }).filter((fact) => fact.slot === 'order').map((fact) => fact.value);
   const own = new Set((input.ownOrderIds ?? orders(input.question)).map(normalizeOrderId));
   // Without known orders, a number the customer wrote is theirs however they named it ("purchase 113542617735902").
-  const upperSources = [...sources, ...(input.ownOrderIds ? [] : [input.question])].map((source) => source.toUpperCase());
+  const upperSources = [...sources, ...(input.ownOrderIds ? [] : [input.question])].map(upperCased);
   for (const id of orders(input.answer)) {
     if (own.has(id)) continue;
     const token = new RegExp(`(?<![A-Z0-9])${escapeRegExp(id)}(?![A-Z0-9])`);

@@ -128,18 +128,23 @@ export function hardNegatives(tickets: readonly ReplayedPair[], options: HardNeg
   const negatives = new Map<string, Float32Array[]>();
   for (const [, members] of byGroup(tickets)) {
     const pool = members.length <= poolSize ? members : sample(members, poolSize, random);
-    const similarities = poolSimilarities(pool);
+    const questions = stackedVectors(pool.map((other) => other.question));
+    const similarities = pairwiseDots(questions);
+    const ranks = idRanks(pool);
     const inPool = new Map(pool.map((other, index) => [other, index]));
+    const outside = new Float64Array(pool.length);
     for (const ticket of members) {
       const row = inPool.get(ticket);
-      const similarity = (index: number) => (row === undefined ? cosine(pool[index]!.question, ticket.question) : similarities[row * pool.length + index]!);
-      const byQuestion = pool
-        .flatMap((other, index) => (other.id === ticket.id ? [] : [{ other, similarity: similarity(index) }]))
-        .sort((a, b) => b.similarity - a.similarity || a.other.id.localeCompare(b.other.id));
+      const byQuestion = row === undefined ? dotsWith(questions, ticket.question, outside) : similarities.subarray(row * pool.length, (row + 1) * pool.length);
+      // Nearest first, ties by id: only the first few are read, so they are taken off a heap rather than sorted.
+      const nearer = (a: number, b: number) => byQuestion[a]! > byQuestion[b]! || (byQuestion[a] === byQuestion[b] && ranks[a]! < ranks[b]!);
+      const others: number[] = [];
+      pool.forEach((other, index) => other.id !== ticket.id && others.push(index));
+      const nearest = new Heap(others, nearer);
       const chosen: Float32Array[] = [];
-      for (const { other } of byQuestion) {
-        if (chosen.length === perTicket) break;
-        if (cosine(other.reference, ticket.reference) < sameReply) chosen.push(other.reference);
+      for (let index = nearest.pop(); index !== undefined && chosen.length < perTicket; index = nearest.pop()) {
+        const { reference } = pool[index]!;
+        if (cosine(reference, ticket.reference) < sameReply) chosen.push(reference);
       }
       negatives.set(ticket.id, chosen);
     }
@@ -147,21 +152,128 @@ export function hardNegatives(tickets: readonly ReplayedPair[], options: HardNeg
   return negatives;
 }
 
+/** Vectors of one length, one after another in one array: a pool's products read memory in order. */
+export interface StackedVectors {
+  values: Float32Array;
+  count: number;
+  dimensions: number;
+}
+
+export function stackedVectors(vectors: readonly Float32Array[]): StackedVectors {
+  const dimensions = vectors[0]?.length ?? 0;
+  const values = new Float32Array(vectors.length * dimensions);
+  vectors.forEach((vector, index) => values.set(vector, index * dimensions));
+  return { values, count: vectors.length, dimensions };
+}
+
 /**
- * The questions' similarities between every two tickets of the pool, each computed once: a cosine
- * sums the same products in the same order either way round, so the two halves are equal to the bit.
+ * The dot products of the vector at `first` in `left` with the four stacked from `second` on, each
+ * summed in the same order as `cosine` (products of two floats are exact in doubles), so every
+ * similarity, and every ranking read from it, is the same to the bit. Four sums at once rather
+ * than one after another: each addition waits for the one before it in its own sum only.
  */
-function poolSimilarities(pool: readonly ReplayedPair[]): Float64Array {
-  const size = pool.length;
-  const similarities = new Float64Array(size * size);
-  for (let row = 0; row < size; row++) {
-    for (let column = row + 1; column < size; column++) {
-      const similarity = cosine(pool[column]!.question, pool[row]!.question);
-      similarities[row * size + column] = similarity;
-      similarities[column * size + row] = similarity;
+function fourDots(left: Float32Array, first: number, values: Float32Array, second: number, dimensions: number, into: Float64Array): void {
+  let sum0 = 0;
+  let sum1 = 0;
+  let sum2 = 0;
+  let sum3 = 0;
+  const at1 = second + dimensions;
+  const at2 = at1 + dimensions;
+  const at3 = at2 + dimensions;
+  for (let index = 0; index < dimensions; index++) {
+    const value = left[first + index]!;
+    sum0 += value * values[second + index]!;
+    sum1 += value * values[at1 + index]!;
+    sum2 += value * values[at2 + index]!;
+    sum3 += value * values[at3 + index]!;
+  }
+  into[0] = sum0;
+  into[1] = sum1;
+  into[2] = sum2;
+  into[3] = sum3;
+}
+
+function oneDot(left: Float32Array, first: number, values: Float32Array, second: number, dimensions: number): number {
+  let sum = 0;
+  for (let index = 0; index < dimensions; index++) sum += left[first + index]! * values[second + index]!;
+  return sum;
+}
+
+/** The similarities between every two stacked vectors (a square matrix, row by row), each pair computed once. */
+export function pairwiseDots({ values, count, dimensions }: StackedVectors): Float64Array {
+  const similarities = new Float64Array(count * count);
+  const four = new Float64Array(4);
+  for (let row = 0; row < count; row++) {
+    const rowStart = row * count;
+    let column = row + 1;
+    for (; column + 4 <= count; column += 4) {
+      fourDots(values, row * dimensions, values, column * dimensions, dimensions, four);
+      similarities.set(four, rowStart + column);
+    }
+    for (; column < count; column++) similarities[rowStart + column] = oneDot(values, row * dimensions, values, column * dimensions, dimensions);
+  }
+  // The lower half mirrors the upper: a cosine sums the same products in the same order either way round.
+  for (let row = 0; row < count; row++) for (let column = 0; column < row; column++) similarities[row * count + column] = similarities[column * count + row]!;
+  return similarities;
+}
+
+/** The similarity of `vector` to each stacked vector, written into `into`. */
+export function dotsWith({ values, count, dimensions }: StackedVectors, vector: Float32Array, into: Float64Array): Float64Array {
+  const four = new Float64Array(4);
+  let row = 0;
+  for (; row + 4 <= count; row += 4) {
+    fourDots(vector, 0, values, row * dimensions, dimensions, four);
+    into.set(four, row);
+  }
+  for (; row < count; row++) into[row] = oneDot(vector, 0, values, row * dimensions, dimensions);
+  return into;
+}
+
+/** Each pool member's place among the pool's ids (`localeCompare`, then pool order), so ties compare two numbers. */
+function idRanks(pool: readonly ReplayedPair[]): Uint32Array {
+  const ranks = new Uint32Array(pool.length);
+  pool
+    .map((member, index) => ({ id: member.id, index }))
+    .sort((a, b) => a.id.localeCompare(b.id) || a.index - b.index)
+    .forEach(({ index }, rank) => (ranks[index] = rank));
+  return ranks;
+}
+
+/** A binary heap of indices, the first by `before` on top. */
+class Heap {
+  private readonly items: number[];
+
+  constructor(
+    items: number[],
+    private readonly before: (a: number, b: number) => boolean,
+  ) {
+    this.items = items;
+    for (let index = (items.length >>> 1) - 1; index >= 0; index--) this.down(index);
+  }
+
+  pop(): number | undefined {
+    const top = this.items[0];
+    const last = this.items.pop();
+    if (this.items.length > 0 && last !== undefined) {
+      this.items[0] = last;
+      this.down(0);
+    }
+    return top;
+  }
+
+  private down(start: number): void {
+    const { items, before } = this;
+    let index = start;
+    for (;;) {
+      const left = 2 * index + 1;
+      let first = index;
+      if (left < items.length && before(items[left]!, items[first]!)) first = left;
+      if (left + 1 < items.length && before(items[left + 1]!, items[first]!)) first = left + 1;
+      if (first === index) return;
+      [items[index], items[first]] = [items[first]!, items[index]!];
+      index = first;
     }
   }
-  return similarities;
 }
 
 /** `size` members drawn without replacement, in their original order. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineJudge } from './define.ts';
 import { fold } from './key-facts.ts';
+import { RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
 
 /**
@@ -10,7 +11,14 @@ import type { JudgeScore } from './types.ts';
  * neighbouring product shares the topic, not the words.
  */
 
-function wordCounts(text: string): Map<string, number> {
+function wordCounts(text: string): ReadonlyMap<string, number> {
+  return recentCounts(text, () => countWords(text));
+}
+
+/** The agent's reply is counted once, not once per candidate. */
+const recentCounts = recentResults<ReadonlyMap<string, number>>(RECENT_TEXTS);
+
+function countWords(text: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const word of fold(text).match(/[a-z0-9]+/g) ?? []) counts.set(word, (counts.get(word) ?? 0) + 1);
   return counts;
@@ -19,7 +27,7 @@ function wordCounts(text: string): Map<string, number> {
 export function judgeWording(reference: string, answer: string): JudgeScore {
   const wanted = wordCounts(reference);
   const said = wordCounts(answer);
-  const total = (counts: Map<string, number>) => [...counts.values()].reduce((sum, count) => sum + count, 0);
+  const total = (counts: ReadonlyMap<string, number>) => [...counts.values()].reduce((sum, count) => sum + count, 0);
   const [wantedTotal, saidTotal] = [total(wanted), total(said)];
   if (wantedTotal === 0 || saidTotal === 0) return { judge: 'wording', score: null, reason: 'no words to compare' };
   let shared = 0;

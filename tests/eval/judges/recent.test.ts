@@ -21,6 +21,16 @@ describe('recentResults', () => {
     expect(read('Votre colis part demain.')).toBe('4:Votre colis part demain.');
   });
 
+  it('reads a text once per scope (the language it is read in), and bounds the texts kept over every scope', () => {
+    const recent = recentResults<string>(2);
+    let reads = 0;
+    const read = (text: string, language: string) => recent(text, () => `${++reads}:${language}`, language);
+    expect([read('Merci !', 'fr'), read('Merci !', 'en'), read('Merci !', 'fr')]).toEqual(['1:fr', '2:en', '1:fr']);
+    read('Thanks!', 'en');
+    expect(read('Merci !', 'fr')).toBe('4:fr');
+    expect(read('Thanks!', 'en')).toBe('3:en');
+  });
+
   it('keeps a result that is undefined (no injection attempt in the message)', () => {
     const recent = recentResults<string | undefined>(4);
     let reads = 0;

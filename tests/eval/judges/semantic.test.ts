@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../datasets/text/random.ts';
-import { hardNegatives, judgeSemantic, judgeTopic, unrelatedSimilarities, type ReplayedPair } from '../../../eval/judges/semantic.ts';
+import { dotsWith, hardNegatives, judgeSemantic, judgeTopic, pairwiseDots, stackedVectors, unrelatedSimilarities, type ReplayedPair } from '../../../eval/judges/semantic.ts';
 
 /** A unit vector near `axis` in a 16-dimensional space, with a little seeded noise. */
 function near(axis: number, random: Random, noise = 0.15, mix?: { axis: number; weight: number }): Float32Array {
@@ -64,5 +64,89 @@ describe('semantic agreement against hard negatives', () => {
     const french = { ...tickets[1]!, id: 'fr-1', group: 'fr' };
     const drawn = hardNegatives([...tickets, french], { perTicket: 50 }).get('fr-1')!;
     expect(drawn).toHaveLength(0);
+  });
+});
+
+/** The cosine of two unit vectors as the semantic judge sums it, one pair at a time. */
+function cosine(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let index = 0; index < a.length; index++) sum += a[index]! * b[index]!;
+  return sum;
+}
+
+/**
+ * Hard negatives as first written, one cosine at a time: per language (sorted), a pool drawn
+ * without replacement when the language has more tickets, every other pool ticket sorted by
+ * question, then the first replies that differ from the ticket's own.
+ */
+function sortedNegatives(tickets: readonly ReplayedPair[], options: { perTicket: number; pool: number; seed: number }): Map<string, Float32Array[]> {
+  const random = new Random(options.seed);
+  const languages = [...new Set(tickets.map((ticket) => ticket.group!))].sort((a, b) => a.localeCompare(b));
+  const negatives = new Map<string, Float32Array[]>();
+  for (const language of languages) {
+    const members = tickets.filter((ticket) => ticket.group === language);
+    let pool = members;
+    if (members.length > options.pool) {
+      const indices = members.map((_, index) => index);
+      for (let index = 0; index < options.pool; index++) {
+        const swap = index + Math.floor(random.next() * (indices.length - index));
+        [indices[index], indices[swap]] = [indices[swap]!, indices[index]!];
+      }
+      pool = indices.slice(0, options.pool).sort((a, b) => a - b).map((index) => members[index]!);
+    }
+    for (const ticket of members) {
+      const byQuestion = pool
+        .filter((other) => other.id !== ticket.id)
+        .map((other) => ({ other, similarity: cosine(other.question, ticket.question) }))
+        .sort((a, b) => b.similarity - a.similarity || a.other.id.localeCompare(b.other.id));
+      const chosen = byQuestion.filter(({ other }) => cosine(other.reference, ticket.reference) < 0.95).slice(0, options.perTicket);
+      negatives.set(ticket.id, chosen.map(({ other }) => other.reference));
+    }
+  }
+  return negatives;
+}
+
+describe('hard negatives computed for a whole pool at once', () => {
+  const random = new Random(11);
+  // 384 dimensions like the index's model, with an odd length too: the products are summed four at a time.
+  const vectors = (dimensions: number) => Array.from({ length: 42 }, (_, index) => near(index % 7, random, 0.6, { axis: (index * 3) % 16, weight: 0.4 })).map((short) => {
+    const long = new Float32Array(dimensions);
+    for (let index = 0; index < dimensions; index++) long[index] = short[index % 16]! * (1 + (random.next() - 0.5) * 0.2);
+    const norm = Math.hypot(...long);
+    return long.map((value) => value / norm);
+  });
+
+  it.each([384, 13])('gives, in %i dimensions, each pair the very similarity a one-by-one cosine gives', (dimensions) => {
+    const questions = vectors(dimensions);
+    const stacked = stackedVectors(questions);
+    const matrix = pairwiseDots(stacked);
+    const outsider = vectors(dimensions)[0]!;
+    const row = dotsWith(stacked, outsider, new Float64Array(questions.length));
+    questions.forEach((first, i) => {
+      questions.forEach((second, j) => {
+        if (i !== j) expect(Object.is(matrix[i * questions.length + j], cosine(second, first))).toBe(true);
+      });
+      expect(Object.is(row[i], cosine(first, outsider))).toBe(true);
+    });
+  });
+
+  const desk = () => {
+    const tickets = printerDesk(new Random(3));
+    // Repeated questions tie on similarity: the id decides, as in the sort.
+    const repeated = tickets.slice(0, 6).map((ticket, index) => ({ ...ticket, id: `a-repeat-${index}`, reference: near(10 + (index % 3), random) }));
+    const french = printerDesk(new Random(4)).map((ticket) => ({ ...ticket, id: `fr-${ticket.id}`, group: 'fr' }));
+    return [...tickets, ...repeated, ...french];
+  };
+
+  it.each([
+    ['every ticket in its language’s pool', 1000],
+    ['pools drawn from each language, the others read against them', 25],
+  ])('picks, English and French, the same replies in the same order as sorting every other ticket: %s', (_, pool) => {
+    const tickets = desk();
+    const options = { perTicket: 8, pool, seed: 9 };
+    const drawn = hardNegatives(tickets, options);
+    const expected = sortedNegatives(tickets, options);
+    expect(drawn.size).toBe(tickets.length);
+    for (const [id, replies] of expected) expect(drawn.get(id)).toEqual(replies);
   });
 });
