@@ -5,6 +5,7 @@ import { loadEmbedder, type Embedder } from './embed/embedder.ts';
 import { DEFAULT_WORKSPACE } from './workspace.ts';
 import { readCurrentManifest, tablesLocation } from './index-manifest.ts';
 import { embeddingText } from './passages.ts';
+import { batching } from './batching.ts';
 
 /** LanceDB tables behind the search index, and hybrid retrieval over them with the time-travel filter. */
 
@@ -434,6 +435,11 @@ const KNOWLEDGE_SEARCHES_KEPT = 4096;
 const RUNS_KEPT = 512;
 /** Queries whose vector, and whose ranking of a small knowledge table, are remembered. */
 const QUERIES_KEPT = 64;
+/**
+ * Rankings of a small knowledge table asked together go to LanceDB as one query of many vectors
+ * (the tickets in flight): 2.1 against 3.1–3.5 ms of CPU a ranking for 16 at once, 105 passages.
+ */
+const RANKING_BATCH = { size: 16, waitMs: 2 };
 
 /** A promise remembered under its key, the oldest of more than `kept` dropped; one that fails is forgotten, so it is asked again. */
 function remembering<V>(kept: number): (key: string, make: () => Promise<V>) => Promise<V> {
@@ -477,19 +483,29 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   // at another knowledge version). The distances are LanceDB's own.
   const knowledgeRows = await tables.knowledge.countRows();
   let passages: Promise<Map<number, Passage>> | undefined;
-  const rankings = remembering<Array<{ passage: Passage; distance: number }>>(QUERIES_KEPT);
-  const rankedPassages = (query: string) =>
-    rankings(query, async () => {
+  const rankAll = batching(
+    async (vectors: number[][]): Promise<Array<Array<{ passage: Passage; distance: number }>>> => {
       passages ??= tables.knowledge
         .query()
         .withRowId()
         .select([...HIT_COLUMNS.knowledge, 'valid_from', 'valid_to'])
         .toArray()
         .then((rows: Row[]) => new Map(rows.map((row) => [Number(row._rowid), row as Passage])));
-      const ranked = (await tables.knowledge.query().nearestTo(await embedQuery(query)).column('vector').distanceType('cosine').withRowId().select([...SCORE_COLUMNS.vector]).limit(knowledgeRows).toArray()) as Row[];
+      const query = vectors.slice(1).reduce((built, vector) => built.addQueryVector(vector), tables.knowledge.query().nearestTo(vectors[0]!));
+      const ranked = await query.column('vector').distanceType('cosine').withRowId().select([...SCORE_COLUMNS.vector]).limit(knowledgeRows).toArrow();
       const byRow = await passages;
-      return ranked.map((row) => ({ passage: byRow.get(Number(row._rowid))!, distance: Number(row._distance) }));
-    });
+      const [rowIds, distances, queries] = ['_rowid', '_distance', 'query_index'].map((column) => ranked.getChild(column)?.toArray() as ArrayLike<number | bigint> | undefined);
+      // Each query's passages in the order LanceDB ranked them: one query's rows never change places.
+      const rankings = vectors.map((): Array<{ passage: Passage; distance: number }> => []);
+      for (let index = 0; index < ranked.numRows; index++) {
+        rankings[Number(queries?.[index] ?? 0)]!.push({ passage: byRow.get(Number(rowIds![index]))!, distance: Number(distances![index]) });
+      }
+      return rankings;
+    },
+    RANKING_BATCH,
+  );
+  const rankings = remembering<Array<{ passage: Passage; distance: number }>>(QUERIES_KEPT);
+  const rankedPassages = (query: string) => rankings(query, async () => rankAll(await embedQuery(query)));
 
   const runs = remembering<Row[]>(RUNS_KEPT);
   /** One retriever's rows, best first, without the replayed ticket. */

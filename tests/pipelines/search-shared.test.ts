@@ -117,6 +117,25 @@ describe('searches shared within a searcher', () => {
     }
   });
 
+  it('ranks the knowledge for questions asked at once in one LanceDB query, each as LanceDB’s filtered search would (English and French)', async () => {
+    const searcher = await openSearcher(workspace, embedder);
+    try {
+      const asked = [...QUESTIONS.en, ...QUESTIONS.fr].flatMap((query, index) =>
+        DATES.map((asOf, date): [string, SearchOptions] => [query, { mode: 'vector', asOf, limit: 3, ...(KINDS[(index + date) % KINDS.length] && { kinds: KINDS[(index + date) % KINDS.length]! }) }]),
+      );
+      const queries = vi.spyOn(lancedb.QueryBase.prototype, 'toArrow');
+      const together = await Promise.all(asked.map(([query, options]) => searcher.search(query, options)));
+      // Four questions ranked in one query; the passages read once; the knowledge's dates read once.
+      expect(queries.mock.calls.length).toBeLessThanOrEqual(3);
+      queries.mockRestore();
+      for (const [index, [query, options]] of asked.entries()) {
+        expect(together[index]!.map(({ id, score }) => ({ id, score })), `${query} at ${String(options.asOf)}`).toEqual(await filteredByLanceDb(query, options));
+      }
+    } finally {
+      await searcher.close();
+    }
+  });
+
   it('never returns a passage outside its validity: before 15 January the 14-day policy, from then the 30-day one (English and French)', async () => {
     const searcher = await openSearcher(workspace, embedder);
     try {
@@ -162,7 +181,7 @@ describe('searches shared within a searcher', () => {
       }
       const searcher = await openSearcher(workspace, embedder);
       try {
-        const queries = vi.spyOn(lancedb.QueryBase.prototype, 'toArray');
+        const queries = vi.spyOn(lancedb.QueryBase.prototype, 'toArrow');
         const [first] = searches;
         const together = [await searcher.search(first![0], first![1])];
         const firstCost = queries.mock.calls.length;
