@@ -492,7 +492,8 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
         .toArray()
         .then((rows: Row[]) => new Map(rows.map((row) => [Number(row._rowid), row as Passage])));
       const query = vectors.slice(1).reduce((built, vector) => built.addQueryVector(vector), tables.knowledge.query().nearestTo(vectors[0]!));
-      const ranked = await query.column('vector').distanceType('cosine').withRowId().select([...SCORE_COLUMNS.vector]).limit(knowledgeRows).toArrow();
+      // LanceDB refuses a limit of 0, which an import without knowledge would ask.
+      const ranked = await query.column('vector').distanceType('cosine').withRowId().select([...SCORE_COLUMNS.vector]).limit(Math.max(knowledgeRows, 1)).toArrow();
       const byRow = await passages;
       const [rowIds, distances, queries] = ['_rowid', '_distance', 'query_index'].map((column) => ranked.getChild(column)?.toArray() as ArrayLike<number | bigint> | undefined);
       // Each query's passages in the order LanceDB ranked them: one query's rows never change places.

@@ -219,4 +219,21 @@ describe('searches shared within a searcher', () => {
       await searcher.close();
     }
   });
+
+  it('finds no knowledge, without failing, in an import without any, and still the past tickets (English and French)', async () => {
+    const empty = await indexedWorkspace(await mkdtemp(join(dir, 'no-knowledge-')), [ticket(0), ticket(1), ticket(2)]);
+    // Its own model: fitted on its own three tickets.
+    const searcher = await openSearcher(empty);
+    try {
+      for (const [language, query] of [
+        ['en', QUESTIONS.en[0]],
+        ['fr', QUESTIONS.fr[0]],
+      ] as const) {
+        expect(await searcher.search(query, { mode: 'vector', asOf: day('2025-01-10'), language, pastAnswers: 8 })).toEqual([]);
+        expect((await searcher.search(query, { table: 'tickets', mode: 'vector', asOf: day('2025-01-10') })).length).toBe(3);
+      }
+    } finally {
+      await searcher.close();
+    }
+  });
 });
