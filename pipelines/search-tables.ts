@@ -5,6 +5,7 @@ import { loadEmbedder, type Embedder } from './embed/embedder.ts';
 import { DEFAULT_WORKSPACE } from './workspace.ts';
 import { readCurrentManifest, tablesLocation } from './index-manifest.ts';
 import { embeddingText } from './passages.ts';
+import { batching } from './batching.ts';
 
 /** LanceDB tables behind the search index, and hybrid retrieval over them with the time-travel filter. */
 
@@ -271,20 +272,45 @@ export interface SearchHit {
   score: number;
 }
 
-/** The filter every query carries: what existed at `asOf`. */
-export function timeTravelFilter(table: SearchTable, options: SearchOptions): string | undefined {
+/** The moment `asOf` names, in ms since the epoch. */
+function asOfMs(options: SearchOptions): number | undefined {
   const at = options.asOf === undefined ? undefined : new Date(options.asOf).getTime();
   if (at !== undefined && Number.isNaN(at)) throw new RangeError(`not a date: ${String(options.asOf)}`);
+  return at;
+}
+
+/** The kinds of knowledge asked for, those of the closed list only; none: every kind. */
+function knownKinds(options: SearchOptions): readonly KnowledgeKind[] {
+  return options.kinds?.filter((kind) => KNOWLEDGE_KINDS.includes(kind)) ?? [];
+}
+
+/** The filter every query carries: what existed at `asOf`. */
+export function timeTravelFilter(table: SearchTable, options: SearchOptions): string | undefined {
+  const at = asOfMs(options);
   const clauses: string[] = [];
   if (table === 'knowledge') {
     if (at !== undefined) clauses.push(`valid_from <= ${at}`, `valid_to > ${at}`);
     // Only names from the closed list reach the SQL, so quoting them cannot inject anything.
-    const kinds = options.kinds?.filter((kind) => KNOWLEDGE_KINDS.includes(kind));
-    if (kinds?.length) clauses.push(`kind IN (${kinds.map((kind) => `'${kind}'`).join(', ')})`);
+    const kinds = knownKinds(options);
+    if (kinds.length > 0) clauses.push(`kind IN (${kinds.map((kind) => `'${kind}'`).join(', ')})`);
   } else {
     if (at !== undefined) clauses.push(`known_ms < ${at}`);
   }
   return clauses.length > 0 ? clauses.join(' AND ') : undefined;
+}
+
+/** A knowledge passage's validity and kind, as the index stores them. */
+export interface PassageFacts {
+  valid_from: number;
+  valid_to: number;
+  kind: string;
+}
+
+/** timeTravelFilter for knowledge, as a test of one passage: for rows already read. */
+export function existedAsAsked(options: SearchOptions): (passage: PassageFacts) => boolean {
+  const at = asOfMs(options);
+  const kinds = new Set<string>(knownKinds(options));
+  return (passage) => (at === undefined || (passage.valid_from <= at && passage.valid_to > at)) && (kinds.size === 0 || kinds.has(passage.kind));
 }
 
 /**
@@ -400,11 +426,45 @@ function languageFirst<R extends { locale?: unknown }>(rows: R[], language: stri
 
 /** Knowledge searches remembered per searcher, oldest dropped first. */
 const KNOWLEDGE_SEARCHES_KEPT = 4096;
+/**
+ * One retriever's results remembered per searcher: a replayed ticket's candidates, the past
+ * answers that widen its question and the macro's fallback ask the same searches (2.4 searches of
+ * past tickets by vector per ticket with the four built-in candidates, 1 once shared). Enough for
+ * every ticket in flight, few enough to hold little.
+ */
+const RUNS_KEPT = 512;
+/** Queries whose vector, and whose ranking of a small knowledge table, are remembered. */
+const QUERIES_KEPT = 64;
+/**
+ * Rankings of a small knowledge table asked together go to LanceDB as one query of many vectors
+ * (the tickets in flight): 2.1 against 3.1–3.5 ms of CPU a ranking for 16 at once, 105 passages.
+ */
+const RANKING_BATCH = { size: 16, waitMs: 2 };
+
+/** A promise remembered under its key, the oldest of more than `kept` dropped; one that fails is forgotten, so it is asked again. */
+function remembering<V>(kept: number): (key: string, make: () => Promise<V>) => Promise<V> {
+  const entries = new Map<string, Promise<V>>();
+  return (key, make) => {
+    let value = entries.get(key);
+    if (!value) {
+      value = make();
+      entries.set(key, value);
+      value.catch(() => entries.delete(key));
+      if (entries.size > kept) entries.delete(entries.keys().next().value!);
+    }
+    return value;
+  };
+}
 
 export interface Searcher {
   search(query: string, options?: SearchOptions): Promise<SearchHit[]>;
   close(): Promise<void>;
 }
+
+type Row = Record<string, unknown>;
+
+/** A knowledge passage as read once from its table: what a hit carries, its validity and kind. */
+type Passage = Row & PassageFacts;
 
 /** Opens a workspace's index with the model that built it, for many queries; an index of an earlier import is refused. */
 export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Embedder): Promise<Searcher> {
@@ -414,36 +474,66 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   const db = await lancedb.connect(tablesLocation(workspace, manifest));
   const tables = { knowledge: await db.openTable('knowledge'), tickets: await db.openTable('tickets') };
   // A replayed ticket's question is searched several times (tables, modes, candidates): embed it once.
-  const recent = new Map<string, Promise<number[]>>();
-  const embedQuery = (query: string): Promise<number[]> => {
-    let vector = recent.get(query);
-    if (!vector) {
-      vector = model.embed([embeddingText(query)]).then(([embedded]) => Array.from(embedded!));
-      recent.set(query, vector);
-      if (recent.size > 64) recent.delete(recent.keys().next().value!);
-    }
-    return vector;
-  };
+  const embedded = remembering<number[]>(QUERIES_KEPT);
+  const embedQuery = (query: string): Promise<number[]> => embedded(query, () => model.embed([embeddingText(query)]).then(([vector]) => Array.from(vector!)));
 
-  type Row = Record<string, unknown>;
+  // Below ANN_MIN_ROWS LanceDB compares a query with every passage (no vector index): it ranks
+  // them all once per query, without a filter, and each search keeps the passages its filter
+  // would (the knowledge-base and macro candidates search one widened question for other kinds,
+  // at another knowledge version). The distances are LanceDB's own.
+  const knowledgeRows = await tables.knowledge.countRows();
+  let passages: Promise<Map<number, Passage>> | undefined;
+  const rankAll = batching(
+    async (vectors: number[][]): Promise<Array<Array<{ passage: Passage; distance: number }>>> => {
+      passages ??= tables.knowledge
+        .query()
+        .withRowId()
+        .select([...HIT_COLUMNS.knowledge, 'valid_from', 'valid_to'])
+        .toArray()
+        .then((rows: Row[]) => new Map(rows.map((row) => [Number(row._rowid), row as Passage])));
+      const query = vectors.slice(1).reduce((built, vector) => built.addQueryVector(vector), tables.knowledge.query().nearestTo(vectors[0]!));
+      // LanceDB refuses a limit of 0, which an import without knowledge would ask.
+      const ranked = await query.column('vector').distanceType('cosine').withRowId().select([...SCORE_COLUMNS.vector]).limit(Math.max(knowledgeRows, 1)).toArrow();
+      const byRow = await passages;
+      const [rowIds, distances, queries] = ['_rowid', '_distance', 'query_index'].map((column) => ranked.getChild(column)?.toArray() as ArrayLike<number | bigint> | undefined);
+      // Each query's passages in the order LanceDB ranked them: one query's rows never change places.
+      const rankings = vectors.map((): Array<{ passage: Passage; distance: number }> => []);
+      for (let index = 0; index < ranked.numRows; index++) {
+        rankings[Number(queries?.[index] ?? 0)]!.push({ passage: byRow.get(Number(rowIds![index]))!, distance: Number(distances![index]) });
+      }
+      return rankings;
+    },
+    RANKING_BATCH,
+  );
+  const rankings = remembering<Array<{ passage: Passage; distance: number }>>(QUERIES_KEPT);
+  const rankedPassages = (query: string) => rankings(query, async () => rankAll(await embedQuery(query)));
+
+  const runs = remembering<Row[]>(RUNS_KEPT);
   /** One retriever's rows, best first, without the replayed ticket. */
-  const run = async (table: SearchTable, mode: 'vector' | 'fts', query: string, options: SearchOptions, depth: number): Promise<Row[]> => {
-    let builder =
-      mode === 'fts'
-        ? tables[table].query().fullTextSearch(fullTextQuery(lancedb, query, fullTextColumn(table, options.language)))
-        : tables[table].query().nearestTo(await embedQuery(query)).column(table === 'tickets' && options.against === 'answer' ? 'answer_vector' : 'vector').distanceType('cosine').nprobes(NPROBES).refineFactor(REFINE_FACTOR);
+  const run = (table: SearchTable, mode: 'vector' | 'fts', query: string, options: SearchOptions, depth: number): Promise<Row[]> => {
+    const column = mode === 'fts' ? fullTextColumn(table, options.language) : table === 'tickets' && options.against === 'answer' ? 'answer_vector' : 'vector';
     const filter = timeTravelFilter(table, options);
-    if (filter) builder = builder.where(filter);
-    // Only what a hit carries: converting the vector columns to JS arrays cost more than the search.
-    builder = builder.select([...HIT_COLUMNS[table], ...SCORE_COLUMNS[mode]]);
-    // The ticket under replay is dropped from the results rather than filtered in SQL: an
-    // `id !=` prefilter scans every row (3 ms at 100k), one extra result costs nothing.
     const excluded = table === 'tickets' ? options.excludeTicketId : undefined;
-    const rows = (await builder.limit(excluded === undefined ? depth : depth + 1).toArray()) as Row[];
-    return rows
-      .filter((row) => excluded === undefined || String(row.id) !== excluded)
-      .slice(0, depth)
-      .map((row) => ({ ...row, _score: mode === 'vector' ? 1 - Number(row._distance) : Number(row._score) }));
+    return runs(JSON.stringify([table, mode, column, query, filter, excluded, depth]), async () => {
+      if (table === 'knowledge' && mode === 'vector' && knowledgeRows < ANN_MIN_ROWS) {
+        const existed = existedAsAsked(options);
+        return (await rankedPassages(query))
+          .filter(({ passage }) => existed(passage))
+          .slice(0, depth)
+          .map(({ passage, distance }) => ({ ...passage, _score: 1 - distance }));
+      }
+      let builder = mode === 'fts' ? tables[table].query().fullTextSearch(fullTextQuery(lancedb, query, column)) : tables[table].query().nearestTo(await embedQuery(query)).column(column).distanceType('cosine').nprobes(NPROBES).refineFactor(REFINE_FACTOR);
+      if (filter) builder = builder.where(filter);
+      // Only what a hit carries: converting the vector columns to JS arrays cost more than the search.
+      builder = builder.select([...HIT_COLUMNS[table], ...SCORE_COLUMNS[mode]]);
+      // The ticket under replay is dropped from the results rather than filtered in SQL: an
+      // `id !=` prefilter scans every row (3 ms at 100k), one extra result costs nothing.
+      const rows = (await builder.limit(excluded === undefined ? depth : depth + 1).toArray()) as Row[];
+      return rows
+        .filter((row) => excluded === undefined || String(row.id) !== excluded)
+        .slice(0, depth)
+        .map((row) => ({ ...row, _score: mode === 'vector' ? 1 - Number(row._distance) : Number(row._score) }));
+    });
   };
 
   const search = async (query: string, options: SearchOptions): Promise<SearchHit[]> => {
@@ -493,7 +583,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
     }
     return low;
   };
-  const knowledgeSearches = new Map<string, Promise<SearchHit[]>>();
+  const knowledgeSearches = remembering<SearchHit[]>(KNOWLEDGE_SEARCHES_KEPT);
   /** The question and the answers to the nearest past questions, as one query (each answer's words counted once by full text). */
   const withPastAnswers = async (query: string, options: SearchOptions, count: number): Promise<string> => {
     const past = await search(query, { table: 'tickets', mode: 'vector', limit: count, ...(options.asOf !== undefined && { asOf: options.asOf }), ...(options.excludeTicketId !== undefined && { excludeTicketId: options.excludeTicketId }) });
@@ -506,14 +596,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
       if ((options.table ?? 'knowledge') !== 'knowledge' || Number.isNaN(at)) return search(asked, options);
       const query = at !== undefined && options.pastAnswers ? await withPastAnswers(asked, options, options.pastAnswers) : asked;
       const key = JSON.stringify([query, at === undefined ? 'any time' : await knowledgeVersion(at), options.limit, options.mode, options.kinds, options.language]);
-      let hits = knowledgeSearches.get(key);
-      if (!hits) {
-        hits = search(query, options);
-        knowledgeSearches.set(key, hits);
-        hits.catch(() => knowledgeSearches.delete(key));
-        if (knowledgeSearches.size > KNOWLEDGE_SEARCHES_KEPT) knowledgeSearches.delete(knowledgeSearches.keys().next().value!);
-      }
-      return (await hits).map((hit) => ({ ...hit }));
+      return (await knowledgeSearches(key, () => search(query, options))).map((hit) => ({ ...hit }));
     },
     async close() {
       tables.knowledge.close();

@@ -1,0 +1,45 @@
+/**
+ * Requests made close together answered by one call: LanceDB charges each query its planning and
+ * its round trip from JavaScript whatever it searches, so the queries of the tickets in flight go
+ * as one.
+ */
+
+export interface BatchingOptions {
+  /** A batch goes as soon as this many are waiting. */
+  size: number;
+  /** …or this long after its first request, whichever comes first. */
+  waitMs: number;
+}
+
+interface Waiting<Q, A> {
+  request: Q;
+  resolve: (answer: A) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * A function answering one request that hands the requests waiting together to `answerAll`, which
+ * returns one answer per request, in their order; when it fails, every request of its batch fails.
+ */
+export function batching<Q, A>(answerAll: (requests: Q[]) => Promise<A[]>, options: BatchingOptions): (request: Q) => Promise<A> {
+  let waiting: Array<Waiting<Q, A>> = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const send = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const batch = waiting;
+    waiting = [];
+    Promise.resolve(batch.map(({ request }) => request))
+      .then(answerAll)
+      .then(
+        (answers) => batch.forEach(({ resolve }, index) => resolve(answers[index]!)),
+        (error: unknown) => batch.forEach(({ reject }) => reject(error)),
+      );
+  };
+  return (request) =>
+    new Promise<A>((resolve, reject) => {
+      waiting.push({ request, resolve, reject });
+      if (waiting.length >= options.size) send();
+      else timer ??= setTimeout(send, options.waitMs);
+    });
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { batching } from '../../pipelines/batching.ts';
+
+/** Requests made together answered by one call, each its own answer. */
+
+describe('requests answered in batches', () => {
+  const echo = () => {
+    const calls: string[][] = [];
+    const ask = batching(async (requests: string[]) => {
+      calls.push(requests);
+      return requests.map((request) => request.toUpperCase());
+    }, { size: 3, waitMs: 5 });
+    return { calls, ask };
+  };
+
+  it('answers requests made together with one call, each with its own answer, in order (English and French)', async () => {
+    const { calls, ask } = echo();
+    expect(await Promise.all([ask('where is my order'), ask('où est ma commande')])).toEqual(['WHERE IS MY ORDER', 'OÙ EST MA COMMANDE']);
+    expect(calls).toEqual([['where is my order', 'où est ma commande']]);
+  });
+
+  it('sends a batch as soon as it is full, and the rest after the wait (English and French)', async () => {
+    const { calls, ask } = echo();
+    const answers = await Promise.all(['refund', 'remboursement', 'delivery', 'livraison'].map(ask));
+    expect(answers).toEqual(['REFUND', 'REMBOURSEMENT', 'DELIVERY', 'LIVRAISON']);
+    expect(calls).toEqual([['refund', 'remboursement', 'delivery'], ['livraison']]);
+  });
+
+  it('answers a request made after the wait in a batch of its own (English and French)', async () => {
+    const { calls, ask } = echo();
+    expect(await ask('returns')).toBe('RETURNS');
+    expect(await ask('retours')).toBe('RETOURS');
+    expect(calls).toEqual([['returns'], ['retours']]);
+  });
+
+  it('fails every request of a batch whose call fails, and answers the next batch (English and French)', async () => {
+    let fail = true;
+    const ask = batching(async (requests: string[]) => {
+      if (fail) throw new Error('index unreadable');
+      return requests;
+    }, { size: 4, waitMs: 1 });
+    const failed = await Promise.allSettled([ask('warranty'), ask('garantie')]);
+    expect(failed.map((result) => result.status === 'rejected' && (result.reason as Error).message)).toEqual(['index unreadable', 'index unreadable']);
+    fail = false;
+    expect(await ask('garantie')).toBe('garantie');
+  });
+
+  it('fails the batch when the call throws before it returns a promise (English and French)', async () => {
+    const ask = batching((): Promise<string[]> => {
+      throw new Error('no table');
+    }, { size: 2, waitMs: 1 });
+    await expect(Promise.all([ask('shipping'), ask('expédition')])).rejects.toThrow('no table');
+  });
+});

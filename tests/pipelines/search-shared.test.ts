@@ -1,0 +1,239 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as lancedb from '@lancedb/lancedb';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { KnowledgeDoc, KnowledgeKind, Ticket } from '../../datasets/records.ts';
+import { loadEmbedder, type Embedder } from '../../pipelines/embed/embedder.ts';
+import { readCurrentManifest, tablesLocation } from '../../pipelines/index-manifest.ts';
+import { embeddingText } from '../../pipelines/passages.ts';
+import { existedAsAsked, openSearcher, timeTravelFilter, type SearchOptions } from '../../pipelines/search-tables.ts';
+import { indexedWorkspace } from '../helpers/replay-workspace.ts';
+
+/**
+ * Searches shared within a searcher: a knowledge table small enough to be scanned whole is ranked
+ * once per query and each search keeps what its time filter and kinds would, and a search asked
+ * again (the past answers that widen a question, the macro's fallback) is not run again. Both
+ * must return exactly what LanceDB's own filtered search returns.
+ */
+
+const day = (date: string, hour = 9) => new Date(`${date}T${String(hour).padStart(2, '0')}:00:00.000Z`).toISOString();
+
+const doc = (id: string, kind: KnowledgeKind, locale: string, title: string, body: string, updatedAt?: string): KnowledgeDoc => ({ id, kind, locale, title, body, ...(updatedAt && { updatedAt }) });
+
+const KNOWLEDGE: KnowledgeDoc[] = [
+  doc('returns-en', 'policy', 'en-GB', 'Returns', 'You can return an item within 14 days of delivery. Returns are free.', '2024-11-01T00:00:00.000Z'),
+  doc('returns-en', 'policy', 'en-GB', 'Returns', 'You can return an item within 30 days of delivery. Returns are free.', '2025-01-15T00:00:00.000Z'),
+  doc('returns-fr', 'policy', 'fr-FR', 'Retours', 'Vous pouvez retourner un article sous 14 jours après la livraison. Le retour est gratuit.', '2024-11-01T00:00:00.000Z'),
+  doc('returns-fr', 'policy', 'fr-FR', 'Retours', 'Vous pouvez retourner un article sous 30 jours après la livraison. Le retour est gratuit.', '2025-01-15T00:00:00.000Z'),
+  doc('care-en', 'article', 'en-GB', 'Candle care', 'Trim the wick before each burn; the wax should melt to the edges.'),
+  doc('care-fr', 'article', 'fr-FR', 'Entretien', 'Coupez la mèche avant chaque utilisation ; la cire doit fondre jusqu’aux bords.'),
+  doc('return-macro-en', 'macro', 'en-GB', 'EN - return', 'Hello {{customer.firstname}}, print the return label attached and drop the parcel at a post office.'),
+  doc('return-macro-fr', 'macro', 'fr-FR', 'FR - retour', 'Bonjour {{customer.firstname}}, imprimez l’étiquette de retour jointe et déposez le colis à la poste.'),
+  doc('escalation', 'internal', 'en-GB', 'Escalation', 'Refunds above 200 euros go to a team lead before they are paid.'),
+];
+
+const QUESTIONS = {
+  en: ['How many days do I have to return my order?', 'Can I send back the candle I bought?'],
+  fr: ['Combien de jours pour retourner ma commande ?', 'Puis-je renvoyer la bougie achetée ?'],
+} as const;
+
+/** Returns questions in both languages, answered on consecutive days of January 2025. */
+function ticket(index: number): Ticket {
+  const language = index % 2 === 0 ? 'en' : 'fr';
+  const question = QUESTIONS[language][index % 4 < 2 ? 0 : 1];
+  const date = `2025-01-${String(2 + index).padStart(2, '0')}`;
+  return {
+    id: `t${index}`,
+    source: 'test',
+    createdAt: day(date),
+    closedAt: day(date, 15),
+    channel: 'email',
+    language,
+    subject: language === 'en' ? 'Return' : 'Retour',
+    customer: { email: `c${index}@example.com` },
+    tags: [],
+    messages: [
+      { role: 'customer', sentAt: day(date), text: question },
+      { role: 'agent', sentAt: day(date, 14), text: language === 'en' ? `You have ${index % 3 === 0 ? 14 : 30} days to return it, free of charge.` : `Vous avez ${index % 3 === 0 ? 14 : 30} jours pour le retourner, gratuitement.` },
+    ],
+  };
+}
+
+const DATES = [day('2024-12-01'), day('2025-01-10'), day('2025-01-15', 0), day('2025-01-20')];
+const KINDS: Array<readonly KnowledgeKind[] | undefined> = [undefined, ['macro'], ['article', 'policy', 'product'], ['internal']];
+
+describe('searches shared within a searcher', () => {
+  let dir: string;
+  let workspace: string;
+  let embedder: Embedder;
+  let table: lancedb.Table;
+  let connection: lancedb.Connection;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'shadowdesk-search-shared-'));
+    workspace = await indexedWorkspace(dir, [...Array.from({ length: 24 }, (_, index) => ticket(index)), ...KNOWLEDGE]);
+    const manifest = await readCurrentManifest(workspace);
+    embedder = await loadEmbedder(manifest.modelPath);
+    connection = await lancedb.connect(tablesLocation(workspace, manifest));
+    table = await connection.openTable('knowledge');
+  }, 60_000);
+  afterAll(async () => {
+    table.close();
+    connection.close();
+    await embedder.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  /** What LanceDB's own search with the SQL time filter returns: the ids and 1 − cosine distance, best first. */
+  const filteredByLanceDb = async (query: string, options: SearchOptions) => {
+    const [vector] = await embedder.embed([embeddingText(query)]);
+    let builder = table.query().nearestTo(Array.from(vector!)).column('vector').distanceType('cosine');
+    const filter = timeTravelFilter('knowledge', options);
+    if (filter) builder = builder.where(filter);
+    const rows = await builder.select(['id', '_distance']).limit(options.limit ?? 5).toArray();
+    return rows.map((row) => ({ id: String(row.id), score: 1 - Number(row._distance) }));
+  };
+
+  it('returns by vector the passages, in the order and with the scores, of LanceDB’s filtered search, at every date and for every kind (English and French)', async () => {
+    const searcher = await openSearcher(workspace, embedder);
+    try {
+      let compared = 0;
+      for (const query of [...QUESTIONS.en, ...QUESTIONS.fr]) {
+        for (const asOf of [undefined, ...DATES]) {
+          for (const kinds of KINDS) {
+            for (const limit of [1, 3, 20]) {
+              const options: SearchOptions = { mode: 'vector', limit, ...(asOf && { asOf }), ...(kinds && { kinds }) };
+              const hits = await searcher.search(query, options);
+              expect(hits.map(({ id, score }) => ({ id, score })), `${query} at ${asOf} for ${kinds}`).toEqual(await filteredByLanceDb(query, options));
+              compared += hits.length;
+            }
+          }
+        }
+      }
+      expect(compared).toBeGreaterThan(200);
+    } finally {
+      await searcher.close();
+    }
+  });
+
+  it('ranks the knowledge for questions asked at once in one LanceDB query, each as LanceDB’s filtered search would (English and French)', async () => {
+    const searcher = await openSearcher(workspace, embedder);
+    try {
+      const asked = [...QUESTIONS.en, ...QUESTIONS.fr].flatMap((query, index) =>
+        DATES.map((asOf, date): [string, SearchOptions] => [query, { mode: 'vector', asOf, limit: 3, ...(KINDS[(index + date) % KINDS.length] && { kinds: KINDS[(index + date) % KINDS.length]! }) }]),
+      );
+      const queries = vi.spyOn(lancedb.QueryBase.prototype, 'toArrow');
+      const together = await Promise.all(asked.map(([query, options]) => searcher.search(query, options)));
+      // Four questions ranked in one query; the passages read once; the knowledge's dates read once.
+      expect(queries.mock.calls.length).toBeLessThanOrEqual(3);
+      queries.mockRestore();
+      for (const [index, [query, options]] of asked.entries()) {
+        expect(together[index]!.map(({ id, score }) => ({ id, score })), `${query} at ${String(options.asOf)}`).toEqual(await filteredByLanceDb(query, options));
+      }
+    } finally {
+      await searcher.close();
+    }
+  });
+
+  it('never returns a passage outside its validity: before 15 January the 14-day policy, from then the 30-day one (English and French)', async () => {
+    const searcher = await openSearcher(workspace, embedder);
+    try {
+      for (const [language, query, policy] of [
+        ['en', QUESTIONS.en[0], 'returns-en'],
+        ['fr', QUESTIONS.fr[0], 'returns-fr'],
+      ] as const) {
+        const policies = async (asOf: string) => (await searcher.search(query, { mode: 'vector', asOf, language, limit: 20 })).filter((hit) => hit.id.startsWith(`${policy}@`)).map((hit) => hit.text);
+        expect(await policies(day('2025-01-14', 23))).toEqual([expect.stringContaining('14')]);
+        expect(await policies(day('2025-01-15', 0))).toEqual([expect.stringContaining('30')]);
+        expect(await policies(day('2024-10-31'))).toEqual([]);
+      }
+    } finally {
+      await searcher.close();
+    }
+  });
+
+  it('tests a passage as the SQL filter does: valid from its date included, to the next version’s excluded, of the kinds asked', () => {
+    const passage = { valid_from: Date.parse('2025-01-15T00:00:00.000Z'), valid_to: Date.parse('2025-02-01T00:00:00.000Z'), kind: 'policy' };
+    expect(existedAsAsked({ asOf: '2025-01-15T00:00:00.000Z' })(passage)).toBe(true);
+    expect(existedAsAsked({ asOf: '2025-01-14T23:59:59.999Z' })(passage)).toBe(false);
+    expect(existedAsAsked({ asOf: '2025-02-01T00:00:00.000Z' })(passage)).toBe(false);
+    expect(existedAsAsked({ asOf: '2025-01-20T00:00:00.000Z', kinds: ['macro'] })(passage)).toBe(false);
+    expect(existedAsAsked({ asOf: '2025-01-20T00:00:00.000Z', kinds: ['article', 'policy'] })(passage)).toBe(true);
+    expect(existedAsAsked({})(passage)).toBe(true);
+  });
+
+  it('runs a ticket’s past-ticket search, its widening by past answers and the macro’s fallback once between them, each hit as asked alone (English and French)', async () => {
+    for (const index of [20, 21]) {
+      const replayed = ticket(index);
+      const query = `${replayed.subject}\n${replayed.messages[0]!.text}`;
+      const asked = { asOf: replayed.createdAt, excludeTicketId: replayed.id, language: replayed.language! };
+      const searches: Array<[string, SearchOptions]> = [
+        [query, { ...asked, table: 'knowledge', kinds: ['article', 'policy', 'product'], mode: 'vector', limit: 5, pastAnswers: 8 }],
+        [query, { ...asked, table: 'tickets', mode: 'vector', limit: 8 }],
+        [query, { ...asked, table: 'knowledge', kinds: ['macro'], mode: 'vector', limit: 5, pastAnswers: 8 }],
+      ];
+      const alone = [];
+      for (const [text, options] of searches) {
+        const searcher = await openSearcher(workspace, embedder);
+        alone.push(await searcher.search(text, options));
+        await searcher.close();
+      }
+      const searcher = await openSearcher(workspace, embedder);
+      try {
+        const queries = vi.spyOn(lancedb.QueryBase.prototype, 'toArrow');
+        const [first] = searches;
+        const together = [await searcher.search(first![0], first![1])];
+        const firstCost = queries.mock.calls.length;
+        for (const [text, options] of searches.slice(1)) together.push(await searcher.search(text, options));
+        expect(together).toEqual(alone);
+        // The past tickets were searched to widen the first question; the macros ranked with the articles.
+        expect(queries.mock.calls.length).toBe(firstCost);
+        expect(together[1]!.map((hit) => hit.id)).not.toContain(replayed.id);
+        expect(together[1]!.every((hit) => hit.answeredAt! < Date.parse(replayed.createdAt))).toBe(true);
+        expect(together[1]!.length).toBeGreaterThan(0);
+      } finally {
+        await searcher.close();
+      }
+    }
+  });
+
+  it('keeps searches of other dates and other replayed tickets apart: a later date sees later answers, and the replayed ticket is never returned (English and French)', async () => {
+    const searcher = await openSearcher(workspace, embedder);
+    try {
+      for (const index of [12, 13]) {
+        const replayed = ticket(index);
+        const query = `${replayed.subject}\n${replayed.messages[0]!.text}`;
+        const ids = async (options: SearchOptions) => (await searcher.search(query, { table: 'tickets', mode: 'vector', limit: 30, ...options })).map((hit) => hit.id);
+        const asOf = replayed.createdAt;
+        const excluding = await ids({ asOf, excludeTicketId: replayed.id });
+        const later = await ids({ asOf: ticket(index + 4).createdAt, excludeTicketId: replayed.id });
+        const including = await ids({ asOf: ticket(index + 4).createdAt });
+        expect(excluding).toHaveLength(index);
+        expect(later).toHaveLength(index + 3);
+        expect(later).not.toContain(replayed.id);
+        expect(including).toContain(replayed.id);
+        expect(await ids({ asOf, excludeTicketId: replayed.id })).toEqual(excluding);
+      }
+    } finally {
+      await searcher.close();
+    }
+  });
+
+  it('finds no knowledge, without failing, in an import without any, and still the past tickets (English and French)', async () => {
+    const empty = await indexedWorkspace(await mkdtemp(join(dir, 'no-knowledge-')), [ticket(0), ticket(1), ticket(2)]);
+    // Its own model: fitted on its own three tickets.
+    const searcher = await openSearcher(empty);
+    try {
+      for (const [language, query] of [
+        ['en', QUESTIONS.en[0]],
+        ['fr', QUESTIONS.fr[0]],
+      ] as const) {
+        expect(await searcher.search(query, { mode: 'vector', asOf: day('2025-01-10'), language, pastAnswers: 8 })).toEqual([]);
+        expect((await searcher.search(query, { table: 'tickets', mode: 'vector', asOf: day('2025-01-10') })).length).toBe(3);
+      }
+    } finally {
+      await searcher.close();
+    }
+  });
+});
