@@ -42,12 +42,12 @@ describe('readJsonlPositions', () => {
 });
 
 describe('JsonlWriter', () => {
-  const records = [{ id: '1', text: 'Où est mon colis ?' }, { id: '2', text: 'Where is my parcel?' }, { id: '3', text: 'x'.repeat(50) }];
+  const records = [{ id: '1', text: 'Où est mon colis ?' }, { id: '2', text: 'Where is my parcel?' }, { id: '3', text: 'x'.repeat(100) }];
 
-  it('writes the same lines in batches as one by one, the last batch on close', async () => {
+  it('writes the same lines in batches as one by one, a line longer than a batch alone', async () => {
     const dir = await tempDir();
     const single = new JsonlWriter(join(dir, 'single.jsonl'));
-    const batched = new JsonlWriter(join(dir, 'batched.jsonl'), 'w', 60);
+    const batched = new JsonlWriter(join(dir, 'batched.jsonl'), 'w', 200);
     for (const record of records) {
       await single.write(record);
       await batched.write(record);
