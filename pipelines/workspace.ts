@@ -172,7 +172,8 @@ export class JsonlWriter {
     flags: 'w' | 'a' = 'w',
     private readonly batchSize = 0,
   ) {
-    this.stream = createWriteStream(path, { encoding: 'utf8', flags });
+    // Batches are big: room for a few of them keeps reading going while the disk writes one.
+    this.stream = createWriteStream(path, { encoding: 'utf8', flags, ...(batchSize > 0 && { highWaterMark: 4 * batchSize }) });
   }
 
   async write(value: unknown): Promise<void> {
