@@ -163,9 +163,10 @@ export class JsonlWriter {
   private batchBytes = 0;
 
   /**
-   * `a` appends to an existing file (a run's checkpoint); `w` starts it anew. With `batchSize`
-   * bytes, lines are encoded into a buffer handed to the file when full: far fewer writes for a file that
-   * counts only once closed (an import's), at the price of losing the last batch in a crash.
+   * `a` appends to an existing file (a run's checkpoint); `w` starts it anew. With a `batchSize`
+   * in bytes, lines are encoded into a buffer handed to the file when full: far fewer writes for
+   * a file that counts only once closed (an import's), at the price of losing the last batch in
+   * a crash.
    */
   constructor(
     readonly path: string,
