@@ -114,6 +114,8 @@ export interface ImportReport {
 }
 
 const LISTED_ISSUES_PER_FILE = 50;
+/** Bytes of JSONL an import hands to each file at a time: its files count only once committed. */
+const WRITE_BATCH_BYTES = 1 << 20;
 const PROGRESS_EVERY = 1000;
 const EXPORT_EXTENSIONS = new Set(['.json', '.jsonl', '.ndjson', '.csv', '.tsv']);
 
@@ -140,16 +142,16 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
 
   const { id: importId, dir } = await createImportDir(workspace);
   const writers = Object.fromEntries(
-    Object.entries(RECORD_FILES).map(([kind, file]) => [kind, new JsonlWriter(joinPath(dir, file))]),
+    Object.entries(RECORD_FILES).map(([kind, file]) => [kind, new JsonlWriter(joinPath(dir, file), 'w', WRITE_BATCH_BYTES)]),
   ) as Record<RecordKind, JsonlWriter>;
-  const issues = new JsonlWriter(joinPath(dir, ISSUES_FILE));
+  const issues = new JsonlWriter(joinPath(dir, ISSUES_FILE), 'w', WRITE_BATCH_BYTES);
   const seen = new FirstSeen();
   const pending = new Map<string, { kind: RecordKind; later: unknown[] }>();
   const join = new TicketJoin(joinPath(dir, JOIN_FILE));
   const files: FileImportReport[] = [];
 
   try {
-    const context: ImportContext = { ...options, writers, issues, seen, pending, join, fileIndex: 0 };
+    const context: ImportContext = { ...options, writers, issues, seen, pending, join, written: new WrittenTickets(), fileIndex: 0 };
     for (const source of planned) {
       context.fileIndex = files.length;
       files.push(await importOne(source, context));
@@ -157,8 +159,8 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
     const missing = await joinTickets(files, context);
     for (const file of files) if (file.read === 0) file.note ??= await emptyNote(file.file);
     await Promise.all([...Object.values(writers).map((writer) => writer.close()), issues.close()]);
-    await applyMerges(dir, pending);
-    const judged = await judgeableIn(dir);
+    await applyMerges(dir, pending, context.written);
+    const judged = context.written;
 
     const records: Record<RecordKind, number> = { ticket: 0, knowledge: 0, order: 0 };
     for (const file of files) {
@@ -181,7 +183,7 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
       },
       issuesFile: joinPath(dir, ISSUES_FILE),
       fingerprint,
-      ...(judged.count.tickets > 0 && { judgeable: judged.count, ticketSources: judged.sources }),
+      ...(judged.count.tickets > 0 && { judgeable: judged.count, ticketSources: [...judged.sources] }),
       ...(missing.length > 0 && { missing }),
       ...(rulesFiles.length > 0 && { rulesFiles }),
     };
@@ -240,15 +242,24 @@ async function joinTickets(files: FileImportReport[], context: ImportContext): P
   return [...missing];
 }
 
-/** The judgeable tickets among those written, and the helpdesks they came from. */
-async function judgeableIn(dir: string): Promise<{ count: JudgeableCount; sources: string[] }> {
-  const count: JudgeableCount = { tickets: 0, judgeable: 0, not: {} };
-  const sources = new Set<string>();
-  for await (const ticket of readJsonl<Ticket>(joinPath(dir, RECORD_FILES.ticket))) {
-    addTicket(count, ticket);
-    sources.add(ticket.source);
+/**
+ * The judgeable tickets among those written, and the helpdesks they came from, counted as each
+ * ticket is written rather than by reading the file again.
+ */
+class WrittenTickets {
+  count: JudgeableCount = { tickets: 0, judgeable: 0, not: {} };
+  sources = new Set<string>();
+
+  add(ticket: Ticket): void {
+    addTicket(this.count, ticket);
+    this.sources.add(ticket.source);
   }
-  return { count, sources: [...sources] };
+
+  /** Forgets the tickets counted, before the file is written again with its duplicates merged. */
+  restart(): void {
+    this.count = { tickets: 0, judgeable: 0, not: {} };
+    this.sources = new Set();
+  }
 }
 
 /**
@@ -370,6 +381,7 @@ interface ImportContext extends ImportOptions {
   seen: FirstSeen;
   pending: Map<string, { kind: RecordKind; later: unknown[] }>;
   join: TicketJoin;
+  written: WrittenTickets;
   /** Index of the file being read among the import's files. */
   fileIndex: number;
 }
@@ -480,6 +492,7 @@ async function accept(item: RecordOrSkip, report: FileImportReport, context: Imp
   const first = context.seen.claim(item.kind, id, item.at);
   if (first === undefined) {
     report.records[item.kind] = (report.records[item.kind] ?? 0) + 1;
+    if (item.kind === 'ticket') context.written.add(record as Ticket);
     await context.writers[item.kind].write(record);
     return;
   }
@@ -493,14 +506,17 @@ async function accept(item: RecordOrSkip, report: FileImportReport, context: Imp
 }
 
 /** Rewrites the record files that have duplicates, folding each later record into the first. */
-async function applyMerges(dir: string, pending: ImportContext['pending']): Promise<void> {
+async function applyMerges(dir: string, pending: ImportContext['pending'], written: WrittenTickets): Promise<void> {
   const kinds = new Set([...pending.values()].map((entry) => entry.kind));
   for (const kind of kinds) {
     const path = joinPath(dir, RECORD_FILES[kind]);
-    const merged = new JsonlWriter(`${path}.merged`);
+    const merged = new JsonlWriter(`${path}.merged`, 'w', WRITE_BATCH_BYTES);
+    if (kind === 'ticket') written.restart();
     for await (const record of readJsonl<RecordOf[RecordKind]>(path)) {
       const entry = pending.get(`${kind}\u0000${recordKey(kind, record)}`);
-      await merged.write(entry ? entry.later.reduce((into: RecordOf[RecordKind], later) => mergeRecords(kind, into, later as RecordOf[RecordKind]), record) : record);
+      const folded = entry ? entry.later.reduce((into: RecordOf[RecordKind], later) => mergeRecords(kind, into, later as RecordOf[RecordKind]), record) : record;
+      if (kind === 'ticket') written.add(folded as Ticket);
+      await merged.write(folded);
     }
     await merged.close();
     await rename(merged.path, path);

@@ -45,12 +45,14 @@ function reasonOf(error: CsvError): string {
   }
 }
 
-/** Physical lines a raw record spans (csv-parse counts CRLF inside quotes twice, so we count ourselves). */
+/**
+ * Physical lines a raw record spans (csv-parse counts CRLF inside quotes twice, so we count
+ * ourselves): one more than its line breaks, not counting the one that ends it.
+ */
 function linesIn(raw: string | undefined): number {
   if (!raw) return 1;
-  const body = raw.replace(/\r?\n?$/, '').replace(/\r$/, '');
-  let lines = 1;
-  for (let i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) lines++;
+  let lines = raw.endsWith('\n') ? 0 : 1;
+  for (let i = raw.indexOf('\n'); i >= 0; i = raw.indexOf('\n', i + 1)) lines++;
   return lines;
 }
 

@@ -72,6 +72,31 @@ function isSpace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 }
 
+/** What `closingQuote` returns when the string goes on past the chunk, with or without an escape left open. */
+const STRING_GOES_ON = -1;
+const STRING_GOES_ON_ESCAPED = -2;
+
+/**
+ * Where the string the scanner is in ends: the index of its closing quote in `chunk`, searched
+ * from `from` on, else STRING_GOES_ON(_ESCAPED). Jumping from quote to quote is what makes the
+ * scan fast, since most of a ticket's text is inside strings. A quote is escaped when an odd
+ * run of backslashes comes before it; an escape left open by the previous chunk eats `from`.
+ */
+function closingQuote(chunk: string, from: number, escaped: boolean): number {
+  const start = escaped ? from + 1 : from;
+  for (let quote = chunk.indexOf('"', start); quote >= 0; quote = chunk.indexOf('"', quote + 1)) {
+    if (backslashesBefore(chunk, quote, start) % 2 === 0) return quote;
+  }
+  return backslashesBefore(chunk, chunk.length, start) % 2 === 1 ? STRING_GOES_ON_ESCAPED : STRING_GOES_ON;
+}
+
+/** How many backslashes come right before `at`, counting none before `start`. */
+function backslashesBefore(chunk: string, at: number, start: number): number {
+  let count = 0;
+  while (at - count > start && chunk.charCodeAt(at - count - 1) === BACKSLASH) count++;
+  return count;
+}
+
 /**
  * A bracket-counting scanner: it finds where each record starts and ends without building the
  * whole document, so memory stays flat and one broken record does not hide the others.
@@ -79,7 +104,7 @@ function isSpace(code: number): boolean {
  * array, 2 for the array under a record key of a wrapping object. A top-level object with no
  * record key is itself a record (a single-object file, or objects one after another).
  */
-async function* scanJson(text: AsyncIterable<string>, recordKeys: Set<string>): AsyncGenerator<JsonItem> {
+export async function* scanJson(text: AsyncIterable<string>, recordKeys: Set<string>): AsyncGenerator<JsonItem> {
   let depth = 0;
   let line = 1;
   let inString = false;
@@ -103,6 +128,14 @@ async function* scanJson(text: AsyncIterable<string>, recordKeys: Set<string>): 
   for await (const chunk of text) {
     let captureFrom = 0;
     let keyFrom = 0;
+    // The next line break not yet counted, so the lines a string spans are counted without a scan per string.
+    let newline = chunk.indexOf('\n');
+    const countLinesUntil = (at: number) => {
+      while (newline >= 0 && newline < at) {
+        line++;
+        newline = chunk.indexOf('\n', newline + 1);
+      }
+    };
     const begin = (at: number) => {
       capturing = true;
       captured = [];
@@ -120,20 +153,24 @@ async function* scanJson(text: AsyncIterable<string>, recordKeys: Set<string>): 
     };
 
     for (let i = 0; i < chunk.length; i++) {
-      const code = chunk.charCodeAt(i);
-      if (code === NEWLINE) line++;
       if (inString) {
-        if (escaped) escaped = false;
-        else if (code === BACKSLASH) escaped = true;
-        else if (code === QUOTE) {
-          inString = false;
-          if (inKey) {
-            keyText += chunk.slice(keyFrom, i);
-            inKey = false;
-          }
+        const quote = closingQuote(chunk, i, escaped);
+        if (quote < 0) {
+          escaped = quote === STRING_GOES_ON_ESCAPED;
+          break;
         }
+        countLinesUntil(quote);
+        escaped = false;
+        inString = false;
+        if (inKey) {
+          keyText += chunk.slice(keyFrom, quote);
+          inKey = false;
+        }
+        i = quote;
         continue;
       }
+      const code = chunk.charCodeAt(i);
+      if (code === NEWLINE) countLinesUntil(i + 1);
       if (isSpace(code)) continue;
 
       // A record ends where its primitive value meets the next delimiter.
@@ -200,6 +237,7 @@ async function* scanJson(text: AsyncIterable<string>, recordKeys: Set<string>): 
           break;
       }
     }
+    countLinesUntil(chunk.length);
     if (capturing) captured.push(chunk.slice(captureFrom));
     if (inKey) keyText += chunk.slice(keyFrom);
     bytesBefore += Buffer.byteLength(chunk);

@@ -7,7 +7,10 @@ import { normalizeHeader } from './_csv-rows.ts';
 
 /** The object without its undefined-valued keys, so a record looks the same before and after a JSONL round trip. */
 export function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+  const fields = value as Record<string, unknown>;
+  const kept: Record<string, unknown> = {};
+  for (const key of Object.keys(fields)) if (fields[key] !== undefined) kept[key] = fields[key];
+  return kept as T;
 }
 
 /** The entries of a list that are objects; anything else (a null, a string) is left out with a warning naming its place. */

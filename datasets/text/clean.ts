@@ -32,7 +32,8 @@ const HTML_OPTIONS: HtmlToTextOptions = {
 const LOOKS_LIKE_HTML = /<(?:html|body|div|p|br|span|a|table|blockquote|ul|ol|li|h[1-6]|strong|em|b|i)\b[^>]*>/i;
 
 export function looksLikeHtml(body: string): boolean {
-  return LOOKS_LIKE_HTML.test(body);
+  // Most bodies hold no `<` at all: finding none is cheaper than trying the pattern.
+  return body.includes('<') && LOOKS_LIKE_HTML.test(body);
 }
 
 let convert: typeof import('html-to-text').convert | undefined;
@@ -57,10 +58,13 @@ const QUOTE_HEADERS: RegExp[] = [
   /^El\b.{0,300}\bescribió:\s*$/i,
   /^-{2,}\s*(Original Message|Message d'origine|Ursprüngliche Nachricht|Mensaje original)\s*-{2,}\s*$/i,
   /^_{5,}\s*$/,
-  /^(From|De|Von)\s*:.+$/i,
 ];
 
-/** Outlook-style headers only count when a second header line follows. */
+/** The quote headers as one pattern (each anchored at the start): one test per line rather than one per header. */
+const ANY_QUOTE_HEADER = new RegExp(QUOTE_HEADERS.map((pattern) => `(?:${pattern.source})`).join('|'), 'i');
+
+/** An Outlook-style header, which counts only when a second header line follows. */
+const OUTLOOK_HEADER = /^(From|De|Von)\s*:.+$/i;
 const HEADER_FOLLOWERS = /^(Sent|Envoyé|Gesendet|Enviado|Date|To|À|An|Subject|Objet)\s*:/i;
 
 /** Sign-off lines after which only a short signature follows. */
@@ -70,26 +74,23 @@ const SIGN_OFFS =
 const DEVICE_SIGNATURES =
   /^(sent from my \w+|envoyé de mon \w+|get outlook for \w+|sent from (mail|outlook|yahoo mail) for \w+|téléchargez outlook pour \w+|von meinem \w+ gesendet)\b.*$/i;
 
+function isQuoteHeader(line: string): boolean {
+  return ANY_QUOTE_HEADER.test(line) || OUTLOOK_HEADER.test(line);
+}
+
 function quoteStart(lines: string[]): number {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
     if (line === '') continue;
     if (line.startsWith('>')) {
       // A `>` block counts as history when nothing but more quoting or blank lines follows.
-      if (lines.slice(i).every((rest) => rest.trim() === '' || rest.trim().startsWith('>') || QUOTE_HEADERS.some((re) => re.test(rest.trim())))) {
+      if (lines.slice(i).every((rest) => rest.trim() === '' || rest.trim().startsWith('>') || isQuoteHeader(rest.trim()))) {
         return i;
       }
       continue;
     }
-    const joined = `${line} ${lines[i + 1]?.trim() ?? ''}`.trim();
-    for (const pattern of QUOTE_HEADERS) {
-      const isOutlookHeader = pattern.source.startsWith('^(From|De|Von)');
-      if (isOutlookHeader) {
-        if (pattern.test(line) && HEADER_FOLLOWERS.test(lines[i + 1]?.trim() ?? '')) return i;
-      } else if (pattern.test(line) || (i + 1 < lines.length && pattern.test(joined))) {
-        return i;
-      }
-    }
+    if (ANY_QUOTE_HEADER.test(line) || (i + 1 < lines.length && ANY_QUOTE_HEADER.test(`${line} ${lines[i + 1]!.trim()}`.trim()))) return i;
+    if (OUTLOOK_HEADER.test(line) && HEADER_FOLLOWERS.test(lines[i + 1]?.trim() ?? '')) return i;
   }
   return lines.length;
 }
@@ -112,7 +113,11 @@ function signatureStart(lines: string[]): number {
   return end;
 }
 
+/** Whatever normalizeWhitespace would change besides the ends: when none is there, trimming is all it does. */
+const UNNORMALIZED_WHITESPACE = /[\r\u00a0\u2007\u202f\t]| [ \n]|\n |\n\n\n/;
+
 export function normalizeWhitespace(text: string): string {
+  if (!UNNORMALIZED_WHITESPACE.test(text)) return text.trim();
   return text
     .replace(/\r\n?/g, '\n')
     .replace(/[\u00a0\u2007\u202f\t ]+/g, ' ')

@@ -96,6 +96,27 @@ describe('importSources', () => {
     expect(merged.messages.map((message) => message.text)).toEqual(['My parcel is late', 'It ships tomorrow.']);
   });
 
+  it.each([
+    ['English', 'My parcel is late', 'It ships tomorrow.', 'Refund?'],
+    ['French', 'Mon colis est en retard', 'Il part demain.', 'Remboursement ?'],
+  ])('counts the judgeable tickets as merged, not as first read (%s)', async (_language, question, reply, unanswered) => {
+    const dir = await tempDir();
+    const first = await writeTemp(dir, 'page1.jsonl', jsonl([ticket('42', [['customer', '2025-02-01T09:00:00.000Z', question]], { source: 'zendesk' })]));
+    const second = await writeTemp(
+      dir,
+      'page2.jsonl',
+      jsonl([
+        ticket('42', [['agent', '2025-02-01T11:00:00.000Z', reply]], { source: 'zendesk' }),
+        ticket('43', [['customer', '2025-02-02T09:00:00.000Z', unanswered]], { source: 'gorgias' }),
+      ]),
+    );
+    const report = await importSources([{ path: first }, { path: second }], { workspace: join(dir, 'ws') });
+
+    expect(report.totals.merged).toBe(1);
+    expect(report.judgeable).toEqual({ tickets: 2, judgeable: 1, not: { 'no-reply': 1 } });
+    expect(report.ticketSources).toEqual(['zendesk', 'gorgias']);
+  });
+
   it('keeps each dated version of a knowledge document', async () => {
     const dir = await tempDir();
     const doc = (updatedAt: string, body: string): KnowledgeDoc => ({ id: 'returns', kind: 'policy', title: 'Returns', body, updatedAt });

@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readJsonlPositions } from '../../pipelines/workspace.ts';
+import { JsonlWriter, readJsonlPositions } from '../../pipelines/workspace.ts';
 import { collect, useTempDir } from '../helpers/temp.ts';
 
 const tempDir = useTempDir();
@@ -38,5 +38,25 @@ describe('readJsonlPositions', () => {
     const read = await collect(readJsonlPositions(file));
     expect(read).toHaveLength(2);
     expect(read[1]).toMatchObject({ number: 2, offset: Buffer.byteLength(whole), complete: false });
+  });
+});
+
+describe('JsonlWriter', () => {
+  const records = [{ id: '1', text: 'Où est mon colis ?' }, { id: '2', text: 'Where is my parcel?' }, { id: '3', text: 'x'.repeat(100) }];
+
+  it('writes the same lines in batches as one by one, a line longer than a batch alone', async () => {
+    const dir = await tempDir();
+    const single = new JsonlWriter(join(dir, 'single.jsonl'));
+    const batched = new JsonlWriter(join(dir, 'batched.jsonl'), 'w', 200);
+    for (const record of records) {
+      await single.write(record);
+      await batched.write(record);
+    }
+    await Promise.all([single.close(), batched.close()]);
+
+    const written = await readFile(single.path, 'utf8');
+    expect(written).toBe(`${records.map((record) => JSON.stringify(record)).join('\n')}\n`);
+    expect(await readFile(batched.path, 'utf8')).toBe(written);
+    expect(batched.count).toBe(3);
   });
 });

@@ -19,6 +19,19 @@ describe('readCsv', () => {
     ]);
   });
 
+  it.each([
+    ['English', 'Where is\r\nmy parcel?', 'Thanks\r\n\r\nTom'],
+    ['French', 'Où est\r\nmon colis ?', 'Merci\r\n\r\nJulie'],
+  ])('numbers the lines of CRLF rows with line breaks inside quotes, and of a last row without one (%s)', async (_language, two, three) => {
+    const items = await rows(`id,body\r\n1,"${two}"\r\n2,"${three}"\r\n3,x\r\n4,"${two}"`);
+    expect(items.map((item) => [item.type === 'row' && item.row.id, item.line])).toEqual([
+      ['1', 2],
+      ['2', 4],
+      ['3', 7],
+      ['4', 8],
+    ]);
+  });
+
   it('turns a row with too many fields into an error and keeps reading', async () => {
     const items = await rows('id,body\n1,ok\n2,a,b\n3,fine\n');
     expect(items.map((item) => (item.type === 'row' ? item.row.id : `error@${item.line}`))).toEqual(['1', 'error@3', '3']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { looksLikeNdjson, readJsonRecords } from '../../../datasets/io/json.ts';
+import { looksLikeNdjson, readJsonRecords, scanJson } from '../../../datasets/io/json.ts';
 import { collect, useTempDir, writeTemp } from '../../helpers/temp.ts';
 
 const tempDir = useTempDir();
@@ -64,6 +64,41 @@ describe('readJsonRecords', () => {
     const items = await records(`[{"id":1,"body":"${big}"},{"id":2}]`);
     expect(items).toHaveLength(2);
     expect((items[0] as { value: { body: string } }).value.body).toHaveLength(big.length);
+  });
+});
+
+describe('scanJson', () => {
+  async function* inChunks(text: string, size: number): AsyncGenerator<string> {
+    for (let at = 0; at < text.length; at += size) yield text.slice(at, at + size);
+  }
+  const scan = (text: string, size: number) => collect(scanJson(inChunks(text, size), new Set(['data'])));
+
+  it.each([
+    ['English', 'He said \\"hi\\" \\\\ then left', 'Where is it?'],
+    ['French', 'Il a dit \\"bonjour\\" \\\\ puis « au revoir »', 'Où est-il ?'],
+  ])('reads the same records wherever the chunks are cut: in an escape, a quote, a key (%s)', async (_language, escaped, plain) => {
+    const text = `{"meta":{"note":"a \\" ] }"},\n"data":[\n{"id":1,"body":"${escaped}"},\n{"id":2,"body":"${plain}\\\\"},\n{"id":3,"body":"${plain}"}]}`;
+    const whole = await scan(text, text.length);
+    expect(whole).toEqual([
+      { type: 'value', value: { id: 1, body: JSON.parse(`"${escaped}"`) }, line: 3 },
+      { type: 'value', value: { id: 2, body: `${plain}\\` }, line: 4 },
+      { type: 'value', value: { id: 3, body: plain }, line: 5 },
+    ]);
+    for (let size = 1; size <= 12; size++) expect(await scan(text, size), `chunks of ${size}`).toEqual(whole);
+  });
+
+  it.each([
+    ['English', 'first line\nsecond line'],
+    ['French', 'première ligne\ndeuxième ligne'],
+  ])('counts a raw line break inside a string, so the records after it keep their lines (%s)', async (_language, body) => {
+    const text = `[\n{"id":1,"body":"${body}"},\n{"id":2}\n]`;
+    for (const size of [1, 5, text.length]) {
+      const items = await scan(text, size);
+      expect(items.map((item) => [item.type, item.line])).toEqual([
+        ['error', 2],
+        ['value', 4],
+      ]);
+    }
   });
 });
 
