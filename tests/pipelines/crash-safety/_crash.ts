@@ -1,0 +1,148 @@
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { Random } from '../../../datasets/text/random.ts';
+import type { RecordKind } from '../../../datasets/records.ts';
+import { openSearcher } from '../../../pipelines/search-tables.ts';
+import { readManifest } from '../../../pipelines/index-manifest.ts';
+import { RECORD_FILES, readRecords } from '../../../pipelines/workspace.ts';
+import { collect } from '../../helpers/temp.ts';
+
+/**
+ * Issue 8 item 2, shared by the crash-safety files (one per command, so they run side by side):
+ * SIGKILL `import`, `index` and `simulate` at seeded random points, check that the last committed
+ * state is still readable right after each kill, then finish the command and compare everything
+ * with an uninterrupted run on a separate workspace. The uninterrupted runs go through the library
+ * in the test process (the same functions the commands call); every killed command is a real
+ * `shadowdesk` process.
+ */
+
+/** `npm run test:stress` raises it: each kill loop runs ROUNDS times as long. */
+export const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 1);
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const CLI = join(ROOT, 'bin', 'shadowdesk.js');
+export const KILL_HOOK = join(ROOT, 'tests', 'helpers', 'kill-hook.ts');
+
+/** The demo exports: a first import, then a larger second one that replaces it. */
+export const BRAND_A = { seed: 7, tickets: 120 };
+export const BRAND_B = { seed: 8, tickets: 180 };
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** From the first stderr line matching `workStarted` (else from the spawn) to the exit. */
+  workMs: number;
+}
+
+/** The first stderr line of each command's work, after start-up: kills are timed from it. */
+export const WORK_STARTED = { import: /^read(ing)? /m, index: /^index /m, simulate: /^replay: /m } as const;
+
+/**
+ * Runs the CLI as a child; with `killAfterMs`, SIGKILLs it then (unless it finished first),
+ * counted from the first stderr line matching `workStarted`: start-up (a second or more of
+ * module loading) holds nothing to kill, so the delays are spread over the command's own work.
+ */
+export function runCli(args: string[], options: { killAfterMs?: number; workStarted?: RegExp; nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+  let started = performance.now();
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...options.env } });
+  let stdout = '';
+  let stderr = '';
+  let working = !options.workStarted;
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  let timer: NodeJS.Timeout | undefined;
+  const armKill = () => {
+    if (options.killAfterMs !== undefined) timer ??= setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
+  };
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (!working && options.workStarted?.test(stderr)) {
+      working = true;
+      started = performance.now();
+      armKill();
+    }
+  });
+  if (working) armKill();
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, workMs: performance.now() - started });
+    });
+  });
+}
+
+export async function runToEnd(args: string[]): Promise<CliRun> {
+  const run = await runCli(args);
+  expect(run.code, run.stderr).toBe(0);
+  return run;
+}
+
+/** Seeded kill delays: each a random fraction, between `from` and `to`, of the work's duration. */
+export function killDelays(seed: number): (workMs: number, from: number, to: number) => number {
+  const random = new Random(seed);
+  return (workMs, from, to) => Math.round(workMs * (from + (to - from) * random.next()));
+}
+
+/**
+ * Runs a library step as the command would, timing its work from its first progress report (what
+ * the child's first progress line marks) to its end.
+ */
+export async function timedWork(work: (onProgress: () => void) => Promise<unknown>): Promise<number> {
+  let started: number | undefined;
+  await work(() => (started ??= performance.now()));
+  return performance.now() - (started ?? performance.now());
+}
+
+/** Every record of the current import, by kind, as sorted JSON lines (read through the library). */
+export async function importedRecords(workspace: string): Promise<Record<RecordKind, string[]>> {
+  const kinds = Object.keys(RECORD_FILES) as RecordKind[];
+  const entries = await Promise.all(kinds.map(async (kind) => [kind, (await collect(readRecords(workspace, kind))).map((record) => JSON.stringify(record)).sort()] as const));
+  return Object.fromEntries(entries) as Record<RecordKind, string[]>;
+}
+
+const QUERIES: Array<[string, string]> = [
+  ['where is my order', '2025-06-01'],
+  ['return policy how many days', '2025-12-15'],
+  ['remboursement colis abîmé', '2026-03-01'],
+  ['discount code refused at checkout', '2025-02-01'],
+  ['changer mon adresse de livraison', '2026-09-01'],
+];
+
+/** What the index answers (search has no --json flag, so the searcher is opened in-process). */
+export async function searchAnswers(workspace: string): Promise<string[]> {
+  const searcher = await openSearcher(workspace);
+  try {
+    const answers: string[] = [];
+    for (const [query, asOf] of QUERIES) {
+      for (const table of ['knowledge', 'tickets'] as const) {
+        const hits = await searcher.search(query, { table, asOf, limit: 5 });
+        answers.push(`${table} ${query} @${asOf}: ${hits.map((hit) => `${hit.id}=${hit.score.toFixed(4)}`).join(' ')}`);
+      }
+    }
+    return answers;
+  } finally {
+    await searcher.close();
+  }
+}
+
+/**
+ * What the committed build answers, whichever import is current: searches refuse an index of an
+ * earlier import, yet a killed command must still have left that build whole. Its import is made
+ * current for the searches, then the pointer is put back.
+ */
+export async function buildAnswers(workspace: string): Promise<string[]> {
+  const pointer = join(workspace, 'current.json');
+  const current = await readFile(pointer, 'utf8');
+  await writeFile(pointer, JSON.stringify({ import: (await readManifest(workspace)).importId }));
+  try {
+    return await searchAnswers(workspace);
+  } finally {
+    await writeFile(pointer, current);
+  }
+}
+
+export const STALE = /the search index is out of date: it was built from an earlier import/;
