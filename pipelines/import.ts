@@ -159,8 +159,7 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
     const missing = await joinTickets(files, context);
     for (const file of files) if (file.read === 0) file.note ??= await emptyNote(file.file);
     await Promise.all([...Object.values(writers).map((writer) => writer.close()), issues.close()]);
-    await applyMerges(dir, pending, context.written);
-    const judged = context.written;
+    const judged = await applyMerges(dir, pending, context.written);
 
     const records: Record<RecordKind, number> = { ticket: 0, knowledge: 0, order: 0 };
     for (const file of files) {
@@ -247,18 +246,12 @@ async function joinTickets(files: FileImportReport[], context: ImportContext): P
  * ticket is written rather than by reading the file again.
  */
 class WrittenTickets {
-  count: JudgeableCount = { tickets: 0, judgeable: 0, not: {} };
-  sources = new Set<string>();
+  readonly count: JudgeableCount = { tickets: 0, judgeable: 0, not: {} };
+  readonly sources = new Set<string>();
 
   add(ticket: Ticket): void {
     addTicket(this.count, ticket);
     this.sources.add(ticket.source);
-  }
-
-  /** Forgets the tickets counted, before the file is written again with its duplicates merged. */
-  restart(): void {
-    this.count = { tickets: 0, judgeable: 0, not: {} };
-    this.sources = new Set();
   }
 }
 
@@ -505,13 +498,16 @@ async function accept(item: RecordOrSkip, report: FileImportReport, context: Imp
   await context.issues.write({ type: 'merged', at: item.at, reason: `same ${item.kind} id as ${first}: merged into it` });
 }
 
-/** Rewrites the record files that have duplicates, folding each later record into the first. */
-async function applyMerges(dir: string, pending: ImportContext['pending'], written: WrittenTickets): Promise<void> {
+/**
+ * Rewrites the record files that have duplicates, folding each later record into the first; the
+ * tickets written, counted again when theirs is rewritten (a merged ticket may judge otherwise).
+ */
+async function applyMerges(dir: string, pending: ImportContext['pending'], written: WrittenTickets): Promise<WrittenTickets> {
   const kinds = new Set([...pending.values()].map((entry) => entry.kind));
   for (const kind of kinds) {
     const path = joinPath(dir, RECORD_FILES[kind]);
     const merged = new JsonlWriter(`${path}.merged`, 'w', WRITE_BATCH_BYTES);
-    if (kind === 'ticket') written.restart();
+    if (kind === 'ticket') written = new WrittenTickets();
     for await (const record of readJsonl<RecordOf[RecordKind]>(path)) {
       const entry = pending.get(`${kind}\u0000${recordKey(kind, record)}`);
       const folded = entry ? entry.later.reduce((into: RecordOf[RecordKind], later) => mergeRecords(kind, into, later as RecordOf[RecordKind]), record) : record;
@@ -521,4 +517,5 @@ async function applyMerges(dir: string, pending: ImportContext['pending'], writt
     await merged.close();
     await rename(merged.path, path);
   }
+  return written;
 }
