@@ -17,6 +17,7 @@ import {
   JsonlWriter,
   RECORD_FILES,
   REPORT_FILE,
+  WHOLE_FILE_BATCH_BYTES,
   commitImport,
   createImportDir,
   currentImportDir,
@@ -114,8 +115,6 @@ export interface ImportReport {
 }
 
 const LISTED_ISSUES_PER_FILE = 50;
-/** Bytes of JSONL an import hands to each file at a time: its files count only once committed. */
-const WRITE_BATCH_BYTES = 1 << 20;
 const PROGRESS_EVERY = 1000;
 const EXPORT_EXTENSIONS = new Set(['.json', '.jsonl', '.ndjson', '.csv', '.tsv']);
 
@@ -142,9 +141,9 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
 
   const { id: importId, dir } = await createImportDir(workspace);
   const writers = Object.fromEntries(
-    Object.entries(RECORD_FILES).map(([kind, file]) => [kind, new JsonlWriter(joinPath(dir, file), 'w', WRITE_BATCH_BYTES)]),
+    Object.entries(RECORD_FILES).map(([kind, file]) => [kind, new JsonlWriter(joinPath(dir, file), 'w', WHOLE_FILE_BATCH_BYTES)]),
   ) as Record<RecordKind, JsonlWriter>;
-  const issues = new JsonlWriter(joinPath(dir, ISSUES_FILE), 'w', WRITE_BATCH_BYTES);
+  const issues = new JsonlWriter(joinPath(dir, ISSUES_FILE), 'w', WHOLE_FILE_BATCH_BYTES);
   const seen = new FirstSeen();
   const pending = new Map<string, { kind: RecordKind; later: unknown[] }>();
   const join = new TicketJoin(joinPath(dir, JOIN_FILE));
@@ -506,7 +505,7 @@ async function applyMerges(dir: string, pending: ImportContext['pending'], writt
   const kinds = new Set([...pending.values()].map((entry) => entry.kind));
   for (const kind of kinds) {
     const path = joinPath(dir, RECORD_FILES[kind]);
-    const merged = new JsonlWriter(`${path}.merged`, 'w', WRITE_BATCH_BYTES);
+    const merged = new JsonlWriter(`${path}.merged`, 'w', WHOLE_FILE_BATCH_BYTES);
     if (kind === 'ticket') written = new WrittenTickets();
     for await (const record of readJsonl<RecordOf[RecordKind]>(path)) {
       const entry = pending.get(`${kind}\u0000${recordKey(kind, record)}`);

@@ -4,7 +4,7 @@ import { loadEmbedder, type Embedder } from '../../pipelines/embed/embedder.ts';
 import { passages } from '../../pipelines/passages.ts';
 import { embeddingText } from '../../pipelines/passages.ts';
 import { readManifest } from '../../pipelines/index-manifest.ts';
-import { JsonlWriter, readJsonlLines, readRecords, recordsFile } from '../../pipelines/workspace.ts';
+import { readJsonlLines, readRecords, recordsFile, writeJsonlFile } from '../../pipelines/workspace.ts';
 import { ticketHistory, type TicketHistory } from './history.ts';
 import { detectActionClaims } from './actions.ts';
 import { orderText } from './grounding.ts';
@@ -269,9 +269,7 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
   });
 
   const file = join(options.runDir, JUDGED_FILE);
-  const writer = new JsonlWriter(file, 'w');
-  for (const record of judged) await writer.write(record);
-  await writer.close();
+  await writeJsonlFile(file, judged);
   const tickets = new Map<string, TicketView>(
     [...replayed].map(([id, ticket]) => {
       const history = histories.get(id)!;

@@ -5,7 +5,7 @@ import { ShadowdeskError } from '../../errors.ts';
 import { loadEmbedder, type Embedder } from '../../pipelines/embed/embedder.ts';
 import { embeddingText } from '../../pipelines/passages.ts';
 import { readManifest } from '../../pipelines/index-manifest.ts';
-import { JsonlWriter } from '../../pipelines/workspace.ts';
+import { writeJsonlFile } from '../../pipelines/workspace.ts';
 import { findGaps, type KnowledgeGap } from './gaps.ts';
 import { judgeRun, JUDGED_FILE, type TicketView } from '../judges/judge-run.ts';
 import type { JudgedTicket, JudgeScore, Outcome, Verdict } from '../judges/types.ts';
@@ -201,16 +201,10 @@ async function knowledgeGaps(embedder: Embedder, judged: readonly JudgedTicket[]
   return gaps;
 }
 
-async function writeJsonl(file: string, records: readonly object[]): Promise<void> {
-  const writer = new JsonlWriter(file, 'w');
-  for (const record of records) await writer.write(record);
-  await writer.close();
-}
-
 /** Moves a repeated run's later tries out of judged.jsonl, which labels are drawn from and matched to, into judged-tries.jsonl. */
 async function keepFirstTriesJudged(runDir: string, firstTries: readonly JudgedTicket[], tries: readonly JudgedTry[]): Promise<void> {
-  await writeJsonl(join(runDir, JUDGED_TRIES_FILE), tries.map(({ judged, repeat }) => ({ repeat, ...judged })));
-  await writeJsonl(join(runDir, JUDGED_FILE), firstTries);
+  await writeJsonlFile(join(runDir, JUDGED_TRIES_FILE), tries.map(({ judged, repeat }) => ({ repeat, ...judged })));
+  await writeJsonlFile(join(runDir, JUDGED_FILE), firstTries);
 }
 
 function judgedTries(results: readonly TicketResult[], judged: readonly JudgedTicket[]): JudgedTry[] {

@@ -1,7 +1,9 @@
+import { createReadStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { JsonlWriter, readJsonlPositions } from '../../pipelines/workspace.ts';
+import { JsonlWriter, readJsonlLines, readJsonlPositions } from '../../pipelines/workspace.ts';
 import { collect, useTempDir } from '../helpers/temp.ts';
 
 const tempDir = useTempDir();
@@ -38,6 +40,38 @@ describe('readJsonlPositions', () => {
     const read = await collect(readJsonlPositions(file));
     expect(read).toHaveLength(2);
     expect(read[1]).toMatchObject({ number: 2, offset: Buffer.byteLength(whole), complete: false });
+  });
+});
+
+describe('readJsonlLines', () => {
+  /** What readline hands over, the split the reader keeps: \n, \r\n and a lone \r end a line. */
+  const readlineLines = async (file: string) =>
+    (await collect(createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity }))).filter((line) => line !== '');
+
+  it.each([
+    ['English', 'Your parcel left our warehouse.'],
+    ['French', 'Votre colis a été expédié ; délai : 2 à 3 jours.'],
+  ])('splits lines as readline does, across 1 MiB chunks, CRLF, lone CR and a line longer than a chunk (%s)', async (_, text) => {
+    const dir = await tempDir();
+    const line = (index: number, repeat: number) => JSON.stringify({ index, text: text.repeat(repeat) });
+    // The first line ends one byte before the first 1 MiB chunk does, so its \r\n straddles the
+    // boundary; the longer lines put multi-byte letters across the later ones.
+    const first = (pad: number) => JSON.stringify({ index: 0, text: `${text.repeat(3)}${'x'.repeat(pad)}` });
+    const parts = [first(2 ** 20 - 1 - Buffer.byteLength(first(0))), '\r\n', line(1, 3), '\r', line(2, 1), '\n\n', line(3, 60_000), '\r\n', line(4, 17_321), '\r\n\r\n', line(5, 2), '\r'];
+    const file = join(dir, 'tickets.jsonl');
+    await writeFile(file, parts.join(''));
+    const read = await collect(readJsonlLines(file));
+    expect(read).toEqual(await readlineLines(file));
+    expect(read.map((entry) => (JSON.parse(entry) as { index: number }).index)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('reads a last line without its newline, and nothing from an empty file', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'results.jsonl');
+    await writeFile(file, '{"text":"Où est mon colis ?"}\n{"text":"Where is my parcel?"}');
+    expect(await collect(readJsonlLines(file))).toEqual(['{"text":"Où est mon colis ?"}', '{"text":"Where is my parcel?"}']);
+    await writeFile(file, '');
+    expect(await collect(readJsonlLines(file))).toEqual([]);
   });
 });
 
