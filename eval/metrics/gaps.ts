@@ -78,22 +78,38 @@ function cluster(vectors: readonly Float32Array[], k: number, seed: number): num
   const random = new Random(seed);
   const dimensions = vectors[0]!.length;
   const centres: Float32Array[] = [vectors[Math.floor(random.next() * vectors.length)]!];
+  // Each vector's closeness to its nearest centre so far, updated with each new centre only.
+  const nearest = vectors.map((vector) => dot(vector, centres[0]!));
   while (centres.length < k) {
-    const distances = vectors.map((vector) => Math.max(0, 1 - Math.max(...centres.map((centre) => dot(vector, centre)))));
+    const distances = nearest.map((closeness) => Math.max(0, 1 - closeness));
     const total = distances.reduce((sum, distance) => sum + distance, 0);
     if (total === 0) break;
     let pick = random.next() * total;
     const index = distances.findIndex((distance) => (pick -= distance) <= 0);
-    centres.push(vectors[index < 0 ? vectors.length - 1 : index]!);
+    const centre = vectors[index < 0 ? vectors.length - 1 : index]!;
+    centres.push(centre);
+    vectors.forEach((vector, member) => (nearest[member] = Math.max(nearest[member]!, dot(vector, centre))));
   }
   let assignment = vectors.map(() => -1);
   for (let iteration = 0; iteration < 25; iteration++) {
-    const next = vectors.map((vector) => centres.reduce((best, centre, index) => (dot(vector, centre) > dot(vector, centres[best]!) ? index : best), 0));
+    const next = vectors.map((vector) => {
+      let best = 0;
+      let bestCloseness = dot(vector, centres[0]!);
+      for (let index = 1; index < centres.length; index++) {
+        const closeness = dot(vector, centres[index]!);
+        if (closeness > bestCloseness) [best, bestCloseness] = [index, closeness];
+      }
+      return best;
+    });
     if (next.every((value, index) => value === assignment[index])) break;
     assignment = next;
-    centres.forEach((_, index) => {
-      const sum = new Float32Array(dimensions);
-      for (const [member, vector] of vectors.entries()) if (assignment[member] === index) for (let d = 0; d < dimensions; d++) sum[d]! += vector[d]!;
+    // Every centre's sum in one pass over the vectors, each summed in the same order as before.
+    const sums = centres.map(() => new Float32Array(dimensions));
+    vectors.forEach((vector, member) => {
+      const sum = sums[assignment[member]!]!;
+      for (let d = 0; d < dimensions; d++) sum[d]! += vector[d]!;
+    });
+    sums.forEach((sum, index) => {
       const norm = Math.hypot(...sum);
       if (norm > 0) centres[index] = sum.map((value) => value / norm);
     });
