@@ -2,6 +2,7 @@ import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Random } from '../datasets/text/random.ts';
 import { cohenKappa } from '../eval/labels/labels.ts';
 import { log, machine } from './_shared.ts';
 
@@ -80,19 +81,12 @@ function areaUnderCurve(scores: readonly number[], positive: readonly boolean[])
   return wins / (pos.length * neg.length);
 }
 
-/** A seeded shuffle (mulberry32), so the folds are the same on every run. */
+/** A seeded shuffle, so the folds are the same on every run. */
 function shuffled<T>(values: readonly T[], seed: number): T[] {
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const random = new Random(seed);
   const out = [...values];
   for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
+    const j = Math.floor(random.next() * (i + 1));
     [out[i], out[j]] = [out[j]!, out[i]!];
   }
   return out;
