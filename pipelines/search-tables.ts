@@ -450,6 +450,14 @@ const QUERIES_KEPT = 64;
  * (the tickets in flight): 2.1 against 3.1–3.5 ms of CPU a ranking for 16 at once, 105 passages.
  */
 const RANKING_BATCH = { size: 16, waitMs: 2 };
+/**
+ * How deep a search by vector goes at least on a column without a vector index. LanceDB then
+ * ranks every row exactly, by distance then row id, so a search's best n are the first n of any
+ * deeper one: the past answers that widen a question (8) and the past tickets of a hybrid search
+ * (10) are then one LanceDB search, not two (each cost about 5 ms of CPU, mostly copying the
+ * column's vectors, whatever its depth).
+ */
+const FLAT_DEPTH = 10;
 
 /** A promise remembered under its key, the oldest of more than `kept` dropped; one that fails is forgotten, so it is asked again. */
 function remembering<V>(kept: number): (key: string, make: () => Promise<V>) => Promise<V> {
@@ -518,32 +526,38 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   const rankings = remembering<Array<{ passage: Passage; distance: number }>>(QUERIES_KEPT);
   const rankedPassages = (query: string) => rankings(query, async () => rankAll(await embedQuery(query)));
 
+  const indexedTicketColumns = new Set((await tables.tickets.listIndices()).flatMap((index) => index.columns));
   const runs = remembering<Row[]>(RUNS_KEPT);
   /** One retriever's rows, best first, without the replayed ticket. */
-  const run = (table: SearchTable, mode: 'vector' | 'fts', query: string, options: SearchOptions, depth: number): Promise<Row[]> => {
+  const run = async (table: SearchTable, mode: 'vector' | 'fts', query: string, options: SearchOptions, depth: number): Promise<Row[]> => {
     const column = mode === 'fts' ? fullTextColumn(table, options.language) : table === 'tickets' && options.against === 'answer' ? 'answer_vector' : 'vector';
+    if (table === 'knowledge' && mode === 'vector' && knowledgeRows < ANN_MIN_ROWS) {
+      const existed = existedAsAsked(options);
+      return (await rankedPassages(query))
+        .filter(({ passage }) => existed(passage))
+        .slice(0, depth)
+        .map(({ passage, distance }) => ({ ...passage, _score: 1 - distance }));
+    }
     const filter = timeTravelFilter(table, options);
     const excluded = table === 'tickets' ? options.excludeTicketId : undefined;
-    return runs(JSON.stringify([table, mode, column, query, filter, excluded, depth]), async () => {
-      if (table === 'knowledge' && mode === 'vector' && knowledgeRows < ANN_MIN_ROWS) {
-        const existed = existedAsAsked(options);
-        return (await rankedPassages(query))
-          .filter(({ passage }) => existed(passage))
-          .slice(0, depth)
-          .map(({ passage, distance }) => ({ ...passage, _score: 1 - distance }));
-      }
+    // The ticket under replay is dropped from the results rather than filtered in SQL: an
+    // `id !=` prefilter scans every row (3 ms at 100k), one extra result costs nothing.
+    const limit = (deep: number) => (excluded === undefined ? deep : deep + 1);
+    const exact = table === 'tickets' && mode === 'vector' && !indexedTicketColumns.has(column);
+    const asked = exact ? Math.max(depth, FLAT_DEPTH) : depth;
+    const rows = await runs(JSON.stringify([table, mode, column, query, filter, excluded, asked]), async () => {
       let builder = mode === 'fts' ? tables[table].query().fullTextSearch(fullTextQuery(lancedb, query, column)) : tables[table].query().nearestTo(await embedQuery(query)).column(column).distanceType('cosine').nprobes(NPROBES).refineFactor(REFINE_FACTOR);
       if (filter) builder = builder.where(filter);
       // Only what a hit carries: converting the vector columns to JS arrays cost more than the search.
       builder = builder.select([...HIT_COLUMNS[table], ...SCORE_COLUMNS[mode]]);
-      // The ticket under replay is dropped from the results rather than filtered in SQL: an
-      // `id !=` prefilter scans every row (3 ms at 100k), one extra result costs nothing.
-      const rows = (await builder.limit(excluded === undefined ? depth : depth + 1).toArray()) as Row[];
-      return rows
-        .filter((row) => excluded === undefined || String(row.id) !== excluded)
-        .slice(0, depth)
-        .map((row) => ({ ...row, _score: mode === 'vector' ? 1 - Number(row._distance) : Number(row._score) }));
+      return (await builder.limit(limit(asked)).toArray()) as Row[];
     });
+    // As LanceDB would have answered a search of this depth: its first rows.
+    return rows
+      .slice(0, limit(depth))
+      .filter((row) => excluded === undefined || String(row.id) !== excluded)
+      .slice(0, depth)
+      .map((row) => ({ ...row, _score: mode === 'vector' ? 1 - Number(row._distance) : Number(row._score) }));
   };
 
   const search = async (query: string, options: SearchOptions): Promise<SearchHit[]> => {

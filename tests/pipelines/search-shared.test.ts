@@ -198,6 +198,43 @@ describe('searches shared within a searcher', () => {
     }
   });
 
+  it('searches a question’s past tickets by vector once whatever the depths asked, each depth as LanceDB’s own search of that depth, ties included (English and French)', async () => {
+    const tickets = await connection.openTable('tickets');
+    try {
+      // Tickets 20 and 21 were asked, word for word, by four earlier customers each: their distances tie.
+      for (const index of [20, 21]) {
+        const replayed = ticket(index);
+        const query = `${replayed.subject}\n${replayed.messages[0]!.text}`;
+        const asked = { asOf: replayed.createdAt, excludeTicketId: replayed.id };
+        const [vector] = await embedder.embed([embeddingText(query)]);
+        /** LanceDB's own search of this depth under the time filter, the replayed ticket dropped from it. */
+        const byLanceDb = async (limit: number) =>
+          (await tickets.query().nearestTo(Array.from(vector!)).column('vector').distanceType('cosine').where(timeTravelFilter('tickets', asked)!).select(['id', '_distance']).limit(limit + 1).toArray())
+            .filter((row) => String(row.id) !== replayed.id)
+            .slice(0, limit)
+            .map((row) => ({ id: String(row.id), score: 1 - Number(row._distance) }));
+        const searcher = await openSearcher(workspace, embedder);
+        try {
+          const queries = vi.spyOn(lancedb.QueryBase.prototype, 'toArrow');
+          // The past answers widening the question (8), a few neighbours, the past tickets of a hybrid search (10).
+          const depths = [8, 1, 3, 10];
+          const found = [];
+          for (const limit of depths) found.push(await searcher.search(query, { ...asked, table: 'tickets', mode: 'vector', limit }));
+          expect(queries.mock.calls.length).toBe(1);
+          queries.mockRestore();
+          for (const [at, limit] of [...depths, 15].entries()) {
+            const hits = found[at] ?? (await searcher.search(query, { ...asked, table: 'tickets', mode: 'vector', limit }));
+            expect(hits.map(({ id, score }) => ({ id, score })), `depth ${limit}`).toEqual(await byLanceDb(limit));
+          }
+        } finally {
+          await searcher.close();
+        }
+      }
+    } finally {
+      tickets.close();
+    }
+  });
+
   it('keeps searches of other dates and other replayed tickets apart: a later date sees later answers, and the replayed ticket is never returned (English and French)', async () => {
     const searcher = await openSearcher(workspace, embedder);
     try {
