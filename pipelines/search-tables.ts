@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { FullTextQuery } from '@lancedb/lancedb';
 import type { Field, Schema, Table } from 'apache-arrow';
 import { KNOWLEDGE_KINDS, type KnowledgeKind } from '../datasets/records.ts';
@@ -5,7 +6,7 @@ import { loadEmbedder, type Embedder } from './embed/embedder.ts';
 import { DEFAULT_WORKSPACE } from './workspace.ts';
 import { readCurrentManifest, tablesLocation } from './index-manifest.ts';
 import { embeddingText } from './passages.ts';
-import { batching } from './batching.ts';
+import { batching, createGate } from './batching.ts';
 
 /** LanceDB tables behind the search index, and hybrid retrieval over them with the time-travel filter. */
 
@@ -451,6 +452,13 @@ const QUERIES_KEPT = 64;
  */
 const RANKING_BATCH = { size: 16, waitMs: 2 };
 /**
+ * LanceDB queries of one searcher running at once, the others waiting their turn. Each query runs
+ * on LanceDB's threads, and many at once cost more CPU apiece (buffers allocated afresh, threads
+ * switching): replaying 128 demo tickets with 64 in flight (an LLM at concurrency 32, 2 cores)
+ * spent 30–33 ms of LanceDB CPU a ticket with every query at once, 17–20 with 4 at a time.
+ */
+export const QUERIES_AT_ONCE = 2 * availableParallelism();
+/**
  * How deep a search by vector goes at least on a column without a vector index. LanceDB then
  * ranks every row exactly, by distance then row id, so a search's best n are the first n of any
  * deeper one: the past answers that widen a question (8) and the past tickets of a hybrid search
@@ -494,6 +502,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   // A replayed ticket's question is searched several times (tables, modes, candidates): embed it once.
   const embedded = remembering<number[]>(QUERIES_KEPT);
   const embedQuery = (query: string): Promise<number[]> => embedded(query, () => model.embed([embeddingText(query)]).then(([vector]) => Array.from(vector!)));
+  const inTurn = createGate(QUERIES_AT_ONCE);
 
   // Below ANN_MIN_ROWS LanceDB compares a query with every passage (no vector index): it ranks
   // them all once per query, without a filter, and each search keeps the passages its filter
@@ -503,15 +512,10 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   let passages: Promise<Map<number, Passage>> | undefined;
   const rankAll = batching(
     async (vectors: number[][]): Promise<Array<Array<{ passage: Passage; distance: number }>>> => {
-      passages ??= tables.knowledge
-        .query()
-        .withRowId()
-        .select([...HIT_COLUMNS.knowledge, 'valid_from', 'valid_to'])
-        .toArray()
-        .then((rows: Row[]) => new Map(rows.map((row) => [Number(row._rowid), row as Passage])));
+      passages ??= inTurn(() => tables.knowledge.query().withRowId().select([...HIT_COLUMNS.knowledge, 'valid_from', 'valid_to']).toArray()).then((rows: Row[]) => new Map(rows.map((row) => [Number(row._rowid), row as Passage])));
       const query = vectors.slice(1).reduce((built, vector) => built.addQueryVector(vector), tables.knowledge.query().nearestTo(vectors[0]!));
       // LanceDB refuses a limit of 0, which an import without knowledge would ask.
-      const ranked = await query.column('vector').distanceType('cosine').withRowId().select([...SCORE_COLUMNS.vector]).limit(Math.max(knowledgeRows, 1)).toArrow();
+      const ranked = await inTurn(() => query.column('vector').distanceType('cosine').withRowId().select([...SCORE_COLUMNS.vector]).limit(Math.max(knowledgeRows, 1)).toArrow());
       const byRow = await passages;
       const [rowIds, distances, queries] = ['_rowid', '_distance', 'query_index'].map((column) => ranked.getChild(column)?.toArray() as ArrayLike<number | bigint> | undefined);
       // Each query's passages in the order LanceDB ranked them: one query's rows never change places.
@@ -550,7 +554,8 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
       if (filter) builder = builder.where(filter);
       // Only what a hit carries: converting the vector columns to JS arrays cost more than the search.
       builder = builder.select([...HIT_COLUMNS[table], ...SCORE_COLUMNS[mode]]);
-      return (await builder.limit(limit(asked)).toArray()) as Row[];
+      const searched = builder.limit(limit(asked));
+      return (await inTurn(() => searched.toArray())) as Row[];
     });
     // As LanceDB would have answered a search of this depth: its first rows.
     return rows
@@ -593,11 +598,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   // candidate looks its macro up by name for every ticket: 1,028 searches over 1,118 tickets.)
   let changes: Promise<Float64Array> | undefined;
   const knowledgeVersion = async (at: number): Promise<number> => {
-    changes ??= tables.knowledge
-      .query()
-      .select(['valid_from', 'valid_to'])
-      .toArray()
-      .then((rows: Row[]) => new Float64Array(new Set(rows.flatMap((row) => [Number(row.valid_from), Number(row.valid_to)]))).sort());
+    changes ??= inTurn(() => tables.knowledge.query().select(['valid_from', 'valid_to']).toArray()).then((rows: Row[]) => new Float64Array(new Set(rows.flatMap((row) => [Number(row.valid_from), Number(row.valid_to)]))).sort());
     const sorted = await changes;
     let [low, high] = [0, sorted.length];
     while (low < high) {

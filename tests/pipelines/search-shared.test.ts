@@ -7,7 +7,7 @@ import type { KnowledgeDoc, KnowledgeKind, Ticket } from '../../datasets/records
 import { loadEmbedder, type Embedder } from '../../pipelines/embed/embedder.ts';
 import { readCurrentManifest, tablesLocation } from '../../pipelines/index-manifest.ts';
 import { embeddingText } from '../../pipelines/passages.ts';
-import { existedAsAsked, openSearcher, timeTravelFilter, type SearchOptions } from '../../pipelines/search-tables.ts';
+import { existedAsAsked, openSearcher, QUERIES_AT_ONCE, timeTravelFilter, type SearchHit, type SearchOptions } from '../../pipelines/search-tables.ts';
 import { indexedWorkspace } from '../helpers/replay-workspace.ts';
 
 /**
@@ -232,6 +232,42 @@ describe('searches shared within a searcher', () => {
       }
     } finally {
       tickets.close();
+    }
+  });
+
+  it('runs at most QUERIES_AT_ONCE LanceDB queries at once however many tickets search together, each finding what it finds alone (English and French)', async () => {
+    const searches = Array.from({ length: 24 }, (_, index): [string, SearchOptions] => {
+      const replayed = ticket(index);
+      const asked = { asOf: replayed.createdAt, excludeTicketId: replayed.id, language: replayed.language! };
+      const widened: SearchOptions = { ...asked, table: 'knowledge', limit: 4, pastAnswers: 8 };
+      const asks: SearchOptions[] = [{ ...asked, table: 'tickets', limit: 3 }, { ...widened, mode: 'vector' }, { ...widened, mode: 'fts' }];
+      return [`${replayed.subject}\n${replayed.messages[0]!.text}`, asks[index % 3]!];
+    });
+    // LanceDB's full-text scores differ in their last float32 bit between queries run at once and
+    // alone (its code, not the searcher's: seen with every query let through at once too).
+    const found = (hits: SearchHit[]) => hits.map((hit) => ({ ...hit, score: Number(hit.score.toPrecision(6)) }));
+    const alone = [];
+    const apart = await openSearcher(workspace, embedder);
+    for (const [query, options] of searches) alone.push(found(await apart.search(query, options)));
+    await apart.close();
+    const searcher = await openSearcher(workspace, embedder);
+    try {
+      const original = lancedb.QueryBase.prototype.toArrow;
+      let inFlight = 0;
+      let most = 0;
+      vi.spyOn(lancedb.QueryBase.prototype, 'toArrow').mockImplementation(async function (this: lancedb.Query, ...options) {
+        most = Math.max(most, ++inFlight);
+        try {
+          return await original.apply(this, options);
+        } finally {
+          inFlight--;
+        }
+      });
+      expect((await Promise.all(searches.map(([query, options]) => searcher.search(query, options)))).map(found)).toEqual(alone);
+      expect(most).toBeGreaterThan(1);
+      expect(most).toBeLessThanOrEqual(QUERIES_AT_ONCE);
+    } finally {
+      await searcher.close();
     }
   });
 
