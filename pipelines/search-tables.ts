@@ -489,6 +489,20 @@ export interface Searcher {
 
 type Row = Record<string, unknown>;
 
+/**
+ * A result's rows as plain objects, read column by column. The rows of LanceDB's `toArray()` are
+ * proxies that go through Arrow on every read: copying them into hits was the searcher's largest
+ * JavaScript cost in an LLM replay.
+ */
+function plainRows(table: Table): Row[] {
+  const columns = table.schema.fields.map((field) => [field.name, table.getChild(field.name)!] as const);
+  return Array.from({ length: table.numRows }, (_, index) => {
+    const row: Row = {};
+    for (const [name, column] of columns) row[name] = column.get(index);
+    return row;
+  });
+}
+
 /** A knowledge passage as read once from its table: what a hit carries, its validity and kind. */
 type Passage = Row & PassageFacts;
 
@@ -512,7 +526,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   let passages: Promise<Map<number, Passage>> | undefined;
   const rankAll = batching(
     async (vectors: number[][]): Promise<Array<Array<{ passage: Passage; distance: number }>>> => {
-      passages ??= inTurn(() => tables.knowledge.query().withRowId().select([...HIT_COLUMNS.knowledge, 'valid_from', 'valid_to']).toArray()).then((rows: Row[]) => new Map(rows.map((row) => [Number(row._rowid), row as Passage])));
+      passages ??= inTurn(() => tables.knowledge.query().withRowId().select([...HIT_COLUMNS.knowledge, 'valid_from', 'valid_to']).toArrow()).then((table) => new Map(plainRows(table).map((row) => [Number(row._rowid), row as Passage])));
       const query = vectors.slice(1).reduce((built, vector) => built.addQueryVector(vector), tables.knowledge.query().nearestTo(vectors[0]!));
       // LanceDB refuses a limit of 0, which an import without knowledge would ask.
       const ranked = await inTurn(() => query.column('vector').distanceType('cosine').withRowId().select([...SCORE_COLUMNS.vector]).limit(Math.max(knowledgeRows, 1)).toArrow());
@@ -555,7 +569,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
       // Only what a hit carries: converting the vector columns to JS arrays cost more than the search.
       builder = builder.select([...HIT_COLUMNS[table], ...SCORE_COLUMNS[mode]]);
       const searched = builder.limit(limit(asked));
-      return (await inTurn(() => searched.toArray())) as Row[];
+      return plainRows(await inTurn(() => searched.toArrow()));
     });
     // As LanceDB would have answered a search of this depth: its first rows.
     return rows
@@ -598,7 +612,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   // candidate looks its macro up by name for every ticket: 1,028 searches over 1,118 tickets.)
   let changes: Promise<Float64Array> | undefined;
   const knowledgeVersion = async (at: number): Promise<number> => {
-    changes ??= inTurn(() => tables.knowledge.query().select(['valid_from', 'valid_to']).toArray()).then((rows: Row[]) => new Float64Array(new Set(rows.flatMap((row) => [Number(row.valid_from), Number(row.valid_to)]))).sort());
+    changes ??= inTurn(() => tables.knowledge.query().select(['valid_from', 'valid_to']).toArrow()).then((table) => new Float64Array(new Set(plainRows(table).flatMap((row) => [Number(row.valid_from), Number(row.valid_to)]))).sort());
     const sorted = await changes;
     let [low, high] = [0, sorted.length];
     while (low < high) {

@@ -207,12 +207,12 @@ describe('searches shared within a searcher', () => {
         const query = `${replayed.subject}\n${replayed.messages[0]!.text}`;
         const asked = { asOf: replayed.createdAt, excludeTicketId: replayed.id };
         const [vector] = await embedder.embed([embeddingText(query)]);
-        /** LanceDB's own search of this depth under the time filter, the replayed ticket dropped from it. */
+        /** LanceDB's own search of this depth under the time filter, the replayed ticket dropped from it: each row as LanceDB gives it. */
         const byLanceDb = async (limit: number) =>
-          (await tickets.query().nearestTo(Array.from(vector!)).column('vector').distanceType('cosine').where(timeTravelFilter('tickets', asked)!).select(['id', '_distance']).limit(limit + 1).toArray())
+          (await tickets.query().nearestTo(Array.from(vector!)).column('vector').distanceType('cosine').where(timeTravelFilter('tickets', asked)!).select(['id', 'question', 'answer', 'known_ms', '_distance']).limit(limit + 1).toArray())
             .filter((row) => String(row.id) !== replayed.id)
             .slice(0, limit)
-            .map((row) => ({ id: String(row.id), score: 1 - Number(row._distance) }));
+            .map((row) => ({ id: String(row.id), text: String(row.question), answer: String(row.answer), answeredAt: Number(row.known_ms), score: 1 - Number(row._distance) }));
         const searcher = await openSearcher(workspace, embedder);
         try {
           const queries = vi.spyOn(lancedb.QueryBase.prototype, 'toArrow');
@@ -224,7 +224,7 @@ describe('searches shared within a searcher', () => {
           queries.mockRestore();
           for (const [at, limit] of [...depths, 15].entries()) {
             const hits = found[at] ?? (await searcher.search(query, { ...asked, table: 'tickets', mode: 'vector', limit }));
-            expect(hits.map(({ id, score }) => ({ id, score })), `depth ${limit}`).toEqual(await byLanceDb(limit));
+            expect(hits.map(({ id, text, answer, answeredAt, score }) => ({ id, text, answer, answeredAt, score })), `depth ${limit}`).toEqual(await byLanceDb(limit));
           }
         } finally {
           await searcher.close();
