@@ -561,8 +561,8 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
     // The ticket under replay is dropped from the results rather than filtered in SQL: an
     // `id !=` prefilter scans every row (3 ms at 100k), one extra result costs nothing.
     const limit = (deep: number) => (excluded === undefined ? deep : deep + 1);
-    const exact = table === 'tickets' && mode === 'vector' && !indexedTicketColumns.has(column);
-    const asked = exact ? Math.max(depth, FLAT_DEPTH) : depth;
+    const flat = table === 'tickets' && mode === 'vector' && !indexedTicketColumns.has(column);
+    const asked = flat ? Math.max(depth, FLAT_DEPTH) : depth;
     const rows = await runs(JSON.stringify([table, mode, column, query, filter, excluded, asked]), async () => {
       let builder = mode === 'fts' ? tables[table].query().fullTextSearch(fullTextQuery(lancedb, query, column)) : tables[table].query().nearestTo(await embedQuery(query)).column(column).distanceType('cosine').nprobes(NPROBES).refineFactor(REFINE_FACTOR);
       if (filter) builder = builder.where(filter);
