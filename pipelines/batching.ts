@@ -43,3 +43,19 @@ export function batching<Q, A>(answerAll: (requests: Q[]) => Promise<A[]>, optio
       else timer ??= setTimeout(send, options.waitMs);
     });
 }
+
+/** A queue that lets `limit` tasks run at once; the others start in turn as those end. */
+export function createGate(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async function run<T>(task: () => Promise<T>): Promise<T> {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}

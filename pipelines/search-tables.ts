@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { FullTextQuery } from '@lancedb/lancedb';
 import type { Field, Schema, Table } from 'apache-arrow';
 import { KNOWLEDGE_KINDS, type KnowledgeKind } from '../datasets/records.ts';
@@ -5,7 +6,7 @@ import { loadEmbedder, type Embedder } from './embed/embedder.ts';
 import { DEFAULT_WORKSPACE } from './workspace.ts';
 import { readCurrentManifest, tablesLocation } from './index-manifest.ts';
 import { embeddingText } from './passages.ts';
-import { batching } from './batching.ts';
+import { batching, createGate } from './batching.ts';
 
 /** LanceDB tables behind the search index, and hybrid retrieval over them with the time-travel filter. */
 
@@ -450,6 +451,21 @@ const QUERIES_KEPT = 64;
  * (the tickets in flight): 2.1 against 3.1–3.5 ms of CPU a ranking for 16 at once, 105 passages.
  */
 const RANKING_BATCH = { size: 16, waitMs: 2 };
+/**
+ * LanceDB queries of one searcher running at once, the others waiting their turn. Each query runs
+ * on LanceDB's threads, and many at once cost more CPU apiece (buffers allocated afresh, threads
+ * switching): replaying 128 demo tickets with 64 in flight (an LLM at concurrency 32, 2 cores)
+ * spent 30–33 ms of LanceDB CPU a ticket with every query at once, 17–20 with 4 at a time.
+ */
+export const QUERIES_AT_ONCE = 2 * availableParallelism();
+/**
+ * How deep a search by vector goes at least on a column without a vector index. LanceDB then
+ * ranks every row exactly, by distance then row id, so a search's best n are the first n of any
+ * deeper one: the past answers that widen a question (8) and the past tickets of a hybrid search
+ * (10) are then one LanceDB search, not two (each cost about 5 ms of CPU, mostly copying the
+ * column's vectors, whatever its depth).
+ */
+const FLAT_DEPTH = 10;
 
 /** A promise remembered under its key, the oldest of more than `kept` dropped; one that fails is forgotten, so it is asked again. */
 function remembering<V>(kept: number): (key: string, make: () => Promise<V>) => Promise<V> {
@@ -473,6 +489,20 @@ export interface Searcher {
 
 type Row = Record<string, unknown>;
 
+/**
+ * A result's rows as plain objects, read column by column. The rows of LanceDB's `toArray()` are
+ * proxies that go through Arrow on every read: copying them into hits was the searcher's largest
+ * JavaScript cost in an LLM replay.
+ */
+function plainRows(table: Table): Row[] {
+  const columns = table.schema.fields.map((field) => [field.name, table.getChild(field.name)!] as const);
+  return Array.from({ length: table.numRows }, (_, index) => {
+    const row: Row = {};
+    for (const [name, column] of columns) row[name] = column.get(index);
+    return row;
+  });
+}
+
 /** A knowledge passage as read once from its table: what a hit carries, its validity and kind. */
 type Passage = Row & PassageFacts;
 
@@ -486,6 +516,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   // A replayed ticket's question is searched several times (tables, modes, candidates): embed it once.
   const embedded = remembering<number[]>(QUERIES_KEPT);
   const embedQuery = (query: string): Promise<number[]> => embedded(query, () => model.embed([embeddingText(query)]).then(([vector]) => Array.from(vector!)));
+  const inTurn = createGate(QUERIES_AT_ONCE);
 
   // Below ANN_MIN_ROWS LanceDB compares a query with every passage (no vector index): it ranks
   // them all once per query, without a filter, and each search keeps the passages its filter
@@ -495,15 +526,10 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   let passages: Promise<Map<number, Passage>> | undefined;
   const rankAll = batching(
     async (vectors: number[][]): Promise<Array<Array<{ passage: Passage; distance: number }>>> => {
-      passages ??= tables.knowledge
-        .query()
-        .withRowId()
-        .select([...HIT_COLUMNS.knowledge, 'valid_from', 'valid_to'])
-        .toArray()
-        .then((rows: Row[]) => new Map(rows.map((row) => [Number(row._rowid), row as Passage])));
+      passages ??= inTurn(() => tables.knowledge.query().withRowId().select([...HIT_COLUMNS.knowledge, 'valid_from', 'valid_to']).toArrow()).then((table) => new Map(plainRows(table).map((row) => [Number(row._rowid), row as Passage])));
       const query = vectors.slice(1).reduce((built, vector) => built.addQueryVector(vector), tables.knowledge.query().nearestTo(vectors[0]!));
       // LanceDB refuses a limit of 0, which an import without knowledge would ask.
-      const ranked = await query.column('vector').distanceType('cosine').withRowId().select([...SCORE_COLUMNS.vector]).limit(Math.max(knowledgeRows, 1)).toArrow();
+      const ranked = await inTurn(() => query.column('vector').distanceType('cosine').withRowId().select([...SCORE_COLUMNS.vector]).limit(Math.max(knowledgeRows, 1)).toArrow());
       const byRow = await passages;
       const [rowIds, distances, queries] = ['_rowid', '_distance', 'query_index'].map((column) => ranked.getChild(column)?.toArray() as ArrayLike<number | bigint> | undefined);
       // Each query's passages in the order LanceDB ranked them: one query's rows never change places.
@@ -518,32 +544,39 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   const rankings = remembering<Array<{ passage: Passage; distance: number }>>(QUERIES_KEPT);
   const rankedPassages = (query: string) => rankings(query, async () => rankAll(await embedQuery(query)));
 
+  const indexedTicketColumns = new Set((await tables.tickets.listIndices()).flatMap((index) => index.columns));
   const runs = remembering<Row[]>(RUNS_KEPT);
   /** One retriever's rows, best first, without the replayed ticket. */
-  const run = (table: SearchTable, mode: 'vector' | 'fts', query: string, options: SearchOptions, depth: number): Promise<Row[]> => {
+  const run = async (table: SearchTable, mode: 'vector' | 'fts', query: string, options: SearchOptions, depth: number): Promise<Row[]> => {
     const column = mode === 'fts' ? fullTextColumn(table, options.language) : table === 'tickets' && options.against === 'answer' ? 'answer_vector' : 'vector';
+    if (table === 'knowledge' && mode === 'vector' && knowledgeRows < ANN_MIN_ROWS) {
+      const existed = existedAsAsked(options);
+      return (await rankedPassages(query))
+        .filter(({ passage }) => existed(passage))
+        .slice(0, depth)
+        .map(({ passage, distance }) => ({ ...passage, _score: 1 - distance }));
+    }
     const filter = timeTravelFilter(table, options);
     const excluded = table === 'tickets' ? options.excludeTicketId : undefined;
-    return runs(JSON.stringify([table, mode, column, query, filter, excluded, depth]), async () => {
-      if (table === 'knowledge' && mode === 'vector' && knowledgeRows < ANN_MIN_ROWS) {
-        const existed = existedAsAsked(options);
-        return (await rankedPassages(query))
-          .filter(({ passage }) => existed(passage))
-          .slice(0, depth)
-          .map(({ passage, distance }) => ({ ...passage, _score: 1 - distance }));
-      }
+    // The ticket under replay is dropped from the results rather than filtered in SQL: an
+    // `id !=` prefilter scans every row (3 ms at 100k), one extra result costs nothing.
+    const limit = (deep: number) => (excluded === undefined ? deep : deep + 1);
+    const flat = table === 'tickets' && mode === 'vector' && !indexedTicketColumns.has(column);
+    const asked = flat ? Math.max(depth, FLAT_DEPTH) : depth;
+    const rows = await runs(JSON.stringify([table, mode, column, query, filter, excluded, asked]), async () => {
       let builder = mode === 'fts' ? tables[table].query().fullTextSearch(fullTextQuery(lancedb, query, column)) : tables[table].query().nearestTo(await embedQuery(query)).column(column).distanceType('cosine').nprobes(NPROBES).refineFactor(REFINE_FACTOR);
       if (filter) builder = builder.where(filter);
       // Only what a hit carries: converting the vector columns to JS arrays cost more than the search.
       builder = builder.select([...HIT_COLUMNS[table], ...SCORE_COLUMNS[mode]]);
-      // The ticket under replay is dropped from the results rather than filtered in SQL: an
-      // `id !=` prefilter scans every row (3 ms at 100k), one extra result costs nothing.
-      const rows = (await builder.limit(excluded === undefined ? depth : depth + 1).toArray()) as Row[];
-      return rows
-        .filter((row) => excluded === undefined || String(row.id) !== excluded)
-        .slice(0, depth)
-        .map((row) => ({ ...row, _score: mode === 'vector' ? 1 - Number(row._distance) : Number(row._score) }));
+      const searched = builder.limit(limit(asked));
+      return plainRows(await inTurn(() => searched.toArrow()));
     });
+    // As LanceDB would have answered a search of this depth: its first rows.
+    return rows
+      .slice(0, limit(depth))
+      .filter((row) => excluded === undefined || String(row.id) !== excluded)
+      .slice(0, depth)
+      .map((row) => ({ ...row, _score: mode === 'vector' ? 1 - Number(row._distance) : Number(row._score) }));
   };
 
   const search = async (query: string, options: SearchOptions): Promise<SearchHit[]> => {
@@ -579,11 +612,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   // candidate looks its macro up by name for every ticket: 1,028 searches over 1,118 tickets.)
   let changes: Promise<Float64Array> | undefined;
   const knowledgeVersion = async (at: number): Promise<number> => {
-    changes ??= tables.knowledge
-      .query()
-      .select(['valid_from', 'valid_to'])
-      .toArray()
-      .then((rows: Row[]) => new Float64Array(new Set(rows.flatMap((row) => [Number(row.valid_from), Number(row.valid_to)]))).sort());
+    changes ??= inTurn(() => tables.knowledge.query().select(['valid_from', 'valid_to']).toArrow()).then((table) => new Float64Array(new Set(plainRows(table).flatMap((row) => [Number(row.valid_from), Number(row.valid_to)]))).sort());
     const sorted = await changes;
     let [low, high] = [0, sorted.length];
     while (low < high) {

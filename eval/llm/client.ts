@@ -4,6 +4,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ShadowdeskError } from '../../errors.ts';
+import { createGate } from '../../pipelines/batching.ts';
 import { backoffMs, createPacer, retryAfterMs } from '../../pipelines/pacing.ts';
 import { describeFailure, type FailureKind } from '../failure-kind.ts';
 
@@ -117,22 +118,6 @@ function unanswered(error: unknown, timeoutMs: number, stage: string): Transient
 
 /** Milliseconds as seconds to a tenth, for messages. */
 const seconds = (ms: number) => Number((ms / 1000).toFixed(1));
-
-/** A queue that lets `limit` tasks run at once. */
-function createGate(limit: number) {
-  let running = 0;
-  const waiting: Array<() => void> = [];
-  return async function run<T>(task: () => Promise<T>): Promise<T> {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
-    try {
-      return await task();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  };
-}
 
 interface CompletionBody {
   choices?: Array<{ message?: { content?: unknown } }>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { batching } from '../../pipelines/batching.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { batching, createGate } from '../../pipelines/batching.ts';
 
 /** Requests made together answered by one call, each its own answer. */
 
@@ -50,5 +51,35 @@ describe('requests answered in batches', () => {
       throw new Error('no table');
     }, { size: 2, waitMs: 1 });
     await expect(Promise.all([ask('shipping'), ask('expédition')])).rejects.toThrow('no table');
+  });
+});
+
+describe('tasks let through a gate a few at a time', () => {
+  it('runs at most `limit` at once, each to its own result, the waiting ones in the order they came (English and French)', async () => {
+    const inTurn = createGate(2);
+    let running = 0;
+    let most = 0;
+    const started: string[] = [];
+    const task = (question: string) => async () => {
+      started.push(question);
+      most = Math.max(most, ++running);
+      await sleep(5);
+      running--;
+      return question.length;
+    };
+    const questions = ['where is my order', 'où est ma commande', 'refund', 'remboursement', 'livraison'];
+    expect(await Promise.all(questions.map((question) => inTurn(task(question))))).toEqual(questions.map((question) => question.length));
+    expect(most).toBe(2);
+    expect(started).toEqual(questions);
+  });
+
+  it('lets the next task in when one fails, and the failure reaches its caller only (English and French)', async () => {
+    const inTurn = createGate(1);
+    const failed = inTurn(async () => {
+      throw new Error('index unreadable / index illisible');
+    });
+    const next = inTurn(async () => 'retours');
+    await expect(failed).rejects.toThrow('index unreadable / index illisible');
+    expect(await next).toBe('retours');
   });
 });

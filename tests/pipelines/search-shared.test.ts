@@ -7,7 +7,7 @@ import type { KnowledgeDoc, KnowledgeKind, Ticket } from '../../datasets/records
 import { loadEmbedder, type Embedder } from '../../pipelines/embed/embedder.ts';
 import { readCurrentManifest, tablesLocation } from '../../pipelines/index-manifest.ts';
 import { embeddingText } from '../../pipelines/passages.ts';
-import { existedAsAsked, openSearcher, timeTravelFilter, type SearchOptions } from '../../pipelines/search-tables.ts';
+import { existedAsAsked, openSearcher, QUERIES_AT_ONCE, timeTravelFilter, type SearchHit, type SearchOptions } from '../../pipelines/search-tables.ts';
 import { indexedWorkspace } from '../helpers/replay-workspace.ts';
 
 /**
@@ -195,6 +195,79 @@ describe('searches shared within a searcher', () => {
       } finally {
         await searcher.close();
       }
+    }
+  });
+
+  it('searches a question’s past tickets by vector once whatever the depths asked, each depth as LanceDB’s own search of that depth, ties included (English and French)', async () => {
+    const tickets = await connection.openTable('tickets');
+    try {
+      // Tickets 20 and 21 were asked, word for word, by four earlier customers each: their distances tie.
+      for (const index of [20, 21]) {
+        const replayed = ticket(index);
+        const query = `${replayed.subject}\n${replayed.messages[0]!.text}`;
+        const asked = { asOf: replayed.createdAt, excludeTicketId: replayed.id };
+        const [vector] = await embedder.embed([embeddingText(query)]);
+        /** LanceDB's own search of this depth under the time filter, the replayed ticket dropped from it: each row as LanceDB gives it. */
+        const byLanceDb = async (limit: number) =>
+          (await tickets.query().nearestTo(Array.from(vector!)).column('vector').distanceType('cosine').where(timeTravelFilter('tickets', asked)!).select(['id', 'question', 'answer', 'known_ms', '_distance']).limit(limit + 1).toArray())
+            .filter((row) => String(row.id) !== replayed.id)
+            .slice(0, limit)
+            .map((row) => ({ id: String(row.id), text: String(row.question), answer: String(row.answer), answeredAt: Number(row.known_ms), score: 1 - Number(row._distance) }));
+        const searcher = await openSearcher(workspace, embedder);
+        try {
+          const queries = vi.spyOn(lancedb.QueryBase.prototype, 'toArrow');
+          // The past answers widening the question (8), a few neighbours, the past tickets of a hybrid search (10).
+          const depths = [8, 1, 3, 10];
+          const found = [];
+          for (const limit of depths) found.push(await searcher.search(query, { ...asked, table: 'tickets', mode: 'vector', limit }));
+          expect(queries.mock.calls.length).toBe(1);
+          queries.mockRestore();
+          for (const [at, limit] of [...depths, 15].entries()) {
+            const hits = found[at] ?? (await searcher.search(query, { ...asked, table: 'tickets', mode: 'vector', limit }));
+            expect(hits.map(({ id, text, answer, answeredAt, score }) => ({ id, text, answer, answeredAt, score })), `depth ${limit}`).toEqual(await byLanceDb(limit));
+          }
+        } finally {
+          await searcher.close();
+        }
+      }
+    } finally {
+      tickets.close();
+    }
+  });
+
+  it('runs at most QUERIES_AT_ONCE LanceDB queries at once however many tickets search together, each finding what it finds alone (English and French)', async () => {
+    const searches = Array.from({ length: 24 }, (_, index): [string, SearchOptions] => {
+      const replayed = ticket(index);
+      const asked = { asOf: replayed.createdAt, excludeTicketId: replayed.id, language: replayed.language! };
+      const widened: SearchOptions = { ...asked, table: 'knowledge', limit: 4, pastAnswers: 8 };
+      const asks: SearchOptions[] = [{ ...asked, table: 'tickets', limit: 3 }, { ...widened, mode: 'vector' }, { ...widened, mode: 'fts' }];
+      return [`${replayed.subject}\n${replayed.messages[0]!.text}`, asks[index % 3]!];
+    });
+    // LanceDB's full-text scores differ in their last float32 bit between queries run at once and
+    // alone (its code, not the searcher's: seen with every query let through at once too).
+    const found = (hits: SearchHit[]) => hits.map((hit) => ({ ...hit, score: Number(hit.score.toPrecision(6)) }));
+    const alone = [];
+    const apart = await openSearcher(workspace, embedder);
+    for (const [query, options] of searches) alone.push(found(await apart.search(query, options)));
+    await apart.close();
+    const searcher = await openSearcher(workspace, embedder);
+    try {
+      const original = lancedb.QueryBase.prototype.toArrow;
+      let inFlight = 0;
+      let most = 0;
+      vi.spyOn(lancedb.QueryBase.prototype, 'toArrow').mockImplementation(async function (this: lancedb.Query, ...options) {
+        most = Math.max(most, ++inFlight);
+        try {
+          return await original.apply(this, options);
+        } finally {
+          inFlight--;
+        }
+      });
+      expect((await Promise.all(searches.map(([query, options]) => searcher.search(query, options)))).map(found)).toEqual(alone);
+      expect(most).toBeGreaterThan(1);
+      expect(most).toBeLessThanOrEqual(QUERIES_AT_ONCE);
+    } finally {
+      await searcher.close();
     }
   });
 
