@@ -118,9 +118,9 @@ export type ParsableStream = NodeJS.ReadableStream & AsyncIterable<Buffer | stri
 
 /**
  * The file for a parser that reads bytes as well as text (csv-parse): a UTF-8 file stays bytes,
- * since decoding it to text only for the parser to encode it back cost a fifth of a CSV import;
- * any other encoding is decoded as `openText` does. Either way the BOM and NUL characters are
- * removed, so the parser sees what `openText` would give.
+ * since decoding it to text for the parser to encode back to bytes is work thrown away; any other
+ * encoding is decoded as `openText` does. Either way the BOM and NUL characters are removed, so
+ * the parser sees what `openText` would give.
  */
 export async function openParsable(path: string, encoding?: string): Promise<ParsableStream> {
   const chosen = encoding ? checkEncoding(encoding) : sniffEncoding(await readHead(path));
