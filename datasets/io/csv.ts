@@ -1,5 +1,5 @@
-import { parse, type CsvError } from 'csv-parse';
-import { openText, readTextHead } from './text.ts';
+import { parse, type CsvError, type Parser } from 'csv-parse';
+import { openParsable, readTextHead } from './text.ts';
 
 export type CsvItem =
   | { type: 'row'; row: Record<string, string>; line: number }
@@ -56,60 +56,60 @@ function linesIn(raw: string | undefined): number {
   return lines;
 }
 
+/** An error csv-parse reported, with how many rows it had handed out before it. */
+interface ParseError {
+  rowsBefore: number;
+  reason: string;
+  raw: string | undefined;
+}
+
 /**
  * Streams the rows of a CSV file as header-keyed objects, each with the line it starts on.
  * A malformed row becomes one error item and reading goes on, so a caller can account for it.
  */
 export async function* readCsv(path: string, options: CsvOptions = {}): AsyncGenerator<CsvItem> {
   const delimiter = options.delimiter ?? sniffDelimiter(await readTextHead(path, options.encoding));
-  // The parser runs ahead of the consumer, so rows and errors are numbered as they are parsed
-  // and handed out in that order.
-  let sequence = 0;
-  let nextLine = 2;
+  // Rows come out of the parser's stream, errors out of its callback as they are parsed: each
+  // error keeps the number of rows parsed before it, so both are handed out in file order.
+  const errors: ParseError[] = [];
   let lastSkip = '';
-  const errors: Array<CsvItem & { sequence: number }> = [];
-  const parser = (await openText(path, options.encoding)).pipe(
+  const parser: Parser = (await openParsable(path, options.encoding)).pipe(
     parse({
       delimiter,
       columns: (header: string[]) => header.map((name) => name.trim()),
       skip_empty_lines: true,
       skip_records_with_error: true,
       relax_quotes: true,
+      // Each record comes as { record, raw }: its raw text numbers the lines.
       raw: true,
-      // With `raw`, csv-parse hands each record over as { record, raw }.
-      on_record: ({ record, raw }: { record: Record<string, string>; raw: string }) => {
-        const row = { record, line: nextLine, sequence: sequence++ };
-        nextLine += linesIn(raw);
-        return row;
-      },
       on_skip: (error, raw) => {
         // csv-parse can report one broken row twice; one row is one error.
         const key = `${error?.lines}:${raw}`;
         if (!error || key === lastSkip) return;
         lastSkip = key;
-        errors.push({ type: 'error', line: nextLine, reason: reasonOf(error), sequence: sequence++ });
-        nextLine += linesIn(raw);
+        errors.push({ rowsBefore: parser.info.records, reason: reasonOf(error), raw });
       },
     }),
   );
+  let line = 2;
+  let rows = 0;
   const errorsBefore = function* (limit: number): Generator<CsvItem> {
-    while (errors.length > 0 && errors[0]!.sequence < limit) {
-      const { sequence: _, ...item } = errors.shift()!;
-      yield item;
+    while (errors.length > 0 && errors[0]!.rowsBefore <= limit) {
+      const { reason, raw } = errors.shift()!;
+      yield { type: 'error', line, reason };
+      line += linesIn(raw);
     }
   };
   try {
-    for await (const { record, line, sequence: at } of parser as AsyncIterable<{
-      record: Record<string, string>;
-      line: number;
-      sequence: number;
-    }>) {
-      yield* errorsBefore(at);
+    for await (const { record, raw } of parser as AsyncIterable<{ record: Record<string, string>; raw: string }>) {
+      yield* errorsBefore(rows);
       yield { type: 'row', row: record, line };
+      line += linesIn(raw);
+      rows++;
     }
   } catch (error) {
     if (!(error as CsvError).code?.startsWith('CSV_')) throw error;
-    errors.push({ type: 'error', line: nextLine, reason: reasonOf(error as CsvError), sequence: sequence++ });
+    errors.push({ rowsBefore: rows, reason: reasonOf(error as CsvError), raw: undefined });
   }
   yield* errorsBefore(Infinity);
 }

@@ -113,6 +113,70 @@ export async function openText(path: string, encoding?: string): Promise<TextStr
   return createReadStream(path).pipe(iconv.decodeStream(chosen, { stripBOM: true })).pipe(withoutNuls(path)) as TextStream;
 }
 
+/** What `openParsable` hands out: UTF-8 bytes, or decoded text for any other encoding. */
+export type ParsableStream = NodeJS.ReadableStream & AsyncIterable<Buffer | string>;
+
+/**
+ * The file for a parser that reads bytes as well as text (csv-parse): a UTF-8 file stays bytes,
+ * since decoding it to text for the parser to encode back to bytes is work thrown away; any other
+ * encoding is decoded as `openText` does. Either way the BOM and NUL characters are removed, so
+ * the parser sees what `openText` would give.
+ */
+export async function openParsable(path: string, encoding?: string): Promise<ParsableStream> {
+  const chosen = encoding ? checkEncoding(encoding) : sniffEncoding(await readHead(path));
+  if (!isUtf8(chosen)) return openText(path, chosen);
+  return createReadStream(path).pipe(utf8WithoutBomAndNuls(path)) as ParsableStream;
+}
+
+/** iconv-lite's spelling rule: case and punctuation do not count, so `UTF-8` is `utf8`. */
+function isUtf8(encoding: string): boolean {
+  return encoding.toLowerCase().replace(/[^0-9a-z]/g, '') === 'utf8';
+}
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** UTF-8 bytes without their BOM and NUL bytes (`withoutNuls` for bytes, counted the same way). */
+function utf8WithoutBomAndNuls(path: string): Transform {
+  // The first bytes wait until there are enough of them to tell a BOM.
+  let head: Buffer | undefined = Buffer.alloc(0);
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (head === undefined) return done(null, withoutNulBytes(chunk, path));
+      head = Buffer.concat([head, chunk]);
+      if (head.length < UTF8_BOM.length) return done();
+      const first = withoutNulBytes(withoutBom(head), path);
+      head = undefined;
+      done(null, first);
+    },
+    flush(done) {
+      if (head !== undefined && head.length > 0) this.push(withoutNulBytes(withoutBom(head), path));
+      done();
+    },
+  });
+}
+
+function withoutBom(bytes: Buffer): Buffer {
+  return bytes.subarray(0, UTF8_BOM.length).equals(UTF8_BOM) ? bytes.subarray(UTF8_BOM.length) : bytes;
+}
+
+/** In UTF-8 a 0x00 byte is only ever U+0000: removing the bytes removes exactly those characters. */
+function withoutNulBytes(bytes: Buffer, path: string): Buffer {
+  let nul = bytes.indexOf(0);
+  if (nul === -1) return bytes;
+  const kept = Buffer.allocUnsafe(bytes.length);
+  let length = 0;
+  let start = 0;
+  let count = 0;
+  for (; nul !== -1; nul = bytes.indexOf(0, start)) {
+    length += bytes.copy(kept, length, start, nul);
+    count++;
+    start = nul + 1;
+  }
+  length += bytes.copy(kept, length, start);
+  removed.set(path, (removed.get(path) ?? 0) + count);
+  return kept.subarray(0, length);
+}
+
 /** NUL characters removed from each file as it was read, until the importer takes the count. */
 const removed = new Map<string, number>();
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { ShadowdeskError } from '../../errors.ts';
-import { csvHeaderOf, sniffDelimiter } from '../io/csv.ts';
+import { csvHeaderOf, readCsv, sniffDelimiter } from '../io/csv.ts';
 import { readTextHead } from '../io/text.ts';
 import { messageBody, splitTags, str, toIsoDate, type DateOptions } from '../normalize.ts';
 import type { ReadItem, ReadOptions, Reader, SourceLocation } from '../reader.ts';
 import type { AuthorRole, Message } from '../records.ts';
-import { groupRows, normalizeHeader } from './_csv-rows.ts';
+import { groupRows, normalizeHeader, type RowGroup } from './_csv-rows.ts';
 import { languageOf, optionalDate, satisfactionOf, ticketItem } from './_tickets.ts';
 
 /** A column name, or several: the first of them with a value in a row is used. */
@@ -186,13 +186,17 @@ interface Context {
   /** Tickets wait for messages from another file (see MappedCsvOptions.joinable). */
   joinable?: MappedCsvOptions['joinable'];
   columns: Columns;
+  /** Each key's columns as warnings name them, written once rather than for every row. */
+  labels: Record<ColumnKey, string>;
   roles: Map<string, AuthorRole>;
   dates: DateOptions;
   maxMessageChars: number;
 }
 
+const NO_COLUMNS: readonly string[] = [];
+
 function cell(row: Record<string, string>, context: Context, key: ColumnKey): string | undefined {
-  for (const name of context.columns[key] ?? []) {
+  for (const name of context.columns[key] ?? NO_COLUMNS) {
     const value = str(row[name]);
     if (value !== undefined) return value;
   }
@@ -209,7 +213,11 @@ function ticketCell(rows: Record<string, string>[], context: Context, key: Colum
 }
 
 function label(context: Context, key: ColumnKey): string {
-  return (context.columns[key] ?? []).map((name) => `"${name}"`).join(' or ');
+  return context.labels[key];
+}
+
+function labelsOf(columns: Columns): Record<ColumnKey, string> {
+  return Object.fromEntries(COLUMN_KEYS.map((key) => [key, (columns[key] ?? []).map((name) => `"${name}"`).join(' or ')])) as Record<ColumnKey, string>;
 }
 
 function roleLookup(mapping: Mapping): Map<string, AuthorRole> {
@@ -285,8 +293,7 @@ function toItem(id: string, rows: Record<string, string>[], at: SourceLocation, 
     : context.columns.role
       ? rows.flatMap((row, index) => messageOfRow(row, index, context, warnings))
       : messagesOfTicketRow(rows[0]!, createdAt, context, warnings);
-  const field = (key: ColumnKey) => ticketCell(rows, context, key);
-  const rawSatisfaction = field('satisfaction');
+  const rawSatisfaction = ticketCell(rows, context, 'satisfaction');
   const satisfaction = satisfactionOf(rawSatisfaction);
   if (rawSatisfaction !== undefined && satisfaction === undefined) {
     warnings.push(`satisfaction ${JSON.stringify(rawSatisfaction)} is neither a 1-5 score nor a known survey answer and was left out`);
@@ -295,14 +302,14 @@ function toItem(id: string, rows: Record<string, string>[], at: SourceLocation, 
     id,
     source,
     createdAt,
-    closedAt: optionalDate(field('closedAt'), `closing date in column ${label(context, 'closedAt')}`, warnings, context.dates),
-    channel: field('channel')?.toLowerCase() ?? 'unknown',
-    language: languageOf(field('language')),
-    subject: field('subject') ?? '',
-    customer: { id: field('customerId'), email: field('customerEmail'), name: field('customerName') },
-    tags: splitTags(field('tags')),
-    assignee: field('assignee'),
-    status: field('status'),
+    closedAt: optionalDate(ticketCell(rows, context, 'closedAt'), `closing date in column ${label(context, 'closedAt')}`, warnings, context.dates),
+    channel: ticketCell(rows, context, 'channel')?.toLowerCase() ?? 'unknown',
+    language: languageOf(ticketCell(rows, context, 'language')),
+    subject: ticketCell(rows, context, 'subject') ?? '',
+    customer: { id: ticketCell(rows, context, 'customerId'), email: ticketCell(rows, context, 'customerEmail'), name: ticketCell(rows, context, 'customerName') },
+    tags: splitTags(ticketCell(rows, context, 'tags')),
+    assignee: ticketCell(rows, context, 'assignee'),
+    status: ticketCell(rows, context, 'status'),
     satisfaction,
   };
   if (!context.joinable) return ticketItem(ticket, messages, located, warnings);
@@ -335,27 +342,40 @@ export async function* readMappedCsv(path: string, options: ReadOptions, rawMapp
   const given = rawMapping ?? guessMapping(header);
   if (given === undefined) throw noGuess(header, path);
   const mapping = parseMapping(given, path);
+  const columns = resolveColumns(mapping, header, path, mappedOptions.optionalMayBeMissing ?? false, mappedOptions.joinable !== undefined);
   const context: Context = {
     ...(mappedOptions.joinable && { joinable: mappedOptions.joinable }),
-    columns: resolveColumns(mapping, header, path, mappedOptions.optionalMayBeMissing ?? false, mappedOptions.joinable !== undefined),
+    columns,
+    labels: labelsOf(columns),
     roles: roleLookup(mapping),
     dates: { dayFirst: mapping.dayFirst, timeZone: mapping.timeZone },
     maxMessageChars: options.maxMessageChars,
   };
-  // With one row per message the rows of a ticket follow one another; otherwise every row stands alone.
-  let row = 0;
-  const keyOf = context.columns.role ? (r: Record<string, string>) => cell(r, context, 'ticketId') ?? `\0${row++}` : () => String(row++);
+  const csvOptions = { encoding: options.encoding, delimiter };
   let record = 0;
-  for await (const group of groupRows(path, { encoding: options.encoding, delimiter }, keyOf)) {
-    record++;
-    const at = { file: path, line: group.line, record };
-    if (group.type === 'error') {
-      yield { type: 'skip', at, reason: group.reason };
-      continue;
-    }
-    const id = cell(group.rows[0]!, context, 'ticketId');
-    yield id ? toItem(id, group.rows, at, context, mapping.source) : { type: 'skip', at, reason: `missing ticket id in column ${label(context, 'ticketId')}` };
+  if (context.columns.role) {
+    // With one row per message the rows of a ticket follow one another.
+    for await (const group of groupRows(path, csvOptions, messageRowsKey(context))) yield groupItem(group, path, ++record, context, mapping.source);
+    return;
   }
+  // Otherwise every row stands alone: read without grouping, one ticket per row being the common export and the larger.
+  for await (const item of readCsv(path, csvOptions)) {
+    const group: RowGroup = item.type === 'error' ? item : { type: 'group', key: '', rows: [item.row], line: item.line };
+    yield groupItem(group, path, ++record, context, mapping.source);
+  }
+}
+
+/** The rows of one ticket share its id; a row without one stands alone. */
+function messageRowsKey(context: Context): (row: Record<string, string>) => string {
+  let row = 0;
+  return (r) => cell(r, context, 'ticketId') ?? `\0${row++}`;
+}
+
+function groupItem(group: RowGroup, path: string, record: number, context: Context, source: string): ReadItem {
+  const at = { file: path, line: group.line, record };
+  if (group.type === 'error') return { type: 'skip', at, reason: group.reason };
+  const id = cell(group.rows[0]!, context, 'ticketId');
+  return id ? toItem(id, group.rows, at, context, source) : { type: 'skip', at, reason: `missing ticket id in column ${label(context, 'ticketId')}` };
 }
 
 export const genericCsvReader: Reader = {

@@ -1,6 +1,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { csvHeaderOf, readCsv, sniffDelimiter } from '../../../datasets/io/csv.ts';
+import { takeRemovedNuls } from '../../../datasets/io/text.ts';
 import { collect, useTempDir, writeTemp } from '../../helpers/temp.ts';
 
 const tempDir = useTempDir();
@@ -36,6 +37,40 @@ describe('readCsv', () => {
     const items = await rows('id,body\n1,ok\n2,a,b\n3,fine\n');
     expect(items.map((item) => (item.type === 'row' ? item.row.id : `error@${item.line}`))).toEqual(['1', 'error@3', '3']);
     expect(items[1]).toMatchObject({ reason: expect.stringContaining('unquoted delimiter') });
+  });
+
+  it.each([
+    ['English, LF', '\n', 'Where is\nmy parcel?', 'Thanks'],
+    ['French, CRLF', '\r\n', 'Où est\r\nmon colis ?', 'Merci'],
+  ])('numbers the rows after broken rows, one of them on two lines, by the lines they start on (%s)', async (_language, eol, two, one) => {
+    const items = await rows(['id,body', `1,${one}`, `2,${one},extra`, `3,"${two}",extra`, `4,"${two}"`, `5,${one}`, ''].join(eol));
+    expect(items.map((item) => (item.type === 'row' ? `${item.row.id}@${item.line}` : `error@${item.line}`))).toEqual(['1@2', 'error@3', 'error@4', '4@6', '5@8']);
+  });
+
+  it.each([
+    ['English', '', 'Where is my\u0000 parcel?', 'Where is my parcel?'],
+    ['French, after a byte order mark', '\uFEFF', 'Où est mon\u0000\u0000 colis ?', 'Où est mon colis ?'],
+  ])('removes NUL characters from a UTF-8 file and counts them (%s)', async (_language, bom, body, cleaned) => {
+    const path = await writeTemp(await tempDir(), 'nul.csv', Buffer.from(`${bom}id,body\n1,"${body}"\n`, 'utf8'));
+    expect(await collect(readCsv(path))).toEqual([{ type: 'row', row: { id: '1', body: cleaned }, line: 2 }]);
+    expect(takeRemovedNuls(path)).toBe(body.split('\u0000').length - 1);
+  });
+
+  it.each([
+    ['English', 'utf8', 'parcel'],
+    ['French', 'UTF-8', 'colis'],
+  ])('reads bytes that are not UTF-8 in a file said to be UTF-8 as replacement characters, whatever follows them (%s)', async (_language, encoding, word) => {
+    const bytes = Buffer.concat([
+      Buffer.from(`id,body\n1,${word}`),
+      Buffer.from([0xc3]),
+      Buffer.from('\n2,"'),
+      Buffer.from([0xe2, 0x82]),
+      Buffer.from(`""${word}"""\n3,`),
+      Buffer.from([0xf0, 0x9f]),
+      Buffer.from('\r\n'),
+    ]);
+    const items = await rows(bytes, { encoding });
+    expect(items.map((item) => item.type === 'row' && item.row.body)).toEqual([`${word}\uFFFD`, `\uFFFD"${word}"`, '\uFFFD\r']);
   });
 
   it('says where an unclosed quote starts and that the rest of the file is lost', async () => {
