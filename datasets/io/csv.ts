@@ -45,15 +45,32 @@ function reasonOf(error: CsvError): string {
   }
 }
 
+/** Where a record sits among the file's lines, read from the raw text csv-parse hands over with it. */
+interface RawLines {
+  /** Blank lines skipped before the record: csv-parse puts them at the start of its raw text. */
+  blank: number;
+  /** Lines from the first blank one to the line after the record. */
+  spanned: number;
+}
+
 /**
- * Physical lines a raw record spans (csv-parse counts CRLF inside quotes twice, so we count
- * ourselves): one more than its line breaks, not counting the one that ends it.
+ * Counts a raw record's line breaks ourselves (csv-parse counts a CRLF inside quotes twice). In
+ * a CRLF file csv-parse leaves the \n of each record's own line end, and of a skipped blank line,
+ * out of the raw text and keeps the \r; inside quotes only \n breaks a line.
  */
-function linesIn(raw: string | undefined): number {
-  if (!raw) return 1;
-  let lines = raw.endsWith('\n') ? 0 : 1;
-  for (let i = raw.indexOf('\n'); i >= 0; i = raw.indexOf('\n', i + 1)) lines++;
-  return lines;
+function rawLines(raw: string | undefined): RawLines {
+  if (!raw) return { blank: 0, spanned: 1 };
+  let start = 0;
+  let blank = 0;
+  for (let code = raw.charCodeAt(0); code === 10 || code === 13; code = raw.charCodeAt(start)) {
+    blank++;
+    start += code === 13 && raw.charCodeAt(start + 1) === 10 ? 2 : 1;
+  }
+  let breaks = blank;
+  for (let at = raw.indexOf('\n', start); at >= 0; at = raw.indexOf('\n', at + 1)) breaks++;
+  const last = raw.charCodeAt(raw.length - 1);
+  if (last === 13 && start < raw.length) breaks++;
+  return { blank, spanned: breaks + (last === 10 || last === 13 ? 0 : 1) };
 }
 
 /** An error csv-parse reported, with how many rows it had handed out before it. */
@@ -96,15 +113,17 @@ export async function* readCsv(path: string, options: CsvOptions = {}): AsyncGen
   const errorsBefore = function* (limit: number): Generator<CsvItem> {
     while (errors.length > 0 && errors[0]!.rowsBefore <= limit) {
       const { reason, raw } = errors.shift()!;
-      yield { type: 'error', line, reason };
-      line += linesIn(raw);
+      const { blank, spanned } = rawLines(raw);
+      yield { type: 'error', line: line + blank, reason };
+      line += spanned;
     }
   };
   try {
     for await (const { record, raw } of parser as AsyncIterable<{ record: Record<string, string>; raw: string }>) {
       yield* errorsBefore(rows);
-      yield { type: 'row', row: record, line };
-      line += linesIn(raw);
+      const { blank, spanned } = rawLines(raw);
+      yield { type: 'row', row: record, line: line + blank };
+      line += spanned;
       rows++;
     }
   } catch (error) {

@@ -33,6 +33,24 @@ describe('readCsv', () => {
     ]);
   });
 
+  it.each([
+    ['English', 'LF', '\n', 'Where is\nmy parcel?'],
+    ['French', 'LF', '\n', 'Où est\nmon colis ?'],
+    ['English', 'CRLF', '\r\n', 'Where is\r\nmy parcel?'],
+    ['French', 'CRLF', '\r\n', 'Où est\r\nmon colis ?'],
+  ])('numbers rows and broken rows after blank lines as an editor does (%s, %s)', async (_language, _ends, eol, twoLines) => {
+    // Lines: 1 header, 2 row 1, 3 blank, 4 row 2, 5–6 blank, 7–8 row 3 (quoted break), 9 blank, 10 broken row, 11 row 4.
+    const content = ['id,body', '1,a', '', '2,b', '', '', `3,"${twoLines}"`, '', '5,x,extra', '4,d', ''].join(eol);
+    const items = await rows(content);
+    expect(items.map((item) => [item.type === 'row' ? item.row.id : item.type, item.line])).toEqual([
+      ['1', 2],
+      ['2', 4],
+      ['3', 7],
+      ['error', 10],
+      ['4', 11],
+    ]);
+  });
+
   it('turns a row with too many fields into an error and keeps reading', async () => {
     const items = await rows('id,body\n1,ok\n2,a,b\n3,fine\n');
     expect(items.map((item) => (item.type === 'row' ? item.row.id : `error@${item.line}`))).toEqual(['1', 'error@3', '3']);
