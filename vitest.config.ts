@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // Builds the compiled CLI the tests that start many `shadowdesk` processes run (see the file).
+    globalSetup: ['tests/global-setup.ts'],
     testTimeout: 30_000,
     env: { LANCEDB_LOG: 'error' },
     // vitest keeps a core for itself (cores − 1 workers), which on a 2-core machine runs every file
