@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    // Builds the compiled CLI the tests that start many `shadowdesk` processes run (see the file).
+    // A folder per run for the compiled CLI that tests starting many processes build on first use.
     globalSetup: ['tests/global-setup.ts'],
     testTimeout: 30_000,
     env: { LANCEDB_LOG: 'error' },

@@ -21,7 +21,7 @@ describe('sharded simulation through the CLI', () => {
     dir = await mkdtemp(join(tmpdir(), 'shadowdesk-shards-'));
     const workspace = await buildReplayWorkspace(dir);
     const common = ['--workspace', workspace, '--formats', 'json'];
-    // The compiled CLI: five processes through tsx would spend five seconds of CPU starting.
+    // The compiled CLI (tests/helpers/compiled-cli.ts): through tsx, five processes would spend five seconds of CPU starting.
     const inProcessOfItsOwn = (args: string[]) => runCliProcess(args, { compiled: true });
     await Promise.all([
       cli(['simulate', ...common, '--run', join(dir, 'whole')], inProcessOfItsOwn),

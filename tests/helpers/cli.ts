@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { inject, vi } from 'vitest';
+import { vi } from 'vitest';
+import { compiledCli } from './compiled-cli.ts';
 
 export const CLI = fileURLToPath(new URL('../../bin/shadowdesk.js', import.meta.url));
 const ENTRY = fileURLToPath(new URL('../../bin/shadowdesk.ts', import.meta.url));
@@ -12,16 +13,10 @@ export interface CliRun {
   stderr: string;
 }
 
-/**
- * The compiled `shadowdesk` (tests/global-setup.ts builds it once per run), for tests that start
- * many processes: each one starts on about a second less CPU than bin/shadowdesk.js through tsx.
- */
-export const COMPILED_CLI = inject('compiledCli');
-
 export interface CliOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** A child process only: run COMPILED_CLI rather than bin/shadowdesk.js. */
+  /** A child process only: run the compiled CLI (compiled-cli.ts) rather than bin/shadowdesk.js. */
   compiled?: boolean;
 }
 
@@ -44,7 +39,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
 /** The real `shadowdesk` in a child process, for what only a process shows: start-up, signals, concurrency. */
 export async function runCliProcess(args: string[], options: CliOptions = {}): Promise<CliRun> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [options.compiled ? COMPILED_CLI : CLI, ...args], {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [options.compiled ? await compiledCli() : CLI, ...args], {
       ...(options.cwd && { cwd: options.cwd }),
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       maxBuffer: 64 * 1024 * 1024,
