@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { vi } from 'vitest';
+import { compiledCli } from './compiled-cli.ts';
 
 export const CLI = fileURLToPath(new URL('../../bin/shadowdesk.js', import.meta.url));
 const ENTRY = fileURLToPath(new URL('../../bin/shadowdesk.ts', import.meta.url));
@@ -15,6 +16,8 @@ export interface CliRun {
 export interface CliOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** A child process only: run the compiled CLI (compiled-cli.ts) rather than bin/shadowdesk.js. */
+  compiled?: boolean;
 }
 
 /**
@@ -36,7 +39,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
 /** The real `shadowdesk` in a child process, for what only a process shows: start-up, signals, concurrency. */
 export async function runCliProcess(args: string[], options: CliOptions = {}): Promise<CliRun> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [options.compiled ? await compiledCli() : CLI, ...args], {
       ...(options.cwd && { cwd: options.cwd }),
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       maxBuffer: 64 * 1024 * 1024,

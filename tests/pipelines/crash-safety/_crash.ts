@@ -8,6 +8,7 @@ import type { RecordKind } from '../../../datasets/records.ts';
 import { openSearcher } from '../../../pipelines/search-tables.ts';
 import { readManifest } from '../../../pipelines/index-manifest.ts';
 import { RECORD_FILES, readRecords } from '../../../pipelines/workspace.ts';
+import { compiledCli } from '../../helpers/compiled-cli.ts';
 import { collect } from '../../helpers/temp.ts';
 
 /**
@@ -16,13 +17,13 @@ import { collect } from '../../helpers/temp.ts';
  * state is still readable right after each kill, then finish the command and compare everything
  * with an uninterrupted run on a separate workspace. The uninterrupted runs go through the library
  * in the test process (the same functions the commands call); every killed command is a real
- * `shadowdesk` process.
+ * `shadowdesk` process, the compiled one npm users run (tests/helpers/compiled-cli.ts): a
+ * command's start-up through tsx would cost a second of CPU per kill.
  */
 
 /** `npm run test:stress` raises it: each kill loop runs ROUNDS times as long. */
 export const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 1);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const CLI = join(ROOT, 'bin', 'shadowdesk.js');
 export const KILL_HOOK = join(ROOT, 'tests', 'helpers', 'kill-hook.ts');
 
 /** The demo exports: a first import, then a larger second one that replaces it. */
@@ -46,9 +47,10 @@ export const WORK_STARTED = { import: /^read(ing)? /m, index: /^index /m, simula
  * counted from the first stderr line matching `workStarted`: start-up (a second or more of
  * module loading) holds nothing to kill, so the delays are spread over the command's own work.
  */
-export function runCli(args: string[], options: { killAfterMs?: number; workStarted?: RegExp; nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+export async function runCli(args: string[], options: { killAfterMs?: number; workStarted?: RegExp; nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+  const cli = await compiledCli();
   let started = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...options.env } });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cli, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...options.env } });
   let stdout = '';
   let stderr = '';
   let working = !options.workStarted;

@@ -3,7 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Checkpoint } from '../../../pipelines/pull/run.ts';
-import { CLI, runCli } from '../../helpers/cli.ts';
+import { runCli } from '../../helpers/cli.ts';
+import { compiledCli } from '../../helpers/compiled-cli.ts';
 import { fakeAccount, type FakeApi } from '../../helpers/fake-api.ts';
 import { useTempDir } from '../../helpers/temp.ts';
 import { startZendeskFake, ZENDESK_EMAIL } from '../../helpers/zendesk-fake.ts';
@@ -39,7 +40,8 @@ describe('shadowdesk pull (CLI)', () => {
     const args = ['pull', 'zendesk', '--workspace', workspace, '--out', out, '--since', '2023-06-01', '--until', '2026-01-01', '--rpm', '3000'];
 
     // Killed once the second export page is written and some of its tickets' comments read.
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...envFor(api) }, stdio: 'ignore' });
+    // The compiled CLI (tests/helpers/compiled-cli.ts): a second less of start-up than through tsx.
+    const child = spawn(process.execPath, [await compiledCli(), ...args], { env: { ...process.env, ...envFor(api) }, stdio: 'ignore' });
     const exited = new Promise((resolve) => child.on('close', resolve));
     for (;;) {
       const checkpoint = await readFile(join(out, '.pull-checkpoint.json'), 'utf8').then((text) => JSON.parse(text) as Checkpoint, () => undefined);
