@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { FullTextQuery } from '@lancedb/lancedb';
 import type { Field, Schema, Table } from 'apache-arrow';
 import { KNOWLEDGE_KINDS, type KnowledgeKind } from '../datasets/records.ts';
@@ -139,6 +141,20 @@ function arrowBatch(arrow: Lance['arrow'], schema: Schema, rows: ReadonlyArray<R
 }
 
 /**
+ * A full garbage collection now. The batches just written (Arrow buffers, vectors) stay allocated
+ * until V8 collects them, which it does when JavaScript allocates, not while LanceDB's native
+ * index builds run: at 100k tickets 176 MB of dead buffers were still there when they started.
+ * V8's `gc` is borrowed for the call, as `--expose-gc` would give it, and hidden again after.
+ */
+export function collectGarbage(): void {
+  if (typeof globalThis.gc === 'function') return globalThis.gc();
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  setFlagsFromString('--no-expose-gc');
+  gc();
+}
+
+/**
  * Writes both tables, with their indexes, into a folder of their own, WRITE_BATCH_ROWS rows at a
  * time as they come. The build becomes the index only when the manifest naming the folder is
  * renamed into place, so a reader (or a crash at any point) sees either the previous index or the
@@ -159,6 +175,7 @@ export async function writeTables(
       await created.add(arrowBatch(arrow, schema, batch.map((row) => ({ ...row, ...words(row) }))));
       rows += batch.length;
     }
+    collectGarbage();
     if (rows > 0) {
       // Language-neutral full-text: no stemming or stop words (tickets mix French and English), accents folded.
       await created.createIndex(TEXT_COLUMN[table], {
