@@ -78,7 +78,7 @@ describe('the garbage left by the written batches', () => {
     expect(batch.deref()).toBeDefined();
     await sleep(0);
 
-    collectGarbage();
+    await collectGarbage();
 
     expect(batch.deref()).toBeUndefined();
     expect(runInNewContext('typeof gc')).toBe('undefined');
