@@ -191,6 +191,12 @@ async function* followedBy<R>(rows: AsyncIterable<R>, after: () => Promise<void>
   await after();
 }
 
+/** `run` on the first call only; later calls get the first call's promise. */
+function once(run: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= run());
+}
+
 /** The model an index build uses, and the key its vectors are cached under; fitted first if it is the built-in one. */
 async function resolveModel(workspace: string, options: IndexOptions): Promise<{ modelPath: string; modelKey: string; fit?: IndexSummary['modelFit'] }> {
   const model = options.model ?? BUILTIN_MODEL;
@@ -268,6 +274,7 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
     return { model, dimensions, knowledgePassages, tickets, texts, embedded: 0, seconds: (performance.now() - started) / 1000, embedSeconds: 0, ...(fit && { modelFit: fit }), upToDate: true };
   }
   const embedder = await loadEmbedder(modelPath, { batchSize: options.batchSize ?? 64, allowDownload: options.allowDownload ?? false });
+  const releaseEmbedder = once(() => embedder.dispose());
   try {
     // Both read from the import the manifest will name, even if another is committed meanwhile.
     const knowledge = await knowledgeRows(importDir);
@@ -295,7 +302,10 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
         knowledge: withVectors(knowledge, knowledgeTexts, VECTOR_TEXTS.knowledge, cache),
         // Committed before the tables' indexes are built (26 s at a million tickets): a build
         // killed then has still kept what it embedded.
-        tickets: followedBy(withVectors(tickets(), ticketTexts, VECTOR_TEXTS.tickets, cache), () => cache.commit()),
+        tickets: followedBy(withVectors(tickets(), ticketTexts, VECTOR_TEXTS.tickets, cache), async () => {
+          await cache.commit();
+          await releaseEmbedder();
+        }),
         dimensions: embedder.dimensions,
       });
     } finally {
@@ -337,7 +347,7 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
       ...(fit && { modelFit: fit }),
     };
   } finally {
-    await embedder.dispose();
+    await releaseEmbedder();
   }
 }
 

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Ticket } from '../../datasets/records.ts';
 import { importSources } from '../../pipelines/import.ts';
 import { buildIndex, modelLeakReason, refreshIndex, ticketRow } from '../../pipelines/search-index.ts';
@@ -8,6 +8,33 @@ import { PERSONAL_SEPARATOR } from '../../pipelines/search-tables.ts';
 import { indexDir, readManifest } from '../../pipelines/index-manifest.ts';
 import { useTempDir } from '../helpers/temp.ts';
 import { writeTwoExports } from '../helpers/two-exports.ts';
+
+/** The real embedder; while a workspace is watched, each release is noted with the builds in its index folder that held indexes then. */
+const releases = vi.hoisted(() => ({ seen: [] as Array<{ indexedTables: string[] }>, workspace: undefined as string | undefined }));
+vi.mock('../../pipelines/embed/embedder.ts', async (original) => {
+  const actual = await original<typeof import('../../pipelines/embed/embedder.ts')>();
+  const { readdir: list } = await import('node:fs/promises');
+  const { join: path } = await import('node:path');
+  const indexedTables = async (workspace: string): Promise<string[]> => {
+    const index = path(workspace, 'index');
+    const builds = (await list(index)).filter((entry) => entry.startsWith('tables-'));
+    const indexed = await Promise.all(builds.map(async (build) => ((await list(path(index, build, 'tickets.lance')).catch((): string[] => [])).includes('_indices') ? [build] : [])));
+    return indexed.flat();
+  };
+  return {
+    ...actual,
+    loadEmbedder: async (...args: Parameters<typeof actual.loadEmbedder>) => {
+      const embedder = await actual.loadEmbedder(...args);
+      return {
+        ...embedder,
+        dispose: async () => {
+          if (releases.workspace) releases.seen.push({ indexedTables: await indexedTables(releases.workspace) });
+          await embedder.dispose();
+        },
+      };
+    },
+  };
+});
 
 const thread = (reply: { text: string; personal?: string[] }, question: string): Ticket => ({
   id: 't1',
@@ -50,6 +77,25 @@ describe('whether an index may serve a date', () => {
 });
 
 const tempDir = useTempDir();
+
+describe('the memory of an index build', () => {
+  it('releases the embedding model once, when the last vector is embedded and before LanceDB builds the tables\' indexes', async () => {
+    const dir = await tempDir();
+    const { b } = await writeTwoExports(dir);
+    const workspace = join(dir, 'ws');
+    await importSources([{ path: b }], { workspace });
+    releases.seen = [];
+    releases.workspace = workspace;
+
+    const summary = await buildIndex({ workspace }).finally(() => (releases.workspace = undefined));
+
+    expect(summary.embedded).toBeGreaterThan(0);
+    expect(releases.seen).toEqual([{ indexedTables: [] }]);
+    // The build did index the table it wrote meanwhile: the folder was looked at, not missing.
+    const manifest = await readManifest(workspace);
+    expect(await readdir(join(indexDir(workspace), manifest.tables, 'tickets.lance'))).toContain('_indices');
+  }, 90_000);
+});
 
 describe('refreshing the index for a replay window', () => {
   it('rebuilds an index of the whole import once when shards ask together, leaving one build recording the cut-off', async () => {

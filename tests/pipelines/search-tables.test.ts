@@ -1,10 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../eval/replay/replay.ts';
 import { importSources } from '../../pipelines/import.ts';
 import { buildIndex } from '../../pipelines/search-index.ts';
-import { openSearcher } from '../../pipelines/search-tables.ts';
+import { collectGarbage, openSearcher } from '../../pipelines/search-tables.ts';
 import { INDEX_FORMAT, indexCommand, indexDir, readCurrentManifest, readManifest, staleIndexReason, type IndexManifest } from '../../pipelines/index-manifest.ts';
 import { useTempDir } from '../helpers/temp.ts';
 import { writeTwoExports } from '../helpers/two-exports.ts';
@@ -66,4 +68,19 @@ describe('whether an index is that of the current import', () => {
     // The manifest still says where the earlier build is: only searching it is refused.
     expect(await readManifest(workspace)).toEqual(built);
   }, 30_000);
+});
+
+describe('the garbage left by the written batches', () => {
+  it('is freed before the index builds, without leaving V8\'s gc to the code that runs after', async () => {
+    const batch = new WeakRef(new Float32Array(16 * 2 ** 20));
+    // A WeakRef keeps its target alive until the end of the job that made or read it.
+    await sleep(0);
+    expect(batch.deref()).toBeDefined();
+    await sleep(0);
+
+    await collectGarbage();
+
+    expect(batch.deref()).toBeUndefined();
+    expect(runInNewContext('typeof gc')).toBe('undefined');
+  });
 });
