@@ -86,8 +86,12 @@ describe('the memory of an index build', () => {
     await importSources([{ path: b }], { workspace });
     releases.seen = [];
     releases.workspace = workspace;
+    // Files share a worker (isolate: false): a file run earlier may have loaded the index build
+    // with the real embedder, so it is loaded afresh here, with the one mocked above.
+    vi.resetModules();
+    const { buildIndex: build } = await import('../../pipelines/search-index.ts');
 
-    const summary = await buildIndex({ workspace }).finally(() => (releases.workspace = undefined));
+    const summary = await build({ workspace }).finally(() => (releases.workspace = undefined));
 
     expect(summary.embedded).toBeGreaterThan(0);
     expect(releases.seen).toEqual([{ indexedTables: [] }]);
