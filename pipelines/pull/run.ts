@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShadowdeskError } from '../../errors.ts';
 import { ApiRefusal, createPageFetcher, type RequestPolicy, type RequestStats } from './http.ts';
@@ -93,6 +93,14 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   await rename(temporary, path);
 }
 
+/** The temporary file of a `writeAtomically` that a kill cut between its write and its rename. */
+const LEFTOVER = /\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
+
+/** Removes what killed pulls left half-written: the page it held is asked for again. */
+async function removeLeftovers(folder: string): Promise<void> {
+  for (const name of await readdir(folder)) if (LEFTOVER.test(name)) await rm(join(folder, name), { force: true });
+}
+
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 /** A file name a path cannot escape through: record ids come from the API. */
@@ -141,6 +149,7 @@ export async function pullPages(source: HelpdeskSource, options: PullPagesOption
   const connection = source.connect(options.env ?? process.env);
   const fetcher = createPageFetcher(source, connection, options);
   await mkdir(options.out, { recursive: true });
+  await removeLeftovers(options.out);
   const existing = await readCheckpoint(options.out);
   const checkpoint = startingPoint(existing, source, options.window, options.out);
   const before = !existing ? 'empty' : isFinished(existing, source) ? 'finished' : 'interrupted';

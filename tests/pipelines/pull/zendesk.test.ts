@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pullPages } from '../../../pipelines/pull/run.ts';
@@ -48,6 +48,15 @@ describe('pull zendesk', () => {
     expect(last.end_of_stream).toBe(true);
     expect(last.tickets).toHaveLength(50);
     expect(api.requests[0]?.query.get('start_time')).toBe(String(window.since / 1000));
+  });
+
+  it('removes the half-written page a kill left between its write and its rename', async () => {
+    const api = await fake();
+    const out = await tempDir();
+    const leftover = 'comments-17-001.json.0b5d6a2e-4f1c-4c3a-9d7e-2a6f8e1b3c4d.tmp';
+    await writeFile(join(out, leftover), '{"comments":[{"id":1701,"body":"Où est mon colis ? / Where is my parcel?"}');
+    await pullPages(zendesk, { out, window, env: envFor(api), ...fast });
+    expect((await readdir(out)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
   it('writes each page byte for byte as the API sent it', async () => {
