@@ -104,13 +104,11 @@ function ceilingOf(dataset: string) {
     const training = own.flatMap((item, i) => (foldOf.get(item.id) === fold ? [] : [i]));
     const weights = fitLogistic(training.map((i) => xs[i]!), training.map((i) => ys[i]!));
     const trainingScores = training.map((i) => sigmoid(dot(weights, xs[i]!)));
+    const trainingLabels = training.map((i) => own[i]!.label);
+    // The lowest threshold of the best κ on the training folds.
     const thresholds = Array.from({ length: 19 }, (_, k) => 0.05 * (k + 1));
-    const best = thresholds.reduce((chosen, threshold) =>
-      (kappaOf(training.map((i) => own[i]!.label), trainingScores.map((score) => score >= threshold)) ?? -1) >
-      (kappaOf(training.map((i) => own[i]!.label), trainingScores.map((score) => score >= chosen)) ?? -1)
-        ? threshold
-        : chosen,
-    );
+    const kappas = thresholds.map((threshold) => kappaOf(trainingLabels, trainingScores.map((score) => score >= threshold)) ?? -1);
+    const best = thresholds[kappas.indexOf(Math.max(...kappas))]!;
     own.forEach((item, i) => {
       if (foldOf.get(item.id) !== fold) return;
       heldOut[i] = sigmoid(dot(weights, xs[i]!));

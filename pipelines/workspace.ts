@@ -121,7 +121,7 @@ export async function* readJsonlLines(path: string): AsyncGenerator<string> {
     for (let end = chunk.indexOf('\n'); end !== -1; end = chunk.indexOf('\n', start)) {
       const line = pending + chunk.slice(start, end);
       pending = '';
-      yield* nonEmptyLines(line.endsWith('\r') ? line.slice(0, -1) : line);
+      yield* nonEmptyLines(line);
       start = end + 1;
     }
     pending += chunk.slice(start);
@@ -129,7 +129,7 @@ export async function* readJsonlLines(path: string): AsyncGenerator<string> {
   yield* nonEmptyLines(pending);
 }
 
-/** A line without its \n, split again at any lone \r inside it. */
+/** A line without its \n, split again at any \r in it (the \r of a \r\n leaves an empty part). */
 function* nonEmptyLines(line: string): Generator<string> {
   if (!line.includes('\r')) {
     if (line !== '') yield line;
@@ -183,8 +183,11 @@ export const WHOLE_FILE_BATCH_BYTES = 1 << 20;
 /** Writes records as a whole JSONL file, in batches: one write a megabyte rather than one a line. */
 export async function writeJsonlFile(file: string, records: Iterable<unknown>): Promise<void> {
   const writer = new JsonlWriter(file, 'w', WHOLE_FILE_BATCH_BYTES);
-  for (const record of records) await writer.write(record);
-  await writer.close();
+  try {
+    for (const record of records) await writer.write(record);
+  } finally {
+    await writer.close();
+  }
 }
 
 /** A JSONL file written with backpressure, so a million records never pile up in memory. */

@@ -1,7 +1,7 @@
 import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShadowdeskError } from '../../errors.ts';
-import { JsonlWriter } from '../../pipelines/workspace.ts';
+import { writeJsonlFile } from '../../pipelines/workspace.ts';
 import { createRunDir, IDENTITY_FILE, readResults, readRunInfo, RESULTS_FILE, RUN_FILE, type RunInfo, type TicketResult } from './replay.ts';
 
 export interface MergeSummary {
@@ -46,9 +46,7 @@ export async function mergeRuns(runDirs: string[], outDir: string): Promise<Merg
   if (claimed) throw new ShadowdeskError('SD_INPUT_INVALID', `${outDir}: it holds a simulation's own run (${IDENTITY_FILE}); merge into a new folder`);
   await createRunDir(outDir);
   const resultsFile = join(outDir, RESULTS_FILE);
-  const writer = new JsonlWriter(resultsFile, 'w');
-  for (const result of merged) await writer.write(result);
-  await writer.close();
+  await writeJsonlFile(resultsFile, merged);
   const info: RunInfo = { ...first, selection, mergedFrom: runDirs };
   await writeFile(join(outDir, RUN_FILE), `${JSON.stringify(info, null, 2)}\n`);
   return { runs: runDirs.length, results: merged.length, tickets: new Set(merged.map((result) => result.ticketId)).size, resultsFile };

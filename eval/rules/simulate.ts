@@ -1,7 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Ticket } from '../../datasets/records.ts';
-import { DEFAULT_WORKSPACE, JsonlWriter } from '../../pipelines/workspace.ts';
+import { DEFAULT_WORKSPACE, writeJsonlFile } from '../../pipelines/workspace.ts';
 import { selectTickets, type Selection } from '../replay/replay.ts';
 import { compileRules, inCreationOrder, runRules, type TicketOutcome } from './engine.ts';
 import { computeRulesResult, type RulesMetricsOptions, type RulesResult } from './metrics.ts';
@@ -67,11 +67,7 @@ export async function writeRulesSimulation(simulation: RulesSimulation, dir: str
   const content: RulesResultFile = options.gorgias ? { ...simulation.result, gorgias: options.gorgias } : simulation.result;
   await writeFile(temporary, `${JSON.stringify(content, null, 2)}\n`);
   await rename(temporary, result);
-  const outcomes = new JsonlWriter(join(dir, RULES_OUTCOMES_FILE));
-  try {
-    for (const outcome of simulation.outcomes) if (outcome.firings.length > 0) await outcomes.write(outcome);
-  } finally {
-    await outcomes.close();
-  }
-  return { result, outcomes: outcomes.path };
+  const outcomes = join(dir, RULES_OUTCOMES_FILE);
+  await writeJsonlFile(outcomes, simulation.outcomes.filter((outcome) => outcome.firings.length > 0));
+  return { result, outcomes };
 }
