@@ -49,7 +49,8 @@ const HIT_COLUMNS = { knowledge: ['id', 'title', 'text', 'url', 'kind', 'locale'
 /** The column every time-travel filter reads first. */
 const TIME_COLUMN = { knowledge: 'valid_from', tickets: 'known_ms' } as const;
 /**
- * From this many rows an index beats a flat scan: at 9,884 tickets under the time filter a flat
+ * From this many rows a vector index (knowledge passages; past tickets above SCANNED_MAX_ROWS)
+ * beats LanceDB's flat scan: at 9,884 tickets under the time filter a flat
  * scan took 10.6 ms p50 and the index 7.1 ms, with the same 20 neighbours; at 1,000–4,000 rows
  * flat was as fast. IVF_RQ replaced IVF_FLAT, whose copy of every vector LanceDB caches as
  * partitions are probed: replay at a million tickets peaked at 1,783 MB (IVF_RQ: under 0.9 GB).
@@ -84,7 +85,8 @@ export const NPROBES = 5;
  * ms of CPU a query at 10,000 tickets, the scan 0.03 ms. The scan holds 1 KB a row for each vector
  * column searched (256 dimensions) and the rows' hit columns; above this, LanceDB's index, whose
  * memory does not grow with the history. Below ANN_MIN_ROWS LanceDB's flat search is as cheap and
- * its distances are kept, so a small workspace's results stay as they were.
+ * its distances are kept, so a small workspace's results stay as they were. The tickets' vector
+ * index is built only above this.
  */
 const SCANNED_MAX_ROWS = 100_000;
 export type SearchTable = keyof typeof TEXT_COLUMN;
@@ -212,9 +214,12 @@ export async function writeTables(
       }
     }
     if (rows >= ANN_MIN_ROWS) {
-      // A value the user set wins: it is LanceDB's own setting.
-      process.env.LANCE_SHUFFLE_BATCH_BYTES ??= String(SHUFFLE_BATCH_BYTES);
-      await created.createIndex('vector', { config: lancedb.Index.ivfRq({ distanceType: 'cosine', numBits: ANN_BITS }), replace: true });
+      // Past tickets up to SCANNED_MAX_ROWS are searched by a scan in memory: no vector index to train (1.5 s of CPU at 10,000).
+      if (table === 'knowledge' || rows > SCANNED_MAX_ROWS) {
+        // A value the user set wins: it is LanceDB's own setting.
+        process.env.LANCE_SHUFFLE_BATCH_BYTES ??= String(SHUFFLE_BATCH_BYTES);
+        await created.createIndex('vector', { config: lancedb.Index.ivfRq({ distanceType: 'cosine', numBits: ANN_BITS }), replace: true });
+      }
       await created.createIndex(TIME_COLUMN[table], { config: lancedb.Index.btree(), replace: true });
     }
     created.close();
