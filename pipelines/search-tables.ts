@@ -81,14 +81,17 @@ const SHUFFLE_BATCH_BYTES = 32 * 2 ** 20;
 export const NPROBES = 5;
 /**
  * From ANN_MIN_ROWS past tickets up to this many, their vector searches scan every row exactly in
- * memory (vector-scan.ts) instead of asking LanceDB: its approximate index or a flat scan cost 4–9
- * ms of CPU a query at 10,000 tickets, the scan 0.03 ms. The scan holds 1 KB a row for each vector
- * column searched (256 dimensions) and the rows' hit columns; above this, LanceDB's index, whose
- * memory does not grow with the history. Below ANN_MIN_ROWS LanceDB's flat search is as cheap and
- * its distances are kept, so a small workspace's results stay as they were. The tickets' vector
- * index is built only above this.
+ * memory (vector-scan.ts) instead of asking LanceDB: at 10,000 tickets a LanceDB query under the
+ * time filter cost 4 ms of CPU through the vector index and 9 ms without one, the scan 0.03–0.3
+ * ms (a few queries at once or one). The scan's cost and memory grow with the rows (1 KB a row for
+ * each vector column searched, held twice while onnxruntime packs it, and the rows' hit columns):
+ * at 100,000 tickets one query alone cost 6–8 ms and a 1,000-ticket replay peaked at 1.1 GB
+ * against 0.5 GB with the index, so larger histories keep LanceDB's index, whose memory does not
+ * grow with them. Below ANN_MIN_ROWS LanceDB's flat search is as cheap and its distances are kept,
+ * so a small workspace's results stay as they were. The tickets' vector index is built only above
+ * this.
  */
-const SCANNED_MAX_ROWS = 100_000;
+const SCANNED_MAX_ROWS = 50_000;
 export type SearchTable = keyof typeof TEXT_COLUMN;
 
 function vectorField(arrow: Lance['arrow'], name: string, dimensions: number): Field {
