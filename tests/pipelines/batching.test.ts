@@ -34,6 +34,20 @@ describe('requests answered in batches', () => {
     expect(calls).toEqual([['returns'], ['retours']]);
   });
 
+  it('with no wait, answers the requests of one turn of the event loop together and a later one apart (English and French)', async () => {
+    const calls: string[][] = [];
+    const ask = batching(async (requests: string[]) => {
+      calls.push(requests);
+      return requests.map((request) => request.length);
+    }, { size: 10, waitMs: 0 });
+    const first = Promise.all([ask('refund'), ask('remboursement')]);
+    // A request made from a resolved promise is still of this turn.
+    const chained = Promise.resolve().then(() => ask('livraison'));
+    expect(await Promise.all([first, chained])).toEqual([[6, 13], 9]);
+    expect(await ask('delivery')).toBe(8);
+    expect(calls).toEqual([['refund', 'remboursement', 'livraison'], ['delivery']]);
+  });
+
   it('fails every request of a batch whose call fails, and answers the next batch (English and French)', async () => {
     let fail = true;
     const ask = batching(async (requests: string[]) => {

@@ -1,0 +1,84 @@
+import type { InferenceSession } from 'onnxruntime-node';
+import { batching } from './batching.ts';
+import { rowProductsOnnx } from './embed/onnx-writer.ts';
+
+/**
+ * Exact nearest neighbours over every row's vector of a column held in memory. The queries made
+ * in one turn of the event loop go to onnxruntime as one matrix product with every row (0.03 ms
+ * a query at 10,000 rows of 256 dimensions, where a LanceDB query under the time filter cost 4 ms
+ * of CPU through its vector index and 9 ms without one); each query then keeps its best rows
+ * among those its filter accepts, in JavaScript.
+ */
+
+export interface Neighbour {
+  /** The row's position in the vectors the scan was built from. */
+  row: number;
+  /** Cosine distance, as a 32-bit float as LanceDB gives it. */
+  distance: number;
+}
+
+export interface VectorScan {
+  /** The `depth` rows `keep` accepts nearest `vector`, by distance then row. */
+  nearest(vector: ArrayLike<number>, depth: number, keep: (row: number) => boolean): Promise<Neighbour[]>;
+  release(): Promise<void>;
+}
+
+interface Asked {
+  vector: ArrayLike<number>;
+  depth: number;
+  keep: (row: number) => boolean;
+}
+
+/** A query's best rows in one pass over its products: a short sorted list, a row entering only when nearer than its last. */
+function best(products: Float32Array, offset: number, norms: Float32Array, asked: Asked): Neighbour[] {
+  let norm = 0;
+  for (let index = 0; index < asked.vector.length; index++) norm += asked.vector[index]! * asked.vector[index]!;
+  norm = Math.sqrt(norm);
+  const found: Neighbour[] = [];
+  // A zero vector (a text of no known word) has no cosine: LanceDB leaves it out, and so does the scan.
+  if (norm === 0) return found;
+  for (let row = 0; row < norms.length; row++) {
+    if (norms[row] === 0 || !asked.keep(row)) continue;
+    const distance = Math.fround(1 - products[offset + row]! / (norm * norms[row]!));
+    if (found.length === asked.depth && distance >= found[found.length - 1]!.distance) continue;
+    // Rows come in order, so one at an equal distance goes after those already kept.
+    let at = found.length;
+    while (at > 0 && found[at - 1]!.distance > distance) at--;
+    found.splice(at, 0, { row, distance });
+    if (found.length > asked.depth) found.pop();
+  }
+  return found;
+}
+
+/** A scan over `vectors` (row-major, `dimensions` values a row), which the caller may drop once this resolves. */
+export async function openVectorScan(vectors: Float32Array, dimensions: number): Promise<VectorScan> {
+  const count = vectors.length / dimensions;
+  if (!Number.isInteger(count)) throw new Error(`${vectors.length} values are not rows of ${dimensions}`);
+  if (count === 0) return { nearest: () => Promise.resolve([]), release: () => Promise.resolve() };
+  const ort = await import('onnxruntime-node');
+  const norms = new Float32Array(count);
+  for (let row = 0; row < count; row++) {
+    let sum = 0;
+    for (let index = row * dimensions; index < (row + 1) * dimensions; index++) sum += vectors[index]! * vectors[index]!;
+    norms[row] = Math.sqrt(sum);
+  }
+  // One thread: the replay keeps both cores busy with tickets, and a product of a few queries is short.
+  const session: InferenceSession = await ort.InferenceSession.create(rowProductsOnnx(vectors, dimensions), { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const nearestAll = batching(
+    async (batch: Asked[]): Promise<Neighbour[][]> => {
+      const queries = new Float32Array(batch.length * dimensions);
+      batch.forEach(({ vector }, index) => queries.set(vector, index * dimensions));
+      const { products } = await session.run({ queries: new ort.Tensor('float32', queries, [batch.length, dimensions]) });
+      const values = products!.data as Float32Array;
+      return batch.map((asked, index) => best(values, index * count, norms, asked));
+    },
+    { size: 64, waitMs: 0 },
+  );
+  return {
+    async nearest(vector, depth, keep) {
+      if (vector.length !== dimensions) throw new Error(`a query of ${vector.length} dimensions against vectors of ${dimensions}`);
+      return depth > 0 ? nearestAll({ vector, depth, keep }) : [];
+    },
+    release: () => session.release(),
+  };
+}
