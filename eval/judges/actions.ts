@@ -709,14 +709,26 @@ export function detectActionClaims(text: string, language?: string): ActionClaim
   return recentClaims(text, () => claimsIn(text)).slice();
 }
 
-/** A run reads each agent reply for the action tickets and for every candidate's answer that repeats it. */
+/** An answer two candidates sent, or a past reply a candidate reuses, is read once. */
 const recentClaims = recentResults<ActionClaim[]>(RECENT_TEXTS);
 
+/**
+ * Whether the text claims any action: what marks an agent's reply as an action ticket. The first claim
+ * found settles it, so the rules after it are not run.
+ */
+export function hasActionClaim(text: string): boolean {
+  return !claimsFound(text).next().done;
+}
+
 function claimsIn(text: string): ActionClaim[] {
+  return [...claimsFound(text)].sort((a, b) => a.start - b.start).map(({ kind, form, excerpt }) => ({ kind, form, excerpt }));
+}
+
+/** The claims in the order the rules find them, each with where it starts. */
+function* claimsFound(text: string): Generator<ActionClaim & { start: number }> {
   const written = text.normalize('NFC');
   const folded = fold(written);
   const all = sentences(folded);
-  const claims: Array<ActionClaim & { start: number }> = [];
   const spans = new Map<ActionKind, Span[]>();
   const present = new Map<RegExp, boolean>();
   const mayMatch = ({ needs }: Rule) => {
@@ -742,10 +754,9 @@ function claimsIn(text: string): ActionClaim[] {
       if (isPolicyOrRefusal(rule, folded, sentence, start, end)) continue;
       taken.splice(at, 0, [start, end]);
       spans.set(kind, taken);
-      claims.push({ kind, form: rule.form, excerpt, start });
+      yield { kind, form: rule.form, excerpt, start };
     }
   }
-  return claims.sort((a, b) => a.start - b.start).map(({ kind, form, excerpt }) => ({ kind, form, excerpt }));
 }
 
 /** [start, end) of a claim in the text. */
