@@ -26,6 +26,7 @@
  */
 
 import { fold as foldAccents } from './key-facts.ts';
+import { LiteralIndex, requiredLiterals } from './literals.ts';
 import { RECENT_TEXTS, recentResults } from './recent.ts';
 import { matchesOf } from './matches.ts';
 
@@ -156,7 +157,7 @@ interface Rule {
    * Words the rule cannot match without (its verb, or what follows a passive subject): a text without
    * them is not scanned with `re`, whose subject part (any noun group after "le", "the"…) is the costly one.
    */
-  needs?: RegExp;
+  needs?: NeededPart;
   /** Check on the matched text as written (a code must be written in capitals). */
   accept?: (written: string) => boolean;
 }
@@ -205,14 +206,26 @@ function passiveRules(kind: Rule['kind'], subject: string, tails: { done?: strin
  * A part every match of a rule holds, as a pattern of its own: where it is nowhere in the text, neither is a
  * match. One pattern per part, so rules sharing a verb look for it once per text.
  */
-const neededParts = new Map<string, RegExp>();
-function needed(part: string): RegExp {
-  let pattern = neededParts.get(part);
-  if (!pattern) {
-    pattern = new RegExp(part);
-    neededParts.set(part, pattern);
+interface NeededPart {
+  pattern: RegExp;
+  /**
+   * Words one of which every match of the part holds ("refunded", "reimbursed"…), by their id in NEEDED_WORDS:
+   * most texts hold none, and one pass finds every part's words where each pattern would scan the text again.
+   */
+  words: readonly number[] | undefined;
+}
+
+const NEEDED_WORDS = new LiteralIndex();
+const neededParts = new Map<string, NeededPart>();
+function needed(part: string): NeededPart {
+  let needs = neededParts.get(part);
+  if (!needs) {
+    const literals = requiredLiterals(part);
+    const ascii = literals?.every((literal) => /^[\x00-\x7f]+$/.test(literal));
+    needs = { pattern: new RegExp(part), words: ascii ? literals!.map((literal) => NEEDED_WORDS.id(literal)) : undefined };
+    neededParts.set(part, needs);
   }
-  return pattern;
+  return needs;
 }
 
 const rule = (kind: Rule['kind'], form: Rule['form'], conditional: boolean, source: string, accept?: Rule['accept']): Rule => ({
@@ -730,12 +743,13 @@ function* claimsFound(text: string): Generator<ActionClaim & { start: number }> 
   const folded = fold(written);
   const all = sentences(folded);
   const spans = new Map<ActionKind, Span[]>();
-  const present = new Map<RegExp, boolean>();
+  const present = new Map<NeededPart, boolean>();
+  const held = NEEDED_WORDS.found(folded);
   const mayMatch = ({ needs }: Rule) => {
     if (!needs) return true;
     let found = present.get(needs);
     if (found === undefined) {
-      found = needs.test(folded);
+      found = (needs.words === undefined || needs.words.some((id) => held[id] === 1)) && needs.pattern.test(folded);
       present.set(needs, found);
     }
     return found;
