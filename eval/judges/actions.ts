@@ -207,7 +207,8 @@ function passiveRules(kind: Rule['kind'], subject: string, tails: { done?: strin
  * match. One pattern per part, so rules sharing a verb look for it once per text.
  */
 interface NeededPart {
-  pattern: RegExp;
+  /** None when the part is the whole rule, whose own scan follows. */
+  pattern?: RegExp;
   /**
    * Words one of which every match of the part holds ("refunded", "reimbursed"…), by their id in NEEDED_WORDS:
    * most texts hold none, and one pass finds every part's words where each pattern would scan the text again.
@@ -220,12 +221,16 @@ const neededParts = new Map<string, NeededPart>();
 function needed(part: string): NeededPart {
   let needs = neededParts.get(part);
   if (!needs) {
-    const literals = requiredLiterals(part);
-    const ascii = literals?.every((literal) => /^[\x00-\x7f]+$/.test(literal));
-    needs = { pattern: new RegExp(part), words: ascii ? literals!.map((literal) => NEEDED_WORDS.id(literal)) : undefined };
+    needs = { pattern: new RegExp(part), words: neededWords(part) };
     neededParts.set(part, needs);
   }
   return needs;
+}
+
+/** The ids of the words every match of `source` holds, when it is sure to hold some (ASCII, as folded text is). */
+function neededWords(source: string): number[] | undefined {
+  const literals = requiredLiterals(source);
+  return literals?.every((literal) => /^[\x00-\x7f]+$/.test(literal)) ? literals.map((literal) => NEEDED_WORDS.id(literal)) : undefined;
 }
 
 const rule = (kind: Rule['kind'], form: Rule['form'], conditional: boolean, source: string, accept?: Rule['accept']): Rule => ({
@@ -233,6 +238,8 @@ const rule = (kind: Rule['kind'], form: Rule['form'], conditional: boolean, sour
   form,
   conditional,
   re: new RegExp(source, 'g'),
+  // A rule of its own, not built from verb forms: its words alone let a text skip it.
+  needs: { words: neededWords(source) },
   ...(accept ? { accept } : {}),
 });
 
@@ -749,7 +756,7 @@ function* claimsFound(text: string): Generator<ActionClaim & { start: number }> 
     if (!needs) return true;
     let found = present.get(needs);
     if (found === undefined) {
-      found = (needs.words === undefined || needs.words.some((id) => held[id] === 1)) && needs.pattern.test(folded);
+      found = (needs.words === undefined || needs.words.some((id) => held[id] === 1)) && (needs.pattern === undefined || needs.pattern.test(folded));
       present.set(needs, found);
     }
     return found;
