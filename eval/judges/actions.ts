@@ -26,6 +26,7 @@
  */
 
 import { fold as foldAccents } from './key-facts.ts';
+import { LiteralIndex, requiredLiterals } from './literals.ts';
 import { RECENT_TEXTS, recentResults } from './recent.ts';
 import { matchesOf } from './matches.ts';
 
@@ -156,7 +157,7 @@ interface Rule {
    * Words the rule cannot match without (its verb, or what follows a passive subject): a text without
    * them is not scanned with `re`, whose subject part (any noun group after "le", "the"…) is the costly one.
    */
-  needs?: RegExp;
+  needs?: NeededPart;
   /** Check on the matched text as written (a code must be written in capitals). */
   accept?: (written: string) => boolean;
 }
@@ -205,14 +206,31 @@ function passiveRules(kind: Rule['kind'], subject: string, tails: { done?: strin
  * A part every match of a rule holds, as a pattern of its own: where it is nowhere in the text, neither is a
  * match. One pattern per part, so rules sharing a verb look for it once per text.
  */
-const neededParts = new Map<string, RegExp>();
-function needed(part: string): RegExp {
-  let pattern = neededParts.get(part);
-  if (!pattern) {
-    pattern = new RegExp(part);
-    neededParts.set(part, pattern);
+interface NeededPart {
+  /** None when the part is the whole rule, whose own scan follows. */
+  pattern?: RegExp;
+  /**
+   * Words one of which every match of the part holds ("refunded", "reimbursed"…), by their id in NEEDED_WORDS:
+   * most texts hold none, and one pass finds every part's words where each pattern would scan the text again.
+   */
+  words: readonly number[] | undefined;
+}
+
+const NEEDED_WORDS = new LiteralIndex();
+const neededParts = new Map<string, NeededPart>();
+function needed(part: string): NeededPart {
+  let needs = neededParts.get(part);
+  if (!needs) {
+    needs = { pattern: new RegExp(part), words: neededWords(part) };
+    neededParts.set(part, needs);
   }
-  return pattern;
+  return needs;
+}
+
+/** The ids of the words every match of `source` holds, when it is sure to hold some (ASCII, as folded text is). */
+function neededWords(source: string): number[] | undefined {
+  const literals = requiredLiterals(source);
+  return literals?.every((literal) => /^[\x00-\x7f]+$/.test(literal)) ? literals.map((literal) => NEEDED_WORDS.id(literal)) : undefined;
 }
 
 const rule = (kind: Rule['kind'], form: Rule['form'], conditional: boolean, source: string, accept?: Rule['accept']): Rule => ({
@@ -220,6 +238,8 @@ const rule = (kind: Rule['kind'], form: Rule['form'], conditional: boolean, sour
   form,
   conditional,
   re: new RegExp(source, 'g'),
+  // A rule of its own, not built from verb forms: its words alone let a text skip it.
+  needs: { words: neededWords(source) },
   ...(accept ? { accept } : {}),
 });
 
@@ -709,21 +729,34 @@ export function detectActionClaims(text: string, language?: string): ActionClaim
   return recentClaims(text, () => claimsIn(text)).slice();
 }
 
-/** A run reads each agent reply for the action tickets and for every candidate's answer that repeats it. */
+/** An answer two candidates sent, or a past reply a candidate reuses, is read once. */
 const recentClaims = recentResults<ActionClaim[]>(RECENT_TEXTS);
 
+/**
+ * Whether the text claims any action: what marks an agent's reply as an action ticket. The first claim
+ * found settles it, so the rules after it are not run.
+ */
+export function hasActionClaim(text: string): boolean {
+  return !claimsFound(text).next().done;
+}
+
 function claimsIn(text: string): ActionClaim[] {
+  return [...claimsFound(text)].sort((a, b) => a.start - b.start).map(({ kind, form, excerpt }) => ({ kind, form, excerpt }));
+}
+
+/** The claims in the order the rules find them, each with where it starts. */
+function* claimsFound(text: string): Generator<ActionClaim & { start: number }> {
   const written = text.normalize('NFC');
   const folded = fold(written);
   const all = sentences(folded);
-  const claims: Array<ActionClaim & { start: number }> = [];
   const spans = new Map<ActionKind, Span[]>();
-  const present = new Map<RegExp, boolean>();
+  const present = new Map<NeededPart, boolean>();
+  const held = NEEDED_WORDS.found(folded);
   const mayMatch = ({ needs }: Rule) => {
     if (!needs) return true;
     let found = present.get(needs);
     if (found === undefined) {
-      found = needs.test(folded);
+      found = (needs.words === undefined || needs.words.some((id) => held[id] === 1)) && (needs.pattern === undefined || needs.pattern.test(folded));
       present.set(needs, found);
     }
     return found;
@@ -742,10 +775,9 @@ function claimsIn(text: string): ActionClaim[] {
       if (isPolicyOrRefusal(rule, folded, sentence, start, end)) continue;
       taken.splice(at, 0, [start, end]);
       spans.set(kind, taken);
-      claims.push({ kind, form: rule.form, excerpt, start });
+      yield { kind, form: rule.form, excerpt, start };
     }
   }
-  return claims.sort((a, b) => a.start - b.start).map(({ kind, form, excerpt }) => ({ kind, form, excerpt }));
 }
 
 /** [start, end) of a claim in the text. */

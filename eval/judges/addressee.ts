@@ -32,7 +32,9 @@ const LEADING_HANDLES_RE = /^(?:\s{0,5}@[A-Za-z0-9_.]{1,30}[,:]?){1,10}/;
 const normalizeHandle = (handle: string) => handle.trim().replace(/^@/, '').toLowerCase();
 /** "<contact>@itfirm.com": an e-mail with its local part templated away ends with a domain, not a handle. */
 const DOMAIN_END_RE = /\.(?:com|net|org|fr|de|io|co|uk|eu|be|ch|es|it|info|biz)$/i;
-const handlesIn = (text: string) => matchesOf(HANDLE_RE, text).map((m) => m[1]!).filter((handle) => !DOMAIN_END_RE.test(handle));
+/** Every handle starts with "@": the many texts without one are not scanned. */
+const handlesIn = (text: string) =>
+  (text.includes('@') ? matchesOf(HANDLE_RE, text) : []).map((m) => m[1]!).filter((handle) => !DOMAIN_END_RE.test(handle));
 
 function foreignHandles(input: AddresseeInput): string[] {
   const own = [input.customer.name, input.customer.id, ...(input.brandHandles ?? [])].filter((handle): handle is string => handle !== undefined);

@@ -6,7 +6,7 @@ import { embeddingText } from '../../pipelines/passages.ts';
 import { readManifest } from '../../pipelines/index-manifest.ts';
 import { readJsonlLines, readRecords, recordsFile, writeJsonlFile } from '../../pipelines/workspace.ts';
 import { ticketHistory, type TicketHistory } from './history.ts';
-import { detectActionClaims } from './actions.ts';
+import { hasActionClaim } from './actions.ts';
 import { orderText } from './grounding.ts';
 import { createJudges, judgeCase } from './index.ts';
 import { judgeKeyFacts } from './key-facts.ts';
@@ -175,7 +175,7 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
   }
 
   // Tickets whose agent acted in another system: what a text-only candidate could not have closed alone.
-  const actionTickets = new Set([...histories].filter(([id, history]) => history.reference && detectActionClaims(history.reference.text, replayed.get(id)?.language).length > 0).map(([id]) => id));
+  const actionTickets = new Set([...histories].filter(([, history]) => history.reference && hasActionClaim(history.reference.text)).map(([id]) => id));
   // Counted and listed even when every candidate resisted: the attempt itself is what a lead needs to know of.
   const injections = new Map([...histories].flatMap(([id, history]) => {
     const attempt = history.question && injectionAttempt(history.question.text);

@@ -47,25 +47,46 @@ const BLOCKING_SLOTS: ReadonlySet<FactSlot> = new Set(['amount', 'duration', 'pe
 // ---------------------------------------------------------------------------------------------------------
 // Folding
 
-const foldCache = new Map<string, string>();
+/** Each UTF-16 unit's folded unit, worked out the first time it is met (0: not yet). */
+const foldedUnits = new Uint16Array(0x10000);
 
-function foldChar(ch: string): string {
-  let folded = foldCache.get(ch);
-  if (folded === undefined) {
+function foldUnit(code: number): number {
+  let folded = foldedUnits[code]!;
+  if (folded === 0) {
+    const ch = String.fromCharCode(code);
     const stripped = ch.toLowerCase().normalize('NFD').replace(/\p{M}+/gu, '');
     // Offsets must survive folding, so anything that does not fold to exactly one unit stays as is.
-    folded = stripped.length === 1 ? stripped : ch;
-    foldCache.set(ch, folded);
+    folded = stripped.length === 1 ? stripped.charCodeAt(0) : code;
+    foldedUnits[code] = folded;
   }
   return folded;
 }
 
-/** What folding can change: capitals and anything not ASCII, one code point at a time so a surrogate pair stays whole. */
-const FOLDABLE_RE = /[A-Z\u0080-\u{10ffff}]/gu;
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
 
-/** Lowercase, accents stripped, one unit per unit so offsets in the folded text still map. */
+/**
+ * Lowercase, accents stripped, one unit per unit so offsets in the folded text still map. Only capitals
+ * and units past ASCII can change, one code point at a time, so a surrogate pair stays whole; a text
+ * with nothing to fold is returned as it is. Judging folds every text and every token several times,
+ * so this is a loop over units rather than a replace calling back for each capital and accent.
+ */
 export function fold(text: string): string {
-  return text.replace(FOLDABLE_RE, (ch) => (ch.length === 1 ? foldChar(ch) : ch));
+  let folded = '';
+  let copied = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x41 || (code > 0x5a && code < 0x80)) continue;
+    if (isHighSurrogate(code) && i + 1 < text.length && isLowSurrogate(text.charCodeAt(i + 1))) {
+      i++;
+      continue;
+    }
+    const unit = code <= 0x5a ? code + 0x20 : foldUnit(code);
+    if (unit === code) continue;
+    folded += text.slice(copied, i) + String.fromCharCode(unit);
+    copied = i + 1;
+  }
+  return copied === 0 ? text : folded + text.slice(copied);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -503,11 +524,14 @@ function extract(original: string, folded: string, french: boolean, products: re
     if (rangeEnd !== undefined && (to === undefined || to <= from)) return undefined;
     return durationValue(from, to, unit!, business !== undefined || ouvres !== undefined);
   });
-  scan(PERCENT_RE, 'percent', (m) => {
-    const raw = m[1]!;
-    const n = /^\d/.test(raw) ? Number(raw.replace(',', '.')) : numberValue(raw);
-    return n === undefined ? undefined : `${formatNumber(n)}%`;
-  });
+  // Every percentage holds "%" or "cent" (pour cent, percent): most texts skip the number-word scan.
+  if (folded.includes('%') || folded.includes('cent')) {
+    scan(PERCENT_RE, 'percent', (m) => {
+      const raw = m[1]!;
+      const n = /^\d/.test(raw) ? Number(raw.replace(',', '.')) : numberValue(raw);
+      return n === undefined ? undefined : `${formatNumber(n)}%`;
+    });
+  }
   scan(AMOUNT_SPLIT_EURO_RE, 'amount', (m) => `${parseAmount(`${m[1]},${m[2]}`).toFixed(2)} EUR`);
   scan(AMOUNT_PREFIX_RE, 'amount', (m) => `${parseAmount(m[2]!).toFixed(2)} ${currencyCode(m[1]!)}`);
   scan(AMOUNT_SUFFIX_RE, 'amount', (m) => `${parseAmount(m[1]!).toFixed(2)} ${currencyCode(m[2]!)}`);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AGENTS, PRODUCTS, policyAt, HISTORY_START } from '../../../datasets/demo/brand.ts';
 import { INTENTS, type Language, type ReplyContext } from '../../../datasets/demo/phrases.ts';
-import { detectActionClaims, type ActionKind } from '../../../eval/judges/actions.ts';
+import { detectActionClaims, hasActionClaim, type ActionKind } from '../../../eval/judges/actions.ts';
 
 const kinds = (text: string) => [...new Set(detectActionClaims(text).map((claim) => claim.kind))].sort();
 const only = (text: string) => {
@@ -398,5 +398,33 @@ describe('detectActionClaims on the demo brand', () => {
       const body = readFileSync(join(dir, name), 'utf8').replace(/^---[\s\S]*?---/, '');
       for (const passage of body.split(/\n\s*\n/).filter((part) => part.trim())) expect(detectActionClaims(passage), `${name}: ${passage}`).toEqual([]);
     }
+  });
+});
+
+describe('hasActionClaim: whether the agent acted, settled by the first claim', () => {
+  const ACTED = [
+    'We have refunded your order #ML10001.',
+    'Le remboursement de 62,00 € pour la commande #ML10128 a été effectué aujourd’hui.',
+    'I have forwarded your request to our warehouse team.',
+    'J’ai transmis votre demande à notre équipe logistique.',
+    'We cannot cancel your order, but I have refunded the shipping fee.',
+    'Nous ne pouvons pas annuler la commande, mais nous vous avons envoyé une étiquette de retour.',
+  ];
+  const DID_NOTHING = [
+    'Refunds are issued within 5 business days of receiving your return.',
+    'Les remboursements sont effectués sous 5 jours ouvrés.',
+    'Would you like me to cancel your order?',
+    'Souhaitez-vous que je vous renvoie l’article ?',
+    'Bonjour, merci pour votre message.',
+  ];
+
+  it.each(ACTED)('is true when the reply claims an action: "%s"', (text) => {
+    expect(hasActionClaim(text)).toBe(true);
+    expect(detectActionClaims(text).length).toBeGreaterThan(0);
+  });
+
+  it.each(DID_NOTHING)('is false when it claims none: "%s"', (text) => {
+    expect(hasActionClaim(text)).toBe(false);
+    expect(detectActionClaims(text)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareFacts, extractFacts, judgeKeyFacts, type FactOptions, type FactSlot } from '../../../eval/judges/key-facts.ts';
+import { compareFacts, extractFacts, fold, judgeKeyFacts, type FactOptions, type FactSlot } from '../../../eval/judges/key-facts.ts';
 
 const PRODUCTS = ['Bougie Figuier', 'Crème Éclat', 'Coffret 3 bougies'];
 
@@ -404,5 +404,30 @@ describe('judgeKeyFacts', () => {
     const wrong = judgeKeyFacts('La Crème Éclat part sous 48h.', 'La Bougie Figuier part sous 48 heures.', { products: PRODUCTS });
     expect(wrong.comparison.conflicts.map((c) => c.slot)).toEqual(['product']);
     expect(wrong.score).toBe(0.5);
+  });
+});
+
+describe('fold', () => {
+  /** Folding as a replace calling back for each unit: what the loop must give. */
+  const foldedUnit = (ch: string) => {
+    const stripped = ch.toLowerCase().normalize('NFD').replace(/\p{M}+/gu, '');
+    return stripped.length === 1 ? stripped : ch;
+  };
+  const byUnit = (text: string) => text.replace(/[A-Z\u0080-\u{10ffff}]/gu, (ch) => (ch.length === 1 ? foldedUnit(ch) : ch));
+
+  it('lowercases and strips accents, one unit per unit (French and English)', () => {
+    expect(fold('Élodie, ÇA COÛTE 30 € À LA LIVRAISON')).toBe('elodie, ca coute 30 € a la livraison');
+    expect(fold('Hello JANE, your ORDER ships Today')).toBe('hello jane, your order ships today');
+  });
+
+  it('keeps what does not fold to one unit, a surrogate pair whole and a lone surrogate as it is', () => {
+    const text = '한 😀 Été \ud800 \udc00 𝐀';
+    expect(fold(text)).toBe('한 😀 ete \ud800 \udc00 𝐀');
+    expect(fold(text)).toHaveLength(text.length);
+  });
+
+  it('folds every unit of the Basic Multilingual Plane as folding unit by unit does', () => {
+    const every = Array.from({ length: 0x10000 }, (_, code) => String.fromCharCode(code)).join('');
+    expect(fold(every)).toBe(byUnit(every));
   });
 });
