@@ -4,19 +4,20 @@ import { fileURLToPath } from 'node:url';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * The slowest files, slowest first (CPU of each in a whole run, tests included in the first
- * measurement of issue 23). vitest orders a run by the durations it cached last time, which a fresh
- * clone (CI) does not have: it then starts the largest files first, and these short ones (a
- * 2,000-ticket pull is a few lines) started last, one worker finishing them while the other had
- * nothing left. Started first, the other files fill in around them. The pulls come first: they
- * run in one process, so the two workers share the cores evenly while they run; the files that
- * start child processes (kills, shards, the packed package) after them.
+ * The slowest files, roughly slowest first (the CPU each took in whole runs, issue 23). vitest
+ * orders a run by the durations it cached last time, which a fresh clone (CI) does not have: it
+ * then starts the largest files first, and these short ones (a 2,000-ticket pull is a few lines)
+ * started last, one worker finishing them while the other had nothing left. Started first, the
+ * other files fill in around them. The pulls and the fuzzing come first: they run in the worker's
+ * own process, so the two workers share the cores evenly while they run; the files that start
+ * child processes (kills, shards, the packed package) after them.
  */
 export const SLOWEST_FIRST = [
   'tests/pipelines/pull/accounts-freshdesk-shopify.test.ts',
   'tests/pipelines/pull/cli-zendesk.test.ts',
   'tests/pipelines/pull/accounts.test.ts',
   'tests/datasets/readers/fuzz.test.ts',
+  'tests/datasets/readers/fuzz-import.test.ts',
   'tests/pipelines/crash-safety/index-rebuild.test.ts',
   'tests/bin/commands/simulate.test.ts',
   'tests/pipelines/crash-safety/simulate.test.ts',
