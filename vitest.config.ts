@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { SlowestFirstSequencer } from './tests/sequencer.ts';
 
 export default defineConfig({
   test: {
@@ -18,5 +19,7 @@ export default defineConfig({
     // (environment, working folder, spies, listeners) in a finally or afterEach, as
     // tests/helpers/cli.ts does.
     isolate: false,
+    // A fresh clone has no durations cached: the slowest files are started first by name (tests/sequencer.ts).
+    sequence: { sequencer: SlowestFirstSequencer },
   },
 });
