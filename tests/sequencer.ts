@@ -25,6 +25,7 @@ export const SLOWEST_FIRST = [
   'tests/bin/cli.test.ts',
   'tests/docs-example.test.ts',
   'tests/eval/responders/oracle.test.ts',
+  'tests/pipelines/search-scan.test.ts',
   'tests/pipelines/crash-safety/import.test.ts',
   'tests/package.test.ts',
   'tests/eval/shards-e2e.test.ts',
