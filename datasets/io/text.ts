@@ -198,6 +198,11 @@ function withoutNuls(path: string): Transform {
   });
 }
 
+/** Adds NUL characters removed from a file elsewhere (a worker thread reading it) to its count. */
+export function countRemovedNuls(path: string, count: number): void {
+  if (count > 0) removed.set(path, (removed.get(path) ?? 0) + count);
+}
+
 /** How many NUL characters were removed from a file since the last call, for the importer to report. */
 export function takeRemovedNuls(path: string): number {
   const count = removed.get(path) ?? 0;
