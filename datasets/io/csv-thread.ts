@@ -9,8 +9,8 @@ import { countRemovedNuls } from './text.ts';
 
 /**
  * A large CSV file is parsed on a worker thread, so parsing runs on one core while the import
- * maps, checks and writes the rows on another. Rows cross in batches of plain arrays: cloning
- * the header's names once per batch rather than once per row is most of what a batch saves.
+ * maps, checks and writes the rows on another. Rows cross in batches of plain arrays, with the
+ * header's names once per batch rather than once per row.
  */
 
 export interface CsvWorkerData {
