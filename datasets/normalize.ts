@@ -45,6 +45,53 @@ function validDate(year: number, month: number, day: number): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= 31 && year >= 1970 && year <= 2200;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
+}
+
+/** The number in `text` from `start` to `end` when all of it is ASCII digits, else -1. */
+function digitsAt(text: string, start: number, end: number): number {
+  let value = 0;
+  for (let at = start; at < end; at++) {
+    const digit = text.charCodeAt(at) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * The shapes most exports write, read without the general pattern (a third of an import's date
+ * work): `2025-10-07T09:50:26Z`, with milliseconds `…26.123Z`, and in UTC without an offset
+ * `2025-10-07 09:50:26` or `…T09:50:26.123`. Undefined leaves the text to the general pattern,
+ * which gives the same result for every text read here.
+ */
+function commonIsoDate(text: string, zone: string): string | undefined {
+  const length = text.length;
+  const zulu = text.charCodeAt(length - 1) === 90; // Z
+  const bare = length - (zulu ? 1 : 0);
+  if (bare !== 19 && bare !== 23) return undefined;
+  if (!zulu && zone !== 'UTC') return undefined;
+  const separator = text.charCodeAt(10);
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || (separator !== 84 && separator !== 32)) return undefined;
+  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || (bare === 23 && text.charCodeAt(19) !== 46)) return undefined;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 7);
+  const day = digitsAt(text, 8, 10);
+  const hour = digitsAt(text, 11, 13);
+  const minute = digitsAt(text, 14, 16);
+  const second = digitsAt(text, 17, 19);
+  const millis = bare === 23 ? digitsAt(text, 20, 23) : 0;
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || millis < 0) return undefined;
+  if (!validDate(year, month, day)) return undefined;
+  // Already the string toISOString would give back: no Date to build.
+  if (zulu && bare === 23 && separator === 84 && hour <= 23 && minute <= 59 && second <= 59 && day <= daysInMonth(year, month)) return text;
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis)).toISOString();
+}
+
 /**
  * Parses the timestamps exports contain (ISO 8601, `2025-10-07 09:50:26 +0200` from Shopify,
  * `24/11/2025 14:30` from Excel, epoch seconds or milliseconds) into an ISO string in UTC.
@@ -60,8 +107,10 @@ export function toIsoDate(value: unknown, options: DateOptions = {}): string | u
   }
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
-  if (/^\d{9,13}$/.test(text)) return toIsoDate(Number(text), options);
   const zone = options.timeZone ?? 'UTC';
+  const common = commonIsoDate(text, zone);
+  if (common !== undefined) return common;
+  if (/^\d{9,13}$/.test(text)) return toIsoDate(Number(text), options);
 
   const iso = ISO_LIKE.exec(text);
   if (iso) {
@@ -137,6 +186,17 @@ export interface BodyInput {
   stripped?: unknown;
 }
 
+/** One body field as text, cut to `maxChars`; undefined when absent, blank or not text (with a warning then). */
+function bodyField(raw: unknown, what: string, maxChars: number, warnings: string[]): string | undefined {
+  // A number is text an export forgot to quote; an object or array is not a body at all.
+  const value = typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : undefined;
+  if (raw !== undefined && raw !== null && value === undefined) warnings.push(`${what} is not text (${Array.isArray(raw) ? 'a list' : typeof raw}) and was left out`);
+  if (value === undefined || value.trim() === '') return undefined;
+  if (value.length <= maxChars) return value;
+  warnings.push(`${what} of ${value.length.toLocaleString('en-US')} characters cut to ${maxChars.toLocaleString('en-US')}`);
+  return value.slice(0, maxChars);
+}
+
 /**
  * Builds the text/html pair of a message: prefers a helpdesk's own stripped text, else cleans the
  * HTML or plain body. Bodies longer than `maxChars` are cut (a pasted attachment, a mail loop)
@@ -147,18 +207,9 @@ export function messageBody(
   maxChars: number,
   warnings: string[],
 ): Pick<Message, 'text' | 'html'> {
-  const cut = (raw: unknown, what: string) => {
-    // A number is text an export forgot to quote; an object or array is not a body at all.
-    const value = typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : undefined;
-    if (raw !== undefined && raw !== null && value === undefined) warnings.push(`${what} is not text (${Array.isArray(raw) ? 'a list' : typeof raw}) and was left out`);
-    if (value === undefined || value.trim() === '') return undefined;
-    if (value.length <= maxChars) return value;
-    warnings.push(`${what} of ${value.length.toLocaleString('en-US')} characters cut to ${maxChars.toLocaleString('en-US')}`);
-    return value.slice(0, maxChars);
-  };
-  const html = cut(input.html, 'HTML body');
-  const plain = cut(input.text, 'message body');
-  const stripped = cut(input.stripped, 'message body');
+  const html = bodyField(input.html, 'HTML body', maxChars, warnings);
+  const plain = bodyField(input.text, 'message body', maxChars, warnings);
+  const stripped = bodyField(input.stripped, 'message body', maxChars, warnings);
   const source = stripped ?? plain ?? html ?? '';
   const text = stripped !== undefined ? cleanBody(stripped) : cleanBody(source);
   const result: Pick<Message, 'text' | 'html'> = { text };

@@ -215,16 +215,18 @@ export class JsonlWriter {
 
   async write(value: unknown): Promise<void> {
     this.count++;
-    const line = `${JSON.stringify(value)}\n`;
+    const json = JSON.stringify(value);
     // A UTF-16 code unit takes at most 3 bytes in UTF-8: a line that may not fit goes after the batch.
-    const room = line.length * 3;
+    const room = json.length * 3 + 1;
     if (this.batchBytes + room > this.batchSize) await this.flush();
     if (room > this.batchSize) {
-      if (!this.stream.write(line)) await this.drain();
+      if (!this.stream.write(`${json}\n`)) await this.drain();
       return;
     }
     this.batch ??= Buffer.allocUnsafe(this.batchSize);
-    this.batchBytes += this.batch.write(line, this.batchBytes);
+    // The line end as a byte: appending it to the text would copy the whole line once more.
+    this.batchBytes += this.batch.write(json, this.batchBytes);
+    this.batch[this.batchBytes++] = 0x0a;
   }
 
   async close(): Promise<void> {

@@ -125,8 +125,11 @@ export type ParsableStream = NodeJS.ReadableStream & AsyncIterable<Buffer | stri
 export async function openParsable(path: string, encoding?: string): Promise<ParsableStream> {
   const chosen = encoding ? checkEncoding(encoding) : sniffEncoding(await readHead(path));
   if (!isUtf8(chosen)) return openText(path, chosen);
-  return createReadStream(path).pipe(utf8WithoutBomAndNuls(path)) as ParsableStream;
+  return createReadStream(path, { highWaterMark: PARSABLE_CHUNK_BYTES }).pipe(utf8WithoutBomAndNuls(path)) as ParsableStream;
 }
+
+/** Read in 1 MiB chunks: with the default 64 KiB, reading a 50 MB export took 0.15 s of CPU rather than 0.05 s. */
+const PARSABLE_CHUNK_BYTES = 1 << 20;
 
 /** iconv-lite's spelling rule: case and punctuation do not count, so `UTF-8` is `utf8`. */
 function isUtf8(encoding: string): boolean {
@@ -196,6 +199,11 @@ function withoutNuls(path: string): Transform {
       done(null, parts.join(''));
     },
   });
+}
+
+/** Adds NUL characters removed from a file elsewhere (a worker thread reading it) to its count. */
+export function countRemovedNuls(path: string, count: number): void {
+  if (count > 0) removed.set(path, (removed.get(path) ?? 0) + count);
 }
 
 /** How many NUL characters were removed from a file since the last call, for the importer to report. */

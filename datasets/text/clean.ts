@@ -63,6 +63,12 @@ const QUOTE_HEADERS: RegExp[] = [
 /** The quote headers as one pattern (each anchored at the start): one test per line rather than one per header. */
 const ANY_QUOTE_HEADER = new RegExp(QUOTE_HEADERS.map((pattern) => `(?:${pattern.source})`).join('|'), 'i');
 
+/**
+ * How every quote header starts (each alternative is anchored): a line that starts otherwise is
+ * no header, alone or joined with the next line, so most lines skip both tests.
+ */
+const QUOTE_HEADER_START = /^(?:on|le|am|el|--|__)/i;
+
 /** An Outlook-style header, which counts only when a second header line follows. */
 const OUTLOOK_HEADER = /^(From|De|Von)\s*:.+$/i;
 const HEADER_FOLLOWERS = /^(Sent|Envoyé|Gesendet|Enviado|Date|To|À|An|Subject|Objet)\s*:/i;
@@ -89,7 +95,7 @@ function quoteStart(lines: string[]): number {
       }
       continue;
     }
-    if (ANY_QUOTE_HEADER.test(line) || (i + 1 < lines.length && ANY_QUOTE_HEADER.test(`${line} ${lines[i + 1]!.trim()}`.trim()))) return i;
+    if (QUOTE_HEADER_START.test(line) && (ANY_QUOTE_HEADER.test(line) || (i + 1 < lines.length && ANY_QUOTE_HEADER.test(`${line} ${lines[i + 1]!.trim()}`.trim())))) return i;
     if (OUTLOOK_HEADER.test(line) && HEADER_FOLLOWERS.test(lines[i + 1]?.trim() ?? '')) return i;
   }
   return lines.length;
@@ -133,14 +139,16 @@ export interface CleanOptions {
 
 /** Clean text from a plain-text body. */
 export function cleanText(text: string, options: CleanOptions = {}): string {
-  let lines = normalizeWhitespace(text).split('\n');
-  lines = lines.slice(0, quoteStart(lines));
+  const normalized = normalizeWhitespace(text);
+  const all = normalized.split('\n');
+  let lines = all.slice(0, quoteStart(all));
   if (!options.keepSignature) {
     const cut = signatureStart(lines);
     // Never clean a message down to nothing: a bare "Merci !" is a message.
     if (lines.slice(0, cut).some((line) => line.trim() !== '')) lines = lines.slice(0, cut);
   }
-  return normalizeWhitespace(lines.join('\n'));
+  // normalizeWhitespace leaves its own result unchanged: only a text that lost lines needs it again.
+  return lines.length === all.length ? normalized : normalizeWhitespace(lines.join('\n'));
 }
 
 /** Clean text from a body that may be HTML or plain text. */

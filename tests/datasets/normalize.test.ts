@@ -9,6 +9,25 @@ describe('toIsoDate', () => {
     expect(toIsoDate('2025-10-07')).toBe('2025-10-07T00:00:00.000Z');
   });
 
+  it('reads the shapes most exports write as the general pattern does, calendar overflow included', () => {
+    expect(toIsoDate('2025-10-07T09:50:26.123Z')).toBe('2025-10-07T09:50:26.123Z');
+    expect(toIsoDate('2025-10-07T09:50:26Z')).toBe('2025-10-07T09:50:26.000Z');
+    expect(toIsoDate('2025-10-07 09:50:26')).toBe('2025-10-07T09:50:26.000Z');
+    expect(toIsoDate('2025-10-07T09:50:26.123')).toBe('2025-10-07T09:50:26.123Z');
+    expect(toIsoDate(' 2024-02-29T23:59:59.999Z ')).toBe('2024-02-29T23:59:59.999Z');
+    // Out-of-range times and days roll over as Date.UTC rolls them, as before.
+    expect(toIsoDate('2025-10-07T24:00:00.000Z')).toBe('2025-10-08T00:00:00.000Z');
+    expect(toIsoDate('2025-02-29T10:00:00.000Z')).toBe('2025-03-01T10:00:00.000Z');
+    expect(toIsoDate('2025-13-07T09:50:26.123Z')).toBeUndefined();
+    expect(toIsoDate('1969-12-31T23:59:59.000Z')).toBeUndefined();
+  });
+
+  it('applies the time zone to the common shape without an offset, never to one in UTC', () => {
+    expect(toIsoDate('2025-07-15 10:00:00', { timeZone: 'Europe/Paris' })).toBe('2025-07-15T08:00:00.000Z');
+    expect(toIsoDate('2025-07-15T10:00:00.000', { timeZone: 'Europe/Paris' })).toBe('2025-07-15T08:00:00.000Z');
+    expect(toIsoDate('2025-07-15T10:00:00.000Z', { timeZone: 'Europe/Paris' })).toBe('2025-07-15T10:00:00.000Z');
+  });
+
   it('reads day-first dates as France writes them, month-first on request', () => {
     expect(toIsoDate('03/04/2025 14:30')).toBe('2025-04-03T14:30:00.000Z');
     expect(toIsoDate('03/04/2025 14:30', { dayFirst: false })).toBe('2025-03-04T14:30:00.000Z');

@@ -22,6 +22,22 @@ describe('cleanBody', () => {
     );
   });
 
+  it.each([
+    ['English', 'Where is my parcel?\n\nON Mon, 3 Mar 2025 at 10:02, Maison Lune\n<support@maisonlune.fr> wrote:\n> Hello', 'Where is my parcel?'],
+    ['French', 'Où est mon colis ?\n\nLe lun. 3 mars 2025 à 10:02, Maison Lune\n<support@maisonlune.fr> a écrit :\n> Bonjour', 'Où est mon colis ?'],
+    ['English', 'Thanks.\n\n-----Original Message-----\nFrom: Maison Lune', 'Thanks.'],
+    ['French', 'Merci.\n\n________________________________\nDe : Maison Lune', 'Merci.'],
+  ])('cuts at quote headers in any case, wrapped or ruled (%s)', (_language, text, kept) => {
+    expect(cleanText(text)).toBe(kept);
+  });
+
+  it.each([
+    ['English', 'On my way  home,\r\n\r\n\r\nthe parcel  was late ', 'On my way home,\n\nthe parcel was late'],
+    ['French', 'Le colis\u00a0 est\tarrivé\r\n\r\n\r\nLe carton était abîmé ', 'Le colis est arrivé\n\nLe carton était abîmé'],
+  ])('normalizes the whitespace of a text that loses no line, its lines starting like headers (%s)', (_language, text, cleaned) => {
+    expect(cleanText(text)).toBe(cleaned);
+  });
+
   it('keeps a line that only starts with "De :" when no header follows', () => {
     expect(cleanText('De : mon côté tout va bien.\nEt vous ?')).toBe('De : mon côté tout va bien.\nEt vous ?');
   });

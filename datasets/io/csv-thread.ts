@@ -1,0 +1,113 @@
+import { on } from 'node:events';
+import { createRequire } from 'node:module';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ShadowdeskError, type ShadowdeskErrorCode } from '../../errors.ts';
+import type { CsvItem } from './csv.ts';
+import { countRemovedNuls } from './text.ts';
+
+/**
+ * A large CSV file is parsed on a worker thread, so parsing runs on one core while the import
+ * maps, checks and writes the rows on another. Rows cross in batches of plain arrays, with the
+ * header's names once per batch rather than once per row.
+ */
+
+export interface CsvWorkerData {
+  path: string;
+  encoding: string | undefined;
+  delimiter: string;
+}
+
+/** Consecutive items of a file, rows and errors, as the worker posts them. */
+export interface CsvBatch {
+  /** The keys every row object has (the header's names, once each), in their order. */
+  keys: string[];
+  /** Each item's line, in file order. */
+  lines: number[];
+  /** The rows' values, row after row, in the order of `keys`. */
+  cells: string[];
+  /** Which items are errors (indexes into `lines`, ascending), and why. */
+  errorAt: number[];
+  reasons: string[];
+}
+
+/** What the worker posts: batches, then the NUL characters it removed, or what stopped it. */
+export type CsvWorkerMessage =
+  | { type: 'batch'; batch: CsvBatch }
+  | { type: 'done'; removedNuls: number }
+  | { type: 'failed'; name: string; message: string; code: string | undefined };
+
+/** Rows per batch; batches the worker may parse ahead of the reader (this bounds the memory it takes). */
+export const ROWS_PER_BATCH = 1000;
+export const BATCHES_AHEAD = 4;
+
+export function emptyBatch(): CsvBatch {
+  return { keys: [], lines: [], cells: [], errorAt: [], reasons: [] };
+}
+
+export function addToBatch(batch: CsvBatch, item: CsvItem): void {
+  if (item.type === 'error') {
+    batch.errorAt.push(batch.lines.length);
+    batch.reasons.push(item.reason);
+  } else {
+    // Every row of a file has the header's keys (csv-parse skips a row with another count of fields).
+    if (batch.keys.length === 0) batch.keys = Object.keys(item.row);
+    for (const key of batch.keys) batch.cells.push(item.row[key]!);
+  }
+  batch.lines.push(item.line);
+}
+
+/** The items of a batch, each row an object built as csv-parse builds it. */
+export function* itemsOf(batch: CsvBatch): Generator<CsvItem> {
+  let cell = 0;
+  let error = 0;
+  for (let index = 0; index < batch.lines.length; index++) {
+    const line = batch.lines[index]!;
+    if (batch.errorAt[error] === index) {
+      yield { type: 'error', line, reason: batch.reasons[error++]! };
+      continue;
+    }
+    const row: Record<string, string> = {};
+    for (const key of batch.keys) row[key] = batch.cells[cell++]!;
+    yield { type: 'row', row, line };
+  }
+}
+
+/**
+ * The worker. Compiled, it is a JavaScript file beside this one. From the TypeScript sources (tsx,
+ * vitest) it is loaded through tsx's require hook: Node 20 applies no import loader to a worker.
+ */
+function startWorker(workerData: CsvWorkerData): Worker {
+  const here = fileURLToPath(import.meta.url);
+  const entry = fileURLToPath(new URL(`./csv-worker${extname(here)}`, import.meta.url));
+  if (extname(here) === '.js') return new Worker(entry, { workerData });
+  const tsx = createRequire(import.meta.url).resolve('tsx/cjs');
+  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(entry)});`, { eval: true, workerData });
+}
+
+/** The error the worker stopped on, as this thread would have thrown it. */
+function rebuiltError(failure: Extract<CsvWorkerMessage, { type: 'failed' }>): Error {
+  if (failure.name === 'ShadowdeskError') return new ShadowdeskError(failure.code as ShadowdeskErrorCode, failure.message);
+  return Object.assign(new Error(failure.message), { code: failure.code });
+}
+
+/** The items of `readCsv`, parsed on a worker thread; stopping early (a break, an error) stops the worker. */
+export async function* parseCsvOnWorker(data: CsvWorkerData): AsyncGenerator<CsvItem> {
+  const worker = startWorker(data);
+  try {
+    for await (const [message] of on(worker, 'message', { close: ['exit'] }) as AsyncIterable<[CsvWorkerMessage]>) {
+      if (message.type === 'failed') throw rebuiltError(message);
+      if (message.type === 'done') {
+        countRemovedNuls(data.path, message.removedNuls);
+        return;
+      }
+      // Handing the credit back first keeps the worker parsing while these rows are read.
+      worker.postMessage('more');
+      yield* itemsOf(message.batch);
+    }
+    throw new Error(`the thread parsing ${data.path} stopped before the end of the file`);
+  } finally {
+    await worker.terminate();
+  }
+}
