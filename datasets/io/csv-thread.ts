@@ -4,7 +4,6 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ShadowdeskError, type ShadowdeskErrorCode } from '../../errors.ts';
-import type { CsvItem } from './csv.ts';
 import { countRemovedNuls } from './text.ts';
 
 /**
@@ -12,6 +11,11 @@ import { countRemovedNuls } from './text.ts';
  * maps, checks and writes the rows on another. Rows cross in batches of plain arrays, with the
  * header's names once per batch rather than once per row.
  */
+
+/** A row of a CSV file with its line, or why the line could not be read. */
+export type CsvItem =
+  | { type: 'row'; row: Record<string, string>; line: number }
+  | { type: 'error'; line: number; reason: string };
 
 export interface CsvWorkerData {
   path: string;

@@ -1,11 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { parse, type CsvError, type Parser } from 'csv-parse';
-import { parseCsvOnWorker } from './csv-thread.ts';
+import { parseCsvOnWorker, type CsvItem } from './csv-thread.ts';
 import { openParsable, readTextHead } from './text.ts';
 
-export type CsvItem =
-  | { type: 'row'; row: Record<string, string>; line: number }
-  | { type: 'error'; line: number; reason: string };
+export type { CsvItem };
 
 export interface CsvOptions {
   encoding?: string | undefined;
