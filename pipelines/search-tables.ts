@@ -570,7 +570,8 @@ function ticketScans(table: LanceTable, dimensions: number): TicketScans {
       return (await scanned.nearest(vector, depth, keep)).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
     },
     async release() {
-      await Promise.all([...scans.values()].map(async (scan) => (await scan).release()));
+      // A scan that could not be built failed its search already: closing must not throw that again.
+      await Promise.all([...scans.values()].map(async (scan) => (await scan.catch(() => undefined))?.release()));
     },
   };
 }
