@@ -4,6 +4,7 @@ import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promise
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { ShadowdeskError } from '../errors.ts';
+import { READ_CHUNK_BYTES } from '../datasets/io/text.ts';
 import type { RecordKind, RecordOf } from '../datasets/records.ts';
 
 /**
@@ -116,7 +117,7 @@ export async function* readJsonlLines(path: string): AsyncGenerator<string> {
   // Only the part of a line before the chunk it ends in is kept, so a line longer than a chunk is
   // joined once, not searched again with every chunk.
   let pending = '';
-  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }) as AsyncIterable<string>) {
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<string>) {
     let start = 0;
     for (let end = chunk.indexOf('\n'); end !== -1; end = chunk.indexOf('\n', start)) {
       const line = pending + chunk.slice(start, end);
