@@ -65,31 +65,53 @@ function digitsAt(text: string, start: number, end: number): number {
 
 /**
  * The shapes most exports write, read without the general pattern (a third of an import's date
- * work): `2025-10-07T09:50:26Z`, with milliseconds `…26.123Z`, and in UTC without an offset
- * `2025-10-07 09:50:26` or `…T09:50:26.123`. Undefined leaves the text to the general pattern,
- * which gives the same result for every text read here.
+ * work, and two thirds of a Gorgias export's, whose dates carry microseconds and an offset):
+ * `2025-10-07T09:50:26` or with a space, a fraction of any length, then `Z`, `+02:00`, `-0500`
+ * or, in UTC, nothing. Undefined leaves the text to the general pattern, which gives the same
+ * result for every text read here.
  */
 function commonIsoDate(text: string, zone: string): string | undefined {
   const length = text.length;
-  const zulu = text.charCodeAt(length - 1) === 90; // Z
-  const bare = length - (zulu ? 1 : 0);
-  if (bare !== 19 && bare !== 23) return undefined;
-  if (!zulu && zone !== 'UTC') return undefined;
+  if (length < 19) return undefined;
   const separator = text.charCodeAt(10);
   if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || (separator !== 84 && separator !== 32)) return undefined;
-  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || (bare === 23 && text.charCodeAt(19) !== 46)) return undefined;
+  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined;
+  let fractionEnd = 19;
+  if (text.charCodeAt(19) === 46) {
+    fractionEnd = 20;
+    while (fractionEnd < length && digitsAt(text, fractionEnd, fractionEnd + 1) >= 0) fractionEnd++;
+    if (fractionEnd === 20) return undefined;
+  }
+  const offset = zoneOffsetMinutes(text, fractionEnd);
+  if (offset === undefined) return undefined;
+  const zulu = offset === 0 && fractionEnd === length - 1;
+  if (fractionEnd === length && zone !== 'UTC') return undefined;
   const year = digitsAt(text, 0, 4);
   const month = digitsAt(text, 5, 7);
   const day = digitsAt(text, 8, 10);
   const hour = digitsAt(text, 11, 13);
   const minute = digitsAt(text, 14, 16);
   const second = digitsAt(text, 17, 19);
-  const millis = bare === 23 ? digitsAt(text, 20, 23) : 0;
+  const fractionDigits = fractionEnd - 20;
+  // As the general pattern reads a fraction, so that the two agree to the millisecond.
+  const millis = fractionDigits === 3 ? digitsAt(text, 20, 23) : fractionDigits > 0 ? Math.floor(Number(`0.${text.slice(20, fractionEnd)}`) * 1000) : 0;
   if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || millis < 0) return undefined;
   if (!validDate(year, month, day)) return undefined;
   // Already the string toISOString would give back: no Date to build.
-  if (zulu && bare === 23 && separator === 84 && hour <= 23 && minute <= 59 && second <= 59 && day <= daysInMonth(year, month)) return text;
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis)).toISOString();
+  if (zulu && fractionDigits === 3 && separator === 84 && hour <= 23 && minute <= 59 && second <= 59 && day <= daysInMonth(year, month)) return text;
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset * 60_000).toISOString();
+}
+
+/** The offset ending `text` from `at` in minutes east of UTC: none or `Z` is 0, then `±HH:MM` or `±HHMM`; undefined for anything else. */
+function zoneOffsetMinutes(text: string, at: number): number | undefined {
+  const rest = text.length - at;
+  if (rest === 0) return 0;
+  if (rest === 1) return text.charCodeAt(at) === 90 ? 0 : undefined; // Z
+  const sign = text.charCodeAt(at) === 43 ? 1 : text.charCodeAt(at) === 45 ? -1 : 0; // + or -
+  if (sign === 0 || (rest !== 5 && (rest !== 6 || text.charCodeAt(at + 3) !== 58))) return undefined;
+  const hours = digitsAt(text, at + 1, at + 3);
+  const minutes = digitsAt(text, text.length - 2, text.length);
+  return hours < 0 || minutes < 0 ? undefined : sign * (hours * 60 + minutes);
 }
 
 /**

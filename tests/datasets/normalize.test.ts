@@ -22,6 +22,29 @@ describe('toIsoDate', () => {
     expect(toIsoDate('1969-12-31T23:59:59.000Z')).toBeUndefined();
   });
 
+  it('reads fractions of any length and offsets as the general pattern does (Gorgias writes microseconds and +00:00)', () => {
+    expect(toIsoDate('2024-11-01T02:08:15.586000+00:00')).toBe('2024-11-01T02:08:15.586Z');
+    expect(toIsoDate('2025-10-07T23:50:26.5-02:30')).toBe('2025-10-08T02:20:26.500Z');
+    expect(toIsoDate('2025-10-07 09:50:26+0200')).toBe('2025-10-07T07:50:26.000Z');
+    // The general pattern also takes a comma before the fraction and a space before the offset,
+    // which the shortcut leaves to it: written both ways, every date must read the same.
+    let seed = 7;
+    const next = (below: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % below;
+    };
+    const two = (value: number) => String(value).padStart(2, '0');
+    const zones = ['Z', '+00:00', '-05:00', '+0530', '-1200', '+14:00', ''];
+    for (let i = 0; i < 3000; i++) {
+      const stamp = `${1970 + next(240)}-${two(next(14))}-${two(next(33))}${next(2) ? 'T' : ' '}${two(next(26))}:${two(next(61))}:${two(next(61))}`;
+      const fraction = next(3) === 0 ? '' : String(next(10 ** 9)).padStart(9, '0').slice(0, 1 + next(9));
+      const zone = zones[next(zones.length)]!;
+      const fast = `${stamp}${fraction && `.${fraction}`}${zone}`;
+      const general = `${stamp}${fraction && `,${fraction}`}${zone && ` ${zone}`}`;
+      expect(toIsoDate(fast), fast).toBe(toIsoDate(general));
+    }
+  });
+
   it('applies the time zone to the common shape without an offset, never to one in UTC', () => {
     expect(toIsoDate('2025-07-15 10:00:00', { timeZone: 'Europe/Paris' })).toBe('2025-07-15T08:00:00.000Z');
     expect(toIsoDate('2025-07-15T10:00:00.000', { timeZone: 'Europe/Paris' })).toBe('2025-07-15T08:00:00.000Z');
