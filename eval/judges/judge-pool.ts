@@ -1,0 +1,156 @@
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { JudgeCase } from './define.ts';
+import { createJudges, judgeCase } from './index.ts';
+import { judgeKeyFacts } from './key-facts.ts';
+import type { SemanticPair, UnrelatedSimilarities } from './semantic.ts';
+import type { JudgeScore } from './types.ts';
+
+/**
+ * A run's answers judged on every core: the deterministic judges are pure functions of one
+ * answer's case, so the cases are shared out in chunks, each thread taking the next chunk when it
+ * has judged the last (a worker starting late, or a slower chunk, takes fewer). The scores come
+ * back in the cases' order, the same whichever thread judged them.
+ */
+
+/** One answer's case as the pool takes it: its key facts are read where it is judged, and what every case shares travels once. */
+export type AnswerCase = Omit<JudgeCase, 'facts' | 'products' | 'semantic'> & { semantic: { pair: SemanticPair; negatives: readonly Float32Array[] } };
+
+/** What every case of a run shares: the catalogue, and the unrelated replies' similarities. */
+export interface SharedCaseInputs {
+  products: readonly string[];
+  unrelated: UnrelatedSimilarities;
+}
+
+/** Below this many answers a worker's start (its modules loaded and compiled) costs more than it saves. */
+export const POOL_MIN_ANSWERS = 1000;
+
+/** Answers a thread takes at a time: enough that a chunk's trip costs little, few enough that threads end together. */
+const CHUNK_ANSWERS = 64;
+
+/** The threads judging a run of `answers` answers, this one included. */
+export function judgingThreads(answers: number): number {
+  return answers < POOL_MIN_ANSWERS ? 1 : Math.min(availableParallelism(), 4);
+}
+
+export type JudgeWorkerMessage = { type: 'scores'; chunk: number; scores: JudgeScore[][] } | { type: 'failed'; message: string; stack: string | undefined };
+export type JudgePoolMessage = { type: 'chunk'; chunk: number; cases: AnswerCase[] } | { type: 'end' };
+
+/** Every judge's score for one case. */
+export function judgeAnswer(judges: ReturnType<typeof createJudges>, input: AnswerCase, shared: SharedCaseInputs): JudgeScore[] {
+  const options = { products: shared.products, ...(input.language && { language: input.language }) };
+  return judgeCase(judges, {
+    ...input,
+    products: shared.products,
+    facts: judgeKeyFacts(input.wanted, input.said, options),
+    semantic: { ...input.semantic, unrelated: shared.unrelated },
+  });
+}
+
+export interface JudgedAnswers {
+  /** Each case's scores, in the cases' order. */
+  scores: JudgeScore[][];
+  /** How many of them worker threads judged. */
+  onWorkers: number;
+}
+
+/** The scores of every case, judged on `threads` threads. */
+export async function judgeAnswers(cases: readonly AnswerCase[], shared: SharedCaseInputs, threads = judgingThreads(cases.length)): Promise<JudgedAnswers> {
+  const judges = createJudges();
+  if (threads <= 1) return { scores: cases.map((input) => judgeAnswer(judges, input, shared)), onWorkers: 0 };
+  const chunks = chunksByReply(cases);
+  const scores: JudgeScore[][] = new Array(cases.length);
+  let onWorkers = 0;
+  let next = 0;
+  const take = () => (next < chunks.length ? next++ : undefined);
+  const place = (chunk: number, chunkScores: JudgeScore[][]) => chunks[chunk]!.forEach((index, at) => (scores[index] = chunkScores[at]!));
+  const workers = Array.from({ length: threads - 1 }, () =>
+    runWorker(shared, chunks, cases, take, (chunk, chunkScores) => {
+      place(chunk, chunkScores);
+      onWorkers += chunkScores.length;
+    }),
+  );
+  // This thread judges too, a chunk at a time, letting the workers' requests in between.
+  for (let chunk = take(); chunk !== undefined; chunk = take()) {
+    place(chunk, chunks[chunk]!.map((index) => judgeAnswer(judges, cases[index]!, shared)));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await Promise.all(workers);
+  return { scores, onWorkers };
+}
+
+/**
+ * The cases' indexes in chunks, the answers to one agent reply kept together: the judges keep
+ * what they read of a reply, which its candidates' answers then share on one thread.
+ */
+function chunksByReply(cases: readonly AnswerCase[]): number[][] {
+  const byReply = new Map<string, number[]>();
+  cases.forEach((input, index) => {
+    const group = byReply.get(input.wanted);
+    if (group) group.push(index);
+    else byReply.set(input.wanted, [index]);
+  });
+  const chunks: number[][] = [];
+  let chunk: number[] = [];
+  for (const group of byReply.values()) {
+    chunk.push(...group);
+    if (chunk.length < CHUNK_ANSWERS) continue;
+    chunks.push(chunk);
+    chunk = [];
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
+/** One worker judging chunks until none is left. */
+function runWorker(
+  shared: SharedCaseInputs,
+  chunks: readonly number[][],
+  cases: readonly AnswerCase[],
+  take: () => number | undefined,
+  place: (chunk: number, scores: JudgeScore[][]) => void,
+): Promise<void> {
+  const worker = startWorker(shared);
+  const send = () => {
+    const chunk = take();
+    const message: JudgePoolMessage = chunk === undefined ? { type: 'end' } : { type: 'chunk', chunk, cases: chunks[chunk]!.map((index) => portable(cases[index]!)) };
+    worker.postMessage(message);
+  };
+  return new Promise<void>((resolve, reject) => {
+    worker.on('message', (message: JudgeWorkerMessage) => {
+      if (message.type === 'failed') {
+        reject(Object.assign(new Error(`judging on a worker thread: ${message.message}`), { stack: message.stack }));
+        return;
+      }
+      place(message.chunk, message.scores);
+      send();
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`a judging thread stopped with code ${code}`))));
+    send();
+  }).finally(() => worker.terminate());
+}
+
+/**
+ * The case with vectors of their own: an embedding is a view into the batch it was embedded in,
+ * and posting a view copies its whole buffer.
+ */
+function portable(input: AnswerCase): AnswerCase {
+  const { pair, negatives } = input.semantic;
+  return { ...input, semantic: { pair: { ...pair, answer: pair.answer.slice(), reference: pair.reference.slice() }, negatives: negatives.map((vector) => vector.slice()) } };
+}
+
+/**
+ * Compiled, the worker is a JavaScript file beside this one. From the TypeScript sources (tsx,
+ * vitest) it is loaded through tsx's require hook: Node 20 applies no import loader to a worker.
+ */
+function startWorker(shared: SharedCaseInputs): Worker {
+  const here = fileURLToPath(import.meta.url);
+  const entry = fileURLToPath(new URL(`./judge-worker${extname(here)}`, import.meta.url));
+  if (extname(here) === '.js') return new Worker(entry, { workerData: shared });
+  const tsx = createRequire(import.meta.url).resolve('tsx/cjs');
+  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(entry)});`, { eval: true, workerData: shared });
+}
