@@ -6,7 +6,7 @@ import { buildReport } from '../eval/metrics/run-report.ts';
 import { replayWindowStart, simulate } from '../eval/simulate.ts';
 import { ensureBuiltinModel } from '../pipelines/embed/workspace-model.ts';
 import { importSources } from '../pipelines/import.ts';
-import { buildIndex, type IndexProgress } from '../pipelines/search-index.ts';
+import { buildIndex, refreshIndex, type IndexProgress } from '../pipelines/search-index.ts';
 import { writeReports } from '../reports/index.ts';
 import { peakRssMb } from './_shared.ts';
 
@@ -116,9 +116,9 @@ switch (request.stage) {
     const imported = await importSources([{ path: request.dataDir! }], { workspace: request.workspace! });
     mark('import');
     const progress = indexParts();
-    // Fitted before the replay window, as simulate requires: otherwise simulate fits and indexes again.
+    // Fitted before the replay window, as simulate requires, and used as it is when it was (as `shadowdesk demo` does).
     const cutoff = await replayWindowStart(request.workspace!, request.selection!);
-    const index = await buildIndex({ workspace: request.workspace!, cutoff, onProgress: progress.onProgress });
+    const index = await refreshIndex({ workspace: request.workspace!, cutoff, onProgress: progress.onProgress });
     for (const [name, part] of Object.entries(progress.finish())) marks[`index.${name}`] = part;
     mark('index');
     const simulating = performance.now();

@@ -54,7 +54,7 @@ export async function indexForAsOf(workspace: string, asOf: string, onProgress?:
     if (!isShadowdeskError(cause) || cause.code !== 'SD_NOTHING_IMPORTED') throw cause;
     throw new ShadowdeskError('SD_INPUT_INVALID', `--as-of ${asOf}: nothing in ${workspace} was written before it to fit the built-in model on; search as of a later date, or with --mode fts`, { cause });
   });
-  if (!summary) return undefined;
+  if (summary.upToDate) return undefined;
   const reason = before && modelLeakReason(before, cutoff);
   return { ...(reason && { reason }), cutoff, summary };
 }

@@ -254,6 +254,11 @@ async function dropRemoteTables(location: string): Promise<void> {
   }
 }
 
+/** The summary of an index left as it was built. */
+function upToDate({ model, dimensions, knowledgePassages, tickets, texts }: IndexManifest, started: number): IndexSummary {
+  return { model, dimensions, knowledgePassages, tickets, texts, embedded: 0, seconds: (performance.now() - started) / 1000, embedSeconds: 0, upToDate: true };
+}
+
 /** Builds (or rebuilds) the search index of a workspace; unchanged texts reuse their cached vectors. */
 export async function buildIndex(options: IndexOptions = {}): Promise<IndexSummary> {
   const started = performance.now();
@@ -270,8 +275,7 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
   await mkdir(dir, { recursive: true });
   const { modelPath, modelKey, fit } = await resolveModel(workspace, options);
   if (previous && previous.modelKey === modelKey && previous.modelCutoff === fit?.cutoff && previous.tablesUri === tablesUri && staleIndexReason(workspace, previous, importId) === undefined) {
-    const { model, dimensions, knowledgePassages, tickets, texts } = previous;
-    return { model, dimensions, knowledgePassages, tickets, texts, embedded: 0, seconds: (performance.now() - started) / 1000, embedSeconds: 0, ...(fit && { modelFit: fit }), upToDate: true };
+    return { ...upToDate(previous, started), ...(fit && { modelFit: fit }) };
   }
   const embedder = await loadEmbedder(modelPath, { batchSize: options.batchSize ?? 64, allowDownload: options.allowDownload ?? false });
   const releaseEmbedder = once(() => embedder.dispose());
@@ -358,21 +362,22 @@ export async function buildIndex(options: IndexOptions = {}): Promise<IndexSumma
  * the previous build (a replay must not switch models behind the user's back). An index of the
  * current import whose model was fitted before `cutoff` is left alone, nothing fitted, read or
  * written: replays of later windows keep its tables, so their runs can be resumed. With
- * `fitAtCutoff`, only a model fitted at `cutoff` itself is left alone.
- * Undefined when there was nothing to do.
+ * `fitAtCutoff`, only a model fitted at `cutoff` itself is left alone. An index left alone is
+ * summed up from its manifest, `upToDate`.
  */
-export async function refreshIndex(options: Omit<IndexOptions, 'model' | 'tablesUri'> = {}): Promise<IndexSummary | undefined> {
+export async function refreshIndex(options: Omit<IndexOptions, 'model' | 'tablesUri'> = {}): Promise<IndexSummary> {
+  const started = performance.now();
   const workspace = options.workspace ?? DEFAULT_WORKSPACE;
   const importId = basename(await requireImport(workspace));
-  const current = (manifest: IndexManifest | undefined): boolean =>
-    manifest !== undefined &&
+  const current = (manifest: IndexManifest): boolean =>
     (options.cutoff === undefined || (modelLeakReason(manifest, options.cutoff) === undefined && (!options.fitAtCutoff || fittedAtCutoff(manifest, options.cutoff)))) &&
     staleIndexReason(workspace, manifest, importId) === undefined;
-  if (current(await previousBuild(indexDir(workspace)))) return undefined;
+  const built = await previousBuild(indexDir(workspace));
+  if (built && current(built)) return upToDate(built, started);
   // Shards of one run start together: one of them rebuilds, the others wait and find it done.
   return withBuildLock(indexDir(workspace), async () => {
     const previous = await previousBuild(indexDir(workspace));
-    if (current(previous)) return undefined;
+    if (previous && current(previous)) return upToDate(previous, started);
     return buildIndex({ ...options, workspace, ...(previous?.model && { model: previous.model }) });
   });
 }
