@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Order, Ticket } from '../../datasets/records.ts';
 import { ShadowdeskError } from '../../errors.ts';
@@ -222,17 +222,38 @@ export async function selectTicketDates(workspace: string, selection: Selection 
   return (await chooseTickets(await recordsFile(workspace, 'ticket'), selection)).map(({ id, createdAt }) => ({ id, createdAt }));
 }
 
-/** selectTickets' first pass: the selection made on the id and date of every replayable ticket. */
-async function chooseTickets(file: string, selection: Selection): Promise<Candidate[]> {
-  let candidates: Candidate[] = [];
+const byCreation = (a: Candidate, b: Candidate) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+
+/**
+ * Histories up to this many tickets keep their replayable tickets' ids and dates between choices:
+ * a simulation chooses three times (its coverage, the window's start, the replay), a pass over
+ * every ticket each. Larger ones read again rather than hold them.
+ */
+const KEPT_CHOICE_TICKETS = 200_000;
+
+let keptChoice: { file: string; version: string; candidates: readonly Candidate[] } | undefined;
+
+/** Every replayable ticket's id, date and line, in creation order. */
+async function replayableTickets(file: string): Promise<readonly Candidate[]> {
+  // An import's files are written once; the size, time and inode still tell a rewritten file apart.
+  const { size, mtimeMs, ino } = await stat(file);
+  const version = `${size}:${mtimeMs}:${ino}`;
+  if (keptChoice?.file === file && keptChoice.version === version) return keptChoice.candidates;
+  const candidates: Candidate[] = [];
   let line = 0;
   for await (const text of readJsonlLines(file)) {
     const ticket = ticketLineFacts(text);
     if (ticket.replayable) candidates.push({ id: ticket.id, createdAt: ticket.createdAt, line });
     line++;
   }
-  const byCreation = (a: Candidate, b: Candidate) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
   candidates.sort(byCreation);
+  keptChoice = candidates.length <= KEPT_CHOICE_TICKETS ? { file, version, candidates } : undefined;
+  return candidates;
+}
+
+/** selectTickets' first pass: the selection made on the id and date of every replayable ticket. */
+async function chooseTickets(file: string, selection: Selection): Promise<Candidate[]> {
+  let candidates = [...(await replayableTickets(file))];
   if (selection.holdoutDays !== undefined && candidates.length > 0) {
     const from = holdoutStart(candidates.at(-1)!.createdAt, selection.holdoutDays);
     candidates = candidates.filter((ticket) => Date.parse(ticket.createdAt) > from);

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { describeRefits, IDENTITY_FILE, RESULTS_FILE, RUN_FILE, readResults, rep
 import type { Answer, Responder, TicketContext } from '../../../eval/types.ts';
 import { isShadowdeskError } from '../../../errors.ts';
 import { openSearcher } from '../../../pipelines/search-tables.ts';
+import { recordsFile } from '../../../pipelines/workspace.ts';
 import { buildReplayWorkspace, order } from '../../helpers/replay-workspace.ts';
 
 describe('replay', () => {
@@ -144,6 +145,18 @@ describe('replay', () => {
     const shards = await Promise.all([0, 1, 2].map((index) => selectTickets(workspace, { shard: { index, count: 3 } })));
     expect(shards.flat().map((record) => record.id).sort()).toEqual(all.map((record) => record.id).sort());
     expect(shards.every((shard) => shard.length > 0)).toBe(true);
+  });
+
+  it('chooses again from a tickets file rewritten in place, never from what it kept of the old one', async () => {
+    const copy = join(dir, 'rewritten');
+    await cp(workspace, copy, { recursive: true });
+    const before = (await selectTickets(copy)).map((ticket) => ticket.id);
+    const file = await recordsFile(copy, 'ticket');
+    const lines = (await readFile(file, 'utf8')).trim().split('\n');
+    const last = (JSON.parse(lines.at(-1)!) as { id: string }).id;
+    expect(before).toContain(last);
+    await writeFile(file, `${lines.slice(0, -1).join('\n')}\n`);
+    expect((await selectTickets(copy)).map((ticket) => ticket.id)).toEqual(before.filter((id) => id !== last));
   });
 
   /** Rejects with a user error (a ShadowdeskError, not our bug) whose message matches. */
