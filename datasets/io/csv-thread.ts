@@ -1,9 +1,6 @@
 import { on } from 'node:events';
-import { createRequire } from 'node:module';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { ShadowdeskError, type ShadowdeskErrorCode } from '../../errors.ts';
+import { startThread } from '../../threads.ts';
 import { countRemovedNuls } from './text.ts';
 
 /**
@@ -78,18 +75,6 @@ export function* itemsOf(batch: CsvBatch): Generator<CsvItem> {
   }
 }
 
-/**
- * The worker. Compiled, it is a JavaScript file beside this one. From the TypeScript sources (tsx,
- * vitest) it is loaded through tsx's require hook: Node 20 applies no import loader to a worker.
- */
-function startWorker(workerData: CsvWorkerData): Worker {
-  const here = fileURLToPath(import.meta.url);
-  const entry = fileURLToPath(new URL(`./csv-worker${extname(here)}`, import.meta.url));
-  if (extname(here) === '.js') return new Worker(entry, { workerData });
-  const tsx = createRequire(import.meta.url).resolve('tsx/cjs');
-  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(entry)});`, { eval: true, workerData });
-}
-
 /** The error the worker stopped on, as this thread would have thrown it. */
 function rebuiltError(failure: Extract<CsvWorkerMessage, { type: 'failed' }>): Error {
   if (failure.name === 'ShadowdeskError') return new ShadowdeskError(failure.code as ShadowdeskErrorCode, failure.message);
@@ -98,7 +83,7 @@ function rebuiltError(failure: Extract<CsvWorkerMessage, { type: 'failed' }>): E
 
 /** The items of `readCsv`, parsed on a worker thread; stopping early (a break, an error) stops the worker. */
 export async function* parseCsvOnWorker(data: CsvWorkerData): AsyncGenerator<CsvItem> {
-  const worker = startWorker(data);
+  const worker = startThread(new URL('./csv-worker.ts', import.meta.url), data);
   try {
     for await (const [message] of on(worker, 'message', { close: ['exit'] }) as AsyncIterable<[CsvWorkerMessage]>) {
       if (message.type === 'failed') throw rebuiltError(message);

@@ -1,8 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { startThread } from '../../threads.ts';
 import type { JudgeCase } from './define.ts';
 import { createJudges, judgeCase } from './index.ts';
 import { judgeKeyFacts } from './key-facts.ts';
@@ -113,7 +110,7 @@ function runWorker(
   take: () => number | undefined,
   place: (chunk: number, scores: JudgeScore[][]) => void,
 ): Promise<void> {
-  const worker = startWorker(shared);
+  const worker = startThread(new URL('./judge-worker.ts', import.meta.url), shared);
   const send = () => {
     const chunk = take();
     const message: JudgePoolMessage = chunk === undefined ? { type: 'end' } : { type: 'chunk', chunk, cases: chunks[chunk]!.map((index) => portable(cases[index]!)) };
@@ -141,16 +138,4 @@ function runWorker(
 function portable(input: AnswerCase): AnswerCase {
   const { pair, negatives } = input.semantic;
   return { ...input, semantic: { pair: { ...pair, answer: pair.answer.slice(), reference: pair.reference.slice() }, negatives: negatives.map((vector) => vector.slice()) } };
-}
-
-/**
- * Compiled, the worker is a JavaScript file beside this one. From the TypeScript sources (tsx,
- * vitest) it is loaded through tsx's require hook: Node 20 applies no import loader to a worker.
- */
-function startWorker(shared: SharedCaseInputs): Worker {
-  const here = fileURLToPath(import.meta.url);
-  const entry = fileURLToPath(new URL(`./judge-worker${extname(here)}`, import.meta.url));
-  if (extname(here) === '.js') return new Worker(entry, { workerData: shared });
-  const tsx = createRequire(import.meta.url).resolve('tsx/cjs');
-  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(entry)});`, { eval: true, workerData: shared });
 }
