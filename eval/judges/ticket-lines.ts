@@ -15,14 +15,17 @@ import { ticketHistory } from './history.ts';
 
 export interface TicketFacts {
   id: string;
+  /** The helpdesk it came from (the reader's name). */
+  source: string;
   createdAt: string;
+  spam: boolean;
   /** See `replayable`. */
   replayable: boolean;
   /** See `billable` in history.ts. */
   billable: boolean;
 }
 
-const HEAD = /^\{"id":"((?:[^"\\]|\\.)*)","source":"(?:[^"\\]|\\.)*","createdAt":"([^"\\]*)"/;
+const HEAD = /^\{"id":"((?:[^"\\]|\\.)*)","source":"((?:[^"\\]|\\.)*)","createdAt":"([^"\\]*)"/;
 
 /**
  * A captured JSON string's value, unescaped and copied: V8 keeps a substring of 13 characters or
@@ -45,17 +48,20 @@ export function replayable(ticket: Ticket): boolean {
 }
 
 export function ticketFacts(ticket: Ticket): TicketFacts {
-  return { id: ticket.id, createdAt: ticket.createdAt, replayable: replayable(ticket), billable: ticketHistory(ticket).billable };
+  return { id: ticket.id, source: ticket.source, createdAt: ticket.createdAt, spam: ticket.spam === true, replayable: replayable(ticket), billable: ticketHistory(ticket).billable };
 }
 
 /** The facts of a ticket from its JSONL line, parsing it only when the line's shape does not tell. */
 export function ticketLineFacts(line: string): TicketFacts {
   const head = HEAD.exec(line);
   if (!head || line.includes('"internal":true')) return ticketFacts(JSON.parse(line) as Ticket);
+  const spam = line.includes('"spam":true');
   return {
     id: own(head[1]!),
-    createdAt: own(head[2]!),
-    replayable: !line.includes('"spam":true') && line.includes('"role":"customer"'),
+    source: own(head[2]!),
+    createdAt: own(head[3]!),
+    spam,
+    replayable: !spam && line.includes('"role":"customer"'),
     billable: line.includes('"role":"agent"') || line.includes('"role":"system"'),
   };
 }

@@ -1,7 +1,7 @@
 import type { Ticket } from '../../datasets/records.ts';
 import { addTicket, describeJudgeable, type JudgeableCount } from '../../pipelines/judgeable.ts';
 import { readRecords } from '../../pipelines/workspace.ts';
-import { holdoutStart, replayable, selectTickets, type Selection } from './replay.ts';
+import { holdoutStart, selectTickets, tallyTickets, type Selection } from './replay.ts';
 import type { Responder } from '../types.ts';
 
 /**
@@ -30,26 +30,9 @@ const NEEDS: Record<string, { kinds: ReadonlySet<string>; what: string }> = {
 };
 
 export async function replayCoverage(workspace: string, selection: Selection, candidates: readonly Responder[]): Promise<ReplayCoverage> {
-  let tickets = 0;
-  let spam = 0;
-  let noQuestion = 0;
-  let replayableCount = 0;
-  let latest = '';
-  const dates: string[] = [];
-  const sources = new Set<string>();
-  for await (const ticket of readRecords(workspace, 'ticket')) {
-    tickets++;
-    sources.add(ticket.source);
-    if (ticket.spam) spam++;
-    else if (!replayable(ticket)) noQuestion++;
-    else {
-      replayableCount++;
-      if (selection.holdoutDays !== undefined) dates.push(ticket.createdAt);
-      if (ticket.createdAt > latest) latest = ticket.createdAt;
-    }
-  }
-  const from = selection.holdoutDays === undefined ? undefined : holdoutStart(latest, selection.holdoutDays);
-  const beforeHoldout = from === undefined ? 0 : dates.filter((date) => Date.parse(date) <= from).length;
+  const { tickets, spam, noQuestion, replayable, sources } = await tallyTickets(workspace);
+  const from = selection.holdoutDays === undefined || replayable.length === 0 ? undefined : holdoutStart(replayable.at(-1)!.createdAt, selection.holdoutDays);
+  const beforeHoldout = from === undefined ? 0 : replayable.filter((ticket) => Date.parse(ticket.createdAt) <= from).length;
   const selected: Ticket[] = await selectTickets(workspace, selection);
   const replayed: JudgeableCount = { tickets: 0, judgeable: 0, not: {} };
   for (const ticket of selected) addTicket(replayed, ticket);
@@ -64,7 +47,7 @@ export async function replayCoverage(workspace: string, selection: Selection, ca
   });
   return {
     tickets,
-    leftOut: { spam, noQuestion, beforeHoldout, notInSample: replayableCount - beforeHoldout - selected.length },
+    leftOut: { spam, noQuestion, beforeHoldout, notInSample: replayable.length - beforeHoldout - selected.length },
     replayed,
     empty,
     sources: [...sources],

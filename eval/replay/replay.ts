@@ -224,36 +224,56 @@ export async function selectTicketDates(workspace: string, selection: Selection 
 
 const byCreation = (a: Candidate, b: Candidate) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
 
+/** What a pass over every ticket of a history tells: the replayable ones in creation order, and the others counted. */
+export interface TicketTally {
+  replayable: readonly Candidate[];
+  tickets: number;
+  spam: number;
+  /** Tickets with no customer message, spam aside. */
+  noQuestion: number;
+  /** The helpdesks the tickets came from. */
+  sources: ReadonlySet<string>;
+}
+
 /**
- * Histories up to this many tickets keep their replayable tickets' ids and dates between choices:
- * a simulation chooses three times (its coverage, the window's start, the replay), a pass over
- * every ticket each. Larger ones read again rather than hold them.
+ * Histories up to this many tickets keep their tally between uses: a simulation needs it four
+ * times (its coverage, the window's start, the replay's choice), a pass over every ticket each.
+ * Larger ones read again rather than hold it.
  */
-const KEPT_CHOICE_TICKETS = 200_000;
+const KEPT_TALLY_TICKETS = 200_000;
 
-let keptChoice: { file: string; version: string; candidates: readonly Candidate[] } | undefined;
+let keptTally: { file: string; version: string; tally: TicketTally } | undefined;
 
-/** Every replayable ticket's id, date and line, in creation order. */
-async function replayableTickets(file: string): Promise<readonly Candidate[]> {
+/** The tally of the workspace's tickets (see `TicketTally`). */
+export async function tallyTickets(workspace: string): Promise<TicketTally> {
+  return tally(await recordsFile(workspace, 'ticket'));
+}
+
+async function tally(file: string): Promise<TicketTally> {
   // An import's files are written once; the size, time and inode still tell a rewritten file apart.
   const { size, mtimeMs, ino } = await stat(file);
   const version = `${size}:${mtimeMs}:${ino}`;
-  if (keptChoice?.file === file && keptChoice.version === version) return keptChoice.candidates;
-  const candidates: Candidate[] = [];
-  let line = 0;
+  if (keptTally?.file === file && keptTally.version === version) return keptTally.tally;
+  const replayable: Candidate[] = [];
+  const sources = new Set<string>();
+  let tickets = 0;
+  let spam = 0;
   for await (const text of readJsonlLines(file)) {
     const ticket = ticketLineFacts(text);
-    if (ticket.replayable) candidates.push({ id: ticket.id, createdAt: ticket.createdAt, line });
-    line++;
+    sources.add(ticket.source);
+    if (ticket.spam) spam++;
+    if (ticket.replayable) replayable.push({ id: ticket.id, createdAt: ticket.createdAt, line: tickets });
+    tickets++;
   }
-  candidates.sort(byCreation);
-  keptChoice = candidates.length <= KEPT_CHOICE_TICKETS ? { file, version, candidates } : undefined;
-  return candidates;
+  replayable.sort(byCreation);
+  const counted: TicketTally = { replayable, tickets, spam, noQuestion: tickets - spam - replayable.length, sources };
+  keptTally = tickets <= KEPT_TALLY_TICKETS ? { file, version, tally: counted } : undefined;
+  return counted;
 }
 
 /** selectTickets' first pass: the selection made on the id and date of every replayable ticket. */
 async function chooseTickets(file: string, selection: Selection): Promise<Candidate[]> {
-  let candidates = [...(await replayableTickets(file))];
+  let candidates = [...(await tally(file)).replayable];
   if (selection.holdoutDays !== undefined && candidates.length > 0) {
     const from = holdoutStart(candidates.at(-1)!.createdAt, selection.holdoutDays);
     candidates = candidates.filter((ticket) => Date.parse(ticket.createdAt) > from);
