@@ -1,6 +1,5 @@
-import { readJsonlLines, recordsFile } from '../../pipelines/workspace.ts';
 import type { JudgedTicket } from '../judges/types.ts';
-import { ticketLineFacts } from '../judges/ticket-lines.ts';
+import { tallyTickets } from '../replay/replay.ts';
 import type { RulesBillingMonth } from '../rules/in-run.ts';
 import type { MonthVolume } from './project.ts';
 
@@ -25,9 +24,7 @@ const MIN_MONTH_SAMPLE = 30;
 
 export async function historyMonths(workspace: string): Promise<HistoryMonth[]> {
   const months = new Map<string, HistoryMonth>();
-  for await (const line of readJsonlLines(await recordsFile(workspace, 'ticket'))) {
-    const ticket = ticketLineFacts(line);
-    if (!ticket.replayable) continue;
+  for (const ticket of (await tallyTickets(workspace)).replayable) {
     const month = ticket.createdAt.slice(0, 7);
     const entry = months.get(month) ?? { month, tickets: 0, billable: 0 };
     entry.tickets++;

@@ -132,6 +132,8 @@ interface Candidate {
   createdAt: string;
   /** Its line among the records of the tickets file. */
   line: number;
+  /** See `billable` in history.ts. */
+  billable: boolean;
 }
 
 /**
@@ -262,7 +264,7 @@ async function tally(file: string): Promise<TicketTally> {
     const ticket = ticketLineFacts(text);
     sources.add(ticket.source);
     if (ticket.spam) spam++;
-    if (ticket.replayable) replayable.push({ id: ticket.id, createdAt: ticket.createdAt, line: tickets });
+    if (ticket.replayable) replayable.push({ id: ticket.id, createdAt: ticket.createdAt, line: tickets, billable: ticket.billable });
     tickets++;
   }
   replayable.sort(byCreation);
