@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
 import { startThread } from '../../threads.ts';
 import type { JudgeCase } from './define.ts';
 import { createJudges, judgeCase } from './index.ts';
@@ -34,7 +35,7 @@ export function judgingThreads(answers: number): number {
 }
 
 export type JudgeWorkerMessage = { type: 'scores'; chunk: number; scores: JudgeScore[][] } | { type: 'failed'; message: string; stack: string | undefined };
-export type JudgePoolMessage = { type: 'chunk'; chunk: number; cases: AnswerCase[] } | { type: 'end' };
+export type JudgePoolMessage = { type: 'shared'; shared: SharedCaseInputs } | { type: 'chunk'; chunk: number; cases: AnswerCase[] };
 
 /** Every judge's score for one case. */
 export function judgeAnswer(judges: ReturnType<typeof createJudges>, input: AnswerCase, shared: SharedCaseInputs): JudgeScore[] {
@@ -54,29 +55,65 @@ export interface JudgedAnswers {
   onWorkers: number;
 }
 
+/** Threads ready to judge one run's answers; closed, its workers stop. */
+export interface JudgePool {
+  judge(cases: readonly AnswerCase[], shared: SharedCaseInputs): Promise<JudgedAnswers>;
+  close(): Promise<void>;
+}
+
+/**
+ * A pool of `threads` threads, this one included. Its workers start now: opened as a run's
+ * judging begins, they load their modules while this thread reads and embeds what it judges.
+ */
+export function openJudgePool(threads: number): JudgePool {
+  const workers = Array.from({ length: Math.max(0, threads - 1) }, () => {
+    const worker: PoolWorker = { thread: startThread(new URL('./judge-worker.ts', import.meta.url), undefined) };
+    // A worker that fails or stops before it is given work (its modules did not load) must fail the judging, not hang it.
+    worker.thread.on('error', (error) => (worker.stopped ??= error)).on('exit', (code) => (worker.stopped ??= new Error(`a judging thread stopped with code ${code}`)));
+    return worker;
+  });
+  return {
+    judge: async (cases, shared) => {
+      const judges = createJudges();
+      if (workers.length === 0) return { scores: cases.map((input) => judgeAnswer(judges, input, shared)), onWorkers: 0 };
+      const chunks = chunksByReply(cases);
+      const scores: JudgeScore[][] = new Array(cases.length);
+      let onWorkers = 0;
+      let next = 0;
+      const take = () => (next < chunks.length ? next++ : undefined);
+      const place = (chunk: number, chunkScores: JudgeScore[][]) => chunks[chunk]!.forEach((index, at) => (scores[index] = chunkScores[at]!));
+      const judging = Promise.all(
+        workers.map((worker) =>
+          judgeOn(worker, shared, (chunk) => chunks[chunk]!.map((index) => portable(cases[index]!)), take, (chunk, chunkScores) => {
+            place(chunk, chunkScores);
+            onWorkers += chunkScores.length;
+          }),
+        ),
+      );
+      // Awaited below, once this thread's chunks are judged: a worker failing meanwhile is not an unhandled rejection.
+      judging.catch(() => undefined);
+      // This thread judges too, a chunk at a time, letting the workers' requests in between.
+      for (let chunk = take(); chunk !== undefined; chunk = take()) {
+        place(chunk, chunks[chunk]!.map((index) => judgeAnswer(judges, cases[index]!, shared)));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await judging;
+      return { scores, onWorkers };
+    },
+    close: async () => {
+      await Promise.all(workers.map((worker) => worker.thread.terminate()));
+    },
+  };
+}
+
 /** The scores of every case, judged on `threads` threads. */
 export async function judgeAnswers(cases: readonly AnswerCase[], shared: SharedCaseInputs, threads = judgingThreads(cases.length)): Promise<JudgedAnswers> {
-  const judges = createJudges();
-  if (threads <= 1) return { scores: cases.map((input) => judgeAnswer(judges, input, shared)), onWorkers: 0 };
-  const chunks = chunksByReply(cases);
-  const scores: JudgeScore[][] = new Array(cases.length);
-  let onWorkers = 0;
-  let next = 0;
-  const take = () => (next < chunks.length ? next++ : undefined);
-  const place = (chunk: number, chunkScores: JudgeScore[][]) => chunks[chunk]!.forEach((index, at) => (scores[index] = chunkScores[at]!));
-  const workers = Array.from({ length: threads - 1 }, () =>
-    runWorker(shared, chunks, cases, take, (chunk, chunkScores) => {
-      place(chunk, chunkScores);
-      onWorkers += chunkScores.length;
-    }),
-  );
-  // This thread judges too, a chunk at a time, letting the workers' requests in between.
-  for (let chunk = take(); chunk !== undefined; chunk = take()) {
-    place(chunk, chunks[chunk]!.map((index) => judgeAnswer(judges, cases[index]!, shared)));
-    await new Promise((resolve) => setImmediate(resolve));
+  const pool = openJudgePool(threads);
+  try {
+    return await pool.judge(cases, shared);
+  } finally {
+    await pool.close();
   }
-  await Promise.all(workers);
-  return { scores, onWorkers };
 }
 
 /**
@@ -102,33 +139,52 @@ function chunksByReply(cases: readonly AnswerCase[]): number[][] {
   return chunks;
 }
 
-/** One worker judging chunks until none is left. */
-function runWorker(
+interface PoolWorker {
+  thread: Worker;
+  /** Why it can judge no more. */
+  stopped?: Error;
+}
+
+/** A worker judging chunks until none is left, two in its hands; its first are taken at once, so that every worker has some. */
+function judgeOn(
+  worker: PoolWorker,
   shared: SharedCaseInputs,
-  chunks: readonly number[][],
-  cases: readonly AnswerCase[],
+  casesOf: (chunk: number) => AnswerCase[],
   take: () => number | undefined,
   place: (chunk: number, scores: JudgeScore[][]) => void,
 ): Promise<void> {
-  const worker = startThread(new URL('./judge-worker.ts', import.meta.url), shared);
-  const send = () => {
-    const chunk = take();
-    const message: JudgePoolMessage = chunk === undefined ? { type: 'end' } : { type: 'chunk', chunk, cases: chunks[chunk]!.map((index) => portable(cases[index]!)) };
-    worker.postMessage(message);
+  if (worker.stopped) return Promise.reject(worker.stopped);
+  const first = take();
+  if (first === undefined) return Promise.resolve();
+  const { thread } = worker;
+  let inFlight = 0;
+  const send = (chunk: number) => {
+    inFlight++;
+    thread.postMessage({ type: 'chunk', chunk, cases: casesOf(chunk) } satisfies JudgePoolMessage);
   };
   return new Promise<void>((resolve, reject) => {
-    worker.on('message', (message: JudgeWorkerMessage) => {
+    const settle = (done: () => void) => {
+      thread.off('message', onMessage).off('error', onStop).off('exit', onStop);
+      done();
+    };
+    const onStop = () => settle(() => reject(worker.stopped));
+    const onMessage = (message: JudgeWorkerMessage) => {
       if (message.type === 'failed') {
-        reject(Object.assign(new Error(`judging on a worker thread: ${message.message}`), { stack: message.stack }));
+        settle(() => reject(Object.assign(new Error(`judging on a worker thread: ${message.message}`), { stack: message.stack })));
         return;
       }
       place(message.chunk, message.scores);
-      send();
-    });
-    worker.on('error', reject);
-    worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`a judging thread stopped with code ${code}`))));
-    send();
-  }).finally(() => worker.terminate());
+      inFlight--;
+      const chunk = take();
+      if (chunk !== undefined) send(chunk);
+      else if (inFlight === 0) settle(resolve);
+    };
+    // Registered after the pool's own listeners, which record why it stopped.
+    thread.on('message', onMessage).on('error', onStop).on('exit', onStop);
+    thread.postMessage({ type: 'shared', shared } satisfies JudgePoolMessage);
+    // A second chunk waits at the worker, which then never waits for this thread to be between two chunks of its own.
+    for (const chunk of [first, take()]) if (chunk !== undefined) send(chunk);
+  });
 }
 
 /**

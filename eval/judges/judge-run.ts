@@ -8,7 +8,7 @@ import { readJsonlLines, readRecords, recordsFile, writeJsonlFile } from '../../
 import { ticketHistory, type TicketHistory } from './history.ts';
 import { hasActionClaim } from './actions.ts';
 import { orderText } from './grounding.ts';
-import { judgeAnswers, type AnswerCase } from './judge-pool.ts';
+import { judgingThreads, openJudgePool, type AnswerCase, type JudgePool } from './judge-pool.ts';
 import { createLlmJudge, type LlmJudgeOptions } from './llm-judge.ts';
 import { injectionAttempt } from './safety.ts';
 import { hardNegatives, unrelatedSimilarities, type SemanticPair } from './semantic.ts';
@@ -117,6 +117,16 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
   const info = await readRunInfo(options.runDir);
   const workspace = options.workspace ?? info.workspace;
   const results = await readResults(options.runDir);
+  const pool = openJudgePool(options.threads ?? judgingThreads(results.length));
+  try {
+    return await judgeResults(options, workspace, results, pool, started);
+  } finally {
+    await pool.close();
+  }
+}
+
+/** judgeRun once the run's results are read and its judging threads are starting. */
+async function judgeResults(options: JudgeRunOptions, workspace: string, results: readonly TicketResult[], pool: JudgePool, started: number): Promise<JudgeRunSummary> {
   const { replayed, cited } = await loadTickets(workspace, results);
   const knowledge = await loadKnowledge(workspace);
   // Only what judging reads is kept (the orders an answer cites, the order ids of the replayed
@@ -235,7 +245,7 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
       ...(llm && { llm }),
     });
   }
-  const { scores } = await judgeAnswers([...cases.values()], { products: knowledge.products, unrelated }, options.threads);
+  const { scores } = await pool.judge([...cases.values()], { products: knowledge.products, unrelated });
   const scoresOf = new Map([...cases.keys()].map((result, index) => [result, scores[index]!]));
   const judged = results.map((result): JudgedTicket => {
     const ticket = replayed.get(result.ticketId);

@@ -1,19 +1,19 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { createJudges } from './index.ts';
 import { judgeAnswer, type JudgePoolMessage, type JudgeWorkerMessage, type SharedCaseInputs } from './judge-pool.ts';
 
-/** Judges the chunks of cases the pool hands over, one at a time, until it says there are no more. */
+/** Judges the chunks of cases the pool hands over, one at a time, with what every case shares sent first. */
 
 const port = parentPort!;
-const shared = workerData as SharedCaseInputs;
 const judges = createJudges();
+let shared: SharedCaseInputs | undefined;
 port.on('message', (message: JudgePoolMessage) => {
-  if (message.type === 'end') {
-    port.close();
+  if (message.type === 'shared') {
+    shared = message.shared;
     return;
   }
   try {
-    const scores = message.cases.map((input) => judgeAnswer(judges, input, shared));
+    const scores = message.cases.map((input) => judgeAnswer(judges, input, shared!));
     port.postMessage({ type: 'scores', chunk: message.chunk, scores } satisfies JudgeWorkerMessage);
   } catch (error) {
     const { message: reason, stack } = error as Error;
