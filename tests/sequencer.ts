@@ -15,7 +15,6 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 export const SLOWEST_FIRST = [
   'tests/pipelines/pull/accounts-freshdesk-shopify.test.ts',
   'tests/pipelines/pull/cli-zendesk.test.ts',
-  'tests/pipelines/pull/accounts.test.ts',
   'tests/pipelines/pull/cli-gorgias.test.ts',
   'tests/datasets/readers/fuzz.test.ts',
   'tests/datasets/readers/fuzz-import.test.ts',
