@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../../../datasets/demo/generate.ts';
 import { importSources } from '../../../pipelines/import.ts';
 import { buildIndex } from '../../../pipelines/search-index.ts';
-import { BRAND_A, BRAND_B, buildAnswers, KILL_HOOK, killDelays, ROUNDS, runCli, runToEnd, searchAnswers, STALE, timedWork, WORK_STARTED } from './_crash.ts';
+import { BRAND_A, BRAND_B, buildAnswers, compiledKillHook, killDelays, ROUNDS, runCli, runToEnd, searchAnswers, STALE, timedWork, WORK_STARTED } from './_crash.ts';
 
 /**
  * `shadowdesk index` SIGKILLed at seeded random points: the first build; then a rebuild killed at
@@ -74,7 +74,7 @@ describe.sequential('crash safety: an index rebuild killed between its new ticke
   // A rebuild once refitted the model in place and overwrote the tables before indexing them: a
   // kill in between left search answering as neither index. This kill lands in that window.
   it('a kill after the refit and the new tickets table, before its full-text index, leaves the previous index whole', async () => {
-    const run = await runCli(['index', '--workspace', beforeRebuild], { nodeArgs: ['--import', 'tsx', '--import', KILL_HOOK], env: { SHADOWDESK_TEST_KILL_AT: 'tickets-fts' } });
+    const run = await runCli(['index', '--workspace', beforeRebuild], { nodeArgs: ['--import', await compiledKillHook()], env: { SHADOWDESK_TEST_KILL_AT: 'tickets-fts' } });
     expect(run.signal).toBe('SIGKILL');
     await expect(searchAnswers(beforeRebuild)).rejects.toThrow(STALE);
     expect(await buildAnswers(beforeRebuild)).toEqual(searchA);
