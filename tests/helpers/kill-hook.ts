@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 
 /**
- * Preloaded into a CLI child (`node --import tsx --import <this file> bin/shadowdesk.js …`) to
+ * Preloaded into a CLI child, compiled to JavaScript (`node --import <this file as .mjs>
+ * dist/bin/shadowdesk.js …`: tests/pipelines/crash-safety/_crash.ts `compiledKillHook`), to
  * SIGKILL it at a point too short for a timer to hit reliably.
  * SHADOWDESK_TEST_KILL_AT=tickets-fts: right after LanceDB has written a new `tickets` table,
  * before its full-text index is built (pipelines/search-tables.ts `writeTables`).

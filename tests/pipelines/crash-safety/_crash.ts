@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { transformSync } from 'esbuild';
 import { expect } from 'vitest';
 import { Random } from '../../../datasets/text/random.ts';
 import type { RecordKind } from '../../../datasets/records.ts';
@@ -24,7 +25,20 @@ import { collect } from '../../helpers/temp.ts';
 /** `npm run test:stress` raises it: each kill loop runs ROUNDS times as long. */
 export const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 1);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const KILL_HOOK = join(ROOT, 'tests', 'helpers', 'kill-hook.ts');
+const KILL_HOOK = join(ROOT, 'tests', 'helpers', 'kill-hook.ts');
+
+/**
+ * tests/helpers/kill-hook.ts as plain JavaScript beside the compiled CLI, for `--import`: loaded
+ * through tsx instead, the hook cost its child 2 s more CPU (tsx then hooks every module the
+ * compiled CLI loads). Its `@lancedb/lancedb` resolves through the compiled CLI's node_modules.
+ */
+export async function compiledKillHook(): Promise<string> {
+  const folder = dirname(dirname(dirname(await compiledCli())));
+  const hook = join(folder, `kill-hook-${process.pid}.mjs`);
+  const { code } = transformSync(await readFile(KILL_HOOK, 'utf8'), { loader: 'ts', format: 'esm', target: 'node20' });
+  await writeFile(hook, code);
+  return hook;
+}
 
 /** The demo exports: a first import, then a larger second one that replaces it. */
 export const BRAND_A = { seed: 7, tickets: 120 };

@@ -21,16 +21,17 @@ describe('a 2,000-ticket Freshdesk account with a Shopify store, pulled and impo
     const root = await tempDir();
     const workspace = join(root, 'ws');
     const freshdesk = await startFreshdeskFake(account);
-    const desk = await pullFrom('freshdesk', freshdesk, { FRESHDESK_DOMAIN: freshdesk.url, FRESHDESK_API_KEY: FRESHDESK_KEY }, workspace);
+    // The pages alone: the import below reads both pulls' folders at once (each pull's own import
+    // is the same step for every helpdesk, checked on the store's pull here and in the CLI's
+    // 2,000-ticket pulls); importing the 2,020 Freshdesk pages twice cost as much as the pull.
+    const desk = await pullFrom('freshdesk', freshdesk, { FRESHDESK_DOMAIN: freshdesk.url, FRESHDESK_API_KEY: FRESHDESK_KEY }, workspace, { noImport: true });
     expect(desk.pull.streams[0]).toMatchObject({ pages: 20, records: TICKETS, perRecord: { stream: 'conversations', records: MESSAGES - TICKETS } });
-    await expectEveryPageAccountedFor(desk);
-    await expectJoinedTickets(workspace);
-    expect(desk.import?.judgeable).toEqual({ tickets: TICKETS, judgeable: TICKETS, not: {} });
+    expect(desk.import).toBeUndefined();
 
     const shopify = await startShopifyFake(account);
     const store = await pullFrom('shopify', shopify, { SHOPIFY_SHOP: shopify.url, SHOPIFY_ADMIN_TOKEN: SHOPIFY_TOKEN }, workspace);
     expect(store.pull.streams.map(({ stream, records }) => [stream, records])).toEqual([['orders', TICKETS], ['products', 30]]);
-    await expectEveryPageAccountedFor(store);
+    await expectEveryPageAccountedFor(store.pull.folder, store.import);
     const products = store.import?.files.filter((file) => file.file.includes('products-')) ?? [];
     const draftOrArchived = products.reduce((sum, file) => sum + file.skipped, 0);
     expect(draftOrArchived).toBeGreaterThan(0);
@@ -38,8 +39,11 @@ describe('a 2,000-ticket Freshdesk account with a Shopify store, pulled and impo
 
     // Both pulls' folders in one import: the helpdesk's tickets beside the store's orders and products.
     const both = await importSources([{ path: desk.pull.folder }, { path: store.pull.folder }], { workspace });
+    await expectEveryPageAccountedFor(desk.pull.folder, both);
+    await expectEveryPageAccountedFor(store.pull.folder, both);
+    await expectJoinedTickets(workspace);
+    expect(both.judgeable).toEqual({ tickets: TICKETS, judgeable: TICKETS, not: {} });
     expect(both.totals.records).toEqual({ ticket: TICKETS, knowledge: 30 - draftOrArchived, order: TICKETS });
-    expect(both.judgeable?.judgeable).toBe(TICKETS);
 
     let coverage: ReplayCoverage | undefined;
     const { replay, report } = await simulate({
