@@ -10,8 +10,11 @@ const HEAD_BYTES = 64 * 1024;
 export async function readHead(path: string, bytes = HEAD_BYTES): Promise<Buffer> {
   const handle = await open(path, 'r');
   try {
-    const buffer = Buffer.alloc(bytes);
-    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    // No more than the file holds: a pulled folder's pages of a few KB each are read head first three times.
+    const stats = await handle.stat();
+    const size = stats.isFile() ? Math.min(bytes, stats.size) : bytes;
+    const buffer = Buffer.alloc(size);
+    const { bytesRead } = await handle.read(buffer, 0, size, 0);
     return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
