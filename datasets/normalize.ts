@@ -65,7 +65,7 @@ function digitsAt(text: string, start: number, end: number): number {
 
 /**
  * The shapes most exports write, read without the general pattern (a third of an import's date
- * work, and two thirds of a Gorgias export's, whose dates carry microseconds and an offset):
+ * work; Gorgias writes microseconds and an offset, `…15.586000+00:00`):
  * `2025-10-07T09:50:26` or with a space, a fraction of any length, then `Z`, `+02:00`, `-0500`
  * or, in UTC, nothing. Undefined leaves the text to the general pattern, which gives the same
  * result for every text read here.

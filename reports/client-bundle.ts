@@ -13,7 +13,7 @@ import type { BuildOptions } from 'esbuild';
  * installed shadowdesk needs no bundler. From a clone (tsx, vitest) there is no built file next to
  * this module, and esbuild, a devDependency, bundles the TypeScript on first use instead: the page
  * can never run a script older than its source. That bundle is kept with a hash of every file it
- * was made from, and used again while none of them has changed (bundling took 0.45 s a command).
+ * was made from, and used again while none of them has changed (bundling took 0.3–0.45 s a command).
  */
 
 /** Where the built script sits next to the compiled html.js in dist/. */
@@ -21,7 +21,7 @@ export const BUILT_CLIENT = fileURLToPath(new URL('./html-client.js', import.met
 const ENTRY = fileURLToPath(new URL('./client/main.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Where a clone keeps the bundle it made, beside its other tools' caches. */
-export const BUNDLE_CACHE = join(ROOT, 'node_modules', '.cache', 'shadowdesk', 'html-client.json');
+const BUNDLE_CACHE = join(ROOT, 'node_modules', '.cache', 'shadowdesk', 'html-client.json');
 
 const OPTIONS = {
   entryPoints: [ENTRY],

@@ -238,8 +238,9 @@ export interface TicketTally {
 }
 
 /**
- * Histories up to this many tickets keep their tally between uses: a simulation needs it four
- * times (its coverage, the window's start, the replay's choice), a pass over every ticket each.
+ * Histories up to this many tickets keep their tally between uses: a simulation needs it five
+ * times (its coverage, the window's start twice, the replay's choice, the pricing's months), a
+ * pass over every ticket each.
  * Larger ones read again rather than hold it.
  */
 const KEPT_TALLY_TICKETS = 200_000;
