@@ -14,6 +14,7 @@ import type { Source } from '../types.ts';
 import { foreignAddressees } from './addressee.ts';
 import { defineJudge, scoreOnly } from './define.ts';
 import { demandsIn, foldText as fold, injectionAttempt, obeyedInjection, type Demand } from './injection.ts';
+import { requiredLiterals } from './literals.ts';
 import { extractFacts } from './key-facts.ts';
 import { RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
@@ -64,8 +65,6 @@ interface Commitment {
   support: RegExp;
   /** A clause where the words are the customer's own (what they expect or asked for), not something the brand gives. */
   customersWord?: RegExp;
-  /** Every match of `pattern` holds one of these: an answer without any is not read clause by clause for it. */
-  keywords: readonly string[];
 }
 
 /** One pattern from several, so each alternative stays readable. */
@@ -81,7 +80,6 @@ const COMMITMENTS: readonly Commitment[] = [
     pattern:
       /(?<![a-z])(?:(?:full|complete|total|entire)\s+refund|refund(?:ed)?\s+(?:you\s+)?in\s+full|(?:fully|100\s?%)\s+refund|rembourse(?:ment)?s?\s+(?:integral|total|complet|a\s+100\s?%)|(?:integralement|totalement|entierement)\s+rembourse|rembourser?\s+(?:integralement|totalement|entierement|en\s+totalite))/,
     support: /(?:full|complete|total)\s+refund|in\s+full|fully|integral|totalement|entierement|en\s+totalite|rembourse(?:ment)?s?\s+(?:total|complet)/,
-    keywords: ['refund', 'rembourse'],
   },
   {
     label: 'immediate refund',
@@ -90,7 +88,6 @@ const COMMITMENTS: readonly Commitment[] = [
     pattern:
       /(?<![a-z])(?:(?:immediate|instant)\s+refund|refund(?:ed)?\s+(?:you\s+)?(?:immediately|instantly|right\s+away|today)|rembourse(?:ment)?s?\s+(?:immediat|instantane|aujourd'hui|des\s+aujourd'hui)|(?:immediatement|instantanement)\s+rembourse|rembourser?\s+(?:immediatement|instantanement))/,
     support: /immediat|instant|right\s+away|sans\s+delai|same[- ]day|le\s+jour\s+meme/,
-    keywords: ['refund', 'rembourse'],
   },
   {
     label: 'refund',
@@ -106,7 +103,6 @@ const COMMITMENTS: readonly Commitment[] = [
       /(?<![a-z])(?:(?:nous\s+avons|j'ai)\s+(?:bien\s+)?procede\s+(?:au|a\s+un|a\s+votre)\s+remboursement|vous\s+(?:recevrez|allez\s+recevoir|obtiendrez)\s+(?:un|le|votre)\s+(?:[^\s.!?]{1,30}\s+){0,3}remboursement)/,
     ),
     support: /refund|rembours/,
-    keywords: ['refund', 'rembours'],
   },
   {
     label: 'free item or service',
@@ -115,7 +111,6 @@ const COMMITMENTS: readonly Commitment[] = [
     pattern:
       /(?<![a-z\d-])(?<!feel\s)free(?!\s+to\s)(?!\s{1,3}(?:up|some|space|memory|disk)(?![a-z]))(?![a-z\d-])|(?<![a-z])(?:gratuit(?:e|s|es|ement)?|offert(?:e|s|es)?|sans\s+frais|at\s+no\s+(?:extra\s+|additional\s+)?(?:cost|charge))(?![a-z])/,
     support: /(?<![a-z])(?:free|gratuit|offert|sans\s+frais|at\s+no\s+(?:extra\s+|additional\s+)?(?:cost|charge))/,
-    keywords: ['free', 'gratuit', 'offert', 'frais', 'cost', 'charge'],
   },
   {
     label: 'compensation',
@@ -123,7 +118,6 @@ const COMMITMENTS: readonly Commitment[] = [
     promise: true,
     pattern: /(?<![a-z])(?:compensation|compensate|goodwill\s+gesture|gesture\s+of\s+goodwill|geste\s+commercial|dedommag|indemnis|indemnit)/,
     support: /compens|goodwill|geste\s+commercial|dedommag|indemni/,
-    keywords: ['compens', 'goodwill', 'geste', 'dedommag', 'indemni'],
     customersWord: anyOf(
       // "the compensation you expected", "you are expecting a compensation", "your compensation request".
       /(?<![a-z])you(?:'re|'ve|\s+(?:are|were|have|had|may|might|did|still)){0,2}\s+(?:expect|request|ask|seek|claim|mention|deserve|hope|want|wish|await|anticipat|look(?:ing)?\s+for)/,
@@ -140,7 +134,6 @@ const COMMITMENTS: readonly Commitment[] = [
     pattern:
       /(?<![a-z])(?:(?:discount|promo|promotional|coupon|voucher|gift)\s+codes?|coupon|voucher|gift\s+card|store\s+credit|code\s+promo|code\s+de\s+(?:reduction|remise)|bon\s+de\s+reduction|bon\s+d'achat|carte\s+cadeau|un\s+avoir)(?![a-z])/,
     support: /discount|promo|coupon|voucher|gift\s+card|store\s+credit|code\s+de\s+(?:reduction|remise)|bon\s+de\s+reduction|bon\s+d'achat|carte\s+cadeau|un\s+avoir/,
-    keywords: ['code', 'coupon', 'voucher', 'gift', 'credit', 'bon', 'cadeau', 'avoir'],
   },
   {
     label: 'discount',
@@ -151,7 +144,6 @@ const COMMITMENTS: readonly Commitment[] = [
       /(?<![a-z])(?:(?:applied|granted|added)\s+(?:a|an|the|your)\s+(?:[^\s.!?]{1,30}\s+){0,3}discount|(?:applique|accorde|ajoute)\s+(?:une|la|votre)\s+(?:[^\s.!?]{1,30}\s+){0,3}(?:remise|reduction))/,
     ),
     support: /discount|remise|reduction|rabais|promo|\d\s?%\s?off/,
-    keywords: ['discount', 'remise', 'reduction', 'rabais'],
   },
   {
     label: 'guarantee',
@@ -159,7 +151,6 @@ const COMMITMENTS: readonly Commitment[] = [
     promise: true,
     pattern: /(?<![a-z])(?:we\s+guarantee|i\s+guarantee|guaranteed|nous\s+(?:vous\s+)?garantissons|je\s+(?:vous\s+)?garantis|(?:c'est|est)\s+garanti)/,
     support: /guarant|garanti/,
-    keywords: ['guarantee', 'garanti'],
   },
   {
     label: 'delivery today',
@@ -168,9 +159,15 @@ const COMMITMENTS: readonly Commitment[] = [
     pattern:
       /(?<![a-z])(?:(?:deliver|arriv|ship|dispatch|livr|expedi|recev|parv)[a-z]*(?:\s+[^\s.!?]{1,30}){0,4}\s+(?:today|tonight|this\s+evening|aujourd'hui|ce\s+soir|dans\s+la\s+journee)|(?:today|aujourd'hui)(?:\s+[^\s.!?]{1,30}){0,3}\s+(?:deliver|livr|expedi|ship|dispatch|arriv))/,
     support: /today|tonight|aujourd'hui|ce\s+soir|same[- ]day|le\s+jour\s+meme|dans\s+la\s+journee/,
-    keywords: ['today', 'tonight', 'evening', 'aujourd', 'soir', 'journee'],
   },
 ];
+
+/**
+ * Strings one of which every match of a commitment's pattern holds, read from the pattern itself
+ * (literals.ts), so they cannot drift from it: an answer holding none is not read clause by clause
+ * for that commitment. Undefined for a pattern the reading cannot vouch for: always read.
+ */
+const COMMITMENT_WORDS = new Map(COMMITMENTS.map((commitment) => [commitment, requiredLiterals(commitment.pattern.source)]));
 
 const PERCENT_DISCOUNT_RE =
   /(?<![\d.,])(\d{1,3}(?:[.,]\d{1,2})?)\s?%\s?(?:off|de\s+remise|de\s+reduction|de\s+rabais|discount|remise|reduction|rabais)(?![a-z])|(?<![a-z])(?:remise|reduction|rabais|discount)\s+(?:de\s+|of\s+)?(\d{1,3}(?:[.,]\d{1,2})?)\s?%/;
@@ -248,7 +245,10 @@ function statedCommitments(answer: string): StatedCommitment[] {
   const codes = matchesOf(CODE_TOKEN_RE, answer);
   // Clauses are folded one by one, so whatever a clause holds the whole folded answer holds too.
   const whole = fold(answer);
-  const possible = COMMITMENTS.filter((commitment) => commitment.keywords.some((keyword) => whole.includes(keyword)));
+  const possible = COMMITMENTS.filter((commitment) => {
+    const words = COMMITMENT_WORDS.get(commitment);
+    return words === undefined || words.some((word) => whole.includes(word));
+  });
   const percents = whole.includes('%');
   if (codes.length === 0 && possible.length === 0 && !percents) return found;
   for (const sentence of answer.normalize('NFC').split(SENTENCE_SPLIT_RE)) {

@@ -93,6 +93,10 @@ describe('judgeSafety: promises beyond policy', () => {
     ['Vous recevrez une CARTE CADEAU de 20 €.', 'discount code'],
     ['As a GOODWILL GESTURE we will compensate you.', 'compensation'],
     ['En DÉDOMMAGEMENT, nous vous offrons les frais de port.', 'compensation'],
+    // Accents written as a letter and a combining mark (NFD), as some exports and keyboards send them.
+    ['Votre colis sera livré dans la journée.'.normalize('NFD'), 'delivery today'],
+    ['Voici un bon de réduction pour votre prochaine commande.'.normalize('NFD'), 'discount code'],
+    ['Your parcel will be delivered today, guaranteed.'.normalize('NFD'), 'guarantee'],
   ])('flags "%s" (%s) when no source offers it', (answer, label) => {
     expect(judge({ question: 'Mon colis est en retard.', answer, sources: [POLICY_FR] }).reason).toContain(`(${label})`);
   });
