@@ -370,6 +370,12 @@ export function existedAsAsked(options: SearchOptions): (passage: PassageFacts) 
   return (passage) => (at === undefined || (passage.valid_from <= at && passage.valid_to > at)) && (kinds.size === 0 || kinds.has(passage.kind));
 }
 
+/** timeTravelFilter for past tickets, as a test of one ticket's `known_ms`: for rows scanned in memory. */
+function knownAsAsked(options: SearchOptions): (knownMs: number) => boolean {
+  const at = asOfMs(options);
+  return at === undefined ? () => true : (knownMs) => knownMs < at;
+}
+
 /**
  * Hybrid relevance: each retriever's scores scaled to 0..1 over its own results, then a weighted
  * sum. Measured on τ²-bench and Bitext, reciprocal rank fusion let the weaker retriever pull good
@@ -537,8 +543,8 @@ type Row = Record<string, unknown>;
 
 /** The past tickets' vector searches by exact scan: each column's vectors read once, on its first search. */
 interface TicketScans {
-  /** The `depth` rows nearest `vector` in `column` of those known before `at` (ms), with their `_distance`. */
-  nearest(column: string, vector: number[], depth: number, at: number | undefined): Promise<Row[]>;
+  /** The `depth` rows nearest `vector` in `column` of those whose `known_ms` passes `known`, with their `_distance`. */
+  nearest(column: string, vector: number[], depth: number, known: (knownMs: number) => boolean): Promise<Row[]>;
   release(): Promise<void>;
 }
 
@@ -554,7 +560,7 @@ function ticketScans(table: LanceTable, dimensions: number): TicketScans {
     return openVectorScan(vectors, dimensions);
   };
   return {
-    async nearest(column, vector, depth, at) {
+    async nearest(column, vector, depth, known) {
       hits ??= table
         .query()
         .select([...HIT_COLUMNS.tickets])
@@ -566,8 +572,7 @@ function ticketScans(table: LanceTable, dimensions: number): TicketScans {
       let scan = scans.get(column);
       if (!scan) scans.set(column, (scan = vectorsOf(column)));
       const [{ rows, knownMs }, scanned] = await Promise.all([hits, scan]);
-      const keep = at === undefined ? () => true : (row: number) => knownMs[row]! < at;
-      return (await scanned.nearest(vector, depth, keep)).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
+      return (await scanned.nearest(vector, depth, (row) => known(knownMs[row]!))).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
     },
     async release() {
       // A scan that could not be built failed its search already: closing must not throw that again.
@@ -650,11 +655,12 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
     // The ticket under replay is dropped from the results rather than filtered in SQL: an
     // `id !=` prefilter scans every row (3 ms at 100k), one extra result costs nothing.
     const limit = (deep: number) => (excluded === undefined ? deep : deep + 1);
-    const scanned = table === 'tickets' && mode === 'vector' ? scans : undefined;
-    const exact = scanned !== undefined || (table === 'tickets' && mode === 'vector' && !indexedTicketColumns.has(column));
+    const ticketVectors = table === 'tickets' && mode === 'vector';
+    const scanned = ticketVectors ? scans : undefined;
+    const exact = ticketVectors && (scanned !== undefined || !indexedTicketColumns.has(column));
     const asked = exact ? Math.max(depth, FLAT_DEPTH) : depth;
     const rows = await runs(JSON.stringify([table, mode, column, query, filter, excluded, asked]), async () => {
-      if (scanned) return scanned.nearest(column, await embedQuery(query), limit(asked), asOfMs(options));
+      if (scanned) return scanned.nearest(column, await embedQuery(query), limit(asked), knownAsAsked(options));
       let builder = mode === 'fts' ? tables[table].query().fullTextSearch(fullTextQuery(lancedb, query, column)) : tables[table].query().nearestTo(await embedQuery(query)).column(column).distanceType('cosine').nprobes(NPROBES).refineFactor(REFINE_FACTOR);
       if (filter) builder = builder.where(filter);
       // Only what a hit carries: converting the vector columns to JS arrays cost more than the search.
