@@ -85,6 +85,21 @@ console.log(JSON.stringify({ rows }));`,
     expect(result.rows).toBe(fromSources.length);
   }, 60_000);
 
+  it("fits the built-in model on its worker threads from the compiled code, as on one thread", async () => {
+    const script = join(consumer, 'fit.mjs');
+    await writeFile(
+      script,
+      `import { createHash } from 'node:crypto';
+import { fitBuiltinModel } from ${JSON.stringify(join(consumer, 'node_modules', packageJson.name, 'dist', 'pipelines', 'embed', 'builtin-model.js'))};
+const words = ['colis', 'livraison', 'remboursement', 'parcel', 'refund', 'return', 'merci', 'thanks'];
+const texts = Array.from({ length: 300 }, (_, i) => Array.from({ length: 7 }, (_, j) => words[(i * 7 + j * j) % words.length]).join(' ') + ' ' + i);
+const hash = async (threads) => createHash('sha256').update((await fitBuiltinModel(texts, { dimensions: 8 }, { threads })).vectors).digest('hex');
+console.log(JSON.stringify({ alone: await hash(1), shared: await hash(2) }));`,
+    );
+    const result = JSON.parse((await run('node', [script], { cwd: consumer })).stdout) as { alone: string; shared: string };
+    expect(result.shared).toBe(result.alone);
+  }, 60_000);
+
   it('gives a strict TypeScript project the types of the library API, which catch misuse', async () => {
     await writeFile(
       join(consumer, 'tsconfig.json'),

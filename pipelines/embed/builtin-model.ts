@@ -1,4 +1,7 @@
 import { Random } from '../../datasets/text/random.ts';
+import type { Cholesky, SparseRows } from './fit-kernels.ts';
+import { solveRows } from './fit-kernels.ts';
+import { fitThreadCount, openFitThreads, type FitThreads } from './fit-threads.ts';
 import { INVISIBLE_CHARACTERS, SPECIAL_TOKENS } from './model-folder.ts';
 
 /**
@@ -102,56 +105,15 @@ function learnVocabulary(words: Map<string, number>, size: number, minCount: num
   return [...vocabulary].slice(0, Math.max(size, SPECIAL_TOKENS.length));
 }
 
-/** A sparse matrix row by row (CSR), in typed arrays: plain arrays built by index were holey and slow to read. */
-interface SparseRows {
-  offsets: Int32Array;
-  columns: Int32Array;
-  values: Float64Array;
-}
-
-/**
- * A sparse matrix (row by row) times a dense one (row-major, l columns), four entries of a row at
- * a time: the result row is read and written a quarter as often. X Ω takes X by document; Xᵀ Q
- * takes X transposed (by token), since scattering X's rows into the tokens × l result missed the
- * CPU cache at every entry. The result overwrites `out`: the fit reuses two buffers, where a new
- * array per product kept the garbage collector busy.
- */
-function multiply(matrix: SparseRows, rows: number, dense: Float64Array, l: number, out: Float64Array): Float64Array {
-  out.fill(0, 0, rows * l);
-  const { offsets, columns, values } = matrix;
-  for (let row = 0; row < rows; row++) {
-    const target = row * l;
-    const end = offsets[row + 1]!;
-    let k = offsets[row]!;
-    for (; k + 4 <= end; k += 4) {
-      const s0 = columns[k]! * l;
-      const s1 = columns[k + 1]! * l;
-      const s2 = columns[k + 2]! * l;
-      const s3 = columns[k + 3]! * l;
-      const v0 = values[k]!;
-      const v1 = values[k + 1]!;
-      const v2 = values[k + 2]!;
-      const v3 = values[k + 3]!;
-      for (let j = 0; j < l; j++) out[target + j]! += v0 * dense[s0 + j]! + v1 * dense[s1 + j]! + v2 * dense[s2 + j]! + v3 * dense[s3 + j]!;
-    }
-    for (; k < end; k++) {
-      const source = columns[k]! * l;
-      const value = values[k]!;
-      for (let j = 0; j < l; j++) out[target + j]! += value * dense[source + j]!;
-    }
-  }
-  return out;
-}
-
 /** X transposed, its rows (the tokens) listing the documents in order. */
-function transpose(matrix: SparseRows, rows: number, tokens: number): SparseRows {
-  const counts = new Int32Array(tokens + 1);
+function transpose(matrix: SparseRows, rows: number, tokens: number, fit: FitThreads): SparseRows {
+  const counts = fit.int32(tokens + 1);
   for (const column of matrix.columns) counts[column + 1]! += 1;
   for (let token = 0; token < tokens; token++) counts[token + 1]! += counts[token]!;
   const offsets = counts;
   const next = Int32Array.from(counts);
-  const columns = new Int32Array(matrix.columns.length);
-  const values = new Float64Array(matrix.values.length);
+  const columns = fit.int32(matrix.columns.length);
+  const values = fit.float64(matrix.values.length);
   for (let row = 0; row < rows; row++) {
     for (let k = matrix.offsets[row]!; k < matrix.offsets[row + 1]!; k++) {
       const slot = next[matrix.columns[k]!]!++;
@@ -163,72 +125,13 @@ function transpose(matrix: SparseRows, rows: number, tokens: number): SparseRows
 }
 
 /**
- * The upper triangle of AᵀA, for A of `rows` × l held row by row. Four rows at a time, two rows
- * of the result at a time: the l × l result outgrows the CPU's first cache, so each of its entries
- * is read and written once per four rows, and each read of A serves two entries.
- */
-function upperGram(matrix: Float64Array, rows: number, l: number): Float64Array {
-  const gram = new Float64Array(l * l);
-  let row = 0;
-  for (; row + 4 <= rows; row += 4) {
-    const b0 = row * l;
-    const b1 = b0 + l;
-    const b2 = b1 + l;
-    const b3 = b2 + l;
-    let a = 0;
-    for (; a + 2 <= l; a += 2) {
-      const x0 = matrix[b0 + a]!;
-      const x1 = matrix[b1 + a]!;
-      const x2 = matrix[b2 + a]!;
-      const x3 = matrix[b3 + a]!;
-      const y0 = matrix[b0 + a + 1]!;
-      const y1 = matrix[b1 + a + 1]!;
-      const y2 = matrix[b2 + a + 1]!;
-      const y3 = matrix[b3 + a + 1]!;
-      if (x0 === 0 && x1 === 0 && x2 === 0 && x3 === 0 && y0 === 0 && y1 === 0 && y2 === 0 && y3 === 0) continue;
-      const first = a * l;
-      const second = first + l;
-      gram[first + a]! += x0 * x0 + x1 * x1 + x2 * x2 + x3 * x3;
-      for (let b = a + 1; b < l; b++) {
-        const z0 = matrix[b0 + b]!;
-        const z1 = matrix[b1 + b]!;
-        const z2 = matrix[b2 + b]!;
-        const z3 = matrix[b3 + b]!;
-        gram[first + b]! += x0 * z0 + x1 * z1 + x2 * z2 + x3 * z3;
-        gram[second + b]! += y0 * z0 + y1 * z1 + y2 * z2 + y3 * z3;
-      }
-    }
-    if (a < l) {
-      const last = a * l + a;
-      gram[last]! += matrix[b0 + a]! ** 2 + matrix[b1 + a]! ** 2 + matrix[b2 + a]! ** 2 + matrix[b3 + a]! ** 2;
-    }
-  }
-  for (; row < rows; row++) {
-    const base = row * l;
-    for (let a = 0; a < l; a++) {
-      const value = matrix[base + a]!;
-      if (value === 0) continue;
-      const target = a * l;
-      for (let b = a; b < l; b++) gram[target + b]! += value * matrix[base + b]!;
-    }
-  }
-  return gram;
-}
-
-/** G = L Lᵀ, L held row by row; a column that depends on the previous ones gets a zero row of L and a zero inverse diagonal. */
-interface Cholesky {
-  lower: Float64Array;
-  inverseDiagonal: Float64Array;
-}
-
-/**
  * Cholesky factor of a Gram matrix given by its upper triangle. A column whose pivot falls below
  * 1e-12 of the largest diagonal entry depends on the previous ones (a corpus with fewer distinct
  * documents than columns) and is left out.
  */
-function cholesky(gram: Float64Array, l: number): Cholesky {
-  const lower = new Float64Array(l * l);
-  const inverseDiagonal = new Float64Array(l);
+function cholesky(gram: Float64Array, l: number, fit: FitThreads): Cholesky {
+  const lower = fit.float64(l * l);
+  const inverseDiagonal = fit.float64(l);
   let scale = 0;
   for (let j = 0; j < l; j++) scale = Math.max(scale, gram[j * l + j]!);
   for (let j = 0; j < l; j++) {
@@ -247,64 +150,21 @@ function cholesky(gram: Float64Array, l: number): Cholesky {
   return { lower, inverseDiagonal };
 }
 
+/** The upper triangle of AᵀA (l × l), for A of `rows` × l held row by row. */
+async function upperGram(fit: FitThreads, matrix: Float64Array, rows: number, l: number): Promise<Float64Array> {
+  const gram = fit.float64(l * l);
+  await fit.run({ kernel: 'upperGram', matrix, rows, l, gram });
+  return gram;
+}
+
 /**
  * Orthonormalizes the l columns of a row-major (rows × l) matrix in place by Cholesky QR:
  * G = AᵀA = L Lᵀ, A ← A L⁻ᵀ, which reads the matrix row by row where Gram–Schmidt walked it
  * column by column (a stride of l doubles). A dependent column comes out as zeros.
  */
-function orthonormalize(matrix: Float64Array, rows: number, l: number): void {
-  solveRows(matrix, rows, l, cholesky(upperGram(matrix, rows, l), l));
-}
-
-/**
- * Each row x of the matrix replaced by the solution of x Lᵀ = a (forward substitution), i.e. the
- * matrix times L⁻ᵀ; dependent columns give 0. Four rows at a time share each read of L, as
- * in `upperGram`; each row's sums run in the same order, so the result is the same to the bit.
- */
-function solveRows(matrix: Float64Array, rows: number, l: number, { lower, inverseDiagonal }: Cholesky): void {
-  let row = 0;
-  for (; row + 4 <= rows; row += 4) {
-    const b0 = row * l;
-    const b1 = b0 + l;
-    const b2 = b1 + l;
-    const b3 = b2 + l;
-    for (let j = 0; j < l; j++) {
-      const inverse = inverseDiagonal[j]!;
-      if (inverse === 0) {
-        matrix[b0 + j] = matrix[b1 + j] = matrix[b2 + j] = matrix[b3 + j] = 0;
-        continue;
-      }
-      let s0 = matrix[b0 + j]!;
-      let s1 = matrix[b1 + j]!;
-      let s2 = matrix[b2 + j]!;
-      let s3 = matrix[b3 + j]!;
-      const factor = j * l;
-      for (let k = 0; k < j; k++) {
-        const r = lower[factor + k]!;
-        s0 -= matrix[b0 + k]! * r;
-        s1 -= matrix[b1 + k]! * r;
-        s2 -= matrix[b2 + k]! * r;
-        s3 -= matrix[b3 + k]! * r;
-      }
-      matrix[b0 + j] = s0 * inverse;
-      matrix[b1 + j] = s1 * inverse;
-      matrix[b2 + j] = s2 * inverse;
-      matrix[b3 + j] = s3 * inverse;
-    }
-  }
-  for (; row < rows; row++) {
-    const base = row * l;
-    for (let j = 0; j < l; j++) {
-      if (inverseDiagonal[j] === 0) {
-        matrix[base + j] = 0;
-        continue;
-      }
-      let sum = matrix[base + j]!;
-      const factor = j * l;
-      for (let k = 0; k < j; k++) sum -= matrix[base + k]! * lower[factor + k]!;
-      matrix[base + j] = sum * inverseDiagonal[j]!;
-    }
-  }
+async function orthonormalize(fit: FitThreads, matrix: Float64Array, rows: number, l: number): Promise<void> {
+  const factor = cholesky(await upperGram(fit, matrix, rows, l), l, fit);
+  await fit.run({ kernel: 'solve', matrix, rows, l, factor });
 }
 
 /**
@@ -478,50 +338,6 @@ export function tokenWeights(vocabulary: readonly string[], documentFrequency: F
 }
 
 /**
- * Each token's vector: its row of W times the l × dimensions projection, weighted. Dot products
- * with the projection's columns (held as rows), four tokens at a time sharing each read: the sums
- * stay in registers, where adding into four result rows read and wrote memory at every step.
- */
-function tokenVectors(byTokenBasis: Float64Array, weights: Float64Array, projection: Float64Array, l: number, dimensions: number): Float64Array {
-  const tokens = weights.length;
-  const components = new Float64Array(dimensions * l);
-  for (let i = 0; i < l; i++) for (let d = 0; d < dimensions; d++) components[d * l + i] = projection[i * dimensions + d]!;
-  const columns = new Float64Array(tokens * dimensions);
-  const weighted = [...weights.keys()].filter((t) => weights[t] !== 0);
-  let next = 0;
-  for (; next + 4 <= weighted.length; next += 4) {
-    const [t0, t1, t2, t3] = weighted.slice(next, next + 4) as [number, number, number, number];
-    const [a0, a1, a2, a3] = [t0 * l, t1 * l, t2 * l, t3 * l];
-    for (let d = 0; d < dimensions; d++) {
-      const source = d * l;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let i = 0; i < l; i++) {
-        const p = components[source + i]!;
-        s0 += byTokenBasis[a0 + i]! * p;
-        s1 += byTokenBasis[a1 + i]! * p;
-        s2 += byTokenBasis[a2 + i]! * p;
-        s3 += byTokenBasis[a3 + i]! * p;
-      }
-      columns[t0 * dimensions + d] = s0 * weights[t0]!;
-      columns[t1 * dimensions + d] = s1 * weights[t1]!;
-      columns[t2 * dimensions + d] = s2 * weights[t2]!;
-      columns[t3 * dimensions + d] = s3 * weights[t3]!;
-    }
-  }
-  for (const t of weighted.slice(next)) {
-    for (let d = 0; d < dimensions; d++) {
-      let sum = 0;
-      for (let i = 0; i < l; i++) sum += byTokenBasis[t * l + i]! * components[d * l + i]!;
-      columns[t * dimensions + d] = sum * weights[t]!;
-    }
-  }
-  return columns;
-}
-
-/**
  * The l × dimensions matrix that turns a token's row of W = XᵀY into its LSA vector: the
  * Rayleigh–Ritz step on the span of Y, without making Y orthonormal first. With YᵀY = L Lᵀ,
  * Q = Y L⁻ᵀ is an orthonormal basis of that span, B = QᵀX has B Bᵀ = L⁻¹ WᵀW L⁻ᵀ (l × l), and
@@ -530,15 +346,15 @@ function tokenVectors(byTokenBasis: Float64Array, weights: Float64Array, project
  * where YᵀY costs one. YᵀY is only as ill-conditioned as one power iteration makes it, far from
  * what float64 loses.
  */
-function singularProjection(basis: Float64Array, rows: number, byTokenBasis: Float64Array, tokens: number, l: number, dimensions: number): Float64Array {
-  const factor = cholesky(upperGram(basis, rows, l), l);
-  const gram = upperGram(byTokenBasis, tokens, l);
+async function singularProjection(fit: FitThreads, basis: Float64Array, rows: number, byTokenBasis: Float64Array, tokens: number, l: number, dimensions: number): Promise<Float64Array> {
+  const factor = cholesky(await upperGram(fit, basis, rows, l), l, fit);
+  const gram = await upperGram(fit, byTokenBasis, tokens, l);
   for (let i = 0; i < l; i++) for (let j = 0; j < i; j++) gram[i * l + j] = gram[j * l + i]!;
   // WᵀW L⁻ᵀ, transposed (L⁻¹ WᵀW, WᵀW being symmetric), times L⁻ᵀ again.
-  solveRows(gram, l, l, factor);
+  solveRows(gram, l, factor, 0, l);
   const reduced = new Float64Array(l * l);
   for (let i = 0; i < l; i++) for (let j = 0; j < l; j++) reduced[j * l + i] = gram[i * l + j]!;
-  solveRows(reduced, l, l, factor);
+  solveRows(reduced, l, factor, 0, l);
   for (let i = 0; i < l; i++) for (let j = 0; j < i; j++) reduced[i * l + j] = reduced[j * l + i]!;
   const { values, vectors } = symmetricEigen(reduced, l);
   const order = [...values.keys()].sort((a, b) => values[b]! - values[a]!).slice(0, dimensions);
@@ -554,6 +370,18 @@ function singularProjection(basis: Float64Array, rows: number, byTokenBasis: Flo
     }
   });
   return projection;
+}
+
+/** Each token's vector: its row of W times the l × dimensions projection, weighted; tokens of no weight stay zero. */
+async function tokenVectors(fit: FitThreads, byTokenBasis: Float64Array, weights: Float64Array, projection: Float64Array, l: number, dimensions: number): Promise<Float64Array> {
+  const components = fit.float64(dimensions * l);
+  for (let i = 0; i < l; i++) for (let d = 0; d < dimensions; d++) components[d * l + i] = projection[i * dimensions + d]!;
+  const out = fit.float64(weights.length * dimensions);
+  const weighted = [...weights.keys()].filter((t) => weights[t] !== 0);
+  const tokens = fit.int32(weighted.length);
+  tokens.set(weighted);
+  await fit.run({ kernel: 'tokenVectors', byTokenBasis, weights, components, l, dimensions, tokens, out });
+  return out;
 }
 
 /** Reservoir sampling keeps a uniform sample of documents in constant memory; every document's words are counted. */
@@ -580,13 +408,13 @@ async function sampleCorpus(texts: AsyncIterable<string> | Iterable<string>, max
  * document frequency. Each distinct word is split into pieces once, and counts go to a typed
  * array by token id: a Map per document and a WordPiece per occurrence were a tenth of the fit.
  */
-function documentMatrix(sample: readonly string[][], vocabulary: readonly string[]): { matrix: SparseRows; documentFrequency: Float64Array } {
+function documentMatrix(sample: readonly string[][], vocabulary: readonly string[], fit: FitThreads): { matrix: SparseRows; documentFrequency: Float64Array } {
   const ids = new Map(vocabulary.map((token, index) => [token, index]));
   const unknown = ids.get('[UNK]')!;
   const piecesOf = new Map<string, number[]>();
   const counts = new Int32Array(vocabulary.length);
   const documentFrequency = new Float64Array(vocabulary.length);
-  const offsets = new Int32Array(sample.length + 1);
+  const offsets = fit.int32(sample.length + 1);
   const found: number[] = [];
   const termCounts: number[] = [];
   for (let row = 0; row < sample.length; row++) {
@@ -606,8 +434,10 @@ function documentMatrix(sample: readonly string[][], vocabulary: readonly string
     }
     offsets[row + 1] = found.length;
   }
-  const columns = Int32Array.from(found);
-  const values = Float64Array.from(termCounts);
+  const columns = fit.int32(found.length);
+  columns.set(found);
+  const values = fit.float64(termCounts.length);
+  values.set(termCounts);
   const idf = Float64Array.from(documentFrequency, (df, id) => (df > 0 && id >= SPECIAL_TOKENS.length ? Math.log((1 + sample.length) / (1 + df)) + 1 : 0));
   for (let row = 0; row < sample.length; row++) {
     let squares = 0;
@@ -622,54 +452,75 @@ function documentMatrix(sample: readonly string[][], vocabulary: readonly string
 }
 
 /**
- * The vocabulary and the sampled documents' matrix. The sample's words and the word counts are
- * left behind when it returns: kept alive through the SVD, they made every garbage collection
- * walk a million strings.
+ * The vocabulary and the sampled documents' matrix, and the threads that will fit on it, started
+ * as soon as the sample's size is known so that they load while the matrix is built. The sample's
+ * words and the word counts are left behind when it returns: kept alive through the SVD, they
+ * made every garbage collection walk a million strings.
  */
 async function corpusMatrix(
   texts: AsyncIterable<string> | Iterable<string>,
   options: FitOptions,
   random: Random,
-): Promise<{ vocabulary: string[]; documents: number; rows: number; matrix: SparseRows; documentFrequency: Float64Array }> {
+  run: FitRun,
+): Promise<{ fit: FitThreads; vocabulary: string[]; documents: number; rows: number; matrix: SparseRows; documentFrequency: Float64Array }> {
   const { words, sample, documents } = await sampleCorpus(texts, options.maxDocuments ?? 20_000, random);
-  const vocabulary = learnVocabulary(words, options.vocabularySize ?? 20_000, options.minCount ?? 2);
-  return { vocabulary, documents, rows: sample.length, ...documentMatrix(sample, vocabulary) };
+  const fit = openFitThreads(run.threads ?? fitThreadCount(sample.length));
+  try {
+    const vocabulary = learnVocabulary(words, options.vocabularySize ?? 20_000, options.minCount ?? 2);
+    return { fit, vocabulary, documents, rows: sample.length, ...documentMatrix(sample, vocabulary, fit) };
+  } catch (error) {
+    await fit.close();
+    throw error;
+  }
+}
+
+/** How a fit runs, not what it fits: any number of threads gives the same model to the bit. */
+export interface FitRun {
+  /** This thread and workers. @default the machine's cores, up to 4; 1 below 2,000 sampled documents */
+  threads?: number;
 }
 
 /** Fits the built-in model on a corpus; the same texts, order and seed give the same model. */
-export async function fitBuiltinModel(texts: AsyncIterable<string> | Iterable<string>, options: FitOptions = {}): Promise<FittedModel> {
+export async function fitBuiltinModel(texts: AsyncIterable<string> | Iterable<string>, options: FitOptions = {}, run: FitRun = {}): Promise<FittedModel> {
   const random = new Random(options.seed ?? 42);
-  const { vocabulary, documents, rows, matrix, documentFrequency } = await corpusMatrix(texts, options, random);
-  const tokens = vocabulary.length;
-  const weights = tokenWeights(vocabulary, documentFrequency, rows);
-
-  const dimensions = Math.max(1, Math.min(options.dimensions ?? 256, rows - 1, tokens - 1));
-  const l = Math.min(dimensions + 10, rows, tokens);
-  // The test matrix Ω (tokens × l), in the buffer that later holds Xᵀ times the basis. Random
-  // signs test the range as Gaussian draws do, for one draw an entry instead of two, a logarithm
-  // and a cosine.
-  const byTokenBasis = new Float64Array(tokens * l);
-  for (let index = 0; index < byTokenBasis.length; index++) byTokenBasis[index] = random.next() < 0.5 ? -1 : 1;
-  // Randomized range finder with power iterations (Halko, Martinsson & Tropp), the basis
-  // orthonormalized before each (y ← X Xᵀ orth(y)): X Xᵀ y squares the condition number of the
-  // basis, and orthonormalizing Xᵀ y as well (tokens × l) doubled the time for the same vectors.
-  // Xᵀ takes X by token, since scattering X's rows into a tokens × l result missed the CPU cache.
-  const byToken = transpose(matrix, rows, tokens);
-  const basis = multiply(matrix, rows, byTokenBasis, l, new Float64Array(rows * l));
-  for (let iteration = 0; iteration < POWER_ITERATIONS; iteration++) {
-    orthonormalize(basis, rows, l);
-    multiply(matrix, rows, multiply(byToken, tokens, basis, l, byTokenBasis), l, basis);
+  const { fit, vocabulary, documents, rows, matrix, documentFrequency } = await corpusMatrix(texts, options, random, run);
+  try {
+    const tokens = vocabulary.length;
+    const weights = tokenWeights(vocabulary, documentFrequency, rows);
+    const dimensions = Math.max(1, Math.min(options.dimensions ?? 256, rows - 1, tokens - 1));
+    const l = Math.min(dimensions + 10, rows, tokens);
+    // The test matrix Ω (tokens × l), in the buffer that later holds Xᵀ times the basis. Random
+    // signs test the range as Gaussian draws do, for one draw an entry instead of two, a logarithm
+    // and a cosine.
+    const byTokenBasis = fit.float64(tokens * l);
+    for (let index = 0; index < byTokenBasis.length; index++) byTokenBasis[index] = random.next() < 0.5 ? -1 : 1;
+    // Randomized range finder with power iterations (Halko, Martinsson & Tropp), the basis
+    // orthonormalized before each (y ← X Xᵀ orth(y)): X Xᵀ y squares the condition number of the
+    // basis, and orthonormalizing Xᵀ y as well (tokens × l) doubled the time for the same vectors.
+    // Xᵀ takes X by token, since scattering X's rows into a tokens × l result missed the CPU cache.
+    const byToken = transpose(matrix, rows, tokens, fit);
+    const basis = fit.float64(rows * l);
+    const xTimes = (dense: Float64Array, out: Float64Array) => fit.run({ kernel: 'multiply', matrix, rows, dense, l, out });
+    const xTransposedTimes = (dense: Float64Array, out: Float64Array) => fit.run({ kernel: 'multiply', matrix: byToken, rows: tokens, dense, l, out });
+    await xTimes(byTokenBasis, basis);
+    for (let iteration = 0; iteration < POWER_ITERATIONS; iteration++) {
+      await orthonormalize(fit, basis, rows, l);
+      await xTransposedTimes(basis, byTokenBasis);
+      await xTimes(byTokenBasis, basis);
+    }
+    await xTransposedTimes(basis, byTokenBasis);
+    const projection = await singularProjection(fit, basis, rows, byTokenBasis, tokens, l, dimensions);
+    // Each token's weight baked in, so that pooling gives the LSA projection.
+    const columns = await tokenVectors(fit, byTokenBasis, weights, projection, l, dimensions);
+    // SVD signs are arbitrary; fix them (the largest entry of each component positive) so a refit gives the same vectors.
+    const largest = new Float64Array(dimensions);
+    for (let t = 0; t < tokens; t++) {
+      for (let d = 0; d < dimensions; d++) if (Math.abs(columns[t * dimensions + d]!) > Math.abs(largest[d]!)) largest[d] = columns[t * dimensions + d]!;
+    }
+    const out = new Float32Array(tokens * dimensions);
+    for (let t = 0; t < tokens; t++) for (let d = 0; d < dimensions; d++) out[t * dimensions + d] = (largest[d]! < 0 ? -1 : 1) * columns[t * dimensions + d]!;
+    return { vocabulary, vectors: out, vocabSize: tokens, dimensions, documents, sampled: rows };
+  } finally {
+    await fit.close();
   }
-  multiply(byToken, tokens, basis, l, byTokenBasis);
-  const projection = singularProjection(basis, rows, byTokenBasis, tokens, l, dimensions);
-  // Each token's weight baked in, so that pooling gives the LSA projection.
-  const columns = tokenVectors(byTokenBasis, weights, projection, l, dimensions);
-  // SVD signs are arbitrary; fix them (the largest entry of each component positive) so a refit gives the same vectors.
-  const largest = new Float64Array(dimensions);
-  for (let t = 0; t < tokens; t++) {
-    for (let d = 0; d < dimensions; d++) if (Math.abs(columns[t * dimensions + d]!) > Math.abs(largest[d]!)) largest[d] = columns[t * dimensions + d]!;
-  }
-  const out = new Float32Array(tokens * dimensions);
-  for (let t = 0; t < tokens; t++) for (let d = 0; d < dimensions; d++) out[t * dimensions + d] = (largest[d]! < 0 ? -1 : 1) * columns[t * dimensions + d]!;
-  return { vocabulary, vectors: out, vocabSize: tokens, dimensions, documents, sampled: rows };
 }
