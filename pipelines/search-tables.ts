@@ -498,10 +498,11 @@ const KNOWLEDGE_SEARCHES_KEPT = 4096;
 const RUNS_KEPT = 512;
 /**
  * Queries of the tickets in flight embedded by one run of the built-in model: a replay spent a
- * fifth of its main thread embedding queries one at a time, and 3,101 texts embedded 8 at a time
- * took half as long (605 against 1,296 ms). Its graph (a lookup, then a weighted sum) gives a text
- * the same bits alone or padded beside longer ones (all 3,101 checked); another model's attention
- * over padding is not known to, so its queries go one at a time.
+ * sixth of its main thread embedding queries one at a time, and the 1,780 queries of a 600-ticket
+ * replay, embedded in the batches it formed (3 a run on average), took 370–382 against 443–462 ms
+ * of CPU. Its graph (a lookup, then a weighted sum) gives a text the same bits alone or padded
+ * beside longer ones (3,101 texts checked); another model's attention over padding is not known
+ * to, so its queries go one at a time.
  */
 const EMBEDDING_BATCH = { size: 32, waitMs: 0 };
 /** Queries whose vector, and whose ranking of a small knowledge table, are remembered. */
