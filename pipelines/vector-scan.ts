@@ -38,9 +38,11 @@ function best(products: Float32Array, offset: number, norms: Float32Array, asked
   // A zero vector (a text of no known word) has no cosine: LanceDB leaves it out, and so does the scan.
   if (norm === 0) return found;
   for (let row = 0; row < norms.length; row++) {
-    if (norms[row] === 0 || !asked.keep(row)) continue;
+    if (norms[row] === 0) continue;
     const distance = Math.fround(1 - products[offset + row]! / (norm * norms[row]!));
     if (found.length === asked.depth && distance >= found[found.length - 1]!.distance) continue;
+    // Asked after the distance: most rows are already too far, and the filter costs more than the test.
+    if (!asked.keep(row)) continue;
     // Rows come in order, so one at an equal distance goes after those already kept.
     let at = found.length;
     while (at > 0 && found[at - 1]!.distance > distance) at--;

@@ -43,9 +43,23 @@ export const SAME_ANSWER_OVERLAP = 0.8;
 /** A past answer the agent's reply shares less than this with was not what the agent repeated. */
 export const REPEATED_ANSWER_OVERLAP = 0.5;
 
+/**
+ * Texts whose words are kept, the oldest dropped first: a replay compares the same past answers
+ * ticket after ticket (each candidate's hits, the nearest earlier answer), and reading a text's
+ * words again was most of context recall's cost.
+ */
+const WORDS_KEPT = 4096;
+const keptWords = new Map<string, ReadonlySet<string>>();
+
 /** Distinct words, identifiers masked: two replies differing only by an order number are one. */
-function wordsOf(text: string): Set<string> {
-  return new Set(embeddingText(text).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+function wordsOf(text: string): ReadonlySet<string> {
+  let words = keptWords.get(text);
+  if (!words) {
+    words = new Set(embeddingText(text).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+    keptWords.set(text, words);
+    if (keptWords.size > WORDS_KEPT) keptWords.delete(keptWords.keys().next().value!);
+  }
+  return words;
 }
 
 /** Shared distinct words over all distinct words of the two (Jaccard). */

@@ -271,6 +271,26 @@ describe('searches shared within a searcher', () => {
     }
   });
 
+  it('embeds the questions asked at once in one run of the built-in model, each found exactly as when asked alone (English and French)', async () => {
+    const questions = Array.from({ length: 12 }, (_, index) => `${ticket(index).subject}\n${ticket(index).messages[0]!.text} (${index})`);
+    const searches = questions.flatMap((query) => [
+      [query, { mode: 'vector', limit: 5 }],
+      [query, { table: 'tickets', mode: 'vector', limit: 5 }],
+    ] as Array<[string, SearchOptions]>);
+    const alone = [];
+    const apart = await openSearcher(workspace, embedder);
+    for (const [query, options] of searches) alone.push(await apart.search(query, options));
+    await apart.close();
+    const searcher = await openSearcher(workspace, embedder);
+    try {
+      const runs = vi.spyOn(embedder, 'embed');
+      expect(await Promise.all(searches.map(([query, options]) => searcher.search(query, options)))).toEqual(alone);
+      expect(runs.mock.calls.map(([texts]) => texts.length)).toEqual([questions.length]);
+    } finally {
+      await searcher.close();
+    }
+  });
+
   it('keeps searches of other dates and other replayed tickets apart: a later date sees later answers, and the replayed ticket is never returned (English and French)', async () => {
     const searcher = await openSearcher(workspace, embedder);
     try {

@@ -6,7 +6,7 @@ import type { Order } from '../../../datasets/records.ts';
 import { adaptReply } from '../../../eval/responders/past-ticket.ts';
 import { createKnowledgeBaseResponder } from '../../../eval/responders/knowledge-base.ts';
 import { responderFor } from '../../../eval/responders/index.ts';
-import { describeRefits, IDENTITY_FILE, RESULTS_FILE, RUN_FILE, readResults, replay, replayPeriods, selectTickets, ticketContext, type TicketResult } from '../../../eval/replay/replay.ts';
+import { COMPUTING_CONCURRENCY, describeRefits, IDENTITY_FILE, RESULTS_FILE, RUN_FILE, readResults, replay, replayPeriods, selectTickets, ticketContext, type TicketResult } from '../../../eval/replay/replay.ts';
 import type { Answer, Responder, TicketContext } from '../../../eval/types.ts';
 import { isShadowdeskError } from '../../../errors.ts';
 import { openSearcher } from '../../../pipelines/search-tables.ts';
@@ -97,9 +97,12 @@ describe('replay', () => {
     const endpoint = waiting(['llm-like'], 10, 5);
     await replay({ workspace, runDir: join(dir, 'llm-like'), candidates: endpoint.candidates });
     expect(endpoint.seen.most).toBe(10);
-    const computing = waiting(['computing'], 4);
+    const computing = waiting(['computing'], COMPUTING_CONCURRENCY);
     await replay({ workspace, runDir: join(dir, 'computing'), candidates: computing.candidates });
-    expect(computing.seen.most).toBe(4);
+    expect(computing.seen.most).toBe(COMPUTING_CONCURRENCY);
+    const patient = waiting(['one-request-at-a-time'], 4, 1);
+    await replay({ workspace, runDir: join(dir, 'patient'), candidates: patient.candidates });
+    expect(patient.seen.most).toBe(4);
   });
 
   it('says per candidate whether what the agent relied on was in its context', async () => {
