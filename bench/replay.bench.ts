@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateDemo } from '../datasets/demo/generate.ts';
 import type { Order } from '../datasets/records.ts';
-import { replay, selectTickets, ticketContext } from '../eval/replay/replay.ts';
+import { defaultConcurrency, replay, selectTickets, ticketContext } from '../eval/replay/replay.ts';
 import { buildReport } from '../eval/metrics/run-report.ts';
 import { renderHtml } from '../reports/html.ts';
 import { responderFor } from '../eval/responders/index.ts';
@@ -84,7 +84,7 @@ try {
   log(`replaying all ${TICKETS.toLocaleString('en-US')} tickets…`);
   const fullRun = join(scratch, 'run-all');
   started = clock();
-  const all = await replay({ workspace, runDir: fullRun, candidates: names.map(responderFor), concurrency: 4 });
+  const all = await replay({ workspace, runDir: fullRun, candidates: names.map(responderFor) });
   const concurrent = since(started);
   started = clock();
   const report = await buildReport({ runDir: fullRun });
@@ -96,7 +96,7 @@ try {
   rows.push(
     row(`candidates called directly (${tickets.length})`, direct, tickets.length),
     row(`replay, concurrency 1 (${tickets.length})`, engine, tickets.length),
-    row(`replay, concurrency 4 (${all.tickets})`, concurrent, all.tickets),
+    row(`replay, concurrency ${defaultConcurrency(names.map(responderFor))} (default) (${all.tickets})`, concurrent, all.tickets),
     row(`judge, metrics, pricing (${all.tickets})`, judging, all.tickets),
     row(`HTML report (${all.tickets})`, rendering, all.tickets),
   );
