@@ -159,13 +159,17 @@ interface Token {
   initial: boolean;
 }
 
+const CONNECTORS: ReadonlySet<string> = new Set(['and', 'or', 'et', 'ou', 'to', 'a', 'und', 'oder', 'y', 'e']);
+
 function tokenKind(text: string, folded: string): TokenKind {
-  if (/^\d{1,4}(?:\.\d{1,2})?\+?$/.test(text)) return 'number';
-  // A model code starts with a letter, holds a digit and a capital, and no run of 5+ digits (that is an order).
-  if (/^\p{L}[\p{L}\d-]{0,13}$/u.test(text) && /\d/.test(text) && /\p{Lu}/u.test(text) && !/\d{5}/.test(text) && !NOT_A_MODEL_CODE.test(folded)) return 'code';
+  // Numbers and codes hold a digit; most words hold none, and skip both tests.
+  if (/\d/.test(text)) {
+    if (/^\d{1,4}(?:\.\d{1,2})?\+?$/.test(text)) return 'number';
+    // A model code starts with a letter, holds a digit and a capital, and no run of 5+ digits (that is an order).
+    if (/^\p{L}[\p{L}\d-]{0,13}$/u.test(text) && /\p{Lu}/u.test(text) && !/\d{5}/.test(text) && !NOT_A_MODEL_CODE.test(folded)) return 'code';
+  }
   if (/^(?:\p{Lu}|\p{Ll}{1,3}\p{Lu})[\p{L}-]*$/u.test(text)) return 'name';
-  if (/^(?:and|or|et|ou|to|a|und|oder|y|e)$/.test(folded)) return 'connector';
-  return 'other';
+  return CONNECTORS.has(folded) ? 'connector' : 'other';
 }
 
 /** A code glued to a word is a compound ("M1-Problems", "ISR4331-Router"): the code is the model. */
@@ -173,16 +177,27 @@ const COMPOUND_RE = /^(?<code>[\p{L}\d-]*\d[\p{L}\d]*)-\p{Lu}?\p{Ll}{3,}$/u;
 /** Discount codes look like models ("LUNE10", "WELCOME15", "LUNE10-DAVID"); they follow these words or are all capitals with a long word. */
 const DISCOUNT_BEFORE_RE = /(?:code|coupon|promo|voucher|gutschein|cupon|cupom)[^.\n]{0,30}$/iu;
 const DISCOUNT_CODE_RE = /^\p{Lu}{4,}\d|\d-\p{Lu}{3,}$/u;
+/** What may stand before a token that opens a sentence or a line, once spaces are skipped. */
+const OPENERS = new Set('.!?:;\n•*>#|"«“(–—-');
+const SPACES = new Set(' \t\u00a0');
+
+/** Whether the token at `start` opens a sentence or a line: nothing but spaces, or an opener, in the 4 units before it. */
+function opensSentence(text: string, start: number): boolean {
+  const reach = Math.max(0, start - 4);
+  let at = start - 1;
+  while (at >= reach && SPACES.has(text[at]!)) at--;
+  return at < reach || OPENERS.has(text[at]!);
+}
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   for (const m of matchesOf(TOKEN_RE, text)) {
-    const written = (m[0].length <= 40 ? COMPOUND_RE.exec(m[0])?.groups!.code : undefined) ?? m[0];
-    const before = text.slice(Math.max(0, m.index - 4), m.index).replace(/[ \t\u00a0]+$/u, '');
+    // A compound holds a hyphen.
+    const written = (m[0].length <= 40 && m[0].includes('-') ? COMPOUND_RE.exec(m[0])?.groups!.code : undefined) ?? m[0];
     const folded = fold(written);
     let kind = tokenKind(written, folded);
     if (kind === 'code' && (DISCOUNT_CODE_RE.test(written) || DISCOUNT_BEFORE_RE.test(text.slice(Math.max(0, m.index - 40), m.index)))) kind = 'other';
-    tokens.push({ text: written, folded, start: m.index, end: m.index + written.length, kind, initial: before === '' || /[.!?:;\n•*>#|"«“(–—-]$/u.test(before) });
+    tokens.push({ text: written, folded, start: m.index, end: m.index + written.length, kind, initial: opensSentence(text, m.index) });
   }
   return tokens;
 }
@@ -442,7 +457,8 @@ function claimKey(word: string): string {
 function words(clause: string, offset: number): Word[] {
   const out: Word[] = [];
   for (const m of matchesOf(WORD_RE, clause)) {
-    const split = ELISION_RE.exec(m[0]);
+    // Only a word with an apostrophe can be an elision.
+    const split = m[0].includes("'") ? ELISION_RE.exec(m[0]) : null;
     const start = offset + m.index;
     if (split) {
       const head = split[1]!.length + 1;
@@ -485,8 +501,14 @@ function isNegatedFrench(before: readonly Word[], anchor: string, after: readonl
   return ne && next[0] !== 'que' && next[0] !== "qu'";
 }
 
-/** A claim read at `word`, from the copula or the negation that opens it; built out of the word loop, which runs on every word. */
-function claimAt(key: string, end: number, withCopula: boolean, word: Word, before: readonly Word[], after: readonly Word[], { english, french }: Languages): Claim {
+/**
+ * A claim read at the word `list[at]`, from the copula or the negation that opens it among the words from
+ * `from`; built out of the word loop, which runs on every word, as are the words before and after it.
+ */
+function claimAt(key: string, end: number, withCopula: boolean, list: readonly Word[], from: number, at: number, { english, french }: Languages): Claim {
+  const word = list[at]!;
+  const before = list.slice(from, at);
+  const after = list.slice(at + 1, at + 6);
   const opening = before.find((w) => (withCopula && COPULAS.test(w.text)) || w.text === 'ne' || w.text === "n'" || EN_NEGATIONS.has(w.text) || w.text.endsWith("n't"));
   const negated = (english && isNegatedEnglish(before, word.text, after)) || (french && isNegatedFrench(before, word.text, after));
   return { key, negated, start: opening?.start ?? word.start, end };
@@ -502,37 +524,37 @@ function claimsIn(list: readonly Word[], folded: string, languages: Languages): 
     if (NOT_STATED.has(text)) break;
     let from = Math.max(0, i - 3);
     for (let j = i - 1; j >= from; j--) if (PHRASE_BREAKS.has(list[j]!.text)) from = j + 1;
-    const before = list.slice(from, i);
-    const after = list.slice(i + 1, i + 6);
-    const copula = before.some((w) => COPULAS.test(w.text));
+    let copula = false;
+    for (let j = from; j < i && !copula; j++) copula = COPULAS.test(list[j]!.text);
+    const next = list[i + 1];
     // Modal verbs: the claim is the verb they govern. An inversion ("can you", "pouvez-vous") asks, it does not state.
     if ((english && EN_MODALS.test(text)) || (french && FR_MODALS.test(text))) {
-      if (folded[word.end] === '-' || ['you', 'we', 'i', 'they', 'he', 'she', 'it'].includes(after[0]?.text ?? '')) continue;
+      if (folded[word.end] === '-' || ['you', 'we', 'i', 'they', 'he', 'she', 'it'].includes(next?.text ?? '')) continue;
       const verb = verbAfter(list, i + 1);
-      if (verb && !/^(?:have|avoir)$/.test(verb.text)) claims.push(claimAt(claimKey(verb.text), verb.end, false, word, before, after, languages));
+      if (verb && !/^(?:have|avoir)$/.test(verb.text)) claims.push(claimAt(claimKey(verb.text), verb.end, false, list, from, i, languages));
       continue;
     }
     // "(un)able to X", "en mesure de X": the claim is X; "to be able to" states a purpose.
-    if ((english && /^(?:able|unable)$/.test(text) && after[0]?.text === 'to' && !(list[i - 1]?.text === 'be' && list[i - 2]?.text === 'to')) || (french && text === 'mesure' && list[i - 1]?.text === 'en' && ['de', "d'"].includes(after[0]?.text ?? ''))) {
+    if ((english && /^(?:able|unable)$/.test(text) && next?.text === 'to' && !(list[i - 1]?.text === 'be' && list[i - 2]?.text === 'to')) || (french && text === 'mesure' && list[i - 1]?.text === 'en' && ['de', "d'"].includes(next?.text ?? ''))) {
       const verb = verbAfter(list, i + 1);
-      if (verb) claims.push(claimAt(claimKey(verb.text), verb.end, true, word, before, after, languages));
+      if (verb) claims.push(claimAt(claimKey(verb.text), verb.end, true, list, from, i, languages));
       continue;
     }
     // "it is (not) possible (to X)", "c'est possible", "is (not) allowed": only after a verb "to be", never "as soon as possible".
-    if (copula && /^(?:possible|impossible|allowed|permitted|autorisee?s?)$/.test(text) && after[0]?.text !== 'que' && after[0]?.text !== 'that') {
-      const verb = ['to', 'de', "d'"].includes(after[0]?.text ?? '') ? verbAfter(list, i + 2) : undefined;
-      claims.push(claimAt(verb ? claimKey(verb.text) : /possible/.test(text) ? 'possible' : 'allowed', (verb ?? word).end, true, word, before, after, languages));
+    if (copula && /^(?:possible|impossible|allowed|permitted|autorisee?s?)$/.test(text) && next?.text !== 'que' && next?.text !== 'that') {
+      const verb = ['to', 'de', "d'"].includes(next?.text ?? '') ? verbAfter(list, i + 2) : undefined;
+      claims.push(claimAt(verb ? claimKey(verb.text) : /possible/.test(text) ? 'possible' : 'allowed', (verb ?? word).end, true, list, from, i, languages));
       continue;
     }
     // "is (not) covered / eligible", "est (n'est pas) couvert, éligible, pris en charge".
-    if (copula && (/^(?:covered|couverte?s?|(?:in)?eligibles?)$/.test(text) || (/^prise?s?$/.test(text) && after[0]?.text === 'en' && after[1]?.text === 'charge'))) {
-      claims.push(claimAt(/^pris/.test(text) ? 'covered' : claimKey(text), /^pris/.test(text) ? after[1]!.end : word.end, true, word, before, after, languages));
+    if (copula && (/^(?:covered|couverte?s?|(?:in)?eligibles?)$/.test(text) || (/^prise?s?$/.test(text) && next?.text === 'en' && list[i + 2]?.text === 'charge'))) {
+      claims.push(claimAt(/^pris/.test(text) ? 'covered' : claimKey(text), /^pris/.test(text) ? list[i + 2]!.end : word.end, true, list, from, i, languages));
       continue;
     }
     // "we (don't) accept returns", "nous (n')acceptons (pas)": not "please accept our apologies".
     if (/^accept(?!ab)/.test(text) && !['please', 'veuillez', 'kindly'].includes(list[i - 1]?.text ?? '')) {
       const object = verbAfter(list, i + 1)?.text ?? '';
-      if (!/^(?:our|nos|my|mes|apolog|excuse|sincere)/.test(object)) claims.push(claimAt('accept', word.end, true, word, before, after, languages));
+      if (!/^(?:our|nos|my|mes|apolog|excuse|sincere)/.test(object)) claims.push(claimAt('accept', word.end, true, list, from, i, languages));
     }
   }
   return claims;

@@ -124,6 +124,11 @@ export class LiteralIndex {
   private ends: number[] = [-1];
   private readonly ids = new Map<string, number>();
 
+  /** How many strings the index holds; their ids are 0 to size - 1. */
+  get size(): number {
+    return this.ids.size;
+  }
+
   /** The id of an ASCII string, added to the index if new. */
   id(literal: string): number {
     let id = this.ids.get(literal);

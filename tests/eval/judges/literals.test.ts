@@ -37,6 +37,7 @@ describe('LiteralIndex: which strings a text holds, in one pass', () => {
     const index = new LiteralIndex();
     const ids = ['refund', 'refunded', 'fund', 'rembourse', 'remboursement', 'annul'].map((literal) => index.id(literal));
     expect(index.id('refund')).toBe(ids[0]);
+    expect(index.size).toBe(6);
     const held = (text: string) => ids.filter((id) => index.found(text)[id] === 1).length;
     expect([...index.found('we have refunded you')]).toEqual([1, 1, 1, 0, 0, 0]);
     expect([...index.found('le remboursement a été effectué')]).toEqual([0, 0, 0, 1, 1, 0]);
