@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { defineJudge, factOptionsOf, scoreOnly } from './define.ts';
 import { catalogueNames, fold, mayName, productPattern } from './key-facts.ts';
+import { mayHoldMatch, requiredLiterals } from './literals.ts';
 import { optionsKey, RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
 import { matchesOf } from './matches.ts';
@@ -385,7 +386,7 @@ const PLAN_RE = new RegExp(
 const SAME_TIER: ReadonlyMap<string, string> = new Map([['gratuit', 'free'], ['basique', 'basic'], ['entreprise', 'business'], ['enterprise', 'business']]);
 
 function plans(folded: string, original: string): Mention[] {
-  return matchesOf(PLAN_RE, folded).map((m) => {
+  return (mayHoldMatch(PLAN_RE, folded) ? matchesOf(PLAN_RE, folded) : []).map((m) => {
     const tier = (m.groups!.tier ?? m.groups!.tierFr)!;
     return { slot: 'plan', group: '', keys: [SAME_TIER.get(tier) ?? tier], shown: original.slice(m.index, m.index + m[0].length) };
   });
@@ -396,7 +397,8 @@ const TEMPERATURE_RE =
 
 function temperatures(folded: string, original: string): Mention[] {
   const found: Mention[] = [];
-  for (const m of matchesOf(TEMPERATURE_RE, folded)) {
+  // Every temperature holds "°", "º" or "degr": most texts are not scanned.
+  for (const m of mayHoldMatch(TEMPERATURE_RE, folded) ? matchesOf(TEMPERATURE_RE, folded) : []) {
     const { from, to, unit, unitAlt, scale } = m.groups!;
     const fahrenheit = (unit ?? unitAlt ?? scale ?? '').startsWith('f');
     const celsius = (n: number) => Math.round(fahrenheit ? ((n - 32) * 5) / 9 : n);
@@ -428,6 +430,23 @@ const ELISION_RE = /^(l|d|n|j|m|t|s|c|qu|jusqu|lorsqu|puisqu)'(\p{L}+)$/u;
 
 const EN_MODALS = /^(?:can|could|cannot|can't|couldn't)$/;
 const FR_MODALS = /^(?:peux|peut|pouvons|pouvez|peuvent|pourr(?:ai|as|a|ons|ez|ont|ais|ait|ions|iez|aient)|pouv(?:ais|ait|ions|iez|aient|oir)|pu)$/;
+const ABLE_RE = /^(?:able|unable)$/;
+/** "en mesure de". */
+const MEASURE_RE = /^mesure$/;
+const POSSIBLE_RE = /^(?:possible|impossible|allowed|permitted|autorisee?s?)$/;
+const COVERED_RE = /^(?:covered|couverte?s?|(?:in)?eligibles?)$/;
+/** "pris en charge". */
+const TAKEN_ON_RE = /^prise?s?$/;
+const ACCEPT_RE = /^accept(?!ab)/;
+/**
+ * Strings one of which every word opening a claim holds, read from those words' patterns so they cannot
+ * drift from them: most clauses hold none, and are not split into words to look for claims.
+ */
+const CLAIM_WORDS: readonly string[] | undefined = (() => {
+  const choices = [EN_MODALS, FR_MODALS, ABLE_RE, MEASURE_RE, POSSIBLE_RE, COVERED_RE, TAKEN_ON_RE, ACCEPT_RE].map((re) => requiredLiterals(re.source, 2));
+  return choices.every((choice) => choice !== undefined) ? choices.flat() : undefined;
+})();
+const mayClaim = (text: string) => CLAIM_WORDS === undefined || CLAIM_WORDS.some((word) => text.includes(word));
 const COPULAS = /^(?:is|are|was|were|be|been|being|it's|that's|isn't|aren't|wasn't|weren't|est|sont|sera|seront|serait|seraient|soit|soient|etait|etaient|ete|etre)$/;
 /** Words before a claim that make it a condition, a question or a purpose, not a statement. */
 const NOT_STATED = new Set(['if', 'unless', 'whether', 'when', 'whenever', 'how', 'what', 'where', 'which', 'whatever', 'anything', 'everything', 'soon', 'best', 'si', "s'", 'comment', 'quand', 'lorsque', "lorsqu'", 'quoi', 'afin', 'pour']);
@@ -535,24 +554,24 @@ function claimsIn(list: readonly Word[], folded: string, languages: Languages): 
       continue;
     }
     // "(un)able to X", "en mesure de X": the claim is X; "to be able to" states a purpose.
-    if ((english && /^(?:able|unable)$/.test(text) && next?.text === 'to' && !(list[i - 1]?.text === 'be' && list[i - 2]?.text === 'to')) || (french && text === 'mesure' && list[i - 1]?.text === 'en' && ['de', "d'"].includes(next?.text ?? ''))) {
+    if ((english && ABLE_RE.test(text) && next?.text === 'to' && !(list[i - 1]?.text === 'be' && list[i - 2]?.text === 'to')) || (french && MEASURE_RE.test(text) && list[i - 1]?.text === 'en' && ['de', "d'"].includes(next?.text ?? ''))) {
       const verb = verbAfter(list, i + 1);
       if (verb) claims.push(claimAt(claimKey(verb.text), verb.end, true, list, from, i, languages));
       continue;
     }
     // "it is (not) possible (to X)", "c'est possible", "is (not) allowed": only after a verb "to be", never "as soon as possible".
-    if (copula && /^(?:possible|impossible|allowed|permitted|autorisee?s?)$/.test(text) && next?.text !== 'que' && next?.text !== 'that') {
+    if (copula && POSSIBLE_RE.test(text) && next?.text !== 'que' && next?.text !== 'that') {
       const verb = ['to', 'de', "d'"].includes(next?.text ?? '') ? verbAfter(list, i + 2) : undefined;
       claims.push(claimAt(verb ? claimKey(verb.text) : /possible/.test(text) ? 'possible' : 'allowed', (verb ?? word).end, true, list, from, i, languages));
       continue;
     }
     // "is (not) covered / eligible", "est (n'est pas) couvert, éligible, pris en charge".
-    if (copula && (/^(?:covered|couverte?s?|(?:in)?eligibles?)$/.test(text) || (/^prise?s?$/.test(text) && next?.text === 'en' && list[i + 2]?.text === 'charge'))) {
+    if (copula && (COVERED_RE.test(text) || (TAKEN_ON_RE.test(text) && next?.text === 'en' && list[i + 2]?.text === 'charge'))) {
       claims.push(claimAt(/^pris/.test(text) ? 'covered' : claimKey(text), /^pris/.test(text) ? list[i + 2]!.end : word.end, true, list, from, i, languages));
       continue;
     }
     // "we (don't) accept returns", "nous (n')acceptons (pas)": not "please accept our apologies".
-    if (/^accept(?!ab)/.test(text) && !['please', 'veuillez', 'kindly'].includes(list[i - 1]?.text ?? '')) {
+    if (ACCEPT_RE.test(text) && !['please', 'veuillez', 'kindly'].includes(list[i - 1]?.text ?? '')) {
       const object = verbAfter(list, i + 1)?.text ?? '';
       if (!/^(?:our|nos|my|mes|apolog|excuse|sincere)/.test(object)) claims.push(claimAt('accept', word.end, true, list, from, i, languages));
     }
@@ -562,10 +581,12 @@ function claimsIn(list: readonly Word[], folded: string, languages: Languages): 
 
 function polarity(folded: string, original: string, languages: Languages): Mention[] {
   const found: Mention[] = [];
+  if (!mayClaim(folded)) return found;
   for (const sentence of matchesOf(SENTENCE_RE, folded)) {
     // A question asks about a claim; it does not make it.
     if (sentence.groups!.end === '?') continue;
     for (const clause of matchesOf(CLAUSE_RE, sentence[0])) {
+      if (!mayClaim(clause[0])) continue;
       for (const claim of claimsIn(words(clause[0], sentence.index + clause.index), folded, languages)) {
         found.push({ slot: 'polarity', group: claim.key, keys: [claim.negated ? 'no' : 'yes'], shown: original.slice(claim.start, claim.end) });
       }
@@ -600,7 +621,7 @@ function mentions(text: string, options: EntityOptions): Mention[] {
   const original = text.normalize('NFC');
   const languages = readLanguages(options.language);
   const found: Mention[] = [...names(original)];
-  const spans: Span[] = matchesOf(URL_OR_EMAIL_RE, original).map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  const spans: Span[] = (mayHoldMatch(URL_OR_EMAIL_RE, original) ? matchesOf(URL_OR_EMAIL_RE, original) : []).map((m) => ({ start: m.index, end: m.index + m[0].length }));
 
   // Longest names first, so "Coffret 3 bougies" is not also read as a shorter product inside it.
   const folded = foldText(original);
