@@ -522,7 +522,7 @@ function isNegatedFrench(before: readonly Word[], anchor: string, after: readonl
 
 /**
  * A claim read at the word `list[at]`, from the copula or the negation that opens it among the words from
- * `from`; built out of the word loop, which runs on every word, as are the words before and after it.
+ * `from`. Built outside the word loop, which runs on every word: so are the slices of words around it.
  */
 function claimAt(key: string, end: number, withCopula: boolean, list: readonly Word[], from: number, at: number, { english, french }: Languages): Claim {
   const word = list[at]!;
