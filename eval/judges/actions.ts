@@ -207,6 +207,8 @@ function passiveRules(kind: Rule['kind'], subject: string, tails: { done?: strin
  * match. One pattern per part, so rules sharing a verb look for it once per text.
  */
 interface NeededPart {
+  /** Where a text's reading of the part is kept while the text is read (see claimsFound). */
+  id: number;
   /** None when the part is the whole rule, whose own scan follows. */
   pattern?: RegExp;
   /**
@@ -218,10 +220,11 @@ interface NeededPart {
 
 const NEEDED_WORDS = new LiteralIndex();
 const neededParts = new Map<string, NeededPart>();
+let partCount = 0;
 function needed(part: string): NeededPart {
   let needs = neededParts.get(part);
   if (!needs) {
-    needs = { pattern: new RegExp(part), words: neededWords(part) };
+    needs = { id: partCount++, pattern: new RegExp(part), words: neededWords(part) };
     neededParts.set(part, needs);
   }
   return needs;
@@ -239,7 +242,7 @@ const rule = (kind: Rule['kind'], form: Rule['form'], conditional: boolean, sour
   conditional,
   re: new RegExp(source, 'g'),
   // A rule of its own, not built from verb forms: its words alone let a text skip it.
-  needs: { words: neededWords(source) },
+  needs: { id: partCount++, words: neededWords(source) },
   ...(accept ? { accept } : {}),
 });
 
@@ -633,6 +636,27 @@ const RULES: readonly Rule[] = [
   ...HANDOVER_RULES,
 ];
 
+/**
+ * The rules each needed word lets through, by the word's id, and the rules no word vouches for: a text
+ * holds a few of the words, so it looks at the few rules they name instead of testing the 150 rules in turn.
+ */
+const RULES_BY_WORD: ReadonlyArray<readonly number[]> = (() => {
+  const byWord = Array.from({ length: NEEDED_WORDS.size }, (): number[] => []);
+  RULES.forEach(({ needs }, index) => needs?.words?.forEach((id) => byWord[id]!.push(index)));
+  return byWord;
+})();
+const RULES_WITHOUT_WORDS = RULES.flatMap(({ needs }, index) => (needs?.words === undefined ? [index] : []));
+
+/** Per rule, 1 when the folded text holds one of its needed words (or it needs none). */
+function rulesWithWords(folded: string): Uint8Array {
+  const candidates = new Uint8Array(RULES.length);
+  for (const index of RULES_WITHOUT_WORDS) candidates[index] = 1;
+  NEEDED_WORDS.found(folded).forEach((held, id) => {
+    if (held === 1) for (const index of RULES_BY_WORD[id]!) candidates[index] = 1;
+  });
+  return candidates;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // What turns a match into policy, an offer or a refusal
 
@@ -750,19 +774,16 @@ function* claimsFound(text: string): Generator<ActionClaim & { start: number }> 
   const folded = fold(written);
   const all = sentences(folded);
   const spans = new Map<ActionKind, Span[]>();
-  const present = new Map<NeededPart, boolean>();
-  const held = NEEDED_WORDS.found(folded);
-  const mayMatch = ({ needs }: Rule) => {
-    if (!needs) return true;
-    let found = present.get(needs);
-    if (found === undefined) {
-      found = (needs.words === undefined || needs.words.some((id) => held[id] === 1)) && (needs.pattern === undefined || needs.pattern.test(folded));
-      present.set(needs, found);
-    }
-    return found;
+  const candidates = rulesWithWords(folded);
+  // Per part, whether its pattern is in the text: 0 not looked for yet, 1 found, 2 not found.
+  const parts = new Uint8Array(partCount);
+  const partFound = ({ id, pattern }: NeededPart) => {
+    if (parts[id] === 0) parts[id] = pattern === undefined || pattern.test(folded) ? 1 : 2;
+    return parts[id] === 1;
   };
-  for (const rule of RULES) {
-    if (!mayMatch(rule)) continue;
+  for (let index = 0; index < RULES.length; index++) {
+    const rule = RULES[index]!;
+    if (candidates[index] === 0 || (rule.needs && !partFound(rule.needs))) continue;
     for (const { match, sentence } of matchesWithinSentences(rule.re, folded, all)) {
       const start = sentence.start + match.index;
       const end = start + match[0].length;

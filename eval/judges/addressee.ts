@@ -32,9 +32,11 @@ const LEADING_HANDLES_RE = /^(?:\s{0,5}@[A-Za-z0-9_.]{1,30}[,:]?){1,10}/;
 const normalizeHandle = (handle: string) => handle.trim().replace(/^@/, '').toLowerCase();
 /** "<contact>@itfirm.com": an e-mail with its local part templated away ends with a domain, not a handle. */
 const DOMAIN_END_RE = /\.(?:com|net|org|fr|de|io|co|uk|eu|be|ch|es|it|info|biz)$/i;
-/** Every handle starts with "@": the many texts without one are not scanned. */
-const handlesIn = (text: string) =>
-  (text.includes('@') ? matchesOf(HANDLE_RE, text) : []).map((m) => m[1]!).filter((handle) => !DOMAIN_END_RE.test(handle));
+/** Every handle starts with "@": the many texts without one are not scanned. A text is read once: the customer's message once, not once per candidate. */
+const handlesIn = (text: string): readonly string[] =>
+  recentHandles(text, () => (text.includes('@') ? matchesOf(HANDLE_RE, text) : []).map((m) => m[1]!).filter((handle) => !DOMAIN_END_RE.test(handle)));
+
+const recentHandles = recentResults<readonly string[]>(RECENT_TEXTS);
 
 function foreignHandles(input: AddresseeInput): string[] {
   const own = [input.customer.name, input.customer.id, ...(input.brandHandles ?? [])].filter((handle): handle is string => handle !== undefined);
@@ -102,6 +104,11 @@ const nameWords = (text: string): readonly string[] =>
 
 const recentNameWords = recentResults<readonly string[]>(RECENT_TEXTS);
 
+/** The same words as a set, made once per text rather than once per answer. */
+const nameWordSet = (text: string): ReadonlySet<string> => recentNameWordSets(text, () => new Set(nameWords(text)));
+
+const recentNameWordSets = recentResults<ReadonlySet<string>>(RECENT_TEXTS);
+
 /** A handle-shaped customer name ("@bob", "bob_smith", or the handle the thread addresses) says nothing of their real name. */
 function isHandle(name: string, input: AddresseeInput): boolean {
   if (name.startsWith('@') || (/^[\p{L}\p{N}_.]+$/u.test(name) && /[\d_]/.test(name))) return true;
@@ -110,22 +117,25 @@ function isHandle(name: string, input: AddresseeInput): boolean {
 }
 
 function foreignGreetings(input: AddresseeInput): string[] {
+  // An answer that greets nobody by name needs none of the words below.
+  const greeted = greetings(input.answer);
+  if (greeted.length === 0) return [];
   const { name, id, email } = input.customer;
   const nameKnown = name !== undefined && name.trim() !== '' && !isHandle(name.trim(), input);
   const customerWords = [name, id, email?.split('@')[0]].filter((text): text is string => text !== undefined).flatMap(nameWords);
   // What the customer wrote is theirs: a signature, or the person they write for.
-  const questionWords = new Set(nameWords(input.question));
-  const pastWords = new Set(input.pastReplies.flatMap(nameWords));
+  const questionWords = nameWordSet(input.question);
+  const inPastReply = (word: string) => input.pastReplies.some((reply) => nameWordSet(reply).has(word));
   // "Alex" for "Alexandre", "Dan" for "Daniel": a short form of the customer's own name is theirs.
   const isCustomers = (word: string) =>
     questionWords.has(word) || customerWords.some((own) => own === word || (Math.min(own.length, word.length) >= 3 && (own.startsWith(word) || word.startsWith(own))));
   const found: string[] = [];
-  for (const greeting of greetings(input.answer)) {
+  for (const greeting of greeted) {
     const strangers = greeting.names.flatMap(nameWords).filter((word) => !isCustomers(word));
     if (strangers.length === 0) continue;
     // Unknown customer name: a greeting name is only evidence when a past reply the answer reuses holds it.
     if (nameKnown) found.push(`the greeting "${greeting.text}" addresses someone other than the customer`);
-    else if (strangers.some((word) => pastWords.has(word))) found.push(`the greeting "${greeting.text}" addresses a name taken from a past ticket's reply, not the customer`);
+    else if (strangers.some(inPastReply)) found.push(`the greeting "${greeting.text}" addresses a name taken from a past ticket's reply, not the customer`);
   }
   return found;
 }

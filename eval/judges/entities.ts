@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { defineJudge, factOptionsOf, scoreOnly } from './define.ts';
 import { catalogueNames, fold, mayName, productPattern } from './key-facts.ts';
+import { mayHoldMatch, requiredLiterals } from './literals.ts';
 import { optionsKey, RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
 import { matchesOf } from './matches.ts';
@@ -159,13 +160,17 @@ interface Token {
   initial: boolean;
 }
 
+const CONNECTORS: ReadonlySet<string> = new Set(['and', 'or', 'et', 'ou', 'to', 'a', 'und', 'oder', 'y', 'e']);
+
 function tokenKind(text: string, folded: string): TokenKind {
-  if (/^\d{1,4}(?:\.\d{1,2})?\+?$/.test(text)) return 'number';
-  // A model code starts with a letter, holds a digit and a capital, and no run of 5+ digits (that is an order).
-  if (/^\p{L}[\p{L}\d-]{0,13}$/u.test(text) && /\d/.test(text) && /\p{Lu}/u.test(text) && !/\d{5}/.test(text) && !NOT_A_MODEL_CODE.test(folded)) return 'code';
+  // Numbers and codes hold a digit; most words hold none, and skip both tests.
+  if (/\d/.test(text)) {
+    if (/^\d{1,4}(?:\.\d{1,2})?\+?$/.test(text)) return 'number';
+    // A model code starts with a letter, holds a digit and a capital, and no run of 5+ digits (that is an order).
+    if (/^\p{L}[\p{L}\d-]{0,13}$/u.test(text) && /\p{Lu}/u.test(text) && !/\d{5}/.test(text) && !NOT_A_MODEL_CODE.test(folded)) return 'code';
+  }
   if (/^(?:\p{Lu}|\p{Ll}{1,3}\p{Lu})[\p{L}-]*$/u.test(text)) return 'name';
-  if (/^(?:and|or|et|ou|to|a|und|oder|y|e)$/.test(folded)) return 'connector';
-  return 'other';
+  return CONNECTORS.has(folded) ? 'connector' : 'other';
 }
 
 /** A code glued to a word is a compound ("M1-Problems", "ISR4331-Router"): the code is the model. */
@@ -173,16 +178,27 @@ const COMPOUND_RE = /^(?<code>[\p{L}\d-]*\d[\p{L}\d]*)-\p{Lu}?\p{Ll}{3,}$/u;
 /** Discount codes look like models ("LUNE10", "WELCOME15", "LUNE10-DAVID"); they follow these words or are all capitals with a long word. */
 const DISCOUNT_BEFORE_RE = /(?:code|coupon|promo|voucher|gutschein|cupon|cupom)[^.\n]{0,30}$/iu;
 const DISCOUNT_CODE_RE = /^\p{Lu}{4,}\d|\d-\p{Lu}{3,}$/u;
+/** What may stand before a token that opens a sentence or a line, once spaces are skipped. */
+const OPENERS = new Set('.!?:;\n•*>#|"«“(–—-');
+const SPACES = new Set(' \t\u00a0');
+
+/** Whether the token at `start` opens a sentence or a line: nothing but spaces, or an opener, in the 4 units before it. */
+function opensSentence(text: string, start: number): boolean {
+  const reach = Math.max(0, start - 4);
+  let at = start - 1;
+  while (at >= reach && SPACES.has(text[at]!)) at--;
+  return at < reach || OPENERS.has(text[at]!);
+}
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   for (const m of matchesOf(TOKEN_RE, text)) {
-    const written = (m[0].length <= 40 ? COMPOUND_RE.exec(m[0])?.groups!.code : undefined) ?? m[0];
-    const before = text.slice(Math.max(0, m.index - 4), m.index).replace(/[ \t\u00a0]+$/u, '');
+    // A compound holds a hyphen.
+    const written = (m[0].length <= 40 && m[0].includes('-') ? COMPOUND_RE.exec(m[0])?.groups!.code : undefined) ?? m[0];
     const folded = fold(written);
     let kind = tokenKind(written, folded);
     if (kind === 'code' && (DISCOUNT_CODE_RE.test(written) || DISCOUNT_BEFORE_RE.test(text.slice(Math.max(0, m.index - 40), m.index)))) kind = 'other';
-    tokens.push({ text: written, folded, start: m.index, end: m.index + written.length, kind, initial: before === '' || /[.!?:;\n•*>#|"«“(–—-]$/u.test(before) });
+    tokens.push({ text: written, folded, start: m.index, end: m.index + written.length, kind, initial: opensSentence(text, m.index) });
   }
   return tokens;
 }
@@ -370,7 +386,7 @@ const PLAN_RE = new RegExp(
 const SAME_TIER: ReadonlyMap<string, string> = new Map([['gratuit', 'free'], ['basique', 'basic'], ['entreprise', 'business'], ['enterprise', 'business']]);
 
 function plans(folded: string, original: string): Mention[] {
-  return matchesOf(PLAN_RE, folded).map((m) => {
+  return (mayHoldMatch(PLAN_RE, folded) ? matchesOf(PLAN_RE, folded) : []).map((m) => {
     const tier = (m.groups!.tier ?? m.groups!.tierFr)!;
     return { slot: 'plan', group: '', keys: [SAME_TIER.get(tier) ?? tier], shown: original.slice(m.index, m.index + m[0].length) };
   });
@@ -381,7 +397,8 @@ const TEMPERATURE_RE =
 
 function temperatures(folded: string, original: string): Mention[] {
   const found: Mention[] = [];
-  for (const m of matchesOf(TEMPERATURE_RE, folded)) {
+  // Every temperature holds "°", "º" or "degr": most texts are not scanned.
+  for (const m of mayHoldMatch(TEMPERATURE_RE, folded) ? matchesOf(TEMPERATURE_RE, folded) : []) {
     const { from, to, unit, unitAlt, scale } = m.groups!;
     const fahrenheit = (unit ?? unitAlt ?? scale ?? '').startsWith('f');
     const celsius = (n: number) => Math.round(fahrenheit ? ((n - 32) * 5) / 9 : n);
@@ -413,6 +430,23 @@ const ELISION_RE = /^(l|d|n|j|m|t|s|c|qu|jusqu|lorsqu|puisqu)'(\p{L}+)$/u;
 
 const EN_MODALS = /^(?:can|could|cannot|can't|couldn't)$/;
 const FR_MODALS = /^(?:peux|peut|pouvons|pouvez|peuvent|pourr(?:ai|as|a|ons|ez|ont|ais|ait|ions|iez|aient)|pouv(?:ais|ait|ions|iez|aient|oir)|pu)$/;
+const ABLE_RE = /^(?:able|unable)$/;
+/** "en mesure de". */
+const MEASURE_RE = /^mesure$/;
+const POSSIBLE_RE = /^(?:possible|impossible|allowed|permitted|autorisee?s?)$/;
+const COVERED_RE = /^(?:covered|couverte?s?|(?:in)?eligibles?)$/;
+/** "pris en charge". */
+const TAKEN_ON_RE = /^prise?s?$/;
+const ACCEPT_RE = /^accept(?!ab)/;
+/**
+ * Strings one of which every word opening a claim holds, read from those words' patterns so they cannot
+ * drift from them: most clauses hold none, and are not split into words to look for claims.
+ */
+const CLAIM_WORDS: readonly string[] | undefined = (() => {
+  const choices = [EN_MODALS, FR_MODALS, ABLE_RE, MEASURE_RE, POSSIBLE_RE, COVERED_RE, TAKEN_ON_RE, ACCEPT_RE].map((re) => requiredLiterals(re.source, 2));
+  return choices.every((choice) => choice !== undefined) ? choices.flat() : undefined;
+})();
+const mayClaim = (text: string) => CLAIM_WORDS === undefined || CLAIM_WORDS.some((word) => text.includes(word));
 const COPULAS = /^(?:is|are|was|were|be|been|being|it's|that's|isn't|aren't|wasn't|weren't|est|sont|sera|seront|serait|seraient|soit|soient|etait|etaient|ete|etre)$/;
 /** Words before a claim that make it a condition, a question or a purpose, not a statement. */
 const NOT_STATED = new Set(['if', 'unless', 'whether', 'when', 'whenever', 'how', 'what', 'where', 'which', 'whatever', 'anything', 'everything', 'soon', 'best', 'si', "s'", 'comment', 'quand', 'lorsque', "lorsqu'", 'quoi', 'afin', 'pour']);
@@ -442,7 +476,8 @@ function claimKey(word: string): string {
 function words(clause: string, offset: number): Word[] {
   const out: Word[] = [];
   for (const m of matchesOf(WORD_RE, clause)) {
-    const split = ELISION_RE.exec(m[0]);
+    // Only a word with an apostrophe can be an elision.
+    const split = m[0].includes("'") ? ELISION_RE.exec(m[0]) : null;
     const start = offset + m.index;
     if (split) {
       const head = split[1]!.length + 1;
@@ -485,8 +520,14 @@ function isNegatedFrench(before: readonly Word[], anchor: string, after: readonl
   return ne && next[0] !== 'que' && next[0] !== "qu'";
 }
 
-/** A claim read at `word`, from the copula or the negation that opens it; built out of the word loop, which runs on every word. */
-function claimAt(key: string, end: number, withCopula: boolean, word: Word, before: readonly Word[], after: readonly Word[], { english, french }: Languages): Claim {
+/**
+ * A claim read at the word `list[at]`, from the copula or the negation that opens it among the words from
+ * `from`. Built outside the word loop, which runs on every word: so are the slices of words around it.
+ */
+function claimAt(key: string, end: number, withCopula: boolean, list: readonly Word[], from: number, at: number, { english, french }: Languages): Claim {
+  const word = list[at]!;
+  const before = list.slice(from, at);
+  const after = list.slice(at + 1, at + 6);
   const opening = before.find((w) => (withCopula && COPULAS.test(w.text)) || w.text === 'ne' || w.text === "n'" || EN_NEGATIONS.has(w.text) || w.text.endsWith("n't"));
   const negated = (english && isNegatedEnglish(before, word.text, after)) || (french && isNegatedFrench(before, word.text, after));
   return { key, negated, start: opening?.start ?? word.start, end };
@@ -502,37 +543,37 @@ function claimsIn(list: readonly Word[], folded: string, languages: Languages): 
     if (NOT_STATED.has(text)) break;
     let from = Math.max(0, i - 3);
     for (let j = i - 1; j >= from; j--) if (PHRASE_BREAKS.has(list[j]!.text)) from = j + 1;
-    const before = list.slice(from, i);
-    const after = list.slice(i + 1, i + 6);
-    const copula = before.some((w) => COPULAS.test(w.text));
+    let copula = false;
+    for (let j = from; j < i && !copula; j++) copula = COPULAS.test(list[j]!.text);
+    const next = list[i + 1];
     // Modal verbs: the claim is the verb they govern. An inversion ("can you", "pouvez-vous") asks, it does not state.
     if ((english && EN_MODALS.test(text)) || (french && FR_MODALS.test(text))) {
-      if (folded[word.end] === '-' || ['you', 'we', 'i', 'they', 'he', 'she', 'it'].includes(after[0]?.text ?? '')) continue;
+      if (folded[word.end] === '-' || ['you', 'we', 'i', 'they', 'he', 'she', 'it'].includes(next?.text ?? '')) continue;
       const verb = verbAfter(list, i + 1);
-      if (verb && !/^(?:have|avoir)$/.test(verb.text)) claims.push(claimAt(claimKey(verb.text), verb.end, false, word, before, after, languages));
+      if (verb && !/^(?:have|avoir)$/.test(verb.text)) claims.push(claimAt(claimKey(verb.text), verb.end, false, list, from, i, languages));
       continue;
     }
     // "(un)able to X", "en mesure de X": the claim is X; "to be able to" states a purpose.
-    if ((english && /^(?:able|unable)$/.test(text) && after[0]?.text === 'to' && !(list[i - 1]?.text === 'be' && list[i - 2]?.text === 'to')) || (french && text === 'mesure' && list[i - 1]?.text === 'en' && ['de', "d'"].includes(after[0]?.text ?? ''))) {
+    if ((english && ABLE_RE.test(text) && next?.text === 'to' && !(list[i - 1]?.text === 'be' && list[i - 2]?.text === 'to')) || (french && MEASURE_RE.test(text) && list[i - 1]?.text === 'en' && ['de', "d'"].includes(next?.text ?? ''))) {
       const verb = verbAfter(list, i + 1);
-      if (verb) claims.push(claimAt(claimKey(verb.text), verb.end, true, word, before, after, languages));
+      if (verb) claims.push(claimAt(claimKey(verb.text), verb.end, true, list, from, i, languages));
       continue;
     }
     // "it is (not) possible (to X)", "c'est possible", "is (not) allowed": only after a verb "to be", never "as soon as possible".
-    if (copula && /^(?:possible|impossible|allowed|permitted|autorisee?s?)$/.test(text) && after[0]?.text !== 'que' && after[0]?.text !== 'that') {
-      const verb = ['to', 'de', "d'"].includes(after[0]?.text ?? '') ? verbAfter(list, i + 2) : undefined;
-      claims.push(claimAt(verb ? claimKey(verb.text) : /possible/.test(text) ? 'possible' : 'allowed', (verb ?? word).end, true, word, before, after, languages));
+    if (copula && POSSIBLE_RE.test(text) && next?.text !== 'que' && next?.text !== 'that') {
+      const verb = ['to', 'de', "d'"].includes(next?.text ?? '') ? verbAfter(list, i + 2) : undefined;
+      claims.push(claimAt(verb ? claimKey(verb.text) : /possible/.test(text) ? 'possible' : 'allowed', (verb ?? word).end, true, list, from, i, languages));
       continue;
     }
     // "is (not) covered / eligible", "est (n'est pas) couvert, éligible, pris en charge".
-    if (copula && (/^(?:covered|couverte?s?|(?:in)?eligibles?)$/.test(text) || (/^prise?s?$/.test(text) && after[0]?.text === 'en' && after[1]?.text === 'charge'))) {
-      claims.push(claimAt(/^pris/.test(text) ? 'covered' : claimKey(text), /^pris/.test(text) ? after[1]!.end : word.end, true, word, before, after, languages));
+    if (copula && (COVERED_RE.test(text) || (TAKEN_ON_RE.test(text) && next?.text === 'en' && list[i + 2]?.text === 'charge'))) {
+      claims.push(claimAt(/^pris/.test(text) ? 'covered' : claimKey(text), /^pris/.test(text) ? list[i + 2]!.end : word.end, true, list, from, i, languages));
       continue;
     }
     // "we (don't) accept returns", "nous (n')acceptons (pas)": not "please accept our apologies".
-    if (/^accept(?!ab)/.test(text) && !['please', 'veuillez', 'kindly'].includes(list[i - 1]?.text ?? '')) {
+    if (ACCEPT_RE.test(text) && !['please', 'veuillez', 'kindly'].includes(list[i - 1]?.text ?? '')) {
       const object = verbAfter(list, i + 1)?.text ?? '';
-      if (!/^(?:our|nos|my|mes|apolog|excuse|sincere)/.test(object)) claims.push(claimAt('accept', word.end, true, word, before, after, languages));
+      if (!/^(?:our|nos|my|mes|apolog|excuse|sincere)/.test(object)) claims.push(claimAt('accept', word.end, true, list, from, i, languages));
     }
   }
   return claims;
@@ -540,10 +581,12 @@ function claimsIn(list: readonly Word[], folded: string, languages: Languages): 
 
 function polarity(folded: string, original: string, languages: Languages): Mention[] {
   const found: Mention[] = [];
+  if (!mayClaim(folded)) return found;
   for (const sentence of matchesOf(SENTENCE_RE, folded)) {
     // A question asks about a claim; it does not make it.
     if (sentence.groups!.end === '?') continue;
     for (const clause of matchesOf(CLAUSE_RE, sentence[0])) {
+      if (!mayClaim(clause[0])) continue;
       for (const claim of claimsIn(words(clause[0], sentence.index + clause.index), folded, languages)) {
         found.push({ slot: 'polarity', group: claim.key, keys: [claim.negated ? 'no' : 'yes'], shown: original.slice(claim.start, claim.end) });
       }
@@ -578,7 +621,7 @@ function mentions(text: string, options: EntityOptions): Mention[] {
   const original = text.normalize('NFC');
   const languages = readLanguages(options.language);
   const found: Mention[] = [...names(original)];
-  const spans: Span[] = matchesOf(URL_OR_EMAIL_RE, original).map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  const spans: Span[] = (mayHoldMatch(URL_OR_EMAIL_RE, original) ? matchesOf(URL_OR_EMAIL_RE, original) : []).map((m) => ({ start: m.index, end: m.index + m[0].length }));
 
   // Longest names first, so "Coffret 3 bougies" is not also read as a shorter product inside it.
   const folded = foldText(original);

@@ -410,17 +410,23 @@ const recentFacts = recentResults<Fact[]>(RECENT_TEXTS);
 
 /**
  * Judges read a text with and without the catalogue or the language (grounding's sources, safety's order
- * numbers), which mostly read the same: extraction only depends on whether the text reads as French and on
- * the catalogue names it may hold, so those key what is kept.
+ * numbers), which mostly read the same: extraction only depends on the catalogue names the text may hold
+ * and, for a numeric date whose day and month could be swapped, on whether it reads as French. So a text
+ * is read once per catalogue names, and again per language only when it holds such a date; the language
+ * is not guessed for the others.
  */
 function factsOf(text: string, options: FactOptions): Fact[] {
   const { original, folded } = foldedText(text);
-  const french = isFrench(folded, options.language);
   const products = catalogueNames(options.products).filter((product) => mayName(folded, product));
-  return recentReadings(text, () => extract(original, folded, french, products), `${french}\u0000${JSON.stringify(products)}`);
+  const catalogue = JSON.stringify(products);
+  const anyLanguage = recentReadings(text, () => extract(original, folded, undefined, products), catalogue);
+  if (anyLanguage) return anyLanguage;
+  const french = isFrench(folded, options.language);
+  // Read with the language, a text is never undecided.
+  return recentReadings(text, () => extract(original, folded, french, products), `${french}\u0000${catalogue}`)!;
 }
 
-const recentReadings = recentResults<Fact[]>(RECENT_TEXTS);
+const recentReadings = recentResults<Fact[] | undefined>(RECENT_TEXTS);
 
 /** A text in NFC and its folded copy, made once per text however many times and ways it is read. */
 function foldedText(text: string): { original: string; folded: string } {
@@ -445,8 +451,11 @@ export function catalogueNames(products: readonly string[] | undefined): readonl
 
 const catalogues = new WeakMap<readonly string[], readonly string[]>();
 
-/** `folded` is `original` folded; `products` the catalogue names it may hold, longest first. */
-function extract(original: string, folded: string, french: boolean, products: readonly string[]): Fact[] {
+/**
+ * `folded` is `original` folded; `products` the catalogue names it may hold, longest first. Without
+ * `french`, undefined when a numeric date reads as two days, which the language decides between.
+ */
+function extract(original: string, folded: string, french: boolean | undefined, products: readonly string[]): Fact[] | undefined {
   const claimed: Span[] = [];
   const found: Found[] = [];
 
@@ -487,10 +496,18 @@ function extract(original: string, folded: string, french: boolean, products: re
     if (part >= 1 && part <= parts) claim(m.index, m.index + m[0].length, null);
   }
   scan(ISO_DATE_RE, 'date', (m) => isoDate(Number(m[1]), Number(m[2]), Number(m[3])));
-  scan(NUMERIC_DATE_RE, 'date', (m) => numericDate(Number(m[1]), Number(m[3]), fullYear(m[4]), french));
+  // Whether a date is read does not depend on the order of day and month (both are tried), only its value does.
+  let undecided = false;
+  const dateOf = (first: number, second: number, year: number | undefined) => {
+    const dayFirst = numericDate(first, second, year, true);
+    if (french === undefined) undecided ||= dayFirst !== numericDate(first, second, year, false);
+    return french === false ? numericDate(first, second, year, false) : dayFirst;
+  };
+  scan(NUMERIC_DATE_RE, 'date', (m) => dateOf(Number(m[1]), Number(m[3]), fullYear(m[4])));
   scan(DAY_MONTH_RE, 'date', (m) => isoDate(fullYear(m[3]), MONTHS.get(m[2]!)!, Number(m[1])));
   scan(MONTH_DAY_RE, 'date', (m) => isoDate(fullYear(m[3]), MONTHS.get(m[1]!)!, Number(m[2])));
-  scan(SHORT_DATE_RE, 'date', (m) => numericDate(Number(m[1]), Number(m[2]), undefined, french));
+  scan(SHORT_DATE_RE, 'date', (m) => dateOf(Number(m[1]), Number(m[2]), undefined));
+  if (undecided) return undefined;
   for (const re of NOISE_RES.slice(1)) scan(re, null, () => undefined);
 
   const orderId = (m: RegExpExecArray) => {

@@ -124,6 +124,11 @@ export class LiteralIndex {
   private ends: number[] = [-1];
   private readonly ids = new Map<string, number>();
 
+  /** How many strings the index holds; their ids are 0 to size - 1. */
+  get size(): number {
+    return this.ids.size;
+  }
+
   /** The id of an ASCII string, added to the index if new. */
   id(literal: string): number {
     let id = this.ids.get(literal);
@@ -164,4 +169,20 @@ export class LiteralIndex {
     }
     return held;
   }
+}
+
+/** Each pattern's strings, read once; null when its source vouches for none or a flag changes what matches. */
+const patternLiterals = new WeakMap<RegExp, readonly string[] | null>();
+
+/**
+ * Whether `text` may hold a match of `re`: false only when it holds none of the strings (of one
+ * character or more) every match holds, which `includes` tells faster than the pattern's scan.
+ */
+export function mayHoldMatch(re: RegExp, text: string): boolean {
+  let literals = patternLiterals.get(re);
+  if (literals === undefined) {
+    literals = re.ignoreCase || re.multiline ? null : (requiredLiterals(re.source, 1) ?? null);
+    patternLiterals.set(re, literals);
+  }
+  return literals === null || literals.some((literal) => text.includes(literal));
 }

@@ -169,6 +169,12 @@ const COMMITMENTS: readonly Commitment[] = [
  */
 const COMMITMENT_WORDS = new Map(COMMITMENTS.map((commitment) => [commitment, requiredLiterals(commitment.pattern.source)]));
 
+/** Whether folded text may hold the commitment: it holds one of its words, or its pattern vouches for none. */
+function mayCommit(commitment: Commitment, folded: string): boolean {
+  const words = COMMITMENT_WORDS.get(commitment);
+  return words === undefined || words.some((word) => folded.includes(word));
+}
+
 const PERCENT_DISCOUNT_RE =
   /(?<![\d.,])(\d{1,3}(?:[.,]\d{1,2})?)\s?%\s?(?:off|de\s+remise|de\s+reduction|de\s+rabais|discount|remise|reduction|rabais)(?![a-z])|(?<![a-z])(?:remise|reduction|rabais|discount)\s+(?:de\s+|of\s+)?(\d{1,3}(?:[.,]\d{1,2})?)\s?%/;
 
@@ -245,10 +251,7 @@ function statedCommitments(answer: string): StatedCommitment[] {
   const codes = matchesOf(CODE_TOKEN_RE, answer);
   // Clauses are folded one by one, so whatever a clause holds the whole folded answer holds too.
   const whole = fold(answer);
-  const possible = COMMITMENTS.filter((commitment) => {
-    const words = COMMITMENT_WORDS.get(commitment);
-    return words === undefined || words.some((word) => whole.includes(word));
-  });
+  const possible = COMMITMENTS.filter((commitment) => mayCommit(commitment, whole));
   const percents = whole.includes('%');
   if (codes.length === 0 && possible.length === 0 && !percents) return found;
   for (const sentence of answer.normalize('NFC').split(SENTENCE_SPLIT_RE)) {
@@ -261,9 +264,12 @@ function statedCommitments(answer: string): StatedCommitment[] {
         const code = new RegExp(`(?<![A-Z0-9])${escapeRegExp(m[1]!)}(?![A-Z0-9])`);
         add({ label: 'discount code', demand: 'discount', promise: true, text: `code ${m[1]!}`, support: { code }, granted: !conditional });
       }
+      // A clause holding none of the words of the answer's possible commitments, nor a percentage, commits to nothing more.
+      const inClause = possible.filter((commitment) => mayCommit(commitment, folded));
+      if (inClause.length === 0 && !(percents && folded.includes('%'))) continue;
       if (NEGATION_RE.test(folded.replace(NOT_NEGATION_RE, ' '))) continue;
       const granted = !conditional && GRANT_RE.test(folded);
-      for (const commitment of possible) {
+      for (const commitment of inClause) {
         if (clauseCodes.length > 0 && commitment.label === 'discount code') continue;
         const m = commitment.pattern.exec(folded);
         if (!m || (commitment.customersWord?.test(folded) && !BRAND_GIVES_RE.test(folded))) continue;

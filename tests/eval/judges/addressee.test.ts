@@ -21,6 +21,19 @@ describe('foreignAddressees: handles', () => {
   });
 });
 
+describe('foreignAddressees: one customer message, several answers', () => {
+  it.each([
+    ['@JaneDoe42 my parcel never came', '@JaneDoe42 sorry, it left today.', 'Hello Paul, your parcel left today.'],
+    ['@JaneDoe42 mon colis n’est jamais arrivé', '@JaneDoe42 désolés, il est parti ce jour.', 'Bonjour Paul, votre colis est parti ce jour.'],
+  ])('each answer is judged on its own, the message read once for all: %s', (question, ownHandle, pastGreeting) => {
+    const pastReplies = ['Hello Paul, thanks for your patience.', 'Bonjour Paul, merci de votre patience.'];
+    expect(addressees({ question, answer: ownHandle, pastReplies })).toEqual([]);
+    expect(addressees({ question, answer: pastGreeting, pastReplies })).toEqual([expect.stringContaining('a name taken from a past ticket')]);
+    expect(addressees({ question, answer: '@Someone_Else hi.', pastReplies })).toEqual([expect.stringContaining('@Someone_Else')]);
+    expect(addressees({ question, answer: ownHandle, pastReplies })).toEqual([]);
+  });
+});
+
 describe('foreignAddressees: greetings', () => {
   const customer = { name: 'Anna Petit' };
 

@@ -70,6 +70,22 @@ describe('judgeEntities: models', () => {
     expect(conflictSlots(reference, answer)).toEqual([]);
   });
 
+  it.each([
+    ['Thanks.\u00a0Call 911.', 'Thanks.\u00a0Call 112.'],
+    ['Thanks for writing.\n\tCall 911.', 'Thanks for writing.\n\tCall 112.'],
+    ['Merci.\u00a0 Appelez 15 d’abord.', 'Merci.\u00a0 Appelez 112 d’abord.'],
+    ['Merci de votre message.\n  Appelez 15 d’abord.', 'Merci de votre message.\n  Appelez 112 d’abord.'],
+  ])('a sentence’s capitalised first word after spaces, a tab or a non-breaking space names no model: %s', (reference, answer) => {
+    expect(conflictSlots(reference, answer)).toEqual([]);
+  });
+
+  it.each([
+    ['Please Call 911.', 'Please Call 112.'],
+    ['Merci, Appelez 15 d’abord.', 'Merci, Appelez 112 d’abord.'],
+  ])('the same word capitalised within a sentence names one: %s', (reference, answer) => {
+    expect(conflictSlots(reference, answer)).toEqual(['model']);
+  });
+
   it('a model glued to a word is still that model', () => {
     expect(judgeEntities('Der Cisco Router ISR4331 startet neu.', 'Der Cisco ISR4331-Router startet neu.', { language: 'de' }).score).toBe(1);
     expect(judgeEntities('Votre MacBook Air M1 chauffe.', 'Le MacBook Air M1-Problem vient du chargeur.').score).toBe(1);

@@ -216,6 +216,23 @@ describe('extractFacts: dates', () => {
     expect(only(text, 'date', { language })).toBe(value);
   });
 
+  it.each([
+    ['Your order was delivered on 05/04/2024.', '2024-05-04'],
+    ['Votre commande a été livrée le 05/04/2024.', '2024-04-05'],
+  ])('a date read first without a language, then with each, is read in each language’s order: %s', (text, guessed) => {
+    expect(only(text, 'date')).toBe(guessed);
+    expect(only(text, 'date', { language: 'fr' })).toBe('2024-04-05');
+    expect(only(text, 'date', { language: 'en' })).toBe('2024-05-04');
+    expect(only(text, 'date')).toBe(guessed);
+  });
+
+  it.each([
+    ['Your order was delivered on 25/04/2024 and on 06/06/2024.', ['date:2024-04-25', 'date:2024-06-06']],
+    ['Votre commande a été livrée le 25/04/2024 et le 06/06/2024.', ['date:2024-04-25', 'date:2024-06-06']],
+  ])('a date only one order reads is the same in any language: %s', (text, dates) => {
+    for (const language of [undefined, 'fr', 'en']) expect(facts(text, language ? { language } : {})).toEqual(dates);
+  });
+
   it('rejects impossible dates', () => {
     expect(facts('On 31/02/2024.', { language: 'fr' })).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LiteralIndex, requiredLiterals } from '../../../eval/judges/literals.ts';
+import { LiteralIndex, mayHoldMatch, requiredLiterals } from '../../../eval/judges/literals.ts';
 
 /** Whether every text the pattern matches holds one of the strings read from it. */
 const vouches = (source: string, texts: readonly string[]) => {
@@ -37,6 +37,7 @@ describe('LiteralIndex: which strings a text holds, in one pass', () => {
     const index = new LiteralIndex();
     const ids = ['refund', 'refunded', 'fund', 'rembourse', 'remboursement', 'annul'].map((literal) => index.id(literal));
     expect(index.id('refund')).toBe(ids[0]);
+    expect(index.size).toBe(6);
     const held = (text: string) => ids.filter((id) => index.found(text)[id] === 1).length;
     expect([...index.found('we have refunded you')]).toEqual([1, 1, 1, 0, 0, 0]);
     expect([...index.found('le remboursement a été effectué')]).toEqual([0, 0, 0, 1, 1, 0]);
@@ -50,5 +51,25 @@ describe('LiteralIndex: which strings a text holds, in one pass', () => {
     const ids = words.map((word) => index.id(word));
     const held = index.found(words.filter((_, n) => n % 3 === 0).join(' '));
     expect(ids.filter((id) => held[id] === 1)).toEqual(ids.filter((_, n) => n % 3 === 0));
+  });
+});
+
+describe('mayHoldMatch: whether a text may hold a match, from the strings every match holds', () => {
+  const temperature = /(?<![\d])\d{1,3}\s?(?:°|degr(?:ees?|es?))/gu;
+
+  it.each([
+    ['Keep it below 25 degrees.', true],
+    ['À conserver sous 25 °C.', true],
+    ['Keep it somewhere cool.', false],
+    ['À conserver au frais.', false],
+  ])('%s → %s', (text, may) => {
+    expect(mayHoldMatch(temperature, text)).toBe(may);
+  });
+
+  it('never turns a text down for a pattern that vouches for no string, or that ignores case (French and English)', () => {
+    expect(mayHoldMatch(/\d+/g, 'no digits here')).toBe(true);
+    expect(mayHoldMatch(/\d+/g, 'aucun chiffre ici')).toBe(true);
+    expect(mayHoldMatch(/refund/i, 'REFUND ISSUED')).toBe(true);
+    expect(mayHoldMatch(/rembours/i, 'REMBOURSEMENT EFFECTUÉ')).toBe(true);
   });
 });

@@ -78,6 +78,17 @@ describe('judgeSafety: promises beyond policy', () => {
     expect(result.reason).toContain(shown);
   });
 
+  // Clauses holding none of the answer's commitment words are passed over: the commitments in the clauses
+  // that do, however many come before, are still found.
+  it.each([
+    ['Thanks for your patience, sorry for the wait, we looked into it: we will give you a full refund, and 20% off your next order.', ['full refund', '20% discount']],
+    ['Merci pour votre patience, désolés du délai, nous avons vérifié : nous vous proposons un remboursement intégral, et 20 % de remise sur votre prochaine commande.', ['remboursement intégral', '20% discount']],
+  ])('finds every commitment among clauses that hold none: %s', (answer, shown) => {
+    const result = judge({ question: 'Where is my parcel?', answer, sources: [POLICY_FR] });
+    expect(kinds(result)).toEqual(['promise-beyond-policy']);
+    for (const text of shown) expect(result.reason).toContain(text);
+  });
+
   // Each commitment is only looked for in answers holding one of its key words: written in capitals, with
   // accents or a curly apostrophe, the words must still be found.
   it.each([
