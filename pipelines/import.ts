@@ -6,7 +6,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { ShadowdeskError } from '../errors.ts';
 import { READ_CHUNK_BYTES, readTextHead, takeRemovedNuls } from '../datasets/io/text.ts';
 import { DEFAULT_MAX_MESSAGE_CHARS, type RecordOrSkip, type Reader, type SourceLocation } from '../datasets/reader.ts';
-import { SCHEMA_OF, recordKey, type RecordKind, type RecordOf, type Ticket } from '../datasets/records.ts';
+import { parseRecord, recordKey, type RecordKind, type RecordOf, type Ticket } from '../datasets/records.ts';
 import { detectReader, looksLikeGorgiasRules, probePath, readerFor } from '../datasets/readers/index.ts';
 import { TicketJoin } from './join.ts';
 import { addTicket, describeJudgeable, type JudgeableCount } from './judgeable.ts';
@@ -467,7 +467,7 @@ async function accept(item: RecordOrSkip, report: FileImportReport, context: Imp
     await skipRecord(report, context, item.at, item.reason);
     return;
   }
-  const parsed = SCHEMA_OF[item.kind].safeParse(item.record);
+  const parsed = parseRecord(item.kind, item.record);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'record'}: ${issue.message}`);
     await skipRecord(report, context, item.at, `invalid ${item.kind}: ${problems.slice(0, 3).join('; ')}`);
