@@ -133,11 +133,12 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
   const startedAt = new Date().toISOString();
   const workspace = options.workspace ?? DEFAULT_WORKSPACE;
   const { planned, ignored, rulesFiles } = await planSources(sources);
-  const fingerprint = await sourcesFingerprint(planned, options);
-  if (!options.force) {
-    const current = await currentReport(workspace);
-    if (current?.fingerprint === fingerprint) return { ...current, unchanged: true };
-  }
+  const current = options.force ? undefined : await currentReport(workspace);
+  // With no import to compare with, the fingerprint decides nothing: it is hashed while the sources
+  // are read, in the time this thread would otherwise wait for a CSV's parsing thread to start.
+  const fingerprinting = sourcesFingerprint(planned, options);
+  fingerprinting.catch(() => undefined);
+  if (current && current.fingerprint === (await fingerprinting)) return { ...current, unchanged: true };
 
   const { id: importId, dir } = await createImportDir(workspace);
   const writers = Object.fromEntries(
@@ -180,7 +181,7 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
         records,
       },
       issuesFile: joinPath(dir, ISSUES_FILE),
-      fingerprint,
+      fingerprint: await fingerprinting,
       ...(judged.count.tickets > 0 && { judgeable: judged.count, ticketSources: [...judged.sources] }),
       ...(missing.length > 0 && { missing }),
       ...(rulesFiles.length > 0 && { rulesFiles }),
@@ -194,7 +195,7 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
     }
     return report;
   } catch (error) {
-    await Promise.allSettled([...Object.values(writers).map((writer) => writer.close()), issues.close()]);
+    await Promise.allSettled([...Object.values(writers).map((writer) => writer.close()), issues.close(), fingerprinting]);
     await discardImport(dir);
     throw error;
   } finally {
