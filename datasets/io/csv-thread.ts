@@ -46,7 +46,7 @@ export type CsvWorkerMessage =
   | { type: 'failed'; name: string; message: string; code: string | undefined };
 
 /** Rows per batch; batches the worker may parse ahead of the reader (this bounds the memory it takes). */
-export const ROWS_PER_BATCH = 1000;
+export const ROWS_PER_BATCH = 250;
 export const BATCHES_AHEAD = 4;
 
 export function emptyBatch(keys: string[]): CsvBatch {
@@ -103,6 +103,11 @@ function rebuiltError(failure: Extract<CsvWorkerMessage, { type: 'failed' }>): E
 
 /** The items of `readCsv`, parsed on a worker thread; stopping early (a break, an error) stops the worker. */
 export async function* parseCsvOnWorker(data: CsvWorkerData): AsyncGenerator<CsvItem> {
+  for await (const items of parseCsvBatchesOnWorker(data)) yield* items;
+}
+
+/** The same items a batch at a time, as the worker posts them: one step of a generator a batch rather than one a row. */
+export async function* parseCsvBatchesOnWorker(data: CsvWorkerData): AsyncGenerator<CsvItem[]> {
   const worker = startThread(new URL('./csv-worker.ts', import.meta.url), data);
   try {
     for await (const [message] of on(worker, 'message', { close: ['exit'] }) as AsyncIterable<[CsvWorkerMessage]>) {
@@ -113,7 +118,7 @@ export async function* parseCsvOnWorker(data: CsvWorkerData): AsyncGenerator<Csv
       }
       // Handing the credit back first keeps the worker parsing while these rows are read.
       worker.postMessage('more');
-      yield* itemsOf(message.batch);
+      yield [...itemsOf(message.batch)];
     }
     throw new Error(`the thread parsing ${data.path} stopped before the end of the file`);
   } finally {

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { parse, type CsvError, type Parser } from 'csv-parse';
-import { parseCsvOnWorker, rowOf, type CsvFields, type CsvItem } from './csv-thread.ts';
+import { parseCsvBatchesOnWorker, rowOf, type CsvFields, type CsvItem } from './csv-thread.ts';
 import { openParsable, readTextHead } from './text.ts';
 
 export type { CsvItem };
@@ -93,9 +93,17 @@ const PARSE_ON_WORKER_FROM_BYTES = 8 * 2 ** 20;
  * A malformed row becomes one error item and reading goes on, so a caller can account for it.
  */
 export async function* readCsv(path: string, options: CsvOptions = {}): AsyncGenerator<CsvItem> {
+  for await (const items of readCsvBatches(path, options)) yield* items;
+}
+
+/**
+ * The items of `readCsv` in file order, several at a time when a worker parses the file: a reader
+ * of a large file takes one generator step a batch rather than one a row.
+ */
+export async function* readCsvBatches(path: string, options: CsvOptions = {}): AsyncGenerator<CsvItem[]> {
   const delimiter = options.delimiter ?? sniffDelimiter(await readTextHead(path, options.encoding));
-  if ((await stat(path)).size >= PARSE_ON_WORKER_FROM_BYTES) yield* parseCsvOnWorker({ path, encoding: options.encoding, delimiter });
-  else yield* parseCsv(path, options.encoding, delimiter);
+  if ((await stat(path)).size >= PARSE_ON_WORKER_FROM_BYTES) yield* parseCsvBatchesOnWorker({ path, encoding: options.encoding, delimiter });
+  else for await (const item of parseCsv(path, options.encoding, delimiter)) yield [item];
 }
 
 /** The items of `readCsv`, parsed on this thread. */

@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../../datasets/io/csv.ts';
-import { addToBatch, BATCHES_AHEAD, emptyBatch, itemsOf, parseCsvOnWorker, rowOf, ROWS_PER_BATCH } from '../../../datasets/io/csv-thread.ts';
+import { addToBatch, BATCHES_AHEAD, emptyBatch, itemsOf, parseCsvBatchesOnWorker, parseCsvOnWorker, rowOf, ROWS_PER_BATCH } from '../../../datasets/io/csv-thread.ts';
 import { takeRemovedNuls } from '../../../datasets/io/text.ts';
 import { collect, useTempDir, writeTemp } from '../../helpers/temp.ts';
 
@@ -66,6 +66,17 @@ describe('parseCsvOnWorker', () => {
     const { here, worker } = await bothWays('');
     expect(worker).toEqual(here);
     expect(worker).toEqual([]);
+  });
+
+  it.each([
+    ['English', (id: number) => `Where is\nparcel ${id}?`],
+    ['French', (id: number) => `Où est\nle colis ${id} ?`],
+  ])('hands the same items out a batch at a time, none longer than a batch (%s)', async (_language, body) => {
+    const path = await writeTemp(await tempDir(), 'in.csv', longFile('\n', body));
+    const batches = await collect(parseCsvBatchesOnWorker({ path, encoding: undefined, delimiter: ',' }));
+    expect(batches.length).toBeGreaterThan(BATCHES_AHEAD);
+    expect(Math.max(...batches.map((batch) => batch.length))).toBeLessThanOrEqual(ROWS_PER_BATCH);
+    expect(batches.flat()).toEqual(await collect(parseCsv(path, undefined, ',')));
   });
 
   it('stops the worker when the reader stops early', async () => {
