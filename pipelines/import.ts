@@ -6,7 +6,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { ShadowdeskError } from '../errors.ts';
 import { READ_CHUNK_BYTES, readTextHead, takeRemovedNuls } from '../datasets/io/text.ts';
 import { DEFAULT_MAX_MESSAGE_CHARS, type RecordOrSkip, type Reader, type SourceLocation } from '../datasets/reader.ts';
-import { SCHEMA_OF, recordKey, type RecordKind, type RecordOf, type Ticket } from '../datasets/records.ts';
+import { parseRecord, recordKey, type RecordKind, type RecordOf, type Ticket } from '../datasets/records.ts';
 import { detectReader, looksLikeGorgiasRules, probePath, readerFor } from '../datasets/readers/index.ts';
 import { TicketJoin } from './join.ts';
 import { addTicket, describeJudgeable, type JudgeableCount } from './judgeable.ts';
@@ -133,11 +133,12 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
   const startedAt = new Date().toISOString();
   const workspace = options.workspace ?? DEFAULT_WORKSPACE;
   const { planned, ignored, rulesFiles } = await planSources(sources);
-  const fingerprint = await sourcesFingerprint(planned, options);
-  if (!options.force) {
-    const current = await currentReport(workspace);
-    if (current?.fingerprint === fingerprint) return { ...current, unchanged: true };
-  }
+  const current = options.force ? undefined : await currentReport(workspace);
+  // With no import to compare with, the fingerprint decides nothing: it is hashed while the sources
+  // are read, in the time this thread would otherwise wait for a CSV's parsing thread to start.
+  const fingerprinting = sourcesFingerprint(planned, options);
+  fingerprinting.catch(() => undefined);
+  if (current && current.fingerprint === (await fingerprinting)) return { ...current, unchanged: true };
 
   const { id: importId, dir } = await createImportDir(workspace);
   const writers = Object.fromEntries(
@@ -180,7 +181,7 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
         records,
       },
       issuesFile: joinPath(dir, ISSUES_FILE),
-      fingerprint,
+      fingerprint: await fingerprinting,
       ...(judged.count.tickets > 0 && { judgeable: judged.count, ticketSources: [...judged.sources] }),
       ...(missing.length > 0 && { missing }),
       ...(rulesFiles.length > 0 && { rulesFiles }),
@@ -194,7 +195,7 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
     }
     return report;
   } catch (error) {
-    await Promise.allSettled([...Object.values(writers).map((writer) => writer.close()), issues.close()]);
+    await Promise.allSettled([...Object.values(writers).map((writer) => writer.close()), issues.close(), fingerprinting]);
     await discardImport(dir);
     throw error;
   } finally {
@@ -467,7 +468,7 @@ async function accept(item: RecordOrSkip, report: FileImportReport, context: Imp
     await skipRecord(report, context, item.at, item.reason);
     return;
   }
-  const parsed = SCHEMA_OF[item.kind].safeParse(item.record);
+  const parsed = parseRecord(item.kind, item.record);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'record'}: ${issue.message}`);
     await skipRecord(report, context, item.at, `invalid ${item.kind}: ${problems.slice(0, 3).join('; ')}`);

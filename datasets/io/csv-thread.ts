@@ -14,6 +14,12 @@ export type CsvItem =
   | { type: 'row'; row: Record<string, string>; line: number }
   | { type: 'error'; line: number; reason: string };
 
+/** What csv-parse reads, before rows become objects: the header's names once, then each row's fields in their order. */
+export type CsvFields =
+  | { type: 'header'; names: string[] }
+  | { type: 'row'; cells: string[]; line: number }
+  | { type: 'error'; line: number; reason: string };
+
 export interface CsvWorkerData {
   path: string;
   encoding: string | undefined;
@@ -22,11 +28,11 @@ export interface CsvWorkerData {
 
 /** Consecutive items of a file, rows and errors, as the worker posts them. */
 export interface CsvBatch {
-  /** The keys every row object has (the header's names, once each), in their order. */
+  /** The header's names, in their order (a name written twice is there twice). */
   keys: string[];
   /** Each item's line, in file order. */
   lines: number[];
-  /** The rows' values, row after row, in the order of `keys`. */
+  /** The rows' fields, row after row, one for each of `keys`. */
   cells: string[];
   /** Which items are errors (indexes into `lines`, ascending), and why. */
   errorAt: number[];
@@ -40,23 +46,38 @@ export type CsvWorkerMessage =
   | { type: 'failed'; name: string; message: string; code: string | undefined };
 
 /** Rows per batch; batches the worker may parse ahead of the reader (this bounds the memory it takes). */
-export const ROWS_PER_BATCH = 1000;
+export const ROWS_PER_BATCH = 250;
 export const BATCHES_AHEAD = 4;
 
-export function emptyBatch(): CsvBatch {
-  return { keys: [], lines: [], cells: [], errorAt: [], reasons: [] };
+export function emptyBatch(keys: string[]): CsvBatch {
+  return { keys, lines: [], cells: [], errorAt: [], reasons: [] };
 }
 
-export function addToBatch(batch: CsvBatch, item: CsvItem): void {
+/** Adds a row's fields (as many as the header has: csv-parse skips a row with another count) or an error. */
+export function addToBatch(batch: CsvBatch, item: Exclude<CsvFields, { type: 'header' }>): void {
   if (item.type === 'error') {
     batch.errorAt.push(batch.lines.length);
     batch.reasons.push(item.reason);
   } else {
-    // Every row of a file has the header's keys (csv-parse skips a row with another count of fields).
-    if (batch.keys.length === 0) batch.keys = Object.keys(item.row);
-    for (const key of batch.keys) batch.cells.push(item.row[key]!);
+    for (const cell of item.cells) batch.cells.push(cell);
   }
   batch.lines.push(item.line);
+}
+
+/**
+ * A row as an object keyed by the header's names, from its fields at `start`: built as csv-parse
+ * builds it with `columns`, a name written twice keeping its first place and its last value, and
+ * `__proto__` an ordinary key.
+ */
+export function rowOf(names: readonly string[], cells: readonly string[], start: number): Record<string, string> {
+  const row: Record<string, string> = {};
+  for (let index = 0; index < names.length; index++) {
+    const name = names[index]!;
+    const value = cells[start + index]!;
+    if (name === '__proto__') Object.defineProperty(row, name, { value, enumerable: true, writable: true, configurable: true });
+    else row[name] = value;
+  }
+  return row;
 }
 
 /** The items of a batch, each row an object built as csv-parse builds it. */
@@ -69,9 +90,8 @@ export function* itemsOf(batch: CsvBatch): Generator<CsvItem> {
       yield { type: 'error', line, reason: batch.reasons[error++]! };
       continue;
     }
-    const row: Record<string, string> = {};
-    for (const key of batch.keys) row[key] = batch.cells[cell++]!;
-    yield { type: 'row', row, line };
+    yield { type: 'row', row: rowOf(batch.keys, batch.cells, cell), line };
+    cell += batch.keys.length;
   }
 }
 
@@ -83,6 +103,11 @@ function rebuiltError(failure: Extract<CsvWorkerMessage, { type: 'failed' }>): E
 
 /** The items of `readCsv`, parsed on a worker thread; stopping early (a break, an error) stops the worker. */
 export async function* parseCsvOnWorker(data: CsvWorkerData): AsyncGenerator<CsvItem> {
+  for await (const items of parseCsvBatchesOnWorker(data)) yield* items;
+}
+
+/** The same items a batch at a time, as the worker posts them: one step of a generator a batch rather than one a row. */
+export async function* parseCsvBatchesOnWorker(data: CsvWorkerData): AsyncGenerator<CsvItem[]> {
   const worker = startThread(new URL('./csv-worker.ts', import.meta.url), data);
   try {
     for await (const [message] of on(worker, 'message', { close: ['exit'] }) as AsyncIterable<[CsvWorkerMessage]>) {
@@ -93,7 +118,7 @@ export async function* parseCsvOnWorker(data: CsvWorkerData): AsyncGenerator<Csv
       }
       // Handing the credit back first keeps the worker parsing while these rows are read.
       worker.postMessage('more');
-      yield* itemsOf(message.batch);
+      yield [...itemsOf(message.batch)];
     }
     throw new Error(`the thread parsing ${data.path} stopped before the end of the file`);
   } finally {

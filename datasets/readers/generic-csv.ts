@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ShadowdeskError } from '../../errors.ts';
-import { csvHeaderOf, readCsv, sniffDelimiter } from '../io/csv.ts';
+import { csvHeaderOf, readCsvBatches, sniffDelimiter } from '../io/csv.ts';
 import { readTextHead } from '../io/text.ts';
 import { messageBody, splitTags, str, toIsoDate, type DateOptions } from '../normalize.ts';
 import type { ReadItem, ReadOptions, Reader, SourceLocation } from '../reader.ts';
@@ -359,9 +359,11 @@ export async function* readMappedCsv(path: string, options: ReadOptions, rawMapp
     return;
   }
   // Otherwise every row stands alone: read without grouping, one ticket per row being the common export and the larger.
-  for await (const item of readCsv(path, csvOptions)) {
-    const group: RowGroup = item.type === 'error' ? item : { type: 'group', key: '', rows: [item.row], line: item.line };
-    yield groupItem(group, path, ++record, context, mapping.source);
+  for await (const items of readCsvBatches(path, csvOptions)) {
+    for (const item of items) {
+      const group: RowGroup = item.type === 'error' ? item : { type: 'group', key: '', rows: [item.row], line: item.line };
+      yield groupItem(group, path, ++record, context, mapping.source);
+    }
   }
 }
 

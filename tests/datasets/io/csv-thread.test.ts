@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../../datasets/io/csv.ts';
-import { addToBatch, BATCHES_AHEAD, emptyBatch, itemsOf, parseCsvOnWorker, ROWS_PER_BATCH } from '../../../datasets/io/csv-thread.ts';
+import { addToBatch, BATCHES_AHEAD, emptyBatch, itemsOf, parseCsvBatchesOnWorker, parseCsvOnWorker, rowOf, ROWS_PER_BATCH } from '../../../datasets/io/csv-thread.ts';
 import { takeRemovedNuls } from '../../../datasets/io/text.ts';
 import { collect, useTempDir, writeTemp } from '../../helpers/temp.ts';
 
@@ -68,6 +68,17 @@ describe('parseCsvOnWorker', () => {
     expect(worker).toEqual([]);
   });
 
+  it.each([
+    ['English', (id: number) => `Where is\nparcel ${id}?`],
+    ['French', (id: number) => `Où est\nle colis ${id} ?`],
+  ])('hands the same items out a batch at a time, none longer than a batch (%s)', async (_language, body) => {
+    const path = await writeTemp(await tempDir(), 'in.csv', longFile('\n', body));
+    const batches = await collect(parseCsvBatchesOnWorker({ path, encoding: undefined, delimiter: ',' }));
+    expect(batches.length).toBeGreaterThan(BATCHES_AHEAD);
+    expect(Math.max(...batches.map((batch) => batch.length))).toBeLessThanOrEqual(ROWS_PER_BATCH);
+    expect(batches.flat()).toEqual(await collect(parseCsv(path, undefined, ',')));
+  });
+
   it('stops the worker when the reader stops early', async () => {
     const path = await writeTemp(await tempDir(), 'in.csv', longFile('\n', (id) => `body ${id}`));
     const first: unknown[] = [];
@@ -86,14 +97,39 @@ describe('parseCsvOnWorker', () => {
 
 describe('CSV batches', () => {
   it('give back the rows and errors put in them, errors first, last or alone', () => {
-    const items = [
+    const batch = emptyBatch(['id', 'body']);
+    addToBatch(batch, { type: 'error', line: 2, reason: 'a quoted field is never closed' });
+    addToBatch(batch, { type: 'row', cells: ['1', 'Où est mon colis ?'], line: 3 });
+    addToBatch(batch, { type: 'row', cells: ['2', 'Where is my parcel?'], line: 5 });
+    addToBatch(batch, { type: 'error', line: 6, reason: 'Invalid Record Length' });
+    expect([...itemsOf(batch)]).toEqual([
       { type: 'error', line: 2, reason: 'a quoted field is never closed' },
       { type: 'row', row: { id: '1', body: 'Où est mon colis ?' }, line: 3 },
       { type: 'row', row: { id: '2', body: 'Where is my parcel?' }, line: 5 },
       { type: 'error', line: 6, reason: 'Invalid Record Length' },
-    ] as const;
-    const batch = emptyBatch();
-    for (const item of items) addToBatch(batch, item);
-    expect([...itemsOf(batch)]).toEqual(items);
+    ]);
+  });
+});
+
+describe('rowOf', () => {
+  it.each([
+    ['English', ['subject', 'body', 'subject'], ['Refund', 'Where is my refund?', 'Return']],
+    ['French', ['sujet', 'message', 'sujet'], ['Remboursement', 'Où est mon remboursement ?', 'Retour']],
+  ])('keeps a name written twice at its first place with its last value, as csv-parse does (%s)', (_language, names, cells) => {
+    const row = rowOf(names, ['x', ...cells], 1);
+    expect(Object.entries(row)).toEqual([
+      [names[0], cells[2]],
+      [names[1], cells[1]],
+    ]);
+  });
+
+  it.each([
+    ['English', 'Where is my parcel?'],
+    ['French', 'Où est mon colis ?'],
+  ])('keeps a column named __proto__ as an ordinary key (%s)', (_language, body) => {
+    const row = rowOf(['__proto__', 'body'], ['polluted', body], 0);
+    expect(Object.keys(row)).toEqual(['__proto__', 'body']);
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+    expect(row.body).toBe(body);
   });
 });

@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { csvHeaderOf, readCsv, sniffDelimiter } from '../../../datasets/io/csv.ts';
+import { csvHeaderOf, readCsv, readCsvBatches, sniffDelimiter } from '../../../datasets/io/csv.ts';
 import { takeRemovedNuls } from '../../../datasets/io/text.ts';
 import { collect, useTempDir, writeTemp } from '../../helpers/temp.ts';
 
@@ -117,6 +117,34 @@ describe('readCsv', () => {
 
   it('reads nothing from an empty file', async () => {
     expect(await rows('')).toEqual([]);
+  });
+});
+
+describe('readCsv errors', () => {
+  it.each([
+    ['English', 'id,body\n1,Where is my parcel?\n2,Where,is it?\n\n3,"Still\nwaiting",x\n4,Thanks\n'],
+    ['French', 'id,body\n1,Où est mon colis ?\n2,Où,est-il ?\n\n3,"Toujours\nrien",x\n4,Merci\n'],
+  ])('words a row with too many fields by the length of the header, at the line it starts on (%s)', async (_language, content) => {
+    const items = await rows(content);
+    const reason = 'Invalid Record Length: columns length is 2, got 3 (an unquoted delimiter or line break in a field?)';
+    expect(items.map((item) => (item.type === 'row' ? ['row', item.row.id, item.line] : ['error', item.reason, item.line]))).toEqual([
+      ['row', '1', 2],
+      ['error', reason, 3],
+      ['error', reason, 5],
+      ['row', '4', 7],
+    ]);
+  });
+});
+
+describe('readCsvBatches', () => {
+  it.each([
+    ['English', 'id,body\n1,Where is my parcel?\n2,Where,is it?\n3,Thanks\n'],
+    ['French', 'id,body\n1,Où est mon colis ?\n2,Où,est-il ?\n3,Merci\n'],
+  ])('hands out the items of readCsv, in order (%s)', async (_language, content) => {
+    const path = await writeTemp(await tempDir(), 'in.csv', content);
+    const batches = await collect(readCsvBatches(path));
+    expect(batches.flat()).toEqual(await collect(readCsv(path)));
+    expect(batches.flat()).toHaveLength(3);
   });
 });
 
