@@ -118,54 +118,66 @@ export const SCHEMA_OF = {
 /** The schema's own pattern for dates, so the check below accepts exactly the dates the schema does. */
 const ISO_DATE_PATTERN = isoDate._zod.pattern;
 
-/** Each key's place in a schema, to tell whether a record's keys come in the order the schema would write them. */
-function keyOrder(schema: z.ZodObject): Map<string, number> {
-  return new Map(Object.keys(schema.shape).map((key, index) => [key, index]));
-}
-const TICKET_KEYS = keyOrder(TicketSchema);
-const MESSAGE_KEYS = keyOrder(MessageSchema);
-const CUSTOMER_KEYS = keyOrder(CustomerSchema);
-const ROLES: ReadonlySet<unknown> = new Set(AUTHOR_ROLES);
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Only the schema's keys, each once, in its order: the order the schema's copy would have. */
-function keysInSchemaOrder(value: Record<string, unknown>, order: Map<string, number>): boolean {
-  let last = -1;
-  for (const key in value) {
-    const place = order.get(key);
-    if (place === undefined || place <= last) return false;
-    last = place;
-  }
-  return true;
-}
-
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isOptionalString = (value: unknown): boolean => value === undefined || typeof value === 'string';
 const isFilledString = (value: unknown): boolean => typeof value === 'string' && value.length > 0;
 const isDate = (value: unknown): boolean => typeof value === 'string' && ISO_DATE_PATTERN.test(value);
 const isStrings = (value: unknown): boolean => Array.isArray(value) && value.every(isString);
+const isOptional = (check: (value: unknown) => boolean) => (value: unknown) => value === undefined || check(value);
+const ROLES: ReadonlySet<unknown> = new Set(AUTHOR_ROLES);
 
-function isFinishedMessage(value: unknown): boolean {
-  if (!isPlainObject(value) || !keysInSchemaOrder(value, MESSAGE_KEYS)) return false;
-  const { id, role, author, sentAt, text, html, internal, macro, personal } = value;
-  return (
-    (id === undefined || isFilledString(id)) &&
-    ROLES.has(role) &&
-    isOptionalString(author) &&
-    isDate(sentAt) &&
-    isString(text) &&
-    isOptionalString(html) &&
-    (internal === undefined || typeof internal === 'boolean') &&
-    isOptionalString(macro) &&
-    (personal === undefined || isStrings(personal))
-  );
+/**
+ * One test per key of a record, each accepting what the schema accepts there, and the keys in the
+ * schema's order. Typed as every key of the record: a field added to the schema without its test
+ * here does not type-check.
+ */
+type KeyTests<T> = { [K in keyof Required<T>]: (value: unknown) => boolean };
+interface RecordTests {
+  order: readonly string[];
+  tests: Record<string, (value: unknown) => boolean>;
 }
+const testsOf = <T>(schema: z.ZodObject, tests: KeyTests<T>): RecordTests => ({ order: Object.keys(schema.shape), tests });
 
-function isFinishedCustomer(value: unknown): boolean {
-  return isPlainObject(value) && keysInSchemaOrder(value, CUSTOMER_KEYS) && isOptionalString(value.id) && isOptionalString(value.email) && isOptionalString(value.name);
+const CUSTOMER_TESTS = testsOf<Customer>(CustomerSchema, { id: isOptionalString, email: isOptionalString, name: isOptionalString });
+const MESSAGE_TESTS = testsOf<Message>(MessageSchema, {
+  id: isOptional(isFilledString),
+  role: (value) => ROLES.has(value),
+  author: isOptionalString,
+  sentAt: isDate,
+  text: isString,
+  html: isOptionalString,
+  internal: isOptional((value) => typeof value === 'boolean'),
+  macro: isOptionalString,
+  personal: isOptional(isStrings),
+});
+const TICKET_TESTS = testsOf<Ticket>(TicketSchema, {
+  id: isFilledString,
+  source: isFilledString,
+  createdAt: isDate,
+  closedAt: isOptional(isDate),
+  channel: isFilledString,
+  language: isOptionalString,
+  subject: isString,
+  customer: (value) => passes(value, CUSTOMER_TESTS),
+  tags: isStrings,
+  assignee: isOptionalString,
+  status: isOptionalString,
+  satisfaction: isOptional((value) => typeof value === 'number' && value >= 0 && value <= 1),
+  spam: isOptional((value) => typeof value === 'boolean'),
+  messages: (value) => Array.isArray(value) && value.length > 0 && value.every((message) => passes(message, MESSAGE_TESTS)),
+});
+
+/** A plain object whose keys are the schema's, each once and in its order, and whose values pass their tests. */
+function passes(value: unknown, { order, tests }: RecordTests): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  let next = 0;
+  for (const key in value) {
+    while (next < order.length && order[next] !== key) next++;
+    if (next === order.length) return false;
+    next++;
+  }
+  const record = value as Record<string, unknown>;
+  return order.every((key) => tests[key]!(record[key]));
 }
 
 /**
@@ -174,26 +186,7 @@ function isFinishedCustomer(value: unknown): boolean {
  * large import's time; a ticket this check is unsure of goes through the schema.
  */
 export function isFinishedTicket(value: unknown): value is Ticket {
-  if (!isPlainObject(value) || !keysInSchemaOrder(value, TICKET_KEYS)) return false;
-  const { id, source, createdAt, closedAt, channel, language, subject, customer, tags, assignee, status, satisfaction, spam, messages } = value;
-  return (
-    isFilledString(id) &&
-    isFilledString(source) &&
-    isDate(createdAt) &&
-    (closedAt === undefined || isDate(closedAt)) &&
-    isFilledString(channel) &&
-    isOptionalString(language) &&
-    isString(subject) &&
-    isFinishedCustomer(customer) &&
-    isStrings(tags) &&
-    isOptionalString(assignee) &&
-    isOptionalString(status) &&
-    (satisfaction === undefined || (typeof satisfaction === 'number' && satisfaction >= 0 && satisfaction <= 1)) &&
-    (spam === undefined || typeof spam === 'boolean') &&
-    Array.isArray(messages) &&
-    messages.length > 0 &&
-    messages.every(isFinishedMessage)
-  );
+  return passes(value, TICKET_TESTS);
 }
 
 /** A record checked against its kind's schema; a finished ticket is returned as it is rather than copied. */
