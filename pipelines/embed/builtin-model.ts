@@ -1,6 +1,5 @@
 import { Random } from '../../datasets/text/random.ts';
-import type { Cholesky, SparseRows } from './fit-kernels.ts';
-import { solveRows } from './fit-kernels.ts';
+import { solveRows, type Cholesky, type SparseRows } from './fit-kernels.ts';
 import { fitThreadCount, openFitThreads, type FitThreads } from './fit-threads.ts';
 import { INVISIBLE_CHARACTERS, SPECIAL_TOKENS } from './model-folder.ts';
 

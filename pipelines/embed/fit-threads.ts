@@ -5,7 +5,8 @@ import { multiplyRows, solveRows, tokenVectorRows, upperGramRows, type Cholesky,
 /**
  * The fit's large products shared between this thread and worker threads, each computing a range
  * of the result's rows in memory they all see (SharedArrayBuffer). On two cores a 10k-ticket fit's
- * products (2.4 of its 3.6 s) were done on one while the other waited.
+ * products (2.4 of its 3.6 s) were done on one while the other waited; shared, they took 1.2–1.5×
+ * less time on two vCPUs that behave as hyperthreads of one core.
  */
 
 /** One product of the fit, over whole matrices; `run` splits it into ranges of result rows. */
@@ -38,7 +39,7 @@ export function computeShare({ product, from, to }: FitShare): void {
 
 /** Below this many sampled documents a worker's start costs more than it saves. */
 const THREADED_MIN_ROWS = 2_000;
-/** Memory bandwidth, not cores, bounds the products beyond a few threads. */
+/** Each worker loads its own module and copies nothing, but the shares shrink with every thread; more than 3 were never measured. */
 const MAX_THREADS = 4;
 
 /** Threads for a fit of `rows` sampled documents on this machine. */
