@@ -6,8 +6,8 @@ import { requireImport } from './workspace.ts';
 
 /** The index's manifest: which model made its vectors, which import its tables were built from, and where they are. */
 
-/** Bumped whenever what the index stores changes (v2: vectors of texts with identifiers masked; v5: IVF_RQ; v6: with 8 bits; v7: the answer's personal parts; v8: full text stemmed per language). */
-export const INDEX_FORMAT = 8;
+/** Bumped whenever what the index stores changes (v2: vectors of texts with identifiers masked; v5: IVF_RQ; v6: with 8 bits; v7: the answer's personal parts; v8: full text stemmed per language; v9: past answers' vectors indexed above 50,000 tickets). */
+export const INDEX_FORMAT = 9;
 
 /** What a query needs to know about the index: which model made its vectors, and where its tables are. */
 export interface IndexManifest {
