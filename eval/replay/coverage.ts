@@ -1,7 +1,7 @@
 import type { Ticket } from '../../datasets/records.ts';
 import { addTicket, describeJudgeable, type JudgeableCount } from '../../pipelines/judgeable.ts';
 import { readRecords } from '../../pipelines/workspace.ts';
-import { holdoutStart, selectTickets, tallyTickets, type Selection } from './replay.ts';
+import { inHoldout, selectTickets, tallyTickets, type Selection } from './replay.ts';
 import type { Responder } from '../types.ts';
 
 /**
@@ -31,8 +31,7 @@ const NEEDS: Record<string, { kinds: ReadonlySet<string>; what: string }> = {
 
 export async function replayCoverage(workspace: string, selection: Selection, candidates: readonly Responder[]): Promise<ReplayCoverage> {
   const { tickets, spam, noQuestion, replayable, sources } = await tallyTickets(workspace);
-  const from = selection.holdoutDays === undefined || replayable.length === 0 ? undefined : holdoutStart(replayable.at(-1)!.createdAt, selection.holdoutDays);
-  const beforeHoldout = from === undefined ? 0 : replayable.filter((ticket) => Date.parse(ticket.createdAt) <= from).length;
+  const beforeHoldout = selection.holdoutDays === undefined ? 0 : replayable.length - inHoldout(replayable, selection.holdoutDays).length;
   const selected: Ticket[] = await selectTickets(workspace, selection);
   const replayed: JudgeableCount = { tickets: 0, judgeable: 0, not: {} };
   for (const ticket of selected) addTicket(replayed, ticket);

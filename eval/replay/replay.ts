@@ -169,9 +169,11 @@ export async function replayWindowStart(workspace: string, selection: Selection)
 
 const DAY_MS = 86_400_000;
 
-/** The replayed days end at the last replayable ticket: a ticket is in the holdout when created after this moment (ms). */
-export function holdoutStart(lastCreatedAt: string, holdoutDays: number): number {
-  return Date.parse(lastCreatedAt) - holdoutDays * DAY_MS;
+/** The replayable tickets (in creation order) of the holdout: the replayed days end at the last one, and a ticket is in them when created after their start. */
+export function inHoldout<T extends { createdAt: string }>(replayable: readonly T[], holdoutDays: number): T[] {
+  if (replayable.length === 0) return [];
+  const from = Date.parse(replayable.at(-1)!.createdAt) - holdoutDays * DAY_MS;
+  return replayable.filter((ticket) => Date.parse(ticket.createdAt) > from);
 }
 
 /**
@@ -277,10 +279,7 @@ async function tally(file: string): Promise<TicketTally> {
 /** selectTickets' first pass: the selection made on the id and date of every replayable ticket. */
 async function chooseTickets(file: string, selection: Selection): Promise<Candidate[]> {
   let candidates = [...(await tally(file)).replayable];
-  if (selection.holdoutDays !== undefined && candidates.length > 0) {
-    const from = holdoutStart(candidates.at(-1)!.createdAt, selection.holdoutDays);
-    candidates = candidates.filter((ticket) => Date.parse(ticket.createdAt) > from);
-  }
+  if (selection.holdoutDays !== undefined) candidates = inHoldout(candidates, selection.holdoutDays);
   if (selection.sample !== undefined && selection.sample < candidates.length) {
     const random = new Random(selection.seed ?? 42);
     const keyed = candidates.map((ticket) => ({ ticket, key: random.next() }));
