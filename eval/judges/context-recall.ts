@@ -1,6 +1,7 @@
 import type { Order } from '../../datasets/records.ts';
 import { type SearchHit } from '../../pipelines/search-tables.ts';
 import { embeddingText } from '../../pipelines/passages.ts';
+import { RECENT_TEXTS, recentResults } from './recent.ts';
 import type { Verdict } from './types.ts';
 import type { AgentReply } from '../types.ts';
 
@@ -44,23 +45,14 @@ export const SAME_ANSWER_OVERLAP = 0.8;
 export const REPEATED_ANSWER_OVERLAP = 0.5;
 
 /**
- * Texts whose words are kept, the oldest dropped first: a replay compares the same past answers
- * ticket after ticket (each candidate's hits, the nearest earlier answer), and reading a text's
- * words again was most of context recall's cost.
+ * Distinct words, identifiers masked: two replies differing only by an order number are one. Kept
+ * for the latest texts: a replay compares the same past answers ticket after ticket (each
+ * candidate's hits, the nearest earlier answer), and reading a text's words again was most of
+ * context recall's cost.
  */
-const WORDS_KEPT = 4096;
-const keptWords = new Map<string, ReadonlySet<string>>();
+const wordsOf = (text: string): ReadonlySet<string> => recentWords(text, () => new Set(embeddingText(text).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []));
 
-/** Distinct words, identifiers masked: two replies differing only by an order number are one. */
-function wordsOf(text: string): ReadonlySet<string> {
-  let words = keptWords.get(text);
-  if (!words) {
-    words = new Set(embeddingText(text).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
-    keptWords.set(text, words);
-    if (keptWords.size > WORDS_KEPT) keptWords.delete(keptWords.keys().next().value!);
-  }
-  return words;
-}
+const recentWords = recentResults<ReadonlySet<string>>(RECENT_TEXTS);
 
 /** Shared distinct words over all distinct words of the two (Jaccard). */
 export function wordOverlap(a: string, b: string): number {
