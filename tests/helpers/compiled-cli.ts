@@ -18,14 +18,19 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** dist/bin/shadowdesk.js of the compiled CLI, built if no worker has yet. */
 export async function compiledCli(): Promise<string> {
-  const { folder } = await builtOnce('compiled-cli', build);
-  return join(folder, 'dist', 'bin', 'shadowdesk.js');
+  return join(await compiledPackage(), 'dist', 'bin', 'shadowdesk.js');
+}
+
+/** The folder of the compiled package, with our package.json: a script in it imports 'shadowdesk' as an installed package resolves. */
+export async function compiledPackage(): Promise<string> {
+  return (await builtOnce('compiled-cli', build)).folder;
 }
 
 async function build(folder: string): Promise<null> {
   const dist = join(folder, 'dist');
   await promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(ROOT, 'tsconfig.build.json'), '--outDir', dist, '--noCheck', '--declaration', 'false']);
   await symlink(join(ROOT, 'node_modules'), join(folder, 'node_modules'));
+  await copyFile(join(ROOT, 'package.json'), join(folder, 'package.json'));
   await copyFile(join(ROOT, 'eval/pricing/presets.yaml'), join(dist, 'eval/pricing/presets.yaml'));
   await symlink(join(ROOT, 'datasets/demo/data'), join(dist, 'datasets/demo/data'));
   await writeFile(join(dist, 'reports/html-client.js'), bundleClient());
