@@ -5,7 +5,8 @@ import { SlowestFirstSequencer } from './tests/sequencer.ts';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    // A folder per run for the compiled CLI that tests starting many processes build on first use.
+    // A folder per run for what several files share, built on first use: the compiled CLI, the
+    // crash-safety workspaces (tests/helpers/built-once.ts).
     globalSetup: ['tests/global-setup.ts'],
     testTimeout: 30_000,
     env: { LANCEDB_LOG: 'error' },

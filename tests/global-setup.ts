@@ -5,14 +5,14 @@ import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** Where the run's compiled shadowdesk goes, built on first use (tests/helpers/compiled-cli.ts). */
-    compiledCliFolder: string;
+    /** The run's folder: what several files share, built on first use (tests/helpers/built-once.ts). */
+    runFolder: string;
   }
 }
 
-/** One folder per run for the compiled CLI, removed after the run. */
+/** One folder per run for what test files share (the compiled CLI, fixtures), removed after the run. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const folder = await mkdtemp(join(tmpdir(), 'shadowdesk-compiled-'));
-  project.provide('compiledCliFolder', folder);
+  const folder = await mkdtemp(join(tmpdir(), 'shadowdesk-run-'));
+  project.provide('runFolder', folder);
   return () => rm(folder, { recursive: true, force: true });
 }

@@ -1,65 +1,38 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { inject } from 'vitest';
 import { bundleClient } from '../../reports/client-bundle.ts';
+import { builtOnce } from './built-once.ts';
 
 /**
  * The compiled `shadowdesk`, for tests that start many processes (kills at random points,
  * shards): bin/shadowdesk.js through tsx spends about a second of CPU starting each one (1.6 s
  * against 0.6 s to load the library). Built on first use, once per run whichever worker asks
- * first, as `npm run build` lays out dist/, into the run's folder (tests/global-setup.ts), whose
- * node_modules is this checkout's. Types are checked by `tsc --noEmit` before the suite, so the
- * build only emits.
+ * first (built-once.ts), as `npm run build` lays out dist/, in a folder whose node_modules is this
+ * checkout's. Types are checked by `tsc --noEmit` before the suite, so the build only emits.
  */
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const WAIT_MS = 100;
-
-let built: Promise<string> | undefined;
 
 /** dist/bin/shadowdesk.js of the compiled CLI, built if no worker has yet. */
-export function compiledCli(): Promise<string> {
-  built ??= buildOnce(inject('compiledCliFolder'));
-  return built;
+export async function compiledCli(): Promise<string> {
+  return join(await compiledPackage(), 'dist', 'bin', 'shadowdesk.js');
 }
 
-async function buildOnce(folder: string): Promise<string> {
+/** The folder of the compiled package, with our package.json: a script in it imports 'shadowdesk' as an installed package resolves. */
+export async function compiledPackage(): Promise<string> {
+  return (await builtOnce('compiled-cli', build)).folder;
+}
+
+async function build(folder: string): Promise<null> {
   const dist = join(folder, 'dist');
-  const done = join(folder, 'built');
-  try {
-    // mkdir is atomic: the worker that makes the lock builds, the others wait for its outcome.
-    await mkdir(join(folder, 'lock'));
-  } catch {
-    return waitForBuild(done, join(dist, 'bin', 'shadowdesk.js'));
-  }
-  try {
-    await promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(ROOT, 'tsconfig.build.json'), '--outDir', dist, '--noCheck', '--declaration', 'false']);
-    await symlink(join(ROOT, 'node_modules'), join(folder, 'node_modules'));
-    await copyFile(join(ROOT, 'eval/pricing/presets.yaml'), join(dist, 'eval/pricing/presets.yaml'));
-    await symlink(join(ROOT, 'datasets/demo/data'), join(dist, 'datasets/demo/data'));
-    await writeFile(join(dist, 'reports/html-client.js'), bundleClient());
-    await settle(done, 'ok');
-  } catch (error) {
-    await settle(done, `the compiled CLI did not build: ${(error as Error).message}`);
-    throw error;
-  }
-  return join(dist, 'bin', 'shadowdesk.js');
-}
-
-/** Written whole, then renamed: a waiting worker never reads half an outcome. */
-async function settle(done: string, outcome: string): Promise<void> {
-  await writeFile(`${done}.part`, outcome);
-  await rename(`${done}.part`, done);
-}
-
-async function waitForBuild(done: string, entry: string): Promise<string> {
-  for (;;) {
-    const outcome = await readFile(done, 'utf8').catch(() => undefined);
-    if (outcome === 'ok') return entry;
-    if (outcome !== undefined) throw new Error(outcome);
-    await new Promise((resolve) => setTimeout(resolve, WAIT_MS));
-  }
+  await promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(ROOT, 'tsconfig.build.json'), '--outDir', dist, '--noCheck', '--declaration', 'false']);
+  await symlink(join(ROOT, 'node_modules'), join(folder, 'node_modules'));
+  await copyFile(join(ROOT, 'package.json'), join(folder, 'package.json'));
+  await copyFile(join(ROOT, 'eval/pricing/presets.yaml'), join(dist, 'eval/pricing/presets.yaml'));
+  await symlink(join(ROOT, 'datasets/demo/data'), join(dist, 'datasets/demo/data'));
+  await writeFile(join(dist, 'reports/html-client.js'), bundleClient());
+  return null;
 }

@@ -1,8 +1,9 @@
-import { writeFile } from 'node:fs/promises';
+import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Order, Ticket } from '../../datasets/records.ts';
 import { importSources } from '../../pipelines/import.ts';
 import { buildIndex } from '../../pipelines/search-index.ts';
+import { builtOnce } from './built-once.ts';
 
 /** A small indexed workspace for replay tests: 24 where-is-my-order tickets with their customers' orders. */
 
@@ -40,16 +41,29 @@ export interface ReplayWorkspaceOptions {
   signature?: (index: number) => string;
 }
 
-/** Imports and indexes the tickets, their orders, one order placed too late and one article into `dir/ws`. */
+/**
+ * Imports and indexes the tickets, their orders, one order placed too late and one article into
+ * `dir/ws`. Without a signature, a copy of the one built for the run (built-once.ts): ten files
+ * built the same workspace, each its import and index again.
+ */
 export async function buildReplayWorkspace(dir: string, options: ReplayWorkspaceOptions = {}): Promise<string> {
-  const records = [
+  if (options.signature) return indexedWorkspace(dir, replayRecords(options));
+  const { folder } = await builtOnce('replay-workspace', async (into) => {
+    await indexedWorkspace(into, replayRecords(options));
+    return null;
+  });
+  await cp(folder, dir, { recursive: true });
+  return join(dir, 'ws');
+}
+
+function replayRecords(options: ReplayWorkspaceOptions): object[] {
+  return [
     ...Array.from({ length: 24 }, (_, index) => ticket(index, options.signature?.(index) ?? '')),
     ...Array.from({ length: 24 }, (_, index) => order(`#ML${1000 + index}`, `c${index}@example.com`, index + 1)),
     // An order placed after its customer's ticket: the replay must not see it.
     order('#ML9999', 'c5@example.com', 20),
     { id: 'shipping', kind: 'article', title: 'Tracking your order', body: 'Every parcel gets a tracking link by e-mail when it ships; delivery takes 2 to 3 days.' },
   ];
-  return indexedWorkspace(dir, records);
 }
 
 /** Writes the records as shadowdesk JSONL in `dir`, imports and indexes them into `dir/ws`. */

@@ -5,6 +5,7 @@ import type { KnowledgeDoc, Ticket } from '../../datasets/records.ts';
 import { importSources } from '../../pipelines/import.ts';
 import { readJsonl, readRecords } from '../../pipelines/workspace.ts';
 import { formatImportReport } from '../../reports/import-report.ts';
+import { importedDemo } from '../helpers/demo-workspace.ts';
 import { collect, useTempDir, writeTemp } from '../helpers/temp.ts';
 
 const tempDir = useTempDir();
@@ -237,9 +238,7 @@ describe('importSources', () => {
 
 describe('the bundled demo through the importer', () => {
   it('imports every demo record, and the workspace JSONL reads back to the same records', async () => {
-    const { DEMO_DATA_DIR } = await import('../../datasets/demo/location.ts');
-    const workspace = join(await tempDir(), 'ws');
-    const report = await importSources([{ path: DEMO_DATA_DIR }], { workspace });
+    const { workspace, report } = await importedDemo();
     expect(report.totals.read).toBe(report.totals.imported + report.totals.skipped);
     expect(report.totals.skipped).toBe(0);
     expect(report.totals.records.ticket).toBeGreaterThanOrEqual(2000);

@@ -1,10 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { printRunSummary } from '../../../bin/commands/_summary.ts';
 import type { Ticket } from '../../../datasets/records.ts';
-import { DEMO_DATA_DIR } from '../../../datasets/demo/location.ts';
 import { ticketHistory } from '../../../eval/judges/history.ts';
 import { judgeRun } from '../../../eval/judges/judge-run.ts';
 import type { JudgedTicket } from '../../../eval/judges/types.ts';
@@ -14,9 +13,9 @@ import { AGENT_HISTORY_TOOL } from '../../../eval/responders/oracle.ts';
 import { readResults, replay, selectTickets } from '../../../eval/replay/replay.ts';
 import { buildReport } from '../../../eval/metrics/run-report.ts';
 import type { Answer, Responder, TicketContext } from '../../../eval/types.ts';
-import { importSources } from '../../../pipelines/import.ts';
 import { buildIndex } from '../../../pipelines/search-index.ts';
 import { renderMarkdown } from '../../../reports/markdown.ts';
+import { importedDemo } from '../../helpers/demo-workspace.ts';
 
 /**
  * The oracle over a real replay of the bundled demo (its last 90 days, as `shadowdesk demo`
@@ -55,7 +54,7 @@ describe('the oracle on the demo replay', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'shadowdesk-oracle-'));
     workspace = join(dir, 'ws');
-    await importSources([{ path: DEMO_DATA_DIR }], { workspace });
+    await cp((await importedDemo()).workspace, workspace, { recursive: true });
     await buildIndex({ workspace });
     tickets = new Map((await selectTickets(workspace, SELECTION)).map((ticket) => [ticket.id, ticket]));
     blind = recorder();

@@ -1,14 +1,18 @@
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transformSync } from 'esbuild';
 import { expect } from 'vitest';
+import { generateDemo } from '../../../datasets/demo/generate.ts';
 import { Random } from '../../../datasets/text/random.ts';
 import type { RecordKind } from '../../../datasets/records.ts';
+import { importSources } from '../../../pipelines/import.ts';
+import { buildIndex } from '../../../pipelines/search-index.ts';
 import { openSearcher } from '../../../pipelines/search-tables.ts';
 import { readManifest } from '../../../pipelines/index-manifest.ts';
 import { RECORD_FILES, readRecords } from '../../../pipelines/workspace.ts';
+import { builtOnce } from '../../helpers/built-once.ts';
 import { compiledCli } from '../../helpers/compiled-cli.ts';
 import { collect } from '../../helpers/temp.ts';
 
@@ -43,6 +47,66 @@ export async function compiledKillHook(): Promise<string> {
 /** The demo exports: a first import, then a larger second one that replaces it. */
 export const BRAND_A = { seed: 7, tickets: 120 };
 export const BRAND_B = { seed: 8, tickets: 180 };
+
+/** As the import command imports: its --max-message-chars default. */
+const MAX_MESSAGE_CHARS = 100_000;
+
+/**
+ * The uninterrupted runs the four crash-safety files compare with, made once per run
+ * (built-once.ts): each file made its own, the same imports and index builds four times over.
+ * Read-only: a file copies the workspace it runs commands on.
+ */
+export interface CrashWorkspaces {
+  /** The two demo exports. */
+  brandA: string;
+  brandB: string;
+  /** A imported, not indexed. */
+  importedA: string;
+  /** A imported and indexed. */
+  indexedA: string;
+  /** A's index, with B imported over A since (the index is of the earlier import). */
+  importedB: string;
+  /** B imported over A, then indexed again. */
+  indexedB: string;
+  /** B alone, imported and indexed. */
+  onlyB: string;
+  /** How long each step's work took, from its first progress report: kills are spread over it. */
+  workMs: { importA: number; importB: number; indexA: number; indexB: number };
+  /** What the index of A, and the index of B over A, answer (searchAnswers). */
+  searchA: string[];
+  searchB: string[];
+}
+
+export async function crashWorkspaces(): Promise<CrashWorkspaces> {
+  const { folder, value } = await builtOnce('crash-safety', buildCrashWorkspaces);
+  const at = (name: string) => join(folder, name);
+  return { brandA: at('brand-a'), brandB: at('brand-b'), importedA: at('imported-a'), indexedA: at('indexed-a'), importedB: at('imported-b'), indexedB: at('indexed-b'), onlyB: at('only-b'), ...value };
+}
+
+async function buildCrashWorkspaces(folder: string): Promise<Pick<CrashWorkspaces, 'workMs' | 'searchA' | 'searchB'>> {
+  const at = (name: string) => join(folder, name);
+  await generateDemo({ outDir: at('brand-a'), ...BRAND_A });
+  await generateDemo({ outDir: at('brand-b'), ...BRAND_B });
+  const importInto = (brand: string, workspace: string, onProgress: () => void) => importSources([{ path: at(brand) }], { workspace, maxMessageChars: MAX_MESSAGE_CHARS, onProgress });
+  const importA = await timedWork((onProgress) => importInto('brand-a', at('imported-a'), onProgress));
+  await cp(at('imported-a'), at('indexed-a'), { recursive: true });
+  const indexA = await timedWork((onProgress) => buildIndex({ workspace: at('indexed-a'), onProgress }));
+  const searchA = await searchAnswers(at('indexed-a'));
+  await cp(at('indexed-a'), at('imported-b'), { recursive: true });
+  const importB = await timedWork((onProgress) => importInto('brand-b', at('imported-b'), onProgress));
+  await cp(at('imported-b'), at('indexed-b'), { recursive: true });
+  const indexB = await timedWork((onProgress) => buildIndex({ workspace: at('indexed-b'), onProgress }));
+  const searchB = await searchAnswers(at('indexed-b'));
+  await importSources([{ path: at('brand-b') }], { workspace: at('only-b'), maxMessageChars: MAX_MESSAGE_CHARS });
+  await buildIndex({ workspace: at('only-b') });
+  return { workMs: { importA, importB, indexA, indexB }, searchA, searchB };
+}
+
+/** A copy of a workspace of `crashWorkspaces`, for commands to run on. */
+export async function copyOf(workspace: string, to: string): Promise<string> {
+  await cp(workspace, to, { recursive: true });
+  return to;
+}
 
 export interface CliRun {
   code: number | null;

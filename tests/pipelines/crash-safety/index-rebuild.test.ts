@@ -1,11 +1,8 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDemo } from '../../../datasets/demo/generate.ts';
-import { importSources } from '../../../pipelines/import.ts';
-import { buildIndex } from '../../../pipelines/search-index.ts';
-import { BRAND_A, BRAND_B, buildAnswers, killDelays, ROUNDS, runCli, runToEnd, searchAnswers, STALE, timedWork, WORK_STARTED } from './_crash.ts';
+import { buildAnswers, copyOf, crashWorkspaces, killDelays, ROUNDS, runCli, runToEnd, searchAnswers, STALE, WORK_STARTED } from './_crash.ts';
 
 /**
  * `shadowdesk index` SIGKILLed at seeded random points: a rebuild for a new import (the first build,
@@ -16,30 +13,19 @@ const killDelay = killDelays(20_240_810);
 
 describe.sequential('crash safety: index rebuild killed at seeded random points, then the same command again', () => {
   let dir = '';
-  let brandB = '';
-  /** The uninterrupted reference workspace, and the one whose commands get killed. */
-  let reference = '';
+  /** The workspace whose commands get killed. */
   let workspace = '';
-  const workMs = { indexB: 0 };
+  let workMs = 0;
   let searchA: string[] = [];
   let searchB: string[] = [];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'shadowdesk-crash-rebuild-'));
-    const brandA = join(dir, 'brand-a');
-    brandB = join(dir, 'brand-b');
-    await generateDemo({ outDir: brandA, ...BRAND_A });
-    await generateDemo({ outDir: brandB, ...BRAND_B });
-    reference = join(dir, 'reference');
-    workspace = join(dir, 'killed');
-    await importSources([{ path: brandA }], { workspace: reference });
-    await buildIndex({ workspace: reference });
-    searchA = await searchAnswers(reference);
-    // The first import and its index, where the second import then goes.
-    await cp(reference, workspace, { recursive: true });
-    await importSources([{ path: brandB }], { workspace: reference });
-    workMs.indexB = await timedWork((onProgress) => buildIndex({ workspace: reference, onProgress }));
-    searchB = await searchAnswers(reference);
+    const reference = await crashWorkspaces();
+    ({ searchA, searchB } = reference);
+    workMs = reference.workMs.indexB;
+    // The second import, as `shadowdesk import` makes it, over the first one's index.
+    workspace = await copyOf(reference.importedB, join(dir, 'killed'));
     // The checks below only mean something if the two states can be told apart.
     expect(searchB).not.toEqual(searchA);
   }, 120_000);
@@ -49,10 +35,8 @@ describe.sequential('crash safety: index rebuild killed at seeded random points,
   });
 
   it('a killed index rebuild leaves the previous index whole (refused, being of the first import) or the new one answering; finished, the new one', async () => {
-    // The second import, as `shadowdesk import` makes it, over the first one's index.
-    await importSources([{ path: brandB }], { workspace });
     for (let kill = 0; kill < 3 * ROUNDS; kill++) {
-      await runCli(['index', '--workspace', workspace], { killAfterMs: killDelay(workMs.indexB, 0, 1.1), workStarted: WORK_STARTED.index });
+      await runCli(['index', '--workspace', workspace], { killAfterMs: killDelay(workMs, 0, 1.1), workStarted: WORK_STARTED.index });
       const answers = await searchAnswers(workspace).catch((error: Error) => error);
       if (answers instanceof Error) {
         expect(answers.message).toMatch(STALE);

@@ -1,11 +1,8 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDemo } from '../../../datasets/demo/generate.ts';
-import { importSources } from '../../../pipelines/import.ts';
-import { buildIndex } from '../../../pipelines/search-index.ts';
-import { BRAND_A, BRAND_B, buildAnswers, compiledKillHook, killDelays, ROUNDS, runCli, runToEnd, searchAnswers, STALE, timedWork, WORK_STARTED } from './_crash.ts';
+import { buildAnswers, compiledKillHook, copyOf, crashWorkspaces, type CrashWorkspaces, killDelays, ROUNDS, runCli, runToEnd, searchAnswers, STALE, WORK_STARTED } from './_crash.ts';
 
 /**
  * `shadowdesk index` SIGKILLed at seeded random points: the first build; then a rebuild killed at
@@ -16,22 +13,12 @@ import { BRAND_A, BRAND_B, buildAnswers, compiledKillHook, killDelays, ROUNDS, r
 const killDelay = killDelays(20_240_809);
 
 let dir = '';
-/** The uninterrupted reference workspace (indexed by beforeAll), and the one whose commands get killed. */
-let reference = '';
-let workspace = '';
-const workMs = { indexA: 0 };
-let searchA: string[] = [];
+/** The uninterrupted imports and index builds (read-only). */
+let reference: CrashWorkspaces;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'shadowdesk-crash-index-'));
-  const brandA = join(dir, 'brand-a');
-  await generateDemo({ outDir: brandA, ...BRAND_A });
-  reference = join(dir, 'reference');
-  workspace = join(dir, 'killed');
-  await importSources([{ path: brandA }], { workspace: reference });
-  await cp(reference, workspace, { recursive: true });
-  workMs.indexA = await timedWork((onProgress) => buildIndex({ workspace: reference, onProgress }));
-  searchA = await searchAnswers(reference);
+  reference = await crashWorkspaces();
 }, 120_000);
 
 afterAll(async () => {
@@ -40,9 +27,11 @@ afterAll(async () => {
 
 describe.sequential('crash safety: first index killed at seeded random points, then the same command again', () => {
   it('a killed first index leaves no index (a clean error) or a whole one; finished, it answers the same searches', async () => {
+    const workspace = await copyOf(reference.importedA, join(dir, 'killed'));
+    const searchA = reference.searchA;
     let built = false;
     for (let kill = 0; kill < 2 * ROUNDS; kill++) {
-      const run = await runCli(['index', '--workspace', workspace], { killAfterMs: killDelay(workMs.indexA, 0, 1.1), workStarted: WORK_STARTED.index });
+      const run = await runCli(['index', '--workspace', workspace], { killAfterMs: killDelay(reference.workMs.indexA, 0, 1.1), workStarted: WORK_STARTED.index });
       built ||= run.signal !== 'SIGKILL';
       if (built) expect(await searchAnswers(workspace)).toEqual(searchA);
       else await searchAnswers(workspace).then((answers) => expect(answers).toEqual(searchA), (error: Error) => expect(error.message).toMatch(/no search index yet/));
@@ -53,22 +42,13 @@ describe.sequential('crash safety: first index killed at seeded random points, t
 });
 
 describe.sequential('crash safety: an index rebuild killed between its new tickets table and its full-text index', () => {
-  /** The first import's index with the second import beside it, not indexed yet; and what the second's index answers. */
+  /** The first import's index with the second import beside it, not indexed yet. */
   let beforeRebuild = '';
-  let searchB: string[] = [];
 
   beforeAll(async () => {
-    const brandB = join(dir, 'brand-b');
-    await generateDemo({ outDir: brandB, ...BRAND_B });
-    beforeRebuild = join(dir, 'before-rebuild');
-    await cp(reference, beforeRebuild, { recursive: true });
-    await importSources([{ path: brandB }], { workspace: beforeRebuild });
-    const rebuilt = join(dir, 'rebuilt');
-    await cp(beforeRebuild, rebuilt, { recursive: true });
-    await buildIndex({ workspace: rebuilt });
-    searchB = await searchAnswers(rebuilt);
+    beforeRebuild = await copyOf(reference.importedB, join(dir, 'before-rebuild'));
     // The checks below only mean something if the two states can be told apart.
-    expect(searchB).not.toEqual(searchA);
+    expect(reference.searchB).not.toEqual(reference.searchA);
   }, 120_000);
 
   // A rebuild once refitted the model in place and overwrote the tables before indexing them: a
@@ -77,8 +57,8 @@ describe.sequential('crash safety: an index rebuild killed between its new ticke
     const run = await runCli(['index', '--workspace', beforeRebuild], { nodeArgs: ['--import', await compiledKillHook()], env: { SHADOWDESK_TEST_KILL_AT: 'tickets-fts' } });
     expect(run.signal).toBe('SIGKILL');
     await expect(searchAnswers(beforeRebuild)).rejects.toThrow(STALE);
-    expect(await buildAnswers(beforeRebuild)).toEqual(searchA);
+    expect(await buildAnswers(beforeRebuild)).toEqual(reference.searchA);
     await runToEnd(['index', '--workspace', beforeRebuild]);
-    expect(await searchAnswers(beforeRebuild)).toEqual(searchB);
+    expect(await searchAnswers(beforeRebuild)).toEqual(reference.searchB);
   }, 60_000 * ROUNDS);
 });

@@ -2,10 +2,7 @@ import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDemo } from '../../../datasets/demo/generate.ts';
-import { importSources } from '../../../pipelines/import.ts';
-import { buildIndex } from '../../../pipelines/search-index.ts';
-import { BRAND_B, killDelays, ROUNDS, runCli, runToEnd, WORK_STARTED } from './_crash.ts';
+import { copyOf, crashWorkspaces, killDelays, ROUNDS, runCli, runToEnd, WORK_STARTED } from './_crash.ts';
 
 /** `shadowdesk simulate` SIGKILLed at seeded random points, then resumed (see _crash.ts). */
 
@@ -42,12 +39,9 @@ describe.sequential('crash safety: simulate killed at seeded random points, then
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'shadowdesk-crash-simulate-'));
-    const brand = join(dir, 'brand');
-    await generateDemo({ outDir: brand, ...BRAND_B });
-    reference = join(dir, 'reference');
+    // The second demo export alone, imported and indexed.
+    reference = await copyOf((await crashWorkspaces()).onlyB, join(dir, 'reference'));
     workspace = join(dir, 'killed');
-    await importSources([{ path: brand }], { workspace: reference });
-    await buildIndex({ workspace: reference });
     replayMs = (await runToEnd(simulateArgs(reference))).workMs;
     // The reference with the index the run refreshed (fitted before the replayed window), without the run.
     const runs = join(reference, 'runs');
