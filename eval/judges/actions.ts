@@ -211,29 +211,19 @@ interface NeededPart {
   id: number;
   /** None when the part is the whole rule, whose own scan follows. */
   pattern?: RegExp;
-  /**
-   * Words one of which every match of the part holds ("refunded", "reimbursed"…), by their id in NEEDED_WORDS:
-   * most texts hold none, and one pass finds every part's words where each pattern would scan the text again.
-   */
-  words: readonly number[] | undefined;
+  /** The part's pattern source, whose needed words (see wordIndex) are read from it on first use. */
+  source: string;
 }
 
-const NEEDED_WORDS = new LiteralIndex();
 const neededParts = new Map<string, NeededPart>();
 let partCount = 0;
 function needed(part: string): NeededPart {
   let needs = neededParts.get(part);
   if (!needs) {
-    needs = { id: partCount++, pattern: new RegExp(part), words: neededWords(part) };
+    needs = { id: partCount++, pattern: new RegExp(part), source: part };
     neededParts.set(part, needs);
   }
   return needs;
-}
-
-/** The ids of the words every match of `source` holds, when it is sure to hold some (ASCII, as folded text is). */
-function neededWords(source: string): number[] | undefined {
-  const literals = requiredLiterals(source);
-  return literals?.every((literal) => /^[\x00-\x7f]+$/.test(literal)) ? literals.map((literal) => NEEDED_WORDS.id(literal)) : undefined;
 }
 
 const rule = (kind: Rule['kind'], form: Rule['form'], conditional: boolean, source: string, accept?: Rule['accept']): Rule => ({
@@ -242,7 +232,7 @@ const rule = (kind: Rule['kind'], form: Rule['form'], conditional: boolean, sour
   conditional,
   re: new RegExp(source, 'g'),
   // A rule of its own, not built from verb forms: its words alone let a text skip it.
-  needs: { id: partCount++, words: neededWords(source) },
+  needs: { id: partCount++, source },
   ...(accept ? { accept } : {}),
 });
 
@@ -637,22 +627,42 @@ const RULES: readonly Rule[] = [
 ];
 
 /**
- * The rules each needed word lets through, by the word's id, and the rules no word vouches for: a text
- * holds a few of the words, so it looks at the few rules they name instead of testing the 150 rules in turn.
+ * Words one of which every match of a rule's needed part holds ("refunded", "reimbursed"…), indexed so that
+ * one pass over a text finds them all: a text holds a few, so it looks at the few rules they name instead
+ * of testing the 150 rules in turn. Read from the patterns on the first text, not when the module loads
+ * (80 ms of every command's start, most of which never read a claim).
  */
-const RULES_BY_WORD: ReadonlyArray<readonly number[]> = (() => {
-  const byWord = Array.from({ length: NEEDED_WORDS.size }, (): number[] => []);
-  RULES.forEach(({ needs }, index) => needs?.words?.forEach((id) => byWord[id]!.push(index)));
-  return byWord;
-})();
-const RULES_WITHOUT_WORDS = RULES.flatMap(({ needs }, index) => (needs?.words === undefined ? [index] : []));
+interface WordIndex {
+  words: LiteralIndex;
+  /** By a word's id, the rules it lets through. */
+  rulesByWord: ReadonlyArray<readonly number[]>;
+  /** Rules no word vouches for: tested on every text. */
+  rulesWithoutWords: readonly number[];
+}
+
+let wordIndexOnce: WordIndex | undefined;
+function wordIndex(): WordIndex {
+  if (wordIndexOnce) return wordIndexOnce;
+  const words = new LiteralIndex();
+  // When every match holds one of some words (ASCII, as folded text is), their ids; otherwise undefined.
+  const wordsOf = (source: string) => {
+    const literals = requiredLiterals(source);
+    return literals?.every((literal) => /^[\x00-\x7f]+$/.test(literal)) ? literals.map((literal) => words.id(literal)) : undefined;
+  };
+  const ruleWords = RULES.map(({ needs }) => (needs ? wordsOf(needs.source) : undefined));
+  const rulesByWord = Array.from({ length: words.size }, (): number[] => []);
+  ruleWords.forEach((ids, index) => ids?.forEach((id) => rulesByWord[id]!.push(index)));
+  const rulesWithoutWords = ruleWords.flatMap((ids, index) => (ids === undefined ? [index] : []));
+  return (wordIndexOnce = { words, rulesByWord, rulesWithoutWords });
+}
 
 /** Per rule, 1 when the folded text holds one of its needed words (or it needs none). */
 function rulesWithWords(folded: string): Uint8Array {
+  const { words, rulesByWord, rulesWithoutWords } = wordIndex();
   const candidates = new Uint8Array(RULES.length);
-  for (const index of RULES_WITHOUT_WORDS) candidates[index] = 1;
-  NEEDED_WORDS.found(folded).forEach((held, id) => {
-    if (held === 1) for (const index of RULES_BY_WORD[id]!) candidates[index] = 1;
+  for (const index of rulesWithoutWords) candidates[index] = 1;
+  words.found(folded).forEach((held, id) => {
+    if (held === 1) for (const index of rulesByWord[id]!) candidates[index] = 1;
   });
   return candidates;
 }
