@@ -1,7 +1,6 @@
 import { defineCommand } from 'citty';
-import { buildIndex } from '../../index.ts';
+import { arenaLimitFor, exitLike, runInChild, stopWithParent } from '../_child.ts';
 import { guarded, withExamples } from '../_cli.ts';
-import { indexProgress } from './_progress.ts';
 
 const command = defineCommand({
   meta: { name: 'index', description: "Embed the workspace's knowledge and past tickets into its search index (offline with the built-in model)." },
@@ -11,8 +10,13 @@ const command = defineCommand({
     'tables-uri': { type: 'string', description: 'Keep the search tables in object storage (s3://bucket/prefix, gs://, az://) instead of the workspace; later builds keep using it' },
     workspace: { type: 'string', description: 'Workspace folder', default: '.shadowdesk' },
   },
-  run: ({ args }) =>
-    guarded(async () => {
+  run: async ({ args }) => {
+    // Loaded only where the build runs: a parent that waits for a child stays a bare Node process.
+    const arenaLimit = await arenaLimitFor(args.workspace);
+    if (arenaLimit) return exitLike(await runInChild(arenaLimit));
+    stopWithParent();
+    await guarded(async () => {
+      const [{ buildIndex }, { indexProgress }] = await Promise.all([import('../../index.ts'), import('./_progress.ts')]);
       const summary = await buildIndex({
         workspace: args.workspace,
         model: args.model,
@@ -32,7 +36,8 @@ const command = defineCommand({
           `${fit}${summary.embedded.toLocaleString('en-US')} of ${summary.texts.toLocaleString('en-US')} texts embedded${rate}; the others came from the cache.`,
         ].join('\n') + '\n',
       );
-    }),
+    });
+  },
 });
 
 export default withExamples(command, ['shadowdesk index', 'shadowdesk index --model ./models/multilingual-e5-small', 'SHADOWDESK_MODEL_CACHE=~/models shadowdesk index --model Xenova/multilingual-e5-small --workspace .shadowdesk', 'shadowdesk index --tables-uri s3://support-analytics/shadowdesk']);
