@@ -11,11 +11,11 @@ const command = defineCommand({
     workspace: { type: 'string', description: 'Workspace folder', default: '.shadowdesk' },
   },
   run: async ({ args }) => {
-    // Loaded only where the build runs: a parent that waits for a child stays a bare Node process.
     const arenaLimit = await arenaLimitFor(args.workspace);
     if (arenaLimit) return exitLike(await runInChild(arenaLimit));
     stopWithParent();
     await guarded(async () => {
+      // The library (LanceDB, onnxruntime) is loaded only where the build runs, not in a parent that waits.
       const [{ buildIndex }, { indexProgress }] = await Promise.all([import('../../index.ts'), import('./_progress.ts')]);
       const summary = await buildIndex({
         workspace: args.workspace,
