@@ -10,11 +10,11 @@ const command = defineCommand({
     'tables-uri': { type: 'string', description: 'Keep the search tables in object storage (s3://bucket/prefix, gs://, az://) instead of the workspace; later builds keep using it' },
     workspace: { type: 'string', description: 'Workspace folder', default: '.shadowdesk' },
   },
-  run: async ({ args }) => {
-    const arenaLimit = await arenaLimitFor(args.workspace);
-    if (arenaLimit) return exitLike(await runInChild(arenaLimit));
-    stopWithParent();
-    await guarded(async () => {
+  run: ({ args }) =>
+    guarded(async () => {
+      const arenaLimit = await arenaLimitFor(args.workspace);
+      if (arenaLimit) return exitLike(await runInChild(arenaLimit));
+      stopWithParent();
       // The library (LanceDB, onnxruntime) is loaded only where the build runs, not in a parent that waits.
       const [{ buildIndex }, { indexProgress }] = await Promise.all([import('../../index.ts'), import('./_progress.ts')]);
       const summary = await buildIndex({
@@ -36,8 +36,7 @@ const command = defineCommand({
           `${fit}${summary.embedded.toLocaleString('en-US')} of ${summary.texts.toLocaleString('en-US')} texts embedded${rate}; the others came from the cache.`,
         ].join('\n') + '\n',
       );
-    });
-  },
+    }),
 });
 
 export default withExamples(command, ['shadowdesk index', 'shadowdesk index --model ./models/multilingual-e5-small', 'SHADOWDESK_MODEL_CACHE=~/models shadowdesk index --model Xenova/multilingual-e5-small --workspace .shadowdesk', 'shadowdesk index --tables-uri s3://support-analytics/shadowdesk']);
