@@ -1,7 +1,6 @@
 import { defineCommand } from 'citty';
-import { buildIndex } from '../../index.ts';
+import { arenaLimitFor, exitLike, runInChild, stopWithParent } from '../_child.ts';
 import { guarded, withExamples } from '../_cli.ts';
-import { indexProgress } from './_progress.ts';
 
 const command = defineCommand({
   meta: { name: 'index', description: "Embed the workspace's knowledge and past tickets into its search index (offline with the built-in model)." },
@@ -13,6 +12,11 @@ const command = defineCommand({
   },
   run: ({ args }) =>
     guarded(async () => {
+      const arenaLimit = await arenaLimitFor(args.workspace);
+      if (arenaLimit) return exitLike(await runInChild(arenaLimit));
+      stopWithParent();
+      // The library (LanceDB, onnxruntime) is loaded only where the build runs, not in a parent that waits.
+      const [{ buildIndex }, { indexProgress }] = await Promise.all([import('../../index.ts'), import('./_progress.ts')]);
       const summary = await buildIndex({
         workspace: args.workspace,
         model: args.model,

@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { constants } from 'node:os';
+import { join } from 'node:path';
+import type { ImportReport } from '../pipelines/import.ts';
+import { currentImportDir, REPORT_FILE } from '../pipelines/workspace.ts';
+
+/**
+ * A command run again in a child process, for what can only be set when a process starts (glibc
+ * reads MALLOC_ARENA_MAX once, and Node 20 cannot replace its own process). The parent only waits:
+ * the child has the terminal (same stdin, stdout, stderr), and the parent ends as the child ended.
+ */
+
+/** How a child ended: its exit code, or the signal that ended it. */
+export interface ChildEnd {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** What stops a command, relayed from the waiting parent to the child. */
+export const RELAYED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** Set in the child's environment (to the parent's pid) so that it knows it has a parent to outlive. */
+const PARENT_PID = 'SHADOWDESK_PARENT_PID';
+
+/**
+ * Runs this process's command line again (the same Node flags, entry and arguments, so a checkout
+ * run through tsx and the compiled package each start themselves) with `env` added to the
+ * environment, and resolves when the child has ended. The child is in a process group of its own:
+ * a terminal's Ctrl-C reaches this process alone, which passes it on, so the child gets each
+ * signal once instead of twice. The child must call `stopWithParent` to stop if this process dies.
+ */
+export function runInChild(env: Record<string, string>): Promise<ChildEnd> {
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    detached: true,
+    env: { ...process.env, ...env, [PARENT_PID]: String(process.pid) },
+  });
+  const relay = (signal: NodeJS.Signals) => child.kill(signal);
+  for (const signal of RELAYED_SIGNALS) process.on(signal, relay);
+  const stopRelaying = () => {
+    for (const signal of RELAYED_SIGNALS) process.off(signal, relay);
+  };
+  return new Promise((resolve, reject) => {
+    child.once('error', (error) => {
+      stopRelaying();
+      reject(error);
+    });
+    child.once('exit', (code, signal) => {
+      stopRelaying();
+      resolve({ code, signal });
+    });
+  });
+}
+
+/**
+ * Ends this process as the child ended: with its exit code, or by the same signal (a shell tells
+ * Ctrl-C from a failure by it). A signal this process ignores (Node ignores SIGPIPE) still ends
+ * it, with the shell's code for that signal.
+ */
+export function exitLike(end: ChildEnd): void {
+  if (end.signal === null) {
+    process.exit(end.code ?? 1);
+  }
+  const signal = end.signal;
+  process.kill(process.pid, signal);
+  setTimeout(() => process.exit(128 + constants.signals[signal]), 1000);
+}
+
+/**
+ * In a child started by `runInChild`, stops the command if the parent goes away (killed, so it
+ * could not pass a signal on): the child interrupts itself, as Ctrl-C interrupts a command run
+ * directly. Elsewhere it does nothing. The channel to the parent does not keep the child running.
+ */
+export function stopWithParent(): void {
+  if (process.env[PARENT_PID] === undefined) return;
+  // Commands this one starts are not the parent's children.
+  delete process.env[PARENT_PID];
+  const interrupt = () => process.kill(process.pid, 'SIGINT');
+  // The parent may have died while this process was loading its modules.
+  if (!process.connected) {
+    interrupt();
+    return;
+  }
+  process.once('disconnect', interrupt);
+  process.channel?.unref();
+}
+
+/** The C library's version on Linux with glibc; undefined elsewhere (musl, macOS, Windows). */
+export function glibcVersion(): string | undefined {
+  const report = process.report.getReport() as { header?: { glibcVersionRuntime?: string } };
+  return report.header?.glibcVersionRuntime;
+}
+
+/** At most 2 allocator arenas: what LanceDB's index builds free is then reused. */
+export const ARENA_LIMIT = { MALLOC_ARENA_MAX: '2' } as const;
+
+/**
+ * From this many imported tickets the index is built in a child with ARENA_LIMIT (see
+ * docs/benchmarks.md, "Index memory at 1M"): below it the build's peak is the embedding and the
+ * writing, which the limit barely lowers, and a second Node start-up would cost more than it saves.
+ */
+export const ARENA_LIMIT_MIN_TICKETS = 200_000;
+
+/**
+ * The environment an index build of `workspace` should run with in a child, or undefined to build
+ * in this process: on glibc, where LanceDB's build threads would each keep an arena of their own,
+ * for a large import, unless the user set MALLOC_ARENA_MAX (then it is set already, as in the child).
+ */
+export async function arenaLimitFor(
+  workspace: string,
+  { env = process.env, glibc = glibcVersion, minTickets = ARENA_LIMIT_MIN_TICKETS }: { env?: NodeJS.ProcessEnv; glibc?: () => string | undefined; minTickets?: number } = {},
+): Promise<typeof ARENA_LIMIT | undefined> {
+  if (env.MALLOC_ARENA_MAX !== undefined) return undefined;
+  if ((await importedTickets(workspace)) < minTickets) return undefined;
+  return glibc() === undefined ? undefined : ARENA_LIMIT;
+}
+
+/**
+ * Tickets in the workspace's current import, from its report; 0 when there is none to read (the
+ * build then says what is missing, in this process).
+ */
+export async function importedTickets(workspace: string): Promise<number> {
+  const dir = await currentImportDir(workspace).catch(() => undefined);
+  if (!dir) return 0;
+  const report = await readFile(join(dir, REPORT_FILE), 'utf8')
+    .then((text) => JSON.parse(text) as Partial<ImportReport>)
+    .catch(() => undefined);
+  return report?.totals?.records?.ticket ?? 0;
+}
