@@ -37,9 +37,20 @@ export function runInChild(env: Record<string, string>): Promise<ChildEnd> {
     env: { ...process.env, ...env, [PARENT_PID]: String(process.pid) },
   });
   const relay = (signal: NodeJS.Signals) => child.kill(signal);
+  // Ctrl-Z stops the terminal's job, this process alone: the child is stopped with it (a listener
+  // replaces the default stop, so this process stops itself too) and goes on when the job does.
+  const pause = () => {
+    child.kill('SIGSTOP');
+    process.kill(process.pid, 'SIGSTOP');
+  };
+  const resume = () => child.kill('SIGCONT');
   for (const signal of RELAYED_SIGNALS) process.on(signal, relay);
+  process.on('SIGTSTP', pause);
+  process.on('SIGCONT', resume);
   const stopRelaying = () => {
     for (const signal of RELAYED_SIGNALS) process.off(signal, relay);
+    process.off('SIGTSTP', pause);
+    process.off('SIGCONT', resume);
   };
   return new Promise((resolve, reject) => {
     child.once('error', (error) => {

@@ -54,6 +54,15 @@ async function ends(pid: number, ms: number): Promise<boolean> {
   return false;
 }
 
+/** Whether a process is in `state` (S sleeping, T stopped…, /proc/<pid>/stat) within `ms`. */
+async function inState(pid: number, state: string, ms: number): Promise<boolean> {
+  for (const deadline = Date.now() + ms; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith(state)) return true;
+  }
+  return false;
+}
+
 afterEach(() => {
   for (const pid of leftOver.splice(0)) {
     try {
@@ -100,6 +109,20 @@ describe.runIf(process.platform === 'linux')('runInChild: a command run again in
       expect(await ends(child, 5_000)).toBe(true);
     }
   }, 60_000);
+
+  it("a terminal's Ctrl-Z (SIGTSTP to the parent's group) pauses the child with the job, and the job's SIGCONT resumes it", async () => {
+    const started = start(['wait']);
+    const child = await started.ready;
+    process.kill(-started.pid, 'SIGTSTP');
+    expect(await inState(started.pid, 'T', 5_000)).toBe(true);
+    expect(await inState(child, 'T', 5_000)).toBe(true);
+    // A shell's `fg` or `bg`: SIGCONT to the job's process group.
+    process.kill(-started.pid, 'SIGCONT');
+    expect(await inState(child, 'S', 5_000)).toBe(true);
+    process.kill(started.pid, 'SIGTERM');
+    expect(await started.exited).toMatchObject({ signal: 'SIGTERM' });
+    expect(await ends(child, 5_000)).toBe(true);
+  }, 30_000);
 
   it('a SIGKILLed parent (which cannot pass anything on) still stops the child', async () => {
     const started = start(['wait']);
