@@ -7,6 +7,7 @@ export { readerMap, type ReaderMap } from './datasets/readers/define.ts';
 export { cleanBody, cleanText, htmlToText } from './datasets/text/clean.ts';
 export { encodingWarning } from './datasets/io/text.ts';
 export {
+  currentImportReport,
   importAdvice,
   importSources,
   type FileImportReport,

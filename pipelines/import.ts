@@ -133,7 +133,7 @@ export async function importSources(sources: ImportSource[], options: ImportOpti
   const startedAt = new Date().toISOString();
   const workspace = options.workspace ?? DEFAULT_WORKSPACE;
   const { planned, ignored, rulesFiles } = await planSources(sources);
-  const current = options.force ? undefined : await currentReport(workspace);
+  const current = options.force ? undefined : await currentImportReport(workspace);
   // With no import to compare with, the fingerprint decides nothing: it is hashed while the sources
   // are read, in the time this thread would otherwise wait for a CSV's parsing thread to start.
   const fingerprinting = sourcesFingerprint(planned, options);
@@ -287,8 +287,8 @@ async function hashPath(hash: Hash, path: string, named = false): Promise<void> 
   }
 }
 
-/** The report of the workspace's current import, if it has one this version can compare with. */
-async function currentReport(workspace: string): Promise<ImportReport | undefined> {
+/** The report of the workspace's current import, if it has one this version can read. */
+export async function currentImportReport(workspace: string): Promise<ImportReport | undefined> {
   const dir = await currentImportDir(workspace).catch(() => undefined);
   if (!dir) return undefined;
   return readFile(joinPath(dir, REPORT_FILE), 'utf8')

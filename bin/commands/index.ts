@@ -1,6 +1,8 @@
 import { defineCommand } from 'citty';
-import { arenaLimitFor, exitLike, runInChild, stopWithParent } from '../_child.ts';
+import { buildIndex } from '../../index.ts';
 import { guarded, withExamples } from '../_cli.ts';
+import { arenaLimitFor, exitLike, runInChild, stopWithParent } from './_child.ts';
+import { indexProgress } from './_progress.ts';
 
 const command = defineCommand({
   meta: { name: 'index', description: "Embed the workspace's knowledge and past tickets into its search index (offline with the built-in model)." },
@@ -15,8 +17,6 @@ const command = defineCommand({
       const arenaLimit = await arenaLimitFor(args.workspace);
       if (arenaLimit) return exitLike(await runInChild(arenaLimit));
       stopWithParent();
-      // The library (LanceDB, onnxruntime) is loaded only where the build runs, not in a parent that waits.
-      const [{ buildIndex }, { indexProgress }] = await Promise.all([import('../../index.ts'), import('./_progress.ts')]);
       const summary = await buildIndex({
         workspace: args.workspace,
         model: args.model,

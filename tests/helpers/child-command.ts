@@ -1,7 +1,7 @@
-import { exitLike, runInChild, stopWithParent } from '../../bin/_child.ts';
+import { exitLike, runInChild, stopWithParent } from '../../bin/commands/_child.ts';
 
 /**
- * A command for tests/bin/_child.test.ts, run as `node --import tsx child-command.ts <mode> …`:
+ * A command for tests/bin/commands/_child.test.ts, run as `node --import tsx child-command.ts <mode> …`:
  * it runs itself again in a child with SHADOWDESK_TEST_CHILD=1, as `shadowdesk index` does, and
  * the child does what `mode` says.
  *

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ARENA_LIMIT_MIN_TICKETS, glibcVersion } from '../../../bin/_child.ts';
+import { ARENA_LIMIT_MIN_TICKETS, glibcVersion } from '../../../bin/commands/_child.ts';
 import { importSources } from '../../../pipelines/import.ts';
 import { currentImportDir, REPORT_FILE } from '../../../pipelines/workspace.ts';
 import { CLI } from '../../helpers/cli.ts';

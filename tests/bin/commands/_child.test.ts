@@ -3,12 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ARENA_LIMIT, arenaLimitFor, glibcVersion, importedTickets, stopWithParent } from '../../bin/_child.ts';
-import { importSources } from '../../pipelines/import.ts';
-import { useTempDir } from '../helpers/temp.ts';
+import { ARENA_LIMIT, arenaLimitFor, glibcVersion, importedTickets, stopWithParent } from '../../../bin/commands/_child.ts';
+import { importSources } from '../../../pipelines/import.ts';
+import { useTempDir } from '../../helpers/temp.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const COMMAND = fileURLToPath(new URL('../helpers/child-command.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const COMMAND = fileURLToPath(new URL('../../helpers/child-command.ts', import.meta.url));
 const TICKETS = join(ROOT, 'tests/fixtures/gorgias-tickets.json');
 
 interface Started {

@@ -1,9 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { constants } from 'node:os';
-import { join } from 'node:path';
-import type { ImportReport } from '../pipelines/import.ts';
-import { currentImportDir, REPORT_FILE } from '../pipelines/workspace.ts';
+import { currentImportReport } from '../../index.ts';
 
 /**
  * A command run again in a child process, for what can only be set when a process starts (glibc
@@ -132,10 +129,6 @@ export async function arenaLimitFor(
  * build then says what is missing, in this process).
  */
 export async function importedTickets(workspace: string): Promise<number> {
-  const dir = await currentImportDir(workspace).catch(() => undefined);
-  if (!dir) return 0;
-  const report = await readFile(join(dir, REPORT_FILE), 'utf8')
-    .then((text) => JSON.parse(text) as Partial<ImportReport>)
-    .catch(() => undefined);
+  const report = await currentImportReport(workspace).catch(() => undefined);
   return report?.totals?.records?.ticket ?? 0;
 }
