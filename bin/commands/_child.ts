@@ -129,6 +129,6 @@ export async function arenaLimitFor(
  * build then says what is missing, in this process).
  */
 export async function importedTickets(workspace: string): Promise<number> {
-  const report = await currentImportReport(workspace).catch(() => undefined);
+  const report = await currentImportReport(workspace);
   return report?.totals?.records?.ticket ?? 0;
 }
