@@ -5,10 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ARENA_LIMIT, arenaLimitFor, glibcVersion, importedTickets, stopWithParent } from '../../../bin/commands/_child.ts';
 import { importSources } from '../../../pipelines/import.ts';
+import { compiledPackage } from '../../helpers/compiled-cli.ts';
 import { useTempDir } from '../../helpers/temp.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const COMMAND = fileURLToPath(new URL('../../helpers/child-command.ts', import.meta.url));
+const COMMAND = fileURLToPath(new URL('../../helpers/child-command.mjs', import.meta.url));
 const TICKETS = join(ROOT, 'tests/fixtures/gorgias-tickets.json');
 
 interface Started {
@@ -23,9 +24,18 @@ interface Started {
 
 const leftOver: number[] = [];
 
-/** tests/helpers/child-command.ts in a process group of its own. */
-function start(args: string[]): Started {
-  const parent = spawn(process.execPath, ['--import', 'tsx', COMMAND, ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * tests/helpers/child-command.mjs in a process group of its own, over the compiled package's
+ * bin/commands/_child (plain Node starts in a tenth of tsx's time), or over the source through tsx.
+ */
+async function start(args: string[], { throughTsx = false } = {}): Promise<Started> {
+  const module = throughTsx ? join(ROOT, 'bin/commands/_child.ts') : join(await compiledPackage(), 'dist/bin/commands/_child.js');
+  const parent = spawn(process.execPath, [...(throughTsx ? ['--import', 'tsx'] : []), COMMAND, ...args], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, SHADOWDESK_CHILD_MODULE: module },
+  });
   let stdout = '';
   let stderr = '';
   parent.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -74,8 +84,8 @@ afterEach(() => {
 });
 
 describe.runIf(process.platform === 'linux')('runInChild: a command run again in a child process, the parent waiting', () => {
-  it('the child runs the same entry with the environment added, and the parent exits with its code', async () => {
-    const { pid, exited } = start(['exit', '3']);
+  it('the child runs the same entry and Node flags (tsx here) with the environment added, and the parent exits with its code', async () => {
+    const { pid, exited } = await start(['exit', '3'], { throughTsx: true });
     const end = await exited;
     expect(end.code).toBe(3);
     const line = /^child (\d+) of (\d+): (.*)$/m.exec(end.stdout);
@@ -87,12 +97,12 @@ describe.runIf(process.platform === 'linux')('runInChild: a command run again in
   }, 30_000);
 
   it('a child ended by a signal ends the parent by the same signal', async () => {
-    const end = await start(['signal', 'SIGTERM']).exited;
+    const end = await (await start(['signal', 'SIGTERM'])).exited;
     expect(end).toMatchObject({ code: null, signal: 'SIGTERM' });
   }, 30_000);
 
   it("a terminal's Ctrl-C (SIGINT to the parent's process group) reaches the child once", async () => {
-    const started = start(['count']);
+    const started = await start(['count']);
     await started.ready;
     process.kill(-started.pid, 'SIGINT');
     const end = await started.exited;
@@ -102,7 +112,7 @@ describe.runIf(process.platform === 'linux')('runInChild: a command run again in
 
   it('SIGINT and SIGTERM sent to the parent alone stop the child, and the parent ends as it did', async () => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      const started = start(['wait']);
+      const started = await start(['wait']);
       const child = await started.ready;
       process.kill(started.pid, signal);
       expect(await started.exited).toMatchObject({ code: null, signal });
@@ -111,7 +121,7 @@ describe.runIf(process.platform === 'linux')('runInChild: a command run again in
   }, 60_000);
 
   it("a terminal's Ctrl-Z (SIGTSTP to the parent's group) pauses the child with the job, and the job's SIGCONT resumes it", async () => {
-    const started = start(['wait']);
+    const started = await start(['wait']);
     const child = await started.ready;
     process.kill(-started.pid, 'SIGTSTP');
     expect(await inState(started.pid, 'T', 5_000)).toBe(true);
@@ -125,7 +135,7 @@ describe.runIf(process.platform === 'linux')('runInChild: a command run again in
   }, 30_000);
 
   it('a SIGKILLed parent (which cannot pass anything on) still stops the child', async () => {
-    const started = start(['wait']);
+    const started = await start(['wait']);
     const child = await started.ready;
     process.kill(started.pid, 'SIGKILL');
     expect(await started.exited).toMatchObject({ signal: 'SIGKILL' });

@@ -7,14 +7,19 @@ import { ARENA_LIMIT_MIN_TICKETS, glibcVersion } from '../../../bin/commands/_ch
 import { importSources } from '../../../pipelines/import.ts';
 import { currentImportDir, REPORT_FILE } from '../../../pipelines/workspace.ts';
 import { CLI } from '../../helpers/cli.ts';
+import { compiledCli } from '../../helpers/compiled-cli.ts';
 import { useTempDir } from '../../helpers/temp.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TICKETS = join(ROOT, 'tests/fixtures/gorgias-tickets.json');
 
-/** `shadowdesk index` as a process of its own, with its pid: the build's tables folder names the pid that wrote it. */
-function index(args: string[], env: NodeJS.ProcessEnv): Promise<{ pid: number; code: number | null; stdout: string; stderr: string }> {
-  const command = spawn(process.execPath, [CLI, 'index', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env } });
+/**
+ * `shadowdesk index` as a process of its own, with its pid: the build's tables folder names the pid
+ * that wrote it. bin/shadowdesk.js through tsx, as from a checkout, or the compiled CLI (a second
+ * of CPU less for each of its two processes).
+ */
+async function index(args: string[], env: NodeJS.ProcessEnv, { compiled = true } = {}): Promise<{ pid: number; code: number | null; stdout: string; stderr: string }> {
+  const command = spawn(process.execPath, [compiled ? await compiledCli() : CLI, 'index', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env } });
   let stdout = '';
   let stderr = '';
   command.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -41,9 +46,9 @@ describe.runIf(glibcVersion() !== undefined)('shadowdesk index on glibc: a large
     return workspace;
   }
 
-  it('builds in a child, and says what it built once, as a build in one process does', async () => {
+  it('builds in a child, and says what it built once, as a build in one process does (from a checkout, through tsx)', async () => {
     const workspace = await largeByItsReport();
-    const run = await index(['--workspace', workspace], {});
+    const run = await index(['--workspace', workspace], {}, { compiled: false });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.match(/^Indexed \d+ knowledge passages and \d+ answered tickets/gm)).toHaveLength(1);
     expect(await builtBy(workspace)).not.toBe(run.pid);
