@@ -14,7 +14,7 @@ import type { Source } from '../types.ts';
 import { foreignAddressees } from './addressee.ts';
 import { defineJudge, scoreOnly } from './define.ts';
 import { demandsIn, foldText as fold, injectionAttempt, obeyedInjection, type Demand } from './injection.ts';
-import { requiredLiterals } from './literals.ts';
+import { mayHoldMatch } from './literals.ts';
 import { extractFacts } from './key-facts.ts';
 import { RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
@@ -163,17 +163,11 @@ const COMMITMENTS: readonly Commitment[] = [
 ];
 
 /**
- * Strings one of which every match of a commitment's pattern holds, read from the pattern itself
- * (literals.ts), so they cannot drift from it: an answer holding none is not read clause by clause
- * for that commitment. Undefined for a pattern the reading cannot vouch for: always read.
+ * Whether folded text may hold the commitment: one of the strings every match of its pattern holds,
+ * read from the pattern itself (literals.ts), so they cannot drift from it. An answer or clause
+ * holding none is not read for that commitment.
  */
-const COMMITMENT_WORDS = new Map(COMMITMENTS.map((commitment) => [commitment, requiredLiterals(commitment.pattern.source)]));
-
-/** Whether folded text may hold the commitment: it holds one of its words, or its pattern vouches for none. */
-function mayCommit(commitment: Commitment, folded: string): boolean {
-  const words = COMMITMENT_WORDS.get(commitment);
-  return words === undefined || words.some((word) => folded.includes(word));
-}
+const mayCommit = (commitment: Commitment, folded: string): boolean => mayHoldMatch(commitment.pattern, folded);
 
 const PERCENT_DISCOUNT_RE =
   /(?<![\d.,])(\d{1,3}(?:[.,]\d{1,2})?)\s?%\s?(?:off|de\s+remise|de\s+reduction|de\s+rabais|discount|remise|reduction|rabais)(?![a-z])|(?<![a-z])(?:remise|reduction|rabais|discount)\s+(?:de\s+|of\s+)?(\d{1,3}(?:[.,]\d{1,2})?)\s?%/;
