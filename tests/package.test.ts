@@ -74,9 +74,9 @@ console.log(JSON.stringify({ tickets: report.totals.records.ticket, presets: pri
     const script = join(consumer, 'threads.mjs');
     await writeFile(
       script,
-      `import { parseCsvOnWorker } from ${JSON.stringify(join(consumer, 'node_modules', packageJson.name, 'dist', 'datasets', 'io', 'csv-thread.js'))};
+      `import { parseCsvBatchesOnWorker } from ${JSON.stringify(join(consumer, 'node_modules', packageJson.name, 'dist', 'datasets', 'io', 'csv-thread.js'))};
 let rows = 0;
-for await (const item of parseCsvOnWorker({ path: ${JSON.stringify(join(fixtures, 'shopify-orders.csv'))}, encoding: undefined, delimiter: ',' })) if (item.type === 'row') rows++;
+for await (const items of parseCsvBatchesOnWorker({ path: ${JSON.stringify(join(fixtures, 'shopify-orders.csv'))}, encoding: undefined, delimiter: ',' })) rows += items.filter((item) => item.type === 'row').length;
 console.log(JSON.stringify({ rows }));`,
     );
     const result = JSON.parse((await run('node', [script], { cwd: consumer })).stdout) as { rows: number };

@@ -101,12 +101,11 @@ function rebuiltError(failure: Extract<CsvWorkerMessage, { type: 'failed' }>): E
   return Object.assign(new Error(failure.message), { code: failure.code });
 }
 
-/** The items of `readCsv`, parsed on a worker thread; stopping early (a break, an error) stops the worker. */
-export async function* parseCsvOnWorker(data: CsvWorkerData): AsyncGenerator<CsvItem> {
-  for await (const items of parseCsvBatchesOnWorker(data)) yield* items;
-}
-
-/** The same items a batch at a time, as the worker posts them: one step of a generator a batch rather than one a row. */
+/**
+ * The items of `readCsv`, parsed on a worker thread, a batch at a time as the worker posts them:
+ * one step of a generator a batch rather than one a row. Stopping early (a break, an error) stops
+ * the worker.
+ */
 export async function* parseCsvBatchesOnWorker(data: CsvWorkerData): AsyncGenerator<CsvItem[]> {
   const worker = startThread(new URL('./csv-worker.ts', import.meta.url), data);
   try {

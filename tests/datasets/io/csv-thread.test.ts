@@ -1,18 +1,23 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../../datasets/io/csv.ts';
-import { addToBatch, BATCHES_AHEAD, emptyBatch, itemsOf, parseCsvBatchesOnWorker, parseCsvOnWorker, rowOf, ROWS_PER_BATCH } from '../../../datasets/io/csv-thread.ts';
+import { addToBatch, BATCHES_AHEAD, emptyBatch, itemsOf, parseCsvBatchesOnWorker, rowOf, ROWS_PER_BATCH, type CsvItem, type CsvWorkerData } from '../../../datasets/io/csv-thread.ts';
 import { takeRemovedNuls } from '../../../datasets/io/text.ts';
 import { collect, useTempDir, writeTemp } from '../../helpers/temp.ts';
 
 const tempDir = useTempDir();
+
+/** The worker's items one by one, as `readCsv` hands them out. */
+async function* onWorker(data: CsvWorkerData): AsyncGenerator<CsvItem> {
+  for await (const items of parseCsvBatchesOnWorker(data)) yield* items;
+}
 
 /** The items and NUL count of a file parsed on this thread, then on the worker. */
 async function bothWays(content: string | Buffer, encoding?: string, delimiter = ',') {
   const path = await writeTemp(await tempDir(), 'in.csv', content);
   const here = await collect(parseCsv(path, encoding, delimiter));
   const hereNuls = takeRemovedNuls(path);
-  const worker = await collect(parseCsvOnWorker({ path, encoding, delimiter }));
+  const worker = await collect(onWorker({ path, encoding, delimiter }));
   return { here, worker, hereNuls, workerNuls: takeRemovedNuls(path) };
 }
 
@@ -26,7 +31,7 @@ function longFile(eol: string, body: (id: number) => string): string {
   return lines.join(eol);
 }
 
-describe('parseCsvOnWorker', () => {
+describe('parseCsvBatchesOnWorker', () => {
   it.each([
     ['English', 'LF', '\n', (id: number) => `Where is\nparcel ${id}?`],
     ['French', 'LF', '\n', (id: number) => `Où est\nle colis ${id} ?`],
@@ -82,7 +87,7 @@ describe('parseCsvOnWorker', () => {
   it('stops the worker when the reader stops early', async () => {
     const path = await writeTemp(await tempDir(), 'in.csv', longFile('\n', (id) => `body ${id}`));
     const first: unknown[] = [];
-    for await (const item of parseCsvOnWorker({ path, encoding: undefined, delimiter: ',' })) {
+    for await (const item of onWorker({ path, encoding: undefined, delimiter: ',' })) {
       first.push(item);
       if (first.length === 3) break;
     }
@@ -91,7 +96,7 @@ describe('parseCsvOnWorker', () => {
 
   it('fails with the file system error of a file that cannot be read', async () => {
     const path = `${await tempDir()}/missing.csv`;
-    await expect(collect(parseCsvOnWorker({ path, encoding: undefined, delimiter: ',' }))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(collect(onWorker({ path, encoding: undefined, delimiter: ',' }))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
 
