@@ -499,9 +499,10 @@ function extract(original: string, folded: string, french: boolean | undefined, 
   // Whether a date is read does not depend on the order of day and month (both are tried), only its value does.
   let undecided = false;
   const dateOf = (first: number, second: number, year: number | undefined) => {
+    if (french !== undefined) return numericDate(first, second, year, french);
     const dayFirst = numericDate(first, second, year, true);
-    if (french === undefined) undecided ||= dayFirst !== numericDate(first, second, year, false);
-    return french === false ? numericDate(first, second, year, false) : dayFirst;
+    undecided ||= dayFirst !== numericDate(first, second, year, false);
+    return dayFirst;
   };
   scan(NUMERIC_DATE_RE, 'date', (m) => dateOf(Number(m[1]), Number(m[3]), fullYear(m[4])));
   scan(DAY_MONTH_RE, 'date', (m) => isoDate(fullYear(m[3]), MONTHS.get(m[2]!)!, Number(m[1])));
