@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { defineJudge, factOptionsOf, scoreOnly } from './define.ts';
 import { catalogueNames, fold, mayName, productPattern } from './key-facts.ts';
-import { mayHoldMatch, requiredLiterals } from './literals.ts';
+import { mayHoldMatch } from './literals.ts';
 import { optionsKey, RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
 import { matchesOf } from './matches.ts';
@@ -438,15 +438,13 @@ const COVERED_RE = /^(?:covered|couverte?s?|(?:in)?eligibles?)$/;
 /** "pris en charge". */
 const TAKEN_ON_RE = /^prise?s?$/;
 const ACCEPT_RE = /^accept(?!ab)/;
+/** The patterns of the words that open a claim. */
+const CLAIM_OPENERS: readonly RegExp[] = [EN_MODALS, FR_MODALS, ABLE_RE, MEASURE_RE, POSSIBLE_RE, COVERED_RE, TAKEN_ON_RE, ACCEPT_RE];
 /**
- * Strings one of which every word opening a claim holds, read from those words' patterns so they cannot
- * drift from them: most clauses hold none, and are not split into words to look for claims.
+ * Whether a text may hold a word opening a claim, by the strings their patterns vouch for (literals.ts),
+ * so they cannot drift from them: most clauses hold none, and are not split into words to look for claims.
  */
-const CLAIM_WORDS: readonly string[] | undefined = (() => {
-  const choices = [EN_MODALS, FR_MODALS, ABLE_RE, MEASURE_RE, POSSIBLE_RE, COVERED_RE, TAKEN_ON_RE, ACCEPT_RE].map((re) => requiredLiterals(re.source, 2));
-  return choices.every((choice) => choice !== undefined) ? choices.flat() : undefined;
-})();
-const mayClaim = (text: string) => CLAIM_WORDS === undefined || CLAIM_WORDS.some((word) => text.includes(word));
+const mayClaim = (text: string) => CLAIM_OPENERS.some((re) => mayHoldMatch(re, text));
 const COPULAS = /^(?:is|are|was|were|be|been|being|it's|that's|isn't|aren't|wasn't|weren't|est|sont|sera|seront|serait|seraient|soit|soient|etait|etaient|ete|etre)$/;
 /** Words before a claim that make it a condition, a question or a purpose, not a statement. */
 const NOT_STATED = new Set(['if', 'unless', 'whether', 'when', 'whenever', 'how', 'what', 'where', 'which', 'whatever', 'anything', 'everything', 'soon', 'best', 'si', "s'", 'comment', 'quand', 'lorsque', "lorsqu'", 'quoi', 'afin', 'pour']);
