@@ -2,6 +2,7 @@
 export { isShadowdeskError, problemLine, problemsError, problemsText, ShadowdeskError, type ProblemAt, type ShadowdeskErrorCode } from './errors.ts';
 export * from './datasets/records.ts';
 export type { Probe, ReadItem, ReadOptions, Reader, SourceLocation } from './datasets/reader.ts';
+export { DEFAULT_MAX_MESSAGE_CHARS } from './datasets/reader.ts';
 export { READERS, detectReader, formatsDocList, formatsTable, probePath, readerFor, type FormatName } from './datasets/readers/index.ts';
 export { readerMap, type ReaderMap } from './datasets/readers/define.ts';
 export { cleanBody, cleanText, htmlToText } from './datasets/text/clean.ts';

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineCommand } from 'citty';
-import { currentImportDir, encodingWarning, formatImportReport, importAdvice, importSources, readJsonlLines, RECORD_FILES, type ImportReport, type RecordKind } from '../../index.ts';
+import { currentImportDir, DEFAULT_MAX_MESSAGE_CHARS, encodingWarning, formatImportReport, importAdvice, importSources, readJsonlLines, RECORD_FILES, type ImportReport, type RecordKind } from '../../index.ts';
 import { EXIT_UNUSABLE, guarded, interruptSignal, positiveInteger, readDataFile, repeatable, withExamples } from '../_cli.ts';
 import { importProgress } from './_progress.ts';
 
@@ -48,7 +48,7 @@ const command = defineCommand({
     encoding: { type: 'string', description: 'Text encoding such as utf8, win1252, latin1 (detected when absent)' },
     delimiter: { type: 'string', description: 'CSV delimiter (detected from the header when absent)' },
     workspace: { type: 'string', description: 'Workspace folder', default: '.shadowdesk' },
-    'max-message-chars': { type: 'string', description: 'Cut longer message bodies (with a warning)', default: '100000' },
+    'max-message-chars': { type: 'string', description: 'Cut longer message bodies (with a warning)', default: String(DEFAULT_MAX_MESSAGE_CHARS) },
     force: { type: 'boolean', description: 'Read the sources again even when they are unchanged since the current import' },
     json: { type: 'boolean', description: 'Print the import report as JSON' },
   },

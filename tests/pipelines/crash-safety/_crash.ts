@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { transformSync } from 'esbuild';
 import { expect } from 'vitest';
 import { generateDemo } from '../../../datasets/demo/generate.ts';
+import { DEFAULT_MAX_MESSAGE_CHARS } from '../../../datasets/reader.ts';
 import { Random } from '../../../datasets/text/random.ts';
 import type { RecordKind } from '../../../datasets/records.ts';
 import { importSources } from '../../../pipelines/import.ts';
@@ -48,9 +49,6 @@ export async function compiledKillHook(): Promise<string> {
 export const BRAND_A = { seed: 7, tickets: 120 };
 export const BRAND_B = { seed: 8, tickets: 180 };
 
-/** As the import command imports: its --max-message-chars default. */
-const MAX_MESSAGE_CHARS = 100_000;
-
 /**
  * The uninterrupted runs the four crash-safety files compare with, made once per run
  * (built-once.ts): each file made its own, the same imports and index builds four times over.
@@ -87,7 +85,8 @@ async function buildCrashWorkspaces(folder: string): Promise<Pick<CrashWorkspace
   const at = (name: string) => join(folder, name);
   await generateDemo({ outDir: at('brand-a'), ...BRAND_A });
   await generateDemo({ outDir: at('brand-b'), ...BRAND_B });
-  const importInto = (brand: string, workspace: string, onProgress: () => void) => importSources([{ path: at(brand) }], { workspace, maxMessageChars: MAX_MESSAGE_CHARS, onProgress });
+  // As the import command imports: its --max-message-chars default.
+  const importInto = (brand: string, workspace: string, onProgress: () => void) => importSources([{ path: at(brand) }], { workspace, maxMessageChars: DEFAULT_MAX_MESSAGE_CHARS, onProgress });
   const importA = await timedWork((onProgress) => importInto('brand-a', at('imported-a'), onProgress));
   await cp(at('imported-a'), at('indexed-a'), { recursive: true });
   const indexA = await timedWork((onProgress) => buildIndex({ workspace: at('indexed-a'), onProgress }));
@@ -97,7 +96,7 @@ async function buildCrashWorkspaces(folder: string): Promise<Pick<CrashWorkspace
   await cp(at('imported-b'), at('indexed-b'), { recursive: true });
   const indexB = await timedWork((onProgress) => buildIndex({ workspace: at('indexed-b'), onProgress }));
   const searchB = await searchAnswers(at('indexed-b'));
-  await importSources([{ path: at('brand-b') }], { workspace: at('only-b'), maxMessageChars: MAX_MESSAGE_CHARS });
+  await importSources([{ path: at('brand-b') }], { workspace: at('only-b'), maxMessageChars: DEFAULT_MAX_MESSAGE_CHARS });
   await buildIndex({ workspace: at('only-b') });
   return { workMs: { importA, importB, indexA, indexB }, searchA, searchB };
 }
