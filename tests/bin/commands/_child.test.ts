@@ -55,23 +55,25 @@ async function start(args: string[], { throughTsx = false } = {}): Promise<Start
   return { pid: parent.pid!, stdout: () => stdout, ready, exited };
 }
 
-/** Whether a process has ended (gone, or a zombie nobody has reaped yet) within `ms`. */
-async function ends(pid: number, ms: number): Promise<boolean> {
-  for (const deadline = Date.now() + ms; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-    if (stat === undefined || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return true;
+/** A process's state (S sleeping, T stopped, Z a zombie…, from /proc/<pid>/stat), or undefined once it is gone. */
+async function stateOf(pid: number): Promise<string | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  return stat?.[stat.lastIndexOf(')') + 2];
+}
+
+/** Whether a process's state passes `test` within `ms`. */
+async function reaches(pid: number, ms: number, test: (state: string | undefined) => boolean): Promise<boolean> {
+  for (const deadline = Date.now() + ms; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
+    if (test(await stateOf(pid))) return true;
   }
   return false;
 }
 
-/** Whether a process is in `state` (S sleeping, T stopped…, /proc/<pid>/stat) within `ms`. */
-async function inState(pid: number, state: string, ms: number): Promise<boolean> {
-  for (const deadline = Date.now() + ms; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith(state)) return true;
-  }
-  return false;
-}
+/** Whether a process has ended (gone, or a zombie nobody has reaped yet) within `ms`. */
+const ends = (pid: number, ms: number) => reaches(pid, ms, (state) => state === undefined || state === 'Z');
+
+/** Whether a process is in `state` within `ms`. */
+const inState = (pid: number, state: string, ms: number) => reaches(pid, ms, (now) => now === state);
 
 afterEach(() => {
   for (const pid of leftOver.splice(0)) {
