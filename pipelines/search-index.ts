@@ -4,7 +4,7 @@ import type { KnowledgeDoc, Ticket } from '../datasets/records.ts';
 import { loadEmbedder } from './embed/embedder.ts';
 import { ensureBuiltinModel, fittedInTime, removeUnusedModels } from './embed/workspace-model.ts';
 import { ShadowdeskError } from '../errors.ts';
-import { PERSONAL_SEPARATOR, WRITE_BATCH_ROWS, chunks, writeTables, type Rows } from './search-tables.ts';
+import { PERSONAL_SEPARATOR, VECTOR_TEXTS, WRITE_BATCH_ROWS, chunks, writeTables, type Rows, type VectorTexts } from './search-tables.ts';
 import { embeddingText, passages, passageText } from './passages.ts';
 import { INDEX_FORMAT, indexDir, staleIndexReason, tablesLocation, type IndexManifest } from './index-manifest.ts';
 import { DEFAULT_WORKSPACE, RECORD_FILES, readJsonl, requireImport } from './workspace.ts';
@@ -148,15 +148,6 @@ export function ticketRow(ticket: Ticket): TicketRow | undefined {
   };
 }
 
-/** Which text each vector column is made from. */
-const VECTOR_TEXTS = {
-  knowledge: [['vector', 'text']],
-  tickets: [
-    ['vector', 'question'],
-    ['answer_vector', 'answer'],
-  ],
-} as const satisfies Record<string, ReadonlyArray<readonly [string, string]>>;
-type VectorTexts = ReadonlyArray<readonly [string, string]>;
 
 async function* ticketRows(file: string): AsyncGenerator<TicketRow> {
   for await (const ticket of readJsonl<Ticket>(file)) {

@@ -45,6 +45,15 @@ type StemmedLanguage = keyof typeof STEMMED;
 const STEMMED_COLUMNS = Object.keys(STEMMED).map((language) => `words_${language}`);
 /** Named in the selection, since LanceDB will stop adding its score columns on its own. */
 const SCORE_COLUMNS = { vector: ['_distance'], fts: ['_score'] } as const;
+/** Which text each vector column is made from. */
+export const VECTOR_TEXTS = {
+  knowledge: [['vector', 'text']],
+  tickets: [
+    ['vector', 'question'],
+    ['answer_vector', 'answer'],
+  ],
+} as const satisfies Record<string, ReadonlyArray<readonly [string, string]>>;
+export type VectorTexts = ReadonlyArray<readonly [string, string]>;
 const HIT_COLUMNS = { knowledge: ['id', 'title', 'text', 'url', 'kind', 'locale'], tickets: ['id', 'question', 'answer', 'personal', 'macro', 'known_ms'] } as const;
 /** The column every time-travel filter reads first. */
 const TIME_COLUMN = { knowledge: 'valid_from', tickets: 'known_ms' } as const;
@@ -555,38 +564,65 @@ export interface Searcher {
 
 type Row = Record<string, unknown>;
 
-/** The past tickets' vector searches by exact scan: each column's vectors read once, on its first search. */
-interface TicketScans {
+/**
+ * The past tickets of a history small enough to hold, each part read whole once, on first use:
+ * their hit columns, each vector column, the exact scans over those, and the vector each question
+ * and answer was indexed with.
+ */
+interface PastTickets {
   /** The `depth` rows nearest `vector` in `column` of those whose `known_ms` passes `known`, with their `_distance`. */
   nearest(column: string, vector: number[], depth: number, known: (knownMs: number) => boolean): Promise<Row[]>;
+  /** The vector a past ticket's question or answer of exactly this text was indexed with, if one was. */
+  indexedVector(text: string): Promise<number[] | undefined>;
   release(): Promise<void>;
 }
 
-function ticketScans(table: LanceTable, dimensions: number): TicketScans {
-  // Both reads are whole scans of one table version, so a row is at the same position in each.
+function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<typeof createGate>): PastTickets {
+  // Every read is a whole scan of one table version, so a row is at the same position in each.
   let hits: Promise<{ rows: Row[]; knownMs: Float64Array }> | undefined;
-  const scans = new Map<string, Promise<VectorScan>>();
-  const vectorsOf = async (column: string): Promise<VectorScan> => {
-    const read = await table.query().select([column]).toArrow();
-    const list = read.getChild(column)!;
-    const vectors = new Float32Array(read.numRows * dimensions);
-    for (let row = 0; row < read.numRows; row++) vectors.set(list.get(row)!.toArray() as Float32Array, row * dimensions);
-    return openVectorScan(vectors, dimensions);
+  const hitRows = () =>
+    (hits ??= inTurn(() => table.query().select([...HIT_COLUMNS.tickets]).toArrow()).then((read) => {
+      const rows = plainRows(read);
+      return { rows, knownMs: Float64Array.from(rows, (row) => Number(row.known_ms)) };
+    }));
+  const columns = new Map<string, Promise<Float32Array>>();
+  const vectorsOf = (column: string): Promise<Float32Array> => {
+    let vectors = columns.get(column);
+    if (!vectors) {
+      vectors = inTurn(() => table.query().select([column]).toArrow()).then((read) => {
+        const list = read.getChild(column)!;
+        const values = new Float32Array(read.numRows * dimensions);
+        for (let row = 0; row < read.numRows; row++) values.set(list.get(row)!.toArray() as Float32Array, row * dimensions);
+        return values;
+      });
+      columns.set(column, vectors);
+    }
+    return vectors;
   };
+  const scans = new Map<string, Promise<VectorScan>>();
+  let indexedTexts: Promise<Map<string, { column: string; row: number }>> | undefined;
   return {
     async nearest(column, vector, depth, known) {
-      hits ??= table
-        .query()
-        .select([...HIT_COLUMNS.tickets])
-        .toArrow()
-        .then((read) => {
-          const rows = plainRows(read);
-          return { rows, knownMs: Float64Array.from(rows, (row) => Number(row.known_ms)) };
-        });
       let scan = scans.get(column);
-      if (!scan) scans.set(column, (scan = vectorsOf(column)));
-      const [{ rows, knownMs }, scanned] = await Promise.all([hits, scan]);
+      if (!scan) scans.set(column, (scan = vectorsOf(column).then((vectors) => openVectorScan(vectors, dimensions))));
+      const [{ rows, knownMs }, scanned] = await Promise.all([hitRows(), scan]);
       return (await scanned.nearest(vector, depth, (row) => known(knownMs[row]!))).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
+    },
+    async indexedVector(text) {
+      indexedTexts ??= hitRows().then(({ rows }) => {
+        const found = new Map<string, { column: string; row: number }>();
+        for (const [column, field] of VECTOR_TEXTS.tickets) {
+          rows.forEach((row, index) => {
+            const text = String(row[field]);
+            if (!found.has(text)) found.set(text, { column, row: index });
+          });
+        }
+        return found;
+      });
+      const at = (await indexedTexts).get(text);
+      if (!at) return undefined;
+      const vectors = await vectorsOf(at.column);
+      return Array.from(vectors.subarray(at.row * dimensions, (at.row + 1) * dimensions));
     },
     async release() {
       // A scan that could not be built failed its search already: closing must not throw that again.
@@ -619,11 +655,20 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   const { lancedb } = await loadLance();
   const db = await lancedb.connect(tablesLocation(workspace, manifest));
   const tables = { knowledge: await db.openTable('knowledge'), tickets: await db.openTable('tickets') };
+  const inTurn = createGate(QUERIES_AT_ONCE);
+  const ticketRows = await tables.tickets.countRows();
+  const inMemory = ticketRows <= SCANNED_MAX_ROWS ? pastTickets(tables.tickets, manifest.dimensions, inTurn) : undefined;
+  const builtin = manifest.model === 'builtin';
   // A replayed ticket's question is searched several times (tables, modes, candidates): embed it once.
   const embedded = remembering<number[]>(QUERIES_KEPT);
-  const embedOne = manifest.model === 'builtin' ? batching((texts: string[]) => model.embed(texts), EMBEDDING_BATCH) : (text: string) => model.embed([text]).then(([vector]) => vector!);
-  const embedQuery = (query: string): Promise<number[]> => embedded(query, () => embedOne(embeddingText(query)).then((vector) => Array.from(vector)));
-  const inTurn = createGate(QUERIES_AT_ONCE);
+  const embedOne = builtin ? batching((texts: string[]) => model.embed(texts), EMBEDDING_BATCH) : (text: string) => model.embed([text]).then(([vector]) => vector!);
+  // Two of a replayed ticket's three queries, searched among the past tickets, are its own
+  // question and its agent's reply, indexed with it: the built-in model embeds a text to the same
+  // bits alone or among others, so their indexed vectors are what embedding them again would give
+  // (tokenizing and embedding were a quarter of a 10,000-ticket replay's main thread).
+  const indexedVector = builtin ? inMemory?.indexedVector : undefined;
+  const embedQuery = (query: string, table: SearchTable): Promise<number[]> =>
+    embedded(query, async () => (table === 'tickets' ? await indexedVector?.(query) : undefined) ?? Array.from(await embedOne(embeddingText(query))));
 
   // Below ANN_MIN_ROWS LanceDB compares a query with every passage (no vector index): it ranks
   // them all once per query, without a filter, and each search keeps the passages its filter
@@ -649,11 +694,10 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
     RANKING_BATCH,
   );
   const rankings = remembering<Array<{ passage: Passage; distance: number }>>(QUERIES_KEPT);
-  const rankedPassages = (query: string) => rankings(query, async () => rankAll(await embedQuery(query)));
+  const rankedPassages = (query: string) => rankings(query, async () => rankAll(await embedQuery(query, 'knowledge')));
 
   const indexedTicketColumns = new Set((await tables.tickets.listIndices()).flatMap((index) => index.columns));
-  const ticketRows = await tables.tickets.countRows();
-  const scans = ticketRows >= ANN_MIN_ROWS && ticketRows <= SCANNED_MAX_ROWS ? ticketScans(tables.tickets, manifest.dimensions) : undefined;
+  const scans = ticketRows >= ANN_MIN_ROWS ? inMemory : undefined;
   const runs = remembering<Row[]>(RUNS_KEPT);
   /** One retriever's rows, best first, without the replayed ticket. */
   const run = async (table: SearchTable, mode: 'vector' | 'fts', query: string, options: SearchOptions, depth: number): Promise<Row[]> => {
@@ -675,8 +719,8 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
     const exact = ticketVectors && (scanned !== undefined || !indexedTicketColumns.has(column));
     const asked = exact ? Math.max(depth, FLAT_DEPTH) : depth;
     const rows = await runs(JSON.stringify([table, mode, column, query, filter, excluded, asked]), async () => {
-      if (scanned) return scanned.nearest(column, await embedQuery(query), limit(asked), knownAsAsked(options));
-      let builder = mode === 'fts' ? tables[table].query().fullTextSearch(fullTextQuery(lancedb, query, column)) : tables[table].query().nearestTo(await embedQuery(query)).column(column).distanceType('cosine').nprobes(NPROBES).refineFactor(REFINE_FACTOR);
+      if (scanned) return scanned.nearest(column, await embedQuery(query, table), limit(asked), knownAsAsked(options));
+      let builder = mode === 'fts' ? tables[table].query().fullTextSearch(fullTextQuery(lancedb, query, column)) : tables[table].query().nearestTo(await embedQuery(query, table)).column(column).distanceType('cosine').nprobes(NPROBES).refineFactor(REFINE_FACTOR);
       if (filter) builder = builder.where(filter);
       // Only what a hit carries: converting the vector columns to JS arrays cost more than the search.
       builder = builder.select([...HIT_COLUMNS[table], ...SCORE_COLUMNS[mode]]);
@@ -750,7 +794,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
       return (await knowledgeSearches(key, () => search(query, options))).map((hit) => ({ ...hit }));
     },
     async close() {
-      await scans?.release();
+      await inMemory?.release();
       tables.knowledge.close();
       tables.tickets.close();
       db.close();

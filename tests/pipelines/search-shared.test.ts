@@ -215,13 +215,13 @@ describe('searches shared within a searcher', () => {
             .map((row) => ({ id: String(row.id), text: String(row.question), answer: String(row.answer), answeredAt: Number(row.known_ms), score: 1 - Number(row._distance) }));
         const searcher = await openSearcher(workspace, embedder);
         try {
-          const queries = vi.spyOn(lancedb.QueryBase.prototype, 'toArrow');
+          const searches = vi.spyOn(lancedb.Query.prototype, 'nearestTo');
           // The past answers widening the question (8), a few neighbours, the past tickets of a hybrid search (10).
           const depths = [8, 1, 3, 10];
           const found = [];
           for (const limit of depths) found.push(await searcher.search(query, { ...asked, table: 'tickets', mode: 'vector', limit }));
-          expect(queries.mock.calls.length).toBe(1);
-          queries.mockRestore();
+          expect(searches.mock.calls.length).toBe(1);
+          searches.mockRestore();
           for (const [at, limit] of [...depths, 15].entries()) {
             const hits = found[at] ?? (await searcher.search(query, { ...asked, table: 'tickets', mode: 'vector', limit }));
             expect(hits.map(({ id, text, answer, answeredAt, score }) => ({ id, text, answer, answeredAt, score })), `depth ${limit}`).toEqual(await byLanceDb(limit));
@@ -231,6 +231,47 @@ describe('searches shared within a searcher', () => {
         }
       }
     } finally {
+      tickets.close();
+    }
+  });
+
+  it('searches the past tickets with a replayed ticket’s own question and reply by the vectors indexed for them, the bits embedding them gives, without embedding them again (English and French)', async () => {
+    const tickets = await connection.openTable('tickets');
+    const embedded: string[] = [];
+    const counting: Embedder = { ...embedder, embed: (texts) => (embedded.push(...texts), embedder.embed(texts)) };
+    const searcher = await openSearcher(workspace, counting);
+    try {
+      // What the searcher relies on: every question and answer embedded alone gives, bit for bit, the vector indexed for it.
+      const rows = await tickets.query().select(['question', 'answer', 'vector', 'answer_vector']).toArray();
+      for (const row of rows) {
+        for (const [text, column] of [[row.question, 'vector'], [row.answer, 'answer_vector']] as const) {
+          const [alone] = await embedder.embed([embeddingText(String(text))]);
+          expect(Array.from(row[column].toArray() as Float32Array), String(text)).toEqual(Array.from(alone!));
+        }
+      }
+      /** LanceDB's own search under the time filter with the text embedded now, the replayed ticket dropped: ids and scores. */
+      const byLanceDb = async (text: string, column: string, asked: SearchOptions, limit: number) => {
+        const [vector] = await embedder.embed([embeddingText(text)]);
+        const found = await tickets.query().nearestTo(Array.from(vector!)).column(column).distanceType('cosine').where(timeTravelFilter('tickets', asked)!).select(['id', '_distance']).limit(limit + 1).toArray();
+        return found.filter((row) => String(row.id) !== asked.excludeTicketId).slice(0, limit).map((row) => ({ id: String(row.id), score: 1 - Number(row._distance) }));
+      };
+      for (const index of [20, 21]) {
+        const replayed = ticket(index);
+        const question = `${replayed.subject}\n${replayed.messages[0]!.text}`;
+        const reply = replayed.messages[1]!.text;
+        const asked: SearchOptions = { table: 'tickets', asOf: replayed.createdAt, excludeTicketId: replayed.id };
+        const byQuestion = await searcher.search(question, { ...asked, mode: 'vector', limit: 3 });
+        const byReply = await searcher.search(reply, { ...asked, against: 'answer', limit: 1 });
+        expect(embedded).toEqual([]);
+        expect(byQuestion.map(({ id, score }) => ({ id, score }))).toEqual(await byLanceDb(question, 'vector', asked, 3));
+        expect(byReply.map(({ id, score }) => ({ id, score }))).toEqual(await byLanceDb(reply, 'answer_vector', asked, 1));
+        expect(byQuestion.length).toBeGreaterThan(0);
+      }
+      // A text no ticket was indexed with is embedded.
+      await searcher.search('Where is my parcel?', { table: 'tickets', mode: 'vector', limit: 3 });
+      expect(embedded).toEqual([embeddingText('Where is my parcel?')]);
+    } finally {
+      await searcher.close();
       tickets.close();
     }
   });
