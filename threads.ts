@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { ShadowdeskError, type ShadowdeskErrorCode } from './errors.ts';
 
 /**
  * Starts the worker thread whose module is `url` (written `./name.ts` beside its caller, as
@@ -15,4 +16,22 @@ export function startThread(url: URL, workerData: unknown): Worker {
   if (compiled) return new Worker(entry, { workerData });
   const tsx = createRequire(import.meta.url).resolve('tsx/cjs');
   return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(entry)});`, { eval: true, workerData });
+}
+
+/** An error as a thread posts it: what the thread receiving it needs to throw it again. */
+export interface ThreadFailure {
+  name: string;
+  message: string;
+  code: string | undefined;
+}
+
+export function failureOf(error: unknown): ThreadFailure {
+  const { name, message, code } = error as Error & { code?: string };
+  return { name, message, code };
+}
+
+/** The error a thread stopped on, as this thread would have thrown it. */
+export function errorOf(failure: ThreadFailure): Error {
+  if (failure.name === 'ShadowdeskError') return new ShadowdeskError(failure.code as ShadowdeskErrorCode, failure.message);
+  return Object.assign(new Error(failure.message), { code: failure.code });
 }

@@ -6,6 +6,7 @@ import type { FullTextQuery, Table as LanceTable } from '@lancedb/lancedb';
 import type { Field, Schema, Table } from 'apache-arrow';
 import { KNOWLEDGE_KINDS, type KnowledgeKind } from '../datasets/records.ts';
 import { loadEmbedder, type Embedder } from './embed/embedder.ts';
+import { loadEmbedderOnThread } from './embed/embed-thread.ts';
 import { DEFAULT_WORKSPACE } from './workspace.ts';
 import { readCurrentManifest, tablesLocation } from './index-manifest.ts';
 import { embeddingText } from './passages.ts';
@@ -648,10 +649,20 @@ function plainRows(table: Table): Row[] {
 /** A knowledge passage as read once from its table: what a hit carries, its validity and kind. */
 type Passage = Row & PassageFacts;
 
-/** Opens a workspace's index with the model that built it, for many queries; an index of an earlier import is refused. */
-export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Embedder): Promise<Searcher> {
+export interface SearcherOptions {
+  /**
+   * Embed the queries on a worker thread of their own, beside the searches and whatever the
+   * caller does between them, rather than on the caller's thread: for many queries, since the
+   * thread's start costs about what 500–1,500 queries' embedding does.
+   * @default false
+   */
+  queriesOnThread?: boolean;
+}
+
+/** Opens a workspace's index with the model that built it (or `embedder`), for many queries; an index of an earlier import is refused. */
+export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Embedder, options: SearcherOptions = {}): Promise<Searcher> {
   const manifest = await readCurrentManifest(workspace);
-  const model = embedder ?? (await loadEmbedder(manifest.modelPath));
+  const model = embedder ?? (await (options.queriesOnThread ? loadEmbedderOnThread : loadEmbedder)(manifest.modelPath));
   const { lancedb } = await loadLance();
   const db = await lancedb.connect(tablesLocation(workspace, manifest));
   const tables = { knowledge: await db.openTable('knowledge'), tickets: await db.openTable('tickets') };

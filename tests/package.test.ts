@@ -100,6 +100,29 @@ console.log(JSON.stringify({ alone: await hash(1), shared: await hash(2) }));`,
     expect(result.shared).toBe(result.alone);
   }, 60_000);
 
+  it('embeds on its worker thread from the compiled code, as on the calling thread', async () => {
+    const script = join(consumer, 'embed.mjs');
+    const compiled = (path: string) => JSON.stringify(join(consumer, 'node_modules', packageJson.name, 'dist', ...path.split('/')));
+    await writeFile(
+      script,
+      `import { writeModelFolder, SPECIAL_TOKENS } from ${compiled('pipelines/embed/model-folder.js')};
+import { loadEmbedder } from ${compiled('pipelines/embed/embedder.js')};
+import { loadEmbedderOnThread } from ${compiled('pipelines/embed/embed-thread.js')};
+const vocabulary = [...SPECIAL_TOKENS, 'where', 'is', 'my', 'order', 'parcel'];
+const vectors = Float32Array.from({ length: vocabulary.length * 4 }, (_, i) => (i < SPECIAL_TOKENS.length * 4 ? 0 : Math.sin(i)));
+const dir = ${JSON.stringify(join(consumer, 'embed-model'))};
+await writeModelFolder(dir, { vocabulary, vectors, vocabSize: vocabulary.length, dimensions: 4, poolInGraph: true });
+const texts = ['where is my order', 'my parcel'];
+const [here, onThread] = await Promise.all([loadEmbedder(dir), loadEmbedderOnThread(dir)]);
+const embedded = async (embedder) => (await embedder.embed(texts)).map((vector) => Array.from(vector));
+console.log(JSON.stringify({ here: await embedded(here), onThread: await embedded(onThread) }));
+await Promise.all([here.dispose(), onThread.dispose()]);`,
+    );
+    const result = JSON.parse((await run('node', [script], { cwd: consumer })).stdout) as { here: number[][]; onThread: number[][] };
+    expect(result.here).toHaveLength(2);
+    expect(result.onThread).toEqual(result.here);
+  }, 60_000);
+
   it('gives a strict TypeScript project the types of the library API, which catch misuse', async () => {
     await writeFile(
       join(consumer, 'tsconfig.json'),

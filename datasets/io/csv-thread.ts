@@ -1,6 +1,5 @@
 import { on } from 'node:events';
-import { ShadowdeskError, type ShadowdeskErrorCode } from '../../errors.ts';
-import { startThread } from '../../threads.ts';
+import { errorOf, startThread, type ThreadFailure } from '../../threads.ts';
 import { countRemovedNuls } from './text.ts';
 
 /**
@@ -43,7 +42,7 @@ export interface CsvBatch {
 export type CsvWorkerMessage =
   | { type: 'batch'; batch: CsvBatch }
   | { type: 'done'; removedNuls: number }
-  | { type: 'failed'; name: string; message: string; code: string | undefined };
+  | ({ type: 'failed' } & ThreadFailure);
 
 /** Rows per batch; batches the worker may parse ahead of the reader (this bounds the memory it takes). */
 export const ROWS_PER_BATCH = 250;
@@ -95,12 +94,6 @@ export function* itemsOf(batch: CsvBatch): Generator<CsvItem> {
   }
 }
 
-/** The error the worker stopped on, as this thread would have thrown it. */
-function rebuiltError(failure: Extract<CsvWorkerMessage, { type: 'failed' }>): Error {
-  if (failure.name === 'ShadowdeskError') return new ShadowdeskError(failure.code as ShadowdeskErrorCode, failure.message);
-  return Object.assign(new Error(failure.message), { code: failure.code });
-}
-
 /**
  * The items of `readCsv`, parsed on a worker thread, a batch at a time as the worker posts them:
  * one step of a generator a batch rather than one a row. Stopping early (a break, an error) stops
@@ -110,7 +103,7 @@ export async function* parseCsvBatchesOnWorker(data: CsvWorkerData): AsyncGenera
   const worker = startThread(new URL('./csv-worker.ts', import.meta.url), data);
   try {
     for await (const [message] of on(worker, 'message', { close: ['exit'] }) as AsyncIterable<[CsvWorkerMessage]>) {
-      if (message.type === 'failed') throw rebuiltError(message);
+      if (message.type === 'failed') throw errorOf(message);
       if (message.type === 'done') {
         countRemovedNuls(data.path, message.removedNuls);
         return;

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { failureOf } from '../../threads.ts';
 import { parseCsvFields } from './csv.ts';
 import { addToBatch, BATCHES_AHEAD, emptyBatch, ROWS_PER_BATCH, type CsvBatch, type CsvWorkerData, type CsvWorkerMessage } from './csv-thread.ts';
 import { takeRemovedNuls } from './text.ts';
@@ -37,8 +38,7 @@ async function parseAndPost(): Promise<void> {
     if (batch.lines.length > 0) await post(batch);
     port.postMessage({ type: 'done', removedNuls: takeRemovedNuls(path) } satisfies CsvWorkerMessage);
   } catch (error) {
-    const { name, message, code } = error as Error & { code?: string };
-    port.postMessage({ type: 'failed', name, message, code } satisfies CsvWorkerMessage);
+    port.postMessage({ type: 'failed', ...failureOf(error) } satisfies CsvWorkerMessage);
   }
 }
 
