@@ -578,7 +578,7 @@ interface PastTickets {
   release(): Promise<void>;
 }
 
-function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<typeof createGate>): PastTickets {
+function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<typeof createGate>, onThread: boolean): PastTickets {
   // Every read is a whole scan of one table version, so a row is at the same position in each.
   let hits: Promise<{ rows: Row[]; knownMs: Float64Array }> | undefined;
   const hitRows = () =>
@@ -592,7 +592,9 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
     if (!vectors) {
       vectors = inTurn(() => table.query().select([column]).toArrow()).then((read) => {
         const list = read.getChild(column)!;
-        const values = new Float32Array(read.numRows * dimensions);
+        // Shared with the scan's thread rather than copied to it.
+        const bytes = read.numRows * dimensions * Float32Array.BYTES_PER_ELEMENT;
+        const values = new Float32Array(onThread ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
         for (let row = 0; row < read.numRows; row++) values.set(list.get(row)!.toArray() as Float32Array, row * dimensions);
         return values;
       });
@@ -605,7 +607,7 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
   return {
     async nearest(column, vector, depth, known) {
       let scan = scans.get(column);
-      if (!scan) scans.set(column, (scan = vectorsOf(column).then((vectors) => openVectorScan(vectors, dimensions))));
+      if (!scan) scans.set(column, (scan = vectorsOf(column).then((vectors) => openVectorScan(vectors, dimensions, { onThread }))));
       const [{ rows, knownMs }, scanned] = await Promise.all([hitRows(), scan]);
       return (await scanned.nearest(vector, depth, (row) => known(knownMs[row]!))).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
     },
@@ -651,24 +653,25 @@ type Passage = Row & PassageFacts;
 
 export interface SearcherOptions {
   /**
-   * Embed the queries on a worker thread of their own, beside the searches and whatever the
-   * caller does between them, rather than on the caller's thread: for many queries, since the
-   * thread's start costs about what 500–1,500 queries' embedding does.
+   * Embed the queries, and compare them with a history held in memory, on worker threads of their
+   * own, beside the searches and whatever the caller does between them, rather than on the
+   * caller's thread: for many queries, since a thread's start costs about what 500–1,500
+   * queries' embedding does.
    * @default false
    */
-  queriesOnThread?: boolean;
+  onThreads?: boolean;
 }
 
 /** Opens a workspace's index with the model that built it (or `embedder`), for many queries; an index of an earlier import is refused. */
 export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Embedder, options: SearcherOptions = {}): Promise<Searcher> {
   const manifest = await readCurrentManifest(workspace);
-  const model = embedder ?? (await (options.queriesOnThread ? loadEmbedderOnThread : loadEmbedder)(manifest.modelPath));
+  const model = embedder ?? (await (options.onThreads ? loadEmbedderOnThread : loadEmbedder)(manifest.modelPath));
   const { lancedb } = await loadLance();
   const db = await lancedb.connect(tablesLocation(workspace, manifest));
   const tables = { knowledge: await db.openTable('knowledge'), tickets: await db.openTable('tickets') };
   const inTurn = createGate(QUERIES_AT_ONCE);
   const ticketRows = await tables.tickets.countRows();
-  const inMemory = ticketRows <= SCANNED_MAX_ROWS ? pastTickets(tables.tickets, manifest.dimensions, inTurn) : undefined;
+  const inMemory = ticketRows <= SCANNED_MAX_ROWS ? pastTickets(tables.tickets, manifest.dimensions, inTurn, options.onThreads ?? false) : undefined;
   const builtin = manifest.model === 'builtin';
   // A replayed ticket's question is searched several times (tables, modes, candidates): embed it once.
   const embedded = remembering<number[]>(QUERIES_KEPT);

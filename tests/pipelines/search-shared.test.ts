@@ -288,8 +288,8 @@ describe('searches shared within a searcher', () => {
       ];
       return asks[index % 3]!;
     });
-    const found = async (queriesOnThread: boolean) => {
-      const searcher = await openSearcher(workspace, undefined, { queriesOnThread });
+    const found = async (onThreads: boolean) => {
+      const searcher = await openSearcher(workspace, undefined, { onThreads });
       try {
         return await Promise.all(searches.map(([query, options]) => searcher.search(query, options)));
       } finally {
