@@ -102,7 +102,7 @@ export async function startRequestThread<Question, Answer, Ready>(url: URL, work
   }
 }
 
-/** A request thread's side: `setUp` once (its failure is what `startRequestThread` throws), then each request answered in the order it came. */
+/** A request thread's side: `setUp` once (its failure is what `startRequestThread` throws), then each request answered as it comes. */
 export function serveRequests<Question, Answer, Ready>(setUp: () => Promise<{ ready: Ready; answer(question: Question): Promise<{ answer: Answer; transfer?: Transferable[] }> }>): void {
   const port = parentPort!;
   const post = (message: RequestThreadMessage<Answer, Ready>, transfer: readonly Transferable[] = []) => port.postMessage(message, transfer);

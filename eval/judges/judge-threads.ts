@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { errorOf, startThread, type ThreadFailure } from '../../threads.ts';
+import { startRequestThread } from '../../threads.ts';
 import type { JudgeCase } from './define.ts';
 import { createJudges, judgeCase } from './index.ts';
 import { judgeKeyFacts } from './key-facts.ts';
@@ -7,9 +7,6 @@ import type { JudgeScore } from './types.ts';
 
 /** A case as judging is handed it: its key facts are read where it is judged. */
 export type CaseToJudge = Omit<JudgeCase, 'facts'>;
-
-/** What the judging thread posts: every score of the cases it was started with, or what stopped it. */
-export type JudgeThreadMessage = { type: 'scores'; scores: JudgeScore[][] } | ({ type: 'failed' } & ThreadFailure);
 
 /**
  * From this many answers a second thread judges the tickets of the second half: its start costs
@@ -21,23 +18,6 @@ export const JUDGED_ON_TWO_THREADS_FROM = 2_000;
 export function judgeCases(cases: readonly CaseToJudge[]): JudgeScore[][] {
   const judging = createJudges();
   return cases.map((input) => judgeCase(judging, { ...input, facts: judgeKeyFacts(input.wanted, input.said, { products: input.products, ...(input.language && { language: input.language }) }) }));
-}
-
-/** The cases' scores from a worker thread, and a way to stop it before it answers. */
-function judgedOnThread(cases: readonly CaseToJudge[]): { scores: Promise<JudgeScore[][]>; stop(): Promise<void> } {
-  const worker = startThread(new URL('./judge-worker.ts', import.meta.url), cases);
-  const scores = new Promise<JudgeScore[][]>((resolve, reject) => {
-    worker.once('message', (message: JudgeThreadMessage) => (message.type === 'scores' ? resolve(message.scores) : reject(errorOf(message))));
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the judging thread stopped (exit code ${code}) before it answered`)));
-  }).finally(() => worker.terminate());
-  return {
-    scores,
-    async stop() {
-      scores.catch(() => undefined);
-      await worker.terminate();
-    },
-  };
 }
 
 /**
@@ -52,16 +32,19 @@ export async function judgeAll(cases: ReadonlyArray<{ ticketId: string; input: C
   const tickets = [...new Set(cases.map(({ ticketId }) => ticketId))];
   const away = new Set(tickets.slice(Math.ceil(tickets.length / 2)));
   const [there, here] = [cases.filter(({ ticketId }) => away.has(ticketId)), cases.filter(({ ticketId }) => !away.has(ticketId))];
-  const onThread = judgedOnThread(there.map(({ input }) => input));
-  // Judged here while the worker judges its half.
+  // The worker starts and judges its half while this thread judges the other.
+  const started = startRequestThread<CaseToJudge[], JudgeScore[][], null>(new URL('./judge-worker.ts', import.meta.url), undefined, 'judging');
+  const asked = started.then(({ thread }) => thread.ask(there.map(({ input }) => input)));
+  // Awaited below; a failure here first must not go unhandled meanwhile.
+  asked.catch(() => undefined);
   let judgedHere: JudgeScore[][];
+  let judgedThere: JudgeScore[][];
   try {
     judgedHere = judgeCases(here.map(({ input }) => input));
-  } catch (error) {
-    await onThread.stop();
-    throw error;
+    judgedThere = await asked;
+  } finally {
+    await started.then(({ thread }) => thread.stop(), () => undefined);
   }
-  const judgedThere = await onThread.scores;
   const scores = new Map([...here.map((entry, index) => [entry, judgedHere[index]!] as const), ...there.map((entry, index) => [entry, judgedThere[index]!] as const)]);
   return cases.map((entry) => scores.get(entry)!);
 }

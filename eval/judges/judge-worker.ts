@@ -1,12 +1,6 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { failureOf } from '../../threads.ts';
-import { judgeCases, type CaseToJudge, type JudgeThreadMessage } from './judge-threads.ts';
+import { serveRequests } from '../../threads.ts';
+import { judgeCases, type CaseToJudge } from './judge-threads.ts';
 
-/** Judges the cases it is started with and posts their scores. */
+/** Judges the cases of each request it is sent. */
 
-const port = parentPort!;
-try {
-  port.postMessage({ type: 'scores', scores: judgeCases(workerData as CaseToJudge[]) } satisfies JudgeThreadMessage);
-} catch (error) {
-  port.postMessage({ type: 'failed', ...failureOf(error) } satisfies JudgeThreadMessage);
-}
+serveRequests(async () => ({ ready: null, answer: async (cases: CaseToJudge[]) => ({ answer: judgeCases(cases) }) }));
