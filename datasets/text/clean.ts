@@ -141,11 +141,13 @@ export interface CleanOptions {
 export function cleanText(text: string, options: CleanOptions = {}): string {
   const normalized = normalizeWhitespace(text);
   const all = normalized.split('\n');
-  let lines = all.slice(0, quoteStart(all));
+  // Most messages have no quoted history or signature: their lines are not copied.
+  const quote = quoteStart(all);
+  let lines = quote === all.length ? all : all.slice(0, quote);
   if (!options.keepSignature) {
     const cut = signatureStart(lines);
     // Never clean a message down to nothing: a bare "Merci !" is a message.
-    if (lines.slice(0, cut).some((line) => line.trim() !== '')) lines = lines.slice(0, cut);
+    if (cut < lines.length && lines.slice(0, cut).some((line) => line.trim() !== '')) lines = lines.slice(0, cut);
   }
   // normalizeWhitespace leaves its own result unchanged: only a text that lost lines needs it again.
   return lines.length === all.length ? normalized : normalizeWhitespace(lines.join('\n'));
