@@ -191,7 +191,7 @@ type Places = Record<ColumnKey, number[]>;
 
 /**
  * The places of the columns in the header csv-parse read: a name written twice is read at its
- * last place, as csv-parse's \`columns\` option keeps its last value.
+ * last place, as csv-parse's `columns` option keeps its last value.
  */
 function placesOf(columns: Columns, header: readonly string[]): Places {
   const places = {} as Places;
