@@ -171,6 +171,11 @@ export function splitTags(value: unknown): string[] {
       .filter(Boolean);
   }
   if (typeof value !== 'string') return [];
+  // Most cells hold one tag or none: no list to split, map and filter for them.
+  if (!value.includes(',') && !value.includes(';') && !value.includes('|')) {
+    const tag = value.trim();
+    return tag === '' ? [] : [tag];
+  }
   return value
     .split(/[,;|]/)
     .map((tag) => tag.trim())

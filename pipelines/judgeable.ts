@@ -26,12 +26,20 @@ const NOT_JUDGEABLE_WORDS: Record<NotJudgeable, string> = {
 /** Why a ticket cannot be judged, or undefined when it can. */
 export function whyNotJudgeable(ticket: Ticket): NotJudgeable | undefined {
   if (ticket.spam) return 'spam';
-  const question = ticket.messages.findIndex((message) => message.role === 'customer' && !message.internal);
+  const { messages } = ticket;
+  const question = messages.findIndex((message) => message.role === 'customer' && !message.internal);
   if (question < 0) return 'no-question';
-  const after = ticket.messages.slice(question + 1).filter((message) => message.role === 'agent');
-  if (after.some((message) => !message.internal)) return undefined;
-  if (after.length > 0) return 'internal-reply-only';
-  return ticket.messages.slice(0, question).some((message) => message.role === 'agent' && !message.internal) ? 'reply-before-question' : 'no-reply';
+  // Walked by index rather than through slices: this runs for every ticket an import writes.
+  let internalAfter = false;
+  for (let index = question + 1; index < messages.length; index++) {
+    const message = messages[index]!;
+    if (message.role !== 'agent') continue;
+    if (!message.internal) return undefined;
+    internalAfter = true;
+  }
+  if (internalAfter) return 'internal-reply-only';
+  for (let index = 0; index < question; index++) if (messages[index]!.role === 'agent' && !messages[index]!.internal) return 'reply-before-question';
+  return 'no-reply';
 }
 
 export function addTicket(count: JudgeableCount, ticket: Ticket): void {

@@ -76,7 +76,7 @@ console.log(JSON.stringify({ tickets: report.totals.records.ticket, presets: pri
       script,
       `import { parseCsvBatchesOnWorker } from ${JSON.stringify(join(consumer, 'node_modules', packageJson.name, 'dist', 'datasets', 'io', 'csv-thread.js'))};
 let rows = 0;
-for await (const items of parseCsvBatchesOnWorker({ path: ${JSON.stringify(join(fixtures, 'shopify-orders.csv'))}, encoding: undefined, delimiter: ',' })) rows += items.filter((item) => item.type === 'row').length;
+for await (const batch of parseCsvBatchesOnWorker({ path: ${JSON.stringify(join(fixtures, 'shopify-orders.csv'))}, encoding: undefined, delimiter: ',' })) rows += batch.lines.length - batch.errorAt.length;
 console.log(JSON.stringify({ rows }));`,
     );
     const result = JSON.parse((await run('node', [script], { cwd: consumer })).stdout) as { rows: number };

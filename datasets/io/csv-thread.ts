@@ -81,6 +81,12 @@ export function rowOf(names: readonly string[], cells: readonly string[], start:
 
 /** The items of a batch, each row an object built as csv-parse builds it. */
 export function* itemsOf(batch: CsvBatch): Generator<CsvItem> {
+  for (const item of fieldsOf(batch)) yield item.type === 'row' ? { type: 'row', row: rowOf(batch.keys, item.cells, 0), line: item.line } : item;
+}
+
+/** The items of a batch with each row's fields in the header's order, as `parseCsvFields` read them. */
+export function* fieldsOf(batch: CsvBatch): Generator<Exclude<CsvFields, { type: 'header' }>> {
+  const width = batch.keys.length;
   let cell = 0;
   let error = 0;
   for (let index = 0; index < batch.lines.length; index++) {
@@ -89,17 +95,16 @@ export function* itemsOf(batch: CsvBatch): Generator<CsvItem> {
       yield { type: 'error', line, reason: batch.reasons[error++]! };
       continue;
     }
-    yield { type: 'row', row: rowOf(batch.keys, batch.cells, cell), line };
-    cell += batch.keys.length;
+    yield { type: 'row', cells: batch.cells.slice(cell, cell + width), line };
+    cell += width;
   }
 }
 
 /**
- * The items of `readCsv`, parsed on a worker thread, a batch at a time as the worker posts them:
- * one step of a generator a batch rather than one a row. Stopping early (a break, an error) stops
- * the worker.
+ * A file parsed on a worker thread, a batch at a time as the worker posts them: one step of a
+ * generator a batch rather than one a row. Stopping early (a break, an error) stops the worker.
  */
-export async function* parseCsvBatchesOnWorker(data: CsvWorkerData): AsyncGenerator<CsvItem[]> {
+export async function* parseCsvBatchesOnWorker(data: CsvWorkerData): AsyncGenerator<CsvBatch> {
   const worker = startThread(new URL('./csv-worker.ts', import.meta.url), data);
   try {
     for await (const [message] of on(worker, 'message', { close: ['exit'] }) as AsyncIterable<[CsvWorkerMessage]>) {
@@ -110,7 +115,7 @@ export async function* parseCsvBatchesOnWorker(data: CsvWorkerData): AsyncGenera
       }
       // Handing the credit back first keeps the worker parsing while these rows are read.
       worker.postMessage('more');
-      yield [...itemsOf(message.batch)];
+      yield message.batch;
     }
     throw new Error(`the thread parsing ${data.path} stopped before the end of the file`);
   } finally {

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { failureOf } from '../../threads.ts';
-import { parseCsvFields } from './csv.ts';
-import { addToBatch, BATCHES_AHEAD, emptyBatch, ROWS_PER_BATCH, type CsvBatch, type CsvWorkerData, type CsvWorkerMessage } from './csv-thread.ts';
+import { parseCsvBatches } from './csv.ts';
+import { BATCHES_AHEAD, type CsvBatch, type CsvWorkerData, type CsvWorkerMessage } from './csv-thread.ts';
 import { takeRemovedNuls } from './text.ts';
 
 /** Parses one CSV file and posts its items in batches, never more than BATCHES_AHEAD ahead of the reader. */
@@ -24,18 +24,7 @@ async function post(batch: CsvBatch): Promise<void> {
 /** A function rather than top-level code: from the sources, tsx loads this file as CommonJS, which has no top-level await. */
 async function parseAndPost(): Promise<void> {
   try {
-    let batch = emptyBatch([]);
-    for await (const item of parseCsvFields(path, encoding, delimiter)) {
-      if (item.type === 'header') {
-        batch.keys = item.names;
-        continue;
-      }
-      addToBatch(batch, item);
-      if (batch.lines.length < ROWS_PER_BATCH) continue;
-      await post(batch);
-      batch = emptyBatch(batch.keys);
-    }
-    if (batch.lines.length > 0) await post(batch);
+    for await (const batch of parseCsvBatches(path, encoding, delimiter)) await post(batch);
     port.postMessage({ type: 'done', removedNuls: takeRemovedNuls(path) } satisfies CsvWorkerMessage);
   } catch (error) {
     port.postMessage({ type: 'failed', ...failureOf(error) } satisfies CsvWorkerMessage);

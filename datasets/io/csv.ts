@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { parse, type CsvError, type Parser } from 'csv-parse';
-import { parseCsvBatchesOnWorker, rowOf, type CsvFields, type CsvItem } from './csv-thread.ts';
+import { addToBatch, emptyBatch, itemsOf, parseCsvBatchesOnWorker, ROWS_PER_BATCH, type CsvBatch, type CsvFields, type CsvItem } from './csv-thread.ts';
 import { openParsable, readTextHead } from './text.ts';
 
 export type { CsvItem };
@@ -93,27 +93,39 @@ const PARSE_ON_WORKER_FROM_BYTES = 8 * 2 ** 20;
  * A malformed row becomes one error item and reading goes on, so a caller can account for it.
  */
 export async function* readCsv(path: string, options: CsvOptions = {}): AsyncGenerator<CsvItem> {
-  for await (const items of readCsvBatches(path, options)) yield* items;
+  for await (const batch of readCsvBatches(path, options)) yield* itemsOf(batch);
 }
 
 /**
- * The items of `readCsv` in file order, several at a time when a worker parses the file: a reader
- * of a large file takes one generator step a batch rather than one a row.
+ * The items of `readCsv` in file order, a batch at a time, each row as its fields in the header's
+ * order: a reader of a large file takes one generator step a batch rather than one a row, and
+ * reads a column at the place it found once rather than by its name in every row.
  */
-export async function* readCsvBatches(path: string, options: CsvOptions = {}): AsyncGenerator<CsvItem[]> {
+export async function* readCsvBatches(path: string, options: CsvOptions = {}): AsyncGenerator<CsvBatch> {
   const delimiter = options.delimiter ?? sniffDelimiter(await readTextHead(path, options.encoding));
   if ((await stat(path)).size >= PARSE_ON_WORKER_FROM_BYTES) yield* parseCsvBatchesOnWorker({ path, encoding: options.encoding, delimiter });
-  else for await (const item of parseCsv(path, options.encoding, delimiter)) yield [item];
+  else yield* parseCsvBatches(path, options.encoding, delimiter);
+}
+
+/** The batches of `readCsvBatches`, parsed on this thread (also what the worker posts). */
+export async function* parseCsvBatches(path: string, encoding: string | undefined, delimiter: string): AsyncGenerator<CsvBatch> {
+  let batch = emptyBatch([]);
+  for await (const item of parseCsvFields(path, encoding, delimiter)) {
+    if (item.type === 'header') {
+      batch.keys = item.names;
+      continue;
+    }
+    addToBatch(batch, item);
+    if (batch.lines.length < ROWS_PER_BATCH) continue;
+    yield batch;
+    batch = emptyBatch(batch.keys);
+  }
+  if (batch.lines.length > 0) yield batch;
 }
 
 /** The items of `readCsv`, parsed on this thread. */
 export async function* parseCsv(path: string, encoding: string | undefined, delimiter: string): AsyncGenerator<CsvItem> {
-  let names: string[] = [];
-  for await (const item of parseCsvFields(path, encoding, delimiter)) {
-    if (item.type === 'header') names = item.names;
-    else if (item.type === 'row') yield { type: 'row', row: rowOf(names, item.cells, 0), line: item.line };
-    else yield item;
-  }
+  for await (const batch of parseCsvBatches(path, encoding, delimiter)) yield* itemsOf(batch);
 }
 
 /**

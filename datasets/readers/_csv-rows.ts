@@ -27,8 +27,8 @@ export function hasColumns(header: string[] | undefined, ...names: string[][]): 
   return names.every((spellings) => spellings.some((name) => present.has(normalizeHeader(name))));
 }
 
-export type RowGroup =
-  | { type: 'group'; key: string; rows: Record<string, string>[]; line: number }
+export type RowGroup<R = Record<string, string>> =
+  | { type: 'group'; key: string; rows: R[]; line: number }
   | { type: 'error'; line: number; reason: string };
 
 /**
@@ -41,8 +41,16 @@ export async function* groupRows(
   options: CsvOptions,
   keyOf: (row: Record<string, string>) => string | undefined,
 ): AsyncGenerator<RowGroup> {
-  let current: Extract<RowGroup, { type: 'group' }> | undefined;
-  for await (const item of readCsv(path, options)) {
+  yield* groupConsecutive(readCsv(path, options), keyOf);
+}
+
+/** `groupRows` for rows of any shape (a row as its fields, for one). */
+export async function* groupConsecutive<R>(
+  items: AsyncIterable<{ type: 'row'; row: R; line: number } | { type: 'error'; line: number; reason: string }>,
+  keyOf: (row: R) => string | undefined,
+): AsyncGenerator<RowGroup<R>> {
+  let current: Extract<RowGroup<R>, { type: 'group' }> | undefined;
+  for await (const item of items) {
     if (item.type === 'error') {
       if (current) yield current;
       current = undefined;

@@ -91,6 +91,16 @@ export function languageOf(value: string | undefined): string | undefined {
   return codeByName().get(normalizeHeader(value)) ?? value;
 }
 
+function bySentAt(a: Message, b: Message): number {
+  return a.sentAt.localeCompare(b.sentAt);
+}
+
+/** Whether sorting by date would leave the messages as they are (a stable sort keeps equal dates in place). */
+function inTimeOrder(messages: readonly Message[]): boolean {
+  for (let index = 1; index < messages.length; index++) if (bySentAt(messages[index - 1]!, messages[index]!) > 0) return false;
+  return true;
+}
+
 /**
  * The item for one input ticket: the record with its messages in time order (a stable sort keeps
  * the export's order for equal times), or a skip when no message has any text. Undefined-valued
@@ -103,7 +113,8 @@ export function ticketItem(draft: Omit<Ticket, 'messages'>, messages: Message[],
     const why = warnings.length > 0 ? ` (${warnings.join('; ')})` : '';
     return { type: 'skip', at: located, reason: `the ticket has no message with any text${why}` };
   }
-  usable.sort((a, b) => a.sentAt.localeCompare(b.sentAt));
+  // Most exports list messages in time order already: sorting them anyway cost an import a sort's work arrays per ticket.
+  if (!inTimeOrder(usable)) usable.sort(bySentAt);
   // One copy of the draft rather than two: the customer keeps its place and the messages come last, as in `{ ...draft, customer, messages }`.
   const ticket = compact(draft) as Ticket;
   ticket.customer = compact(draft.customer);

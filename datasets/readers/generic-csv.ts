@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { ShadowdeskError } from '../../errors.ts';
 import { csvHeaderOf, readCsvBatches, sniffDelimiter } from '../io/csv.ts';
+import { fieldsOf, type CsvBatch } from '../io/csv-thread.ts';
 import { readTextHead } from '../io/text.ts';
 import { messageBody, splitTags, str, toIsoDate, type DateOptions } from '../normalize.ts';
 import type { ReadItem, ReadOptions, Reader, SourceLocation } from '../reader.ts';
 import type { AuthorRole, Message } from '../records.ts';
-import { groupRows, normalizeHeader, type RowGroup } from './_csv-rows.ts';
+import { groupConsecutive, normalizeHeader, type RowGroup } from './_csv-rows.ts';
 import { languageOf, optionalDate, satisfactionOf, ticketItem } from './_tickets.ts';
 
 /** A column name, or several: the first of them with a value in a row is used. */
@@ -182,10 +183,28 @@ function resolveColumns(mapping: Mapping, header: string[], file: string, option
   return columns;
 }
 
+/** A row's fields, in the order of the file's header. */
+type Row = readonly string[];
+
+/** Where each mapped key's columns sit in a row, in the mapping's order of preference. */
+type Places = Record<ColumnKey, number[]>;
+
+/**
+ * The places of the columns in the header csv-parse read: a name written twice is read at its
+ * last place, as csv-parse's `columns` option keeps its last value.
+ */
+function placesOf(columns: Columns, header: readonly string[]): Places {
+  const places = {} as Places;
+  for (const key of COLUMN_KEYS) places[key] = (columns[key] ?? []).map((name) => header.lastIndexOf(name)).filter((place) => place !== -1);
+  return places;
+}
+
 interface Context {
   /** Tickets wait for messages from another file (see MappedCsvOptions.joinable). */
   joinable?: MappedCsvOptions['joinable'];
   columns: Columns;
+  /** Set from the first batch's header: a column is found once, not by its name in every row. */
+  places?: Places;
   /** Each key's columns as warnings name them, written once rather than for every row. */
   labels: Record<ColumnKey, string>;
   roles: Map<string, AuthorRole>;
@@ -193,18 +212,16 @@ interface Context {
   maxMessageChars: number;
 }
 
-const NO_COLUMNS: readonly string[] = [];
-
-function cell(row: Record<string, string>, context: Context, key: ColumnKey): string | undefined {
-  for (const name of context.columns[key] ?? NO_COLUMNS) {
-    const value = str(row[name]);
+function cell(row: Row, context: Context, key: ColumnKey): string | undefined {
+  for (const place of context.places![key]) {
+    const value = str(row[place]);
     if (value !== undefined) return value;
   }
   return undefined;
 }
 
 /** A ticket-level field: the first row of the ticket that has it (with one row per message, often only the first). */
-function ticketCell(rows: Record<string, string>[], context: Context, key: ColumnKey): string | undefined {
+function ticketCell(rows: Row[], context: Context, key: ColumnKey): string | undefined {
   for (const row of rows) {
     const value = cell(row, context, key);
     if (value !== undefined) return value;
@@ -229,7 +246,7 @@ function roleLookup(mapping: Mapping): Map<string, AuthorRole> {
 }
 
 /** One row, one message (with `role`): rows that cannot be a message are left out with a warning. */
-function messageOfRow(row: Record<string, string>, index: number, context: Context, warnings: string[]): Message[] {
+function messageOfRow(row: Row, index: number, context: Context, warnings: string[]): Message[] {
   const where = `message row ${index + 1} of the ticket`;
   const value = cell(row, context, 'role') ?? '';
   const role = context.roles.get(value.toLowerCase());
@@ -256,7 +273,7 @@ function messageOfRow(row: Record<string, string>, index: number, context: Conte
  * with no time of its own is dated at closing, the latest it can have been sent, so replay never
  * sees it earlier than it existed.
  */
-function messagesOfTicketRow(row: Record<string, string>, createdAt: string, context: Context, warnings: string[]): Message[] {
+function messagesOfTicketRow(row: Row, createdAt: string, context: Context, warnings: string[]): Message[] {
   const { maxMessageChars, dates } = context;
   const question: Message = {
     role: 'customer',
@@ -276,7 +293,7 @@ function messagesOfTicketRow(row: Record<string, string>, createdAt: string, con
   return [question, answer];
 }
 
-function toItem(id: string, rows: Record<string, string>[], at: SourceLocation, context: Context, source: string): ReadItem {
+function toItem(id: string, rows: Row[], at: SourceLocation, context: Context, source: string): ReadItem {
   const located = { ...at, id };
   const rawCreated = ticketCell(rows, context, 'createdAt');
   const createdAt = toIsoDate(rawCreated, context.dates);
@@ -351,29 +368,38 @@ export async function* readMappedCsv(path: string, options: ReadOptions, rawMapp
     dates: { dayFirst: mapping.dayFirst, timeZone: mapping.timeZone },
     maxMessageChars: options.maxMessageChars,
   };
-  const csvOptions = { encoding: options.encoding, delimiter };
+  const batches = readCsvBatches(path, { encoding: options.encoding, delimiter });
   let record = 0;
   if (context.columns.role) {
     // With one row per message the rows of a ticket follow one another.
-    for await (const group of groupRows(path, csvOptions, messageRowsKey(context))) yield groupItem(group, path, ++record, context, mapping.source);
+    for await (const group of groupConsecutive(rowsOf(batches, context), messageRowsKey(context))) yield groupItem(group, path, ++record, context, mapping.source);
     return;
   }
   // Otherwise every row stands alone: read without grouping, one ticket per row being the common export and the larger.
-  for await (const items of readCsvBatches(path, csvOptions)) {
-    for (const item of items) {
-      const group: RowGroup = item.type === 'error' ? item : { type: 'group', key: '', rows: [item.row], line: item.line };
+  for await (const batch of batches) {
+    context.places ??= placesOf(columns, batch.keys);
+    for (const item of fieldsOf(batch)) {
+      const group: RowGroup<Row> = item.type === 'error' ? item : { type: 'group', key: '', rows: [item.cells], line: item.line };
       yield groupItem(group, path, ++record, context, mapping.source);
     }
   }
 }
 
+/** Each row of the batches, or why a line could not be read; the context learns the columns' places from the first batch. */
+async function* rowsOf(batches: AsyncIterable<CsvBatch>, context: Context): AsyncGenerator<{ type: 'row'; row: Row; line: number } | { type: 'error'; line: number; reason: string }> {
+  for await (const batch of batches) {
+    context.places ??= placesOf(context.columns, batch.keys);
+    for (const item of fieldsOf(batch)) yield item.type === 'error' ? item : { type: 'row', row: item.cells, line: item.line };
+  }
+}
+
 /** The rows of one ticket share its id; a row without one stands alone. */
-function messageRowsKey(context: Context): (row: Record<string, string>) => string {
+function messageRowsKey(context: Context): (row: Row) => string {
   let row = 0;
   return (r) => cell(r, context, 'ticketId') ?? `\0${row++}`;
 }
 
-function groupItem(group: RowGroup, path: string, record: number, context: Context, source: string): ReadItem {
+function groupItem(group: RowGroup<Row>, path: string, record: number, context: Context, source: string): ReadItem {
   const at = { file: path, line: group.line, record };
   if (group.type === 'error') return { type: 'skip', at, reason: group.reason };
   const id = cell(group.rows[0]!, context, 'ticketId');

@@ -137,18 +137,27 @@ export interface CleanOptions {
   keepSignature?: boolean;
 }
 
+/** The text of `lines`, the first lines of `text`, as a part of it rather than a copy joined anew. */
+function firstLines(text: string, lines: readonly string[]): string {
+  let length = lines.length - 1;
+  for (const line of lines) length += line.length;
+  return text.slice(0, Math.max(0, length));
+}
+
 /** Clean text from a plain-text body. */
 export function cleanText(text: string, options: CleanOptions = {}): string {
   const normalized = normalizeWhitespace(text);
   const all = normalized.split('\n');
-  let lines = all.slice(0, quoteStart(all));
+  // Most messages have no quoted history or signature: their lines are not copied.
+  const quote = quoteStart(all);
+  let lines = quote === all.length ? all : all.slice(0, quote);
   if (!options.keepSignature) {
     const cut = signatureStart(lines);
     // Never clean a message down to nothing: a bare "Merci !" is a message.
-    if (lines.slice(0, cut).some((line) => line.trim() !== '')) lines = lines.slice(0, cut);
+    if (cut < lines.length && lines.some((line, index) => index < cut && line.trim() !== '')) lines = lines.slice(0, cut);
   }
   // normalizeWhitespace leaves its own result unchanged: only a text that lost lines needs it again.
-  return lines.length === all.length ? normalized : normalizeWhitespace(lines.join('\n'));
+  return lines.length === all.length ? normalized : normalizeWhitespace(firstLines(normalized, lines));
 }
 
 /** Clean text from a body that may be HTML or plain text. */

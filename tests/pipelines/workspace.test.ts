@@ -94,6 +94,15 @@ describe('JsonlWriter', () => {
     expect(batched.count).toBe(3);
   });
 
+  it('keeps every line when it fills again the batches the file has taken (many batches, lines of varied lengths)', async () => {
+    const dir = await tempDir();
+    const writer = new JsonlWriter(join(dir, 'batched.jsonl'), 'w', 4096);
+    const lines = Array.from({ length: 3000 }, (_, index) => ({ index, text: (index % 2 ? 'Où est mon colis ? ' : 'Where is my parcel? ').repeat(index % 17) }));
+    for (const line of lines) await writer.write(line);
+    await writer.close();
+    expect(await readFile(writer.path, 'utf8')).toBe(`${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
+  });
+
   it('lets many writers wait for the disk together without Node warning of a leak, every line kept', async () => {
     const dir = await tempDir();
     const writer = new JsonlWriter(join(dir, 'results.jsonl'), 'a');

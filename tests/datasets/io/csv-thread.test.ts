@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../../datasets/io/csv.ts';
-import { addToBatch, BATCHES_AHEAD, emptyBatch, itemsOf, parseCsvBatchesOnWorker, rowOf, ROWS_PER_BATCH, type CsvItem, type CsvWorkerData } from '../../../datasets/io/csv-thread.ts';
+import { addToBatch, BATCHES_AHEAD, emptyBatch, fieldsOf, itemsOf, parseCsvBatchesOnWorker, rowOf, ROWS_PER_BATCH, type CsvItem, type CsvWorkerData } from '../../../datasets/io/csv-thread.ts';
 import { takeRemovedNuls } from '../../../datasets/io/text.ts';
 import { collect, useTempDir, writeTemp } from '../../helpers/temp.ts';
 
@@ -9,7 +9,7 @@ const tempDir = useTempDir();
 
 /** The worker's items one by one, as `readCsv` hands them out. */
 async function* onWorker(data: CsvWorkerData): AsyncGenerator<CsvItem> {
-  for await (const items of parseCsvBatchesOnWorker(data)) yield* items;
+  for await (const batch of parseCsvBatchesOnWorker(data)) yield* itemsOf(batch);
 }
 
 /** The items and NUL count of a file parsed on this thread, then on the worker. */
@@ -80,8 +80,8 @@ describe('parseCsvBatchesOnWorker', () => {
     const path = await writeTemp(await tempDir(), 'in.csv', longFile('\n', body));
     const batches = await collect(parseCsvBatchesOnWorker({ path, encoding: undefined, delimiter: ',' }));
     expect(batches.length).toBeGreaterThan(BATCHES_AHEAD);
-    expect(Math.max(...batches.map((batch) => batch.length))).toBeLessThanOrEqual(ROWS_PER_BATCH);
-    expect(batches.flat()).toEqual(await collect(parseCsv(path, undefined, ',')));
+    expect(Math.max(...batches.map((batch) => batch.lines.length))).toBeLessThanOrEqual(ROWS_PER_BATCH);
+    expect(batches.flatMap((batch) => [...itemsOf(batch)])).toEqual(await collect(parseCsv(path, undefined, ',')));
   });
 
   it('stops the worker when the reader stops early', async () => {
@@ -111,6 +111,12 @@ describe('CSV batches', () => {
       { type: 'error', line: 2, reason: 'a quoted field is never closed' },
       { type: 'row', row: { id: '1', body: 'Où est mon colis ?' }, line: 3 },
       { type: 'row', row: { id: '2', body: 'Where is my parcel?' }, line: 5 },
+      { type: 'error', line: 6, reason: 'Invalid Record Length' },
+    ]);
+    expect([...fieldsOf(batch)]).toEqual([
+      { type: 'error', line: 2, reason: 'a quoted field is never closed' },
+      { type: 'row', cells: ['1', 'Où est mon colis ?'], line: 3 },
+      { type: 'row', cells: ['2', 'Where is my parcel?'], line: 5 },
       { type: 'error', line: 6, reason: 'Invalid Record Length' },
     ]);
   });

@@ -1,6 +1,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { csvHeaderOf, readCsv, readCsvBatches, sniffDelimiter } from '../../../datasets/io/csv.ts';
+import { csvHeaderOf, readCsv, readCsvBatches, sniffDelimiter, type CsvItem } from '../../../datasets/io/csv.ts';
+import { fieldsOf } from '../../../datasets/io/csv-thread.ts';
 import { takeRemovedNuls } from '../../../datasets/io/text.ts';
 import { collect, useTempDir, writeTemp } from '../../helpers/temp.ts';
 
@@ -140,11 +141,17 @@ describe('readCsvBatches', () => {
   it.each([
     ['English', 'id,body\n1,Where is my parcel?\n2,Where,is it?\n3,Thanks\n'],
     ['French', 'id,body\n1,Où est mon colis ?\n2,Où,est-il ?\n3,Merci\n'],
-  ])('hands out the items of readCsv, in order (%s)', async (_language, content) => {
+  ])('hands out the header and each row as its fields, with the lines and errors of readCsv, in order (%s)', async (_language, content) => {
     const path = await writeTemp(await tempDir(), 'in.csv', content);
     const batches = await collect(readCsvBatches(path));
-    expect(batches.flat()).toEqual(await collect(readCsv(path)));
-    expect(batches.flat()).toHaveLength(3);
+    expect(batches.map((batch) => batch.keys)).toEqual([['id', 'body']]);
+    const [parcel, error, thanks] = await collect(readCsv(path));
+    expect([...fieldsOf(batches[0]!)]).toEqual([
+      { type: 'row', cells: Object.values((parcel as Extract<CsvItem, { type: 'row' }>).row), line: 2 },
+      error,
+      { type: 'row', cells: Object.values((thanks as Extract<CsvItem, { type: 'row' }>).row), line: 4 },
+    ]);
+    expect(error).toMatchObject({ type: 'error', line: 3 });
   });
 });
 

@@ -108,6 +108,14 @@ describe('generic-csv, one row per ticket', () => {
     expect(items[0]).toMatchObject({ warnings: ['message body of 10,485,760 characters cut to 100,000'] });
   });
 
+  it('reads a column whose name is written twice in the header at its last place, as csv-parse keys it', async () => {
+    const file = await csvFile('Ticket ID,Created at,Message,Message\n1,2025-01-01,first,Where is my parcel?\n2,2025-01-02,Où est mon colis ?,\n');
+    const items = await read('generic-csv', file);
+    expectAccounted(items, 2);
+    expect(records<Ticket>(items)[0]!.messages.map((message) => message.text)).toEqual(['Where is my parcel?']);
+    expect(skips(items)).toEqual([[3, 'missing message text in column "Message"']]);
+  });
+
   it('reads nothing from an empty file or a header alone', async () => {
     expect(await read('generic-csv', await csvFile(''))).toEqual([]);
     expect(await read('generic-csv', await csvFile('Ticket ID,Created at,Message\r\n'))).toEqual([]);
