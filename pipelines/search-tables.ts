@@ -6,7 +6,6 @@ import type { FullTextQuery, Table as LanceTable } from '@lancedb/lancedb';
 import type { Field, Schema, Table } from 'apache-arrow';
 import { KNOWLEDGE_KINDS, type KnowledgeKind } from '../datasets/records.ts';
 import { loadEmbedder, type Embedder } from './embed/embedder.ts';
-import { loadEmbedderOnThread } from './embed/embed-thread.ts';
 import { DEFAULT_WORKSPACE } from './workspace.ts';
 import { readCurrentManifest, tablesLocation } from './index-manifest.ts';
 import { embeddingText } from './passages.ts';
@@ -586,7 +585,7 @@ interface PastTickets {
   release(): Promise<void>;
 }
 
-function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<typeof createGate>, onThread: boolean): PastTickets {
+function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<typeof createGate>): PastTickets {
   // Every read is a whole scan of one table version, so a row is at the same position in each.
   let hits: Promise<{ rows: Row[]; knownMs: Float64Array }> | undefined;
   const hitRows = () =>
@@ -600,9 +599,7 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
     if (!vectors) {
       vectors = inTurn(() => table.query().select([column]).toArrow()).then((read) => {
         const list = read.getChild(column)!;
-        // Shared with the scan's thread rather than copied to it.
-        const bytes = read.numRows * dimensions * Float32Array.BYTES_PER_ELEMENT;
-        const values = new Float32Array(onThread ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+        const values = new Float32Array(read.numRows * dimensions);
         for (let row = 0; row < read.numRows; row++) values.set(list.get(row)!.toArray() as Float32Array, row * dimensions);
         return values;
       });
@@ -615,7 +612,7 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
   return {
     async nearest(column, vector, depth, known) {
       let scan = scans.get(column);
-      if (!scan) scans.set(column, (scan = vectorsOf(column).then((vectors) => openVectorScan(vectors, dimensions, { onThread }))));
+      if (!scan) scans.set(column, (scan = vectorsOf(column).then((vectors) => openVectorScan(vectors, dimensions))));
       const [{ rows, knownMs }, scanned] = await Promise.all([hitRows(), scan]);
       return (await scanned.nearest(vector, depth, (row) => known(knownMs[row]!))).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
     },
@@ -659,27 +656,16 @@ function plainRows(table: Table): Row[] {
 /** A knowledge passage as read once from its table: what a hit carries, its validity and kind. */
 type Passage = Row & PassageFacts;
 
-export interface SearcherOptions {
-  /**
-   * Embed the queries, and compare them with a history held in memory, on worker threads of their
-   * own, beside the searches and whatever the caller does between them, rather than on the
-   * caller's thread: for many queries, since a thread's start costs about what 500–1,500
-   * queries' embedding does.
-   * @default false
-   */
-  onThreads?: boolean;
-}
-
-/** Opens a workspace's index with the model that built it (or `embedder`), for many queries; an index of an earlier import is refused. */
-export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Embedder, options: SearcherOptions = {}): Promise<Searcher> {
+/** Opens a workspace's index with the model that built it, for many queries; an index of an earlier import is refused. */
+export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Embedder): Promise<Searcher> {
   const manifest = await readCurrentManifest(workspace);
-  const model = embedder ?? (await (options.onThreads ? loadEmbedderOnThread : loadEmbedder)(manifest.modelPath));
+  const model = embedder ?? (await loadEmbedder(manifest.modelPath));
   const { lancedb } = await loadLance();
   const db = await lancedb.connect(tablesLocation(workspace, manifest));
   const tables = { knowledge: await db.openTable('knowledge'), tickets: await db.openTable('tickets') };
   const inTurn = createGate(QUERIES_AT_ONCE);
   const ticketRows = await tables.tickets.countRows();
-  const inMemory = ticketRows <= SCANNED_MAX_ROWS ? pastTickets(tables.tickets, manifest.dimensions, inTurn, options.onThreads ?? false) : undefined;
+  const inMemory = ticketRows <= SCANNED_MAX_ROWS ? pastTickets(tables.tickets, manifest.dimensions, inTurn) : undefined;
   const builtin = manifest.model === 'builtin';
   // A replayed ticket's question is searched several times (tables, modes, candidates): embed it once.
   const embedded = remembering<number[]>(QUERIES_KEPT);

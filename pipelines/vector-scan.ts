@@ -1,6 +1,5 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import { batching } from './batching.ts';
-import { startRequestThread } from '../threads.ts';
 import { rowProductsOnnx } from './embed/onnx-writer.ts';
 
 /**
@@ -53,61 +52,26 @@ function best(products: Float32Array, offset: number, norms: Float32Array, asked
   return found;
 }
 
-/** The products of queries with every row: a matrix product run by onnxruntime. */
-export interface RowProducts {
-  /** `queries` (row-major, `dimensions` values each) times every row: one row of products per query. */
-  of(queries: Float32Array, count: number): Promise<Float32Array>;
-  release(): Promise<void>;
-}
-
-/** The rows' products on this thread. */
-export async function rowProducts(vectors: Float32Array, dimensions: number): Promise<RowProducts> {
-  const ort = await import('onnxruntime-node');
-  // One thread: the replay keeps both cores busy with tickets, and a product of a few queries is short.
-  const session: InferenceSession = await ort.InferenceSession.create(rowProductsOnnx(vectors, dimensions), { intraOpNumThreads: 1, interOpNumThreads: 1 });
-  return {
-    async of(queries, count) {
-      const { products } = await session.run({ queries: new ort.Tensor('float32', queries, [count, dimensions]) });
-      return products!.data as Float32Array;
-    },
-    release: () => session.release(),
-  };
-}
-
-/** What the scan's thread is started with. */
-export interface ScanThreadData {
-  vectors: Float32Array;
-  dimensions: number;
-}
-
-/** The rows' products on a worker thread of their own; vectors on a SharedArrayBuffer are not copied to it. */
-async function rowProductsOnThread(vectors: Float32Array, dimensions: number): Promise<RowProducts> {
-  const { thread } = await startRequestThread<Float32Array, Float32Array, null>(new URL('./vector-scan-worker.ts', import.meta.url), { vectors, dimensions } satisfies ScanThreadData, 'vector scan');
-  return { of: (queries) => thread.ask(queries, [queries.buffer as ArrayBuffer]), release: () => thread.stop() };
-}
-
-export interface VectorScanOptions {
-  /** Multiply on a worker thread, beside the caller's work, rather than on the caller's thread. @default false */
-  onThread?: boolean;
-}
-
 /** A scan over `vectors` (row-major, `dimensions` values a row), which the caller may drop once this resolves. */
-export async function openVectorScan(vectors: Float32Array, dimensions: number, options: VectorScanOptions = {}): Promise<VectorScan> {
+export async function openVectorScan(vectors: Float32Array, dimensions: number): Promise<VectorScan> {
   const count = vectors.length / dimensions;
   if (!Number.isInteger(count)) throw new Error(`${vectors.length} values are not rows of ${dimensions}`);
   if (count === 0) return { nearest: () => Promise.resolve([]), release: () => Promise.resolve() };
+  const ort = await import('onnxruntime-node');
   const norms = new Float32Array(count);
   for (let row = 0; row < count; row++) {
     let sum = 0;
     for (let index = row * dimensions; index < (row + 1) * dimensions; index++) sum += vectors[index]! * vectors[index]!;
     norms[row] = Math.sqrt(sum);
   }
-  const products = await (options.onThread ? rowProductsOnThread : rowProducts)(vectors, dimensions);
+  // One thread: the replay keeps both cores busy with tickets, and a product of a few queries is short.
+  const session: InferenceSession = await ort.InferenceSession.create(rowProductsOnnx(vectors, dimensions), { intraOpNumThreads: 1, interOpNumThreads: 1 });
   const nearestAll = batching(
     async (batch: Asked[]): Promise<Neighbour[][]> => {
       const queries = new Float32Array(batch.length * dimensions);
       batch.forEach(({ vector }, index) => queries.set(vector, index * dimensions));
-      const values = await products.of(queries, batch.length);
+      const { products } = await session.run({ queries: new ort.Tensor('float32', queries, [batch.length, dimensions]) });
+      const values = products!.data as Float32Array;
       return batch.map((asked, index) => best(values, index * count, norms, asked));
     },
     { size: 64, waitMs: 0 },
@@ -117,6 +81,6 @@ export async function openVectorScan(vectors: Float32Array, dimensions: number, 
       if (vector.length !== dimensions) throw new Error(`a query of ${vector.length} dimensions against vectors of ${dimensions}`);
       return depth > 0 ? nearestAll({ vector, depth, keep }) : [];
     },
-    release: () => products.release(),
+    release: () => session.release(),
   };
 }

@@ -100,40 +100,6 @@ console.log(JSON.stringify({ alone: await hash(1), shared: await hash(2) }));`,
     expect(result.shared).toBe(result.alone);
   }, 60_000);
 
-  it('embeds and scans vectors on its worker threads from the compiled code, as on the calling thread', async () => {
-    const script = join(consumer, 'embed.mjs');
-    const compiled = (path: string) => JSON.stringify(join(consumer, 'node_modules', packageJson.name, 'dist', ...path.split('/')));
-    await writeFile(
-      script,
-      `import { writeModelFolder, SPECIAL_TOKENS } from ${compiled('pipelines/embed/model-folder.js')};
-import { loadEmbedder } from ${compiled('pipelines/embed/embedder.js')};
-import { loadEmbedderOnThread } from ${compiled('pipelines/embed/embed-thread.js')};
-import { openVectorScan } from ${compiled('pipelines/vector-scan.js')};
-const vocabulary = [...SPECIAL_TOKENS, 'where', 'is', 'my', 'order', 'parcel'];
-const vectors = Float32Array.from({ length: vocabulary.length * 4 }, (_, i) => (i < SPECIAL_TOKENS.length * 4 ? 0 : Math.sin(i)));
-const dir = ${JSON.stringify(join(consumer, 'embed-model'))};
-await writeModelFolder(dir, { vocabulary, vectors, vocabSize: vocabulary.length, dimensions: 4, poolInGraph: true });
-const texts = ['where is my order', 'my parcel'];
-const [here, onThread] = await Promise.all([loadEmbedder(dir), loadEmbedderOnThread(dir)]);
-const embedded = async (embedder) => (await embedder.embed(texts)).map((vector) => Array.from(vector));
-const rows = new Float32Array(new SharedArrayBuffer(vectors.byteLength));
-rows.set(vectors);
-const nearest = async (onThread) => {
-  const scan = await openVectorScan(rows, 4, { onThread });
-  const found = await scan.nearest([0.5, -0.2, 0.1, 0.3], 3, (row) => row > 4);
-  await scan.release();
-  return found;
-};
-console.log(JSON.stringify({ here: await embedded(here), onThread: await embedded(onThread), scanned: await nearest(false), scannedOnThread: await nearest(true) }));
-await Promise.all([here.dispose(), onThread.dispose()]);`,
-    );
-    const result = JSON.parse((await run('node', [script], { cwd: consumer })).stdout) as { here: number[][]; onThread: number[][]; scanned: unknown[]; scannedOnThread: unknown[] };
-    expect(result.here).toHaveLength(2);
-    expect(result.onThread).toEqual(result.here);
-    expect(result.scanned).toHaveLength(3);
-    expect(result.scannedOnThread).toEqual(result.scanned);
-  }, 60_000);
-
   it('gives a strict TypeScript project the types of the library API, which catch misuse', async () => {
     await writeFile(
       join(consumer, 'tsconfig.json'),

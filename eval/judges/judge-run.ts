@@ -8,7 +8,8 @@ import { readJsonlLines, readRecords, recordsFile, writeJsonlFile } from '../../
 import { ticketHistory, type TicketHistory } from './history.ts';
 import { hasActionClaim } from './actions.ts';
 import { orderText } from './grounding.ts';
-import { judgeAll, type CaseToJudge } from './judge-threads.ts';
+import { createJudges, judgeCase } from './index.ts';
+import { judgeKeyFacts } from './key-facts.ts';
 import { createLlmJudge, type LlmJudgeOptions } from './llm-judge.ts';
 import { injectionAttempt } from './safety.ts';
 import { hardNegatives, unrelatedSimilarities, type SemanticPair } from './semantic.ts';
@@ -36,8 +37,6 @@ export interface JudgeRunOptions {
   llmJudge?: LlmJudgeOptions;
   /** The index's model, already loaded (and left loaded); loaded and disposed here otherwise. */
   embedder?: Embedder;
-  /** Threads judging the answers. @default 2 from JUDGED_ON_TWO_THREADS_FROM answers on a machine of more than one core, else 1 */
-  threads?: number;
 }
 
 /** What a report shows of a replayed ticket next to the candidates' answers. */
@@ -182,6 +181,7 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
     const attempt = history.question && injectionAttempt(history.question.text);
     return attempt ? [[id, attempt.excerpt] as const] : [];
   }));
+  const judging = createJudges();
   // What a ticket's candidates are all judged against, made once per ticket: one string for the
   // agent's reply, so every judge's memo hashes it once, not once per candidate.
   const ticketSides = new Map(
@@ -197,12 +197,12 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
       return [[id, sides] as const];
     }),
   );
-  /** What an answer with a text, of a ticket with an agent's reply, is judged from. */
-  const caseOf = (result: TicketResult): CaseToJudge | undefined => {
+  const judged = results.map((result): JudgedTicket => {
     const ticket = replayed.get(result.ticketId);
-    const reference = histories.get(result.ticketId)?.reference;
+    const history = histories.get(result.ticketId) ?? { oneTouch: false, customerSignal: false, billable: false };
     const { answer } = result;
-    if (answer.text === '' || !reference || !ticket) return undefined;
+    // A reply is never a failure: a failed answer is escalated when it is recorded and when it is read back.
+    const sent = answer.decision === 'reply' && answer.text !== '';
     // The safety judge tells a past reply (someone else's thread) from an article or the customer's order.
     const citedSources = answer.sources.flatMap((source) => {
       const order = source.type === 'order' ? sources.orders.get(source.id) : undefined;
@@ -213,44 +213,34 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
       .map((source) => (source.type === 'knowledge' ? sources.knowledge.get(source.id) : undefined))
       .find((passage) => passage?.kind === 'macro')?.title ?? answer.sources.map((source) => (source.type === 'ticket' ? sources.tickets.get(source.id)?.macro : undefined)).find(Boolean);
     const answerIntent = answer.sources.map((source) => (source.type === 'ticket' ? sources.tickets.get(source.id)?.intent : undefined)).find(Boolean);
-    // Who a reply is addressed to is the safety judge's business; the others compare what it says.
-    const { wanted, brandHandles, ownOrderIds, intent } = ticketSides.get(result.ticketId)!;
-    const language = ticket.language;
-    const llm = llmScores.get(result);
-    return {
-      answer,
-      said: withoutHandles(answer.text),
-      wanted,
-      question: histories.get(result.ticketId)!.question?.text ?? '',
-      ...(language && { language }),
-      products: knowledge.products,
-      customer: ticket.customer,
-      citedSources,
-      brandHandles,
-      ...(ownOrderIds && { ownOrderIds }),
-      agentMacro: reference.macro,
-      answerMacro,
-      ticketIntent: intent,
-      answerIntent,
-      semantic: { pair: pairs.get(result)!, negatives: negatives.get(result.ticketId) ?? [], unrelated },
-      ...(llm && { llm }),
-    };
-  };
-  const cases = results.flatMap((result) => {
-    const input = caseOf(result);
-    return input ? [{ result, ticketId: result.ticketId, input }] : [];
-  });
-  const scores = await judgeAll(cases, options.threads === undefined ? {} : { threads: options.threads });
-  const scoresOf = new Map(cases.map(({ result }, index) => [result, scores[index]!]));
-  const judged = results.map((result): JudgedTicket => {
-    const ticket = replayed.get(result.ticketId);
-    const history = histories.get(result.ticketId) ?? { oneTouch: false, customerSignal: false, billable: false };
-    const { answer } = result;
-    // A reply is never a failure: a failed answer is escalated when it is recorded and when it is read back.
-    const sent = answer.decision === 'reply' && answer.text !== '';
     const reference = history.reference;
     const language = ticket?.language;
-    const judges = scoresOf.get(result) ?? [];
+    const judges: JudgeScore[] = [];
+    if (answer.text !== '' && reference && ticket) {
+      // Who a reply is addressed to is the safety judge's business; the others compare what it says.
+      const { wanted, brandHandles, ownOrderIds, intent } = ticketSides.get(result.ticketId)!;
+      const said = withoutHandles(answer.text);
+      const llm = llmScores.get(result);
+      judges.push(...judgeCase(judging, {
+        answer,
+        said,
+        wanted,
+        question: history.question?.text ?? '',
+        ...(language && { language }),
+        products: knowledge.products,
+        customer: ticket.customer,
+        citedSources,
+        brandHandles,
+        ...(ownOrderIds && { ownOrderIds }),
+        agentMacro: reference.macro,
+        answerMacro,
+        ticketIntent: intent,
+        answerIntent,
+        facts: judgeKeyFacts(wanted, said, { products: knowledge.products, ...(language && { language }) }),
+        semantic: { pair: pairs.get(result)!, negatives: negatives.get(result.ticketId) ?? [], unrelated },
+        ...(llm && { llm }),
+      }));
+    }
     const verdict = answer.text === '' ? 'cannot-judge' : verdictOf({ judges, hasReference: reference !== undefined }, options.rules ?? DEFAULT_VERDICT_RULES);
     const contained = sent && history.oneTouch;
     const verified = contained && verdict === 'correct';

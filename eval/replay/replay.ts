@@ -343,14 +343,6 @@ export function ticketContext(ticket: Ticket, searcher: Searcher, orders: Map<st
  */
 export const COMPUTING_CONCURRENCY = 8;
 
-/**
- * From this many tickets a replay's queries are embedded, and compared with the past tickets, on
- * threads of their own: the main thread answers other tickets meanwhile (on a 3,000-ticket replay
- * of a 10,000-ticket history, embedding alone moved off it took its busy time from 12.6 to 8.9 s).
- * A thread's start costs 0.4–1.2 s of CPU, what 500–1,500 tickets' queries take to embed.
- */
-const SEARCH_THREADS_FROM_TICKETS = 1_000;
-
 /** COMPUTING_CONCURRENCY tickets at once; with a candidate that waits on an endpoint, twice what the most patient one takes in flight, at least 4: its queue is never empty. */
 export function defaultConcurrency(candidates: readonly Responder[]): number {
   const inFlight = Math.max(0, ...candidates.map((candidate) => candidate.concurrency ?? 0));
@@ -507,7 +499,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     for (const period of periods) {
       // Every period's index is rebuilt on a resume too: the same cut-off fits the same model (cached), so kept answers and new ones share it.
       if (period.start !== undefined) periodModels.push({ start: period.start, tickets: period.tickets.length, model: await indexFittedAt(workspace, period.start, options.onIndexProgress) });
-      const searcher = await openSearcher(workspace, undefined, { onThreads: period.tickets.length >= SEARCH_THREADS_FROM_TICKETS });
+      const searcher = await openSearcher(workspace);
       try {
         await answerAll(period.tickets, searcher);
       } finally {

@@ -85,17 +85,6 @@ describe('judging a run and gating on a baseline', () => {
     expect(conflict).toMatchObject({ score: 0, reason: expect.stringContaining('6A99999999FR') });
   });
 
-  it('judges on two threads exactly as on one: the same scores, verdicts and judged.jsonl (right and wrong answers)', async () => {
-    const runDir = join(dir, 'slip-threads');
-    await cp(join(dir, 'slip'), runDir, { recursive: true });
-    const alone = await judgeRun({ runDir, threads: 1 });
-    const written = await readFile(alone.file, 'utf8');
-    const shared = await judgeRun({ runDir, threads: 2 });
-    expect(shared.judged).toEqual(alone.judged);
-    expect(await readFile(shared.file, 'utf8')).toBe(written);
-    expect(new Set(alone.judged.map((ticket) => ticket.verdict))).toEqual(new Set(['correct', 'wrong']));
-  });
-
   it('never counts an answer that claims an action it did not do as automated, unless a tool did it', async () => {
     const judgedWith = async (name: string, throughTool: boolean) => {
       const runDir = join(dir, name);

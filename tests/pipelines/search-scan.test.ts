@@ -111,23 +111,4 @@ describe(`past tickets searched by vector from ${TICKETS.toLocaleString('en-US')
       await searcher.close();
     }
   });
-
-  it('finds on its threads (queries embedded and the history scanned beside this thread) exactly what it finds on this one (English and French)', async () => {
-    const asks = [40, 1_000, 2_501, 5_199].flatMap((asked) => {
-      const { id, createdAt, messages } = ticket(asked);
-      return ([[messages[0]!.text, 'question'], [messages[1]!.text, 'answer'], [`${messages[0]!.text} ${asked}`, 'question']] as const).map(
-        ([query, against]): [string, SearchOptions] => [query, { table: 'tickets', mode: 'vector', against, asOf: createdAt, excludeTicketId: id, limit: 8 }],
-      );
-    });
-    const found = async (searcher: Awaited<ReturnType<typeof openSearcher>>) => {
-      try {
-        return await Promise.all(asks.map(([query, options]) => searcher.search(query, options)));
-      } finally {
-        await searcher.close();
-      }
-    };
-    const here = await found(await openSearcher(workspace, embedder));
-    expect(here.flat().length).toBeGreaterThan(80);
-    expect(await found(await openSearcher(workspace, undefined, { onThreads: true }))).toEqual(here);
-  });
 });

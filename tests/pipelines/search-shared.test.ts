@@ -276,31 +276,6 @@ describe('searches shared within a searcher', () => {
     }
   });
 
-  it('finds with its queries embedded on a thread of their own what it finds with them embedded on this one (English and French)', async () => {
-    const searches = Array.from({ length: 24 }, (_, index): [string, SearchOptions] => {
-      const replayed = ticket(index);
-      const asked: SearchOptions = { asOf: replayed.createdAt, excludeTicketId: replayed.id, language: replayed.language!, limit: 3 };
-      const question = `${replayed.subject}\n${replayed.messages[0]!.text}`;
-      const asks: Array<[string, SearchOptions]> = [
-        [question, { ...asked, table: 'tickets' }],
-        [question, { ...asked, table: 'knowledge', mode: 'vector', pastAnswers: 8 }],
-        [`${replayed.messages[1]!.text} (${index})`, { ...asked, table: 'tickets', against: 'answer' }],
-      ];
-      return asks[index % 3]!;
-    });
-    const found = async (onThreads: boolean) => {
-      const searcher = await openSearcher(workspace, undefined, { onThreads });
-      try {
-        return await Promise.all(searches.map(([query, options]) => searcher.search(query, options)));
-      } finally {
-        await searcher.close();
-      }
-    };
-    const here = await found(false);
-    expect(here.flat().length).toBeGreaterThan(24);
-    expect(await found(true)).toEqual(here);
-  });
-
   it('runs at most QUERIES_AT_ONCE LanceDB queries at once however many tickets search together, each finding what it finds alone (English and French)', async () => {
     const searches = Array.from({ length: 24 }, (_, index): [string, SearchOptions] => {
       const replayed = ticket(index);

@@ -92,23 +92,6 @@ describe('the exact vector scan', () => {
     }
   });
 
-  it('ranks on its own thread, from vectors it shares, exactly as on the calling thread', async () => {
-    const copied = rows(400, 11);
-    const shared = new Float32Array(new SharedArrayBuffer(copied.byteLength));
-    shared.set(copied);
-    const [here, onThread] = await Promise.all([openVectorScan(copied, DIMENSIONS), openVectorScan(shared, DIMENSIONS, { onThread: true })]);
-    try {
-      const random = new Random(5);
-      const queries = Array.from({ length: 40 }, () => Array.from({ length: DIMENSIONS }, () => random.next() - 0.5));
-      const keep = (index: number) => (row: number) => row % (index + 2) !== 0;
-      const expected = await Promise.all(queries.map((query, index) => here.nearest(query, 7, keep(index))));
-      expect(expected.flat().length).toBe(280);
-      expect(await Promise.all(queries.map((query, index) => onThread.nearest(query, 7, keep(index))))).toEqual(expected);
-    } finally {
-      await Promise.all([here.release(), onThread.release()]);
-    }
-  });
-
   it('finds what LanceDB finds with its own exact search under a time filter', async () => {
     const vectors = rows(2_000, 13);
     const count = vectors.length / DIMENSIONS;

@@ -4,15 +4,26 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { loadEmbedder } from '../../../pipelines/embed/embedder.ts';
 import { transformers } from '../../../pipelines/embed/transformers.ts';
+import { SPECIAL_TOKENS, writeModelFolder } from '../../../pipelines/embed/model-folder.ts';
+import { Random } from '../../../datasets/text/random.ts';
 import { useTempDir } from '../../helpers/temp.ts';
-import { TINY_MODEL_TEXTS, writeTinyModel } from '../../helpers/tiny-model.ts';
 
 const tempDir = useTempDir();
 
-const TEXTS = TINY_MODEL_TEXTS;
+const WORDS = ['hello', 'world', 'bonjour', 'le', 'monde', 'rembourse', '##ment', 'commande', 'where', 'is', 'my', 'order', 'ou', 'est', 'ma'];
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz'.split('');
+const TEXTS = ['Hello world', 'Où est ma commande #ML1042 ?', 'remboursement', 'where is my order', 'zzz qqq', 'order order order, where is my order'];
 
 /** A small model built here, as a user's own folder would be: nothing is downloaded. */
-const tinyModel = async (poolInGraph = true, dimensions = 8) => writeTinyModel(await tempDir(), poolInGraph, dimensions);
+async function tinyModel(poolInGraph = true, dimensions = 8): Promise<{ dir: string; vectors: Float32Array }> {
+  const vocabulary = [...SPECIAL_TOKENS, ...WORDS, ...LETTERS, ...LETTERS.map((letter) => `##${letter}`), '#', '?', '0', '1', '2', '4', '##0', '##1', '##2', '##4'];
+  const random = new Random(7);
+  // Special tokens get zero vectors, as in the built-in model, so [CLS]/[SEP] do not tilt the mean.
+  const vectors = Float32Array.from({ length: vocabulary.length * dimensions }, (_, index) => (index < SPECIAL_TOKENS.length * dimensions ? 0 : random.next() * 2 - 1));
+  const dir = join(await tempDir(), 'tiny-model');
+  await writeModelFolder(dir, { vocabulary, vectors, vocabSize: vocabulary.length, dimensions, poolInGraph });
+  return { dir, vectors };
+}
 
 function normalize(vector: number[]): number[] {
   const norm = Math.hypot(...vector);
