@@ -148,7 +148,6 @@ export function ticketRow(ticket: Ticket): TicketRow | undefined {
   };
 }
 
-
 async function* ticketRows(file: string): AsyncGenerator<TicketRow> {
   for await (const ticket of readJsonl<Ticket>(file)) {
     const row = ticketRow(ticket);
