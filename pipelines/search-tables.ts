@@ -93,7 +93,8 @@ export const NPROBES = 5;
  * memory (vector-scan.ts) instead of asking LanceDB: at 10,000 tickets a LanceDB query under the
  * time filter cost 4 ms of CPU through the vector index and 9 ms without one, the scan 0.03–0.3
  * ms (a few queries at once or one). The scan's cost and memory grow with the rows (1 KB a row for
- * each vector column searched, held twice while onnxruntime packs it, and the rows' hit columns):
+ * each vector column searched, held twice: once by onnxruntime, once by the searcher, which looks a
+ * replayed ticket's own question and reply up in it; and the rows' hit columns):
  * at 100,000 tickets one query alone cost 6–8 ms and a 1,000-ticket replay peaked at 1.1 GB
  * against 0.5 GB with the index, so larger histories keep LanceDB's index, whose memory does not
  * grow with them. Below ANN_MIN_ROWS LanceDB's flat search is as cheap and its distances are kept,
