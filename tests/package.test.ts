@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
-import { parseCsv } from '../datasets/io/csv.ts';
+import { parseCsvBatches } from '../datasets/io/csv.ts';
+import { itemsOf } from '../datasets/io/csv-thread.ts';
 import { collect } from './helpers/temp.ts';
 
 const run = promisify(execFile);
@@ -80,7 +81,7 @@ for await (const batch of parseCsvBatchesOnWorker({ path: ${JSON.stringify(join(
 console.log(JSON.stringify({ rows }));`,
     );
     const result = JSON.parse((await run('node', [script], { cwd: consumer })).stdout) as { rows: number };
-    const fromSources = (await collect(parseCsv(join(fixtures, 'shopify-orders.csv'), undefined, ','))).filter((item) => item.type === 'row');
+    const fromSources = (await collect(parseCsvBatches(join(fixtures, 'shopify-orders.csv'), undefined, ','))).flatMap((batch) => [...itemsOf(batch)]).filter((item) => item.type === 'row');
     expect(fromSources.length).toBeGreaterThan(0);
     expect(result.rows).toBe(fromSources.length);
   }, 60_000);

@@ -123,11 +123,6 @@ export async function* parseCsvBatches(path: string, encoding: string | undefine
   if (batch.lines.length > 0) yield batch;
 }
 
-/** The items of `readCsv`, parsed on this thread. */
-export async function* parseCsv(path: string, encoding: string | undefined, delimiter: string): AsyncGenerator<CsvItem> {
-  for await (const batch of parseCsvBatches(path, encoding, delimiter)) yield* itemsOf(batch);
-}
-
 /**
  * The header's names, then each row's fields in the header's order with the line it starts on, or
  * why a line could not be read (also what the worker runs). Read as arrays: csv-parse builds a

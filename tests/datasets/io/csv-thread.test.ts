@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../../datasets/io/csv.ts';
+import { parseCsvBatches } from '../../../datasets/io/csv.ts';
 import { addToBatch, BATCHES_AHEAD, emptyBatch, fieldsOf, itemsOf, parseCsvBatchesOnWorker, rowOf, ROWS_PER_BATCH, type CsvItem, type CsvWorkerData } from '../../../datasets/io/csv-thread.ts';
 import { takeRemovedNuls } from '../../../datasets/io/text.ts';
 import { collect, useTempDir, writeTemp } from '../../helpers/temp.ts';
@@ -12,10 +12,15 @@ async function* onWorker(data: CsvWorkerData): AsyncGenerator<CsvItem> {
   for await (const batch of parseCsvBatchesOnWorker(data)) yield* itemsOf(batch);
 }
 
+/** The same items parsed on this thread. */
+async function* onThisThread({ path, encoding, delimiter }: CsvWorkerData): AsyncGenerator<CsvItem> {
+  for await (const batch of parseCsvBatches(path, encoding, delimiter)) yield* itemsOf(batch);
+}
+
 /** The items and NUL count of a file parsed on this thread, then on the worker. */
 async function bothWays(content: string | Buffer, encoding?: string, delimiter = ',') {
   const path = await writeTemp(await tempDir(), 'in.csv', content);
-  const here = await collect(parseCsv(path, encoding, delimiter));
+  const here = await collect(onThisThread({ path, encoding, delimiter }));
   const hereNuls = takeRemovedNuls(path);
   const worker = await collect(onWorker({ path, encoding, delimiter }));
   return { here, worker, hereNuls, workerNuls: takeRemovedNuls(path) };
@@ -81,7 +86,7 @@ describe('parseCsvBatchesOnWorker', () => {
     const batches = await collect(parseCsvBatchesOnWorker({ path, encoding: undefined, delimiter: ',' }));
     expect(batches.length).toBeGreaterThan(BATCHES_AHEAD);
     expect(Math.max(...batches.map((batch) => batch.lines.length))).toBeLessThanOrEqual(ROWS_PER_BATCH);
-    expect(batches.flatMap((batch) => [...itemsOf(batch)])).toEqual(await collect(parseCsv(path, undefined, ',')));
+    expect(batches.flatMap((batch) => [...itemsOf(batch)])).toEqual(await collect(onThisThread({ path, encoding: undefined, delimiter: ',' })));
   });
 
   it('stops the worker when the reader stops early', async () => {
