@@ -44,7 +44,7 @@ const SEED = Number(values.seed);
 /** The demo's replay: the last 90 days, as `shadowdesk demo` selects them. */
 const DEMO_SELECTION = { holdoutDays: 90, seed: 42 };
 const CANDIDATE = 'llm:gate-bench';
-const CLI = fileURLToPath(new URL('../bin/shadowdesk.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../bin/shadowdesk.js', import.meta.url));
 const SYNTHETIC = fileURLToPath(new URL('./_gate-synthetic.ts', import.meta.url));
 const seconds = (since: number) => Math.round((performance.now() - since) / 100) / 10;
 
@@ -130,7 +130,7 @@ try {
     workspace = join(scratch, 'workspace');
     log('building the demo workspace with `shadowdesk demo`…');
     const demoStarted = performance.now();
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', CLI, 'demo', '--workspace', workspace], { maxBuffer: 64 * 1024 * 1024 });
+    await promisify(execFile)(process.execPath, [CLI, 'demo', '--workspace', workspace], { maxBuffer: 64 * 1024 * 1024 });
     demoSeconds = seconds(demoStarted);
   }
   const tickets = (await selectTickets(workspace, DEMO_SELECTION)).map(knownTicket);

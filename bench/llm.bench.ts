@@ -35,7 +35,7 @@ const SETTINGS: Array<[number, number]> = [
   [1000, 32],
   [100, 16],
 ];
-const CLI = fileURLToPath(new URL('../bin/shadowdesk.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../bin/shadowdesk.js', import.meta.url));
 const REPLY = JSON.stringify({ decision: 'reply', confidence: 0.9, answer: 'Bonjour, votre colis arrive sous 48 heures.', sources: [] });
 
 interface Row {
@@ -120,7 +120,7 @@ try {
   if (!workspace) {
     workspace = join(scratch, 'workspace');
     log('building the demo workspace with `shadowdesk demo`…');
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', CLI, 'demo', '--workspace', workspace], { maxBuffer: 64 * 1024 * 1024 });
+    await promisify(execFile)(process.execPath, [CLI, 'demo', '--workspace', workspace], { maxBuffer: 64 * 1024 * 1024 });
   }
   const rows: Row[] = [];
   for (const [latencyMs, concurrency] of SETTINGS) {
