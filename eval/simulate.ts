@@ -1,4 +1,6 @@
 import { relative } from 'node:path';
+import { loadEmbedder, type Embedder } from '../pipelines/embed/embedder.ts';
+import { readManifest } from '../pipelines/index-manifest.ts';
 import { refreshIndex, type IndexProgress } from '../pipelines/search-index.ts';
 import { requireImport } from '../pipelines/workspace.ts';
 import { loadPricing } from './pricing/load.ts';
@@ -10,7 +12,7 @@ import { describeCoverage, replayCoverage, type ReplayCoverage } from './replay/
 import { checkRefit, replay, replayWindowStart, type ReplaySummary, type Selection } from './replay/replay.ts';
 import { buildReport, type RunReport } from './metrics/run-report.ts';
 import { runRulesInRun } from './rules/in-run.ts';
-import { loadRules } from './rules/schema.ts';
+import { loadRules, type RulesFile } from './rules/schema.ts';
 import type { Responder } from './types.ts';
 
 export { replayWindowStart } from './replay/replay.ts';
@@ -70,6 +72,17 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     ...(options.refitEvery !== undefined && { fitAtCutoff: true }),
     ...(options.onIndexProgress && { onProgress: options.onIndexProgress }),
   });
+  // One model for the replay's searches and the judging (a refit's periods each have their own):
+  // loading it is a few hundred milliseconds a time.
+  const embedder = options.refitEvery === undefined ? await loadEmbedder((await readManifest(options.workspace)).modelPath) : undefined;
+  try {
+    return await replayAndReport(options, rules, embedder);
+  } finally {
+    await embedder?.dispose();
+  }
+}
+
+async function replayAndReport(options: SimulateOptions, rules: RulesFile | undefined, embedder: Embedder | undefined): Promise<SimulationResult> {
   const summary = await replay({
     workspace: options.workspace,
     candidates: options.candidates,
@@ -82,6 +95,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     ...(options.refitEvery !== undefined && { refitEvery: options.refitEvery }),
     ...(options.onIndexProgress && { onIndexProgress: options.onIndexProgress }),
     ...(options.onReplayProgress && { onProgress: options.onReplayProgress }),
+    ...(embedder && { embedder }),
   });
   if (rules && options.rulesFile) {
     // Named as from where the simulation ran, so the report reads the same on every machine.
@@ -96,6 +110,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     ...(options.costs && { costs: options.costs }),
     ...(options.strictness && { strictness: options.strictness }),
     ...(options.llmJudge && { llmJudge: options.llmJudge }),
+    ...(embedder && { embedder }),
   });
   return { replay: summary, report };
 }

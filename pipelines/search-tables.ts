@@ -5,7 +5,7 @@ import { runInNewContext } from 'node:vm';
 import type { FullTextQuery, Table as LanceTable } from '@lancedb/lancedb';
 import type { Field, Schema, Table } from 'apache-arrow';
 import { KNOWLEDGE_KINDS, type KnowledgeKind } from '../datasets/records.ts';
-import { loadEmbedder, type Embedder } from './embed/embedder.ts';
+import { indexModel, loadEmbedder, type Embedder } from './embed/embedder.ts';
 import { DEFAULT_WORKSPACE } from './workspace.ts';
 import { readCurrentManifest, tablesLocation } from './index-manifest.ts';
 import { embeddingText } from './passages.ts';
@@ -660,7 +660,7 @@ type Passage = Row & PassageFacts;
 /** Opens a workspace's index with the model that built it, for many queries; an index of an earlier import is refused. */
 export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Embedder): Promise<Searcher> {
   const manifest = await readCurrentManifest(workspace);
-  const model = embedder ?? (await loadEmbedder(manifest.modelPath));
+  const model = embedder ? indexModel(embedder, manifest.modelPath) : await loadEmbedder(manifest.modelPath);
   const { lancedb } = await loadLance();
   const db = await lancedb.connect(tablesLocation(workspace, manifest));
   const tables = { knowledge: await db.openTable('knowledge'), tickets: await db.openTable('tickets') };

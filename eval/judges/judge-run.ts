@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Order, Ticket } from '../../datasets/records.ts';
-import { loadEmbedder, type Embedder } from '../../pipelines/embed/embedder.ts';
+import { indexModel, loadEmbedder, type Embedder } from '../../pipelines/embed/embedder.ts';
 import { passages } from '../../pipelines/passages.ts';
 import { embeddingText } from '../../pipelines/passages.ts';
 import { readManifest } from '../../pipelines/index-manifest.ts';
@@ -136,7 +136,8 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
   const histories = new Map([...replayed].map(([id, ticket]) => [id, ticketHistory(ticket)]));
 
   // Embed every answer, agent reply and question once, with the model the index was built with.
-  const embedder = options.embedder ?? (await loadEmbedder((await readManifest(workspace)).modelPath));
+  const { modelPath } = await readManifest(workspace);
+  const embedder = options.embedder ? indexModel(options.embedder, modelPath) : await loadEmbedder(modelPath);
   const judgeable = results.filter((result) => result.answer.text !== '' && histories.get(result.ticketId)?.reference);
   const withReply = [...histories].filter(([, history]) => history.reference && history.question);
   // Each candidate's answer meets the same agent reply, and answers repeat (a macro, an article): 6,538 texts were 3,616 at 10k tickets.

@@ -113,6 +113,8 @@ export interface ReportOptions {
   seed?: number;
   rules?: VerdictRules;
   llmJudge?: LlmJudgeOptions;
+  /** The index's model, already loaded (and left loaded); loaded and disposed here otherwise. */
+  embedder?: Embedder;
 }
 
 function cut(text: string): string {
@@ -216,6 +218,7 @@ export async function buildReport(options: ReportOptions): Promise<RunReport> {
   const run = await readRunInfo(options.runDir);
   const workspace = options.workspace ?? run.workspace;
   // One model for the semantic judge and the knowledge gaps.
+  if (options.embedder) return reportWith(options.embedder, run, workspace, options);
   const embedder = await loadEmbedder((await readManifest(workspace)).modelPath);
   try {
     return await reportWith(embedder, run, workspace, options);

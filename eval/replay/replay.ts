@@ -8,6 +8,7 @@ import { Random } from '../../datasets/text/random.ts';
 import { refreshIndex, type IndexProgress } from '../../pipelines/search-index.ts';
 import { openSearcher, PAST_ANSWERS, type SearchHit, type Searcher } from '../../pipelines/search-tables.ts';
 import { readManifest, type IndexManifest } from '../../pipelines/index-manifest.ts';
+import type { Embedder } from '../../pipelines/embed/embedder.ts';
 import { failedAnswer, failureOf, settledAnswer } from '../answer-failure.ts';
 import { contextItems, linkKey, reliedOn, type Relied, type SeenContext } from '../judges/context-recall.ts';
 import { DEFAULT_WORKSPACE, JsonlWriter, readJsonlLines, readRecords, recordsFile } from '../../pipelines/workspace.ts';
@@ -58,6 +59,11 @@ export interface ReplayOptions {
   /** Told while an index is rebuilt for a period (with `refitEvery`). */
   onIndexProgress?: (progress: IndexProgress) => void;
   onProgress?: (progress: { done: number; total: number }) => void;
+  /**
+   * The index's model, already loaded (and left loaded); loaded and disposed here otherwise. Not
+   * with `refitEvery`, whose periods each search with their own model.
+   */
+  embedder?: Embedder;
 }
 
 /** Which model an index's vectors came from: its fit (built-in) and the cut-off it was fitted before. */
@@ -429,6 +435,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const repeat = options.repeat ?? 1;
   if (!Number.isInteger(repeat) || repeat < 1) throw new ShadowdeskError('SD_INPUT_INVALID', `--repeat ${repeat}: expected a whole number of tries per ticket, 1 or more`);
   if (options.refitEvery !== undefined) checkRefit(options.refitEvery, selection);
+  if (options.refitEvery !== undefined && options.embedder) throw new Error('replay: an embedder is for one model, refitEvery fits one per period');
   const identity = runIdentity({
     selection,
     tickets,
@@ -499,7 +506,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     for (const period of periods) {
       // Every period's index is rebuilt on a resume too: the same cut-off fits the same model (cached), so kept answers and new ones share it.
       if (period.start !== undefined) periodModels.push({ start: period.start, tickets: period.tickets.length, model: await indexFittedAt(workspace, period.start, options.onIndexProgress) });
-      const searcher = await openSearcher(workspace);
+      const searcher = await openSearcher(workspace, options.embedder);
       try {
         await answerAll(period.tickets, searcher);
       } finally {

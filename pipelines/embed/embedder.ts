@@ -36,6 +36,12 @@ function unitVector(values: Float32Array): Float32Array {
   return unit;
 }
 
+/** The given embedder, checked to be the index's model: another model's vectors would be compared with the index's silently. */
+export function indexModel(embedder: Embedder, modelPath: string): Embedder {
+  if (embedder.id !== modelPath) throw new Error(`an embedder of ${embedder.id} was given for an index of ${modelPath}`);
+  return embedder;
+}
+
 async function isFolder(path: string): Promise<boolean> {
   return stat(path).then((info) => info.isDirectory(), () => false);
 }

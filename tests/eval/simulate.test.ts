@@ -1,6 +1,7 @@
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it, vi } from 'vitest';
 import { readResults } from '../../eval/replay/replay.ts';
 import { replayWindowStart, simulate } from '../../eval/simulate.ts';
 import type { Responder } from '../../eval/types.ts';
@@ -92,6 +93,22 @@ describe('simulate after a new import', () => {
     expect(progress).toEqual([]);
     expect(await readManifest(workspace)).toEqual(built);
     expect((await foundByTicket(join(dir, 'run')))['ask-fr']).toContain(ADDED);
+  }, 60_000);
+
+  it("loads the index's model once for the replay's searches and the judging", async () => {
+    const dir = await tempDir();
+    const { b } = await writeTwoExports(dir);
+    const workspace = join(dir, 'ws');
+    await importSources([{ path: b }], { workspace });
+    await buildIndex({ workspace, cutoff: await replayWindowStart(workspace, { holdoutDays: 2 }) });
+    const sessions = vi.spyOn(ort.InferenceSession, 'create');
+    try {
+      const { report } = await simulate({ workspace, runDir: join(dir, 'run'), candidates: [lookup], selection: { holdoutDays: 2 } });
+      expect(report.tickets.length).toBeGreaterThan(0);
+      expect(sessions).toHaveBeenCalledTimes(1);
+    } finally {
+      sessions.mockRestore();
+    }
   }, 60_000);
 });
 

@@ -117,6 +117,10 @@ describe('searches shared within a searcher', () => {
     }
   });
 
+  it('refuses a model other than the index’s: its vectors would be compared with the index’s', async () => {
+    await expect(openSearcher(workspace, { ...embedder, id: `${embedder.id}-other` })).rejects.toThrow(`an embedder of ${embedder.id}-other was given for an index of ${embedder.id}`);
+  });
+
   it('ranks the knowledge for questions asked at once in one LanceDB query, each as LanceDB’s filtered search would (English and French)', async () => {
     const searcher = await openSearcher(workspace, embedder);
     try {
