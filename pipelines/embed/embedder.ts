@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { isObject } from '../../datasets/normalize.ts';
 import { ShadowdeskError } from '../../errors.ts';
 import { POOLING_INCLUDED } from './model-folder.ts';
+import { writtenModelInputs } from './model-inputs.ts';
 import { transformers } from './transformers.ts';
 
 /** Turns texts into unit vectors; one implementation, through transformers.js on onnxruntime-node. */
@@ -141,6 +142,13 @@ export async function loadEmbedder(model: string, options: EmbedderOptions = {})
     throw problem;
   }
   const batchSize = options.batchSize ?? 32;
+  // A model shadowdesk wrote pools in its graph: its output is the pipeline's with `pooling: 'none'`.
+  const inputs = pooling === 'none' ? writtenModelInputs(extractor.tokenizer) : undefined;
+  const run = async (texts: string[]) => {
+    if (!inputs) return extractor(texts, { pooling, normalize: false });
+    const outputs = (await extractor.model(inputs(texts))) as Record<string, typeof probe | undefined>;
+    return (outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings)!;
+  };
   const probe = await extractor(['dimension probe'], { pooling, normalize: false });
   const dimensions = probe.dims[1]!;
   return {
@@ -153,7 +161,7 @@ export async function loadEmbedder(model: string, options: EmbedderOptions = {})
       const vectors = new Array<Float32Array>(texts.length);
       for (let start = 0; start < order.length; start += batchSize) {
         const batch = order.slice(start, start + batchSize);
-        const output = await extractor(batch.map((index) => texts[index]!), { pooling, normalize: false });
+        const output = await run(batch.map((index) => texts[index]!));
         const data = output.data as Float32Array;
         batch.forEach((index, row) => (vectors[index] = unitVector(data.subarray(row * dimensions, (row + 1) * dimensions))));
       }

@@ -59,6 +59,17 @@ function tokenizerJson(vocabulary: string[]): object {
   };
 }
 
+/** The tokenizer.json without its vocabulary: what every tokenizer written here shares. */
+function tokenizerShape(json: unknown): string {
+  const { model, ...rest } = json as { model?: Record<string, unknown> };
+  return JSON.stringify({ ...rest, model: { ...model, vocab: undefined } });
+}
+
+/** Whether a loaded tokenizer.json is one written here, whatever its vocabulary (model-inputs.ts relies on its shape). */
+export function isWrittenTokenizer(json: unknown): boolean {
+  return typeof json === 'object' && json !== null && 'model' in json && tokenizerShape(json) === tokenizerShape(tokenizerJson([...SPECIAL_TOKENS]));
+}
+
 export async function writeModelFolder(dir: string, options: ModelFolderOptions): Promise<void> {
   const { vocabulary, metadata, ...model } = options;
   if (vocabulary.length !== model.vocabSize) throw new Error(`vocabulary has ${vocabulary.length} tokens, vectors have ${model.vocabSize} rows`);
