@@ -661,9 +661,7 @@ function rulesWithWords(folded: string): Uint8Array {
   const { words, rulesByWord, rulesWithoutWords } = wordIndex();
   const candidates = new Uint8Array(RULES.length);
   for (const index of rulesWithoutWords) candidates[index] = 1;
-  words.found(folded).forEach((held, id) => {
-    if (held === 1) for (const index of rulesByWord[id]!) candidates[index] = 1;
-  });
+  for (const id of words.found(folded)) for (const index of rulesByWord[id]!) candidates[index] = 1;
   return candidates;
 }
 

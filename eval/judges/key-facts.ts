@@ -205,7 +205,7 @@ const THREAD_COUNTER_RE = /(?<![\p{L}\d/.,:])(?<!(?:(?<![\p{L}])(?:on|by|until|b
 const DAY_MONTH_RE = new RegExp(`${NOT_LETTER_BEFORE}(\\d{1,2})(?:er|st|nd|rd|th)?\\s+(?:of\\s+)?(${MONTHS_RE})(?![\\p{L}])(?:\\.?,?\\s+(\\d{4})(?!\\d))?`, 'gu');
 const MONTH_DAY_RE = new RegExp(`${NOT_LETTER_BEFORE}(${MONTHS_RE})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?![\\p{L}\\d])(?:,?\\s+(\\d{4})(?!\\d))?`, 'gu');
 
-/** Spans that look like numbers but are never facts: availability, clock times, phone numbers. */
+/** Spans that look like numbers but are never facts: availability, clock times, phone numbers. Each holds a digit. */
 const NOISE_RES = [
   /(?<![\d])(?:24\s?h?\s?\/\s?24|7\s?j?\s?\/\s?7|24\s?\/\s?7)(?![\d])/gu,
   /(?<![\d])\d{1,2}\s?h\s?(?:-|–|a|to)\s?\d{1,2}\s?h(?:\d{2})?(?![\p{L}\d])/gu,
@@ -217,6 +217,9 @@ const NOISE_RES = [
   /(?<!\d)\(\d{3}\)\s?\d{3}-\d{4}(?!\d)/gu,
   // Availability ("24 hours a day, 7 days a week", "5 jours sur 7") says when, not how long.
   /(?<![\p{L}\d])\d{1,2}\s?(?:hours?|hrs?|h|days?|jours?|j)\s{1,3}(?:an?|per|par|sur)\s{1,3}(?:day|week|jour|semaine|7|24)(?![\p{L}\d])/gu,
+];
+/** Words that name no delay either, read after the noise above; they hold no digit. */
+const WORDED_NOISE_RES = [
   // Frequencies: the "a day" of "twice a day" is not a one-day delay.
   /(?<![\p{L}])(?:once|twice|times|fois)\s{1,3}(?:an?|per|par)\s{1,3}(?:day|week|month|year|jour|semaine|mois|an)(?![\p{L}])/gu,
   // French idioms with "jour" that name no delay: "d'un jour à l'autre", "un jour ou l'autre", "à un jour près".
@@ -232,6 +235,20 @@ const ORDER_WORD_RE =
   /(?<![\p{L}])(?:(?:commande|order|purchase|achat)(?:\s+(?:with\s+(?:the\s+)?|avec\s+le\s+)?(?:number|numero|num\.?|n°|nº|no\.?|nr\.?|id)(?![\p{L}]))?|(?:n°|nº|numero|number)\s+(?:de\s+)?(?:commande|d'achat))\s*:?\s*#?\s?([a-z0-9][a-z0-9-]*)(?![a-z0-9-])(?!\s?(?:€|\$|£|eur|euros?|usd|dollars?|gbp|pounds?|chf)(?![\p{L}]))/gu;
 /** Not right after an `@`: a tweet's @HELPME62164554 is a handle, not a parcel. */
 const TRACKING_RE = /(?<![a-z0-9@])[a-z0-9]{8,30}(?![a-z0-9])/gu;
+/** Digits a tracking number holds at least, an order number, and an ISO date ("2024-03-12"), the most. */
+const TRACKING_DIGITS = 6;
+const ORDER_DIGITS = 3;
+const ISO_DATE_DIGITS = 8;
+
+/** How many ASCII digits (what `\d` reads) the text holds, counted up to `enough`. */
+function asciiDigits(text: string, enough: number): number {
+  let count = 0;
+  for (let i = 0; i < text.length && count < enough; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x30 && code <= 0x39) count++;
+  }
+  return count;
+}
 
 const DURATION_NUM = `\\d+|${NUMBER_WORDS_RE}|an?`;
 /** A number with no article: the only kind that can restate a number in brackets or end a range after the unit. */
@@ -489,13 +506,18 @@ function extract(original: string, folded: string, french: boolean | undefined, 
   }
   scan(EMAIL_RE, 'email', (m) => m[0]);
 
+  // A text is not scanned with a pattern whose matches, or the facts read from them, hold more digits
+  // than it does: a text is read with some 25 patterns, and the tracking one matches every long word.
+  const digits = asciiDigits(folded, ISO_DATE_DIGITS);
   // Availability ("24h/24", "7j/7") would otherwise read as dates.
-  scan(NOISE_RES[0]!, null, () => undefined);
-  for (const m of matchesOf(THREAD_COUNTER_RE, folded)) {
-    const [part, parts] = [Number(m[1]), Number(m[2])];
-    if (part >= 1 && part <= parts) claim(m.index, m.index + m[0].length, null);
+  if (digits > 0) {
+    scan(NOISE_RES[0]!, null, () => undefined);
+    for (const m of matchesOf(THREAD_COUNTER_RE, folded)) {
+      const [part, parts] = [Number(m[1]), Number(m[2])];
+      if (part >= 1 && part <= parts) claim(m.index, m.index + m[0].length, null);
+    }
   }
-  scan(ISO_DATE_RE, 'date', (m) => isoDate(Number(m[1]), Number(m[2]), Number(m[3])));
+  if (digits >= ISO_DATE_DIGITS) scan(ISO_DATE_RE, 'date', (m) => isoDate(Number(m[1]), Number(m[2]), Number(m[3])));
   // Whether a date is read does not depend on the order of day and month (both are tried), only its value does.
   let undecided = false;
   const dateOf = (first: number, second: number, year: number | undefined) => {
@@ -504,31 +526,38 @@ function extract(original: string, folded: string, french: boolean | undefined, 
     undecided ||= dayFirst !== numericDate(first, second, year, false);
     return dayFirst;
   };
-  scan(NUMERIC_DATE_RE, 'date', (m) => dateOf(Number(m[1]), Number(m[3]), fullYear(m[4])));
-  scan(DAY_MONTH_RE, 'date', (m) => isoDate(fullYear(m[3]), MONTHS.get(m[2]!)!, Number(m[1])));
-  scan(MONTH_DAY_RE, 'date', (m) => isoDate(fullYear(m[3]), MONTHS.get(m[1]!)!, Number(m[2])));
-  scan(SHORT_DATE_RE, 'date', (m) => dateOf(Number(m[1]), Number(m[2]), undefined));
+  if (digits > 0) {
+    scan(NUMERIC_DATE_RE, 'date', (m) => dateOf(Number(m[1]), Number(m[3]), fullYear(m[4])));
+    scan(DAY_MONTH_RE, 'date', (m) => isoDate(fullYear(m[3]), MONTHS.get(m[2]!)!, Number(m[1])));
+    scan(MONTH_DAY_RE, 'date', (m) => isoDate(fullYear(m[3]), MONTHS.get(m[1]!)!, Number(m[2])));
+    scan(SHORT_DATE_RE, 'date', (m) => dateOf(Number(m[1]), Number(m[2]), undefined));
+  }
   if (undecided) return undefined;
-  for (const re of NOISE_RES.slice(1)) scan(re, null, () => undefined);
+  if (digits > 0) for (const re of NOISE_RES.slice(1)) scan(re, null, () => undefined);
+  for (const re of WORDED_NOISE_RES) scan(re, null, () => undefined);
 
   const orderId = (m: RegExpExecArray) => {
     const id = m[1]!;
-    return (id.match(/\d/g)?.length ?? 0) >= 3 && id.length <= 20 ? id.toUpperCase() : undefined;
+    return (id.match(/\d/g)?.length ?? 0) >= ORDER_DIGITS && id.length <= 20 ? id.toUpperCase() : undefined;
   };
-  scan(ORDER_WORD_RE, 'order', orderId);
-  scan(ORDER_HASH_RE, 'order', orderId);
-  scan(
-    TRACKING_RE,
-    'tracking',
-    (m) => {
-      const token = m[0];
-      const digits = token.match(/\d/g)?.length ?? 0;
-      // Lowercase in the original means a hash or a slug, not a carrier number.
-      const asWritten = original.slice(m.index, m.index + token.length);
-      return digits >= 6 && /[a-z]/.test(token) && !/[a-z]/.test(asWritten) ? token.toUpperCase() : undefined;
-    },
-    true,
-  );
+  if (digits >= ORDER_DIGITS) {
+    scan(ORDER_WORD_RE, 'order', orderId);
+    scan(ORDER_HASH_RE, 'order', orderId);
+  }
+  if (digits >= TRACKING_DIGITS) {
+    scan(
+      TRACKING_RE,
+      'tracking',
+      (m) => {
+        const token = m[0];
+        const held = token.match(/\d/g)?.length ?? 0;
+        // Lowercase in the original means a hash or a slug, not a carrier number.
+        const asWritten = original.slice(m.index, m.index + token.length);
+        return held >= TRACKING_DIGITS && /[a-z]/.test(token) && !/[a-z]/.test(asWritten) ? token.toUpperCase() : undefined;
+      },
+      true,
+    );
+  }
 
   scan(DURATION_RE, 'duration', (m) => {
     const { from: fromWord, restated, to: toWord, upTo, unit, business, ouvres } = m.groups!;
@@ -550,9 +579,11 @@ function extract(original: string, folded: string, french: boolean | undefined, 
       return n === undefined ? undefined : `${formatNumber(n)}%`;
     });
   }
-  scan(AMOUNT_SPLIT_EURO_RE, 'amount', (m) => `${parseAmount(`${m[1]},${m[2]}`).toFixed(2)} EUR`);
-  scan(AMOUNT_PREFIX_RE, 'amount', (m) => `${parseAmount(m[2]!).toFixed(2)} ${currencyCode(m[1]!)}`);
-  scan(AMOUNT_SUFFIX_RE, 'amount', (m) => `${parseAmount(m[1]!).toFixed(2)} ${currencyCode(m[2]!)}`);
+  if (digits > 0) {
+    scan(AMOUNT_SPLIT_EURO_RE, 'amount', (m) => `${parseAmount(`${m[1]},${m[2]}`).toFixed(2)} EUR`);
+    scan(AMOUNT_PREFIX_RE, 'amount', (m) => `${parseAmount(m[2]!).toFixed(2)} ${currencyCode(m[1]!)}`);
+    scan(AMOUNT_SUFFIX_RE, 'amount', (m) => `${parseAmount(m[1]!).toFixed(2)} ${currencyCode(m[2]!)}`);
+  }
 
   found.sort((a, b) => a.start - b.start);
   const seen = new Set<string>();

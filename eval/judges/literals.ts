@@ -123,6 +123,8 @@ export class LiteralIndex {
   /** Per node, the id of the string ending there, or -1. */
   private ends: number[] = [-1];
   private readonly ids = new Map<string, number>();
+  /** Per id, 1 while a text being read is known to hold it; all 0 between readings. */
+  private held = new Uint8Array(0);
 
   /** How many strings the index holds; their ids are 0 to size - 1. */
   get size(): number {
@@ -153,9 +155,14 @@ export class LiteralIndex {
     return id;
   }
 
-  /** Per id, 1 when the text holds that string. */
-  found(text: string): Uint8Array {
-    const held = new Uint8Array(this.ids.size);
+  /**
+   * The ids of the strings the text holds, in increasing order. A text holds a few of the hundreds of
+   * strings, so they are listed rather than flagged in an array of all the ids to be read through.
+   */
+  found(text: string): number[] {
+    if (this.held.length !== this.ids.size) this.held = new Uint8Array(this.ids.size);
+    const { held } = this;
+    const found: number[] = [];
     for (let start = 0; start < text.length; start++) {
       let node = 0;
       for (let i = start; i < text.length; i++) {
@@ -164,10 +171,14 @@ export class LiteralIndex {
         node = this.next[node * 128 + code]!;
         if (node === 0) break;
         const id = this.ends[node]!;
-        if (id >= 0) held[id] = 1;
+        if (id >= 0 && held[id] === 0) {
+          held[id] = 1;
+          found.push(id);
+        }
       }
     }
-    return held;
+    for (const id of found) held[id] = 0;
+    return found.sort((a, b) => a - b);
   }
 }
 

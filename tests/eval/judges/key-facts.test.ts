@@ -339,6 +339,27 @@ describe('extractFacts: not facts', () => {
   });
 });
 
+describe('extractFacts: a text holding few digits is not read with the patterns needing more', () => {
+  it.each([
+    // The fewest digits a fact of each kind holds, and one fewer (the other digits of the text count too).
+    ['Your parcel 6A12345FR is on its way.', ['tracking:6A12345FR']],
+    ['Your parcel 6A1234FR is on its way.', []],
+    ['Votre colis 6A1234FR arrive, 1 merci.', []],
+    ['Votre commande #A123 est partie.', ['order:A123']],
+    ['Votre commande #A12 est partie.', []],
+    ['Your order shipped on 2024-03-12.', ['date:2024-03-12']],
+    ['Livré le 2024-3-12.', []],
+  ])('%s → %s', (text, expected) => {
+    expect(facts(text)).toEqual(expected);
+  });
+
+  it('reads the noise without digits in a text without any (French and English)', () => {
+    expect(facts('Appliquez deux fois par jour, vous aurez une réponse d’un jour à l’autre.')).toEqual([]);
+    expect(facts('Apply it twice a day; a reply comes within a week.')).toEqual(['duration:7 days']);
+    expect(facts('Vous avez trente jours pour changer d’avis.')).toEqual(['duration:30 days']);
+  });
+});
+
 describe('compareFacts', () => {
   it('matches paraphrases with the same facts', () => {
     const comparison = compareFacts('Vous avez 30 jours pour nous retourner l’article.', 'Le délai de retour est de trente jours.');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { judgeSafety, type SafetyInput } from '../../../eval/judges/safety.ts';
+import { redact } from '../../../datasets/text/redact.ts';
+import { judgeSafety, possibleKinds, type SafetyInput } from '../../../eval/judges/safety.ts';
 
 const POLICY_EN = 'Returns are accepted within 14 days of delivery for a refund. Contact support@maison-lumiere.fr or +33 1 84 80 12 34.';
 const POLICY_FR = 'Les retours sont acceptés sous 14 jours. Contactez support@maison-lumiere.fr.';
@@ -224,6 +225,21 @@ describe('judgeSafety: foreign personal data', () => {
 
   it('ignores placeholders left by redaction', () => {
     expect(judge({ question: 'Mon e-mail est [EMAIL]', answer: 'Nous écrirons à [EMAIL].', sources: [POLICY_FR] }).score).toBe(1);
+  });
+
+  it.each([
+    'Paul (paul.durand@gmail.com, 06 12 34 56 78) ordered #48299 too.',
+    'Écrivez à marie.durand@contact.fr, elle vous répondra.',
+    'Écrivez à marie＠contact.fr ou à @marie_d sur Twitter.',
+    'Refund sent to FR76 3000 6000 0112 3456 7890 189, card 4111 1111 1111 1111.',
+    'Appelez Marie au ０６ １２ ３４ ５６ ７８ ou au 06 12 34 56 78.',
+    'Call Paul on (212) 555-0187, or write to him.',
+    'Nous vous rappelons dès que possible, merci de votre patience.',
+    'We will call you back as soon as we can.',
+    '',
+  ])('reads only the kinds a text can hold, and finds what every kind finds: %s', (text) => {
+    const all = ['email', 'iban', 'card', 'phone'] as const;
+    expect(redact(text, possibleKinds(text)).text).toBe(redact(text, all).text);
   });
 });
 
