@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { openText, readTextHead, type TextStream } from './text.ts';
+import { decodeHead, openTextWithHead, readHead, type TextStream } from './text.ts';
 
 export type JsonItem =
   | { type: 'value'; value: unknown; line: number }
@@ -32,8 +32,9 @@ export function looksLikeNdjson(head: string): boolean {
  * one error item and the next record is still read.
  */
 export async function* readJsonRecords(path: string, options: JsonRecordsOptions): AsyncGenerator<JsonItem> {
-  const lines = options.lines || looksLikeNdjson(await readTextHead(path, options.encoding));
-  const text = await openText(path, options.encoding);
+  const head = await readHead(path);
+  const lines = options.lines || looksLikeNdjson(decodeHead(head, options.encoding));
+  const text = await openTextWithHead(path, head, options.encoding);
   if (lines) {
     yield* readNdjson(text);
     return;

@@ -230,12 +230,19 @@ const sign = (difference: number): -1 | 0 | 1 => (Math.abs(difference) <= TIE ? 
  * never swap there. Step costs (packs, quotas) make the difference jump, and bisection still lands
  * on the jump. Touching without crossing (equal over a stretch, then the same order again) does not count.
  */
-export function firstSwap(difference: (ticketsPerMonth: number) => number, from: number, to: number, steps = SCAN_STEPS): { at: number; below: -1 | 1; above: -1 | 1 } | null {
+export function firstSwap(
+  difference: (ticketsPerMonth: number) => number,
+  from: number,
+  to: number,
+  steps = SCAN_STEPS,
+  /** The difference at each scanned step, when worked out already. */
+  scanned: (step: number) => number = (step) => difference(scanAt(from, to, steps, step)),
+): { at: number; below: -1 | 1; above: -1 | 1 } | null {
   let lastSide: -1 | 0 | 1 = 0;
   let lastAt = from;
   for (let step = 0; step <= steps; step++) {
-    const at = from + (step / steps) * (to - from);
-    const side = sign(difference(at));
+    const at = scanAt(from, to, steps, step);
+    const side = sign(scanned(step));
     if (side === 0) continue;
     if (lastSide !== 0 && side !== lastSide) {
       let low = lastAt;
@@ -253,13 +260,25 @@ export function firstSwap(difference: (ticketsPerMonth: number) => number, from:
   return null;
 }
 
-function crossover(a: PricingModel, b: PricingModel, human: HumanCost, average: MonthCounts, range: { from: number; to: number }, currentHelpdesk?: HelpdeskPlan): Crossover | null {
-  if (average.tickets <= 0) return null;
+/** The monthly tickets of a scan's step. */
+const scanAt = (from: number, to: number, steps: number, step: number): number => from + (step / steps) * (to - from);
+
+/** Each model's monthly total at each step of the crossover scan. */
+function scannedTotals(models: readonly PricingModel[], human: HumanCost, average: MonthCounts, range: { from: number; to: number }, currentHelpdesk?: HelpdeskPlan): Float64Array[] {
+  const totals = models.map(() => new Float64Array(SCAN_STEPS + 1));
+  for (let step = 0; step <= SCAN_STEPS; step++) {
+    const counts = scaled(average, scanAt(range.from, range.to, SCAN_STEPS, step) / average.tickets);
+    models.forEach((model, index) => (totals[index]![step] = monthWithAi(model, human, counts, currentHelpdesk).total));
+  }
+  return totals;
+}
+
+function crossover(a: PricingModel, b: PricingModel, scans: { a: Float64Array; b: Float64Array }, human: HumanCost, average: MonthCounts, range: { from: number; to: number }, currentHelpdesk?: HelpdeskPlan): Crossover | null {
   const difference = (tickets: number) => {
     const counts = scaled(average, tickets / average.tickets);
     return monthWithAi(a, human, counts, currentHelpdesk).total - monthWithAi(b, human, counts, currentHelpdesk).total;
   };
-  const swap = firstSwap(difference, range.from, range.to);
+  const swap = firstSwap(difference, range.from, range.to, SCAN_STEPS, (step) => scans.a[step]! - scans.b[step]!);
   const cheaper = (side: -1 | 1) => (side < 0 ? a.id : b.id);
   return swap && { a: a.id, b: b.id, ticketsPerMonth: swap.at, cheaperBelow: cheaper(swap.below), cheaperAbove: cheaper(swap.above) };
 }
@@ -300,11 +319,14 @@ export function projectCosts(volumes: MonthVolume[], pricing: Pricing): PricingP
   const average = averageMonth(ordered);
   const crossoverRange = { from: cents(average.tickets * MIN_SCALE), to: cents(average.tickets * MAX_SCALE) };
   const crossovers: Crossover[] = [];
+  // Each model's totals over the scan worked out once, not once for each pair it is in: with the
+  // 11 presets, a tenth of the bills (every simulate prices its run).
+  const scans = average.tickets > 0 ? scannedTotals(pricing.models, pricing.human, average, crossoverRange, pricing.currentHelpdesk) : [];
   pricing.models.forEach((a, index) => {
-    for (const b of pricing.models.slice(index + 1)) {
-      const swap = crossover(a, b, pricing.human, average, crossoverRange, pricing.currentHelpdesk);
+    pricing.models.slice(index + 1).forEach((b, offset) => {
+      const swap = scans.length > 0 && crossover(a, b, { a: scans[index]!, b: scans[index + 1 + offset]! }, pricing.human, average, crossoverRange, pricing.currentHelpdesk);
       if (swap) crossovers.push(swap);
-    }
+    });
   });
   return { currency: pricing.currency, growth: pricing.growth, months: ordered.map((volume) => volume.month), models, crossoverRange, crossovers };
 }

@@ -1,5 +1,8 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { looksLikeNdjson, readJsonRecords, scanJson } from '../../../datasets/io/json.ts';
+import { takeRemovedNuls } from '../../../datasets/io/text.ts';
 import { collect, useTempDir, writeTemp } from '../../helpers/temp.ts';
 
 const tempDir = useTempDir();
@@ -57,6 +60,29 @@ describe('readJsonRecords', () => {
 
   it('reads nothing from an empty file', async () => {
     expect(await records('')).toEqual([]);
+  });
+
+  it('reads a file smaller than its head from the head as it streams a larger one: BOM, NULs, Windows-1252, NDJSON', async () => {
+    const dir = await tempDir();
+    // The same records, then (in the larger file) a last one whose padding takes it past the 64 KiB head.
+    const padded = (body: string) => body.replace(/\]$/, `,{"pad":"${'p'.repeat(70 * 1024)}"}]`);
+    const cases: Array<[string, string | Buffer, string?]> = [
+      ['bom-nuls.json', `\uFEFF[{"id":1,"s":"a\u0000b"},\n{"id":2,"s":"\u0000"}]`],
+      ['win1252.json', Buffer.from('[{"id":1,"s":"d\xe9j\xe0 r\xe9gl\xe9"}]', 'latin1'), 'win1252'],
+    ];
+    for (const [name, body, encoding] of cases) {
+      const small = join(dir, `small-${name}`);
+      const large = join(dir, `large-${name}`);
+      await writeFile(small, body);
+      await writeFile(large, typeof body === 'string' ? padded(body) : Buffer.concat([body.subarray(0, -1), Buffer.from(`,{"pad":"${'p'.repeat(70 * 1024)}"}]`)]));
+      const fromHead = await collect(readJsonRecords(small, { recordKeys: [], encoding }));
+      const streamed = await collect(readJsonRecords(large, { recordKeys: [], encoding }));
+      expect(fromHead, name).toEqual(streamed.slice(0, -1));
+      expect(takeRemovedNuls(small), name).toBe(takeRemovedNuls(large));
+    }
+    expect(await records('\uFEFF[{"id":1,"s":"a\u0000b"}]')).toEqual([{ type: 'value', value: { id: 1, s: 'ab' }, line: 1 }]);
+    const lines = await records('{"id":1}\n{"id":2}\n');
+    expect(lines.map((item) => item.type === 'value' && item.value)).toEqual([{ id: 1 }, { id: 2 }]);
   });
 
   it('keeps a 10 MB string whole', async () => {
