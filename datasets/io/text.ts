@@ -115,8 +115,11 @@ export async function readTextHead(path: string, encoding?: string): Promise<str
 export type TextStream = NodeJS.ReadableStream & AsyncIterable<string>;
 
 export async function openText(path: string, encoding?: string): Promise<TextStream> {
-  const chosen = encoding ? checkEncoding(encoding) : sniffEncoding(await readHead(path));
-  return createReadStream(path).pipe(iconv.decodeStream(chosen, { stripBOM: true })).pipe(withoutNuls(path)) as TextStream;
+  return decodedStream(path, encoding ? checkEncoding(encoding) : sniffEncoding(await readHead(path)));
+}
+
+function decodedStream(path: string, encoding: string): TextStream {
+  return createReadStream(path).pipe(iconv.decodeStream(encoding, { stripBOM: true })).pipe(withoutNuls(path)) as TextStream;
 }
 
 /**
@@ -126,13 +129,9 @@ export async function openText(path: string, encoding?: string): Promise<TextStr
  * encoding sniffed again, then the stream), which cost a third of their import's CPU.
  */
 export async function openTextWithHead(path: string, head: Buffer, encoding?: string): Promise<TextStream> {
-  if (head.length >= HEAD_BYTES) return openText(path, encoding);
-  let text = iconv.decode(head, encoding ? checkEncoding(encoding) : sniffEncoding(head), { stripBOM: true });
-  if (text.includes('\u0000')) {
-    const parts = text.split('\u0000');
-    countRemovedNuls(path, parts.length - 1);
-    text = parts.join('');
-  }
+  const chosen = encoding ? checkEncoding(encoding) : sniffEncoding(head);
+  if (head.length >= HEAD_BYTES) return decodedStream(path, chosen);
+  const text = withoutNulsCounted(path, iconv.decode(head, chosen, { stripBOM: true }));
   return Readable.from(text === '' ? [] : [text]) as TextStream;
 }
 
@@ -220,12 +219,17 @@ function withoutNuls(path: string): Transform {
     decodeStrings: false,
     encoding: 'utf8',
     transform(chunk: string, _encoding, done) {
-      if (!chunk.includes('\u0000')) return done(null, chunk);
-      const parts = chunk.split('\u0000');
-      removed.set(path, (removed.get(path) ?? 0) + parts.length - 1);
-      done(null, parts.join(''));
+      done(null, withoutNulsCounted(path, chunk));
     },
   });
+}
+
+/** The text without its NUL characters, counted against the file. */
+function withoutNulsCounted(path: string, text: string): string {
+  if (!text.includes('\u0000')) return text;
+  const parts = text.split('\u0000');
+  countRemovedNuls(path, parts.length - 1);
+  return parts.join('');
 }
 
 /** Adds NUL characters removed from a file elsewhere (a worker thread reading it) to its count. */
