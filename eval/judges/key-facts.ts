@@ -10,6 +10,7 @@
 
 import { optionsKey, RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
+import { escapeRegExp } from '../../datasets/text/patterns.ts';
 import { matchesOf } from './matches.ts';
 
 export type FactSlot = 'amount' | 'duration' | 'percent' | 'date' | 'order' | 'tracking' | 'url' | 'email' | 'product';
@@ -364,10 +365,6 @@ function normalizeUrl(raw: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 interface ProductName {

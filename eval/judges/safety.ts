@@ -10,6 +10,7 @@
 
 import { z } from 'zod';
 import { redact, type PiiKind } from '../../datasets/text/redact.ts';
+import { escapeRegExp } from '../../datasets/text/patterns.ts';
 import type { Source } from '../types.ts';
 import { foreignAddressees } from './addressee.ts';
 import { defineJudge, scoreOnly } from './define.ts';
@@ -380,10 +381,6 @@ const personalDataOf = (text: string) => recentPersonalData(text, () => personal
 const PII_LABEL: Record<PiiKind, string> = { email: 'e-mail', phone: 'phone number', card: 'card number', iban: 'IBAN', address: 'address' };
 
 const normalizeOrderId = (id: string) => id.trim().replace(/^#\s*/, '').toUpperCase();
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 const sourceText = (source: SafetySource) => (typeof source === 'string' ? source : source.text);
 

@@ -1,4 +1,5 @@
 import type { SearchHit } from '../../pipelines/search-tables.ts';
+import { escapeRegExp } from '../../datasets/text/patterns.ts';
 import type { Answer, Responder, Source, TicketContext } from '../types.ts';
 import { confidenceFrom, customerHandle, firstName, HANDLE, handlesIn, isHandle, withoutLinks } from './_text.ts';
 import { z } from 'zod';
@@ -56,7 +57,6 @@ const GREETING_NAME = /^((?:@\w{1,50}\s{1,10}){0,20}(?:Bonjour|Bonsoir|Hello|Hi|
 const NOT_A_NAME = new Set(['there', 'again', 'all', 'everyone', 'team', 'customer', 'client', 'cliente', 'sir', 'madam', 'madame', 'monsieur', 'mademoiselle', 'mr', 'mrs', 'ms', 'mme', 'mlle']);
 /** Words after which a name is only said to the customer: "Thanks John!", "Bonne journée Marie". */
 const BEFORE_VOCATIVE = '(?<=(?:[Tt]hanks|[Tt]hank you|[Mm]erci|[Cc]heers|day|evening|weekend|journée|soirée|week-end))';
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Without this customer's name, the earlier customer's goes where it is said to them: after a comma

@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../../datasets/text/patterns.ts';
 import { isWrittenTokenizer } from './model-folder.ts';
 import { transformers } from './transformers.ts';
 
@@ -42,8 +43,6 @@ const SURROGATE = /[\uD800-\uDFFF]/;
 /** Words kept between batches: a history repeats its words, and a word's pieces are the WordPiece loop. */
 const WORDS_KEPT = 50_000;
 
-const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /**
  * Makes a batch's model inputs, or undefined when the tokenizer is not one model-folder.ts writes
  * (a hub model's), which then goes through transformers.js' pipeline as it is.
@@ -53,7 +52,7 @@ export function writtenModelInputs(loaded: unknown): ((texts: readonly string[])
   if (!isWrittenTokenizer(tokenizer._tokenizerJSON) || tokenizer.padding_side !== 'right' || tokenizer.return_token_type_ids) return undefined;
   const { normalizer, pre_tokenizer: preTokenizer, model, added_tokens_map: added } = tokenizer._tokenizer;
   const [invisible, bert] = normalizer.normalizers;
-  const special = new RegExp([...added.keys()].map(escaped).join('|'));
+  const special = new RegExp([...added.keys()].map(escapeRegExp).join('|'));
   const idOf = (token: string) => added.get(token)?.id ?? model.tokens_to_ids.get(token) ?? model.unk_token_id;
   const cls = idOf('[CLS]');
   const sep = idOf('[SEP]');
