@@ -24,6 +24,15 @@ const lookup: Responder = {
   },
 };
 
+/** The second export imported into `dir/ws` and indexed for a replay of its last two days. */
+async function indexedForTwoDays(dir: string): Promise<string> {
+  const { b } = await writeTwoExports(dir);
+  const workspace = join(dir, 'ws');
+  await importSources([{ path: b }], { workspace });
+  await buildIndex({ workspace, cutoff: await replayWindowStart(workspace, { holdoutDays: 2 }) });
+  return workspace;
+}
+
 /** The past tickets each replayed ticket found, by ticket. */
 async function foundByTicket(runDir: string): Promise<Record<string, string[]>> {
   const results = await readResults(runDir);
@@ -81,10 +90,7 @@ describe('simulate after a new import', () => {
 
   it('leaves an index of the current import as it is: nothing fitted, embedded or written', async () => {
     const dir = await tempDir();
-    const { b } = await writeTwoExports(dir);
-    const workspace = join(dir, 'ws');
-    await importSources([{ path: b }], { workspace });
-    await buildIndex({ workspace, cutoff: await replayWindowStart(workspace, { holdoutDays: 2 }) });
+    const workspace = await indexedForTwoDays(dir);
     const built = await readManifest(workspace);
 
     const progress: IndexProgress[] = [];
@@ -97,10 +103,7 @@ describe('simulate after a new import', () => {
 
   it("loads the index's model once for the replay's searches and the judging", async () => {
     const dir = await tempDir();
-    const { b } = await writeTwoExports(dir);
-    const workspace = join(dir, 'ws');
-    await importSources([{ path: b }], { workspace });
-    await buildIndex({ workspace, cutoff: await replayWindowStart(workspace, { holdoutDays: 2 }) });
+    const workspace = await indexedForTwoDays(dir);
     const sessions = vi.spyOn(ort.InferenceSession, 'create');
     try {
       const { report } = await simulate({ workspace, runDir: join(dir, 'run'), candidates: [lookup], selection: { holdoutDays: 2 } });
