@@ -11,6 +11,7 @@ import { readCurrentManifest, tablesLocation } from './index-manifest.ts';
 import { embeddingText } from './passages.ts';
 import { batching, createGate } from './batching.ts';
 import { openVectorScan, type VectorScan } from './vector-scan.ts';
+import { openFlatScan, type FlatScan } from './flat-scan.ts';
 
 /** LanceDB tables behind the search index, and hybrid retrieval over them with the time-travel filter. */
 
@@ -581,6 +582,11 @@ type Row = Record<string, unknown>;
 interface PastTickets {
   /** The `depth` rows nearest `vector` in `column` of those whose `known_ms` passes `known`, with their `_distance`. */
   nearest(column: string, vector: number[], depth: number, known: (knownMs: number) => boolean): Promise<Row[]>;
+  /**
+   * `nearest` as LanceDB's flat search of `column` answers it, to the bit (flat-scan.ts); undefined
+   * where LanceDB's arithmetic is not the one flat-scan.ts does (checked once per column).
+   */
+  flatNearest(column: string, vector: number[], depth: number, known: (knownMs: number) => boolean): Promise<Row[] | undefined>;
   /** The vector a past ticket's question or answer of exactly this text was indexed with, if one was. */
   indexedVector(text: string): Promise<number[] | undefined>;
   release(): Promise<void>;
@@ -609,13 +615,42 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
     return vectors;
   };
   const scans = new Map<string, Promise<VectorScan>>();
+  const flatScans = new Map<string, Promise<FlatScan | undefined>>();
   let indexedTexts: Promise<Map<string, { column: string; row: number }>> | undefined;
+  /**
+   * Whether the flat scan ranks every row as LanceDB does, asked with a few rows' own vectors:
+   * LanceDB's arithmetic is its build's for this processor (its lanes and their sums), which the
+   * scan copies from the x86-64 one; elsewhere the searches stay LanceDB's.
+   */
+  const rankedAlike = async (scan: FlatScan, vectors: Float32Array, rows: readonly Row[], column: string): Promise<boolean> => {
+    if (rows.length === 0) return true;
+    for (const probe of new Set([0, rows.length >> 1, rows.length - 1])) {
+      const vector = Array.from(vectors.subarray(probe * dimensions, (probe + 1) * dimensions));
+      const lance = await inTurn(() => table.query().nearestTo(vector).column(column).distanceType('cosine').select(['id', '_distance']).limit(rows.length).toArrow());
+      const [ids, distances] = [lance.getChild('id')!, lance.getChild('_distance')!];
+      const ours = scan.nearest(vector, rows.length, () => true);
+      if (ours.length !== lance.numRows || ours.some(({ row, distance }, index) => String(rows[row]!.id) !== String(ids.get(index)) || distance !== distances.get(index))) return false;
+    }
+    return true;
+  };
   return {
     async nearest(column, vector, depth, known) {
       let scan = scans.get(column);
       if (!scan) scans.set(column, (scan = vectorsOf(column).then((vectors) => openVectorScan(vectors, dimensions))));
       const [{ rows, knownMs }, scanned] = await Promise.all([hitRows(), scan]);
       return (await scanned.nearest(vector, depth, (row) => known(knownMs[row]!))).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
+    },
+    async flatNearest(column, vector, depth, known) {
+      let scan = flatScans.get(column);
+      if (!scan) {
+        scan = Promise.all([hitRows(), vectorsOf(column)]).then(async ([{ rows }, vectors]) => {
+          const opened = openFlatScan(vectors, dimensions);
+          return (await rankedAlike(opened, vectors, rows, column)) ? opened : undefined;
+        });
+        flatScans.set(column, scan);
+      }
+      const [{ rows, knownMs }, scanned] = await Promise.all([hitRows(), scan]);
+      return scanned?.nearest(vector, depth, (row) => known(knownMs[row]!)).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
     },
     async indexedVector(text) {
       indexedTexts ??= hitRows().then(({ rows }) => {
@@ -726,9 +761,13 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
     const ticketVectors = table === 'tickets' && mode === 'vector';
     const scanned = ticketVectors ? scans : undefined;
     const exact = ticketVectors && (scanned !== undefined || !indexedTicketColumns.has(column));
+    // Without a vector index LanceDB would search flat: done here with its arithmetic, without a query's cost.
+    const flat = exact && scanned === undefined ? inMemory : undefined;
     const asked = exact ? Math.max(depth, FLAT_DEPTH) : depth;
     const rows = await runs(JSON.stringify([table, mode, column, query, filter, excluded, asked]), async () => {
       if (scanned) return scanned.nearest(column, await embedQuery(query, table), limit(asked), knownAsAsked(options));
+      const found = await flat?.flatNearest(column, await embedQuery(query, table), limit(asked), knownAsAsked(options));
+      if (found) return found;
       let builder = mode === 'fts' ? tables[table].query().fullTextSearch(fullTextQuery(lancedb, query, column)) : tables[table].query().nearestTo(await embedQuery(query, table)).column(column).distanceType('cosine').nprobes(NPROBES).refineFactor(REFINE_FACTOR);
       if (filter) builder = builder.where(filter);
       // Only what a hit carries: converting the vector columns to JS arrays cost more than the search.

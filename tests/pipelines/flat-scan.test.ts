@@ -1,0 +1,173 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as lancedb from '@lancedb/lancedb';
+import { Field, FixedSizeList, Float32, Float64, Schema, Utf8 } from 'apache-arrow';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Ticket } from '../../datasets/records.ts';
+import { Random } from '../../datasets/text/random.ts';
+import { loadEmbedder, type Embedder } from '../../pipelines/embed/embedder.ts';
+import { fma32, openFlatScan } from '../../pipelines/flat-scan.ts';
+import { readCurrentManifest, tablesLocation } from '../../pipelines/index-manifest.ts';
+import { embeddingText } from '../../pipelines/passages.ts';
+import { openSearcher, timeTravelFilter, type SearchOptions } from '../../pipelines/search-tables.ts';
+import { indexedWorkspace } from '../helpers/replay-workspace.ts';
+import { useTempDir } from '../helpers/temp.ts';
+
+/**
+ * Below 5,000 past tickets their vector searches are LanceDB's flat search done in JavaScript with
+ * its arithmetic: the same rows in the same order at the same distances, to the bit, or the
+ * replay's results would change.
+ */
+
+const tempDir = useTempDir();
+
+describe('a fused multiply-add in 32-bit floats', () => {
+  it('rounds once, also where rounding the double sum first would land halfway and tie the wrong way', () => {
+    const a = 1 + 2 ** -12;
+    // a × a = 1 + 2^-11 + 2^-24: exactly halfway between two 32-bit floats; a tiny c decides the side.
+    expect(fma32(a, a, 2 ** -80)).toBe(1 + 2 ** -11 + 2 ** -23);
+    expect(fma32(a, a, -(2 ** -80))).toBe(1 + 2 ** -11);
+    // Exactly halfway: ties to even.
+    expect(fma32(a, a, 0)).toBe(1 + 2 ** -11);
+    expect(Math.fround(a * a + 2 ** -80)).toBe(1 + 2 ** -11);
+  });
+
+  it('is the 32-bit rounding of the exact result for ordinary values', () => {
+    const random = new Random(5);
+    for (let index = 0; index < 1_000; index++) {
+      const [a, b, c] = [random.next() - 0.5, random.next() - 0.5, random.next() - 0.5].map(Math.fround) as [number, number, number];
+      expect(fma32(a, b, c)).toBe(Math.fround(a * b + c));
+    }
+  });
+});
+
+describe('the flat scan', () => {
+  const DIMENSIONS = 256;
+  const COUNT = 600;
+  /** Random rows, some repeated word for word (ties), one all zeros (row 5). */
+  const vectors = new Float32Array(COUNT * DIMENSIONS);
+  const random = new Random(17);
+  for (let row = 0; row < COUNT; row++) {
+    if (row % 7 === 3) vectors.copyWithin(row * DIMENSIONS, (row - 1) * DIMENSIONS, row * DIMENSIONS);
+    else if (row !== 5) for (let index = 0; index < DIMENSIONS; index++) vectors[row * DIMENSIONS + index] = random.next() - 0.5;
+  }
+  const known = Array.from({ length: COUNT }, (_, row) => 1_000 * ((row * 37) % COUNT));
+
+  it('finds what LanceDB finds under a time filter, in its order, at its distances to the bit', async () => {
+    const db = await lancedb.connect(join(await tempDir(), 'tables'));
+    const schema = new Schema([new Field('id', new Utf8(), false), new Field('known_ms', new Float64(), false), new Field('vector', new FixedSizeList(DIMENSIONS, new Field('item', new Float32(), true)), false)]);
+    const rows = Array.from({ length: COUNT }, (_, row) => ({ id: `r${row}`, known_ms: known[row], vector: Array.from(vectors.subarray(row * DIMENSIONS, (row + 1) * DIMENSIONS)) }));
+    const table = await db.createTable('tickets', rows, { schema });
+    try {
+      const scan = openFlatScan(vectors, DIMENSIONS);
+      let compared = 0;
+      for (const asked of [2, 3, 10, 299, 598]) {
+        const query = Array.from(vectors.subarray(asked * DIMENSIONS, (asked + 1) * DIMENSIONS));
+        for (const [at, limit] of [
+          [known[asked]!, 11],
+          [400_000, 2],
+          [COUNT * 1_000, 1],
+          [COUNT * 1_000, COUNT],
+        ] as const) {
+          const lance = await table.query().nearestTo(query).column('vector').distanceType('cosine').where(`known_ms < ${at}`).select(['id', '_distance']).limit(limit).toArray();
+          const found = scan.nearest(query, limit, (row) => known[row]! < at);
+          expect(found.map(({ row, distance }) => [`r${row}`, distance])).toEqual(lance.map((row) => [row.id, row._distance]));
+          compared += found.length;
+        }
+      }
+      expect(compared).toBeGreaterThan(COUNT);
+      // A zero vector has no cosine, asked or stored.
+      expect(scan.nearest(Array.from(vectors.subarray(5 * DIMENSIONS, 6 * DIMENSIONS)), 3, () => true)).toEqual([]);
+      expect(scan.nearest(Array.from(vectors.subarray(4 * DIMENSIONS, 5 * DIMENSIONS)), 3, (row) => row === 5)).toEqual([]);
+    } finally {
+      table.close();
+      db.close();
+    }
+  });
+});
+
+const TICKETS = 400;
+const hour = (index: number) => new Date(Date.UTC(2025, 0, 1) + index * 3_600_000).toISOString();
+const ASKS = ['Where is my order {n}?', 'Can I return the candle from order {n}?', 'Où est ma commande {n} ?', 'Le diffuseur de la commande {n} est arrivé cassé'];
+const REPLIES = ['Your order {n} left our warehouse.', 'You can return it within 30 days.', 'Votre commande {n} est partie.', 'Désolés : nous renvoyons un diffuseur.'];
+
+function ticket(index: number): Ticket {
+  const kind = (index * 5) % 4;
+  const fill = (text: string) => text.replace('{n}', `#ML${10_000 + (index % 40)}`);
+  return {
+    id: `t${index}`,
+    source: 'test',
+    createdAt: hour(index),
+    closedAt: hour(index + 1),
+    channel: 'email',
+    language: kind >= 2 ? 'fr' : 'en',
+    subject: fill(ASKS[kind]!).slice(0, 30),
+    customer: { email: `c${index}@example.com` },
+    tags: [],
+    messages: [
+      { role: 'customer', sentAt: hour(index), text: fill(ASKS[kind]!) },
+      { role: 'agent', sentAt: hour(index + 1), text: fill(REPLIES[kind]!) },
+    ],
+  };
+}
+
+describe(`past tickets searched by vector below 5,000 tickets (${TICKETS})`, () => {
+  let dir: string;
+  let workspace: string;
+  let embedder: Embedder;
+  let connection: lancedb.Connection;
+  let table: lancedb.Table;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'shadowdesk-flat-scan-'));
+    workspace = await indexedWorkspace(dir, Array.from({ length: TICKETS }, (_, index) => ticket(index)));
+    const manifest = await readCurrentManifest(workspace);
+    embedder = await loadEmbedder(manifest.modelPath);
+    connection = await lancedb.connect(tablesLocation(workspace, manifest));
+    table = await connection.openTable('tickets');
+  }, 120_000);
+  afterAll(async () => {
+    table?.close();
+    connection?.close();
+    await embedder?.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** LanceDB's flat search with the SQL time filter, the replayed ticket left out. */
+  const byLanceDb = async (query: string, column: string, options: SearchOptions) => {
+    const [vector] = await embedder.embed([embeddingText(query)]);
+    let builder = table.query().nearestTo(Array.from(vector!)).column(column).distanceType('cosine');
+    const filter = timeTravelFilter('tickets', options);
+    if (filter) builder = builder.where(filter);
+    const rows = await builder.select(['id', '_distance']).limit((options.limit ?? 5) + 1).toArray();
+    return rows
+      .filter((row) => String(row.id) !== options.excludeTicketId)
+      .slice(0, options.limit ?? 5)
+      .map((row) => ({ id: String(row.id), score: 1 - Number(row._distance) }));
+  };
+
+  it('finds by question and by answer what LanceDB finds, in its order, with its scores, asking LanceDB only to check its arithmetic once', async () => {
+    const searcher = await openSearcher(workspace, embedder);
+    const vectorQueries = vi.spyOn(lancedb.VectorQuery.prototype, 'toArrow');
+    try {
+      let searches = 0;
+      for (const asked of [3, 41, 200, 399]) {
+        const { id, createdAt, messages } = ticket(asked);
+        for (const [query, against] of [[messages[0]!.text, 'question'], [messages[1]!.text, 'answer']] as const) {
+          for (const limit of [1, 8]) {
+            const options: SearchOptions = { table: 'tickets', mode: 'vector', against, asOf: createdAt, excludeTicketId: id, limit };
+            const hits = (await searcher.search(query, options)).map((hit) => ({ id: hit.id, score: hit.score }));
+            expect(hits, `${query} at ${createdAt}`).toEqual(await byLanceDb(query, against === 'answer' ? 'answer_vector' : 'vector', options));
+            expect(hits.every((hit) => Number(hit.id.slice(1)) < asked)).toBe(true);
+            searches++;
+          }
+        }
+      }
+      // byLanceDb's own queries aside: the searcher asked only its few rows' checks per column.
+      expect(vectorQueries.mock.calls.length - searches).toBeLessThanOrEqual(6);
+    } finally {
+      vectorQueries.mockRestore();
+      await searcher.close();
+    }
+  });
+});
