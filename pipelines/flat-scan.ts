@@ -92,36 +92,54 @@ export function openFlatScan(vectors: Float32Array, dimensions: number): FlatSca
     norms[row] = Math.sqrt(sum);
     lanceNorms[row] = f32(Math.sqrt(lanceDot(vectors, row * dimensions, vectors, row * dimensions, dimensions, lanes)));
   }
+  // Reused by every search: a search runs start to end without yielding.
+  const rough = new Float64Array(count);
+  const query = new Float64Array(dimensions);
   return {
     nearest(vector, depth, keep) {
       if (vector.length !== dimensions) throw new Error(`a query of ${vector.length} dimensions against vectors of ${dimensions}`);
+      query.set(vector);
       let sum = 0;
-      for (let index = 0; index < dimensions; index++) sum += vector[index]! * vector[index]!;
+      for (let index = 0; index < dimensions; index++) sum += query[index]! * query[index]!;
       const norm = Math.sqrt(sum);
       const lanceNorm = f32(Math.sqrt(lanceDot(vector, 0, vector, 0, dimensions, lanes)));
       // A zero vector has no cosine: LanceDB gives such a row no distance and leaves it out.
       if (depth <= 0 || lanceNorm === 0) return [];
-      const rough = new Float64Array(count).fill(Number.POSITIVE_INFINITY);
-      const kept: number[] = [];
+      // The depth nearest by doubles, kept sorted: their last bounds the rows worth measuring exactly.
+      const best: number[] = [];
       for (let row = 0; row < count; row++) {
+        rough[row] = Number.NaN;
         if (lanceNorms[row] === 0 || !keep(row)) continue;
-        let dot = 0;
         const at = row * dimensions;
-        for (let index = 0; index < dimensions; index++) dot += vector[index]! * vectors[at + index]!;
-        rough[row] = 1 - dot / (norm * norms[row]!);
-        kept.push(row);
+        let a = 0;
+        let b = 0;
+        let c = 0;
+        let d = 0;
+        let index = 0;
+        for (; index + 4 <= dimensions; index += 4) {
+          a += query[index]! * vectors[at + index]!;
+          b += query[index + 1]! * vectors[at + index + 1]!;
+          c += query[index + 2]! * vectors[at + index + 2]!;
+          d += query[index + 3]! * vectors[at + index + 3]!;
+        }
+        for (; index < dimensions; index++) a += query[index]! * vectors[at + index]!;
+        const distance = 1 - (a + b + c + d) / (norm * norms[row]!);
+        rough[row] = distance;
+        if (best.length === depth && distance >= best[depth - 1]!) continue;
+        let place = best.length;
+        while (place > 0 && best[place - 1]! > distance) place--;
+        best.splice(place, 0, distance);
+        if (best.length > depth) best.pop();
       }
-      if (kept.length === 0) return [];
-      const bound = kept.length <= depth ? Number.POSITIVE_INFINITY : nthSmallest(kept.map((row) => rough[row]!), depth) + DOUBLE_SLACK;
-      const near = kept
-        .filter((row) => rough[row]! <= bound)
-        .map((row) => ({ row, distance: f32(1 - f32(f32(lanceDot(vector, 0, vectors, row * dimensions, dimensions, lanes) / lanceNorm) / lanceNorms[row]!)) }));
+      const bound = best.length < depth ? Number.POSITIVE_INFINITY : best[depth - 1]! + DOUBLE_SLACK;
+      const near: FlatNeighbour[] = [];
+      for (let row = 0; row < count; row++) {
+        // Not NaN: a row left out.
+        if (!(rough[row]! <= bound)) continue;
+        near.push({ row, distance: f32(1 - f32(f32(lanceDot(vector, 0, vectors, row * dimensions, dimensions, lanes) / lanceNorm) / lanceNorms[row]!)) });
+      }
       return near.sort((a, b) => a.distance - b.distance || a.row - b.row).slice(0, depth);
     },
   };
 }
 
-/** The n-th smallest (1-based) of `values`, which it reorders. */
-function nthSmallest(values: number[], n: number): number {
-  return values.sort((a, b) => a - b)[n - 1]!;
-}

@@ -10,7 +10,7 @@ import { loadEmbedder, type Embedder } from '../../pipelines/embed/embedder.ts';
 import { fma32, openFlatScan } from '../../pipelines/flat-scan.ts';
 import { readCurrentManifest, tablesLocation } from '../../pipelines/index-manifest.ts';
 import { embeddingText } from '../../pipelines/passages.ts';
-import { openSearcher, timeTravelFilter, type SearchOptions } from '../../pipelines/search-tables.ts';
+import { fullTextColumn, fullTextQuery, openSearcher, timeTravelFilter, type SearchOptions } from '../../pipelines/search-tables.ts';
 import { indexedWorkspace } from '../helpers/replay-workspace.ts';
 import { useTempDir } from '../helpers/temp.ts';
 
@@ -112,6 +112,16 @@ function ticket(index: number): Ticket {
   };
 }
 
+/** Versions of a returns policy, a macro, and articles: the knowledge a date sees changes. */
+const KNOWLEDGE = [
+  { id: 'returns', kind: 'policy', title: 'Returns', body: 'Return a candle within 14 days of delivery for a refund.', updatedAt: hour(0) },
+  { id: 'returns', kind: 'policy', title: 'Returns', body: 'Return a candle or a diffuser within 30 days of delivery for a refund.', updatedAt: hour(150) },
+  { id: 'retours', kind: 'policy', title: 'Retours', locale: 'fr', body: 'Retournez un diffuseur sous 30 jours pour être remboursé.', updatedAt: hour(100) },
+  { id: 'where', kind: 'article', title: 'Where is my order', body: 'Every order ships in 2 days; its tracking link comes by e-mail.' },
+  { id: 'commande', kind: 'article', title: 'Où est ma commande', locale: 'fr', body: 'Chaque commande part sous 2 jours ; le lien de suivi arrive par e-mail.' },
+  { id: 'broken', kind: 'macro', title: 'Arrived broken', body: 'Sorry, we are sending a new one today.' },
+];
+
 describe(`past tickets searched by vector below 5,000 tickets (${TICKETS})`, () => {
   let dir: string;
   let workspace: string;
@@ -120,7 +130,7 @@ describe(`past tickets searched by vector below 5,000 tickets (${TICKETS})`, () 
   let table: lancedb.Table;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'shadowdesk-flat-scan-'));
-    workspace = await indexedWorkspace(dir, Array.from({ length: TICKETS }, (_, index) => ticket(index)));
+    workspace = await indexedWorkspace(dir, [...Array.from({ length: TICKETS }, (_, index) => ticket(index)), ...KNOWLEDGE]);
     const manifest = await readCurrentManifest(workspace);
     embedder = await loadEmbedder(manifest.modelPath);
     connection = await lancedb.connect(tablesLocation(workspace, manifest));
@@ -167,6 +177,47 @@ describe(`past tickets searched by vector below 5,000 tickets (${TICKETS})`, () 
       expect(vectorQueries.mock.calls.length - searches).toBeLessThanOrEqual(6);
     } finally {
       vectorQueries.mockRestore();
+      await searcher.close();
+    }
+  });
+
+  it('finds by full text the past tickets and passages LanceDB finds under its SQL time filter, in its order, with its scores, asking it without one when the filter keeps most rows', async () => {
+    const searcher = await openSearcher(workspace, embedder);
+    const filters = vi.spyOn(lancedb.Query.prototype, 'where');
+    try {
+      let compared = 0;
+      /** Per table, the dates whose searches asked LanceDB with its filter. */
+      const filtered = { tickets: new Set<number>(), knowledge: new Set<number>(), macros: new Set<number>() };
+      for (const asked of [3, 41, 120, 230, 399]) {
+        const { id, createdAt, messages, language } = ticket(asked);
+        for (const [table, query, options] of [
+          ['tickets', messages[0]!.text, { language, excludeTicketId: id }],
+          ['knowledge', `${messages[0]!.text} return refund délai`, {}],
+          ['knowledge', messages[1]!.text, { kinds: ['macro'] }],
+        ] as const) {
+          for (const limit of [1, 4]) {
+            const searched: SearchOptions = { table, mode: 'fts', asOf: createdAt, limit, ...options };
+            const filtersBefore = filters.mock.calls.length;
+            const hits = (await searcher.search(query, searched)).map((hit) => ({ id: hit.id, score: hit.score }));
+            if (filters.mock.calls.length > filtersBefore) filtered['kinds' in options ? 'macros' : table].add(asked);
+            const lance = await (await connection.openTable(table))
+              .query()
+              .fullTextSearch(fullTextQuery(lancedb, query, fullTextColumn(table, searched.language)))
+              .where(timeTravelFilter(table, searched)!)
+              .select(['id', '_score'])
+              .limit(limit + 1)
+              .toArray();
+            const expected = lance.filter((row) => String(row.id) !== searched.excludeTicketId).slice(0, limit).map((row) => ({ id: String(row.id), score: Number(row._score) }));
+            expect(hits, `${table} ${query} at ${createdAt}`).toEqual(expected);
+            compared += hits.length;
+          }
+        }
+      }
+      expect(compared).toBeGreaterThan(20);
+      // Where it keeps few rows LanceDB scores otherwise: the search is then its own, filtered.
+      expect(filtered).toEqual({ tickets: new Set([3, 41, 120]), knowledge: new Set(), macros: new Set([3, 41, 120, 230, 399]) });
+    } finally {
+      filters.mockRestore();
       await searcher.close();
     }
   });
