@@ -181,6 +181,37 @@ describe(`past tickets searched by vector below 5,000 tickets (${TICKETS})`, () 
     }
   });
 
+  it('ranks the passages by vector as LanceDB does under the time filter, at its scores, asking it only to check the arithmetic', async () => {
+    const searcher = await openSearcher(workspace, embedder);
+    const knowledge = await connection.openTable('knowledge');
+    const vectorQueries = vi.spyOn(lancedb.Query.prototype, 'nearestTo');
+    try {
+      let compared = 0;
+      for (const asked of [3, 120, 230]) {
+        // A question of its own at each date: each is a ranking LanceDB would have been asked for.
+        for (const [query, kinds] of [
+          [`Can I return a candle for a refund? Order ${asked}`, undefined],
+          [`Où est ma commande ${asked} ?`, undefined],
+          [`Order ${asked} arrived broken`, ['macro'] as const],
+        ] as const) {
+          const options: SearchOptions = { table: 'knowledge', mode: 'vector', asOf: hour(asked), limit: 3, ...(kinds && { kinds }) };
+          const hits = (await searcher.search(query, options)).map((hit) => ({ id: hit.id, score: hit.score }));
+          const [vector] = await embedder.embed([embeddingText(query)]);
+          const lance = await knowledge.query().nearestTo(Array.from(vector!)).column('vector').distanceType('cosine').where(timeTravelFilter('knowledge', options)!).select(['id', '_distance']).limit(3).toArray();
+          expect(hits, `${query} at ${hour(asked)}`).toEqual(lance.map((row) => ({ id: String(row.id), score: 1 - Number(row._distance) })));
+          compared += hits.length;
+        }
+      }
+      expect(compared).toBeGreaterThan(10);
+      // The reference's own 9 queries aside, LanceDB was asked only the probes, not the 9 rankings.
+      expect(vectorQueries.mock.calls.length - 9).toBeLessThanOrEqual(3);
+    } finally {
+      vectorQueries.mockRestore();
+      knowledge.close();
+      await searcher.close();
+    }
+  });
+
   it('finds by full text the past tickets and passages LanceDB finds under its SQL time filter, in its order, with its scores, asking it without one when the filter keeps most rows', async () => {
     const searcher = await openSearcher(workspace, embedder);
     const filters = vi.spyOn(lancedb.Query.prototype, 'where');
