@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,13 +8,13 @@ import { parseArgs, promisify } from 'node:util';
 import { createLlmClient } from '../eval/llm/client.ts';
 import { replay } from '../eval/replay/replay.ts';
 import { createLlmResponder } from '../eval/responders/llm.ts';
-import { startFakeEndpoint } from '../tests/helpers/llm-server.ts';
 import { fixed, formatTable, load, log, machine } from './_shared.ts';
 
 /**
  * What the harness costs around an LLM candidate. An OpenAI-compatible endpoint on 127.0.0.1 answers
  * every request after a fixed latency L; with c requests in flight the best any caller can do is
- * c / L answers per second. Measured side by side in one process, for each (L, c): bare `fetch`
+ * c / L answers per second. The endpoint runs in a process of its own, as a real one does
+ * (_llm-endpoint-child.ts). Measured side by side, for each (L, c): bare `fetch`
  * calls at concurrency c (what the endpoint allows), the LLM client (queue, pacing, retries, JSON),
  * and the whole replay of demo tickets through the `llm` responder (ticket selection, retrieval,
  * prompt building, results written to disk). The issue's target: replay ≥ 0.95 × c / L.
@@ -68,15 +69,34 @@ async function bareFetch(url: string, count: number, concurrency: number): Promi
   return perSecond(count, started);
 }
 
-async function measure(workspace: string, scratch: string, latencyMs: number, concurrency: number, sample: number): Promise<Row> {
-  let firstRequestAt = 0;
-  const endpoint = await startFakeEndpoint(
-    () => {
-      firstRequestAt ||= performance.now();
-      return { reply: REPLY };
+/** The fake endpoint in its own process: its URL, and when the first request since a mark came (on the harness's clock). */
+interface ChildEndpoint {
+  baseUrl: string;
+  mark(): void;
+  firstRequestAt(): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function startChildEndpoint(latencyMs: number): Promise<ChildEndpoint> {
+  const child: ChildProcess = fork(fileURLToPath(new URL('./_llm-endpoint-child.ts', import.meta.url)), [String(latencyMs), REPLY], { execArgv: ['--import', 'tsx/esm'] });
+  const next = async <T>() => (await once(child, 'message'))[0] as T;
+  const { baseUrl } = await next<{ baseUrl: string }>();
+  return {
+    baseUrl,
+    mark: () => child.send('mark'),
+    async firstRequestAt() {
+      child.send('first');
+      return (await next<{ firstAt: number }>()).firstAt - performance.timeOrigin;
     },
-    { delayMs: latencyMs },
-  );
+    async close() {
+      child.send('close');
+      await once(child, 'exit');
+    },
+  };
+}
+
+async function measure(workspace: string, scratch: string, latencyMs: number, concurrency: number, sample: number): Promise<Row> {
+  const endpoint = await startChildEndpoint(latencyMs);
   try {
     const settings = { baseUrl: endpoint.baseUrl, model: `bench-${latencyMs}-${concurrency}`, concurrency };
     const bare = await bareFetch(`${endpoint.baseUrl}/chat/completions`, sample, concurrency);
@@ -91,12 +111,14 @@ async function measure(workspace: string, scratch: string, latencyMs: number, co
     const candidate = createLlmResponder({ id: 'llm:bench', endpoint: settings });
     const cpu = process.cpuUsage();
     started = performance.now();
-    firstRequestAt = 0;
+    endpoint.mark();
     const summary = await replay({ workspace, runDir: join(scratch, `run-${latencyMs}-${concurrency}`), candidates: [candidate], selection: { holdoutDays: 90, sample, seed: 42 } });
+    const ended = performance.now();
+    const used = process.cpuUsage(cpu);
+    const firstRequestAt = await endpoint.firstRequestAt();
     // Opening the index and the model is paid once per run, whatever its length: timed apart.
     const startSeconds = (firstRequestAt - started) / 1000;
-    const viaReplay = perSecond(summary.tickets, firstRequestAt);
-    const used = process.cpuUsage(cpu);
+    const viaReplay = summary.tickets / ((ended - firstRequestAt) / 1000);
     return {
       latencyMs,
       concurrency,
