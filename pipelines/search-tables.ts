@@ -98,9 +98,9 @@ export const NPROBES = 5;
  * replayed ticket's own question and reply up in it; and the rows' hit columns):
  * at 100,000 tickets one query alone cost 6–8 ms and a 1,000-ticket replay peaked at 1.1 GB
  * against 0.5 GB with the index, so larger histories keep LanceDB's index, whose memory does not
- * grow with them. Below ANN_MIN_ROWS LanceDB's flat search is as cheap and its distances are kept,
- * so a small workspace's results stay as they were. The tickets' vector indexes (questions and
- * answers) are built only above this.
+ * grow with them. Below ANN_MIN_ROWS the searches are LanceDB's flat search, its distances to the
+ * bit, done in JavaScript with its arithmetic (flat-scan.ts), so a small workspace's results stay as
+ * they were. The tickets' vector indexes (questions and answers) are built only above this.
  */
 const SCANNED_MAX_ROWS = 50_000;
 export type SearchTable = keyof typeof TEXT_COLUMN;
