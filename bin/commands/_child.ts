@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { currentImportReport } from '../../index.ts';
 
 /**
  * A command run again in a child process, for what can only be set when a process starts (glibc
@@ -129,6 +128,9 @@ export async function arenaLimitFor(
  * build then says what is missing, in this process).
  */
 export async function importedTickets(workspace: string): Promise<number> {
+  // The library loaded here, when asked, not with this module: runInChild's processes alone (a
+  // dozen in tests/bin/commands/_child.test.ts) then start in a quarter of the CPU.
+  const { currentImportReport } = await import('../../index.ts');
   const report = await currentImportReport(workspace);
   return report?.totals?.records?.ticket ?? 0;
 }
