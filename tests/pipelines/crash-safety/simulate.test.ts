@@ -39,11 +39,11 @@ describe.sequential('crash safety: simulate killed at seeded random points, then
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'shadowdesk-crash-simulate-'));
-    // The second demo export alone, imported and indexed.
+    // The second demo export alone, imported.
     reference = await copyOf((await crashWorkspaces()).onlyB, join(dir, 'reference'));
     workspace = join(dir, 'killed');
     replayMs = (await runToEnd(simulateArgs(reference))).workMs;
-    // The reference with the index the run refreshed (fitted before the replayed window), without the run.
+    // The reference with the index the run built (fitted before the replayed window), without the run.
     const runs = join(reference, 'runs');
     await cp(reference, workspace, { recursive: true, filter: (path) => path !== runs });
   }, 120_000);
