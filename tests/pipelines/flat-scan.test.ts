@@ -11,6 +11,7 @@ import { fma32, openFlatScan } from '../../pipelines/flat-scan.ts';
 import { readCurrentManifest, tablesLocation } from '../../pipelines/index-manifest.ts';
 import { embeddingText } from '../../pipelines/passages.ts';
 import { fullTextColumn, fullTextQuery, openSearcher, timeTravelFilter, type SearchOptions } from '../../pipelines/search-tables.ts';
+import { ticketsByLanceDb } from '../helpers/lance-search.ts';
 import { indexedWorkspace } from '../helpers/replay-workspace.ts';
 import { useTempDir } from '../helpers/temp.ts';
 
@@ -144,17 +145,7 @@ describe(`past tickets searched by vector below 5,000 tickets (${TICKETS})`, () 
   });
 
   /** LanceDB's flat search with the SQL time filter, the replayed ticket left out. */
-  const byLanceDb = async (query: string, column: string, options: SearchOptions) => {
-    const [vector] = await embedder.embed([embeddingText(query)]);
-    let builder = table.query().nearestTo(Array.from(vector!)).column(column).distanceType('cosine');
-    const filter = timeTravelFilter('tickets', options);
-    if (filter) builder = builder.where(filter);
-    const rows = await builder.select(['id', '_distance']).limit((options.limit ?? 5) + 1).toArray();
-    return rows
-      .filter((row) => String(row.id) !== options.excludeTicketId)
-      .slice(0, options.limit ?? 5)
-      .map((row) => ({ id: String(row.id), score: 1 - Number(row._distance) }));
-  };
+  const byLanceDb = (query: string, column: string, options: SearchOptions) => ticketsByLanceDb(table, embedder, query, column, options);
 
   it('finds by question and by answer what LanceDB finds, in its order, with its scores, asking LanceDB only to check its arithmetic once', async () => {
     const searcher = await openSearcher(workspace, embedder);

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Ticket } from '../../datasets/records.ts';
 import { loadEmbedder, type Embedder } from '../../pipelines/embed/embedder.ts';
 import { readCurrentManifest, tablesLocation } from '../../pipelines/index-manifest.ts';
-import { embeddingText } from '../../pipelines/passages.ts';
-import { openSearcher, timeTravelFilter, type SearchOptions } from '../../pipelines/search-tables.ts';
+import { openSearcher, type SearchOptions } from '../../pipelines/search-tables.ts';
+import { ticketsByLanceDb } from '../helpers/lance-search.ts';
 import { indexedWorkspace } from '../helpers/replay-workspace.ts';
 
 /**
@@ -70,17 +70,7 @@ describe(`past tickets searched by vector from ${TICKETS.toLocaleString('en-US')
   });
 
   /** LanceDB's own exact search (every row compared, whatever index the column has) with the SQL time filter, the replayed ticket left out. */
-  const byLanceDb = async (query: string, column: string, options: SearchOptions) => {
-    const [vector] = await embedder.embed([embeddingText(query)]);
-    let builder = table.query().nearestTo(Array.from(vector!)).column(column).distanceType('cosine').bypassVectorIndex();
-    const filter = timeTravelFilter('tickets', options);
-    if (filter) builder = builder.where(filter);
-    const rows = await builder.select(['id', '_distance']).limit((options.limit ?? 5) + 1).toArray();
-    return rows
-      .filter((row) => String(row.id) !== options.excludeTicketId)
-      .slice(0, options.limit ?? 5)
-      .map((row) => ({ id: String(row.id), score: 1 - Number(row._distance) }));
-  };
+  const byLanceDb = (query: string, column: string, options: SearchOptions) => ticketsByLanceDb(table, embedder, query, column, options, true);
 
   it('finds by question and by answer the tickets LanceDB finds, with its scores, at every date, without a LanceDB vector query (English and French)', async () => {
     const searcher = await openSearcher(workspace, embedder);
