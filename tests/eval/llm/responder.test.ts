@@ -68,7 +68,7 @@ describe('LLM responder in a replay', () => {
   it('re-runs from the cache without calling the endpoint and gives the same answers', async () => {
     attempts.clear();
     endpoint = await startFakeEndpoint(() => reply('Your parcel is on its way.'));
-    const make = () => createLlmResponder({ id: 'llm', endpoint: { baseUrl: endpoint!.baseUrl, model: 'test-model', retryBaseMs: 1, timeoutMs: 300 }, cacheDir: join(dir, 'cache-2') });
+    const make = () => createLlmResponder({ id: 'llm', endpoint: { baseUrl: endpoint!.baseUrl, model: 'test-model', retryBaseMs: 1 }, cacheDir: join(dir, 'cache-2') });
     await replay({ workspace, runDir: join(dir, 'first'), candidates: [make()] });
     const calls = endpoint.requests.length;
     expect(calls).toBe(24);

@@ -71,7 +71,9 @@ describe('pull under faults', () => {
 
   it('retries 5xx, dropped connections, a page cut short and a hang, without a record missing or twice', async () => {
     const api = await fake({ faults: once({ 1: 'server-error', 3: 'truncate', 5: 'reset', 8: 'hang', 13: 'server-error', 21: 'truncate' }) });
-    const { out, report } = await pullWith(api, { timeoutMs: 400 });
+    // Long enough that only the hang times out: at 400 ms a page served slowly while the whole suite
+    // loaded both cores was retried too (7 retries instead of 6).
+    const { out, report } = await pullWith(api, { timeoutMs: 1500 });
     expect(report.requests.retries).toBe(6);
     expect(report.streams[0]).toMatchObject({ records: 60, perRecord: { records: EXPECTED_COMMENTS } });
     const ids = await commentIds(out);
