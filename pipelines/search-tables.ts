@@ -605,8 +605,8 @@ interface PastTickets {
   indexedVector(text: string): Promise<number[] | undefined>;
   /** How many rows' `known_ms` pass `known`. */
   countKnown(known: (knownMs: number) => boolean): Promise<number>;
-  /** The first `count` rows whose `known_ms` passes `known` of those whose LanceDB row ids these are, in their order, each with its score. */
-  rowsOf(rowIds: ArrayLike<number | bigint>, scores: ArrayLike<number>, known: (knownMs: number) => boolean, count: number): Promise<Row[]>;
+  /** The row of a LanceDB row id, when its `known_ms` passes `known`. */
+  keptRows(known: (knownMs: number) => boolean): Promise<(rowId: number) => Row | undefined>;
   release(): Promise<void>;
 }
 
@@ -679,14 +679,12 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
       for (const ms of knownMs) if (known(ms)) count++;
       return count;
     },
-    async rowsOf(rowIds, scores, known, count) {
+    async keptRows(known) {
       const { rows, knownMs, byRowId } = await hitRows();
-      const found: Row[] = [];
-      for (let index = 0; index < rowIds.length && found.length < count; index++) {
-        const row = byRowId.get(Number(rowIds[index]))!;
-        if (known(knownMs[row]!)) found.push({ ...rows[row], _score: scores[index] });
-      }
-      return found;
+      return (rowId) => {
+        const row = byRowId.get(rowId)!;
+        return known(knownMs[row]!) ? rows[row] : undefined;
+      };
     },
     async release() {
       // A scan that could not be built failed its search already: closing must not throw that again.
@@ -713,6 +711,16 @@ async function rankedAlike(lance: { table: LanceTable; column: string; inTurn: R
     if (ours.length !== ranked.numRows || ours.some(({ row, distance }, index) => ids[row] !== String(found.get(index)) || distance !== distances.get(index))) return false;
   }
   return true;
+}
+
+/** The first `count` matches, in LanceDB's order, whose row `kept` gives, each with its score. */
+function firstMatches(rowIds: ArrayLike<bigint>, scores: ArrayLike<number>, count: number, kept: (rowId: number) => Row | undefined): Row[] {
+  const found: Row[] = [];
+  for (let index = 0; index < rowIds.length && found.length < count; index++) {
+    const row = kept(Number(rowIds[index]));
+    if (row) found.push({ ...row, _score: scores[index] });
+  }
+  return found;
 }
 
 /** A vector of zeros (a text of no known word): LanceDB's searches with one are left to LanceDB. */
@@ -830,6 +838,14 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
     for (const passage of (await passagesByRowId()).values()) if (existed(passage)) count++;
     return count / heldWhole.knowledge;
   };
+  /** The passage of a LanceDB row id, when it existed as asked. */
+  const keptPassages = async (options: SearchOptions): Promise<(rowId: number) => Row | undefined> => {
+    const [byRow, existed] = [await passagesByRowId(), existedAsAsked(options)];
+    return (rowId) => {
+      const passage = byRow.get(rowId)!;
+      return existed(passage) ? passage : undefined;
+    };
+  };
   /** One retriever's rows, best first, without the replayed ticket. */
   const run = async (table: SearchTable, mode: 'vector' | 'fts', query: string, options: SearchOptions, depth: number): Promise<Row[]> => {
     const column = mode === 'fts' ? fullTextColumn(table, options.language) : table === 'tickets' && options.against === 'answer' ? 'answer_vector' : 'vector';
@@ -860,14 +876,8 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
         // here, on rows already held (a SQL prefilter and the hit columns were most of the query's cost).
         const matched = await inTurn(() => tables[table].query().fullTextSearch(fullTextQuery(lancedb, query, column)).withRowId().select([...SCORE_COLUMNS.fts]).limit(heldWhole[table]).toArrow());
         const [rowIds, scores] = [matched.getChild('_rowid')!.toArray() as BigUint64Array, matched.getChild('_score')!.toArray() as Float32Array];
-        if (table === 'tickets') return inMemory!.rowsOf(rowIds, scores, knownAsAsked(options), limit(asked));
-        const [byRow, existed] = [await passagesByRowId(), existedAsAsked(options)];
-        const found: Row[] = [];
-        for (let index = 0; index < rowIds.length && found.length < asked; index++) {
-          const passage = byRow.get(Number(rowIds[index]))!;
-          if (existed(passage)) found.push({ ...passage, _score: scores[index] });
-        }
-        return found;
+        const kept = table === 'tickets' ? await inMemory!.keptRows(knownAsAsked(options)) : await keptPassages(options);
+        return firstMatches(rowIds, scores, limit(asked), kept);
       }
       let builder = mode === 'fts' ? tables[table].query().fullTextSearch(fullTextQuery(lancedb, query, column)) : tables[table].query().nearestTo(await embedQuery(query, table)).column(column).distanceType('cosine').nprobes(NPROBES).refineFactor(REFINE_FACTOR);
       if (filter) builder = builder.where(filter);
