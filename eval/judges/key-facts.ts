@@ -547,10 +547,9 @@ function extract(original: string, folded: string, french: boolean | undefined, 
       'tracking',
       (m) => {
         const token = m[0];
-        const held = token.match(/\d/g)?.length ?? 0;
         // Lowercase in the original means a hash or a slug, not a carrier number.
         const asWritten = original.slice(m.index, m.index + token.length);
-        return held >= TRACKING_DIGITS && /[a-z]/.test(token) && !/[a-z]/.test(asWritten) ? token.toUpperCase() : undefined;
+        return asciiDigits(token, TRACKING_DIGITS) >= TRACKING_DIGITS && /[a-z]/.test(token) && !/[a-z]/.test(asWritten) ? token.toUpperCase() : undefined;
       },
       true,
     );
