@@ -1,18 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { Field, FixedSizeList, Float32, Float64, Schema, Utf8 } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Ticket } from '../../datasets/records.ts';
 import { Random } from '../../datasets/text/random.ts';
-import { loadEmbedder, type Embedder } from '../../pipelines/embed/embedder.ts';
+import type { Embedder } from '../../pipelines/embed/embedder.ts';
 import { fma32, openFlatScan } from '../../pipelines/flat-scan.ts';
-import { readCurrentManifest, tablesLocation } from '../../pipelines/index-manifest.ts';
 import { embeddingText } from '../../pipelines/passages.ts';
 import { fullTextColumn, fullTextQuery, openSearcher, timeTravelFilter, type SearchOptions } from '../../pipelines/search-tables.ts';
-import { ticketsByLanceDb } from '../helpers/lance-search.ts';
-import { indexedWorkspace } from '../helpers/replay-workspace.ts';
+import { openIndexedTables, ticketsByLanceDb, type IndexedTables } from '../helpers/lance-search.ts';
 import { useTempDir } from '../helpers/temp.ts';
 
 /**
@@ -124,25 +120,15 @@ const KNOWLEDGE = [
 ];
 
 describe(`past tickets searched by vector below 5,000 tickets (${TICKETS})`, () => {
-  let dir: string;
+  let indexed: IndexedTables;
   let workspace: string;
   let embedder: Embedder;
-  let connection: lancedb.Connection;
   let table: lancedb.Table;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'shadowdesk-flat-scan-'));
-    workspace = await indexedWorkspace(dir, [...Array.from({ length: TICKETS }, (_, index) => ticket(index)), ...KNOWLEDGE]);
-    const manifest = await readCurrentManifest(workspace);
-    embedder = await loadEmbedder(manifest.modelPath);
-    connection = await lancedb.connect(tablesLocation(workspace, manifest));
-    table = await connection.openTable('tickets');
+    indexed = await openIndexedTables('shadowdesk-flat-scan-', [...Array.from({ length: TICKETS }, (_, index) => ticket(index)), ...KNOWLEDGE]);
+    ({ workspace, embedder, tickets: table } = indexed);
   }, 120_000);
-  afterAll(async () => {
-    table?.close();
-    connection?.close();
-    await embedder?.dispose();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => indexed?.close());
 
   /** LanceDB's flat search with the SQL time filter, the replayed ticket left out. */
   const byLanceDb = (query: string, column: string, options: SearchOptions) => ticketsByLanceDb(table, embedder, query, column, options);
@@ -174,7 +160,7 @@ describe(`past tickets searched by vector below 5,000 tickets (${TICKETS})`, () 
 
   it('ranks the passages by vector as LanceDB does under the time filter, at its scores, asking it only to check the arithmetic', async () => {
     const searcher = await openSearcher(workspace, embedder);
-    const knowledge = await connection.openTable('knowledge');
+    const { knowledge } = indexed;
     const vectorQueries = vi.spyOn(lancedb.Query.prototype, 'nearestTo');
     try {
       let compared = 0;
@@ -198,7 +184,6 @@ describe(`past tickets searched by vector below 5,000 tickets (${TICKETS})`, () 
       expect(vectorQueries.mock.calls.length - 9).toBeLessThanOrEqual(3);
     } finally {
       vectorQueries.mockRestore();
-      knowledge.close();
       await searcher.close();
     }
   });
@@ -222,7 +207,7 @@ describe(`past tickets searched by vector below 5,000 tickets (${TICKETS})`, () 
             const filtersBefore = filters.mock.calls.length;
             const hits = (await searcher.search(query, searched)).map((hit) => ({ id: hit.id, score: hit.score }));
             if (filters.mock.calls.length > filtersBefore) filtered['kinds' in options ? 'macros' : table].add(asked);
-            const lance = await (await connection.openTable(table))
+            const lance = await indexed[table]
               .query()
               .fullTextSearch(fullTextQuery(lancedb, query, fullTextColumn(table, searched.language)))
               .where(timeTravelFilter(table, searched)!)

@@ -1,14 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Ticket } from '../../datasets/records.ts';
-import { loadEmbedder, type Embedder } from '../../pipelines/embed/embedder.ts';
-import { readCurrentManifest, tablesLocation } from '../../pipelines/index-manifest.ts';
+import type { Embedder } from '../../pipelines/embed/embedder.ts';
 import { openSearcher, type SearchOptions } from '../../pipelines/search-tables.ts';
-import { ticketsByLanceDb } from '../helpers/lance-search.ts';
-import { indexedWorkspace } from '../helpers/replay-workspace.ts';
+import { openIndexedTables, ticketsByLanceDb, type IndexedTables } from '../helpers/lance-search.ts';
 
 /**
  * From 5,000 past tickets their vector searches scan every row in memory instead of querying
@@ -49,25 +44,15 @@ function ticket(index: number): Ticket {
 }
 
 describe(`past tickets searched by vector from ${TICKETS.toLocaleString('en-US')} tickets`, () => {
-  let dir: string;
+  let indexed: IndexedTables;
   let workspace: string;
   let embedder: Embedder;
-  let connection: lancedb.Connection;
   let table: lancedb.Table;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'shadowdesk-search-scan-'));
-    workspace = await indexedWorkspace(dir, Array.from({ length: TICKETS }, (_, index) => ticket(index)));
-    const manifest = await readCurrentManifest(workspace);
-    embedder = await loadEmbedder(manifest.modelPath);
-    connection = await lancedb.connect(tablesLocation(workspace, manifest));
-    table = await connection.openTable('tickets');
+    indexed = await openIndexedTables('shadowdesk-search-scan-', Array.from({ length: TICKETS }, (_, index) => ticket(index)));
+    ({ workspace, embedder, tickets: table } = indexed);
   }, 120_000);
-  afterAll(async () => {
-    table.close();
-    connection.close();
-    await embedder?.dispose();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => indexed?.close());
 
   /** LanceDB's own exact search (every row compared, whatever index the column has) with the SQL time filter, the replayed ticket left out. */
   const byLanceDb = (query: string, column: string, options: SearchOptions) => ticketsByLanceDb(table, embedder, query, column, options, true);

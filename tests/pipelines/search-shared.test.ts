@@ -1,14 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { KnowledgeDoc, KnowledgeKind, Ticket } from '../../datasets/records.ts';
-import { loadEmbedder, type Embedder } from '../../pipelines/embed/embedder.ts';
-import { readCurrentManifest, tablesLocation } from '../../pipelines/index-manifest.ts';
+import type { Embedder } from '../../pipelines/embed/embedder.ts';
 import { embeddingText } from '../../pipelines/passages.ts';
 import { existedAsAsked, openSearcher, QUERIES_AT_ONCE, timeTravelFilter, type SearchHit, type SearchOptions } from '../../pipelines/search-tables.ts';
+import { openIndexedTables, type IndexedTables } from '../helpers/lance-search.ts';
 import { indexedWorkspace } from '../helpers/replay-workspace.ts';
+import { useTempDir } from '../helpers/temp.ts';
 
 /**
  * Searches shared within a searcher: a knowledge table small enough to be scanned whole is ranked
@@ -64,25 +62,17 @@ const DATES = [day('2024-12-01'), day('2025-01-10'), day('2025-01-15', 0), day('
 const KINDS: Array<readonly KnowledgeKind[] | undefined> = [undefined, ['macro'], ['article', 'policy', 'product'], ['internal']];
 
 describe('searches shared within a searcher', () => {
-  let dir: string;
+  let indexed: IndexedTables;
   let workspace: string;
   let embedder: Embedder;
-  let table: lancedb.Table;
   let connection: lancedb.Connection;
+  let table: lancedb.Table;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'shadowdesk-search-shared-'));
-    workspace = await indexedWorkspace(dir, [...Array.from({ length: 24 }, (_, index) => ticket(index)), ...KNOWLEDGE]);
-    const manifest = await readCurrentManifest(workspace);
-    embedder = await loadEmbedder(manifest.modelPath);
-    connection = await lancedb.connect(tablesLocation(workspace, manifest));
-    table = await connection.openTable('knowledge');
+    indexed = await openIndexedTables('shadowdesk-search-shared-', [...Array.from({ length: 24 }, (_, index) => ticket(index)), ...KNOWLEDGE]);
+    ({ workspace, embedder, connection, knowledge: table } = indexed);
   }, 60_000);
-  afterAll(async () => {
-    table.close();
-    connection.close();
-    await embedder.dispose();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => indexed?.close());
+  const tempDir = useTempDir();
   afterEach(() => vi.restoreAllMocks());
 
   /** What LanceDB's own search with the SQL time filter returns: the ids and 1 − cosine distance, best first. */
@@ -369,7 +359,7 @@ describe('searches shared within a searcher', () => {
   });
 
   it('finds no knowledge, without failing, in an import without any, and still the past tickets (English and French)', async () => {
-    const empty = await indexedWorkspace(await mkdtemp(join(dir, 'no-knowledge-')), [ticket(0), ticket(1), ticket(2)]);
+    const empty = await indexedWorkspace(await tempDir(), [ticket(0), ticket(1), ticket(2)]);
     // Its own model: fitted on its own three tickets.
     const searcher = await openSearcher(empty);
     try {
