@@ -2,8 +2,8 @@ import { availableParallelism } from 'node:os';
 import { setImmediate } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { FullTextQuery, Table as LanceTable } from '@lancedb/lancedb';
-import type { Field, Schema, Table } from 'apache-arrow';
+import type { FullTextQuery, Table as LanceTable, VectorQuery } from '@lancedb/lancedb';
+import type { Field, RecordBatch, Schema, Table } from 'apache-arrow';
 import { KNOWLEDGE_KINDS, type KnowledgeKind } from '../datasets/records.ts';
 import { indexModel, loadEmbedder, type Embedder } from './embed/embedder.ts';
 import { DEFAULT_WORKSPACE } from './workspace.ts';
@@ -11,7 +11,7 @@ import { readCurrentManifest, tablesLocation } from './index-manifest.ts';
 import { embeddingText } from './passages.ts';
 import { batching, createGate } from './batching.ts';
 import { openVectorScan, type VectorScan } from './vector-scan.ts';
-import { openFlatScan, type FlatScan } from './flat-scan.ts';
+import { openFlatScan, type FlatNeighbour, type FlatScan } from './flat-scan.ts';
 
 /** LanceDB tables behind the search index, and hybrid retrieval over them with the time-travel filter. */
 
@@ -103,6 +103,17 @@ export const NPROBES = 5;
  * they were. The tickets' vector indexes (questions and answers) are built only above this.
  */
 const SCANNED_MAX_ROWS = 50_000;
+/**
+ * Up to this many past tickets, a search through their vector index re-ranks its candidates here
+ * rather than in LanceDB: LanceDB's re-ranking (refineFactor) reads each candidate's vector and
+ * hit columns back from disk, 10–20 ms of CPU of a 13–22 ms query at 100,000 tickets; its
+ * candidates alone, as row ids, cost 3–5 ms. The hit columns and the searched vector columns
+ * are then held (at 100,000 tickets about 60 MB of rows and 100 MB a column), and the re-ranking
+ * is LanceDB's own arithmetic and order (flat-scan.ts): the same rows at the same distances
+ * (checked when a column is first searched). Larger histories keep LanceDB's, whose memory does
+ * not grow with them.
+ */
+const HELD_MAX_ROWS = 150_000;
 export type SearchTable = keyof typeof TEXT_COLUMN;
 
 function vectorField(arrow: Lance['arrow'], name: string, dimensions: number): Field {
@@ -601,6 +612,12 @@ interface PastTickets {
    * where LanceDB's arithmetic is not the one flat-scan.ts does (checked once per column).
    */
   flatNearest(column: string, vector: number[], depth: number, known: (knownMs: number) => boolean): Promise<Row[] | undefined>;
+  /**
+   * LanceDB's search of `column` through its vector index, `filter` before it, re-ranked on the
+   * held vectors as its refineFactor would; undefined where that re-ranking is not LanceDB's
+   * (checked once per column).
+   */
+  refinedNearest(column: string, vector: number[], limit: number, filter: string | undefined): Promise<Row[] | undefined>;
   /** The vector a past ticket's question or answer of exactly this text was indexed with, if one was. */
   indexedVector(text: string): Promise<number[] | undefined>;
   /** How many rows' `known_ms` pass `known`. */
@@ -612,29 +629,46 @@ interface PastTickets {
 
 function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<typeof createGate>): PastTickets {
   // Every read is a whole scan of one table version, so a row is at the same position in each.
-  let hits: Promise<{ rows: Row[]; knownMs: Float64Array; byRowId: Map<number, number> }> | undefined;
+  let hits: Promise<{ rows: Row[]; knownMs: Float64Array; byRowId: RowPositions; inRowIdOrder: boolean }> | undefined;
   const hitRows = () =>
     (hits ??= inTurn(() => table.query().withRowId().select([...HIT_COLUMNS.tickets]).toArrow()).then((read) => {
       const rows = plainRows(read, '_rowid');
-      const rowIds = read.getChild('_rowid')!;
-      return { rows, knownMs: Float64Array.from(rows, (row) => Number(row.known_ms)), byRowId: new Map(Array.from({ length: read.numRows }, (_, row) => [Number(rowIds.get(row)), row])) };
+      const rowIds = rowIdsOf(read);
+      return {
+        rows,
+        knownMs: Float64Array.from(rows, (row) => Number(row.known_ms)),
+        byRowId: rowPositions(rowIds),
+        // LanceDB breaks a tie of distances by row id; the flat scan by position.
+        inRowIdOrder: rowIds.every((rowId, row) => row === 0 || rowId > rowIds[row - 1]!),
+      };
     }));
   const columns = new Map<string, Promise<Float32Array>>();
   const vectorsOf = (column: string): Promise<Float32Array> => {
     let vectors = columns.get(column);
     if (!vectors) {
-      vectors = inTurn(() => table.query().select([column]).toArrow()).then((read) => {
-        const list = read.getChild(column)!;
-        const values = new Float32Array(read.numRows * dimensions);
-        for (let row = 0; row < read.numRows; row++) values.set(list.get(row)!.toArray() as Float32Array, row * dimensions);
-        return values;
-      });
+      // A batch at a time: the whole column read at once was held twice over (100 MB at 100,000 tickets).
+      vectors = hitRows().then(({ rows }) =>
+        inTurn(async () => {
+          const values = new Float32Array(rows.length * dimensions);
+          let at = 0;
+          for await (const batch of table.query().select([column])) at = copyVectors(batch, column, dimensions, values, at);
+          return values;
+        }),
+      );
       columns.set(column, vectors);
     }
     return vectors;
   };
   const scans = new Map<string, Promise<VectorScan>>();
   const flatScans = new Map<string, Promise<FlatScan | undefined>>();
+  const refiners = new Map<string, Promise<FlatScan | undefined>>();
+  /** LanceDB's candidates of a search through the vector index, as row ids in its order. */
+  const candidates = (column: string, vector: number[], limit: number, filter: string | undefined): Promise<BigUint64Array> => {
+    let builder = table.query().nearestTo(vector).column(column).distanceType('cosine').nprobes(NPROBES);
+    if (filter) builder = builder.where(filter);
+    const asked = builder.withRowId().select([...SCORE_COLUMNS.vector]).limit(limit * REFINE_FACTOR);
+    return inTurn(() => asked.toArrow()).then(rowIdsOf);
+  };
   let indexedTexts: Promise<Map<string, { column: string; row: number }>> | undefined;
   return {
     async nearest(column, vector, depth, known) {
@@ -649,13 +683,29 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
         scan = Promise.all([hitRows(), vectorsOf(column)]).then(async ([{ rows }, vectors]) => {
           const opened = openFlatScan(vectors, dimensions);
           const ids = rows.map((row) => String(row.id));
-          return (await rankedAlike({ table, column, inTurn }, opened, vectors, ids)) ? opened : undefined;
+          return (await flatAlike({ table, column, inTurn }, opened, vectors, ids)) ? opened : undefined;
         });
         flatScans.set(column, scan);
       }
       const [{ rows, knownMs }, scanned] = await Promise.all([hitRows(), scan]);
       if (isZero(vector)) return undefined;
       return scanned?.nearest(vector, depth, (row) => known(knownMs[row]!)).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
+    },
+    async refinedNearest(column, vector, limit, filter) {
+      let refiner = refiners.get(column);
+      if (!refiner) {
+        refiner = Promise.all([hitRows(), vectorsOf(column)]).then(async ([{ rows, byRowId, inRowIdOrder }, vectors]) => {
+          const opened = openFlatScan(vectors, dimensions);
+          const asked = (probe: number[]) => table.query().nearestTo(probe).column(column).distanceType('cosine').nprobes(NPROBES).refineFactor(REFINE_FACTOR).select(['id', '_distance']).limit(PROBED_REFINE_LIMIT);
+          const ours = (probe: number[]) => candidates(column, probe, PROBED_REFINE_LIMIT, undefined).then((ids) => opened.nearestOf(probe, byRowId.of(ids), PROBED_REFINE_LIMIT));
+          return inRowIdOrder && (await rankedAlike({ inTurn, asked }, ours, vectors, rows.map((row) => String(row.id)))) ? opened : undefined;
+        });
+        refiners.set(column, refiner);
+      }
+      const [{ rows, byRowId }, refining] = await Promise.all([hitRows(), refiner]);
+      if (!refining || isZero(vector)) return undefined;
+      const found = await candidates(column, vector, limit, filter);
+      return refining.nearestOf(vector, byRowId.of(found), limit).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
     },
     async indexedVector(text) {
       indexedTexts ??= hitRows().then(({ rows }) => {
@@ -682,7 +732,7 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
     async keptRows(known) {
       const { rows, knownMs, byRowId } = await hitRows();
       return (rowId) => {
-        const row = byRowId.get(rowId)!;
+        const row = byRowId.at(rowId);
         return known(knownMs[row]!) ? rows[row] : undefined;
       };
     },
@@ -693,24 +743,38 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
   };
 }
 
+/** Rows of each of three probes' rankings a re-ranking here checks against LanceDB's refineFactor: as deep as a replay's searches of past tickets go. */
+const PROBED_REFINE_LIMIT = 21;
+
 /**
- * Whether a flat scan ranks rows as LanceDB does, asked with a few rows' own vectors: LanceDB's
- * arithmetic is its build's for this processor (its lanes and their sums), which the scan copies
- * from the x86-64 one; where they differ, the searches stay LanceDB's.
+ * Whether rows ranked here come out as LanceDB ranks them (the same rows, order and distances),
+ * asked with a few rows' own vectors: `asked` is LanceDB's search, `ours` the same one done here.
+ * LanceDB's arithmetic is its build's for this processor (its lanes and their sums), which
+ * flat-scan.ts copies from the x86-64 one; where they differ, the searches stay LanceDB's.
  */
-async function rankedAlike(lance: { table: LanceTable; column: string; inTurn: ReturnType<typeof createGate> }, scan: FlatScan, vectors: Float32Array, ids: readonly string[]): Promise<boolean> {
+async function rankedAlike(
+  lance: { inTurn: ReturnType<typeof createGate>; asked: (vector: number[]) => Pick<VectorQuery, 'toArrow'> },
+  ours: (vector: number[]) => FlatNeighbour[] | Promise<FlatNeighbour[]>,
+  vectors: Float32Array,
+  ids: readonly string[],
+): Promise<boolean> {
   if (ids.length === 0) return true;
   const dimensions = vectors.length / ids.length;
-  const depth = Math.min(ids.length, PROBED_ROWS);
   for (const probe of new Set([0, ids.length >> 1, ids.length - 1])) {
     const vector = Array.from(vectors.subarray(probe * dimensions, (probe + 1) * dimensions));
     if (isZero(vector)) continue;
-    const ranked = await lance.inTurn(() => lance.table.query().nearestTo(vector).column(lance.column).distanceType('cosine').select(['id', '_distance']).limit(depth).toArrow());
-    const [found, distances] = [ranked.getChild('id')!, ranked.getChild('_distance')!];
-    const ours = scan.nearest(vector, depth, () => true);
-    if (ours.length !== ranked.numRows || ours.some(({ row, distance }, index) => ids[row] !== String(found.get(index)) || distance !== distances.get(index))) return false;
+    const [ranked, found] = await Promise.all([lance.inTurn(() => lance.asked(vector).toArrow()), ours(vector)]);
+    const [rankedIds, distances] = [ranked.getChild('id')!, ranked.getChild('_distance')!];
+    if (found.length !== ranked.numRows || found.some(({ row, distance }, index) => ids[row] !== String(rankedIds.get(index)) || distance !== distances.get(index))) return false;
   }
   return true;
+}
+
+/** Whether the flat scan of a column ranks its rows as LanceDB's flat search does, PROBED_ROWS deep. */
+function flatAlike(lance: { table: LanceTable; column: string; inTurn: ReturnType<typeof createGate> }, scan: FlatScan, vectors: Float32Array, ids: readonly string[]): Promise<boolean> {
+  const depth = Math.min(ids.length, PROBED_ROWS);
+  const asked = (probe: number[]) => lance.table.query().nearestTo(probe).column(lance.column).distanceType('cosine').select(['id', '_distance']).limit(depth);
+  return rankedAlike({ inTurn: lance.inTurn, asked }, (probe) => scan.nearest(probe, depth, () => true), vectors, ids);
 }
 
 /** The first `count` matches, in LanceDB's order, whose row `kept` gives, each with its score. */
@@ -721,6 +785,60 @@ function firstMatches(rowIds: ArrayLike<bigint>, scores: ArrayLike<number>, coun
     if (row) found.push({ ...row, _score: scores[index] });
   }
   return found;
+}
+
+/**
+ * A vector column's values, row after row, copied a batch at a time: reading them a row at a time
+ * through Arrow cost a second of CPU at 100,000 tickets. (Arrow slices a list's values with its rows.)
+ */
+function vectorColumn(read: Table, column: string, dimensions: number): Float32Array {
+  const values = new Float32Array(read.numRows * dimensions);
+  copyVectors(read, column, dimensions, values, 0);
+  return values;
+}
+
+/** Copies a result's vectors into `values` from `at`; where the next rows go. */
+function copyVectors(read: Table | RecordBatch, column: string, dimensions: number, values: Float32Array, at: number): number {
+  for (const data of read.numRows === 0 ? [] : read.getChild(column)!.data) {
+    values.set((data.children[0]!.values as Float32Array).subarray(0, data.length * dimensions), at);
+    at += data.length * dimensions;
+  }
+  return at;
+}
+
+/** Rows' positions in a whole read of a table, by their LanceDB row ids. */
+interface RowPositions {
+  at(rowId: number): number;
+  of(rowIds: BigUint64Array): Int32Array;
+}
+
+/**
+ * A LanceDB row id is its fragment's id in the high 32 bits and its offset in the fragment in the
+ * low ones: a position is then an array's entry of its fragment (a Map of 100,000 row ids, each
+ * turned from a BigInt, was a tenth of a large replay's main thread). Read as 32-bit halves.
+ */
+function rowPositions(rowIds: BigUint64Array): RowPositions {
+  const halves = (ids: BigUint64Array) => new Uint32Array(ids.buffer, ids.byteOffset, ids.length * 2);
+  const [low, high] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
+  const all = halves(rowIds);
+  const sizes = new Map<number, number>();
+  for (let index = 0; index < rowIds.length; index++) sizes.set(all[2 * index + high]!, Math.max(sizes.get(all[2 * index + high]!) ?? 0, all[2 * index + low]! + 1));
+  const fragments = new Map([...sizes].map(([fragment, size]) => [fragment, new Int32Array(size).fill(-1)]));
+  for (let index = 0; index < rowIds.length; index++) fragments.get(all[2 * index + high]!)![all[2 * index + low]!] = index;
+  return {
+    at: (rowId) => fragments.get(Math.floor(rowId / 2 ** 32))![rowId % 2 ** 32]!,
+    of(ids) {
+      const asked = halves(ids);
+      return Int32Array.from({ length: ids.length }, (_, index) => fragments.get(asked[2 * index + high]!)![asked[2 * index + low]!]!);
+    },
+  };
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** A result's row ids (LanceDB gives a result of no rows no columns). */
+function rowIdsOf(read: Table): BigUint64Array {
+  return read.numRows === 0 ? new BigUint64Array(0) : (read.getChild('_rowid')!.toArray() as BigUint64Array);
 }
 
 /** A vector of zeros (a text of no known word): LanceDB's searches with one are left to LanceDB. */
@@ -755,7 +873,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   const tables = { knowledge: await db.openTable('knowledge'), tickets: await db.openTable('tickets') };
   const inTurn = createGate(QUERIES_AT_ONCE);
   const ticketRows = await tables.tickets.countRows();
-  const inMemory = ticketRows <= SCANNED_MAX_ROWS ? pastTickets(tables.tickets, manifest.dimensions, inTurn) : undefined;
+  const inMemory = ticketRows <= HELD_MAX_ROWS ? pastTickets(tables.tickets, manifest.dimensions, inTurn) : undefined;
   const builtin = manifest.model === 'builtin';
   // A replayed ticket's question is searched several times (tables, modes, candidates): embed it once.
   const embedded = remembering<number[]>(QUERIES_KEPT);
@@ -798,15 +916,11 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   let flatPassages: Promise<{ scan: FlatScan; passages: Passage[] } | undefined> | undefined;
   const flatKnowledge = () =>
     (flatPassages ??= Promise.all([passagesByRowId(), inTurn(() => tables.knowledge.query().withRowId().select(['vector']).toArrow())]).then(async ([byRow, read]) => {
-      const [rowIds, list] = [read.getChild('_rowid')!, read.getChild('vector')!];
-      const vectors = new Float32Array(read.numRows * manifest.dimensions);
-      const passages = Array.from({ length: read.numRows }, (_, row) => {
-        vectors.set(list.get(row)!.toArray() as Float32Array, row * manifest.dimensions);
-        return byRow.get(Number(rowIds.get(row)))!;
-      });
+      const vectors = vectorColumn(read, 'vector', manifest.dimensions);
+      const passages = Array.from(rowIdsOf(read), (rowId) => byRow.get(Number(rowId))!);
       const scan = openFlatScan(vectors, manifest.dimensions);
       const ids = passages.map((passage) => String(passage.id));
-      return (await rankedAlike({ table: tables.knowledge, column: 'vector', inTurn }, scan, vectors, ids)) ? { scan, passages } : undefined;
+      return (await flatAlike({ table: tables.knowledge, column: 'vector', inTurn }, scan, vectors, ids)) ? { scan, passages } : undefined;
     }));
   const rankings = remembering<Array<{ passage: Passage; distance: number }>>(QUERIES_KEPT);
   const rankedPassages = (query: string) =>
@@ -817,7 +931,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
     });
 
   const indexedTicketColumns = new Set((await tables.tickets.listIndices()).flatMap((index) => index.columns));
-  const scans = ticketRows >= ANN_MIN_ROWS ? inMemory : undefined;
+  const scans = ticketRows >= ANN_MIN_ROWS && ticketRows <= SCANNED_MAX_ROWS ? inMemory : undefined;
   const runs = remembering<Row[]>(RUNS_KEPT);
   /**
    * Tables of under ANN_MIN_ROWS rows held in memory (the passages; the past tickets' hit columns),
@@ -866,16 +980,17 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
     const exact = ticketVectors && (scanned !== undefined || !indexedTicketColumns.has(column));
     // Without a vector index LanceDB would search flat: done here with its arithmetic, without a query's cost.
     const flat = exact && scanned === undefined ? inMemory : undefined;
+    const refined = ticketVectors && !exact ? inMemory : undefined;
     const asked = exact ? Math.max(depth, FLAT_DEPTH) : depth;
     const rows = await runs(JSON.stringify([table, mode, column, query, filter, excluded, asked]), async () => {
       if (scanned) return scanned.nearest(column, await embedQuery(query, table), limit(asked), knownAsAsked(options));
-      const found = await flat?.flatNearest(column, await embedQuery(query, table), limit(asked), knownAsAsked(options));
+      const found = (await flat?.flatNearest(column, await embedQuery(query, table), limit(asked), knownAsAsked(options))) ?? (await refined?.refinedNearest(column, await embedQuery(query, table), limit(asked), filter));
       if (found) return found;
       if (mode === 'fts' && heldWhole[table] && (await existedShare(table, options)) >= UNFILTERED_FULL_TEXT_SHARE) {
         // Every match, unfiltered, as row ids and scores; the rows and the time filter are applied
         // here, on rows already held (a SQL prefilter and the hit columns were most of the query's cost).
         const matched = await inTurn(() => tables[table].query().fullTextSearch(fullTextQuery(lancedb, query, column)).withRowId().select([...SCORE_COLUMNS.fts]).limit(heldWhole[table]).toArrow());
-        const [rowIds, scores] = [matched.getChild('_rowid')!.toArray() as BigUint64Array, matched.getChild('_score')!.toArray() as Float32Array];
+        const [rowIds, scores] = [rowIdsOf(matched), (matched.getChild('_score')?.toArray() ?? new Float32Array(0)) as Float32Array];
         const kept = table === 'tickets' ? await inMemory!.keptRows(knownAsAsked(options)) : await keptPassages(options);
         return firstMatches(rowIds, scores, limit(asked), kept);
       }

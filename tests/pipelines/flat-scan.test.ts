@@ -7,7 +7,7 @@ import { Random } from '../../datasets/text/random.ts';
 import type { Embedder } from '../../pipelines/embed/embedder.ts';
 import { fma32, openFlatScan } from '../../pipelines/flat-scan.ts';
 import { embeddingText } from '../../pipelines/passages.ts';
-import { fullTextColumn, fullTextQuery, openSearcher, timeTravelFilter, type SearchOptions } from '../../pipelines/search-tables.ts';
+import { fullTextColumn, fullTextQuery, NPROBES, openSearcher, REFINE_FACTOR, timeTravelFilter, type SearchOptions } from '../../pipelines/search-tables.ts';
 import { openIndexedTables, ticketsByLanceDb, type IndexedTables } from '../helpers/lance-search.ts';
 import { useTempDir } from '../helpers/temp.ts';
 
@@ -225,6 +225,51 @@ describe(`past tickets searched by vector below 5,000 tickets (${TICKETS})`, () 
       expect(filtered).toEqual({ tickets: new Set([3, 41, 120]), knowledge: new Set(), macros: new Set([3, 41, 120, 230, 399]) });
     } finally {
       filters.mockRestore();
+      await searcher.close();
+    }
+  });
+});
+
+/**
+ * Past tickets searched through a vector index (above 50,000 of them) keep LanceDB's candidates
+ * and re-rank them here, on the held vectors, as its refineFactor would: the same rows in the same
+ * order at the same distances. An index is built on the small history itself, so the searcher takes
+ * that path on a few hundred rows.
+ */
+describe(`past tickets searched through a vector index, re-ranked in memory (${TICKETS})`, () => {
+  let indexed: IndexedTables;
+  beforeAll(async () => {
+    indexed = await openIndexedTables('shadowdesk-refine-', [...Array.from({ length: TICKETS }, (_, index) => ticket(index)), ...KNOWLEDGE]);
+    // 16 partitions, 5 probed: LanceDB's candidates are a part of the rows, not all of them.
+    for (const column of ['vector', 'answer_vector']) await indexed.tickets.createIndex(column, { config: lancedb.Index.ivfRq({ distanceType: 'cosine', numBits: 8, numPartitions: 16 }), replace: true });
+  }, 120_000);
+  afterAll(() => indexed?.close());
+
+  it('finds by question and by answer what LanceDB finds through the index, in its order, with its scores, re-ranked without asking LanceDB to', async () => {
+    const { workspace, embedder, tickets } = indexed;
+    const searcher = await openSearcher(workspace, embedder);
+    const refines = vi.spyOn(lancedb.VectorQuery.prototype, 'refineFactor');
+    try {
+      let compared = 0;
+      for (const asked of [30, 41, 200, 399]) {
+        const { id, createdAt, messages } = ticket(asked);
+        for (const [query, column] of [[messages[0]!.text, 'vector'], [messages[1]!.text, 'answer_vector']] as const) {
+          for (const limit of [1, 8]) {
+            const options: SearchOptions = { table: 'tickets', mode: 'vector', ...(column === 'answer_vector' && { against: 'answer' }), asOf: createdAt, excludeTicketId: id, limit };
+            const hits = (await searcher.search(query, options)).map((hit) => ({ id: hit.id, score: hit.score }));
+            const [vector] = await embedder.embed([embeddingText(query)]);
+            const lance = await tickets.query().nearestTo(Array.from(vector!)).column(column).distanceType('cosine').nprobes(NPROBES).refineFactor(REFINE_FACTOR).where(timeTravelFilter('tickets', options)!).select(['id', '_distance']).limit(limit + 1).toArray();
+            const expected = lance.filter((row) => String(row.id) !== id).slice(0, limit).map((row) => ({ id: String(row.id), score: 1 - Number(row._distance) }));
+            expect(hits, `${column} ${query} at ${createdAt}`).toEqual(expected);
+            compared += hits.length;
+          }
+        }
+      }
+      expect(compared).toBeGreaterThan(30);
+      // The reference's own 16 queries aside, LanceDB re-ranked only the three checks per column.
+      expect(refines.mock.calls.length - 16).toBeLessThanOrEqual(6);
+    } finally {
+      refines.mockRestore();
       await searcher.close();
     }
   });
