@@ -14,6 +14,7 @@ import { openSearcher } from '../../../pipelines/search-tables.ts';
 import { readManifest } from '../../../pipelines/index-manifest.ts';
 import { RECORD_FILES, readRecords } from '../../../pipelines/workspace.ts';
 import { builtOnce } from '../../helpers/built-once.ts';
+import { runCli as runInThisProcess } from '../../helpers/cli.ts';
 import { compiledCli } from '../../helpers/compiled-cli.ts';
 import { collect } from '../../helpers/temp.ts';
 
@@ -24,7 +25,8 @@ import { collect } from '../../helpers/temp.ts';
  * with an uninterrupted run on a separate workspace. The uninterrupted runs go through the library
  * in the test process (the same functions the commands call); every killed command is a real
  * `shadowdesk` process, the compiled one npm users run (tests/helpers/compiled-cli.ts): a
- * command's start-up through tsx would cost a second of CPU per kill.
+ * command's start-up through tsx would cost a second of CPU per kill. The command that finishes
+ * the work after the kills runs in the test process (`finish`).
  */
 
 /** `npm run test:stress` raises it: each kill loop runs ROUNDS times as long. */
@@ -156,6 +158,17 @@ export async function runCli(args: string[], options: { killAfterMs?: number; wo
 
 export async function runToEnd(args: string[]): Promise<CliRun> {
   const run = await runCli(args);
+  expect(run.code, run.stderr).toBe(0);
+  return run;
+}
+
+/**
+ * The same command again after the kills, to its end, in the test process (tests/helpers/cli.ts):
+ * the same command code on what the kills left, without a process's start-up and module loading
+ * (0.6-0.8 CPU-s each), which only the kills need.
+ */
+export async function finish(args: string[]): Promise<{ stdout: string; stderr: string }> {
+  const run = await runInThisProcess(args);
   expect(run.code, run.stderr).toBe(0);
   return run;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordKind } from '../../../datasets/records.ts';
 import { buildIndex } from '../../../pipelines/search-index.ts';
-import { buildAnswers, crashWorkspaces, type CrashWorkspaces, importedRecords, killDelays, ROUNDS, runCli, runToEnd, searchAnswers, STALE, WORK_STARTED } from './_crash.ts';
+import { buildAnswers, crashWorkspaces, type CrashWorkspaces, finish, importedRecords, killDelays, ROUNDS, runCli, searchAnswers, STALE, WORK_STARTED } from './_crash.ts';
 
 /** `shadowdesk import` SIGKILLed at seeded random points: a first import, then a second that replaces it (see _crash.ts). */
 
@@ -42,7 +42,7 @@ describe.sequential('crash safety: import killed at seeded random points, then t
       if (committed) expect(records).toEqual(recordsA);
       else expect((records as Error).message).toMatch(/nothing imported yet/);
     }
-    await runToEnd(['import', reference.brandA, '--workspace', workspace]);
+    await finish(['import', reference.brandA, '--workspace', workspace]);
     expect(await importedRecords(workspace)).toEqual(recordsA);
   }, 60_000 * ROUNDS);
 
@@ -63,7 +63,7 @@ describe.sequential('crash safety: import killed at seeded random points, then t
       else expect(await searchAnswers(workspace)).toEqual(reference.searchA);
       expect(await buildAnswers(workspace)).toEqual(reference.searchA);
     }
-    await runToEnd(['import', reference.brandB, '--workspace', workspace]);
+    await finish(['import', reference.brandB, '--workspace', workspace]);
     expect(await importedRecords(workspace)).toEqual(recordsB);
   }, 60_000 * ROUNDS);
 });

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAnswers, copyOf, crashWorkspaces, killDelays, ROUNDS, runCli, runToEnd, searchAnswers, STALE, WORK_STARTED } from './_crash.ts';
+import { buildAnswers, copyOf, crashWorkspaces, finish, killDelays, ROUNDS, runCli, searchAnswers, STALE, WORK_STARTED } from './_crash.ts';
 
 /**
  * `shadowdesk index` SIGKILLed at seeded random points: a rebuild for a new import (the first build,
@@ -43,7 +43,7 @@ describe.sequential('crash safety: index rebuild killed at seeded random points,
         expect(await buildAnswers(workspace)).toEqual(searchA);
       } else expect(answers).toEqual(searchB);
     }
-    await runToEnd(['index', '--workspace', workspace]);
+    await finish(['index', '--workspace', workspace]);
     expect(await searchAnswers(workspace)).toEqual(searchB);
   }, 90_000 * ROUNDS);
 });

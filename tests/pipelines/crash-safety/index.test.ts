@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAnswers, compiledKillHook, copyOf, crashWorkspaces, type CrashWorkspaces, killDelays, ROUNDS, runCli, runToEnd, searchAnswers, STALE, WORK_STARTED } from './_crash.ts';
+import { buildAnswers, compiledKillHook, copyOf, crashWorkspaces, type CrashWorkspaces, finish, killDelays, ROUNDS, runCli, searchAnswers, STALE, WORK_STARTED } from './_crash.ts';
 
 /**
  * `shadowdesk index` SIGKILLed at seeded random points: the first build; then a rebuild killed at
@@ -36,7 +36,7 @@ describe.sequential('crash safety: first index killed at seeded random points, t
       if (built) expect(await searchAnswers(workspace)).toEqual(searchA);
       else await searchAnswers(workspace).then((answers) => expect(answers).toEqual(searchA), (error: Error) => expect(error.message).toMatch(/no search index yet/));
     }
-    await runToEnd(['index', '--workspace', workspace]);
+    await finish(['index', '--workspace', workspace]);
     expect(await searchAnswers(workspace)).toEqual(searchA);
   }, 60_000 * ROUNDS);
 });
@@ -58,7 +58,7 @@ describe.sequential('crash safety: an index rebuild killed between its new ticke
     expect(run.signal).toBe('SIGKILL');
     await expect(searchAnswers(beforeRebuild)).rejects.toThrow(STALE);
     expect(await buildAnswers(beforeRebuild)).toEqual(reference.searchA);
-    await runToEnd(['index', '--workspace', beforeRebuild]);
+    await finish(['index', '--workspace', beforeRebuild]);
     expect(await searchAnswers(beforeRebuild)).toEqual(reference.searchB);
   }, 60_000 * ROUNDS);
 });

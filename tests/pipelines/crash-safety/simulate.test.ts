@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyOf, crashWorkspaces, killDelays, ROUNDS, runCli, runToEnd, WORK_STARTED } from './_crash.ts';
+import { copyOf, crashWorkspaces, finish, killDelays, ROUNDS, runCli, runToEnd, WORK_STARTED } from './_crash.ts';
 
 /** `shadowdesk simulate` SIGKILLed at seeded random points, then resumed (see _crash.ts). */
 
@@ -63,7 +63,7 @@ describe.sequential('crash safety: simulate killed at seeded random points, then
       const complete = text.endsWith('\n') || text === '' ? lines.slice(0, -1) : lines.slice(0, -2);
       for (const line of complete) expect(() => JSON.parse(line) as unknown).not.toThrow();
     }
-    const finished = await runToEnd(simulateArgs(workspace));
+    const finished = await finish(simulateArgs(workspace));
     expect(finished.stdout).toMatch(/\(\d+ results resumed from an earlier run\)/);
     expect(await replayResults(runDir)).toEqual(await replayResults(join(reference, 'runs', 'crash')));
     expect(await reportMetrics(runDir)).toEqual(await reportMetrics(join(reference, 'runs', 'crash')));
