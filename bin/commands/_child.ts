@@ -101,12 +101,14 @@ export function glibcVersion(): string | undefined {
 
 /**
  * glibc's allocator, held to what LanceDB's index builds free: at most 2 arenas, so that what one
- * build thread frees the others reuse; and every block of 128 KiB or more mapped on its own and
+ * build thread frees the others reuse; and every block of 8 MiB or more mapped on its own and
  * returned to the system when freed (glibc otherwise raises that threshold to the largest block
- * freed, up to 32 MiB, and keeps the blocks below it). A million tickets: the child's peak 838–912
- * MiB with the arena limit alone, about 690 MiB with both (docs/benchmarks.md, "Index memory at 1M").
+ * freed, up to 32 MiB, and keeps the blocks below it for reuse). A million tickets, the child's
+ * peak: 838–912 MiB with the arena limit alone, 721 with both, for 18 % more CPU (pages mapped
+ * afresh); a threshold of 128 KiB or 1 MiB gained 10–30 MiB more for 29 % (docs/benchmarks.md,
+ * "Index memory at 1M").
  */
-export const ALLOCATOR_LIMITS = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' } as const;
+export const ALLOCATOR_LIMITS = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '8388608' } as const;
 
 /**
  * From this many imported tickets the index is built in a child with ALLOCATOR_LIMITS (see
