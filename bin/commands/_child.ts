@@ -99,28 +99,36 @@ export function glibcVersion(): string | undefined {
   return report.header?.glibcVersionRuntime;
 }
 
-/** At most 2 allocator arenas: what LanceDB's index builds free is then reused. */
-export const ARENA_LIMIT = { MALLOC_ARENA_MAX: '2' } as const;
+/**
+ * glibc's allocator, held to what LanceDB's index builds free: at most 2 arenas, so that what one
+ * build thread frees the others reuse; and every block of 8 MiB or more mapped on its own and
+ * returned to the system when freed (glibc otherwise raises that threshold to the largest block
+ * freed, up to 32 MiB, and keeps the blocks below it for reuse). A million tickets, the child's
+ * peak: 838–912 MiB with the arena limit alone, 721 with both, for 18 % more CPU (pages mapped
+ * afresh); a threshold of 128 KiB or 1 MiB gained 10–30 MiB more for 29 % (docs/benchmarks.md,
+ * "Index memory at 1M").
+ */
+export const ALLOCATOR_LIMITS = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '8388608' } as const;
 
 /**
- * From this many imported tickets the index is built in a child with ARENA_LIMIT (see
+ * From this many imported tickets the index is built in a child with ALLOCATOR_LIMITS (see
  * docs/benchmarks.md, "Index memory at 1M"): below it the build's peak is the embedding and the
- * writing, which the limit barely lowers, and a second Node start-up would cost more than it saves.
+ * writing, which the limits barely lower, and a second Node start-up would cost more than it saves.
  */
-export const ARENA_LIMIT_MIN_TICKETS = 200_000;
+export const ALLOCATOR_LIMITS_MIN_TICKETS = 200_000;
 
 /**
  * The environment an index build of `workspace` should run with in a child, or undefined to build
  * in this process: on glibc, where LanceDB's build threads would each keep an arena of their own,
  * for a large import, unless the user set MALLOC_ARENA_MAX (then it is set already, as in the child).
  */
-export async function arenaLimitFor(
+export async function allocatorLimitsFor(
   workspace: string,
-  { env = process.env, glibc = glibcVersion, minTickets = ARENA_LIMIT_MIN_TICKETS }: { env?: NodeJS.ProcessEnv; glibc?: () => string | undefined; minTickets?: number } = {},
-): Promise<typeof ARENA_LIMIT | undefined> {
+  { env = process.env, glibc = glibcVersion, minTickets = ALLOCATOR_LIMITS_MIN_TICKETS }: { env?: NodeJS.ProcessEnv; glibc?: () => string | undefined; minTickets?: number } = {},
+): Promise<typeof ALLOCATOR_LIMITS | undefined> {
   if (env.MALLOC_ARENA_MAX !== undefined) return undefined;
   if ((await importedTickets(workspace)) < minTickets) return undefined;
-  return glibc() === undefined ? undefined : ARENA_LIMIT;
+  return glibc() === undefined ? undefined : ALLOCATOR_LIMITS;
 }
 
 /**

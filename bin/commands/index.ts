@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import { buildIndex } from '../../index.ts';
 import { guarded, withExamples } from '../_cli.ts';
-import { arenaLimitFor, exitLike, runInChild, stopWithParent } from './_child.ts';
+import { allocatorLimitsFor, exitLike, runInChild, stopWithParent } from './_child.ts';
 import { indexProgress } from './_progress.ts';
 
 const command = defineCommand({
@@ -14,8 +14,8 @@ const command = defineCommand({
   },
   run: ({ args }) =>
     guarded(async () => {
-      const arenaLimit = await arenaLimitFor(args.workspace);
-      if (arenaLimit) return exitLike(await runInChild(arenaLimit));
+      const allocatorLimits = await allocatorLimitsFor(args.workspace);
+      if (allocatorLimits) return exitLike(await runInChild(allocatorLimits));
       stopWithParent();
       const summary = await buildIndex({
         workspace: args.workspace,

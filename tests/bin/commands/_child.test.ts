@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ARENA_LIMIT, arenaLimitFor, glibcVersion, importedTickets, stopWithParent } from '../../../bin/commands/_child.ts';
+import { ALLOCATOR_LIMITS, allocatorLimitsFor, glibcVersion, importedTickets, stopWithParent } from '../../../bin/commands/_child.ts';
 import { importSources } from '../../../pipelines/import.ts';
 import { compiledPackage } from '../../helpers/compiled-cli.ts';
 import { useTempDir } from '../../helpers/temp.ts';
@@ -153,7 +153,7 @@ describe('stopWithParent', () => {
   });
 });
 
-describe('arenaLimitFor: which index builds run in a child with MALLOC_ARENA_MAX=2', () => {
+describe('allocatorLimitsFor: which index builds run in a child with the allocator limits', () => {
   const tempDir = useTempDir();
 
   async function imported(): Promise<{ workspace: string; tickets: number }> {
@@ -167,26 +167,26 @@ describe('arenaLimitFor: which index builds run in a child with MALLOC_ARENA_MAX
     expect(tickets).toBeGreaterThan(0);
     expect(await importedTickets(workspace)).toBe(tickets);
     const glibc = () => '2.36';
-    expect(await arenaLimitFor(workspace, { env: {}, glibc, minTickets: tickets })).toEqual(ARENA_LIMIT);
-    expect(await arenaLimitFor(workspace, { env: {}, glibc, minTickets: tickets + 1 })).toBeUndefined();
+    expect(await allocatorLimitsFor(workspace, { env: {}, glibc, minTickets: tickets })).toEqual(ALLOCATOR_LIMITS);
+    expect(await allocatorLimitsFor(workspace, { env: {}, glibc, minTickets: tickets + 1 })).toBeUndefined();
   });
 
   it('not when MALLOC_ARENA_MAX is set already (by the user, or in the child), whatever its value', async () => {
     const { workspace, tickets } = await imported();
     for (const value of ['2', '8', '']) {
-      expect(await arenaLimitFor(workspace, { env: { MALLOC_ARENA_MAX: value }, glibc: () => '2.36', minTickets: tickets })).toBeUndefined();
+      expect(await allocatorLimitsFor(workspace, { env: { MALLOC_ARENA_MAX: value }, glibc: () => '2.36', minTickets: tickets })).toBeUndefined();
     }
   });
 
   it('not off glibc (musl, macOS, Windows), where the variable means nothing', async () => {
     const { workspace, tickets } = await imported();
-    expect(await arenaLimitFor(workspace, { env: {}, glibc: () => undefined, minTickets: tickets })).toBeUndefined();
+    expect(await allocatorLimitsFor(workspace, { env: {}, glibc: () => undefined, minTickets: tickets })).toBeUndefined();
   });
 
   it('not without an import: the build then says what is missing, in this process', async () => {
     const workspace = join(await tempDir(), 'nothing-here');
     expect(await importedTickets(workspace)).toBe(0);
-    expect(await arenaLimitFor(workspace, { env: {}, glibc: () => '2.36', minTickets: 1 })).toBeUndefined();
+    expect(await allocatorLimitsFor(workspace, { env: {}, glibc: () => '2.36', minTickets: 1 })).toBeUndefined();
   });
 
   it("glibcVersion reads this machine's C library", () => {

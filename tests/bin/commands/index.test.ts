@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ARENA_LIMIT_MIN_TICKETS, glibcVersion } from '../../../bin/commands/_child.ts';
+import { ALLOCATOR_LIMITS_MIN_TICKETS, glibcVersion } from '../../../bin/commands/_child.ts';
 import { importSources } from '../../../pipelines/import.ts';
 import { currentImportDir, REPORT_FILE } from '../../../pipelines/workspace.ts';
 import { CLI } from '../../helpers/cli.ts';
@@ -32,16 +32,16 @@ async function builtBy(workspace: string): Promise<number> {
   return Number(/-(\d+)$/.exec(manifest.tables)![1]);
 }
 
-describe.runIf(glibcVersion() !== undefined)('shadowdesk index on glibc: a large import is built in a child with MALLOC_ARENA_MAX=2', () => {
+describe.runIf(glibcVersion() !== undefined)('shadowdesk index on glibc: a large import is built in a child with the allocator limits', () => {
   const tempDir = useTempDir();
 
-  /** A small import whose report counts ARENA_LIMIT_MIN_TICKETS tickets: the command takes it for a large one. */
+  /** A small import whose report counts ALLOCATOR_LIMITS_MIN_TICKETS tickets: the command takes it for a large one. */
   async function largeByItsReport(): Promise<string> {
     const workspace = join(await tempDir(), 'ws');
     await importSources([{ path: TICKETS }], { workspace });
     const report = join((await currentImportDir(workspace))!, REPORT_FILE);
     const counted = JSON.parse(await readFile(report, 'utf8')) as { totals: { records: { ticket: number } } };
-    counted.totals.records.ticket = ARENA_LIMIT_MIN_TICKETS;
+    counted.totals.records.ticket = ALLOCATOR_LIMITS_MIN_TICKETS;
     await writeFile(report, JSON.stringify(counted));
     return workspace;
   }
