@@ -79,10 +79,10 @@ export interface FlatScan {
 
 /**
  * How far a distance computed in doubles may be from LanceDB's 32-bit one, with room to spare:
- * its roundings (16 fused multiply-adds a lane, 4 pairwise sums, the norms and the division), each
- * at most 2⁻²⁴ of a product of the vectors' lengths, err by under 2e-6 of the distance's scale.
- * Rows within this of the depth-th nearest by doubles are measured again exactly, so the double
- * only chooses which rows are worth it (1e-3 measured 2.5 times as many again at 100,000 tickets).
+ * its roundings (16 fused multiply-adds a lane, 4 pairwise sums, the norms, the divisions), each
+ * at most 2⁻²⁴ of a part of the vectors' lengths' product, err by a few millionths at most. Rows
+ * within this of the depth-th nearest by doubles are measured again exactly, so the double only
+ * chooses which rows are worth it.
  */
 const DOUBLE_SLACK = 1e-4;
 /** A row this long by doubles keeps a length in LanceDB's 32-bit sums: its squares are far above the smallest 32-bit float. */
@@ -112,7 +112,7 @@ export function openFlatScan(vectors: Float32Array, dimensions: number): FlatSca
   };
   // Reused by every search: a search runs start to end without yielding.
   const query = new Float64Array(dimensions);
-  /** The `depth` nearest of the rows `each` visits, in increasing order, that `keep` accepts. */
+  /** The `depth` nearest of the rows `each` visits that `keep` accepts, by LanceDB's distance then row. */
   const nearestAmong = (vector: ArrayLike<number>, depth: number, each: (visit: (row: number) => void) => void, keep: (row: number) => boolean): FlatNeighbour[] => {
     if (vector.length !== dimensions) throw new Error(`a query of ${vector.length} dimensions against vectors of ${dimensions}`);
     query.set(vector);
