@@ -660,14 +660,33 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
     return vectors;
   };
   const scans = new Map<string, Promise<VectorScan>>();
-  const flatScans = new Map<string, Promise<FlatScan | undefined>>();
-  const refiners = new Map<string, Promise<FlatScan | undefined>>();
+  const checked = new Map<string, Promise<FlatScan | undefined>>();
   /** LanceDB's candidates of a search through the vector index, as row ids in its order. */
   const candidates = (column: string, vector: number[], limit: number, filter: string | undefined): Promise<BigUint64Array> => {
     let builder = table.query().nearestTo(vector).column(column).distanceType('cosine').nprobes(NPROBES);
     if (filter) builder = builder.where(filter);
     const asked = builder.withRowId().select([...SCORE_COLUMNS.vector]).limit(limit * REFINE_FACTOR);
     return inTurn(() => asked.toArrow()).then(rowIdsOf);
+  };
+  /**
+   * A flat scan of a column, opened once, checked against LanceDB as what it stands in for: its
+   * flat search, or its re-ranking of a vector index's candidates; undefined where they differ.
+   */
+  const checkedScan = (column: string, standsFor: 'flat search' | 're-ranking'): Promise<FlatScan | undefined> => {
+    const key = `${standsFor} of ${column}`;
+    let scan = checked.get(key);
+    if (!scan) {
+      scan = Promise.all([hitRows(), vectorsOf(column)]).then(async ([{ rows, byRowId, inRowIdOrder }, vectors]) => {
+        const opened = openFlatScan(vectors, dimensions);
+        const ids = rows.map((row) => String(row.id));
+        if (standsFor === 'flat search') return (await flatAlike({ table, column, inTurn }, opened, vectors, ids)) ? opened : undefined;
+        const asked = (probe: number[]) => table.query().nearestTo(probe).column(column).distanceType('cosine').nprobes(NPROBES).refineFactor(REFINE_FACTOR).select(['id', '_distance']).limit(PROBED_REFINE_LIMIT);
+        const ours = (probe: number[]) => candidates(column, probe, PROBED_REFINE_LIMIT, undefined).then((found) => opened.nearestOf(probe, byRowId.of(found), PROBED_REFINE_LIMIT));
+        return inRowIdOrder && (await rankedAlike({ inTurn, asked }, ours, vectors, ids)) ? opened : undefined;
+      });
+      checked.set(key, scan);
+    }
+    return scan;
   };
   let indexedTexts: Promise<Map<string, { column: string; row: number }>> | undefined;
   return {
@@ -678,31 +697,12 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
       return (await scanned.nearest(vector, depth, (row) => known(knownMs[row]!))).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
     },
     async flatNearest(column, vector, depth, known) {
-      let scan = flatScans.get(column);
-      if (!scan) {
-        scan = Promise.all([hitRows(), vectorsOf(column)]).then(async ([{ rows }, vectors]) => {
-          const opened = openFlatScan(vectors, dimensions);
-          const ids = rows.map((row) => String(row.id));
-          return (await flatAlike({ table, column, inTurn }, opened, vectors, ids)) ? opened : undefined;
-        });
-        flatScans.set(column, scan);
-      }
-      const [{ rows, knownMs }, scanned] = await Promise.all([hitRows(), scan]);
+      const [{ rows, knownMs }, scanned] = await Promise.all([hitRows(), checkedScan(column, 'flat search')]);
       if (isZero(vector)) return undefined;
       return scanned?.nearest(vector, depth, (row) => known(knownMs[row]!)).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
     },
     async refinedNearest(column, vector, limit, filter) {
-      let refiner = refiners.get(column);
-      if (!refiner) {
-        refiner = Promise.all([hitRows(), vectorsOf(column)]).then(async ([{ rows, byRowId, inRowIdOrder }, vectors]) => {
-          const opened = openFlatScan(vectors, dimensions);
-          const asked = (probe: number[]) => table.query().nearestTo(probe).column(column).distanceType('cosine').nprobes(NPROBES).refineFactor(REFINE_FACTOR).select(['id', '_distance']).limit(PROBED_REFINE_LIMIT);
-          const ours = (probe: number[]) => candidates(column, probe, PROBED_REFINE_LIMIT, undefined).then((ids) => opened.nearestOf(probe, byRowId.of(ids), PROBED_REFINE_LIMIT));
-          return inRowIdOrder && (await rankedAlike({ inTurn, asked }, ours, vectors, rows.map((row) => String(row.id)))) ? opened : undefined;
-        });
-        refiners.set(column, refiner);
-      }
-      const [{ rows, byRowId }, refining] = await Promise.all([hitRows(), refiner]);
+      const [{ rows, byRowId }, refining] = await Promise.all([hitRows(), checkedScan(column, 're-ranking')]);
       if (!refining || isZero(vector)) return undefined;
       const found = await candidates(column, vector, limit, filter);
       return refining.nearestOf(vector, byRowId.of(found), limit).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
