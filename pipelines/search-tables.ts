@@ -12,6 +12,7 @@ import { embeddingText } from './passages.ts';
 import { batching, createGate } from './batching.ts';
 import { openVectorScan, type VectorScan } from './vector-scan.ts';
 import { openFlatScan, type FlatNeighbour, type FlatScan } from './flat-scan.ts';
+import { twinGroups, type TwinGroups } from './vector-twins.ts';
 
 /** LanceDB tables behind the search index, and hybrid retrieval over them with the time-travel filter. */
 
@@ -109,11 +110,21 @@ const SCANNED_MAX_ROWS = 50_000;
  * hit columns back from disk, 10–20 ms of CPU of a 13–22 ms query at 100,000 tickets; its
  * candidates alone, as row ids, cost 3–5 ms. The hit columns and the searched vector columns
  * are then held (at 100,000 tickets about 60 MB of rows and 100 MB a column), and the re-ranking
- * is LanceDB's own arithmetic and order (flat-scan.ts): the same rows at the same distances
- * (checked when a column is first searched). Larger histories keep LanceDB's, whose memory does
- * not grow with them.
+ * is LanceDB's own arithmetic and order (flat-scan.ts), at its distances (checked when a column is
+ * first searched). It ranks every row sharing a candidate's vector too (vector-twins.ts), so of a
+ * question asked word for word by hundreds, the earliest come first, as in an exact search, rather
+ * than those the index happened to return. Larger histories keep LanceDB's, whose memory does not
+ * grow with them.
  */
 const HELD_MAX_ROWS = 150_000;
+/**
+ * A held search through a vector index asks LanceDB for its candidates without the time filter when
+ * the filter keeps at least this share of the rows (a replay's window, late in a history), for
+ * enough of them to pass with room (the margin): at 100,000 tickets a query for 180 candidates cost
+ * 2.6–2.9 ms of CPU prefiltered and 1.4–1.6 ms without the filter for 262 of them.
+ */
+const UNFILTERED_CANDIDATES_SHARE = 0.5;
+const UNFILTERED_CANDIDATES_MARGIN = 1.25;
 export type SearchTable = keyof typeof TEXT_COLUMN;
 
 function vectorField(arrow: Lance['arrow'], name: string, dimensions: number): Field {
@@ -562,6 +573,12 @@ const QUERIES_KEPT = 64;
  */
 const RANKING_BATCH = { size: 16, waitMs: 2 };
 /**
+ * Candidate searches of past tickets through their vector index, without the time filter, asked
+ * together (the tickets in flight): one query of many vectors. At 100,000 tickets, LanceDB's query
+ * and the decoding of its result cost 0.5 ms of the main thread's CPU whatever the query's size.
+ */
+const CANDIDATES_BATCH = { size: 16, waitMs: 2 };
+/**
  * LanceDB queries of one searcher running at once, the others waiting their turn. Each query runs
  * on LanceDB's threads, and many at once cost more CPU apiece (buffers allocated afresh, threads
  * switching): replaying 128 demo tickets with 64 in flight (an LLM at concurrency 32, 2 cores)
@@ -613,11 +630,12 @@ interface PastTickets {
    */
   flatNearest(column: string, vector: number[], depth: number, known: (knownMs: number) => boolean): Promise<Row[] | undefined>;
   /**
-   * LanceDB's search of `column` through its vector index, `filter` before it, re-ranked on the
-   * held vectors as its refineFactor would; undefined where that re-ranking is not LanceDB's
-   * (checked once per column).
+   * The `limit` rows nearest `vector` in `column`, of those that existed as asked, among LanceDB's
+   * candidates through its vector index and every row sharing a candidate's vector, ranked on the
+   * held vectors with LanceDB's arithmetic as its refineFactor would; undefined where that
+   * arithmetic is not LanceDB's (checked once per column).
    */
-  refinedNearest(column: string, vector: number[], limit: number, filter: string | undefined): Promise<Row[] | undefined>;
+  refinedNearest(column: string, vector: number[], limit: number, options: SearchOptions): Promise<Row[] | undefined>;
   /** The vector a past ticket's question or answer of exactly this text was indexed with, if one was. */
   indexedVector(text: string): Promise<number[] | undefined>;
   /** How many rows' `known_ms` pass `known`. */
@@ -629,14 +647,16 @@ interface PastTickets {
 
 function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<typeof createGate>): PastTickets {
   // Every read is a whole scan of one table version, so a row is at the same position in each.
-  let hits: Promise<{ rows: Row[]; knownMs: Float64Array; byRowId: RowPositions; inRowIdOrder: boolean }> | undefined;
+  let hits: Promise<{ rows: Row[]; knownMs: Float64Array; sortedKnownMs: Float64Array; byRowId: RowPositions; inRowIdOrder: boolean }> | undefined;
   const hitRows = () =>
     (hits ??= inTurn(() => table.query().withRowId().select([...HIT_COLUMNS.tickets]).toArrow()).then((read) => {
       const rows = plainRows(read, '_rowid');
       const rowIds = rowIdsOf(read);
+      const knownMs = Float64Array.from(rows, (row) => Number(row.known_ms));
       return {
         rows,
-        knownMs: Float64Array.from(rows, (row) => Number(row.known_ms)),
+        knownMs,
+        sortedKnownMs: Float64Array.from(knownMs).sort(),
         byRowId: rowPositions(rowIds),
         // LanceDB breaks a tie of distances by row id; the flat scan by position.
         inRowIdOrder: rowIds.every((rowId, row) => row === 0 || rowId > rowIds[row - 1]!),
@@ -661,12 +681,64 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
   };
   const scans = new Map<string, Promise<VectorScan>>();
   const checked = new Map<string, Promise<FlatScan | undefined>>();
-  /** LanceDB's candidates of a search through the vector index, as row ids in its order. */
-  const candidates = (column: string, vector: number[], limit: number, filter: string | undefined): Promise<BigUint64Array> => {
+  /** LanceDB's first `count` candidates of a search through the vector index, as row ids in its order. */
+  const candidates = (column: string, vector: number[], count: number, filter: string | undefined): Promise<BigUint64Array> => {
     let builder = table.query().nearestTo(vector).column(column).distanceType('cosine').nprobes(NPROBES);
     if (filter) builder = builder.where(filter);
-    const asked = builder.withRowId().select([...SCORE_COLUMNS.vector]).limit(limit * REFINE_FACTOR);
+    const asked = builder.withRowId().select([...SCORE_COLUMNS.vector]).limit(count);
     return inTurn(() => asked.toArrow()).then(rowIdsOf);
+  };
+  const unfilteredBatches = new Map<string, (asked: { vector: number[]; deep: number }) => Promise<{ rowIds: BigUint64Array; whole: boolean }>>();
+  /**
+   * LanceDB's first `deep` candidates of a search through the vector index without a filter, asked
+   * together with the other tickets' in flight as one query of many vectors (each its own ranking,
+   * as deep as the deepest); `whole` where the probed partitions held fewer rows than that.
+   */
+  const unfilteredCandidates = (column: string, vector: number[], deep: number) => {
+    let batch = unfilteredBatches.get(column);
+    if (!batch) {
+      batch = batching(async (asked: Array<{ vector: number[]; deep: number }>) => {
+        const limit = Math.max(...asked.map((one) => one.deep));
+        const query = asked.slice(1).reduce((built, one) => built.addQueryVector(one.vector), table.query().nearestTo(asked[0]!.vector));
+        const found = await inTurn(() => query.column(column).distanceType('cosine').nprobes(NPROBES).withRowId().select([...SCORE_COLUMNS.vector]).limit(limit).toArrow());
+        const [rowIds, queries] = [rowIdsOf(found), found.getChild('query_index')?.toArray() as Int32Array | undefined];
+        // Each query's rows are together, in LanceDB's order.
+        const ends = new Int32Array(asked.length + 1);
+        for (let index = 0; index < rowIds.length; index++) ends[(queries?.[index] ?? 0) + 1]!++;
+        for (let index = 0; index < asked.length; index++) ends[index + 1]! += ends[index]!;
+        const ordered = new BigUint64Array(rowIds.length);
+        const next = ends.slice(0, asked.length);
+        for (let index = 0; index < rowIds.length; index++) ordered[next[queries?.[index] ?? 0]!++] = rowIds[index]!;
+        return asked.map((_, index) => ({ rowIds: ordered.subarray(ends[index]!, ends[index + 1]!), whole: ends[index + 1]! - ends[index]! < limit }));
+      }, CANDIDATES_BATCH);
+      unfilteredBatches.set(column, batch);
+    }
+    return batch({ vector, deep });
+  };
+  /**
+   * The positions of LanceDB's first `count` candidates among the rows that existed as asked. Where
+   * the time filter keeps most rows, LanceDB is asked without it, deep enough for `count` of them to
+   * pass, and they are filtered here: its prefilter was half a query's cost at 100,000 tickets.
+   * They are the filtered query's candidates but for which of a group of identical rows reach the
+   * cut, which `refinedNearest` makes irrelevant (12,000 answers alike either way at 100,000).
+   */
+  const knownCandidates = async (column: string, vector: number[], count: number, options: SearchOptions): Promise<Int32Array> => {
+    const [{ knownMs, sortedKnownMs, byRowId }, at, filter] = [await hitRows(), asOfMs(options), timeTravelFilter('tickets', options)];
+    const share = at === undefined ? 1 : lowerBound(sortedKnownMs, at) / sortedKnownMs.length;
+    if (share >= UNFILTERED_CANDIDATES_SHARE) {
+      const deep = Math.min(sortedKnownMs.length, Math.ceil((count / share) * UNFILTERED_CANDIDATES_MARGIN));
+      const { rowIds, whole } = await unfilteredCandidates(column, vector, deep);
+      const kept = byRowId.of(rowIds).filter((row) => at === undefined || knownMs[row]! < at);
+      // Fewer rows than asked are every row the probed partitions hold: none is missing.
+      if (kept.length >= count || whole) return kept.subarray(0, count);
+    }
+    return byRowId.of(await candidates(column, vector, count, filter));
+  };
+  const groups = new Map<string, Promise<TwinGroups>>();
+  const twinsOf = (column: string): Promise<TwinGroups> => {
+    let grouped = groups.get(column);
+    if (!grouped) groups.set(column, (grouped = vectorsOf(column).then((vectors) => twinGroups(vectors, dimensions))));
+    return grouped;
   };
   /**
    * A flat scan of a column, opened once, checked against LanceDB as what it stands in for: its
@@ -681,7 +753,7 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
         const ids = rows.map((row) => String(row.id));
         if (standsFor === 'flat search') return (await flatAlike({ table, column, inTurn }, opened, vectors, ids)) ? opened : undefined;
         const asked = (probe: number[]) => table.query().nearestTo(probe).column(column).distanceType('cosine').nprobes(NPROBES).refineFactor(REFINE_FACTOR).select(['id', '_distance']).limit(PROBED_REFINE_LIMIT);
-        const ours = (probe: number[]) => candidates(column, probe, PROBED_REFINE_LIMIT, undefined).then((found) => opened.nearestOf(probe, byRowId.of(found), PROBED_REFINE_LIMIT));
+        const ours = (probe: number[]) => candidates(column, probe, PROBED_REFINE_LIMIT * REFINE_FACTOR, undefined).then((found) => opened.nearestOf(probe, byRowId.of(found), PROBED_REFINE_LIMIT));
         return inRowIdOrder && (await rankedAlike({ inTurn, asked }, ours, vectors, ids)) ? opened : undefined;
       });
       checked.set(key, scan);
@@ -701,11 +773,15 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
       if (isZero(vector)) return undefined;
       return scanned?.nearest(vector, depth, (row) => known(knownMs[row]!)).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
     },
-    async refinedNearest(column, vector, limit, filter) {
-      const [{ rows, byRowId }, refining] = await Promise.all([hitRows(), checkedScan(column, 're-ranking')]);
+    async refinedNearest(column, vector, limit, options) {
+      const [{ rows, knownMs }, refining, twins] = await Promise.all([hitRows(), checkedScan(column, 're-ranking'), twinsOf(column)]);
       if (!refining || isZero(vector)) return undefined;
-      const found = await candidates(column, vector, limit, filter);
-      return refining.nearestOf(vector, byRowId.of(found), limit).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
+      const found = await knownCandidates(column, vector, limit * REFINE_FACTOR, options);
+      // Which of a group of rows sharing one vector LanceDB's candidates hold is its choice (hundreds
+      // of tickets can ask the same question); the nearest of them are the earliest that existed.
+      const known = knownAsAsked(options);
+      const ranked = twins.withTwins(found, limit, (row) => known(knownMs[row]!));
+      return refining.nearestOf(vector, ranked, limit).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
     },
     async indexedVector(text) {
       indexedTexts ??= hitRows().then(({ rows }) => {
@@ -829,7 +905,10 @@ function rowPositions(rowIds: BigUint64Array): RowPositions {
     at: (rowId) => fragments.get(Math.floor(rowId / 2 ** 32))![rowId % 2 ** 32]!,
     of(ids) {
       const asked = halves(ids);
-      return Int32Array.from({ length: ids.length }, (_, index) => fragments.get(asked[2 * index + high]!)![asked[2 * index + low]!]!);
+      // A plain loop: Int32Array.from with a mapping function was a tenth of this search's main thread.
+      const positions = new Int32Array(ids.length);
+      for (let index = 0; index < ids.length; index++) positions[index] = fragments.get(asked[2 * index + high]!)![asked[2 * index + low]!]!;
+      return positions;
     },
   };
 }
@@ -839,6 +918,17 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** A result's row ids (LanceDB gives a result of no rows no columns). */
 function rowIdsOf(read: Table): BigUint64Array {
   return read.numRows === 0 ? new BigUint64Array(0) : (read.getChild('_rowid')!.toArray() as BigUint64Array);
+}
+
+/** How many of `sorted`'s values are below `value`. */
+function lowerBound(sorted: Float64Array, value: number): number {
+  let [low, high] = [0, sorted.length];
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle]! < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** A vector of zeros (a text of no known word): LanceDB's searches with one are left to LanceDB. */
@@ -984,7 +1074,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
     const asked = exact ? Math.max(depth, FLAT_DEPTH) : depth;
     const rows = await runs(JSON.stringify([table, mode, column, query, filter, excluded, asked]), async () => {
       if (scanned) return scanned.nearest(column, await embedQuery(query, table), limit(asked), knownAsAsked(options));
-      const found = (await flat?.flatNearest(column, await embedQuery(query, table), limit(asked), knownAsAsked(options))) ?? (await refined?.refinedNearest(column, await embedQuery(query, table), limit(asked), filter));
+      const found = (await flat?.flatNearest(column, await embedQuery(query, table), limit(asked), knownAsAsked(options))) ?? (await refined?.refinedNearest(column, await embedQuery(query, table), limit(asked), options));
       if (found) return found;
       if (mode === 'fts' && heldWhole[table] && (await existedShare(table, options)) >= UNFILTERED_FULL_TEXT_SHARE) {
         // Every match, unfiltered, as row ids and scores; the rows and the time filter are applied
