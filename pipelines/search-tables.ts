@@ -577,7 +577,7 @@ const RANKING_BATCH = { size: 16, waitMs: 2 };
  * together (the tickets in flight): one query of many vectors. At 100,000 tickets, LanceDB's query
  * and the decoding of its result cost 0.5 ms of the main thread's CPU whatever the query's size.
  */
-const CANDIDATES_BATCH = { size: 16, waitMs: 2 };
+const CANDIDATES_BATCH = { size: 16, waitMs: 0 };
 /**
  * LanceDB queries of one searcher running at once, the others waiting their turn. Each query runs
  * on LanceDB's threads, and many at once cost more CPU apiece (buffers allocated afresh, threads
