@@ -560,9 +560,13 @@ const RUNS_KEPT = 512;
  * Queries of the tickets in flight embedded by one run of the built-in model: a replay spent a
  * sixth of its main thread embedding queries one at a time, and the 1,780 queries of a 600-ticket
  * replay, embedded in the batches it formed (3 a run on average), took 370–382 against 443–462 ms
- * of CPU. Its graph (a lookup, then a weighted sum) gives a text the same bits alone or padded
- * beside longer ones (3,101 texts checked); another model's attention over padding is not known
- * to, so its queries go one at a time.
+ * of CPU. Its graph (a lookup, then a weighted sum) gives a short text the same bits alone or
+ * padded beside longer ones (3,101 texts checked). A text of more than about 100 words (a question
+ * widened with past answers) can come out a float32 step apart in a few dimensions, with what is
+ * batched beside it: one knowledge-base confidence of 12,000 answers at 100,000 tickets moved
+ * between runs. Embedding each query alone cost a 10,000-ticket replay 4.0–4.6 ms of CPU a ticket
+ * against 3.0–3.2 (load 4). Another model's attention over padding is not known to keep even short
+ * texts alike, so its queries go one at a time.
  */
 const EMBEDDING_BATCH = { size: 32, waitMs: 0 };
 /** Queries whose vector, and whose ranking of a small knowledge table, are remembered. */
@@ -969,9 +973,10 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   const embedded = remembering<number[]>(QUERIES_KEPT);
   const embedOne = builtin ? batching((texts: string[]) => model.embed(texts), EMBEDDING_BATCH) : (text: string) => model.embed([text]).then(([vector]) => vector!);
   // Two of a replayed ticket's three queries, searched among the past tickets, are its own
-  // question and its agent's reply, indexed with it: the built-in model embeds a text to the same
-  // bits alone or among others, so their indexed vectors are what embedding them again would give
-  // (tokenizing and embedding were a quarter of a 10,000-ticket replay's main thread).
+  // question and its agent's reply, indexed with it: the built-in model embeds a short text to the
+  // same bits alone or among others, so their indexed vectors are what embedding them again would
+  // give, a long one within a float32 step (tokenizing and embedding were a quarter of a
+  // 10,000-ticket replay's main thread).
   const indexedVector = builtin ? inMemory?.indexedVector : undefined;
   const embedQuery = (query: string, table: SearchTable): Promise<number[]> =>
     embedded(query, async () => (table === 'tickets' ? await indexedVector?.(query) : undefined) ?? Array.from(await embedOne(embeddingText(query))));
