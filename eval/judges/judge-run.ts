@@ -106,6 +106,11 @@ function withoutHandles(text: string): string {
   return text.replace(HANDLE, '').trim();
 }
 
+/** What the judges read of an answer besides its ticket: its text, what it cited and what its tools did. */
+function caseKey(answer: TicketResult['answer']): string {
+  return `${answer.text}\u0000${JSON.stringify(answer.sources)}\u0000${JSON.stringify(answer.actions ?? [])}`;
+}
+
 function outcomeOf(sent: boolean, correct: boolean, history: TicketHistory): Outcome {
   if (!sent) return 'agent-only';
   return correct && history.oneTouch ? 'automated' : 'ai-then-agent';
@@ -177,11 +182,6 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
 
   // Tickets whose agent acted in another system: what a text-only candidate could not have closed alone.
   const actionTickets = new Set([...histories].filter(([, history]) => history.reference && hasActionClaim(history.reference.text)).map(([id]) => id));
-  // Counted and listed even when every candidate resisted: the attempt itself is what a lead needs to know of.
-  const injections = new Map([...histories].flatMap(([id, history]) => {
-    const attempt = history.question && injectionAttempt(history.question.text);
-    return attempt ? [[id, attempt.excerpt] as const] : [];
-  }));
   const judging = createJudges();
   // What a ticket's candidates are all judged against, made once per ticket: one string for the
   // agent's reply, so every judge's memo hashes it once, not once per candidate.
@@ -198,6 +198,9 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
       return [[id, sides] as const];
     }),
   );
+  // The cases judged on the ticket being judged: a run lists a ticket's candidates one after another.
+  let casesTicket: string | undefined;
+  let cases = new Map<string, JudgeScore[]>();
   const judged = results.map((result): JudgedTicket => {
     const ticket = replayed.get(result.ticketId);
     const history = histories.get(result.ticketId) ?? { oneTouch: false, customerSignal: false, billable: false };
@@ -215,6 +218,8 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
       .find((passage) => passage?.kind === 'macro')?.title ?? answer.sources.map((source) => (source.type === 'ticket' ? sources.tickets.get(source.id)?.macro : undefined)).find(Boolean);
     const answerIntent = answer.sources.map((source) => (source.type === 'ticket' ? sources.tickets.get(source.id)?.intent : undefined)).find(Boolean);
     const reference = history.reference;
+    // Read while the judges' memo still holds the question (a pass over every ticket first read each question twice at 10k).
+    const injection = history.question && injectionAttempt(history.question.text);
     const language = ticket?.language;
     const judges: JudgeScore[] = [];
     if (answer.text !== '' && reference && ticket) {
@@ -222,7 +227,17 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
       const { wanted, brandHandles, ownOrderIds, intent } = ticketSides.get(result.ticketId)!;
       const said = withoutHandles(answer.text);
       const llm = llmScores.get(result);
-      judges.push(...judgeCase(judging, {
+      if (result.ticketId !== casesTicket) {
+        casesTicket = result.ticketId;
+        cases = new Map();
+      }
+      // A composite sends one of its parts' answers as it stands (text, sources, actions): the same
+      // case, whose scores are taken over rather than judged again (8,614 of 31,351 answers at 10k).
+      // An LLM judge's score is asked for each answer, so a case with one is judged on its own.
+      const key = llm ? undefined : caseKey(answer);
+      const earlier = key === undefined ? undefined : cases.get(key);
+      if (earlier) judges.push(...earlier);
+      else judges.push(...judgeCase(judging, {
         answer,
         said,
         wanted,
@@ -241,6 +256,7 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
         semantic: { pair: pairs.get(result)!, negatives: negatives.get(result.ticketId) ?? [], unrelated },
         ...(llm && { llm }),
       }));
+      if (key !== undefined && !earlier) cases.set(key, judges);
     }
     const verdict = answer.text === '' ? 'cannot-judge' : verdictOf({ judges, hasReference: reference !== undefined }, options.rules ?? DEFAULT_VERDICT_RULES);
     const contained = sent && history.oneTouch;
@@ -263,7 +279,8 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
       resolution: { contained, verified, confirmed: verified && history.customerSignal },
       billable: history.billable,
       agentActed: actionTickets.has(result.ticketId),
-      ...(injections.has(result.ticketId) && { injectionAttempt: injections.get(result.ticketId)! }),
+      // Counted and listed even when every candidate resisted: the attempt itself is what a lead needs to know of.
+      ...(injection && { injectionAttempt: injection.excerpt }),
       aiReplies: sent ? 1 : 0,
       costUsd: answer.usage?.costUsd ?? 0,
     };

@@ -99,6 +99,17 @@ describe('judging a run and gating on a baseline', () => {
     expect(done.every((ticket) => ticket.verdict === 'correct' && ticket.resolution.verified)).toBe(true);
   });
 
+  it('judges the same answer to a ticket alike whichever candidate sent it, and apart when a tool acted for one', async () => {
+    const runDir = join(dir, 'same-answers');
+    await replay({ workspace, runDir, candidates: [refunder('claims', false), refunder('claims-again', false), refunder('tooled', true)] });
+    const judged = (await judgeRun({ runDir })).judged.filter((ticket) => ticket.sent);
+    const of = (candidate: string) => judged.filter((ticket) => ticket.candidate === candidate);
+    expect(of('claims').length).toBeGreaterThanOrEqual(23);
+    expect(of('claims-again').map(({ ticketId, verdict, judges }) => ({ ticketId, verdict, judges }))).toEqual(of('claims').map(({ ticketId, verdict, judges }) => ({ ticketId, verdict, judges })));
+    expect(of('claims').every((ticket) => ticket.verdict === 'needs-action')).toBe(true);
+    expect(of('tooled').every((ticket) => ticket.verdict === 'correct')).toBe(true);
+  });
+
   it('never counts a failed answer as sent, also one written beside a reply by an older version or a JavaScript candidate', async () => {
     const runDir = join(dir, 'failed-replies');
     await cp(join(dir, 'good'), runDir, { recursive: true });
