@@ -651,8 +651,8 @@ interface PastTickets {
   refinedNearest(column: string, vector: number[], limit: number, options: SearchOptions): Promise<Row[] | undefined>;
   /** The vector a past ticket's question or answer of exactly this text was indexed with, if one was. */
   indexedVector(text: string): Promise<number[] | undefined>;
-  /** How many rows' `known_ms` pass `known`. */
-  countKnown(known: (knownMs: number) => boolean): Promise<number>;
+  /** The share of the rows that existed as asked (their `known_ms` before its date). */
+  knownShare(options: SearchOptions): Promise<number>;
   /** The row of a LanceDB row id, when its `known_ms` passes `known`. */
   keptRows(known: (knownMs: number) => boolean): Promise<(rowId: number) => Row | undefined>;
   release(): Promise<void>;
@@ -701,6 +701,11 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
     const asked = builder.withRowId().select([...SCORE_COLUMNS.vector]).limit(count);
     return inTurn(() => asked.toArrow()).then(rowIdsOf);
   };
+  const knownShare = async (options: SearchOptions): Promise<number> => {
+    const [{ sortedKnownMs }, at] = [await hitRows(), asOfMs(options)];
+    if (sortedKnownMs.length === 0) return 0;
+    return at === undefined ? 1 : countBefore(sortedKnownMs, (ms) => ms < at) / sortedKnownMs.length;
+  };
   const unfilteredBatches = new Map<string, (asked: { vector: number[]; deep: number }) => Promise<{ rowIds: BigUint64Array; whole: boolean }>>();
   /**
    * LanceDB's first `deep` candidates of a search through the vector index without a filter, asked
@@ -714,15 +719,8 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
         const limit = Math.max(...asked.map((one) => one.deep));
         const query = asked.slice(1).reduce((built, one) => built.addQueryVector(one.vector), table.query().nearestTo(asked[0]!.vector));
         const found = await inTurn(() => query.column(column).distanceType('cosine').nprobes(NPROBES).withRowId().select([...SCORE_COLUMNS.vector]).limit(limit).toArrow());
-        const [rowIds, queries] = [rowIdsOf(found), found.getChild('query_index')?.toArray() as Int32Array | undefined];
-        // Each query's rows are together, in LanceDB's order.
-        const ends = new Int32Array(asked.length + 1);
-        for (let index = 0; index < rowIds.length; index++) ends[(queries?.[index] ?? 0) + 1]!++;
-        for (let index = 0; index < asked.length; index++) ends[index + 1]! += ends[index]!;
-        const ordered = new BigUint64Array(rowIds.length);
-        const next = ends.slice(0, asked.length);
-        for (let index = 0; index < rowIds.length; index++) ordered[next[queries?.[index] ?? 0]!++] = rowIds[index]!;
-        return asked.map((_, index) => ({ rowIds: ordered.subarray(ends[index]!, ends[index + 1]!), whole: ends[index + 1]! - ends[index]! < limit }));
+        const rowIds = rowIdsOf(found);
+        return rowsByQuery(found, asked.length, (row) => rowIds[row]!).map((ids) => ({ rowIds: BigUint64Array.from(ids), whole: ids.length < limit }));
       }, CANDIDATES_BATCH);
       unfilteredBatches.set(column, batch);
     }
@@ -736,16 +734,15 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
    * cut, which `refinedNearest` makes irrelevant (12,000 answers alike either way at 100,000).
    */
   const knownCandidates = async (column: string, vector: number[], count: number, options: SearchOptions): Promise<Int32Array> => {
-    const [{ knownMs, sortedKnownMs, byRowId }, at, filter] = [await hitRows(), asOfMs(options), timeTravelFilter('tickets', options)];
-    const share = at === undefined ? 1 : lowerBound(sortedKnownMs, at) / sortedKnownMs.length;
+    const [{ rows, knownMs, byRowId }, share, known] = [await hitRows(), await knownShare(options), knownAsAsked(options)];
     if (share >= UNFILTERED_CANDIDATES_SHARE) {
-      const deep = Math.min(sortedKnownMs.length, Math.ceil((count / share) * UNFILTERED_CANDIDATES_MARGIN));
+      const deep = Math.min(rows.length, Math.ceil((count / share) * UNFILTERED_CANDIDATES_MARGIN));
       const { rowIds, whole } = await unfilteredCandidates(column, vector, deep);
-      const kept = byRowId.of(rowIds).filter((row) => at === undefined || knownMs[row]! < at);
+      const kept = byRowId.of(rowIds).filter((row) => known(knownMs[row]!));
       // Fewer rows than asked are every row the probed partitions hold: none is missing.
       if (kept.length >= count || whole) return kept.subarray(0, count);
     }
-    return byRowId.of(await candidates(column, vector, count, filter));
+    return byRowId.of(await candidates(column, vector, count, timeTravelFilter('tickets', options)));
   };
   const groups = new Map<string, Promise<TwinGroups>>();
   const twinsOf = (column: string): Promise<TwinGroups> => {
@@ -812,12 +809,7 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
       const vectors = await vectorsOf(at.column);
       return Array.from(vectors.subarray(at.row * dimensions, (at.row + 1) * dimensions));
     },
-    async countKnown(known) {
-      const { knownMs } = await hitRows();
-      let count = 0;
-      for (const ms of knownMs) if (known(ms)) count++;
-      return count;
-    },
+    knownShare,
     async keptRows(known) {
       const { rows, knownMs, byRowId } = await hitRows();
       return (rowId) => {
@@ -928,17 +920,29 @@ function rowPositions(rowIds: BigUint64Array): RowPositions {
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/**
+ * The rows of a query of many vectors, by the vector that found them, each vector's in the order
+ * LanceDB ranked them (one query's rows never change places). A query of one vector has no
+ * `query_index`.
+ */
+function rowsByQuery<T>(read: Table, queries: number, item: (row: number) => T): T[][] {
+  const queryIndex = read.getChild('query_index')?.toArray() as ArrayLike<number> | undefined;
+  const found = Array.from({ length: queries }, (): T[] => []);
+  for (let row = 0; row < read.numRows; row++) found[Number(queryIndex?.[row] ?? 0)]!.push(item(row));
+  return found;
+}
+
 /** A result's row ids (LanceDB gives a result of no rows no columns). */
 function rowIdsOf(read: Table): BigUint64Array {
   return read.numRows === 0 ? new BigUint64Array(0) : (read.getChild('_rowid')!.toArray() as BigUint64Array);
 }
 
-/** How many of `sorted`'s values are below `value`. */
-function lowerBound(sorted: Float64Array, value: number): number {
+/** How many of `sorted`'s values come before the first that `before` refuses (it accepts a prefix of them). */
+function countBefore(sorted: Float64Array, before: (value: number) => boolean): number {
   let [low, high] = [0, sorted.length];
   while (low < high) {
     const middle = (low + high) >> 1;
-    if (sorted[middle]! < value) low = middle + 1;
+    if (before(sorted[middle]!)) low = middle + 1;
     else high = middle;
   }
   return low;
@@ -1006,13 +1010,8 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
       // LanceDB refuses a limit of 0, which an import without knowledge would ask.
       const ranked = await inTurn(() => query.column('vector').distanceType('cosine').withRowId().select([...SCORE_COLUMNS.vector]).limit(Math.max(knowledgeRows, 1)).toArrow());
       const byRow = await read;
-      const [rowIds, distances, queries] = ['_rowid', '_distance', 'query_index'].map((column) => ranked.getChild(column)?.toArray() as ArrayLike<number | bigint> | undefined);
-      // Each query's passages in the order LanceDB ranked them: one query's rows never change places.
-      const rankings = vectors.map((): Array<{ passage: Passage; distance: number }> => []);
-      for (let index = 0; index < ranked.numRows; index++) {
-        rankings[Number(queries?.[index] ?? 0)]!.push({ passage: byRow.get(Number(rowIds![index]))!, distance: Number(distances![index]) });
-      }
-      return rankings;
+      const [rowIds, distances] = ['_rowid', '_distance'].map((column) => ranked.getChild(column)?.toArray() as ArrayLike<number | bigint> | undefined);
+      return rowsByQuery(ranked, vectors.length, (row) => ({ passage: byRow.get(Number(rowIds![row]))!, distance: Number(distances![row]) }));
     },
     RANKING_BATCH,
   );
@@ -1054,7 +1053,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   };
   /** The share of a held table's rows the search's time filter (and kinds) keeps. */
   const existedShare = async (table: SearchTable, options: SearchOptions): Promise<number> => {
-    if (table === 'tickets') return (await inMemory!.countKnown(knownAsAsked(options))) / heldWhole.tickets;
+    if (table === 'tickets') return inMemory!.knownShare(options);
     const existed = existedAsAsked(options);
     let count = 0;
     for (const passage of (await passagesByRowId()).values()) if (existed(passage)) count++;
@@ -1147,14 +1146,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   let changes: Promise<Float64Array> | undefined;
   const knowledgeVersion = async (at: number): Promise<number> => {
     changes ??= inTurn(() => tables.knowledge.query().select(['valid_from', 'valid_to']).toArrow()).then((table) => new Float64Array(new Set(plainRows(table).flatMap((row) => [Number(row.valid_from), Number(row.valid_to)]))).sort());
-    const sorted = await changes;
-    let [low, high] = [0, sorted.length];
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (sorted[middle]! <= at) low = middle + 1;
-      else high = middle;
-    }
-    return low;
+    return countBefore(await changes, (change) => change <= at);
   };
   const knowledgeSearches = remembering<SearchHit[]>(KNOWLEDGE_SEARCHES_KEPT);
   /** The question and the answers to the nearest past questions, as one query (each answer's words counted once by full text). */
