@@ -607,6 +607,17 @@ const HELD_INDEX_QUERIES_AT_ONCE = 2 * QUERIES_AT_ONCE;
  */
 const FLAT_DEPTH = 10;
 
+/**
+ * A vector as the plain numbers LanceDB's queries take, copied in a loop: `Array.from` walks a
+ * typed array through its iterator, an object a value, 11 times slower (4.7 against 0.4 µs for
+ * 256 dimensions) and an eighth of the garbage of a 10,000-ticket replay.
+ */
+function plainVector(values: Float32Array): number[] {
+  const plain = new Array<number>(values.length);
+  for (let index = 0; index < values.length; index++) plain[index] = values[index]!;
+  return plain;
+}
+
 /** A promise remembered under its key, the oldest of more than `kept` dropped; one that fails is forgotten, so it is asked again. */
 function remembering<V>(kept: number): (key: string, make: () => Promise<V>) => Promise<V> {
   const entries = new Map<string, Promise<V>>();
@@ -807,7 +818,7 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
       const at = (await indexedTexts).get(text);
       if (!at) return undefined;
       const vectors = await vectorsOf(at.column);
-      return Array.from(vectors.subarray(at.row * dimensions, (at.row + 1) * dimensions));
+      return plainVector(vectors.subarray(at.row * dimensions, (at.row + 1) * dimensions));
     },
     knownShare,
     async keptRows(known) {
@@ -842,7 +853,7 @@ async function rankedAlike(
   if (ids.length === 0) return true;
   const dimensions = vectors.length / ids.length;
   for (const probe of new Set([0, ids.length >> 1, ids.length - 1])) {
-    const vector = Array.from(vectors.subarray(probe * dimensions, (probe + 1) * dimensions));
+    const vector = plainVector(vectors.subarray(probe * dimensions, (probe + 1) * dimensions));
     if (isZero(vector)) continue;
     const [ranked, found] = await Promise.all([lance.inTurn(() => lance.asked(vector).toArrow()), ours(vector)]);
     const [rankedIds, distances] = [ranked.getChild('id')!, ranked.getChild('_distance')!];
@@ -992,7 +1003,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   // 10,000-ticket replay's main thread).
   const indexedVector = builtin ? inMemory?.indexedVector : undefined;
   const embedQuery = (query: string, table: SearchTable): Promise<number[]> =>
-    embedded(query, async () => (table === 'tickets' ? await indexedVector?.(query) : undefined) ?? Array.from(await embedOne(embeddingText(query))));
+    embedded(query, async () => (table === 'tickets' ? await indexedVector?.(query) : undefined) ?? plainVector(await embedOne(embeddingText(query))));
 
   // Below ANN_MIN_ROWS LanceDB compares a query with every passage (no vector index): it ranks
   // them all once per query, without a filter, and each search keeps the passages its filter
