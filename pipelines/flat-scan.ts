@@ -67,8 +67,13 @@ export interface FlatNeighbour {
 }
 
 export interface FlatScan {
-  /** The `depth` rows `keep` accepts nearest `vector`, by LanceDB's distance then row, as its flat search ranks them. */
-  nearest(vector: ArrayLike<number>, depth: number, keep: (row: number) => boolean): FlatNeighbour[];
+  /**
+   * The `depth` rows `keep` accepts nearest `vector`, by LanceDB's distance then row, as its flat
+   * search ranks them. `products`, each row's product with `vector` in 32-bit floats
+   * (vector-scan.ts's `openRowProducts`), pick the rows worth measuring exactly in place of the
+   * products in doubles here, which were a fifth of the demo's LLM replay's main thread.
+   */
+  nearest(vector: ArrayLike<number>, depth: number, keep: (row: number) => boolean, products?: ArrayLike<number>): FlatNeighbour[];
   /**
    * The `depth` of `rows` nearest `vector`, by LanceDB's distance then row: how LanceDB re-ranks
    * the candidates of a vector index on their stored vectors (its `refineFactor`), the distances
@@ -85,6 +90,16 @@ export interface FlatScan {
  * chooses which rows are worth it.
  */
 const DOUBLE_SLACK = 1e-4;
+/**
+ * …and one from a product summed in 32-bit floats, in any order: each of its `dimensions`
+ * roundings errs by at most 2⁻²⁴ of the sum of the terms' sizes, at most the lengths' product
+ * (1.5 × 10⁻⁵ of a distance at 256 dimensions). A row LanceDB ranks among the depth nearest is
+ * then within twice that of the depth-th nearest by products: the slack adds twice that to the
+ * doubles'.
+ */
+const productSlack = (dimensions: number) => DOUBLE_SLACK + 2 * dimensions * 2 ** -24;
+/** Below this product of lengths a 32-bit product may lose bits to underflow: measured in doubles. */
+const SURE_PRODUCT = 1e-30;
 /** A row this long by doubles keeps a length in LanceDB's 32-bit sums: its squares are far above the smallest 32-bit float. */
 const SURE_NORM = 1e-15;
 
@@ -112,8 +127,25 @@ export function openFlatScan(vectors: Float32Array, dimensions: number): FlatSca
   };
   // Reused by every search: a search runs start to end without yielding.
   const query = new Float64Array(dimensions);
+  /** The query's product with a row, in doubles. */
+  const doubleProduct = (row: number): number => {
+    const at = row * dimensions;
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    let d = 0;
+    let index = 0;
+    for (; index + 4 <= dimensions; index += 4) {
+      a += query[index]! * vectors[at + index]!;
+      b += query[index + 1]! * vectors[at + index + 1]!;
+      c += query[index + 2]! * vectors[at + index + 2]!;
+      d += query[index + 3]! * vectors[at + index + 3]!;
+    }
+    for (; index < dimensions; index++) a += query[index]! * vectors[at + index]!;
+    return a + b + c + d;
+  };
   /** The `depth` nearest of the rows `each` visits that `keep` accepts, by LanceDB's distance then row. */
-  const nearestAmong = (vector: ArrayLike<number>, depth: number, each: (visit: (row: number) => void) => void, keep: (row: number) => boolean): FlatNeighbour[] => {
+  const nearestAmong = (vector: ArrayLike<number>, depth: number, each: (visit: (row: number) => void) => void, keep: (row: number) => boolean, products?: ArrayLike<number>): FlatNeighbour[] => {
     if (vector.length !== dimensions) throw new Error(`a query of ${vector.length} dimensions against vectors of ${dimensions}`);
     query.set(vector);
     let sum = 0;
@@ -122,30 +154,19 @@ export function openFlatScan(vectors: Float32Array, dimensions: number): FlatSca
     const lanceNorm = f32(Math.sqrt(lanceDot(vector, 0, vector, 0, dimensions, lanes)));
     // A zero vector has no cosine: LanceDB gives such a row no distance and leaves it out.
     if (depth <= 0 || lanceNorm === 0) return [];
-    // The depth nearest by doubles, kept sorted: their last bounds the rows worth measuring exactly.
+    const slack = products ? productSlack(dimensions) : DOUBLE_SLACK;
+    // The depth nearest by the rough measure (the products), kept sorted: their last bounds the rows worth measuring exactly.
     const best: number[] = [];
-    // Rows within the bound when they came, in their order, and their distances by doubles.
+    // Rows within the bound when they came, in their order, and their rough distances.
     const visited: number[] = [];
     const rough: number[] = [];
     each((row) => {
       const rowNorm = normOf(row);
       if ((rowNorm < SURE_NORM && lanceNormOf(row) === 0) || !keep(row)) return;
-      const at = row * dimensions;
-      let a = 0;
-      let b = 0;
-      let c = 0;
-      let d = 0;
-      let index = 0;
-      for (; index + 4 <= dimensions; index += 4) {
-        a += query[index]! * vectors[at + index]!;
-        b += query[index + 1]! * vectors[at + index + 1]!;
-        c += query[index + 2]! * vectors[at + index + 2]!;
-        d += query[index + 3]! * vectors[at + index + 3]!;
-      }
-      for (; index < dimensions; index++) a += query[index]! * vectors[at + index]!;
-      const distance = 1 - (a + b + c + d) / (norm * rowNorm);
+      const product = products?.[row];
+      const distance = 1 - (product !== undefined && Number.isFinite(product) && norm * rowNorm >= SURE_PRODUCT ? product : doubleProduct(row)) / (norm * rowNorm);
       // The bound only falls as rows come: a row past it now is past it at the end.
-      if (best.length === depth && distance > best[depth - 1]! + DOUBLE_SLACK) return;
+      if (best.length === depth && distance > best[depth - 1]! + slack) return;
       visited.push(row);
       rough.push(distance);
       if (best.length === depth && distance >= best[depth - 1]!) return;
@@ -154,7 +175,7 @@ export function openFlatScan(vectors: Float32Array, dimensions: number): FlatSca
       best.splice(place, 0, distance);
       if (best.length > depth) best.pop();
     });
-    const bound = best.length < depth ? Number.POSITIVE_INFINITY : best[depth - 1]! + DOUBLE_SLACK;
+    const bound = best.length < depth ? Number.POSITIVE_INFINITY : best[depth - 1]! + slack;
     const near: FlatNeighbour[] = [];
     for (const [index, row] of visited.entries()) {
       if (rough[index]! > bound) continue;
@@ -163,10 +184,10 @@ export function openFlatScan(vectors: Float32Array, dimensions: number): FlatSca
     return near.sort((a, b) => a.distance - b.distance || a.row - b.row).slice(0, depth);
   };
   return {
-    nearest: (vector, depth, keep) =>
+    nearest: (vector, depth, keep, products) =>
       nearestAmong(vector, depth, (visit) => {
         for (let row = 0; row < count; row++) visit(row);
-      }, keep),
+      }, keep, products),
     nearestOf: (vector, rows, depth) =>
       nearestAmong(vector, depth, (visit) => {
         for (let index = 0; index < rows.length; index++) visit(rows[index]!);

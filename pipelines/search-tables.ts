@@ -10,7 +10,7 @@ import { DEFAULT_WORKSPACE } from './workspace.ts';
 import { readCurrentManifest, tablesLocation } from './index-manifest.ts';
 import { embeddingText } from './passages.ts';
 import { batching, createGate } from './batching.ts';
-import { openVectorScan, type VectorScan } from './vector-scan.ts';
+import { openRowProducts, openVectorScan, type RowProducts, type VectorScan } from './vector-scan.ts';
 import { openFlatScan, type FlatNeighbour, type FlatScan } from './flat-scan.ts';
 import { twinGroups, type TwinGroups } from './vector-twins.ts';
 
@@ -705,6 +705,13 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
   };
   const scans = new Map<string, Promise<VectorScan>>();
   const checked = new Map<string, Promise<FlatScan | undefined>>();
+  const products = new Map<string, Promise<RowProducts>>();
+  /** onnxruntime's products of a column's rows with the queries in flight, the rough measure of a flat scan. */
+  const productsOf = (column: string): Promise<RowProducts> => {
+    let opened = products.get(column);
+    if (!opened) products.set(column, (opened = vectorsOf(column).then((vectors) => openRowProducts(vectors, dimensions))));
+    return opened;
+  };
   /** LanceDB's first `count` candidates of a search through the vector index, as row ids in its order. */
   const candidates = (column: string, vector: number[], count: number, filter: string | undefined): Promise<BigUint64Array> => {
     let builder = table.query().nearestTo(vector).column(column).distanceType('cosine').nprobes(NPROBES);
@@ -791,8 +798,9 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
     },
     async flatNearest(column, vector, depth, known) {
       const [{ rows, knownMs }, scanned] = await Promise.all([hitRows(), checkedScan(column, 'flat search')]);
-      if (isZero(vector)) return undefined;
-      return scanned?.nearest(vector, depth, (row) => known(knownMs[row]!)).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
+      if (!scanned || isZero(vector)) return undefined;
+      const rough = await (await productsOf(column)).of(vector);
+      return scanned.nearest(vector, depth, (row) => known(knownMs[row]!), rough).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
     },
     async refinedNearest(column, vector, limit, options) {
       const [{ rows, knownMs }, refining, twins] = await Promise.all([hitRows(), checkedScan(column, 're-ranking'), twinsOf(column)]);
@@ -830,7 +838,7 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
     },
     async release() {
       // A scan that could not be built failed its search already: closing must not throw that again.
-      await Promise.all([...scans.values()].map(async (scan) => (await scan.catch(() => undefined))?.release()));
+      await Promise.all([...scans.values(), ...products.values()].map(async (opened) => (await opened.catch(() => undefined))?.release()));
     },
   };
 }

@@ -30,7 +30,7 @@ interface Asked {
 }
 
 /** A query's best rows in one pass over its products: a short sorted list, a row entering only when nearer than its last. */
-function best(products: Float32Array, offset: number, norms: Float32Array, asked: Asked): Neighbour[] {
+function best(products: Float32Array, norms: Float32Array, asked: Asked): Neighbour[] {
   let norm = 0;
   for (let index = 0; index < asked.vector.length; index++) norm += asked.vector[index]! * asked.vector[index]!;
   norm = Math.sqrt(norm);
@@ -39,7 +39,7 @@ function best(products: Float32Array, offset: number, norms: Float32Array, asked
   if (norm === 0) return found;
   for (let row = 0; row < norms.length; row++) {
     if (norms[row] === 0) continue;
-    const distance = Math.fround(1 - products[offset + row]! / (norm * norms[row]!));
+    const distance = Math.fround(1 - products[row]! / (norm * norms[row]!));
     if (found.length === asked.depth && distance >= found[found.length - 1]!.distance) continue;
     // Asked after the distance: most rows are already too far, and the filter costs more than the test.
     if (!asked.keep(row)) continue;
@@ -52,35 +52,60 @@ function best(products: Float32Array, offset: number, norms: Float32Array, asked
   return found;
 }
 
+/** Each row's product with a query, as 32-bit floats. */
+export interface RowProducts {
+  /** One product a row, in the rows' order. */
+  of(vector: ArrayLike<number>): Promise<Float32Array>;
+  release(): Promise<void>;
+}
+
+/**
+ * The products of queries with every row of `vectors` (row-major, `dimensions` values a row): the
+ * queries made in one turn of the event loop go to onnxruntime as one matrix product.
+ */
+export async function openRowProducts(vectors: Float32Array, dimensions: number): Promise<RowProducts> {
+  const count = vectors.length / dimensions;
+  if (!Number.isInteger(count)) throw new Error(`${vectors.length} values are not rows of ${dimensions}`);
+  if (count === 0) return { of: () => Promise.resolve(new Float32Array(0)), release: () => Promise.resolve() };
+  const ort = await import('onnxruntime-node');
+  // One thread: the replay keeps both cores busy with tickets, and a product of a few queries is short.
+  const session: InferenceSession = await ort.InferenceSession.create(rowProductsOnnx(vectors, dimensions), { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const productsOf = batching(
+    async (batch: Array<ArrayLike<number>>): Promise<Float32Array[]> => {
+      const queries = new Float32Array(batch.length * dimensions);
+      batch.forEach((vector, index) => queries.set(vector, index * dimensions));
+      const { products } = await session.run({ queries: new ort.Tensor('float32', queries, [batch.length, dimensions]) });
+      const values = products!.data as Float32Array;
+      return batch.map((_, index) => values.subarray(index * count, (index + 1) * count));
+    },
+    { size: 64, waitMs: 0 },
+  );
+  return {
+    of(vector) {
+      if (vector.length !== dimensions) throw new Error(`a query of ${vector.length} dimensions against vectors of ${dimensions}`);
+      return productsOf(vector);
+    },
+    release: () => session.release(),
+  };
+}
+
 /** A scan over `vectors` (row-major, `dimensions` values a row), which the caller may drop once this resolves. */
 export async function openVectorScan(vectors: Float32Array, dimensions: number): Promise<VectorScan> {
   const count = vectors.length / dimensions;
   if (!Number.isInteger(count)) throw new Error(`${vectors.length} values are not rows of ${dimensions}`);
   if (count === 0) return { nearest: () => Promise.resolve([]), release: () => Promise.resolve() };
-  const ort = await import('onnxruntime-node');
   const norms = new Float32Array(count);
   for (let row = 0; row < count; row++) {
     let sum = 0;
     for (let index = row * dimensions; index < (row + 1) * dimensions; index++) sum += vectors[index]! * vectors[index]!;
     norms[row] = Math.sqrt(sum);
   }
-  // One thread: the replay keeps both cores busy with tickets, and a product of a few queries is short.
-  const session: InferenceSession = await ort.InferenceSession.create(rowProductsOnnx(vectors, dimensions), { intraOpNumThreads: 1, interOpNumThreads: 1 });
-  const nearestAll = batching(
-    async (batch: Asked[]): Promise<Neighbour[][]> => {
-      const queries = new Float32Array(batch.length * dimensions);
-      batch.forEach(({ vector }, index) => queries.set(vector, index * dimensions));
-      const { products } = await session.run({ queries: new ort.Tensor('float32', queries, [batch.length, dimensions]) });
-      const values = products!.data as Float32Array;
-      return batch.map((asked, index) => best(values, index * count, norms, asked));
-    },
-    { size: 64, waitMs: 0 },
-  );
+  const products = await openRowProducts(vectors, dimensions);
   return {
     async nearest(vector, depth, keep) {
       if (vector.length !== dimensions) throw new Error(`a query of ${vector.length} dimensions against vectors of ${dimensions}`);
-      return depth > 0 ? nearestAll({ vector, depth, keep }) : [];
+      return depth > 0 ? best(await products.of(vector), norms, { vector, depth, keep }) : [];
     },
-    release: () => session.release(),
+    release: () => products.release(),
   };
 }

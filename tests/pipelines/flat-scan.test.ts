@@ -7,6 +7,7 @@ import { Random } from '../../datasets/text/random.ts';
 import type { Embedder } from '../../pipelines/embed/embedder.ts';
 import { fma32, openFlatScan } from '../../pipelines/flat-scan.ts';
 import { embeddingText } from '../../pipelines/passages.ts';
+import { openRowProducts } from '../../pipelines/vector-scan.ts';
 import { fullTextColumn, fullTextQuery, NPROBES, openSearcher, REFINE_FACTOR, timeTravelFilter, type SearchOptions } from '../../pipelines/search-tables.ts';
 import { openIndexedTables, ticketsByLanceDb, type IndexedTables } from '../helpers/lance-search.ts';
 import { useTempDir } from '../helpers/temp.ts';
@@ -51,13 +52,14 @@ describe('the flat scan', () => {
   }
   const known = Array.from({ length: COUNT }, (_, row) => 1_000 * ((row * 37) % COUNT));
 
-  it('finds what LanceDB finds under a time filter, in its order, at its distances to the bit', async () => {
+  it('finds what LanceDB finds under a time filter, in its order, at its distances to the bit, with the rows measured roughly in doubles or by onnxruntime', async () => {
     const db = await lancedb.connect(join(await tempDir(), 'tables'));
     const schema = new Schema([new Field('id', new Utf8(), false), new Field('known_ms', new Float64(), false), new Field('vector', new FixedSizeList(DIMENSIONS, new Field('item', new Float32(), true)), false)]);
     const rows = Array.from({ length: COUNT }, (_, row) => ({ id: `r${row}`, known_ms: known[row], vector: Array.from(vectors.subarray(row * DIMENSIONS, (row + 1) * DIMENSIONS)) }));
     const table = await db.createTable('tickets', rows, { schema });
     try {
       const scan = openFlatScan(vectors, DIMENSIONS);
+      const products = await openRowProducts(vectors, DIMENSIONS);
       let compared = 0;
       for (const asked of [2, 3, 10, 299, 598]) {
         const query = Array.from(vectors.subarray(asked * DIMENSIONS, (asked + 1) * DIMENSIONS));
@@ -70,6 +72,7 @@ describe('the flat scan', () => {
           const lance = await table.query().nearestTo(query).column('vector').distanceType('cosine').where(`known_ms < ${at}`).select(['id', '_distance']).limit(limit).toArray();
           const found = scan.nearest(query, limit, (row) => known[row]! < at);
           expect(found.map(({ row, distance }) => [`r${row}`, distance])).toEqual(lance.map((row) => [row.id, row._distance]));
+          expect(scan.nearest(query, limit, (row) => known[row]! < at, await products.of(query))).toEqual(found);
           compared += found.length;
         }
       }
@@ -77,6 +80,7 @@ describe('the flat scan', () => {
       // A zero vector has no cosine, asked or stored.
       expect(scan.nearest(Array.from(vectors.subarray(5 * DIMENSIONS, 6 * DIMENSIONS)), 3, () => true)).toEqual([]);
       expect(scan.nearest(Array.from(vectors.subarray(4 * DIMENSIONS, 5 * DIMENSIONS)), 3, (row) => row === 5)).toEqual([]);
+      await products.release();
     } finally {
       table.close();
       db.close();
