@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { InferenceSession } from 'onnxruntime-node';
 import { batching } from './batching.ts';
 import { rowProductsOnnx } from './embed/onnx-writer.ts';
@@ -68,8 +69,14 @@ export async function openRowProducts(vectors: Float32Array, dimensions: number)
   if (!Number.isInteger(count)) throw new Error(`${vectors.length} values are not rows of ${dimensions}`);
   if (count === 0) return { of: () => Promise.resolve(new Float32Array(0)), release: () => Promise.resolve() };
   const ort = await import('onnxruntime-node');
-  // One thread: the replay keeps both cores busy with tickets, and a product of a few queries is short.
-  const session: InferenceSession = await ort.InferenceSession.create(rowProductsOnnx(vectors, dimensions), { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const session: InferenceSession = await ort.InferenceSession.create(rowProductsOnnx(vectors, dimensions), {
+    // The product on two threads: the replay's JavaScript keeps the main thread busy while the other
+    // core is mostly idle (LanceDB's full-text queries alone) at these sizes. Its threads sleep when
+    // idle rather than spin: spinning, they took 25 s of CPU from the replay of 9,000 tickets.
+    intraOpNumThreads: Math.min(2, availableParallelism()),
+    interOpNumThreads: 1,
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  });
   const productsOf = batching(
     async (batch: Array<ArrayLike<number>>): Promise<Float32Array[]> => {
       const queries = new Float32Array(batch.length * dimensions);
