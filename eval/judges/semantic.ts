@@ -133,16 +133,15 @@ export function hardNegatives(tickets: readonly ReplayedPair[], options: HardNeg
     const ranks = idRanks(pool);
     const inPool = new Map(pool.map((other, index) => [other, index]));
     const outside = new Float64Array(pool.length);
+    const ids = pool.map((other) => other.id);
+    // Twice the negatives kept are picked first: replies that say the same as the ticket's own are passed over.
+    const few = Math.max(1, 2 * perTicket);
     for (const ticket of members) {
       const row = inPool.get(ticket);
       const byQuestion = row === undefined ? dotsWith(questions, ticket.question, outside) : similarities.subarray(row * pool.length, (row + 1) * pool.length);
-      // Nearest first, ties by id: only the first few are read, so they are taken off a heap rather than sorted.
-      const nearer = (a: number, b: number) => byQuestion[a]! > byQuestion[b]! || (byQuestion[a] === byQuestion[b] && ranks[a]! < ranks[b]!);
-      const others: number[] = [];
-      pool.forEach((other, index) => other.id !== ticket.id && others.push(index));
-      const nearest = new Heap(others, nearer);
       const chosen: Float32Array[] = [];
-      for (let index = nearest.pop(); index !== undefined && chosen.length < perTicket; index = nearest.pop()) {
+      for (const index of nearestFirst(byQuestion, ranks, ids, ticket.id, few)) {
+        if (chosen.length === perTicket) break;
         const { reference } = pool[index]!;
         if (cosine(reference, ticket.reference) < sameReply) chosen.push(reference);
       }
@@ -239,41 +238,29 @@ function idRanks(pool: readonly ReplayedPair[]): Uint32Array {
   return ranks;
 }
 
-/** A binary heap of indices, the first by `before` on top. */
-class Heap {
-  private readonly items: number[];
-
-  constructor(
-    items: number[],
-    private readonly before: (a: number, b: number) => boolean,
-  ) {
-    this.items = items;
-    for (let index = (items.length >>> 1) - 1; index >= 0; index--) this.down(index);
+/**
+ * A pool's indices nearest first by `byQuestion`, ties by id rank (a total order: ranks differ),
+ * leaving out the ticket's own id. Only the first few are read as a rule, so they are picked in
+ * one pass over the pool; the rest is sorted only when a reader goes past them.
+ */
+function* nearestFirst(byQuestion: ArrayLike<number>, ranks: Uint32Array, ids: readonly string[], ownId: string, few: number): Generator<number> {
+  const nearer = (a: number, b: number) => byQuestion[a]! > byQuestion[b]! || (byQuestion[a] === byQuestion[b] && ranks[a]! < ranks[b]!);
+  const first: number[] = [];
+  // The farthest of the first few so far, spelled out: this test is made for every member of the pool.
+  let farthest = -1;
+  for (let index = 0; index < byQuestion.length; index++) {
+    if (farthest >= 0 && !(byQuestion[index]! > byQuestion[farthest]! || (byQuestion[index] === byQuestion[farthest] && ranks[index]! < ranks[farthest]!))) continue;
+    if (ids[index] === ownId) continue;
+    let at = first.length === few ? few - 1 : first.length;
+    for (; at > 0 && nearer(index, first[at - 1]!); at--) first[at] = first[at - 1]!;
+    first[at] = index;
+    if (first.length === few) farthest = first[few - 1]!;
   }
-
-  pop(): number | undefined {
-    const top = this.items[0];
-    const last = this.items.pop();
-    if (this.items.length > 0 && last !== undefined) {
-      this.items[0] = last;
-      this.down(0);
-    }
-    return top;
-  }
-
-  private down(start: number): void {
-    const { items, before } = this;
-    let index = start;
-    for (;;) {
-      const left = 2 * index + 1;
-      let first = index;
-      if (left < items.length && before(items[left]!, items[first]!)) first = left;
-      if (left + 1 < items.length && before(items[left + 1]!, items[first]!)) first = left + 1;
-      if (first === index) return;
-      [items[index], items[first]] = [items[first]!, items[index]!];
-      index = first;
-    }
-  }
+  yield* first;
+  if (farthest < 0) return;
+  const rest: number[] = [];
+  for (let index = 0; index < byQuestion.length; index++) if (nearer(farthest, index) && ids[index] !== ownId) rest.push(index);
+  yield* rest.sort((a, b) => (nearer(a, b) ? -1 : nearer(b, a) ? 1 : 0));
 }
 
 /** `size` members drawn without replacement, in their original order. */
