@@ -228,6 +228,57 @@ export function dotsWith({ values, count, dimensions }: StackedVectors, vector: 
   return into;
 }
 
+/**
+ * The similarities of two vectors to each stacked vector, written into `intoFirst` and
+ * `intoSecond`: each stacked value is read once for both, eight sums at a time, each summed in the
+ * same order as `cosine`.
+ */
+export function dotsWithTwo({ values, count, dimensions }: StackedVectors, first: Float32Array, second: Float32Array, intoFirst: Float64Array, intoSecond: Float64Array): void {
+  let row = 0;
+  for (; row + 4 <= count; row += 4) {
+    let first0 = 0;
+    let first1 = 0;
+    let first2 = 0;
+    let first3 = 0;
+    let second0 = 0;
+    let second1 = 0;
+    let second2 = 0;
+    let second3 = 0;
+    const at0 = row * dimensions;
+    const at1 = at0 + dimensions;
+    const at2 = at1 + dimensions;
+    const at3 = at2 + dimensions;
+    for (let index = 0; index < dimensions; index++) {
+      const a = first[index]!;
+      const b = second[index]!;
+      const value0 = values[at0 + index]!;
+      const value1 = values[at1 + index]!;
+      const value2 = values[at2 + index]!;
+      const value3 = values[at3 + index]!;
+      first0 += a * value0;
+      first1 += a * value1;
+      first2 += a * value2;
+      first3 += a * value3;
+      second0 += b * value0;
+      second1 += b * value1;
+      second2 += b * value2;
+      second3 += b * value3;
+    }
+    intoFirst[row] = first0;
+    intoFirst[row + 1] = first1;
+    intoFirst[row + 2] = first2;
+    intoFirst[row + 3] = first3;
+    intoSecond[row] = second0;
+    intoSecond[row + 1] = second1;
+    intoSecond[row + 2] = second2;
+    intoSecond[row + 3] = second3;
+  }
+  for (; row < count; row++) {
+    intoFirst[row] = oneDot(first, 0, values, row * dimensions, dimensions);
+    intoSecond[row] = oneDot(second, 0, values, row * dimensions, dimensions);
+  }
+}
+
 /** Each pool member's place among the pool's ids (`localeCompare`, then pool order), so ties compare two numbers. */
 function idRanks(pool: readonly ReplayedPair[]): Uint32Array {
   const ranks = new Uint32Array(pool.length);
