@@ -132,20 +132,33 @@ export function hardNegatives(tickets: readonly ReplayedPair[], options: HardNeg
     const similarities = pairwiseDots(questions);
     const ranks = idRanks(pool);
     const inPool = new Map(pool.map((other, index) => [other, index]));
-    const outside = new Float64Array(pool.length);
     const ids = pool.map((other) => other.id);
     // Twice the negatives kept are picked first: replies that say the same as the ticket's own are passed over.
     const few = Math.max(1, 2 * perTicket);
-    for (const ticket of members) {
-      const row = inPool.get(ticket);
-      const byQuestion = row === undefined ? dotsWith(questions, ticket.question, outside) : similarities.subarray(row * pool.length, (row + 1) * pool.length);
+    const chosenFor = (ticket: ReplayedPair, byQuestion: ArrayLike<number>) => {
       const chosen: Float32Array[] = [];
       for (const index of nearestFirst(byQuestion, ranks, ids, ticket.id, few)) {
         if (chosen.length === perTicket) break;
         const { reference } = pool[index]!;
         if (cosine(reference, ticket.reference) < sameReply) chosen.push(reference);
       }
-      negatives.set(ticket.id, chosen);
+      return chosen;
+    };
+    // The tickets outside the pool are read against it two at a time: each pool vector is read once for both.
+    const outsiders = members.filter((ticket) => !inPool.has(ticket));
+    const chosenOutside = new Map<ReplayedPair, Float32Array[]>();
+    const rows = [new Float64Array(pool.length), new Float64Array(pool.length)] as const;
+    let at = 0;
+    for (; at + 2 <= outsiders.length; at += 2) {
+      const [first, second] = [outsiders[at]!, outsiders[at + 1]!];
+      dotsWithTwo(questions, first.question, second.question, rows[0], rows[1]);
+      chosenOutside.set(first, chosenFor(first, rows[0]));
+      chosenOutside.set(second, chosenFor(second, rows[1]));
+    }
+    if (at < outsiders.length) chosenOutside.set(outsiders[at]!, chosenFor(outsiders[at]!, dotsWith(questions, outsiders[at]!.question, rows[0])));
+    for (const ticket of members) {
+      const row = inPool.get(ticket);
+      negatives.set(ticket.id, row === undefined ? chosenOutside.get(ticket)! : chosenFor(ticket, similarities.subarray(row * pool.length, (row + 1) * pool.length)));
     }
   }
   return negatives;
