@@ -53,7 +53,9 @@ const SIGN_OFF_WORDS = 6;
 
 /** The question without its greeting, sign-off and signature, handles, e-mail addresses and links. */
 export function questionWords(text: string): string {
-  const lines = text.replace(URL, ' ').replace(EMAIL, ' ').replace(HANDLE, ' ').split('\n');
+  // Each pattern is tried from every position of the text: it is left out when what it needs is not there.
+  const unlinked = text.includes('://') ? text.replace(URL, ' ') : text;
+  const lines = (unlinked.includes('@') ? unlinked.replace(EMAIL, ' ').replace(HANDLE, ' ') : unlinked).split('\n');
   const kept: string[] = [];
   for (const [index, line] of lines.entries()) {
     const short = line.trim().split(/\s+/).length <= SIGN_OFF_WORDS;
