@@ -132,21 +132,33 @@ export function hardNegatives(tickets: readonly ReplayedPair[], options: HardNeg
     const similarities = pairwiseDots(questions);
     const ranks = idRanks(pool);
     const inPool = new Map(pool.map((other, index) => [other, index]));
-    const outside = new Float64Array(pool.length);
-    for (const ticket of members) {
-      const row = inPool.get(ticket);
-      const byQuestion = row === undefined ? dotsWith(questions, ticket.question, outside) : similarities.subarray(row * pool.length, (row + 1) * pool.length);
-      // Nearest first, ties by id: only the first few are read, so they are taken off a heap rather than sorted.
-      const nearer = (a: number, b: number) => byQuestion[a]! > byQuestion[b]! || (byQuestion[a] === byQuestion[b] && ranks[a]! < ranks[b]!);
-      const others: number[] = [];
-      pool.forEach((other, index) => other.id !== ticket.id && others.push(index));
-      const nearest = new Heap(others, nearer);
+    const ids = pool.map((other) => other.id);
+    // Twice the negatives kept are picked first: replies that say the same as the ticket's own are passed over.
+    const few = Math.max(1, 2 * perTicket);
+    const chosenFor = (ticket: ReplayedPair, byQuestion: ArrayLike<number>) => {
       const chosen: Float32Array[] = [];
-      for (let index = nearest.pop(); index !== undefined && chosen.length < perTicket; index = nearest.pop()) {
+      for (const index of nearestFirst(byQuestion, ranks, ids, ticket.id, few)) {
+        if (chosen.length === perTicket) break;
         const { reference } = pool[index]!;
         if (cosine(reference, ticket.reference) < sameReply) chosen.push(reference);
       }
-      negatives.set(ticket.id, chosen);
+      return chosen;
+    };
+    // The tickets outside the pool are read against it two at a time: each pool vector is read once for both.
+    const outsiders = members.filter((ticket) => !inPool.has(ticket));
+    const chosenOutside = new Map<ReplayedPair, Float32Array[]>();
+    const rows = [new Float64Array(pool.length), new Float64Array(pool.length)] as const;
+    let at = 0;
+    for (; at + 2 <= outsiders.length; at += 2) {
+      const [first, second] = [outsiders[at]!, outsiders[at + 1]!];
+      dotsWithTwo(questions, first.question, second.question, rows[0], rows[1]);
+      chosenOutside.set(first, chosenFor(first, rows[0]));
+      chosenOutside.set(second, chosenFor(second, rows[1]));
+    }
+    if (at < outsiders.length) chosenOutside.set(outsiders[at]!, chosenFor(outsiders[at]!, dotsWith(questions, outsiders[at]!.question, rows[0])));
+    for (const ticket of members) {
+      const row = inPool.get(ticket);
+      negatives.set(ticket.id, row === undefined ? chosenOutside.get(ticket)! : chosenFor(ticket, similarities.subarray(row * pool.length, (row + 1) * pool.length)));
     }
   }
   return negatives;
@@ -229,6 +241,57 @@ export function dotsWith({ values, count, dimensions }: StackedVectors, vector: 
   return into;
 }
 
+/**
+ * The similarities of two vectors to each stacked vector, written into `intoFirst` and
+ * `intoSecond`: each stacked value is read once for both, eight sums at a time, each summed in the
+ * same order as `cosine`.
+ */
+export function dotsWithTwo({ values, count, dimensions }: StackedVectors, first: Float32Array, second: Float32Array, intoFirst: Float64Array, intoSecond: Float64Array): void {
+  let row = 0;
+  for (; row + 4 <= count; row += 4) {
+    let first0 = 0;
+    let first1 = 0;
+    let first2 = 0;
+    let first3 = 0;
+    let second0 = 0;
+    let second1 = 0;
+    let second2 = 0;
+    let second3 = 0;
+    const at0 = row * dimensions;
+    const at1 = at0 + dimensions;
+    const at2 = at1 + dimensions;
+    const at3 = at2 + dimensions;
+    for (let index = 0; index < dimensions; index++) {
+      const a = first[index]!;
+      const b = second[index]!;
+      const value0 = values[at0 + index]!;
+      const value1 = values[at1 + index]!;
+      const value2 = values[at2 + index]!;
+      const value3 = values[at3 + index]!;
+      first0 += a * value0;
+      first1 += a * value1;
+      first2 += a * value2;
+      first3 += a * value3;
+      second0 += b * value0;
+      second1 += b * value1;
+      second2 += b * value2;
+      second3 += b * value3;
+    }
+    intoFirst[row] = first0;
+    intoFirst[row + 1] = first1;
+    intoFirst[row + 2] = first2;
+    intoFirst[row + 3] = first3;
+    intoSecond[row] = second0;
+    intoSecond[row + 1] = second1;
+    intoSecond[row + 2] = second2;
+    intoSecond[row + 3] = second3;
+  }
+  for (; row < count; row++) {
+    intoFirst[row] = oneDot(first, 0, values, row * dimensions, dimensions);
+    intoSecond[row] = oneDot(second, 0, values, row * dimensions, dimensions);
+  }
+}
+
 /** Each pool member's place among the pool's ids (`localeCompare`, then pool order), so ties compare two numbers. */
 function idRanks(pool: readonly ReplayedPair[]): Uint32Array {
   const ranks = new Uint32Array(pool.length);
@@ -239,41 +302,29 @@ function idRanks(pool: readonly ReplayedPair[]): Uint32Array {
   return ranks;
 }
 
-/** A binary heap of indices, the first by `before` on top. */
-class Heap {
-  private readonly items: number[];
-
-  constructor(
-    items: number[],
-    private readonly before: (a: number, b: number) => boolean,
-  ) {
-    this.items = items;
-    for (let index = (items.length >>> 1) - 1; index >= 0; index--) this.down(index);
+/**
+ * A pool's indices nearest first by `byQuestion`, ties by id rank (a total order: ranks differ),
+ * leaving out the ticket's own id. Only the first few are read as a rule, so they are picked in
+ * one pass over the pool; the rest is sorted only when a reader goes past them.
+ */
+function* nearestFirst(byQuestion: ArrayLike<number>, ranks: Uint32Array, ids: readonly string[], ownId: string, few: number): Generator<number> {
+  const nearer = (a: number, b: number) => byQuestion[a]! > byQuestion[b]! || (byQuestion[a] === byQuestion[b] && ranks[a]! < ranks[b]!);
+  const first: number[] = [];
+  // The farthest of the first few so far, spelled out: this test is made for every member of the pool.
+  let farthest = -1;
+  for (let index = 0; index < byQuestion.length; index++) {
+    if (farthest >= 0 && !(byQuestion[index]! > byQuestion[farthest]! || (byQuestion[index] === byQuestion[farthest] && ranks[index]! < ranks[farthest]!))) continue;
+    if (ids[index] === ownId) continue;
+    let at = first.length === few ? few - 1 : first.length;
+    for (; at > 0 && nearer(index, first[at - 1]!); at--) first[at] = first[at - 1]!;
+    first[at] = index;
+    if (first.length === few) farthest = first[few - 1]!;
   }
-
-  pop(): number | undefined {
-    const top = this.items[0];
-    const last = this.items.pop();
-    if (this.items.length > 0 && last !== undefined) {
-      this.items[0] = last;
-      this.down(0);
-    }
-    return top;
-  }
-
-  private down(start: number): void {
-    const { items, before } = this;
-    let index = start;
-    for (;;) {
-      const left = 2 * index + 1;
-      let first = index;
-      if (left < items.length && before(items[left]!, items[first]!)) first = left;
-      if (left + 1 < items.length && before(items[left + 1]!, items[first]!)) first = left + 1;
-      if (first === index) return;
-      [items[index], items[first]] = [items[first]!, items[index]!];
-      index = first;
-    }
-  }
+  yield* first;
+  if (farthest < 0) return;
+  const rest: number[] = [];
+  for (let index = 0; index < byQuestion.length; index++) if (nearer(farthest, index) && ids[index] !== ownId) rest.push(index);
+  yield* rest.sort((a, b) => (nearer(a, b) ? -1 : nearer(b, a) ? 1 : 0));
 }
 
 /** `size` members drawn without replacement, in their original order. */

@@ -1,5 +1,6 @@
 import { Random } from '../../datasets/text/random.ts';
 import { foldText } from '../../datasets/text/fold.ts';
+import { dotsWith, dotsWithTwo, stackedVectors } from '../judges/semantic.ts';
 
 /**
  * Knowledge gaps: the questions a candidate escalated or got wrong, grouped by meaning (k-means
@@ -11,6 +12,8 @@ export interface GapInput {
   ticketId: string;
   question: string;
   vector: Float32Array;
+  /** The question's words (`gapWords`), when read already: a run reads a ticket's once for all the candidates that missed it. */
+  words?: ReadonlySet<string>;
 }
 
 export interface KnowledgeGap {
@@ -50,7 +53,9 @@ const SIGN_OFF_WORDS = 6;
 
 /** The question without its greeting, sign-off and signature, handles, e-mail addresses and links. */
 export function questionWords(text: string): string {
-  const lines = text.replace(URL, ' ').replace(EMAIL, ' ').replace(HANDLE, ' ').split('\n');
+  // Each pattern is tried from every position of the text: it is left out when what it needs is not there.
+  const unlinked = text.includes('://') ? text.replace(URL, ' ') : text;
+  const lines = (unlinked.includes('@') ? unlinked.replace(EMAIL, ' ').replace(HANDLE, ' ') : unlinked).split('\n');
   const kept: string[] = [];
   for (const [index, line] of lines.entries()) {
     const short = line.trim().split(/\s+/).length <= SIGN_OFF_WORDS;
@@ -61,10 +66,13 @@ export function questionWords(text: string): string {
   return kept.join('\n');
 }
 
-function words(text: string): string[] {
-  return foldText(questionWords(text))
-    .split(/[^\p{L}]+/u)
-    .filter((word) => word.length > 2 && !STOPWORDS.has(word) && !COURTESY.has(word));
+/** The distinct words of a question that may name a gap: folded, without stop words, courtesy, greeting or signature. */
+export function gapWords(question: string): Set<string> {
+  return new Set(
+    foldText(questionWords(question))
+      .split(/[^\p{L}]+/u)
+      .filter((word) => word.length > 2 && !STOPWORDS.has(word) && !COURTESY.has(word)),
+  );
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
@@ -73,36 +81,61 @@ function dot(a: Float32Array, b: Float32Array): number {
   return sum;
 }
 
-/** Spherical k-means with k-means++ seeding: vectors are unit length, so the dot product is the similarity. */
-function cluster(vectors: readonly Float32Array[], k: number, seed: number): number[] {
+/**
+ * Spherical k-means with k-means++ seeding: vectors are unit length, so the dot product is the
+ * similarity. Every similarity is summed as `dot` sums it, four vectors or centres at a time
+ * (`dotsWith`, `dotsWithTwo`), so each closeness, and each assignment, is the same to the bit.
+ */
+function cluster(vectors: readonly Float32Array[], k: number, seed: number): Int32Array {
   const random = new Random(seed);
   const dimensions = vectors[0]!.length;
+  const stacked = stackedVectors(vectors);
   const centres: Float32Array[] = [vectors[Math.floor(random.next() * vectors.length)]!];
   // Each vector's closeness to its nearest centre so far, updated with each new centre only.
-  const nearest = vectors.map((vector) => dot(vector, centres[0]!));
+  const nearest = dotsWith(stacked, centres[0]!, new Float64Array(vectors.length));
+  const closeness = new Float64Array(vectors.length);
+  const distances = new Float64Array(vectors.length);
   while (centres.length < k) {
-    const distances = nearest.map((closeness) => Math.max(0, 1 - closeness));
-    const total = distances.reduce((sum, distance) => sum + distance, 0);
+    let total = 0;
+    for (let member = 0; member < vectors.length; member++) {
+      distances[member] = Math.max(0, 1 - nearest[member]!);
+      total += distances[member]!;
+    }
     if (total === 0) break;
     let pick = random.next() * total;
     const index = distances.findIndex((distance) => (pick -= distance) <= 0);
     const centre = vectors[index < 0 ? vectors.length - 1 : index]!;
     centres.push(centre);
-    vectors.forEach((vector, member) => (nearest[member] = Math.max(nearest[member]!, dot(vector, centre))));
+    dotsWith(stacked, centre, closeness);
+    for (let member = 0; member < vectors.length; member++) nearest[member] = Math.max(nearest[member]!, closeness[member]!);
   }
-  let assignment = vectors.map(() => -1);
-  for (let iteration = 0; iteration < 25; iteration++) {
-    const next = vectors.map((vector) => {
-      let best = 0;
-      let bestCloseness = dot(vector, centres[0]!);
-      for (let index = 1; index < centres.length; index++) {
-        const closeness = dot(vector, centres[index]!);
-        if (closeness > bestCloseness) [best, bestCloseness] = [index, closeness];
+  let assignment = new Int32Array(vectors.length).fill(-1);
+  let next = new Int32Array(vectors.length);
+  const toCentres = [new Float64Array(centres.length), new Float64Array(centres.length)] as const;
+  const nearestCentre = (closeness: Float64Array) => {
+    let best = 0;
+    let bestCloseness = closeness[0]!;
+    for (let index = 1; index < closeness.length; index++) {
+      if (closeness[index]! > bestCloseness) {
+        best = index;
+        bestCloseness = closeness[index]!;
       }
-      return best;
-    });
-    if (next.every((value, index) => value === assignment[index])) break;
-    assignment = next;
+    }
+    return best;
+  };
+  for (let iteration = 0; iteration < 25; iteration++) {
+    const stackedCentres = stackedVectors(centres);
+    // Two vectors at a time: each centre's values are read once for both.
+    let member = 0;
+    for (; member + 2 <= vectors.length; member += 2) {
+      dotsWithTwo(stackedCentres, vectors[member]!, vectors[member + 1]!, toCentres[0], toCentres[1]);
+      next[member] = nearestCentre(toCentres[0]);
+      next[member + 1] = nearestCentre(toCentres[1]);
+    }
+    if (member < vectors.length) next[member] = nearestCentre(dotsWith(stackedCentres, vectors[member]!, toCentres[0]));
+    const changed = next.some((centre, index) => centre !== assignment[index]);
+    if (!changed) break;
+    [assignment, next] = [next, assignment];
     // Every centre's sum in one pass over the vectors, each summed in the same order as before.
     const sums = centres.map(() => new Float32Array(dimensions));
     vectors.forEach((vector, member) => {
@@ -126,10 +159,12 @@ export function findGaps(inputs: readonly GapInput[], options: { seed?: number; 
     options.seed ?? 42,
   );
   const documentFrequency = new Map<string, number>();
-  const bags = inputs.map((input) => new Set(words(input.question)));
+  const bags = inputs.map((input) => input.words ?? gapWords(input.question));
   for (const bag of bags) for (const word of bag) documentFrequency.set(word, (documentFrequency.get(word) ?? 0) + 1);
 
-  const groups = Array.from({ length: k }, (_, group) => inputs.map((input, index) => ({ input, index })).filter(({ index }) => assignment[index] === group)).filter((members) => members.length > 0);
+  const byGroup = Array.from({ length: k }, () => [] as Array<{ input: GapInput; index: number }>);
+  inputs.forEach((input, index) => byGroup[assignment[index]!]!.push({ input, index }));
+  const groups = byGroup.filter((members) => members.length > 0);
   // Words common in a group: what may name it.
   const common = groups.map((members) => {
     const inGroup = new Map<string, number>();
@@ -151,7 +186,7 @@ export function findGaps(inputs: readonly GapInput[], options: { seed?: number; 
       .slice(0, 4)
       .map((term) => term.word);
     const centre = new Float32Array(members[0]!.input.vector.length);
-    for (const { input } of members) input.vector.forEach((value, d) => (centre[d]! += value));
+    for (const { input } of members) for (let d = 0; d < centre.length; d++) centre[d]! += input.vector[d]!;
     const examples = members
       .map(({ input }) => ({ id: input.ticketId, similarity: dot(input.vector, centre) }))
       .sort((a, b) => b.similarity - a.similarity || a.id.localeCompare(b.id))

@@ -166,28 +166,40 @@ export function bootstrapRates(series: readonly RatioSeries[], random: Random, r
   }
   const width = series.length;
   const typeOf = new Int32Array(units);
-  const typeIds = new Map<string, number>();
+  // Each type found by its values one after another, a level of maps per value: a map tells values
+  // apart as the string of the row did (0 and -0 alike, NaN alike), without a string per unit.
+  const typeTrie = new Map<number, unknown>();
   const typeValues: number[] = [];
+  let types = 0;
   const totals = new Float64Array(2 * width);
   const row = new Float64Array(2 * width);
   for (let unit = 0; unit < units; unit++) {
-    series.forEach(({ numerators, denominators }, index) => {
+    for (let index = 0; index < width; index++) {
+      const { numerators, denominators } = series[index]!;
       row[2 * index] = numerators[unit]!;
       row[2 * index + 1] = denominators === undefined ? 1 : denominators[unit]!;
-    });
-    row.forEach((value, index) => (totals[index]! += value));
-    const key = row.join(',');
-    let type = typeIds.get(key);
+    }
+    let level = typeTrie;
+    for (let index = 0; index < 2 * width - 1; index++) {
+      totals[index]! += row[index]!;
+      let below = level.get(row[index]!) as Map<number, unknown> | undefined;
+      if (below === undefined) {
+        below = new Map();
+        level.set(row[index]!, below);
+      }
+      level = below;
+    }
+    totals[2 * width - 1]! += row[2 * width - 1]!;
+    let type = level.get(row[2 * width - 1]!) as number | undefined;
     if (type === undefined) {
-      type = typeIds.size;
-      typeIds.set(key, type);
-      typeValues.push(...row);
+      type = types++;
+      level.set(row[2 * width - 1]!, type);
+      for (const value of row) typeValues.push(value);
     }
     typeOf[unit] = type;
   }
 
-  const types = typeIds.size;
-  const counts = new Float64Array(types);
+  const counts = new Int32Array(types);
   const ratios = Array.from({ length: width }, () => new Float64Array(resamples));
   const kept = new Int32Array(width);
   const anyDenominator = Array.from({ length: width }, (_, index) => totals[2 * index + 1]! !== 0);
@@ -256,13 +268,22 @@ function mapColumns<T>(source: Record<keyof typeof FLAGS, T>, build: (value: T) 
   return Object.fromEntries(Object.entries<T>(source).map(([name, value]) => [name, build(value)])) as Columns;
 }
 
+// Filled in plain loops: a typed array's `from` with a mapping function reads its source through the iterator, one call per element.
 function columnsOf(tickets: readonly JudgedTicket[]): Columns {
-  return mapColumns(FLAGS, (flag) => Uint8Array.from(tickets, (ticket) => (flag(ticket) ? 1 : 0)));
+  return mapColumns(FLAGS, (flag) => {
+    const column = new Uint8Array(tickets.length);
+    for (let row = 0; row < tickets.length; row++) column[row] = flag(tickets[row]!) ? 1 : 0;
+    return column;
+  });
 }
 
 /** The chosen rows of each column, for a breakdown group. */
 function selectColumns(columns: Columns, rows: readonly number[]): Columns {
-  return mapColumns(columns, (column) => Uint8Array.from(rows, (row) => column[row]!));
+  return mapColumns(columns, (column) => {
+    const chosen = new Uint8Array(rows.length);
+    for (let at = 0; at < rows.length; at++) chosen[at] = column[rows[at]!]!;
+    return chosen;
+  });
 }
 
 function countBy<K extends string>(keys: readonly K[], values: Iterable<K>): Record<K, number> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../datasets/text/random.ts';
-import { dotsWith, hardNegatives, judgeSemantic, judgeTopic, pairwiseDots, stackedVectors, unrelatedSimilarities, type ReplayedPair } from '../../../eval/judges/semantic.ts';
+import { dotsWith, dotsWithTwo, hardNegatives, judgeSemantic, judgeTopic, pairwiseDots, stackedVectors, unrelatedSimilarities, type ReplayedPair } from '../../../eval/judges/semantic.ts';
 
 /** A unit vector near `axis` in a 16-dimensional space, with a little seeded noise. */
 function near(axis: number, random: Random, noise = 0.15, mix?: { axis: number; weight: number }): Float32Array {
@@ -122,11 +122,16 @@ describe('hard negatives computed for a whole pool at once', () => {
     const matrix = pairwiseDots(stacked);
     const outsider = vectors(dimensions)[0]!;
     const row = dotsWith(stacked, outsider, new Float64Array(questions.length));
+    const other = vectors(dimensions)[1]!;
+    const [rowOfFirst, rowOfSecond] = [new Float64Array(questions.length), new Float64Array(questions.length)];
+    dotsWithTwo(stacked, outsider, other, rowOfFirst, rowOfSecond);
     questions.forEach((first, i) => {
       questions.forEach((second, j) => {
         if (i !== j) expect(Object.is(matrix[i * questions.length + j], cosine(second, first))).toBe(true);
       });
       expect(Object.is(row[i], cosine(first, outsider))).toBe(true);
+      expect(Object.is(rowOfFirst[i], cosine(outsider, first))).toBe(true);
+      expect(Object.is(rowOfSecond[i], cosine(other, first))).toBe(true);
     });
   });
 
