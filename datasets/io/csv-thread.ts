@@ -44,9 +44,15 @@ export type CsvWorkerMessage =
   | { type: 'done'; removedNuls: number }
   | ({ type: 'failed' } & ThreadFailure);
 
-/** Rows per batch; batches the worker may parse ahead of the reader (this bounds the memory it takes). */
+/**
+ * Rows per batch; batches the worker may parse ahead of the reader (this bounds the memory it
+ * takes). The reader sees the worker's batches only between bursts of its own work, so with 4 ahead
+ * each thread waited on the other about a third of a 100,000-row import (main 0.9–1.1 s, worker
+ * 0.7–0.8 s of 2.6–3.1 s). 8 ahead import it in 2.30–2.34 s, as fast as 16, and keep a million
+ * rows' peak RSS where 4 did (421–430 MB, against 498–541 MB with 16).
+ */
 export const ROWS_PER_BATCH = 250;
-export const BATCHES_AHEAD = 4;
+export const BATCHES_AHEAD = 8;
 
 export function emptyBatch(keys: string[]): CsvBatch {
   return { keys, lines: [], cells: [], errorAt: [], reasons: [] };
