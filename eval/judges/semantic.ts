@@ -144,18 +144,13 @@ export function hardNegatives(tickets: readonly ReplayedPair[], options: HardNeg
       }
       return chosen;
     };
-    // The tickets outside the pool are read against it two at a time: each pool vector is read once for both.
     const outsiders = members.filter((ticket) => !inPool.has(ticket));
     const chosenOutside = new Map<ReplayedPair, Float32Array[]>();
-    const rows = [new Float64Array(pool.length), new Float64Array(pool.length)] as const;
-    let at = 0;
-    for (; at + 2 <= outsiders.length; at += 2) {
-      const [first, second] = [outsiders[at]!, outsiders[at + 1]!];
-      dotsWithTwo(questions, first.question, second.question, rows[0], rows[1]);
-      chosenOutside.set(first, chosenFor(first, rows[0]));
-      chosenOutside.set(second, chosenFor(second, rows[1]));
-    }
-    if (at < outsiders.length) chosenOutside.set(outsiders[at]!, chosenFor(outsiders[at]!, dotsWith(questions, outsiders[at]!.question, rows[0])));
+    eachDotsWith(
+      questions,
+      outsiders.map((ticket) => ticket.question),
+      (index, byQuestion) => chosenOutside.set(outsiders[index]!, chosenFor(outsiders[index]!, byQuestion)),
+    );
     for (const ticket of members) {
       const row = inPool.get(ticket);
       negatives.set(ticket.id, row === undefined ? chosenOutside.get(ticket)! : chosenFor(ticket, similarities.subarray(row * pool.length, (row + 1) * pool.length)));
@@ -290,6 +285,22 @@ export function dotsWithTwo({ values, count, dimensions }: StackedVectors, first
     intoFirst[row] = oneDot(first, 0, values, row * dimensions, dimensions);
     intoSecond[row] = oneDot(second, 0, values, row * dimensions, dimensions);
   }
+}
+
+/**
+ * The similarities of each of `vectors` to every stacked vector, handed to `visit` in the vectors'
+ * order (the array is reused: read it before returning). Two vectors at a time (`dotsWithTwo`):
+ * each stacked value is read once for both.
+ */
+export function eachDotsWith(stacked: StackedVectors, vectors: readonly Float32Array[], visit: (index: number, dots: Float64Array) => void): void {
+  const [first, second] = [new Float64Array(stacked.count), new Float64Array(stacked.count)];
+  let index = 0;
+  for (; index + 2 <= vectors.length; index += 2) {
+    dotsWithTwo(stacked, vectors[index]!, vectors[index + 1]!, first, second);
+    visit(index, first);
+    visit(index + 1, second);
+  }
+  if (index < vectors.length) visit(index, dotsWith(stacked, vectors[index]!, first));
 }
 
 /** Each pool member's place among the pool's ids (`localeCompare`, then pool order), so ties compare two numbers. */

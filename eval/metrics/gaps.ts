@@ -1,6 +1,6 @@
 import { Random } from '../../datasets/text/random.ts';
 import { foldText } from '../../datasets/text/fold.ts';
-import { dotsWith, dotsWithTwo, stackedVectors } from '../judges/semantic.ts';
+import { dotsWith, eachDotsWith, stackedVectors } from '../judges/semantic.ts';
 
 /**
  * Knowledge gaps: the questions a candidate escalated or got wrong, grouped by meaning (k-means
@@ -84,7 +84,7 @@ function dot(a: Float32Array, b: Float32Array): number {
 /**
  * Spherical k-means with k-means++ seeding: vectors are unit length, so the dot product is the
  * similarity. Every similarity is summed as `dot` sums it, four vectors or centres at a time
- * (`dotsWith`, `dotsWithTwo`), so each closeness, and each assignment, is the same to the bit.
+ * (`dotsWith`, `eachDotsWith`), so each closeness, and each assignment, is the same to the bit.
  */
 function cluster(vectors: readonly Float32Array[], k: number, seed: number): Int32Array {
   const random = new Random(seed);
@@ -111,7 +111,6 @@ function cluster(vectors: readonly Float32Array[], k: number, seed: number): Int
   }
   let assignment = new Int32Array(vectors.length).fill(-1);
   let next = new Int32Array(vectors.length);
-  const toCentres = [new Float64Array(centres.length), new Float64Array(centres.length)] as const;
   const nearestCentre = (closeness: Float64Array) => {
     let best = 0;
     let bestCloseness = closeness[0]!;
@@ -124,15 +123,7 @@ function cluster(vectors: readonly Float32Array[], k: number, seed: number): Int
     return best;
   };
   for (let iteration = 0; iteration < 25; iteration++) {
-    const stackedCentres = stackedVectors(centres);
-    // Two vectors at a time: each centre's values are read once for both.
-    let member = 0;
-    for (; member + 2 <= vectors.length; member += 2) {
-      dotsWithTwo(stackedCentres, vectors[member]!, vectors[member + 1]!, toCentres[0], toCentres[1]);
-      next[member] = nearestCentre(toCentres[0]);
-      next[member + 1] = nearestCentre(toCentres[1]);
-    }
-    if (member < vectors.length) next[member] = nearestCentre(dotsWith(stackedCentres, vectors[member]!, toCentres[0]));
+    eachDotsWith(stackedVectors(centres), vectors, (member, toCentres) => (next[member] = nearestCentre(toCentres)));
     const changed = next.some((centre, index) => centre !== assignment[index]);
     if (!changed) break;
     [assignment, next] = [next, assignment];
