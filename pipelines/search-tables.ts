@@ -10,9 +10,9 @@ import { DEFAULT_WORKSPACE } from './workspace.ts';
 import { readCurrentManifest, tablesLocation } from './index-manifest.ts';
 import { embeddingText } from './passages.ts';
 import { batching, createGate } from './batching.ts';
-import { openRowProducts, openVectorScan, type RowProducts, type VectorScan } from './vector-scan.ts';
+import { openRowProducts, openVectorScan } from './vector-scan.ts';
 import { openFlatScan, type FlatNeighbour, type FlatScan } from './flat-scan.ts';
-import { twinGroups, type TwinGroups } from './vector-twins.ts';
+import { twinGroups } from './vector-twins.ts';
 
 /** LanceDB tables behind the search index, and hybrid retrieval over them with the time-travel filter. */
 
@@ -618,6 +618,19 @@ function plainVector(values: Float32Array): number[] {
   return plain;
 }
 
+/** What `make` gives for a column, asked once per column: `made` lists what was asked, to release it. */
+function perColumn<T>(make: (column: string) => Promise<T>): { of: (column: string) => Promise<T>; made: () => Array<Promise<T>> } {
+  const made = new Map<string, Promise<T>>();
+  return {
+    of(column) {
+      let one = made.get(column);
+      if (!one) made.set(column, (one = make(column)));
+      return one;
+    },
+    made: () => [...made.values()],
+  };
+}
+
 /** A promise remembered under its key, the oldest of more than `kept` dropped; one that fails is forgotten, so it is asked again. */
 function remembering<V>(kept: number): (key: string, make: () => Promise<V>) => Promise<V> {
   const entries = new Map<string, Promise<V>>();
@@ -686,32 +699,21 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
         inRowIdOrder: rowIds.every((rowId, row) => row === 0 || rowId > rowIds[row - 1]!),
       };
     }));
-  const columns = new Map<string, Promise<Float32Array>>();
-  const vectorsOf = (column: string): Promise<Float32Array> => {
-    let vectors = columns.get(column);
-    if (!vectors) {
+  const vectorsOf = perColumn((column) =>
+    hitRows().then(({ rows }) =>
       // A batch at a time: the whole column read at once was held twice over (100 MB at 100,000 tickets).
-      vectors = hitRows().then(({ rows }) =>
-        inTurn(async () => {
-          const values = new Float32Array(rows.length * dimensions);
-          let at = 0;
-          for await (const batch of table.query().select([column])) at = copyVectors(batch, column, dimensions, values, at);
-          return values;
-        }),
-      );
-      columns.set(column, vectors);
-    }
-    return vectors;
-  };
-  const scans = new Map<string, Promise<VectorScan>>();
+      inTurn(async () => {
+        const values = new Float32Array(rows.length * dimensions);
+        let at = 0;
+        for await (const batch of table.query().select([column])) at = copyVectors(batch, column, dimensions, values, at);
+        return values;
+      }),
+    ),
+  ).of;
+  const scans = perColumn((column) => vectorsOf(column).then((vectors) => openVectorScan(vectors, dimensions)));
   const checked = new Map<string, Promise<FlatScan | undefined>>();
-  const products = new Map<string, Promise<RowProducts>>();
   /** onnxruntime's products of a column's rows with the queries in flight, the rough measure of a flat scan. */
-  const productsOf = (column: string): Promise<RowProducts> => {
-    let opened = products.get(column);
-    if (!opened) products.set(column, (opened = vectorsOf(column).then((vectors) => openRowProducts(vectors, dimensions))));
-    return opened;
-  };
+  const products = perColumn((column) => vectorsOf(column).then((vectors) => openRowProducts(vectors, dimensions)));
   /** LanceDB's first `count` candidates of a search through the vector index, as row ids in its order. */
   const candidates = (column: string, vector: number[], count: number, filter: string | undefined): Promise<BigUint64Array> => {
     let builder = table.query().nearestTo(vector).column(column).distanceType('cosine').nprobes(NPROBES);
@@ -762,12 +764,7 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
     }
     return byRowId.of(await candidates(column, vector, count, timeTravelFilter('tickets', options)));
   };
-  const groups = new Map<string, Promise<TwinGroups>>();
-  const twinsOf = (column: string): Promise<TwinGroups> => {
-    let grouped = groups.get(column);
-    if (!grouped) groups.set(column, (grouped = vectorsOf(column).then((vectors) => twinGroups(vectors, dimensions))));
-    return grouped;
-  };
+  const twins = perColumn((column) => vectorsOf(column).then((vectors) => twinGroups(vectors, dimensions)));
   /**
    * A flat scan of a column, opened once, checked against LanceDB as what it stands in for: its
    * flat search, or its re-ranking of a vector index's candidates; undefined where they differ.
@@ -791,25 +788,23 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
   let indexedTexts: Promise<Map<string, { column: string; row: number }>> | undefined;
   return {
     async nearest(column, vector, depth, known) {
-      let scan = scans.get(column);
-      if (!scan) scans.set(column, (scan = vectorsOf(column).then((vectors) => openVectorScan(vectors, dimensions))));
-      const [{ rows, knownMs }, scanned] = await Promise.all([hitRows(), scan]);
+      const [{ rows, knownMs }, scanned] = await Promise.all([hitRows(), scans.of(column)]);
       return (await scanned.nearest(vector, depth, (row) => known(knownMs[row]!))).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
     },
     async flatNearest(column, vector, depth, known) {
       const [{ rows, knownMs }, scanned] = await Promise.all([hitRows(), checkedScan(column, 'flat search')]);
       if (!scanned || isZero(vector)) return undefined;
-      const rough = await (await productsOf(column)).of(vector);
+      const rough = await (await products.of(column)).of(vector);
       return scanned.nearest(vector, depth, (row) => known(knownMs[row]!), rough).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
     },
     async refinedNearest(column, vector, limit, options) {
-      const [{ rows, knownMs }, refining, twins] = await Promise.all([hitRows(), checkedScan(column, 're-ranking'), twinsOf(column)]);
+      const [{ rows, knownMs }, refining, twinned] = await Promise.all([hitRows(), checkedScan(column, 're-ranking'), twins.of(column)]);
       if (!refining || isZero(vector)) return undefined;
       const found = await knownCandidates(column, vector, limit * REFINE_FACTOR, options);
       // Which of a group of rows sharing one vector LanceDB's candidates hold is its choice (hundreds
       // of tickets can ask the same question); the nearest of them are the earliest that existed.
       const known = knownAsAsked(options);
-      const ranked = twins.withTwins(found, limit, (row) => known(knownMs[row]!));
+      const ranked = twinned.withTwins(found, limit, (row) => known(knownMs[row]!));
       return refining.nearestOf(vector, ranked, limit).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
     },
     async indexedVector(text) {
@@ -838,7 +833,7 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
     },
     async release() {
       // A scan that could not be built failed its search already: closing must not throw that again.
-      await Promise.all([...scans.values(), ...products.values()].map(async (opened) => (await opened.catch(() => undefined))?.release()));
+      await Promise.all([...scans.made(), ...products.made()].map(async (opened) => (await opened.catch(() => undefined))?.release()));
     },
   };
 }
