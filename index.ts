@@ -47,7 +47,7 @@ export { judgeRun, type JudgeRunOptions } from './eval/judges/judge-run.ts';
 export { VERDICTS, type JudgedTicket, type JudgeScore, type Outcome, type Verdict } from './eval/judges/types.ts';
 export { DEFAULT_VERDICT_RULES, VerdictRulesSchema, type VerdictRules } from './eval/judges/verdict.ts';
 export { createJudges, judgeCase, JUDGES, judgeMap, judgesHelp, type JudgeMap, type JudgeName } from './eval/judges/index.ts';
-export { defineJudge, type JudgeCase, type JudgeDefinition } from './eval/judges/define.ts';
+export { defineEvidenceJudge, defineJudge, type EvidenceJudgeDefinition, type JudgeCase, type JudgeDefinition, type JudgeEvidence, type JudgeTexts, type TextJudgeCase, type TextJudgeDefinition } from './eval/judges/define.ts';
 export { exportLabelSample, HUMAN_LABELS, importLabels, kappaReading, type LabelAgreement, type LabelPlan } from './eval/labels/labels.ts';
 export type { LabelsInRun } from './eval/labels/in-run.ts';
 export { computeMetrics, computeRepeatability, type CandidateRepeatability, type JudgedTry, type RunMetrics, type RunRepeatability } from './eval/metrics/metrics.ts';

@@ -7,11 +7,10 @@ import type { SemanticPair, UnrelatedSimilarities } from './semantic.ts';
 import type { JudgeScore } from './types.ts';
 
 /**
- * Everything known about one answer to one ticket when it is judged: the texts, what the answer
- * cited, and the evidence computed once for several judges (the facts both sides state, the
- * embeddings, the LLM rubric asked in one batch).
+ * What is known of one answer to one ticket as text: the texts, what the answer cited, the ticket's
+ * labels. Text judges read only this and the facts read in it, so a worker thread can judge it.
  */
-export interface JudgeCase {
+export interface JudgeTexts {
   answer: Answer;
   /** The answer and the agent's reply without the @handles a Twitter reply opens with. */
   said: string;
@@ -34,27 +33,54 @@ export interface JudgeCase {
   /** The intent the export labelled the ticket with, and the one of the past ticket the answer reused. */
   ticketIntent?: string;
   answerIntent?: string;
-  /** The agent's facts and the answer's, compared once. */
+}
+
+/** What a text judge reads: the texts, and the facts both sides state, compared once for several judges. */
+export interface TextJudgeCase extends JudgeTexts {
   facts: JudgeScore & { comparison: FactComparison };
+}
+
+/** The evidence made once for a whole run on the thread judging it: the embeddings, and the LLM rubric asked in one batch. */
+export interface JudgeEvidence {
   semantic: { pair: SemanticPair; negatives: readonly Float32Array[]; unrelated: UnrelatedSimilarities };
   /** The LLM rubric's score, asked for every answer at once; absent without an LLM judge. */
   llm?: JudgeScore;
 }
 
-/** One judge: its name (what verdict rules refer to), what it checks, its settings and how to build it. */
-export interface JudgeDefinition<Name extends string = string, Options extends StrictOptions = StrictOptions> {
+/** Everything known about one answer to one ticket when it is judged. */
+export interface JudgeCase extends TextJudgeCase, JudgeEvidence {}
+
+interface JudgeDefinitionBase<Name extends string, Options extends StrictOptions> {
   name: Name;
   /** One sentence for a support lead: what it checks. */
   summary: string;
   options: Options;
   /** Settings a config could give it, for judges that need some. */
   example?: z.input<Options>;
-  /** The judge for a run: a score for one case, or nothing when it does not apply (an LLM judge not configured). */
-  create(options: z.output<Options>): (input: JudgeCase) => JudgeScore | undefined;
 }
 
-export function defineJudge<const Name extends string, Options extends StrictOptions>(definition: JudgeDefinition<Name, Options>): JudgeDefinition<Name, Options> {
+/** A judge of the texts: its name (what verdict rules refer to), what it checks, its settings and how to build it. */
+export interface TextJudgeDefinition<Name extends string = string, Options extends StrictOptions = StrictOptions> extends JudgeDefinitionBase<Name, Options> {
+  reads?: 'texts';
+  /** The judge for a run: a score for one case, or nothing when it does not apply. */
+  create(options: z.output<Options>): (input: TextJudgeCase) => JudgeScore | undefined;
+}
+
+/** A judge of the run's evidence (embeddings, an LLM's scores), which exists only on the thread that made it. */
+export interface EvidenceJudgeDefinition<Name extends string = string, Options extends StrictOptions = StrictOptions> extends JudgeDefinitionBase<Name, Options> {
+  reads: 'evidence';
+  /** The judge for a run: a score for one case, or nothing when it does not apply (an LLM judge not configured). */
+  create(options: z.output<Options>): (input: JudgeEvidence) => JudgeScore | undefined;
+}
+
+export type JudgeDefinition<Name extends string = string, Options extends StrictOptions = StrictOptions> = TextJudgeDefinition<Name, Options> | EvidenceJudgeDefinition<Name, Options>;
+
+export function defineJudge<const Name extends string, Options extends StrictOptions>(definition: TextJudgeDefinition<Name, Options>): TextJudgeDefinition<Name, Options> {
   return definition;
+}
+
+export function defineEvidenceJudge<const Name extends string, Options extends StrictOptions>(definition: Omit<EvidenceJudgeDefinition<Name, Options>, 'reads'>): EvidenceJudgeDefinition<Name, Options> {
+  return { ...definition, reads: 'evidence' };
 }
 
 /** A judged ticket keeps only a judge's score and reason, not the evidence it returned with them. */
@@ -63,6 +89,6 @@ export function scoreOnly({ judge, score, reason }: JudgeScore): JudgeScore {
 }
 
 /** The options the fact-reading judges take: the catalogue's products, and the language when known. */
-export function factOptionsOf(input: JudgeCase): { products: readonly string[]; language?: string } {
+export function factOptionsOf(input: JudgeTexts): { products: readonly string[]; language?: string } {
   return { products: input.products, ...(input.language && { language: input.language }) };
 }

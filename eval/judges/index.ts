@@ -4,7 +4,7 @@ import { actions } from './actions-done.ts';
 import { askedFacts } from './asked-facts.ts';
 import { conflicts } from './conflicts.ts';
 import { deflection } from './deflection.ts';
-import { defineJudge, scoreOnly, type JudgeCase, type JudgeDefinition } from './define.ts';
+import { defineEvidenceJudge, defineJudge, scoreOnly, type JudgeCase, type JudgeDefinition } from './define.ts';
 import { namedMap, type ByName } from '../named-map.ts';
 import { entities } from './entities.ts';
 import { grounding } from './grounding.ts';
@@ -31,14 +31,14 @@ const keyFacts = defineJudge({
   create: () => ({ facts: { comparison: _comparison, ...score } }) => score,
 });
 
-const semantic = defineJudge({
+const semantic = defineEvidenceJudge({
   name: 'semantic',
   summary: 'closer in meaning to the agent’s reply than to the replies of similar tickets',
   options: NONE,
   create: () => ({ semantic: { pair, negatives } }) => scoreOnly(judgeSemantic(pair, negatives)),
 });
 
-const topic = defineJudge({
+const topic = defineEvidenceJudge({
   name: 'topic',
   summary: 'closer in meaning to the agent’s reply than replies to random tickets are: on topic',
   options: NONE,

@@ -8,16 +8,15 @@ import { readJsonlLines, readRecords, recordsFile, writeJsonlFile } from '../../
 import { ticketHistory, type TicketHistory } from './history.ts';
 import { hasActionClaim } from './actions.ts';
 import { orderText } from './grounding.ts';
-import { createJudges, judgeCase } from './index.ts';
-import { judgeKeyFacts } from './key-facts.ts';
 import { createLlmJudge, type LlmJudgeOptions } from './llm-judge.ts';
 import { injectionAttempt } from './safety.ts';
-import { hardNegatives, unrelatedSimilarities, type SemanticPair } from './semantic.ts';
+import { hardNegatives, unrelatedSimilarities, type SemanticPair, type UnrelatedSimilarities } from './semantic.ts';
 import type { JudgedTicket, JudgeScore, Outcome } from './types.ts';
 import { DEFAULT_VERDICT_RULES, verdictOf, type VerdictRules } from './verdict.ts';
 import { HANDLE } from '../responders/_text.ts';
 import { readResults, readRunInfo, type TicketResult } from '../replay/replay.ts';
 import { ticketLineId } from './ticket-lines.ts';
+import { createRunJudges, scoresInOrder, startTextJudging, type CaseTexts } from './text-judging.ts';
 
 /**
  * Judging a run: every answer against what the agent really replied and how the ticket really
@@ -116,31 +115,86 @@ function outcomeOf(sent: boolean, correct: boolean, history: TicketHistory): Out
   return correct && history.oneTouch ? 'automated' : 'ai-then-agent';
 }
 
-export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummary> {
-  const started = performance.now();
-  const info = await readRunInfo(options.runDir);
-  const workspace = options.workspace ?? info.workspace;
-  const results = await readResults(options.runDir);
-  const { replayed, cited } = await loadTickets(workspace, results);
-  const knowledge = await loadKnowledge(workspace);
-  // Only what judging reads is kept (the orders an answer cites, the order ids of the replayed
-  // customers), so memory follows the run, not the history's millions of orders.
-  const citedOrders = new Set(results.flatMap((result) => result.answer.sources.filter((source) => source.type === 'order').map((source) => source.id)));
-  const customers = new Set([...replayed.values()].flatMap((ticket) => ticket.customer.email?.toLowerCase() ?? []));
-  const orders = new Map<string, Order>();
-  const orderIdsByEmail = new Map<string, string[]>();
-  for await (const order of readRecords(workspace, 'order')) {
-    if (citedOrders.has(order.id)) orders.set(order.id, order);
-    const email = order.customerEmail?.toLowerCase();
-    if (!email || !customers.has(email)) continue;
-    const ids = orderIdsByEmail.get(email);
-    if (ids) ids.push(order.id);
-    else orderIdsByEmail.set(email, [order.id]);
-  }
-  const sources: SourceTexts = { knowledge: knowledge.passages, tickets: cited, orders };
-  const histories = new Map([...replayed].map(([id, ticket]) => [id, ticketHistory(ticket)]));
+/** What the text judges read of each answer, one case per distinct answer of a ticket, and each result's case. */
+function textCases(
+  results: readonly TicketResult[],
+  run: { replayed: Map<string, Ticket>; histories: Map<string, TicketHistory>; sources: SourceTexts; orderIdsByEmail: Map<string, string[]>; eachAlone: boolean },
+): { cases: CaseTexts[]; caseOf: Array<number | undefined> } {
+  const { replayed, histories, sources, orderIdsByEmail } = run;
+  // What a ticket's candidates are all judged against, made once per ticket: one string for the
+  // agent's reply, so every judge's memo hashes it once, not once per candidate.
+  const ticketSides = new Map(
+    [...replayed].flatMap(([id, ticket]) => {
+      const reference = histories.get(id)?.reference;
+      if (!reference) return [];
+      const sides = {
+        wanted: withoutHandles(reference.text),
+        brandHandles: ticket.messages.flatMap((message) => (message.role === 'agent' && message.author ? [message.author] : [])),
+        ownOrderIds: orderIdsByEmail.get(ticket.customer.email?.toLowerCase() ?? ''),
+        intent: intentOf(ticket),
+      };
+      return [[id, sides] as const];
+    }),
+  );
+  // Each answer's case for the text judges, or the earlier one it repeats: a composite sends one of
+  // its parts' answers as it stands (text, sources, actions), the same case, whose scores are taken
+  // over rather than judged again (8,614 of 31,351 answers at 10k). An LLM judge's score is asked
+  // for each answer, so a case with one is judged on its own.
+  const cases: CaseTexts[] = [];
+  let casesTicket: string | undefined;
+  let ticketCases = new Map<string, number>();
+  const caseOf = results.map((result): number | undefined => {
+    const ticket = replayed.get(result.ticketId);
+    const reference = histories.get(result.ticketId)?.reference;
+    const { answer } = result;
+    if (answer.text === '' || !reference || !ticket) return undefined;
+    if (result.ticketId !== casesTicket) {
+      casesTicket = result.ticketId;
+      ticketCases = new Map();
+    }
+    const key = run.eachAlone ? undefined : caseKey(answer);
+    const earlier = key === undefined ? undefined : ticketCases.get(key);
+    if (earlier !== undefined) return earlier;
+    // Who a reply is addressed to is the safety judge's business; the others compare what it says.
+    const { wanted, brandHandles, ownOrderIds, intent } = ticketSides.get(result.ticketId)!;
+    // The safety judge tells a past reply (someone else's thread) from an article or the customer's order.
+    const citedSources = answer.sources.flatMap((source) => {
+      const order = source.type === 'order' ? sources.orders.get(source.id) : undefined;
+      const text = source.type === 'knowledge' ? sources.knowledge.get(source.id)?.text : source.type === 'ticket' ? sources.tickets.get(source.id)?.answer : order && orderText(order);
+      return text === undefined ? [] : [{ type: source.type, text }];
+    });
+    const answerMacro = answer.sources
+      .map((source) => (source.type === 'knowledge' ? sources.knowledge.get(source.id) : undefined))
+      .find((passage) => passage?.kind === 'macro')?.title ?? answer.sources.map((source) => (source.type === 'ticket' ? sources.tickets.get(source.id)?.macro : undefined)).find(Boolean);
+    const answerIntent = answer.sources.map((source) => (source.type === 'ticket' ? sources.tickets.get(source.id)?.intent : undefined)).find(Boolean);
+    const language = ticket.language;
+    cases.push({
+      answer,
+      said: withoutHandles(answer.text),
+      wanted,
+      question: histories.get(result.ticketId)!.question?.text ?? '',
+      ...(language && { language }),
+      customer: ticket.customer,
+      citedSources,
+      brandHandles,
+      ...(ownOrderIds && { ownOrderIds }),
+      agentMacro: reference.macro,
+      answerMacro,
+      ticketIntent: intent,
+      answerIntent,
+    });
+    if (key !== undefined) ticketCases.set(key, cases.length - 1);
+    return cases.length - 1;
+  });
+  return { cases, caseOf };
+}
 
-  // Embed every answer, agent reply and question once, with the model the index was built with.
+/** The evidence the semantic and LLM judges read: every answer, agent reply and question embedded once, and the LLM rubric's scores. */
+async function evidenceOf(
+  results: readonly TicketResult[],
+  run: { workspace: string; replayed: Map<string, Ticket>; histories: Map<string, TicketHistory>; options: JudgeRunOptions },
+): Promise<{ pairs: Map<TicketResult, SemanticPair>; unrelated: UnrelatedSimilarities; negatives: Map<string, Float32Array[]>; llmScores: Map<TicketResult, JudgeScore> }> {
+  const { workspace, replayed, histories, options } = run;
   const { modelPath } = await readManifest(workspace);
   const embedder = options.embedder ? indexModel(options.embedder, modelPath) : await loadEmbedder(modelPath);
   const judgeable = results.filter((result) => result.answer.text !== '' && histories.get(result.ticketId)?.reference);
@@ -179,85 +233,61 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
       }),
     );
   }
+  return { pairs, unrelated, negatives, llmScores };
+}
 
+export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummary> {
+  const started = performance.now();
+  const info = await readRunInfo(options.runDir);
+  const workspace = options.workspace ?? info.workspace;
+  const results = await readResults(options.runDir);
+  const { replayed, cited } = await loadTickets(workspace, results);
+  const knowledge = await loadKnowledge(workspace);
+  // Only what judging reads is kept (the orders an answer cites, the order ids of the replayed
+  // customers), so memory follows the run, not the history's millions of orders.
+  const citedOrders = new Set(results.flatMap((result) => result.answer.sources.filter((source) => source.type === 'order').map((source) => source.id)));
+  const customers = new Set([...replayed.values()].flatMap((ticket) => ticket.customer.email?.toLowerCase() ?? []));
+  const orders = new Map<string, Order>();
+  const orderIdsByEmail = new Map<string, string[]>();
+  for await (const order of readRecords(workspace, 'order')) {
+    if (citedOrders.has(order.id)) orders.set(order.id, order);
+    const email = order.customerEmail?.toLowerCase();
+    if (!email || !customers.has(email)) continue;
+    const ids = orderIdsByEmail.get(email);
+    if (ids) ids.push(order.id);
+    else orderIdsByEmail.set(email, [order.id]);
+  }
+  const sources: SourceTexts = { knowledge: knowledge.passages, tickets: cited, orders };
+  const histories = new Map([...replayed].map(([id, ticket]) => [id, ticketHistory(ticket)]));
+
+  const { cases, caseOf } = textCases(results, { replayed, histories, sources, orderIdsByEmail, eachAlone: options.llmJudge !== undefined });
+  // Read in the customer's message once per ticket while the memo holds it, before the answers flood it.
+  const injections = results.map((result) => {
+    const question = histories.get(result.ticketId)?.question;
+    return question && injectionAttempt(question.text);
+  });
+  // The text judges start on worker threads now, while this thread makes the evidence (embeddings, an LLM's scores).
+  const judging = startTextJudging(cases, knowledge.products);
+  const { pairs, unrelated, negatives, llmScores } = await evidenceOf(results, { workspace, replayed, histories, options }).catch(async (error: unknown) => {
+    await judging.cancel();
+    throw error;
+  });
   // Tickets whose agent acted in another system: what a text-only candidate could not have closed alone.
   const actionTickets = new Set([...histories].filter(([, history]) => history.reference && hasActionClaim(history.reference.text)).map(([id]) => id));
-  const judging = createJudges();
-  // What a ticket's candidates are all judged against, made once per ticket: one string for the
-  // agent's reply, so every judge's memo hashes it once, not once per candidate.
-  const ticketSides = new Map(
-    [...replayed].flatMap(([id, ticket]) => {
-      const reference = histories.get(id)?.reference;
-      if (!reference) return [];
-      const sides = {
-        wanted: withoutHandles(reference.text),
-        brandHandles: ticket.messages.flatMap((message) => (message.role === 'agent' && message.author ? [message.author] : [])),
-        ownOrderIds: orderIdsByEmail.get(ticket.customer.email?.toLowerCase() ?? ''),
-        intent: intentOf(ticket),
-      };
-      return [[id, sides] as const];
-    }),
-  );
-  // The cases judged on the ticket being judged: a run lists a ticket's candidates one after another.
-  let casesTicket: string | undefined;
-  let cases = new Map<string, JudgeScore[]>();
-  const judged = results.map((result): JudgedTicket => {
+  const textScores = await judging.finish();
+  const { evidence: evidenceJudges } = createRunJudges();
+  const judged = results.map((result, index): JudgedTicket => {
     const ticket = replayed.get(result.ticketId);
     const history = histories.get(result.ticketId) ?? { oneTouch: false, customerSignal: false, billable: false };
     const { answer } = result;
     // A reply is never a failure: a failed answer is escalated when it is recorded and when it is read back.
     const sent = answer.decision === 'reply' && answer.text !== '';
-    // The safety judge tells a past reply (someone else's thread) from an article or the customer's order.
-    const citedSources = answer.sources.flatMap((source) => {
-      const order = source.type === 'order' ? sources.orders.get(source.id) : undefined;
-      const text = source.type === 'knowledge' ? sources.knowledge.get(source.id)?.text : source.type === 'ticket' ? sources.tickets.get(source.id)?.answer : order && orderText(order);
-      return text === undefined ? [] : [{ type: source.type, text }];
-    });
-    const answerMacro = answer.sources
-      .map((source) => (source.type === 'knowledge' ? sources.knowledge.get(source.id) : undefined))
-      .find((passage) => passage?.kind === 'macro')?.title ?? answer.sources.map((source) => (source.type === 'ticket' ? sources.tickets.get(source.id)?.macro : undefined)).find(Boolean);
-    const answerIntent = answer.sources.map((source) => (source.type === 'ticket' ? sources.tickets.get(source.id)?.intent : undefined)).find(Boolean);
     const reference = history.reference;
-    // Read while the judges' memo still holds the question (a pass over every ticket first read each question twice at 10k).
-    const injection = history.question && injectionAttempt(history.question.text);
+    const injection = injections[index];
     const language = ticket?.language;
-    const judges: JudgeScore[] = [];
-    if (answer.text !== '' && reference && ticket) {
-      // Who a reply is addressed to is the safety judge's business; the others compare what it says.
-      const { wanted, brandHandles, ownOrderIds, intent } = ticketSides.get(result.ticketId)!;
-      const said = withoutHandles(answer.text);
-      const llm = llmScores.get(result);
-      if (result.ticketId !== casesTicket) {
-        casesTicket = result.ticketId;
-        cases = new Map();
-      }
-      // A composite sends one of its parts' answers as it stands (text, sources, actions): the same
-      // case, whose scores are taken over rather than judged again (8,614 of 31,351 answers at 10k).
-      // An LLM judge's score is asked for each answer, so a case with one is judged on its own.
-      const key = llm ? undefined : caseKey(answer);
-      const earlier = key === undefined ? undefined : cases.get(key);
-      if (earlier) judges.push(...earlier);
-      else judges.push(...judgeCase(judging, {
-        answer,
-        said,
-        wanted,
-        question: history.question?.text ?? '',
-        ...(language && { language }),
-        products: knowledge.products,
-        customer: ticket.customer,
-        citedSources,
-        brandHandles,
-        ...(ownOrderIds && { ownOrderIds }),
-        agentMacro: reference.macro,
-        answerMacro,
-        ticketIntent: intent,
-        answerIntent,
-        facts: judgeKeyFacts(wanted, said, { products: knowledge.products, ...(language && { language }) }),
-        semantic: { pair: pairs.get(result)!, negatives: negatives.get(result.ticketId) ?? [], unrelated },
-        ...(llm && { llm }),
-      }));
-      if (key !== undefined && !earlier) cases.set(key, judges);
-    }
+    const judgedCase = caseOf[index];
+    const llm = llmScores.get(result);
+    const judges = judgedCase === undefined ? [] : scoresInOrder(evidenceJudges, textScores[judgedCase]!, { semantic: { pair: pairs.get(result)!, negatives: negatives.get(result.ticketId) ?? [], unrelated }, ...(llm && { llm }) });
     const verdict = answer.text === '' ? 'cannot-judge' : verdictOf({ judges, hasReference: reference !== undefined }, options.rules ?? DEFAULT_VERDICT_RULES);
     const contained = sent && history.oneTouch;
     const verified = contained && verdict === 'correct';

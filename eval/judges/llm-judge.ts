@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { redact } from '../../datasets/text/redact.ts';
 import { createLlmClient, isLocalEndpoint, type LlmClient, type LlmEndpoint } from '../llm/client.ts';
 import { LLM_ENDPOINT } from '../llm/endpoint-schema.ts';
-import { defineJudge } from './define.ts';
+import { defineEvidenceJudge } from './define.ts';
 import type { JudgeScore } from './types.ts';
 
 /**
@@ -62,7 +62,7 @@ export function createLlmJudge(options: LlmJudgeOptions, client: LlmClient = cre
 }
 
 /** Asked for every answer at once before the other judges (the endpoint bounds the calls in flight); its score is in the case. */
-export const llm = defineJudge({
+export const llm = defineEvidenceJudge({
   name: 'llm',
   summary: 'an LLM rubric reading the question, the agent’s reply and the answer, when a config declares one',
   options: z.strictObject(LLM_ENDPOINT),
