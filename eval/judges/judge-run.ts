@@ -10,7 +10,8 @@ import { hasActionClaim } from './actions.ts';
 import { orderText } from './grounding.ts';
 import { createLlmJudge, type LlmJudgeOptions } from './llm-judge.ts';
 import { injectionAttempt } from './safety.ts';
-import { hardNegatives, unrelatedSimilarities, type SemanticPair, type UnrelatedSimilarities } from './semantic.ts';
+import { hardNegatives } from './hard-negatives.ts';
+import { unrelatedSimilarities, type SemanticPair, type UnrelatedSimilarities } from './semantic.ts';
 import type { JudgedTicket, JudgeScore, Outcome } from './types.ts';
 import { DEFAULT_VERDICT_RULES, verdictOf, type VerdictRules } from './verdict.ts';
 import { HANDLE } from '../responders/_text.ts';
@@ -215,7 +216,7 @@ async function evidenceOf(
     }),
   );
   const unrelated = unrelatedSimilarities([...pairs.values()], options.seed ?? 42);
-  const negatives = hardNegatives(
+  const negatives = await hardNegatives(
     withReply.map(([id, history]) => {
       const language = replayed.get(id)?.language;
       return { id, question: vectorOf.get(history.question!.text)!, reference: vectorOf.get(history.reference!.text)!, ...(language && { group: language }) };

@@ -22,20 +22,11 @@ export interface SemanticPair {
   group?: string;
 }
 
-/** A replayed ticket as the hard negatives see it: what the customer asked and what the agent replied. */
-export interface ReplayedPair {
-  id: string;
-  question: Float32Array;
-  reference: Float32Array;
-  /** The ticket's language: negatives come from the same one. */
-  group?: string;
-}
-
 /** The null distributions: one per group, and `*` over all pairs for groups too small to have their own. */
 export type UnrelatedSimilarities = Map<string, Float64Array>;
 const ALL = '*';
 
-function cosine(a: Float32Array, b: Float32Array): number {
+export function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;
   for (let index = 0; index < a.length; index++) dot += a[index]! * b[index]!;
   return dot;
@@ -67,7 +58,7 @@ export function unrelatedSimilarities(pairs: readonly SemanticPair[], seed: numb
 }
 
 /** Members by their group (the ticket's language), in the groups' sorted order so seeded draws do not depend on input order. */
-function byGroup<T extends { group?: string }>(members: readonly T[]): Array<[string, T[]]> {
+export function byGroup<T extends { group?: string }>(members: readonly T[]): Array<[string, T[]]> {
   const groups = new Map<string, T[]>();
   for (const member of members) {
     const key = member.group ?? ALL;
@@ -103,60 +94,6 @@ export function judgeTopic(pair: SemanticPair, nulls: UnrelatedSimilarities): Ju
   }
   const score = percentile(unrelated, similarity);
   return { judge: 'topic', score, similarity, reason: `closer to the agent's reply than ${Math.round(score * 100)}% of answers to random other tickets (cosine ${similarity.toFixed(2)})` };
-}
-
-export interface HardNegativeOptions {
-  /** Nearest other tickets whose replies a ticket's answer is compared with. @default 10 */
-  perTicket?: number;
-  /** Tickets searched for neighbours, per language: bounds the work on long replays. @default 1000 */
-  pool?: number;
-  /** A neighbour whose reply is this close to the ticket's own is the same reply, not a negative. @default 0.95 */
-  sameReply?: number;
-  seed?: number;
-}
-
-/**
- * For each ticket, the agent replies of its nearest other tickets by question (same language),
- * leaving out replies that say the same as its own: templated replies to the same request are
- * not a different answer.
- */
-export function hardNegatives(tickets: readonly ReplayedPair[], options: HardNegativeOptions = {}): Map<string, Float32Array[]> {
-  const perTicket = options.perTicket ?? 10;
-  const poolSize = options.pool ?? 1000;
-  const sameReply = options.sameReply ?? 0.95;
-  const random = new Random(options.seed ?? 42);
-  const negatives = new Map<string, Float32Array[]>();
-  for (const [, members] of byGroup(tickets)) {
-    const pool = members.length <= poolSize ? members : sample(members, poolSize, random);
-    const questions = stackedVectors(pool.map((other) => other.question));
-    const similarities = pairwiseDots(questions);
-    const ranks = idRanks(pool);
-    const inPool = new Map(pool.map((other, index) => [other, index]));
-    const ids = pool.map((other) => other.id);
-    // Twice the negatives kept are picked first: replies that say the same as the ticket's own are passed over.
-    const few = Math.max(1, 2 * perTicket);
-    const chosenFor = (ticket: ReplayedPair, byQuestion: ArrayLike<number>) => {
-      const chosen: Float32Array[] = [];
-      for (const index of nearestFirst(byQuestion, ranks, ids, ticket.id, few)) {
-        if (chosen.length === perTicket) break;
-        const { reference } = pool[index]!;
-        if (cosine(reference, ticket.reference) < sameReply) chosen.push(reference);
-      }
-      return chosen;
-    };
-    const outsiders = members.filter((ticket) => !inPool.has(ticket));
-    const chosenOutside = new Map<ReplayedPair, Float32Array[]>();
-    eachDotsWith(
-      questions,
-      outsiders.map((ticket) => ticket.question),
-      (index, byQuestion) => chosenOutside.set(outsiders[index]!, chosenFor(outsiders[index]!, byQuestion)),
-    );
-    for (const ticket of members) {
-      const row = inPool.get(ticket);
-      negatives.set(ticket.id, row === undefined ? chosenOutside.get(ticket)! : chosenFor(ticket, similarities.subarray(row * pool.length, (row + 1) * pool.length)));
-    }
-  }
-  return negatives;
 }
 
 /** Vectors of one length, one after another in one array: a pool's products read memory in order. */
@@ -200,7 +137,7 @@ function fourDots(left: Float32Array, first: number, values: Float32Array, secon
   into[3] = sum3;
 }
 
-function oneDot(left: Float32Array, first: number, values: Float32Array, second: number, dimensions: number): number {
+export function oneDot(left: Float32Array, first: number, values: Float32Array, second: number, dimensions: number): number {
   let sum = 0;
   for (let index = 0; index < dimensions; index++) sum += left[first + index]! * values[second + index]!;
   return sum;
@@ -301,51 +238,6 @@ export function eachDotsWith(stacked: StackedVectors, vectors: readonly Float32A
     visit(index + 1, second);
   }
   if (index < vectors.length) visit(index, dotsWith(stacked, vectors[index]!, first));
-}
-
-/** Each pool member's place among the pool's ids (`localeCompare`, then pool order), so ties compare two numbers. */
-function idRanks(pool: readonly ReplayedPair[]): Uint32Array {
-  const ranks = new Uint32Array(pool.length);
-  pool
-    .map((member, index) => ({ id: member.id, index }))
-    .sort((a, b) => a.id.localeCompare(b.id) || a.index - b.index)
-    .forEach(({ index }, rank) => (ranks[index] = rank));
-  return ranks;
-}
-
-/**
- * A pool's indices nearest first by `byQuestion`, ties by id rank (a total order: ranks differ),
- * leaving out the ticket's own id. Only the first few are read as a rule, so they are picked in
- * one pass over the pool; the rest is sorted only when a reader goes past them.
- */
-function* nearestFirst(byQuestion: ArrayLike<number>, ranks: Uint32Array, ids: readonly string[], ownId: string, few: number): Generator<number> {
-  const nearer = (a: number, b: number) => byQuestion[a]! > byQuestion[b]! || (byQuestion[a] === byQuestion[b] && ranks[a]! < ranks[b]!);
-  const first: number[] = [];
-  // The farthest of the first few so far, spelled out: this test is made for every member of the pool.
-  let farthest = -1;
-  for (let index = 0; index < byQuestion.length; index++) {
-    if (farthest >= 0 && !(byQuestion[index]! > byQuestion[farthest]! || (byQuestion[index] === byQuestion[farthest] && ranks[index]! < ranks[farthest]!))) continue;
-    if (ids[index] === ownId) continue;
-    let at = first.length === few ? few - 1 : first.length;
-    for (; at > 0 && nearer(index, first[at - 1]!); at--) first[at] = first[at - 1]!;
-    first[at] = index;
-    if (first.length === few) farthest = first[few - 1]!;
-  }
-  yield* first;
-  if (farthest < 0) return;
-  const rest: number[] = [];
-  for (let index = 0; index < byQuestion.length; index++) if (nearer(farthest, index) && ids[index] !== ownId) rest.push(index);
-  yield* rest.sort((a, b) => (nearer(a, b) ? -1 : nearer(b, a) ? 1 : 0));
-}
-
-/** `size` members drawn without replacement, in their original order. */
-function sample<T>(members: readonly T[], size: number, random: Random): T[] {
-  const indices = members.map((_, index) => index);
-  for (let index = 0; index < size; index++) {
-    const swap = index + Math.floor(random.next() * (indices.length - index));
-    [indices[index], indices[swap]] = [indices[swap]!, indices[index]!];
-  }
-  return indices.slice(0, size).sort((a, b) => a - b).map((index) => members[index]!);
 }
 
 /** Fewer hard negatives than this and the percentile says too little. */

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../../../datasets/text/random.ts';
-import { dotsWith, dotsWithTwo, hardNegatives, judgeSemantic, judgeTopic, pairwiseDots, stackedVectors, unrelatedSimilarities, type ReplayedPair } from '../../../eval/judges/semantic.ts';
+import { hardNegatives, type ReplayedPair } from '../../../eval/judges/hard-negatives.ts';
+import { dotsWith, dotsWithTwo, judgeSemantic, judgeTopic, pairwiseDots, stackedVectors, unrelatedSimilarities } from '../../../eval/judges/semantic.ts';
 
 /** A unit vector near `axis` in a 16-dimensional space, with a little seeded noise. */
 function near(axis: number, random: Random, noise = 0.15, mix?: { axis: number; weight: number }): Float32Array {
@@ -29,7 +30,10 @@ function printerDesk(random: Random): ReplayedPair[] {
 describe('semantic agreement against hard negatives', () => {
   const random = new Random(7);
   const tickets = printerDesk(random);
-  const negatives = hardNegatives(tickets, { perTicket: 8 });
+  let negatives: Map<string, Float32Array[]>;
+  beforeAll(async () => {
+    negatives = await hardNegatives(tickets, { perTicket: 8 });
+  });
   const leaking = tickets[0]!; // problem 1: ink leaking
 
   it('draws the negatives from the replies to the nearest other questions, not from random tickets', () => {
@@ -52,17 +56,17 @@ describe('semantic agreement against hard negatives', () => {
     expect(judgeSemantic({ answer: reworded, reference: leaking.reference }, negatives.get(leaking.id)!).score).toBeGreaterThanOrEqual(0.8);
   });
 
-  it('leaves out replies that say the same as the ticket’s own, and abstains with too few negatives', () => {
+  it('leaves out replies that say the same as the ticket’s own, and abstains with too few negatives', async () => {
     const same = { id: 'twin', question: leaking.question, reference: leaking.reference, group: 'en' };
-    const withTwin = hardNegatives([...tickets, same], { perTicket: 8 });
+    const withTwin = await hardNegatives([...tickets, same], { perTicket: 8 });
     expect(withTwin.get(leaking.id)!.includes(leaking.reference)).toBe(false);
-    const alone = hardNegatives(tickets.slice(0, 3), { perTicket: 8 });
+    const alone = await hardNegatives(tickets.slice(0, 3), { perTicket: 8 });
     expect(judgeSemantic({ answer: leaking.reference, reference: leaking.reference }, alone.get(leaking.id)!).score).toBeNull();
   });
 
-  it('never takes negatives from another language', () => {
+  it('never takes negatives from another language', async () => {
     const french = { ...tickets[1]!, id: 'fr-1', group: 'fr' };
-    const drawn = hardNegatives([...tickets, french], { perTicket: 50 }).get('fr-1')!;
+    const drawn = (await hardNegatives([...tickets, french], { perTicket: 50 })).get('fr-1')!;
     expect(drawn).toHaveLength(0);
   });
 });
@@ -146,10 +150,10 @@ describe('hard negatives computed for a whole pool at once', () => {
   it.each([
     ['every ticket in its language’s pool', 1000],
     ['pools drawn from each language, the others read against them', 25],
-  ])('picks, English and French, the same replies in the same order as sorting every other ticket: %s', (_, pool) => {
+  ])('picks, English and French, the same replies in the same order as sorting every other ticket: %s', async (_, pool) => {
     const tickets = desk();
     const options = { perTicket: 8, pool, seed: 9 };
-    const drawn = hardNegatives(tickets, options);
+    const drawn = await hardNegatives(tickets, options);
     const expected = sortedNegatives(tickets, options);
     expect(drawn.size).toBe(tickets.length);
     for (const [id, replies] of expected) expect(drawn.get(id)).toEqual(replies);

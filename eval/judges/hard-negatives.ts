@@ -1,0 +1,188 @@
+import { Random } from '../../datasets/text/random.ts';
+import { openRowProducts } from '../../pipelines/vector-scan.ts';
+import { byGroup, cosine, dotsWith, oneDot, pairwiseDots, stackedVectors, type StackedVectors } from './semantic.ts';
+
+/**
+ * The hard negatives of the semantic judge: for each ticket, the replies to its nearest other
+ * tickets by question. Apart from semantic.ts, which the report page's script bundles: this
+ * module runs onnxruntime.
+ */
+
+/** A replayed ticket as the hard negatives see it: what the customer asked and what the agent replied. */
+export interface ReplayedPair {
+  id: string;
+  question: Float32Array;
+  reference: Float32Array;
+  /** The ticket's language: negatives come from the same one. */
+  group?: string;
+}
+
+export interface HardNegativeOptions {
+  /** Nearest other tickets whose replies a ticket's answer is compared with. @default 10 */
+  perTicket?: number;
+  /** Tickets searched for neighbours, per language: bounds the work on long replays. @default 1000 */
+  pool?: number;
+  /** A neighbour whose reply is this close to the ticket's own is the same reply, not a negative. @default 0.95 */
+  sameReply?: number;
+  seed?: number;
+}
+
+/**
+ * For each ticket, the agent replies of its nearest other tickets by question (same language),
+ * leaving out replies that say the same as its own: templated replies to the same request are
+ * not a different answer.
+ */
+export async function hardNegatives(tickets: readonly ReplayedPair[], options: HardNegativeOptions = {}): Promise<Map<string, Float32Array[]>> {
+  const perTicket = options.perTicket ?? 10;
+  const poolSize = options.pool ?? 1000;
+  const sameReply = options.sameReply ?? 0.95;
+  const random = new Random(options.seed ?? 42);
+  const negatives = new Map<string, Float32Array[]>();
+  for (const [, members] of byGroup(tickets)) {
+    const pool = members.length <= poolSize ? members : sample(members, poolSize, random);
+    const questions = stackedVectors(pool.map((other) => other.question));
+    const similarities = pairwiseDots(questions);
+    const ranks = idRanks(pool);
+    const inPool = new Map(pool.map((other, index) => [other, index]));
+    const ids = pool.map((other) => other.id);
+    // Twice the negatives kept are picked first: replies that say the same as the ticket's own are passed over.
+    const few = Math.max(1, 2 * perTicket);
+    /** The ticket's negatives, and whether picking them read past the few nearest. */
+    const chosenFor = (ticket: ReplayedPair, byQuestion: ArrayLike<number>) => {
+      const chosen: Float32Array[] = [];
+      let read = 0;
+      for (const index of nearestFirst(byQuestion, ranks, ids, ticket.id, few)) {
+        if (chosen.length === perTicket) break;
+        read++;
+        const { reference } = pool[index]!;
+        if (cosine(reference, ticket.reference) < sameReply) chosen.push(reference);
+      }
+      return { chosen, pastFew: read > few };
+    };
+    const outsiders = members.filter((ticket) => !inPool.has(ticket));
+    const chosenOutside = await negativesOutside(questions, ids, outsiders, few, chosenFor);
+    for (const ticket of members) {
+      const row = inPool.get(ticket);
+      negatives.set(ticket.id, row === undefined ? chosenOutside.get(ticket)! : chosenFor(ticket, similarities.subarray(row * pool.length, (row + 1) * pool.length)).chosen);
+    }
+  }
+  return negatives;
+}
+
+/** Tickets outside the pool whose questions' products go to onnxruntime at a time: 512 × 1,000 products are 2 MB. */
+const OUTSIDERS_AT_ONCE = 512;
+
+/**
+ * The negatives of the tickets outside the pool. Their similarities to every pool question are
+ * products in doubles (1.1 of 1.5 s at 10k tickets); onnxruntime's 32-bit products pick the pool
+ * questions worth computing so: a 32-bit sum of `d` products errs by at most d·2⁻²⁴ of the
+ * lengths' product in any order, so every question among the few nearest in doubles is within
+ * twice that of the few-th nearest by 32-bit products. The others rank last, so the few nearest
+ * are the same to the bit; a ticket whose picking reads past them is computed in full.
+ */
+async function negativesOutside(
+  questions: StackedVectors,
+  ids: readonly string[],
+  outsiders: readonly ReplayedPair[],
+  few: number,
+  chosenFor: (ticket: ReplayedPair, byQuestion: ArrayLike<number>) => { chosen: Float32Array[]; pastFew: boolean },
+): Promise<Map<ReplayedPair, Float32Array[]>> {
+  const chosen = new Map<ReplayedPair, Float32Array[]>();
+  const { count, dimensions } = questions;
+  const exactly = (ticket: ReplayedPair) => chosenFor(ticket, dotsWith(questions, ticket.question, new Float64Array(count))).chosen;
+  if (outsiders.length === 0) return chosen;
+  if (count <= few) {
+    for (const ticket of outsiders) chosen.set(ticket, exactly(ticket));
+    return chosen;
+  }
+  const poolNorm = maxNorm(questions);
+  const products = await openRowProducts(questions.values, dimensions);
+  try {
+    const byQuestion = new Float64Array(count);
+    for (let start = 0; start < outsiders.length; start += OUTSIDERS_AT_ONCE) {
+      const batch = outsiders.slice(start, start + OUTSIDERS_AT_ONCE);
+      const rough = await Promise.all(batch.map((ticket) => products.of(ticket.question)));
+      batch.forEach((ticket, index) => {
+        const bound = fewthLargest(rough[index]!, ids, ticket.id, few);
+        const slack = 2 * dimensions * 2 ** -23 * norm(ticket.question) * poolNorm + 1e-30;
+        if (!Number.isFinite(bound) || !Number.isFinite(slack)) return chosen.set(ticket, exactly(ticket));
+        byQuestion.fill(Number.NEGATIVE_INFINITY);
+        for (let row = 0; row < count; row++) if (rough[index]![row]! >= bound - slack) byQuestion[row] = oneDot(ticket.question, 0, questions.values, row * dimensions, dimensions);
+        const picked = chosenFor(ticket, byQuestion);
+        chosen.set(ticket, picked.pastFew ? exactly(ticket) : picked.chosen);
+      });
+    }
+  } finally {
+    await products.release();
+  }
+  return chosen;
+}
+
+/** The few-th largest of the products, leaving out the ticket's own id; NaN when a product is NaN. */
+function fewthLargest(products: Float32Array, ids: readonly string[], ownId: string, few: number): number {
+  const largest: number[] = [];
+  for (let row = 0; row < products.length; row++) {
+    const product = products[row]!;
+    if (Number.isNaN(product)) return Number.NaN;
+    if (ids[row] === ownId || (largest.length === few && product <= largest[few - 1]!)) continue;
+    let at = largest.length === few ? few - 1 : largest.length;
+    for (; at > 0 && largest[at - 1]! < product; at--) largest[at] = largest[at - 1]!;
+    largest[at] = product;
+  }
+  return largest.length === few ? largest[few - 1]! : Number.NEGATIVE_INFINITY;
+}
+
+function norm(vector: Float32Array): number {
+  return Math.sqrt(oneDot(vector, 0, vector, 0, vector.length));
+}
+
+function maxNorm({ values, count, dimensions }: StackedVectors): number {
+  let largest = 0;
+  for (let row = 0; row < count; row++) largest = Math.max(largest, Math.sqrt(oneDot(values, row * dimensions, values, row * dimensions, dimensions)));
+  return largest;
+}
+
+/** Each pool member's place among the pool's ids (`localeCompare`, then pool order), so ties compare two numbers. */
+function idRanks(pool: readonly ReplayedPair[]): Uint32Array {
+  const ranks = new Uint32Array(pool.length);
+  pool
+    .map((member, index) => ({ id: member.id, index }))
+    .sort((a, b) => a.id.localeCompare(b.id) || a.index - b.index)
+    .forEach(({ index }, rank) => (ranks[index] = rank));
+  return ranks;
+}
+
+/**
+ * A pool's indices nearest first by `byQuestion`, ties by id rank (a total order: ranks differ),
+ * leaving out the ticket's own id. Only the first few are read as a rule, so they are picked in
+ * one pass over the pool; the rest is sorted only when a reader goes past them.
+ */
+function* nearestFirst(byQuestion: ArrayLike<number>, ranks: Uint32Array, ids: readonly string[], ownId: string, few: number): Generator<number> {
+  const nearer = (a: number, b: number) => byQuestion[a]! > byQuestion[b]! || (byQuestion[a] === byQuestion[b] && ranks[a]! < ranks[b]!);
+  const first: number[] = [];
+  // The farthest of the first few so far, spelled out: this test is made for every member of the pool.
+  let farthest = -1;
+  for (let index = 0; index < byQuestion.length; index++) {
+    if (farthest >= 0 && !(byQuestion[index]! > byQuestion[farthest]! || (byQuestion[index] === byQuestion[farthest] && ranks[index]! < ranks[farthest]!))) continue;
+    if (ids[index] === ownId) continue;
+    let at = first.length === few ? few - 1 : first.length;
+    for (; at > 0 && nearer(index, first[at - 1]!); at--) first[at] = first[at - 1]!;
+    first[at] = index;
+    if (first.length === few) farthest = first[few - 1]!;
+  }
+  yield* first;
+  if (farthest < 0) return;
+  const rest: number[] = [];
+  for (let index = 0; index < byQuestion.length; index++) if (nearer(farthest, index) && ids[index] !== ownId) rest.push(index);
+  yield* rest.sort((a, b) => (nearer(a, b) ? -1 : nearer(b, a) ? 1 : 0));
+}
+
+/** `size` members drawn without replacement, in their original order. */
+function sample<T>(members: readonly T[], size: number, random: Random): T[] {
+  const indices = members.map((_, index) => index);
+  for (let index = 0; index < size; index++) {
+    const swap = index + Math.floor(random.next() * (indices.length - index));
+    [indices[index], indices[swap]] = [indices[swap]!, indices[index]!];
+  }
+  return indices.slice(0, size).sort((a, b) => a - b).map((index) => members[index]!);
+}
