@@ -1,6 +1,6 @@
 import { Random } from '../../datasets/text/random.ts';
 import { openRowProducts } from '../../pipelines/vector-scan.ts';
-import { byGroup, cosine, dotsWith, oneDot, pairwiseDots, stackedVectors, type StackedVectors } from './semantic.ts';
+import { byGroup, cosine, dotsWith, maxNorm, oneDot, pairwiseDots, stackedVectors, type StackedVectors } from './semantic.ts';
 
 /**
  * The hard negatives of the semantic judge: for each ticket, the replies to its nearest other
@@ -134,12 +134,6 @@ function fewthLargest(products: Float32Array, ids: readonly string[], ownId: str
 
 function norm(vector: Float32Array): number {
   return Math.sqrt(oneDot(vector, 0, vector, 0, vector.length));
-}
-
-function maxNorm({ values, count, dimensions }: StackedVectors): number {
-  let largest = 0;
-  for (let row = 0; row < count; row++) largest = Math.max(largest, Math.sqrt(oneDot(values, row * dimensions, values, row * dimensions, dimensions)));
-  return largest;
 }
 
 /** Each pool member's place among the pool's ids (`localeCompare`, then pool order), so ties compare two numbers. */

@@ -143,6 +143,13 @@ export function oneDot(left: Float32Array, first: number, values: Float32Array, 
   return sum;
 }
 
+/** The largest length of the stacked vectors. */
+export function maxNorm({ values, count, dimensions }: StackedVectors): number {
+  let largest = 0;
+  for (let row = 0; row < count; row++) largest = Math.max(largest, Math.sqrt(oneDot(values, row * dimensions, values, row * dimensions, dimensions)));
+  return largest;
+}
+
 /** The similarities between every two stacked vectors (a square matrix, row by row), each pair computed once. */
 export function pairwiseDots({ values, count, dimensions }: StackedVectors): Float64Array {
   const similarities = new Float64Array(count * count);

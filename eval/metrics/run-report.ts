@@ -6,7 +6,8 @@ import { loadEmbedder, type Embedder } from '../../pipelines/embed/embedder.ts';
 import { embeddingText } from '../../pipelines/passages.ts';
 import { readManifest } from '../../pipelines/index-manifest.ts';
 import { writeJsonlFile } from '../../pipelines/workspace.ts';
-import { findGaps, gapWords, type KnowledgeGap } from './gaps.ts';
+import { findGaps } from './find-gaps.ts';
+import { gapWords, type KnowledgeGap } from './gaps.ts';
 import { judgeRun, JUDGED_FILE, type TicketView } from '../judges/judge-run.ts';
 import type { JudgedTicket, JudgeScore, Outcome, Verdict } from '../judges/types.ts';
 import type { LlmJudgeOptions } from '../judges/llm-judge.ts';
@@ -199,7 +200,7 @@ async function knowledgeGaps(embedder: Embedder, judged: readonly JudgedTicket[]
   const byId = new Map(ids.map((id, index) => [id, { question: questions[index]!, vector: vectors[index]!, words: gapWords(questions[index]!) }]));
   for (const candidate of new Set(judged.map((ticket) => ticket.candidate))) {
     const inputs = missed.filter((ticket) => ticket.candidate === candidate).map((ticket) => ({ ticketId: ticket.ticketId, ...byId.get(ticket.ticketId)! }));
-    gaps[candidate] = findGaps(inputs, { seed });
+    gaps[candidate] = await findGaps(inputs, { seed });
   }
   return gaps;
 }
