@@ -168,15 +168,15 @@ export function indexProgressPrinter(stream: NodeJS.WriteStream = process.stderr
   };
 }
 
-/** Replay progress on a terminal: tickets done, tickets/s and time left. */
-export function replayProgressPrinter(stream: NodeJS.WriteStream = process.stderr): (progress: { done: number; total: number }) => void {
+/** Progress of counted work on a terminal (`replay`, `tickets`): done of total, a rate and time left. */
+export function countedProgressPrinter(stage: string, unit: string, stream: NodeJS.WriteStream = process.stderr): (progress: { done: number; total: number }) => void {
   if (!stream.isTTY) return () => {};
   const started = performance.now();
   return ({ done, total }) => {
     const seconds = (performance.now() - started) / 1000;
     const rate = seconds > 0 ? done / seconds : 0;
     const left = rate > 0 ? Math.ceil((total - done) / rate) : 0;
-    stream.write(`\r\x1b[Kreplay: ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} tickets, ${rate.toFixed(1)} tickets/s, ${left} s left`);
+    stream.write(`\r\x1b[K${stage}: ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} ${unit}, ${rate.toFixed(1)} ${unit}/s, ${left} s left`);
     if (done === total) stream.write('\n');
   };
 }

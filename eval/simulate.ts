@@ -43,6 +43,7 @@ export interface SimulateOptions {
   refitEvery?: number;
   onIndexProgress?: (progress: IndexProgress) => void;
   onReplayProgress?: (progress: { done: number; total: number }) => void;
+  onJudgeProgress?: (progress: { done: number; total: number }) => void;
   /** Told before the replay what it covers: tickets left out and why, how many can be judged. */
   onCoverage?: (coverage: ReplayCoverage) => void;
 }
@@ -111,6 +112,7 @@ async function replayAndReport(options: SimulateOptions, rules: RulesFile | unde
     ...(options.strictness && { strictness: options.strictness }),
     ...(options.llmJudge && { llmJudge: options.llmJudge }),
     ...(embedder && { embedder }),
+    ...(options.onJudgeProgress && { onJudgeProgress: options.onJudgeProgress }),
   });
   return { replay: summary, report };
 }

@@ -1,5 +1,5 @@
 import { plainProgress, type ImportProgress, type IndexProgress, type PlainProgressOptions } from '../../index.ts';
-import { indexProgressPrinter, progressPrinter, replayProgressPrinter } from '../_cli.ts';
+import { countedProgressPrinter, indexProgressPrinter, progressPrinter } from '../_cli.ts';
 
 /** Progress wherever the command runs: the one-line display on a terminal, plain lines elsewhere. */
 
@@ -31,12 +31,22 @@ export function indexProgress(stream: NodeJS.WriteStream = process.stderr, optio
   );
 }
 
-/** Tickets replayed. */
-export function replayProgress(stream: NodeJS.WriteStream = process.stderr, options?: PlainProgressOptions): (progress: { done: number; total: number }) => void {
-  if (stream.isTTY) return replayProgressPrinter(stream);
+/** Counted work: `replay: 120/1,200 tickets (10%)`. */
+function countedProgress(stage: string, unit: string, stream: NodeJS.WriteStream, options?: PlainProgressOptions): (progress: { done: number; total: number }) => void {
+  if (stream.isTTY) return countedProgressPrinter(stage, unit, stream);
   return plainProgress<{ done: number; total: number }>(
     stream,
-    ({ done, total }) => ({ line: `replay: ${count(done)}/${count(total)} tickets (${Math.floor(share(done, total) * 100)}%)`, fraction: share(done, total), stage: 'replay', done: done === total }),
+    ({ done, total }) => ({ line: `${stage}: ${count(done)}/${count(total)} ${unit} (${Math.floor(share(done, total) * 100)}%)`, fraction: share(done, total), stage, done: done === total }),
     options,
   );
+}
+
+/** Tickets replayed. */
+export function replayProgress(stream: NodeJS.WriteStream = process.stderr, options?: PlainProgressOptions): (progress: { done: number; total: number }) => void {
+  return countedProgress('replay', 'tickets', stream, options);
+}
+
+/** Distinct answers judged: an answer two candidates gave the same ticket is judged once. */
+export function judgeProgress(stream: NodeJS.WriteStream = process.stderr, options?: PlainProgressOptions): (progress: { done: number; total: number }) => void {
+  return countedProgress('judging', 'answers', stream, options);
 }

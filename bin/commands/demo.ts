@@ -2,7 +2,7 @@ import { join, relative } from 'node:path';
 import { defineCommand } from 'citty';
 import { cliCommand, defaultCandidates, DEMO_DATA_DIR, formatImportReport, importSources, PRESETS_FILE, refreshIndex, replayWindowStart, responderFor, simulate, writeReports } from '../../index.ts';
 import { EXIT_UNUSABLE, guarded, interruptSignal, positiveInteger, withExamples } from '../_cli.ts';
-import { importProgress, indexProgress, replayProgress } from './_progress.ts';
+import { importProgress, indexProgress, judgeProgress, replayProgress } from './_progress.ts';
 import { printRunSummary } from './_summary.ts';
 
 const command = defineCommand({
@@ -39,6 +39,7 @@ const command = defineCommand({
         candidates: candidates.map(responderFor),
         selection,
         onReplayProgress: replayProgress(),
+        onJudgeProgress: judgeProgress(),
       });
       process.stdout.write(`Replayed ${summary.tickets.toLocaleString('en-US')} tickets in ${summary.seconds.toFixed(1)} s.\n`);
       printRunSummary(report, await writeReports(report, runDir));

@@ -5,6 +5,7 @@ import { isShadowdeskError, ShadowdeskError } from '../../errors.ts';
 import { buildReport, findChromium, readConfig, REPORT_FORMATS, reportFormatsHelp, VerdictRulesSchema, writeReportPdf, writeReports, type VerdictRules } from '../../index.ts';
 import { guarded, wholeNumber, withExamples } from '../_cli.ts';
 import { DECISION_ARGS, decisionSettings, formatsOf } from './_report-flags.ts';
+import { judgeProgress } from './_progress.ts';
 import { printRunSummary } from './_summary.ts';
 
 /** Verdict thresholds from `label import`; a missing file says where they come from. */
@@ -43,6 +44,7 @@ const command = defineCommand({
         costs: settings.costs,
         ...(args.workspace && { workspace: args.workspace }),
         ...(args.rules && { rules: await readRules(args.rules) }),
+        onJudgeProgress: judgeProgress(),
       });
       const report = { ...built, pricing: { ...built.pricing, decisionInputs: settings.apply(built.pricing.decisionInputs) } };
       const written = await writeReports(report, args.run, formatsOf(args.formats));

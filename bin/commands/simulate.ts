@@ -3,7 +3,7 @@ import { defineCommand } from 'citty';
 import { ShadowdeskError } from '../../errors.ts';
 import { candidatesHelp, configFlagValue, configKeySchema, createCandidates, DEFAULT_SEED, defaultCandidates, describeCoverage, describeRefits, llmJudgeOf, loadSimulationConfig, REPORT_FORMATS, reportFormatsHelp, responderFor, simulate, writeReports, type Selection } from '../../index.ts';
 import { guarded, maxErrorRateFlag, positiveInteger, withExamples } from '../_cli.ts';
-import { indexProgress, replayProgress } from './_progress.ts';
+import { indexProgress, judgeProgress, replayProgress } from './_progress.ts';
 import { failPastErrorRate, MAX_ERROR_RATE_ARG, printRunSummary } from './_summary.ts';
 import { DECISION_ARGS, decisionSettings, formatsOf } from './_report-flags.ts';
 
@@ -91,6 +91,7 @@ const command = defineCommand({
         ...(config?.rules && { rulesFile: config.rules }),
         onIndexProgress: indexProgress(),
         onReplayProgress: replayProgress(),
+        onJudgeProgress: judgeProgress(),
         onCoverage: (coverage) => process.stdout.write(`${describeCoverage(coverage).join('\n')}\n`),
       });
       const report = { ...built, pricing: { ...built.pricing, decisionInputs: settings.apply(built.pricing.decisionInputs) } };

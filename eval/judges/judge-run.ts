@@ -37,6 +37,8 @@ export interface JudgeRunOptions {
   llmJudge?: LlmJudgeOptions;
   /** The index's model, already loaded (and left loaded); loaded and disposed here otherwise. */
   embedder?: Embedder;
+  /** Distinct answers judged (or being judged) so far, of those the run holds. */
+  onProgress?: (progress: { done: number; total: number }) => void;
 }
 
 /** What a report shows of a replayed ticket next to the candidates' answers. */
@@ -268,7 +270,7 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
     return question && injectionAttempt(question.text);
   });
   // The text judges start on worker threads now, while this thread makes the evidence (embeddings, an LLM's scores).
-  const judging = startTextJudging(cases, knowledge.products);
+  const judging = startTextJudging(cases, knowledge.products, { ...(options.onProgress && { onProgress: options.onProgress }) });
   const { pairs, unrelated, negatives, llmScores } = await evidenceOf(results, { workspace, replayed, histories, options }).catch(async (error: unknown) => {
     await judging.cancel();
     throw error;

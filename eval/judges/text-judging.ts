@@ -101,12 +101,20 @@ export interface TextJudging {
   cancel(): Promise<void>;
 }
 
+export interface TextJudgingOptions {
+  /** @default judgingThreadCount(cases.length) */
+  threads?: number;
+  /** Cases judged or being judged on any thread, after each run this thread judges. */
+  onProgress?: (progress: { done: number; total: number }) => void;
+}
+
 /**
  * Starts judging every case on its texts with `threads - 1` worker threads, which take runs of
  * cases from a shared counter while this thread does other work (embedding, the hard negatives);
  * `finish` has this thread take runs too.
  */
-export function startTextJudging(cases: readonly CaseTexts[], products: readonly string[], threads = judgingThreadCount(cases.length)): TextJudging {
+export function startTextJudging(cases: readonly CaseTexts[], products: readonly string[], options: TextJudgingOptions = {}): TextJudging {
+  const threads = options.threads ?? judgingThreadCount(cases.length);
   const scores: TextScores[] = new Array(cases.length);
   const work: TextsWork = { cases, products, next: new Int32Array(new SharedArrayBuffer(4)) };
   const place = (from: number, judged: TextScores[]) => judged.forEach((caseScores, offset) => (scores[from + offset] = caseScores));
@@ -134,7 +142,10 @@ export function startTextJudging(cases: readonly CaseTexts[], products: readonly
   return {
     async finish() {
       try {
-        judgeRuns(work, createRunJudges().text, place);
+        judgeRuns(work, createRunJudges().text, (from, judged) => {
+          place(from, judged);
+          options.onProgress?.({ done: Math.min(Atomics.load(work.next, 0), cases.length), total: cases.length });
+        });
         await Promise.all(workers.map(({ done }) => done));
         return scores;
       } finally {

@@ -116,6 +116,8 @@ export interface ReportOptions {
   llmJudge?: LlmJudgeOptions;
   /** The index's model, already loaded (and left loaded); loaded and disposed here otherwise. */
   embedder?: Embedder;
+  /** Distinct answers judged so far (see JudgeRunOptions.onProgress). */
+  onJudgeProgress?: (progress: { done: number; total: number }) => void;
 }
 
 function cut(text: string): string {
@@ -235,7 +237,15 @@ async function reportWith(embedder: Embedder, run: RunInfo, workspace: string, o
   // Read first: a damaged label agreement stops the report before the long judging.
   const labels = await readLabelsInRun(options.runDir);
   // Every try is judged in one pass; judged[i] is results[i]'s verdict.
-  const { judged: everyTry, tickets } = await judgeRun({ runDir: options.runDir, workspace, seed, embedder, ...(options.rules && { rules: options.rules }), ...(options.llmJudge && { llmJudge: options.llmJudge }) });
+  const { judged: everyTry, tickets } = await judgeRun({
+    runDir: options.runDir,
+    workspace,
+    seed,
+    embedder,
+    ...(options.rules && { rules: options.rules }),
+    ...(options.llmJudge && { llmJudge: options.llmJudge }),
+    ...(options.onJudgeProgress && { onProgress: options.onJudgeProgress }),
+  });
   const allResults = await readResults(options.runDir);
   // The first tries are the run as a run that was not repeated sees it: metrics, costs, gaps and explorer read them.
   const first = allResults.flatMap((result, index) => (tryOf(result) === 0 ? [index] : []));

@@ -102,7 +102,13 @@ describe('judging a run and gating on a baseline', () => {
   it('judges the same answer to a ticket alike whichever candidate sent it, and apart when a tool acted for one', async () => {
     const runDir = join(dir, 'same-answers');
     await replay({ workspace, runDir, candidates: [refunder('claims', false), refunder('claims-again', false), refunder('tooled', true)] });
-    const judged = (await judgeRun({ runDir })).judged.filter((ticket) => ticket.sent);
+    const progress: Array<{ done: number; total: number }> = [];
+    const all = (await judgeRun({ runDir, onProgress: (step) => progress.push(step) })).judged;
+    // The progress counts distinct answers: the two candidates' same answer to a ticket is judged once.
+    const judgedOnce = (all.filter((ticket) => ticket.judges.length > 0).length / 3) * 2;
+    expect(progress.at(-1)).toEqual({ done: judgedOnce, total: judgedOnce });
+    expect(progress.every((step, index) => index === 0 || step.done >= progress[index - 1]!.done)).toBe(true);
+    const judged = all.filter((ticket) => ticket.sent);
     const of = (candidate: string) => judged.filter((ticket) => ticket.candidate === candidate);
     expect(of('claims').length).toBeGreaterThanOrEqual(23);
     expect(of('claims-again').map(({ ticketId, verdict, judges }) => ({ ticketId, verdict, judges }))).toEqual(of('claims').map(({ ticketId, verdict, judges }) => ({ ticketId, verdict, judges })));

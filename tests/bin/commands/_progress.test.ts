@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { importProgress, indexProgress, replayProgress } from '../../../bin/commands/_progress.ts';
+import { importProgress, indexProgress, judgeProgress, replayProgress } from '../../../bin/commands/_progress.ts';
 
 /** A stream that is a log file or a pipe (or a terminal), keeping what was written. */
 function stream(isTTY = false): NodeJS.WriteStream & { text: string } {
@@ -51,9 +51,19 @@ describe('progress in a log or a pipe', () => {
     expect(out.text).toBe('read exports/tickets-été.json (gorgias-json): 5,000 records\nread exports/summer-tickets.json (gorgias-json): 5,000 records\n');
   });
 
+  it('says how many distinct answers are judged, at each tenth', () => {
+    const out = stream();
+    const progress = judgeProgress(out, { now: () => 0 });
+    for (let done = 64; done < 1280; done += 64) progress({ done, total: 1280 });
+    progress({ done: 1280, total: 1280 });
+    expect(out.text.trimEnd().split('\n')).toEqual(['judging: 64/1,280 answers (5%)', ...Array.from({ length: 10 }, (_, index) => `judging: ${((index + 1) * 128).toLocaleString('en-US')}/1,280 answers (${(index + 1) * 10}%)`)]);
+  });
+
   it('keeps the one-line display on a terminal', () => {
     const out = stream(true);
     replayProgress(out)({ done: 1, total: 2 });
     expect(out.text).toMatch(/^\r\x1b\[Kreplay: 1\/2 tickets/);
+    judgeProgress(out)({ done: 1, total: 2 });
+    expect(out.text).toMatch(/\r\x1b\[Kjudging: 1\/2 answers, [\d.]+ answers\/s/);
   });
 });

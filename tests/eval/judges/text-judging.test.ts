@@ -57,18 +57,18 @@ describe('judging the texts of a run on several threads', () => {
   const cases = casesOf(RUN * 6 + 5);
 
   it('gives every case the scores this thread alone gives, in the cases’ order', async () => {
-    const alone = await startTextJudging(cases, PRODUCTS, 1).finish();
+    const alone = await startTextJudging(cases, PRODUCTS, { threads: 1 }).finish();
     expect(alone).toHaveLength(cases.length);
     expect(alone.every((scores) => scores.some((score) => score !== null))).toBe(true);
     // Joined at once, this thread takes most runs; joined a second later, the worker has taken them.
-    expect(await startTextJudging(cases, PRODUCTS, 2).finish()).toEqual(alone);
-    const judging = startTextJudging(cases, PRODUCTS, 2);
+    expect(await startTextJudging(cases, PRODUCTS, { threads: 2 }).finish()).toEqual(alone);
+    const judging = startTextJudging(cases, PRODUCTS, { threads: 2 });
     await sleep(1000);
     expect(await judging.finish()).toEqual(alone);
   });
 
   it('puts the text scores and the evidence judges’ scores in the map’s order, as judging a whole case does', async () => {
-    const [scores] = await startTextJudging(cases.slice(1, 2), PRODUCTS, 1).finish();
+    const [scores] = await startTextJudging(cases.slice(1, 2), PRODUCTS, { threads: 1 }).finish();
     const pair = { answer: vector(1, 0.2, 0.1), reference: vector(1, 0.25, 0.05) };
     const others = [pair, { answer: vector(0, 1, 0), reference: vector(0.1, 1, 0) }, { answer: vector(0, 0, 1), reference: vector(0, 0.1, 1) }];
     const evidence = { semantic: { pair, negatives: [vector(0.9, 0.3, 0.2)], unrelated: unrelatedSimilarities(others, 42) } };
@@ -80,8 +80,8 @@ describe('judging the texts of a run on several threads', () => {
 
   it('fails with the error a judge threw, whichever thread read the case', async () => {
     const unreadable = cases.map((texts) => ({ ...texts, said: undefined }) as unknown as CaseTexts);
-    await expect(startTextJudging(unreadable, PRODUCTS, 2).finish()).rejects.toThrow(/undefined/);
-    const judging = startTextJudging(unreadable, PRODUCTS, 2);
+    await expect(startTextJudging(unreadable, PRODUCTS, { threads: 2 }).finish()).rejects.toThrow(/undefined/);
+    const judging = startTextJudging(unreadable, PRODUCTS, { threads: 2 });
     await sleep(1000);
     await expect(judging.finish()).rejects.toThrow(/undefined/);
   });
