@@ -1,6 +1,6 @@
 import { Random } from '../../datasets/text/random.ts';
 import { openRowProducts } from '../../pipelines/vector-scan.ts';
-import { byGroup, cosine, dotsWith, maxNorm, oneDot, pairwiseDots, stackedVectors, type StackedVectors } from './semantic.ts';
+import { byGroup, cosine, dotsWith, eachDotsWith, maxNorm, oneDot, pairwiseDots, stackedVectors, type StackedVectors } from './semantic.ts';
 
 /**
  * The hard negatives of the semantic judge: for each ticket, the replies to its nearest other
@@ -69,6 +69,8 @@ export async function hardNegatives(tickets: readonly ReplayedPair[], options: H
   return negatives;
 }
 
+/** Below this many tickets outside the pool, their products in doubles cost about what opening onnxruntime's session with the pool in it does. */
+const ROUGH_MIN_OUTSIDERS = 1_000;
 /** Tickets outside the pool whose questions' products go to onnxruntime at a time: 512 × 1,000 products are 2 MB. */
 const OUTSIDERS_AT_ONCE = 512;
 
@@ -90,9 +92,12 @@ async function negativesOutside(
   const chosen = new Map<ReplayedPair, Float32Array[]>();
   const { count, dimensions } = questions;
   const exactly = (ticket: ReplayedPair) => chosenFor(ticket, dotsWith(questions, ticket.question, new Float64Array(count))).chosen;
-  if (outsiders.length === 0) return chosen;
-  if (count <= few) {
-    for (const ticket of outsiders) chosen.set(ticket, exactly(ticket));
+  if (outsiders.length < ROUGH_MIN_OUTSIDERS || count <= few) {
+    eachDotsWith(
+      questions,
+      outsiders.map((ticket) => ticket.question),
+      (index, byQuestion) => chosen.set(outsiders[index]!, chosenFor(outsiders[index]!, byQuestion).chosen),
+    );
     return chosen;
   }
   const poolNorm = maxNorm(questions);

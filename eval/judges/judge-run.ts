@@ -51,6 +51,8 @@ export interface TicketView {
 }
 
 export interface JudgeRunSummary {
+  /** The run's results as read, judged[i] being results[i]'s verdict. */
+  results: TicketResult[];
   judged: JudgedTicket[];
   tickets: Map<string, TicketView>;
   file: string;
@@ -327,5 +329,5 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
       return [id, { subject: ticket.subject, question: history.question?.text ?? '', ...(history.reference && { humanReply: history.reference.text }), oneTouch: history.oneTouch }];
     }),
   );
-  return { judged, tickets, file, seconds: (performance.now() - started) / 1000 };
+  return { results, judged, tickets, file, seconds: (performance.now() - started) / 1000 };
 }

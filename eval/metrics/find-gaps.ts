@@ -1,9 +1,17 @@
 import { Random } from '../../datasets/text/random.ts';
 import { openRowProducts } from '../../pipelines/vector-scan.ts';
-import { dotsWith, maxNorm, oneDot, stackedVectors, type StackedVectors } from '../judges/semantic.ts';
+import { dotsWith, eachDotsWith, maxNorm, oneDot, stackedVectors } from '../judges/semantic.ts';
 import { gapWords, type GapInput, type KnowledgeGap } from './gaps.ts';
 
 /** Finding the knowledge gaps of a run (gaps.ts says what they are); apart from it, which the report page's script bundles: this module runs onnxruntime. */
+
+/**
+ * Members from which k-means picks the centres to sum with onnxruntime's products, whose session
+ * takes 4-90 ms to open with the members in it. Ten assignments of 12 centres (random vectors,
+ * three tries each, under load): 1,000 members 18-30 ms summing every similarity, 17-52 ms so;
+ * 2,000 members 40-42 against 16-47 ms; 5,000 members 70-129 against 30-108 ms.
+ */
+const ROUGH_MIN_MEMBERS = 2_000;
 
 function dot(a: Float32Array, b: Float32Array): number {
   let sum = 0;
@@ -41,10 +49,11 @@ async function cluster(vectors: readonly Float32Array[], k: number, seed: number
   }
   let assignment = new Int32Array(vectors.length).fill(-1);
   let next = new Int32Array(vectors.length);
-  const products = await openRowProducts(stacked.values, dimensions);
+  const products = vectors.length >= ROUGH_MIN_MEMBERS ? await openRowProducts(stacked.values, dimensions) : undefined;
+  const longest = maxNorm(stacked);
   try {
     for (let iteration = 0; iteration < 25; iteration++) {
-      nearestCentres(stacked, centres, next, await Promise.all(centres.map((centre) => products.of(centre))));
+      nearestCentres(vectors, centres, next, products && { products: await Promise.all(centres.map((centre) => products.of(centre))), longest });
       const changed = next.some((centre, index) => centre !== assignment[index]);
       if (!changed) break;
       [assignment, next] = [next, assignment];
@@ -60,54 +69,60 @@ async function cluster(vectors: readonly Float32Array[], k: number, seed: number
       });
     }
   } finally {
-    await products.release();
+    await products?.release();
   }
   return assignment;
 }
 
 /**
  * Each member's nearest centre: the first of the most similar, every similarity summed as `dot`
- * sums it. `rough`, each centre's 32-bit products with every member (onnxruntime's), picks the
- * centres worth summing so: a 32-bit sum of d products errs by at most d·2⁻²⁴ of the lengths'
- * product in any order, so the most similar centres are within twice that of the largest product
- * and every other one is less similar. A member with one such centre needs no sum; one with a NaN
- * product is summed in full.
+ * sums it. `rough`, each centre's 32-bit products with every member (onnxruntime's) and the
+ * longest member's length, picks the centres worth summing so: a 32-bit sum of d products errs by
+ * at most d·2⁻²⁴ of the lengths' product in any order, so the most similar centres are within
+ * twice that of the largest product and every other one is less similar. A member with one such
+ * centre needs no sum; one with a NaN product is summed in full.
  */
-export function nearestCentres(members: StackedVectors, centres: readonly Float32Array[], into: Int32Array, rough?: readonly Float32Array[]): void {
-  const { values, count, dimensions } = members;
+export function nearestCentres(members: readonly Float32Array[], centres: readonly Float32Array[], into: Int32Array, rough?: { products: readonly Float32Array[]; longest: number }): void {
   const stackedCentres = stackedVectors(centres);
-  const slack = 2 * dimensions * 2 ** -23 * maxNorm(members) * maxNorm(stackedCentres) + 1e-30;
-  for (let member = 0; member < count; member++) {
-    // Below this product a centre is less similar than the nearest; NaN (no products, or a NaN among them) passes every centre.
-    let cut = Number.NaN;
-    if (rough) {
-      let largest = Number.NEGATIVE_INFINITY;
-      for (const products of rough) largest = Math.max(largest, products[member]!);
-      cut = largest - slack;
-      let near = 0;
-      let only = 0;
-      for (let centre = 0; centre < centres.length; centre++) {
-        if (rough[centre]![member]! >= cut) {
-          near++;
-          only = centre;
-        }
-      }
-      if (near === 1) {
-        into[member] = only;
-        continue;
-      }
-    }
+  const { dimensions } = stackedCentres;
+  const firstNearest = (closeness: ArrayLike<number>, skip?: (centre: number) => boolean) => {
     let best = -1;
     let bestCloseness = 0;
-    for (let centre = 0; centre < centres.length; centre++) {
-      if (rough && rough[centre]![member]! < cut) continue;
-      const closeness = oneDot(values, member * dimensions, stackedCentres.values, centre * dimensions, dimensions);
-      if (best < 0 || closeness > bestCloseness) {
+    for (let centre = 0; centre < closeness.length; centre++) {
+      if (skip?.(centre)) continue;
+      if (best < 0 || closeness[centre]! > bestCloseness) {
         best = centre;
-        bestCloseness = closeness;
+        bestCloseness = closeness[centre]!;
       }
     }
-    into[member] = best;
+    return best;
+  };
+  if (!rough) {
+    eachDotsWith(stackedCentres, members, (member, closeness) => (into[member] = firstNearest(closeness)));
+    return;
+  }
+  const slack = 2 * dimensions * 2 ** -23 * rough.longest * maxNorm(stackedCentres) + 1e-30;
+  const closeness = new Float64Array(centres.length);
+  for (let member = 0; member < members.length; member++) {
+    let largest = Number.NEGATIVE_INFINITY;
+    for (const products of rough.products) largest = Math.max(largest, products[member]!);
+    // Below this product a centre is less similar than the nearest; NaN (a NaN product) passes every centre.
+    const cut = largest - slack;
+    let near = 0;
+    let only = 0;
+    for (let centre = 0; centre < centres.length; centre++) {
+      if (!(rough.products[centre]![member]! < cut)) {
+        near++;
+        only = centre;
+      }
+    }
+    if (near === 1) {
+      into[member] = only;
+      continue;
+    }
+    const skip = (centre: number) => rough.products[centre]![member]! < cut;
+    for (let centre = 0; centre < centres.length; centre++) if (!skip(centre)) closeness[centre] = oneDot(members[member]!, 0, stackedCentres.values, centre * dimensions, dimensions);
+    into[member] = firstNearest(closeness, skip);
   }
 }
 

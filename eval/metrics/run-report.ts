@@ -17,7 +17,7 @@ import { computeMetrics, computeRepeatability, type JudgedTry, type RunMetrics, 
 import { priceRun, type CostAssumptions, type RunPricing } from '../pricing/price-run.ts';
 import type { Strictness } from '../pricing/volumes.ts';
 import { readRulesInRun, type RulesInRun } from '../rules/in-run.ts';
-import { readResults, readRunInfo, type RunInfo, type TicketResult } from '../replay/replay.ts';
+import { readRunInfo, type RunInfo, type TicketResult } from '../replay/replay.ts';
 import { tryOf } from '../replay/run-folder.ts';
 import type { AnswerFailure } from '../failure-kind.ts';
 import type { Source } from '../types.ts';
@@ -237,7 +237,7 @@ async function reportWith(embedder: Embedder, run: RunInfo, workspace: string, o
   // Read first: a damaged label agreement stops the report before the long judging.
   const labels = await readLabelsInRun(options.runDir);
   // Every try is judged in one pass; judged[i] is results[i]'s verdict.
-  const { judged: everyTry, tickets } = await judgeRun({
+  const { results: allResults, judged: everyTry, tickets } = await judgeRun({
     runDir: options.runDir,
     workspace,
     seed,
@@ -246,7 +246,6 @@ async function reportWith(embedder: Embedder, run: RunInfo, workspace: string, o
     ...(options.llmJudge && { llmJudge: options.llmJudge }),
     ...(options.onJudgeProgress && { onProgress: options.onJudgeProgress }),
   });
-  const allResults = await readResults(options.runDir);
   // The first tries are the run as a run that was not repeated sees it: metrics, costs, gaps and explorer read them.
   const first = allResults.flatMap((result, index) => (tryOf(result) === 0 ? [index] : []));
   const results = first.map((index) => allResults[index]!);

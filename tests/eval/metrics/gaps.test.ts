@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../datasets/text/random.ts';
-import { stackedVectors } from '../../../eval/judges/semantic.ts';
+import { maxNorm, stackedVectors } from '../../../eval/judges/semantic.ts';
 import { findGaps, nearestCentres } from '../../../eval/metrics/find-gaps.ts';
 import { questionWords, type GapInput } from '../../../eval/metrics/gaps.ts';
 import { openRowProducts } from '../../../pipelines/vector-scan.ts';
@@ -76,14 +76,14 @@ describe('k-means assignment', () => {
       ...centres.slice(0, 6),
       new Float32Array(dimensions),
     ];
-    const stacked = stackedVectors(members);
     const exactly = new Int32Array(members.length);
-    nearestCentres(stacked, centres, exactly);
+    nearestCentres(members, centres, exactly);
+    const stacked = stackedVectors(members);
     const products = await openRowProducts(stacked.values, dimensions);
-    const rough = await Promise.all(centres.map((centre) => products.of(centre)));
+    const rough = { products: await Promise.all(centres.map((centre) => products.of(centre))), longest: maxNorm(stacked) };
     await products.release();
     const picked = new Int32Array(members.length);
-    nearestCentres(stacked, centres, picked, rough);
+    nearestCentres(members, centres, picked, rough);
     expect([...picked]).toEqual([...exactly]);
     expect(new Set(exactly).size).toBe(12);
   });
