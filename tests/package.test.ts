@@ -101,6 +101,25 @@ console.log(JSON.stringify({ alone: await hash(1), shared: await hash(2) }));`,
     expect(result.shared).toBe(result.alone);
   }, 60_000);
 
+  it('judges on its worker thread from the compiled code, as on one thread', async () => {
+    const script = join(consumer, 'judge.mjs');
+    await writeFile(
+      script,
+      `import { setTimeout as sleep } from 'node:timers/promises';
+import { startTextJudging } from ${JSON.stringify(join(consumer, 'node_modules', packageJson.name, 'dist', 'eval', 'judges', 'text-judging.js'))};
+const texts = ['Bonjour, votre commande #ML1042 est partie : suivi 6A12345678FR.', 'Hi Sam, you can return it within 14 days of delivery.', 'I have refunded 24,90 € to your card.'];
+const cases = Array.from({ length: 300 }, (_, i) => ({ answer: { decision: 'reply', text: texts[i % 3], confidence: 0.8, sources: [], latencyMs: 1 }, said: texts[i % 3], wanted: texts[(i + 1) % 3], question: 'Where is my order?', customer: { name: 'Zoé Petit' }, citedSources: [], brandHandles: [] }));
+const alone = await startTextJudging(cases, [], { threads: 1 }).finish();
+const judging = startTextJudging(cases, [], { threads: 2 });
+// Joined a second later: the worker has taken the runs by then.
+await sleep(1000);
+const shared = await judging.finish();
+console.log(JSON.stringify({ cases: alone.length, scored: alone.filter((scores) => scores.some(Boolean)).length, same: JSON.stringify(shared) === JSON.stringify(alone) }));`,
+    );
+    const result = JSON.parse((await run('node', [script], { cwd: consumer })).stdout) as { cases: number; scored: number; same: boolean };
+    expect(result).toEqual({ cases: 300, scored: 300, same: true });
+  }, 60_000);
+
   it('gives a strict TypeScript project the types of the library API, which catch misuse', async () => {
     await writeFile(
       join(consumer, 'tsconfig.json'),
