@@ -649,7 +649,13 @@ function wordIndex(): WordIndex {
     const literals = requiredLiterals(source);
     return literals?.every((literal) => /^[\x00-\x7f]+$/.test(literal)) ? literals.map((literal) => words.id(literal)) : undefined;
   };
-  const ruleWords = RULES.map(({ needs }) => (needs ? wordsOf(needs.source) : undefined));
+  // Rules sharing a verb share its part, whose words are read once.
+  const partWords = new Map<number, number[] | undefined>();
+  const ruleWords = RULES.map(({ needs }) => {
+    if (!needs) return undefined;
+    if (!partWords.has(needs.id)) partWords.set(needs.id, wordsOf(needs.source));
+    return partWords.get(needs.id);
+  });
   const rulesByWord = Array.from({ length: words.size }, (): number[] => []);
   ruleWords.forEach((ids, index) => ids?.forEach((id) => rulesByWord[id]!.push(index)));
   const rulesWithoutWords = ruleWords.flatMap((ids, index) => (ids === undefined ? [index] : []));

@@ -39,10 +39,13 @@ const handlesIn = (text: string): readonly string[] =>
 const recentHandles = recentResults<readonly string[]>(RECENT_TEXTS);
 
 function foreignHandles(input: AddresseeInput): string[] {
+  // Most answers hold no handle: then whose handles are known is not read.
+  const answered = handlesIn(input.answer);
+  if (answered.length === 0) return [];
   const own = [input.customer.name, input.customer.id, ...(input.brandHandles ?? [])].filter((handle): handle is string => handle !== undefined);
   const known = new Set([...own, ...handlesIn(input.question), ...input.vouching.flatMap(handlesIn)].map(normalizeHandle));
   const foreign = new Map<string, string>();
-  for (const handle of handlesIn(input.answer)) {
+  for (const handle of answered) {
     const key = normalizeHandle(handle);
     if (!known.has(key) && !foreign.has(key)) foreign.set(key, handle);
   }
@@ -121,18 +124,19 @@ function foreignGreetings(input: AddresseeInput): string[] {
   const greeted = greetings(input.answer);
   if (greeted.length === 0) return [];
   const { name, id, email } = input.customer;
-  const nameKnown = name !== undefined && name.trim() !== '' && !isHandle(name.trim(), input);
   const customerWords = [name, id, email?.split('@')[0]].filter((text): text is string => text !== undefined).flatMap(nameWords);
-  // What the customer wrote is theirs: a signature, or the person they write for.
-  const questionWords = nameWordSet(input.question);
   const inPastReply = (word: string) => input.pastReplies.some((reply) => nameWordSet(reply).has(word));
   // "Alex" for "Alexandre", "Dan" for "Daniel": a short form of the customer's own name is theirs.
+  // What the customer wrote is theirs too: a signature, or the person they write for.
   const isCustomers = (word: string) =>
-    questionWords.has(word) || customerWords.some((own) => own === word || (Math.min(own.length, word.length) >= 3 && (own.startsWith(word) || word.startsWith(own))));
+    customerWords.some((own) => own === word || (Math.min(own.length, word.length) >= 3 && (own.startsWith(word) || word.startsWith(own)))) || nameWordSet(input.question).has(word);
+  // Whether the customer's name is known is only asked of a greeting to someone else.
+  let nameKnown: boolean | undefined;
   const found: string[] = [];
   for (const greeting of greeted) {
     const strangers = greeting.names.flatMap(nameWords).filter((word) => !isCustomers(word));
     if (strangers.length === 0) continue;
+    nameKnown ??= name !== undefined && name.trim() !== '' && !isHandle(name.trim(), input);
     // Unknown customer name: a greeting name is only evidence when a past reply the answer reuses holds it.
     if (nameKnown) found.push(`the greeting "${greeting.text}" addresses someone other than the customer`);
     else if (strangers.some(inPastReply)) found.push(`the greeting "${greeting.text}" addresses a name taken from a past ticket's reply, not the customer`);

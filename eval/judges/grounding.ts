@@ -74,11 +74,12 @@ export function judgeGrounding(input: GroundingInput): JudgeScore & { unsupporte
   }
   const sourceFacts = input.sources.flatMap((source) => extractFacts(source, { products: input.products }));
   const ownEmail = input.customer?.email?.trim().toLowerCase();
-  const prices = new Set(input.sources.flatMap(cataloguePrices));
+  // The catalogue's prices are only looked for when the answer states an amount.
+  let prices: ReadonlySet<string> | undefined;
   const unsupported = answerFacts.filter(
     (fact) =>
       !(fact.slot === 'email' && fact.value === ownEmail) &&
-      !(fact.slot === 'amount' && prices.has(amountNumber(fact))) &&
+      !(fact.slot === 'amount' && (prices ??= new Set(input.sources.flatMap(cataloguePrices))).has(amountNumber(fact))) &&
       !sourceFacts.some((known) => sameFact(fact, known)),
   );
   const total = answerFacts.length;

@@ -11,29 +11,34 @@ import type { JudgeScore } from './types.ts';
  * neighbouring product shares the topic, not the words.
  */
 
-function wordCounts(text: string): ReadonlyMap<string, number> {
+/** A text's words with how often each occurs, and how many words it has. */
+interface WordCounts {
+  counts: ReadonlyMap<string, number>;
+  total: number;
+}
+
+function wordCounts(text: string): WordCounts {
   return recentCounts(text, () => countWords(text));
 }
 
 /** The agent's reply is counted once, not once per candidate. */
-const recentCounts = recentResults<ReadonlyMap<string, number>>(RECENT_TEXTS);
+const recentCounts = recentResults<WordCounts>(RECENT_TEXTS);
 
-function countWords(text: string): Map<string, number> {
+function countWords(text: string): WordCounts {
+  const words = fold(text).match(/[a-z0-9]+/g) ?? [];
   const counts = new Map<string, number>();
-  for (const word of fold(text).match(/[a-z0-9]+/g) ?? []) counts.set(word, (counts.get(word) ?? 0) + 1);
-  return counts;
+  for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
+  return { counts, total: words.length };
 }
 
 export function judgeWording(reference: string, answer: string): JudgeScore {
   const wanted = wordCounts(reference);
   const said = wordCounts(answer);
-  const total = (counts: ReadonlyMap<string, number>) => [...counts.values()].reduce((sum, count) => sum + count, 0);
-  const [wantedTotal, saidTotal] = [total(wanted), total(said)];
-  if (wantedTotal === 0 || saidTotal === 0) return { judge: 'wording', score: null, reason: 'no words to compare' };
+  if (wanted.total === 0 || said.total === 0) return { judge: 'wording', score: null, reason: 'no words to compare' };
   let shared = 0;
-  for (const [word, count] of said) shared += Math.min(count, wanted.get(word) ?? 0);
-  const score = (2 * shared) / (wantedTotal + saidTotal);
-  return { judge: 'wording', score, reason: `${Math.round(score * 100)}% of the wording is the agent's (${shared} of ${wantedTotal} words)` };
+  for (const [word, count] of said.counts) shared += Math.min(count, wanted.counts.get(word) ?? 0);
+  const score = (2 * shared) / (wanted.total + said.total);
+  return { judge: 'wording', score, reason: `${Math.round(score * 100)}% of the wording is the agent's (${shared} of ${wanted.total} words)` };
 }
 
 export const wording = defineJudge({
