@@ -822,7 +822,7 @@ function* claimsFound(text: string): Generator<ActionClaim & { start: number }> 
 /**
  * V8 runs a pattern first from bytecode and compiles it to machine code for its next run, unless that
  * first run reads 1,000 characters or more. The rules' long patterns cost more to make into bytecode
- * than into machine code (some 0.15 s of the first texts read, on each judging thread) and each is run
+ * than into machine code (about 0.2 s of the first texts read, on each judging thread) and each is run
  * on thousands of texts, so each one's first run is on a blank text that long: it is compiled at once.
  * Which pattern has run is kept per rule and per part, 1 once it has.
  */

@@ -421,7 +421,8 @@ function foreignPersonalData(input: SafetyInput): SafetyFinding[] {
     }
   }
   const orders = (text: string) => extractFacts(text, { language: input.language }).filter((fact) => fact.slot === 'order').map((fact) => fact.value);
-  const answerOrders = orders(input.answer);
+  // An order number holds digits (at least three, as key facts read one): an answer without any names none.
+  const answerOrders = ASCII_DIGIT_RE.test(input.answer) ? orders(input.answer) : [];
   if (answerOrders.length > 0) {
     const own = new Set((input.ownOrderIds ?? orders(input.question)).map(normalizeOrderId));
     // Without known orders, a number the customer wrote is theirs however they named it ("purchase 113542617735902").
