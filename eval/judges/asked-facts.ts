@@ -22,9 +22,11 @@ const ASKS: ReadonlyArray<readonly [RegExp, readonly FactSlot[]]> = [
  * 160 dollars"): a reused reply still about the earlier customer's money, whatever the agent wrote.
  */
 function anotherSum(question: string, comparison: FactComparison, options: FactOptions): string | undefined {
-  const theirs = new Set(extractFacts(question, options).filter((fact) => fact.slot === 'amount').map((fact) => fact.value));
+  // Most answers speak of no sum: the question is only read for one when the answer does.
   const said = comparison.answer.filter((fact) => fact.slot === 'amount');
-  if (theirs.size === 0 || said.length === 0 || said.some((fact) => theirs.has(fact.value))) return undefined;
+  if (said.length === 0) return undefined;
+  const theirs = new Set(extractFacts(question, options).filter((fact) => fact.slot === 'amount').map((fact) => fact.value));
+  if (theirs.size === 0 || said.some((fact) => theirs.has(fact.value))) return undefined;
   return `the customer wrote ${[...theirs].join(', ')}, the answer speaks of ${said.map((fact) => `"${fact.text}"`).join(', ')}`;
 }
 

@@ -11,7 +11,7 @@
 
 import { z } from 'zod';
 import { defineJudge, factOptionsOf, scoreOnly } from './define.ts';
-import { catalogueNames, fold, mayName, productPattern } from './key-facts.ts';
+import { fold, foldedText, namesIn, productPattern } from './key-facts.ts';
 import { mayHoldMatch } from './literals.ts';
 import { optionsKey, RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
@@ -156,20 +156,29 @@ interface Token {
   start: number;
   end: number;
   kind: TokenKind;
-  /** Starts a sentence or a line, where any word has a capital. */
+  /** A name that starts a sentence or a line, where any word has a capital (only a name's is read). */
   initial: boolean;
 }
 
 const CONNECTORS: ReadonlySet<string> = new Set(['and', 'or', 'et', 'ou', 'to', 'a', 'und', 'oder', 'y', 'e']);
+
+/**
+ * The shapes a token is told by, compiled once: tsx (esbuild) writes a literal holding `\p{…}` as
+ * `new RegExp(…)`, which inside tokenKind would build a pattern for every token of every text.
+ */
+const CODE_SHAPE_RE = /^\p{L}[\p{L}\d-]{0,13}$/u;
+const CAPITAL_RE = /\p{Lu}/u;
+const NAME_SHAPE_RE = /^(?:\p{Lu}|\p{Ll}{1,3}\p{Lu})[\p{L}-]*$/u;
+const LETTERS_RE = /^\p{L}+/u;
 
 function tokenKind(text: string, folded: string): TokenKind {
   // Numbers and codes hold a digit; most words hold none, and skip both tests.
   if (/\d/.test(text)) {
     if (/^\d{1,4}(?:\.\d{1,2})?\+?$/.test(text)) return 'number';
     // A model code starts with a letter, holds a digit and a capital, and no run of 5+ digits (that is an order).
-    if (/^\p{L}[\p{L}\d-]{0,13}$/u.test(text) && /\p{Lu}/u.test(text) && !/\d{5}/.test(text) && !NOT_A_MODEL_CODE.test(folded)) return 'code';
+    if (CODE_SHAPE_RE.test(text) && CAPITAL_RE.test(text) && !/\d{5}/.test(text) && !NOT_A_MODEL_CODE.test(folded)) return 'code';
   }
-  if (/^(?:\p{Lu}|\p{Ll}{1,3}\p{Lu})[\p{L}-]*$/u.test(text)) return 'name';
+  if (NAME_SHAPE_RE.test(text)) return 'name';
   return CONNECTORS.has(folded) ? 'connector' : 'other';
 }
 
@@ -198,7 +207,8 @@ function tokenize(text: string): Token[] {
     const folded = fold(written);
     let kind = tokenKind(written, folded);
     if (kind === 'code' && (DISCOUNT_CODE_RE.test(written) || DISCOUNT_BEFORE_RE.test(text.slice(Math.max(0, m.index - 40), m.index)))) kind = 'other';
-    tokens.push({ text: written, folded, start: m.index, end: m.index + written.length, kind, initial: opensSentence(text, m.index) });
+    // Only a name's opening is read (a sentence's first word, not a product's).
+    tokens.push({ text: written, folded, start: m.index, end: m.index + written.length, kind, initial: kind === 'name' && opensSentence(text, m.index) });
   }
   return tokens;
 }
@@ -206,8 +216,8 @@ function tokenize(text: string): Token[] {
 /** "Call", not "XPS" or "iPhone": a word any sentence may start with. */
 const isTitleCase = (word: string) => word === word[0] + word.slice(1).toLowerCase();
 
-/** Tokens written one space apart belong to one name ("Dell XPS 13 9310"). */
-const joined = (text: string, a: Token, b: Token) => /^[ \u00a0]$/u.test(text.slice(a.end, b.start));
+/** Tokens written one space (or no-break space) apart belong to one name ("Dell XPS 13 9310"). */
+const joined = (text: string, a: Token, b: Token) => b.start - a.end === 1 && (text.charCodeAt(a.end) === 0x20 || text.charCodeAt(a.end) === 0xa0);
 
 interface Model {
   family: string;
@@ -279,7 +289,7 @@ function models(text: string, tokens: readonly Token[]): Model[] {
         if (familyKey === 'playstation') keys.add(`ps${value}`);
       }
     }
-    const codeFamily = digit.kind === 'code' ? digit.folded.match(/^\p{L}+/u)![0] : '';
+    const codeFamily = digit.kind === 'code' ? LETTERS_RE.exec(digit.folded)![0] : '';
     const line = familyWords.find((word) => LINES.has(word)) ?? (LINES.has(codeFamily) ? codeFamily : undefined);
     const start = (words[0] ?? digit).start;
     found.push({
@@ -616,23 +626,21 @@ function blank(text: string, spans: readonly Span[]): string {
 }
 
 function mentions(text: string, options: EntityOptions): Mention[] {
-  const original = text.normalize('NFC');
+  // The fact reader has mostly read the text already: its NFC copy and folding are taken over.
+  const { original, folded: foldedAccents } = foldedText(text);
   const languages = readLanguages(options.language);
   const found: Mention[] = [...names(original)];
   const spans: Span[] = (mayHoldMatch(URL_OR_EMAIL_RE, original) ? matchesOf(URL_OR_EMAIL_RE, original) : []).map((m) => ({ start: m.index, end: m.index + m[0].length }));
 
   // Longest names first, so "Coffret 3 bougies" is not also read as a shorter product inside it.
-  const folded = foldText(original);
-  const taken = new Uint8Array(original.length);
-  for (const { start, end } of spans) taken.fill(1, start, end);
-  for (const product of catalogueNames(options.products)) {
-    if (!mayName(folded, product)) continue;
+  const folded = foldedAccents.replaceAll('’', "'");
+  for (const product of namesIn(folded, options.products)) {
     for (const m of matchesOf(productPattern(product), folded)) {
       const end = m.index + m[0].length;
-      if (taken.subarray(m.index, end).includes(1)) continue;
+      // Spans are never empty (a link, a product's name), so one overlaps another exactly when it shares a unit with it.
+      if (spans.some((span) => span.start < end && span.end > m.index)) continue;
       found.push({ slot: 'product', group: '', keys: [product], shown: product });
       spans.push({ start: m.index, end });
-      taken.fill(1, m.index, end);
     }
   }
 
@@ -648,14 +656,18 @@ function mentions(text: string, options: EntityOptions): Mention[] {
   }
   for (const brand of brands(tokens, withoutProducts)) found.push({ slot: 'brand', group: '', keys: [brand], shown: brand });
 
-  const rest = foldText(blank(original, spans));
+  // Folding maps each unit on its own (a surrogate to itself, a space to a space), so the folded text blanked is the blanked text folded.
+  const rest = blank(folded, spans);
   found.push(...plans(rest, original), ...quantities(rest, original, languages), ...temperatures(rest, original), ...polarity(rest, original, languages));
   return found;
 }
 
-/** The agent's reply is read once for every candidate, an answer once for every candidate that sent it. */
-const recentMentions = recentResults<readonly Mention[]>(RECENT_TEXTS);
-const mentionsOf = (text: string, options: EntityOptions) => recentMentions(text, () => mentions(text, options), optionsKey(options));
+/**
+ * What a text names, grouped as compared: the agent's reply is read once for every candidate, an
+ * answer once for every candidate that sent it.
+ */
+const recentMentions = recentResults<ReadonlyMap<string, readonly Mention[]>>(RECENT_TEXTS);
+const mentionsOf = (text: string, options: EntityOptions) => recentMentions(text, () => grouped(mentions(text, options)), optionsKey(options));
 
 const unique = (values: readonly string[]) => [...new Set(values)];
 
@@ -678,25 +690,27 @@ function grouped(list: readonly Mention[]): Map<string, Mention[]> {
 }
 
 /** Per slot and group named by both texts: agreeing when a key is shared, in conflict when none is. */
-function compare(reference: readonly Mention[], answer: readonly Mention[]): Comparison {
-  const said = grouped(reference);
-  const says = grouped(answer);
+function compare(said: ReadonlyMap<string, readonly Mention[]>, says: ReadonlyMap<string, readonly Mention[]>): Comparison {
   const conflicts: EntityConflict[] = [];
   const shared: Comparison['shared'] = [];
+  // Most pairs name nothing alike: nothing is built for a slot until a group of it is named by both.
+  if (said.size === 0 || says.size === 0) return { conflicts, shared };
   for (const slot of SLOTS) {
-    const conflict: EntityConflict = { slot, reference: [], answer: [] };
+    let conflict: { reference: string[]; answer: string[] } | undefined;
     for (const [key, ours] of said) {
+      if (ours[0]!.slot !== slot) continue;
       const theirs = says.get(key);
-      if (!theirs || ours[0]!.slot !== slot) continue;
+      if (!theirs) continue;
       const theirKeys = new Set(theirs.flatMap((mention) => mention.keys));
       const agreeing = ours.filter((mention) => mention.keys.some((value) => theirKeys.has(value)));
       if (agreeing.length > 0) shared.push(...agreeing.map((mention) => ({ slot, shown: mention.shown })));
       else {
+        conflict ??= { reference: [], answer: [] };
         conflict.reference.push(...ours.map((mention) => mention.shown));
         conflict.answer.push(...theirs.map((mention) => mention.shown));
       }
     }
-    if (conflict.reference.length > 0) conflicts.push({ slot, reference: unique(conflict.reference), answer: unique(conflict.answer) });
+    if (conflict) conflicts.push({ slot, reference: unique(conflict.reference), answer: unique(conflict.answer) });
   }
   return { conflicts, shared };
 }

@@ -28,7 +28,7 @@ const keyFacts = defineJudge({
   name: 'key-facts',
   summary: 'the agent’s facts (amounts, durations, dates, order and tracking numbers, links, e-mails, product names) the answer states',
   options: NONE,
-  create: () => ({ facts: { comparison: _comparison, ...score } }) => score,
+  create: () => ({ facts }) => scoreOnly(facts),
 });
 
 const semantic = defineEvidenceJudge({

@@ -11,6 +11,7 @@
 import { optionsKey, RECENT_TEXTS, recentResults } from './recent.ts';
 import type { JudgeScore } from './types.ts';
 import { escapeRegExp } from '../../datasets/text/patterns.ts';
+import { mayHoldMatch } from './literals.ts';
 import { matchesOf } from './matches.ts';
 
 export type FactSlot = 'amount' | 'duration' | 'percent' | 'date' | 'order' | 'tracking' | 'url' | 'email' | 'product';
@@ -234,12 +235,16 @@ const ORDER_HASH_RE = /(?<![\w&])#\s?([a-z0-9][a-z0-9-]*)/gu;
  */
 const ORDER_WORD_RE =
   /(?<![\p{L}])(?:(?:commande|order|purchase|achat)(?:\s+(?:with\s+(?:the\s+)?|avec\s+le\s+)?(?:number|numero|num\.?|n°|nº|no\.?|nr\.?|id)(?![\p{L}]))?|(?:n°|nº|numero|number)\s+(?:de\s+)?(?:commande|d'achat))\s*:?\s*#?\s?([a-z0-9][a-z0-9-]*)(?![a-z0-9-])(?!\s?(?:€|\$|£|eur|euros?|usd|dollars?|gbp|pounds?|chf)(?![\p{L}]))/gu;
-/** Not right after an `@`: a tweet's @HELPME62164554 is a handle, not a parcel. */
-const TRACKING_RE = /(?<![a-z0-9@])[a-z0-9]{8,30}(?![a-z0-9])/gu;
 /** Digits a tracking number holds at least, an order number, and an ISO date ("2024-03-12"), the most. */
 const TRACKING_DIGITS = 6;
 const ORDER_DIGITS = 3;
 const ISO_DATE_DIGITS = 8;
+/**
+ * Not right after an `@`: a tweet's @HELPME62164554 is a handle, not a parcel. A match is a whole run of
+ * letters and digits, so the lookahead only lets through the runs holding the digits a tracking number
+ * needs, where every long word was matched to be turned down.
+ */
+const TRACKING_RE = new RegExp(`(?<![a-z0-9@])(?=(?:[a-z]*[0-9]){${TRACKING_DIGITS}})[a-z0-9]{8,30}(?![a-z0-9])`, 'gu');
 
 /** How many ASCII digits (what `\d` reads) the text holds, counted up to `enough`. */
 function asciiDigits(text: string, enough: number): number {
@@ -395,10 +400,32 @@ export function productPattern(product: string): RegExp {
   return productName(product).pattern;
 }
 
-/** Whether folded text holds every word of a product's name, which any mention of it does: the pattern only runs on texts that do. */
-export function mayName(folded: string, product: string): boolean {
-  return productName(product).words.every((word) => folded.includes(word));
+/**
+ * The catalogue names folded text may hold, longest first: those whose every word it holds, which any
+ * mention does, so a name's pattern only runs on texts that do. A word several names share ("bougie")
+ * is looked for once per text.
+ */
+export function namesIn(folded: string, products: readonly string[] | undefined): readonly string[] {
+  if (products === undefined) return [];
+  const { names, words, wordsOf } = catalogueOf(products);
+  if (held.length < words.length) held = new Int8Array(words.length);
+  else held.fill(UNKNOWN, 0, words.length);
+  const found: string[] = [];
+  for (let n = 0; n < names.length; n++) {
+    const holdsAll = wordsOf[n]!.every((w) => {
+      if (held[w] === UNKNOWN) held[w] = folded.includes(words[w]!) ? HELD : NOT_HELD;
+      return held[w] === HELD;
+    });
+    if (holdsAll) found.push(names[n]!);
+  }
+  return found;
 }
+
+const UNKNOWN = 0;
+const HELD = 1;
+const NOT_HELD = -1;
+/** Per word of the catalogue, whether the text being read holds it; reset at each text. */
+let held = new Int8Array(0);
 
 interface Span {
   start: number;
@@ -431,7 +458,7 @@ const recentFacts = recentResults<Fact[]>(RECENT_TEXTS);
  */
 function factsOf(text: string, options: FactOptions): Fact[] {
   const { original, folded } = foldedText(text);
-  const products = catalogueNames(options.products).filter((product) => mayName(folded, product));
+  const products = namesIn(folded, options.products);
   const catalogue = JSON.stringify(products);
   const anyLanguage = recentReadings(text, () => extract(original, folded, undefined, products), catalogue);
   if (anyLanguage) return anyLanguage;
@@ -442,8 +469,8 @@ function factsOf(text: string, options: FactOptions): Fact[] {
 
 const recentReadings = recentResults<Fact[] | undefined>(RECENT_TEXTS);
 
-/** A text in NFC and its folded copy, made once per text however many times and ways it is read. */
-function foldedText(text: string): { original: string; folded: string } {
+/** A text in NFC and its folded copy, made once per text however many times and ways it is read (the entities judge reads them too). */
+export function foldedText(text: string): { original: string; folded: string } {
   return recentFolds(text, () => {
     const original = text.normalize('NFC');
     return { original, folded: fold(original) };
@@ -452,18 +479,34 @@ function foldedText(text: string): { original: string; folded: string } {
 
 const recentFolds = recentResults<{ original: string; folded: string }>(RECENT_TEXTS);
 
-/** A catalogue's distinct names, longest first, worked out once per catalogue (a run passes the same array for every answer). */
-export function catalogueNames(products: readonly string[] | undefined): readonly string[] {
-  if (products === undefined) return [];
-  let names = catalogues.get(products);
-  if (names === undefined) {
-    names = [...new Set(products.map((product) => product.trim()).filter(Boolean))].sort((a, b) => b.length - a.length);
-    catalogues.set(products, names);
-  }
-  return names;
+interface Catalogue {
+  /** Its distinct names, longest first. */
+  names: readonly string[];
+  /** The distinct folded words of its names. */
+  words: readonly string[];
+  /** Per name, the indexes in `words` of its words. */
+  wordsOf: ReadonlyArray<readonly number[]>;
 }
 
-const catalogues = new WeakMap<readonly string[], readonly string[]>();
+/** A catalogue's names and their words, worked out once per catalogue (a run passes the same array for every answer). */
+function catalogueOf(products: readonly string[]): Catalogue {
+  let catalogue = catalogues.get(products);
+  if (catalogue === undefined) {
+    const names = [...new Set(products.map((product) => product.trim()).filter(Boolean))].sort((a, b) => b.length - a.length);
+    const index = new Map<string, number>();
+    const wordsOf = names.map((name) =>
+      productName(name).words.map((word) => {
+        if (!index.has(word)) index.set(word, index.size);
+        return index.get(word)!;
+      }),
+    );
+    catalogue = { names, words: [...index.keys()], wordsOf };
+    catalogues.set(products, catalogue);
+  }
+  return catalogue;
+}
+
+const catalogues = new WeakMap<readonly string[], Catalogue>();
 
 /**
  * `folded` is `original` folded; `products` the catalogue names it may hold, longest first. Without
@@ -501,7 +544,8 @@ function extract(original: string, folded: string, french: boolean | undefined, 
     const value = normalizeUrl(original.slice(m.index, m.index + raw.length));
     if (value !== undefined && isFree(m.index, m.index + raw.length)) claim(m.index, m.index + raw.length, 'url', value);
   }
-  scan(EMAIL_RE, 'email', (m) => m[0]);
+  // Every e-mail holds "@", which most texts do not: they are not scanned for one (nor for the worded noise below without its words).
+  if (mayHoldMatch(EMAIL_RE, folded)) scan(EMAIL_RE, 'email', (m) => m[0]);
 
   // A text is not scanned with a pattern whose matches, or the facts read from them, hold more digits
   // than it does: a text is read with some 25 patterns, and the tracking one matches every long word.
@@ -531,11 +575,11 @@ function extract(original: string, folded: string, french: boolean | undefined, 
   }
   if (undecided) return undefined;
   if (digits > 0) for (const re of NOISE_RES.slice(1)) scan(re, null, () => undefined);
-  for (const re of WORDED_NOISE_RES) scan(re, null, () => undefined);
+  for (const re of WORDED_NOISE_RES) if (mayHoldMatch(re, folded)) scan(re, null, () => undefined);
 
   const orderId = (m: RegExpExecArray) => {
     const id = m[1]!;
-    return (id.match(/\d/g)?.length ?? 0) >= ORDER_DIGITS && id.length <= 20 ? id.toUpperCase() : undefined;
+    return asciiDigits(id, ORDER_DIGITS) >= ORDER_DIGITS && id.length <= 20 ? id.toUpperCase() : undefined;
   };
   if (digits >= ORDER_DIGITS) {
     scan(ORDER_WORD_RE, 'order', orderId);

@@ -192,7 +192,9 @@ const patternLiterals = new WeakMap<RegExp, readonly string[] | null>();
 export function mayHoldMatch(re: RegExp, text: string): boolean {
   let literals = patternLiterals.get(re);
   if (literals === undefined) {
-    literals = re.ignoreCase || re.multiline ? null : (requiredLiterals(re.source, 1) ?? null);
+    const all = re.ignoreCase || re.multiline ? undefined : requiredLiterals(re.source, 1);
+    // A text holding "cannot" holds "can": only the strings holding none of the others need looking for.
+    literals = all?.filter((literal) => !all.some((other) => other !== literal && literal.includes(other))) ?? null;
     patternLiterals.set(re, literals);
   }
   return literals === null || literals.some((literal) => text.includes(literal));
