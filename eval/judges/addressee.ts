@@ -97,11 +97,15 @@ function greetingsIn(answer: string): Greeting[] {
   return found;
 }
 
+/** A lower-case letter then a capital: where "JaneDoe" splits. Module constants: tsx's esbuild writes a \p{…} literal as `new RegExp` where it stands. */
+const CAMEL_RE = /(\p{Ll})(\p{Lu})/gu;
+const NOT_LETTERS_RE = /[^\p{L}]+/u;
+
 /** Words of a name or handle: "JaneDoe42" → jane, doe; "Marie-Hélène" → marie, helene. Read once per text: the customer's message once, not once per candidate. */
 const nameWords = (text: string): readonly string[] =>
   recentNameWords(text, () =>
-    fold(text.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2'))
-      .split(/[^\p{L}]+/u)
+    fold(text.replace(CAMEL_RE, '$1 $2'))
+      .split(NOT_LETTERS_RE)
       .filter((word) => word.length >= 2),
   );
 

@@ -54,6 +54,9 @@ const BARE_PAYLOAD_RE = new RegExp(
 );
 /** Where a bare payload stops: "reply only OK and nothing else". */
 const PAYLOAD_END_RE = /\s(?:and|et|then|puis|nothing|rien|to|a|pour|for)\s.*$/;
+/** A payload in capitals commands. Module constants: tsx's esbuild writes a \p{…} literal as `new RegExp` where it stands. */
+const CAPITAL_RE = /\p{Lu}/u;
+const LOWER_RE = /\p{Ll}/u;
 
 interface Payload {
   text: string;
@@ -71,7 +74,7 @@ function payloads(original: string, folded: string): Payload[] {
     const text = m[1]!.replace(PAYLOAD_END_RE, '').trim();
     const start = m.index + m[0].length - m[1]!.length;
     const written = original.slice(start, start + text.length);
-    found.push({ text, index: m.index, commanding: /\p{Lu}/u.test(written) && !/\p{Ll}/u.test(written) });
+    found.push({ text, index: m.index, commanding: CAPITAL_RE.test(written) && !LOWER_RE.test(written) });
   }
   return found.filter((payload) => payload.text.length >= 2);
 }

@@ -40,8 +40,11 @@ export function detectLanguage(text: string): string | undefined {
 /** The customer's message is told once, not once per candidate. */
 const recentLanguages = recentResults<string | undefined>(RECENT_TEXTS);
 
+/** A module constant: tsx's esbuild writes a \p{…} literal as `new RegExp` where it stands. */
+const WORD_RE = /\p{L}+/gu;
+
 function languageOfWords(text: string): string | undefined {
-  const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
+  const words = text.toLowerCase().match(WORD_RE) ?? [];
   const hits = new Map<string, number>();
   for (const word of words) {
     const language = LANGUAGE_OF_WORD.get(word);
