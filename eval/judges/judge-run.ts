@@ -266,12 +266,12 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
   const histories = new Map([...replayed].map(([id, ticket]) => [id, ticketHistory(ticket)]));
 
   const { cases, caseOf } = textCases(results, { replayed, histories, sources, orderIdsByEmail, eachAlone: options.llmJudge !== undefined });
-  // Read in the customer's message once per ticket while the memo holds it, before the answers flood it.
+  // The customer's message is read for an attempt once a ticket: a run lists a ticket's candidates one after another, so the memo holds it.
   const injections = results.map((result) => {
     const question = histories.get(result.ticketId)?.question;
     return question && injectionAttempt(question.text);
   });
-  // The text judges start on worker threads now, while this thread makes the evidence (embeddings, an LLM's scores).
+  // A worker thread starts on the text judges now (on a large run), while this thread makes the evidence (embeddings, an LLM's scores).
   const judging = startTextJudging(cases, knowledge.products, { ...(options.onProgress && { onProgress: options.onProgress }) });
   const { pairs, unrelated, negatives, llmScores } = await evidenceOf(results, { workspace, replayed, histories, options }).catch(async (error: unknown) => {
     await judging.cancel();
