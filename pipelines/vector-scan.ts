@@ -53,6 +53,17 @@ function best(products: Float32Array, norms: Float32Array, asked: Asked): Neighb
   return found;
 }
 
+/**
+ * How far below the largest of a query's 32-bit products (`RowProducts`) a row's may fall and the
+ * row still be among the nearest by products summed in doubles, for vectors of `dimensions` whose
+ * lengths multiply to at most `lengths`: a 32-bit sum of d products errs by at most d·2⁻²⁴ of the
+ * lengths' product in any order (doubles by far less), so twice d·2⁻²³ of it, and a little for
+ * products too small for 32 bits.
+ */
+export function roughSlack(dimensions: number, lengths: number): number {
+  return 2 * dimensions * 2 ** -23 * lengths + 1e-30;
+}
+
 /** Each row's product with a query, as 32-bit floats. */
 export interface RowProducts {
   /** One product a row, in the rows' order. */

@@ -1,5 +1,5 @@
 import { Random } from '../../datasets/text/random.ts';
-import { openRowProducts } from '../../pipelines/vector-scan.ts';
+import { openRowProducts, roughSlack } from '../../pipelines/vector-scan.ts';
 import { byGroup, cosine, dotsWith, eachDotsWith, maxNorm, oneDot, pairwiseDots, stackedVectors, type StackedVectors } from './semantic.ts';
 
 /**
@@ -77,9 +77,8 @@ const OUTSIDERS_AT_ONCE = 512;
 /**
  * The negatives of the tickets outside the pool. Their similarities to every pool question are
  * products in doubles (1.1 of 1.5 s at 10k tickets); onnxruntime's 32-bit products pick the pool
- * questions worth computing so: a 32-bit sum of `d` products errs by at most d·2⁻²⁴ of the
- * lengths' product in any order, so every question among the few nearest in doubles is within
- * twice that of the few-th nearest by 32-bit products. The others rank last, so the few nearest
+ * questions worth computing so: every question among the few nearest in doubles is within
+ * `roughSlack` of the few-th nearest by 32-bit products. The others rank last, so the few nearest
  * are the same to the bit; a ticket whose picking reads past them is computed in full.
  */
 async function negativesOutside(
@@ -109,7 +108,7 @@ async function negativesOutside(
       const rough = await Promise.all(batch.map((ticket) => products.of(ticket.question)));
       batch.forEach((ticket, index) => {
         const bound = fewthLargest(rough[index]!, ids, ticket.id, few);
-        const slack = 2 * dimensions * 2 ** -23 * norm(ticket.question) * poolNorm + 1e-30;
+        const slack = roughSlack(dimensions, norm(ticket.question) * poolNorm);
         if (!Number.isFinite(bound) || !Number.isFinite(slack)) return chosen.set(ticket, exactly(ticket));
         byQuestion.fill(Number.NEGATIVE_INFINITY);
         for (let row = 0; row < count; row++) if (rough[index]![row]! >= bound - slack) byQuestion[row] = oneDot(ticket.question, 0, questions.values, row * dimensions, dimensions);

@@ -1,5 +1,5 @@
 import { Random } from '../../datasets/text/random.ts';
-import { openRowProducts } from '../../pipelines/vector-scan.ts';
+import { openRowProducts, roughSlack } from '../../pipelines/vector-scan.ts';
 import { dotsWith, eachDotsWith, maxNorm, oneDot, stackedVectors } from '../judges/semantic.ts';
 import { gapWords, type GapInput, type KnowledgeGap } from './gaps.ts';
 
@@ -77,9 +77,8 @@ async function cluster(vectors: readonly Float32Array[], k: number, seed: number
 /**
  * Each member's nearest centre: the first of the most similar, every similarity summed as `dot`
  * sums it. `rough`, each centre's 32-bit products with every member (onnxruntime's) and the
- * longest member's length, picks the centres worth summing so: a 32-bit sum of d products errs by
- * at most d·2⁻²⁴ of the lengths' product in any order, so the most similar centres are within
- * twice that of the largest product and every other one is less similar. A member with one such
+ * longest member's length, picks the centres worth summing so: the most similar centres are within
+ * `roughSlack` of the largest product and every other one is less similar. A member with one such
  * centre needs no sum; one with a NaN product is summed in full.
  */
 export function nearestCentres(members: readonly Float32Array[], centres: readonly Float32Array[], into: Int32Array, rough?: { products: readonly Float32Array[]; longest: number }): void {
@@ -101,7 +100,7 @@ export function nearestCentres(members: readonly Float32Array[], centres: readon
     eachDotsWith(stackedCentres, members, (member, closeness) => (into[member] = firstNearest(closeness)));
     return;
   }
-  const slack = 2 * dimensions * 2 ** -23 * rough.longest * maxNorm(stackedCentres) + 1e-30;
+  const slack = roughSlack(dimensions, rough.longest * maxNorm(stackedCentres));
   const closeness = new Float64Array(centres.length);
   for (let member = 0; member < members.length; member++) {
     let largest = Number.NEGATIVE_INFINITY;
