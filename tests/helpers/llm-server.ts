@@ -13,6 +13,8 @@ export type Behaviour =
 export interface RecordedRequest {
   body: { model: string; temperature: number; messages: Array<{ role: string; content: string }>; response_format?: unknown };
   headers: IncomingMessage['headers'];
+  /** The client's end of the connection: the same port for requests on a kept-alive connection. */
+  remotePort?: number;
 }
 
 export interface FakeEndpoint {
@@ -35,7 +37,7 @@ export async function startFakeEndpoint(behave: (request: RecordedRequest, index
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
-      const request: RecordedRequest = { body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as RecordedRequest['body'], headers: incoming.headers };
+      const request: RecordedRequest = { body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as RecordedRequest['body'], headers: incoming.headers, remotePort: incoming.socket.remotePort };
       const index = endpoint.requests.push(request) - 1;
       inFlight++;
       endpoint.maxInFlight = Math.max(endpoint.maxInFlight, inFlight);

@@ -121,6 +121,28 @@ describe('LLM client', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('names where a redirect points instead of following it', async () => {
+    const server = createServer((_, response) => response.writeHead(308, { location: 'https://llm.example/v2/chat/completions' }).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = createLlmClient({ ...fast, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, model: 'm' });
+      const error = await failureOf(client.chat(messages));
+      expect(error.kind).toBe('provider-error');
+      expect(error.message).toMatch(/HTTP 308, a redirect to https:\/\/llm\.example\/v2\/chat\/completions: .*baseUrl/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('sends its requests over kept-alive connections', async () => {
+    const server = await serve(() => ({ reply: 'ok' }));
+    const client = createLlmClient({ ...fast, baseUrl: server.baseUrl, model: 'm', concurrency: 2 });
+    for (let round = 0; round < 5; round++) await Promise.all([client.chat([{ role: 'user', content: `a${round}` }]), client.chat([{ role: 'user', content: `b${round}` }])]);
+    expect(server.requests).toHaveLength(10);
+    expect(new Set(server.requests.map((request) => request.remotePort)).size).toBeLessThanOrEqual(2);
+  });
+
   it('keeps at most `concurrency` requests in flight', async () => {
     const server = await serve(() => ({ reply: 'ok' }));
     const client = createLlmClient({ ...fast, baseUrl: server.baseUrl, model: 'm', concurrency: 2 });
