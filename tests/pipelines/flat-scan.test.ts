@@ -195,10 +195,13 @@ describe(`past tickets searched by vector below 5,000 tickets (${TICKETS})`, () 
   it('finds by full text the past tickets and passages LanceDB finds under its SQL time filter, in its order, with its scores, asking it without one when the filter keeps most rows', async () => {
     const searcher = await openSearcher(workspace, embedder);
     const filters = vi.spyOn(lancedb.Query.prototype, 'where');
+    const limits = vi.spyOn(lancedb.Query.prototype, 'limit');
     try {
       let compared = 0;
       /** Per table, the dates whose searches asked LanceDB with its filter. */
       const filtered = { tickets: new Set<number>(), knowledge: new Set<number>(), macros: new Set<number>() };
+      /** The match counts each unfiltered search of past tickets asked LanceDB for. */
+      const unfiltered: number[][] = [];
       for (const asked of [3, 41, 120, 230, 399]) {
         const { id, createdAt, messages, language } = ticket(asked);
         for (const [table, query, options] of [
@@ -206,11 +209,13 @@ describe(`past tickets searched by vector below 5,000 tickets (${TICKETS})`, () 
           ['knowledge', `${messages[0]!.text} return refund délai`, {}],
           ['knowledge', messages[1]!.text, { kinds: ['macro'] }],
         ] as const) {
-          for (const limit of [1, 4]) {
+          for (const limit of [1, 4, 60]) {
             const searched: SearchOptions = { table, mode: 'fts', asOf: createdAt, limit, ...options };
             const filtersBefore = filters.mock.calls.length;
+            const limitsBefore = limits.mock.calls.length;
             const hits = (await searcher.search(query, searched)).map((hit) => ({ id: hit.id, score: hit.score }));
             if (filters.mock.calls.length > filtersBefore) filtered['kinds' in options ? 'macros' : table].add(asked);
+            if (table === 'tickets' && !filtered.tickets.has(asked)) unfiltered.push(limits.mock.calls.slice(limitsBefore).map(([count]) => count));
             const lance = await indexed[table]
               .query()
               .fullTextSearch(fullTextQuery(lancedb, query, fullTextColumn(table, searched.language)))
@@ -227,7 +232,12 @@ describe(`past tickets searched by vector below 5,000 tickets (${TICKETS})`, () 
       expect(compared).toBeGreaterThan(20);
       // Where it keeps few rows LanceDB scores otherwise: the search is then its own, filtered.
       expect(filtered).toEqual({ tickets: new Set([3, 41, 120]), knowledge: new Set(), macros: new Set([3, 41, 120, 230, 399]) });
+      // The best few matches, and every match only where those held too few of the date's rows or
+      // a tie at their cut (60 asked of these word-for-word repeated questions).
+      expect(unfiltered.filter((asked) => asked.length === 1 && asked[0]! < TICKETS)).toHaveLength(4);
+      expect(unfiltered.filter((asked) => asked.length === 2 && asked[0]! < TICKETS && asked[1] === TICKETS)).toHaveLength(2);
     } finally {
+      limits.mockRestore();
       filters.mockRestore();
       await searcher.close();
     }
