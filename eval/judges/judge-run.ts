@@ -17,7 +17,7 @@ import { DEFAULT_VERDICT_RULES, verdictOf, type VerdictRules } from './verdict.t
 import { HANDLE } from '../responders/_text.ts';
 import { readResults, readRunInfo, type TicketResult } from '../replay/replay.ts';
 import { ticketLineId } from './ticket-lines.ts';
-import { createRunJudges, scoresInOrder, startTextJudging, type CaseTexts } from './text-judging.ts';
+import { createRunJudges, judgeEvidence, judgingThreadCount, scoresInOrder, startJudgingThreads, type CaseTexts } from './text-judging.ts';
 
 /**
  * Judging a run: every answer against what the agent really replied and how the ticket really
@@ -241,11 +241,8 @@ async function evidenceOf(
   return { pairs, unrelated, negatives, llmScores };
 }
 
-export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummary> {
-  const started = performance.now();
-  const info = await readRunInfo(options.runDir);
-  const workspace = options.workspace ?? info.workspace;
-  const results = await readResults(options.runDir);
+/** What the run is judged on: the replayed tickets and their histories, the catalogue, and the text judges' cases. */
+async function readCases(workspace: string, results: readonly TicketResult[], eachAlone: boolean) {
   const { replayed, cited } = await loadTickets(workspace, results);
   const knowledge = await loadKnowledge(workspace);
   // Only what judging reads is kept (the orders an answer cites, the order ids of the replayed
@@ -264,23 +261,44 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
   }
   const sources: SourceTexts = { knowledge: knowledge.passages, tickets: cited, orders };
   const histories = new Map([...replayed].map(([id, ticket]) => [id, ticketHistory(ticket)]));
+  const { cases, caseOf } = textCases(results, { replayed, histories, sources, orderIdsByEmail, eachAlone });
+  return { replayed, products: knowledge.products, histories, cases, caseOf };
+}
 
-  const { cases, caseOf } = textCases(results, { replayed, histories, sources, orderIdsByEmail, eachAlone: options.llmJudge !== undefined });
+export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummary> {
+  const started = performance.now();
+  const info = await readRunInfo(options.runDir);
+  const workspace = options.workspace ?? info.workspace;
+  const results = await readResults(options.runDir);
+  // On a large run a worker thread loads the judges while this thread reads the tickets, the
+  // knowledge and the orders: a run has no more cases than answers.
+  const threads = startJudgingThreads(judgingThreadCount(results.length) - 1);
+  const { replayed, products, histories, cases, caseOf } = await readCases(workspace, results, options.llmJudge !== undefined).catch(async (error: unknown) => {
+    await threads.cancel();
+    throw error;
+  });
+  // A worker thread starts on the text judges now (on a large run), while this thread reads the
+  // customer's messages for injection attempts and makes the evidence (embeddings, an LLM's scores).
+  const judging = threads.judge(cases, products, { ...(options.onProgress && { onProgress: options.onProgress }) });
   // The customer's message is read for an attempt once a ticket: a run lists a ticket's candidates one after another, so the memo holds it.
   const injections = results.map((result) => {
     const question = histories.get(result.ticketId)?.question;
     return question && injectionAttempt(question.text);
   });
-  // A worker thread starts on the text judges now (on a large run), while this thread makes the evidence (embeddings, an LLM's scores).
-  const judging = startTextJudging(cases, knowledge.products, { ...(options.onProgress && { onProgress: options.onProgress }) });
   const { pairs, unrelated, negatives, llmScores } = await evidenceOf(results, { workspace, replayed, histories, options }).catch(async (error: unknown) => {
     await judging.cancel();
     throw error;
   });
   // Tickets whose agent acted in another system: what a text-only candidate could not have closed alone.
   const actionTickets = new Set([...histories].filter(([, history]) => history.reference && hasActionClaim(history.reference.text)).map(([id]) => id));
-  const textScores = await judging.finish();
   const { evidence: evidenceJudges } = createRunJudges();
+  // Scored before this thread joins the text judging, not after it, while a worker still has cases to judge.
+  const evidenceScores = results.map((result, index) => {
+    if (caseOf[index] === undefined) return undefined;
+    const llm = llmScores.get(result);
+    return judgeEvidence(evidenceJudges, { semantic: { pair: pairs.get(result)!, negatives: negatives.get(result.ticketId) ?? [], unrelated }, ...(llm && { llm }) });
+  });
+  const textScores = await judging.finish();
   const judged = results.map((result, index): JudgedTicket => {
     const ticket = replayed.get(result.ticketId);
     const history = histories.get(result.ticketId) ?? { oneTouch: false, customerSignal: false, billable: false };
@@ -291,8 +309,7 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
     const injection = injections[index];
     const language = ticket?.language;
     const judgedCase = caseOf[index];
-    const llm = llmScores.get(result);
-    const judges = judgedCase === undefined ? [] : scoresInOrder(evidenceJudges, textScores[judgedCase]!, { semantic: { pair: pairs.get(result)!, negatives: negatives.get(result.ticketId) ?? [], unrelated }, ...(llm && { llm }) });
+    const judges = judgedCase === undefined ? [] : scoresInOrder(evidenceJudges, evidenceScores[index]!, textScores[judgedCase]!);
     const verdict = answer.text === '' ? 'cannot-judge' : verdictOf({ judges, hasReference: reference !== undefined }, options.rules ?? DEFAULT_VERDICT_RULES);
     const contained = sent && history.oneTouch;
     const verified = contained && verdict === 'correct';

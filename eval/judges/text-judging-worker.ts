@@ -1,14 +1,25 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { failureOf } from '../../threads.ts';
-import { createRunJudges, judgeRuns, type TextsReply, type TextsWork } from './text-judging.ts';
+import { createRunJudges, judgeRuns, receivedWork, type SentWork, type TextsReply } from './text-judging.ts';
 
-/** A judging worker: takes runs of the cases it started with until none is left, posting each run's scores. */
+/**
+ * A judging worker: builds the judges while the run's cases are being made, then takes runs of the
+ * cases it is sent until none is left, posting each run's scores.
+ */
 
 const port = parentPort!;
 const post = (reply: TextsReply) => port.postMessage(reply);
+const fail = (error: unknown) => post({ failure: failureOf(error) });
 try {
-  judgeRuns(workerData as TextsWork, createRunJudges().text, (from, scores) => post({ from, scores }));
-  post({ done: true });
+  const judges = createRunJudges().text;
+  port.once('message', (work: SentWork) => {
+    try {
+      judgeRuns(receivedWork(work), judges, (from, scores) => post({ from, scores }));
+      post({ done: true });
+    } catch (error) {
+      fail(error);
+    }
+  });
 } catch (error) {
-  post({ failure: failureOf(error) });
+  fail(error);
 }

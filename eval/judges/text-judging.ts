@@ -44,23 +44,86 @@ export function judgeTexts(judges: readonly TextJudge[], texts: CaseTexts, produ
   return judges.map((judge) => judge(input) ?? null);
 }
 
-/** A case's scores in the map's order: its text judges' as judged on any thread, its evidence judges' read here. */
-export function scoresInOrder(evidenceJudges: ReadonlyArray<EvidenceJudge | undefined>, texts: TextScores, evidence: JudgeEvidence): JudgeScore[] {
+/** Each evidence judge's score of a case, at its place in the map, null where one does not apply or a text judge stands. */
+export type EvidenceScores = Array<JudgeScore | null>;
+
+export function judgeEvidence(evidenceJudges: ReadonlyArray<EvidenceJudge | undefined>, evidence: JudgeEvidence): EvidenceScores {
+  return evidenceJudges.map((judge) => (judge ? (judge(evidence) ?? null) : null));
+}
+
+/** A case's scores in the map's order: its text judges' as judged on any thread, its evidence judges' as judged here. */
+export function scoresInOrder(evidenceJudges: ReadonlyArray<EvidenceJudge | undefined>, evidence: EvidenceScores, texts: TextScores): JudgeScore[] {
   const scores: JudgeScore[] = [];
   let next = 0;
-  for (const judge of evidenceJudges) {
-    const score = judge ? judge(evidence) : texts[next++];
+  for (let place = 0; place < evidenceJudges.length; place++) {
+    const score = evidenceJudges[place] ? evidence[place] : texts[next++];
     if (score) scores.push(score);
   }
   return scores;
 }
 
-/** What a judging worker starts with: every case of the run, and where the runs are handed out. */
+/** Every case of the run, and where the runs are handed out. */
 export interface TextsWork {
   cases: readonly CaseTexts[];
   products: readonly string[];
   /** The first case of the next run to judge, taken by whichever thread adds RUN to it first. */
   next: Int32Array;
+}
+
+/**
+ * What a judging worker starts with: the cases with their texts as places in a list of the run's
+ * distinct texts. A worker gets a copy, and a text is copied wherever it stands: an article cited by
+ * a thousand answers was copied a thousand times (42 MB cloned at 10k tickets, 5 MB of distinct
+ * texts). Read back, a text is one string however many cases hold it, as on this thread, so each
+ * judge's memo hashes it once.
+ */
+export interface SentWork extends Omit<TextsWork, 'cases'> {
+  texts: string[];
+  cases: SentCase[];
+}
+
+interface SentCase extends Omit<CaseTexts, 'answer' | 'said' | 'wanted' | 'question' | 'citedSources'> {
+  answer: Omit<CaseTexts['answer'], 'text'> & { text: number };
+  said: number;
+  wanted: number;
+  question: number;
+  citedSources: Array<{ type: CaseTexts['citedSources'][number]['type']; text: number }>;
+}
+
+function sentWork({ cases, products, next }: TextsWork): SentWork {
+  const places = new Map<string, number>();
+  const place = (text: string) => {
+    let at = places.get(text);
+    if (at === undefined) places.set(text, (at = places.size));
+    return at;
+  };
+  const sent = cases.map(
+    (texts): SentCase => ({
+      ...texts,
+      answer: { ...texts.answer, text: place(texts.answer.text) },
+      said: place(texts.said),
+      wanted: place(texts.wanted),
+      question: place(texts.question),
+      citedSources: texts.citedSources.map((source) => ({ type: source.type, text: place(source.text) })),
+    }),
+  );
+  return { texts: [...places.keys()], cases: sent, products, next };
+}
+
+/** The work a worker was sent, its cases as they were made. */
+export function receivedWork({ texts, cases, products, next }: SentWork): TextsWork {
+  const received = cases.map(
+    (sent): CaseTexts => ({
+      ...sent,
+      // The answer as it was sent, one of Answer's kinds: only its text was replaced.
+      answer: { ...sent.answer, text: texts[sent.answer.text]! } as CaseTexts['answer'],
+      said: texts[sent.said]!,
+      wanted: texts[sent.wanted]!,
+      question: texts[sent.question]!,
+      citedSources: sent.citedSources.map((source) => ({ type: source.type, text: texts[source.text]! })),
+    }),
+  );
+  return { cases: received, products, next };
 }
 
 export type TextsReply = { from: number; scores: TextScores[] } | { done: true } | { failure: ThreadFailure };
@@ -109,22 +172,30 @@ export interface TextJudgingOptions {
 }
 
 /**
- * Starts judging every case on its texts with `threads - 1` worker threads, which take runs of
- * cases from a shared counter while this thread does other work (embedding, the hard negatives);
- * `finish` has this thread take runs too.
+ * Worker threads started before a run's cases are made: each loads the judges (0.2 to 0.9 s) while
+ * this thread reads the run, rather than after.
  */
-export function startTextJudging(cases: readonly CaseTexts[], products: readonly string[], options: TextJudgingOptions = {}): TextJudging {
-  const threads = options.threads ?? judgingThreadCount(cases.length);
-  const scores: TextScores[] = new Array(cases.length);
-  const work: TextsWork = { cases, products, next: new Int32Array(new SharedArrayBuffer(4)) };
-  const place = (from: number, judged: TextScores[]) => judged.forEach((caseScores, offset) => (scores[from + offset] = caseScores));
-  const workers = Array.from({ length: threads - 1 }, () => {
-    const worker = startThread(new URL('./text-judging-worker.ts', import.meta.url), work);
+export interface JudgingThreads {
+  /**
+   * Starts judging every case on its texts: the workers (no more than `threads - 1` of them) take
+   * runs of cases from a shared counter while this thread does other work (embedding, the hard
+   * negatives); `finish` has this thread take runs too.
+   */
+  judge(cases: readonly CaseTexts[], products: readonly string[], options?: TextJudgingOptions): TextJudging;
+  /** Stops the workers, when the run fails before its cases are judged. */
+  cancel(): Promise<void>;
+}
+
+/** Starts `workers` worker threads, to judge the cases `judge` is given once they are made. */
+export function startJudgingThreads(workers: number): JudgingThreads {
+  let place: ((from: number, judged: TextScores[]) => void) | undefined;
+  const started = Array.from({ length: workers }, () => {
+    const worker = startThread(new URL('./text-judging-worker.ts', import.meta.url), undefined);
     const done = new Promise<void>((resolve, reject) => {
       worker.on('message', (reply: TextsReply) => {
         if ('failure' in reply) reject(errorOf(reply.failure));
         else if ('done' in reply) resolve();
-        else place(reply.from, reply.scores);
+        else place!(reply.from, reply.scores);
       });
       worker.on('error', reject);
       worker.on('exit', (code) => reject(new Error(`a judging worker thread stopped before it was done (exit code ${code})`)));
@@ -134,24 +205,45 @@ export function startTextJudging(cases: readonly CaseTexts[], products: readonly
     return { worker, done };
   });
   const cancel = async () => {
-    for (const { worker } of workers) {
+    for (const { worker } of started) {
       worker.removeAllListeners('exit');
       await worker.terminate();
     }
   };
   return {
-    async finish() {
-      try {
-        judgeRuns(work, createRunJudges().text, (from, judged) => {
-          place(from, judged);
-          options.onProgress?.({ done: Math.min(Atomics.load(work.next, 0), cases.length), total: cases.length });
-        });
-        await Promise.all(workers.map(({ done }) => done));
-        return scores;
-      } finally {
-        await cancel();
+    judge(cases, products, options = {}) {
+      const threads = options.threads ?? judgingThreadCount(cases.length);
+      const scores: TextScores[] = new Array(cases.length);
+      const work: TextsWork = { cases, products, next: new Int32Array(new SharedArrayBuffer(4)) };
+      place = (from, judged) => judged.forEach((caseScores, offset) => (scores[from + offset] = caseScores));
+      // Workers beyond what the cases are worth stay idle until finish stops them.
+      const judging = started.slice(0, Math.max(0, threads - 1));
+      if (judging.length > 0) {
+        const sent = sentWork(work);
+        for (const { worker } of judging) worker.postMessage(sent);
       }
+      return {
+        async finish() {
+          try {
+            judgeRuns(work, createRunJudges().text, (from, judged) => {
+              place!(from, judged);
+              options.onProgress?.({ done: Math.min(Atomics.load(work.next, 0), cases.length), total: cases.length });
+            });
+            await Promise.all(judging.map(({ done }) => done));
+            return scores;
+          } finally {
+            await cancel();
+          }
+        },
+        cancel,
+      };
     },
     cancel,
   };
+}
+
+/** Starts judging every case on its texts, with `threads - 1` worker threads started now. */
+export function startTextJudging(cases: readonly CaseTexts[], products: readonly string[], options: TextJudgingOptions = {}): TextJudging {
+  const threads = options.threads ?? judgingThreadCount(cases.length);
+  return startJudgingThreads(threads - 1).judge(cases, products, { ...options, threads });
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createJudges, judgeCase } from '../../../eval/judges/index.ts';
 import { judgeKeyFacts } from '../../../eval/judges/key-facts.ts';
 import { unrelatedSimilarities } from '../../../eval/judges/semantic.ts';
-import { createRunJudges, RUN, scoresInOrder, startTextJudging, type CaseTexts } from '../../../eval/judges/text-judging.ts';
+import { createRunJudges, judgeEvidence, RUN, scoresInOrder, startJudgingThreads, startTextJudging, type CaseTexts } from '../../../eval/judges/text-judging.ts';
 import type { Answer } from '../../../eval/types.ts';
 
 /**
@@ -67,6 +67,16 @@ describe('judging the texts of a run on several threads', () => {
     expect(await judging.finish()).toEqual(alone);
   });
 
+  it('judges the cases on threads started before they were made, however many of them the cases are worth', async () => {
+    const alone = await startTextJudging(cases, PRODUCTS, { threads: 1 }).finish();
+    const threads = startJudgingThreads(1);
+    await sleep(500);
+    expect(await threads.judge(cases, PRODUCTS, { threads: 2 }).finish()).toEqual(alone);
+    // Too few cases for a worker: this thread judges them all, and the idle worker is stopped.
+    expect(await startJudgingThreads(1).judge(cases, PRODUCTS, { threads: 1 }).finish()).toEqual(alone);
+    await startJudgingThreads(1).cancel();
+  });
+
   it('puts the text scores and the evidence judges’ scores in the map’s order, as judging a whole case does', async () => {
     const [scores] = await startTextJudging(cases.slice(1, 2), PRODUCTS, { threads: 1 }).finish();
     const pair = { answer: vector(1, 0.2, 0.1), reference: vector(1, 0.25, 0.05) };
@@ -74,7 +84,8 @@ describe('judging the texts of a run on several threads', () => {
     const evidence = { semantic: { pair, negatives: [vector(0.9, 0.3, 0.2)], unrelated: unrelatedSimilarities(others, 42) } };
     const texts = { ...cases[1]!, products: PRODUCTS };
     const whole = judgeCase(createJudges(), { ...texts, facts: judgeKeyFacts(texts.wanted, texts.said, { products: PRODUCTS }), ...evidence });
-    expect(scoresInOrder(createRunJudges().evidence, scores!, evidence)).toEqual(whole);
+    const { evidence: evidenceJudges } = createRunJudges();
+    expect(scoresInOrder(evidenceJudges, judgeEvidence(evidenceJudges, evidence), scores!)).toEqual(whole);
     expect(whole.map((score) => score.judge)).toContain('semantic');
   });
 
