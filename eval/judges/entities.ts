@@ -697,10 +697,11 @@ function compare(said: ReadonlyMap<string, readonly Mention[]>, says: ReadonlyMa
   if (said.size === 0 || says.size === 0) return { conflicts, shared };
   for (const slot of SLOTS) {
     let conflict: { reference: string[]; answer: string[] } | undefined;
-    for (const [key, ours] of said) {
-      if (ours[0]!.slot !== slot) continue;
+    // forEach, not for…of: the loop made a [key, mentions] array per group and per slot.
+    said.forEach((ours, key) => {
+      if (ours[0]!.slot !== slot) return;
       const theirs = says.get(key);
-      if (!theirs) continue;
+      if (!theirs) return;
       const theirKeys = new Set(theirs.flatMap((mention) => mention.keys));
       const agreeing = ours.filter((mention) => mention.keys.some((value) => theirKeys.has(value)));
       if (agreeing.length > 0) shared.push(...agreeing.map((mention) => ({ slot, shown: mention.shown })));
@@ -709,7 +710,7 @@ function compare(said: ReadonlyMap<string, readonly Mention[]>, says: ReadonlyMa
         conflict.reference.push(...ours.map((mention) => mention.shown));
         conflict.answer.push(...theirs.map((mention) => mention.shown));
       }
-    }
+    });
     if (conflict) conflicts.push({ slot, reference: unique(conflict.reference), answer: unique(conflict.answer) });
   }
   return { conflicts, shared };

@@ -520,8 +520,11 @@ function extract(original: string, folded: string, french: boolean | undefined, 
   const claimed: Span[] = [];
   const found: Found[] = [];
 
-  const isFree = (start: number, end: number, ignoreUrls = false) =>
-    claimed.every((span) => span.end <= start || span.start >= end || (ignoreUrls && span.slot === 'url'));
+  // A plain loop: a callback here was a closure made per match read.
+  const isFree = (start: number, end: number, ignoreUrls = false) => {
+    for (const span of claimed) if (!(span.end <= start || span.start >= end || (ignoreUrls && span.slot === 'url'))) return false;
+    return true;
+  };
   const claim = (start: number, end: number, slot: FactSlot | null, value?: string) => {
     claimed.push({ start, end, slot });
     if (slot !== null && value !== undefined) found.push({ slot, value, text: original.slice(start, end), start });
