@@ -197,5 +197,8 @@ export function mayHoldMatch(re: RegExp, text: string): boolean {
     literals = all?.filter((literal) => !all.some((other) => other !== literal && literal.includes(other))) ?? null;
     patternLiterals.set(re, literals);
   }
-  return literals === null || literals.some((literal) => text.includes(literal));
+  if (literals === null) return true;
+  // A plain loop: a callback was a closure made at every check, and each text is checked for many patterns.
+  for (const literal of literals) if (text.includes(literal)) return true;
+  return false;
 }
