@@ -17,7 +17,7 @@ import { DEFAULT_VERDICT_RULES, verdictOf, type VerdictRules } from './verdict.t
 import { HANDLE } from '../responders/_text.ts';
 import { readResults, readRunInfo, type TicketResult } from '../replay/replay.ts';
 import { ticketLineId } from './ticket-lines.ts';
-import { createRunJudges, judgeEvidence, judgingThreadCount, scoresInOrder, startJudgingThreads, type CaseTexts } from './text-judging.ts';
+import { createRunJudges, judgeEvidence, judgingThreadCount, scoresInOrder, startJudgingThreads, type CaseTexts, type EvidenceScores } from './text-judging.ts';
 
 /**
  * Judging a run: every answer against what the agent really replied and how the ticket really
@@ -292,11 +292,15 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
   // Tickets whose agent acted in another system: what a text-only candidate could not have closed alone.
   const actionTickets = new Set([...histories].filter(([, history]) => history.reference && hasActionClaim(history.reference.text)).map(([id]) => id));
   const { evidence: evidenceJudges } = createRunJudges();
-  // Scored before this thread joins the text judging, not after it, while a worker still has cases to judge.
-  const evidenceScores = results.map((result, index) => {
-    if (caseOf[index] === undefined) return undefined;
+  // Scored before this thread joins the text judging, not after it, while a worker still has cases
+  // to judge; and once a case, as its texts are: a case's answers have the same text and ticket, so
+  // the same embeddings and hard negatives (and each its own case when an LLM scores each answer).
+  const evidenceScores: EvidenceScores[] = new Array(cases.length);
+  results.forEach((result, index) => {
+    const judgedCase = caseOf[index];
+    if (judgedCase === undefined || evidenceScores[judgedCase]) return;
     const llm = llmScores.get(result);
-    return judgeEvidence(evidenceJudges, { semantic: { pair: pairs.get(result)!, negatives: negatives.get(result.ticketId) ?? [], unrelated }, ...(llm && { llm }) });
+    evidenceScores[judgedCase] = judgeEvidence(evidenceJudges, { semantic: { pair: pairs.get(result)!, negatives: negatives.get(result.ticketId) ?? [], unrelated }, ...(llm && { llm }) });
   });
   const textScores = await judging.finish();
   const judged = results.map((result, index): JudgedTicket => {
@@ -309,7 +313,7 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
     const injection = injections[index];
     const language = ticket?.language;
     const judgedCase = caseOf[index];
-    const judges = judgedCase === undefined ? [] : scoresInOrder(evidenceJudges, evidenceScores[index]!, textScores[judgedCase]!);
+    const judges = judgedCase === undefined ? [] : scoresInOrder(evidenceJudges, evidenceScores[judgedCase]!, textScores[judgedCase]!);
     const verdict = answer.text === '' ? 'cannot-judge' : verdictOf({ judges, hasReference: reference !== undefined }, options.rules ?? DEFAULT_VERDICT_RULES);
     const contained = sent && history.oneTouch;
     const verified = contained && verdict === 'correct';
