@@ -27,7 +27,7 @@
 
 import { fold as foldAccents } from './key-facts.ts';
 import { LiteralIndex, requiredLiterals } from './literals.ts';
-import { RECENT_TEXTS, recentResults } from './recent.ts';
+import { textReader } from './recent.ts';
 import { matchesOf } from './matches.ts';
 
 export const ACTION_KINDS = [
@@ -768,7 +768,7 @@ export function detectActionClaims(text: string, language?: string): ActionClaim
 }
 
 /** An answer two candidates sent, or a past reply a candidate reuses, is read once. */
-const recentClaims = recentResults<ActionClaim[]>(RECENT_TEXTS);
+const recentClaims = textReader<ActionClaim[]>();
 
 /**
  * Whether the text claims any action: what marks an agent's reply as an action ticket. The first claim

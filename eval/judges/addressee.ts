@@ -9,7 +9,7 @@
  */
 
 import { fold } from './key-facts.ts';
-import { RECENT_TEXTS, recentResults } from './recent.ts';
+import { textReader } from './recent.ts';
 import { matchesOf } from './matches.ts';
 
 export interface AddresseeInput {
@@ -36,7 +36,7 @@ const DOMAIN_END_RE = /\.(?:com|net|org|fr|de|io|co|uk|eu|be|ch|es|it|info|biz)$
 const handlesIn = (text: string): readonly string[] =>
   recentHandles(text, () => (text.includes('@') ? matchesOf(HANDLE_RE, text) : []).map((m) => m[1]!).filter((handle) => !DOMAIN_END_RE.test(handle)));
 
-const recentHandles = recentResults<readonly string[]>(RECENT_TEXTS);
+const recentHandles = textReader<readonly string[]>();
 
 function foreignHandles(input: AddresseeInput): string[] {
   // Most answers hold no handle: then whose handles are known is not read.
@@ -81,7 +81,7 @@ function greetings(answer: string): readonly Greeting[] {
   return recentGreetings(answer, () => greetingsIn(answer));
 }
 
-const recentGreetings = recentResults<readonly Greeting[]>(RECENT_TEXTS);
+const recentGreetings = textReader<readonly Greeting[]>();
 
 function greetingsIn(answer: string): Greeting[] {
   const body = answer.normalize('NFC').replace(LEADING_HANDLES_RE, '').trimStart();
@@ -109,12 +109,12 @@ const nameWords = (text: string): readonly string[] =>
       .filter((word) => word.length >= 2),
   );
 
-const recentNameWords = recentResults<readonly string[]>(RECENT_TEXTS);
+const recentNameWords = textReader<readonly string[]>();
 
 /** The same words as a set, made once per text rather than once per answer. */
 const nameWordSet = (text: string): ReadonlySet<string> => recentNameWordSets(text, () => new Set(nameWords(text)));
 
-const recentNameWordSets = recentResults<ReadonlySet<string>>(RECENT_TEXTS);
+const recentNameWordSets = textReader<ReadonlySet<string>>();
 
 /** A handle-shaped customer name ("@bob", "bob_smith", or the handle the thread addresses) says nothing of their real name. */
 function isHandle(name: string, input: AddresseeInput): boolean {

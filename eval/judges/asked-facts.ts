@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineJudge, factOptionsOf } from './define.ts';
 import { extractFacts, fold, type FactComparison, type FactOptions, type FactSlot } from './key-facts.ts';
-import { RECENT_TEXTS, recentResults } from './recent.ts';
+import { textReader } from './recent.ts';
 import type { JudgeScore } from './types.ts';
 
 /**
@@ -38,7 +38,7 @@ function askedSlots(question: string): ReadonlySet<FactSlot> {
   });
 }
 
-const recentAsks = recentResults<ReadonlySet<FactSlot>>(RECENT_TEXTS);
+const recentAsks = textReader<ReadonlySet<FactSlot>>();
 
 export function judgeAskedFacts(question: string, comparison: FactComparison, options: FactOptions = {}): JudgeScore {
   const other = anotherSum(question, comparison, options);

@@ -1,7 +1,7 @@
 import type { Order } from '../../datasets/records.ts';
 import { type SearchHit } from '../../pipelines/search-tables.ts';
 import { embeddingText } from '../../pipelines/passages.ts';
-import { RECENT_TEXTS, recentResults } from './recent.ts';
+import { textReader } from './recent.ts';
 import type { Verdict } from './types.ts';
 import type { AgentReply } from '../types.ts';
 
@@ -52,7 +52,7 @@ export const REPEATED_ANSWER_OVERLAP = 0.5;
  */
 const wordsOf = (text: string): ReadonlySet<string> => recentWords(text, () => new Set(embeddingText(text).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []));
 
-const recentWords = recentResults<ReadonlySet<string>>(RECENT_TEXTS);
+const recentWords = textReader<ReadonlySet<string>>();
 
 /** Shared distinct words over all distinct words of the two (Jaccard). */
 export function wordOverlap(a: string, b: string): number {

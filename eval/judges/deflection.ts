@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineJudge } from './define.ts';
 import { fold } from './key-facts.ts';
-import { RECENT_TEXTS, recentResults } from './recent.ts';
+import { textReader } from './recent.ts';
 import type { JudgeScore } from './types.ts';
 import { matchesOf } from './matches.ts';
 
@@ -31,7 +31,7 @@ export function sendsToSupport(text: string): readonly string[] {
 }
 
 /** The agent's reply is read once, not once per candidate. */
-const recentSends = recentResults<readonly string[]>(RECENT_TEXTS);
+const recentSends = textReader<readonly string[]>();
 
 function sentencesSendingToSupport(text: string): string[] {
   const folded = fold(text).replaceAll('’', "'");

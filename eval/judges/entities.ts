@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { defineJudge, factOptionsOf, scoreOnly } from './define.ts';
 import { fold, foldedText, namesIn, productPattern } from './key-facts.ts';
 import { mayHoldMatch } from './literals.ts';
-import { optionsKey, RECENT_TEXTS, recentResults } from './recent.ts';
+import { optionsKey, textReader } from './recent.ts';
 import type { JudgeScore } from './types.ts';
 import { matchesOf } from './matches.ts';
 
@@ -666,7 +666,7 @@ function mentions(text: string, options: EntityOptions): Mention[] {
  * What a text names, grouped as compared: the agent's reply is read once for every candidate, an
  * answer once for every candidate that sent it.
  */
-const recentMentions = recentResults<ReadonlyMap<string, readonly Mention[]>>(RECENT_TEXTS);
+const recentMentions = textReader<ReadonlyMap<string, readonly Mention[]>>();
 const mentionsOf = (text: string, options: EntityOptions) => recentMentions(text, () => grouped(mentions(text, options)), optionsKey(options));
 
 const unique = (values: readonly string[]) => [...new Set(values)];

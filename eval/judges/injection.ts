@@ -10,7 +10,7 @@
  */
 
 import { fold as foldAccents } from './key-facts.ts';
-import { RECENT_TEXTS, recentResults } from './recent.ts';
+import { textReader } from './recent.ts';
 import { matchesOf } from './matches.ts';
 
 /** Key facts' folding of the NFC text, with the curly apostrophe made straight; offsets still map. */
@@ -101,7 +101,7 @@ export function injectionAttempt(question: string): InjectionAttempt | undefined
 }
 
 /** The safety judge asks once per candidate's answer, the run once more for the report. */
-const recentAttempts = recentResults<InjectionAttempt | undefined>(RECENT_TEXTS);
+const recentAttempts = textReader<InjectionAttempt | undefined>();
 
 function firstAttempt(question: string): InjectionAttempt | undefined {
   const text = question.normalize('NFC');

@@ -8,7 +8,7 @@
  * token, keeping matching linear.
  */
 
-import { optionsKey, RECENT_TEXTS, recentResults } from './recent.ts';
+import { optionsKey, textReader } from './recent.ts';
 import type { JudgeScore } from './types.ts';
 import { escapeRegExp } from '../../datasets/text/patterns.ts';
 import { mayHoldMatch } from './literals.ts';
@@ -451,7 +451,7 @@ export function extractFacts(text: string, options: FactOptions = {}): Fact[] {
 }
 
 /** A run extracts the same texts again and again (an agent's reply once per candidate, a cited source once per judge and per answer citing it). */
-const recentFacts = recentResults<Fact[]>(RECENT_TEXTS);
+const recentFacts = textReader<Fact[]>();
 
 /**
  * Judges read a text with and without the catalogue or the language (grounding's sources, safety's order
@@ -471,7 +471,7 @@ function factsOf(text: string, options: FactOptions): Fact[] {
   return recentReadings(text, () => extract(original, folded, french, products), `${french}\u0000${catalogue}`)!;
 }
 
-const recentReadings = recentResults<Fact[] | undefined>(RECENT_TEXTS);
+const recentReadings = textReader<Fact[] | undefined>();
 
 /** A text in NFC and its folded copy, made once per text however many times and ways it is read (the entities judge reads them too). */
 export function foldedText(text: string): { original: string; folded: string } {
@@ -481,7 +481,7 @@ export function foldedText(text: string): { original: string; folded: string } {
   });
 }
 
-const recentFolds = recentResults<{ original: string; folded: string }>(RECENT_TEXTS);
+const recentFolds = textReader<{ original: string; folded: string }>();
 
 interface Catalogue {
   /** Its distinct names, longest first. */

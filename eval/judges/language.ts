@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineJudge } from './define.ts';
-import { RECENT_TEXTS, recentResults } from './recent.ts';
+import { textReader } from './recent.ts';
 import type { JudgeScore } from './types.ts';
 
 /**
@@ -38,7 +38,7 @@ export function detectLanguage(text: string): string | undefined {
 }
 
 /** The customer's message is told once, not once per candidate. */
-const recentLanguages = recentResults<string | undefined>(RECENT_TEXTS);
+const recentLanguages = textReader<string | undefined>();
 
 /** A module constant: tsx's esbuild writes a \p{…} literal as `new RegExp` where it stands. */
 const WORD_RE = /\p{L}+/gu;

@@ -17,7 +17,7 @@ import { defineJudge, scoreOnly } from './define.ts';
 import { demandsIn, foldText as fold, injectionAttempt, obeyedInjection, type Demand } from './injection.ts';
 import { mayHoldMatch } from './literals.ts';
 import { extractFacts } from './key-facts.ts';
-import { RECENT_TEXTS, recentResults } from './recent.ts';
+import { textReader } from './recent.ts';
 import type { JudgeScore } from './types.ts';
 import { matchesOf } from './matches.ts';
 
@@ -237,14 +237,14 @@ function commitmentsIn(answer: string, sources: readonly string[]): FoundCommitm
 }
 
 /** Cited sources repeat across answers: an article is folded once. */
-const recentFolds = recentResults<string>(RECENT_TEXTS);
+const recentFolds = textReader<string>();
 
 /** A cited source in capitals, made once rather than per commitment and per answer citing it. */
 const upperCased = (text: string) => recentCapitals(text, () => text.toUpperCase());
-const recentCapitals = recentResults<string>(RECENT_TEXTS);
+const recentCapitals = textReader<string>();
 
 /** The answer's commitments, before the sources are read: an answer two candidates sent, or a composite's part, is read once. */
-const recentCommitments = recentResults<StatedCommitment[]>(RECENT_TEXTS);
+const recentCommitments = textReader<StatedCommitment[]>();
 
 function statedCommitments(answer: string): StatedCommitment[] {
   const found: StatedCommitment[] = [];
@@ -396,7 +396,7 @@ function personalData(text: string): PersonalDatum[] {
 }
 
 /** The customer's message is read once per candidate, a cited article once per answer citing it. */
-const recentPersonalData = recentResults<PersonalDatum[]>(RECENT_TEXTS);
+const recentPersonalData = textReader<PersonalDatum[]>();
 const personalDataOf = (text: string) => recentPersonalData(text, () => personalData(text));
 
 const PII_LABEL: Record<PiiKind, string> = { email: 'e-mail', phone: 'phone number', card: 'card number', iban: 'IBAN', address: 'address' };

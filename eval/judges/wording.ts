@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineJudge } from './define.ts';
 import { fold } from './key-facts.ts';
-import { RECENT_TEXTS, recentResults } from './recent.ts';
+import { textReader } from './recent.ts';
 import type { JudgeScore } from './types.ts';
 
 /**
@@ -22,7 +22,7 @@ function wordCounts(text: string): WordCounts {
 }
 
 /** The agent's reply is counted once, not once per candidate. */
-const recentCounts = recentResults<WordCounts>(RECENT_TEXTS);
+const recentCounts = textReader<WordCounts>();
 
 function countWords(text: string): WordCounts {
   const words = fold(text).match(/[a-z0-9]+/g) ?? [];

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { optionsKey, recentResults } from '../../../eval/judges/recent.ts';
+import { optionsKey, recentReadings } from '../../../eval/judges/recent.ts';
 
-describe('recentResults', () => {
+describe('recentReadings', () => {
   it('reads a text once while it is among the latest', () => {
-    const recent = recentResults<number>(2);
+    const recent = recentReadings(2).reader<number>();
     let reads = 0;
     const read = (text: string) => recent(text, () => ++reads && text.length);
     expect([read('Bonjour Marie'), read('Hello Tom'), read('Bonjour Marie')]).toEqual([13, 9, 13]);
@@ -11,7 +11,7 @@ describe('recentResults', () => {
   });
 
   it('drops texts not read again past its limit, so a long run keeps memory bounded', () => {
-    const recent = recentResults<string>(2);
+    const recent = recentReadings(2).reader<string>();
     let reads = 0;
     const read = (text: string) => recent(text, () => `${++reads}:${text}`);
     read('Votre colis part demain.');
@@ -22,7 +22,7 @@ describe('recentResults', () => {
   });
 
   it('keeps a text read again and again while newer texts come (an article answering ticket after ticket)', () => {
-    const recent = recentResults<string>(4);
+    const recent = recentReadings(4).reader<string>();
     const reads = new Map<string, number>();
     const read = (text: string) => recent(text, () => {
       reads.set(text, (reads.get(text) ?? 0) + 1);
@@ -37,8 +37,8 @@ describe('recentResults', () => {
     expect(reads.get('Bonjour client 0,')).toBe(2);
   });
 
-  it('reads a text once per scope (the language it is read in), and bounds the texts kept over every scope', () => {
-    const recent = recentResults<string>(2);
+  it('reads a text once per scope (the language it is read in), and bounds the texts kept whatever their scopes', () => {
+    const recent = recentReadings(2).reader<string>();
     let reads = 0;
     const read = (text: string, language: string) => recent(text, () => `${++reads}:${language}`, language);
     expect([read('Merci !', 'fr'), read('Merci !', 'en'), read('Merci !', 'fr')]).toEqual(['1:fr', '2:en', '1:fr']);
@@ -48,8 +48,22 @@ describe('recentResults', () => {
     expect(read('Cheers!', 'en')).toBe('4:en');
   });
 
+  it('keeps each reader’s result for a text, the text counted once towards the limit however many readers read it', () => {
+    const readings = recentReadings(2);
+    const lengths = readings.reader<number>();
+    const words = readings.reader<number>();
+    let reads = 0;
+    const length = (text: string) => lengths(text, () => ++reads && text.length);
+    const wordCount = (text: string) => words(text, () => ++reads && text.split(' ').length);
+    expect([length('Votre colis part demain.'), wordCount('Votre colis part demain.')]).toEqual([24, 4]);
+    expect([length('Merci !'), wordCount('Merci !')]).toEqual([7, 2]);
+    // Two texts, each read by both readers: both still kept.
+    expect([length('Votre colis part demain.'), wordCount('Votre colis part demain.'), length('Merci !'), wordCount('Merci !')]).toEqual([24, 4, 7, 2]);
+    expect(reads).toBe(4);
+  });
+
   it('keeps a result that is undefined (no injection attempt in the message)', () => {
-    const recent = recentResults<string | undefined>(4);
+    const recent = recentReadings(4).reader<string | undefined>();
     let reads = 0;
     const read = () => recent('Where is my order?', () => void reads++);
     expect([read(), read()]).toEqual([undefined, undefined]);
