@@ -74,8 +74,8 @@ export interface TextsWork {
  * What a judging worker starts with: the cases with their texts as places in a list of the run's
  * distinct texts. A worker gets a copy, and a text is copied wherever it stands: an article cited by
  * a thousand answers was copied a thousand times (42 MB cloned at 10k tickets, 5 MB of distinct
- * texts). Read back, a text is one string however many cases hold it, as on this thread, so each
- * judge's memo hashes it once.
+ * texts; 18 MB sent now). Read back, a text is one string however many cases hold it, as on this
+ * thread, so the judges' readings hash it once.
  */
 export interface SentWork extends Omit<TextsWork, 'cases'> {
   texts: string[];
