@@ -218,9 +218,15 @@ export function startJudgingThreads(workers: number): JudgingThreads {
       place = (from, judged) => judged.forEach((caseScores, offset) => (scores[from + offset] = caseScores));
       // Workers beyond what the cases are worth stay idle until finish stops them.
       const judging = started.slice(0, Math.max(0, threads - 1));
-      if (judging.length > 0) {
-        const sent = sentWork(work);
-        for (const { worker } of judging) worker.postMessage(sent);
+      try {
+        if (judging.length > 0) {
+          const sent = sentWork(work);
+          for (const { worker } of judging) worker.postMessage(sent);
+        }
+      } catch (error) {
+        // A case that cannot be sent (a value no structured clone takes) must not leave the workers waiting for one.
+        void cancel();
+        throw error;
       }
       return {
         async finish() {

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it, vi } from 'vitest';
 import { createJudges, judgeCase } from '../../../eval/judges/index.ts';
 import { judgeKeyFacts } from '../../../eval/judges/key-facts.ts';
 import { unrelatedSimilarities } from '../../../eval/judges/semantic.ts';
@@ -75,6 +76,18 @@ describe('judging the texts of a run on several threads', () => {
     // Too few cases for a worker: this thread judges them all, and the idle worker is stopped.
     expect(await startJudgingThreads(1).judge(cases, PRODUCTS, { threads: 1 }).finish()).toEqual(alone);
     await startJudgingThreads(1).cancel();
+  });
+
+  it('stops the threads it started when the cases cannot be sent to them', () => {
+    const terminate = vi.spyOn(Worker.prototype, 'terminate');
+    try {
+      const threads = startJudgingThreads(1);
+      const unsendable = cases.map((texts) => ({ ...texts, answer: { ...texts.answer, read: () => undefined } }) as unknown as CaseTexts);
+      expect(() => threads.judge(unsendable, PRODUCTS, { threads: 2 })).toThrow(/could not be cloned/);
+      expect(terminate).toHaveBeenCalledTimes(1);
+    } finally {
+      terminate.mockRestore();
+    }
   });
 
   it('puts the text scores and the evidence judges’ scores in the map’s order, as judging a whole case does', async () => {
