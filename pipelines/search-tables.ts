@@ -545,8 +545,9 @@ const UNFILTERED_FULL_TEXT_SHARE = 0.5;
 /**
  * Such a search asks for the best (needed ÷ share kept × margin) + this many matches rather than
  * every one (1,095 of the demo's 2,372 past tickets on average for its last 300 questions), and for
- * every one only when too few of those pass: 2.4–3.3 → 1.7–1.9 ms of CPU a query, and LanceDB's
- * first 40 were the first 40 of every match, scores and order, for all 300.
+ * every one only when too few of those pass or a row at their cut's score may be missing: 2.4–3.3 →
+ * 1.7–1.9 ms of CPU a query, and LanceDB's first 40 were the first 40 of every match, scores and
+ * order, for all 300.
  */
 const FULL_TEXT_PAD = 8;
 /**
