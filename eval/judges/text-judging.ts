@@ -247,9 +247,3 @@ export function startJudgingThreads(workers: number): JudgingThreads {
     cancel,
   };
 }
-
-/** Starts judging every case on its texts, with `threads - 1` worker threads started now. */
-export function startTextJudging(cases: readonly CaseTexts[], products: readonly string[], options: TextJudgingOptions = {}): TextJudging {
-  const threads = options.threads ?? judgingThreadCount(cases.length);
-  return startJudgingThreads(threads - 1).judge(cases, products, { ...options, threads });
-}

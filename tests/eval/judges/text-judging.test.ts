@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createJudges, judgeCase } from '../../../eval/judges/index.ts';
 import { judgeKeyFacts } from '../../../eval/judges/key-facts.ts';
 import { unrelatedSimilarities } from '../../../eval/judges/semantic.ts';
-import { createRunJudges, judgeEvidence, RUN, scoresInOrder, startJudgingThreads, startTextJudging, type CaseTexts } from '../../../eval/judges/text-judging.ts';
+import { createRunJudges, judgeEvidence, RUN, scoresInOrder, startJudgingThreads, type CaseTexts } from '../../../eval/judges/text-judging.ts';
 import type { Answer } from '../../../eval/types.ts';
 
 /**
@@ -49,6 +49,9 @@ function casesOf(count: number): CaseTexts[] {
   });
 }
 
+/** The cases judged on `threads` threads, this one and the workers started for them. */
+const judgeOn = (threads: number, cases: readonly CaseTexts[]) => startJudgingThreads(threads - 1).judge(cases, PRODUCTS, { threads });
+
 function vector(...values: number[]): Float32Array {
   const norm = Math.hypot(...values);
   return Float32Array.from(values.map((value) => value / norm));
@@ -58,18 +61,18 @@ describe('judging the texts of a run on several threads', () => {
   const cases = casesOf(RUN * 6 + 5);
 
   it('gives every case the scores this thread alone gives, in the cases’ order', async () => {
-    const alone = await startTextJudging(cases, PRODUCTS, { threads: 1 }).finish();
+    const alone = await judgeOn(1, cases).finish();
     expect(alone).toHaveLength(cases.length);
     expect(alone.every((scores) => scores.some((score) => score !== null))).toBe(true);
     // Joined at once, this thread takes most runs; joined a second later, the worker has taken them.
-    expect(await startTextJudging(cases, PRODUCTS, { threads: 2 }).finish()).toEqual(alone);
-    const judging = startTextJudging(cases, PRODUCTS, { threads: 2 });
+    expect(await judgeOn(2, cases).finish()).toEqual(alone);
+    const judging = judgeOn(2, cases);
     await sleep(1000);
     expect(await judging.finish()).toEqual(alone);
   });
 
   it('judges the cases on threads started before they were made, however many of them the cases are worth', async () => {
-    const alone = await startTextJudging(cases, PRODUCTS, { threads: 1 }).finish();
+    const alone = await judgeOn(1, cases).finish();
     const threads = startJudgingThreads(1);
     await sleep(500);
     expect(await threads.judge(cases, PRODUCTS, { threads: 2 }).finish()).toEqual(alone);
@@ -91,7 +94,7 @@ describe('judging the texts of a run on several threads', () => {
   });
 
   it('puts the text scores and the evidence judges’ scores in the map’s order, as judging a whole case does', async () => {
-    const [scores] = await startTextJudging(cases.slice(1, 2), PRODUCTS, { threads: 1 }).finish();
+    const [scores] = await judgeOn(1, cases.slice(1, 2)).finish();
     const pair = { answer: vector(1, 0.2, 0.1), reference: vector(1, 0.25, 0.05) };
     const others = [pair, { answer: vector(0, 1, 0), reference: vector(0.1, 1, 0) }, { answer: vector(0, 0, 1), reference: vector(0, 0.1, 1) }];
     const evidence = { semantic: { pair, negatives: [vector(0.9, 0.3, 0.2)], unrelated: unrelatedSimilarities(others, 42) } };
@@ -104,8 +107,8 @@ describe('judging the texts of a run on several threads', () => {
 
   it('fails with the error a judge threw, whichever thread read the case', async () => {
     const unreadable = cases.map((texts) => ({ ...texts, said: undefined }) as unknown as CaseTexts);
-    await expect(startTextJudging(unreadable, PRODUCTS, { threads: 2 }).finish()).rejects.toThrow(/undefined/);
-    const judging = startTextJudging(unreadable, PRODUCTS, { threads: 2 });
+    await expect(judgeOn(2, unreadable).finish()).rejects.toThrow(/undefined/);
+    const judging = judgeOn(2, unreadable);
     await sleep(1000);
     await expect(judging.finish()).rejects.toThrow(/undefined/);
   });
