@@ -13,15 +13,9 @@ import { gapWords, type GapInput, type KnowledgeGap } from './gaps.ts';
  */
 const ROUGH_MIN_MEMBERS = 2_000;
 
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let index = 0; index < a.length; index++) sum += a[index]! * b[index]!;
-  return sum;
-}
-
 /**
  * Spherical k-means with k-means++ seeding: vectors are unit length, so the dot product is the
- * similarity. Every similarity read is summed as `dot` sums it (`dotsWith`, `nearestCentres`), so
+ * similarity. Every similarity read is summed as `oneDot` sums it (`dotsWith`, `nearestCentres`), so
  * each closeness, and each assignment, is the same to the bit.
  */
 async function cluster(vectors: readonly Float32Array[], k: number, seed: number): Promise<Int32Array> {
@@ -75,7 +69,7 @@ async function cluster(vectors: readonly Float32Array[], k: number, seed: number
 }
 
 /**
- * Each member's nearest centre: the first of the most similar, every similarity summed as `dot`
+ * Each member's nearest centre: the first of the most similar, every similarity summed as `oneDot`
  * sums it. `rough`, each centre's 32-bit products with every member (onnxruntime's) and the
  * longest member's length, picks the centres worth summing so: the most similar centres are within
  * `roughSlack` of the largest product and every other one is less similar. A member with one such
@@ -163,7 +157,7 @@ export async function findGaps(inputs: readonly GapInput[], options: { seed?: nu
     const centre = new Float32Array(members[0]!.input.vector.length);
     for (const { input } of members) for (let d = 0; d < centre.length; d++) centre[d]! += input.vector[d]!;
     const examples = members
-      .map(({ input }) => ({ id: input.ticketId, similarity: dot(input.vector, centre) }))
+      .map(({ input }) => ({ id: input.ticketId, similarity: oneDot(input.vector, 0, centre, 0, centre.length) }))
       .sort((a, b) => b.similarity - a.similarity || a.id.localeCompare(b.id))
       .slice(0, options.examples ?? 5)
       .map((example) => example.id);
