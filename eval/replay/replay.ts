@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Order, Ticket } from '../../datasets/records.ts';
 import { ShadowdeskError } from '../../errors.ts';
 import { Random } from '../../datasets/text/random.ts';
+import { batching } from '../../pipelines/batching.ts';
 import { refreshIndex, type IndexProgress } from '../../pipelines/search-index.ts';
 import { openSearcher, PAST_ANSWERS, type SearchHit, type Searcher } from '../../pipelines/search-tables.ts';
 import { readManifest, type IndexManifest } from '../../pipelines/index-manifest.ts';
@@ -41,7 +42,7 @@ export interface ReplayOptions {
   llmJudge?: LlmJudgeOptions;
   /** Keep the failed answers of an earlier, interrupted run instead of asking those tickets again. */
   keepFailed?: boolean;
-  /** Tickets answered at once. @default 16 (COMPUTING_CONCURRENCY); with a candidate that waits on an endpoint, twice its `concurrency` (the largest), at least 4 */
+  /** Tickets answered at once. @default 16 (COMPUTING_CONCURRENCY); with a candidate that waits on an endpoint, four times its `concurrency` (the largest) */
   concurrency?: number;
   /**
    * Tries per ticket of each candidate that consults a model, each a fresh call (the response
@@ -351,10 +352,45 @@ export function ticketContext(ticket: Ticket, searcher: Searcher, orders: Map<st
  */
 export const COMPUTING_CONCURRENCY = 16;
 
-/** COMPUTING_CONCURRENCY tickets at once; with a candidate that waits on an endpoint, twice what the most patient one takes in flight, at least 4: its queue is never empty. */
+/** Requests the most patient candidate keeps in flight at its endpoint; 0 when every candidate only computes. */
+function endpointConcurrency(candidates: readonly Responder[]): number {
+  return Math.max(0, ...candidates.map((candidate) => candidate.concurrency ?? 0));
+}
+
+/**
+ * COMPUTING_CONCURRENCY tickets at once; with a candidate that waits on an endpoint, four times what
+ * the most patient one takes in flight: besides the tickets at the endpoint, a group waiting to
+ * start together (startedTogether), one being retrieved and one waiting, ready, at its queue, which
+ * is never empty.
+ */
 export function defaultConcurrency(candidates: readonly Responder[]): number {
-  const inFlight = Math.max(0, ...candidates.map((candidate) => candidate.concurrency ?? 0));
-  return inFlight === 0 ? COMPUTING_CONCURRENCY : Math.max(4, 2 * inFlight);
+  const inFlight = endpointConcurrency(candidates);
+  return inFlight === 0 ? COMPUTING_CONCURRENCY : 4 * inFlight;
+}
+
+/**
+ * With a candidate that waits on an endpoint, a ticket does not start alone as a reply frees its
+ * place: up to this many start together, once that many wait or START_WAIT_MS after the first
+ * did, so their searches share runs of the embedding model and passes of the vector scans, as the
+ * tickets of candidates that compute do. Started one by one, each ticket's retrieval cost the main
+ * thread more than its share of a batch, and the replies waited for it: with an endpoint answering
+ * at once, the replay sent only 149–154 tickets/s at c = 16, its main thread full. The demo's 271
+ * tickets at L = 100 ms, c = 16, in a warm process: 0.922–0.933 of c / L and 4.0–4.8 ms of
+ * main-thread CPU a ticket one by one; 0.946–0.962 and 3.4–3.8 ms in groups of up to 16 within
+ * 50 ms (245–269 tickets/s at once). Groups of 32 held the main thread long enough to delay
+ * replies again (0.915–0.932); waits of 30 or 100 ms and 5 or 6 times c open did no better.
+ */
+const TICKETS_STARTED_TOGETHER = 16;
+const START_WAIT_MS = 50;
+
+/**
+ * Tickets that start together, among `concurrency` in flight: a third of those not at the endpoint
+ * (the others are being retrieved or wait, ready, at its queue), at most TICKETS_STARTED_TOGETHER.
+ * 1 (each starts alone) without an endpoint, whose tickets start as fast as they end.
+ */
+function startedTogether(candidates: readonly Responder[], concurrency: number): number {
+  const inFlight = endpointConcurrency(candidates);
+  return inFlight === 0 ? 1 : Math.min(TICKETS_STARTED_TOGETHER, Math.floor((concurrency - inFlight) / 3));
 }
 
 /** One try of a repeated run: a fresh call to any model the candidate consults, and whether it consulted one. */
@@ -467,12 +503,16 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const writer = new JsonlWriter(resultsFile, 'a');
   let answered = 0;
   let taken = 0;
+  const concurrency = Math.max(1, options.concurrency ?? defaultConcurrency(options.candidates));
+  const together = startedTogether(options.candidates, concurrency);
   /** Answers a period's tickets, searching the index as it is now. */
   const answerAll = async (batch: readonly Ticket[], searcher: Searcher) => {
     let next = 0;
+    const startTogether = together > 1 ? batching(async (tickets: Ticket[]) => tickets, { size: together, waitMs: START_WAIT_MS }) : undefined;
     const work = async () => {
       while (next < batch.length) {
         const ticket = batch[next++]!;
+        if (startTogether) await startTogether(ticket);
         taken++;
         const context = ticketContext(ticket, searcher, orders);
         const relied = await reliedOnFor(ticket, searcher, { articleLinks: links, orders });
@@ -502,7 +542,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
         options.onProgress?.({ done: taken, total: tickets.length });
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? defaultConcurrency(options.candidates)) }, work));
+    await Promise.all(Array.from({ length: concurrency }, work));
   };
   try {
     for (const period of periods) {

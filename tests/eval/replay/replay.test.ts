@@ -89,20 +89,44 @@ describe('replay', () => {
     return { candidates, seen };
   };
 
-  it("asks a ticket's candidates at once, and keeps twice an endpoint's concurrency of tickets open", async () => {
+  it("asks a ticket's candidates at once, and keeps four times an endpoint's concurrency of tickets open", async () => {
     const pair = waiting(['slow-a', 'slow-b'], 2);
     await replay({ workspace, runDir: join(dir, 'at-once'), candidates: pair.candidates, concurrency: 1 });
     // One ticket at a time, yet both candidates were working on it together.
     expect(pair.seen.most).toBe(2);
-    const endpoint = waiting(['llm-like'], 10, 5);
+    const endpoint = waiting(['llm-like'], 20, 5);
     await replay({ workspace, runDir: join(dir, 'llm-like'), candidates: endpoint.candidates });
-    expect(endpoint.seen.most).toBe(10);
+    expect(endpoint.seen.most).toBe(20);
     const computing = waiting(['computing'], COMPUTING_CONCURRENCY);
     await replay({ workspace, runDir: join(dir, 'computing'), candidates: computing.candidates });
     expect(computing.seen.most).toBe(COMPUTING_CONCURRENCY);
     const patient = waiting(['one-request-at-a-time'], 4, 1);
     await replay({ workspace, runDir: join(dir, 'patient'), candidates: patient.candidates });
     expect(patient.seen.most).toBe(4);
+  });
+
+  it('starts the tickets of a candidate waiting on an endpoint together, not one by one as replies free their places', async () => {
+    // An endpoint answering one request at a time, every 15 ms: each reply frees one place.
+    const starts: number[] = [];
+    let endpoint = Promise.resolve();
+    const serial: Responder = {
+      id: 'serial-endpoint',
+      concurrency: 1,
+      async respond() {
+        starts.push(performance.now());
+        const reply = endpoint.then(() => new Promise<void>((resolve) => setTimeout(resolve, 15)));
+        endpoint = reply;
+        await reply;
+        return { decision: 'escalate', text: '', confidence: 0, sources: [], latencyMs: 15 };
+      },
+    };
+    // 7 tickets open, 1 at the endpoint: two start together.
+    const run = await replay({ workspace, runDir: join(dir, 'started-together'), candidates: [serial], concurrency: 7 });
+    expect(run.answered).toBe(24);
+    // After the first 7, started at once, a ticket started alone would come a reply (15 ms) after the one before.
+    const afterFirst = starts.slice(7);
+    const together = afterFirst.filter((at, index) => index > 0 && at - afterFirst[index - 1]! < 7).length;
+    expect(together).toBeGreaterThanOrEqual(afterFirst.length / 3);
   });
 
   it('says per candidate whether what the agent relied on was in its context', async () => {
