@@ -79,15 +79,28 @@ export interface TextsWork {
  */
 export interface SentWork extends Omit<TextsWork, 'cases'> {
   texts: string[];
-  cases: SentCase[];
+  cases: Array<CaseWith<number>>;
 }
 
-interface SentCase extends Omit<CaseTexts, 'answer' | 'said' | 'wanted' | 'question' | 'citedSources'> {
-  answer: Omit<CaseTexts['answer'], 'text'> & { text: number };
-  said: number;
-  wanted: number;
-  question: number;
-  citedSources: Array<{ type: CaseTexts['citedSources'][number]['type']; text: number }>;
+/** A case whose texts are `T`: strings as made, places in the run's list of distinct texts as sent. */
+type CaseWith<T> = Omit<CaseTexts, 'answer' | 'said' | 'wanted' | 'question' | 'citedSources'> & {
+  answer: Omit<CaseTexts['answer'], 'text'> & { text: T };
+  said: T;
+  wanted: T;
+  question: T;
+  citedSources: ReadonlyArray<{ type: CaseTexts['citedSources'][number]['type']; text: T }>;
+};
+
+/** The case with each of its texts replaced by `map`'s value for it: sending and receiving replace the same texts. */
+function withTexts<From, To>(texts: CaseWith<From>, map: (text: From) => To): CaseWith<To> {
+  return {
+    ...texts,
+    answer: { ...texts.answer, text: map(texts.answer.text) },
+    said: map(texts.said),
+    wanted: map(texts.wanted),
+    question: map(texts.question),
+    citedSources: texts.citedSources.map((source) => ({ type: source.type, text: map(source.text) })),
+  };
 }
 
 function sentWork({ cases, products, next }: TextsWork): SentWork {
@@ -97,32 +110,14 @@ function sentWork({ cases, products, next }: TextsWork): SentWork {
     if (at === undefined) places.set(text, (at = places.size));
     return at;
   };
-  const sent = cases.map(
-    (texts): SentCase => ({
-      ...texts,
-      answer: { ...texts.answer, text: place(texts.answer.text) },
-      said: place(texts.said),
-      wanted: place(texts.wanted),
-      question: place(texts.question),
-      citedSources: texts.citedSources.map((source) => ({ type: source.type, text: place(source.text) })),
-    }),
-  );
+  const sent = cases.map((texts) => withTexts(texts, place));
   return { texts: [...places.keys()], cases: sent, products, next };
 }
 
 /** The work a worker was sent, its cases as they were made. */
 export function receivedWork({ texts, cases, products, next }: SentWork): TextsWork {
-  const received = cases.map(
-    (sent): CaseTexts => ({
-      ...sent,
-      // The answer as it was sent, one of Answer's kinds: only its text was replaced.
-      answer: { ...sent.answer, text: texts[sent.answer.text]! } as CaseTexts['answer'],
-      said: texts[sent.said]!,
-      wanted: texts[sent.wanted]!,
-      question: texts[sent.question]!,
-      citedSources: sent.citedSources.map((source) => ({ type: source.type, text: texts[source.text]! })),
-    }),
-  );
+  // The answer as it was sent, one of Answer's kinds: only its text was replaced.
+  const received = cases.map((sent) => withTexts(sent, (at) => texts[at]!) as CaseTexts);
   return { cases: received, products, next };
 }
 
