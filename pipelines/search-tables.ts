@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { setImmediate } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
@@ -27,9 +28,11 @@ let lance: Promise<Lance> | undefined;
 /**
  * LanceDB and Arrow, loaded on first use: they take about a second to load, which every command
  * importing the library (`formats`, `config check`, `--help`) would pay without ever searching.
+ * Arrow is the copy LanceDB requires (its CommonJS build): importing it loaded the ES module build
+ * too, a second copy of some 200 files (0.2 s, and 0.35–0.45 s under a checkout's tsx hooks).
  */
 function loadLance(): Promise<Lance> {
-  lance ??= Promise.all([import('@lancedb/lancedb'), import('apache-arrow')]).then(([lancedb, arrow]) => ({ lancedb, arrow }));
+  lance ??= import('@lancedb/lancedb').then((lancedb) => ({ lancedb, arrow: createRequire(import.meta.url)('apache-arrow') as typeof import('apache-arrow') }));
   return lance;
 }
 
