@@ -32,14 +32,14 @@ const HEAD = /^\{"id":"((?:[^"\\]|\\.)*)","source":"((?:[^"\\]|\\.)*)","createdA
  * more as a slice of its parent, so a kept date would keep its whole 2 KB line alive (a 100k
  * selection held 300 MB of lines that way). JSON.parse makes a string of its own.
  */
-function own(captured: string): string {
+export function ownString(captured: string): string {
   return JSON.parse(`"${captured}"`) as string;
 }
 
 /** The ticket id at the start of a line, or undefined when the line is not in the import's shape. */
 export function ticketLineId(line: string): string | undefined {
   const id = HEAD.exec(line)?.[1];
-  return id === undefined ? undefined : own(id);
+  return id === undefined ? undefined : ownString(id);
 }
 
 /** A ticket can be replayed when it has a customer question; spam is not support work. */
@@ -57,9 +57,9 @@ export function ticketLineFacts(line: string): TicketFacts {
   if (!head || line.includes('"internal":true')) return ticketFacts(JSON.parse(line) as Ticket);
   const spam = line.includes('"spam":true');
   return {
-    id: own(head[1]!),
-    source: own(head[2]!),
-    createdAt: own(head[3]!),
+    id: ownString(head[1]!),
+    source: ownString(head[2]!),
+    createdAt: ownString(head[3]!),
     spam,
     replayable: !spam && line.includes('"role":"customer"'),
     billable: line.includes('"role":"agent"') || line.includes('"role":"system"'),
