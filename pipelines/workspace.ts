@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { ShadowdeskError } from '../errors.ts';
@@ -115,6 +115,63 @@ export async function* readRecords<K extends RecordKind>(workspace: string, kind
  */
 export async function* readJsonlLines(path: string): AsyncGenerator<string> {
   for await (const line of fileLines(path, READ_CHUNK_BYTES)) yield* nonEmptyLines(line.text);
+}
+
+/** Where a line is in its file: its first byte and its length in bytes, without the \n. */
+export interface LineSpan {
+  offset: number;
+  bytes: number;
+}
+
+/**
+ * readJsonlLines' lines with where each one is, to be read again alone (`readLineSpans`); a part of
+ * a line split at a lone \r has no span (the import writes none).
+ */
+export async function* readJsonlLineSpans(path: string): AsyncGenerator<{ text: string; span?: LineSpan }> {
+  let offset = 0;
+  for await (const line of fileLines(path, READ_CHUNK_BYTES)) {
+    if (!line.text.includes('\r')) {
+      if (line.text !== '') yield { text: line.text, span: { offset, bytes: line.bytes } };
+    } else for (const text of nonEmptyLines(line.text)) yield { text };
+    offset += line.bytes + 1;
+  }
+}
+
+/** Bytes between two wanted lines below which `readLineSpans` reads through rather than seek. */
+const SPAN_GAP_BYTES = 64 * 1024;
+/** The most `readLineSpans` reads at once. */
+const SPAN_READ_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The lines at `spans` of a file, in the order asked: a few thousand of a history's lines without
+ * reading the whole file again. Lines near each other are read together, in file order.
+ */
+export async function readLineSpans(path: string, spans: readonly LineSpan[]): Promise<string[]> {
+  const texts = new Array<string>(spans.length);
+  const order = spans.map((_, index) => index).sort((a, b) => spans[a]!.offset - spans[b]!.offset);
+  const handle = await open(path, 'r');
+  try {
+    for (let first = 0; first < order.length; ) {
+      const start = spans[order[first]!]!.offset;
+      let end = start + spans[order[first]!]!.bytes;
+      let last = first + 1;
+      for (; last < order.length; last++) {
+        const next = spans[order[last]!]!;
+        if (next.offset - end > SPAN_GAP_BYTES || next.offset + next.bytes - start > SPAN_READ_BYTES) break;
+        end = Math.max(end, next.offset + next.bytes);
+      }
+      const buffer = Buffer.allocUnsafe(end - start);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
+      for (let at = first; at < last; at++) {
+        const span = spans[order[at]!]!;
+        texts[order[at]!] = buffer.toString('utf8', span.offset - start, Math.min(bytesRead, span.offset - start + span.bytes));
+      }
+      first = last;
+    }
+  } finally {
+    await handle.close();
+  }
+  return texts;
 }
 
 /** A line without its \n, split again at any \r in it (the \r of a \r\n leaves an empty part). */

@@ -12,7 +12,7 @@ import { readManifest, type IndexManifest } from '../../pipelines/index-manifest
 import type { Embedder } from '../../pipelines/embed/embedder.ts';
 import { failedAnswer, failureOf, settledAnswer } from '../answer-failure.ts';
 import { contextItems, linkKey, reliedOn, type Relied, type SeenContext } from '../judges/context-recall.ts';
-import { DEFAULT_WORKSPACE, JsonlWriter, readJsonlLines, readRecords, recordsFile } from '../../pipelines/workspace.ts';
+import { DEFAULT_WORKSPACE, JsonlWriter, readJsonlLines, readJsonlLineSpans, readLineSpans, readRecords, recordsFile, type LineSpan } from '../../pipelines/workspace.ts';
 import { ticketHistory } from '../judges/history.ts';
 import type { LlmJudgeOptions } from '../judges/llm-judge.ts';
 import { freshTry } from '../llm/client.ts';
@@ -140,28 +140,44 @@ interface Candidate {
   createdAt: string;
   /** Its line among the records of the tickets file. */
   line: number;
+  /** Where that line is, to parse it without reading the file again. */
+  span?: LineSpan;
   /** See `billable` in history.ts. */
   billable: boolean;
 }
 
 /**
  * The tickets to replay, in creation order; the same selection and data give the same list.
- * Memory follows the selection, not the history: a first pass keeps the id and date of every
- * replayable ticket, the selection is made on those, and a second pass parses only the chosen.
+ * Memory follows the selection, not the history: a first pass keeps the id, date and place of every
+ * replayable ticket, the selection is made on those, and only the chosen lines are read again and
+ * parsed: choosing 3,000 tickets of 100,000 took 0.45–0.66 s reading the whole file again, 0.23–0.38 s
+ * so (a simulation chooses twice: its coverage and its replay).
  */
 export async function selectTickets(workspace: string, selection: Selection = {}): Promise<Ticket[]> {
   const file = await recordsFile(workspace, 'ticket');
   const candidates = await chooseTickets(file, selection);
-  const wanted = new Set(candidates.map((candidate) => candidate.line));
+  const changed = () => new ShadowdeskError('SD_WORKSPACE', `${workspace}: the import changed while tickets were being selected; run again`);
   const chosen = new Map<number, Ticket>();
-  let line = 0;
-  for await (const text of readJsonlLines(file)) {
-    if (wanted.has(line)) chosen.set(line, JSON.parse(text) as Ticket);
-    line++;
+  if (candidates.every((candidate) => candidate.span)) {
+    const texts = await readLineSpans(file, candidates.map((candidate) => candidate.span!));
+    candidates.forEach((candidate, index) => {
+      try {
+        chosen.set(candidate.line, JSON.parse(texts[index]!) as Ticket);
+      } catch {
+        throw changed();
+      }
+    });
+  } else {
+    const wanted = new Set(candidates.map((candidate) => candidate.line));
+    let line = 0;
+    for await (const text of readJsonlLines(file)) {
+      if (wanted.has(line)) chosen.set(line, JSON.parse(text) as Ticket);
+      line++;
+    }
   }
   return candidates.map((candidate) => {
     const ticket = chosen.get(candidate.line);
-    if (ticket?.id !== candidate.id) throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: the import changed while tickets were being selected; run again`);
+    if (ticket?.id !== candidate.id) throw changed();
     return ticket;
   });
 }
@@ -271,11 +287,11 @@ async function tally(file: string): Promise<TicketTally> {
   const sources = new Set<string>();
   let tickets = 0;
   let spam = 0;
-  for await (const text of readJsonlLines(file)) {
+  for await (const { text, span } of readJsonlLineSpans(file)) {
     const ticket = ticketLineFacts(text);
     sources.add(ticket.source);
     if (ticket.spam) spam++;
-    if (ticket.replayable) replayable.push({ id: ticket.id, createdAt: ticket.createdAt, line: tickets, billable: ticket.billable });
+    if (ticket.replayable) replayable.push({ id: ticket.id, createdAt: ticket.createdAt, line: tickets, billable: ticket.billable, ...(span && { span }) });
     tickets++;
   }
   replayable.sort(byCreation);

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { JsonlWriter, readJsonlLines, readJsonlPositions } from '../../pipelines/workspace.ts';
+import { JsonlWriter, readJsonlLineSpans, readJsonlLines, readJsonlPositions, readLineSpans } from '../../pipelines/workspace.ts';
 import { collect, useTempDir } from '../helpers/temp.ts';
 
 const tempDir = useTempDir();
@@ -72,6 +72,27 @@ describe('readJsonlLines', () => {
     expect(await collect(readJsonlLines(file))).toEqual(['{"text":"Où est mon colis ?"}', '{"text":"Where is my parcel?"}']);
     await writeFile(file, '');
     expect(await collect(readJsonlLines(file))).toEqual([]);
+  });
+});
+
+describe('readJsonlLineSpans and readLineSpans', () => {
+  it('read again, alone and in any order, exactly the lines readJsonlLines reads, a lone CR leaving a part without a span', async () => {
+    const dir = await tempDir();
+    const text = 'Votre colis a été expédié ; délai : 2 à 3 jours. ';
+    // Lines far apart (more than the 64 KiB read through) and near each other, reads of more than
+    // 4 MiB, multi-byte letters, an empty line, a lone CR, and a last line without its newline.
+    const line = (index: number, repeat: number) => JSON.stringify({ index, text: text.repeat(repeat) });
+    const parts = [line(0, 3), '\n', line(1, 3_000), '\n\n', line(2, 1), '\n', line(3, 60_000), '\n', line(4, 2), '\r', line(5, 2), '\n', ...Array.from({ length: 40 }, (_, index) => `${line(6 + index, 1 + index * 7)}\n`), line(46, 5)];
+    const file = join(dir, 'tickets.jsonl');
+    await writeFile(file, parts.join(''));
+    const read = await collect(readJsonlLineSpans(file));
+    expect(read.map((entry) => entry.text)).toEqual(await collect(readJsonlLines(file)));
+    expect(read.filter((entry) => !entry.span).map((entry) => (JSON.parse(entry.text) as { index: number }).index)).toEqual([4, 5]);
+    const spanned = read.filter((entry) => entry.span);
+    expect(spanned).toHaveLength(45);
+    const asked = [...spanned].reverse().filter((_, index) => index % 3 !== 1);
+    expect(await readLineSpans(file, asked.map((entry) => entry.span!))).toEqual(asked.map((entry) => entry.text));
+    expect(await readLineSpans(file, [])).toEqual([]);
   });
 });
 

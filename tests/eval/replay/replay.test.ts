@@ -186,6 +186,14 @@ describe('replay', () => {
     expect((await selectTickets(copy)).map((ticket) => ticket.id)).toEqual(before.filter((id) => id !== last));
   });
 
+  it('selects the same tickets from a file with CRLF line ends, which it reads again whole', async () => {
+    const copy = join(dir, 'crlf');
+    await cp(workspace, copy, { recursive: true });
+    const file = await recordsFile(copy, 'ticket');
+    await writeFile(file, (await readFile(file, 'utf8')).replaceAll('\n', '\r\n'));
+    for (const selection of [{}, { holdoutDays: 5 }, { sample: 6, seed: 3 }]) expect(await selectTickets(copy, selection)).toEqual(await selectTickets(workspace, selection));
+  });
+
   /** Rejects with a user error (a ShadowdeskError, not our bug) whose message matches. */
   const refused = async (promise: Promise<unknown>, message: RegExp | string) => {
     const error = await promise.then(
