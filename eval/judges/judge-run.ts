@@ -15,7 +15,7 @@ import { unrelatedSimilarities, type SemanticPair, type UnrelatedSimilarities } 
 import type { JudgedTicket, JudgeScore, Outcome } from './types.ts';
 import { DEFAULT_VERDICT_RULES, verdictOf, type VerdictRules } from './verdict.ts';
 import { HANDLE } from '../responders/_text.ts';
-import { readResults, readRunInfo, type TicketResult } from '../replay/replay.ts';
+import { keptTicketsById, readResults, readRunInfo, type TicketResult } from '../replay/replay.ts';
 import { orderLineKeys } from './order-lines.ts';
 import { ticketLineId } from './ticket-lines.ts';
 import { createRunJudges, judgeEvidence, judgingThreadCount, scoresInOrder, startJudgingThreads, type CaseTexts, type EvidenceScores } from './text-judging.ts';
@@ -73,16 +73,23 @@ async function loadTickets(workspace: string, results: readonly TicketResult[]):
   const citedIds = new Set(results.flatMap((result) => result.answer.sources.filter((source) => source.type === 'ticket').map((source) => source.id)));
   const replayed = new Map<string, Ticket>();
   const cited: SourceTexts['tickets'] = new Map();
-  for await (const line of readJsonlLines(await recordsFile(workspace, 'ticket'))) {
-    // Only the replayed and cited tickets are parsed; the id is read from the line when it can be.
-    const id = ticketLineId(line);
-    if (id !== undefined && !wanted.has(id) && !citedIds.has(id)) continue;
-    const ticket = JSON.parse(line) as Ticket;
+  const take = (ticket: Ticket) => {
     if (wanted.has(ticket.id)) replayed.set(ticket.id, ticket);
     if (citedIds.has(ticket.id)) {
       const reference = ticketHistory(ticket).reference;
       const intent = intentOf(ticket);
       if (reference) cited.set(ticket.id, { answer: reference.text, ...(reference.macro && { macro: reference.macro }), ...(intent && { intent }) });
+    }
+  };
+  // Right after its replay, where they are is known; otherwise one pass over every ticket.
+  const kept = await keptTicketsById(workspace, new Set([...wanted, ...citedIds]));
+  if (kept) for (const ticket of kept.values()) take(ticket);
+  else {
+    for await (const line of readJsonlLines(await recordsFile(workspace, 'ticket'))) {
+      // Only the replayed and cited tickets are parsed; the id is read from the line when it can be.
+      const id = ticketLineId(line);
+      if (id !== undefined && !wanted.has(id) && !citedIds.has(id)) continue;
+      take(JSON.parse(line) as Ticket);
     }
   }
   return { replayed, cited };

@@ -161,11 +161,8 @@ export async function selectTickets(workspace: string, selection: Selection = {}
   if (candidates.every((candidate) => candidate.span)) {
     const texts = await readLineSpans(file, candidates.map((candidate) => candidate.span!));
     candidates.forEach((candidate, index) => {
-      try {
-        chosen.set(candidate.line, JSON.parse(texts[index]!) as Ticket);
-      } catch {
-        throw changed();
-      }
+      const ticket = parsedOrNone(texts[index]!);
+      if (ticket) chosen.set(candidate.line, ticket);
     });
   } else {
     const wanted = new Set(candidates.map((candidate) => candidate.line));
@@ -278,10 +275,14 @@ export async function tallyTickets(workspace: string): Promise<TicketTally> {
   return tally(await recordsFile(workspace, 'ticket'));
 }
 
-async function tally(file: string): Promise<TicketTally> {
-  // An import's files are written once; the size, time and inode still tell a rewritten file apart.
+/** An import's files are written once; the size, time and inode still tell a rewritten file apart. */
+async function fileVersion(file: string): Promise<string> {
   const { size, mtimeMs, ino } = await stat(file);
-  const version = `${size}:${mtimeMs}:${ino}`;
+  return `${size}:${mtimeMs}:${ino}`;
+}
+
+async function tally(file: string): Promise<TicketTally> {
+  const version = await fileVersion(file);
   if (keptTally?.file === file && keptTally.version === version) return keptTally.tally;
   const replayable: Candidate[] = [];
   const sources = new Set<string>();
@@ -298,6 +299,45 @@ async function tally(file: string): Promise<TicketTally> {
   const counted: TicketTally = { replayable, tickets, spam, noQuestion: tickets - spam - replayable.length, sources };
   keptTally = tickets <= KEPT_TALLY_TICKETS ? { file, version, tally: counted } : undefined;
   return counted;
+}
+
+/** The kept tally's replayable tickets by id, made on first use. */
+let keptById: { tally: TicketTally; byId: Map<string, Candidate> } | undefined;
+
+/**
+ * The tickets of these ids, in the file's order, read at the places a kept tally holds (see
+ * selectTickets) rather than in a pass over every ticket; undefined where no tally of the file is
+ * kept (making one is that pass) or an id is not a replayable ticket with its place, for the caller
+ * to read the file. An import merges tickets of one id, so an id is one line.
+ */
+export async function keptTicketsById(workspace: string, ids: ReadonlySet<string>): Promise<Map<string, Ticket> | undefined> {
+  const file = await recordsFile(workspace, 'ticket');
+  if (keptTally?.file !== file || keptTally.version !== (await fileVersion(file))) return undefined;
+  const kept = keptTally.tally;
+  if (keptById?.tally !== kept) keptById = { tally: kept, byId: new Map(kept.replayable.map((candidate) => [candidate.id, candidate])) };
+  const found: Candidate[] = [];
+  for (const id of ids) {
+    const candidate = keptById.byId.get(id);
+    if (!candidate?.span) return undefined;
+    found.push(candidate);
+  }
+  found.sort((a, b) => a.line - b.line);
+  const texts = await readLineSpans(file, found.map((candidate) => candidate.span!));
+  const tickets = new Map<string, Ticket>();
+  found.forEach((candidate, index) => {
+    const ticket = parsedOrNone(texts[index]!);
+    if (ticket?.id !== candidate.id) throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: the import changed while its tickets were being read; run again`);
+    tickets.set(ticket.id, ticket);
+  });
+  return tickets;
+}
+
+function parsedOrNone(text: string): Ticket | undefined {
+  try {
+    return JSON.parse(text) as Ticket;
+  } catch {
+    return undefined;
+  }
 }
 
 /** selectTickets' first pass: the selection made on the id and date of every replayable ticket. */

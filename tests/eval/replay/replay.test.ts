@@ -2,11 +2,11 @@ import { appendFile, cp, mkdir, mkdtemp, readFile, readlink, rm, writeFile } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Order } from '../../../datasets/records.ts';
+import type { Order, Ticket } from '../../../datasets/records.ts';
 import { adaptReply } from '../../../eval/responders/past-ticket.ts';
 import { createKnowledgeBaseResponder } from '../../../eval/responders/knowledge-base.ts';
 import { responderFor } from '../../../eval/responders/index.ts';
-import { COMPUTING_CONCURRENCY, describeRefits, IDENTITY_FILE, RESULTS_FILE, RUN_FILE, readResults, replay, replayPeriods, selectTickets, ticketContext, type TicketResult } from '../../../eval/replay/replay.ts';
+import { COMPUTING_CONCURRENCY, describeRefits, IDENTITY_FILE, keptTicketsById, RESULTS_FILE, RUN_FILE, readResults, replay, replayPeriods, selectTickets, ticketContext, type TicketResult } from '../../../eval/replay/replay.ts';
 import type { Answer, Responder, TicketContext } from '../../../eval/types.ts';
 import { isShadowdeskError } from '../../../errors.ts';
 import { openSearcher } from '../../../pipelines/search-tables.ts';
@@ -192,6 +192,22 @@ describe('replay', () => {
     const file = await recordsFile(copy, 'ticket');
     await writeFile(file, (await readFile(file, 'utf8')).replaceAll('\n', '\r\n'));
     for (const selection of [{}, { holdoutDays: 5 }, { sample: 6, seed: 3 }]) expect(await selectTickets(copy, selection)).toEqual(await selectTickets(workspace, selection));
+  });
+
+  it('reads tickets by id at the places its tally keeps, in file order, and leaves the file to the caller otherwise', async () => {
+    const copy = join(dir, 'by-id');
+    await cp(workspace, copy, { recursive: true });
+    const file = await recordsFile(copy, 'ticket');
+    const parsed = (await readFile(file, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Ticket);
+    const ids = new Set(['7', '3', '12']);
+    expect(await keptTicketsById(copy, ids)).toBeUndefined();
+    await selectTickets(copy);
+    const kept = await keptTicketsById(copy, ids);
+    expect([...kept!.values()]).toEqual(parsed.filter((ticket) => ids.has(ticket.id)));
+    expect(await keptTicketsById(copy, new Set(['7', 'no such ticket']))).toBeUndefined();
+    await writeFile(file, `${(await readFile(file, 'utf8')).trim()}\n`);
+    await appendFile(file, '\n');
+    expect(await keptTicketsById(copy, ids)).toBeUndefined();
   });
 
   /** Rejects with a user error (a ShadowdeskError, not our bug) whose message matches. */
