@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Order, Ticket } from '../../datasets/records.ts';
 import { ShadowdeskError } from '../../errors.ts';
 import { Random } from '../../datasets/text/random.ts';
@@ -281,9 +281,67 @@ async function fileVersion(file: string): Promise<string> {
   return `${size}:${mtimeMs}:${ino}`;
 }
 
+/**
+ * Beside the tickets file, its tally, so that a process does not count every ticket again: a pass
+ * was 0.2 s at 10,000 tickets and 1.2 s at 100,000, reading this 0.01 and 0.1 s. It names the version
+ * of the file it counted; another version, or a file that cannot be read, is counted again.
+ */
+const TALLY_FILE = 'tickets-tally.json';
+const TALLY_FORMAT = 1;
+
+interface StoredTally {
+  format: number;
+  version: string;
+  tickets: number;
+  spam: number;
+  sources: string[];
+  /** Each replayable ticket: id, creation, line, billable (1 or 0), and its span's offset and bytes when it has one. */
+  replayable: Array<[string, string, number, number, ...([] | [number, number])]>;
+}
+
+async function storedTally(file: string, version: string): Promise<TicketTally | undefined> {
+  let stored: StoredTally;
+  try {
+    stored = JSON.parse(await readFile(join(dirname(file), TALLY_FILE), 'utf8')) as StoredTally;
+  } catch {
+    return undefined;
+  }
+  if (stored.format !== TALLY_FORMAT || stored.version !== version) return undefined;
+  // Two shapes rather than a spread: the spread cost more than parsing the file (100,000 tickets).
+  const replayable = stored.replayable.map(([id, createdAt, line, billable, offset, bytes]): Candidate =>
+    offset === undefined ? { id, createdAt, line, billable: billable === 1 } : { id, createdAt, line, billable: billable === 1, span: { offset, bytes: bytes! } },
+  );
+  return { replayable, tickets: stored.tickets, spam: stored.spam, noQuestion: stored.tickets - stored.spam - replayable.length, sources: new Set(stored.sources) };
+}
+
+/** Writes the tally beside its file, for the next process; a workspace it cannot write to is counted again each time. */
+async function storeTally(file: string, version: string, counted: TicketTally): Promise<void> {
+  const stored: StoredTally = {
+    format: TALLY_FORMAT,
+    version,
+    tickets: counted.tickets,
+    spam: counted.spam,
+    sources: [...counted.sources],
+    replayable: counted.replayable.map(({ id, createdAt, line, billable, span }) => [id, createdAt, line, billable ? 1 : 0, ...(span ? ([span.offset, span.bytes] as [number, number]) : ([] as []))]),
+  };
+  const path = join(dirname(file), TALLY_FILE);
+  const temporary = `${path}.${process.pid}.${randomUUID()}.tmp`;
+  try {
+    await writeFile(temporary, JSON.stringify(stored));
+    await rename(temporary, path);
+  } catch {
+    await rm(temporary, { force: true });
+  }
+}
+
 async function tally(file: string): Promise<TicketTally> {
   const version = await fileVersion(file);
   if (keptTally?.file === file && keptTally.version === version) return keptTally.tally;
+  const stored = await storedTally(file, version);
+  if (stored) {
+    keptTally = stored.tickets <= KEPT_TALLY_TICKETS ? { file, version, tally: stored } : undefined;
+    return stored;
+  }
   const replayable: Candidate[] = [];
   const sources = new Set<string>();
   let tickets = 0;
@@ -298,6 +356,7 @@ async function tally(file: string): Promise<TicketTally> {
   replayable.sort(byCreation);
   const counted: TicketTally = { replayable, tickets, spam, noQuestion: tickets - spam - replayable.length, sources };
   keptTally = tickets <= KEPT_TALLY_TICKETS ? { file, version, tally: counted } : undefined;
+  await storeTally(file, version, counted);
   return counted;
 }
 

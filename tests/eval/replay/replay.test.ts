@@ -1,12 +1,12 @@
 import { appendFile, cp, mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, Ticket } from '../../../datasets/records.ts';
 import { adaptReply } from '../../../eval/responders/past-ticket.ts';
 import { createKnowledgeBaseResponder } from '../../../eval/responders/knowledge-base.ts';
 import { responderFor } from '../../../eval/responders/index.ts';
-import { COMPUTING_CONCURRENCY, describeRefits, IDENTITY_FILE, keptTicketsById, RESULTS_FILE, RUN_FILE, readResults, replay, replayPeriods, selectTickets, ticketContext, type TicketResult } from '../../../eval/replay/replay.ts';
+import { COMPUTING_CONCURRENCY, describeRefits, IDENTITY_FILE, keptTicketsById, RESULTS_FILE, RUN_FILE, readResults, replay, replayPeriods, selectTickets, tallyTickets, ticketContext, type TicketResult } from '../../../eval/replay/replay.ts';
 import type { Answer, Responder, TicketContext } from '../../../eval/types.ts';
 import { isShadowdeskError } from '../../../errors.ts';
 import { openSearcher } from '../../../pipelines/search-tables.ts';
@@ -208,6 +208,32 @@ describe('replay', () => {
     await writeFile(file, `${(await readFile(file, 'utf8')).trim()}\n`);
     await appendFile(file, '\n');
     expect(await keptTicketsById(copy, ids)).toBeUndefined();
+  });
+
+  it('keeps its tally beside the tickets file for the next process, and counts again a file that changed or a tally it cannot read', async () => {
+    const copy = join(dir, 'stored-tally');
+    await cp(workspace, copy, { recursive: true });
+    const file = await recordsFile(copy, 'ticket');
+    const stored = join(dirname(file), 'tickets-tally.json');
+    await rm(stored, { force: true });
+    const counted = await tallyTickets(copy);
+    const written = JSON.parse(await readFile(stored, 'utf8')) as { tickets: number; spam: number };
+    expect(written.tickets).toBe(counted.tickets);
+    // Another workspace's tally takes this process's place, so the next one is read from the file: a
+    // count written there is what comes back.
+    const otherProcess = async () => {
+      await tallyTickets(workspace);
+      return tallyTickets(copy);
+    };
+    await writeFile(stored, JSON.stringify({ ...written, spam: written.spam + 1000 }));
+    expect((await otherProcess()).spam).toBe(counted.spam + 1000);
+    expect((await selectTickets(copy, { holdoutDays: 5 })).map((ticket) => ticket.id)).toEqual(['19', '20', '21', '22', '23']);
+    await writeFile(stored, '{"format": 1, "version"');
+    expect(await otherProcess()).toEqual(counted);
+    await writeFile(stored, JSON.stringify({ ...written, spam: written.spam + 1000 }));
+    await appendFile(file, '\n');
+    expect(await otherProcess()).toEqual(counted);
+    expect((JSON.parse(await readFile(stored, 'utf8')) as { spam: number }).spam).toBe(counted.spam);
   });
 
   /** Rejects with a user error (a ShadowdeskError, not our bug) whose message matches. */
