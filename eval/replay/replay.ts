@@ -283,8 +283,8 @@ async function fileVersion(file: string): Promise<string> {
 
 /**
  * Beside the tickets file, its tally, so that a process does not count every ticket again: a pass
- * was 0.2 s at 10,000 tickets and 1.2 s at 100,000, reading this 0.01 and 0.1 s. It names the version
- * of the file it counted; another version, or a file that cannot be read, is counted again.
+ * was 0.2 s at 10,000 tickets and 1.1–1.8 s at 100,000, reading this 0.025 and 0.25–0.3 s. It names
+ * the version of the file it counted; another version, or a file that cannot be read, is counted again.
  */
 const TALLY_FILE = 'tickets-tally.json';
 const TALLY_FORMAT = 1;
