@@ -18,7 +18,7 @@ import { HANDLE } from '../responders/_text.ts';
 import { keptTicketsById, readResults, readRunInfo, type TicketResult } from '../replay/replay.ts';
 import { orderLineKeys } from './order-lines.ts';
 import { ticketLineId } from './ticket-lines.ts';
-import { createRunJudges, judgeEvidence, judgingThreadCount, scoresInOrder, startJudgingThreads, type CaseTexts, type EvidenceScores } from './text-judging.ts';
+import { createEvidenceJudges, judgeEvidence, judgingThreadCount, scoresInOrder, startJudgingThreads, type CaseTexts, type EvidenceScores } from './text-judging.ts';
 
 /**
  * Judging a run: every answer against what the agent really replied and how the ticket really
@@ -302,7 +302,7 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
   });
   // Tickets whose agent acted in another system: what a text-only candidate could not have closed alone.
   const actionTickets = new Set([...histories].filter(([, history]) => history.reference && hasActionClaim(history.reference.text)).map(([id]) => id));
-  const { evidence: evidenceJudges } = createRunJudges();
+  const evidenceJudges = createEvidenceJudges();
   // Scored before this thread joins the text judging, not after it, while a worker still has cases
   // to judge; and once a case, as its texts are: a case's answers have the same text and ticket, so
   // the same embeddings and hard negatives (and each its own case when an LLM scores each answer).

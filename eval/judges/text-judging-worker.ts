@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { failureOf } from '../../threads.ts';
-import { createRunJudges, judgeRuns, receivedWork, type SentWork, type TextsReply } from './text-judging.ts';
+import { createTextJudges, judgeRuns, receivedWork, type SentWork, type TextsReply } from './text-judging.ts';
 
 /**
  * A judging worker: builds the judges while the run's cases are being made, then takes runs of the
@@ -11,7 +11,7 @@ const port = parentPort!;
 const post = (reply: TextsReply) => port.postMessage(reply);
 const fail = (error: unknown) => post({ failure: failureOf(error) });
 try {
-  const judges = createRunJudges().text;
+  const judges = createTextJudges();
   port.once('message', (work: SentWork) => {
     try {
       judgeRuns(receivedWork(work), judges, (from, scores) => post({ from, scores }));

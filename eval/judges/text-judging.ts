@@ -21,20 +21,20 @@ export type TextScores = Array<JudgeScore | null>;
 type TextJudge = (input: TextJudgeCase) => JudgeScore | undefined;
 type EvidenceJudge = (input: JudgeEvidence) => JudgeScore | undefined;
 
-/** The map's judges for a run, built with their defaults: the evidence judges at their places, undefined where a text judge is. */
-export function createRunJudges(): { text: TextJudge[]; evidence: Array<EvidenceJudge | undefined> } {
-  const text: TextJudge[] = [];
-  const evidence: Array<EvidenceJudge | undefined> = [];
-  const map: JudgeMap = JUDGES;
-  for (const definition of Object.values(map)) {
-    const options = definition.options.parse(definition.example ?? {});
-    if (definition.reads === 'evidence') evidence.push(definition.create(options));
-    else {
-      text.push(definition.create(options));
-      evidence.push(undefined);
-    }
+const JUDGE_MAP: JudgeMap = JUDGES;
+
+/** The map's text judges for a run, built with their defaults, in its order: a thread judging texts builds no other. */
+export function createTextJudges(): TextJudge[] {
+  const judges: TextJudge[] = [];
+  for (const definition of Object.values(JUDGE_MAP)) {
+    if (definition.reads !== 'evidence') judges.push(definition.create(definition.options.parse(definition.example ?? {})));
   }
-  return { text, evidence };
+  return judges;
+}
+
+/** The map's evidence judges for a run, built with their defaults, at their places in the map: undefined where a text judge is. */
+export function createEvidenceJudges(): Array<EvidenceJudge | undefined> {
+  return Object.values(JUDGE_MAP).map((definition) => (definition.reads === 'evidence' ? definition.create(definition.options.parse(definition.example ?? {})) : undefined));
 }
 
 /** Every text judge's score of one case, the facts both sides state read once for them. */
@@ -226,7 +226,7 @@ export function startJudgingThreads(workers: number): JudgingThreads {
       return {
         async finish() {
           try {
-            judgeRuns(work, createRunJudges().text, (from, judged) => {
+            judgeRuns(work, createTextJudges(), (from, judged) => {
               place!(from, judged);
               options.onProgress?.({ done: Math.min(Atomics.load(work.next, 0), cases.length), total: cases.length });
             });

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createJudges, judgeCase } from '../../../eval/judges/index.ts';
 import { judgeKeyFacts } from '../../../eval/judges/key-facts.ts';
 import { unrelatedSimilarities } from '../../../eval/judges/semantic.ts';
-import { createRunJudges, judgeEvidence, RUN, scoresInOrder, startJudgingThreads, type CaseTexts } from '../../../eval/judges/text-judging.ts';
+import { createEvidenceJudges, judgeEvidence, RUN, scoresInOrder, startJudgingThreads, type CaseTexts } from '../../../eval/judges/text-judging.ts';
 import type { Answer } from '../../../eval/types.ts';
 
 /**
@@ -100,7 +100,7 @@ describe('judging the texts of a run on several threads', () => {
     const evidence = { semantic: { pair, negatives: [vector(0.9, 0.3, 0.2)], unrelated: unrelatedSimilarities(others, 42) } };
     const texts = { ...cases[1]!, products: PRODUCTS };
     const whole = judgeCase(createJudges(), { ...texts, facts: judgeKeyFacts(texts.wanted, texts.said, { products: PRODUCTS }), ...evidence });
-    const { evidence: evidenceJudges } = createRunJudges();
+    const evidenceJudges = createEvidenceJudges();
     expect(scoresInOrder(evidenceJudges, judgeEvidence(evidenceJudges, evidence), scores!)).toEqual(whole);
     expect(whole.map((score) => score.judge)).toContain('semantic');
   });
