@@ -155,8 +155,15 @@ interface Candidate {
  */
 export async function selectTickets(workspace: string, selection: Selection = {}): Promise<Ticket[]> {
   const file = await recordsFile(workspace, 'ticket');
-  const candidates = await chooseTickets(file, selection);
-  const changed = () => new ShadowdeskError('SD_WORKSPACE', `${workspace}: the import changed while tickets were being selected; run again`);
+  return ticketsOf(workspace, file, await chooseTickets(file, selection));
+}
+
+/**
+ * The tickets of a tally's candidates, in their order: read at their places when each has one,
+ * else from a pass over the file. A line that is not the candidate's ticket any more is an import
+ * that changed meanwhile.
+ */
+async function ticketsOf(workspace: string, file: string, candidates: readonly Candidate[]): Promise<Ticket[]> {
   const chosen = new Map<number, Ticket>();
   if (candidates.every((candidate) => candidate.span)) {
     const texts = await readLineSpans(file, candidates.map((candidate) => candidate.span!));
@@ -174,9 +181,17 @@ export async function selectTickets(workspace: string, selection: Selection = {}
   }
   return candidates.map((candidate) => {
     const ticket = chosen.get(candidate.line);
-    if (ticket?.id !== candidate.id) throw changed();
+    if (ticket?.id !== candidate.id) throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: the import changed while its tickets were being read; run again`);
     return ticket;
   });
+}
+
+function parsedOrNone(text: string): Ticket | undefined {
+  try {
+    return JSON.parse(text) as Ticket;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -381,22 +396,7 @@ export async function keptTicketsById(workspace: string, ids: ReadonlySet<string
     found.push(candidate);
   }
   found.sort((a, b) => a.line - b.line);
-  const texts = await readLineSpans(file, found.map((candidate) => candidate.span!));
-  const tickets = new Map<string, Ticket>();
-  found.forEach((candidate, index) => {
-    const ticket = parsedOrNone(texts[index]!);
-    if (ticket?.id !== candidate.id) throw new ShadowdeskError('SD_WORKSPACE', `${workspace}: the import changed while its tickets were being read; run again`);
-    tickets.set(ticket.id, ticket);
-  });
-  return tickets;
-}
-
-function parsedOrNone(text: string): Ticket | undefined {
-  try {
-    return JSON.parse(text) as Ticket;
-  } catch {
-    return undefined;
-  }
+  return new Map((await ticketsOf(workspace, file, found)).map((ticket) => [ticket.id, ticket]));
 }
 
 /** selectTickets' first pass: the selection made on the id and date of every replayable ticket. */
