@@ -150,6 +150,9 @@ export async function readLineSpans(path: string, spans: readonly LineSpan[]): P
   const texts = new Array<string>(spans.length);
   const order = spans.map((_, index) => index).sort((a, b) => spans[a]!.offset - spans[b]!.offset);
   const handle = await open(path, 'r');
+  // One buffer for every read, made larger as a read needs: a fresh one a read was memory the
+  // system mapped afresh each time.
+  let buffer = Buffer.allocUnsafe(SPAN_GAP_BYTES);
   try {
     for (let first = 0; first < order.length; ) {
       const start = spans[order[first]!]!.offset;
@@ -160,8 +163,8 @@ export async function readLineSpans(path: string, spans: readonly LineSpan[]): P
         if (next.offset - end > SPAN_GAP_BYTES || next.offset + next.bytes - start > SPAN_READ_BYTES) break;
         end = Math.max(end, next.offset + next.bytes);
       }
-      const buffer = Buffer.allocUnsafe(end - start);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
+      if (end - start > buffer.length) buffer = Buffer.allocUnsafe(Math.max(end - start, 2 * buffer.length));
+      const { bytesRead } = await handle.read(buffer, 0, end - start, start);
       for (let at = first; at < last; at++) {
         const span = spans[order[at]!]!;
         texts[order[at]!] = buffer.toString('utf8', span.offset - start, Math.min(bytesRead, span.offset - start + span.bytes));
