@@ -74,16 +74,18 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     ...(options.onIndexProgress && { onProgress: options.onIndexProgress }),
   });
   // One model for the replay's searches and the judging (a refit's periods each have their own):
-  // loading it is a few hundred milliseconds a time.
-  const embedder = options.refitEvery === undefined ? await loadEmbedder((await readManifest(options.workspace)).modelPath) : undefined;
+  // loading it is a few hundred milliseconds a time, while the replay's searcher reads the index.
+  const embedder = options.refitEvery === undefined ? loadEmbedder((await readManifest(options.workspace)).modelPath) : undefined;
+  // Its failure is the replay's to report, or this function's once the replay is over.
+  embedder?.catch(() => undefined);
   try {
     return await replayAndReport(options, rules, embedder);
   } finally {
-    await embedder?.dispose();
+    await embedder?.then((loaded) => loaded.dispose(), () => undefined);
   }
 }
 
-async function replayAndReport(options: SimulateOptions, rules: RulesFile | undefined, embedder: Embedder | undefined): Promise<SimulationResult> {
+async function replayAndReport(options: SimulateOptions, rules: RulesFile | undefined, embedder: Promise<Embedder> | undefined): Promise<SimulationResult> {
   const summary = await replay({
     workspace: options.workspace,
     candidates: options.candidates,
@@ -111,7 +113,7 @@ async function replayAndReport(options: SimulateOptions, rules: RulesFile | unde
     ...(options.costs && { costs: options.costs }),
     ...(options.strictness && { strictness: options.strictness }),
     ...(options.llmJudge && { llmJudge: options.llmJudge }),
-    ...(embedder && { embedder }),
+    ...(embedder && { embedder: await embedder }),
     ...(options.onJudgeProgress && { onJudgeProgress: options.onJudgeProgress }),
   });
   return { replay: summary, report };

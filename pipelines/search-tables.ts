@@ -690,6 +690,8 @@ interface PastTickets {
   knownShare(options: SearchOptions): Promise<number>;
   /** The row of a LanceDB row id, when its `known_ms` passes `known`. */
   keptRows(known: (knownMs: number) => boolean): Promise<(rowId: number) => Row | undefined>;
+  /** Starts reading the hit columns and every vector column now rather than at the first search that needs them. */
+  readAhead(): void;
   release(): Promise<void>;
 }
 
@@ -841,6 +843,10 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
         const row = byRowId.at(rowId);
         return known(knownMs[row]!) ? rows[row] : undefined;
       };
+    },
+    readAhead() {
+      // A read that fails fails the search that needs it, as it would have read it then.
+      for (const read of [hitRows(), ...VECTOR_TEXTS.tickets.map(([column]) => vectorsOf(column))]) read.catch(() => undefined);
     },
     async release() {
       // A scan that could not be built failed its search already: closing must not throw that again.
@@ -997,15 +1003,29 @@ function plainRows(table: Table, except?: string): Row[] {
 type Passage = Row & PassageFacts;
 
 /** Opens a workspace's index with the model that built it, for many queries; an index of an earlier import is refused. */
-export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Embedder): Promise<Searcher> {
+export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Embedder | Promise<Embedder>): Promise<Searcher> {
+  // A model still loading is awaited once the index is open: failing before that, it fails the wait, not the process.
+  if (embedder instanceof Promise) embedder.catch(() => undefined);
   const manifest = await readCurrentManifest(workspace);
-  const model = embedder ? indexModel(embedder, manifest.modelPath) : await loadEmbedder(manifest.modelPath);
   const { lancedb } = await loadLance();
   const db = await lancedb.connect(tablesLocation(workspace, manifest));
   const tables = { knowledge: await db.openTable('knowledge'), tickets: await db.openTable('tickets') };
   const ticketRows = await tables.tickets.countRows();
   const inTurn = createGate(ticketRows > SCANNED_MAX_ROWS && ticketRows <= HELD_MAX_ROWS ? HELD_INDEX_QUERIES_AT_ONCE : QUERIES_AT_ONCE);
   const inMemory = ticketRows <= HELD_MAX_ROWS ? pastTickets(tables.tickets, manifest.dimensions, inTurn) : undefined;
+  // Every replay searches the past tickets by question and by answer: LanceDB reads their rows and
+  // vectors on its threads while this one loads the model (mostly this thread's work).
+  inMemory?.readAhead();
+  let model: Embedder;
+  try {
+    model = embedder ? indexModel(await embedder, manifest.modelPath) : await loadEmbedder(manifest.modelPath);
+  } catch (error) {
+    await inMemory?.release();
+    tables.knowledge.close();
+    tables.tickets.close();
+    db.close();
+    throw error;
+  }
   const builtin = manifest.model === 'builtin';
   // A replayed ticket's question is searched several times (tables, modes, candidates): embed it once.
   const embedded = remembering<number[]>(QUERIES_KEPT);

@@ -62,10 +62,11 @@ export interface ReplayOptions {
   onIndexProgress?: (progress: IndexProgress) => void;
   onProgress?: (progress: { done: number; total: number }) => void;
   /**
-   * The index's model, already loaded (and left loaded); loaded and disposed here otherwise. Not
-   * with `refitEvery`, whose periods each search with their own model.
+   * The index's model, loaded or being loaded (and left loaded): the searcher starts reading the
+   * index meanwhile. Loaded and disposed here otherwise. Not with `refitEvery`, whose periods each
+   * search with their own model.
    */
-  embedder?: Embedder;
+  embedder?: Embedder | Promise<Embedder>;
 }
 
 /** Which model an index's vectors came from: its fit (built-in) and the cut-off it was fitted before. */
@@ -573,6 +574,11 @@ async function answerSafely(candidate: Responder, context: TicketContext): Promi
   }
 }
 
+function take(first: FirstSearcher): Promise<Searcher> {
+  first.taken = true;
+  return first.opening;
+}
+
 /** A refit period is whole days; shards would rebuild the one index of the workspace under each other. */
 export function checkRefit(refitEvery: number, selection: Selection): void {
   if (!Number.isInteger(refitEvery) || refitEvery < 1) throw new ShadowdeskError('SD_INPUT_INVALID', `refitEvery ${refitEvery}: expected a whole number of days, 1 or more`);
@@ -588,11 +594,32 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const started = performance.now();
   const workspace = options.workspace ?? DEFAULT_WORKSPACE;
   const selection = options.selection ?? {};
-  const tickets = await selectTickets(workspace, selection);
   const repeat = options.repeat ?? 1;
   if (!Number.isInteger(repeat) || repeat < 1) throw new ShadowdeskError('SD_INPUT_INVALID', `--repeat ${repeat}: expected a whole number of tries per ticket, 1 or more`);
   if (options.refitEvery !== undefined) checkRefit(options.refitEvery, selection);
   if (options.refitEvery !== undefined && options.embedder) throw new Error('replay: an embedder is for one model, refitEvery fits one per period');
+  // One index for the whole window: its searcher opens first, and LanceDB reads the past tickets on
+  // its threads while this one chooses the tickets, reads the orders and loads the model. Its
+  // failure is told where it is used, after the selection's.
+  const first: FirstSearcher | undefined = options.refitEvery === undefined ? { opening: openSearcher(workspace, options.embedder), taken: false } : undefined;
+  first?.opening.catch(() => undefined);
+  try {
+    return await replayWith(options, { started, workspace, selection, repeat }, first);
+  } finally {
+    // Closed here only when the replay failed before its period took it.
+    if (first && !first.taken) await first.opening.then((searcher) => searcher.close(), () => undefined);
+  }
+}
+
+/** The searcher opened before the tickets are chosen, until the window's one period takes it. */
+interface FirstSearcher {
+  opening: Promise<Searcher>;
+  taken: boolean;
+}
+
+async function replayWith(options: ReplayOptions, run: { started: number; workspace: string; selection: Selection; repeat: number }, first: FirstSearcher | undefined): Promise<ReplaySummary> {
+  const { started, workspace, selection, repeat } = run;
+  const tickets = await selectTickets(workspace, selection);
   const identity = runIdentity({
     selection,
     tickets,
@@ -667,7 +694,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     for (const period of periods) {
       // Every period's index is rebuilt on a resume too: the same cut-off fits the same model (cached), so kept answers and new ones share it.
       if (period.start !== undefined) periodModels.push({ start: period.start, tickets: period.tickets.length, model: await indexFittedAt(workspace, period.start, options.onIndexProgress) });
-      const searcher = await openSearcher(workspace, options.embedder);
+      const searcher = first ? await take(first) : await openSearcher(workspace, options.embedder);
       try {
         await answerAll(period.tickets, searcher);
       } finally {

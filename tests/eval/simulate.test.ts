@@ -113,6 +113,13 @@ describe('simulate after a new import', () => {
       sessions.mockRestore();
     }
   }, 60_000);
+
+  it('says so when the index’s model cannot be loaded, which it loads while the replay reads the index', async () => {
+    const dir = await tempDir();
+    const workspace = await indexedForTwoDays(dir);
+    await writeFile(join((await readManifest(workspace)).modelPath, 'onnx', 'model.onnx'), 'not a model');
+    await expect(simulate({ workspace, runDir: join(dir, 'run'), candidates: [lookup], selection: { holdoutDays: 2 } })).rejects.toThrow(/cannot load embedding model/);
+  }, 60_000);
 });
 
 async function vocabulary(modelDir: string): Promise<string[]> {

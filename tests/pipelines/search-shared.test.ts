@@ -111,6 +111,29 @@ describe('searches shared within a searcher', () => {
     await expect(openSearcher(workspace, { ...embedder, id: `${embedder.id}-other` })).rejects.toThrow(`an embedder of ${embedder.id}-other was given for an index of ${embedder.id}`);
   });
 
+  it('opens while its model is still loading, reading the past tickets meanwhile, and fails with the model’s own error when it cannot load', async () => {
+    const reads = vi.spyOn(lancedb.QueryBase.prototype, 'toArrow');
+    let loaded!: (model: Embedder) => void;
+    const opening = openSearcher(workspace, new Promise<Embedder>((resolve) => (loaded = resolve)));
+    // The past tickets' rows are asked for before the model is there.
+    await vi.waitFor(() => expect(reads).toHaveBeenCalled());
+    reads.mockRestore();
+    loaded(embedder);
+    const searcher = await opening;
+    const ready = await openSearcher(workspace, embedder);
+    try {
+      for (const query of [...QUESTIONS.en, ...QUESTIONS.fr]) {
+        for (const options of [{ table: 'tickets', asOf: day('2025-01-09') }, { table: 'knowledge', asOf: day('2025-01-20') }] satisfies SearchOptions[]) {
+          expect(await searcher.search(query, options)).toEqual(await ready.search(query, options));
+        }
+      }
+    } finally {
+      await searcher.close();
+      await ready.close();
+    }
+    await expect(openSearcher(workspace, Promise.reject(new Error('the model file is damaged')))).rejects.toThrow('the model file is damaged');
+  });
+
   it('ranks the knowledge for questions asked at once without a LanceDB query each, each as LanceDB’s filtered search would (English and French)', async () => {
     const searcher = await openSearcher(workspace, embedder);
     try {

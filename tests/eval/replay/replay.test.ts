@@ -161,6 +161,16 @@ describe('replay', () => {
     expect(stable(await readResults(killed))).toEqual(stable(await readResults(complete)));
   });
 
+  it('opens its index beside the selection but tells the selection’s error first, and the index’s when the selection is fine', async () => {
+    const empty = join(dir, 'nothing-imported');
+    await mkdir(empty, { recursive: true });
+    await expect(replay({ workspace: empty, runDir: join(dir, 'run-nothing'), candidates: candidates() })).rejects.toThrow('nothing imported yet');
+    const unindexed = join(dir, 'unindexed');
+    await cp(workspace, unindexed, { recursive: true });
+    await rm(join(unindexed, 'index'), { recursive: true });
+    await expect(replay({ workspace: unindexed, runDir: join(dir, 'run-unindexed'), candidates: candidates() })).rejects.toThrow('no search index yet');
+  });
+
   it('selects a holdout, a seeded sample and disjoint shards', async () => {
     const all = await selectTickets(workspace);
     const holdout = await selectTickets(workspace, { holdoutDays: 5 });
