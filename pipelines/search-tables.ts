@@ -695,7 +695,7 @@ interface PastTickets {
   release(): Promise<void>;
 }
 
-function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<typeof createGate>): PastTickets {
+function pastTickets(table: LanceTable, rowCount: number, dimensions: number, inTurn: ReturnType<typeof createGate>): PastTickets {
   // Every read is a whole scan of one table version, so a row is at the same position in each.
   let hits: Promise<{ rows: Row[]; knownMs: Float64Array; sortedKnownMs: Float64Array; byRowId: RowPositions; inRowIdOrder: boolean }> | undefined;
   const hitRows = () =>
@@ -712,16 +712,16 @@ function pastTickets(table: LanceTable, dimensions: number, inTurn: ReturnType<t
         inRowIdOrder: rowIds.every((rowId, row) => row === 0 || rowId > rowIds[row - 1]!),
       };
     }));
+  // Read beside the hit columns, not after them: the table's version holds `rowCount` rows.
   const vectorsOf = perColumn((column) =>
-    hitRows().then(({ rows }) =>
-      // A batch at a time: the whole column read at once was held twice over (100 MB at 100,000 tickets).
-      inTurn(async () => {
-        const values = new Float32Array(rows.length * dimensions);
-        let at = 0;
-        for await (const batch of table.query().select([column])) at = copyVectors(batch, column, dimensions, values, at);
-        return values;
-      }),
-    ),
+    // A batch at a time: the whole column read at once was held twice over (100 MB at 100,000 tickets).
+    inTurn(async () => {
+      const values = new Float32Array(rowCount * dimensions);
+      let at = 0;
+      for await (const batch of table.query().select([column])) at = copyVectors(batch, column, dimensions, values, at);
+      if (at !== values.length) throw new Error(`${column}: read ${at / dimensions} rows of a table version counted with ${rowCount}`);
+      return values;
+    }),
   ).of;
   const scans = perColumn((column) => vectorsOf(column).then((vectors) => openVectorScan(vectors, dimensions)));
   const checked = new Map<string, Promise<FlatScan | undefined>>();
@@ -1012,7 +1012,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   const tables = { knowledge: await db.openTable('knowledge'), tickets: await db.openTable('tickets') };
   const ticketRows = await tables.tickets.countRows();
   const inTurn = createGate(ticketRows > SCANNED_MAX_ROWS && ticketRows <= HELD_MAX_ROWS ? HELD_INDEX_QUERIES_AT_ONCE : QUERIES_AT_ONCE);
-  const inMemory = ticketRows <= HELD_MAX_ROWS ? pastTickets(tables.tickets, manifest.dimensions, inTurn) : undefined;
+  const inMemory = ticketRows <= HELD_MAX_ROWS ? pastTickets(tables.tickets, ticketRows, manifest.dimensions, inTurn) : undefined;
   // Every replay searches the past tickets by question and by answer: LanceDB reads their rows and
   // vectors on its threads while this one loads the model (mostly this thread's work).
   inMemory?.readAhead();
