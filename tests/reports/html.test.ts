@@ -32,6 +32,15 @@ describe('renderHtml (static)', () => {
     expect(html).not.toMatch(/id="(labels-note|cost-basis)"/);
   });
 
+  it('embeds the report’s data whole, every <, >, & and line separator of its strings escaped, side by side or at either end', async () => {
+    const report = await makeReport({ tickets: 12, candidates: 2 });
+    const awkward = ['<', '<<>>&&', '&lt;/script>', '\u2028\u2029', 'a\u2028<b>&c\u2029'];
+    report.tickets = report.tickets.map((ticket, index) => ({ ...ticket, subject: `${awkward[index % awkward.length]}${ticket.subject}${awkward[(index + 2) % awkward.length]}` }));
+    const data = /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(renderHtml(report))![1]!;
+    expect(data).not.toMatch(/[<>&\u2028\u2029]/);
+    expect(JSON.parse(data)).toEqual(JSON.parse(JSON.stringify(report)));
+  });
+
   it('explains the label-corrected figures only when people’s labels were imported', async () => {
     const report = await makeReport({ tickets: 40, candidates: 2, labels: true });
     const html = renderHtml(report);
