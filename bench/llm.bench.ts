@@ -42,7 +42,7 @@ interface Setting {
 /**
  * A hosted model's usual latency at a few concurrencies, and one fast local model, also over 512
  * requests: 128 requests at c = 16 are 8 rounds of 100 ms, so the slowest reply of the last round
- * moves the ratio by 1–2 % whatever the caller (bare POSTs reach 0.94–0.96 there, 0.98 over 512).
+ * moves the ratio by 1–2 % whatever the caller (bare POSTs reach 0.93–0.96 there, 0.97 over 512).
  * The long setting measures what the harness keeps once it runs, the short one what a small run gets.
  */
 const SETTINGS: Setting[] = [

@@ -263,7 +263,7 @@ async function sourcesFingerprint(planned: readonly PlannedSource[], options: Im
   const hash = createHash('sha256');
   // Every file is read into this one buffer: a fresh buffer a read (a read stream's a chunk, one
   // for each of a pulled folder's thousands of small pages) was most of the hashing's CPU, in
-  // garbage collection. A 10,000-ticket export (39 MB): 0.15–0.26 → 0.06–0.08 s.
+  // garbage collection. A 10,000-ticket export (39 MB): 0.15–0.26 → 0.07–0.10 s.
   const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
   hash.update(JSON.stringify({ version: packageJson.version, maxMessageChars: options.maxMessageChars ?? DEFAULT_MAX_MESSAGE_CHARS }));
   for (const source of planned) {

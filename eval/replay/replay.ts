@@ -574,11 +574,6 @@ async function answerSafely(candidate: Responder, context: TicketContext): Promi
   }
 }
 
-function take(first: FirstSearcher): Promise<Searcher> {
-  first.taken = true;
-  return first.opening;
-}
-
 /** A refit period is whole days; shards would rebuild the one index of the workspace under each other. */
 export function checkRefit(refitEvery: number, selection: Selection): void {
   if (!Number.isInteger(refitEvery) || refitEvery < 1) throw new ShadowdeskError('SD_INPUT_INVALID', `refitEvery ${refitEvery}: expected a whole number of days, 1 or more`);
@@ -615,6 +610,12 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
 interface FirstSearcher {
   opening: Promise<Searcher>;
   taken: boolean;
+}
+
+/** The first searcher, closed by its period from now on. */
+function take(first: FirstSearcher): Promise<Searcher> {
+  first.taken = true;
+  return first.opening;
 }
 
 async function replayWith(options: ReplayOptions, run: { started: number; workspace: string; selection: Selection; repeat: number }, first: FirstSearcher | undefined): Promise<ReplaySummary> {
