@@ -1002,8 +1002,17 @@ function plainRows(table: Table, except?: string): Row[] {
 /** A knowledge passage as read once from its table: what a hit carries, its validity and kind. */
 type Passage = Row & PassageFacts;
 
+export interface SearcherOptions {
+  /**
+   * The past tickets will be searched by question and by answer (a replay): their rows and vectors
+   * are read from the start, on LanceDB's threads, while this one loads the model. Not for a
+   * search or two, which may never read them.
+   */
+  readAhead?: boolean;
+}
+
 /** Opens a workspace's index with the model that built it, for many queries; an index of an earlier import is refused. */
-export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Embedder | Promise<Embedder>): Promise<Searcher> {
+export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Embedder | Promise<Embedder>, options: SearcherOptions = {}): Promise<Searcher> {
   // A model still loading is awaited once the index is open: failing before that, it fails the wait, not the process.
   if (embedder instanceof Promise) embedder.catch(() => undefined);
   const manifest = await readCurrentManifest(workspace);
@@ -1013,17 +1022,18 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   const ticketRows = await tables.tickets.countRows();
   const inTurn = createGate(ticketRows > SCANNED_MAX_ROWS && ticketRows <= HELD_MAX_ROWS ? HELD_INDEX_QUERIES_AT_ONCE : QUERIES_AT_ONCE);
   const inMemory = ticketRows <= HELD_MAX_ROWS ? pastTickets(tables.tickets, ticketRows, manifest.dimensions, inTurn) : undefined;
-  // Every replay searches the past tickets by question and by answer: LanceDB reads their rows and
-  // vectors on its threads while this one loads the model (mostly this thread's work).
-  inMemory?.readAhead();
-  let model: Embedder;
-  try {
-    model = embedder ? indexModel(await embedder, manifest.modelPath) : await loadEmbedder(manifest.modelPath);
-  } catch (error) {
+  if (options.readAhead) inMemory?.readAhead();
+  const closeTables = async () => {
     await inMemory?.release();
     tables.knowledge.close();
     tables.tickets.close();
     db.close();
+  };
+  let model: Embedder;
+  try {
+    model = embedder ? indexModel(await embedder, manifest.modelPath) : await loadEmbedder(manifest.modelPath);
+  } catch (error) {
+    await closeTables();
     throw error;
   }
   const builtin = manifest.model === 'builtin';
@@ -1218,10 +1228,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
       return (await knowledgeSearches(key, () => search(query, options))).map((hit) => ({ ...hit }));
     },
     async close() {
-      await inMemory?.release();
-      tables.knowledge.close();
-      tables.tickets.close();
-      db.close();
+      await closeTables();
       if (!embedder) await model.dispose();
     },
   };

@@ -596,7 +596,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   // One index for the whole window: its searcher opens first, and LanceDB reads the past tickets on
   // its threads while this one chooses the tickets, reads the orders and loads the model. Its
   // failure is told where it is used, after the selection's.
-  const first: FirstSearcher | undefined = options.refitEvery === undefined ? { opening: openSearcher(workspace, options.embedder), taken: false } : undefined;
+  const first: FirstSearcher | undefined = options.refitEvery === undefined ? { opening: openSearcher(workspace, options.embedder, { readAhead: true }), taken: false } : undefined;
   first?.opening.catch(() => undefined);
   try {
     return await replayWith(options, { started, workspace, selection, repeat }, first);
@@ -695,7 +695,7 @@ async function replayWith(options: ReplayOptions, run: { started: number; worksp
     for (const period of periods) {
       // Every period's index is rebuilt on a resume too: the same cut-off fits the same model (cached), so kept answers and new ones share it.
       if (period.start !== undefined) periodModels.push({ start: period.start, tickets: period.tickets.length, model: await indexFittedAt(workspace, period.start, options.onIndexProgress) });
-      const searcher = first ? await take(first) : await openSearcher(workspace, options.embedder);
+      const searcher = first ? await take(first) : await openSearcher(workspace, options.embedder, { readAhead: true });
       try {
         await answerAll(period.tickets, searcher);
       } finally {

@@ -111,16 +111,19 @@ describe('searches shared within a searcher', () => {
     await expect(openSearcher(workspace, { ...embedder, id: `${embedder.id}-other` })).rejects.toThrow(`an embedder of ${embedder.id}-other was given for an index of ${embedder.id}`);
   });
 
-  it('opens while its model is still loading, reading the past tickets meanwhile, and fails with the model’s own error when it cannot load', async () => {
+  it('opens while its model is still loading, reading the past tickets meanwhile when asked to, and fails with the model’s own error when it cannot load', async () => {
     const reads = vi.spyOn(lancedb.QueryBase.prototype, 'toArrow');
     let loaded!: (model: Embedder) => void;
-    const opening = openSearcher(workspace, new Promise<Embedder>((resolve) => (loaded = resolve)));
+    const opening = openSearcher(workspace, new Promise<Embedder>((resolve) => (loaded = resolve)), { readAhead: true });
     // The past tickets' rows are asked for before the model is there.
     await vi.waitFor(() => expect(reads).toHaveBeenCalled());
-    reads.mockRestore();
     loaded(embedder);
     const searcher = await opening;
+    // Not asked to (a search or two), a searcher reads nothing until it searches.
+    reads.mockClear();
     const ready = await openSearcher(workspace, embedder);
+    expect(reads).not.toHaveBeenCalled();
+    reads.mockRestore();
     try {
       for (const query of [...QUESTIONS.en, ...QUESTIONS.fr]) {
         for (const options of [{ table: 'tickets', asOf: day('2025-01-09') }, { table: 'knowledge', asOf: day('2025-01-20') }] satisfies SearchOptions[]) {
@@ -131,7 +134,7 @@ describe('searches shared within a searcher', () => {
       await searcher.close();
       await ready.close();
     }
-    await expect(openSearcher(workspace, Promise.reject(new Error('the model file is damaged')))).rejects.toThrow('the model file is damaged');
+    await expect(openSearcher(workspace, Promise.reject(new Error('the model file is damaged')), { readAhead: true })).rejects.toThrow('the model file is damaged');
   });
 
   it('ranks the knowledge for questions asked at once without a LanceDB query each, each as LanceDB’s filtered search would (English and French)', async () => {
