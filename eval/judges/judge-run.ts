@@ -16,7 +16,7 @@ import type { JudgedTicket, JudgeScore, Outcome } from './types.ts';
 import { DEFAULT_VERDICT_RULES, verdictOf, type VerdictRules } from './verdict.ts';
 import { HANDLE } from '../responders/_text.ts';
 import { keptTicketsById, readResults, readRunInfo, type TicketResult } from '../replay/replay.ts';
-import { orderLineKeys } from './order-lines.ts';
+import { ordersWhere } from './order-lines.ts';
 import { ticketLineId } from './ticket-lines.ts';
 import { createEvidenceJudges, judgeEvidence, judgingThreadCount, scoresInOrder, startJudgingThreads, type CaseTexts, type EvidenceScores } from './text-judging.ts';
 
@@ -259,10 +259,7 @@ async function readCases(workspace: string, results: readonly TicketResult[], ea
   const customers = new Set([...replayed.values()].flatMap((ticket) => ticket.customer.email?.toLowerCase() ?? []));
   const orders = new Map<string, Order>();
   const orderIdsByEmail = new Map<string, string[]>();
-  for await (const line of readJsonlLines(await recordsFile(workspace, 'order'))) {
-    const keys = orderLineKeys(line);
-    if (keys && !citedOrders.has(keys.id) && (!keys.email || !customers.has(keys.email))) continue;
-    const order = JSON.parse(line) as Order;
+  for await (const order of ordersWhere(workspace, (keys) => citedOrders.has(keys.id) || (keys.email !== undefined && customers.has(keys.email)))) {
     if (citedOrders.has(order.id)) orders.set(order.id, order);
     const email = order.customerEmail?.toLowerCase();
     if (!email || !customers.has(email)) continue;

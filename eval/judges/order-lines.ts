@@ -1,3 +1,5 @@
+import type { Order } from '../../datasets/records.ts';
+import { readJsonlLines, recordsFile } from '../../pipelines/workspace.ts';
 import { ownString } from './ticket-lines.ts';
 
 /**
@@ -21,4 +23,15 @@ export function orderLineKeys(line: string): OrderLineKeys | undefined {
   const head = HEAD.exec(line);
   if (!head || (head[2] === undefined && line.includes('"customerEmail":'))) return undefined;
   return { id: ownString(head[1]!), ...(head[2] !== undefined && { email: ownString(head[2]).toLowerCase() }) };
+}
+
+/**
+ * The workspace's orders whose line `wanted` keeps, read from its id and e-mail, parsed; an order
+ * whose line is in another shape is parsed too, for the caller to check.
+ */
+export async function* ordersWhere(workspace: string, wanted: (keys: OrderLineKeys) => boolean): AsyncGenerator<Order> {
+  for await (const line of readJsonlLines(await recordsFile(workspace, 'order'))) {
+    const keys = orderLineKeys(line);
+    if (!keys || wanted(keys)) yield JSON.parse(line) as Order;
+  }
 }

@@ -18,7 +18,7 @@ import type { LlmJudgeOptions } from '../judges/llm-judge.ts';
 import { freshTry } from '../llm/client.ts';
 import { checkLatestIsPointer, claimRunDir, ownRunDir, pointLatestAt, readResultsFile, resultKey, RESULTS_FILE, RUN_FILE, type TicketResult } from './run-folder.ts';
 import { runIdentity, type Selection } from './run-identity.ts';
-import { orderLineKeys } from '../judges/order-lines.ts';
+import { ordersWhere } from '../judges/order-lines.ts';
 import { ticketLineFacts } from '../judges/ticket-lines.ts';
 import type { Answer, Responder, TicketContext } from '../types.ts';
 
@@ -417,10 +417,7 @@ async function chooseTickets(file: string, selection: Selection): Promise<Candid
 /** The orders of the given customers (lower-cased e-mails), newest first: only those a replay can use are kept. */
 async function ordersByCustomer(workspace: string, emails: ReadonlySet<string>): Promise<Map<string, Order[]>> {
   const orders = new Map<string, Order[]>();
-  for await (const line of readJsonlLines(await recordsFile(workspace, 'order'))) {
-    const keys = orderLineKeys(line);
-    if (keys && (!keys.email || !emails.has(keys.email))) continue;
-    const order = JSON.parse(line) as Order;
+  for await (const order of ordersWhere(workspace, (keys) => keys.email !== undefined && emails.has(keys.email))) {
     const email = order.customerEmail?.toLowerCase();
     if (!email || !emails.has(email)) continue;
     const list = orders.get(email);
