@@ -331,7 +331,8 @@ describe(`past tickets searched through a vector index, re-ranked in memory (${T
             const candidateKeys = new Set(candidates.map((row) => keys[column].get(String(row.id))));
             const withTwins = [...keys[column]].filter(([, key]) => candidateKeys.has(key)).map(([twin]) => `'${twin}'`);
             twinsRanked += withTwins.length - candidates.length;
-            const lance = await near().bypassVectorIndex().where(`${filter} AND id IN (${withTwins.join(', ')})`).select(['id', '_distance']).limit(limit + 1).toArray();
+            // Probed partitions may hold no row of the time filter's (the index's training is random): then LanceDB finds nothing, and `IN ()` is not SQL.
+            const lance = withTwins.length === 0 ? [] : await near().bypassVectorIndex().where(`${filter} AND id IN (${withTwins.join(', ')})`).select(['id', '_distance']).limit(limit + 1).toArray();
             const expected = lance.filter((row) => String(row.id) !== id).slice(0, limit).map((row) => ({ id: String(row.id), score: 1 - Number(row._distance) }));
             expect(hits, `${column} ${query} at ${createdAt}`).toEqual(expected);
             compared += hits.length;
