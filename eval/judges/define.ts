@@ -83,6 +83,11 @@ export function defineEvidenceJudge<const Name extends string, Options extends S
   return { ...definition, reads: 'evidence' };
 }
 
+/** The judge a definition builds with its defaults (or its example). */
+export function createWithDefaults<D extends JudgeDefinition>(definition: D): ReturnType<D['create']> {
+  return definition.create(definition.options.parse(definition.example ?? {})) as ReturnType<D['create']>;
+}
+
 /** A judged ticket keeps only a judge's score and reason, not the evidence it returned with them. */
 export function scoreOnly({ judge, score, reason }: JudgeScore): JudgeScore {
   return { judge, score, reason };

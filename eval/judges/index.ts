@@ -4,7 +4,7 @@ import { actions } from './actions-done.ts';
 import { askedFacts } from './asked-facts.ts';
 import { conflicts } from './conflicts.ts';
 import { deflection } from './deflection.ts';
-import { defineEvidenceJudge, defineJudge, scoreOnly, type JudgeCase, type JudgeDefinition } from './define.ts';
+import { createWithDefaults, defineEvidenceJudge, defineJudge, scoreOnly, type JudgeCase, type JudgeDefinition } from './define.ts';
 import { namedMap, type ByName } from '../named-map.ts';
 import { entities } from './entities.ts';
 import { grounding } from './grounding.ts';
@@ -58,7 +58,7 @@ export type JudgeName = keyof typeof JUDGES;
 
 /** Every judge of the map, built with its defaults (or its example), in the map's order. */
 export function createJudges(map: JudgeMap = JUDGES): Array<(input: JudgeCase) => JudgeScore | undefined> {
-  return Object.values(map).map((definition) => definition.create(definition.options.parse(definition.example ?? {})));
+  return Object.values(map).map(createWithDefaults);
 }
 
 /** The scores of every judge that applies to the case. */

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { errorOf, startThread, type ThreadFailure } from '../../threads.ts';
-import type { JudgeEvidence, JudgeTexts, TextJudgeCase } from './define.ts';
+import { createWithDefaults, type JudgeEvidence, type JudgeTexts, type TextJudgeCase } from './define.ts';
 import { JUDGES, type JudgeMap } from './index.ts';
 import { judgeKeyFacts } from './key-facts.ts';
 import type { JudgeScore } from './types.ts';
@@ -27,14 +27,14 @@ const JUDGE_MAP: JudgeMap = JUDGES;
 export function createTextJudges(): TextJudge[] {
   const judges: TextJudge[] = [];
   for (const definition of Object.values(JUDGE_MAP)) {
-    if (definition.reads !== 'evidence') judges.push(definition.create(definition.options.parse(definition.example ?? {})));
+    if (definition.reads !== 'evidence') judges.push(createWithDefaults(definition));
   }
   return judges;
 }
 
 /** The map's evidence judges for a run, built with their defaults, at their places in the map: undefined where a text judge is. */
 export function createEvidenceJudges(): Array<EvidenceJudge | undefined> {
-  return Object.values(JUDGE_MAP).map((definition) => (definition.reads === 'evidence' ? definition.create(definition.options.parse(definition.example ?? {})) : undefined));
+  return Object.values(JUDGE_MAP).map((definition) => (definition.reads === 'evidence' ? createWithDefaults(definition) : undefined));
 }
 
 /** Every text judge's score of one case, the facts both sides state read once for them. */
