@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { InferenceSession } from 'onnxruntime-node';
 import { batching } from './batching.ts';
+import { SLEEPING_THREADS } from './embed/embedder.ts';
 import { rowProductsOnnx } from './embed/onnx-writer.ts';
 
 /**
@@ -82,11 +83,11 @@ export async function openRowProducts(vectors: Float32Array, dimensions: number)
   const ort = await import('onnxruntime-node');
   const session: InferenceSession = await ort.InferenceSession.create(rowProductsOnnx(vectors, dimensions), {
     // The product on two threads: the replay's JavaScript keeps the main thread busy while the other
-    // core is mostly idle (LanceDB's full-text queries alone) at these sizes. Its threads sleep when
-    // idle rather than spin: spinning, they took 25 s of CPU from the replay of 9,000 tickets.
+    // core is mostly idle (LanceDB's full-text queries alone) at these sizes. Spinning, its threads
+    // took 25 s of CPU from the replay of 9,000 tickets.
     intraOpNumThreads: Math.min(2, availableParallelism()),
     interOpNumThreads: 1,
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
+    ...SLEEPING_THREADS,
   });
   const productsOf = batching(
     async (batch: Array<ArrayLike<number>>): Promise<Float32Array[]> => {

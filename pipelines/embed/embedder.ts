@@ -89,12 +89,13 @@ async function poolingOf(folder: string): Promise<'mean' | 'none'> {
 }
 
 /**
- * onnxruntime's threads sleep between runs rather than spin: a replay embeds its queries a few at a
- * time between other work, and after each run the spinning thread held the other core that
- * LanceDB's queries and the judging worker need. The 10k replay of bench:e2e (1,118 tickets, three
- * candidates): 5.3–6.1 → 3.5–3.95 s of CPU, the same vectors (the thread count is unchanged).
+ * onnxruntime's pool threads sleep between runs rather than spin, for every session shadowdesk makes
+ * (the model's, the row products'): a replay runs them a few queries at a time between other work,
+ * and after each run a spinning thread held the other core that LanceDB's queries and the judging
+ * need. The model's session alone, the 10k replay of bench:e2e (1,118 tickets, three candidates):
+ * 5.3–6.1 → 3.5–3.95 s of CPU, the same vectors (the thread count is unchanged).
  */
-const SESSION_OPTIONS = { extra: { session: { intra_op: { allow_spinning: '0' } } } };
+export const SLEEPING_THREADS = { extra: { session: { intra_op: { allow_spinning: '0' } } } };
 
 let transformersCache: string | undefined;
 
@@ -128,7 +129,7 @@ export async function loadEmbedder(model: string, options: EmbedderOptions = {})
 
   let extractor: Awaited<ReturnType<typeof pipeline<'feature-extraction'>>>;
   try {
-    extractor = await pipeline('feature-extraction', modelId, { dtype: 'fp32', device: 'cpu', session_options: SESSION_OPTIONS });
+    extractor = await pipeline('feature-extraction', modelId, { dtype: 'fp32', device: 'cpu', session_options: SLEEPING_THREADS });
   } catch (cause) {
     const hint = local
       ? FOLDER_NEEDS
