@@ -268,9 +268,9 @@ selection:
   # sample: 500
   # seed: 42
 
-# How many tickets are answered at once: 8 when every candidate computes on this machine, twice an
-# LLM candidate's own concurrency (at least 4) when one waits on an endpoint.
-# concurrency: 8
+# How many tickets are answered at once: 64 when every candidate computes on this machine, four
+# times an LLM candidate's own concurrency when one waits on an endpoint.
+# concurrency: 64
 
 # RULES: helpdesk rules (tag, assign, auto-reply…) to try with the candidates. They fire first on
 # every ticket, as in your helpdesk; the report measures each one against what your agents did and
