@@ -466,7 +466,7 @@ export function ticketContext(ticket: Ticket, searcher: Searcher, orders: Map<st
  * once the knowledge searches cost little, from 8 to 16 on 9,000 tickets of it: 515–573 → 660–754
  * tickets/s. Since onnxruntime's threads sleep between runs, from 16 to 64 on those 9,000 tickets,
  * alternated: 12.5–13.6 → 9.3–11.3 s (16.7–18.0 → 12.2–15.2 s of CPU), 40–90 MB more RSS (128:
- * 10.7–11.7 s); the last 90 days of it (1,118 tickets) 2.4–3.2 → 2.3–2.9 s; a 100,000-ticket
+ * 10.7–11.7 s); the last 90 days of it (1,118 tickets) 2.4–3.3 → 2.2–2.9 s; a 100,000-ticket
  * history, searched through its vector index, the same at both.
  */
 export const COMPUTING_CONCURRENCY = 64;

@@ -97,7 +97,7 @@ describe('replay', () => {
     const endpoint = waiting(['llm-like'], 20, 5);
     await replay({ workspace, runDir: join(dir, 'llm-like'), candidates: endpoint.candidates });
     expect(endpoint.seen.most).toBe(20);
-    // Candidates that only compute: every ticket at once, up to COMPUTING_CONCURRENCY (more than this workspace holds).
+    // Candidates that only compute: COMPUTING_CONCURRENCY tickets at once, or every ticket of a workspace holding fewer (this one), more than the 20 above.
     const open = Math.min(COMPUTING_CONCURRENCY, (await selectTickets(workspace)).length);
     expect(open).toBeGreaterThan(20);
     const computing = waiting(['computing'], open);
