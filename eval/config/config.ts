@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ShadowdeskError } from '../../errors.ts';
 import { readConfig } from './config-file.ts';
 import { JUDGES } from '../judges/index.ts';
+import { COMPUTING_CONCURRENCY } from '../replay/concurrency.ts';
 import type { LlmJudgeOptions } from '../judges/llm-judge.ts';
 import type { ResponderDefinition } from '../responders/define.ts';
 import { builtinCandidates, RESPONDERS, responderIn, type ResponderMap, type ResponderName } from '../responders/index.ts';
@@ -58,7 +59,7 @@ export function simulationConfigSchemaOf<Candidate extends z.ZodType>(candidate:
       seed: z.number().int().optional().describe(`Seed of the sample (default ${DEFAULT_SEED})`),
     })
     .optional(),
-  concurrency: z.number().int().positive().max(256).optional().describe("Tickets answered at once (default 64 when every candidate computes locally; with an LLM candidate, four times its concurrency)"),
+  concurrency: z.number().int().positive().max(256).optional().describe(`Tickets answered at once (default ${COMPUTING_CONCURRENCY} when every candidate computes locally; with an LLM candidate, four times its concurrency)`),
   refitEvery: z.number().int().positive().optional().describe('Refit the built-in model every N days of the replay window: each period is answered with a model fitted before its start (default: one model, fitted before the window; not with --shard)'),
   /** An LLM rubric judge next to the deterministic judges. */
   judge: z.strictObject({ llm: JUDGES.llm.options }).optional(),

@@ -13,6 +13,7 @@ import { aloneItem } from '../../pipelines/join.ts';
 import { configJsonSchema, SCHEMA_FILE } from './config-schema.ts';
 import { PRESETS_FILE } from '../pricing/load.ts';
 import { defaultCandidates, RESPONDERS } from '../responders/index.ts';
+import { COMPUTING_CONCURRENCY } from '../replay/concurrency.ts';
 import { wrapped } from '../../datasets/text/docs-list.ts';
 import { GORGIAS_SETTINGS_FILE } from '../rules/gorgias.ts';
 
@@ -268,9 +269,9 @@ selection:
   # sample: 500
   # seed: 42
 
-# How many tickets are answered at once: 64 when every candidate computes on this machine, four
+# How many tickets are answered at once: ${COMPUTING_CONCURRENCY} when every candidate computes on this machine, four
 # times an LLM candidate's own concurrency when one waits on an endpoint.
-# concurrency: 64
+# concurrency: ${COMPUTING_CONCURRENCY}
 
 # RULES: helpdesk rules (tag, assign, auto-reply…) to try with the candidates. They fire first on
 # every ticket, as in your helpdesk; the report measures each one against what your agents did and
