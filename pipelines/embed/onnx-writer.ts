@@ -131,7 +131,7 @@ function floatTensor(name: string, dims: number[], values: Float32Array): Field 
  * position adds a 1 into its text's row of counts over the vocabulary, then reads its token's count
  * back: linear in the length, but a batch × vocabulary row of counts to clear at each run. Measured
  * on runs of 32 texts, the two cost the same near 100–128 tokens at 14,936 tokens of vocabulary and
- * near 200 at 60,000: about √(0.7 × vocabulary). At 488 tokens, 7.2–7.9 against 2.4–2.6 ms a run.
+ * near 200 at 60,000: about √(0.7 × vocabulary). At 488 tokens, 7.2–9.9 against 2.4–3.8 ms a run.
  */
 export function pairwiseMaxLength(vocabSize: number): number {
   return Math.round(Math.sqrt(0.7 * vocabSize));
