@@ -157,8 +157,8 @@ function countsGraph(way: 'pairwise' | 'scattered'): Field {
           // ConstantOfShape fills with a float 0 unless told otherwise.
           node('ConstantOfShape', ['ids_shape'], name('zero_per_position')),
           node('Add', [name('zero_per_position'), 'one'], name('one_per_position')),
-          // The shape's first entry (the batch), then the vocabulary: a row of counts per text.
-          node('Slice', ['ids_shape', 'batch_axis', 'sequence_axis'], name('batch')),
+          // The batch (the shape's first entry, as a list of one), then the vocabulary: a row of counts per text.
+          node('Gather', ['ids_shape', 'batch_index'], name('batch')),
           node('Concat', [name('batch'), 'vocabulary_size'], name('counts_shape'), [intAttribute('axis', 0)]),
           node('ConstantOfShape', [name('counts_shape')], name('no_counts')),
           node('ScatterElements', [name('no_counts'), 'input_ids', name('one_per_position')], name('counts'), [intAttribute('axis', 1), stringAttribute('reduction', 'add')]),
@@ -206,7 +206,7 @@ export function staticEmbeddingOnnx(model: StaticEmbeddingModel): Uint8Array {
   const output = tensorValueInfo('last_hidden_state', ONNX_FLOAT, pooled ? ['batch_size', model.dimensions] : [...idsShape, model.dimensions]);
   const constants = pooled
     ? [
-        int64Tensor('batch_axis', [0]),
+        int64Tensor('batch_index', [0]),
         int64Tensor('sequence_axis', [1]),
         int64Tensor('last_axis', [2]),
         int64Scalar('length_index', 1),
