@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { failureOf } from '../../threads.ts';
-import { createTextJudges, judgeRuns, receivedWork, type SentWork, type TextsReply } from './text-judging.ts';
+import { createTextJudges, FACTS, judgeRuns, receivedWork, type SentWork, type TextsReply } from './text-judging.ts';
 
 /**
  * A judging worker: builds the judges while the run's cases are being made, then takes runs of the
@@ -14,7 +14,7 @@ try {
   const judges = createTextJudges();
   port.once('message', (work: SentWork) => {
     try {
-      judgeRuns(receivedWork(work), judges, (from, scores) => post({ from, scores }));
+      judgeRuns(receivedWork(work), judges, FACTS, (side, from, scores) => post({ side, from, scores }));
       post({ done: true });
     } catch (error) {
       fail(error);

@@ -1,15 +1,16 @@
 import { availableParallelism } from 'node:os';
 import { errorOf, startThread, type ThreadFailure } from '../../threads.ts';
 import { createWithDefaults, type JudgeEvidence, type JudgeTexts, type TextJudgeCase } from './define.ts';
-import { JUDGES, type JudgeMap } from './index.ts';
+import { JUDGES, type JudgeMap, type JudgeName } from './index.ts';
 import { judgeKeyFacts } from './key-facts.ts';
 import type { JudgeScore } from './types.ts';
 
 /**
  * A run's text judges, shared between this thread and worker threads. Judging is pure reading of
  * texts (8 to 11 of 14 s at 10k tickets on one thread), so each thread judges runs of cases as it
- * gets to them, and the evidence judges (embeddings, an LLM's scores) stay on the thread that made
- * their evidence. Every case gets the same scores whichever thread judges it.
+ * gets to them, one side of the judges at a time (below), and the evidence judges (embeddings, an
+ * LLM's scores) stay on the thread that made their evidence. Every case gets the same scores
+ * whichever thread judges it.
  */
 
 /** A case as sent to be judged: the catalogue is each thread's own array, which the judges' memos tell catalogues apart by. */
@@ -23,13 +24,41 @@ type EvidenceJudge = (input: JudgeEvidence) => JudgeScore | undefined;
 
 const JUDGE_MAP: JudgeMap = JUDGES;
 
-/** The map's text judges for a run, built with their defaults, in its order: a thread judging texts builds no other. */
-export function createTextJudges(): TextJudge[] {
-  const judges: TextJudge[] = [];
+/**
+ * The text judges are judged in two sides, a side over every case of a run before the other: the
+ * facts side (the judges of the facts both texts state, and safety and grounding, which read texts
+ * through the same facts reader; wording evens the sides out) and the rest. A thread starts on its
+ * own side and takes the other's runs once its own are taken, so two threads mostly compile, warm
+ * up and keep the readings of half the judges each, not all of them twice: 22,773 cases took
+ * 4.6–4.8 s on two threads (8.1–8.5 s of CPU) against 5.5–5.8 s (10.7–11.3 s) with every judge on
+ * each case, and on one thread 6.2–8.2 s against 7.2–8.5 s (fewer judges' code in use at a time).
+ */
+const FACTS_SIDE: ReadonlySet<string> = new Set<JudgeName>(['key-facts', 'conflicts', 'asked-facts', 'safety', 'grounding', 'wording']);
+export const FACTS = 0;
+export const OTHERS = 1;
+export type Side = typeof FACTS | typeof OTHERS;
+
+/** The map's text judges for a run, built with their defaults, and the places in the map's order of each side's. */
+export interface TextJudges {
+  sides: Array<{ judges: TextJudge[]; places: number[] }>;
+  /** How many text judges the map has: a case's text scores, whichever side judged them. */
+  count: number;
+}
+
+/** The map's text judges, built with their defaults: a thread judging texts builds no other. */
+export function createTextJudges(): TextJudges {
+  const sides: TextJudges['sides'] = [
+    { judges: [], places: [] },
+    { judges: [], places: [] },
+  ];
+  let count = 0;
   for (const definition of Object.values(JUDGE_MAP)) {
-    if (definition.reads !== 'evidence') judges.push(createWithDefaults(definition));
+    if (definition.reads === 'evidence') continue;
+    const side = sides[FACTS_SIDE.has(definition.name) ? FACTS : OTHERS]!;
+    side.judges.push(createWithDefaults(definition));
+    side.places.push(count++);
   }
-  return judges;
+  return { sides, count };
 }
 
 /** The map's evidence judges for a run, built with their defaults, at their places in the map: undefined where a text judge is. */
@@ -37,10 +66,16 @@ export function createEvidenceJudges(): Array<EvidenceJudge | undefined> {
   return Object.values(JUDGE_MAP).map((definition) => (definition.reads === 'evidence' ? createWithDefaults(definition) : undefined));
 }
 
-/** Every text judge's score of one case, the facts both sides state read once for them. */
-export function judgeTexts(judges: readonly TextJudge[], texts: CaseTexts, products: readonly string[]): TextScores {
-  const facts = judgeKeyFacts(texts.wanted, texts.said, { products, ...(texts.language && { language: texts.language }) });
-  const input: TextJudgeCase = { ...texts, products, facts };
+/** One side's judges' scores of a case, in the side's order; the facts both texts state are read once, if a judge of the side asks for them. */
+function judgeSide(judges: readonly TextJudge[], texts: CaseTexts, products: readonly string[]): TextScores {
+  let facts: TextJudgeCase['facts'] | undefined;
+  const input: TextJudgeCase = {
+    ...texts,
+    products,
+    get facts() {
+      return (facts ??= judgeKeyFacts(texts.wanted, texts.said, { products, ...(texts.language && { language: texts.language }) }));
+    },
+  };
   return judges.map((judge) => judge(input) ?? null);
 }
 
@@ -66,7 +101,7 @@ export function scoresInOrder(evidenceJudges: ReadonlyArray<EvidenceJudge | unde
 export interface TextsWork {
   cases: readonly CaseTexts[];
   products: readonly string[];
-  /** The first case of the next run to judge, taken by whichever thread adds RUN to it first. */
+  /** Per side, the first case of its next run to judge, taken by whichever thread adds RUN to it first. */
   next: Int32Array;
 }
 
@@ -121,17 +156,18 @@ export function receivedWork({ texts, cases, products, next }: SentWork): TextsW
   return { cases: received, products, next };
 }
 
-export type TextsReply = { from: number; scores: TextScores[] } | { done: true } | { failure: ThreadFailure };
+/** A run's scores, each case's of the side's judges in the side's order. */
+export type TextsReply = { side: Side; from: number; scores: TextScores[] } | { done: true } | { failure: ThreadFailure };
 
 /** Cases a thread takes at a time. */
 export const RUN = 64;
 /**
- * Below this many cases a worker costs more than it saves: on two hyperthreads of one core each
- * thread judges at about 0.6 of its speed alone, and a worker takes 0.2–0.4 s to start. Measured
- * there, judging 4,000 answers took as long with a worker, 12,000 answers 0.92 of the time, 36,000
- * 0.82 (both threads read as many texts as one did: a shared text is rarely read on both).
+ * Below this many cases a worker costs more than it saves: it takes 0.2–0.4 s to start, and on these
+ * two vCPUs each thread judges at about 0.6 of its speed alone. Measured with the judges in sides,
+ * judging a run (judgeRun, in a fresh process) of 1,600 answers took 1.54–1.80 s with a worker
+ * against 1.51–1.67 s without, 3,354 answers 2.36–2.42 against 2.58–2.68 s.
  */
-const THREADED_MIN_CASES = 5_000;
+const THREADED_MIN_CASES = 2_500;
 /** Each worker gets a copy of every case; more than 2 threads were never measured (this machine has two). */
 const MAX_THREADS = 2;
 
@@ -140,15 +176,27 @@ export function judgingThreadCount(cases: number): number {
   return cases < THREADED_MIN_CASES ? 1 : Math.max(1, Math.min(availableParallelism(), MAX_THREADS));
 }
 
-/** Judges runs of the cases, each taken from the shared counter, until none is left; says each run's scores. */
-export function judgeRuns(work: TextsWork, judges: readonly TextJudge[], judged: (from: number, scores: TextScores[]) => void): void {
+/** Judges runs of the cases, each taken from its side's shared counter, `first` side first, until none is left; says each run's scores. */
+export function judgeRuns(work: TextsWork, judges: TextJudges, first: Side, judged: (side: Side, from: number, scores: TextScores[]) => void): void {
   const { cases, products, next } = work;
-  for (let from = Atomics.add(next, 0, RUN); from < cases.length; from = Atomics.add(next, 0, RUN)) {
-    const to = Math.min(cases.length, from + RUN);
-    const scores: TextScores[] = [];
-    for (let index = from; index < to; index++) scores.push(judgeTexts(judges, cases[index]!, products));
-    judged(from, scores);
+  for (const side of [first, first === FACTS ? OTHERS : FACTS] as const) {
+    const sideJudges = judges.sides[side]!.judges;
+    for (let from = Atomics.add(next, side, RUN); from < cases.length; from = Atomics.add(next, side, RUN)) {
+      const to = Math.min(cases.length, from + RUN);
+      const scores: TextScores[] = [];
+      for (let index = from; index < to; index++) scores.push(judgeSide(sideJudges, cases[index]!, products));
+      judged(side, from, scores);
+    }
   }
+}
+
+/** Where a side's run of scores goes: each case's text scores in the map's order, whichever sides have been judged. */
+function placeRun(scores: TextScores[], judges: TextJudges, side: Side, from: number, judged: readonly TextScores[]): void {
+  const { places } = judges.sides[side]!;
+  judged.forEach((sideScores, offset) => {
+    const caseScores = (scores[from + offset] ??= new Array<JudgeScore | null>(judges.count).fill(null));
+    places.forEach((place, index) => (caseScores[place] = sideScores[index]!));
+  });
 }
 
 /** Text judging under way: workers start on the cases at once; `finish` has this thread join them. */
@@ -183,14 +231,14 @@ export interface JudgingThreads {
 
 /** Starts `workers` worker threads, to judge the cases `judge` is given once they are made. */
 export function startJudgingThreads(workers: number): JudgingThreads {
-  let place: ((from: number, judged: TextScores[]) => void) | undefined;
+  let place: ((side: Side, from: number, judged: TextScores[]) => void) | undefined;
   const started = Array.from({ length: workers }, () => {
     const worker = startThread(new URL('./text-judging-worker.ts', import.meta.url), undefined);
     const done = new Promise<void>((resolve, reject) => {
       worker.on('message', (reply: TextsReply) => {
         if ('failure' in reply) reject(errorOf(reply.failure));
         else if ('done' in reply) resolve();
-        else place!(reply.from, reply.scores);
+        else place!(reply.side, reply.from, reply.scores);
       });
       worker.on('error', reject);
       worker.on('exit', (code) => reject(new Error(`a judging worker thread stopped before it was done (exit code ${code})`)));
@@ -209,8 +257,9 @@ export function startJudgingThreads(workers: number): JudgingThreads {
     judge(cases, products, options = {}) {
       const threads = options.threads ?? judgingThreadCount(cases.length);
       const scores: TextScores[] = new Array(cases.length);
-      const work: TextsWork = { cases, products, next: new Int32Array(new SharedArrayBuffer(4)) };
-      place = (from, judged) => judged.forEach((caseScores, offset) => (scores[from + offset] = caseScores));
+      const work: TextsWork = { cases, products, next: new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT)) };
+      const judges = createTextJudges();
+      place = (side, from, judged) => placeRun(scores, judges, side, from, judged);
       // Workers beyond what the cases are worth stay idle until finish stops them.
       const judging = started.slice(0, Math.max(0, threads - 1));
       try {
@@ -226,9 +275,11 @@ export function startJudgingThreads(workers: number): JudgingThreads {
       return {
         async finish() {
           try {
-            judgeRuns(work, createTextJudges(), (from, judged) => {
-              place!(from, judged);
-              options.onProgress?.({ done: Math.min(Atomics.load(work.next, 0), cases.length), total: cases.length });
+            // The workers start on the facts side, this thread on the other, once it has made the evidence.
+            judgeRuns(work, judges, OTHERS, (side, from, judged) => {
+              place!(side, from, judged);
+              const taken = Math.min(Atomics.load(work.next, FACTS), cases.length) + Math.min(Atomics.load(work.next, OTHERS), cases.length);
+              options.onProgress?.({ done: Math.floor(taken / 2), total: cases.length });
             });
             await Promise.all(judging.map(({ done }) => done));
             return scores;
