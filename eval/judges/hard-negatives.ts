@@ -44,8 +44,7 @@ export async function hardNegatives(tickets: readonly ReplayedPair[], options: H
     // A large language's pool is read through onnxruntime's products as the tickets outside it are,
     // rather than every similarity of the pool summed in doubles: the hard negatives of the 9,883
     // tickets of 36,000 answers took 0.63–0.73 s against 0.76–0.86 s.
-    const rough = members.length >= ROUGH_MIN_TICKETS;
-    const similarities = rough ? undefined : pairwiseDots(questions);
+    const similarities = members.length >= ROUGH_MIN_TICKETS ? undefined : pairwiseDots(questions);
     const ranks = idRanks(pool);
     const inPool = new Map(pool.map((other, index) => [other, index]));
     const ids = pool.map((other) => other.id);
@@ -74,9 +73,9 @@ export async function hardNegatives(tickets: readonly ReplayedPair[], options: H
 }
 
 /**
- * Below this many tickets read against the pool their products in doubles are left as they were:
+ * Below this many tickets read against the pool, their products are summed in doubles only:
  * opening onnxruntime's session with the pool in it takes 4–90 ms. From this many tickets in a
- * language, the pool's own are read so too.
+ * language, the pool's own tickets are read through onnxruntime too.
  */
 const ROUGH_MIN_TICKETS = 1_000;
 /** Tickets whose questions' products go to onnxruntime at a time: 512 × 1,000 products are 2 MB. */

@@ -4,7 +4,7 @@ import { createTextJudges, FACTS, judgeRuns, receivedWork, type SentWork, type T
 
 /**
  * A judging worker: builds the judges while the run's cases are being made, then takes runs of the
- * cases it is sent until none is left, posting each run's scores.
+ * cases it is sent, the facts side's first, until none is left, posting each run's scores.
  */
 
 const port = parentPort!;
