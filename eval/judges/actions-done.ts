@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import type { Answer } from '../types.ts';
 import { detectActionClaims } from './actions.ts';
-import { defineJudge } from './define.ts';
+import { defineJudge, type JudgedAnswer } from './define.ts';
 import type { JudgeScore } from './types.ts';
 
 /** Text cannot refund, ship or create a code: a claimed action stands only when a tool did it. */
-export function judgeActionsDone(answer: Answer, language: string | undefined): JudgeScore {
+export function judgeActionsDone(answer: JudgedAnswer, language: string | undefined): JudgeScore {
   const claims = detectActionClaims(answer.text, language);
   if (claims.length === 0) return { judge: 'actions', score: null, reason: 'claims no action in another system' };
   const done = new Set((answer.actions ?? []).filter((action) => action.ok).map((action) => action.kind));

@@ -1,17 +1,20 @@
 import type { z } from 'zod';
 import type { Customer } from '../../datasets/records.ts';
 import type { StrictOptions } from '../responders/define.ts';
-import type { Answer, Source } from '../types.ts';
+import type { AnswerCommon, Source } from '../types.ts';
 import type { FactComparison } from './key-facts.ts';
 import type { SemanticPair, UnrelatedSimilarities } from './semantic.ts';
 import type { JudgeScore } from './types.ts';
+
+/** What a text judge reads of an answer: its text and what its tools did (its decision, confidence and sources are the verdict's business). */
+export type JudgedAnswer = Pick<AnswerCommon, 'text' | 'actions'>;
 
 /**
  * What is known of one answer to one ticket as text: the texts, what the answer cited, the ticket's
  * labels. Text judges read only this and the facts read in it, so a worker thread can judge it.
  */
 export interface JudgeTexts {
-  answer: Answer;
+  answer: JudgedAnswer;
   /** The answer and the agent's reply without the @handles a Twitter reply opens with. */
   said: string;
   wanted: string;
