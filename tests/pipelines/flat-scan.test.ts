@@ -305,11 +305,24 @@ describe(`past tickets searched through a vector index, re-ranked in memory (${T
   }, 120_000);
   afterAll(() => indexed?.close());
 
+  /** What the searcher should find: LanceDB's own filtered candidates and their twins, ranked by its exact search. */
+  const expectedHits = async (query: string, column: 'vector' | 'answer_vector', options: SearchOptions, id: string) => {
+    const { embedder, tickets } = indexed;
+    const keys = new Map((await tickets.query().select(['id', column]).toArray()).map((row) => [String(row.id), JSON.stringify(Array.from(row[column]))]));
+    const [vector] = await embedder.embed([embeddingText(query)]);
+    const filter = timeTravelFilter('tickets', options)!;
+    const near = () => tickets.query().nearestTo(Array.from(vector!)).column(column).distanceType('cosine');
+    const candidates = await near().nprobes(NPROBES).where(filter).select(['id']).limit((options.limit! + 1) * REFINE_FACTOR).toArray();
+    const candidateKeys = new Set(candidates.map((row) => keys.get(String(row.id))));
+    const withTwins = [...keys].filter(([, key]) => candidateKeys.has(key)).map(([twin]) => `'${twin}'`);
+    // Probed partitions may hold no row of the time filter's (the index's training is random): then LanceDB finds nothing, and `IN ()` is not SQL.
+    const lance = withTwins.length === 0 ? [] : await near().bypassVectorIndex().where(`${filter} AND id IN (${withTwins.join(', ')})`).select(['id', '_distance']).limit(options.limit! + 1).toArray();
+    return { twins: withTwins.length - candidates.length, hits: lance.filter((row) => String(row.id) !== id).slice(0, options.limit).map((row) => ({ id: String(row.id), score: 1 - Number(row._distance) })) };
+  };
+
   it('finds by question and by answer the nearest of LanceDB\'s candidates and their twins, in its order, with its scores, re-ranked without asking LanceDB to', async () => {
-    const { workspace, embedder, tickets } = indexed;
+    const { workspace, embedder } = indexed;
     const searcher = await openSearcher(workspace, embedder);
-    const vectorKeys = async (column: string) => new Map((await tickets.query().select(['id', column]).toArray()).map((row) => [String(row.id), JSON.stringify(Array.from(row[column]))]));
-    const keys = { vector: await vectorKeys('vector'), answer_vector: await vectorKeys('answer_vector') };
     const refines = vi.spyOn(lancedb.VectorQuery.prototype, 'refineFactor');
     const filters = vi.spyOn(lancedb.VectorQuery.prototype, 'where');
     try {
@@ -324,18 +337,10 @@ describe(`past tickets searched through a vector index, re-ranked in memory (${T
             const filtersBefore = filters.mock.calls.length;
             const hits = (await searcher.search(query, options)).map((hit) => ({ id: hit.id, score: hit.score }));
             if (filters.mock.calls.length > filtersBefore) prefiltered.push(asked);
-            const [vector] = await embedder.embed([embeddingText(query)]);
-            const filter = timeTravelFilter('tickets', options)!;
-            const near = () => tickets.query().nearestTo(Array.from(vector!)).column(column).distanceType('cosine');
-            const candidates = await near().nprobes(NPROBES).where(filter).select(['id']).limit((limit + 1) * REFINE_FACTOR).toArray();
-            const candidateKeys = new Set(candidates.map((row) => keys[column].get(String(row.id))));
-            const withTwins = [...keys[column]].filter(([, key]) => candidateKeys.has(key)).map(([twin]) => `'${twin}'`);
-            twinsRanked += withTwins.length - candidates.length;
-            // Probed partitions may hold no row of the time filter's (the index's training is random): then LanceDB finds nothing, and `IN ()` is not SQL.
-            const lance = withTwins.length === 0 ? [] : await near().bypassVectorIndex().where(`${filter} AND id IN (${withTwins.join(', ')})`).select(['id', '_distance']).limit(limit + 1).toArray();
-            const expected = lance.filter((row) => String(row.id) !== id).slice(0, limit).map((row) => ({ id: String(row.id), score: 1 - Number(row._distance) }));
-            expect(hits, `${column} ${query} at ${createdAt}`).toEqual(expected);
+            const expected = await expectedHits(query, column, options, id);
+            expect(hits, `${column} ${query} at ${createdAt}`).toEqual(expected.hits);
             compared += hits.length;
+            twinsRanked += expected.twins;
           }
         }
       }
@@ -350,6 +355,39 @@ describe(`past tickets searched through a vector index, re-ranked in memory (${T
     } finally {
       filters.mockRestore();
       refines.mockRestore();
+      await searcher.close();
+    }
+  });
+
+  it('asks LanceDB once for the candidates of early tickets searched together, under the loosest of their time filters, and finds for each what its own filtered search finds', async () => {
+    const { workspace, embedder } = indexed;
+    const searcher = await openSearcher(workspace, embedder);
+    // Tickets written apart, when a tenth to a third of the history existed: each keeps fewer rows than the next.
+    const early = [40, 55, 70, 90, 110, 130];
+    const asked = early.flatMap((index) => {
+      const { id, createdAt, messages } = ticket(index);
+      return [
+        { id, query: messages[0]!.text, column: 'vector' as const, options: { table: 'tickets', mode: 'vector', asOf: createdAt, excludeTicketId: id, limit: 3 } satisfies SearchOptions },
+        { id, query: messages[1]!.text, column: 'answer_vector' as const, options: { table: 'tickets', mode: 'vector', against: 'answer', asOf: createdAt, excludeTicketId: id, limit: 3 } satisfies SearchOptions },
+      ];
+    });
+    // Read before the count starts: the hit columns and vectors, and the one check per column.
+    await searcher.search(asked[0]!.query, asked[0]!.options);
+    await searcher.search(asked[1]!.query, asked[1]!.options);
+    const filters = vi.spyOn(lancedb.VectorQuery.prototype, 'where');
+    try {
+      const found = await Promise.all(asked.map(({ query, options }) => searcher.search(query, options)));
+      const bounds = filters.mock.calls.map(([filter]) => String(filter));
+      filters.mockRestore();
+      for (const [index, { id, query, column, options }] of asked.entries()) {
+        expect(found[index]!.map((hit) => ({ id: hit.id, score: hit.score })), `${column} ${query} at ${options.asOf}`).toEqual((await expectedHits(query, column, options, id)).hits);
+      }
+      // One query a column for the twelve searches, under the latest ticket's filter (and one alone
+      // for a search too few of whose rows passed, which the index's random training may leave).
+      expect(bounds.filter((bound) => bound === timeTravelFilter('tickets', { asOf: ticket(130).createdAt }))).toHaveLength(2);
+      expect(bounds.length).toBeLessThan(asked.length / 2);
+    } finally {
+      filters.mockRestore();
       await searcher.close();
     }
   });
