@@ -780,12 +780,12 @@ function pastTickets(table: LanceTable, rowCount: number, dimensions: number, in
   };
   /**
    * The positions of LanceDB's first `count` candidates among the rows that existed as asked. LanceDB
-   * is asked for the searches in flight together (`batchedCandidates`), deep enough for `count` of
-   * each one's rows to pass its time filter, applied here: the filter is then LanceDB's once a batch
-   * (at 100,000 tickets its prefilter was half a query's cost), or not at all where it keeps most
-   * rows. They are the filtered query's candidates but for which of a group of identical rows reach
-   * the cut, which `refinedNearest` makes irrelevant (12,000 answers alike either way at 100,000);
-   * with too few passing, the search is asked again alone, with its own filter.
+   * is asked for the searches in flight together (`batchedCandidates`: one query and one answer to
+   * decode for many), deep enough for `count` of each one's rows to pass its time filter, applied
+   * here; without a filter where it keeps most rows (at 100,000 tickets LanceDB's prefilter was half
+   * a query's cost). They are the filtered query's candidates but for which of a group of identical
+   * rows reach the cut, which `refinedNearest` makes irrelevant (12,000 answers alike either way at
+   * 100,000); with too few passing, the search is asked again alone, with its own filter.
    */
   const knownCandidates = async (column: string, vector: number[], count: number, options: SearchOptions): Promise<Int32Array> => {
     const [{ knownMs, byRowId }, share, known] = [await hitRows(), await knownShare(options), knownAsAsked(options)];

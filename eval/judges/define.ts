@@ -6,7 +6,7 @@ import type { FactComparison } from './key-facts.ts';
 import type { SemanticPair, UnrelatedSimilarities } from './semantic.ts';
 import type { JudgeScore } from './types.ts';
 
-/** What a text judge reads of an answer: its text and what its tools did (its decision, confidence and sources are the verdict's business). */
+/** What a text judge reads of an answer: its text and what its tools did (its decision, confidence and sources are read around the judges: the verdict, the cited texts). */
 export type JudgedAnswer = Pick<AnswerCommon, 'text' | 'actions'>;
 
 /**

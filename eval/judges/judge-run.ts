@@ -182,8 +182,8 @@ function textCases(
     const answerIntent = answer.sources.map((source) => (source.type === 'ticket' ? sources.tickets.get(source.id)?.intent : undefined)).find(Boolean);
     const language = ticket.language;
     cases.push({
-      // What the text judges read of it: a worker gets a copy of every case, and the rest of the answer was
-      // half of the copying (of 22,773 cases, 0.16 → 0.10 s to send, the worker starting 0.1 s sooner).
+      // What the text judges read of it: a worker gets a copy of every case, and the rest of the answer
+      // was half of the copying (22,773 cases sent in 0.16–0.18 → 0.10–0.13 s).
       answer: { text: answer.text, ...(answer.actions && { actions: answer.actions }) },
       said: withoutHandles(answer.text),
       wanted,
