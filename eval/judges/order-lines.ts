@@ -1,5 +1,5 @@
 import type { Order } from '../../datasets/records.ts';
-import { readJsonlLines, recordsFile } from '../../pipelines/workspace.ts';
+import { readJsonlLineBytes, recordsFile } from '../../pipelines/workspace.ts';
 import { ownString } from './ticket-lines.ts';
 
 /**
@@ -19,19 +19,45 @@ export interface OrderLineKeys {
   email?: string;
 }
 
-export function orderLineKeys(line: string): OrderLineKeys | undefined {
-  const head = HEAD.exec(line);
-  if (!head || (head[2] === undefined && line.includes('"customerEmail":'))) return undefined;
+const EMAIL_KEY = '"customerEmail":';
+
+/** The keys `head` (HEAD's match at the line's start) reads, unless the line holds an e-mail elsewhere. */
+function keysOf(head: RegExpExecArray | null, holdsEmailKey: () => boolean): OrderLineKeys | undefined {
+  if (!head || (head[2] === undefined && holdsEmailKey())) return undefined;
   return { id: ownString(head[1]!), ...(head[2] !== undefined && { email: ownString(head[2]).toLowerCase() }) };
+}
+
+export function orderLineKeys(line: string): OrderLineKeys | undefined {
+  return keysOf(HEAD.exec(line), () => line.includes(EMAIL_KEY));
+}
+
+/** The bytes of a line's start that its keys are read from: an id and an e-mail fit in them. */
+const HEAD_BYTES = 256;
+const EMAIL_KEY_BYTES = Buffer.from(EMAIL_KEY);
+
+/**
+ * orderLineKeys of a line's bytes, decoding only its start. HEAD reads from the line's start and each
+ * value ends at its closing quote, so a match there is the whole line's; a value cut off there does
+ * not match (an id: undefined; an e-mail: the key is in the line, undefined), and the line is parsed.
+ * Decoding every line of orders.jsonl was half a pass (82 MB at 100,000 tickets: 495–736 → 243–283 ms
+ * for 3,000 customers' orders).
+ */
+export function orderLineBytesKeys(line: Buffer): OrderLineKeys | undefined {
+  if (line.length <= HEAD_BYTES) return orderLineKeys(line.toString('utf8'));
+  return keysOf(HEAD.exec(line.toString('utf8', 0, HEAD_BYTES)), () => line.includes(EMAIL_KEY_BYTES));
 }
 
 /**
  * The workspace's orders whose line `wanted` keeps, read from its id and e-mail, parsed; an order
- * whose line is in another shape is parsed too, for the caller to check.
+ * whose keys its line's start does not give is parsed too, for the caller to check.
  */
 export async function* ordersWhere(workspace: string, wanted: (keys: OrderLineKeys) => boolean): AsyncGenerator<Order> {
-  for await (const line of readJsonlLines(await recordsFile(workspace, 'order'))) {
-    const keys = orderLineKeys(line);
-    if (!keys || wanted(keys)) yield JSON.parse(line) as Order;
+  for await (const lines of readJsonlLineBytes(await recordsFile(workspace, 'order'))) {
+    // Decoded before the first yield: the views last only until the next read.
+    const kept = lines.flatMap((line) => {
+      const keys = orderLineBytesKeys(line);
+      return !keys || wanted(keys) ? [line.toString('utf8')] : [];
+    });
+    for (const line of kept) yield JSON.parse(line) as Order;
   }
 }

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { JsonlWriter, readJsonlLineSpans, readJsonlLines, readJsonlPositions, readLineSpans } from '../../pipelines/workspace.ts';
+import { JsonlWriter, readJsonlLineBytes, readJsonlLineSpans, readJsonlLines, readJsonlPositions, readLineSpans } from '../../pipelines/workspace.ts';
 import { collect, useTempDir } from '../helpers/temp.ts';
 
 const tempDir = useTempDir();
@@ -47,6 +47,12 @@ describe('readJsonlLines', () => {
   /** What readline hands over, the split the reader keeps: \n, \r\n and a lone \r end a line. */
   const readlineLines = async (file: string) =>
     (await collect(createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity }))).filter((line) => line !== '');
+  /** readJsonlLineBytes' lines, each decoded before the next read reuses its buffer. */
+  const lineBytes = async (file: string) => {
+    const lines: string[] = [];
+    for await (const read of readJsonlLineBytes(file)) for (const line of read) lines.push(line.toString('utf8'));
+    return lines;
+  };
 
   it.each([
     ['English', 'Your parcel left our warehouse.'],
@@ -63,6 +69,7 @@ describe('readJsonlLines', () => {
     const read = await collect(readJsonlLines(file));
     expect(read).toEqual(await readlineLines(file));
     expect(read.map((entry) => (JSON.parse(entry) as { index: number }).index)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(await lineBytes(file)).toEqual(read);
   });
 
   it('reads a last line without its newline, and nothing from an empty file', async () => {
@@ -70,8 +77,10 @@ describe('readJsonlLines', () => {
     const file = join(dir, 'results.jsonl');
     await writeFile(file, '{"text":"Où est mon colis ?"}\n{"text":"Where is my parcel?"}');
     expect(await collect(readJsonlLines(file))).toEqual(['{"text":"Où est mon colis ?"}', '{"text":"Where is my parcel?"}']);
+    expect(await lineBytes(file)).toEqual(['{"text":"Où est mon colis ?"}', '{"text":"Where is my parcel?"}']);
     await writeFile(file, '');
     expect(await collect(readJsonlLines(file))).toEqual([]);
+    expect(await lineBytes(file)).toEqual([]);
   });
 });
 

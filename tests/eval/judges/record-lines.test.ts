@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../../../datasets/demo/generate.ts';
 import { OrderSchema, TicketSchema, type Order, type Ticket } from '../../../datasets/records.ts';
-import { orderLineKeys } from '../../../eval/judges/order-lines.ts';
+import { orderLineBytesKeys, orderLineKeys, ordersWhere } from '../../../eval/judges/order-lines.ts';
 import { ticketFacts, ticketLineFacts, ticketLineId } from '../../../eval/judges/ticket-lines.ts';
 import { importSources } from '../../../pipelines/import.ts';
 import { recordsFile } from '../../../pipelines/workspace.ts';
@@ -83,6 +83,27 @@ describe('order keys read from a JSONL line', () => {
     for (const record of [order({ id: '#"10\\01"', customerEmail: 'Ann.O\\"Neil@Example.COM' }), order({ customerEmail: 'é@exemple.fr' }), order({ customerName: '"customerEmail":"x@y.z"' }), order({ customerEmail: '' })]) {
       expect(orderLineKeys(JSON.stringify(record))).toEqual(parsedKeys(record));
     }
+  });
+
+  it('reads from a line\'s first bytes what the whole line says, or leaves it to be parsed where a value is cut off there', () => {
+    for (const line of lines.order!) expect(orderLineBytesKeys(Buffer.from(line))).toEqual(orderLineKeys(line));
+    const long = { customerName: 'Zoë '.repeat(200) };
+    const whole = [order({ id: '#1002', customerEmail: 'Zoë@Example.com', ...long }), order({ id: '#1003', ...long }), order({ id: '#1004', ...long, customerEmail: 'late@example.com' })];
+    for (const record of whole) expect(orderLineBytesKeys(Buffer.from(JSON.stringify(record)))).toEqual(orderLineKeys(JSON.stringify(record)));
+    // An id or an e-mail cut off by the first 256 bytes, in ASCII and in the middle of a letter of two bytes: parsed.
+    for (const cut of [order({ id: `#${'9'.repeat(300)}`, customerEmail: 'ann@example.com' }), order({ id: '#1005', customerEmail: `${'a'.repeat(250)}@example.com` }), order({ id: '#1006', customerEmail: `${'é'.repeat(120)}@example.com`, ...long })]) {
+      expect(orderLineKeys(JSON.stringify(cut))).toEqual(parsedKeys(cut));
+      expect(orderLineBytesKeys(Buffer.from(JSON.stringify(cut)))).toBeUndefined();
+    }
+  });
+
+  it('finds the orders of the e-mails asked for, as parsing every line does', async () => {
+    const parsed = lines.order!.map((line) => JSON.parse(line) as Order);
+    const emails = new Set(parsed.filter((_, index) => index % 7 === 0).flatMap((record) => record.customerEmail?.toLowerCase() ?? []));
+    const found: Order[] = [];
+    for await (const record of ordersWhere(join(dir, 'ws'), (keys) => keys.email !== undefined && emails.has(keys.email))) found.push(record);
+    expect(found.length).toBeGreaterThan(10);
+    expect(found).toEqual(parsed.filter((record) => record.customerEmail !== undefined && emails.has(record.customerEmail.toLowerCase())));
   });
 
   it('leaves a line in another key order to be parsed, rather than reading no e-mail where there is one', () => {
