@@ -120,7 +120,7 @@ export async function* readJsonlLines(path: string): AsyncGenerator<string> {
 /**
  * readJsonlLines' lines as bytes, those of each read together, for a pass that decides from a line's
  * first bytes whether to decode it: views of the read buffer, good until the next read is asked for.
- * A line for itself was a promise a line, more than reading most lines' start cost.
+ * Handed over one at a time, the lines cost a promise each, more than reading most of their starts.
  */
 export async function* readJsonlLineBytes(path: string): AsyncGenerator<Buffer[]> {
   for await (const { lines } of fileLineBytes(path)) {
