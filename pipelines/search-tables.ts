@@ -763,13 +763,14 @@ function pastTickets(table: LanceTable, rowCount: number, dimensions: number, in
     let batch = candidateBatches.get(key);
     if (!batch) {
       batch = batching(async (all: AskedCandidates[]) => {
-        const loosest = filtered ? Math.max(...all.map((one) => one.at!)) : undefined;
-        const looseShare = loosest === undefined ? 1 : await knownShare({ asOf: new Date(loosest).toISOString() });
+        // The latest date of the batch, as a search asks for it: its share of the rows and its filter.
+        const loosest: SearchOptions | undefined = filtered ? { asOf: new Date(Math.max(...all.map((one) => one.at!))).toISOString() } : undefined;
+        const looseShare = loosest === undefined ? 1 : await knownShare(loosest);
         const { rows } = await hitRows();
         const deep = all.map((one) => Math.min(rows.length, Math.ceil((one.count / one.share) * looseShare * UNFILTERED_CANDIDATES_MARGIN)));
         const limit = Math.max(...deep);
         let query = all.slice(1).reduce((built, one) => built.addQueryVector(one.vector), table.query().nearestTo(all[0]!.vector)).column(column).distanceType('cosine').nprobes(NPROBES);
-        if (loosest !== undefined) query = query.where(timeTravelFilter('tickets', { asOf: new Date(loosest).toISOString() })!);
+        if (loosest !== undefined) query = query.where(timeTravelFilter('tickets', loosest)!);
         const found = await inTurn(() => query.withRowId().select([...SCORE_COLUMNS.vector]).limit(limit).toArrow());
         const rowIds = rowIdsOf(found);
         return rowsByQuery(found, all.length, (row) => rowIds[row]!).map((ids) => ({ rowIds: BigUint64Array.from(ids), whole: ids.length < limit }));

@@ -207,13 +207,13 @@ function* nonEmptyLines(line: string): Generator<string> {
  */
 async function* fileLines(path: string): AsyncGenerator<{ text: string; bytes: number; complete: boolean }> {
   for await (const { lines, complete } of fileLineBytes(path)) {
-    for (const [index, bytes] of lines.entries()) yield { text: bytes.toString('utf8'), bytes: bytes.length, complete: complete || index < lines.length - 1 };
+    for (const bytes of lines) yield { text: bytes.toString('utf8'), bytes: bytes.length, complete };
   }
 }
 
 /**
  * fileLines' lines undecoded, those of each read together: views of the read buffer, good until the
- * next read is asked for. The last of a file's may not be `complete`.
+ * next read is asked for. A file's last line without its \n comes alone, not `complete`.
  */
 async function* fileLineBytes(path: string): AsyncGenerator<{ lines: Buffer[]; complete: boolean }> {
   const handle = await open(path, 'r');

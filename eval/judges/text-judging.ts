@@ -38,23 +38,29 @@ export const FACTS = 0;
 export const OTHERS = 1;
 export type Side = typeof FACTS | typeof OTHERS;
 
-/** The map's text judges for a run, built with their defaults, and the places in the map's order of each side's. */
+/** One side's text judges, and the place of each in the map's order. */
+interface SideJudges {
+  judges: TextJudge[];
+  places: number[];
+}
+
+/** The map's text judges for a run, built with their defaults, by side. */
 export interface TextJudges {
-  sides: Array<{ judges: TextJudge[]; places: number[] }>;
+  sides: readonly [SideJudges, SideJudges];
   /** How many text judges the map has: a case's text scores, whichever side judged them. */
   count: number;
 }
 
 /** The map's text judges, built with their defaults: a thread judging texts builds no other. */
 export function createTextJudges(): TextJudges {
-  const sides: TextJudges['sides'] = [
+  const sides: [SideJudges, SideJudges] = [
     { judges: [], places: [] },
     { judges: [], places: [] },
   ];
   let count = 0;
   for (const definition of Object.values(JUDGE_MAP)) {
     if (definition.reads === 'evidence') continue;
-    const side = sides[FACTS_SIDE.has(definition.name) ? FACTS : OTHERS]!;
+    const side = sides[FACTS_SIDE.has(definition.name) ? FACTS : OTHERS];
     side.judges.push(createWithDefaults(definition));
     side.places.push(count++);
   }
@@ -180,7 +186,7 @@ export function judgingThreadCount(cases: number): number {
 export function judgeRuns(work: TextsWork, judges: TextJudges, first: Side, judged: (side: Side, from: number, scores: TextScores[]) => void): void {
   const { cases, products, next } = work;
   for (const side of [first, first === FACTS ? OTHERS : FACTS] as const) {
-    const sideJudges = judges.sides[side]!.judges;
+    const sideJudges = judges.sides[side].judges;
     for (let from = Atomics.add(next, side, RUN); from < cases.length; from = Atomics.add(next, side, RUN)) {
       const to = Math.min(cases.length, from + RUN);
       const scores: TextScores[] = [];
@@ -192,7 +198,7 @@ export function judgeRuns(work: TextsWork, judges: TextJudges, first: Side, judg
 
 /** Where a side's run of scores goes: each case's text scores in the map's order, whichever sides have been judged. */
 function placeRun(scores: TextScores[], judges: TextJudges, side: Side, from: number, judged: readonly TextScores[]): void {
-  const { places } = judges.sides[side]!;
+  const { places } = judges.sides[side];
   judged.forEach((sideScores, offset) => {
     const caseScores = (scores[from + offset] ??= new Array<JudgeScore | null>(judges.count).fill(null));
     places.forEach((place, index) => (caseScores[place] = sideScores[index]!));
