@@ -359,6 +359,43 @@ describe(`past tickets searched through a vector index, re-ranked in memory (${T
     }
   });
 
+  it('asks LanceDB once for a vector searched again at other times, under a filter keeping every row the later ones keep, and finds at each time what its own filtered search finds', async () => {
+    const { workspace, embedder } = indexed;
+    const searcher = await openSearcher(workspace, embedder);
+    const { messages } = ticket(200);
+    // Late tickets, whose candidates are asked without a filter, then early ones, the later first. The
+    // latest's candidates are deep enough for the next two: at most 14 of its rows came after them.
+    const times = [399, 390, 386, 130, 90, 60];
+    const asked = (at: number) =>
+      ([[messages[0]!.text, 'vector'], [messages[1]!.text, 'answer_vector']] as const).map(([query, column]) => ({
+        query,
+        column,
+        options: { table: 'tickets', mode: 'vector', ...(column === 'answer_vector' && { against: 'answer' }), asOf: ticket(at).createdAt, excludeTicketId: ticket(at).id, limit: 3 } satisfies SearchOptions,
+      }));
+    // Read before the count starts: the hit columns and vectors, and the one check per column.
+    for (const { options } of asked(399)) await searcher.search(ticket(5).messages[0]!.text, options);
+    const searches = vi.spyOn(lancedb.Query.prototype, 'nearestTo');
+    try {
+      const queries: number[] = [];
+      const found = [];
+      for (const at of times) {
+        for (const { query, options } of asked(at)) found.push((await searcher.search(query, options)).map((hit) => ({ id: hit.id, score: hit.score })));
+        queries.push(searches.mock.calls.length);
+      }
+      searches.mockRestore();
+      const expected = [];
+      for (const at of times) for (const { query, column, options } of asked(at)) expected.push((await expectedHits(query, column, options, options.excludeTicketId)).hits);
+      expect(found).toEqual(expected);
+      // One query a column at the latest ticket, none for the late ones after it; the early ones ask
+      // again where too few of the rows found passed their filter.
+      expect(queries.slice(0, 3)).toEqual([2, 2, 2]);
+      expect(queries.at(-1)).toBeLessThan(2 * times.length - 4);
+    } finally {
+      searches.mockRestore();
+      await searcher.close();
+    }
+  });
+
   it('asks LanceDB once for the candidates of early tickets searched together, under the loosest of their time filters, and finds for each what its own filtered search finds', async () => {
     const { workspace, embedder } = indexed;
     const searcher = await openSearcher(workspace, embedder);
