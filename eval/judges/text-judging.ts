@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { errorOf, startThread, type ThreadFailure } from '../../threads.ts';
-import { createWithDefaults, type JudgeEvidence, type JudgeTexts, type TextJudgeCase } from './define.ts';
+import type { Customer } from '../../datasets/records.ts';
+import { createWithDefaults, factOptionsOf, type JudgeEvidence, type JudgedAnswer, type JudgeTexts, type TextJudgeCase } from './define.ts';
 import { JUDGES, type JudgeMap, type JudgeName } from './index.ts';
 import { judgeKeyFacts } from './key-facts.ts';
 import type { JudgeScore } from './types.ts';
@@ -72,16 +73,58 @@ export function createEvidenceJudges(): Array<EvidenceJudge | undefined> {
   return Object.values(JUDGE_MAP).map((definition) => (definition.reads === 'evidence' ? createWithDefaults(definition) : undefined));
 }
 
-/** One side's judges' scores of a case, in the side's order; the facts both texts state are read once, if a judge of the side asks for them. */
+/** Every field of T, optional ones too: a field added to a case must be copied into JudgedCase. */
+type EveryField<T> = { [K in keyof Required<T>]: T[K] };
+
+/**
+ * A case as a side's judges read it: every field in place (undefined where the case has none) and
+ * the facts both texts state read once, if a judge of the side asks for them. Every case is then one
+ * shape of object, where a copy spread from each case had a shape per mix of its optional fields,
+ * which each judge reading it had to tell apart: the text judges of 22,773 cases on one thread took
+ * 7.3–7.9 against 7.9–9.3 s of CPU, with the same scores.
+ */
+class JudgedCase implements EveryField<TextJudgeCase> {
+  readonly answer: JudgedAnswer;
+  readonly said: string;
+  readonly wanted: string;
+  readonly question: string;
+  readonly language: string | undefined;
+  readonly products: readonly string[];
+  readonly customer: Customer;
+  readonly citedSources: TextJudgeCase['citedSources'];
+  readonly brandHandles: readonly string[];
+  readonly ownOrderIds: string[] | undefined;
+  readonly agentMacro: string | undefined;
+  readonly answerMacro: string | undefined;
+  readonly ticketIntent: string | undefined;
+  readonly answerIntent: string | undefined;
+  #facts: TextJudgeCase['facts'] | undefined;
+
+  constructor(texts: CaseTexts, products: readonly string[]) {
+    this.answer = texts.answer;
+    this.said = texts.said;
+    this.wanted = texts.wanted;
+    this.question = texts.question;
+    this.language = texts.language;
+    this.products = products;
+    this.customer = texts.customer;
+    this.citedSources = texts.citedSources;
+    this.brandHandles = texts.brandHandles;
+    this.ownOrderIds = texts.ownOrderIds;
+    this.agentMacro = texts.agentMacro;
+    this.answerMacro = texts.answerMacro;
+    this.ticketIntent = texts.ticketIntent;
+    this.answerIntent = texts.answerIntent;
+  }
+
+  get facts(): TextJudgeCase['facts'] {
+    return (this.#facts ??= judgeKeyFacts(this.wanted, this.said, factOptionsOf(this)));
+  }
+}
+
+/** One side's judges' scores of a case, in the side's order. */
 function judgeSide(judges: readonly TextJudge[], texts: CaseTexts, products: readonly string[]): TextScores {
-  let facts: TextJudgeCase['facts'] | undefined;
-  const input: TextJudgeCase = {
-    ...texts,
-    products,
-    get facts() {
-      return (facts ??= judgeKeyFacts(texts.wanted, texts.said, { products, ...(texts.language && { language: texts.language }) }));
-    },
-  };
+  const input = new JudgedCase(texts, products);
   return judges.map((judge) => judge(input) ?? null);
 }
 
