@@ -781,7 +781,8 @@ function pastTickets(table: LanceTable, rowCount: number, dimensions: number, in
     if (!batch) {
       batch = batching(async (all: AskedCandidates[]) => {
         // The latest date of the batch, as a search asks for it: its share of the rows and its filter.
-        const loosest: SearchOptions | undefined = filtered ? { asOf: new Date(Math.max(...all.map((one) => one.at!))).toISOString() } : undefined;
+        const latest = filtered ? Math.max(...all.map((one) => one.at!)) : undefined;
+        const loosest: SearchOptions | undefined = latest === undefined ? undefined : { asOf: new Date(latest).toISOString() };
         const looseShare = loosest === undefined ? 1 : await knownShare(loosest);
         const { rows } = await hitRows();
         const deep = all.map((one) => Math.min(rows.length, Math.ceil((one.count / one.share) * looseShare * UNFILTERED_CANDIDATES_MARGIN)));
@@ -790,8 +791,7 @@ function pastTickets(table: LanceTable, rowCount: number, dimensions: number, in
         if (loosest !== undefined) query = query.where(timeTravelFilter('tickets', loosest)!);
         const found = await inTurn(() => query.withRowId().select([...SCORE_COLUMNS.vector]).limit(limit).toArrow());
         const rowIds = rowIdsOf(found);
-        const at = loosest === undefined ? undefined : asOfMs(loosest);
-        return rowsByQuery(found, all.length, (row) => rowIds[row]!).map((ids) => ({ rowIds: BigUint64Array.from(ids), whole: ids.length < limit, at }));
+        return rowsByQuery(found, all.length, (row) => rowIds[row]!).map((ids) => ({ rowIds: BigUint64Array.from(ids), whole: ids.length < limit, at: latest }));
       }, CANDIDATES_BATCH);
       candidateBatches.set(key, batch);
     }
@@ -799,6 +799,12 @@ function pastTickets(table: LanceTable, rowCount: number, dimensions: number, in
   };
   /** The latest candidates LanceDB was asked for of a vector of a column (by `vectorKey`), VECTORS_KEPT of them. */
   const askedVectors = new Map<string, Promise<FoundCandidates>>();
+  /** Keeps `found` as the latest candidates of `key`, the least lately used dropped past VECTORS_KEPT. */
+  const keepAsked = (key: string, found: Promise<FoundCandidates>) => {
+    askedVectors.delete(key);
+    askedVectors.set(key, found);
+    if (askedVectors.size > VECTORS_KEPT) askedVectors.delete(askedVectors.keys().next().value!);
+  };
   /**
    * The positions of LanceDB's first `count` candidates among the rows that existed as asked. LanceDB
    * is asked for the searches in flight together (`batchedCandidates`: one query and one answer to
@@ -827,16 +833,13 @@ function pastTickets(table: LanceTable, rowCount: number, dimensions: number, in
       // Under a filter that keeps every row this one does, the same ranking with more rows in it.
       const reused = found.at === undefined || (at !== undefined && at <= found.at) ? passing(found) : undefined;
       if (reused) {
-        askedVectors.delete(key);
-        askedVectors.set(key, earlier);
+        keepAsked(key, earlier);
         return reused;
       }
     }
     const asked = batchedCandidates(column, { vector, count, share, at });
-    askedVectors.delete(key);
-    askedVectors.set(key, asked);
+    keepAsked(key, asked);
     asked.catch(() => askedVectors.get(key) === asked && askedVectors.delete(key));
-    if (askedVectors.size > VECTORS_KEPT) askedVectors.delete(askedVectors.keys().next().value!);
     return passing(await asked) ?? byRowId.of(await candidates(column, vector, count, timeTravelFilter('tickets', options)));
   };
   const twins = perColumn((column) => vectorsOf(column).then((vectors) => twinGroups(vectors, dimensions)));
