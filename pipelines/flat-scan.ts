@@ -65,13 +65,15 @@ export interface FlatScan {
    * (vector-scan.ts's `openRowProducts`), pick the rows worth measuring exactly in place of the
    * products in doubles here, which were a fifth of the demo's LLM replay's main thread.
    */
-  nearest(vector: ArrayLike<number>, depth: number, keep: (row: number) => boolean, products?: ArrayLike<number>): FlatNeighbour[];
+  nearest(vector: ArrayLike<number>, depth: number, keep: (row: number) => boolean, products?: Float32Array): FlatNeighbour[];
   /**
    * The `depth` of `rows` nearest `vector`, by LanceDB's distance then row: how LanceDB re-ranks
    * the candidates of a vector index on their stored vectors (its `refineFactor`), the distances
    * those of its flat search.
    */
   nearestOf(vector: ArrayLike<number>, rows: ArrayLike<number>, depth: number): FlatNeighbour[];
+  /** The `depth` of `rows` nearest `vector`, as `nearest` ranks them, `products` one for each of `rows`, in their order. */
+  nearestIn(vector: ArrayLike<number>, rows: Int32Array, depth: number, products: Float32Array): FlatNeighbour[];
 }
 
 /**
@@ -90,6 +92,8 @@ const DOUBLE_SLACK = 1e-4;
  * doubles'.
  */
 const productSlack = (dimensions: number) => DOUBLE_SLACK + 2 * dimensions * 2 ** -24;
+/** How far past the bound a distance must be, by products compared without a division, to be left out before it is computed. */
+const FLOOR_MARGIN = 1e-9;
 /** Below this product of lengths a 32-bit product may lose bits to underflow: measured in doubles. */
 const SURE_PRODUCT = 1e-30;
 /** A row this long by doubles keeps a length in LanceDB's 32-bit sums: its squares are far above the smallest 32-bit float. */
@@ -136,8 +140,11 @@ export function openFlatScan(vectors: Float32Array, dimensions: number): FlatSca
     for (; index < dimensions; index++) a += query[index]! * vectors[at + index]!;
     return a + b + c + d;
   };
-  /** The `depth` nearest of the rows `each` visits that `keep` accepts, by LanceDB's distance then row. */
-  const nearestAmong = (vector: ArrayLike<number>, depth: number, each: (visit: (row: number) => void) => void, keep: (row: number) => boolean, products?: ArrayLike<number>): FlatNeighbour[] => {
+  /**
+   * The `depth` nearest of `rows` (undefined: every row, in order) that `keep` accepts, by
+   * LanceDB's distance then row; `products`, if given, one for each row visited, in that order.
+   */
+  const nearestAmong = (vector: ArrayLike<number>, depth: number, rows: ArrayLike<number> | undefined, keep: ((row: number) => boolean) | undefined, products?: Float32Array): FlatNeighbour[] => {
     if (vector.length !== dimensions) throw new Error(`a query of ${vector.length} dimensions against vectors of ${dimensions}`);
     query.set(vector);
     let sum = 0;
@@ -149,25 +156,55 @@ export function openFlatScan(vectors: Float32Array, dimensions: number): FlatSca
     const slack = products ? productSlack(dimensions) : DOUBLE_SLACK;
     // The depth nearest by the rough measure (the products), kept sorted: their last bounds the rows worth measuring exactly.
     const best: number[] = [];
+    let cut = Number.POSITIVE_INFINITY;
+    // Below this product a row is past the bound by far more than the doubles' error (without a
+    // division, before the filter: most rows are past it). The bound only falls as rows come: a
+    // row past it now is past it at the end.
+    let floor = Number.NEGATIVE_INFINITY;
     // Rows within the bound when they came, in their order, and their rough distances.
     const visited: number[] = [];
     const rough: number[] = [];
-    each((row) => {
+    const visits = rows === undefined ? count : rows.length;
+    // A row's norm unmeasured yet is NaN, which no test passes.
+    const sureRowNorm = SURE_PRODUCT / norm;
+    for (let index = 0; index < visits; index++) {
+      if (products !== undefined) {
+        // Most rows are past the bound by their product alone: passed over here, before a division or
+        // the filter, where the product is one the distance below would be measured by.
+        if (rows === undefined) {
+          for (; index < visits; index++) {
+            const rowNorm = norms[index]!;
+            const product = products[index]!;
+            if (!(product < floor * rowNorm && rowNorm >= sureRowNorm && product > Number.NEGATIVE_INFINITY)) break;
+          }
+        } else {
+          for (; index < visits; index++) {
+            const rowNorm = norms[rows[index]!]!;
+            const product = products[index]!;
+            if (!(product < floor * rowNorm && rowNorm >= sureRowNorm && product > Number.NEGATIVE_INFINITY)) break;
+          }
+        }
+        if (index === visits) break;
+      }
+      const row = rows === undefined ? index : rows[index]!;
+      const product = products?.[index];
       const rowNorm = normOf(row);
-      if ((rowNorm < SURE_NORM && lanceNormOf(row) === 0) || !keep(row)) return;
-      const product = products?.[row];
+      if ((rowNorm < SURE_NORM && lanceNormOf(row) === 0) || (keep !== undefined && !keep(row))) continue;
       const distance = 1 - (product !== undefined && Number.isFinite(product) && norm * rowNorm >= SURE_PRODUCT ? product : doubleProduct(row)) / (norm * rowNorm);
-      // The bound only falls as rows come: a row past it now is past it at the end.
-      if (best.length === depth && distance > best[depth - 1]! + slack) return;
+      if (distance > cut + slack) continue;
       visited.push(row);
       rough.push(distance);
-      if (best.length === depth && distance >= best[depth - 1]!) return;
+      if (distance >= cut) continue;
       let place = best.length;
       while (place > 0 && best[place - 1]! > distance) place--;
       best.splice(place, 0, distance);
       if (best.length > depth) best.pop();
-    });
-    const bound = best.length < depth ? Number.POSITIVE_INFINITY : best[depth - 1]! + slack;
+      if (best.length === depth) {
+        cut = best[depth - 1]!;
+        floor = (1 - cut - slack - FLOOR_MARGIN) * norm;
+      }
+    }
+    const bound = cut + slack;
     const near: FlatNeighbour[] = [];
     for (const [index, row] of visited.entries()) {
       if (rough[index]! > bound) continue;
@@ -176,13 +213,8 @@ export function openFlatScan(vectors: Float32Array, dimensions: number): FlatSca
     return near.sort((a, b) => a.distance - b.distance || a.row - b.row).slice(0, depth);
   };
   return {
-    nearest: (vector, depth, keep, products) =>
-      nearestAmong(vector, depth, (visit) => {
-        for (let row = 0; row < count; row++) visit(row);
-      }, keep, products),
-    nearestOf: (vector, rows, depth) =>
-      nearestAmong(vector, depth, (visit) => {
-        for (let index = 0; index < rows.length; index++) visit(rows[index]!);
-      }, () => true),
+    nearest: (vector, depth, keep, products) => nearestAmong(vector, depth, undefined, keep, products),
+    nearestOf: (vector, rows, depth) => nearestAmong(vector, depth, rows, undefined),
+    nearestIn: (vector, rows, depth, products) => nearestAmong(vector, depth, rows, undefined, products),
   };
 }

@@ -11,7 +11,7 @@ import { DEFAULT_WORKSPACE } from './workspace.ts';
 import { readCurrentManifest, tablesLocation } from './index-manifest.ts';
 import { embeddingText } from './passages.ts';
 import { batching, createGate } from './batching.ts';
-import { openRowProducts, openVectorScan } from './vector-scan.ts';
+import { openPrefixProducts, openRowProducts, openVectorScan } from './vector-scan.ts';
 import { openFlatScan, type FlatNeighbour, type FlatScan } from './flat-scan.ts';
 import { twinGroups } from './vector-twins.ts';
 
@@ -118,13 +118,24 @@ const SCANNED_MAX_ROWS = 50_000;
  * question asked word for word by hundreds, the earliest come first, as in an exact search, rather
  * than those the index happened to return. Larger histories keep LanceDB's, whose memory does not
  * grow with them.
+ *
+ * A search when no more than SCANNED_MAX_ROWS past tickets existed (an early ticket's) measures all
+ * of those instead, as a history of their size is searched, without the index: onnxruntime
+ * multiplies its vector with the earliest rows by `known_ms`, and the nearest are measured again
+ * with LanceDB's arithmetic, so they are its flat search's rows, order and distances. Through the
+ * index, LanceDB's prefiltered candidates had cost 2.6–2.9 ms of its CPU a vector, and held other
+ * rows than the nearest for some: in a 3,000-ticket draw from 100,000, half of whose searches are
+ * so, the replay took 9.7–10.4 s against 11.7–12.6 s (CPU 14.9–15.8 against 19.2–20.7 s), 36 of
+ * its 12,000 answers changed, and its peak memory rose by about 150 MB (the early rows' blocks,
+ * held by onnxruntime).
  */
 const HELD_MAX_ROWS = 150_000;
 /**
- * A held search through a vector index asks LanceDB for its candidates without the time filter when
- * the filter keeps at least this share of the rows (a replay's window, late in a history), for
- * enough of them to pass with room (the margin): at 100,000 tickets a query for 180 candidates cost
- * 2.6–2.9 ms of CPU prefiltered and 1.4–1.6 ms without the filter for 262 of them.
+ * A held search through a vector index (more than SCANNED_MAX_ROWS past tickets existed) asks
+ * LanceDB for its candidates without the time filter when the filter keeps at least this share of
+ * the rows (a replay's window, late in a history), for enough of them to pass with room (the
+ * margin): at 100,000 tickets a query for 180 candidates cost 2.6–2.9 ms of CPU prefiltered and
+ * 1.4–1.6 ms without the filter for 262 of them.
  */
 const UNFILTERED_CANDIDATES_SHARE = 0.5;
 const UNFILTERED_CANDIDATES_MARGIN = 1.25;
@@ -134,6 +145,11 @@ const UNFILTERED_CANDIDATES_MARGIN = 1.25;
  * distinct vectors).
  */
 const VECTORS_KEPT = 4_096;
+/**
+ * A search among the earliest past tickets (`SearcherOptions.scannedUpTo`) has onnxruntime multiply
+ * its vector with the blocks of this many rows that hold those that existed, not with every early row.
+ */
+const EARLY_BLOCK_ROWS = 10_000;
 export type SearchTable = keyof typeof TEXT_COLUMN;
 
 function vectorField(arrow: Lance['arrow'], name: string, dimensions: number): Field {
@@ -708,9 +724,9 @@ interface PastTickets {
   release(): Promise<void>;
 }
 
-function pastTickets(table: LanceTable, rowCount: number, dimensions: number, inTurn: ReturnType<typeof createGate>): PastTickets {
+function pastTickets(table: LanceTable, rowCount: number, dimensions: number, inTurn: ReturnType<typeof createGate>, scannedUpTo: number): PastTickets {
   // Every read is a whole scan of one table version, so a row is at the same position in each.
-  let hits: Promise<{ rows: Row[]; knownMs: Float64Array; sortedKnownMs: Float64Array; byRowId: RowPositions; inRowIdOrder: boolean }> | undefined;
+  let hits: Promise<{ rows: Row[]; knownMs: Float64Array; sortedKnownMs: Float64Array; byKnownMs: Int32Array; byRowId: RowPositions; inRowIdOrder: boolean }> | undefined;
   const hitRows = () =>
     (hits ??= inTurn(() => table.query().withRowId().select([...HIT_COLUMNS.tickets]).toArrow()).then((read) => {
       const rows = plainRows(read, '_rowid');
@@ -720,6 +736,8 @@ function pastTickets(table: LanceTable, rowCount: number, dimensions: number, in
         rows,
         knownMs,
         sortedKnownMs: Float64Array.from(knownMs).sort(),
+        // The rows that existed at a time are the first of these.
+        byKnownMs: Int32Array.from(knownMs.keys()).sort((a, b) => knownMs[a]! - knownMs[b]! || a - b),
         byRowId: rowPositions(rowIds),
         // LanceDB breaks a tie of distances by row id; the flat scan by position.
         inRowIdOrder: rowIds.every((rowId, row) => row === 0 || rowId > rowIds[row - 1]!),
@@ -747,11 +765,16 @@ function pastTickets(table: LanceTable, rowCount: number, dimensions: number, in
     const asked = builder.withRowId().select([...SCORE_COLUMNS.vector]).limit(count);
     return inTurn(() => asked.toArrow()).then(rowIdsOf);
   };
-  const knownShare = async (options: SearchOptions): Promise<number> => {
+  /** How many rows existed as asked (their `known_ms` before its date). */
+  const knownCount = async (options: SearchOptions): Promise<number> => {
     const [{ sortedKnownMs }, at] = [await hitRows(), asOfMs(options)];
-    if (sortedKnownMs.length === 0) return 0;
-    return at === undefined ? 1 : countBefore(sortedKnownMs, (ms) => ms < at) / sortedKnownMs.length;
+    return at === undefined ? sortedKnownMs.length : countBefore(sortedKnownMs, (ms) => ms < at);
   };
+  const knownShare = async (options: SearchOptions): Promise<number> => (rowCount === 0 ? 0 : (await knownCount(options)) / rowCount);
+  /** onnxruntime's products of a column's first `scannedUpTo` rows by `known_ms` with the queries in flight. */
+  const earliest = perColumn((column) =>
+    Promise.all([hitRows(), vectorsOf(column)]).then(([{ byKnownMs }, vectors]) => openPrefixProducts(vectors, dimensions, byKnownMs.subarray(0, scannedUpTo), EARLY_BLOCK_ROWS)),
+  );
   /** A candidate search waiting for its batch: `share` of the rows existed before `at` (undefined: every row). */
   interface AskedCandidates {
     vector: number[];
@@ -878,6 +901,12 @@ function pastTickets(table: LanceTable, rowCount: number, dimensions: number, in
     async refinedNearest(column, vector, limit, options) {
       const [{ rows, knownMs }, refining, twinned] = await Promise.all([hitRows(), checkedScan(column, 're-ranking'), twins.of(column)]);
       if (!refining || isZero(vector)) return undefined;
+      const count = await knownCount(options);
+      // So few existed that all are measured, exactly as LanceDB's flat search would.
+      if (count <= scannedUpTo) {
+        const [{ byKnownMs }, early] = await Promise.all([hitRows(), earliest.of(column)]);
+        return refining.nearestIn(vector, byKnownMs.subarray(0, count), limit, await early.of(vector, count)).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
+      }
       const found = await knownCandidates(column, vector, limit * REFINE_FACTOR, options);
       // Which of a group of rows sharing one vector LanceDB's candidates hold is its choice (hundreds
       // of tickets can ask the same question); the nearest of them are the earliest that existed.
@@ -915,7 +944,7 @@ function pastTickets(table: LanceTable, rowCount: number, dimensions: number, in
     },
     async release() {
       // A scan that could not be built failed its search already: closing must not throw that again.
-      await Promise.all([...scans.made(), ...products.made()].map(async (opened) => (await opened.catch(() => undefined))?.release()));
+      await Promise.all([...scans.made(), ...products.made(), ...earliest.made()].map(async (opened) => (await opened.catch(() => undefined))?.release()));
     },
   };
 }
@@ -1074,6 +1103,12 @@ export interface SearcherOptions {
    * search or two, which may never read them.
    */
   readAhead?: boolean;
+  /**
+   * A search of past tickets held in memory with their vector index measures every one that existed
+   * as asked instead, exactly, when no more than this many did. @default SCANNED_MAX_ROWS, as many
+   * as a history searched without an index holds; a test lowers it to take either way on a small history.
+   */
+  scannedUpTo?: number;
 }
 
 /** Opens a workspace's index with the model that built it, for many queries; an index of an earlier import is refused. */
@@ -1086,7 +1121,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
   const tables = { knowledge: await db.openTable('knowledge'), tickets: await db.openTable('tickets') };
   const ticketRows = await tables.tickets.countRows();
   const inTurn = createGate(ticketRows > SCANNED_MAX_ROWS && ticketRows <= HELD_MAX_ROWS ? HELD_INDEX_QUERIES_AT_ONCE : QUERIES_AT_ONCE);
-  const inMemory = ticketRows <= HELD_MAX_ROWS ? pastTickets(tables.tickets, ticketRows, manifest.dimensions, inTurn) : undefined;
+  const inMemory = ticketRows <= HELD_MAX_ROWS ? pastTickets(tables.tickets, ticketRows, manifest.dimensions, inTurn, options.scannedUpTo ?? SCANNED_MAX_ROWS) : undefined;
   if (options.readAhead) inMemory?.readAhead();
   const closeTables = async () => {
     await inMemory?.release();

@@ -108,6 +108,46 @@ export async function openRowProducts(vectors: Float32Array, dimensions: number)
   };
 }
 
+/** Each product of a query with the first rows of a list. */
+export interface PrefixProducts {
+  /** The products of `vector` with the first `count` rows, in the list's order. */
+  of(vector: ArrayLike<number>, count: number): Promise<Float32Array>;
+  release(): Promise<void>;
+}
+
+/**
+ * The products of queries with the first rows of `rows` (positions among `vectors`, row-major,
+ * `dimensions` values a row), a block of `blockRows` rows at a time: a query with the first n asks
+ * onnxruntime for the blocks that hold them alone, each block's queries of a turn together.
+ */
+export async function openPrefixProducts(vectors: Float32Array, dimensions: number, rows: Int32Array, blockRows: number): Promise<PrefixProducts> {
+  const blocks: RowProducts[] = [];
+  const release = async () => {
+    await Promise.all(blocks.map((block) => block.release()));
+  };
+  try {
+    for (let start = 0; start < rows.length; start += blockRows) {
+      const block = rows.subarray(start, start + blockRows);
+      const values = new Float32Array(block.length * dimensions);
+      block.forEach((row, index) => values.set(vectors.subarray(row * dimensions, (row + 1) * dimensions), index * dimensions));
+      blocks.push(await openRowProducts(values, dimensions));
+    }
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  return {
+    async of(vector, count) {
+      if (count > rows.length) throw new RangeError(`the products of ${count} rows of ${rows.length}`);
+      const parts = await Promise.all(blocks.slice(0, Math.ceil(count / blockRows)).map((block) => block.of(vector)));
+      const products = new Float32Array(count);
+      parts.forEach((part, block) => products.set(part.subarray(0, count - block * blockRows), block * blockRows));
+      return products;
+    },
+    release,
+  };
+}
+
 /** A scan over `vectors` (row-major, `dimensions` values a row), which the caller may drop once this resolves. */
 export async function openVectorScan(vectors: Float32Array, dimensions: number): Promise<VectorScan> {
   const count = vectors.length / dimensions;

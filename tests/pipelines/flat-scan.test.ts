@@ -289,7 +289,8 @@ describe(`past tickets searched by vector below 5,000 tickets (${TICKETS})`, () 
 });
 
 /**
- * Past tickets searched through a vector index (above 50,000 of them) keep LanceDB's candidates
+ * Past tickets searched through a vector index (above 50,000 of them; these tests set `scannedUpTo`
+ * to 0 to take that way on a small history, where every search is through the index) keep LanceDB's candidates
  * and rank them here, on the held vectors, with its arithmetic, together with every row sharing a
  * candidate's vector: the nearest of those rows by LanceDB's own exact search, whichever of a group
  * of identical questions the index chose. An index is built on the small history itself, so the
@@ -322,7 +323,7 @@ describe(`past tickets searched through a vector index, re-ranked in memory (${T
 
   it('finds by question and by answer the nearest of LanceDB\'s candidates and their twins, in its order, with its scores, re-ranked without asking LanceDB to', async () => {
     const { workspace, embedder } = indexed;
-    const searcher = await openSearcher(workspace, embedder);
+    const searcher = await openSearcher(workspace, embedder, { scannedUpTo: 0 });
     const refines = vi.spyOn(lancedb.VectorQuery.prototype, 'refineFactor');
     const filters = vi.spyOn(lancedb.VectorQuery.prototype, 'where');
     try {
@@ -361,7 +362,7 @@ describe(`past tickets searched through a vector index, re-ranked in memory (${T
 
   it('asks LanceDB once for a vector searched again at other times, under a filter keeping every row the later ones keep, and finds at each time what its own filtered search finds', async () => {
     const { workspace, embedder } = indexed;
-    const searcher = await openSearcher(workspace, embedder);
+    const searcher = await openSearcher(workspace, embedder, { scannedUpTo: 0 });
     const { messages } = ticket(200);
     // Late tickets, whose candidates are asked without a filter, then early ones, the later first. The
     // latest's candidates are deep enough for the next two: at most 14 of its rows came after them.
@@ -398,7 +399,7 @@ describe(`past tickets searched through a vector index, re-ranked in memory (${T
 
   it('asks LanceDB once for the candidates of early tickets searched together, under the loosest of their time filters, and finds for each what its own filtered search finds', async () => {
     const { workspace, embedder } = indexed;
-    const searcher = await openSearcher(workspace, embedder);
+    const searcher = await openSearcher(workspace, embedder, { scannedUpTo: 0 });
     // Tickets written apart, when a tenth to a third of the history existed: each keeps fewer rows than the next.
     const early = [40, 55, 70, 90, 110, 130];
     const asked = early.flatMap((index) => {
@@ -426,6 +427,37 @@ describe(`past tickets searched through a vector index, re-ranked in memory (${T
       expect(bounds.length).toBeLessThan(asked.length / 2);
     } finally {
       filters.mockRestore();
+      await searcher.close();
+    }
+  });
+  it('measures every past ticket that existed, as LanceDB\'s flat search does, where no more than `scannedUpTo` did, asking LanceDB nothing', async () => {
+    const { workspace, embedder, tickets } = indexed;
+    const searcher = await openSearcher(workspace, embedder, { scannedUpTo: 150 });
+    const asked = (index: number) =>
+      ([[ticket(index).messages[0]!.text, 'vector'], [ticket(index).messages[1]!.text, 'answer_vector']] as const).flatMap(([query, column]) =>
+        [1, 8].map((limit) => ({ query, column, options: { table: 'tickets', mode: 'vector', ...(column === 'answer_vector' && { against: 'answer' }), asOf: ticket(index).createdAt, excludeTicketId: ticket(index).id, limit } satisfies SearchOptions })),
+      );
+    // Read before the count starts: the hit columns and vectors, and the one check per column.
+    for (const { options } of asked(399)) await searcher.search(ticket(5).messages[0]!.text, options);
+    const searches = vi.spyOn(lancedb.Query.prototype, 'nearestTo');
+    try {
+      const early = [...asked(20), ...asked(75), ...asked(151)];
+      const found = await Promise.all(early.map(({ query, options }) => searcher.search(query, options)));
+      expect(searches).not.toHaveBeenCalled();
+      const late = asked(300);
+      const foundLate = [];
+      for (const { query, options } of late) foundLate.push(await searcher.search(query, options));
+      expect(searches).toHaveBeenCalled();
+      searches.mockRestore();
+      for (const [index, { query, column, options }] of early.entries()) {
+        expect(found[index]!.map((hit) => ({ id: hit.id, score: hit.score })), `${column} ${query} at ${options.asOf}`).toEqual(await ticketsByLanceDb(tickets, embedder, query, column, options, true));
+      }
+      // Past 150 tickets, LanceDB's candidates through the index, re-ranked as before.
+      for (const [index, { query, column, options }] of late.entries()) {
+        expect(foundLate[index]!.map((hit) => ({ id: hit.id, score: hit.score })), `${column} ${query} at ${options.asOf}`).toEqual((await expectedHits(query, column, options, options.excludeTicketId)).hits);
+      }
+    } finally {
+      searches.mockRestore();
       await searcher.close();
     }
   });

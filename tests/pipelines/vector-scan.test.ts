@@ -3,7 +3,7 @@ import * as lancedb from '@lancedb/lancedb';
 import { Field, FixedSizeList, Float32, Float64, Schema } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../datasets/text/random.ts';
-import { openVectorScan, type Neighbour } from '../../pipelines/vector-scan.ts';
+import { openPrefixProducts, openRowProducts, openVectorScan, type Neighbour } from '../../pipelines/vector-scan.ts';
 import { useTempDir } from '../helpers/temp.ts';
 
 const tempDir = useTempDir();
@@ -116,6 +116,31 @@ describe('the exact vector scan', () => {
       await scan.release();
       table.close();
       db.close();
+    }
+  });
+});
+
+describe('the products of a query with the first rows of a list', () => {
+  it('are its products with those rows, in the list\'s order, across blocks and within one, asked together or apart', async () => {
+    const vectors = rows(200, 11);
+    // The rows in an order of their own, as the past tickets by the time each became known.
+    const order = Int32Array.from({ length: 200 }, (_, index) => (index * 37) % 200).subarray(0, 150);
+    const [prefix, whole] = await Promise.all([openPrefixProducts(vectors, DIMENSIONS, order, 40), openRowProducts(vectors, DIMENSIONS)]);
+    try {
+      const queries = [0, 17, 99].map((row) => vectors.subarray(row * DIMENSIONS, (row + 1) * DIMENSIONS));
+      const counts = [0, 1, 39, 40, 41, 123, 150];
+      const together = await Promise.all(queries.flatMap((query) => counts.map((count) => prefix.of(query, count))));
+      for (const [index, query] of queries.entries()) {
+        const all = await whole.of(query);
+        for (const [at, count] of counts.entries()) {
+          const expected = Float32Array.from(order.subarray(0, count), (row) => all[row]!);
+          expect(together[index * counts.length + at]).toEqual(expected);
+          expect(await prefix.of(query, count)).toEqual(expected);
+        }
+      }
+      await expect(prefix.of(queries[0]!, 151)).rejects.toThrow('the products of 151 rows of 150');
+    } finally {
+      await Promise.all([prefix.release(), whole.release()]);
     }
   });
 });
