@@ -14,6 +14,9 @@ export interface TwinGroups {
   withTwins(rows: ArrayLike<number>, depth: number, keep: (row: number) => boolean): Int32Array;
 }
 
+/** How many of a row's words its hash reads: hashing all 256 was most of the grouping's 0.3–0.4 s at 100,000 rows. */
+const HASHED_WORDS = 32;
+
 /** The groups of identical rows among `vectors` (row-major, `dimensions` values a row). */
 export function twinGroups(vectors: Float32Array, dimensions: number): TwinGroups {
   const count = vectors.length / dimensions;
@@ -23,21 +26,26 @@ export function twinGroups(vectors: Float32Array, dimensions: number): TwinGroup
     for (let index = 0; index < dimensions; index++) if (bits[a * dimensions + index] !== bits[b * dimensions + index]) return false;
     return true;
   };
+  const hashStep = Math.max(1, Math.floor(dimensions / HASHED_WORDS));
   const groupOf = new Int32Array(count);
   const firstRows: number[] = [];
-  const byHash = new Map<number, number[]>();
+  // A hash's groups: its latest, and each group's one before it of the same hash (-1: none).
+  const byHash = new Map<number, number>();
+  const sameHashBefore: number[] = [];
   for (let row = 0; row < count; row++) {
-    // FNV-1a over the row's 32-bit words, folded to 31 bits: a small integer key.
+    // FNV-1a over some of the row's 32-bit words, spread over it, folded to 31 bits: a small integer
+    // key. Rows alike in those words alone are told apart by comparing them whole.
     let hash = 0x811c9dc5;
-    for (let index = row * dimensions; index < (row + 1) * dimensions; index++) hash = Math.imul(hash ^ bits[index]!, 0x01000193);
+    for (let index = row * dimensions; index < (row + 1) * dimensions; index += hashStep) hash = Math.imul(hash ^ bits[index]!, 0x01000193);
     hash &= 0x7fffffff;
-    const alike = byHash.get(hash);
-    const group = alike?.find((candidate) => sameRows(firstRows[candidate]!, row));
-    if (group !== undefined) groupOf[row] = group;
+    const latest = byHash.get(hash) ?? -1;
+    let group = latest;
+    while (group !== -1 && !sameRows(firstRows[group]!, row)) group = sameHashBefore[group]!;
+    if (group !== -1) groupOf[row] = group;
     else {
       groupOf[row] = firstRows.length;
-      if (alike) alike.push(firstRows.length);
-      else byHash.set(hash, [firstRows.length]);
+      sameHashBefore.push(latest);
+      byHash.set(hash, firstRows.length);
       firstRows.push(row);
     }
   }

@@ -31,6 +31,14 @@ describe('rows sharing a vector', () => {
     expect(Array.from(twins.withTwins([7], 10, () => true))).toEqual([7]);
   });
 
+  it('tells apart rows alike in every word but one, wherever it stands, and groups their twins', () => {
+    // 64 dimensions, 40 rows differing from the first in one word each (a different word each time), then each again.
+    const dimensions = 64;
+    const distinct = Array.from({ length: 40 }, (_, row) => Float32Array.from({ length: dimensions }, (_, index) => (index === row ? 2 : 1)));
+    const alike = twinGroups(Float32Array.from([...distinct, ...distinct].flatMap((row) => Array.from(row))), dimensions);
+    for (const row of [0, 1, 2, 31, 39]) expect(Array.from(alike.withTwins([row], 5, () => true))).toEqual([row, row + 40]);
+  });
+
   it('pairs every row with its one twin among 20,000 rows', () => {
     const many = Float32Array.from({ length: 20_000 * 2 }, (_, index) => (index % 2 === 0 ? Math.floor(index / 2) % 10_000 : 7));
     const grouped = twinGroups(many, 2);
