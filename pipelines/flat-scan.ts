@@ -72,8 +72,11 @@ export interface FlatScan {
    * those of its flat search.
    */
   nearestOf(vector: ArrayLike<number>, rows: ArrayLike<number>, depth: number): FlatNeighbour[];
-  /** The `depth` of `rows` nearest `vector`, as `nearest` ranks them, `products` one for each of `rows`, in their order. */
-  nearestIn(vector: ArrayLike<number>, rows: Int32Array, depth: number, products: Float32Array): FlatNeighbour[];
+  /**
+   * Searches among the first rows of `rows` (positions, in an order of their own): `nearest` ranks
+   * the first `count` as `nearest` does, `products` one for each of them, in their order.
+   */
+  inOrder(rows: Int32Array): { nearest(vector: ArrayLike<number>, count: number, depth: number, products: Float32Array): FlatNeighbour[] };
 }
 
 /**
@@ -144,7 +147,7 @@ export function openFlatScan(vectors: Float32Array, dimensions: number): FlatSca
    * The `depth` nearest of `rows` (undefined: every row, in order) that `keep` accepts, by
    * LanceDB's distance then row; `products`, if given, one for each row visited, in that order.
    */
-  const nearestAmong = (vector: ArrayLike<number>, depth: number, rows: ArrayLike<number> | undefined, keep: ((row: number) => boolean) | undefined, products?: Float32Array): FlatNeighbour[] => {
+  const nearestAmong = (vector: ArrayLike<number>, depth: number, rows: ArrayLike<number> | undefined, keep: ((row: number) => boolean) | undefined, products?: Float32Array, rowNorms?: Float64Array): FlatNeighbour[] => {
     if (vector.length !== dimensions) throw new Error(`a query of ${vector.length} dimensions against vectors of ${dimensions}`);
     query.set(vector);
     let sum = 0;
@@ -174,6 +177,12 @@ export function openFlatScan(vectors: Float32Array, dimensions: number): FlatSca
         if (rows === undefined) {
           for (; index < visits; index++) {
             const rowNorm = norms[index]!;
+            const product = products[index]!;
+            if (!(product < floor * rowNorm && rowNorm >= sureRowNorm && product > Number.NEGATIVE_INFINITY)) break;
+          }
+        } else if (rowNorms) {
+          for (; index < visits; index++) {
+            const rowNorm = rowNorms[index]!;
             const product = products[index]!;
             if (!(product < floor * rowNorm && rowNorm >= sureRowNorm && product > Number.NEGATIVE_INFINITY)) break;
           }
@@ -215,6 +224,10 @@ export function openFlatScan(vectors: Float32Array, dimensions: number): FlatSca
   return {
     nearest: (vector, depth, keep, products) => nearestAmong(vector, depth, undefined, keep, products),
     nearestOf: (vector, rows, depth) => nearestAmong(vector, depth, rows, undefined),
-    nearestIn: (vector, rows, depth, products) => nearestAmong(vector, depth, rows, undefined, products),
+    inOrder(rows) {
+      // Their norms in their order, read one after another by the pass over the rows.
+      const rowNorms = Float64Array.from(rows, normOf);
+      return { nearest: (vector, count, depth, products) => nearestAmong(vector, depth, rows.subarray(0, count), undefined, products, rowNorms) };
+    },
   };
 }

@@ -771,9 +771,12 @@ function pastTickets(table: LanceTable, rowCount: number, dimensions: number, in
     return at === undefined ? sortedKnownMs.length : countBefore(sortedKnownMs, (ms) => ms < at);
   };
   const knownShare = async (options: SearchOptions): Promise<number> => (rowCount === 0 ? 0 : (await knownCount(options)) / rowCount);
-  /** onnxruntime's products of a column's first `scannedUpTo` rows by `known_ms` with the queries in flight. */
+  /** A column's first `scannedUpTo` rows by `known_ms`: the flat scan among them, and onnxruntime's products of their vectors with the queries in flight. */
   const earliest = perColumn((column) =>
-    Promise.all([hitRows(), vectorsOf(column)]).then(([{ byKnownMs }, vectors]) => openPrefixProducts(vectors, dimensions, byKnownMs.subarray(0, scannedUpTo), EARLY_BLOCK_ROWS)),
+    Promise.all([hitRows(), vectorsOf(column), checkedScan(column, 're-ranking')]).then(async ([{ byKnownMs }, vectors, scan]) => {
+      const rows = byKnownMs.subarray(0, scannedUpTo);
+      return { scan: scan?.inOrder(rows), products: await openPrefixProducts(vectors, dimensions, rows, EARLY_BLOCK_ROWS) };
+    }),
   );
   /** A candidate search waiting for its batch: `share` of the rows existed before `at` (undefined: every row). */
   interface AskedCandidates {
@@ -904,8 +907,9 @@ function pastTickets(table: LanceTable, rowCount: number, dimensions: number, in
       const count = await knownCount(options);
       // So few existed that all are measured, exactly as LanceDB's flat search would.
       if (count <= scannedUpTo) {
-        const [{ byKnownMs }, early] = await Promise.all([hitRows(), earliest.of(column)]);
-        return refining.nearestIn(vector, byKnownMs.subarray(0, count), limit, await early.of(vector, count)).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
+        const { scan, products } = await earliest.of(column);
+        // The scan is the one `refining` is, there since the check passed.
+        return scan!.nearest(vector, count, limit, await products.of(vector, count)).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
       }
       const found = await knownCandidates(column, vector, limit * REFINE_FACTOR, options);
       // Which of a group of rows sharing one vector LanceDB's candidates hold is its choice (hundreds
@@ -944,7 +948,8 @@ function pastTickets(table: LanceTable, rowCount: number, dimensions: number, in
     },
     async release() {
       // A scan that could not be built failed its search already: closing must not throw that again.
-      await Promise.all([...scans.made(), ...products.made(), ...earliest.made()].map(async (opened) => (await opened.catch(() => undefined))?.release()));
+      const early = earliest.made().map((made) => made.then(({ products }) => products));
+      await Promise.all([...scans.made(), ...products.made(), ...early].map(async (opened) => (await opened.catch(() => undefined))?.release()));
     },
   };
 }
