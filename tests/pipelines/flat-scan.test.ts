@@ -289,13 +289,13 @@ describe(`past tickets searched by vector below 5,000 tickets (${TICKETS})`, () 
 });
 
 /**
- * Past tickets searched through a vector index (above 50,000 of them; these tests set `scannedUpTo`
- * to 0 to take that way on a small history, where every search is through the index) keep LanceDB's candidates
- * and rank them here, on the held vectors, with its arithmetic, together with every row sharing a
- * candidate's vector: the nearest of those rows by LanceDB's own exact search, whichever of a group
- * of identical questions the index chose. An index is built on the small history itself, so the
- * searcher takes that path on a few hundred rows; its 40 order numbers masked, most questions
- * and answers are word for word another's.
+ * Past tickets searched through a vector index (above 50,000 of them, where more than 50,000 existed
+ * as asked: `scannedUpTo`, which these tests lower) keep LanceDB's candidates and rank them here, on
+ * the held vectors, with its arithmetic, together with every row sharing a candidate's vector: the
+ * nearest of those rows by LanceDB's own exact search, whichever of a group of identical questions
+ * the index chose. An index is built on the small history itself, so the searcher takes that path
+ * on a few hundred rows; its 40 order numbers masked, most questions and answers are word for word
+ * another's.
  */
 describe(`past tickets searched through a vector index, re-ranked in memory (${TICKETS})`, () => {
   let indexed: IndexedTables;
@@ -430,6 +430,7 @@ describe(`past tickets searched through a vector index, re-ranked in memory (${T
       await searcher.close();
     }
   });
+
   it('measures every past ticket that existed, as LanceDB\'s flat search does, where no more than `scannedUpTo` did, asking LanceDB nothing', async () => {
     const { workspace, embedder, tickets } = indexed;
     const searcher = await openSearcher(workspace, embedder, { scannedUpTo: 150 });
