@@ -145,9 +145,10 @@ export function openFlatScan(vectors: Float32Array, dimensions: number): FlatSca
   };
   /**
    * The `depth` nearest of `rows` (undefined: every row, in order) that `keep` accepts, by
-   * LanceDB's distance then row; `products`, if given, one for each row visited, in that order.
+   * LanceDB's distance then row; `measured`, if given, each row's product with `vector` and its norm
+   * (NaN while unmeasured), one for each row visited, in that order.
    */
-  const nearestAmong = (vector: ArrayLike<number>, depth: number, rows: ArrayLike<number> | undefined, keep: ((row: number) => boolean) | undefined, products?: Float32Array, rowNorms?: Float64Array): FlatNeighbour[] => {
+  const nearestAmong = (vector: ArrayLike<number>, depth: number, rows: ArrayLike<number> | undefined, keep: ((row: number) => boolean) | undefined, measured?: { products: Float32Array; norms: Float64Array }): FlatNeighbour[] => {
     if (vector.length !== dimensions) throw new Error(`a query of ${vector.length} dimensions against vectors of ${dimensions}`);
     query.set(vector);
     let sum = 0;
@@ -156,7 +157,9 @@ export function openFlatScan(vectors: Float32Array, dimensions: number): FlatSca
     const lanceNorm = f32(Math.sqrt(lanceDot(vector, 0, vector, 0, dimensions, lanes)));
     // A zero vector has no cosine: LanceDB gives such a row no distance and leaves it out.
     if (depth <= 0 || lanceNorm === 0) return [];
-    const slack = products ? productSlack(dimensions) : DOUBLE_SLACK;
+    const products = measured?.products;
+    const rowNorms = measured?.norms;
+    const slack = measured ? productSlack(dimensions) : DOUBLE_SLACK;
     // The depth nearest by the rough measure (the products), kept sorted: their last bounds the rows worth measuring exactly.
     const best: number[] = [];
     let cut = Number.POSITIVE_INFINITY;
@@ -171,27 +174,13 @@ export function openFlatScan(vectors: Float32Array, dimensions: number): FlatSca
     // A row's norm unmeasured yet is NaN, which no test passes.
     const sureRowNorm = SURE_PRODUCT / norm;
     for (let index = 0; index < visits; index++) {
-      if (products !== undefined) {
+      if (products !== undefined && rowNorms !== undefined) {
         // Most rows are past the bound by their product alone: passed over here, before a division or
         // the filter, where the product is one the distance below would be measured by.
-        if (rows === undefined) {
-          for (; index < visits; index++) {
-            const rowNorm = norms[index]!;
-            const product = products[index]!;
-            if (!(product < floor * rowNorm && rowNorm >= sureRowNorm && product > Number.NEGATIVE_INFINITY)) break;
-          }
-        } else if (rowNorms) {
-          for (; index < visits; index++) {
-            const rowNorm = rowNorms[index]!;
-            const product = products[index]!;
-            if (!(product < floor * rowNorm && rowNorm >= sureRowNorm && product > Number.NEGATIVE_INFINITY)) break;
-          }
-        } else {
-          for (; index < visits; index++) {
-            const rowNorm = norms[rows[index]!]!;
-            const product = products[index]!;
-            if (!(product < floor * rowNorm && rowNorm >= sureRowNorm && product > Number.NEGATIVE_INFINITY)) break;
-          }
+        for (; index < visits; index++) {
+          const rowNorm = rowNorms[index]!;
+          const product = products[index]!;
+          if (!(product < floor * rowNorm && rowNorm >= sureRowNorm && product > Number.NEGATIVE_INFINITY)) break;
         }
         if (index === visits) break;
       }
@@ -222,12 +211,13 @@ export function openFlatScan(vectors: Float32Array, dimensions: number): FlatSca
     return near.sort((a, b) => a.distance - b.distance || a.row - b.row).slice(0, depth);
   };
   return {
-    nearest: (vector, depth, keep, products) => nearestAmong(vector, depth, undefined, keep, products),
+    // Every row in order: the norms' own order is the visit's.
+    nearest: (vector, depth, keep, products) => nearestAmong(vector, depth, undefined, keep, products && { products, norms }),
     nearestOf: (vector, rows, depth) => nearestAmong(vector, depth, rows, undefined),
     inOrder(rows) {
       // Their norms in their order, read one after another by the pass over the rows.
       const rowNorms = Float64Array.from(rows, normOf);
-      return { nearest: (vector, count, depth, products) => nearestAmong(vector, depth, rows.subarray(0, count), undefined, products, rowNorms) };
+      return { nearest: (vector, count, depth, products) => nearestAmong(vector, depth, rows.subarray(0, count), undefined, { products, norms: rowNorms }) };
     },
   };
 }
