@@ -615,6 +615,8 @@ const RANKING_BATCH = { size: 16, waitMs: 2 };
  * result cost 0.5 ms of the main thread's CPU whatever the query's size; the early tickets of 3,000
  * drawn from the whole history, each asked alone under its own filter until then, 10.50–13.13 →
  * 9.42–11.49 s in six pairs (the main thread 6.7–8.6 → 5.5–6.8 CPU-s), the same 12,000 answers.
+ * (Those early tickets have since been measured exactly, see HELD_MAX_ROWS: a search under a filter
+ * comes here only where more than SCANNED_MAX_ROWS rows passed it, in histories above 100,000.)
  */
 const CANDIDATES_BATCH = { size: 16, waitMs: 0 };
 /**
@@ -726,7 +728,7 @@ interface PastTickets {
 
 function pastTickets(table: LanceTable, rowCount: number, dimensions: number, inTurn: ReturnType<typeof createGate>, scannedUpTo: number): PastTickets {
   // Every read is a whole scan of one table version, so a row is at the same position in each.
-  let hits: Promise<{ rows: Row[]; knownMs: Float64Array; sortedKnownMs: Float64Array; byKnownMs: Int32Array; byRowId: RowPositions; inRowIdOrder: boolean }> | undefined;
+  let hits: Promise<{ rows: Row[]; knownMs: Float64Array; sortedKnownMs: Float64Array; byRowId: RowPositions; inRowIdOrder: boolean }> | undefined;
   const hitRows = () =>
     (hits ??= inTurn(() => table.query().withRowId().select([...HIT_COLUMNS.tickets]).toArrow()).then((read) => {
       const rows = plainRows(read, '_rowid');
@@ -736,8 +738,6 @@ function pastTickets(table: LanceTable, rowCount: number, dimensions: number, in
         rows,
         knownMs,
         sortedKnownMs: Float64Array.from(knownMs).sort(),
-        // The rows that existed at a time are the first of these.
-        byKnownMs: Int32Array.from(knownMs.keys()).sort((a, b) => knownMs[a]! - knownMs[b]! || a - b),
         byRowId: rowPositions(rowIds),
         // LanceDB breaks a tie of distances by row id; the flat scan by position.
         inRowIdOrder: rowIds.every((rowId, row) => row === 0 || rowId > rowIds[row - 1]!),
@@ -771,10 +771,16 @@ function pastTickets(table: LanceTable, rowCount: number, dimensions: number, in
     return at === undefined ? sortedKnownMs.length : countBefore(sortedKnownMs, (ms) => ms < at);
   };
   const knownShare = async (options: SearchOptions): Promise<number> => (rowCount === 0 ? 0 : (await knownCount(options)) / rowCount);
+  /**
+   * The first `scannedUpTo` rows by `known_ms` (ties by position): those that existed at a time are
+   * the first of them. Sorted at the first search among them (50 ms at 100,000 rows), not at every start.
+   */
+  let earliestRows: Promise<Int32Array> | undefined;
+  const rowsByKnownMs = () =>
+    (earliestRows ??= hitRows().then(({ knownMs }) => Int32Array.from(knownMs.keys()).sort((a, b) => knownMs[a]! - knownMs[b]! || a - b).subarray(0, scannedUpTo)));
   /** A column's first `scannedUpTo` rows by `known_ms`: the flat scan among them, and onnxruntime's products of their vectors with the queries in flight. */
   const earliest = perColumn((column) =>
-    Promise.all([hitRows(), vectorsOf(column), checkedScan(column, 're-ranking')]).then(async ([{ byKnownMs }, vectors, scan]) => {
-      const rows = byKnownMs.subarray(0, scannedUpTo);
+    Promise.all([rowsByKnownMs(), vectorsOf(column), checkedScan(column, 're-ranking')]).then(async ([rows, vectors, scan]) => {
       return { scan: scan?.inOrder(rows), products: await openPrefixProducts(vectors, dimensions, rows, EARLY_BLOCK_ROWS) };
     }),
   );
@@ -902,7 +908,7 @@ function pastTickets(table: LanceTable, rowCount: number, dimensions: number, in
       return scanned.nearest(vector, depth, (row) => known(knownMs[row]!), rough).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
     },
     async refinedNearest(column, vector, limit, options) {
-      const [{ rows, knownMs }, refining, twinned] = await Promise.all([hitRows(), checkedScan(column, 're-ranking'), twins.of(column)]);
+      const [{ rows, knownMs }, refining] = await Promise.all([hitRows(), checkedScan(column, 're-ranking')]);
       if (!refining || isZero(vector)) return undefined;
       const count = await knownCount(options);
       // So few existed that all are measured, exactly as LanceDB's flat search would.
@@ -911,7 +917,7 @@ function pastTickets(table: LanceTable, rowCount: number, dimensions: number, in
         // The scan is the one `refining` is, there since the check passed.
         return scan!.nearest(vector, count, limit, await products.of(vector, count)).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
       }
-      const found = await knownCandidates(column, vector, limit * REFINE_FACTOR, options);
+      const [found, twinned] = await Promise.all([knownCandidates(column, vector, limit * REFINE_FACTOR, options), twins.of(column)]);
       // Which of a group of rows sharing one vector LanceDB's candidates hold is its choice (hundreds
       // of tickets can ask the same question); the nearest of them are the earliest that existed.
       const known = knownAsAsked(options);
