@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { join, resolve } from 'node:path';
 import { ShadowdeskError } from '../errors.ts';
 import { READ_CHUNK_BYTES } from '../datasets/io/text.ts';
@@ -301,6 +302,7 @@ export class JsonlWriter {
    */
   private readonly written: Buffer[] = [];
   private drained: Promise<unknown> | undefined;
+  private failure: Error | undefined;
 
   /**
    * `a` appends to an existing file (a run's checkpoint); `w` starts it anew. With a `batchSize`
@@ -315,16 +317,29 @@ export class JsonlWriter {
   ) {
     // Batches are big: room for a few of them keeps reading going while the disk writes one.
     this.stream = createWriteStream(path, { encoding: 'utf8', flags, ...(batchSize > 0 && { highWaterMark: 4 * batchSize }) });
+    // Kept for the next write or the close: a file that fails while no one waits on it must not end the process.
+    this.stream.on('error', (error) => (this.failure ??= error));
   }
 
   async write(value: unknown): Promise<void> {
+    this.add(value);
+    if (this.stream.writableNeedDrain) await this.drain();
+  }
+
+  /**
+   * Encodes the line now and hands a full batch to the file without waiting for it to take it: for
+   * a caller that cannot wait (a synchronous loop). The file takes the lines once the caller returns
+   * to the event loop; `close` says if it could not.
+   */
+  add(value: unknown): void {
+    if (this.failure) throw this.failure;
     this.count++;
     const json = JSON.stringify(value);
     // A UTF-16 code unit takes at most 3 bytes in UTF-8: a line that may not fit goes after the batch.
     const room = json.length * 3 + 1;
-    if (this.batchBytes + room > this.batchSize) await this.flush();
+    if (this.batchBytes + room > this.batchSize) this.flush();
     if (room > this.batchSize) {
-      if (!this.stream.write(`${json}\n`)) await this.drain();
+      this.stream.write(`${json}\n`);
       return;
     }
     this.batch ??= this.written.pop() ?? Buffer.allocUnsafe(this.batchSize);
@@ -334,19 +349,20 @@ export class JsonlWriter {
   }
 
   async close(): Promise<void> {
-    await this.flush();
+    this.flush();
     this.stream.end();
-    await once(this.stream, 'close');
+    // Rejects with the file's error, even one from before this call.
+    await finished(this.stream);
   }
 
   /** Hands the batch to the file; the next line starts another buffer, since the stream keeps this one until written. */
-  private async flush(): Promise<void> {
+  private flush(): void {
     const batch = this.batch;
     if (!batch) return;
     const lines = batch.subarray(0, this.batchBytes);
     this.batch = undefined;
     this.batchBytes = 0;
-    if (!this.stream.write(lines, () => this.written.push(batch))) await this.drain();
+    this.stream.write(lines, () => this.written.push(batch));
   }
 
   /**

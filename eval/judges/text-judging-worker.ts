@@ -1,20 +1,23 @@
 import { parentPort } from 'node:worker_threads';
 import { failureOf } from '../../threads.ts';
-import { createTextJudges, FACTS, judgeRuns, receivedWork, type SentWork, type TextsReply } from './text-judging.ts';
+import { createTextJudges, FACTS, judgeRuns, receivedWork, type JudgingStart, type TextsReply } from './text-judging.ts';
 
 /**
  * A judging worker: builds the judges while the run's cases are being made, then takes runs of the
- * cases it is sent, the facts side's first, until none is left, posting each run's scores.
+ * cases as they are sent, the facts side's first, until none is left, posting each run's scores on
+ * the channel it was given. A failure is posted to the thread that started it.
  */
 
 const port = parentPort!;
-const post = (reply: TextsReply) => port.postMessage(reply);
-const fail = (error: unknown) => post({ failure: failureOf(error) });
+const fail = (error: unknown) => port.postMessage(failureOf(error));
 try {
   const judges = createTextJudges();
-  port.once('message', (work: SentWork) => {
+  // Still listening once done, the worker lives until the thread that started it stops it: ended by
+  // itself, it could be seen to stop before its last scores on the channel were read.
+  port.on('message', (start: JudgingStart) => {
+    const post = (reply: TextsReply) => start.port.postMessage(reply);
     try {
-      judgeRuns(receivedWork(work), judges, FACTS, (side, from, scores) => post({ side, from, scores }));
+      judgeRuns(receivedWork(start), judges, FACTS, (side, from, scores) => post({ side, from, scores }));
       post({ done: true });
     } catch (error) {
       fail(error);

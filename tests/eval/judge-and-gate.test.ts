@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,6 +152,20 @@ describe('judging a run and gating on a baseline', () => {
     } finally {
       await endpoint.close();
     }
+  });
+
+  it('keeps the judged answers of the last judging when writing those of a new one fails', async () => {
+    const runDir = join(dir, 'rejudged');
+    await cp(join(dir, 'good'), runDir, { recursive: true });
+    const judgedFile = join(runDir, 'judged.jsonl');
+    const before = await readFile(judgedFile, 'utf8');
+    // The file being written cannot be opened: the rows were being made as the cases were judged.
+    const partial = `${judgedFile}.${process.pid}.tmp`;
+    await mkdir(partial);
+    await expect(judgeRun({ runDir })).rejects.toThrow(/EISDIR/);
+    await rm(partial, { recursive: true });
+    expect(await readFile(judgedFile, 'utf8')).toBe(before);
+    expect((await readdir(runDir)).filter((file) => file.endsWith('.tmp'))).toEqual([]);
   });
 
   it('writes byte-identical metrics for the same run and seed', async () => {

@@ -133,6 +133,31 @@ describe('JsonlWriter', () => {
     expect(await readFile(writer.path, 'utf8')).toBe(`${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
   });
 
+  it('takes lines without waiting from a loop that cannot wait, the file holding them once closed', async () => {
+    const dir = await tempDir();
+    const writer = new JsonlWriter(join(dir, 'judged.jsonl'), 'w', 4096);
+    const lines = Array.from({ length: 3000 }, (_, index) => ({ index, text: 'Où est mon colis ? '.repeat(index % 300) }));
+    for (const line of lines) writer.add(line);
+    await writer.close();
+    expect(await readFile(writer.path, 'utf8')).toBe(`${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
+  });
+
+  it('says the file could not be written when it closes, and at the next line, rather than ending the process', async () => {
+    const missing = join(await tempDir(), 'no-such-folder', 'judged.jsonl');
+    const added = new JsonlWriter(missing, 'w', 4096);
+    added.add(records[0]);
+    await expect(added.close()).rejects.toThrow(/ENOENT/);
+    // Lines written before the file failed to open are buffered; the next one after says so.
+    const written = new JsonlWriter(missing);
+    let failure: unknown;
+    for (let tries = 0; failure === undefined && tries < 500; tries++) {
+      await written.write(records[0]).catch((error: unknown) => (failure = error));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(String(failure)).toMatch(/ENOENT/);
+    await expect(written.close()).rejects.toThrow(/ENOENT/);
+  });
+
   it('lets many writers wait for the disk together without Node warning of a leak, every line kept', async () => {
     const dir = await tempDir();
     const writer = new JsonlWriter(join(dir, 'results.jsonl'), 'a');
