@@ -1,6 +1,6 @@
 import { Random } from '../../datasets/text/random.ts';
 import { openRowProducts, roughSlack } from '../../pipelines/vector-scan.ts';
-import { byGroup, cosine, dotsWith, eachDotsWith, maxNorm, oneDot, pairwiseDots, stackedVectors, type StackedVectors } from './semantic.ts';
+import { byGroup, cosine, dotsWith, dotsWithRows, eachDotsWith, maxNorm, oneDot, pairwiseDots, stackedVectors, type StackedVectors } from './semantic.ts';
 
 /**
  * The hard negatives of the semantic judge: for each ticket, the replies to its nearest other
@@ -111,15 +111,20 @@ async function negativesAgainst(
   const products = await openRowProducts(questions.values, dimensions);
   try {
     const byQuestion = new Float64Array(count);
+    const nearRows = new Int32Array(count);
     for (let start = 0; start < read.length; start += TICKETS_AT_ONCE) {
       const batch = read.slice(start, start + TICKETS_AT_ONCE);
       const rough = await Promise.all(batch.map((ticket) => products.of(ticket.question)));
       batch.forEach((ticket, index) => {
-        const bound = fewthLargest(rough[index]!, ids, ticket.id, few);
+        const products = rough[index]!;
+        const bound = fewthLargest(products, ids, ticket.id, few);
         const slack = roughSlack(dimensions, norm(ticket.question) * poolNorm);
         if (!Number.isFinite(bound) || !Number.isFinite(slack)) return chosen.set(ticket, exactly(ticket));
         byQuestion.fill(Number.NEGATIVE_INFINITY);
-        for (let row = 0; row < count; row++) if (rough[index]![row]! >= bound - slack) byQuestion[row] = oneDot(ticket.question, 0, questions.values, row * dimensions, dimensions);
+        const least = bound - slack;
+        let near = 0;
+        for (let row = 0; row < count; row++) if (products[row]! >= least) nearRows[near++] = row;
+        dotsWithRows(questions, ticket.question, nearRows, near, byQuestion);
         const picked = chosenFor(ticket, byQuestion);
         chosen.set(ticket, picked.pastFew ? exactly(ticket) : picked.chosen);
       });
@@ -132,16 +137,22 @@ async function negativesAgainst(
 
 /** The few-th largest of the products, leaving out the ticket's own id; NaN when a product is NaN. */
 function fewthLargest(products: Float32Array, ids: readonly string[], ownId: string, few: number): number {
-  const largest: number[] = [];
+  const largest = new Float64Array(few);
+  let held = 0;
+  // The few-th largest so far, once there are few: most products fall short of it, and are passed
+  // over before the id (ids compare by their characters) is read. A NaN never falls short.
+  let floor = Number.NEGATIVE_INFINITY;
   for (let row = 0; row < products.length; row++) {
     const product = products[row]!;
+    if (product <= floor) continue;
     if (Number.isNaN(product)) return Number.NaN;
-    if (ids[row] === ownId || (largest.length === few && product <= largest[few - 1]!)) continue;
-    let at = largest.length === few ? few - 1 : largest.length;
+    if (ids[row] === ownId) continue;
+    let at = held === few ? few - 1 : held++;
     for (; at > 0 && largest[at - 1]! < product; at--) largest[at] = largest[at - 1]!;
     largest[at] = product;
+    if (held === few) floor = largest[few - 1]!;
   }
-  return largest.length === few ? largest[few - 1]! : Number.NEGATIVE_INFINITY;
+  return held === few ? largest[few - 1]! : Number.NEGATIVE_INFINITY;
 }
 
 function norm(vector: Float32Array): number {
@@ -166,15 +177,22 @@ function idRanks(pool: readonly ReplayedPair[]): Uint32Array {
 function* nearestFirst(byQuestion: ArrayLike<number>, ranks: Uint32Array, ids: readonly string[], ownId: string, few: number): Generator<number> {
   const nearer = (a: number, b: number) => byQuestion[a]! > byQuestion[b]! || (byQuestion[a] === byQuestion[b] && ranks[a]! < ranks[b]!);
   const first: number[] = [];
-  // The farthest of the first few so far, spelled out: this test is made for every member of the pool.
+  // The farthest of the first few so far, its similarity and rank spelled out: this test is made for every member of the pool.
   let farthest = -1;
+  let farthestBy = Number.NEGATIVE_INFINITY;
+  let farthestRank = 0;
   for (let index = 0; index < byQuestion.length; index++) {
-    if (farthest >= 0 && !(byQuestion[index]! > byQuestion[farthest]! || (byQuestion[index] === byQuestion[farthest] && ranks[index]! < ranks[farthest]!))) continue;
+    const by = byQuestion[index]!;
+    if (farthest >= 0 && !(by > farthestBy || (by === farthestBy && ranks[index]! < farthestRank))) continue;
     if (ids[index] === ownId) continue;
     let at = first.length === few ? few - 1 : first.length;
     for (; at > 0 && nearer(index, first[at - 1]!); at--) first[at] = first[at - 1]!;
     first[at] = index;
-    if (first.length === few) farthest = first[few - 1]!;
+    if (first.length === few) {
+      farthest = first[few - 1]!;
+      farthestBy = byQuestion[farthest]!;
+      farthestRank = ranks[farthest]!;
+    }
   }
   yield* first;
   if (farthest < 0) return;

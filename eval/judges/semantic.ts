@@ -32,18 +32,44 @@ export function cosine(a: Float32Array, b: Float32Array): number {
   return dot;
 }
 
-/** Similarities of answers to the replies of other tickets, sorted: the null distribution. */
+/**
+ * Similarities of answers to the replies of other tickets, sorted: the null distribution. A pair's
+ * draws are made first, then three of their similarities at a time (each summed in the order
+ * `cosine` sums it, so the same to the bit): the answer is read once for three replies, and the
+ * three, at random places in memory, are read together (31,415 pairs: 230 → 130 ms).
+ */
 function drawUnrelated(pairs: readonly SemanticPair[], random: Random, perPair: number): Float64Array {
   if (pairs.length < 2) return new Float64Array(0);
-  const values: number[] = [];
+  const values = new Float64Array(pairs.length * perPair);
+  const others: Float32Array[] = new Array(perPair);
+  let next = 0;
   pairs.forEach((pair, index) => {
     for (let draw = 0; draw < perPair; draw++) {
       let other = Math.floor(random.next() * (pairs.length - 1));
       if (other >= index) other++;
-      values.push(cosine(pair.answer, pairs[other]!.reference));
+      others[draw] = pairs[other]!.reference;
     }
+    let draw = 0;
+    for (; draw + 3 <= perPair; draw += 3, next += 3) threeCosines(pair.answer, others[draw]!, others[draw + 1]!, others[draw + 2]!, values, next);
+    for (; draw < perPair; draw++) values[next++] = cosine(pair.answer, others[draw]!);
   });
-  return Float64Array.from(values).sort();
+  return values.sort();
+}
+
+/** `cosine` of `a` with each of three vectors, into `into` from `at`. */
+function threeCosines(a: Float32Array, b0: Float32Array, b1: Float32Array, b2: Float32Array, into: Float64Array, at: number): void {
+  let dot0 = 0;
+  let dot1 = 0;
+  let dot2 = 0;
+  for (let index = 0; index < a.length; index++) {
+    const value = a[index]!;
+    dot0 += value * b0[index]!;
+    dot1 += value * b1[index]!;
+    dot2 += value * b2[index]!;
+  }
+  into[at] = dot0;
+  into[at + 1] = dot1;
+  into[at + 2] = dot2;
 }
 
 /**
@@ -111,22 +137,19 @@ export function stackedVectors(vectors: readonly Float32Array[]): StackedVectors
 }
 
 /**
- * The dot products of the vector at `first` in `left` with the four stacked from `second` on, each
+ * The dot products of the vector at `first` in `left` with the four stacked at `at0` to `at3`, each
  * summed in the same order as `cosine` (products of two floats are exact in doubles), so every
  * similarity, and every ranking read from it, is the same to the bit. Four sums at once rather
  * than one after another: each addition waits for the one before it in its own sum only.
  */
-function fourDots(left: Float32Array, first: number, values: Float32Array, second: number, dimensions: number, into: Float64Array): void {
+function fourDots(left: Float32Array, first: number, values: Float32Array, at0: number, at1: number, at2: number, at3: number, dimensions: number, into: Float64Array): void {
   let sum0 = 0;
   let sum1 = 0;
   let sum2 = 0;
   let sum3 = 0;
-  const at1 = second + dimensions;
-  const at2 = at1 + dimensions;
-  const at3 = at2 + dimensions;
   for (let index = 0; index < dimensions; index++) {
     const value = left[first + index]!;
-    sum0 += value * values[second + index]!;
+    sum0 += value * values[at0 + index]!;
     sum1 += value * values[at1 + index]!;
     sum2 += value * values[at2 + index]!;
     sum3 += value * values[at3 + index]!;
@@ -135,6 +158,11 @@ function fourDots(left: Float32Array, first: number, values: Float32Array, secon
   into[1] = sum1;
   into[2] = sum2;
   into[3] = sum3;
+}
+
+/** The four stacked vectors from `second` on, as fourDots reads them. */
+function fourOn(left: Float32Array, first: number, values: Float32Array, second: number, dimensions: number, into: Float64Array): void {
+  fourDots(left, first, values, second, second + dimensions, second + 2 * dimensions, second + 3 * dimensions, dimensions, into);
 }
 
 export function oneDot(left: Float32Array, first: number, values: Float32Array, second: number, dimensions: number): number {
@@ -158,7 +186,7 @@ export function pairwiseDots({ values, count, dimensions }: StackedVectors): Flo
     const rowStart = row * count;
     let column = row + 1;
     for (; column + 4 <= count; column += 4) {
-      fourDots(values, row * dimensions, values, column * dimensions, dimensions, four);
+      fourOn(values, row * dimensions, values, column * dimensions, dimensions, four);
       similarities.set(four, rowStart + column);
     }
     for (; column < count; column++) similarities[rowStart + column] = oneDot(values, row * dimensions, values, column * dimensions, dimensions);
@@ -173,11 +201,22 @@ export function dotsWith({ values, count, dimensions }: StackedVectors, vector: 
   const four = new Float64Array(4);
   let row = 0;
   for (; row + 4 <= count; row += 4) {
-    fourDots(vector, 0, values, row * dimensions, dimensions, four);
+    fourOn(vector, 0, values, row * dimensions, dimensions, four);
     into.set(four, row);
   }
   for (; row < count; row++) into[row] = oneDot(vector, 0, values, row * dimensions, dimensions);
   return into;
+}
+
+/** The similarity of `vector` to the first `count` of the listed stacked vectors, each written into `into` at its row. */
+export function dotsWithRows({ values, dimensions }: StackedVectors, vector: Float32Array, rows: Int32Array, count: number, into: Float64Array): void {
+  const four = new Float64Array(4);
+  let at = 0;
+  for (; at + 4 <= count; at += 4) {
+    fourDots(vector, 0, values, rows[at]! * dimensions, rows[at + 1]! * dimensions, rows[at + 2]! * dimensions, rows[at + 3]! * dimensions, dimensions, four);
+    for (let offset = 0; offset < 4; offset++) into[rows[at + offset]!] = four[offset]!;
+  }
+  for (; at < count; at++) into[rows[at]!] = oneDot(vector, 0, values, rows[at]! * dimensions, dimensions);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../../../datasets/text/random.ts';
 import { hardNegatives, type ReplayedPair } from '../../../eval/judges/hard-negatives.ts';
-import { dotsWith, dotsWithTwo, judgeSemantic, judgeTopic, pairwiseDots, stackedVectors, unrelatedSimilarities } from '../../../eval/judges/semantic.ts';
+import { dotsWith, dotsWithRows, dotsWithTwo, judgeSemantic, judgeTopic, pairwiseDots, stackedVectors, unrelatedSimilarities, type SemanticPair } from '../../../eval/judges/semantic.ts';
 
 /** A unit vector near `axis` in a 16-dimensional space, with a little seeded noise. */
 function near(axis: number, random: Random, noise = 0.15, mix?: { axis: number; weight: number }): Float32Array {
@@ -71,6 +71,38 @@ describe('semantic agreement against hard negatives', () => {
   });
 });
 
+describe('the similarities of answers to unrelated replies', () => {
+  /** The null distributions as first written: per pair in order, each draw's cosine on its own; every pair, then each language (sorted). */
+  function drawnOneByOne(pairs: readonly SemanticPair[], seed: number, perPair: number): Map<string, Float64Array> {
+    const random = new Random(seed);
+    const draw = (members: readonly SemanticPair[]) => {
+      if (members.length < 2) return new Float64Array(0);
+      const values: number[] = [];
+      members.forEach((pair, index) => {
+        for (let count = 0; count < perPair; count++) {
+          let other = Math.floor(random.next() * (members.length - 1));
+          if (other >= index) other++;
+          values.push(cosine(pair.answer, members[other]!.reference));
+        }
+      });
+      return Float64Array.from(values).sort();
+    };
+    const nulls = new Map([['*', draw(pairs)]]);
+    for (const language of [...new Set(pairs.map((pair) => pair.group!))].sort((a, b) => a.localeCompare(b))) nulls.set(language, draw(pairs.filter((pair) => pair.group === language)));
+    return nulls;
+  }
+
+  it.each([1, 3, 4, 7])('are the cosines of the same draws to the bit, %i draws a pair', (perPair) => {
+    const random = new Random(5);
+    const pairs = Array.from({ length: 90 }, (_, index) => ({ answer: near(index % 16, random, 0.8), reference: near((index * 5) % 16, random, 0.8), group: index % 3 === 0 ? 'fr' : 'en' }));
+    const nulls = unrelatedSimilarities(pairs, 17, perPair);
+    const expected = drawnOneByOne(pairs, 17, perPair);
+    expect([...nulls.keys()]).toEqual([...expected.keys()]);
+    // Compared as toEqual compares numbers: with Object.is, to the bit.
+    for (const [group, values] of expected) expect([...nulls.get(group)!]).toEqual([...values]);
+  });
+});
+
 /** The cosine of two unit vectors as the semantic judge sums it, one pair at a time. */
 function cosine(a: Float32Array, b: Float32Array): number {
   let sum = 0;
@@ -129,6 +161,12 @@ describe('hard negatives computed for a whole pool at once', () => {
     const other = vectors(dimensions)[1]!;
     const [rowOfFirst, rowOfSecond] = [new Float64Array(questions.length), new Float64Array(questions.length)];
     dotsWithTwo(stacked, outsider, other, rowOfFirst, rowOfSecond);
+    // Listed rows out of order, not four to a batch; the rows not listed are left as they were.
+    const listed = Int32Array.from({ length: 30 }, (_, index) => (index * 11) % questions.length);
+    const ofListed = new Float64Array(questions.length).fill(-2);
+    dotsWithRows(stacked, outsider, listed, 27, ofListed);
+    const wanted = new Set(listed.subarray(0, 27));
+    questions.forEach((question, i) => expect(Object.is(ofListed[i], wanted.has(i) ? cosine(question, outsider) : -2)).toBe(true));
     questions.forEach((first, i) => {
       questions.forEach((second, j) => {
         if (i !== j) expect(Object.is(matrix[i * questions.length + j], cosine(second, first))).toBe(true);
