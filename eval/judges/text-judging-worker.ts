@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { failureOf } from '../../threads.ts';
-import { createTextJudges, FACTS, judgeRuns, receivedWork, type JudgingStart, type TextsReply } from './text-judging.ts';
+import { createTextJudges, FACTS, judgeRuns, receivedWork, scoreSender, type JudgingStart, type TextsReply } from './text-judging.ts';
 
 /**
  * A judging worker: builds the judges while the run's cases are being made, then takes runs of the
@@ -16,8 +16,9 @@ try {
   // itself, it could be seen to stop before its last scores on the channel were read.
   port.on('message', (start: JudgingStart) => {
     const post = (reply: TextsReply) => start.port.postMessage(reply);
+    const sent = scoreSender();
     try {
-      judgeRuns(receivedWork(start), judges, FACTS, (side, from, scores) => post({ side, from, scores }));
+      judgeRuns(receivedWork(start), judges, FACTS, (side, from, scores) => post(sent(side, from, scores)));
       post({ done: true });
     } catch (error) {
       fail(error);

@@ -87,6 +87,8 @@ describe.each(Object.values(WITH_GREETS).map((definition) => [definition.name, d
     for (const judged of [input, withLlm]) {
       const score = build(definition)(judged);
       if (score === undefined) continue;
+      // Only these, in this order: a judged row keeps nothing else, and a worker posts a score as these three.
+      expect(Object.keys(score)).toEqual(['judge', 'score', 'reason']);
       expect(score.judge).toBe(name);
       if (score.score !== null) {
         expect(score.score).toBeGreaterThanOrEqual(0);
