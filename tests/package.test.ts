@@ -109,9 +109,8 @@ console.log(JSON.stringify({ alone: await hash(1), shared: await hash(2) }));`,
 import { startJudgingThreads } from ${JSON.stringify(join(consumer, 'node_modules', packageJson.name, 'dist', 'eval', 'judges', 'text-judging.js'))};
 const texts = ['Bonjour, votre commande #ML1042 est partie : suivi 6A12345678FR.', 'Hi Sam, you can return it within 14 days of delivery.', 'I have refunded 24,90 € to your card.'];
 const cases = Array.from({ length: 300 }, (_, i) => ({ answer: { decision: 'reply', text: texts[i % 3], confidence: 0.8, sources: [], latencyMs: 1 }, said: texts[i % 3], wanted: texts[(i + 1) % 3], question: 'Where is my order?', customer: { name: 'Zoé Petit' }, citedSources: [], brandHandles: [] }));
-const judgeOn = (workers) => { const judging = startJudgingThreads(workers).judge([]); judging.add(cases); return judging; };
-const alone = await judgeOn(0).finish();
-const judging = judgeOn(1);
+const alone = await startJudgingThreads(0).judge(cases, [], { threads: 1 }).finish();
+const judging = startJudgingThreads(1).judge(cases, [], { threads: 2 });
 // Joined a second later: the worker has taken the runs by then.
 await sleep(1000);
 const shared = await judging.finish();

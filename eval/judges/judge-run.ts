@@ -19,18 +19,7 @@ import { HANDLE } from '../responders/_text.ts';
 import { keptTicketsById, readResults, readRunInfo, type TicketResult } from '../replay/replay.ts';
 import { ordersWhere } from './order-lines.ts';
 import { ticketLineId } from './ticket-lines.ts';
-import {
-  createEvidenceJudges,
-  judgeEvidence,
-  judgingThreadCount,
-  RUN,
-  scoresInOrder,
-  startJudgingThreads,
-  type CaseTexts,
-  type EvidenceScores,
-  type JudgingThreads,
-  type TextScores,
-} from './text-judging.ts';
+import { createEvidenceJudges, judgeEvidence, judgingThreadCount, scoresInOrder, startJudgingThreads, type CaseTexts, type EvidenceScores, type TextScores } from './text-judging.ts';
 
 /**
  * Judging a run: every answer against what the agent really replied and how the ticket really
@@ -140,15 +129,11 @@ function outcomeOf(sent: boolean, correct: boolean, history: TicketHistory): Out
   return correct && history.oneTouch ? 'automated' : 'ai-then-agent';
 }
 
-/**
- * What the text judges read of each answer, one case per distinct answer of a ticket, given to `add`
- * in batches as they are made; and each result's case.
- */
+/** What the text judges read of each answer, one case per distinct answer of a ticket, and each result's case. */
 function textCases(
   results: readonly TicketResult[],
   run: { replayed: Map<string, Ticket>; histories: Map<string, TicketHistory>; sources: SourceTexts; orderIdsByEmail: Map<string, string[]>; eachAlone: boolean },
-  add: (cases: readonly CaseTexts[]) => void,
-): { cases: number; caseOf: Array<number | undefined> } {
+): { cases: CaseTexts[]; caseOf: Array<number | undefined> } {
   const { replayed, histories, sources, orderIdsByEmail } = run;
   // What a ticket's candidates are all judged against, made once per ticket: one string for the
   // agent's reply, so every judge's memo hashes it once, not once per candidate.
@@ -169,9 +154,7 @@ function textCases(
   // its parts' answers as it stands (text, sources, actions), the same case, whose scores are taken
   // over rather than judged again (8,614 of 31,351 answers at 10k). An LLM judge's score is asked
   // for each answer, so a case with one is judged on its own.
-  let cases = 0;
-  // A worker judges a batch while the next is made: it starts on the first 0.3–0.5 s sooner than on all of them.
-  let batch: CaseTexts[] = [];
+  const cases: CaseTexts[] = [];
   let casesTicket: string | undefined;
   let ticketCases = new Map<string, number>();
   const caseOf = results.map((result): number | undefined => {
@@ -199,7 +182,7 @@ function textCases(
       .find((passage) => passage?.kind === 'macro')?.title ?? answer.sources.map((source) => (source.type === 'ticket' ? sources.tickets.get(source.id)?.macro : undefined)).find(Boolean);
     const answerIntent = answer.sources.map((source) => (source.type === 'ticket' ? sources.tickets.get(source.id)?.intent : undefined)).find(Boolean);
     const language = ticket.language;
-    batch.push({
+    cases.push({
       // What the text judges read of it: a worker gets a copy of every case, and the rest of the answer
       // was half of the copying (22,773 cases sent in 0.16–0.18 → 0.10–0.13 s).
       answer: { text: answer.text, ...(answer.actions && { actions: answer.actions }) },
@@ -216,19 +199,11 @@ function textCases(
       ticketIntent: intent,
       answerIntent,
     });
-    if (batch.length === CASES_AT_ONCE) {
-      add(batch);
-      batch = [];
-    }
-    if (key !== undefined) ticketCases.set(key, cases);
-    return cases++;
+    if (key !== undefined) ticketCases.set(key, cases.length - 1);
+    return cases.length - 1;
   });
-  if (batch.length > 0) add(batch);
   return { cases, caseOf };
 }
-
-/** Cases handed to the text judging at a time: four runs of a thread. */
-const CASES_AT_ONCE = 4 * RUN;
 
 /** The evidence the semantic and LLM judges read: every answer, agent reply and question embedded once, and the LLM rubric's scores. */
 async function evidenceOf(
@@ -277,11 +252,8 @@ async function evidenceOf(
   return { pairs, unrelated, negatives, llmScores };
 }
 
-/**
- * What the run is judged on: the replayed tickets and their histories; and the text judges' cases,
- * judged on `threads` as they are made.
- */
-async function readCases(workspace: string, results: readonly TicketResult[], options: { eachAlone: boolean; threads: JudgingThreads; onProgress?: JudgeRunOptions['onProgress'] }) {
+/** What the run is judged on: the replayed tickets and their histories, the catalogue, and the text judges' cases. */
+async function readCases(workspace: string, results: readonly TicketResult[], eachAlone: boolean) {
   const { replayed, cited } = await loadTickets(workspace, results);
   const knowledge = await loadKnowledge(workspace);
   // Only what judging reads is kept (the orders an answer cites, the order ids of the replayed
@@ -300,14 +272,8 @@ async function readCases(workspace: string, results: readonly TicketResult[], op
   }
   const sources: SourceTexts = { knowledge: knowledge.passages, tickets: cited, orders };
   const histories = new Map([...replayed].map(([id, ticket]) => [id, ticketHistory(ticket)]));
-  const judging = options.threads.judge(knowledge.products, { ...(options.onProgress && { onProgress: options.onProgress }) });
-  try {
-    const { cases, caseOf } = textCases(results, { replayed, histories, sources, orderIdsByEmail, eachAlone: options.eachAlone }, (batch) => judging.add(batch));
-    return { replayed, histories, cases, caseOf, judging };
-  } catch (error) {
-    await judging.cancel();
-    throw error;
-  }
+  const { cases, caseOf } = textCases(results, { replayed, histories, sources, orderIdsByEmail, eachAlone });
+  return { replayed, products: knowledge.products, histories, cases, caseOf };
 }
 
 export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummary> {
@@ -316,17 +282,16 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
   const workspace = options.workspace ?? info.workspace;
   const results = await readResults(options.runDir);
   // On a large run a worker thread loads the judges while this thread reads the tickets, the
-  // knowledge and the orders, then judges the cases as this thread makes them.
+  // knowledge and the orders: a run has no more cases than answers.
   const threads = startJudgingThreads(judgingThreadCount(results.length) - 1);
-  const { replayed, histories, cases, caseOf, judging } = await readCases(workspace, results, { eachAlone: options.llmJudge !== undefined, threads, onProgress: options.onProgress }).catch(
-    async (error: unknown) => {
-      await threads.cancel();
-      throw error;
-    },
-  );
-  // While a worker judges the texts, this thread reads the customer's messages for injection
-  // attempts and makes the evidence (embeddings, an LLM's scores). The message is read for an
-  // attempt once a ticket: a run lists a ticket's candidates one after another, so the memo holds it.
+  const { replayed, products, histories, cases, caseOf } = await readCases(workspace, results, options.llmJudge !== undefined).catch(async (error: unknown) => {
+    await threads.cancel();
+    throw error;
+  });
+  // A worker thread starts on the text judges now (on a large run), while this thread reads the
+  // customer's messages for injection attempts and makes the evidence (embeddings, an LLM's scores).
+  const judging = threads.judge(cases, products, { ...(options.onProgress && { onProgress: options.onProgress }) });
+  // The customer's message is read for an attempt once a ticket: a run lists a ticket's candidates one after another, so the memo holds it.
   const injections = results.map((result) => {
     const question = histories.get(result.ticketId)?.question;
     return question && injectionAttempt(question.text);
@@ -341,7 +306,7 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunSummar
   // Scored before this thread joins the text judging, not after it, while a worker still has cases
   // to judge; and once a case, as its texts are: a case's answers have the same text and ticket, so
   // the same embeddings and hard negatives (and each its own case when an LLM scores each answer).
-  const evidenceScores: EvidenceScores[] = new Array(cases);
+  const evidenceScores: EvidenceScores[] = new Array(cases.length);
   results.forEach((result, index) => {
     const judgedCase = caseOf[index];
     if (judgedCase === undefined || evidenceScores[judgedCase]) return;

@@ -147,38 +147,25 @@ export function scoresInOrder(evidenceJudges: ReadonlyArray<EvidenceJudge | unde
   return scores;
 }
 
-/** The run's cases as far as they have been made, and where the runs are handed out. */
+/** Every case of the run, and where the runs are handed out. */
 export interface TextsWork {
   cases: readonly CaseTexts[];
   products: readonly string[];
-  /** Per side (FACTS, OTHERS), the first case of its next run to judge, taken by whichever thread adds RUN to it first; then the batches of cases sent. */
-  state: Int32Array;
-  /** How many of the cases before `to` there are (fewer only once the last has been made), waiting for them to be made. */
-  casesUpTo(to: number): number;
-}
-
-/** Where in TextsWork.state the batches of cases sent to the workers are counted: a worker waits on it for more. */
-const BATCHES_SENT = 2;
-
-/** What a judging worker starts with, once the run's catalogue is known: its cases come after, in batches on `port`. */
-export interface JudgingStart {
-  products: readonly string[];
-  state: Int32Array;
-  port: MessagePort;
+  /** Per side, the first case of its next run to judge, taken by whichever thread adds RUN to it first. */
+  next: Int32Array;
 }
 
 /**
- * A batch of cases as sent to a worker, their texts as places in the run's list of distinct texts,
- * of which the batch carries those no earlier batch did. A worker gets a copy, and a text is copied
+ * What a judging worker starts with: the cases with their texts as places in a list of the run's
+ * distinct texts, and the channel it posts its scores on. A worker gets a copy, and a text is copied
  * wherever it stands: an article cited by a thousand answers was copied a thousand times (42 MB
- * cloned at 10k tickets, 5 MB of distinct texts; 18 MB sent then). Read back, a text is one string
+ * cloned at 10k tickets, 5 MB of distinct texts; 18 MB sent now). Read back, a text is one string
  * however many cases hold it, as on this thread, so the judges' readings hash it once.
  */
-export interface SentCases {
+export interface SentWork extends Omit<TextsWork, 'cases'> {
   texts: string[];
   cases: Array<CaseWith<number>>;
-  /** No case comes after these. */
-  last: boolean;
+  port: MessagePort;
 }
 
 /** A case whose texts are `T`: strings as made, places in the run's list of distinct texts as sent. */
@@ -202,53 +189,22 @@ function withTexts<From, To>(texts: CaseWith<From>, map: (text: From) => To): Ca
   };
 }
 
-/** Batches of cases as sent, each text placed once in the run's list: the places are kept from batch to batch. */
-function caseSender(): (cases: readonly CaseTexts[], last: boolean) => SentCases {
+function sentWork({ cases, products, next }: TextsWork, port: MessagePort): SentWork {
   const places = new Map<string, number>();
-  return (cases, last) => {
-    const known = places.size;
-    const place = (text: string) => {
-      let at = places.get(text);
-      if (at === undefined) places.set(text, (at = places.size));
-      return at;
-    };
-    const sent = cases.map((texts) => withTexts(texts, place));
-    const texts: string[] = [];
-    let at = 0;
-    for (const text of places.keys()) if (at++ >= known) texts.push(text);
-    return { texts, cases: sent, last };
+  const place = (text: string) => {
+    let at = places.get(text);
+    if (at === undefined) places.set(text, (at = places.size));
+    return at;
   };
+  const sent = cases.map((texts) => withTexts(texts, place));
+  return { texts: [...places.keys()], cases: sent, products, next, port };
 }
 
-/**
- * The work a worker is sent: its cases as they were made, read from `port` as the judging asks for
- * them. A worker judging faster than the cases are made waits on the count of batches sent.
- */
-export function receivedWork({ products, state, port }: JudgingStart): TextsWork {
-  const texts: string[] = [];
-  const cases: CaseTexts[] = [];
-  let batches = 0;
-  let last = false;
-  const take = (batch: SentCases) => {
-    for (const text of batch.texts) texts.push(text);
-    // The answer as it was sent, one of Answer's kinds: only its text was replaced.
-    for (const sent of batch.cases) cases.push(withTexts(sent, (at) => texts[at]!) as CaseTexts);
-    last = batch.last;
-    batches++;
-  };
-  return {
-    cases,
-    products,
-    state,
-    casesUpTo(to) {
-      while (cases.length < to && !last) {
-        const received = receiveMessageOnPort(port);
-        if (received) take(received.message as SentCases);
-        else Atomics.wait(state, BATCHES_SENT, batches);
-      }
-      return Math.min(to, cases.length);
-    },
-  };
+/** The work a worker was sent, its cases as they were made. */
+export function receivedWork({ texts, cases, products, next }: SentWork): TextsWork {
+  // The answer as it was sent, one of Answer's kinds: only its text was replaced.
+  const received = cases.map((sent) => withTexts(sent, (at) => texts[at]!) as CaseTexts);
+  return { cases: received, products, next };
 }
 
 /** What a worker posts on its channel: each run's scores, then that it is done. A failure comes from the worker itself. */
@@ -329,20 +285,18 @@ const THREADED_MIN_CASES = 2_500;
 /** Each worker gets a copy of every case; more than 2 threads were never measured (this machine has two). */
 const MAX_THREADS = 2;
 
-/**
- * Threads to judge a run of `answers` answers with on this machine, this one included. They are
- * started before the cases are made, so the answers decide: a run has no more cases than answers.
- */
-export function judgingThreadCount(answers: number): number {
-  return answers < THREADED_MIN_CASES ? 1 : Math.max(1, Math.min(availableParallelism(), MAX_THREADS));
+/** Threads to judge `cases` cases with on this machine, this one included. */
+export function judgingThreadCount(cases: number): number {
+  return cases < THREADED_MIN_CASES ? 1 : Math.max(1, Math.min(availableParallelism(), MAX_THREADS));
 }
 
 /** Judges runs of the cases, each taken from its side's shared counter, `first` side first, until none is left; says each run's scores. */
 export function judgeRuns(work: TextsWork, judges: TextJudges, first: Side, judged: (side: Side, from: number, scores: TextScores[]) => void): void {
-  const { cases, products, state } = work;
+  const { cases, products, next } = work;
   for (const side of [first, first === FACTS ? OTHERS : FACTS] as const) {
     const sideJudges = judges.sides[side].judges;
-    for (let from = Atomics.add(state, side, RUN), to = work.casesUpTo(from + RUN); from < to; from = Atomics.add(state, side, RUN), to = work.casesUpTo(from + RUN)) {
+    for (let from = Atomics.add(next, side, RUN); from < cases.length; from = Atomics.add(next, side, RUN)) {
+      const to = Math.min(cases.length, from + RUN);
       const scores: TextScores[] = [];
       for (let index = from; index < to; index++) scores.push(judgeSide(sideJudges, cases[index]!, products));
       judged(side, from, scores);
@@ -351,7 +305,7 @@ export function judgeRuns(work: TextsWork, judges: TextJudges, first: Side, judg
 }
 
 /** Where a side's run of scores goes: each case's text scores in the map's order, whichever sides have been judged. */
-function placeRun(scores: Array<TextScores | undefined>, judges: TextJudges, side: Side, from: number, judged: readonly TextScores[]): void {
+function placeRun(scores: TextScores[], judges: TextJudges, side: Side, from: number, judged: readonly TextScores[]): void {
   const { places } = judges.sides[side];
   judged.forEach((sideScores, offset) => {
     const caseScores = (scores[from + offset] ??= new Array<JudgeScore | null>(judges.count).fill(null));
@@ -359,14 +313,12 @@ function placeRun(scores: Array<TextScores | undefined>, judges: TextJudges, sid
   });
 }
 
-/** Text judging under way: cases are added as they are made; `finish` has this thread join the workers. */
+/** Text judging under way: workers start on the cases at once; `finish` has this thread join them. */
 export interface TextJudging {
-  /** More of the run's cases, after those added before: the workers start on them at once. */
-  add(cases: readonly CaseTexts[]): void;
   /**
    * Judges the runs left on this thread, then waits for the workers' last ones: every case's scores,
-   * in the cases' order. No case is added after. `scored` is told, as they come, that every case
-   * before `upTo` has its scores: a caller can use them while the workers still judge.
+   * in the cases' order. `scored` is told, as they come, that every case before `upTo` has its
+   * scores: a caller can use them while the workers still judge.
    */
   finish(scored?: (scores: readonly TextScores[], upTo: number) => void): Promise<TextScores[]>;
   /** Stops the workers, when the run fails before its scores are wanted. */
@@ -374,6 +326,8 @@ export interface TextJudging {
 }
 
 export interface TextJudgingOptions {
+  /** @default judgingThreadCount(cases.length) */
+  threads?: number;
   /** Cases judged or being judged on any thread, after each run this thread judges. */
   onProgress?: (progress: { done: number; total: number }) => void;
 }
@@ -384,16 +338,16 @@ export interface TextJudgingOptions {
  */
 export interface JudgingThreads {
   /**
-   * Starts judging the run's cases on their texts as they are added: the workers take runs of them
-   * from a shared counter while this thread makes the rest and does other work (embedding, the hard
+   * Starts judging every case on its texts: the workers (no more than `threads - 1` of them) take
+   * runs of cases from a shared counter while this thread does other work (embedding, the hard
    * negatives); `finish` has this thread take runs too.
    */
-  judge(products: readonly string[], options?: TextJudgingOptions): TextJudging;
+  judge(cases: readonly CaseTexts[], products: readonly string[], options?: TextJudgingOptions): TextJudging;
   /** Stops the workers, when the run fails before its cases are judged. */
   cancel(): Promise<void>;
 }
 
-/** Starts `workers` worker threads, to judge the cases `judge` is given as they are made. */
+/** Starts `workers` worker threads, to judge the cases `judge` is given once they are made. */
 export function startJudgingThreads(workers: number): JudgingThreads {
   const started = Array.from({ length: workers }, () => {
     const worker = startThread(new URL('./text-judging-worker.ts', import.meta.url), undefined);
@@ -413,79 +367,66 @@ export function startJudgingThreads(workers: number): JudgingThreads {
     }
   };
   return {
-    judge(products, options = {}) {
-      const cases: CaseTexts[] = [];
-      const scores: Array<TextScores | undefined> = [];
+    judge(cases, products, options = {}) {
+      const threads = options.threads ?? judgingThreadCount(cases.length);
+      const scores: TextScores[] = new Array(cases.length);
       /** Each case's sides judged so far, and the first case not judged on both. */
-      const sidesJudged: number[] = [];
+      const sidesJudged = new Uint8Array(cases.length);
       let scoredUpTo = 0;
-      const state = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
-      const work: TextsWork = { cases, products, state, casesUpTo: (to) => Math.min(to, cases.length) };
+      const work: TextsWork = { cases, products, next: new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT)) };
       const judges = createTextJudges();
       const place = (side: Side, from: number, judged: readonly TextScores[]) => {
         placeRun(scores, judges, side, from, judged);
         for (let index = from; index < from + judged.length; index++) sidesJudged[index]!++;
         while (sidesJudged[scoredUpTo] === 2) scoredUpTo++;
       };
-      const send = caseSender();
-      const channels = started.map(({ worker, failed }) => {
-        const { port1, port2 } = new MessageChannel();
-        let failure: unknown;
-        let settle!: { resolve: () => void; reject: (error: unknown) => void };
-        const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
-        // Awaited by finish; a worker failing before then must not end the process as an unhandled rejection.
-        done.catch(() => undefined);
-        failed.catch((error: unknown) => settle.reject((failure = error)));
-        const scoresOf = scoreReceiver(judges);
-        const receive = (reply: TextsReply) => ('done' in reply ? settle.resolve() : place(reply.side, reply.from, scoresOf(reply)));
-        port1.on('message', receive);
-        worker.postMessage({ products, state, port: port2 } satisfies JudgingStart, [port2]);
-        /** Places the runs the worker has posted so far: this thread hears of none while it judges otherwise. */
-        const drain = () => {
-          if (failure) throw failure;
-          for (let reply = receiveMessageOnPort(port1); reply; reply = receiveMessageOnPort(port1)) receive(reply.message as TextsReply);
-        };
-        return { port: port1, done, drain };
-      });
+      // Workers beyond what the cases are worth stay idle until finish stops them.
+      const channels: Array<{ port: MessagePort; done: Promise<void>; drain: () => void }> = [];
       const stop = async () => {
         for (const { port } of channels) port.close();
         await cancel();
       };
-      const post = (batch: readonly CaseTexts[], last: boolean) => {
-        if (channels.length === 0) return;
-        try {
-          const sent = send(batch, last);
-          for (const { port } of channels) port.postMessage(sent);
-        } catch (error) {
-          // A case that cannot be sent (a value no structured clone takes) must not leave the workers waiting for one.
-          void stop();
-          throw error;
+      try {
+        for (const { worker, failed } of started.slice(0, Math.max(0, threads - 1))) {
+          const { port1, port2 } = new MessageChannel();
+          let failure: unknown;
+          let settle!: { resolve: () => void; reject: (error: unknown) => void };
+          const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+          // Awaited by finish; a worker failing before then must not end the process as an unhandled rejection.
+          done.catch(() => undefined);
+          failed.catch((error: unknown) => settle.reject((failure = error)));
+          const scoresOf = scoreReceiver(judges);
+          const receive = (reply: TextsReply) => ('done' in reply ? settle.resolve() : place(reply.side, reply.from, scoresOf(reply)));
+          port1.on('message', receive);
+          channels.push({
+            port: port1,
+            done,
+            /** Places the runs the worker has posted so far: this thread hears of none while it judges otherwise. */
+            drain: () => {
+              if (failure) throw failure;
+              for (let reply = receiveMessageOnPort(port1); reply; reply = receiveMessageOnPort(port1)) receive(reply.message as TextsReply);
+            },
+          });
+          worker.postMessage(sentWork(work, port2), [port2]);
         }
-        Atomics.add(state, BATCHES_SENT, 1);
-        Atomics.notify(state, BATCHES_SENT);
-      };
+      } catch (error) {
+        // A case that cannot be sent (a value no structured clone takes) must not leave the workers waiting for one.
+        void stop();
+        throw error;
+      }
       return {
-        add(batch) {
-          for (const texts of batch) {
-            cases.push(texts);
-            scores.push(undefined);
-            sidesJudged.push(0);
-          }
-          post(batch, false);
-        },
         async finish(scored) {
           try {
-            post([], true);
             let told = 0;
             const tell = () => {
-              if (scoredUpTo > told) scored?.(scores as TextScores[], (told = scoredUpTo));
+              if (scoredUpTo > told) scored?.(scores, (told = scoredUpTo));
             };
             // The workers start on the facts side, this thread on the other, once it has made the evidence.
             judgeRuns(work, judges, OTHERS, (side, from, judged) => {
               place(side, from, judged);
               for (const { drain } of channels) drain();
               tell();
-              const taken = Math.min(Atomics.load(state, FACTS), cases.length) + Math.min(Atomics.load(state, OTHERS), cases.length);
+              const taken = Math.min(Atomics.load(work.next, FACTS), cases.length) + Math.min(Atomics.load(work.next, OTHERS), cases.length);
               options.onProgress?.({ done: Math.floor(taken / 2), total: cases.length });
             });
             for (const { drain, done } of channels) {
@@ -493,7 +434,7 @@ export function startJudgingThreads(workers: number): JudgingThreads {
               await done;
             }
             tell();
-            return scores as TextScores[];
+            return scores;
           } finally {
             await stop();
           }

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createJudges, judgeCase } from '../../../eval/judges/index.ts';
 import { judgeKeyFacts } from '../../../eval/judges/key-facts.ts';
 import { unrelatedSimilarities } from '../../../eval/judges/semantic.ts';
-import { createEvidenceJudges, judgeEvidence, RUN, scoresInOrder, startJudgingThreads, type CaseTexts, type TextJudging } from '../../../eval/judges/text-judging.ts';
+import { createEvidenceJudges, judgeEvidence, RUN, scoresInOrder, startJudgingThreads, type CaseTexts } from '../../../eval/judges/text-judging.ts';
 import type { Answer } from '../../../eval/types.ts';
 
 /**
@@ -49,12 +49,8 @@ function casesOf(count: number): CaseTexts[] {
   });
 }
 
-/** The cases judged on `threads` threads, this one and the workers started for them, added all at once. */
-function judgeOn(threads: number, cases: readonly CaseTexts[]): TextJudging {
-  const judging = startJudgingThreads(threads - 1).judge(PRODUCTS);
-  judging.add(cases);
-  return judging;
-}
+/** The cases judged on `threads` threads, this one and the workers started for them. */
+const judgeOn = (threads: number, cases: readonly CaseTexts[]) => startJudgingThreads(threads - 1).judge(cases, PRODUCTS, { threads });
 
 function vector(...values: number[]): Float32Array {
   const norm = Math.hypot(...values);
@@ -75,17 +71,14 @@ describe('judging the texts of a run on several threads', () => {
     expect(await judging.finish()).toEqual(alone);
   });
 
-  it('judges the cases on threads started before they were made, as they are made', async () => {
+  it('judges the cases on threads started before they were made, however many of them the cases are worth', async () => {
     const alone = await judgeOn(1, cases).finish();
     const threads = startJudgingThreads(1);
     await sleep(500);
-    const judging = threads.judge(PRODUCTS);
-    // Batches smaller than a run, made slower than the worker judges: it waits for each.
-    for (let from = 0; from < cases.length; from += RUN / 2) {
-      judging.add(cases.slice(from, from + RUN / 2));
-      await sleep(20);
-    }
-    expect(await judging.finish()).toEqual(alone);
+    expect(await threads.judge(cases, PRODUCTS, { threads: 2 }).finish()).toEqual(alone);
+    // Too few cases for a worker: this thread judges them all, and the idle worker is stopped.
+    expect(await startJudgingThreads(1).judge(cases, PRODUCTS, { threads: 1 }).finish()).toEqual(alone);
+    await startJudgingThreads(1).cancel();
   });
 
   it('tells, as they come, which first cases have every score, in the cases’ order', async () => {
@@ -101,25 +94,12 @@ describe('judging the texts of a run on several threads', () => {
     expect(told.at(-1)!.upTo).toBe(cases.length);
   });
 
-  it('stops a worker waiting for more cases when the run is cancelled', async () => {
-    const terminate = vi.spyOn(Worker.prototype, 'terminate');
-    try {
-      const judging = startJudgingThreads(1).judge(PRODUCTS);
-      judging.add(cases.slice(0, RUN));
-      await sleep(1000);
-      await judging.cancel();
-      expect(terminate).toHaveBeenCalledTimes(1);
-    } finally {
-      terminate.mockRestore();
-    }
-  });
-
   it('stops the threads it started when the cases cannot be sent to them', () => {
     const terminate = vi.spyOn(Worker.prototype, 'terminate');
     try {
-      const judging = startJudgingThreads(1).judge(PRODUCTS);
+      const threads = startJudgingThreads(1);
       const unsendable = cases.map((texts) => ({ ...texts, answer: { ...texts.answer, read: () => undefined } }) as unknown as CaseTexts);
-      expect(() => judging.add(unsendable)).toThrow(/could not be cloned/);
+      expect(() => threads.judge(unsendable, PRODUCTS, { threads: 2 })).toThrow(/could not be cloned/);
       expect(terminate).toHaveBeenCalledTimes(1);
     } finally {
       terminate.mockRestore();
