@@ -380,13 +380,13 @@ export function startJudgingThreads(workers: number): JudgingThreads {
         for (let index = from; index < from + judged.length; index++) sidesJudged[index]!++;
         while (sidesJudged[scoredUpTo] === 2) scoredUpTo++;
       };
-      // Workers beyond what the cases are worth stay idle until finish stops them.
       const channels: Array<{ port: MessagePort; done: Promise<void>; drain: () => void }> = [];
       const stop = async () => {
         for (const { port } of channels) port.close();
         await cancel();
       };
       try {
+        // Workers beyond what the cases are worth stay idle until finish stops them.
         for (const { worker, failed } of started.slice(0, Math.max(0, threads - 1))) {
           const { port1, port2 } = new MessageChannel();
           let failure: unknown;
