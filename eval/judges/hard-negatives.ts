@@ -116,14 +116,14 @@ async function negativesAgainst(
       const batch = read.slice(start, start + TICKETS_AT_ONCE);
       const rough = await Promise.all(batch.map((ticket) => products.of(ticket.question)));
       batch.forEach((ticket, index) => {
-        const products = rough[index]!;
-        const bound = fewthLargest(products, ids, ticket.id, few);
+        const roughly = rough[index]!;
+        const bound = fewthLargest(roughly, ids, ticket.id, few);
         const slack = roughSlack(dimensions, norm(ticket.question) * poolNorm);
         if (!Number.isFinite(bound) || !Number.isFinite(slack)) return chosen.set(ticket, exactly(ticket));
         byQuestion.fill(Number.NEGATIVE_INFINITY);
         const least = bound - slack;
         let near = 0;
-        for (let row = 0; row < count; row++) if (products[row]! >= least) nearRows[near++] = row;
+        for (let row = 0; row < count; row++) if (roughly[row]! >= least) nearRows[near++] = row;
         dotsWithRows(questions, ticket.question, nearRows, near, byQuestion);
         const picked = chosenFor(ticket, byQuestion);
         chosen.set(ticket, picked.pastFew ? exactly(ticket) : picked.chosen);
