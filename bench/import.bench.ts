@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateDemo } from '../datasets/demo/generate.ts';
-import { fixed, formatTable, load, machine, runChild } from './_shared.ts';
+import { fixed, formatTable, load, machine, median, runChild } from './_shared.ts';
 
 /**
  * Import throughput and memory. Each import runs in its own process so its peak RSS is its own;
@@ -52,12 +52,6 @@ async function importInChild(path: string, workspace: string, nodeFlags: string[
 function rawParse(format: Format, path: string): Promise<{ seconds: number; records: number }> {
   return runChild(fileURLToPath(new URL('./_raw-parse-child.ts', import.meta.url)), [format, path]);
 }
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 async function generate(dir: string, format: Format, tickets: number): Promise<string> {
   const out = join(dir, `${format}-${tickets}`);
