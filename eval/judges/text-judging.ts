@@ -189,15 +189,34 @@ function withTexts<From, To>(texts: CaseWith<From>, map: (text: From) => To): Ca
   };
 }
 
-function sentWork({ cases, products, next }: TextsWork, port: MessagePort): SentWork {
+/**
+ * Places in a list of distinct strings, a string given its place the first time it is met; `fresh`
+ * the strings placed since its last call, for a receiver that keeps the list as it grows.
+ */
+function stringPlaces(): { place: (text: string) => number; fresh: () => string[] } {
   const places = new Map<string, number>();
-  const place = (text: string) => {
-    let at = places.get(text);
-    if (at === undefined) places.set(text, (at = places.size));
-    return at;
+  let placed: string[] = [];
+  return {
+    place(text) {
+      let at = places.get(text);
+      if (at === undefined) {
+        places.set(text, (at = places.size));
+        placed.push(text);
+      }
+      return at;
+    },
+    fresh() {
+      const strings = placed;
+      placed = [];
+      return strings;
+    },
   };
+}
+
+function sentWork({ cases, products, next }: TextsWork, port: MessagePort): SentWork {
+  const { place, fresh } = stringPlaces();
   const sent = cases.map((texts) => withTexts(texts, place));
-  return { texts: [...places.keys()], cases: sent, products, next, port };
+  return { texts: fresh(), cases: sent, products, next, port };
 }
 
 /** The work a worker was sent, its cases as they were made. */
@@ -227,17 +246,8 @@ export interface SentScores {
 
 /** A worker's runs of scores as it posts them, its strings placed once in the run's list. */
 export function scoreSender(): (side: Side, from: number, scores: readonly TextScores[]) => SentScores {
-  const places = new Map<string, number>();
+  const { place, fresh } = stringPlaces();
   return (side, from, scores) => {
-    const strings: string[] = [];
-    const place = (text: string) => {
-      let at = places.get(text);
-      if (at === undefined) {
-        places.set(text, (at = places.size));
-        strings.push(text);
-      }
-      return at;
-    };
     const values: Array<number | null> = [];
     for (const caseScores of scores) {
       for (const score of caseScores) {
@@ -245,7 +255,7 @@ export function scoreSender(): (side: Side, from: number, scores: readonly TextS
         else values.push(-1);
       }
     }
-    return { side, from, cases: scores.length, strings, values };
+    return { side, from, cases: scores.length, strings: fresh(), values };
   };
 }
 
