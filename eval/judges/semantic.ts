@@ -286,6 +286,21 @@ export function eachDotsWith(stacked: StackedVectors, vectors: readonly Float32A
   if (index < vectors.length) visit(index, dotsWith(stacked, vectors[index]!, first));
 }
 
+/** Scratch for countBelow: a judging thread scores one answer at a time. */
+const threeSimilarities = new Float64Array(3);
+
+/** How many of `vectors` are less similar to `vector` than `bound`, three similarities at a time (as drawUnrelated sums them). */
+function countBelow(vector: Float32Array, vectors: readonly Float32Array[], bound: number): number {
+  let below = 0;
+  let index = 0;
+  for (; index + 3 <= vectors.length; index += 3) {
+    threeCosines(vector, vectors[index]!, vectors[index + 1]!, vectors[index + 2]!, threeSimilarities, 0);
+    for (const similarity of threeSimilarities) if (similarity < bound) below++;
+  }
+  for (; index < vectors.length; index++) if (cosine(vector, vectors[index]!) < bound) below++;
+  return below;
+}
+
 /** Fewer hard negatives than this and the percentile says too little. */
 const MIN_NEGATIVES = 5;
 
@@ -295,7 +310,7 @@ export function judgeSemantic(pair: SemanticPair, negatives: readonly Float32Arr
   if (negatives.length < MIN_NEGATIVES) {
     return { judge: 'semantic', score: null, similarity, reason: `too few similar tickets with other replies to compare with (cosine ${similarity.toFixed(2)})` };
   }
-  const closer = negatives.filter((negative) => cosine(pair.answer, negative) < similarity).length;
+  const closer = countBelow(pair.answer, negatives, similarity);
   const score = closer / negatives.length;
   return {
     judge: 'semantic',

@@ -56,6 +56,18 @@ describe('semantic agreement against hard negatives', () => {
     expect(judgeSemantic({ answer: reworded, reference: leaking.reference }, negatives.get(leaking.id)!).score).toBeGreaterThanOrEqual(0.8);
   });
 
+  it('counts, among any number of negatives, exactly those less similar to the answer than the agent’s reply (a tie is not closer)', () => {
+    const answer = near(1, random, 0.3, { axis: 12, weight: 1 });
+    // The reply itself, a tie, both among the sums made three at a time and among those left over.
+    const pool = [...negatives.get(leaking.id)!, leaking.reference, near(2, random), leaking.reference];
+    const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, value, index) => sum + value * b[index]!, 0);
+    for (let count = 5; count <= pool.length; count++) {
+      const some = pool.slice(0, count);
+      const below = some.filter((negative) => dot(answer, negative) < dot(answer, leaking.reference)).length;
+      expect([count, judgeSemantic({ answer, reference: leaking.reference }, some).score]).toEqual([count, below / count]);
+    }
+  });
+
   it('leaves out replies that say the same as the ticket’s own, and abstains with too few negatives', async () => {
     const same = { id: 'twin', question: leaking.question, reference: leaking.reference, group: 'en' };
     const withTwin = await hardNegatives([...tickets, same], { perTicket: 8 });
