@@ -728,13 +728,14 @@ interface PastTickets {
 
 function pastTickets(table: LanceTable, rowCount: number, dimensions: number, inTurn: ReturnType<typeof createGate>, scannedUpTo: number): PastTickets {
   // Every read is a whole scan of one table version, so a row is at the same position in each.
-  let hits: Promise<{ rows: Row[]; knownMs: Float64Array; sortedKnownMs: Float64Array; byRowId: RowPositions; inRowIdOrder: boolean }> | undefined;
+  let hits: Promise<{ read: Table; rows: RowsRead; knownMs: Float64Array; sortedKnownMs: Float64Array; byRowId: RowPositions; inRowIdOrder: boolean }> | undefined;
   const hitRows = () =>
     (hits ??= inTurn(() => table.query().withRowId().select([...HIT_COLUMNS.tickets]).toArrow()).then((read) => {
-      const rows = plainRows(read, '_rowid');
+      const rows = rowsRead(read, '_rowid');
       const rowIds = rowIdsOf(read);
-      const knownMs = Float64Array.from(rows, (row) => Number(row.known_ms));
+      const knownMs = Float64Array.from(read.getChild('known_ms') ?? [], Number);
       return {
+        read,
         rows,
         knownMs,
         sortedKnownMs: Float64Array.from(knownMs).sort(),
@@ -885,7 +886,7 @@ function pastTickets(table: LanceTable, rowCount: number, dimensions: number, in
     if (!scan) {
       scan = Promise.all([hitRows(), vectorsOf(column)]).then(async ([{ rows, byRowId, inRowIdOrder }, vectors]) => {
         const opened = openFlatScan(vectors, dimensions);
-        const ids = rows.map((row) => String(row.id));
+        const ids = { count: rows.length, of: (row: number) => String(rows.at(row).id) };
         if (standsFor === 'flat search') return (await flatAlike({ table, column, inTurn }, opened, vectors, ids)) ? opened : undefined;
         const asked = (probe: number[]) => table.query().nearestTo(probe).column(column).distanceType('cosine').nprobes(NPROBES).refineFactor(REFINE_FACTOR).select(['id', '_distance']).limit(PROBED_REFINE_LIMIT);
         const ours = (probe: number[]) => candidates(column, probe, PROBED_REFINE_LIMIT * REFINE_FACTOR, undefined).then((found) => opened.nearestOf(probe, byRowId.of(found), PROBED_REFINE_LIMIT));
@@ -895,17 +896,17 @@ function pastTickets(table: LanceTable, rowCount: number, dimensions: number, in
     }
     return scan;
   };
-  let indexedTexts: Promise<Map<string, { column: string; row: number }>> | undefined;
+  let indexedTexts: Promise<(text: string) => TextPlace | undefined> | undefined;
   return {
     async nearest(column, vector, depth, known) {
       const [{ rows, knownMs }, scanned] = await Promise.all([hitRows(), scans.of(column)]);
-      return (await scanned.nearest(vector, depth, (row) => known(knownMs[row]!))).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
+      return (await scanned.nearest(vector, depth, (row) => known(knownMs[row]!))).map(({ row, distance }) => ({ ...rows.at(row), _distance: distance }));
     },
     async flatNearest(column, vector, depth, known) {
       const [{ rows, knownMs }, scanned] = await Promise.all([hitRows(), checkedScan(column, 'flat search')]);
       if (!scanned || isZero(vector)) return undefined;
       const rough = await (await products.of(column)).of(vector);
-      return scanned.nearest(vector, depth, (row) => known(knownMs[row]!), rough).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
+      return scanned.nearest(vector, depth, (row) => known(knownMs[row]!), rough).map(({ row, distance }) => ({ ...rows.at(row), _distance: distance }));
     },
     async refinedNearest(column, vector, limit, options) {
       const [{ rows, knownMs }, refining] = await Promise.all([hitRows(), checkedScan(column, 're-ranking')]);
@@ -915,27 +916,18 @@ function pastTickets(table: LanceTable, rowCount: number, dimensions: number, in
       if (count <= scannedUpTo) {
         const { scan, products } = await earliest.of(column);
         // The scan is the one `refining` is, there since the check passed.
-        return scan!.nearest(vector, count, limit, await products.of(vector, count)).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
+        return scan!.nearest(vector, count, limit, await products.of(vector, count)).map(({ row, distance }) => ({ ...rows.at(row), _distance: distance }));
       }
       const [found, twinned] = await Promise.all([knownCandidates(column, vector, limit * REFINE_FACTOR, options), twins.of(column)]);
       // Which of a group of rows sharing one vector LanceDB's candidates hold is its choice (hundreds
       // of tickets can ask the same question); the nearest of them are the earliest that existed.
       const known = knownAsAsked(options);
       const ranked = twinned.withTwins(found, limit, (row) => known(knownMs[row]!));
-      return refining.nearestOf(vector, ranked, limit).map(({ row, distance }) => ({ ...rows[row], _distance: distance }));
+      return refining.nearestOf(vector, ranked, limit).map(({ row, distance }) => ({ ...rows.at(row), _distance: distance }));
     },
     async indexedVector(text) {
-      indexedTexts ??= hitRows().then(({ rows }) => {
-        const found = new Map<string, { column: string; row: number }>();
-        for (const [column, field] of VECTOR_TEXTS.tickets) {
-          rows.forEach((row, index) => {
-            const text = String(row[field]);
-            if (!found.has(text)) found.set(text, { column, row: index });
-          });
-        }
-        return found;
-      });
-      const at = (await indexedTexts).get(text);
+      indexedTexts ??= hitRows().then(({ read }) => textPlaces(read, VECTOR_TEXTS.tickets));
+      const at = (await indexedTexts)(text);
       if (!at) return undefined;
       const vectors = await vectorsOf(at.column);
       return plainVector(vectors.subarray(at.row * dimensions, (at.row + 1) * dimensions));
@@ -945,7 +937,7 @@ function pastTickets(table: LanceTable, rowCount: number, dimensions: number, in
       const { rows, knownMs, byRowId } = await hitRows();
       return (rowId) => {
         const row = byRowId.at(rowId);
-        return known(knownMs[row]!) ? rows[row] : undefined;
+        return known(knownMs[row]!) ? rows.at(row) : undefined;
       };
     },
     readAhead() {
@@ -973,23 +965,23 @@ async function rankedAlike(
   lance: { inTurn: ReturnType<typeof createGate>; asked: (vector: number[]) => Pick<VectorQuery, 'toArrow'> },
   ours: (vector: number[]) => FlatNeighbour[] | Promise<FlatNeighbour[]>,
   vectors: Float32Array,
-  ids: readonly string[],
+  ids: RowIds,
 ): Promise<boolean> {
-  if (ids.length === 0) return true;
-  const dimensions = vectors.length / ids.length;
-  for (const probe of new Set([0, ids.length >> 1, ids.length - 1])) {
+  if (ids.count === 0) return true;
+  const dimensions = vectors.length / ids.count;
+  for (const probe of new Set([0, ids.count >> 1, ids.count - 1])) {
     const vector = plainVector(vectors.subarray(probe * dimensions, (probe + 1) * dimensions));
     if (isZero(vector)) continue;
     const [ranked, found] = await Promise.all([lance.inTurn(() => lance.asked(vector).toArrow()), ours(vector)]);
     const [rankedIds, distances] = [ranked.getChild('id')!, ranked.getChild('_distance')!];
-    if (found.length !== ranked.numRows || found.some(({ row, distance }, index) => ids[row] !== String(rankedIds.get(index)) || distance !== distances.get(index))) return false;
+    if (found.length !== ranked.numRows || found.some(({ row, distance }, index) => ids.of(row) !== String(rankedIds.get(index)) || distance !== distances.get(index))) return false;
   }
   return true;
 }
 
 /** Whether the flat scan of a column ranks its rows as LanceDB's flat search does, PROBED_ROWS deep. */
-function flatAlike(lance: { table: LanceTable; column: string; inTurn: ReturnType<typeof createGate> }, scan: FlatScan, vectors: Float32Array, ids: readonly string[]): Promise<boolean> {
-  const depth = Math.min(ids.length, PROBED_ROWS);
+function flatAlike(lance: { table: LanceTable; column: string; inTurn: ReturnType<typeof createGate> }, scan: FlatScan, vectors: Float32Array, ids: RowIds): Promise<boolean> {
+  const depth = Math.min(ids.count, PROBED_ROWS);
   const asked = (probe: number[]) => lance.table.query().nearestTo(probe).column(lance.column).distanceType('cosine').select(['id', '_distance']).limit(depth);
   return rankedAlike({ inTurn: lance.inTurn, asked }, (probe) => scan.nearest(probe, depth, () => true), vectors, ids);
 }
@@ -1095,6 +1087,97 @@ function isZero(vector: ArrayLike<number>): boolean {
  * proxies that go through Arrow on every read: copying them into hits was the searcher's largest
  * JavaScript cost in an LLM replay.
  */
+/** Where a text was indexed: the vector column that holds its vector, and the row. */
+interface TextPlace {
+  column: string;
+  row: number;
+}
+
+/**
+ * The first row holding a text in one of `fields` (the first field's rows first), and the vector
+ * column of that field. Each row's text is keyed by its UTF-8 length and 32 of its bytes, spread
+ * over it, read from the table's buffers; a text looked up is compared with the rows of its key
+ * alone, decoded. Decoding and hashing every row's texts took 0.17 s at 100,000 tickets, to look up
+ * a replay's few.
+ */
+function textPlaces(read: Table, fields: ReadonlyArray<readonly [column: string, field: string]>): (text: string) => TextPlace | undefined {
+  // Templated texts share their length and much of their wording; a key small enough for V8 to keep unboxed.
+  const keyOf = (bytes: Uint8Array, start: number, length: number) => {
+    let key = length;
+    if (length > 0) for (let part = 0; part < 32; part++) key = (Math.imul(key, 31) + bytes[start + ((part * length) >> 5)]!) | 0;
+    return key & 0x3fffffff;
+  };
+  const chunks = fields.map(([, field]) => read.getChild(field)!.data);
+  // Every field's rows, in order (an entry's place tells its field and row): their chunk, place in it and key (-1: no text).
+  const count = fields.length * read.numRows;
+  const [chunkOf, indexIn, keys] = [new Int32Array(count), new Int32Array(count), new Int32Array(count).fill(-1)];
+  let entry = 0;
+  for (const fieldChunks of chunks) {
+    fieldChunks.forEach((chunk, place) => {
+      for (let index = 0; index < chunk.length; index++, entry++) {
+        chunkOf[entry] = place;
+        indexIn[entry] = index;
+        const start = Number(chunk.valueOffsets[index]);
+        if (chunk.getValid(index)) keys[entry] = keyOf(chunk.values, start, Number(chunk.valueOffsets[index + 1]) - start);
+      }
+    });
+  }
+  // Each key's first entry, and each entry's next of the same key: filled from the last entry back, so a chain runs in order.
+  const first = new Map<number, number>();
+  const next = new Int32Array(count).fill(-1);
+  for (let at = count - 1; at >= 0; at--) {
+    if (keys[at] === -1) continue;
+    next[at] = first.get(keys[at]!) ?? -1;
+    first.set(keys[at]!, at);
+  }
+  const [encoder, decoder] = [new TextEncoder(), new TextDecoder('utf-8', { ignoreBOM: true })];
+  return (text) => {
+    const bytes = encoder.encode(text);
+    for (let at = first.get(keyOf(bytes, 0, bytes.length)) ?? -1; at >= 0; at = next[at]!) {
+      const field = Math.floor(at / read.numRows);
+      const chunk = chunks[field]![chunkOf[at]!]!;
+      const start = Number(chunk.valueOffsets[indexIn[at]!]);
+      const end = Number(chunk.valueOffsets[indexIn[at]! + 1]);
+      if (end - start === bytes.length && decoder.decode(chunk.values.subarray(start, end)) === text) return { column: fields[field]![0], row: at - field * read.numRows };
+    }
+    return undefined;
+  };
+}
+
+/** The ids of a table's rows, by position. */
+interface RowIds {
+  count: number;
+  of(row: number): string;
+}
+
+/** A table's rows, by position, each made a plain object the first time it is read. */
+interface RowsRead {
+  readonly length: number;
+  at(row: number): Row;
+}
+
+/**
+ * `plainRows`, a row at a time: a search reads a few of a history's rows, and making every one
+ * at once (their texts decoded) took 0.18 s of a replay of 3,000 tickets among 100,000, and the
+ * memory of them all until it ended.
+ */
+function rowsRead(table: Table, except: string): RowsRead {
+  const columns = table.schema.fields.filter((field) => field.name !== except).map((field) => [field.name, table.getChild(field.name)!] as const);
+  const made: Array<Row | undefined> = new Array(table.numRows);
+  return {
+    length: table.numRows,
+    at(index) {
+      let row = made[index];
+      if (row === undefined) {
+        row = {};
+        for (const [name, column] of columns) row[name] = column.get(index);
+        made[index] = row;
+      }
+      return row;
+    },
+  };
+}
+
 function plainRows(table: Table, except?: string): Row[] {
   const columns = table.schema.fields.filter((field) => field.name !== except).map((field) => [field.name, table.getChild(field.name)!] as const);
   return Array.from({ length: table.numRows }, (_, index) => {
@@ -1188,7 +1271,7 @@ export async function openSearcher(workspace = DEFAULT_WORKSPACE, embedder?: Emb
       const vectors = vectorColumn(read, 'vector', manifest.dimensions);
       const passages = Array.from(rowIdsOf(read), (rowId) => byRow.get(Number(rowId))!);
       const scan = openFlatScan(vectors, manifest.dimensions);
-      const ids = passages.map((passage) => String(passage.id));
+      const ids = { count: passages.length, of: (row: number) => String(passages[row]!.id) };
       return (await flatAlike({ table: tables.knowledge, column: 'vector', inTurn }, scan, vectors, ids)) ? { scan, passages } : undefined;
     }));
   const rankings = remembering<Array<{ passage: Passage; distance: number }>>(QUERIES_KEPT);
