@@ -1082,11 +1082,6 @@ function isZero(vector: ArrayLike<number>): boolean {
   return true;
 }
 
-/**
- * A result's rows as plain objects, read column by column. The rows of LanceDB's `toArray()` are
- * proxies that go through Arrow on every read: copying them into hits was the searcher's largest
- * JavaScript cost in an LLM replay.
- */
 /** Where a text was indexed: the vector column that holds its vector, and the row. */
 interface TextPlace {
   column: string;
@@ -1178,6 +1173,11 @@ function rowsRead(table: Table, except: string): RowsRead {
   };
 }
 
+/**
+ * A result's rows as plain objects, read column by column. The rows of LanceDB's `toArray()` are
+ * proxies that go through Arrow on every read: copying them into hits was the searcher's largest
+ * JavaScript cost in an LLM replay.
+ */
 function plainRows(table: Table, except?: string): Row[] {
   const columns = table.schema.fields.filter((field) => field.name !== except).map((field) => [field.name, table.getChild(field.name)!] as const);
   return Array.from({ length: table.numRows }, (_, index) => {

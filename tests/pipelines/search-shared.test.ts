@@ -298,7 +298,7 @@ describe('searches shared within a searcher', () => {
         expect(byQuestion.length).toBeGreaterThan(0);
       }
       // A text no ticket was indexed with is embedded: one of another wording, and one a letter
-      // apart from an indexed reply, its second (its length and the bytes its key is read from).
+      // apart from an indexed reply (its second letter: the same length, the key most likely the same).
       const reply = ticket(20).messages[1]!.text;
       const others = ['Where is my parcel?', `${reply[0]}${reply[1] === 'x' ? 'y' : 'x'}${reply.slice(2)}`];
       for (const other of others) await searcher.search(other, { table: 'tickets', against: 'answer', limit: 1 });
