@@ -49,11 +49,17 @@ function drawUnrelated(pairs: readonly SemanticPair[], random: Random, perPair: 
       if (other >= index) other++;
       others[draw] = pairs[other]!.reference;
     }
-    let draw = 0;
-    for (; draw + 3 <= perPair; draw += 3, next += 3) threeCosines(pair.answer, others[draw]!, others[draw + 1]!, others[draw + 2]!, values, next);
-    for (; draw < perPair; draw++) values[next++] = cosine(pair.answer, others[draw]!);
+    cosinesInto(pair.answer, others, values, next);
+    next += perPair;
   });
   return values.sort();
+}
+
+/** `cosine` of `a` with each of `vectors`, into `into` from `at`, three at a time. */
+function cosinesInto(a: Float32Array, vectors: readonly Float32Array[], into: Float64Array, at: number): void {
+  let index = 0;
+  for (; index + 3 <= vectors.length; index += 3) threeCosines(a, vectors[index]!, vectors[index + 1]!, vectors[index + 2]!, into, at + index);
+  for (; index < vectors.length; index++) into[at + index] = cosine(a, vectors[index]!);
 }
 
 /** `cosine` of `a` with each of three vectors, into `into` from `at`. */
@@ -286,18 +292,15 @@ export function eachDotsWith(stacked: StackedVectors, vectors: readonly Float32A
   if (index < vectors.length) visit(index, dotsWith(stacked, vectors[index]!, first));
 }
 
-/** Scratch for countBelow: a judging thread scores one answer at a time. */
-const threeSimilarities = new Float64Array(3);
+/** Scratch for countBelow, grown to the longest list of negatives: a judging thread scores one answer at a time. */
+let similarities = new Float64Array(16);
 
-/** How many of `vectors` are less similar to `vector` than `bound`, three similarities at a time (as drawUnrelated sums them). */
+/** How many of `vectors` are less similar to `vector` than `bound`, their similarities summed as the unrelated draws' are. */
 function countBelow(vector: Float32Array, vectors: readonly Float32Array[], bound: number): number {
+  if (similarities.length < vectors.length) similarities = new Float64Array(vectors.length);
+  cosinesInto(vector, vectors, similarities, 0);
   let below = 0;
-  let index = 0;
-  for (; index + 3 <= vectors.length; index += 3) {
-    threeCosines(vector, vectors[index]!, vectors[index + 1]!, vectors[index + 2]!, threeSimilarities, 0);
-    for (const similarity of threeSimilarities) if (similarity < bound) below++;
-  }
-  for (; index < vectors.length; index++) if (cosine(vector, vectors[index]!) < bound) below++;
+  for (let index = 0; index < vectors.length; index++) if (similarities[index]! < bound) below++;
   return below;
 }
 
