@@ -1157,19 +1157,11 @@ interface RowsRead {
  * memory of them all until it ended.
  */
 function rowsRead(table: Table, except: string): RowsRead {
-  const columns = table.schema.fields.filter((field) => field.name !== except).map((field) => [field.name, table.getChild(field.name)!] as const);
+  const rowAt = plainRow(table, except);
   const made: Array<Row | undefined> = new Array(table.numRows);
   return {
     length: table.numRows,
-    at(index) {
-      let row = made[index];
-      if (row === undefined) {
-        row = {};
-        for (const [name, column] of columns) row[name] = column.get(index);
-        made[index] = row;
-      }
-      return row;
-    },
+    at: (index) => (made[index] ??= rowAt(index)),
   };
 }
 
@@ -1179,12 +1171,18 @@ function rowsRead(table: Table, except: string): RowsRead {
  * JavaScript cost in an LLM replay.
  */
 function plainRows(table: Table, except?: string): Row[] {
+  const rowAt = plainRow(table, except);
+  return Array.from({ length: table.numRows }, (_, index) => rowAt(index));
+}
+
+/** The row at a position as a plain object, every column but `except`. */
+function plainRow(table: Table, except?: string): (index: number) => Row {
   const columns = table.schema.fields.filter((field) => field.name !== except).map((field) => [field.name, table.getChild(field.name)!] as const);
-  return Array.from({ length: table.numRows }, (_, index) => {
+  return (index) => {
     const row: Row = {};
     for (const [name, column] of columns) row[name] = column.get(index);
     return row;
-  });
+  };
 }
 
 /** A knowledge passage as read once from its table: what a hit carries, its validity and kind. */
