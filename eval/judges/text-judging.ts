@@ -213,10 +213,11 @@ function stringPlaces(): { place: (text: string) => number; fresh: () => string[
   };
 }
 
-function sentWork({ cases, products, next }: TextsWork, port: MessagePort): SentWork {
+/** The work as every worker is sent it, but for the channel each posts on. */
+function sentWork({ cases, products, next }: TextsWork): Omit<SentWork, 'port'> {
   const { place, fresh } = stringPlaces();
   const sent = cases.map((texts) => withTexts(texts, place));
-  return { texts: fresh(), cases: sent, products, next, port };
+  return { texts: fresh(), cases: sent, products, next };
 }
 
 /** The work a worker was sent, its cases as they were made. */
@@ -397,6 +398,7 @@ export function startJudgingThreads(workers: number): JudgingThreads {
       };
       try {
         // Workers beyond what the cases are worth stay idle until finish stops them.
+        let sent: Omit<SentWork, 'port'> | undefined;
         for (const { worker, failed } of started.slice(0, Math.max(0, threads - 1))) {
           const { port1, port2 } = new MessageChannel();
           let failure: unknown;
@@ -417,7 +419,7 @@ export function startJudgingThreads(workers: number): JudgingThreads {
               for (let reply = receiveMessageOnPort(port1); reply; reply = receiveMessageOnPort(port1)) receive(reply.message as TextsReply);
             },
           });
-          worker.postMessage(sentWork(work, port2), [port2]);
+          worker.postMessage({ ...(sent ??= sentWork(work)), port: port2 } satisfies SentWork, [port2]);
         }
       } catch (error) {
         // A case that cannot be sent (a value no structured clone takes) must not leave the workers waiting for one.
